@@ -1,0 +1,76 @@
+package inbox.opensearch;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import org.opensearch.analysis.common.CommonAnalysisPlugin;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.env.Environment;
+import org.opensearch.index.mapper.MapperExtrasPlugin;
+import org.opensearch.join.ParentJoinPlugin;
+import org.opensearch.node.InternalSettingsPreparer;
+import org.opensearch.node.Node;
+import org.opensearch.painless.PainlessPlugin;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.index.reindex.ReindexPlugin;
+import org.opensearch.transport.Netty4Plugin;
+
+/**
+ * A single OpenSearch node for local runs and tests, assembled from Maven Central jars.
+ * Usage: java -cp 'lib/*:classes' inbox.opensearch.LocalNode <home> <httpPort> <transportPort>
+ */
+public final class LocalNode extends Node {
+    private static final List<Class<? extends Plugin>> MODULES = List.of(
+        Netty4Plugin.class,
+        CommonAnalysisPlugin.class,
+        PainlessPlugin.class,
+        MapperExtrasPlugin.class,
+        ReindexPlugin.class,
+        ParentJoinPlugin.class
+    );
+
+    private LocalNode(Environment environment) {
+        super(environment, MODULES, true);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(args[0]).toAbsolutePath();
+        String httpPort = args.length > 1 ? args[1] : "9200";
+        String transportPort = args.length > 2 ? args[2] : "9300";
+        Files.createDirectories(home.resolve("data"));
+        Files.createDirectories(home.resolve("logs"));
+        Files.createDirectories(home.resolve("config"));
+        Files.createDirectories(home.resolve("plugins"));
+        Settings settings = Settings.builder()
+            .put("path.home", home.toString())
+            .put("path.data", home.resolve("data").toString())
+            .put("path.logs", home.resolve("logs").toString())
+            .put("cluster.name", "inbox-local")
+            .put("node.name", "inbox-local-1")
+            .put("network.host", "127.0.0.1")
+            .put("http.port", httpPort)
+            .put("transport.port", transportPort)
+            .put("discovery.type", "single-node")
+            .put("action.auto_create_index", "false")
+            .put("cluster.routing.allocation.disk.threshold_enabled", "false")
+            .put("http.type", "netty4")
+            .put("transport.type", "netty4")
+            .build();
+        Environment env = InternalSettingsPreparer.prepareEnvironment(settings, java.util.Map.of(), home.resolve("config"), () -> "inbox-local-1");
+        LocalNode node = new LocalNode(env);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                node.close();
+            } catch (Exception e) {
+                e.printStackTrace();
+            } finally {
+                stopped.countDown();
+            }
+        }));
+        node.start();
+        stopped.await();
+    }
+}

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# The local stack of real servers: PostgreSQL, Redis, NATS with JetStream and OpenSearch.
+#   scripts/stack.sh install   install what is missing (Debian packages, nats-server, OpenSearch jars)
+#   scripts/stack.sh up        install, then start what is not running and wait until healthy
+#   scripts/stack.sh down      stop what this script started (servers it found running are left alone)
+#   scripts/stack.sh status    show each server and who started it
+#   scripts/stack.sh stop NAME / start NAME   one server (postgres, redis, nats, opensearch)
+# Data lives in $STACK_DIR (default .stack/, git-ignored). A second `up` reuses what runs.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+STACK_DIR="${STACK_DIR:-$ROOT/.stack}"
+PG_PORT="${STACK_PG_PORT:-5432}"
+REDIS_PORT="${STACK_REDIS_PORT:-6379}"
+NATS_PORT="${STACK_NATS_PORT:-4222}"
+NATS_MONITOR_PORT="${STACK_NATS_MONITOR_PORT:-8222}"
+OPENSEARCH_PORT="${STACK_OPENSEARCH_PORT:-9200}"
+OPENSEARCH_TRANSPORT_PORT="${STACK_OPENSEARCH_TRANSPORT_PORT:-9300}"
+OPENSEARCH_HEAP="${STACK_OPENSEARCH_HEAP:-768m}"
+NATS_VERSION="v2.15.2"
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+BIN_DIR="$STACK_DIR/bin"
+RUN_DIR="$STACK_DIR/run"
+LOG_DIR="$STACK_DIR/logs"
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+wait_for() { # name seconds command...
+  local name=$1 seconds=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || die "$name did not become healthy within ${seconds}s (logs: $LOG_DIR)"
+    sleep 0.5
+  done
+  log "$name healthy"
+}
+
+install_debian_packages() {
+  local missing=()
+  [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || missing+=(postgresql)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v swaks >/dev/null || missing+=(swaks)
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+  command -v mvn >/dev/null || missing+=(maven)
+  command -v curl >/dev/null || missing+=(curl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  fi
+}
+
+install_nats() {
+  [ -x "$BIN_DIR/nats-server" ] && return
+  mkdir -p "$BIN_DIR"
+  # 2.10+ for several filter subjects per consumer and sync_interval; built from the Go module proxy.
+  log "building nats-server $NATS_VERSION with go install"
+  if GOBIN="$BIN_DIR" GOFLAGS=-mod=mod go install "github.com/nats-io/nats-server/v2@$NATS_VERSION" >"$LOG_DIR/nats-build.log" 2>&1; then
+    return
+  fi
+  die "could not build nats-server (see $LOG_DIR/nats-build.log)"
+}
+
+install_opensearch() {
+  local dir="$ROOT/deploy/opensearch"
+  [ -f "$dir/target/opensearch-local-1.0.0.jar" ] && [ -d "$dir/target/lib" ] && return
+  log "assembling OpenSearch from Maven Central (deploy/opensearch)"
+  (cd "$dir" && mvn -q -B -DskipTests package) >"$LOG_DIR/opensearch-build.log" 2>&1 ||
+    die "OpenSearch assembly failed (see $LOG_DIR/opensearch-build.log)"
+}
+
+install_all() {
+  mkdir -p "$BIN_DIR" "$RUN_DIR" "$LOG_DIR"
+  install_debian_packages
+  install_nats
+  install_opensearch
+}
+
+# ---------- PostgreSQL ----------
+pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
+start_postgres() {
+  if pg_ready; then log "postgres already running on $PG_PORT"; return; fi
+  local data="$STACK_DIR/postgres"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    mkdir -p "$data" && chown postgres:postgres "$data" && chmod 700 "$data"
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$LOG_DIR/postgres-init.log"
+    cat >>"$data/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$data'
+max_connections = 300
+shared_buffers = 256MB
+fsync = on
+synchronous_commit = on
+EOF
+  fi
+  touch "$LOG_DIR/postgres.log" && chown postgres:postgres "$LOG_DIR/postgres.log"
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -l "$LOG_DIR/postgres.log" -w -t 60 start >/dev/null
+  head -n 1 "$data/postmaster.pid" >"$RUN_DIR/postgres.pid"
+  wait_for postgres 60 pg_ready
+}
+stop_postgres() {
+  pid_alive "$RUN_DIR/postgres.pid" || { rm -f "$RUN_DIR/postgres.pid"; return; }
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STACK_DIR/postgres" -m fast -w stop >/dev/null
+  rm -f "$RUN_DIR/postgres.pid"
+}
+
+# ---------- Redis ----------
+redis_ready() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+start_redis() {
+  if redis_ready; then log "redis already running on $REDIS_PORT"; return; fi
+  mkdir -p "$STACK_DIR/redis"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$STACK_DIR/redis" --save "" --appendonly no \
+    --daemonize yes --pidfile "$RUN_DIR/redis.pid" --logfile "$LOG_DIR/redis.log"
+  wait_for redis 30 redis_ready
+}
+stop_redis() {
+  pid_alive "$RUN_DIR/redis.pid" || { rm -f "$RUN_DIR/redis.pid"; return; }
+  kill "$(cat "$RUN_DIR/redis.pid")"
+  wait_gone "$RUN_DIR/redis.pid"
+}
+
+# ---------- NATS ----------
+nats_ready() { curl -fsS "http://127.0.0.1:$NATS_MONITOR_PORT/healthz?js-enabled-only=true" 2>/dev/null | grep -q ok; }
+start_nats() {
+  if nats_ready; then log "nats already running on $NATS_PORT"; return; fi
+  mkdir -p "$STACK_DIR/nats"
+  cat >"$STACK_DIR/nats.conf" <<EOF
+listen: 127.0.0.1:$NATS_PORT
+http: 127.0.0.1:$NATS_MONITOR_PORT
+max_payload: 8MB
+jetstream {
+  store_dir: "$STACK_DIR/nats"
+  max_file_store: 10G
+  # fsync every write: an acknowledged publish survives a power loss, not only a crash.
+  sync_interval: always
+}
+EOF
+  nohup "$BIN_DIR/nats-server" -c "$STACK_DIR/nats.conf" >"$LOG_DIR/nats.log" 2>&1 &
+  echo $! >"$RUN_DIR/nats.pid"
+  wait_for nats 30 nats_ready
+}
+stop_nats() {
+  pid_alive "$RUN_DIR/nats.pid" || { rm -f "$RUN_DIR/nats.pid"; return; }
+  kill "$(cat "$RUN_DIR/nats.pid")"
+  wait_gone "$RUN_DIR/nats.pid"
+}
+
+# ---------- OpenSearch ----------
+opensearch_ready() { curl -fsS "http://127.0.0.1:$OPENSEARCH_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" 2>/dev/null | grep -qE '"status":"(green|yellow)"'; }
+start_opensearch() {
+  if opensearch_ready; then log "opensearch already running on $OPENSEARCH_PORT"; return; fi
+  local dir="$ROOT/deploy/opensearch/target"
+  mkdir -p "$STACK_DIR/opensearch"
+  nohup java -Xms"$OPENSEARCH_HEAP" -Xmx"$OPENSEARCH_HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$dir/classes/log4j2.properties" -Dlog4j2.formatMsgNoLookups=true \
+    -cp "$dir/classes:$dir/lib/*" inbox.opensearch.LocalNode "$STACK_DIR/opensearch" \
+    "$OPENSEARCH_PORT" "$OPENSEARCH_TRANSPORT_PORT" >"$LOG_DIR/opensearch.log" 2>&1 &
+  echo $! >"$RUN_DIR/opensearch.pid"
+  wait_for opensearch 180 opensearch_ready
+}
+stop_opensearch() {
+  pid_alive "$RUN_DIR/opensearch.pid" || { rm -f "$RUN_DIR/opensearch.pid"; return; }
+  kill "$(cat "$RUN_DIR/opensearch.pid")"
+  wait_gone "$RUN_DIR/opensearch.pid"
+}
+
+wait_gone() {
+  local pidfile=$1 pid
+  pid=$(cat "$pidfile")
+  for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; return; }; sleep 0.25; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
+status_line() { # name ready-fn pidfile
+  local state="down" owner=""
+  if "$2" >/dev/null 2>&1; then state="up"; fi
+  if pid_alive "$RUN_DIR/$3"; then owner="(started by stack.sh, pid $(cat "$RUN_DIR/$3"))"; elif [ "$state" = up ]; then owner="(running, not started by stack.sh)"; fi
+  printf '%-11s %-5s %s\n' "$1" "$state" "$owner"
+}
+
+main() {
+  local cmd=${1:-up}
+  mkdir -p "$BIN_DIR" "$RUN_DIR" "$LOG_DIR"
+  case "$cmd" in
+    install) install_all ;;
+    up)
+      install_all
+      start_postgres
+      start_redis
+      start_nats
+      start_opensearch
+      log "stack is up: postgres :$PG_PORT, redis :$REDIS_PORT, nats :$NATS_PORT, opensearch :$OPENSEARCH_PORT"
+      ;;
+    down)
+      stop_opensearch
+      stop_nats
+      stop_redis
+      stop_postgres
+      log "stopped what stack.sh started"
+      ;;
+    start) "start_${2:?name}" ;;
+    stop) "stop_${2:?name}" ;;
+    status)
+      status_line postgres pg_ready postgres.pid
+      status_line redis redis_ready redis.pid
+      status_line nats nats_ready nats.pid
+      status_line opensearch opensearch_ready opensearch.pid
+      ;;
+    *) die "unknown command $cmd (install|up|down|status|start NAME|stop NAME)" ;;
+  esac
+}
+
+main "$@"

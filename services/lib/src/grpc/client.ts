@@ -1,0 +1,65 @@
+// Typed promise clients over ts-proto service definitions: every call has a deadline, carries
+// the current request id in metadata, and rejects with the domain error the server raised.
+import {
+  Client,
+  Metadata,
+  credentials,
+  type MethodDefinition,
+  type ServiceDefinition,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { REQUEST_ID_HEADER, currentRequestId } from '../logging/request-context';
+import { fromServiceError } from './errors';
+
+export interface CallOptions {
+  deadlineMs?: number;
+}
+
+export type PromiseClient<D> = {
+  [K in keyof D]: D[K] extends MethodDefinition<infer Req, infer Res> ? (request: Req, options?: CallOptions) => Promise<Res> : never;
+};
+
+export interface ServiceClient<D> {
+  call: PromiseClient<D>;
+  /** Resolves when the channel is connected, rejects after the deadline. */
+  waitForReady: (deadlineMs: number) => Promise<void>;
+  close: () => void;
+}
+
+export function createServiceClient<D extends ServiceDefinition>(
+  definition: D,
+  address: string,
+  defaults: { deadlineMs: number },
+): ServiceClient<D> {
+  const client = new Client(address, credentials.createInsecure(), {
+    'grpc.keepalive_time_ms': 30000,
+    'grpc.max_receive_message_length': 16 * 1024 * 1024,
+  });
+  const call = {} as Record<string, (request: unknown, options?: CallOptions) => Promise<unknown>>;
+  for (const [name, method] of Object.entries(definition) as [string, MethodDefinition<unknown, unknown>][]) {
+    call[name] = (request, options) =>
+      new Promise((resolve, reject) => {
+        const metadata = new Metadata();
+        const requestId = currentRequestId();
+        if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
+        const deadline = new Date(Date.now() + (options?.deadlineMs ?? defaults.deadlineMs));
+        client.makeUnaryRequest(
+          method.path,
+          method.requestSerialize,
+          method.responseDeserialize,
+          request,
+          metadata,
+          { deadline },
+          (error: ServiceError | null, response?: unknown) => (error ? reject(fromServiceError(error)) : resolve(response)),
+        );
+      });
+  }
+  return {
+    call: call as PromiseClient<D>,
+    waitForReady: (deadlineMs) =>
+      new Promise((resolve, reject) =>
+        client.waitForReady(new Date(Date.now() + deadlineMs), (error) => (error ? reject(error) : resolve())),
+      ),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,31 @@
+// NATS connection with reconnects logged; closing drains, so subscriptions finish and
+// buffered publishes are flushed before the socket closes.
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Logger } from '../logging/logger';
+
+export type { NatsConnection } from '@nats-io/nats-core';
+
+export async function connectNats(url: string, name: string, logger: Logger): Promise<NatsConnection> {
+  const nc = await connect({
+    servers: url.split(',').map((s) => s.trim()),
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    timeout: 5000,
+  });
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error') {
+        logger.warn({ natsStatus: s.type }, 'nats connection status changed');
+      }
+    }
+  })();
+  return nc;
+}
+
+/** Readiness: the connection is up and the server answers a round trip. */
+export async function pingNats(nc: NatsConnection): Promise<void> {
+  if (nc.isClosed()) throw new Error('connection closed');
+  await nc.flush();
+}

@@ -1,0 +1,175 @@
+// The contract every JetStream consumer follows: decode, an ordering key (messages with the
+// same key are handled one after another, different keys in parallel up to a bound), an
+// idempotent handle(), ack only after the work, nak with backoff on a transient failure, and
+// the dead-letter stream after maxDeliver attempts or at once for a permanent failure.
+import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { Logger } from '../logging/logger';
+import { NATS_REQUEST_ID_HEADER, requestIdFrom, runWithRequestContext } from '../logging/request-context';
+import { errorMessage } from '../observability/health';
+import type { ServiceMetrics } from '../observability/metrics';
+import { deadLetter } from './dead-letter';
+import type { ConsumerSpec } from './streams';
+
+/** Thrown when retrying cannot help (undecodable payload, impossible state): dead-lettered at once. */
+export class PermanentError extends Error {
+  override name = 'PermanentError';
+}
+
+export interface HandlerContext {
+  deliveryCount: number;
+  streamSequence: number;
+  subject: string;
+  logger: Logger;
+}
+
+export interface EventHandler<T> {
+  decode(data: Uint8Array, subject: string): T;
+  orderingKey(event: T): string;
+  handle(event: T, context: HandlerContext): Promise<void>;
+}
+
+export interface ConsumerRunOptions<T> {
+  js: JetStreamClient;
+  spec: ConsumerSpec;
+  handler: EventHandler<T>;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** Messages in flight at once (including those waiting behind their ordering key). */
+  concurrency?: number;
+  /** Delay before the next attempt after a transient failure. */
+  backoffMs?: (deliveryCount: number) => number;
+}
+
+export const exponentialBackoff = (deliveryCount: number): number =>
+  Math.min(30_000, 250 * 2 ** Math.max(0, deliveryCount - 1));
+
+export interface RunningConsumer {
+  /** Stops pulling, returns unstarted messages for redelivery, waits for in-flight work. */
+  stop: () => Promise<void>;
+  inFlight: () => number;
+}
+
+export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<RunningConsumer> {
+  const { js, spec, handler, metrics } = options;
+  const logger = options.logger.child({ consumer: spec.durable });
+  const concurrency = options.concurrency ?? 16;
+  const backoff = options.backoffMs ?? exponentialBackoff;
+  const consumer = await js.consumers.get(spec.stream, spec.durable);
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: Math.max(concurrency, 1) * 2 });
+  const chains = new Map<string, Promise<void>>();
+  const slots = new Semaphore(concurrency);
+  let stopping = false;
+  let active = 0;
+
+  void watchStatus(messages, logger);
+
+  const process = async (msg: JsMsg, event: T): Promise<void> => {
+    const deliveryCount = msg.info.deliveryCount;
+    const requestId = requestIdFrom(msg.headers?.get(NATS_REQUEST_ID_HEADER));
+    const stopTimer = metrics.eventDuration.startTimer({ consumer: spec.durable });
+    const heartbeat = setInterval(() => msg.working(), Math.max(1000, spec.ackWaitMs / 3));
+    active += 1;
+    try {
+      if (deliveryCount > spec.maxDeliver) {
+        throw new PermanentError(`delivered ${deliveryCount} times, more than max_deliver ${spec.maxDeliver}`);
+      }
+      await runWithRequestContext({ requestId }, () =>
+        handler.handle(event, { deliveryCount, streamSequence: msg.info.streamSequence, subject: msg.subject, logger }),
+      );
+      await msg.ackAck();
+      metrics.eventsHandled.inc({ consumer: spec.durable, outcome: 'ack' });
+    } catch (error) {
+      await settleFailure(msg, error, deliveryCount);
+    } finally {
+      active -= 1;
+      clearInterval(heartbeat);
+      stopTimer();
+    }
+  };
+
+  const settleFailure = async (msg: JsMsg, error: unknown, deliveryCount: number): Promise<void> => {
+    const permanent = error instanceof PermanentError;
+    if (permanent || deliveryCount >= spec.maxDeliver) {
+      try {
+        await deadLetter(js, msg, spec, errorMessage(error));
+        msg.term(errorMessage(error).slice(0, 200));
+        metrics.eventsHandled.inc({ consumer: spec.durable, outcome: 'dead_letter' });
+        logger.error({ seq: msg.info.streamSequence, deliveryCount, error: errorMessage(error) }, 'message dead-lettered');
+      } catch (dlqError) {
+        msg.nak(backoff(deliveryCount));
+        logger.error({ error: errorMessage(dlqError) }, 'could not dead-letter message, will retry');
+      }
+      return;
+    }
+    msg.nak(backoff(deliveryCount));
+    metrics.eventsHandled.inc({ consumer: spec.durable, outcome: 'nak' });
+    logger.warn({ seq: msg.info.streamSequence, deliveryCount, error: errorMessage(error) }, 'handler failed, will retry');
+  };
+
+  const loop = (async () => {
+    for await (const msg of messages) {
+      if (stopping) {
+        msg.nak();
+        continue;
+      }
+      let event: T;
+      try {
+        event = handler.decode(msg.data, msg.subject);
+      } catch (error) {
+        await settleFailure(msg, new PermanentError(`undecodable message: ${errorMessage(error)}`), msg.info.deliveryCount);
+        continue;
+      }
+      await slots.acquire();
+      const key = handler.orderingKey(event);
+      const previous = chains.get(key) ?? Promise.resolve();
+      const next = previous.then(() => process(msg, event)).finally(() => {
+        slots.release();
+        if (chains.get(key) === next) chains.delete(key);
+      });
+      chains.set(key, next);
+    }
+  })();
+
+  return {
+    inFlight: () => active,
+    stop: async () => {
+      stopping = true;
+      messages.stop();
+      await loop;
+      await Promise.allSettled([...chains.values()]);
+    },
+  };
+}
+
+async function watchStatus(messages: ConsumerMessages, logger: Logger): Promise<void> {
+  for await (const status of messages.status()) {
+    if (status.type === 'heartbeats_missed') {
+      logger.warn({ count: status.count }, 'jetstream heartbeats missed');
+    } else if (status.type === 'consumer_not_found' || status.type === 'stream_not_found' || status.type === 'consumer_deleted') {
+      logger.error({ status: status.type }, 'jetstream consumer problem');
+    }
+  }
+}
+
+class Semaphore {
+  private available: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.available = size;
+  }
+
+  acquire(): Promise<void> {
+    if (this.available > 0) {
+      this.available -= 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.available += 1;
+  }
+}

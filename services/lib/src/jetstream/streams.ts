@@ -1,0 +1,188 @@
+// Streams and durable consumers declared as code. provisionJetStream creates what is missing
+// and updates what differs, so every service (and the Helm hook) can run it at boot safely.
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamConfig,
+  type ConsumerConfig,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
+
+export interface StreamSpec {
+  name: string;
+  subjects: string[];
+  maxAgeMs: number;
+  duplicateWindowMs: number;
+  description: string;
+}
+
+export interface ConsumerSpec {
+  stream: string;
+  durable: string;
+  filterSubjects: string[];
+  /** Deliveries the handler attempts before the message goes to the dead-letter stream. */
+  maxDeliver: number;
+  ackWaitMs: number;
+  maxAckPending: number;
+  description: string;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export const STREAMS = {
+  ingest: {
+    name: 'INGEST',
+    subjects: ['ingest.inbound.>'],
+    maxAgeMs: 7 * DAY,
+    duplicateWindowMs: 10 * 60 * 1000,
+    description: 'Customer messages accepted at the channel edge, waiting to be stored',
+  },
+  conversationEvents: {
+    name: 'CONVERSATION_EVENTS',
+    subjects: ['conversation.>'],
+    maxAgeMs: 7 * DAY,
+    duplicateWindowMs: 10 * 60 * 1000,
+    description: 'Changes to conversations, relayed from the conversation service outbox',
+  },
+  notificationEvents: {
+    name: 'NOTIFICATION_EVENTS',
+    subjects: ['notification.>'],
+    maxAgeMs: 2 * DAY,
+    duplicateWindowMs: 10 * 60 * 1000,
+    description: 'Notifications created for users',
+  },
+  routingEvents: {
+    name: 'ROUTING_EVENTS',
+    subjects: ['routing.>'],
+    maxAgeMs: 2 * DAY,
+    duplicateWindowMs: 10 * 60 * 1000,
+    description: 'Availability changes and assignment decisions',
+  },
+  deadLetter: {
+    name: 'DLQ',
+    subjects: ['dlq.>'],
+    maxAgeMs: 30 * DAY,
+    duplicateWindowMs: 10 * 60 * 1000,
+    description: 'Messages a consumer gave up on, kept for inspection and replay',
+  },
+} satisfies Record<string, StreamSpec>;
+
+export const CONSUMERS = {
+  conversationInbound: {
+    stream: STREAMS.ingest.name,
+    durable: 'conversation-inbound',
+    filterSubjects: ['ingest.inbound.>'],
+    maxDeliver: 8,
+    ackWaitMs: 30_000,
+    maxAckPending: 1000,
+    description: 'Conversation service: store inbound messages',
+  },
+  searchIndexer: {
+    stream: STREAMS.conversationEvents.name,
+    durable: 'search-indexer',
+    filterSubjects: ['conversation.>'],
+    maxDeliver: 20,
+    ackWaitMs: 30_000,
+    maxAckPending: 2000,
+    description: 'Search service: index conversation changes',
+  },
+  routingAssigner: {
+    stream: STREAMS.conversationEvents.name,
+    durable: 'routing-assigner',
+    filterSubjects: ['conversation.>'],
+    maxDeliver: 10,
+    ackWaitMs: 30_000,
+    maxAckPending: 1000,
+    description: 'Routing service: assign new conversations',
+  },
+  notificationFanout: {
+    stream: STREAMS.conversationEvents.name,
+    durable: 'notification-fanout',
+    filterSubjects: ['conversation.>'],
+    maxDeliver: 10,
+    ackWaitMs: 30_000,
+    maxAckPending: 1000,
+    description: 'Notification service: create notifications from conversation events',
+  },
+} satisfies Record<string, ConsumerSpec>;
+
+export interface ProvisionOptions {
+  replicas: number;
+}
+
+export async function provisionJetStream(
+  jsm: JetStreamManager,
+  streams: StreamSpec[],
+  consumers: ConsumerSpec[],
+  options: ProvisionOptions = { replicas: 1 },
+): Promise<void> {
+  for (const spec of streams) await ensureStream(jsm, spec, options);
+  for (const spec of consumers) await ensureConsumer(jsm, spec);
+}
+
+async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, options: ProvisionOptions): Promise<void> {
+  const config: Partial<StreamConfig> & { name: string } = {
+    name: spec.name,
+    subjects: spec.subjects,
+    description: spec.description,
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(spec.maxAgeMs),
+    duplicate_window: nanos(spec.duplicateWindowMs),
+    num_replicas: options.replicas,
+    max_msg_size: 8 * 1024 * 1024,
+  };
+  const existing = await jsm.streams.info(spec.name).catch(() => null);
+  if (!existing) {
+    await jsm.streams.add(config);
+    return;
+  }
+  const current = existing.config;
+  const differs =
+    JSON.stringify([...current.subjects].sort()) !== JSON.stringify([...spec.subjects].sort()) ||
+    current.max_age !== config.max_age ||
+    current.duplicate_window !== config.duplicate_window ||
+    current.description !== config.description ||
+    current.max_msg_size !== config.max_msg_size;
+  if (differs) {
+    const { storage: _storage, retention: _retention, name: _name, ...updatable } = config;
+    await jsm.streams.update(spec.name, { ...current, ...updatable });
+  }
+}
+
+export function consumerConfig(spec: ConsumerSpec): Partial<ConsumerConfig> {
+  return {
+    durable_name: spec.durable,
+    description: spec.description,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subjects: spec.filterSubjects,
+    ack_wait: nanos(spec.ackWaitMs),
+    // One delivery beyond the handler's own limit, so a crash during the last attempt still
+    // gets the message to the dead-letter stream on the next delivery.
+    max_deliver: spec.maxDeliver + 1,
+    max_ack_pending: spec.maxAckPending,
+  };
+}
+
+async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec): Promise<void> {
+  const config = consumerConfig(spec);
+  const existing = await jsm.consumers.info(spec.stream, spec.durable).catch(() => null);
+  if (!existing) {
+    await jsm.consumers.add(spec.stream, config);
+    return;
+  }
+  const current = existing.config;
+  const differs =
+    JSON.stringify(current.filter_subjects ?? [current.filter_subject]) !== JSON.stringify(spec.filterSubjects) ||
+    current.ack_wait !== config.ack_wait ||
+    current.max_deliver !== config.max_deliver ||
+    current.max_ack_pending !== config.max_ack_pending ||
+    current.description !== config.description;
+  if (differs) await jsm.consumers.update(spec.stream, spec.durable, config);
+}

@@ -1,0 +1,62 @@
+// Prometheus metrics: one registry per service with the default process metrics, and the
+// counters and histograms the shared runtime records (gRPC calls, consumed events, HTTP).
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface ServiceMetrics {
+  registry: Registry;
+  grpcHandled: Counter<'service' | 'method' | 'code'>;
+  grpcDuration: Histogram<'service' | 'method'>;
+  eventsHandled: Counter<'consumer' | 'outcome'>;
+  eventDuration: Histogram<'consumer'>;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route'>;
+}
+
+export function createMetrics(service: string): ServiceMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  return {
+    registry,
+    grpcHandled: new Counter({
+      name: 'inbox_grpc_server_handled_total',
+      help: 'gRPC calls handled, by status code',
+      labelNames: ['service', 'method', 'code'],
+      registers: [registry],
+    }),
+    grpcDuration: new Histogram({
+      name: 'inbox_grpc_server_duration_seconds',
+      help: 'gRPC handler duration',
+      labelNames: ['service', 'method'],
+      buckets,
+      registers: [registry],
+    }),
+    eventsHandled: new Counter({
+      name: 'inbox_events_handled_total',
+      help: 'JetStream messages handled, by outcome (ack, nak, dead_letter)',
+      labelNames: ['consumer', 'outcome'],
+      registers: [registry],
+    }),
+    eventDuration: new Histogram({
+      name: 'inbox_event_handler_duration_seconds',
+      help: 'JetStream handler duration',
+      labelNames: ['consumer'],
+      buckets,
+      registers: [registry],
+    }),
+    httpRequests: new Counter({
+      name: 'inbox_http_requests_total',
+      help: 'HTTP requests, by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'inbox_http_request_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames: ['method', 'route'],
+      buckets,
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,57 @@
+// What every service's composition root starts with: the logger, metrics, the readiness
+// checks of its own dependencies, and the shutdown sequence. bootService wraps main() so a bad
+// configuration or an unreachable dependency at boot stops the process with a clear message.
+import { ConfigError } from '../config/config';
+import { createLogger, type Logger } from '../logging/logger';
+import { Health, type DependencyCheck, errorMessage } from '../observability/health';
+import { createMetrics, type ServiceMetrics } from '../observability/metrics';
+import { startOpsServer, type OpsServer } from '../observability/ops-http';
+import { Lifecycle } from '../lifecycle/shutdown';
+
+export interface RuntimeSettings {
+  service: string;
+  logLevel: string;
+  shutdownTimeoutMs: number;
+}
+
+export class ServiceRuntime {
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly health: Health;
+  readonly lifecycle: Lifecycle;
+  private readonly checks: DependencyCheck[] = [];
+
+  constructor(readonly settings: RuntimeSettings) {
+    this.logger = createLogger({ service: settings.service, level: settings.logLevel });
+    this.metrics = createMetrics(settings.service);
+    this.health = new Health(this.checks);
+    this.lifecycle = new Lifecycle(this.logger, this.health, settings.shutdownTimeoutMs);
+    this.lifecycle.listenForSignals();
+  }
+
+  /** Adds a dependency that /readyz and the gRPC health service check. */
+  dependsOn(name: string, check: () => Promise<unknown>): void {
+    this.checks.push({ name, check });
+  }
+
+  /** Serves /healthz, /readyz and /metrics on their own port (for services without HTTP of their own). */
+  async serveOps(port: number, host?: string): Promise<OpsServer> {
+    const ops = await startOpsServer(port, { health: this.health, registry: this.metrics.registry }, host);
+    return ops;
+  }
+
+  started(details: Record<string, unknown>): void {
+    this.logger.info(details, 'started');
+  }
+}
+
+export function bootService(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      process.stderr.write(`failed to start: ${errorMessage(error)}\n`);
+    }
+    process.exit(1);
+  });
+}
