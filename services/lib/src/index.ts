@@ -18,3 +18,7 @@ export * from './postgres/pool';
 export * from './postgres/migrate';
 export * from './clients/redis';
 export * from './clients/opensearch';
+export { z } from 'zod';
+export * from './cli/migrate-cli';
+export * from './http/middleware';
+export * from './http/errors';

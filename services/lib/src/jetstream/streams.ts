@@ -81,33 +81,6 @@ export const CONSUMERS = {
     maxAckPending: 1000,
     description: 'Conversation service: store inbound messages',
   },
-  searchIndexer: {
-    stream: STREAMS.conversationEvents.name,
-    durable: 'search-indexer',
-    filterSubjects: ['conversation.>'],
-    maxDeliver: 20,
-    ackWaitMs: 30_000,
-    maxAckPending: 2000,
-    description: 'Search service: index conversation changes',
-  },
-  routingAssigner: {
-    stream: STREAMS.conversationEvents.name,
-    durable: 'routing-assigner',
-    filterSubjects: ['conversation.>'],
-    maxDeliver: 10,
-    ackWaitMs: 30_000,
-    maxAckPending: 1000,
-    description: 'Routing service: assign new conversations',
-  },
-  notificationFanout: {
-    stream: STREAMS.conversationEvents.name,
-    durable: 'notification-fanout',
-    filterSubjects: ['conversation.>'],
-    maxDeliver: 10,
-    ackWaitMs: 30_000,
-    maxAckPending: 1000,
-    description: 'Notification service: create notifications from conversation events',
-  },
 } satisfies Record<string, ConsumerSpec>;
 
 export interface ProvisionOptions {

@@ -51,3 +51,25 @@ export async function migrate(pool: pg.Pool, directory: string): Promise<Migrati
     client.release();
   }
 }
+
+/** Creates the database named in the URL when it does not exist (development and tests). */
+export async function ensureDatabase(connectionString: string): Promise<boolean> {
+  const url = new URL(connectionString);
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`refusing to create database with name ${database}`);
+  url.pathname = '/postgres';
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount) return false;
+    await client.query(`CREATE DATABASE ${database}`);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P04') return false;
+    throw error;
+  } finally {
+    await client.end();
+  }
+}

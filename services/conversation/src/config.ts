@@ -1,0 +1,19 @@
+import { commonConfigShape, env, loadConfig, z } from '@inbox/lib';
+
+const schema = z.object({
+  ...commonConfigShape,
+  BIND_HOST: env.string('127.0.0.1'),
+  CONVERSATION_GRPC_PORT: env.port(50051),
+  CONVERSATION_HTTP_PORT: env.port(9101),
+  CONVERSATION_DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/inbox_conversation'),
+  CONVERSATION_DB_POOL_SIZE: env.int(20, 1),
+  CONVERSATION_MIGRATE_ON_BOOT: env.bool(true),
+  CONVERSATION_INBOUND_CONCURRENCY: env.int(32, 1),
+  NATS_STREAM_REPLICAS: env.int(1, 1),
+});
+
+export type ConversationConfig = z.infer<typeof schema>;
+
+export function loadConversationConfig(source?: Record<string, string | undefined>): ConversationConfig {
+  return loadConfig(schema, source);
+}

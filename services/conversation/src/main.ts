@@ -1,0 +1,70 @@
+// Composition root of the conversation service: PostgreSQL (its own database), the inbound
+// message consumer, and the gRPC API.
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import {
+  CONSUMERS,
+  GrpcServer,
+  STREAMS,
+  ServiceRuntime,
+  bootService,
+  connectNats,
+  createPool,
+  migrate,
+  pingNats,
+  pingPostgres,
+  provisionJetStream,
+  runConsumer,
+} from '@inbox/lib';
+import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { conversationGrpcHandlers } from './adapters/conversation.grpc';
+import { InboundMessageHandler } from './adapters/inbound-message.handler';
+import { PgInboundReceipts } from './adapters/inbound-receipts.repository';
+import { loadConversationConfig } from './config';
+import { MIGRATIONS_DIR } from './migrations-dir';
+import { RecordInboundMessage } from './use-cases/record-inbound-message';
+
+bootService(async () => {
+  const config = loadConversationConfig();
+  const runtime = new ServiceRuntime({ service: 'conversation', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  const { logger, metrics, health, lifecycle } = runtime;
+
+  const pool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_DB_POOL_SIZE);
+  runtime.dependsOn('postgres', () => pingPostgres(pool));
+  if (config.CONVERSATION_MIGRATE_ON_BOOT) {
+    const result = await migrate(pool, MIGRATIONS_DIR);
+    logger.info({ applied: result.applied }, 'migrations done');
+  }
+
+  const nc = await connectNats(config.NATS_URL, 'conversation', logger);
+  runtime.dependsOn('nats', () => pingNats(nc));
+  await provisionJetStream(
+    await jetstreamManager(nc),
+    [STREAMS.ingest, STREAMS.conversationEvents, STREAMS.deadLetter],
+    [CONSUMERS.conversationInbound],
+    { replicas: config.NATS_STREAM_REPLICAS },
+  );
+  const js = jetstream(nc);
+
+  const receipts = new PgInboundReceipts(pool);
+  const grpc = new GrpcServer({ logger, metrics, health });
+  grpc.addService('inbox.conversation.v1.ConversationService', ConversationServiceService, conversationGrpcHandlers(receipts));
+  const grpcPort = await grpc.listen(config.CONVERSATION_GRPC_PORT, config.BIND_HOST);
+  const ops = await runtime.serveOps(config.CONVERSATION_HTTP_PORT, config.BIND_HOST);
+
+  const inbound = await runConsumer({
+    js,
+    spec: CONSUMERS.conversationInbound,
+    handler: new InboundMessageHandler(new RecordInboundMessage(receipts)),
+    logger,
+    metrics,
+    concurrency: config.CONVERSATION_INBOUND_CONCURRENCY,
+  });
+
+  lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
+  lifecycle.onShutdown('inbound consumer', () => inbound.stop());
+  lifecycle.onShutdown('nats', () => nc.drain());
+  lifecycle.onShutdown('postgres', () => pool.end());
+  lifecycle.onShutdown('ops http', () => ops.close());
+
+  runtime.started({ grpcPort, httpPort: ops.port });
+});

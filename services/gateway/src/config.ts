@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { commonConfigShape, env, loadConfig, z } from '@inbox/lib';
+
+const schema = z.object({
+  ...commonConfigShape,
+  BIND_HOST: env.string('127.0.0.1'),
+  GATEWAY_PORT: env.port(8080),
+  GATEWAY_PUBLIC_URL: env.url('http://127.0.0.1:8080'),
+  GATEWAY_WEB_DIR: env.string(path.resolve(__dirname, '../../web/dist')),
+  GATEWAY_MAX_BODY_BYTES: env.int(1024 * 1024, 1024),
+  GATEWAY_SIGNUP_ENABLED: env.bool(true),
+  REDIS_URL: env.url('redis://127.0.0.1:6379'),
+  CONVERSATION_GRPC_ADDR: env.string('127.0.0.1:50051'),
+  ROUTING_GRPC_ADDR: env.string('127.0.0.1:50052'),
+  SEARCH_GRPC_ADDR: env.string('127.0.0.1:50053'),
+  NOTIFICATION_GRPC_ADDR: env.string('127.0.0.1:50054'),
+  GRPC_DEADLINE_MS: env.int(5000, 50),
+});
+
+export type GatewayConfig = z.infer<typeof schema>;
+
+export function loadGatewayConfig(source?: Record<string, string | undefined>): GatewayConfig {
+  return loadConfig(schema, source);
+}

@@ -1,0 +1,62 @@
+// The gateway's HTTP app: ops endpoints, request ids, security headers, the REST API under
+// /api/v1 (JSON errors everywhere), and the web inbox's static files at /.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import {
+  httpMetricsMiddleware,
+  jsonErrorHandler,
+  notFoundHandler,
+  opsMiddleware,
+  requestIdMiddleware,
+  type ServiceRuntime,
+} from '@inbox/lib';
+import type { GatewayConfig } from '../config';
+import { buildOpenApiDocument, createApiRegistry } from './openapi';
+
+export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use(opsMiddleware({ health: runtime.health, registry: runtime.metrics.registry }));
+  app.use(requestIdMiddleware());
+  app.use(httpMetricsMiddleware(runtime.metrics, runtime.logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          frameSrc: ["'self'", 'blob:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+        },
+      },
+    }),
+  );
+
+  const registry = createApiRegistry();
+  const api = express.Router();
+  api.use(express.json({ limit: config.GATEWAY_MAX_BODY_BYTES, strict: true }));
+  api.get('/openapi.json', (_req, res) => {
+    res.json(buildOpenApiDocument(registry, config.GATEWAY_PUBLIC_URL));
+  });
+  api.use(notFoundHandler());
+  app.use('/api/v1', api);
+
+  const webDir = path.resolve(config.GATEWAY_WEB_DIR);
+  if (existsSync(path.join(webDir, 'index.html'))) {
+    app.use(express.static(webDir, { index: false, maxAge: '1h', immutable: false }));
+    // Client-side routes (/inbox/..., /c/<id>#message) all load the single page.
+    app.get(/^\/(?!api\/|ingest\/).*/, (_req, res) => {
+      res.setHeader('cache-control', 'no-cache');
+      res.sendFile(path.join(webDir, 'index.html'));
+    });
+  } else {
+    runtime.logger.warn({ webDir }, 'web UI not built; serving the API only');
+  }
+  app.use(notFoundHandler());
+  app.use(jsonErrorHandler(runtime.logger));
+  return app;
+}

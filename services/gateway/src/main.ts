@@ -1,0 +1,43 @@
+// Composition root of the gateway: the REST API, the WebSocket and the web UI; gRPC clients to
+// the services behind it; Redis and NATS of its own.
+import http from 'node:http';
+import {
+  ServiceRuntime,
+  bootService,
+  closeHttpServer,
+  connectNats,
+  connectRedis,
+  createServiceClient,
+  listen,
+  pingNats,
+  pingRedis,
+} from '@inbox/lib';
+import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { loadGatewayConfig } from './config';
+import { createGatewayApp } from './http/app';
+
+bootService(async () => {
+  const config = loadGatewayConfig();
+  const runtime = new ServiceRuntime({ service: 'gateway', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  const { logger, lifecycle } = runtime;
+
+  const redis = await connectRedis(config.REDIS_URL, logger);
+  runtime.dependsOn('redis', () => pingRedis(redis));
+  const nc = await connectNats(config.NATS_URL, 'gateway', logger);
+  runtime.dependsOn('nats', () => pingNats(nc));
+  const conversation = createServiceClient(ConversationServiceService, config.CONVERSATION_GRPC_ADDR, {
+    deadlineMs: config.GRPC_DEADLINE_MS,
+  });
+
+  const server = http.createServer(createGatewayApp(runtime, config));
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 60_000;
+  const port = await listen(server, config.GATEWAY_PORT, config.BIND_HOST);
+
+  lifecycle.onShutdown('http', () => closeHttpServer(server, config.SHUTDOWN_TIMEOUT_MS / 3));
+  lifecycle.onShutdown('grpc clients', () => conversation.close());
+  lifecycle.onShutdown('nats', () => nc.drain());
+  lifecycle.onShutdown('redis', () => redis.close());
+
+  runtime.started({ port, url: config.GATEWAY_PUBLIC_URL });
+});

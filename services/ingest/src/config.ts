@@ -1,0 +1,18 @@
+import { commonConfigShape, env, loadConfig, z } from '@inbox/lib';
+
+const schema = z.object({
+  ...commonConfigShape,
+  BIND_HOST: env.string('127.0.0.1'),
+  INGEST_HTTP_PORT: env.port(8081),
+  INGEST_SMTP_PORT: env.port(2525),
+  INGEST_MAX_MESSAGE_BYTES: env.int(25 * 1024 * 1024, 1024),
+  REDIS_URL: env.url('redis://127.0.0.1:6379'),
+  CONVERSATION_GRPC_ADDR: env.string('127.0.0.1:50051'),
+  NATS_STREAM_REPLICAS: env.int(1, 1),
+});
+
+export type IngestConfig = z.infer<typeof schema>;
+
+export function loadIngestConfig(source?: Record<string, string | undefined>): IngestConfig {
+  return loadConfig(schema, source);
+}

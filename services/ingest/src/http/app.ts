@@ -1,0 +1,25 @@
+// The channel-edge HTTP app: ops endpoints, request ids, metrics and the JSON error contract.
+// Channel routes (raw email, chat, forms, Messenger, calls) mount under /ingest/v1.
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import {
+  httpMetricsMiddleware,
+  jsonErrorHandler,
+  notFoundHandler,
+  opsMiddleware,
+  requestIdMiddleware,
+  type ServiceRuntime,
+} from '@inbox/lib';
+
+export function createIngestApp(runtime: ServiceRuntime): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use(opsMiddleware({ health: runtime.health, registry: runtime.metrics.registry }));
+  app.use(requestIdMiddleware());
+  app.use(httpMetricsMiddleware(runtime.metrics, runtime.logger));
+  app.use(helmet());
+  app.use(notFoundHandler());
+  app.use(jsonErrorHandler(runtime.logger));
+  return app;
+}

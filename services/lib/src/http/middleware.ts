@@ -1,0 +1,66 @@
+// Connect-style middleware (usable by express without the lib depending on it): request id in
+// and out, request metrics by route, and the ops endpoints on the service's own port.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Logger } from '../logging/logger';
+import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestContext } from '../logging/request-context';
+import type { ServiceMetrics } from '../observability/metrics';
+import { handleOpsRequest, type OpsEndpoints } from '../observability/ops-http';
+
+type Next = (error?: unknown) => void;
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+
+export function requestIdMiddleware(): Middleware {
+  return (req, res, next) => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    runWithRequestContext({ requestId }, () => next());
+  };
+}
+
+/** Records count and duration per matched route (express sets req.route), never per raw URL. */
+export function httpMetricsMiddleware(metrics: ServiceMetrics, logger?: Logger): Middleware {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const routed = req as IncomingMessage & { route?: { path?: string }; baseUrl?: string };
+      const route = routed.route?.path ? `${routed.baseUrl ?? ''}${routed.route.path}` : 'unmatched';
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.httpRequests.inc({ method: req.method ?? 'GET', route, status: String(res.statusCode) });
+      metrics.httpDuration.observe({ method: req.method ?? 'GET', route }, seconds);
+      if (logger && res.statusCode >= 500) logger.error({ method: req.method, route, status: res.statusCode }, 'request failed');
+    });
+    next();
+  };
+}
+
+export function opsMiddleware(ops: OpsEndpoints): Middleware {
+  return (req, res, next) => {
+    handleOpsRequest(req, res, ops).then(
+      (handled) => (handled ? undefined : next()),
+      (error: unknown) => next(error),
+    );
+  };
+}
+
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+/** Stops accepting connections, lets in-flight requests finish, cuts the rest at the deadline. */
+export function closeHttpServer(server: Server, deadlineMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), deadlineMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

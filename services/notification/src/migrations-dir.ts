@@ -1,0 +1,3 @@
+import path from 'node:path';
+
+export const MIGRATIONS_DIR = path.resolve(__dirname, '../migrations');

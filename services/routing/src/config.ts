@@ -1,0 +1,18 @@
+import { commonConfigShape, env, loadConfig, z } from '@inbox/lib';
+
+const schema = z.object({
+  ...commonConfigShape,
+  BIND_HOST: env.string('127.0.0.1'),
+  ROUTING_GRPC_PORT: env.port(50052),
+  ROUTING_HTTP_PORT: env.port(9102),
+  ROUTING_DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/inbox_routing'),
+  ROUTING_DB_POOL_SIZE: env.int(10, 1),
+  ROUTING_MIGRATE_ON_BOOT: env.bool(true),
+  REDIS_URL: env.url('redis://127.0.0.1:6379'),
+});
+
+export type RoutingConfig = z.infer<typeof schema>;
+
+export function loadRoutingConfig(source?: Record<string, string | undefined>): RoutingConfig {
+  return loadConfig(schema, source);
+}
