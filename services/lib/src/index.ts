@@ -22,3 +22,4 @@ export { z } from 'zod';
 export * from './cli/migrate-cli';
 export * from './http/middleware';
 export * from './http/errors';
+export * from './grpc/health-probe';

@@ -63,7 +63,7 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
 
   void watchStatus(messages, logger);
 
-  const process = async (msg: JsMsg, event: T): Promise<void> => {
+  const handleOne = async (msg: JsMsg, event: T): Promise<void> => {
     const deliveryCount = msg.info.deliveryCount;
     const requestId = requestIdFrom(msg.headers?.get(NATS_REQUEST_ID_HEADER));
     const stopTimer = metrics.eventDuration.startTimer({ consumer: spec.durable });
@@ -122,7 +122,7 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
       await slots.acquire();
       const key = handler.orderingKey(event);
       const previous = chains.get(key) ?? Promise.resolve();
-      const next = previous.then(() => process(msg, event)).finally(() => {
+      const next = previous.then(() => handleOne(msg, event)).finally(() => {
         slots.release();
         if (chains.get(key) === next) chains.delete(key);
       });

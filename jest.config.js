@@ -1,0 +1,14 @@
+/** One jest run over unit tests (next to the code) and cross-service suites in tests/. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/services', '<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/services/web/'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  moduleNameMapper: {
+    '^@inbox/lib$': '<rootDir>/services/lib/src/index.ts',
+    '^@inbox/lib/gen/(.*)$': '<rootDir>/services/lib/src/gen/$1',
+  },
+  testTimeout: 120000,
+  verbose: true,
+};

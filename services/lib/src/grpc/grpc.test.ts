@@ -1,0 +1,90 @@
+import { status } from '@grpc/grpc-js';
+import { ConversationServiceService } from '../gen/inbox/conversation/v1/conversation';
+import { createLogger } from '../logging/logger';
+import { currentRequestId, runWithRequestContext } from '../logging/request-context';
+import { Health } from '../observability/health';
+import { createMetrics } from '../observability/metrics';
+import { createServiceClient } from './client';
+import { DomainError, NotFoundError } from './errors';
+import { grpcHealthCheck } from './health-probe';
+import { GrpcServer } from './server';
+
+describe('gRPC server and client helpers', () => {
+  let dependencyUp = true;
+  const seenRequestIds: (string | undefined)[] = [];
+  const metrics = createMetrics('grpc-test');
+  const health = new Health([{ name: 'postgres', check: async () => (dependencyUp ? undefined : Promise.reject(new Error('down'))) }]);
+  const server = new GrpcServer({ logger: createLogger({ service: 'grpc-test', level: 'silent' }), metrics, health, healthIntervalMs: 50 });
+  let client: ReturnType<typeof createServiceClient<typeof ConversationServiceService>>;
+  let address = '';
+
+  beforeAll(async () => {
+    server.addService('inbox.conversation.v1.ConversationService', ConversationServiceService, {
+      async getInboundReceipt(request, call) {
+        seenRequestIds.push(currentRequestId());
+        if (request.eventId === 'missing') throw new NotFoundError('receipt_not_found', 'no such receipt', { eventId: 'missing' });
+        if (request.eventId === 'crash') throw new Error('database password is hunter2');
+        if (request.eventId === 'slow') await new Promise((resolve) => setTimeout(resolve, 500));
+        return { eventId: request.eventId, deliveries: Math.round(call.remainingMs() > 0 ? 1 : 0), storedAt: new Date('2026-01-02T03:04:05Z') };
+      },
+    });
+    const port = await server.listen(0);
+    address = `127.0.0.1:${port}`;
+    client = createServiceClient(ConversationServiceService, address, { deadlineMs: 2000 });
+  });
+
+  afterAll(async () => {
+    client.close();
+    await server.shutdown(1000);
+  });
+
+  it('round-trips a typed call with a Date field', async () => {
+    const response = await client.call.getInboundReceipt({ eventId: 'e1' });
+    expect(response).toEqual({ eventId: 'e1', deliveries: 1, storedAt: new Date('2026-01-02T03:04:05Z') });
+  });
+
+  it('carries the caller request id in metadata into the handler context', async () => {
+    await runWithRequestContext({ requestId: 'trace-me-42' }, () => client.call.getInboundReceipt({ eventId: 'e2' }));
+    expect(seenRequestIds[seenRequestIds.length - 1]).toBe('trace-me-42');
+  });
+
+  it('maps a domain error to its status code and back, with code and details', async () => {
+    const error = await client.call.getInboundReceipt({ eventId: 'missing' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ grpcCode: status.NOT_FOUND, code: 'receipt_not_found', message: 'no such receipt', details: { eventId: 'missing' } });
+  });
+
+  it('turns an unexpected error into INTERNAL without leaking its text', async () => {
+    const error = (await client.call.getInboundReceipt({ eventId: 'crash' }).catch((e: unknown) => e)) as DomainError;
+    expect(error.grpcCode).toBe(status.INTERNAL);
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('enforces the deadline on the client', async () => {
+    const error = (await client.call.getInboundReceipt({ eventId: 'slow' }, { deadlineMs: 100 }).catch((e: unknown) => e)) as DomainError;
+    expect(error.grpcCode).toBe(status.DEADLINE_EXCEEDED);
+    expect(error.code).toBe('upstream_timeout');
+  });
+
+  it('answers UNIMPLEMENTED for methods without a handler', async () => {
+    const error = (await client.call.listInboxes({ tenant: { accountId: 'a', userId: 'u' } }).catch((e: unknown) => e)) as DomainError;
+    expect(error.grpcCode).toBe(status.UNIMPLEMENTED);
+  });
+
+  it('counts handled calls by status code', async () => {
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/inbox_grpc_server_handled_total\{[^}]*method="inbox.conversation.v1.ConversationService\/getInboundReceipt"[^}]*code="NOT_FOUND"[^}]*\} 1/);
+  });
+
+  it('serves grpc.health.v1 following readiness', async () => {
+    const check = (service: string) => grpcHealthCheck(address, service);
+    expect(await check('')).toBe('SERVING');
+    expect(await check('inbox.conversation.v1.ConversationService')).toBe('SERVING');
+    dependencyUp = false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await check('')).toBe('NOT_SERVING');
+    dependencyUp = true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await check('')).toBe('SERVING');
+  });
+});

@@ -1,0 +1,260 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { testStack, uniqueName } from '../../../../tests/support/environment';
+import { waitFor } from '../../../../tests/support/wait';
+import { createLogger } from '../logging/logger';
+import { runWithRequestContext } from '../logging/request-context';
+import { createMetrics } from '../observability/metrics';
+import { connectNats, type NatsConnection } from './connection';
+import { PermanentError, runConsumer, type EventHandler, type RunningConsumer } from './consumer';
+import { listDeadLetters, replayDeadLetter } from './dead-letter';
+import { publishDurably } from './publisher';
+import { STREAMS, provisionJetStream, type ConsumerSpec, type StreamSpec } from './streams';
+
+type TestEvent = { id: string; key: string; fail?: 'always' | 'twice'; delayMs?: number };
+
+const logger = createLogger({ service: 'jetstream-test', level: 'silent' });
+const encode = (event: TestEvent) => new TextEncoder().encode(JSON.stringify(event));
+
+describe('JetStream helpers against a real NATS server', () => {
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let js: JetStreamClient;
+  let stream: StreamSpec;
+  let running: RunningConsumer | undefined;
+
+  beforeAll(async () => {
+    nc = await connectNats(testStack.TEST_NATS_URL, 'jetstream-test', logger);
+    jsm = await jetstreamManager(nc);
+    js = jetstream(nc);
+  });
+
+  beforeEach(async () => {
+    const name = uniqueName('T').toUpperCase();
+    stream = { name, subjects: [`${name.toLowerCase()}.>`], maxAgeMs: 3_600_000, duplicateWindowMs: 60_000, description: 'test stream' };
+    await provisionJetStream(jsm, [stream, STREAMS.deadLetter], []);
+  });
+
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+    await jsm.streams.delete(stream.name).catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    await nc.drain();
+  });
+
+  function consumerSpec(overrides: Partial<ConsumerSpec> = {}): ConsumerSpec {
+    return {
+      stream: stream.name,
+      durable: uniqueName('durable'),
+      filterSubjects: [`${stream.name.toLowerCase()}.>`],
+      maxDeliver: 3,
+      ackWaitMs: 5000,
+      maxAckPending: 100,
+      description: 'test consumer',
+      ...overrides,
+    };
+  }
+
+  function recordingHandler(log: { id: string; attempt: number; requestId?: string }[], attempts = new Map<string, number>()) {
+    let concurrent = 0;
+    const state = { maxConcurrent: 0 };
+    const handler: EventHandler<TestEvent> = {
+      decode: (data) => {
+        const event = JSON.parse(new TextDecoder().decode(data)) as TestEvent;
+        if (!event.id) throw new Error('no id');
+        return event;
+      },
+      orderingKey: (event) => event.key,
+      handle: async (event, context) => {
+        concurrent += 1;
+        state.maxConcurrent = Math.max(state.maxConcurrent, concurrent);
+        try {
+          const attempt = (attempts.get(event.id) ?? 0) + 1;
+          attempts.set(event.id, attempt);
+          if (event.delayMs) await new Promise((resolve) => setTimeout(resolve, event.delayMs));
+          if (event.fail === 'always' || (event.fail === 'twice' && attempt <= 2)) throw new Error(`transient failure of ${event.id}`);
+          const { currentRequestId } = await import('../logging/request-context');
+          log.push({ id: event.id, attempt: context.deliveryCount, requestId: currentRequestId() });
+        } finally {
+          concurrent -= 1;
+        }
+      },
+    };
+    return { handler, state };
+  }
+
+  it('provisions streams and consumers idempotently and updates what changed', async () => {
+    const spec = consumerSpec();
+    await provisionJetStream(jsm, [stream], [spec]);
+    await provisionJetStream(jsm, [stream], [spec]);
+    const info = await jsm.consumers.info(stream.name, spec.durable);
+    expect(info.config.max_deliver).toBe(spec.maxDeliver + 1);
+    expect(info.config.ack_policy).toBe('explicit');
+    await provisionJetStream(jsm, [{ ...stream, description: 'changed' }], [{ ...spec, maxAckPending: 7 }]);
+    expect((await jsm.streams.info(stream.name)).config.description).toBe('changed');
+    expect((await jsm.consumers.info(stream.name, spec.durable)).config.max_ack_pending).toBe(7);
+    expect((await jsm.streams.info(stream.name)).config.storage).toBe('file');
+  });
+
+  it('stores a message published twice with the same message id once', async () => {
+    const subject = `${stream.name.toLowerCase()}.dedupe`;
+    const first = await publishDurably(js, subject, encode({ id: 'a', key: 'k' }), { msgId: 'same-id' });
+    const second = await publishDurably(js, subject, encode({ id: 'a', key: 'k' }), { msgId: 'same-id' });
+    expect(first.duplicate).toBe(false);
+    expect(second.duplicate).toBe(true);
+    expect((await jsm.streams.info(stream.name)).state.messages).toBe(1);
+  });
+
+  it('handles messages of one key in order and different keys in parallel, within the bound', async () => {
+    const spec = consumerSpec();
+    await provisionJetStream(jsm, [stream], [spec]);
+    const log: { id: string; attempt: number }[] = [];
+    const { handler, state } = recordingHandler(log);
+    running = await runConsumer({ js, spec, handler, logger, metrics: createMetrics('t1'), concurrency: 4 });
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+    for (let i = 0; i < 60; i++) {
+      const key = keys[i % keys.length];
+      await publishDurably(js, `${stream.name.toLowerCase()}.${key}`, encode({ id: `${key}-${i}`, key, delayMs: 5 }), { msgId: `m${i}` });
+    }
+    await waitFor('all handled', async () => log.length === 60);
+    for (const key of keys) {
+      const order = log.filter((entry) => entry.id.startsWith(`${key}-`)).map((entry) => Number(entry.id.split('-')[1]));
+      expect(order).toEqual([...order].sort((x, y) => x - y));
+    }
+    expect(state.maxConcurrent).toBeGreaterThan(1);
+    expect(state.maxConcurrent).toBeLessThanOrEqual(4);
+    await waitFor('acks settled', async () => (await jsm.consumers.info(stream.name, spec.durable)).num_ack_pending === 0);
+  });
+
+  it('retries a transient failure with backoff and acks once it succeeds', async () => {
+    const spec = consumerSpec({ maxDeliver: 5 });
+    await provisionJetStream(jsm, [stream], [spec]);
+    const log: { id: string; attempt: number }[] = [];
+    const { handler } = recordingHandler(log);
+    const delays: number[] = [];
+    running = await runConsumer({
+      js,
+      spec,
+      handler,
+      logger,
+      metrics: createMetrics('t2'),
+      backoffMs: (count) => {
+        delays.push(count);
+        return 50 * count;
+      },
+    });
+    await publishDurably(js, `${stream.name.toLowerCase()}.x`, encode({ id: 'flaky', key: 'x', fail: 'twice' }), { msgId: 'flaky' });
+    await waitFor('handled after retries', async () => log.length === 1);
+    expect(log[0]).toMatchObject({ id: 'flaky', attempt: 3 });
+    expect(delays).toEqual([1, 2]);
+    await waitFor('acked', async () => {
+      const info = await jsm.consumers.info(stream.name, spec.durable);
+      return info.num_ack_pending === 0 && info.num_pending === 0;
+    });
+  });
+
+  it('dead-letters a poison message after max_deliver while the messages behind it keep flowing, and replays it', async () => {
+    const spec = consumerSpec({ maxDeliver: 3 });
+    await provisionJetStream(jsm, [stream], [spec]);
+    const log: { id: string; attempt: number }[] = [];
+    const attempts = new Map<string, number>();
+    const { handler } = recordingHandler(log, attempts);
+    running = await runConsumer({ js, spec, handler, logger, metrics: createMetrics('t3'), backoffMs: () => 100 });
+    const subject = `${stream.name.toLowerCase()}.orders`;
+    await publishDurably(js, subject, encode({ id: 'poison', key: 'p', fail: 'always' }), { msgId: 'poison' });
+    for (let i = 0; i < 20; i++) {
+      await publishDurably(js, subject, encode({ id: `good-${i}`, key: `g${i % 3}` }), { msgId: `good-${i}` });
+    }
+    await waitFor('good messages handled', async () => log.filter((e) => e.id.startsWith('good-')).length === 20);
+    const letters = await waitFor('dead letter', async () => {
+      const found = await listDeadLetters(jsm, spec.durable);
+      return found.length === 1 ? found : undefined;
+    });
+    expect(attempts.get('poison')).toBe(3);
+    expect(letters[0]).toMatchObject({ stream: stream.name, subject, consumer: spec.durable, deliveries: 3 });
+    expect(letters[0].error).toContain('transient failure of poison');
+    await waitFor('poison terminated, nothing pending', async () => {
+      const info = await jsm.consumers.info(stream.name, spec.durable);
+      return info.num_ack_pending === 0 && info.num_pending === 0;
+    });
+
+    // The operator fixes the cause and replays: the message is handled and leaves the DLQ.
+    await running.stop();
+    const fixedLog: { id: string; attempt: number }[] = [];
+    const fixed: EventHandler<TestEvent> = { ...recordingHandler(fixedLog).handler, decode: (data) => ({ ...(JSON.parse(new TextDecoder().decode(data)) as TestEvent), fail: undefined }) };
+    running = await runConsumer({ js, spec, handler: fixed, logger, metrics: createMetrics('t3b') });
+    await replayDeadLetter(js, jsm, letters[0].dlqSequence);
+    await waitFor('replayed message handled', async () => fixedLog.some((e) => e.id === 'poison'));
+    expect(await listDeadLetters(jsm, spec.durable)).toEqual([]);
+  });
+
+  it('dead-letters an undecodable message at once, without retries', async () => {
+    const spec = consumerSpec({ maxDeliver: 5 });
+    await provisionJetStream(jsm, [stream], [spec]);
+    const log: { id: string; attempt: number }[] = [];
+    const { handler } = recordingHandler(log);
+    running = await runConsumer({ js, spec, handler, logger, metrics: createMetrics('t4') });
+    await js.publish(`${stream.name.toLowerCase()}.bad`, new TextEncoder().encode('{not json'), { msgID: 'garbage' });
+    await publishDurably(js, `${stream.name.toLowerCase()}.ok`, encode({ id: 'after', key: 'k' }), { msgId: 'after' });
+    const letters = await waitFor('dead letter', async () => {
+      const found = await listDeadLetters(jsm, spec.durable);
+      return found.length === 1 ? found : undefined;
+    });
+    expect(letters[0].deliveries).toBe(1);
+    expect(letters[0].error).toMatch(/undecodable/);
+    await waitFor('next message handled', async () => log.some((e) => e.id === 'after'));
+  });
+
+  it('treats a PermanentError from the handler as final', async () => {
+    const spec = consumerSpec({ maxDeliver: 5 });
+    await provisionJetStream(jsm, [stream], [spec]);
+    let calls = 0;
+    const handler: EventHandler<TestEvent> = {
+      decode: (data) => JSON.parse(new TextDecoder().decode(data)) as TestEvent,
+      orderingKey: (e) => e.key,
+      handle: async () => {
+        calls += 1;
+        throw new PermanentError('references an account that does not exist');
+      },
+    };
+    running = await runConsumer({ js, spec, handler, logger, metrics: createMetrics('t5') });
+    await publishDurably(js, `${stream.name.toLowerCase()}.p`, encode({ id: 'p', key: 'k' }), { msgId: 'p' });
+    await waitFor('dead letter', async () => (await listDeadLetters(jsm, spec.durable)).length === 1);
+    expect(calls).toBe(1);
+  });
+
+  it('carries the publisher request id in NATS headers into the handler', async () => {
+    const spec = consumerSpec();
+    await provisionJetStream(jsm, [stream], [spec]);
+    const log: { id: string; attempt: number; requestId?: string }[] = [];
+    const { handler } = recordingHandler(log);
+    running = await runConsumer({ js, spec, handler, logger, metrics: createMetrics('t6') });
+    await runWithRequestContext({ requestId: 'req-from-http-7' }, () =>
+      publishDurably(js, `${stream.name.toLowerCase()}.r`, encode({ id: 'traced', key: 'k' }), { msgId: 'traced' }),
+    );
+    await waitFor('handled', async () => log.length === 1);
+    expect(log[0].requestId).toBe('req-from-http-7');
+  });
+
+  it('on stop, finishes in-flight work and leaves unstarted messages for redelivery', async () => {
+    const spec = consumerSpec({ ackWaitMs: 30_000 });
+    await provisionJetStream(jsm, [stream], [spec]);
+    const log: { id: string; attempt: number }[] = [];
+    const { handler } = recordingHandler(log);
+    running = await runConsumer({ js, spec, handler, logger, metrics: createMetrics('t7'), concurrency: 2 });
+    for (let i = 0; i < 30; i++) {
+      await publishDurably(js, `${stream.name.toLowerCase()}.s`, encode({ id: `s-${i}`, key: `k${i % 2}`, delayMs: 30 }), { msgId: `s-${i}` });
+    }
+    await waitFor('some handled', async () => log.length >= 3);
+    await running.stop();
+    const handledBeforeStop = log.length;
+    expect(handledBeforeStop).toBeLessThan(30);
+    // Unstarted messages were returned (nak), not left to wait out the 30 s ack_wait.
+    await waitFor('returned messages', async () => (await jsm.consumers.info(stream.name, spec.durable)).num_ack_pending === 0, 2_000);
+    running = await runConsumer({ js, spec, handler, logger, metrics: createMetrics('t7b'), concurrency: 2 });
+    await waitFor('rest handled promptly', async () => new Set(log.map((e) => e.id)).size === 30, 10_000);
+    expect(log.length).toBe(30);
+  });
+});

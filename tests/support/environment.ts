@@ -1,0 +1,22 @@
+// Where the real servers of the test stack are (scripts/stack.sh up), from the environment.
+import { env, loadConfig, z } from '@inbox/lib';
+
+const schema = z.object({
+  TEST_PG_URL: env.url('postgres://postgres@127.0.0.1:5432/postgres'),
+  TEST_REDIS_URL: env.url('redis://127.0.0.1:6379'),
+  TEST_NATS_URL: env.string('nats://127.0.0.1:4222'),
+  TEST_OPENSEARCH_URL: env.url('http://127.0.0.1:9200'),
+});
+
+export const testStack = loadConfig(schema);
+
+/** A database URL on the test PostgreSQL server with another database name. */
+export function databaseUrl(name: string): string {
+  const url = new URL(testStack.TEST_PG_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}

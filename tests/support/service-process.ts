@@ -1,0 +1,91 @@
+// Runs a built service (services/<name>/dist/main.js) as a real child process on free ports,
+// the way scripts/services.sh does, so tests can probe it, signal it and restart it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { waitFor } from './wait';
+
+export const ROOT = path.resolve(__dirname, '../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ExitResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private exitPromise: Promise<ExitResult> | undefined;
+  output = '';
+
+  constructor(
+    readonly name: string,
+    readonly env: Record<string, string>,
+    readonly opsUrl: string,
+  ) {}
+
+  start(): this {
+    this.child = spawn(process.execPath, [path.join(ROOT, 'services', this.name, 'dist', 'main.js')], {
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const child = this.child;
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exitPromise = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    return this;
+  }
+
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async waitReady(timeoutMs = 60_000): Promise<void> {
+    await waitFor(
+      `${this.name} ready`,
+      async () => {
+        if (!this.running) throw new Error(`${this.name} exited: ${this.output.slice(-2000)}`);
+        const response = await fetch(`${this.opsUrl}/readyz`);
+        return response.status === 200;
+      },
+      timeoutMs,
+      200,
+    );
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
+  async exited(timeoutMs = 30_000): Promise<ExitResult> {
+    if (!this.exitPromise) throw new Error('not started');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${this.name} did not exit in ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([this.exitPromise, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Stops the process if it still runs (SIGTERM, then SIGKILL after the timeout). */
+  async stop(timeoutMs = 20_000): Promise<ExitResult | undefined> {
+    if (!this.running) return this.exitPromise ? this.exitPromise : undefined;
+    this.signal('SIGTERM');
+    try {
+      return await this.exited(timeoutMs);
+    } catch {
+      this.signal('SIGKILL');
+      return this.exited(5_000);
+    }
+  }
+}
