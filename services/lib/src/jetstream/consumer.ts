@@ -38,6 +38,8 @@ export interface ConsumerRunOptions<T> {
   concurrency?: number;
   /** Delay before the next attempt after a transient failure. */
   backoffMs?: (deliveryCount: number) => number;
+  /** How long one pull waits for messages; bounds how long stop() waits for the last pull. */
+  fetchExpiresMs?: number;
 }
 
 export const exponentialBackoff = (deliveryCount: number): number =>
@@ -54,14 +56,12 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
   const logger = options.logger.child({ consumer: spec.durable });
   const concurrency = options.concurrency ?? 16;
   const backoff = options.backoffMs ?? exponentialBackoff;
+  const fetchExpiresMs = options.fetchExpiresMs ?? 2000;
   const consumer = await js.consumers.get(spec.stream, spec.durable);
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: Math.max(concurrency, 1) * 2 });
   const chains = new Map<string, Promise<void>>();
   const slots = new Semaphore(concurrency);
   let stopping = false;
   let active = 0;
-
-  void watchStatus(messages, logger);
 
   const handleOne = async (msg: JsMsg, event: T): Promise<void> => {
     const deliveryCount = msg.info.deliveryCount;
@@ -106,27 +106,47 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
     logger.warn({ seq: msg.info.streamSequence, deliveryCount, error: errorMessage(error) }, 'handler failed, will retry');
   };
 
+  const dispatch = async (msg: JsMsg): Promise<void> => {
+    if (stopping) {
+      msg.nak();
+      return;
+    }
+    let event: T;
+    try {
+      event = handler.decode(msg.data, msg.subject);
+    } catch (error) {
+      await settleFailure(msg, new PermanentError(`undecodable message: ${errorMessage(error)}`), msg.info.deliveryCount);
+      return;
+    }
+    await slots.acquire();
+    const key = handler.orderingKey(event);
+    const previous = chains.get(key) ?? Promise.resolve();
+    const next = previous.then(() => handleOne(msg, event)).finally(() => {
+      slots.release();
+      if (chains.get(key) === next) chains.delete(key);
+    });
+    chains.set(key, next);
+  };
+
+  // Explicit fetch batches rather than an open-ended consume(): on shutdown no new pull is
+  // issued and the current one runs out (at most fetchExpiresMs), so every message the server
+  // handed us is either handled or returned with nak, never left to wait out ack_wait.
   const loop = (async () => {
-    for await (const msg of messages) {
-      if (stopping) {
-        msg.nak();
-        continue;
-      }
-      let event: T;
+    while (!stopping) {
+      let batch: ConsumerMessages;
       try {
-        event = handler.decode(msg.data, msg.subject);
+        batch = await consumer.fetch({ max_messages: Math.max(concurrency, 1) * 2, expires: fetchExpiresMs });
       } catch (error) {
-        await settleFailure(msg, new PermanentError(`undecodable message: ${errorMessage(error)}`), msg.info.deliveryCount);
+        logger.warn({ error: errorMessage(error) }, 'jetstream fetch failed, retrying');
+        await sleep(1000);
         continue;
       }
-      await slots.acquire();
-      const key = handler.orderingKey(event);
-      const previous = chains.get(key) ?? Promise.resolve();
-      const next = previous.then(() => handleOne(msg, event)).finally(() => {
-        slots.release();
-        if (chains.get(key) === next) chains.delete(key);
-      });
-      chains.set(key, next);
+      try {
+        for await (const msg of batch) await dispatch(msg);
+      } catch (error) {
+        logger.warn({ error: errorMessage(error) }, 'jetstream batch ended with an error');
+        if (!stopping) await sleep(500);
+      }
     }
   })();
 
@@ -134,21 +154,14 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
     inFlight: () => active,
     stop: async () => {
       stopping = true;
-      messages.stop();
       await loop;
       await Promise.allSettled([...chains.values()]);
     },
   };
 }
 
-async function watchStatus(messages: ConsumerMessages, logger: Logger): Promise<void> {
-  for await (const status of messages.status()) {
-    if (status.type === 'heartbeats_missed') {
-      logger.warn({ count: status.count }, 'jetstream heartbeats missed');
-    } else if (status.type === 'consumer_not_found' || status.type === 'stream_not_found' || status.type === 'consumer_deleted') {
-      logger.error({ status: status.type }, 'jetstream consumer problem');
-    }
-  }
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 class Semaphore {
