@@ -37,7 +37,7 @@ export class ServiceProcess {
 
   start(): this {
     this.child = spawn(process.execPath, [path.join(ROOT, 'services', this.name, 'dist', 'main.js')], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...this.env },
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const child = this.child;

@@ -1,0 +1,42 @@
+// The contracts in protos/ pass buf lint, and regenerating the TypeScript code from them gives
+// exactly the files committed under services/lib/src/gen.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../support/service-process';
+
+const buf = path.join(ROOT, 'node_modules', '.bin', 'buf');
+
+function listFiles(dir: string, base = dir): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    return statSync(full).isDirectory() ? listFiles(full, base) : [path.relative(base, full)];
+  });
+}
+
+describe('protos', () => {
+  it('pass buf lint', () => {
+    expect(() => execFileSync(buf, ['lint'], { cwd: ROOT, stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('regenerate to exactly the committed TypeScript', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'proto-gen-'));
+    execFileSync(buf, ['generate', '-o', out], { cwd: ROOT, stdio: 'pipe' });
+    const generated = path.join(out, 'services/lib/src/gen');
+    const committed = path.join(ROOT, 'services/lib/src/gen');
+    expect(listFiles(generated).sort()).toEqual(listFiles(committed).sort());
+    for (const file of listFiles(generated)) {
+      expect({ file, text: readFileSync(path.join(generated, file), 'utf8') }).toEqual({ file, text: readFileSync(path.join(committed, file), 'utf8') });
+    }
+  });
+
+  it('declare one versioned package per service API and the events', () => {
+    const packages = listFiles(path.join(ROOT, 'protos'))
+      .filter((f) => f.endsWith('.proto'))
+      .map((f) => readFileSync(path.join(ROOT, 'protos', f), 'utf8').match(/^package ([\w.]+);/m)?.[1]);
+    expect(packages).toEqual(
+      expect.arrayContaining(['inbox.conversation.v1', 'inbox.routing.v1', 'inbox.search.v1', 'inbox.notification.v1', 'inbox.events.v1']),
+    );
+  });
+});

@@ -1,0 +1,70 @@
+// A poison message on the conversation service's inbound stream goes to the dead-letter stream
+// while the messages behind it are stored; an operator can list it with the DLQ command.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import pg from 'pg';
+import { CONSUMERS, connectNats, createLogger, listDeadLetters, type NatsConnection } from '@inbox/lib';
+import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
+import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
+import { databaseUrl, testStack, uniqueName } from '../support/environment';
+import { publishInboundBurst } from '../support/inbound-events';
+import { ROOT } from '../support/service-process';
+import { launchService, type LaunchedService } from '../support/services';
+import { waitFor } from '../support/wait';
+
+describe('poison messages in the conversation service', () => {
+  let nc: NatsConnection;
+  let service: LaunchedService;
+  let db: pg.Pool;
+
+  beforeAll(async () => {
+    nc = await connectNats(testStack.TEST_NATS_URL, 'dead-letter-test', createLogger({ service: 'test', level: 'silent' }));
+    service = await launchService('conversation');
+    await service.process.waitReady();
+    db = new pg.Pool({ connectionString: databaseUrl('inbox_test_conversation'), max: 2 });
+  });
+
+  afterAll(async () => {
+    await service.process.stop();
+    await db.end();
+    await nc.drain();
+  });
+
+  it('dead-letters undecodable and incomplete events while the rest are stored', async () => {
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    const prefix = `${uniqueName('dlq')}-`;
+    const garbage = await js.publish('ingest.inbound.email', new TextEncoder().encode('\u0000\u00ffnot protobuf'), { msgID: `${prefix}garbage` });
+    const noAccount = await js.publish(
+      'ingest.inbound.email',
+      InboundMessage.encode({ eventId: `${prefix}no-account`, accountId: '', inboxId: 'i', channelId: 'c', channelType: ChannelType.CHANNEL_TYPE_EMAIL }).finish(),
+      { msgID: `${prefix}no-account` },
+    );
+    const good = Array.from({ length: 50 }, (_, i) => `${prefix}good-${i}`);
+    await publishInboundBurst(nc, good);
+
+    await waitFor('good events stored', async () => {
+      const result = await db.query('SELECT count(*)::int AS n FROM inbound_receipts WHERE event_id LIKE $1', [`${prefix}good-%`]);
+      return result.rows[0].n === 50;
+    });
+    const letters = await waitFor('both poison messages dead-lettered', async () => {
+      const all = await listDeadLetters(jsm, CONSUMERS.conversationInbound.durable);
+      const ours = all.filter((l) => l.originalSequence === garbage.seq || l.originalSequence === noAccount.seq);
+      return ours.length === 2 ? ours : undefined;
+    });
+    for (const letter of letters) {
+      expect(letter).toMatchObject({ stream: 'INGEST', subject: 'ingest.inbound.email', consumer: 'conversation-inbound', deliveries: 1 });
+    }
+    expect(letters.find((l) => l.originalSequence === noAccount.seq)?.error).toMatch(/account_id/);
+    const stored = await db.query('SELECT count(*)::int AS n FROM inbound_receipts WHERE event_id = $1', [`${prefix}no-account`]);
+    expect(stored.rows[0].n).toBe(0);
+
+    const listing = execFileSync(process.execPath, [path.join(ROOT, 'services/lib/dist/cli/dlq.js'), 'list', 'conversation-inbound'], {
+      env: { PATH: process.env.PATH ?? '', NATS_URL: testStack.TEST_NATS_URL },
+      encoding: 'utf8',
+    });
+    const rows = JSON.parse(listing) as { originalSequence: number }[];
+    expect(rows.map((r) => r.originalSequence)).toEqual(expect.arrayContaining([garbage.seq, noAccount.seq]));
+  });
+});

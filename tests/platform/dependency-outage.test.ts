@@ -1,0 +1,57 @@
+// Readiness names the dependency that is down: each real server of the stack is stopped in
+// turn (scripts/stack.sh stop NAME), every service that depends on it must answer 503 naming it
+// while the others stay ready, and all must be ready again once it is back.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { ROOT } from '../support/service-process';
+import { DEPENDENCIES, SERVICE_NAMES, launchService, type LaunchedService, type ServiceName } from '../support/services';
+import { waitFor } from '../support/wait';
+
+const stack = (...args: string[]) => execFileSync('bash', [path.join(ROOT, 'scripts', 'stack.sh'), ...args], { stdio: 'pipe', timeout: 240_000 });
+
+type Readiness = { status: number; failing: string[] };
+
+async function readiness(service: LaunchedService): Promise<Readiness> {
+  const response = await fetch(`${service.httpUrl}/readyz`, { signal: AbortSignal.timeout(5000) });
+  const body = (await response.json()) as { failing: string[] };
+  return { status: response.status, failing: body.failing };
+}
+
+describe('readiness when a dependency goes down and comes back', () => {
+  const services = new Map<ServiceName, LaunchedService>();
+
+  beforeAll(async () => {
+    for (const name of SERVICE_NAMES) services.set(name, await launchService(name));
+    await Promise.all([...services.values()].map((s) => s.process.waitReady()));
+  });
+
+  afterAll(async () => {
+    await Promise.all([...services.values()].map((s) => s.process.stop()));
+  });
+
+  it.each(['postgres', 'redis', 'nats', 'opensearch'])('%s down: dependents answer 503 naming it; back: all ready', async (dependency) => {
+    const dependents = SERVICE_NAMES.filter((name) => DEPENDENCIES[name].includes(dependency));
+    const others = SERVICE_NAMES.filter((name) => !dependents.includes(name));
+    expect(dependents.length).toBeGreaterThan(0);
+    stack('stop', dependency);
+    try {
+      for (const name of dependents) {
+        const report = await waitFor(`${name} to report ${dependency} down`, async () => {
+          const r = await readiness(services.get(name)!);
+          return r.status === 503 && r.failing.includes(dependency) ? r : undefined;
+        });
+        expect(report.failing).toEqual([dependency]);
+      }
+      for (const name of others) {
+        if (dependency === 'nats') continue; // every service depends on NATS
+        expect(await readiness(services.get(name)!)).toEqual({ status: 200, failing: [] });
+      }
+      for (const name of SERVICE_NAMES) expect(services.get(name)!.process.running).toBe(true);
+    } finally {
+      stack('start', dependency);
+    }
+    for (const name of SERVICE_NAMES) {
+      await waitFor(`${name} ready again after ${dependency} returned`, async () => (await readiness(services.get(name)!)).status === 200, 60_000, 250);
+    }
+  });
+});

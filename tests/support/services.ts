@@ -1,0 +1,58 @@
+// Launches the built services as real processes against the test stack, each on free ports and
+// (for services with a database) its own test database.
+import { ensureDatabase } from '@inbox/lib';
+import { databaseUrl, testStack } from './environment';
+import { ServiceProcess, freePort } from './service-process';
+
+export type ServiceName = 'conversation' | 'routing' | 'search' | 'notification' | 'ingest' | 'gateway';
+export const SERVICE_NAMES: ServiceName[] = ['conversation', 'routing', 'search', 'notification', 'ingest', 'gateway'];
+
+/** Which real servers each service depends on, as named in its /readyz. */
+export const DEPENDENCIES: Record<ServiceName, string[]> = {
+  conversation: ['postgres', 'nats'],
+  routing: ['postgres', 'redis', 'nats'],
+  search: ['opensearch', 'nats'],
+  notification: ['postgres', 'nats'],
+  ingest: ['nats', 'redis'],
+  gateway: ['redis', 'nats'],
+};
+
+export interface LaunchedService {
+  process: ServiceProcess;
+  grpcAddress?: string;
+  httpUrl: string;
+}
+
+export async function launchService(name: ServiceName, overrides: Record<string, string> = {}): Promise<LaunchedService> {
+  const common = { NATS_URL: testStack.TEST_NATS_URL, SHUTDOWN_TIMEOUT_MS: '15000', NODE_ENV: 'test' };
+  const http = await freePort();
+  const grpc = await freePort();
+  let env: Record<string, string>;
+  switch (name) {
+    case 'conversation':
+      env = { CONVERSATION_GRPC_PORT: `${grpc}`, CONVERSATION_HTTP_PORT: `${http}`, CONVERSATION_DATABASE_URL: databaseUrl('inbox_test_conversation') };
+      break;
+    case 'routing':
+      env = { ROUTING_GRPC_PORT: `${grpc}`, ROUTING_HTTP_PORT: `${http}`, ROUTING_DATABASE_URL: databaseUrl('inbox_test_routing'), REDIS_URL: testStack.TEST_REDIS_URL };
+      break;
+    case 'search':
+      env = { SEARCH_GRPC_PORT: `${grpc}`, SEARCH_HTTP_PORT: `${http}`, OPENSEARCH_URL: testStack.TEST_OPENSEARCH_URL };
+      break;
+    case 'notification':
+      env = { NOTIFICATION_GRPC_PORT: `${grpc}`, NOTIFICATION_HTTP_PORT: `${http}`, NOTIFICATION_DATABASE_URL: databaseUrl('inbox_test_notification') };
+      break;
+    case 'ingest':
+      env = { INGEST_HTTP_PORT: `${http}`, INGEST_SMTP_PORT: `${await freePort()}`, REDIS_URL: testStack.TEST_REDIS_URL };
+      break;
+    case 'gateway':
+      env = { GATEWAY_PORT: `${http}`, REDIS_URL: testStack.TEST_REDIS_URL };
+      break;
+  }
+  env = { ...common, ...env, ...overrides };
+  for (const [key, value] of Object.entries(env)) {
+    if (key.endsWith('_DATABASE_URL')) await ensureDatabase(value);
+  }
+  const httpUrl = `http://127.0.0.1:${http}`;
+  const hasGrpc = name !== 'ingest' && name !== 'gateway';
+  return { process: new ServiceProcess(name, env, httpUrl).start(), grpcAddress: hasGrpc ? `127.0.0.1:${grpc}` : undefined, httpUrl };
+}
