@@ -9,6 +9,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+export PATH="$PATH:/usr/local/go/bin"
 STACK_DIR="${STACK_DIR:-$ROOT/.stack}"
 PG_PORT="${STACK_PG_PORT:-5432}"
 REDIS_PORT="${STACK_REDIS_PORT:-6379}"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite against real servers, from a fresh machine of this kind:
+# installs what is missing, builds, starts the local stack, runs every test, and stops the
+# servers it started. Extra arguments go to jest (e.g. a path filter).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+export PATH="$PATH:/usr/local/go/bin"
+
+bash scripts/stack.sh install
+bash scripts/ensure-node-deps.sh
+
+# Remember what already ran, so only servers this run started are stopped afterwards.
+already_up=$(bash scripts/stack.sh status | awk '$2 == "up" {print $1}' | tr '\n' ' ')
+bash scripts/stack.sh up
+cleanup() {
+  if [ -z "$already_up" ]; then bash scripts/stack.sh down || true; fi
+}
+trap cleanup EXIT
+
+results="$(mktemp -d)/jest.json"
+status=0
+# In band: some suites stop and restart the shared servers.
+npx jest --runInBand --json --outputFile="$results" "$@" || status=$?
+node -e '
+  const r = require(process.argv[1]);
+  const failed = r.testResults.flatMap((s) => s.assertionResults.filter((a) => a.status === "failed").map((a) => `  ${a.fullName}`));
+  if (failed.length) console.log(`failed tests:\n${failed.join("\n")}`);
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+' "$results" || true
+exit $status
