@@ -9,6 +9,7 @@ const schema = z.object({
   CONVERSATION_DB_POOL_SIZE: env.int(20, 1),
   CONVERSATION_MIGRATE_ON_BOOT: env.bool(true),
   CONVERSATION_INBOUND_CONCURRENCY: env.int(32, 1),
+  CONVERSATION_MAIL_DOMAIN: env.string('inbox.localhost'),
   NATS_STREAM_REPLICAS: env.int(1, 1),
 });
 

@@ -16,12 +16,18 @@ import {
   runConsumer,
 } from '@inbox/lib';
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { Argon2PasswordHasher } from './adapters/argon2-password-hasher';
+import { ConversationAssignments } from './adapters/conversation-assignments';
 import { conversationGrpcHandlers } from './adapters/conversation.grpc';
+import { DirectoryRepository } from './adapters/directory.repository';
 import { InboundMessageHandler } from './adapters/inbound-message.handler';
 import { PgInboundReceipts } from './adapters/inbound-receipts.repository';
 import { loadConversationConfig } from './config';
 import { MIGRATIONS_DIR } from './migrations-dir';
+import { AuthenticateUser, CreateAccount } from './use-cases/accounts';
+import { AddInboxMember, CreateChannel, CreateInbox } from './use-cases/inboxes';
 import { RecordInboundMessage } from './use-cases/record-inbound-message';
+import { CreateUser, RemoveUser, UpdateUser } from './use-cases/users';
 
 bootService(async () => {
   const config = loadConversationConfig();
@@ -46,8 +52,26 @@ bootService(async () => {
   const js = jetstream(nc);
 
   const receipts = new PgInboundReceipts(pool);
+  const directory = new DirectoryRepository(pool);
+  const passwords = new Argon2PasswordHasher();
+  const offboarding = new ConversationAssignments();
   const grpc = new GrpcServer({ logger, metrics, health });
-  grpc.addService('inbox.conversation.v1.ConversationService', ConversationServiceService, conversationGrpcHandlers(receipts));
+  grpc.addService(
+    'inbox.conversation.v1.ConversationService',
+    ConversationServiceService,
+    conversationGrpcHandlers({
+      receipts,
+      directory,
+      createAccount: new CreateAccount(pool, directory, passwords),
+      authenticateUser: new AuthenticateUser(directory, passwords),
+      createUser: new CreateUser(pool, directory, passwords),
+      updateUser: new UpdateUser(pool, directory, offboarding),
+      removeUser: new RemoveUser(pool, directory, offboarding),
+      createInbox: new CreateInbox(directory),
+      addInboxMember: new AddInboxMember(directory),
+      createChannel: new CreateChannel(directory, config.CONVERSATION_MAIL_DOMAIN),
+    }),
+  );
   const grpcPort = await grpc.listen(config.CONVERSATION_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.CONVERSATION_HTTP_PORT, config.BIND_HOST);
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { commonConfigShape, env, loadConfig, z } from '@inbox/lib';
+import { commonConfigShape, env, loadConfig, rejectDevSecretsInProduction, z } from '@inbox/lib';
 
 const schema = z.object({
   ...commonConfigShape,
@@ -15,10 +15,14 @@ const schema = z.object({
   SEARCH_GRPC_ADDR: env.string('127.0.0.1:50053'),
   NOTIFICATION_GRPC_ADDR: env.string('127.0.0.1:50054'),
   GRPC_DEADLINE_MS: env.int(5000, 50),
+  GATEWAY_JWT_SECRET: env.string('dev-insecure-jwt-secret-change-me-in-production'),
+  GATEWAY_TOKEN_TTL_SECONDS: env.int(12 * 60 * 60, 60),
 });
 
 export type GatewayConfig = z.infer<typeof schema>;
 
 export function loadGatewayConfig(source?: Record<string, string | undefined>): GatewayConfig {
-  return loadConfig(schema, source);
+  const config = loadConfig(schema, source);
+  rejectDevSecretsInProduction(config.NODE_ENV, { GATEWAY_JWT_SECRET: config.GATEWAY_JWT_SECRET });
+  return config;
 }

@@ -13,6 +13,7 @@ import {
   pingRedis,
 } from '@inbox/lib';
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { TokenService } from './auth/token-service';
 import { loadGatewayConfig } from './config';
 import { createGatewayApp } from './http/app';
 
@@ -29,7 +30,8 @@ bootService(async () => {
     deadlineMs: config.GRPC_DEADLINE_MS,
   });
 
-  const server = http.createServer(createGatewayApp(runtime, config));
+  const tokens = new TokenService(config.GATEWAY_JWT_SECRET, config.GATEWAY_TOKEN_TTL_SECONDS);
+  const server = http.createServer(createGatewayApp(runtime, config, { conversation, tokens }));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
   const port = await listen(server, config.GATEWAY_PORT, config.BIND_HOST);

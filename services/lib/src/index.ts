@@ -23,3 +23,4 @@ export * from './cli/migrate-cli';
 export * from './http/middleware';
 export * from './http/errors';
 export * from './grpc/health-probe';
+export * from './domain/ids';

@@ -12,10 +12,21 @@ import {
   requestIdMiddleware,
   type ServiceRuntime,
 } from '@inbox/lib';
+import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { ServiceClient } from '@inbox/lib';
+import type { TokenService } from '../auth/token-service';
 import type { GatewayConfig } from '../config';
+import { ApiRoutes } from './api-route';
+import { createAuthenticator } from './authenticate';
 import { buildOpenApiDocument, createApiRegistry } from './openapi';
+import { registerDirectoryRoutes } from './routes/directory.routes';
 
-export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig): Express {
+export interface GatewayDependencies {
+  conversation: ServiceClient<typeof ConversationServiceService>;
+  tokens: TokenService;
+}
+
+export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig, deps: GatewayDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
@@ -39,8 +50,11 @@ export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig)
   const registry = createApiRegistry();
   const api = express.Router();
   api.use(express.json({ limit: config.GATEWAY_MAX_BODY_BYTES, strict: true }));
+  const routes = new ApiRoutes(api, registry, createAuthenticator(deps.tokens, deps.conversation));
+  registerDirectoryRoutes(routes, deps.conversation, deps.tokens, { signupEnabled: config.GATEWAY_SIGNUP_ENABLED });
+  const openApiDocument = buildOpenApiDocument(registry, config.GATEWAY_PUBLIC_URL);
   api.get('/openapi.json', (_req, res) => {
-    res.json(buildOpenApiDocument(registry, config.GATEWAY_PUBLIC_URL));
+    res.json(openApiDocument);
   });
   api.use(notFoundHandler());
   app.use('/api/v1', api);

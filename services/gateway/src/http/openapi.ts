@@ -18,6 +18,7 @@ export const ErrorBody = z
 export function createApiRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
   registry.register('Error', ErrorBody);
+  registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   const Readiness = z
     .object({
       status: z.enum(['ready', 'not_ready']),

@@ -1,0 +1,148 @@
+// PostgreSQL storage of accounts, users, inboxes, members and channels. Every read takes the
+// account id, so one account's ids are invisible to another.
+import type { Pool, PoolClient } from '@inbox/lib';
+import type { Account, Channel, ChannelType, Inbox, Role, User } from '../domain/directory';
+
+type Queryable = Pool | PoolClient;
+
+interface UserRow {
+  id: string;
+  account_id: string;
+  name: string;
+  email: string;
+  role: Role;
+  deactivated_at: Date | null;
+  removed_at: Date | null;
+  created_at: Date;
+  password_hash?: string;
+}
+
+const toUser = (row: UserRow): User => ({
+  id: row.id,
+  accountId: row.account_id,
+  name: row.name,
+  email: row.email,
+  role: row.role,
+  deactivated: row.deactivated_at !== null,
+  removed: row.removed_at !== null,
+  createdAt: row.created_at,
+});
+
+interface ChannelRow {
+  id: string;
+  account_id: string;
+  inbox_id: string;
+  type: ChannelType;
+  name: string;
+  lookup_key: string;
+  settings: Channel['settings'];
+  created_at: Date;
+}
+
+const toChannel = (row: ChannelRow): Channel => ({
+  id: row.id,
+  accountId: row.account_id,
+  inboxId: row.inbox_id,
+  type: row.type,
+  name: row.name,
+  lookupKey: row.lookup_key,
+  settings: row.settings,
+  createdAt: row.created_at,
+});
+
+export class DirectoryRepository {
+  constructor(readonly pool: Pool) {}
+
+  async insertAccount(db: Queryable, account: Account): Promise<void> {
+    await db.query('INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)', [account.id, account.name, account.createdAt]);
+  }
+
+  async insertUser(db: Queryable, user: User, passwordHash: string): Promise<void> {
+    await db.query(
+      `INSERT INTO users (id, account_id, name, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [user.id, user.accountId, user.name, user.email, passwordHash, user.role, user.createdAt],
+    );
+  }
+
+  async findLoginCandidate(email: string): Promise<(User & { passwordHash: string }) | null> {
+    const result = await this.pool.query<UserRow>(
+      `SELECT * FROM users WHERE lower(email) = lower($1) AND removed_at IS NULL`,
+      [email],
+    );
+    const row = result.rows[0];
+    return row ? { ...toUser(row), passwordHash: row.password_hash! } : null;
+  }
+
+  async findUser(accountId: string, userId: string, db: Queryable = this.pool): Promise<User | null> {
+    const result = await db.query<UserRow>('SELECT * FROM users WHERE account_id = $1 AND id = $2', [accountId, userId]);
+    return result.rows[0] ? toUser(result.rows[0]) : null;
+  }
+
+  async listUsers(accountId: string): Promise<User[]> {
+    const result = await this.pool.query<UserRow>(
+      'SELECT * FROM users WHERE account_id = $1 AND removed_at IS NULL ORDER BY created_at, id',
+      [accountId],
+    );
+    return result.rows.map(toUser);
+  }
+
+  async updateUser(db: Queryable, accountId: string, userId: string, changes: { name?: string; role?: Role; deactivated?: boolean; removed?: boolean }): Promise<User | null> {
+    const result = await db.query<UserRow>(
+      `UPDATE users SET
+         name = COALESCE($3, name),
+         role = COALESCE($4, role),
+         deactivated_at = CASE WHEN $5::boolean IS NULL THEN deactivated_at WHEN $5 THEN COALESCE(deactivated_at, now()) ELSE NULL END,
+         removed_at = CASE WHEN $6::boolean THEN COALESCE(removed_at, now()) ELSE removed_at END
+       WHERE account_id = $1 AND id = $2 AND removed_at IS NULL
+       RETURNING *`,
+      [accountId, userId, changes.name ?? null, changes.role ?? null, changes.deactivated ?? null, changes.removed ?? null],
+    );
+    return result.rows[0] ? toUser(result.rows[0]) : null;
+  }
+
+  async insertInbox(db: Queryable, inbox: Inbox): Promise<void> {
+    await db.query('INSERT INTO inboxes (id, account_id, name, created_at) VALUES ($1, $2, $3, $4)', [inbox.id, inbox.accountId, inbox.name, inbox.createdAt]);
+  }
+
+  async listInboxes(accountId: string, inboxId?: string): Promise<Inbox[]> {
+    const result = await this.pool.query<{ id: string; account_id: string; name: string; created_at: Date; member_ids: string[] | null }>(
+      `SELECT i.id, i.account_id, i.name, i.created_at,
+              array_remove(array_agg(m.user_id ORDER BY m.added_at), NULL) AS member_ids
+       FROM inboxes i LEFT JOIN inbox_members m ON m.inbox_id = i.id
+       WHERE i.account_id = $1 AND ($2::text IS NULL OR i.id = $2)
+       GROUP BY i.id ORDER BY i.created_at, i.id`,
+      [accountId, inboxId ?? null],
+    );
+    return result.rows.map((row) => ({ id: row.id, accountId: row.account_id, name: row.name, createdAt: row.created_at, memberIds: row.member_ids ?? [] }));
+  }
+
+  async addMember(accountId: string, inboxId: string, userId: string): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO inbox_members (inbox_id, user_id, account_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [inboxId, userId, accountId],
+    );
+  }
+
+  /** Inserts the channel; returns false when its lookup key is already taken. */
+  async insertChannel(channel: Channel, secret: string | null): Promise<boolean> {
+    const result = await this.pool.query(
+      `INSERT INTO channels (id, account_id, inbox_id, type, name, lookup_key, settings, secret, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (type, lookup_key) DO NOTHING`,
+      [channel.id, channel.accountId, channel.inboxId, channel.type, channel.name, channel.lookupKey, channel.settings, secret, channel.createdAt],
+    );
+    return result.rowCount === 1;
+  }
+
+  async listChannels(accountId: string, inboxId: string): Promise<Channel[]> {
+    const result = await this.pool.query<ChannelRow>(
+      'SELECT * FROM channels WHERE account_id = $1 AND inbox_id = $2 ORDER BY created_at, id',
+      [accountId, inboxId],
+    );
+    return result.rows.map(toChannel);
+  }
+
+  async resolveChannel(type: ChannelType, lookupKey: string): Promise<Channel | null> {
+    const result = await this.pool.query<ChannelRow>('SELECT * FROM channels WHERE type = $1 AND lookup_key = $2', [type, lookupKey]);
+    return result.rows[0] ? toChannel(result.rows[0]) : null;
+  }
+}

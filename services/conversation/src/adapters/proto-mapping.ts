@@ -1,0 +1,62 @@
+// Conversions between the generated proto types and the domain, kept at the edge.
+import { InvalidArgumentError } from '@inbox/lib';
+import { ChannelType as ProtoChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
+import type { Tenant } from '@inbox/lib/gen/inbox/common/v1/common';
+import { Role as ProtoRole, type Channel as ProtoChannel, type Inbox as ProtoInbox, type User as ProtoUser } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { Actor, Channel, ChannelType, Inbox, Role, User } from '../domain/directory';
+
+export function actorFrom(tenant: Tenant | undefined): Actor {
+  if (!tenant?.accountId || !tenant.userId) throw new InvalidArgumentError('tenant_required', 'tenant account and user are required');
+  return { accountId: tenant.accountId, userId: tenant.userId };
+}
+
+const ROLE_TO_PROTO: Record<Role, ProtoRole> = { agent: ProtoRole.ROLE_AGENT, admin: ProtoRole.ROLE_ADMIN, superadmin: ProtoRole.ROLE_SUPERADMIN };
+
+export function roleFromProto(role: ProtoRole): Role | undefined {
+  return (Object.entries(ROLE_TO_PROTO) as [Role, ProtoRole][]).find(([, p]) => p === role)?.[0];
+}
+
+const CHANNEL_TO_PROTO: Record<ChannelType, ProtoChannelType> = {
+  email: ProtoChannelType.CHANNEL_TYPE_EMAIL,
+  chat: ProtoChannelType.CHANNEL_TYPE_CHAT,
+  messenger: ProtoChannelType.CHANNEL_TYPE_MESSENGER,
+  form: ProtoChannelType.CHANNEL_TYPE_FORM,
+  phone: ProtoChannelType.CHANNEL_TYPE_PHONE,
+};
+
+export function channelTypeToProto(type: ChannelType): ProtoChannelType {
+  return CHANNEL_TO_PROTO[type];
+}
+
+export function channelTypeFromProto(type: ProtoChannelType): ChannelType {
+  const found = (Object.entries(CHANNEL_TO_PROTO) as [ChannelType, ProtoChannelType][]).find(([, p]) => p === type)?.[0];
+  if (!found) throw new InvalidArgumentError('invalid_channel_type', 'channel type is missing or unknown');
+  return found;
+}
+
+export function userToProto(user: User): ProtoUser {
+  return { ...user, role: ROLE_TO_PROTO[user.role] };
+}
+
+export function inboxToProto(inbox: Inbox): ProtoInbox {
+  return inbox;
+}
+
+export function channelToProto(channel: Channel): ProtoChannel {
+  const key = channel.lookupKey;
+  return {
+    id: channel.id,
+    accountId: channel.accountId,
+    inboxId: channel.inboxId,
+    type: channelTypeToProto(channel.type),
+    name: channel.name,
+    address: channel.type === 'email' ? key : '',
+    widgetId: channel.type === 'chat' ? key : '',
+    formId: channel.type === 'form' ? key : '',
+    fields: channel.settings.fields ?? [],
+    pageId: channel.type === 'messenger' ? key : '',
+    verifyToken: channel.settings.verifyToken ?? '',
+    phoneNumber: channel.type === 'phone' ? key : '',
+    createdAt: channel.createdAt,
+  };
+}

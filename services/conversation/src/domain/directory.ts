@@ -1,0 +1,65 @@
+// Accounts, users, inboxes and channels as the domain sees them, with the role rules.
+export type Role = 'agent' | 'admin' | 'superadmin';
+export type ChannelType = 'email' | 'chat' | 'messenger' | 'form' | 'phone';
+
+export interface Account {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+export interface User {
+  id: string;
+  accountId: string;
+  name: string;
+  email: string;
+  role: Role;
+  deactivated: boolean;
+  removed: boolean;
+  createdAt: Date;
+}
+
+export interface Inbox {
+  id: string;
+  accountId: string;
+  name: string;
+  createdAt: Date;
+  memberIds: string[];
+}
+
+export interface FormField {
+  name: string;
+  required: boolean;
+}
+
+export interface Channel {
+  id: string;
+  accountId: string;
+  inboxId: string;
+  type: ChannelType;
+  name: string;
+  lookupKey: string;
+  settings: { fields?: FormField[]; verifyToken?: string; mailDomain?: string };
+  createdAt: Date;
+}
+
+/** Who is acting: the tenant every command is scoped to. */
+export interface Actor {
+  accountId: string;
+  userId: string;
+}
+
+const RANK: Record<Role, number> = { agent: 0, admin: 1, superadmin: 2 };
+
+export function isAtLeast(role: Role, required: Role): boolean {
+  return RANK[role] >= RANK[required];
+}
+
+/** An admin manages agents and admins; only a super admin grants or changes super admin. */
+export function canAssignRole(actorRole: Role, targetRole: Role): boolean {
+  return isAtLeast(actorRole, 'admin') && (targetRole !== 'superadmin' || actorRole === 'superadmin');
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

@@ -1,0 +1,75 @@
+// Sign-up (an account and its first super admin) and sign-in.
+import { AlreadyExistsError, InvalidArgumentError, UnauthenticatedError, newId, withTransaction, type Pool } from '@inbox/lib';
+import { normaliseEmail, type Account, type User } from '../domain/directory';
+import type { DirectoryRepository } from '../adapters/directory.repository';
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** False for a null hash, after spending the same time as a real check. */
+  verify(hash: string | null, password: string): Promise<boolean>;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function validateNewUser(input: { name: string; email: string; password: string }): void {
+  if (!input.name.trim()) throw new InvalidArgumentError('name_required', 'name is required');
+  if (!EMAIL.test(input.email.trim())) throw new InvalidArgumentError('invalid_email', 'email is not a valid address');
+  if (input.password.length < 8) throw new InvalidArgumentError('weak_password', 'password must have at least 8 characters');
+  if (input.password.length > 256) throw new InvalidArgumentError('invalid_password', 'password is too long');
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === '23505';
+}
+
+export class CreateAccount {
+  constructor(
+    private readonly pool: Pool,
+    private readonly directory: DirectoryRepository,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  async execute(input: { accountName: string; name: string; email: string; password: string }): Promise<{ account: Account; user: User }> {
+    if (!input.accountName.trim()) throw new InvalidArgumentError('account_name_required', 'accountName is required');
+    validateNewUser(input);
+    const now = new Date();
+    const account: Account = { id: newId('acc'), name: input.accountName.trim(), createdAt: now };
+    const user: User = {
+      id: newId('usr'),
+      accountId: account.id,
+      name: input.name.trim(),
+      email: normaliseEmail(input.email),
+      role: 'superadmin',
+      deactivated: false,
+      removed: false,
+      createdAt: now,
+    };
+    const hash = await this.passwords.hash(input.password);
+    try {
+      await withTransaction(this.pool, async (tx) => {
+        await this.directory.insertAccount(tx, account);
+        await this.directory.insertUser(tx, user, hash);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AlreadyExistsError('email_taken', 'a user with this email already exists');
+      throw error;
+    }
+    return { account, user };
+  }
+}
+
+export class AuthenticateUser {
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  async execute(input: { email: string; password: string }): Promise<User> {
+    const candidate = await this.directory.findLoginCandidate(normaliseEmail(input.email));
+    const ok = await this.passwords.verify(candidate?.passwordHash ?? null, input.password);
+    if (!candidate || !ok) throw new UnauthenticatedError('invalid_credentials', 'email or password is wrong');
+    if (candidate.deactivated) throw new UnauthenticatedError('user_deactivated', 'this user is deactivated');
+    const { passwordHash: _hash, ...user } = candidate;
+    return user;
+  }
+}

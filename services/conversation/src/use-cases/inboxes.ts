@@ -1,0 +1,104 @@
+// Admins create inboxes, choose who works in them, and connect channels.
+import { randomBytes } from 'node:crypto';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError, newId } from '@inbox/lib';
+import type { Actor, Channel, ChannelType, FormField, Inbox } from '../domain/directory';
+import type { DirectoryRepository } from '../adapters/directory.repository';
+import { requireActor } from './users';
+
+export class CreateInbox {
+  constructor(private readonly directory: DirectoryRepository) {}
+
+  async execute(actor: Actor, input: { name: string }): Promise<Inbox> {
+    await requireActor(this.directory, actor, 'admin');
+    const name = input.name.trim();
+    if (!name || name.length > 200) throw new InvalidArgumentError('invalid_name', 'name must have 1 to 200 characters');
+    const inbox: Inbox = { id: newId('inb'), accountId: actor.accountId, name, createdAt: new Date(), memberIds: [] };
+    await this.directory.insertInbox(this.directory.pool, inbox);
+    return inbox;
+  }
+}
+
+export class AddInboxMember {
+  constructor(private readonly directory: DirectoryRepository) {}
+
+  async execute(actor: Actor, inboxId: string, userId: string): Promise<Inbox> {
+    await requireActor(this.directory, actor, 'admin');
+    const [inbox] = await this.directory.listInboxes(actor.accountId, inboxId);
+    if (!inbox) throw new NotFoundError('inbox_not_found', 'no such inbox');
+    const user = await this.directory.findUser(actor.accountId, userId);
+    if (!user || user.removed) throw new NotFoundError('user_not_found', 'no such user');
+    await this.directory.addMember(actor.accountId, inboxId, userId);
+    const [updated] = await this.directory.listInboxes(actor.accountId, inboxId);
+    return updated;
+  }
+}
+
+export interface CreateChannelInput {
+  type: ChannelType;
+  name: string;
+  address?: string;
+  fields?: FormField[];
+  pageId?: string;
+  appSecret?: string;
+  phoneNumber?: string;
+  authToken?: string;
+}
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const E164 = /^\+[1-9]\d{6,14}$/;
+const FIELD_NAME = /^[A-Za-z][\w.-]{0,63}$/;
+const token = (bytes = 12) => randomBytes(bytes).toString('base64url');
+
+export class CreateChannel {
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly mailDomain: string,
+  ) {}
+
+  async execute(actor: Actor, inboxId: string, input: CreateChannelInput): Promise<Channel> {
+    await requireActor(this.directory, actor, 'admin');
+    const [inbox] = await this.directory.listInboxes(actor.accountId, inboxId);
+    if (!inbox) throw new NotFoundError('inbox_not_found', 'no such inbox');
+    const name = input.name.trim();
+    if (!name) throw new InvalidArgumentError('invalid_name', 'name is required');
+    const { lookupKey, settings, secret } = this.shape(input, name);
+    const channel: Channel = { id: newId('chn'), accountId: actor.accountId, inboxId, type: input.type, name, lookupKey, settings, createdAt: new Date() };
+    if (!(await this.directory.insertChannel(channel, secret))) {
+      throw new AlreadyExistsError('channel_taken', `another channel already uses this ${input.type === 'email' ? 'address' : 'identifier'}`);
+    }
+    return channel;
+  }
+
+  private shape(input: CreateChannelInput, name: string): { lookupKey: string; settings: Channel['settings']; secret: string | null } {
+    switch (input.type) {
+      case 'email': {
+        const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 30) || 'inbox';
+        const address = (input.address?.trim() || `${slug}-${randomBytes(3).toString('hex')}@${this.mailDomain}`).toLowerCase();
+        if (!EMAIL.test(address)) throw new InvalidArgumentError('invalid_address', 'address is not a valid email address');
+        return { lookupKey: address, settings: {}, secret: null };
+      }
+      case 'chat':
+        return { lookupKey: `wgt_${token()}`, settings: {}, secret: null };
+      case 'form': {
+        const fields = input.fields ?? [];
+        const names = new Set<string>();
+        for (const field of fields) {
+          if (!FIELD_NAME.test(field.name)) throw new InvalidArgumentError('invalid_field', `field name ${JSON.stringify(field.name)} is not allowed`);
+          if (names.has(field.name)) throw new InvalidArgumentError('duplicate_field', `field ${field.name} is listed twice`);
+          names.add(field.name);
+        }
+        return { lookupKey: `frm_${token()}`, settings: { fields }, secret: null };
+      }
+      case 'messenger': {
+        if (!input.pageId || !/^\d{1,32}$/.test(input.pageId)) throw new InvalidArgumentError('invalid_page_id', 'pageId must be the numeric Facebook page id');
+        if (!input.appSecret || input.appSecret.length < 8) throw new InvalidArgumentError('invalid_app_secret', 'appSecret is required');
+        return { lookupKey: input.pageId, settings: { verifyToken: token(18) }, secret: input.appSecret };
+      }
+      case 'phone': {
+        if (!input.phoneNumber || !E164.test(input.phoneNumber)) throw new InvalidArgumentError('invalid_phone_number', 'phoneNumber must be in E.164 form, e.g. +4712345678');
+        if (!input.authToken || input.authToken.length < 8) throw new InvalidArgumentError('invalid_auth_token', "the provider's authToken is required");
+        return { lookupKey: input.phoneNumber, settings: {}, secret: input.authToken };
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// Admins add, change, deactivate and remove users of their own account.
+import { AlreadyExistsError, FailedPreconditionError, NotFoundError, PermissionDeniedError, newId, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { canAssignRole, isAtLeast, normaliseEmail, type Actor, type Role, type User } from '../domain/directory';
+import type { DirectoryRepository } from '../adapters/directory.repository';
+import { isUniqueViolation, validateNewUser, type PasswordHasher } from './accounts';
+
+/** Loads the acting user, who must exist, be active and hold at least the given role. */
+export async function requireActor(directory: DirectoryRepository, actor: Actor, role: Role): Promise<User> {
+  const user = await directory.findUser(actor.accountId, actor.userId);
+  if (!user || user.removed || user.deactivated) throw new PermissionDeniedError('actor_inactive', 'the acting user is not active');
+  if (!isAtLeast(user.role, role)) throw new PermissionDeniedError('forbidden', `this needs the ${role} role`);
+  return user;
+}
+
+/** Called when a user is deactivated or removed: their open conversations become unassigned. */
+export interface UserOffboarding {
+  releaseAssignments(accountId: string, userId: string, tx: PoolClient): Promise<void>;
+}
+
+export class CreateUser {
+  constructor(
+    private readonly pool: Pool,
+    private readonly directory: DirectoryRepository,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  async execute(actor: Actor, input: { name: string; email: string; password: string; role: Role }): Promise<User> {
+    const acting = await requireActor(this.directory, actor, 'admin');
+    if (!canAssignRole(acting.role, input.role)) throw new PermissionDeniedError('forbidden', 'only a super admin can create a super admin');
+    validateNewUser(input);
+    const user: User = {
+      id: newId('usr'),
+      accountId: actor.accountId,
+      name: input.name.trim(),
+      email: normaliseEmail(input.email),
+      role: input.role,
+      deactivated: false,
+      removed: false,
+      createdAt: new Date(),
+    };
+    try {
+      await this.directory.insertUser(this.pool, user, await this.passwords.hash(input.password));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AlreadyExistsError('email_taken', 'a user with this email already exists');
+      throw error;
+    }
+    return user;
+  }
+}
+
+export class UpdateUser {
+  constructor(
+    private readonly pool: Pool,
+    private readonly directory: DirectoryRepository,
+    private readonly offboarding: UserOffboarding,
+  ) {}
+
+  async execute(actor: Actor, userId: string, changes: { name?: string; role?: Role; deactivated?: boolean }): Promise<User> {
+    const acting = await requireActor(this.directory, actor, 'admin');
+    const target = await this.directory.findUser(actor.accountId, userId);
+    if (!target || target.removed) throw new NotFoundError('user_not_found', 'no such user');
+    if (target.role === 'superadmin' && acting.role !== 'superadmin') throw new PermissionDeniedError('forbidden', 'only a super admin can change a super admin');
+    if (changes.role && !canAssignRole(acting.role, changes.role)) throw new PermissionDeniedError('forbidden', 'only a super admin can grant super admin');
+    if (changes.deactivated && target.id === acting.id) throw new FailedPreconditionError('cannot_deactivate_self', 'you cannot deactivate yourself');
+    return withTransaction(this.pool, async (tx) => {
+      const updated = await this.directory.updateUser(tx, actor.accountId, userId, changes);
+      if (!updated) throw new NotFoundError('user_not_found', 'no such user');
+      if (changes.deactivated && !target.deactivated) await this.offboarding.releaseAssignments(actor.accountId, userId, tx);
+      return updated;
+    });
+  }
+}
+
+export class RemoveUser {
+  constructor(
+    private readonly pool: Pool,
+    private readonly directory: DirectoryRepository,
+    private readonly offboarding: UserOffboarding,
+  ) {}
+
+  async execute(actor: Actor, userId: string): Promise<void> {
+    const acting = await requireActor(this.directory, actor, 'admin');
+    const target = await this.directory.findUser(actor.accountId, userId);
+    if (!target || target.removed) throw new NotFoundError('user_not_found', 'no such user');
+    if (target.id === acting.id) throw new FailedPreconditionError('cannot_remove_self', 'you cannot remove yourself');
+    if (target.role === 'superadmin' && acting.role !== 'superadmin') throw new PermissionDeniedError('forbidden', 'only a super admin can remove a super admin');
+    await withTransaction(this.pool, async (tx) => {
+      await this.directory.updateUser(tx, actor.accountId, userId, { removed: true });
+      await this.offboarding.releaseAssignments(actor.accountId, userId, tx);
+    });
+  }
+}

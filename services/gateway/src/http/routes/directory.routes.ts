@@ -1,0 +1,271 @@
+// Accounts, sign-in, users, inboxes, members and channels.
+import { HttpError, z, type ServiceClient } from '@inbox/lib';
+import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
+import {
+  Role,
+  type Channel,
+  type ConversationServiceService,
+  type Inbox,
+  type User,
+} from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { TokenService } from '../../auth/token-service';
+import type { ApiRoutes } from '../api-route';
+import { ROLE_NAMES, type AuthenticatedUser } from '../authenticate';
+
+const Id = z.string().min(1).max(100);
+const Email = z.email().max(320);
+const Password = z.string().min(8).max(256);
+const RoleName = z.enum(['agent', 'admin', 'superadmin']);
+const ROLE_VALUES = { agent: Role.ROLE_AGENT, admin: Role.ROLE_ADMIN, superadmin: Role.ROLE_SUPERADMIN } as const;
+const CHANNEL_VALUES = {
+  email: ChannelType.CHANNEL_TYPE_EMAIL,
+  chat: ChannelType.CHANNEL_TYPE_CHAT,
+  messenger: ChannelType.CHANNEL_TYPE_MESSENGER,
+  form: ChannelType.CHANNEL_TYPE_FORM,
+  phone: ChannelType.CHANNEL_TYPE_PHONE,
+} as const;
+
+export const UserDto = z
+  .object({ id: z.string(), accountId: z.string(), name: z.string(), email: z.string(), role: RoleName, deactivated: z.boolean(), createdAt: z.string() })
+  .openapi('User');
+const AccountDto = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).openapi('Account');
+const InboxDto = z.object({ id: z.string(), name: z.string(), memberIds: z.array(z.string()), createdAt: z.string() }).openapi('Inbox');
+const ChannelDto = z
+  .object({
+    id: z.string(),
+    inboxId: z.string(),
+    type: z.enum(['email', 'chat', 'messenger', 'form', 'phone']),
+    name: z.string(),
+    address: z.string().optional(),
+    widgetId: z.string().optional(),
+    formId: z.string().optional(),
+    fields: z.array(z.object({ name: z.string(), required: z.boolean() })).optional(),
+    pageId: z.string().optional(),
+    verifyToken: z.string().optional(),
+    phoneNumber: z.string().optional(),
+    createdAt: z.string(),
+  })
+  .openapi('Channel');
+
+export const userDto = (user: User): z.infer<typeof UserDto> => ({
+  id: user.id,
+  accountId: user.accountId,
+  name: user.name,
+  email: user.email,
+  role: ROLE_NAMES[user.role] ?? 'agent',
+  deactivated: user.deactivated,
+  createdAt: (user.createdAt ?? new Date(0)).toISOString(),
+});
+const inboxDto = (inbox: Inbox) => ({ id: inbox.id, name: inbox.name, memberIds: inbox.memberIds, createdAt: (inbox.createdAt ?? new Date(0)).toISOString() });
+function channelDto(channel: Channel): z.infer<typeof ChannelDto> {
+  const base = { id: channel.id, inboxId: channel.inboxId, name: channel.name, createdAt: (channel.createdAt ?? new Date(0)).toISOString() };
+  switch (channel.type) {
+    case ChannelType.CHANNEL_TYPE_EMAIL:
+      return { ...base, type: 'email', address: channel.address };
+    case ChannelType.CHANNEL_TYPE_CHAT:
+      return { ...base, type: 'chat', widgetId: channel.widgetId };
+    case ChannelType.CHANNEL_TYPE_FORM:
+      return { ...base, type: 'form', formId: channel.formId, fields: channel.fields };
+    case ChannelType.CHANNEL_TYPE_MESSENGER:
+      return { ...base, type: 'messenger', pageId: channel.pageId, verifyToken: channel.verifyToken };
+    default:
+      return { ...base, type: 'phone', phoneNumber: channel.phoneNumber };
+  }
+}
+
+const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
+
+export function registerDirectoryRoutes(
+  api: ApiRoutes,
+  conversation: ServiceClient<typeof ConversationServiceService>,
+  tokens: TokenService,
+  options: { signupEnabled: boolean },
+): void {
+  api.add(
+    {
+      method: 'post',
+      path: '/accounts',
+      summary: 'Sign up: create an account and its first super admin',
+      tag: 'accounts',
+      auth: false,
+      status: 201,
+      body: z.object({ accountName: z.string().trim().min(1).max(200), name: z.string().trim().min(1).max(200), email: Email, password: Password }),
+      response: z.object({ account: AccountDto, user: UserDto, token: z.string() }),
+      errors: [403, 409],
+    },
+    async ({ body }) => {
+      if (!options.signupEnabled) throw new HttpError(403, 'signup_disabled', 'sign-up is turned off on this installation');
+      const { account, user } = await conversation.call.createAccount(body);
+      return {
+        account: { id: account!.id, name: account!.name, createdAt: (account!.createdAt ?? new Date(0)).toISOString() },
+        user: userDto(user!),
+        token: await tokens.issue({ userId: user!.id, accountId: account!.id }),
+      };
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/auth/login',
+      summary: 'Sign in with email and password',
+      tag: 'accounts',
+      auth: false,
+      body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(256) }),
+      response: z.object({ token: z.string(), user: UserDto }),
+      errors: [401],
+    },
+    async ({ body }) => {
+      const { user } = await conversation.call.verifyCredentials(body);
+      return { token: await tokens.issue({ userId: user!.id, accountId: user!.accountId }), user: userDto(user!) };
+    },
+  );
+
+  api.add(
+    { method: 'get', path: '/me', summary: 'The signed-in user', tag: 'accounts', auth: true, response: UserDto },
+    async ({ user }) => userDto((await conversation.call.getUser({ tenant: tenant(user), userId: user.id })).user!),
+  );
+
+  api.add(
+    { method: 'get', path: '/users', summary: "The account's users", tag: 'users', auth: true, response: z.object({ items: z.array(UserDto), nextCursor: z.null() }) },
+    async ({ user }) => ({ items: (await conversation.call.listUsers({ tenant: tenant(user) })).users.map(userDto), nextCursor: null }),
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/users',
+      summary: 'Add a user (admins only)',
+      tag: 'users',
+      auth: true,
+      status: 201,
+      body: z.object({ name: z.string().trim().min(1).max(200), email: Email, password: Password, role: RoleName }),
+      response: UserDto,
+      errors: [403, 409],
+    },
+    async ({ user, body }) => userDto((await conversation.call.createUser({ tenant: tenant(user), ...body, role: ROLE_VALUES[body.role] })).user!),
+  );
+
+  api.add(
+    {
+      method: 'patch',
+      path: '/users/:id',
+      summary: 'Change, deactivate or reactivate a user (admins only); deactivating unassigns their open conversations',
+      tag: 'users',
+      auth: true,
+      body: z
+        .object({ deactivated: z.boolean().optional(), name: z.string().trim().min(1).max(200).optional(), role: RoleName.optional() })
+        .refine((b) => Object.keys(b).length > 0, 'nothing to change'),
+      response: UserDto,
+      errors: [403, 404, 409],
+    },
+    async ({ user, body, params }) =>
+      userDto(
+        (
+          await conversation.call.updateUser({
+            tenant: tenant(user),
+            userId: Id.parse(params.id),
+            deactivated: body.deactivated,
+            name: body.name,
+            role: body.role ? ROLE_VALUES[body.role] : Role.ROLE_UNSPECIFIED,
+          })
+        ).user!,
+      ),
+  );
+
+  api.add(
+    { method: 'delete', path: '/users/:id', summary: 'Remove a user (admins only); their open conversations become unassigned', tag: 'users', auth: true, status: 204, errors: [403, 404, 409] },
+    async ({ user, params }) => {
+      await conversation.call.removeUser({ tenant: tenant(user), userId: params.id });
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/inboxes',
+      summary: 'Create an inbox (admins only)',
+      tag: 'inboxes',
+      auth: true,
+      status: 201,
+      body: z.object({ name: z.string().trim().min(1).max(200) }),
+      response: InboxDto,
+      errors: [403],
+    },
+    async ({ user, body }) => inboxDto((await conversation.call.createInbox({ tenant: tenant(user), name: body.name })).inbox!),
+  );
+
+  api.add(
+    { method: 'get', path: '/inboxes', summary: "The account's inboxes", tag: 'inboxes', auth: true, response: z.object({ items: z.array(InboxDto), nextCursor: z.null() }) },
+    async ({ user }) => ({ items: (await conversation.call.listInboxes({ tenant: tenant(user) })).inboxes.map(inboxDto), nextCursor: null }),
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/inboxes/:inboxId/members',
+      summary: 'Add a member to an inbox: who routing may assign there (admins only)',
+      tag: 'inboxes',
+      auth: true,
+      body: z.object({ userId: Id }),
+      response: InboxDto,
+      errors: [403, 404],
+    },
+    async ({ user, body, params }) =>
+      inboxDto((await conversation.call.addInboxMember({ tenant: tenant(user), inboxId: params.inboxId, userId: body.userId })).inbox!),
+  );
+
+  const ChannelBody = z.discriminatedUnion('type', [
+    z.object({ type: z.literal('email'), name: z.string().trim().min(1).max(200), address: Email.optional() }),
+    z.object({ type: z.literal('chat'), name: z.string().trim().min(1).max(200) }),
+    z.object({
+      type: z.literal('form'),
+      name: z.string().trim().min(1).max(200),
+      fields: z.array(z.object({ name: z.string().min(1).max(64), required: z.boolean().default(false) })).max(100).default([]),
+    }),
+    z.object({ type: z.literal('messenger'), name: z.string().trim().min(1).max(200), pageId: z.string().regex(/^\d{1,32}$/), appSecret: z.string().min(8).max(200) }),
+    z.object({
+      type: z.literal('phone'),
+      name: z.string().trim().min(1).max(200),
+      phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164, e.g. +4712345678'),
+      authToken: z.string().min(8).max(200),
+    }),
+  ]);
+
+  api.add(
+    {
+      method: 'post',
+      path: '/inboxes/:inboxId/channels',
+      summary: 'Connect a channel to an inbox (admins only); the response tells a client how to reach it',
+      tag: 'inboxes',
+      auth: true,
+      status: 201,
+      body: ChannelBody,
+      response: ChannelDto,
+      errors: [403, 404, 409],
+    },
+    async ({ user, body, params }) => {
+      const request = {
+        tenant: tenant(user),
+        inboxId: params.inboxId,
+        type: CHANNEL_VALUES[body.type],
+        name: body.name,
+        address: body.type === 'email' ? (body.address ?? '') : '',
+        fields: body.type === 'form' ? body.fields : [],
+        pageId: body.type === 'messenger' ? body.pageId : '',
+        appSecret: body.type === 'messenger' ? body.appSecret : '',
+        phoneNumber: body.type === 'phone' ? body.phoneNumber : '',
+        authToken: body.type === 'phone' ? body.authToken : '',
+      };
+      return channelDto((await conversation.call.createChannel(request)).channel!);
+    },
+  );
+
+  api.add(
+    { method: 'get', path: '/inboxes/:inboxId/channels', summary: "An inbox's channels", tag: 'inboxes', auth: true, response: z.object({ items: z.array(ChannelDto), nextCursor: z.null() }) },
+    async ({ user, params }) => ({
+      items: (await conversation.call.listChannels({ tenant: tenant(user), inboxId: params.inboxId })).channels.map(channelDto),
+      nextCursor: null,
+    }),
+  );
+}
