@@ -1,0 +1,34 @@
+// The services an end-to-end test talks to, as real processes wired to each other.
+import { launchService, type LaunchedService, type ServiceName } from './services';
+
+export interface InboxStack {
+  services: Partial<Record<ServiceName, LaunchedService>>;
+  gatewayUrl: string;
+  ingestUrl?: string;
+  smtpPort?: number;
+  stop: () => Promise<void>;
+}
+
+export async function startInboxStack(
+  names: ServiceName[] = ['conversation', 'gateway'],
+  overrides: Partial<Record<ServiceName, Record<string, string>>> = {},
+): Promise<InboxStack> {
+  const services: Partial<Record<ServiceName, LaunchedService>> = {};
+  const order: ServiceName[] = ['conversation', 'routing', 'search', 'notification', 'ingest', 'gateway'];
+  for (const name of order.filter((n) => names.includes(n))) {
+    const wiring: Record<string, string> = {};
+    if (services.conversation?.grpcAddress) wiring.CONVERSATION_GRPC_ADDR = services.conversation.grpcAddress;
+    const launched = await launchService(name, { ...wiring, ...overrides[name] });
+    await launched.process.waitReady();
+    services[name] = launched;
+  }
+  return {
+    services,
+    gatewayUrl: services.gateway?.httpUrl ?? '',
+    ingestUrl: services.ingest?.httpUrl,
+    smtpPort: services.ingest ? Number(services.ingest.process.env.INGEST_SMTP_PORT) : undefined,
+    stop: async () => {
+      for (const name of [...order].reverse()) await services[name]?.process.stop();
+    },
+  };
+}
