@@ -8,6 +8,8 @@ cd "$ROOT"
 export PATH="$PATH:/usr/local/go/bin"
 
 bash scripts/stack.sh install
+# Services left running by scripts/up.sh would share the tests' durable consumers.
+bash scripts/services.sh stop
 bash scripts/ensure-node-deps.sh
 
 # Remember what already ran, so only servers this run started are stopped afterwards.

@@ -8,7 +8,7 @@ import { CONSUMERS, connectNats, createLogger, listDeadLetters, type NatsConnect
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import { databaseUrl, testStack, uniqueName } from '../support/environment';
-import { publishInboundBurst } from '../support/inbound-events';
+import { createEmailChannel, publishInboundBurst, type EmailChannelFixture } from '../support/inbound-events';
 import { ROOT } from '../support/service-process';
 import { launchService, type LaunchedService } from '../support/services';
 import { waitFor } from '../support/wait';
@@ -17,11 +17,13 @@ describe('poison messages in the conversation service', () => {
   let nc: NatsConnection;
   let service: LaunchedService;
   let db: pg.Pool;
+  let channel: EmailChannelFixture;
 
   beforeAll(async () => {
     nc = await connectNats(testStack.TEST_NATS_URL, 'dead-letter-test', createLogger({ service: 'test', level: 'silent' }));
     service = await launchService('conversation');
     await service.process.waitReady();
+    channel = await createEmailChannel(service.grpcAddress!);
     db = new pg.Pool({ connectionString: databaseUrl('inbox_test_conversation'), max: 2 });
   });
 
@@ -38,11 +40,11 @@ describe('poison messages in the conversation service', () => {
     const garbage = await js.publish('ingest.inbound.email', new TextEncoder().encode('\u0000\u00ffnot protobuf'), { msgID: `${prefix}garbage` });
     const noAccount = await js.publish(
       'ingest.inbound.email',
-      InboundMessage.encode({ eventId: `${prefix}no-account`, accountId: '', inboxId: 'i', channelId: 'c', channelType: ChannelType.CHANNEL_TYPE_EMAIL }).finish(),
+      InboundMessage.encode({ eventId: `${prefix}no-account`, accountId: '', inboxId: channel.inboxId, channelId: channel.channelId, channelType: ChannelType.CHANNEL_TYPE_EMAIL }).finish(),
       { msgID: `${prefix}no-account` },
     );
     const good = Array.from({ length: 50 }, (_, i) => `${prefix}good-${i}`);
-    await publishInboundBurst(nc, good);
+    await publishInboundBurst(nc, channel, good);
 
     await waitFor('good events stored', async () => {
       const result = await db.query('SELECT count(*)::int AS n FROM inbound_receipts WHERE event_id LIKE $1', [`${prefix}good-%`]);

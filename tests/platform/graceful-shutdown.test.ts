@@ -5,7 +5,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { CONSUMERS, connectNats, createLogger, type NatsConnection } from '@inbox/lib';
 import { databaseUrl, testStack, uniqueName } from '../support/environment';
-import { publishInboundBurst } from '../support/inbound-events';
+import { createEmailChannel, publishInboundBurst, type EmailChannelFixture } from '../support/inbound-events';
 import { launchService, type LaunchedService } from '../support/services';
 import { waitFor } from '../support/wait';
 
@@ -13,12 +13,14 @@ describe('stopping the conversation service mid-burst', () => {
   let nc: NatsConnection;
   let db: pg.Pool;
   let service: LaunchedService | undefined;
+  let channel: EmailChannelFixture;
 
   beforeAll(async () => {
     nc = await connectNats(testStack.TEST_NATS_URL, 'graceful-shutdown-test', createLogger({ service: 'test', level: 'silent' }));
     // Boot once so the database, its migrations and the durable consumer exist.
     service = await launchService('conversation');
     await service.process.waitReady();
+    channel = await createEmailChannel(service.grpcAddress!);
     db = new pg.Pool({ connectionString: databaseUrl('inbox_test_conversation'), max: 2 });
   });
 
@@ -50,7 +52,7 @@ describe('stopping the conversation service mid-burst', () => {
     const total = 4000;
     const prefix = `${uniqueName('term')}-`;
     const ids = Array.from({ length: total }, (_, i) => `${prefix}${i}`);
-    await publishInboundBurst(nc, ids);
+    await publishInboundBurst(nc, channel, ids);
 
     const midway = await waitFor('processing under way', async () => {
       const count = Number((await stored(prefix)).rows);
@@ -67,6 +69,8 @@ describe('stopping the conversation service mid-burst', () => {
     await waitFor('all events stored', async () => Number((await stored(prefix)).rows) === total, 120_000, 200);
     await waitFor('consumer settled', settled, 30_000, 200);
     expect(await stored(prefix)).toEqual({ rows: String(total), distinct_ids: String(total), redelivered: '0' });
+    const messages = await db.query('SELECT count(*)::int AS n FROM messages WHERE source_event_id LIKE $1', [`${prefix}%`]);
+    expect(messages.rows[0].n).toBe(total);
   });
 
   it('kill -9: after a restart every event is stored exactly once', async () => {
@@ -75,7 +79,7 @@ describe('stopping the conversation service mid-burst', () => {
     const ids = Array.from({ length: total }, (_, i) => `${prefix}${i}`);
     service = await launchService('conversation');
     await service.process.waitReady();
-    await publishInboundBurst(nc, ids);
+    await publishInboundBurst(nc, channel, ids);
     await waitFor('processing under way', async () => Number((await stored(prefix)).rows) >= 200, 60_000, 20);
     service.process.signal('SIGKILL');
     expect((await service.process.exited(10_000)).signal).toBe('SIGKILL');
@@ -89,5 +93,7 @@ describe('stopping the conversation service mid-burst', () => {
     const result = await stored(prefix);
     expect(result.rows).toBe(String(total));
     expect(result.distinct_ids).toBe(String(total));
+    const messages = await db.query('SELECT count(*)::int AS n, count(DISTINCT source_event_id)::int AS d FROM messages WHERE source_event_id LIKE $1', [`${prefix}%`]);
+    expect(messages.rows[0]).toEqual({ n: total, d: total });
   });
 });

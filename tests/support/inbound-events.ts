@@ -1,22 +1,57 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { publishDurably, type NatsConnection } from '@inbox/lib';
+import { createServiceClient, publishDurably, type NatsConnection } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
+import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
+import { uniqueEmail } from './api-client';
 
-export function inboundEmail(eventId: string, accountId = 'acc-test'): Uint8Array {
+export interface EmailChannelFixture {
+  accountId: string;
+  userId: string;
+  inboxId: string;
+  channelId: string;
+  address: string;
+}
+
+/** A fresh account with one inbox and one email channel, made through the conversation service's gRPC API. */
+export async function createEmailChannel(conversationGrpcAddress: string): Promise<EmailChannelFixture> {
+  const client = createServiceClient(ConversationServiceService, conversationGrpcAddress, { deadlineMs: 5000 });
+  try {
+    const { account, user } = await client.call.createAccount({ accountName: 'Fixture', name: 'Owner', email: uniqueEmail('fixture'), password: 'fixture password' });
+    const tenant = { accountId: account!.id, userId: user!.id };
+    const { inbox } = await client.call.createInbox({ tenant, name: 'Support' });
+    const { channel } = await client.call.createChannel({
+      tenant,
+      inboxId: inbox!.id,
+      type: ChannelType.CHANNEL_TYPE_EMAIL,
+      name: 'Support mail',
+      address: '',
+      fields: [],
+      pageId: '',
+      appSecret: '',
+      phoneNumber: '',
+      authToken: '',
+    });
+    return { accountId: account!.id, userId: user!.id, inboxId: inbox!.id, channelId: channel!.id, address: channel!.address };
+  } finally {
+    client.close();
+  }
+}
+
+export function inboundEmail(eventId: string, channel: EmailChannelFixture, from = `customer-${eventId}@example.com`): Uint8Array {
   return InboundMessage.encode({
     eventId,
-    accountId,
-    inboxId: 'inbox-test',
-    channelId: `channel-${eventId.length % 7}`,
+    accountId: channel.accountId,
+    inboxId: channel.inboxId,
+    channelId: channel.channelId,
     channelType: ChannelType.CHANNEL_TYPE_EMAIL,
     receivedAt: new Date(),
     email: {
-      messageId: `<${eventId}@example.com>`,
+      messageId: `${eventId}@example.com`,
       inReplyTo: [],
       references: [],
-      from: { name: 'Customer', address: 'customer@example.com' },
-      to: [{ name: '', address: 'support@example.com' }],
+      from: { name: 'Customer', address: from },
+      to: [{ name: '', address: channel.address }],
       cc: [],
       subject: `Order ${eventId}`,
       text: 'Where is my order?',
@@ -24,18 +59,18 @@ export function inboundEmail(eventId: string, accountId = 'acc-test'): Uint8Arra
       attachments: [],
       rawObjectKey: '',
       headers: {},
-      envelopeFrom: 'customer@example.com',
-      envelopeTo: ['support@example.com'],
+      envelopeFrom: from,
+      envelopeTo: [channel.address],
     },
   }).finish();
 }
 
 /** Publishes events in parallel windows; resolves when JetStream has stored every one. */
-export async function publishInboundBurst(nc: NatsConnection, eventIds: string[], window = 200): Promise<void> {
+export async function publishInboundBurst(nc: NatsConnection, channel: EmailChannelFixture, eventIds: string[], window = 200): Promise<void> {
   const js: JetStreamClient = jetstream(nc);
   for (let i = 0; i < eventIds.length; i += window) {
     await Promise.all(
-      eventIds.slice(i, i + window).map((id) => publishDurably(js, 'ingest.inbound.email', inboundEmail(id), { msgId: id })),
+      eventIds.slice(i, i + window).map((id) => publishDurably(js, 'ingest.inbound.email', inboundEmail(id, channel), { msgId: id })),
     );
   }
 }

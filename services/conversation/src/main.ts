@@ -21,12 +21,13 @@ import { ConversationAssignments } from './adapters/conversation-assignments';
 import { conversationGrpcHandlers } from './adapters/conversation.grpc';
 import { DirectoryRepository } from './adapters/directory.repository';
 import { InboundMessageHandler } from './adapters/inbound-message.handler';
-import { PgInboundReceipts } from './adapters/inbound-receipts.repository';
+import { InboundReceipts } from './adapters/inbound-receipts.repository';
+import { OutboxRelay } from './adapters/outbox';
 import { loadConversationConfig } from './config';
 import { MIGRATIONS_DIR } from './migrations-dir';
 import { AuthenticateUser, CreateAccount } from './use-cases/accounts';
 import { AddInboxMember, CreateChannel, CreateInbox } from './use-cases/inboxes';
-import { RecordInboundMessage } from './use-cases/record-inbound-message';
+import { StoreInboundMessage } from './use-cases/store-inbound-message';
 import { CreateUser, RemoveUser, UpdateUser } from './use-cases/users';
 
 bootService(async () => {
@@ -51,7 +52,8 @@ bootService(async () => {
   );
   const js = jetstream(nc);
 
-  const receipts = new PgInboundReceipts(pool);
+  const receipts = new InboundReceipts(pool);
+  const relay = new OutboxRelay(pool, js, logger);
   const directory = new DirectoryRepository(pool);
   const passwords = new Argon2PasswordHasher();
   const offboarding = new ConversationAssignments();
@@ -78,14 +80,17 @@ bootService(async () => {
   const inbound = await runConsumer({
     js,
     spec: CONSUMERS.conversationInbound,
-    handler: new InboundMessageHandler(new RecordInboundMessage(receipts)),
+    handler: new InboundMessageHandler(new StoreInboundMessage(pool, () => relay.poke())),
     logger,
     metrics,
     concurrency: config.CONVERSATION_INBOUND_CONCURRENCY,
   });
 
+  relay.start();
+
   lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
   lifecycle.onShutdown('inbound consumer', () => inbound.stop());
+  lifecycle.onShutdown('outbox relay', () => relay.stop());
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('postgres', () => pool.end());
   lifecycle.onShutdown('ops http', () => ops.close());

@@ -1,21 +1,28 @@
 // Composition root of the ingest service: the channel edge. Nothing is acknowledged to a
 // channel before JetStream has stored it.
 import http from 'node:http';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
+  BlobStore,
   STREAMS,
   ServiceRuntime,
   bootService,
   closeHttpServer,
   connectNats,
   connectRedis,
+  createServiceClient,
   listen,
   pingNats,
   pingRedis,
   provisionJetStream,
 } from '@inbox/lib';
+import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { CachedChannelDirectory } from './adapters/channel-directory';
+import { createSmtpServer } from './adapters/smtp.server';
 import { loadIngestConfig } from './config';
 import { createIngestApp } from './http/app';
+import { emailRoutes } from './http/email.routes';
+import { AcceptEmail } from './use-cases/accept-email';
 
 bootService(async () => {
   const config = loadIngestConfig();
@@ -30,12 +37,23 @@ bootService(async () => {
   const redis = await connectRedis(config.REDIS_URL, logger);
   runtime.dependsOn('redis', () => pingRedis(redis));
 
-  const server = http.createServer(createIngestApp(runtime));
-  const httpPort = await listen(server, config.INGEST_HTTP_PORT, config.BIND_HOST);
+  const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
+  const conversation = createServiceClient(ConversationServiceService, config.CONVERSATION_GRPC_ADDR, { deadlineMs: 5000 });
+  const acceptEmail = new AcceptEmail(new CachedChannelDirectory(conversation), blobs, jetstream(nc));
 
+  const server = http.createServer(createIngestApp(runtime, { email: emailRoutes(acceptEmail, config.INGEST_MAX_MESSAGE_BYTES) }));
+  const httpPort = await listen(server, config.INGEST_HTTP_PORT, config.BIND_HOST);
+  const smtp = createSmtpServer(acceptEmail, logger, { maxMessageBytes: config.INGEST_MAX_MESSAGE_BYTES });
+  await new Promise<void>((resolve, reject) => {
+    smtp.server.once('error', reject);
+    smtp.listen(config.INGEST_SMTP_PORT, config.BIND_HOST, () => resolve());
+  });
+
+  lifecycle.onShutdown('smtp', () => new Promise<void>((resolve) => smtp.close(() => resolve())));
   lifecycle.onShutdown('http', () => closeHttpServer(server, config.SHUTDOWN_TIMEOUT_MS / 3));
+  lifecycle.onShutdown('grpc clients', () => conversation.close());
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('redis', () => redis.close());
 
-  runtime.started({ httpPort });
+  runtime.started({ httpPort, smtpPort: config.INGEST_SMTP_PORT });
 });

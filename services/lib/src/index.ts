@@ -24,3 +24,4 @@ export * from './http/middleware';
 export * from './http/errors';
 export * from './grpc/health-probe';
 export * from './domain/ids';
+export * from './jetstream/blob-store';

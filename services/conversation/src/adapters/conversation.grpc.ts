@@ -1,7 +1,7 @@
 // The ConversationService gRPC API: validated requests in, use cases, proto responses out.
 import { InvalidArgumentError, NotFoundError, type UnaryHandlers } from '@inbox/lib';
 import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
-import type { InboundReceiptStore } from '../use-cases/record-inbound-message';
+import type { InboundReceipts } from './inbound-receipts.repository';
 import type { AuthenticateUser, CreateAccount } from '../use-cases/accounts';
 import type { CreateUser, RemoveUser, UpdateUser } from '../use-cases/users';
 import type { AddInboxMember, CreateChannel, CreateInbox } from '../use-cases/inboxes';
@@ -9,7 +9,7 @@ import type { DirectoryRepository } from './directory.repository';
 import { actorFrom, channelToProto, channelTypeFromProto, inboxToProto, roleFromProto, userToProto } from './proto-mapping';
 
 export interface ConversationUseCases {
-  receipts: InboundReceiptStore;
+  receipts: InboundReceipts;
   directory: DirectoryRepository;
   createAccount: CreateAccount;
   authenticateUser: AuthenticateUser;

@@ -1,6 +1,6 @@
 // The channel-edge HTTP app: ops endpoints, request ids, metrics and the JSON error contract.
 // Channel routes (raw email, chat, forms, Messenger, calls) mount under /ingest/v1.
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import {
   httpMetricsMiddleware,
@@ -11,7 +11,11 @@ import {
   type ServiceRuntime,
 } from '@inbox/lib';
 
-export function createIngestApp(runtime: ServiceRuntime): Express {
+export interface IngestRoutes {
+  email: Router;
+}
+
+export function createIngestApp(runtime: ServiceRuntime, routes: IngestRoutes): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
@@ -19,6 +23,7 @@ export function createIngestApp(runtime: ServiceRuntime): Express {
   app.use(requestIdMiddleware());
   app.use(httpMetricsMiddleware(runtime.metrics, runtime.logger));
   app.use(helmet());
+  app.use('/ingest/v1', routes.email);
   app.use(notFoundHandler());
   app.use(jsonErrorHandler(runtime.logger));
   return app;

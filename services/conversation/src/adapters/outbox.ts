@@ -1,0 +1,103 @@
+// Transactional outbox: events are written in the same transaction as the change they describe;
+// the relay publishes them to JetStream (event id as message id) and deletes what was published.
+// Several replicas can relay at once: each takes rows with FOR UPDATE SKIP LOCKED.
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { errorMessage, newId, publishDurably, withTransaction, type Logger, type Pool, type PoolClient } from '@inbox/lib';
+import { ConversationEvent, ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+
+export const EVENT_SUBJECT_NAMES: Record<ConversationEventType, string> = {
+  [ConversationEventType.CONVERSATION_EVENT_TYPE_UNSPECIFIED]: 'unspecified',
+  [ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED]: 'created',
+  [ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED]: 'updated',
+  [ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED]: 'message_created',
+  [ConversationEventType.CONVERSATION_EVENT_TYPE_COMMENT_CREATED]: 'comment_created',
+  [ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED]: 'assigned',
+  [ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_HIDDEN]: 'message_hidden',
+  [ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_UNHIDDEN]: 'message_unhidden',
+  [ConversationEventType.CONVERSATION_EVENT_TYPE_DELETED]: 'deleted',
+};
+
+export type EventDraft = Omit<Partial<ConversationEvent>, 'eventId' | 'occurredAt'> &
+  Pick<ConversationEvent, 'accountId' | 'inboxId' | 'conversationId' | 'type' | 'version'>;
+
+export async function appendEvents(tx: PoolClient, drafts: EventDraft[]): Promise<void> {
+  if (drafts.length === 0) return;
+  const subjects: string[] = [];
+  const ids: string[] = [];
+  const payloads: Buffer[] = [];
+  for (const draft of drafts) {
+    const event = ConversationEvent.fromPartial({ ...draft, eventId: newId('evt'), occurredAt: new Date() });
+    subjects.push(`conversation.${event.accountId}.${EVENT_SUBJECT_NAMES[event.type]}`);
+    ids.push(event.eventId);
+    payloads.push(Buffer.from(ConversationEvent.encode(event).finish()));
+  }
+  await tx.query('INSERT INTO outbox (subject, msg_id, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])', [subjects, ids, payloads]);
+  await tx.query("SELECT pg_notify('conversation_outbox', '')");
+}
+
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private wake = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly js: JetStreamClient,
+    private readonly logger: Logger,
+    private readonly intervalMs = 250,
+    private readonly batchSize = 200,
+  ) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Publishes pending rows now instead of at the next tick (called after local commits). */
+  poke(): void {
+    if (this.running) this.wake = true;
+    else this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    await this.relayOnce().catch(() => undefined);
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.drain().finally(() => {
+        this.running = undefined;
+        const again = this.wake;
+        this.wake = false;
+        this.schedule(again ? 0 : this.intervalMs);
+      });
+    }, delay);
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopped && (await this.relayOnce()) === this.batchSize);
+    } catch (error) {
+      this.logger.warn({ error: errorMessage(error) }, 'outbox relay failed, will retry');
+    }
+  }
+
+  /** Publishes one batch in id order; returns how many rows it published. */
+  async relayOnce(): Promise<number> {
+    return withTransaction(this.pool, async (tx) => {
+      const rows = await tx.query<{ id: string; subject: string; msg_id: string; payload: Buffer }>(
+        'SELECT id, subject, msg_id, payload FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+        [this.batchSize],
+      );
+      if (rows.rowCount === 0) return 0;
+      await Promise.all(rows.rows.map((row) => publishDurably(this.js, row.subject, row.payload, { msgId: row.msg_id })));
+      await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.rows.map((r) => r.id)]);
+      return rows.rowCount ?? 0;
+    });
+  }
+}

@@ -1,0 +1,188 @@
+// Stores one inbound message exactly once: in a single transaction it records the delivery in
+// the receipts ledger (a repeated event stops there), upserts the contact, applies the filtering
+// rules, threads the message into its conversation (or starts one), stores it with its
+// attachments and writes the outbox events.
+import { PermanentError, newId, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import type { EmailReceived, InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
+import { channelTypeFromProto } from '../adapters/proto-mapping';
+import { appendEvents, type EventDraft } from '../adapters/outbox';
+import { filterReason, hasReplyPrefix, normaliseSubject, preview, replyTokenFrom } from '../domain/email-rules';
+import { sanitizeEmailHtml } from '../domain/html';
+
+export interface StoreResult {
+  duplicate: boolean;
+  conversationId?: string;
+  messageId?: string;
+  created?: boolean;
+}
+
+const SUBJECT_FALLBACK_DAYS = 30;
+
+export class StoreInboundMessage {
+  constructor(
+    private readonly pool: Pool,
+    private readonly onCommitted: () => void = () => undefined,
+  ) {}
+
+  async execute(event: InboundMessage): Promise<StoreResult> {
+    const result = await withTransaction(this.pool, async (tx) => {
+      const ledger = await tx.query<{ inserted: boolean }>(
+        `INSERT INTO inbound_receipts (event_id, account_id, channel_type, received_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (event_id) DO UPDATE SET deliveries = inbound_receipts.deliveries + 1
+         RETURNING (xmax = 0) AS inserted`,
+        [event.eventId, event.accountId, channelTypeFromProto(event.channelType), event.receivedAt ?? new Date()],
+      );
+      if (!ledger.rows[0].inserted) return { duplicate: true };
+      const channel = await tx.query<{ inbox_id: string }>('SELECT inbox_id FROM channels WHERE id = $1 AND account_id = $2', [event.channelId, event.accountId]);
+      if (channel.rowCount === 0) throw new PermanentError(`channel ${event.channelId} does not exist in account ${event.accountId}`);
+      if (event.email) return this.storeEmail(tx, event, event.email, channel.rows[0].inbox_id);
+      throw new PermanentError('inbound message without a supported payload');
+    });
+    if (!result.duplicate) this.onCommitted();
+    return result;
+  }
+
+  private async storeEmail(tx: PoolClient, event: InboundMessage, email: EmailReceived, inboxId: string): Promise<StoreResult> {
+    const accountId = event.accountId;
+    const receivedAt = event.receivedAt ?? new Date();
+    const fromAddress = (email.from?.address || email.envelopeFrom || '').trim().toLowerCase();
+    const fromName = email.from?.name?.trim() ?? '';
+    // One contact's mail is threaded one message at a time, across consumer replicas too.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${accountId}:${fromAddress}`]);
+
+    const contact = fromAddress ? await this.upsertContact(tx, accountId, fromAddress, fromName) : null;
+    const blocked = fromAddress
+      ? ((await tx.query('SELECT 1 FROM blocked_senders WHERE account_id = $1 AND sender_key = $2', [accountId, `email:${fromAddress}`])).rowCount ?? 0) > 0
+      : false;
+    const reason = filterReason({ blocked, headers: email.headers, fromAddress, knownContact: contact?.known ?? false });
+
+    let conversationId = blocked ? null : await this.findThread(tx, accountId, inboxId, email, contact?.id ?? null);
+    const text = email.text;
+    const snippet = preview(text || email.subject);
+    const ownAddresses = new Set(email.envelopeTo.map((a) => a.toLowerCase()));
+    const participants = new Set([fromAddress, ...email.cc.map((c) => c.address.toLowerCase())].filter((a) => a && !ownAddresses.has(a)));
+    let created = false;
+    let version: number;
+    if (conversationId) {
+      const updated = await tx.query<{ version: string }>(
+        `UPDATE conversations SET status = 'open', awaiting_first_reply = false, last_message_at = GREATEST(last_message_at, $3),
+           last_message_direction = 'inbound', preview = $4, participant_count = GREATEST(participant_count, $5),
+           version = version + 1, updated_at = now()
+         WHERE id = $1 AND account_id = $2 RETURNING version`,
+        [conversationId, accountId, receivedAt, snippet, participants.size || 1],
+      );
+      version = Number(updated.rows[0].version);
+    } else {
+      conversationId = newId('con');
+      created = true;
+      version = 1;
+      await tx.query(
+        `INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, participant_count, preview,
+           last_message_at, last_message_direction, filtered, filtered_reason, created_at)
+         VALUES ($1, $2, $3, $4, 'email', $5, $6, $7, $8, $9, 'inbound', $10, $11, $9)`,
+        [conversationId, accountId, inboxId, event.channelId, email.subject, contact?.id ?? null, participants.size || 1, snippet, receivedAt, reason !== null, reason],
+      );
+    }
+
+    const messageId = newId('msg');
+    await tx.query(
+      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, rfc_message_id, in_reply_to, reference_ids,
+         from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, raw_object_key, created_at)
+       VALUES ($1, $2, $3, 'inbound', 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+      [
+        messageId,
+        accountId,
+        conversationId,
+        event.eventId,
+        email.messageId || null,
+        email.inReplyTo,
+        email.references,
+        fromName,
+        fromAddress,
+        JSON.stringify(email.to),
+        JSON.stringify(email.cc),
+        email.subject,
+        text,
+        email.html ? sanitizeEmailHtml(email.html) : null,
+        email.rawObjectKey || null,
+        receivedAt,
+      ],
+    );
+    if (email.attachments.length > 0) {
+      await tx.query(
+        `INSERT INTO attachments (id, account_id, message_id, filename, content_type, size, object_key, content_id, inline)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::boolean[])`,
+        [
+          email.attachments.map(() => newId('att')),
+          email.attachments.map(() => accountId),
+          email.attachments.map(() => messageId),
+          email.attachments.map((a) => a.filename),
+          email.attachments.map((a) => a.contentType),
+          email.attachments.map((a) => a.size),
+          email.attachments.map((a) => a.objectKey),
+          email.attachments.map((a) => a.contentId || null),
+          email.attachments.map((a) => a.inline),
+        ],
+      );
+    }
+    const base = { accountId, inboxId, conversationId, version: String(version) };
+    const events: EventDraft[] = [
+      { ...base, type: created ? ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED : ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
+      { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId },
+    ];
+    await appendEvents(tx, events);
+    return { duplicate: false, conversationId, messageId, created };
+  }
+
+  private async upsertContact(tx: PoolClient, accountId: string, email: string, name: string): Promise<{ id: string; known: boolean }> {
+    const result = await tx.query<{ id: string; inserted: boolean }>(
+      `INSERT INTO contacts (id, account_id, name, email) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (account_id, lower(email)) WHERE email IS NOT NULL
+       DO UPDATE SET name = CASE WHEN contacts.name = '' THEN EXCLUDED.name ELSE contacts.name END
+       RETURNING id, (xmax = 0) AS inserted`,
+      [newId('ctc'), accountId, name, email],
+    );
+    const row = result.rows[0];
+    if (row.inserted) return { id: row.id, known: false };
+    // Known means we have talked before: an unfiltered conversation with this contact exists.
+    const talked = await tx.query('SELECT 1 FROM conversations WHERE account_id = $1 AND contact_id = $2 AND NOT filtered LIMIT 1', [accountId, row.id]);
+    return { id: row.id, known: (talked.rowCount ?? 0) > 0 };
+  }
+
+  /** Message-ID headers first, then a reply token, then the conservative subject + contact fallback. */
+  private async findThread(tx: PoolClient, accountId: string, inboxId: string, email: EmailReceived, contactId: string | null): Promise<string | null> {
+    const ids = [...new Set([...email.inReplyTo, ...email.references])];
+    if (ids.length > 0) {
+      const byHeaders = await tx.query<{ conversation_id: string }>(
+        `SELECT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.account_id = $1 AND m.rfc_message_id = ANY($2::text[]) AND c.inbox_id = $3 AND c.trashed_at IS NULL
+         ORDER BY m.created_at DESC LIMIT 1`,
+        [accountId, ids, inboxId],
+      );
+      if (byHeaders.rowCount) return byHeaders.rows[0].conversation_id;
+    }
+    const tokens = [...email.envelopeTo, ...email.to.map((t) => t.address)].map(replyTokenFrom).filter((t): t is string => !!t);
+    if (tokens.length > 0) {
+      const byToken = await tx.query<{ conversation_id: string }>(
+        `SELECT t.conversation_id FROM reply_tokens t JOIN conversations c ON c.id = t.conversation_id
+         WHERE t.account_id = $1 AND t.token = ANY($2::text[]) AND c.trashed_at IS NULL LIMIT 1`,
+        [accountId, tokens],
+      );
+      if (byToken.rowCount) return byToken.rows[0].conversation_id;
+    }
+    if (contactId && hasReplyPrefix(email.subject)) {
+      const subject = normaliseSubject(email.subject);
+      const bySubject = await tx.query<{ id: string; subject: string }>(
+        `SELECT id, subject FROM conversations
+         WHERE account_id = $1 AND inbox_id = $2 AND contact_id = $3 AND channel = 'email' AND trashed_at IS NULL
+           AND last_message_at > now() - make_interval(days => $4)
+         ORDER BY last_message_at DESC LIMIT 20`,
+        [accountId, inboxId, contactId, SUBJECT_FALLBACK_DAYS],
+      );
+      const match = bySubject.rows.find((row) => normaliseSubject(row.subject) === subject);
+      if (match) return match.id;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,100 @@
+// Accepts one raw email for its recipients: every recipient that is a channel address gets one
+// InboundMessage (its id derived from the channel and the Message-ID, so a retried delivery is
+// the same event), the raw bytes and attachments go to the blob store, and the promise resolves
+// only once JetStream has stored every event.
+import { createHash } from 'node:crypto';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { publishDurably, type BlobStore } from '@inbox/lib';
+import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
+import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
+import type { ChannelDirectory, ResolvedChannel } from '../adapters/channel-directory';
+import { parseEmail, type ParsedEmail } from '../adapters/email-parser';
+
+export class UnknownRecipientError extends Error {}
+
+export interface AcceptedEmail {
+  eventIds: string[];
+  duplicates: number;
+}
+
+export function emailEventId(channelId: string, parsed: Pick<ParsedEmail, 'messageId'>, raw: Uint8Array): string {
+  const identity = parsed.messageId || `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  return `em_${createHash('sha256').update(`${channelId}\u0000${identity}`).digest('hex').slice(0, 40)}`;
+}
+
+export class AcceptEmail {
+  constructor(
+    private readonly channels: ChannelDirectory,
+    private readonly blobs: BlobStore,
+    private readonly js: JetStreamClient,
+  ) {}
+
+  /** The channels among the recipients; unknown addresses are left out. */
+  async resolveRecipients(recipients: string[]): Promise<{ address: string; channel: ResolvedChannel }[]> {
+    const unique = [...new Set(recipients.map((r) => r.trim().toLowerCase()).filter(Boolean))];
+    const resolved = await Promise.all(unique.map(async (address) => ({ address, channel: await this.channels.resolve(ChannelType.CHANNEL_TYPE_EMAIL, address) })));
+    return resolved.filter((r): r is { address: string; channel: ResolvedChannel } => r.channel !== null);
+  }
+
+  async execute(raw: Uint8Array, envelope: { from: string; recipients: string[] }): Promise<AcceptedEmail> {
+    const targets = await this.resolveRecipients(envelope.recipients);
+    if (targets.length === 0) throw new UnknownRecipientError('no recipient is a channel address of this installation');
+    const parsed = await parseEmail(raw);
+    const rawKey = await this.blobs.put('raw', raw);
+    const attachments = await Promise.all(
+      parsed.attachments.map(async (a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        size: String(a.content.length),
+        objectKey: await this.blobs.put('att', a.content),
+        contentId: a.contentId,
+        inline: a.inline,
+      })),
+    );
+    const receivedAt = new Date();
+    let duplicates = 0;
+    const eventIds: string[] = [];
+    for (const { channel } of uniqueBy(targets, (t) => t.channel.channelId)) {
+      const eventId = emailEventId(channel.channelId, parsed, raw);
+      const event = InboundMessage.encode({
+        eventId,
+        accountId: channel.accountId,
+        inboxId: channel.inboxId,
+        channelId: channel.channelId,
+        channelType: ChannelType.CHANNEL_TYPE_EMAIL,
+        receivedAt,
+        email: {
+          messageId: parsed.messageId,
+          inReplyTo: parsed.inReplyTo,
+          references: parsed.references,
+          from: parsed.from ?? undefined,
+          to: parsed.to,
+          cc: parsed.cc,
+          subject: parsed.subject,
+          // Bodies beyond these sizes stay complete in the raw message in the blob store.
+          text: parsed.text.slice(0, 1_000_000),
+          html: parsed.html.length > 2_000_000 ? '' : parsed.html,
+          attachments,
+          rawObjectKey: rawKey,
+          headers: parsed.headers,
+          envelopeFrom: envelope.from,
+          envelopeTo: targets.filter((t) => t.channel.channelId === channel.channelId).map((t) => t.address),
+        },
+      }).finish();
+      const ack = await publishDurably(this.js, 'ingest.inbound.email', event, { msgId: eventId });
+      if (ack.duplicate) duplicates += 1;
+      eventIds.push(eventId);
+    }
+    return { eventIds, duplicates };
+  }
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

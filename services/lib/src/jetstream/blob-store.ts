@@ -1,0 +1,38 @@
+// Content-addressed blobs (raw emails, attachment bytes) in a JetStream object store, so events
+// carry keys, never bytes. The key is the SHA-256 of the content: storing twice stores once.
+import { createHash } from 'node:crypto';
+import { StorageType } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { Objm, type ObjectStore } from '@nats-io/obj';
+
+export const BLOB_BUCKET = 'inbox-blobs';
+
+export class BlobStore {
+  private constructor(private readonly store: ObjectStore) {}
+
+  static async open(nc: NatsConnection, replicas = 1, bucket = BLOB_BUCKET): Promise<BlobStore> {
+    const objm = new Objm(nc);
+    const store = await objm.create(bucket, { storage: StorageType.File, replicas, description: 'Raw messages and attachment bytes' });
+    return new BlobStore(store);
+  }
+
+  static keyFor(kind: 'raw' | 'att', data: Uint8Array): string {
+    return `${kind}/${createHash('sha256').update(data).digest('hex')}`;
+  }
+
+  /** Stores the bytes under their content key (skipped when already there) and returns the key. */
+  async put(kind: 'raw' | 'att', data: Uint8Array): Promise<string> {
+    const key = BlobStore.keyFor(kind, data);
+    const existing = await this.store.info(key);
+    if (!existing || existing.deleted) await this.store.putBlob({ name: key }, data);
+    return key;
+  }
+
+  get(key: string): Promise<Uint8Array | null> {
+    return this.store.getBlob(key);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.store.delete(key);
+  }
+}
