@@ -18,6 +18,7 @@ import {
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { Argon2PasswordHasher } from './adapters/argon2-password-hasher';
 import { ConversationAssignments } from './adapters/conversation-assignments';
+import { ConversationQueries } from './adapters/conversation-queries';
 import { conversationGrpcHandlers } from './adapters/conversation.grpc';
 import { DirectoryRepository } from './adapters/directory.repository';
 import { InboundMessageHandler } from './adapters/inbound-message.handler';
@@ -64,6 +65,7 @@ bootService(async () => {
     conversationGrpcHandlers({
       receipts,
       directory,
+      queries: new ConversationQueries(pool),
       createAccount: new CreateAccount(pool, directory, passwords),
       authenticateUser: new AuthenticateUser(directory, passwords),
       createUser: new CreateUser(pool, directory, passwords),

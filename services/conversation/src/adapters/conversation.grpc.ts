@@ -5,12 +5,14 @@ import type { InboundReceipts } from './inbound-receipts.repository';
 import type { AuthenticateUser, CreateAccount } from '../use-cases/accounts';
 import type { CreateUser, RemoveUser, UpdateUser } from '../use-cases/users';
 import type { AddInboxMember, CreateChannel, CreateInbox } from '../use-cases/inboxes';
+import type { ConversationQueries } from './conversation-queries';
 import type { DirectoryRepository } from './directory.repository';
 import { actorFrom, channelToProto, channelTypeFromProto, inboxToProto, roleFromProto, userToProto } from './proto-mapping';
 
 export interface ConversationUseCases {
   receipts: InboundReceipts;
   directory: DirectoryRepository;
+  queries: ConversationQueries;
   createAccount: CreateAccount;
   authenticateUser: AuthenticateUser;
   createUser: CreateUser;
@@ -104,6 +106,29 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
       const [inbox] = await u.directory.listInboxes(actor.accountId, request.inboxId);
       if (!inbox) throw new NotFoundError('inbox_not_found', 'no such inbox');
       return { channels: (await u.directory.listChannels(actor.accountId, request.inboxId)).map(channelToProto) };
+    },
+
+    async listViews(request) {
+      const actor = actorFrom(request.tenant);
+      return { views: (await u.queries.viewCounts(actor.accountId, actor.userId, request.inboxId)).map((v) => ({ ...v, count: String(v.count) })) };
+    },
+
+    async listConversations(request) {
+      const actor = actorFrom(request.tenant);
+      return u.queries.list({
+        accountId: actor.accountId,
+        userId: actor.userId,
+        inboxId: request.inboxId,
+        view: request.view,
+        oldestFirst: request.oldestFirst,
+        limit: request.page?.limit ?? 25,
+        cursor: request.page?.cursor || undefined,
+      });
+    },
+
+    async getConversation(request) {
+      const actor = actorFrom(request.tenant);
+      return u.queries.detail(actor.accountId, request.conversationId);
     },
 
     async resolveChannel(request) {

@@ -19,6 +19,7 @@ import type { GatewayConfig } from '../config';
 import { ApiRoutes } from './api-route';
 import { createAuthenticator } from './authenticate';
 import { buildOpenApiDocument, createApiRegistry } from './openapi';
+import { registerConversationRoutes } from './routes/conversations.routes';
 import { registerDirectoryRoutes } from './routes/directory.routes';
 
 export interface GatewayDependencies {
@@ -52,6 +53,7 @@ export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig,
   api.use(express.json({ limit: config.GATEWAY_MAX_BODY_BYTES, strict: true }));
   const routes = new ApiRoutes(api, registry, createAuthenticator(deps.tokens, deps.conversation));
   registerDirectoryRoutes(routes, deps.conversation, deps.tokens, { signupEnabled: config.GATEWAY_SIGNUP_ENABLED });
+  registerConversationRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
   const openApiDocument = buildOpenApiDocument(registry, config.GATEWAY_PUBLIC_URL);
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);

@@ -32,7 +32,11 @@ export class AcceptEmail {
   /** The channels among the recipients; unknown addresses are left out. */
   async resolveRecipients(recipients: string[]): Promise<{ address: string; channel: ResolvedChannel }[]> {
     const unique = [...new Set(recipients.map((r) => r.trim().toLowerCase()).filter(Boolean))];
-    const resolved = await Promise.all(unique.map(async (address) => ({ address, channel: await this.channels.resolve(ChannelType.CHANNEL_TYPE_EMAIL, address) })));
+    // A plus-address (support+r-<reply token>@…) reaches the channel of its base address.
+    const lookup = async (address: string) =>
+      (await this.channels.resolve(ChannelType.CHANNEL_TYPE_EMAIL, address)) ??
+      (address.includes('+') ? await this.channels.resolve(ChannelType.CHANNEL_TYPE_EMAIL, address.replace(/\+[^@]*@/, '@')) : null);
+    const resolved = await Promise.all(unique.map(async (address) => ({ address, channel: await lookup(address) })));
     return resolved.filter((r): r is { address: string; channel: ResolvedChannel } => r.channel !== null);
   }
 

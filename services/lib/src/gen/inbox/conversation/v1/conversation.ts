@@ -19,7 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { ChannelType, channelTypeFromJSON, channelTypeToJSON, Tenant } from "../../common/v1/common";
+import { ChannelType, channelTypeFromJSON, channelTypeToJSON, PageRequest, Tenant } from "../../common/v1/common";
 
 export enum Role {
   ROLE_UNSPECIFIED = 0,
@@ -258,6 +258,134 @@ export interface GetInboundReceiptResponse {
   eventId: string;
   deliveries: number;
   storedAt?: Date | undefined;
+}
+
+export interface ContactRef {
+  id: string;
+  name: string;
+  email: string;
+  phone: string;
+}
+
+export interface UserRef {
+  id: string;
+  name: string;
+  deactivated: boolean;
+}
+
+export interface ConversationSummary {
+  id: string;
+  inboxId: string;
+  /** open | closed */
+  status: string;
+  /** email | chat | messenger | form | phone */
+  channel: string;
+  subject: string;
+  preview: string;
+  contact?: ContactRef | undefined;
+  participantCount: number;
+  assignee?: UserRef | undefined;
+  lastMessageAt?:
+    | Date
+    | undefined;
+  /** inbound | outbound */
+  lastMessageDirection: string;
+  commentPreview: string;
+  filtered: boolean;
+  filteredReason: string;
+  trashedAt?: Date | undefined;
+  awaitingFirstReply: boolean;
+  version: string;
+  createdAt?: Date | undefined;
+}
+
+export interface View {
+  id: string;
+  name: string;
+  count: string;
+}
+
+export interface ListViewsRequest {
+  tenant?: Tenant | undefined;
+  inboxId: string;
+}
+
+export interface ListViewsResponse {
+  views: View[];
+}
+
+export interface ListConversationsRequest {
+  tenant?: Tenant | undefined;
+  inboxId: string;
+  view: string;
+  oldestFirst: boolean;
+  page?: PageRequest | undefined;
+}
+
+export interface ListConversationsResponse {
+  items: ConversationSummary[];
+  nextCursor: string;
+}
+
+export interface EmailAddress {
+  name: string;
+  address: string;
+}
+
+export interface AttachmentInfo {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: string;
+  contentId: string;
+  inline: boolean;
+}
+
+export interface Message {
+  id: string;
+  /** inbound | outbound */
+  direction: string;
+  channel: string;
+  from?: EmailAddress | undefined;
+  to: EmailAddress[];
+  cc: EmailAddress[];
+  subject: string;
+  text: string;
+  html: string;
+  attachments: AttachmentInfo[];
+  hidden: boolean;
+  hiddenBy: string;
+  createdAt?: Date | undefined;
+  authorUserId: string;
+  deliveryStatus: string;
+  deliveryError: string;
+  fields: { [key: string]: string };
+  rfcMessageId: string;
+}
+
+export interface Message_FieldsEntry {
+  key: string;
+  value: string;
+}
+
+export interface Comment {
+  id: string;
+  authorId: string;
+  authorName: string;
+  text: string;
+  mentionedUserIds: string[];
+  createdAt?: Date | undefined;
+}
+
+export interface GetConversationRequest {
+  tenant?: Tenant | undefined;
+  conversationId: string;
+}
+
+export interface GetConversationResponse {
+  conversation?: ConversationSummary | undefined;
+  messages: Message[];
+  comments: Comment[];
 }
 
 function createBaseAccount(): Account {
@@ -3656,6 +3784,2223 @@ export const GetInboundReceiptResponse: MessageFns<GetInboundReceiptResponse> = 
   },
 };
 
+function createBaseContactRef(): ContactRef {
+  return { id: "", name: "", email: "", phone: "" };
+}
+
+export const ContactRef: MessageFns<ContactRef> = {
+  encode(message: ContactRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.email !== "") {
+      writer.uint32(26).string(message.email);
+    }
+    if (message.phone !== "") {
+      writer.uint32(34).string(message.phone);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactRef {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
+    };
+  },
+
+  toJSON(message: ContactRef): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.phone !== "") {
+      obj.phone = message.phone;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactRef>, I>>(base?: I): ContactRef {
+    return ContactRef.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactRef>, I>>(object: I): ContactRef {
+    const message = createBaseContactRef();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.email = object.email ?? "";
+    message.phone = object.phone ?? "";
+    return message;
+  },
+};
+
+function createBaseUserRef(): UserRef {
+  return { id: "", name: "", deactivated: false };
+}
+
+export const UserRef: MessageFns<UserRef> = {
+  encode(message: UserRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.deactivated !== false) {
+      writer.uint32(24).bool(message.deactivated);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UserRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUserRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.deactivated = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UserRef {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      deactivated: isSet(object.deactivated) ? globalThis.Boolean(object.deactivated) : false,
+    };
+  },
+
+  toJSON(message: UserRef): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.deactivated !== false) {
+      obj.deactivated = message.deactivated;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UserRef>, I>>(base?: I): UserRef {
+    return UserRef.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UserRef>, I>>(object: I): UserRef {
+    const message = createBaseUserRef();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.deactivated = object.deactivated ?? false;
+    return message;
+  },
+};
+
+function createBaseConversationSummary(): ConversationSummary {
+  return {
+    id: "",
+    inboxId: "",
+    status: "",
+    channel: "",
+    subject: "",
+    preview: "",
+    contact: undefined,
+    participantCount: 0,
+    assignee: undefined,
+    lastMessageAt: undefined,
+    lastMessageDirection: "",
+    commentPreview: "",
+    filtered: false,
+    filteredReason: "",
+    trashedAt: undefined,
+    awaitingFirstReply: false,
+    version: "0",
+    createdAt: undefined,
+  };
+}
+
+export const ConversationSummary: MessageFns<ConversationSummary> = {
+  encode(message: ConversationSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    if (message.status !== "") {
+      writer.uint32(26).string(message.status);
+    }
+    if (message.channel !== "") {
+      writer.uint32(34).string(message.channel);
+    }
+    if (message.subject !== "") {
+      writer.uint32(42).string(message.subject);
+    }
+    if (message.preview !== "") {
+      writer.uint32(50).string(message.preview);
+    }
+    if (message.contact !== undefined) {
+      ContactRef.encode(message.contact, writer.uint32(58).fork()).join();
+    }
+    if (message.participantCount !== 0) {
+      writer.uint32(64).int32(message.participantCount);
+    }
+    if (message.assignee !== undefined) {
+      UserRef.encode(message.assignee, writer.uint32(74).fork()).join();
+    }
+    if (message.lastMessageAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastMessageAt), writer.uint32(82).fork()).join();
+    }
+    if (message.lastMessageDirection !== "") {
+      writer.uint32(90).string(message.lastMessageDirection);
+    }
+    if (message.commentPreview !== "") {
+      writer.uint32(98).string(message.commentPreview);
+    }
+    if (message.filtered !== false) {
+      writer.uint32(104).bool(message.filtered);
+    }
+    if (message.filteredReason !== "") {
+      writer.uint32(114).string(message.filteredReason);
+    }
+    if (message.trashedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.trashedAt), writer.uint32(122).fork()).join();
+    }
+    if (message.awaitingFirstReply !== false) {
+      writer.uint32(128).bool(message.awaitingFirstReply);
+    }
+    if (message.version !== "0") {
+      writer.uint32(136).int64(message.version);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(146).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConversationSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConversationSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.preview = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.contact = ContactRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.participantCount = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.assignee = UserRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.lastMessageAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.lastMessageDirection = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.commentPreview = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.filtered = reader.bool();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.filteredReason = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.trashedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.awaitingFirstReply = reader.bool();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.version = reader.int64().toString();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConversationSummary {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      preview: isSet(object.preview) ? globalThis.String(object.preview) : "",
+      contact: isSet(object.contact) ? ContactRef.fromJSON(object.contact) : undefined,
+      participantCount: isSet(object.participantCount)
+        ? globalThis.Number(object.participantCount)
+        : isSet(object.participant_count)
+        ? globalThis.Number(object.participant_count)
+        : 0,
+      assignee: isSet(object.assignee) ? UserRef.fromJSON(object.assignee) : undefined,
+      lastMessageAt: isSet(object.lastMessageAt)
+        ? fromJsonTimestamp(object.lastMessageAt)
+        : isSet(object.last_message_at)
+        ? fromJsonTimestamp(object.last_message_at)
+        : undefined,
+      lastMessageDirection: isSet(object.lastMessageDirection)
+        ? globalThis.String(object.lastMessageDirection)
+        : isSet(object.last_message_direction)
+        ? globalThis.String(object.last_message_direction)
+        : "",
+      commentPreview: isSet(object.commentPreview)
+        ? globalThis.String(object.commentPreview)
+        : isSet(object.comment_preview)
+        ? globalThis.String(object.comment_preview)
+        : "",
+      filtered: isSet(object.filtered) ? globalThis.Boolean(object.filtered) : false,
+      filteredReason: isSet(object.filteredReason)
+        ? globalThis.String(object.filteredReason)
+        : isSet(object.filtered_reason)
+        ? globalThis.String(object.filtered_reason)
+        : "",
+      trashedAt: isSet(object.trashedAt)
+        ? fromJsonTimestamp(object.trashedAt)
+        : isSet(object.trashed_at)
+        ? fromJsonTimestamp(object.trashed_at)
+        : undefined,
+      awaitingFirstReply: isSet(object.awaitingFirstReply)
+        ? globalThis.Boolean(object.awaitingFirstReply)
+        : isSet(object.awaiting_first_reply)
+        ? globalThis.Boolean(object.awaiting_first_reply)
+        : false,
+      version: isSet(object.version) ? globalThis.String(object.version) : "0",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ConversationSummary): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.preview !== "") {
+      obj.preview = message.preview;
+    }
+    if (message.contact !== undefined) {
+      obj.contact = ContactRef.toJSON(message.contact);
+    }
+    if (message.participantCount !== 0) {
+      obj.participantCount = Math.round(message.participantCount);
+    }
+    if (message.assignee !== undefined) {
+      obj.assignee = UserRef.toJSON(message.assignee);
+    }
+    if (message.lastMessageAt !== undefined) {
+      obj.lastMessageAt = message.lastMessageAt.toISOString();
+    }
+    if (message.lastMessageDirection !== "") {
+      obj.lastMessageDirection = message.lastMessageDirection;
+    }
+    if (message.commentPreview !== "") {
+      obj.commentPreview = message.commentPreview;
+    }
+    if (message.filtered !== false) {
+      obj.filtered = message.filtered;
+    }
+    if (message.filteredReason !== "") {
+      obj.filteredReason = message.filteredReason;
+    }
+    if (message.trashedAt !== undefined) {
+      obj.trashedAt = message.trashedAt.toISOString();
+    }
+    if (message.awaitingFirstReply !== false) {
+      obj.awaitingFirstReply = message.awaitingFirstReply;
+    }
+    if (message.version !== "0") {
+      obj.version = message.version;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConversationSummary>, I>>(base?: I): ConversationSummary {
+    return ConversationSummary.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConversationSummary>, I>>(object: I): ConversationSummary {
+    const message = createBaseConversationSummary();
+    message.id = object.id ?? "";
+    message.inboxId = object.inboxId ?? "";
+    message.status = object.status ?? "";
+    message.channel = object.channel ?? "";
+    message.subject = object.subject ?? "";
+    message.preview = object.preview ?? "";
+    message.contact = (object.contact !== undefined && object.contact !== null)
+      ? ContactRef.fromPartial(object.contact)
+      : undefined;
+    message.participantCount = object.participantCount ?? 0;
+    message.assignee = (object.assignee !== undefined && object.assignee !== null)
+      ? UserRef.fromPartial(object.assignee)
+      : undefined;
+    message.lastMessageAt = object.lastMessageAt ?? undefined;
+    message.lastMessageDirection = object.lastMessageDirection ?? "";
+    message.commentPreview = object.commentPreview ?? "";
+    message.filtered = object.filtered ?? false;
+    message.filteredReason = object.filteredReason ?? "";
+    message.trashedAt = object.trashedAt ?? undefined;
+    message.awaitingFirstReply = object.awaitingFirstReply ?? false;
+    message.version = object.version ?? "0";
+    message.createdAt = object.createdAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseView(): View {
+  return { id: "", name: "", count: "0" };
+}
+
+export const View: MessageFns<View> = {
+  encode(message: View, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.count !== "0") {
+      writer.uint32(24).int64(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): View {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseView();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.count = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): View {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      count: isSet(object.count) ? globalThis.String(object.count) : "0",
+    };
+  },
+
+  toJSON(message: View): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.count !== "0") {
+      obj.count = message.count;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<View>, I>>(base?: I): View {
+    return View.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<View>, I>>(object: I): View {
+    const message = createBaseView();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.count = object.count ?? "0";
+    return message;
+  },
+};
+
+function createBaseListViewsRequest(): ListViewsRequest {
+  return { tenant: undefined, inboxId: "" };
+}
+
+export const ListViewsRequest: MessageFns<ListViewsRequest> = {
+  encode(message: ListViewsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListViewsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListViewsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListViewsRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListViewsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListViewsRequest>, I>>(base?: I): ListViewsRequest {
+    return ListViewsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListViewsRequest>, I>>(object: I): ListViewsRequest {
+    const message = createBaseListViewsRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.inboxId = object.inboxId ?? "";
+    return message;
+  },
+};
+
+function createBaseListViewsResponse(): ListViewsResponse {
+  return { views: [] };
+}
+
+export const ListViewsResponse: MessageFns<ListViewsResponse> = {
+  encode(message: ListViewsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.views) {
+      View.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListViewsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListViewsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.views.push(View.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListViewsResponse {
+    return { views: globalThis.Array.isArray(object?.views) ? object.views.map((e: any) => View.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListViewsResponse): unknown {
+    const obj: any = {};
+    if (message.views?.length) {
+      obj.views = message.views.map((e) => View.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListViewsResponse>, I>>(base?: I): ListViewsResponse {
+    return ListViewsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListViewsResponse>, I>>(object: I): ListViewsResponse {
+    const message = createBaseListViewsResponse();
+    message.views = object.views?.map((e) => View.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListConversationsRequest(): ListConversationsRequest {
+  return { tenant: undefined, inboxId: "", view: "", oldestFirst: false, page: undefined };
+}
+
+export const ListConversationsRequest: MessageFns<ListConversationsRequest> = {
+  encode(message: ListConversationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    if (message.view !== "") {
+      writer.uint32(26).string(message.view);
+    }
+    if (message.oldestFirst !== false) {
+      writer.uint32(32).bool(message.oldestFirst);
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListConversationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListConversationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.view = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.oldestFirst = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListConversationsRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      view: isSet(object.view) ? globalThis.String(object.view) : "",
+      oldestFirst: isSet(object.oldestFirst)
+        ? globalThis.Boolean(object.oldestFirst)
+        : isSet(object.oldest_first)
+        ? globalThis.Boolean(object.oldest_first)
+        : false,
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListConversationsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.view !== "") {
+      obj.view = message.view;
+    }
+    if (message.oldestFirst !== false) {
+      obj.oldestFirst = message.oldestFirst;
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListConversationsRequest>, I>>(base?: I): ListConversationsRequest {
+    return ListConversationsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListConversationsRequest>, I>>(object: I): ListConversationsRequest {
+    const message = createBaseListConversationsRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.inboxId = object.inboxId ?? "";
+    message.view = object.view ?? "";
+    message.oldestFirst = object.oldestFirst ?? false;
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListConversationsResponse(): ListConversationsResponse {
+  return { items: [], nextCursor: "" };
+}
+
+export const ListConversationsResponse: MessageFns<ListConversationsResponse> = {
+  encode(message: ListConversationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      ConversationSummary.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextCursor !== "") {
+      writer.uint32(18).string(message.nextCursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListConversationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListConversationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(ConversationSummary.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextCursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListConversationsResponse {
+    return {
+      items: globalThis.Array.isArray(object?.items)
+        ? object.items.map((e: any) => ConversationSummary.fromJSON(e))
+        : [],
+      nextCursor: isSet(object.nextCursor)
+        ? globalThis.String(object.nextCursor)
+        : isSet(object.next_cursor)
+        ? globalThis.String(object.next_cursor)
+        : "",
+    };
+  },
+
+  toJSON(message: ListConversationsResponse): unknown {
+    const obj: any = {};
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => ConversationSummary.toJSON(e));
+    }
+    if (message.nextCursor !== "") {
+      obj.nextCursor = message.nextCursor;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListConversationsResponse>, I>>(base?: I): ListConversationsResponse {
+    return ListConversationsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListConversationsResponse>, I>>(object: I): ListConversationsResponse {
+    const message = createBaseListConversationsResponse();
+    message.items = object.items?.map((e) => ConversationSummary.fromPartial(e)) || [];
+    message.nextCursor = object.nextCursor ?? "";
+    return message;
+  },
+};
+
+function createBaseEmailAddress(): EmailAddress {
+  return { name: "", address: "" };
+}
+
+export const EmailAddress: MessageFns<EmailAddress> = {
+  encode(message: EmailAddress, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.address !== "") {
+      writer.uint32(18).string(message.address);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EmailAddress {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmailAddress();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EmailAddress {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+    };
+  },
+
+  toJSON(message: EmailAddress): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EmailAddress>, I>>(base?: I): EmailAddress {
+    return EmailAddress.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EmailAddress>, I>>(object: I): EmailAddress {
+    const message = createBaseEmailAddress();
+    message.name = object.name ?? "";
+    message.address = object.address ?? "";
+    return message;
+  },
+};
+
+function createBaseAttachmentInfo(): AttachmentInfo {
+  return { id: "", filename: "", contentType: "", size: "0", contentId: "", inline: false };
+}
+
+export const AttachmentInfo: MessageFns<AttachmentInfo> = {
+  encode(message: AttachmentInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.filename !== "") {
+      writer.uint32(18).string(message.filename);
+    }
+    if (message.contentType !== "") {
+      writer.uint32(26).string(message.contentType);
+    }
+    if (message.size !== "0") {
+      writer.uint32(32).int64(message.size);
+    }
+    if (message.contentId !== "") {
+      writer.uint32(42).string(message.contentId);
+    }
+    if (message.inline !== false) {
+      writer.uint32(48).bool(message.inline);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AttachmentInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAttachmentInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.filename = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.contentType = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.size = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.contentId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.inline = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AttachmentInfo {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      filename: isSet(object.filename) ? globalThis.String(object.filename) : "",
+      contentType: isSet(object.contentType)
+        ? globalThis.String(object.contentType)
+        : isSet(object.content_type)
+        ? globalThis.String(object.content_type)
+        : "",
+      size: isSet(object.size) ? globalThis.String(object.size) : "0",
+      contentId: isSet(object.contentId)
+        ? globalThis.String(object.contentId)
+        : isSet(object.content_id)
+        ? globalThis.String(object.content_id)
+        : "",
+      inline: isSet(object.inline) ? globalThis.Boolean(object.inline) : false,
+    };
+  },
+
+  toJSON(message: AttachmentInfo): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.filename !== "") {
+      obj.filename = message.filename;
+    }
+    if (message.contentType !== "") {
+      obj.contentType = message.contentType;
+    }
+    if (message.size !== "0") {
+      obj.size = message.size;
+    }
+    if (message.contentId !== "") {
+      obj.contentId = message.contentId;
+    }
+    if (message.inline !== false) {
+      obj.inline = message.inline;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AttachmentInfo>, I>>(base?: I): AttachmentInfo {
+    return AttachmentInfo.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AttachmentInfo>, I>>(object: I): AttachmentInfo {
+    const message = createBaseAttachmentInfo();
+    message.id = object.id ?? "";
+    message.filename = object.filename ?? "";
+    message.contentType = object.contentType ?? "";
+    message.size = object.size ?? "0";
+    message.contentId = object.contentId ?? "";
+    message.inline = object.inline ?? false;
+    return message;
+  },
+};
+
+function createBaseMessage(): Message {
+  return {
+    id: "",
+    direction: "",
+    channel: "",
+    from: undefined,
+    to: [],
+    cc: [],
+    subject: "",
+    text: "",
+    html: "",
+    attachments: [],
+    hidden: false,
+    hiddenBy: "",
+    createdAt: undefined,
+    authorUserId: "",
+    deliveryStatus: "",
+    deliveryError: "",
+    fields: {},
+    rfcMessageId: "",
+  };
+}
+
+export const Message: MessageFns<Message> = {
+  encode(message: Message, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.direction !== "") {
+      writer.uint32(18).string(message.direction);
+    }
+    if (message.channel !== "") {
+      writer.uint32(26).string(message.channel);
+    }
+    if (message.from !== undefined) {
+      EmailAddress.encode(message.from, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.to) {
+      EmailAddress.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.cc) {
+      EmailAddress.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.subject !== "") {
+      writer.uint32(58).string(message.subject);
+    }
+    if (message.text !== "") {
+      writer.uint32(66).string(message.text);
+    }
+    if (message.html !== "") {
+      writer.uint32(74).string(message.html);
+    }
+    for (const v of message.attachments) {
+      AttachmentInfo.encode(v!, writer.uint32(82).fork()).join();
+    }
+    if (message.hidden !== false) {
+      writer.uint32(88).bool(message.hidden);
+    }
+    if (message.hiddenBy !== "") {
+      writer.uint32(98).string(message.hiddenBy);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(106).fork()).join();
+    }
+    if (message.authorUserId !== "") {
+      writer.uint32(114).string(message.authorUserId);
+    }
+    if (message.deliveryStatus !== "") {
+      writer.uint32(122).string(message.deliveryStatus);
+    }
+    if (message.deliveryError !== "") {
+      writer.uint32(130).string(message.deliveryError);
+    }
+    globalThis.Object.entries(message.fields).forEach(([key, value]: [string, string]) => {
+      Message_FieldsEntry.encode({ key: key as any, value }, writer.uint32(138).fork()).join();
+    });
+    if (message.rfcMessageId !== "") {
+      writer.uint32(146).string(message.rfcMessageId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Message {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMessage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.direction = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.from = EmailAddress.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.to.push(EmailAddress.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.cc.push(EmailAddress.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.html = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.attachments.push(AttachmentInfo.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.hidden = reader.bool();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.hiddenBy = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.authorUserId = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.deliveryStatus = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.deliveryError = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            const entry17 = Message_FieldsEntry.decode(reader, reader.uint32());
+            if (entry17.value !== undefined) {
+              message.fields[entry17.key] = entry17.value;
+            }
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.rfcMessageId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Message {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      direction: isSet(object.direction) ? globalThis.String(object.direction) : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      from: isSet(object.from) ? EmailAddress.fromJSON(object.from) : undefined,
+      to: globalThis.Array.isArray(object?.to) ? object.to.map((e: any) => EmailAddress.fromJSON(e)) : [],
+      cc: globalThis.Array.isArray(object?.cc) ? object.cc.map((e: any) => EmailAddress.fromJSON(e)) : [],
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      html: isSet(object.html) ? globalThis.String(object.html) : "",
+      attachments: globalThis.Array.isArray(object?.attachments)
+        ? object.attachments.map((e: any) => AttachmentInfo.fromJSON(e))
+        : [],
+      hidden: isSet(object.hidden) ? globalThis.Boolean(object.hidden) : false,
+      hiddenBy: isSet(object.hiddenBy)
+        ? globalThis.String(object.hiddenBy)
+        : isSet(object.hidden_by)
+        ? globalThis.String(object.hidden_by)
+        : "",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+      authorUserId: isSet(object.authorUserId)
+        ? globalThis.String(object.authorUserId)
+        : isSet(object.author_user_id)
+        ? globalThis.String(object.author_user_id)
+        : "",
+      deliveryStatus: isSet(object.deliveryStatus)
+        ? globalThis.String(object.deliveryStatus)
+        : isSet(object.delivery_status)
+        ? globalThis.String(object.delivery_status)
+        : "",
+      deliveryError: isSet(object.deliveryError)
+        ? globalThis.String(object.deliveryError)
+        : isSet(object.delivery_error)
+        ? globalThis.String(object.delivery_error)
+        : "",
+      fields: isObject(object.fields)
+        ? (globalThis.Object.entries(object.fields) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      rfcMessageId: isSet(object.rfcMessageId)
+        ? globalThis.String(object.rfcMessageId)
+        : isSet(object.rfc_message_id)
+        ? globalThis.String(object.rfc_message_id)
+        : "",
+    };
+  },
+
+  toJSON(message: Message): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.direction !== "") {
+      obj.direction = message.direction;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.from !== undefined) {
+      obj.from = EmailAddress.toJSON(message.from);
+    }
+    if (message.to?.length) {
+      obj.to = message.to.map((e) => EmailAddress.toJSON(e));
+    }
+    if (message.cc?.length) {
+      obj.cc = message.cc.map((e) => EmailAddress.toJSON(e));
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.html !== "") {
+      obj.html = message.html;
+    }
+    if (message.attachments?.length) {
+      obj.attachments = message.attachments.map((e) => AttachmentInfo.toJSON(e));
+    }
+    if (message.hidden !== false) {
+      obj.hidden = message.hidden;
+    }
+    if (message.hiddenBy !== "") {
+      obj.hiddenBy = message.hiddenBy;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    if (message.authorUserId !== "") {
+      obj.authorUserId = message.authorUserId;
+    }
+    if (message.deliveryStatus !== "") {
+      obj.deliveryStatus = message.deliveryStatus;
+    }
+    if (message.deliveryError !== "") {
+      obj.deliveryError = message.deliveryError;
+    }
+    if (message.fields) {
+      const entries = globalThis.Object.entries(message.fields) as [string, string][];
+      if (entries.length > 0) {
+        obj.fields = {};
+        entries.forEach(([k, v]) => {
+          obj.fields[k] = v;
+        });
+      }
+    }
+    if (message.rfcMessageId !== "") {
+      obj.rfcMessageId = message.rfcMessageId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Message>, I>>(base?: I): Message {
+    return Message.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Message>, I>>(object: I): Message {
+    const message = createBaseMessage();
+    message.id = object.id ?? "";
+    message.direction = object.direction ?? "";
+    message.channel = object.channel ?? "";
+    message.from = (object.from !== undefined && object.from !== null)
+      ? EmailAddress.fromPartial(object.from)
+      : undefined;
+    message.to = object.to?.map((e) => EmailAddress.fromPartial(e)) || [];
+    message.cc = object.cc?.map((e) => EmailAddress.fromPartial(e)) || [];
+    message.subject = object.subject ?? "";
+    message.text = object.text ?? "";
+    message.html = object.html ?? "";
+    message.attachments = object.attachments?.map((e) => AttachmentInfo.fromPartial(e)) || [];
+    message.hidden = object.hidden ?? false;
+    message.hiddenBy = object.hiddenBy ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    message.authorUserId = object.authorUserId ?? "";
+    message.deliveryStatus = object.deliveryStatus ?? "";
+    message.deliveryError = object.deliveryError ?? "";
+    message.fields = (globalThis.Object.entries(object.fields ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.rfcMessageId = object.rfcMessageId ?? "";
+    return message;
+  },
+};
+
+function createBaseMessage_FieldsEntry(): Message_FieldsEntry {
+  return { key: "", value: "" };
+}
+
+export const Message_FieldsEntry: MessageFns<Message_FieldsEntry> = {
+  encode(message: Message_FieldsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Message_FieldsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMessage_FieldsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Message_FieldsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: Message_FieldsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Message_FieldsEntry>, I>>(base?: I): Message_FieldsEntry {
+    return Message_FieldsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Message_FieldsEntry>, I>>(object: I): Message_FieldsEntry {
+    const message = createBaseMessage_FieldsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseComment(): Comment {
+  return { id: "", authorId: "", authorName: "", text: "", mentionedUserIds: [], createdAt: undefined };
+}
+
+export const Comment: MessageFns<Comment> = {
+  encode(message: Comment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.authorId !== "") {
+      writer.uint32(18).string(message.authorId);
+    }
+    if (message.authorName !== "") {
+      writer.uint32(26).string(message.authorName);
+    }
+    if (message.text !== "") {
+      writer.uint32(34).string(message.text);
+    }
+    for (const v of message.mentionedUserIds) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Comment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.authorId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.authorName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.mentionedUserIds.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Comment {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      authorId: isSet(object.authorId)
+        ? globalThis.String(object.authorId)
+        : isSet(object.author_id)
+        ? globalThis.String(object.author_id)
+        : "",
+      authorName: isSet(object.authorName)
+        ? globalThis.String(object.authorName)
+        : isSet(object.author_name)
+        ? globalThis.String(object.author_name)
+        : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      mentionedUserIds: globalThis.Array.isArray(object?.mentionedUserIds)
+        ? object.mentionedUserIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.mentioned_user_ids)
+        ? object.mentioned_user_ids.map((e: any) => globalThis.String(e))
+        : [],
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Comment): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.authorId !== "") {
+      obj.authorId = message.authorId;
+    }
+    if (message.authorName !== "") {
+      obj.authorName = message.authorName;
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.mentionedUserIds?.length) {
+      obj.mentionedUserIds = message.mentionedUserIds;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Comment>, I>>(base?: I): Comment {
+    return Comment.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Comment>, I>>(object: I): Comment {
+    const message = createBaseComment();
+    message.id = object.id ?? "";
+    message.authorId = object.authorId ?? "";
+    message.authorName = object.authorName ?? "";
+    message.text = object.text ?? "";
+    message.mentionedUserIds = object.mentionedUserIds?.map((e) => e) || [];
+    message.createdAt = object.createdAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetConversationRequest(): GetConversationRequest {
+  return { tenant: undefined, conversationId: "" };
+}
+
+export const GetConversationRequest: MessageFns<GetConversationRequest> = {
+  encode(message: GetConversationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetConversationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetConversationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetConversationRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetConversationRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetConversationRequest>, I>>(base?: I): GetConversationRequest {
+    return GetConversationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetConversationRequest>, I>>(object: I): GetConversationRequest {
+    const message = createBaseGetConversationRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationId = object.conversationId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetConversationResponse(): GetConversationResponse {
+  return { conversation: undefined, messages: [], comments: [] };
+}
+
+export const GetConversationResponse: MessageFns<GetConversationResponse> = {
+  encode(message: GetConversationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversation !== undefined) {
+      ConversationSummary.encode(message.conversation, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.messages) {
+      Message.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.comments) {
+      Comment.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetConversationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetConversationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversation = ConversationSummary.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.messages.push(Message.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.comments.push(Comment.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetConversationResponse {
+    return {
+      conversation: isSet(object.conversation) ? ConversationSummary.fromJSON(object.conversation) : undefined,
+      messages: globalThis.Array.isArray(object?.messages) ? object.messages.map((e: any) => Message.fromJSON(e)) : [],
+      comments: globalThis.Array.isArray(object?.comments) ? object.comments.map((e: any) => Comment.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: GetConversationResponse): unknown {
+    const obj: any = {};
+    if (message.conversation !== undefined) {
+      obj.conversation = ConversationSummary.toJSON(message.conversation);
+    }
+    if (message.messages?.length) {
+      obj.messages = message.messages.map((e) => Message.toJSON(e));
+    }
+    if (message.comments?.length) {
+      obj.comments = message.comments.map((e) => Comment.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetConversationResponse>, I>>(base?: I): GetConversationResponse {
+    return GetConversationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetConversationResponse>, I>>(object: I): GetConversationResponse {
+    const message = createBaseGetConversationResponse();
+    message.conversation = (object.conversation !== undefined && object.conversation !== null)
+      ? ConversationSummary.fromPartial(object.conversation)
+      : undefined;
+    message.messages = object.messages?.map((e) => Message.fromPartial(e)) || [];
+    message.comments = object.comments?.map((e) => Comment.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** The source of truth for accounts, users, inboxes, channels, contacts and conversations. */
 export type ConversationServiceService = typeof ConversationServiceService;
 export const ConversationServiceService = {
@@ -3774,6 +6119,37 @@ export const ConversationServiceService = {
       Buffer.from(ListChannelsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListChannelsResponse => ListChannelsResponse.decode(value),
   },
+  listViews: {
+    path: "/inbox.conversation.v1.ConversationService/ListViews" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListViewsRequest): Buffer => Buffer.from(ListViewsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListViewsRequest => ListViewsRequest.decode(value),
+    responseSerialize: (value: ListViewsResponse): Buffer => Buffer.from(ListViewsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListViewsResponse => ListViewsResponse.decode(value),
+  },
+  listConversations: {
+    path: "/inbox.conversation.v1.ConversationService/ListConversations" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListConversationsRequest): Buffer =>
+      Buffer.from(ListConversationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListConversationsRequest => ListConversationsRequest.decode(value),
+    responseSerialize: (value: ListConversationsResponse): Buffer =>
+      Buffer.from(ListConversationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListConversationsResponse => ListConversationsResponse.decode(value),
+  },
+  getConversation: {
+    path: "/inbox.conversation.v1.ConversationService/GetConversation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetConversationRequest): Buffer =>
+      Buffer.from(GetConversationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetConversationRequest => GetConversationRequest.decode(value),
+    responseSerialize: (value: GetConversationResponse): Buffer =>
+      Buffer.from(GetConversationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetConversationResponse => GetConversationResponse.decode(value),
+  },
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel: {
     path: "/inbox.conversation.v1.ConversationService/ResolveChannel" as const,
@@ -3812,6 +6188,9 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   addInboxMember: handleUnaryCall<AddInboxMemberRequest, AddInboxMemberResponse>;
   createChannel: handleUnaryCall<CreateChannelRequest, CreateChannelResponse>;
   listChannels: handleUnaryCall<ListChannelsRequest, ListChannelsResponse>;
+  listViews: handleUnaryCall<ListViewsRequest, ListViewsResponse>;
+  listConversations: handleUnaryCall<ListConversationsRequest, ListConversationsResponse>;
+  getConversation: handleUnaryCall<GetConversationRequest, GetConversationResponse>;
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel: handleUnaryCall<ResolveChannelRequest, ResolveChannelResponse>;
   getInboundReceipt: handleUnaryCall<GetInboundReceiptRequest, GetInboundReceiptResponse>;
@@ -3998,6 +6377,51 @@ export interface ConversationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListChannelsResponse) => void,
   ): ClientUnaryCall;
+  listViews(
+    request: ListViewsRequest,
+    callback: (error: ServiceError | null, response: ListViewsResponse) => void,
+  ): ClientUnaryCall;
+  listViews(
+    request: ListViewsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListViewsResponse) => void,
+  ): ClientUnaryCall;
+  listViews(
+    request: ListViewsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListViewsResponse) => void,
+  ): ClientUnaryCall;
+  listConversations(
+    request: ListConversationsRequest,
+    callback: (error: ServiceError | null, response: ListConversationsResponse) => void,
+  ): ClientUnaryCall;
+  listConversations(
+    request: ListConversationsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListConversationsResponse) => void,
+  ): ClientUnaryCall;
+  listConversations(
+    request: ListConversationsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListConversationsResponse) => void,
+  ): ClientUnaryCall;
+  getConversation(
+    request: GetConversationRequest,
+    callback: (error: ServiceError | null, response: GetConversationResponse) => void,
+  ): ClientUnaryCall;
+  getConversation(
+    request: GetConversationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetConversationResponse) => void,
+  ): ClientUnaryCall;
+  getConversation(
+    request: GetConversationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetConversationResponse) => void,
+  ): ClientUnaryCall;
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel(
     request: ResolveChannelRequest,
@@ -4072,6 +6496,10 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

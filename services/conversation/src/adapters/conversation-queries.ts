@@ -1,0 +1,193 @@
+// Read side of conversations: view counts, keyset-paginated lists, and one conversation with
+// its messages, attachments and comments. Every query is scoped by account.
+import { InvalidArgumentError, NotFoundError, type Pool } from '@inbox/lib';
+import type { Comment, ConversationSummary, Message } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { VIEWS, findView } from '../domain/views';
+
+interface SummaryRow {
+  id: string;
+  inbox_id: string;
+  status: string;
+  channel: string;
+  subject: string;
+  preview: string;
+  contact_id: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  participant_count: number;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  assignee_deactivated: boolean | null;
+  last_message_at: Date;
+  last_message_direction: string;
+  comment_preview: string | null;
+  filtered: boolean;
+  filtered_reason: string | null;
+  trashed_at: Date | null;
+  awaiting_first_reply: boolean;
+  version: string;
+  created_at: Date;
+}
+
+const SUMMARY_COLUMNS = `c.id, c.inbox_id, c.status, c.channel, c.subject, c.preview, c.contact_id,
+  ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone, c.participant_count,
+  c.assignee_id, u.name AS assignee_name, (u.deactivated_at IS NOT NULL OR u.removed_at IS NOT NULL) AS assignee_deactivated,
+  c.last_message_at, c.last_message_direction, c.comment_preview, c.filtered, c.filtered_reason, c.trashed_at,
+  c.awaiting_first_reply, c.version, c.created_at`;
+const SUMMARY_JOINS = 'LEFT JOIN contacts ct ON ct.id = c.contact_id LEFT JOIN users u ON u.id = c.assignee_id';
+
+function toSummary(row: SummaryRow): ConversationSummary {
+  return {
+    id: row.id,
+    inboxId: row.inbox_id,
+    status: row.status,
+    channel: row.channel,
+    subject: row.subject,
+    preview: row.preview,
+    contact: row.contact_id ? { id: row.contact_id, name: row.contact_name ?? '', email: row.contact_email ?? '', phone: row.contact_phone ?? '' } : undefined,
+    participantCount: row.participant_count,
+    assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? '', deactivated: !!row.assignee_deactivated } : undefined,
+    lastMessageAt: row.last_message_at,
+    lastMessageDirection: row.last_message_direction,
+    commentPreview: row.comment_preview ?? '',
+    filtered: row.filtered,
+    filteredReason: row.filtered_reason ?? '',
+    trashedAt: row.trashed_at ?? undefined,
+    awaitingFirstReply: row.awaiting_first_reply,
+    version: row.version,
+    createdAt: row.created_at,
+  };
+}
+
+function withViewer(predicate: string, parameter: string): string {
+  return predicate.replaceAll('{me}', `${parameter}::text`);
+}
+
+export function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { at: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const date = new Date(at);
+    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
+    return { at: date, id };
+  } catch {
+    throw new InvalidArgumentError('invalid_cursor', 'the cursor is not one this API returned');
+  }
+}
+
+export class ConversationQueries {
+  constructor(private readonly pool: Pool) {}
+
+  async requireInbox(accountId: string, inboxId: string): Promise<void> {
+    const found = await this.pool.query('SELECT 1 FROM inboxes WHERE account_id = $1 AND id = $2', [accountId, inboxId]);
+    if (!found.rowCount) throw new NotFoundError('inbox_not_found', 'no such inbox');
+  }
+
+  async viewCounts(accountId: string, userId: string, inboxId: string): Promise<{ id: string; name: string; count: number }[]> {
+    await this.requireInbox(accountId, inboxId);
+    const columns = VIEWS.map((v, i) => `count(*) FILTER (WHERE ${withViewer(v.predicate, '$1')}) AS v${i}`).join(', ');
+    const result = await this.pool.query<Record<string, string>>(
+      `SELECT ${columns} FROM conversations c WHERE c.account_id = $2 AND c.inbox_id = $3`,
+      [userId, accountId, inboxId],
+    );
+    return VIEWS.map((v, i) => ({ id: v.id, name: v.name, count: Number(result.rows[0][`v${i}`]) }));
+  }
+
+  async list(input: { accountId: string; userId: string; inboxId: string; view: string; oldestFirst: boolean; limit: number; cursor?: string }) {
+    const view = findView(input.view);
+    if (!view) throw new InvalidArgumentError('unknown_view', `unknown view ${input.view}`, { views: VIEWS.map((v) => v.id) });
+    await this.requireInbox(input.accountId, input.inboxId);
+    const limit = Math.min(Math.max(input.limit || 25, 1), 100);
+    const direction = input.oldestFirst ? 'ASC' : 'DESC';
+    const comparison = input.oldestFirst ? '>' : '<';
+    const params: unknown[] = [input.userId, input.accountId, input.inboxId, limit + 1];
+    // $1 may be unused by the view's predicate; the cast keeps its type known to PostgreSQL.
+    let keyset = '';
+    if (input.cursor) {
+      const cursor = decodeCursor(input.cursor);
+      params.push(cursor.at, cursor.id);
+      keyset = `AND (c.last_message_at, c.id) ${comparison} ($5, $6)`;
+    }
+    const result = await this.pool.query<SummaryRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS}
+       WHERE c.account_id = $2 AND c.inbox_id = $3 AND ${withViewer(view.predicate, '$1')} ${keyset}
+         AND $1::text IS NOT NULL
+       ORDER BY c.last_message_at ${direction}, c.id ${direction} LIMIT $4`,
+      params,
+    );
+    const rows = result.rows.slice(0, limit);
+    const last = rows[rows.length - 1];
+    return { items: rows.map(toSummary), nextCursor: result.rows.length > limit && last ? encodeCursor(last.last_message_at, last.id) : '' };
+  }
+
+  async summary(accountId: string, conversationId: string): Promise<ConversationSummary> {
+    const result = await this.pool.query<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS} WHERE c.account_id = $1 AND c.id = $2`, [accountId, conversationId]);
+    if (!result.rowCount) throw new NotFoundError('conversation_not_found', 'no such conversation');
+    return toSummary(result.rows[0]);
+  }
+
+  async detail(accountId: string, conversationId: string): Promise<{ conversation: ConversationSummary; messages: Message[]; comments: Comment[] }> {
+    const conversation = await this.summary(accountId, conversationId);
+    const [messages, attachments, comments] = await Promise.all([
+      this.pool.query(
+        `SELECT id, direction, channel, from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, fields,
+                hidden_at, hidden_by, created_at, author_user_id, delivery_status, delivery_error, rfc_message_id
+         FROM messages WHERE account_id = $1 AND conversation_id = $2 ORDER BY created_at, id`,
+        [accountId, conversationId],
+      ),
+      this.pool.query(
+        `SELECT a.id, a.message_id, a.filename, a.content_type, a.size, a.content_id, a.inline FROM attachments a
+         JOIN messages m ON m.id = a.message_id WHERE m.account_id = $1 AND m.conversation_id = $2 ORDER BY a.id`,
+        [accountId, conversationId],
+      ),
+      this.pool.query(
+        `SELECT c.id, c.author_id, u.name AS author_name, c.text_body, c.mentioned_ids, c.created_at FROM comments c
+         LEFT JOIN users u ON u.id = c.author_id WHERE c.account_id = $1 AND c.conversation_id = $2 ORDER BY c.created_at, c.id`,
+        [accountId, conversationId],
+      ),
+    ]);
+    return {
+      conversation,
+      messages: messages.rows.map((m) => {
+        const hidden = m.hidden_at !== null;
+        return {
+          id: m.id,
+          direction: m.direction,
+          channel: m.channel,
+          from: { name: m.from_name, address: m.from_address },
+          to: m.to_addresses,
+          cc: m.cc_addresses,
+          subject: m.subject,
+          // A hidden message's content never leaves the service; clients show "Message is hidden".
+          text: hidden ? '' : m.text_body,
+          html: hidden ? '' : (m.html_body ?? ''),
+          fields: hidden ? {} : (m.fields ?? {}),
+          attachments: hidden
+            ? []
+            : attachments.rows
+                .filter((a) => a.message_id === m.id)
+                .map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: String(a.size), contentId: a.content_id ?? '', inline: a.inline })),
+          hidden,
+          hiddenBy: m.hidden_by ?? '',
+          createdAt: m.created_at,
+          authorUserId: m.author_user_id ?? '',
+          deliveryStatus: m.delivery_status ?? '',
+          deliveryError: m.delivery_error ?? '',
+          rfcMessageId: m.rfc_message_id ?? '',
+        };
+      }),
+      comments: comments.rows.map((c) => ({
+        id: c.id,
+        authorId: c.author_id,
+        authorName: c.author_name ?? '',
+        text: c.text_body,
+        mentionedUserIds: c.mentioned_ids,
+        createdAt: c.created_at,
+      })),
+    };
+  }
+}

@@ -1,0 +1,33 @@
+// The inbox views: each one's exact membership rule, as a SQL predicate over the conversations
+// table (alias c), with $1 = the viewing user's id. Shared by lists and counts.
+export interface ViewDefinition {
+  id: string;
+  name: string;
+  predicate: string;
+}
+
+const LIVE = 'c.trashed_at IS NULL AND NOT c.filtered';
+const OPEN = `${LIVE} AND c.status = 'open' AND NOT c.awaiting_first_reply`;
+const IN_BOT = 'c.bot_chatflow_id IS NOT NULL AND NOT c.handed_off AND c.assignee_id IS NULL';
+
+export const VIEWS: ViewDefinition[] = [
+  { id: 'unassigned', name: 'Unassigned', predicate: `${OPEN} AND c.assignee_id IS NULL AND NOT (${IN_BOT})` },
+  { id: 'mine', name: 'Assigned to me', predicate: `${LIVE} AND c.status = 'open' AND c.assignee_id = {me}` },
+  { id: 'open', name: 'All open', predicate: OPEN },
+  { id: 'chat', name: 'Chat', predicate: `${OPEN} AND c.channel = 'chat'` },
+  { id: 'email', name: 'Email', predicate: `${OPEN} AND c.channel = 'email'` },
+  { id: 'messenger', name: 'Messenger', predicate: `${OPEN} AND c.channel = 'messenger'` },
+  { id: 'forms', name: 'Forms', predicate: `${OPEN} AND c.channel = 'form'` },
+  { id: 'calls', name: 'Calls', predicate: `${OPEN} AND c.channel = 'phone'` },
+  { id: 'bots', name: 'Bots', predicate: `${LIVE} AND c.status = 'open' AND ${IN_BOT}` },
+  { id: 'closed', name: 'All closed', predicate: `${LIVE} AND c.status = 'closed'` },
+  { id: 'sent', name: 'Sent', predicate: 'c.trashed_at IS NULL AND c.awaiting_first_reply' },
+  { id: 'spam', name: 'Spam', predicate: 'c.trashed_at IS NULL AND c.filtered' },
+  { id: 'trash', name: 'Trash', predicate: 'c.trashed_at IS NOT NULL' },
+];
+
+export const VIEW_IDS = VIEWS.map((v) => v.id);
+
+export function findView(id: string): ViewDefinition | undefined {
+  return VIEWS.find((v) => v.id === id);
+}
