@@ -10,6 +10,8 @@ const schema = z.object({
   CONVERSATION_MIGRATE_ON_BOOT: env.bool(true),
   CONVERSATION_INBOUND_CONCURRENCY: env.int(32, 1),
   CONVERSATION_MAIL_DOMAIN: env.string('inbox.localhost'),
+  CONVERSATION_SMTP_URL: env.url('smtp://127.0.0.1:1025'),
+  CONVERSATION_PURGE_INTERVAL_MS: env.int(60 * 60 * 1000, 1000),
   NATS_STREAM_REPLICAS: env.int(1, 1),
 });
 

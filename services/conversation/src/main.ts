@@ -2,6 +2,7 @@
 // message consumer, and the gRPC API.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
+  BlobStore,
   CONSUMERS,
   GrpcServer,
   STREAMS,
@@ -24,9 +25,16 @@ import { DirectoryRepository } from './adapters/directory.repository';
 import { InboundMessageHandler } from './adapters/inbound-message.handler';
 import { InboundReceipts } from './adapters/inbound-receipts.repository';
 import { OutboxRelay } from './adapters/outbox';
+import { EmailDeliveryWorker } from './adapters/email-delivery.worker';
 import { loadConversationConfig } from './config';
 import { MIGRATIONS_DIR } from './migrations-dir';
 import { AuthenticateUser, CreateAccount } from './use-cases/accounts';
+import { AddComment } from './use-cases/add-comment';
+import { ApplyConversationAction, UnblockSender } from './use-cases/apply-conversation-action';
+import { DeleteConversation, PurgeTrash } from './use-cases/delete-conversation';
+import { ComposeEmail, ReplyToConversation } from './use-cases/send-email';
+import { SetMessageHidden } from './use-cases/set-message-hidden';
+import { UpdateConversation } from './use-cases/update-conversation';
 import { AddInboxMember, CreateChannel, CreateInbox } from './use-cases/inboxes';
 import { StoreInboundMessage } from './use-cases/store-inbound-message';
 import { CreateUser, RemoveUser, UpdateUser } from './use-cases/users';
@@ -55,6 +63,14 @@ bootService(async () => {
 
   const receipts = new InboundReceipts(pool);
   const relay = new OutboxRelay(pool, js, logger);
+  const delivery = new EmailDeliveryWorker(pool, config.CONVERSATION_SMTP_URL, logger);
+  const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
+  const committed = () => relay.poke();
+  const committedWithMail = () => {
+    relay.poke();
+    delivery.poke();
+  };
+  const purgeTrash = new PurgeTrash(pool, blobs, logger, committed);
   const directory = new DirectoryRepository(pool);
   const passwords = new Argon2PasswordHasher();
   const offboarding = new ConversationAssignments();
@@ -74,6 +90,14 @@ bootService(async () => {
       createInbox: new CreateInbox(directory),
       addInboxMember: new AddInboxMember(directory),
       createChannel: new CreateChannel(directory, config.CONVERSATION_MAIL_DOMAIN),
+      updateConversation: new UpdateConversation(pool, directory, committed),
+      applyConversationAction: new ApplyConversationAction(pool, directory, committed),
+      unblockSender: new UnblockSender(pool, directory, committed),
+      deleteConversation: new DeleteConversation(pool, directory, blobs, logger, committed),
+      setMessageHidden: new SetMessageHidden(pool, directory, committed),
+      addComment: new AddComment(pool, directory, committed),
+      reply: new ReplyToConversation(pool, directory, committedWithMail),
+      composeEmail: new ComposeEmail(pool, directory, committedWithMail),
     }),
   );
   const grpcPort = await grpc.listen(config.CONVERSATION_GRPC_PORT, config.BIND_HOST);
@@ -89,10 +113,16 @@ bootService(async () => {
   });
 
   relay.start();
+  delivery.start();
+  const purgeTimer = setInterval(() => {
+    purgeTrash.execute(new Date()).catch((error: Error) => logger.warn({ error: error.message }, 'trash purge failed'));
+  }, config.CONVERSATION_PURGE_INTERVAL_MS);
 
   lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
   lifecycle.onShutdown('inbound consumer', () => inbound.stop());
   lifecycle.onShutdown('outbox relay', () => relay.stop());
+  lifecycle.onShutdown('email delivery', () => delivery.stop());
+  lifecycle.onShutdown('trash purge', () => clearInterval(purgeTimer));
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('postgres', () => pool.end());
   lifecycle.onShutdown('ops http', () => ops.close());

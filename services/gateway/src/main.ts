@@ -2,6 +2,7 @@
 // the services behind it; Redis and NATS of its own.
 import http from 'node:http';
 import {
+  BlobStore,
   ServiceRuntime,
   bootService,
   closeHttpServer,
@@ -31,7 +32,8 @@ bootService(async () => {
   });
 
   const tokens = new TokenService(config.GATEWAY_JWT_SECRET, config.GATEWAY_TOKEN_TTL_SECONDS);
-  const server = http.createServer(createGatewayApp(runtime, config, { conversation, tokens }));
+  const blobs = await BlobStore.open(nc);
+  const server = http.createServer(createGatewayApp(runtime, config, { conversation, tokens, blobs }));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
   const port = await listen(server, config.GATEWAY_PORT, config.BIND_HOST);

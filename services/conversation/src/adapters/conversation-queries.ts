@@ -124,6 +124,29 @@ export class ConversationQueries {
     return { items: rows.map(toSummary), nextCursor: result.rows.length > limit && last ? encodeCursor(last.last_message_at, last.id) : '' };
   }
 
+  async blockedSenders(accountId: string) {
+    const result = await this.pool.query<{ sender_key: string; blocked_by: string | null; created_at: Date }>(
+      'SELECT sender_key, blocked_by, created_at FROM blocked_senders WHERE account_id = $1 ORDER BY created_at DESC',
+      [accountId],
+    );
+    return result.rows.map((r) => ({ senderKey: r.sender_key, blockedBy: r.blocked_by ?? '', createdAt: r.created_at }));
+  }
+
+  /** An attachment of a visible (not hidden) message of the account. */
+  async attachment(accountId: string, attachmentId: string) {
+    const result = await this.pool.query(
+      `SELECT a.id, a.filename, a.content_type, a.size, a.content_id, a.inline, a.object_key FROM attachments a
+       JOIN messages m ON m.id = a.message_id WHERE a.account_id = $1 AND a.id = $2 AND m.hidden_at IS NULL`,
+      [accountId, attachmentId],
+    );
+    const a = result.rows[0];
+    if (!a) return null;
+    return {
+      attachment: { id: a.id, filename: a.filename, contentType: a.content_type, size: String(a.size), contentId: a.content_id ?? '', inline: a.inline },
+      objectKey: a.object_key as string,
+    };
+  }
+
   async summary(accountId: string, conversationId: string): Promise<ConversationSummary> {
     const result = await this.pool.query<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS} WHERE c.account_id = $1 AND c.id = $2`, [accountId, conversationId]);
     if (!result.rowCount) throw new NotFoundError('conversation_not_found', 'no such conversation');
@@ -178,6 +201,7 @@ export class ConversationQueries {
           deliveryStatus: m.delivery_status ?? '',
           deliveryError: m.delivery_error ?? '',
           rfcMessageId: m.rfc_message_id ?? '',
+          conversationId,
         };
       }),
       comments: comments.rows.map((c) => ({

@@ -5,6 +5,12 @@ import type { InboundReceipts } from './inbound-receipts.repository';
 import type { AuthenticateUser, CreateAccount } from '../use-cases/accounts';
 import type { CreateUser, RemoveUser, UpdateUser } from '../use-cases/users';
 import type { AddInboxMember, CreateChannel, CreateInbox } from '../use-cases/inboxes';
+import type { AddComment } from '../use-cases/add-comment';
+import type { ApplyConversationAction, UnblockSender } from '../use-cases/apply-conversation-action';
+import type { DeleteConversation } from '../use-cases/delete-conversation';
+import type { ComposeEmail, ReplyToConversation } from '../use-cases/send-email';
+import type { SetMessageHidden } from '../use-cases/set-message-hidden';
+import type { UpdateConversation } from '../use-cases/update-conversation';
 import type { ConversationQueries } from './conversation-queries';
 import type { DirectoryRepository } from './directory.repository';
 import { actorFrom, channelToProto, channelTypeFromProto, inboxToProto, roleFromProto, userToProto } from './proto-mapping';
@@ -21,6 +27,14 @@ export interface ConversationUseCases {
   createInbox: CreateInbox;
   addInboxMember: AddInboxMember;
   createChannel: CreateChannel;
+  updateConversation: UpdateConversation;
+  applyConversationAction: ApplyConversationAction;
+  unblockSender: UnblockSender;
+  deleteConversation: DeleteConversation;
+  setMessageHidden: SetMessageHidden;
+  addComment: AddComment;
+  reply: ReplyToConversation;
+  composeEmail: ComposeEmail;
 }
 
 export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers<typeof ConversationServiceService> {
@@ -129,6 +143,74 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
     async getConversation(request) {
       const actor = actorFrom(request.tenant);
       return u.queries.detail(actor.accountId, request.conversationId);
+    },
+
+    async updateConversation(request) {
+      const actor = actorFrom(request.tenant);
+      if (request.status && request.status !== 'open' && request.status !== 'closed') throw new InvalidArgumentError('invalid_status', 'status must be open or closed');
+      await u.updateConversation.execute(actor, request.conversationId, {
+        assigneeId: request.assigneeId,
+        unassign: request.unassign,
+        status: (request.status || undefined) as 'open' | 'closed' | undefined,
+        closeTicket: request.closeTicket,
+      });
+      return { conversation: await u.queries.summary(actor.accountId, request.conversationId) };
+    },
+
+    async applyToConversations(request) {
+      const actor = actorFrom(request.tenant);
+      const ids = await u.applyConversationAction.execute(actor, request.conversationIds, request.action);
+      return { conversations: await Promise.all(ids.map((id) => u.queries.summary(actor.accountId, id))) };
+    },
+
+    async deleteConversation(request) {
+      await u.deleteConversation.execute(actorFrom(request.tenant), request.conversationId);
+      return {};
+    },
+
+    async unblockSender(request) {
+      await u.unblockSender.execute(actorFrom(request.tenant), { senderKey: request.senderKey || undefined, conversationId: request.conversationId || undefined });
+      return {};
+    },
+
+    async listBlockedSenders(request) {
+      const actor = actorFrom(request.tenant);
+      return { senders: await u.queries.blockedSenders(actor.accountId) };
+    },
+
+    async setMessageHidden(request) {
+      const actor = actorFrom(request.tenant);
+      const conversationId = await u.setMessageHidden.execute(actor, request.messageId, request.hidden);
+      const detail = await u.queries.detail(actor.accountId, conversationId);
+      return { message: detail.messages.find((m) => m.id === request.messageId) };
+    },
+
+    async addComment(request) {
+      const actor = actorFrom(request.tenant);
+      const comment = await u.addComment.execute(actor, request.conversationId, request.text, request.mentionedUserIds);
+      const detail = await u.queries.detail(actor.accountId, request.conversationId);
+      return { comment: detail.comments.find((c) => c.id === comment.id) };
+    },
+
+    async reply(request) {
+      const actor = actorFrom(request.tenant);
+      const messageId = await u.reply.execute(actor, request.conversationId, { text: request.text, html: request.html }, request.channel || undefined);
+      const detail = await u.queries.detail(actor.accountId, request.conversationId);
+      return { message: detail.messages.find((m) => m.id === messageId), conversation: detail.conversation };
+    },
+
+    async composeEmail(request) {
+      const actor = actorFrom(request.tenant);
+      const created = await u.composeEmail.execute(actor, request);
+      const detail = await u.queries.detail(actor.accountId, created.conversationId);
+      return { conversation: detail.conversation, message: detail.messages.find((m) => m.id === created.messageId) };
+    },
+
+    async getAttachment(request) {
+      const actor = actorFrom(request.tenant);
+      const found = await u.queries.attachment(actor.accountId, request.attachmentId);
+      if (!found) throw new NotFoundError('attachment_not_found', 'no such attachment');
+      return found;
     },
 
     async resolveChannel(request) {

@@ -13,18 +13,20 @@ import {
   type ServiceRuntime,
 } from '@inbox/lib';
 import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
-import type { ServiceClient } from '@inbox/lib';
+import type { BlobStore, ServiceClient } from '@inbox/lib';
 import type { TokenService } from '../auth/token-service';
 import type { GatewayConfig } from '../config';
 import { ApiRoutes } from './api-route';
 import { createAuthenticator } from './authenticate';
 import { buildOpenApiDocument, createApiRegistry } from './openapi';
-import { registerConversationRoutes } from './routes/conversations.routes';
+import { registerAttachmentRoutes } from './routes/attachments.routes';
+import { registerConversationActionRoutes, registerConversationRoutes } from './routes/conversations.routes';
 import { registerDirectoryRoutes } from './routes/directory.routes';
 
 export interface GatewayDependencies {
   conversation: ServiceClient<typeof ConversationServiceService>;
   tokens: TokenService;
+  blobs: BlobStore;
 }
 
 export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig, deps: GatewayDependencies): Express {
@@ -54,6 +56,8 @@ export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig,
   const routes = new ApiRoutes(api, registry, createAuthenticator(deps.tokens, deps.conversation));
   registerDirectoryRoutes(routes, deps.conversation, deps.tokens, { signupEnabled: config.GATEWAY_SIGNUP_ENABLED });
   registerConversationRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
+  registerConversationActionRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
+  registerAttachmentRoutes(routes, deps.conversation, deps.blobs);
   const openApiDocument = buildOpenApiDocument(registry, config.GATEWAY_PUBLIC_URL);
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);

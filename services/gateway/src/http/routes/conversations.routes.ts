@@ -109,7 +109,7 @@ export function conversationDetail(detail: GetConversationResponse, publicUrl: s
       authorUserId: m.authorUserId || null,
       deliveryStatus: m.deliveryStatus || null,
       deliveryError: m.deliveryError || null,
-      permalink: `${publicUrl}/conversations/${conversation.id}#message-${m.id}`,
+      permalink: `${publicUrl}/conversations/${m.conversationId || conversation.id}#message-${m.id}`,
       createdAt: iso(m.createdAt),
     })),
     comments: detail.comments.map((c) => ({ ...c, createdAt: iso(c.createdAt) })),
@@ -117,6 +117,13 @@ export function conversationDetail(detail: GetConversationResponse, publicUrl: s
 }
 
 const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
+
+const Body = z
+  .object({ text: z.string().max(1_000_000).optional(), html: z.string().max(1_000_000).optional() })
+  .refine((b) => !!(b.text?.trim() || b.html?.trim()), { message: 'text or html is required', path: ['text'] });
+
+const messageDto = (detailMessages: GetConversationResponse['messages'], conversationId: string, publicUrl: string) =>
+  conversationDetail({ conversation: { id: conversationId } as ConversationSummary, messages: detailMessages, comments: [] }, publicUrl).messages;
 
 export function registerConversationRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>, publicUrl: string): void {
   api.add(
@@ -172,5 +179,186 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Service
       errors: [404],
     },
     async ({ user, params }) => conversationDetail(await conversation.call.getConversation({ tenant: tenant(user), conversationId: params.id }), publicUrl),
+  );
+}
+
+export function registerConversationActionRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>, publicUrl: string): void {
+  const summaryOf = async (user: AuthenticatedUser, id: string) => conversationItem((await conversation.call.getConversation({ tenant: tenant(user), conversationId: id })).conversation!);
+
+  api.add(
+    {
+      method: 'patch',
+      path: '/conversations/:id',
+      summary: 'Assign, reassign or unassign (assigneeId null); close or reopen (closeTicket closes its tickets too)',
+      tag: 'conversations',
+      auth: true,
+      body: z
+        .object({ assigneeId: z.string().min(1).max(100).nullable().optional(), status: z.enum(['open', 'closed']).optional(), closeTicket: z.boolean().optional() })
+        .refine((b) => b.assigneeId !== undefined || b.status !== undefined, 'send assigneeId and/or status'),
+      response: ConversationItem,
+      errors: [404, 409],
+    },
+    async ({ user, params, body }) =>
+      conversationItem(
+        (
+          await conversation.call.updateConversation({
+            tenant: tenant(user),
+            conversationId: params.id,
+            assigneeId: body.assigneeId === null ? undefined : body.assigneeId,
+            unassign: body.assigneeId === null,
+            status: body.status ?? '',
+            closeTicket: body.closeTicket ?? false,
+          })
+        ).conversation!,
+      ),
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/conversations/bulk',
+      summary: 'Close or trash many conversations at once (all or nothing)',
+      tag: 'conversations',
+      auth: true,
+      body: z.object({ ids: z.array(z.string().min(1).max(100)).min(1).max(500), action: z.enum(['close', 'trash']) }),
+      response: z.object({ items: z.array(ConversationItem) }),
+      errors: [404, 409],
+    },
+    async ({ user, body }) => ({
+      items: (await conversation.call.applyToConversations({ tenant: tenant(user), conversationIds: body.ids, action: body.action })).conversations.map(conversationItem),
+    }),
+  );
+
+  const single: [string, string, string][] = [
+    ['trash', 'trash', 'Move to trash (restorable for 30 days)'],
+    ['restore', 'restore', 'Restore from trash'],
+    ['spam', 'spam', 'Mark as spam: this thread only moves to Spam'],
+    ['not-spam', 'not_spam', 'Not spam: back to the inbox'],
+    ['block-sender', 'block_sender', 'Block the sender: this and future threads are filtered; tickets are deleted'],
+    ['close', 'close', 'Close'],
+    ['reopen', 'reopen', 'Reopen'],
+  ];
+  for (const [path, action, summary] of single) {
+    api.add(
+      { method: 'post', path: `/conversations/:id/${path}`, summary, tag: 'conversations', auth: true, response: ConversationItem, errors: [404, 409] },
+      async ({ user, params }) => conversationItem((await conversation.call.applyToConversations({ tenant: tenant(user), conversationIds: [params.id], action })).conversations[0]),
+    );
+  }
+
+  api.add(
+    { method: 'post', path: '/conversations/:id/unblock-sender', summary: "Unblock this conversation's sender", tag: 'conversations', auth: true, response: ConversationItem, errors: [404, 409] },
+    async ({ user, params }) => {
+      await conversation.call.unblockSender({ tenant: tenant(user), senderKey: '', conversationId: params.id });
+      return summaryOf(user, params.id);
+    },
+  );
+
+  api.add(
+    {
+      method: 'get',
+      path: '/blocked-senders',
+      summary: 'Blocked senders of the account',
+      tag: 'conversations',
+      auth: true,
+      response: z.object({ items: z.array(z.object({ senderKey: z.string(), blockedBy: z.string().nullable(), createdAt: z.string() })), nextCursor: z.null() }),
+    },
+    async ({ user }) => ({
+      items: (await conversation.call.listBlockedSenders({ tenant: tenant(user) })).senders.map((b) => ({ senderKey: b.senderKey, blockedBy: b.blockedBy || null, createdAt: iso(b.createdAt) })),
+      nextCursor: null,
+    }),
+  );
+
+  api.add(
+    {
+      method: 'delete',
+      path: '/blocked-senders/:senderKey',
+      summary: 'Unblock a sender (e.g. email:kari@example.com); their blocked conversations return to the inbox',
+      tag: 'conversations',
+      auth: true,
+      status: 204,
+      errors: [409],
+    },
+    async ({ user, params }) => {
+      await conversation.call.unblockSender({ tenant: tenant(user), senderKey: params.senderKey, conversationId: '' });
+    },
+  );
+
+  api.add(
+    { method: 'delete', path: '/conversations/:id', summary: 'Delete forever (only from trash): messages, attachments and tickets are gone', tag: 'conversations', auth: true, status: 204, errors: [404, 409] },
+    async ({ user, params }) => {
+      await conversation.call.deleteConversation({ tenant: tenant(user), conversationId: params.id });
+    },
+  );
+
+  for (const [path, hidden] of [['hide', true], ['unhide', false]] as const) {
+    api.add(
+      {
+        method: 'post',
+        path: `/messages/:id/${path}`,
+        summary: hidden ? 'Hide a message (sensitive data): replaced by "Message is hidden" everywhere' : 'Unhide (only a super admin or the user who hid it)',
+        tag: 'conversations',
+        auth: true,
+        response: MessageDto,
+        errors: [403, 404],
+      },
+      async ({ user, params }) => {
+        const { message } = await conversation.call.setMessageHidden({ tenant: tenant(user), messageId: params.id, hidden });
+        return messageDto([message!], message!.conversationId, publicUrl)[0];
+      },
+    );
+  }
+
+  api.add(
+    {
+      method: 'post',
+      path: '/conversations/:id/comments',
+      summary: 'Add an internal comment; @usr_… or @email mentions notify those team members',
+      tag: 'conversations',
+      auth: true,
+      status: 201,
+      body: z.object({ text: z.string().trim().min(1).max(20_000), mentionedUserIds: z.array(z.string().min(1).max(100)).max(50).optional() }),
+      response: CommentDto,
+      errors: [404, 409],
+    },
+    async ({ user, params, body }) => {
+      const { comment } = await conversation.call.addComment({ tenant: tenant(user), conversationId: params.id, text: body.text, mentionedUserIds: body.mentionedUserIds ?? [] });
+      return { ...comment!, createdAt: iso(comment!.createdAt) };
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/conversations/:id/messages',
+      summary: "Reply on the conversation's channel (or channel: \"email\" to switch); an unassigned conversation becomes the replier's",
+      tag: 'conversations',
+      auth: true,
+      status: 201,
+      body: z.intersection(Body, z.object({ channel: z.enum(['email', 'chat', 'messenger', 'form', 'phone']).optional() })),
+      response: MessageDto,
+      errors: [404, 409],
+    },
+    async ({ user, params, body }) => {
+      const { message } = await conversation.call.reply({ tenant: tenant(user), conversationId: params.id, text: body.text ?? '', html: body.html ?? '', channel: body.channel ?? '' });
+      return messageDto([message!], params.id, publicUrl)[0];
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/conversations',
+      summary: 'Compose a new outbound email; it shows in Sent until the contact replies',
+      tag: 'conversations',
+      auth: true,
+      status: 201,
+      body: z.intersection(Body, z.object({ inboxId: z.string().min(1).max(100), channel: z.literal('email').default('email'), to: z.email(), subject: z.string().max(998).default('') })),
+      response: ConversationItem.extend({ messages: z.array(MessageDto) }),
+      errors: [404, 409],
+    },
+    async ({ user, body }) => {
+      const created = await conversation.call.composeEmail({ tenant: tenant(user), inboxId: body.inboxId, to: body.to, subject: body.subject, text: body.text ?? '', html: body.html ?? '' });
+      return { ...conversationItem(created.conversation!), messages: messageDto([created.message!], created.conversation!.id, publicUrl) };
+    },
   );
 }

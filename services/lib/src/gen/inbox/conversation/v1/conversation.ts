@@ -361,6 +361,7 @@ export interface Message {
   deliveryError: string;
   fields: { [key: string]: string };
   rfcMessageId: string;
+  conversationId: string;
 }
 
 export interface Message_FieldsEntry {
@@ -386,6 +387,125 @@ export interface GetConversationResponse {
   conversation?: ConversationSummary | undefined;
   messages: Message[];
   comments: Comment[];
+}
+
+export interface UpdateConversationRequest {
+  tenant?: Tenant | undefined;
+  conversationId: string;
+  /** Set assignee_id to assign; set unassign to clear the owner. */
+  assigneeId?: string | undefined;
+  unassign: boolean;
+  /** open | closed; empty leaves the status as it is. */
+  status: string;
+  closeTicket: boolean;
+}
+
+export interface UpdateConversationResponse {
+  conversation?: ConversationSummary | undefined;
+}
+
+/** One action on one or many conversations: close, reopen, trash, restore, spam, not_spam, block_sender. */
+export interface ApplyToConversationsRequest {
+  tenant?: Tenant | undefined;
+  conversationIds: string[];
+  action: string;
+}
+
+export interface ApplyToConversationsResponse {
+  conversations: ConversationSummary[];
+}
+
+export interface DeleteConversationRequest {
+  tenant?: Tenant | undefined;
+  conversationId: string;
+}
+
+export interface DeleteConversationResponse {
+}
+
+export interface UnblockSenderRequest {
+  tenant?:
+    | Tenant
+    | undefined;
+  /** e.g. "email:kari@example.com"; or the conversation whose sender to unblock. */
+  senderKey: string;
+  conversationId: string;
+}
+
+export interface UnblockSenderResponse {
+}
+
+export interface BlockedSender {
+  senderKey: string;
+  blockedBy: string;
+  createdAt?: Date | undefined;
+}
+
+export interface ListBlockedSendersRequest {
+  tenant?: Tenant | undefined;
+}
+
+export interface ListBlockedSendersResponse {
+  senders: BlockedSender[];
+}
+
+export interface SetMessageHiddenRequest {
+  tenant?: Tenant | undefined;
+  messageId: string;
+  hidden: boolean;
+}
+
+export interface SetMessageHiddenResponse {
+  message?: Message | undefined;
+}
+
+export interface AddCommentRequest {
+  tenant?: Tenant | undefined;
+  conversationId: string;
+  text: string;
+  mentionedUserIds: string[];
+}
+
+export interface AddCommentResponse {
+  comment?: Comment | undefined;
+}
+
+export interface ReplyRequest {
+  tenant?: Tenant | undefined;
+  conversationId: string;
+  text: string;
+  html: string;
+  /** Empty replies on the conversation's channel; "email" switches a chat or Messenger conversation to email. */
+  channel: string;
+}
+
+export interface ReplyResponse {
+  message?: Message | undefined;
+  conversation?: ConversationSummary | undefined;
+}
+
+export interface ComposeEmailRequest {
+  tenant?: Tenant | undefined;
+  inboxId: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface ComposeEmailResponse {
+  conversation?: ConversationSummary | undefined;
+  message?: Message | undefined;
+}
+
+export interface GetAttachmentRequest {
+  tenant?: Tenant | undefined;
+  attachmentId: string;
+}
+
+export interface GetAttachmentResponse {
+  attachment?: AttachmentInfo | undefined;
+  objectKey: string;
 }
 
 function createBaseAccount(): Account {
@@ -5159,6 +5279,7 @@ function createBaseMessage(): Message {
     deliveryError: "",
     fields: {},
     rfcMessageId: "",
+    conversationId: "",
   };
 }
 
@@ -5217,6 +5338,9 @@ export const Message: MessageFns<Message> = {
     });
     if (message.rfcMessageId !== "") {
       writer.uint32(146).string(message.rfcMessageId);
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(154).string(message.conversationId);
     }
     return writer;
   },
@@ -5381,6 +5505,14 @@ export const Message: MessageFns<Message> = {
             message.rfcMessageId = reader.string();
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5452,6 +5584,11 @@ export const Message: MessageFns<Message> = {
         : isSet(object.rfc_message_id)
         ? globalThis.String(object.rfc_message_id)
         : "",
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
     };
   },
 
@@ -5517,6 +5654,9 @@ export const Message: MessageFns<Message> = {
     if (message.rfcMessageId !== "") {
       obj.rfcMessageId = message.rfcMessageId;
     }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
     return obj;
   },
 
@@ -5553,6 +5693,7 @@ export const Message: MessageFns<Message> = {
       {},
     );
     message.rfcMessageId = object.rfcMessageId ?? "";
+    message.conversationId = object.conversationId ?? "";
     return message;
   },
 };
@@ -6001,6 +6142,2008 @@ export const GetConversationResponse: MessageFns<GetConversationResponse> = {
   },
 };
 
+function createBaseUpdateConversationRequest(): UpdateConversationRequest {
+  return {
+    tenant: undefined,
+    conversationId: "",
+    assigneeId: undefined,
+    unassign: false,
+    status: "",
+    closeTicket: false,
+  };
+}
+
+export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = {
+  encode(message: UpdateConversationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    if (message.assigneeId !== undefined) {
+      writer.uint32(26).string(message.assigneeId);
+    }
+    if (message.unassign !== false) {
+      writer.uint32(32).bool(message.unassign);
+    }
+    if (message.status !== "") {
+      writer.uint32(42).string(message.status);
+    }
+    if (message.closeTicket !== false) {
+      writer.uint32(48).bool(message.closeTicket);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateConversationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateConversationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.unassign = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.closeTicket = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateConversationRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : undefined,
+      unassign: isSet(object.unassign) ? globalThis.Boolean(object.unassign) : false,
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      closeTicket: isSet(object.closeTicket)
+        ? globalThis.Boolean(object.closeTicket)
+        : isSet(object.close_ticket)
+        ? globalThis.Boolean(object.close_ticket)
+        : false,
+    };
+  },
+
+  toJSON(message: UpdateConversationRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.assigneeId !== undefined) {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.unassign !== false) {
+      obj.unassign = message.unassign;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.closeTicket !== false) {
+      obj.closeTicket = message.closeTicket;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateConversationRequest>, I>>(base?: I): UpdateConversationRequest {
+    return UpdateConversationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateConversationRequest>, I>>(object: I): UpdateConversationRequest {
+    const message = createBaseUpdateConversationRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationId = object.conversationId ?? "";
+    message.assigneeId = object.assigneeId ?? undefined;
+    message.unassign = object.unassign ?? false;
+    message.status = object.status ?? "";
+    message.closeTicket = object.closeTicket ?? false;
+    return message;
+  },
+};
+
+function createBaseUpdateConversationResponse(): UpdateConversationResponse {
+  return { conversation: undefined };
+}
+
+export const UpdateConversationResponse: MessageFns<UpdateConversationResponse> = {
+  encode(message: UpdateConversationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversation !== undefined) {
+      ConversationSummary.encode(message.conversation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateConversationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateConversationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversation = ConversationSummary.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateConversationResponse {
+    return { conversation: isSet(object.conversation) ? ConversationSummary.fromJSON(object.conversation) : undefined };
+  },
+
+  toJSON(message: UpdateConversationResponse): unknown {
+    const obj: any = {};
+    if (message.conversation !== undefined) {
+      obj.conversation = ConversationSummary.toJSON(message.conversation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateConversationResponse>, I>>(base?: I): UpdateConversationResponse {
+    return UpdateConversationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateConversationResponse>, I>>(object: I): UpdateConversationResponse {
+    const message = createBaseUpdateConversationResponse();
+    message.conversation = (object.conversation !== undefined && object.conversation !== null)
+      ? ConversationSummary.fromPartial(object.conversation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseApplyToConversationsRequest(): ApplyToConversationsRequest {
+  return { tenant: undefined, conversationIds: [], action: "" };
+}
+
+export const ApplyToConversationsRequest: MessageFns<ApplyToConversationsRequest> = {
+  encode(message: ApplyToConversationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.conversationIds) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.action !== "") {
+      writer.uint32(26).string(message.action);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplyToConversationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplyToConversationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationIds.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplyToConversationsRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationIds: globalThis.Array.isArray(object?.conversationIds)
+        ? object.conversationIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.conversation_ids)
+        ? object.conversation_ids.map((e: any) => globalThis.String(e))
+        : [],
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+    };
+  },
+
+  toJSON(message: ApplyToConversationsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationIds?.length) {
+      obj.conversationIds = message.conversationIds;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplyToConversationsRequest>, I>>(base?: I): ApplyToConversationsRequest {
+    return ApplyToConversationsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplyToConversationsRequest>, I>>(object: I): ApplyToConversationsRequest {
+    const message = createBaseApplyToConversationsRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationIds = object.conversationIds?.map((e) => e) || [];
+    message.action = object.action ?? "";
+    return message;
+  },
+};
+
+function createBaseApplyToConversationsResponse(): ApplyToConversationsResponse {
+  return { conversations: [] };
+}
+
+export const ApplyToConversationsResponse: MessageFns<ApplyToConversationsResponse> = {
+  encode(message: ApplyToConversationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.conversations) {
+      ConversationSummary.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplyToConversationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplyToConversationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversations.push(ConversationSummary.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplyToConversationsResponse {
+    return {
+      conversations: globalThis.Array.isArray(object?.conversations)
+        ? object.conversations.map((e: any) => ConversationSummary.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ApplyToConversationsResponse): unknown {
+    const obj: any = {};
+    if (message.conversations?.length) {
+      obj.conversations = message.conversations.map((e) => ConversationSummary.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplyToConversationsResponse>, I>>(base?: I): ApplyToConversationsResponse {
+    return ApplyToConversationsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplyToConversationsResponse>, I>>(object: I): ApplyToConversationsResponse {
+    const message = createBaseApplyToConversationsResponse();
+    message.conversations = object.conversations?.map((e) => ConversationSummary.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDeleteConversationRequest(): DeleteConversationRequest {
+  return { tenant: undefined, conversationId: "" };
+}
+
+export const DeleteConversationRequest: MessageFns<DeleteConversationRequest> = {
+  encode(message: DeleteConversationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteConversationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteConversationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteConversationRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DeleteConversationRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteConversationRequest>, I>>(base?: I): DeleteConversationRequest {
+    return DeleteConversationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteConversationRequest>, I>>(object: I): DeleteConversationRequest {
+    const message = createBaseDeleteConversationRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationId = object.conversationId ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteConversationResponse(): DeleteConversationResponse {
+  return {};
+}
+
+export const DeleteConversationResponse: MessageFns<DeleteConversationResponse> = {
+  encode(_: DeleteConversationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteConversationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteConversationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteConversationResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteConversationResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteConversationResponse>, I>>(base?: I): DeleteConversationResponse {
+    return DeleteConversationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteConversationResponse>, I>>(_: I): DeleteConversationResponse {
+    const message = createBaseDeleteConversationResponse();
+    return message;
+  },
+};
+
+function createBaseUnblockSenderRequest(): UnblockSenderRequest {
+  return { tenant: undefined, senderKey: "", conversationId: "" };
+}
+
+export const UnblockSenderRequest: MessageFns<UnblockSenderRequest> = {
+  encode(message: UnblockSenderRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.senderKey !== "") {
+      writer.uint32(18).string(message.senderKey);
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(26).string(message.conversationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnblockSenderRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnblockSenderRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.senderKey = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnblockSenderRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      senderKey: isSet(object.senderKey)
+        ? globalThis.String(object.senderKey)
+        : isSet(object.sender_key)
+        ? globalThis.String(object.sender_key)
+        : "",
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: UnblockSenderRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.senderKey !== "") {
+      obj.senderKey = message.senderKey;
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UnblockSenderRequest>, I>>(base?: I): UnblockSenderRequest {
+    return UnblockSenderRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UnblockSenderRequest>, I>>(object: I): UnblockSenderRequest {
+    const message = createBaseUnblockSenderRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.senderKey = object.senderKey ?? "";
+    message.conversationId = object.conversationId ?? "";
+    return message;
+  },
+};
+
+function createBaseUnblockSenderResponse(): UnblockSenderResponse {
+  return {};
+}
+
+export const UnblockSenderResponse: MessageFns<UnblockSenderResponse> = {
+  encode(_: UnblockSenderResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnblockSenderResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnblockSenderResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): UnblockSenderResponse {
+    return {};
+  },
+
+  toJSON(_: UnblockSenderResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UnblockSenderResponse>, I>>(base?: I): UnblockSenderResponse {
+    return UnblockSenderResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UnblockSenderResponse>, I>>(_: I): UnblockSenderResponse {
+    const message = createBaseUnblockSenderResponse();
+    return message;
+  },
+};
+
+function createBaseBlockedSender(): BlockedSender {
+  return { senderKey: "", blockedBy: "", createdAt: undefined };
+}
+
+export const BlockedSender: MessageFns<BlockedSender> = {
+  encode(message: BlockedSender, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.senderKey !== "") {
+      writer.uint32(10).string(message.senderKey);
+    }
+    if (message.blockedBy !== "") {
+      writer.uint32(18).string(message.blockedBy);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BlockedSender {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBlockedSender();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.senderKey = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.blockedBy = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BlockedSender {
+    return {
+      senderKey: isSet(object.senderKey)
+        ? globalThis.String(object.senderKey)
+        : isSet(object.sender_key)
+        ? globalThis.String(object.sender_key)
+        : "",
+      blockedBy: isSet(object.blockedBy)
+        ? globalThis.String(object.blockedBy)
+        : isSet(object.blocked_by)
+        ? globalThis.String(object.blocked_by)
+        : "",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: BlockedSender): unknown {
+    const obj: any = {};
+    if (message.senderKey !== "") {
+      obj.senderKey = message.senderKey;
+    }
+    if (message.blockedBy !== "") {
+      obj.blockedBy = message.blockedBy;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BlockedSender>, I>>(base?: I): BlockedSender {
+    return BlockedSender.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BlockedSender>, I>>(object: I): BlockedSender {
+    const message = createBaseBlockedSender();
+    message.senderKey = object.senderKey ?? "";
+    message.blockedBy = object.blockedBy ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListBlockedSendersRequest(): ListBlockedSendersRequest {
+  return { tenant: undefined };
+}
+
+export const ListBlockedSendersRequest: MessageFns<ListBlockedSendersRequest> = {
+  encode(message: ListBlockedSendersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListBlockedSendersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListBlockedSendersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListBlockedSendersRequest {
+    return { tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined };
+  },
+
+  toJSON(message: ListBlockedSendersRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListBlockedSendersRequest>, I>>(base?: I): ListBlockedSendersRequest {
+    return ListBlockedSendersRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListBlockedSendersRequest>, I>>(object: I): ListBlockedSendersRequest {
+    const message = createBaseListBlockedSendersRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListBlockedSendersResponse(): ListBlockedSendersResponse {
+  return { senders: [] };
+}
+
+export const ListBlockedSendersResponse: MessageFns<ListBlockedSendersResponse> = {
+  encode(message: ListBlockedSendersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.senders) {
+      BlockedSender.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListBlockedSendersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListBlockedSendersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.senders.push(BlockedSender.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListBlockedSendersResponse {
+    return {
+      senders: globalThis.Array.isArray(object?.senders)
+        ? object.senders.map((e: any) => BlockedSender.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListBlockedSendersResponse): unknown {
+    const obj: any = {};
+    if (message.senders?.length) {
+      obj.senders = message.senders.map((e) => BlockedSender.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListBlockedSendersResponse>, I>>(base?: I): ListBlockedSendersResponse {
+    return ListBlockedSendersResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListBlockedSendersResponse>, I>>(object: I): ListBlockedSendersResponse {
+    const message = createBaseListBlockedSendersResponse();
+    message.senders = object.senders?.map((e) => BlockedSender.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSetMessageHiddenRequest(): SetMessageHiddenRequest {
+  return { tenant: undefined, messageId: "", hidden: false };
+}
+
+export const SetMessageHiddenRequest: MessageFns<SetMessageHiddenRequest> = {
+  encode(message: SetMessageHiddenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.messageId !== "") {
+      writer.uint32(18).string(message.messageId);
+    }
+    if (message.hidden !== false) {
+      writer.uint32(24).bool(message.hidden);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetMessageHiddenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetMessageHiddenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.hidden = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetMessageHiddenRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+      hidden: isSet(object.hidden) ? globalThis.Boolean(object.hidden) : false,
+    };
+  },
+
+  toJSON(message: SetMessageHiddenRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    if (message.hidden !== false) {
+      obj.hidden = message.hidden;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetMessageHiddenRequest>, I>>(base?: I): SetMessageHiddenRequest {
+    return SetMessageHiddenRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetMessageHiddenRequest>, I>>(object: I): SetMessageHiddenRequest {
+    const message = createBaseSetMessageHiddenRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.messageId = object.messageId ?? "";
+    message.hidden = object.hidden ?? false;
+    return message;
+  },
+};
+
+function createBaseSetMessageHiddenResponse(): SetMessageHiddenResponse {
+  return { message: undefined };
+}
+
+export const SetMessageHiddenResponse: MessageFns<SetMessageHiddenResponse> = {
+  encode(message: SetMessageHiddenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.message !== undefined) {
+      Message.encode(message.message, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetMessageHiddenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetMessageHiddenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.message = Message.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetMessageHiddenResponse {
+    return { message: isSet(object.message) ? Message.fromJSON(object.message) : undefined };
+  },
+
+  toJSON(message: SetMessageHiddenResponse): unknown {
+    const obj: any = {};
+    if (message.message !== undefined) {
+      obj.message = Message.toJSON(message.message);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetMessageHiddenResponse>, I>>(base?: I): SetMessageHiddenResponse {
+    return SetMessageHiddenResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetMessageHiddenResponse>, I>>(object: I): SetMessageHiddenResponse {
+    const message = createBaseSetMessageHiddenResponse();
+    message.message = (object.message !== undefined && object.message !== null)
+      ? Message.fromPartial(object.message)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAddCommentRequest(): AddCommentRequest {
+  return { tenant: undefined, conversationId: "", text: "", mentionedUserIds: [] };
+}
+
+export const AddCommentRequest: MessageFns<AddCommentRequest> = {
+  encode(message: AddCommentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    if (message.text !== "") {
+      writer.uint32(26).string(message.text);
+    }
+    for (const v of message.mentionedUserIds) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddCommentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddCommentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.mentionedUserIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddCommentRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      mentionedUserIds: globalThis.Array.isArray(object?.mentionedUserIds)
+        ? object.mentionedUserIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.mentioned_user_ids)
+        ? object.mentioned_user_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: AddCommentRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.mentionedUserIds?.length) {
+      obj.mentionedUserIds = message.mentionedUserIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddCommentRequest>, I>>(base?: I): AddCommentRequest {
+    return AddCommentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddCommentRequest>, I>>(object: I): AddCommentRequest {
+    const message = createBaseAddCommentRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationId = object.conversationId ?? "";
+    message.text = object.text ?? "";
+    message.mentionedUserIds = object.mentionedUserIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseAddCommentResponse(): AddCommentResponse {
+  return { comment: undefined };
+}
+
+export const AddCommentResponse: MessageFns<AddCommentResponse> = {
+  encode(message: AddCommentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.comment !== undefined) {
+      Comment.encode(message.comment, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddCommentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddCommentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.comment = Comment.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddCommentResponse {
+    return { comment: isSet(object.comment) ? Comment.fromJSON(object.comment) : undefined };
+  },
+
+  toJSON(message: AddCommentResponse): unknown {
+    const obj: any = {};
+    if (message.comment !== undefined) {
+      obj.comment = Comment.toJSON(message.comment);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddCommentResponse>, I>>(base?: I): AddCommentResponse {
+    return AddCommentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddCommentResponse>, I>>(object: I): AddCommentResponse {
+    const message = createBaseAddCommentResponse();
+    message.comment = (object.comment !== undefined && object.comment !== null)
+      ? Comment.fromPartial(object.comment)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseReplyRequest(): ReplyRequest {
+  return { tenant: undefined, conversationId: "", text: "", html: "", channel: "" };
+}
+
+export const ReplyRequest: MessageFns<ReplyRequest> = {
+  encode(message: ReplyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    if (message.text !== "") {
+      writer.uint32(26).string(message.text);
+    }
+    if (message.html !== "") {
+      writer.uint32(34).string(message.html);
+    }
+    if (message.channel !== "") {
+      writer.uint32(42).string(message.channel);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReplyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReplyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.html = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReplyRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      html: isSet(object.html) ? globalThis.String(object.html) : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+    };
+  },
+
+  toJSON(message: ReplyRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.html !== "") {
+      obj.html = message.html;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReplyRequest>, I>>(base?: I): ReplyRequest {
+    return ReplyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReplyRequest>, I>>(object: I): ReplyRequest {
+    const message = createBaseReplyRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationId = object.conversationId ?? "";
+    message.text = object.text ?? "";
+    message.html = object.html ?? "";
+    message.channel = object.channel ?? "";
+    return message;
+  },
+};
+
+function createBaseReplyResponse(): ReplyResponse {
+  return { message: undefined, conversation: undefined };
+}
+
+export const ReplyResponse: MessageFns<ReplyResponse> = {
+  encode(message: ReplyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.message !== undefined) {
+      Message.encode(message.message, writer.uint32(10).fork()).join();
+    }
+    if (message.conversation !== undefined) {
+      ConversationSummary.encode(message.conversation, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReplyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReplyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.message = Message.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversation = ConversationSummary.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReplyResponse {
+    return {
+      message: isSet(object.message) ? Message.fromJSON(object.message) : undefined,
+      conversation: isSet(object.conversation) ? ConversationSummary.fromJSON(object.conversation) : undefined,
+    };
+  },
+
+  toJSON(message: ReplyResponse): unknown {
+    const obj: any = {};
+    if (message.message !== undefined) {
+      obj.message = Message.toJSON(message.message);
+    }
+    if (message.conversation !== undefined) {
+      obj.conversation = ConversationSummary.toJSON(message.conversation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReplyResponse>, I>>(base?: I): ReplyResponse {
+    return ReplyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReplyResponse>, I>>(object: I): ReplyResponse {
+    const message = createBaseReplyResponse();
+    message.message = (object.message !== undefined && object.message !== null)
+      ? Message.fromPartial(object.message)
+      : undefined;
+    message.conversation = (object.conversation !== undefined && object.conversation !== null)
+      ? ConversationSummary.fromPartial(object.conversation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseComposeEmailRequest(): ComposeEmailRequest {
+  return { tenant: undefined, inboxId: "", to: "", subject: "", text: "", html: "" };
+}
+
+export const ComposeEmailRequest: MessageFns<ComposeEmailRequest> = {
+  encode(message: ComposeEmailRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    if (message.to !== "") {
+      writer.uint32(26).string(message.to);
+    }
+    if (message.subject !== "") {
+      writer.uint32(34).string(message.subject);
+    }
+    if (message.text !== "") {
+      writer.uint32(42).string(message.text);
+    }
+    if (message.html !== "") {
+      writer.uint32(50).string(message.html);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComposeEmailRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComposeEmailRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.html = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComposeEmailRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      html: isSet(object.html) ? globalThis.String(object.html) : "",
+    };
+  },
+
+  toJSON(message: ComposeEmailRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.html !== "") {
+      obj.html = message.html;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComposeEmailRequest>, I>>(base?: I): ComposeEmailRequest {
+    return ComposeEmailRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComposeEmailRequest>, I>>(object: I): ComposeEmailRequest {
+    const message = createBaseComposeEmailRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.inboxId = object.inboxId ?? "";
+    message.to = object.to ?? "";
+    message.subject = object.subject ?? "";
+    message.text = object.text ?? "";
+    message.html = object.html ?? "";
+    return message;
+  },
+};
+
+function createBaseComposeEmailResponse(): ComposeEmailResponse {
+  return { conversation: undefined, message: undefined };
+}
+
+export const ComposeEmailResponse: MessageFns<ComposeEmailResponse> = {
+  encode(message: ComposeEmailResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversation !== undefined) {
+      ConversationSummary.encode(message.conversation, writer.uint32(10).fork()).join();
+    }
+    if (message.message !== undefined) {
+      Message.encode(message.message, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComposeEmailResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComposeEmailResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversation = ConversationSummary.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = Message.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComposeEmailResponse {
+    return {
+      conversation: isSet(object.conversation) ? ConversationSummary.fromJSON(object.conversation) : undefined,
+      message: isSet(object.message) ? Message.fromJSON(object.message) : undefined,
+    };
+  },
+
+  toJSON(message: ComposeEmailResponse): unknown {
+    const obj: any = {};
+    if (message.conversation !== undefined) {
+      obj.conversation = ConversationSummary.toJSON(message.conversation);
+    }
+    if (message.message !== undefined) {
+      obj.message = Message.toJSON(message.message);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComposeEmailResponse>, I>>(base?: I): ComposeEmailResponse {
+    return ComposeEmailResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComposeEmailResponse>, I>>(object: I): ComposeEmailResponse {
+    const message = createBaseComposeEmailResponse();
+    message.conversation = (object.conversation !== undefined && object.conversation !== null)
+      ? ConversationSummary.fromPartial(object.conversation)
+      : undefined;
+    message.message = (object.message !== undefined && object.message !== null)
+      ? Message.fromPartial(object.message)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetAttachmentRequest(): GetAttachmentRequest {
+  return { tenant: undefined, attachmentId: "" };
+}
+
+export const GetAttachmentRequest: MessageFns<GetAttachmentRequest> = {
+  encode(message: GetAttachmentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.attachmentId !== "") {
+      writer.uint32(18).string(message.attachmentId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAttachmentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAttachmentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.attachmentId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAttachmentRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      attachmentId: isSet(object.attachmentId)
+        ? globalThis.String(object.attachmentId)
+        : isSet(object.attachment_id)
+        ? globalThis.String(object.attachment_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetAttachmentRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.attachmentId !== "") {
+      obj.attachmentId = message.attachmentId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAttachmentRequest>, I>>(base?: I): GetAttachmentRequest {
+    return GetAttachmentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAttachmentRequest>, I>>(object: I): GetAttachmentRequest {
+    const message = createBaseGetAttachmentRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.attachmentId = object.attachmentId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetAttachmentResponse(): GetAttachmentResponse {
+  return { attachment: undefined, objectKey: "" };
+}
+
+export const GetAttachmentResponse: MessageFns<GetAttachmentResponse> = {
+  encode(message: GetAttachmentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.attachment !== undefined) {
+      AttachmentInfo.encode(message.attachment, writer.uint32(10).fork()).join();
+    }
+    if (message.objectKey !== "") {
+      writer.uint32(18).string(message.objectKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAttachmentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAttachmentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.attachment = AttachmentInfo.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.objectKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAttachmentResponse {
+    return {
+      attachment: isSet(object.attachment) ? AttachmentInfo.fromJSON(object.attachment) : undefined,
+      objectKey: isSet(object.objectKey)
+        ? globalThis.String(object.objectKey)
+        : isSet(object.object_key)
+        ? globalThis.String(object.object_key)
+        : "",
+    };
+  },
+
+  toJSON(message: GetAttachmentResponse): unknown {
+    const obj: any = {};
+    if (message.attachment !== undefined) {
+      obj.attachment = AttachmentInfo.toJSON(message.attachment);
+    }
+    if (message.objectKey !== "") {
+      obj.objectKey = message.objectKey;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAttachmentResponse>, I>>(base?: I): GetAttachmentResponse {
+    return GetAttachmentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAttachmentResponse>, I>>(object: I): GetAttachmentResponse {
+    const message = createBaseGetAttachmentResponse();
+    message.attachment = (object.attachment !== undefined && object.attachment !== null)
+      ? AttachmentInfo.fromPartial(object.attachment)
+      : undefined;
+    message.objectKey = object.objectKey ?? "";
+    return message;
+  },
+};
+
 /** The source of truth for accounts, users, inboxes, channels, contacts and conversations. */
 export type ConversationServiceService = typeof ConversationServiceService;
 export const ConversationServiceService = {
@@ -6150,6 +8293,109 @@ export const ConversationServiceService = {
       Buffer.from(GetConversationResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetConversationResponse => GetConversationResponse.decode(value),
   },
+  updateConversation: {
+    path: "/inbox.conversation.v1.ConversationService/UpdateConversation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateConversationRequest): Buffer =>
+      Buffer.from(UpdateConversationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateConversationRequest => UpdateConversationRequest.decode(value),
+    responseSerialize: (value: UpdateConversationResponse): Buffer =>
+      Buffer.from(UpdateConversationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateConversationResponse => UpdateConversationResponse.decode(value),
+  },
+  applyToConversations: {
+    path: "/inbox.conversation.v1.ConversationService/ApplyToConversations" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ApplyToConversationsRequest): Buffer =>
+      Buffer.from(ApplyToConversationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ApplyToConversationsRequest => ApplyToConversationsRequest.decode(value),
+    responseSerialize: (value: ApplyToConversationsResponse): Buffer =>
+      Buffer.from(ApplyToConversationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ApplyToConversationsResponse => ApplyToConversationsResponse.decode(value),
+  },
+  deleteConversation: {
+    path: "/inbox.conversation.v1.ConversationService/DeleteConversation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteConversationRequest): Buffer =>
+      Buffer.from(DeleteConversationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteConversationRequest => DeleteConversationRequest.decode(value),
+    responseSerialize: (value: DeleteConversationResponse): Buffer =>
+      Buffer.from(DeleteConversationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteConversationResponse => DeleteConversationResponse.decode(value),
+  },
+  unblockSender: {
+    path: "/inbox.conversation.v1.ConversationService/UnblockSender" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UnblockSenderRequest): Buffer => Buffer.from(UnblockSenderRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UnblockSenderRequest => UnblockSenderRequest.decode(value),
+    responseSerialize: (value: UnblockSenderResponse): Buffer =>
+      Buffer.from(UnblockSenderResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UnblockSenderResponse => UnblockSenderResponse.decode(value),
+  },
+  listBlockedSenders: {
+    path: "/inbox.conversation.v1.ConversationService/ListBlockedSenders" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListBlockedSendersRequest): Buffer =>
+      Buffer.from(ListBlockedSendersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListBlockedSendersRequest => ListBlockedSendersRequest.decode(value),
+    responseSerialize: (value: ListBlockedSendersResponse): Buffer =>
+      Buffer.from(ListBlockedSendersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListBlockedSendersResponse => ListBlockedSendersResponse.decode(value),
+  },
+  setMessageHidden: {
+    path: "/inbox.conversation.v1.ConversationService/SetMessageHidden" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetMessageHiddenRequest): Buffer =>
+      Buffer.from(SetMessageHiddenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetMessageHiddenRequest => SetMessageHiddenRequest.decode(value),
+    responseSerialize: (value: SetMessageHiddenResponse): Buffer =>
+      Buffer.from(SetMessageHiddenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetMessageHiddenResponse => SetMessageHiddenResponse.decode(value),
+  },
+  addComment: {
+    path: "/inbox.conversation.v1.ConversationService/AddComment" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AddCommentRequest): Buffer => Buffer.from(AddCommentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AddCommentRequest => AddCommentRequest.decode(value),
+    responseSerialize: (value: AddCommentResponse): Buffer => Buffer.from(AddCommentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AddCommentResponse => AddCommentResponse.decode(value),
+  },
+  reply: {
+    path: "/inbox.conversation.v1.ConversationService/Reply" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReplyRequest): Buffer => Buffer.from(ReplyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReplyRequest => ReplyRequest.decode(value),
+    responseSerialize: (value: ReplyResponse): Buffer => Buffer.from(ReplyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReplyResponse => ReplyResponse.decode(value),
+  },
+  composeEmail: {
+    path: "/inbox.conversation.v1.ConversationService/ComposeEmail" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ComposeEmailRequest): Buffer => Buffer.from(ComposeEmailRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ComposeEmailRequest => ComposeEmailRequest.decode(value),
+    responseSerialize: (value: ComposeEmailResponse): Buffer =>
+      Buffer.from(ComposeEmailResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ComposeEmailResponse => ComposeEmailResponse.decode(value),
+  },
+  getAttachment: {
+    path: "/inbox.conversation.v1.ConversationService/GetAttachment" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetAttachmentRequest): Buffer => Buffer.from(GetAttachmentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetAttachmentRequest => GetAttachmentRequest.decode(value),
+    responseSerialize: (value: GetAttachmentResponse): Buffer =>
+      Buffer.from(GetAttachmentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetAttachmentResponse => GetAttachmentResponse.decode(value),
+  },
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel: {
     path: "/inbox.conversation.v1.ConversationService/ResolveChannel" as const,
@@ -6191,6 +8437,16 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   listViews: handleUnaryCall<ListViewsRequest, ListViewsResponse>;
   listConversations: handleUnaryCall<ListConversationsRequest, ListConversationsResponse>;
   getConversation: handleUnaryCall<GetConversationRequest, GetConversationResponse>;
+  updateConversation: handleUnaryCall<UpdateConversationRequest, UpdateConversationResponse>;
+  applyToConversations: handleUnaryCall<ApplyToConversationsRequest, ApplyToConversationsResponse>;
+  deleteConversation: handleUnaryCall<DeleteConversationRequest, DeleteConversationResponse>;
+  unblockSender: handleUnaryCall<UnblockSenderRequest, UnblockSenderResponse>;
+  listBlockedSenders: handleUnaryCall<ListBlockedSendersRequest, ListBlockedSendersResponse>;
+  setMessageHidden: handleUnaryCall<SetMessageHiddenRequest, SetMessageHiddenResponse>;
+  addComment: handleUnaryCall<AddCommentRequest, AddCommentResponse>;
+  reply: handleUnaryCall<ReplyRequest, ReplyResponse>;
+  composeEmail: handleUnaryCall<ComposeEmailRequest, ComposeEmailResponse>;
+  getAttachment: handleUnaryCall<GetAttachmentRequest, GetAttachmentResponse>;
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel: handleUnaryCall<ResolveChannelRequest, ResolveChannelResponse>;
   getInboundReceipt: handleUnaryCall<GetInboundReceiptRequest, GetInboundReceiptResponse>;
@@ -6421,6 +8677,156 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetConversationResponse) => void,
+  ): ClientUnaryCall;
+  updateConversation(
+    request: UpdateConversationRequest,
+    callback: (error: ServiceError | null, response: UpdateConversationResponse) => void,
+  ): ClientUnaryCall;
+  updateConversation(
+    request: UpdateConversationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateConversationResponse) => void,
+  ): ClientUnaryCall;
+  updateConversation(
+    request: UpdateConversationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateConversationResponse) => void,
+  ): ClientUnaryCall;
+  applyToConversations(
+    request: ApplyToConversationsRequest,
+    callback: (error: ServiceError | null, response: ApplyToConversationsResponse) => void,
+  ): ClientUnaryCall;
+  applyToConversations(
+    request: ApplyToConversationsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ApplyToConversationsResponse) => void,
+  ): ClientUnaryCall;
+  applyToConversations(
+    request: ApplyToConversationsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ApplyToConversationsResponse) => void,
+  ): ClientUnaryCall;
+  deleteConversation(
+    request: DeleteConversationRequest,
+    callback: (error: ServiceError | null, response: DeleteConversationResponse) => void,
+  ): ClientUnaryCall;
+  deleteConversation(
+    request: DeleteConversationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteConversationResponse) => void,
+  ): ClientUnaryCall;
+  deleteConversation(
+    request: DeleteConversationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteConversationResponse) => void,
+  ): ClientUnaryCall;
+  unblockSender(
+    request: UnblockSenderRequest,
+    callback: (error: ServiceError | null, response: UnblockSenderResponse) => void,
+  ): ClientUnaryCall;
+  unblockSender(
+    request: UnblockSenderRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UnblockSenderResponse) => void,
+  ): ClientUnaryCall;
+  unblockSender(
+    request: UnblockSenderRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UnblockSenderResponse) => void,
+  ): ClientUnaryCall;
+  listBlockedSenders(
+    request: ListBlockedSendersRequest,
+    callback: (error: ServiceError | null, response: ListBlockedSendersResponse) => void,
+  ): ClientUnaryCall;
+  listBlockedSenders(
+    request: ListBlockedSendersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListBlockedSendersResponse) => void,
+  ): ClientUnaryCall;
+  listBlockedSenders(
+    request: ListBlockedSendersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListBlockedSendersResponse) => void,
+  ): ClientUnaryCall;
+  setMessageHidden(
+    request: SetMessageHiddenRequest,
+    callback: (error: ServiceError | null, response: SetMessageHiddenResponse) => void,
+  ): ClientUnaryCall;
+  setMessageHidden(
+    request: SetMessageHiddenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetMessageHiddenResponse) => void,
+  ): ClientUnaryCall;
+  setMessageHidden(
+    request: SetMessageHiddenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetMessageHiddenResponse) => void,
+  ): ClientUnaryCall;
+  addComment(
+    request: AddCommentRequest,
+    callback: (error: ServiceError | null, response: AddCommentResponse) => void,
+  ): ClientUnaryCall;
+  addComment(
+    request: AddCommentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AddCommentResponse) => void,
+  ): ClientUnaryCall;
+  addComment(
+    request: AddCommentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AddCommentResponse) => void,
+  ): ClientUnaryCall;
+  reply(
+    request: ReplyRequest,
+    callback: (error: ServiceError | null, response: ReplyResponse) => void,
+  ): ClientUnaryCall;
+  reply(
+    request: ReplyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReplyResponse) => void,
+  ): ClientUnaryCall;
+  reply(
+    request: ReplyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReplyResponse) => void,
+  ): ClientUnaryCall;
+  composeEmail(
+    request: ComposeEmailRequest,
+    callback: (error: ServiceError | null, response: ComposeEmailResponse) => void,
+  ): ClientUnaryCall;
+  composeEmail(
+    request: ComposeEmailRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ComposeEmailResponse) => void,
+  ): ClientUnaryCall;
+  composeEmail(
+    request: ComposeEmailRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ComposeEmailResponse) => void,
+  ): ClientUnaryCall;
+  getAttachment(
+    request: GetAttachmentRequest,
+    callback: (error: ServiceError | null, response: GetAttachmentResponse) => void,
+  ): ClientUnaryCall;
+  getAttachment(
+    request: GetAttachmentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetAttachmentResponse) => void,
+  ): ClientUnaryCall;
+  getAttachment(
+    request: GetAttachmentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetAttachmentResponse) => void,
   ): ClientUnaryCall;
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel(

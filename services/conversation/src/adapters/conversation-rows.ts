@@ -1,0 +1,63 @@
+// Row-level helpers every conversation write path shares: lock the conversation for the rest of
+// the transaction and apply a change that bumps its version.
+import { NotFoundError, type PoolClient } from '@inbox/lib';
+
+export interface LockedConversation {
+  id: string;
+  accountId: string;
+  inboxId: string;
+  channel: string;
+  status: 'open' | 'closed';
+  subject: string;
+  contactId: string | null;
+  assigneeId: string | null;
+  filtered: boolean;
+  filteredReason: string | null;
+  trashedAt: Date | null;
+  awaitingFirstReply: boolean;
+  botChatflowId: string | null;
+  handedOff: boolean;
+  lastMessageAt: Date;
+  version: number;
+}
+
+export async function lockConversation(tx: PoolClient, accountId: string, conversationId: string): Promise<LockedConversation> {
+  const result = await tx.query(
+    `SELECT id, account_id, inbox_id, channel, status, subject, contact_id, assignee_id, filtered, filtered_reason, trashed_at,
+            awaiting_first_reply, bot_chatflow_id, handed_off, last_message_at, version
+     FROM conversations WHERE account_id = $1 AND id = $2 FOR UPDATE`,
+    [accountId, conversationId],
+  );
+  const row = result.rows[0];
+  if (!row) throw new NotFoundError('conversation_not_found', 'no such conversation');
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    inboxId: row.inbox_id,
+    channel: row.channel,
+    status: row.status,
+    subject: row.subject,
+    contactId: row.contact_id,
+    assigneeId: row.assignee_id,
+    filtered: row.filtered,
+    filteredReason: row.filtered_reason,
+    trashedAt: row.trashed_at,
+    awaitingFirstReply: row.awaiting_first_reply,
+    botChatflowId: row.bot_chatflow_id,
+    handedOff: row.handed_off,
+    lastMessageAt: row.last_message_at,
+    version: Number(row.version),
+  };
+}
+
+/** Applies column changes and bumps the version; returns the new version. */
+export async function updateConversation(tx: PoolClient, conversation: LockedConversation, changes: Record<string, unknown>): Promise<number> {
+  const columns = Object.keys(changes);
+  const assignments = columns.map((column, i) => `${column} = $${i + 3}`);
+  const result = await tx.query<{ version: string }>(
+    `UPDATE conversations SET ${[...assignments, 'version = version + 1', 'updated_at = now()'].join(', ')}
+     WHERE account_id = $1 AND id = $2 RETURNING version`,
+    [conversation.accountId, conversation.id, ...columns.map((c) => changes[c])],
+  );
+  return Number(result.rows[0].version);
+}

@@ -1,0 +1,208 @@
+// Outbound email: a reply on a conversation (the unassigned conversation becomes the replier's)
+// and a new email composed from the inbox (in Sent until the contact replies). The message gets
+// a Message-ID carrying the conversation's reply token, In-Reply-To/References of the thread and
+// a plus-address Reply-To; it is queued for the delivery worker in the same transaction.
+import { randomBytes } from 'node:crypto';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, newId, uuidv7, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { convert } from 'html-to-text';
+import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import { lockConversation, updateConversation } from '../adapters/conversation-rows';
+import type { DirectoryRepository } from '../adapters/directory.repository';
+import { appendEvents, type EventDraft } from '../adapters/outbox';
+import type { Actor, User } from '../domain/directory';
+import { hasReplyPrefix, preview } from '../domain/email-rules';
+import { sanitizeEmailHtml } from '../domain/html';
+import { requireActor } from './users';
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const MAX_BODY = 1_000_000;
+
+export interface OutboundBody {
+  text?: string;
+  html?: string;
+}
+
+function normaliseBody(body: OutboundBody): { text: string; html: string | null } {
+  const html = body.html?.trim() ? sanitizeEmailHtml(body.html) : null;
+  const text = body.text?.trim() ? body.text : html ? convert(html, { wordwrap: 78 }) : '';
+  if (!text.trim()) throw new InvalidArgumentError('body_required', 'a message needs text or html');
+  if (text.length > MAX_BODY || (html?.length ?? 0) > MAX_BODY) throw new InvalidArgumentError('body_too_long', 'the message body is too long');
+  return { text, html };
+}
+
+async function replyToken(tx: PoolClient, accountId: string, conversationId: string): Promise<string> {
+  const existing = await tx.query<{ token: string }>('SELECT token FROM reply_tokens WHERE conversation_id = $1 LIMIT 1', [conversationId]);
+  if (existing.rowCount) return existing.rows[0].token;
+  const token = randomBytes(12).toString('base64url');
+  await tx.query('INSERT INTO reply_tokens (token, account_id, conversation_id) VALUES ($1, $2, $3)', [token, accountId, conversationId]);
+  return token;
+}
+
+async function emailChannelOf(tx: PoolClient, accountId: string, inboxId: string, preferredId: string | null): Promise<{ id: string; address: string }> {
+  const found = await tx.query<{ id: string; lookup_key: string }>(
+    `SELECT id, lookup_key FROM channels WHERE account_id = $1 AND inbox_id = $2 AND type = 'email'
+     ORDER BY (id = $3) DESC, created_at LIMIT 1`,
+    [accountId, inboxId, preferredId ?? ''],
+  );
+  if (!found.rowCount) throw new FailedPreconditionError('no_email_channel', 'this inbox has no email channel to send from');
+  return { id: found.rows[0].id, address: found.rows[0].lookup_key };
+}
+
+interface OutboundEmail {
+  conversationId: string;
+  accountId: string;
+  author: User;
+  channelAddress: string;
+  token: string;
+  to: { name: string; address: string };
+  subject: string;
+  text: string;
+  html: string | null;
+  inReplyTo: string[];
+  references: string[];
+}
+
+async function insertOutbound(tx: PoolClient, email: OutboundEmail): Promise<string> {
+  const messageId = newId('msg');
+  const [local, domain] = email.channelAddress.split('@');
+  const rfcMessageId = `r-${email.token}.${uuidv7()}@${domain}`;
+  await tx.query(
+    `INSERT INTO messages (id, account_id, conversation_id, direction, channel, rfc_message_id, in_reply_to, reference_ids, from_name, from_address,
+       to_addresses, subject, text_body, html_body, author_user_id, delivery_status, reply_to_address)
+     VALUES ($1, $2, $3, 'outbound', 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'queued', $14)`,
+    [
+      messageId,
+      email.accountId,
+      email.conversationId,
+      rfcMessageId,
+      email.inReplyTo,
+      email.references,
+      email.author.name,
+      email.channelAddress,
+      JSON.stringify([email.to]),
+      email.subject,
+      email.text,
+      email.html,
+      email.author.id,
+      `${local}+r-${email.token}@${domain}`,
+    ],
+  );
+  await tx.query('INSERT INTO outbound_deliveries (message_id, account_id) VALUES ($1, $2)', [messageId, email.accountId]);
+  return messageId;
+}
+
+export class ReplyToConversation {
+  constructor(
+    private readonly pool: Pool,
+    private readonly directory: DirectoryRepository,
+    private readonly onCommitted: () => void,
+  ) {}
+
+  async execute(actor: Actor, conversationId: string, body: OutboundBody, channel?: string): Promise<string> {
+    const author = await requireActor(this.directory, actor, 'agent');
+    const { text, html } = normaliseBody(body);
+    const messageId = await withTransaction(this.pool, async (tx) => {
+      const conversation = await lockConversation(tx, actor.accountId, conversationId);
+      if (conversation.trashedAt) throw new FailedPreconditionError('conversation_in_trash', 'restore the conversation first');
+      const replyChannel = channel || conversation.channel;
+      if (replyChannel !== 'email') {
+        throw new FailedPreconditionError('channel_not_supported', `replies on ${replyChannel} are not supported yet; reply by email instead`);
+      }
+      const contact = conversation.contactId
+        ? (await tx.query<{ name: string; email: string | null }>('SELECT name, email FROM contacts WHERE id = $1', [conversation.contactId])).rows[0]
+        : undefined;
+      if (!contact?.email) throw new FailedPreconditionError('no_contact_email', 'the contact has no email address to reply to');
+      const thread = await tx.query<{ rfc_message_id: string; direction: string }>(
+        `SELECT rfc_message_id, direction FROM messages WHERE conversation_id = $1 AND rfc_message_id IS NOT NULL ORDER BY created_at, id`,
+        [conversationId],
+      );
+      const ids = thread.rows.map((r) => r.rfc_message_id);
+      const lastInbound = [...thread.rows].reverse().find((r) => r.direction === 'inbound')?.rfc_message_id;
+      const channelRow = await emailChannelOf(tx, actor.accountId, conversation.inboxId, null);
+      const id = await insertOutbound(tx, {
+        conversationId,
+        accountId: actor.accountId,
+        author,
+        channelAddress: channelRow.address,
+        token: await replyToken(tx, actor.accountId, conversationId),
+        to: { name: contact.name, address: contact.email },
+        subject: hasReplyPrefix(conversation.subject) || !conversation.subject ? conversation.subject : `Re: ${conversation.subject}`,
+        text,
+        html,
+        inReplyTo: lastInbound ? [lastInbound] : ids.slice(-1),
+        references: ids.slice(-20),
+      });
+      const columns: Record<string, unknown> = { last_message_direction: 'outbound', preview: preview(text) };
+      const assignNow = conversation.assigneeId === null;
+      if (assignNow) columns.assignee_id = author.id;
+      const version = await updateConversation(tx, conversation, columns);
+      const base = { accountId: actor.accountId, inboxId: conversation.inboxId, conversationId, version: String(version), actorUserId: author.id };
+      const events: EventDraft[] = [
+        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: id },
+        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
+      ];
+      if (assignNow) events.push({ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, assigneeId: author.id, previousAssigneeId: '' });
+      await appendEvents(tx, events);
+      return id;
+    });
+    this.onCommitted();
+    return messageId;
+  }
+}
+
+export class ComposeEmail {
+  constructor(
+    private readonly pool: Pool,
+    private readonly directory: DirectoryRepository,
+    private readonly onCommitted: () => void,
+  ) {}
+
+  async execute(actor: Actor, input: { inboxId: string; to: string; subject: string } & OutboundBody): Promise<{ conversationId: string; messageId: string }> {
+    const author = await requireActor(this.directory, actor, 'agent');
+    const to = input.to.trim().toLowerCase();
+    if (!EMAIL.test(to)) throw new InvalidArgumentError('invalid_recipient', 'to is not a valid email address');
+    const subject = input.subject.trim();
+    if (subject.length > 998) throw new InvalidArgumentError('subject_too_long', 'the subject is too long');
+    const { text, html } = normaliseBody(input);
+    const [inbox] = await this.directory.listInboxes(actor.accountId, input.inboxId);
+    if (!inbox) throw new NotFoundError('inbox_not_found', 'no such inbox');
+    const result = await withTransaction(this.pool, async (tx) => {
+      const channel = await emailChannelOf(tx, actor.accountId, input.inboxId, null);
+      const contact = await tx.query<{ id: string; name: string }>(
+        `INSERT INTO contacts (id, account_id, email) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, lower(email)) WHERE email IS NOT NULL DO UPDATE SET email = contacts.email
+         RETURNING id, name`,
+        [newId('ctc'), actor.accountId, to],
+      );
+      const conversationId = newId('con');
+      const now = new Date();
+      await tx.query(
+        `INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, assignee_id, preview, last_message_at,
+           last_message_direction, awaiting_first_reply, created_at)
+         VALUES ($1, $2, $3, $4, 'email', $5, $6, $7, $8, $9, 'outbound', true, $9)`,
+        [conversationId, actor.accountId, input.inboxId, channel.id, subject, contact.rows[0].id, author.id, preview(text), now],
+      );
+      const messageId = await insertOutbound(tx, {
+        conversationId,
+        accountId: actor.accountId,
+        author,
+        channelAddress: channel.address,
+        token: await replyToken(tx, actor.accountId, conversationId),
+        to: { name: contact.rows[0].name, address: to },
+        subject,
+        text,
+        html,
+        inReplyTo: [],
+        references: [],
+      });
+      const base = { accountId: actor.accountId, inboxId: input.inboxId, conversationId, version: '1', actorUserId: author.id };
+      await appendEvents(tx, [
+        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED },
+        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId },
+      ]);
+      return { conversationId, messageId };
+    });
+    this.onCommitted();
+    return result;
+  }
+}
