@@ -4,7 +4,8 @@
 #   scripts/stack.sh up        install, then start what is not running and wait until healthy
 #   scripts/stack.sh down      stop what this script started (servers it found running are left alone)
 #   scripts/stack.sh status    show each server and who started it
-#   scripts/stack.sh stop NAME / start NAME   one server (postgres, redis, nats, opensearch)
+#   scripts/stack.sh stop NAME / start NAME   one server (postgres, redis, nats, opensearch, mailpit)
+# mailpit (outbound mail catcher for development) is started by scripts/up.sh, not by `up`.
 # Data lives in $STACK_DIR (default .stack/, git-ignored). A second `up` reuses what runs.
 set -euo pipefail
 
@@ -19,6 +20,9 @@ OPENSEARCH_PORT="${STACK_OPENSEARCH_PORT:-9200}"
 OPENSEARCH_TRANSPORT_PORT="${STACK_OPENSEARCH_TRANSPORT_PORT:-9300}"
 OPENSEARCH_HEAP="${STACK_OPENSEARCH_HEAP:-768m}"
 NATS_VERSION="v2.15.2"
+MAILPIT_VERSION="v1.33.1"
+MAILPIT_SMTP_PORT="${STACK_MAILPIT_SMTP_PORT:-1025}"
+MAILPIT_UI_PORT="${STACK_MAILPIT_UI_PORT:-8025}"
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
 BIN_DIR="$STACK_DIR/bin"
 RUN_DIR="$STACK_DIR/run"
@@ -80,6 +84,25 @@ install_all() {
   install_debian_packages
   install_nats
   install_opensearch
+}
+
+# ---------- mailpit: the development SMTP catcher for outbound mail (web UI on :8025) ----------
+mailpit_ready() { curl -fsS "http://127.0.0.1:$MAILPIT_UI_PORT/livez" >/dev/null 2>&1; }
+start_mailpit() {
+  if mailpit_ready; then log "mailpit already running on $MAILPIT_UI_PORT"; return; fi
+  if [ ! -x "$BIN_DIR/mailpit" ]; then
+    log "building mailpit $MAILPIT_VERSION with go install"
+    GOBIN="$BIN_DIR" go install "github.com/axllent/mailpit@$MAILPIT_VERSION" >"$LOG_DIR/mailpit-build.log" 2>&1 || die "could not build mailpit (see $LOG_DIR/mailpit-build.log)"
+  fi
+  nohup "$BIN_DIR/mailpit" --smtp "127.0.0.1:$MAILPIT_SMTP_PORT" --listen "127.0.0.1:$MAILPIT_UI_PORT" \
+    --database "$STACK_DIR/mailpit.db" --smtp-auth-accept-any --smtp-auth-allow-insecure --disable-version-check >"$LOG_DIR/mailpit.log" 2>&1 &
+  echo $! >"$RUN_DIR/mailpit.pid"
+  wait_for mailpit 30 mailpit_ready
+}
+stop_mailpit() {
+  pid_alive "$RUN_DIR/mailpit.pid" || { rm -f "$RUN_DIR/mailpit.pid"; return; }
+  kill "$(cat "$RUN_DIR/mailpit.pid")"
+  wait_gone "$RUN_DIR/mailpit.pid"
 }
 
 # ---------- PostgreSQL ----------
@@ -200,6 +223,7 @@ main() {
       log "stack is up: postgres :$PG_PORT, redis :$REDIS_PORT, nats :$NATS_PORT, opensearch :$OPENSEARCH_PORT"
       ;;
     down)
+      stop_mailpit
       stop_opensearch
       stop_nats
       stop_redis
@@ -213,6 +237,7 @@ main() {
       status_line redis redis_ready redis.pid
       status_line nats nats_ready nats.pid
       status_line opensearch opensearch_ready opensearch.pid
+      status_line mailpit mailpit_ready mailpit.pid
       ;;
     *) die "unknown command $cmd (install|up|down|status|start NAME|stop NAME)" ;;
   esac

@@ -16,6 +16,7 @@ if [ "${1:-}" = "down" ]; then
 fi
 
 bash scripts/stack.sh up
+bash scripts/stack.sh start mailpit
 bash scripts/ensure-node-deps.sh
 bash scripts/services.sh start
 node services/lib/dist/cli/seed-demo.js
@@ -26,6 +27,7 @@ cat <<MSG
     Web inbox:   ${GATEWAY_PUBLIC_URL:-http://127.0.0.1:${GATEWAY_PORT:-8080}}/
     API:         ${GATEWAY_PUBLIC_URL:-http://127.0.0.1:${GATEWAY_PORT:-8080}}/api/v1/openapi.json
     Ingest:      http://127.0.0.1:${INGEST_HTTP_PORT:-8081}  (SMTP 127.0.0.1:${INGEST_SMTP_PORT:-2525})
+    Sent mail:   http://127.0.0.1:${STACK_MAILPIT_UI_PORT:-8025}  (mailpit catches every outbound email)
   $(cat .stack/demo-login.txt 2>/dev/null || true)
   Logs: .stack/logs/   Status: scripts/services.sh status   Stop: scripts/up.sh down
 MSG

@@ -73,7 +73,10 @@ export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
   } catch (error) {
     throw new MalformedEmailError(`the message could not be parsed: ${(error as Error).message}`);
   }
-  if (email.headers.length === 0) throw new MalformedEmailError('the message has no header section');
+  const MESSAGE_HEADERS = ['from', 'sender', 'to', 'subject', 'date', 'message-id'];
+  if (!email.headers.some((h) => MESSAGE_HEADERS.includes(h.key))) {
+    throw new MalformedEmailError('the message has no header section (no From, To, Subject, Date or Message-ID)');
+  }
   const headers: Record<string, string> = {};
   for (const header of email.headers) {
     if (KEPT_HEADERS.has(header.key) && headers[header.key] === undefined) headers[header.key] = header.value.slice(0, 1000);
