@@ -1,0 +1,260 @@
+// The agent's actions on conversations through the gateway: ownership, status, bulk, trash and
+// delete forever, hide/unhide permissions, comments with mentions (and their events), user
+// offboarding, attachments, and isolation between accounts on every route.
+import { jetstream, jetstreamManager, DeliverPolicy, AckPolicy } from '@nats-io/jetstream';
+import { connectNats, createLogger, type NatsConnection } from '@inbox/lib';
+import { ConversationEvent, ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import { signUp, uniqueEmail } from '../support/api-client';
+import { testStack } from '../support/environment';
+import { addAgent, deliver, listView, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
+import { sendRawSmtp } from '../support/smtp';
+import { waitFor } from '../support/wait';
+
+describe('conversation actions', () => {
+  let f: InboxFixture;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    f = await startInboxFixture();
+    nc = await connectNats(testStack.TEST_NATS_URL, 'actions-test', createLogger({ service: 'test', level: 'silent' }));
+  });
+
+  afterAll(async () => {
+    await nc.drain();
+    await f.stop();
+  });
+
+  async function newConversation(subject = 'Help', from = uniqueEmail('customer')) {
+    await deliver(f, { from, to: f.address, subject, text: `About ${subject}` });
+    return waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === from && c.subject === subject);
+  }
+
+  it('assigns, reassigns and unassigns; the views follow', async () => {
+    const agent = await addAgent(f);
+    const c = await newConversation('Ownership');
+    const assigned = await f.owner.patch(`/api/v1/conversations/${c.id}`, { assigneeId: agent.id });
+    expect(assigned.status).toBe(200);
+    expect(assigned.body.assignee).toMatchObject({ id: agent.id });
+    expect((await listView(agent.client, f.inboxId, 'mine')).map((x) => x.id)).toContain(c.id);
+    expect((await listView(f.owner, f.inboxId, 'unassigned')).map((x) => x.id)).not.toContain(c.id);
+    expect((await f.owner.patch(`/api/v1/conversations/${c.id}`, { assigneeId: f.ownerId })).body.assignee.id).toBe(f.ownerId);
+    expect((await listView(agent.client, f.inboxId, 'mine')).map((x) => x.id)).not.toContain(c.id);
+    expect((await f.owner.patch(`/api/v1/conversations/${c.id}`, { assigneeId: null })).body.assignee).toBeNull();
+    expect((await listView(f.owner, f.inboxId, 'unassigned')).map((x) => x.id)).toContain(c.id);
+  });
+
+  it('closes and reopens; bad changes are refused and change nothing', async () => {
+    const c = await newConversation('Status');
+    expect((await f.owner.patch(`/api/v1/conversations/${c.id}`, { status: 'closed', closeTicket: true })).body.status).toBe('closed');
+    expect((await listView(f.owner, f.inboxId, 'closed')).map((x) => x.id)).toContain(c.id);
+    expect((await listView(f.owner, f.inboxId, 'open')).map((x) => x.id)).not.toContain(c.id);
+    expect((await f.owner.post(`/api/v1/conversations/${c.id}/reopen`)).body.status).toBe('open');
+    const before = (await f.owner.get(`/api/v1/conversations/${c.id}`)).body;
+    for (const body of [{}, { status: 'pending' }, { assigneeId: 5 }, { status: 'closed', assigneeId: 'usr_nobody' }]) {
+      const response = await f.owner.patch(`/api/v1/conversations/${c.id}`, body);
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+    }
+    const after = (await f.owner.get(`/api/v1/conversations/${c.id}`)).body;
+    expect(after).toMatchObject({ status: before.status, version: before.version, assignee: before.assignee });
+  });
+
+  it('reopens a closed conversation when the customer writes again', async () => {
+    const from = uniqueEmail('again');
+    const c = await newConversation('Reopen me', from);
+    await f.owner.post(`/api/v1/conversations/${c.id}/close`);
+    await deliver(f, { from, to: f.address, subject: 'Re: Reopen me', text: 'Still broken' });
+    await waitForInView(f.owner, f.inboxId, 'open', (x) => x.id === c.id);
+  });
+
+  it('closes and trashes in bulk, all or nothing', async () => {
+    const a = await newConversation('Bulk A');
+    const b = await newConversation('Bulk B');
+    const closed = await f.owner.post('/api/v1/conversations/bulk', { ids: [a.id, b.id], action: 'close' });
+    expect(closed.status).toBe(200);
+    expect(closed.body.items.map((x: { status: string }) => x.status)).toEqual(['closed', 'closed']);
+    const other = await signUp(f.anonymous);
+    const foreign = await other.client.post('/api/v1/inboxes', { name: 'Theirs' });
+    expect(foreign.status).toBe(201);
+    const mixed = await f.owner.post('/api/v1/conversations/bulk', { ids: [a.id, 'con_does-not-exist'], action: 'trash' });
+    expect(mixed.status).toBe(404);
+    expect((await f.owner.get(`/api/v1/conversations/${a.id}`)).body.trashedAt).toBeNull();
+    expect((await f.owner.post('/api/v1/conversations/bulk', { ids: [], action: 'trash' })).status).toBe(400);
+    expect((await f.owner.post('/api/v1/conversations/bulk', { ids: [a.id], action: 'explode' })).status).toBe(400);
+    const trashed = await f.owner.post('/api/v1/conversations/bulk', { ids: [a.id, b.id], action: 'trash' });
+    expect(trashed.body.items.every((x: { trashedAt: string | null }) => x.trashedAt !== null)).toBe(true);
+    expect((await listView(f.owner, f.inboxId, 'trash')).map((x) => x.id)).toEqual(expect.arrayContaining([a.id, b.id]));
+  });
+
+  it('restores from trash, and deletes forever only from trash', async () => {
+    const c = await newConversation('Delete me');
+    expect((await f.owner.delete(`/api/v1/conversations/${c.id}`)).body.error.code).toBe('not_in_trash');
+    await f.owner.post(`/api/v1/conversations/${c.id}/trash`);
+    expect((await f.owner.get(`/api/v1/conversations/${c.id}`)).status).toBe(200);
+    expect((await f.owner.post(`/api/v1/conversations/${c.id}/restore`)).body.trashedAt).toBeNull();
+    expect((await listView(f.owner, f.inboxId, 'open')).map((x) => x.id)).toContain(c.id);
+    await f.owner.post(`/api/v1/conversations/${c.id}/trash`);
+    expect((await f.owner.delete(`/api/v1/conversations/${c.id}`)).status).toBe(204);
+    expect((await f.owner.get(`/api/v1/conversations/${c.id}`)).status).toBe(404);
+    expect((await listView(f.owner, f.inboxId, 'trash')).map((x) => x.id)).not.toContain(c.id);
+  });
+
+  it('hides a message everywhere; only a super admin or the user who hid it may unhide', async () => {
+    const agent = await addAgent(f);
+    const otherAgent = await addAgent(f);
+    const admin = await addAgent(f, 'admin');
+    const c = await newConversation('My card number');
+    const messageId = (await f.owner.get(`/api/v1/conversations/${c.id}`)).body.messages[0].id;
+    const hidden = await agent.client.post(`/api/v1/messages/${messageId}/hide`);
+    expect(hidden.status).toBe(200);
+    expect(hidden.body).toMatchObject({ hidden: true, text: '', html: null, hiddenBy: agent.id });
+    const seen = (await otherAgent.client.get(`/api/v1/conversations/${c.id}`)).body.messages[0];
+    expect(seen).toMatchObject({ hidden: true, text: '' });
+    expect((await otherAgent.client.post(`/api/v1/messages/${messageId}/unhide`)).status).toBe(403);
+    expect((await admin.client.post(`/api/v1/messages/${messageId}/unhide`)).status).toBe(403);
+    expect((await agent.client.post(`/api/v1/messages/${messageId}/unhide`)).body.hidden).toBe(false);
+    await otherAgent.client.post(`/api/v1/messages/${messageId}/hide`);
+    const restored = await f.owner.post(`/api/v1/messages/${messageId}/unhide`);
+    expect(restored.body).toMatchObject({ hidden: false, text: expect.stringContaining('My card number') });
+    expect((await f.owner.post('/api/v1/messages/msg_nope/hide')).status).toBe(404);
+  });
+
+  it('adds comments with mentions, shows the preview, and emits one event naming the mentioned users', async () => {
+    const agent = await addAgent(f);
+    const c = await newConversation('Needs a second look');
+    const jsm = await jetstreamManager(nc);
+    const consumer = await jsm.consumers.add('CONVERSATION_EVENTS', {
+      filter_subject: `conversation.${f.accountId}.comment_created`,
+      deliver_policy: DeliverPolicy.New,
+      ack_policy: AckPolicy.None,
+      inactive_threshold: 60_000_000_000,
+    });
+    const comment = await f.owner.post(`/api/v1/conversations/${c.id}/comments`, { text: `@${agent.email} can you check? cc @${uniqueEmail('stranger')} and me @usr_self` });
+    expect(comment.status).toBe(201);
+    expect(comment.body.mentionedUserIds).toEqual([agent.id]);
+    const detail = (await f.owner.get(`/api/v1/conversations/${c.id}`)).body;
+    expect(detail.comments).toHaveLength(1);
+    expect(detail.commentPreview).toContain('can you check?');
+    const messages = await (await jetstream(nc).consumers.get('CONVERSATION_EVENTS', consumer.name)).fetch({ max_messages: 1, expires: 5000 });
+    let event: ConversationEvent | undefined;
+    for await (const m of messages) event = ConversationEvent.decode(m.data);
+    expect(event).toMatchObject({ type: ConversationEventType.CONVERSATION_EVENT_TYPE_COMMENT_CREATED, conversationId: c.id, mentionedUserIds: [agent.id], actorUserId: f.ownerId });
+    expect((await f.owner.post(`/api/v1/conversations/${c.id}/comments`, { text: '   ' })).status).toBe(400);
+    expect((await f.owner.post(`/api/v1/conversations/${c.id}/comments`, { text: 'x', mentionedUserIds: ['usr_unknown'] })).body.error.code).toBe('unknown_mention');
+  });
+
+  it("unassigns a user's open conversations when they are deactivated or removed", async () => {
+    const agent = await addAgent(f);
+    const leaver = await addAgent(f);
+    const a = await newConversation('Offboard A');
+    const b = await newConversation('Offboard B');
+    await f.owner.patch(`/api/v1/conversations/${a.id}`, { assigneeId: agent.id });
+    await f.owner.patch(`/api/v1/conversations/${b.id}`, { assigneeId: leaver.id });
+    await f.owner.patch(`/api/v1/users/${agent.id}`, { deactivated: true });
+    await f.owner.delete(`/api/v1/users/${leaver.id}`);
+    const unassigned = (await listView(f.owner, f.inboxId, 'unassigned')).map((x) => x.id);
+    expect(unassigned).toEqual(expect.arrayContaining([a.id, b.id]));
+    expect((await f.owner.patch(`/api/v1/conversations/${a.id}`, { assigneeId: agent.id })).body.error.code).toBe('user_deactivated');
+  });
+
+  it('serves attachments with safe headers', async () => {
+    const from = uniqueEmail('files');
+    const boundary = 'b0undary';
+    const raw = [
+      `From: ${from}`,
+      `To: ${f.address}`,
+      'Subject: Files',
+      `Message-ID: <files-${Date.now()}@client.example>`,
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/mixed; boundary="${boundary}"`,
+      '',
+      `--${boundary}`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'See attached.',
+      `--${boundary}`,
+      'Content-Type: text/html; name="evil.html"',
+      'Content-Disposition: attachment; filename="evil.html"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('<script>alert(document.cookie)</script>').toString('base64'),
+      `--${boundary}`,
+      'Content-Type: image/png; name="dot.png"',
+      'Content-Disposition: inline; filename="dot.png"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    expect((await sendRawSmtp(f.stack.smtpPort!, { from, to: [f.address] }, raw)).code).toBe(250);
+    const c = await waitForInView(f.owner, f.inboxId, 'open', (x) => x.contact?.email === from);
+    const attachments = (await f.owner.get(`/api/v1/conversations/${c.id}`)).body.messages[0].attachments;
+    expect(attachments.map((a: { filename: string }) => a.filename).sort()).toEqual(['dot.png', 'evil.html']);
+    const html = attachments.find((a: { filename: string }) => a.filename === 'evil.html');
+    const download = await fetch(`${f.stack.gatewayUrl}${html.url}`, { headers: { authorization: `Bearer ${f.owner.token}` } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/octet-stream');
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="evil.html"/);
+    expect(download.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(download.headers.get('content-security-policy')).toContain('sandbox');
+    expect(await download.text()).toContain('<script>');
+    const png = attachments.find((a: { filename: string }) => a.filename === 'dot.png');
+    const image = await fetch(`${f.stack.gatewayUrl}${png.url}`, { headers: { authorization: `Bearer ${f.owner.token}` } });
+    expect(image.headers.get('content-type')).toBe('image/png');
+    expect((await fetch(`${f.stack.gatewayUrl}${png.url}`)).status).toBe(401);
+  });
+
+  it("answers 404 for another account's conversations, messages and attachments on every route", async () => {
+    const c = await newConversation('Private');
+    const detail = (await f.owner.get(`/api/v1/conversations/${c.id}`)).body;
+    const messageId = detail.messages[0].id;
+    const intruder = (await signUp(f.anonymous)).client;
+    const attempts = [
+      intruder.get(`/api/v1/conversations/${c.id}`),
+      intruder.patch(`/api/v1/conversations/${c.id}`, { status: 'closed' }),
+      intruder.post(`/api/v1/conversations/${c.id}/messages`, { text: 'hi' }),
+      intruder.post(`/api/v1/conversations/${c.id}/comments`, { text: 'hi' }),
+      intruder.post(`/api/v1/conversations/${c.id}/trash`),
+      intruder.post(`/api/v1/conversations/${c.id}/spam`),
+      intruder.post(`/api/v1/conversations/${c.id}/block-sender`),
+      intruder.delete(`/api/v1/conversations/${c.id}`),
+      intruder.post('/api/v1/conversations/bulk', { ids: [c.id], action: 'close' }),
+      intruder.post(`/api/v1/messages/${messageId}/hide`),
+      intruder.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=open`),
+      intruder.get(`/api/v1/inboxes/${f.inboxId}/views`),
+      intruder.post('/api/v1/conversations', { inboxId: f.inboxId, to: 'x@example.com', text: 'hi' }),
+    ];
+    for (const response of await Promise.all(attempts)) expect(response.status).toBe(404);
+    const after = (await f.owner.get(`/api/v1/conversations/${c.id}`)).body;
+    expect(after).toMatchObject({ status: 'open', trashedAt: null, filtered: false, version: detail.version });
+    expect(after.messages[0].hidden).toBe(false);
+    expect(after.comments).toEqual([]);
+  });
+
+  it('validates list parameters', async () => {
+    expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=everything`)).status).toBe(400);
+    expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?limit=1000`)).status).toBe(400);
+    expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?sort=sideways`)).status).toBe(400);
+    expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?cursor=garbage`)).body.error.code).toBe('invalid_cursor');
+  });
+
+  it('pages with a keyset cursor, newest or oldest first, without gaps or repeats', async () => {
+    const from = uniqueEmail('pager');
+    for (let i = 0; i < 7; i++) await deliver(f, { from, to: f.address, subject: `Page ${i}`, text: String(i) });
+    await waitFor('all 7', async () => (await listView(f.owner, f.inboxId, 'open')).filter((c) => c.contact?.email === from).length === 7);
+    for (const sort of ['newest', 'oldest']) {
+      const seen: any[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: any = (await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=open&limit=3&sort=${sort}${cursor ? `&cursor=${cursor}` : ''}`)).body;
+        seen.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(new Set(seen.map((c) => c.id)).size).toBe(seen.length);
+      const times = seen.map((c) => new Date(c.lastMessageAt).getTime());
+      expect(times).toEqual([...times].sort((x, y) => (sort === 'newest' ? y - x : x - y)));
+      expect(seen.filter((c) => c.contact?.email === from)).toHaveLength(7);
+    }
+  });
+});
