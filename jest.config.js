@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/services/web/'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // ESM-only packages the services load with Node's require(esm); jest needs them transformed.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|email-reply-parser)/)'],
   moduleNameMapper: {
     '^@inbox/lib$': '<rootDir>/services/lib/src/index.ts',
     '^@inbox/lib/gen/(.*)$': '<rootDir>/services/lib/src/gen/$1',

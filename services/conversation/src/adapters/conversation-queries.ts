@@ -158,13 +158,14 @@ export class ConversationQueries {
     const [messages, attachments, comments] = await Promise.all([
       this.pool.query(
         `SELECT id, direction, channel, from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, fields,
-                hidden_at, hidden_by, created_at, author_user_id, delivery_status, delivery_error, rfc_message_id
+                hidden_at, hidden_by, created_at, author_user_id, delivery_status, delivery_error, rfc_message_id,
+                in_reply_to, reference_ids, reply_text
          FROM messages WHERE account_id = $1 AND conversation_id = $2 ORDER BY created_at, id`,
         [accountId, conversationId],
       ),
       this.pool.query(
         `SELECT a.id, a.message_id, a.filename, a.content_type, a.size, a.content_id, a.inline FROM attachments a
-         JOIN messages m ON m.id = a.message_id WHERE m.account_id = $1 AND m.conversation_id = $2 ORDER BY a.id`,
+         JOIN messages m ON m.id = a.message_id WHERE m.account_id = $1 AND m.conversation_id = $2 ORDER BY a.message_id, a.position, a.id`,
         [accountId, conversationId],
       ),
       this.pool.query(
@@ -202,6 +203,9 @@ export class ConversationQueries {
           deliveryError: m.delivery_error ?? '',
           rfcMessageId: m.rfc_message_id ?? '',
           conversationId,
+          inReplyTo: m.in_reply_to,
+          references: m.reference_ids,
+          replyText: hidden ? '' : (m.reply_text ?? m.text_body),
         };
       }),
       comments: comments.rows.map((c) => ({

@@ -22,7 +22,15 @@ export class InboundMessageHandler implements EventHandler<InboundMessage> {
   }
 
   async handle(event: InboundMessage, context: HandlerContext): Promise<void> {
-    const result = await this.storeInbound.execute(event);
+    let result;
+    try {
+      result = await this.storeInbound.execute(event);
+    } catch (error) {
+      // PostgreSQL class 22 (data exception): the same data fails the same way on every retry.
+      const code = (error as { code?: string }).code;
+      if (typeof code === 'string' && code.startsWith('22')) throw new PermanentError(`data rejected by the database (${code}): ${(error as Error).message}`);
+      throw error;
+    }
     if (result.duplicate) context.logger.debug({ eventId: event.eventId, deliveryCount: context.deliveryCount }, 'inbound message already stored');
   }
 }

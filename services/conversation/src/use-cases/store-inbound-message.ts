@@ -9,6 +9,7 @@ import { channelTypeFromProto } from '../adapters/proto-mapping';
 import { appendEvents, type EventDraft } from '../adapters/outbox';
 import { filterReason, hasReplyPrefix, normaliseSubject, preview, replyTokenFrom } from '../domain/email-rules';
 import { sanitizeEmailHtml } from '../domain/html';
+import { visibleReply } from '../domain/visible-reply';
 
 export interface StoreResult {
   duplicate: boolean;
@@ -19,13 +20,24 @@ export interface StoreResult {
 
 const SUBJECT_FALLBACK_DAYS = 30;
 
+/** PostgreSQL text cannot hold U+0000, which broken mail does contain; it is dropped from every string. */
+function withoutNulCharacters<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\u0000/g, '') as T;
+  if (Array.isArray(value)) return value.map(withoutNulCharacters) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNulCharacters(v)])) as T;
+  }
+  return value;
+}
+
 export class StoreInboundMessage {
   constructor(
     private readonly pool: Pool,
     private readonly onCommitted: () => void = () => undefined,
   ) {}
 
-  async execute(event: InboundMessage): Promise<StoreResult> {
+  async execute(input: InboundMessage): Promise<StoreResult> {
+    const event = withoutNulCharacters(input);
     const result = await withTransaction(this.pool, async (tx) => {
       const ledger = await tx.query<{ inserted: boolean }>(
         `INSERT INTO inbound_receipts (event_id, account_id, channel_type, received_at) VALUES ($1, $2, $3, $4)
@@ -59,7 +71,8 @@ export class StoreInboundMessage {
 
     let conversationId = blocked ? null : await this.findThread(tx, accountId, inboxId, email, contact?.id ?? null);
     const text = email.text;
-    const snippet = preview(text || email.subject);
+    const reply = visibleReply(text);
+    const snippet = preview(reply || text || email.subject);
     const ownAddresses = new Set(email.envelopeTo.map((a) => a.toLowerCase()));
     const participants = new Set([fromAddress, ...email.cc.map((c) => c.address.toLowerCase())].filter((a) => a && !ownAddresses.has(a)));
     let created = false;
@@ -88,8 +101,8 @@ export class StoreInboundMessage {
     const messageId = newId('msg');
     await tx.query(
       `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, rfc_message_id, in_reply_to, reference_ids,
-         from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, raw_object_key, created_at)
-       VALUES ($1, $2, $3, 'inbound', 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+         from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, raw_object_key, created_at, reply_text)
+       VALUES ($1, $2, $3, 'inbound', 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
       [
         messageId,
         accountId,
@@ -107,12 +120,13 @@ export class StoreInboundMessage {
         email.html ? sanitizeEmailHtml(email.html) : null,
         email.rawObjectKey || null,
         receivedAt,
+        reply,
       ],
     );
     if (email.attachments.length > 0) {
       await tx.query(
-        `INSERT INTO attachments (id, account_id, message_id, filename, content_type, size, object_key, content_id, inline)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::boolean[])`,
+        `INSERT INTO attachments (id, account_id, message_id, filename, content_type, size, object_key, content_id, inline, position)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::boolean[], $10::int[])`,
         [
           email.attachments.map(() => newId('att')),
           email.attachments.map(() => accountId),
@@ -123,6 +137,7 @@ export class StoreInboundMessage {
           email.attachments.map((a) => a.objectKey),
           email.attachments.map((a) => a.contentId || null),
           email.attachments.map((a) => a.inline),
+          email.attachments.map((_, i) => i),
         ],
       );
     }

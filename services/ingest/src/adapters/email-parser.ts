@@ -51,6 +51,8 @@ const KEPT_HEADERS = new Set([
 ]);
 
 const MESSAGE_ID = /<([^<>\s]+)>/g;
+// RFC 5322 field name: printable US-ASCII except the colon, no spaces.
+const HEADER_FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 
 export function messageIds(value: string | undefined): string[] {
   if (!value) return [];
@@ -65,6 +67,22 @@ function flatten(addresses: Address[] | Address | undefined): ParsedAddress[] {
   return list.flatMap((a) => (a.group ? a.group : [a])).filter((a) => !!a.address).map((a) => ({ name: a.name ?? '', address: a.address!.trim() }));
 }
 
+/** A name for an attachment that has none: an attached email by its subject, a bounce report by its role. */
+async function fallbackFilename(attachment: Email['attachments'][number], index: number): Promise<string> {
+  if (attachment.mimeType === 'message/rfc822' || attachment.mimeType === 'message/global') {
+    try {
+      const nested = await PostalMime.parse(attachment.content as ArrayBuffer);
+      const subject = (nested.subject ?? '').replace(/[\\/:*?"<>|\x00-\x1f]+/g, ' ').trim().slice(0, 120);
+      if (subject) return `${subject}.eml`;
+    } catch {
+      // fall through to a numbered name
+    }
+    return `attachment-${index + 1}.eml`;
+  }
+  if (attachment.mimeType === 'message/delivery-status' || attachment.mimeType === 'message/global-delivery-status') return 'Delivery report.txt';
+  return `attachment-${index + 1}`;
+}
+
 export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
   if (raw.length === 0) throw new MalformedEmailError('the message is empty');
   let email: Email;
@@ -73,9 +91,10 @@ export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
   } catch (error) {
     throw new MalformedEmailError(`the message could not be parsed: ${(error as Error).message}`);
   }
-  const MESSAGE_HEADERS = ['from', 'sender', 'to', 'subject', 'date', 'message-id'];
-  if (!email.headers.some((h) => MESSAGE_HEADERS.includes(h.key))) {
-    throw new MalformedEmailError('the message has no header section (no From, To, Subject, Date or Message-ID)');
+  // Broken senders do send MIME-only messages without From or Subject; those are kept. Text
+  // without a single well-formed header field is not a message.
+  if (!email.headers.some((h) => HEADER_FIELD_NAME.test(h.originalKey))) {
+    throw new MalformedEmailError('the message has no header section');
   }
   const headers: Record<string, string> = {};
   for (const header of email.headers) {
@@ -83,7 +102,8 @@ export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
   }
   const html = email.html ?? '';
   const text = email.text ?? (html ? convert(html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] }) : '');
-  const from = flatten(email.from)[0] ?? flatten(email.sender)[0] ?? null;
+  // An empty From (<>) is answered where the sender asks for answers.
+  const from = flatten(email.from)[0] ?? flatten(email.sender)[0] ?? flatten(email.replyTo)[0] ?? null;
   return {
     messageId: messageIds(email.messageId)[0] ?? '',
     inReplyTo: messageIds(email.inReplyTo),
@@ -97,12 +117,12 @@ export async function parseEmail(raw: Uint8Array): Promise<ParsedEmail> {
     html,
     date: email.date ?? null,
     headers,
-    attachments: email.attachments.map((a, index) => ({
-      filename: a.filename ?? `attachment-${index + 1}${a.mimeType === 'message/rfc822' ? '.eml' : ''}`,
+    attachments: await Promise.all(email.attachments.map(async (a, index) => ({
+      filename: a.filename ?? (await fallbackFilename(a, index)),
       contentType: a.mimeType,
       contentId: a.contentId?.replace(/^<|>$/g, '') ?? '',
       inline: a.disposition === 'inline' || !!a.related,
       content: typeof a.content === 'string' ? new TextEncoder().encode(a.content) : new Uint8Array(a.content as ArrayBuffer),
-    })),
+    }))),
   };
 }

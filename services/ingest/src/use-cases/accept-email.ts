@@ -17,9 +17,23 @@ export interface AcceptedEmail {
   duplicates: number;
 }
 
+/**
+ * The event id of one email for one channel. A retried delivery (the same Message-ID and the same
+ * body; relays only prepend trace headers) gets the same id and is stored once; a different email
+ * that reuses a Message-ID (a sender bug seen in the wild) is still a message of its own.
+ */
 export function emailEventId(channelId: string, parsed: Pick<ParsedEmail, 'messageId'>, raw: Uint8Array): string {
-  const identity = parsed.messageId || `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  const bodyDigest = createHash('sha256').update(bodyOf(raw)).digest('hex');
+  const identity = `${parsed.messageId}\u0000${bodyDigest}`;
   return `em_${createHash('sha256').update(`${channelId}\u0000${identity}`).digest('hex').slice(0, 40)}`;
+}
+
+function bodyOf(raw: Uint8Array): Uint8Array {
+  const buffer = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const crlf = buffer.indexOf('\r\n\r\n');
+  const lf = buffer.indexOf('\n\n');
+  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : buffer.length;
+  return buffer.subarray(end);
 }
 
 export class AcceptEmail {

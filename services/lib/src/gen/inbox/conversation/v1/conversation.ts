@@ -362,6 +362,10 @@ export interface Message {
   fields: { [key: string]: string };
   rfcMessageId: string;
   conversationId: string;
+  inReplyTo: string[];
+  references: string[];
+  /** The sender's own words, without quoted history. */
+  replyText: string;
 }
 
 export interface Message_FieldsEntry {
@@ -5280,6 +5284,9 @@ function createBaseMessage(): Message {
     fields: {},
     rfcMessageId: "",
     conversationId: "",
+    inReplyTo: [],
+    references: [],
+    replyText: "",
   };
 }
 
@@ -5341,6 +5348,15 @@ export const Message: MessageFns<Message> = {
     }
     if (message.conversationId !== "") {
       writer.uint32(154).string(message.conversationId);
+    }
+    for (const v of message.inReplyTo) {
+      writer.uint32(162).string(v!);
+    }
+    for (const v of message.references) {
+      writer.uint32(170).string(v!);
+    }
+    if (message.replyText !== "") {
+      writer.uint32(178).string(message.replyText);
     }
     return writer;
   },
@@ -5513,6 +5529,30 @@ export const Message: MessageFns<Message> = {
             message.conversationId = reader.string();
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.inReplyTo.push(reader.string());
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.references.push(reader.string());
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.replyText = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5589,6 +5629,19 @@ export const Message: MessageFns<Message> = {
         : isSet(object.conversation_id)
         ? globalThis.String(object.conversation_id)
         : "",
+      inReplyTo: globalThis.Array.isArray(object?.inReplyTo)
+        ? object.inReplyTo.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.in_reply_to)
+        ? object.in_reply_to.map((e: any) => globalThis.String(e))
+        : [],
+      references: globalThis.Array.isArray(object?.references)
+        ? object.references.map((e: any) => globalThis.String(e))
+        : [],
+      replyText: isSet(object.replyText)
+        ? globalThis.String(object.replyText)
+        : isSet(object.reply_text)
+        ? globalThis.String(object.reply_text)
+        : "",
     };
   },
 
@@ -5657,6 +5710,15 @@ export const Message: MessageFns<Message> = {
     if (message.conversationId !== "") {
       obj.conversationId = message.conversationId;
     }
+    if (message.inReplyTo?.length) {
+      obj.inReplyTo = message.inReplyTo;
+    }
+    if (message.references?.length) {
+      obj.references = message.references;
+    }
+    if (message.replyText !== "") {
+      obj.replyText = message.replyText;
+    }
     return obj;
   },
 
@@ -5694,6 +5756,9 @@ export const Message: MessageFns<Message> = {
     );
     message.rfcMessageId = object.rfcMessageId ?? "";
     message.conversationId = object.conversationId ?? "";
+    message.inReplyTo = object.inReplyTo?.map((e) => e) || [];
+    message.references = object.references?.map((e) => e) || [];
+    message.replyText = object.replyText ?? "";
     return message;
   },
 };
