@@ -47,6 +47,13 @@ export class ServiceProcess {
     return this;
   }
 
+  /** Starts the service again on the same ports with the same environment (after it exited). */
+  restart(): this {
+    if (this.running) throw new Error(`${this.name} is still running`);
+    this.output += `\n--- restarted ---\n`;
+    return this.start();
+  }
+
   get running(): boolean {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
