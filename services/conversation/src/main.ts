@@ -55,7 +55,7 @@ bootService(async () => {
   runtime.dependsOn('nats', () => pingNats(nc));
   await provisionJetStream(
     await jetstreamManager(nc),
-    [STREAMS.ingest, STREAMS.conversationEvents, STREAMS.deadLetter],
+    [STREAMS.ingest, STREAMS.conversationEvents, STREAMS.chatOutbound, STREAMS.deadLetter],
     [CONSUMERS.conversationInbound],
     { replicas: config.NATS_STREAM_REPLICAS },
   );

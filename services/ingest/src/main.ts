@@ -4,6 +4,7 @@ import http from 'node:http';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
   BlobStore,
+  CONSUMERS,
   STREAMS,
   ServiceRuntime,
   bootService,
@@ -15,14 +16,22 @@ import {
   pingNats,
   pingRedis,
   provisionJetStream,
+  runConsumer,
 } from '@inbox/lib';
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { CachedChannelDirectory } from './adapters/channel-directory';
+import { ChatReplyHandler } from './adapters/chat-reply.handler';
+import { ChatSessionStore } from './adapters/chat-session.store';
+import { ChatSocketServer } from './adapters/chat-socket.server';
 import { createSmtpServer } from './adapters/smtp.server';
 import { loadIngestConfig } from './config';
 import { createIngestApp } from './http/app';
+import { chatRoutes } from './http/chat.routes';
 import { emailRoutes } from './http/email.routes';
+import { formRoutes } from './http/forms.routes';
+import { AcceptChatMessage, StartChatSession } from './use-cases/accept-chat-message';
 import { AcceptEmail } from './use-cases/accept-email';
+import { AcceptForm } from './use-cases/accept-form';
 
 bootService(async () => {
   const config = loadIngestConfig();
@@ -31,7 +40,7 @@ bootService(async () => {
 
   const nc = await connectNats(config.NATS_URL, 'ingest', logger);
   runtime.dependsOn('nats', () => pingNats(nc));
-  await provisionJetStream(await jetstreamManager(nc), [STREAMS.ingest, STREAMS.deadLetter], [], {
+  await provisionJetStream(await jetstreamManager(nc), [STREAMS.ingest, STREAMS.chatOutbound, STREAMS.deadLetter], [CONSUMERS.chatReplyDelivery], {
     replicas: config.NATS_STREAM_REPLICAS,
   });
   const redis = await connectRedis(config.REDIS_URL, logger);
@@ -39,10 +48,25 @@ bootService(async () => {
 
   const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
   const conversation = createServiceClient(ConversationServiceService, config.CONVERSATION_GRPC_ADDR, { deadlineMs: 5000 });
-  const acceptEmail = new AcceptEmail(new CachedChannelDirectory(conversation), blobs, jetstream(nc));
+  const js = jetstream(nc);
+  const channels = new CachedChannelDirectory(conversation);
+  const acceptEmail = new AcceptEmail(channels, blobs, js);
+  const chatSessions = new ChatSessionStore(redis);
+  const subscriber = redis.duplicate();
+  subscriber.on('error', (error: Error) => logger.warn({ error: error.message }, 'redis subscriber error'));
+  await subscriber.connect();
 
-  const server = http.createServer(createIngestApp(runtime, { email: emailRoutes(acceptEmail, config.INGEST_MAX_MESSAGE_BYTES) }));
+  const server = http.createServer(
+    createIngestApp(runtime, {
+      email: emailRoutes(acceptEmail, config.INGEST_MAX_MESSAGE_BYTES),
+      forms: formRoutes(new AcceptForm(channels, js)),
+      chat: chatRoutes(new StartChatSession(channels, chatSessions), new AcceptChatMessage(chatSessions, js), chatSessions),
+    }),
+  );
+  const chatSockets = new ChatSocketServer(chatSessions, subscriber, logger);
+  chatSockets.attach(server);
   const httpPort = await listen(server, config.INGEST_HTTP_PORT, config.BIND_HOST);
+  const chatReplies = await runConsumer({ js, spec: CONSUMERS.chatReplyDelivery, handler: new ChatReplyHandler(chatSessions), logger, metrics: runtime.metrics });
   const smtp = createSmtpServer(acceptEmail, logger, { maxMessageBytes: config.INGEST_MAX_MESSAGE_BYTES });
   await new Promise<void>((resolve, reject) => {
     smtp.server.once('error', reject);
@@ -50,10 +74,15 @@ bootService(async () => {
   });
 
   lifecycle.onShutdown('smtp', () => new Promise<void>((resolve) => smtp.close(() => resolve())));
+  lifecycle.onShutdown('chat sockets', () => chatSockets.close());
+  lifecycle.onShutdown('chat replies', () => chatReplies.stop());
   lifecycle.onShutdown('http', () => closeHttpServer(server, config.SHUTDOWN_TIMEOUT_MS / 3));
   lifecycle.onShutdown('grpc clients', () => conversation.close());
   lifecycle.onShutdown('nats', () => nc.drain());
-  lifecycle.onShutdown('redis', () => redis.close());
+  lifecycle.onShutdown('redis', async () => {
+    await subscriber.close();
+    await redis.close();
+  });
 
   runtime.started({ httpPort, smtpPort: config.INGEST_SMTP_PORT });
 });

@@ -18,13 +18,14 @@ export interface LockedConversation {
   botChatflowId: string | null;
   handedOff: boolean;
   lastMessageAt: Date;
+  threadKey: string | null;
   version: number;
 }
 
 export async function lockConversation(tx: PoolClient, accountId: string, conversationId: string): Promise<LockedConversation> {
   const result = await tx.query(
     `SELECT id, account_id, inbox_id, channel, status, subject, contact_id, assignee_id, filtered, filtered_reason, trashed_at,
-            awaiting_first_reply, bot_chatflow_id, handed_off, last_message_at, version
+            awaiting_first_reply, bot_chatflow_id, handed_off, last_message_at, thread_key, version
      FROM conversations WHERE account_id = $1 AND id = $2 FOR UPDATE`,
     [accountId, conversationId],
   );
@@ -46,6 +47,7 @@ export async function lockConversation(tx: PoolClient, accountId: string, conver
     botChatflowId: row.bot_chatflow_id,
     handedOff: row.handed_off,
     lastMessageAt: row.last_message_at,
+    threadKey: row.thread_key,
     version: Number(row.version),
   };
 }

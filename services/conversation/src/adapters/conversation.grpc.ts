@@ -218,7 +218,14 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
       const type = channelTypeFromProto(request.channelType);
       const channel = await u.directory.resolveChannel(type, type === 'email' ? request.key.toLowerCase() : request.key);
       if (!channel) throw new NotFoundError('channel_not_found', 'no channel with that key');
-      return { accountId: channel.accountId, inboxId: channel.inboxId, channelId: channel.id, channelType: request.channelType };
+      return {
+        accountId: channel.accountId,
+        inboxId: channel.inboxId,
+        channelId: channel.id,
+        channelType: request.channelType,
+        fields: channel.settings.fields ?? [],
+        name: channel.name,
+      };
     },
   };
 }

@@ -35,6 +35,12 @@ export async function appendEvents(tx: PoolClient, drafts: EventDraft[]): Promis
   await tx.query("SELECT pg_notify('conversation_outbox', '')");
 }
 
+/** Writes an event of another type (its own subject and encoded payload) to the outbox. */
+export async function appendRawEvent(tx: PoolClient, subject: string, msgId: string, payload: Uint8Array): Promise<void> {
+  await tx.query('INSERT INTO outbox (subject, msg_id, payload) VALUES ($1, $2, $3)', [subject, msgId, Buffer.from(payload)]);
+  await tx.query("SELECT pg_notify('conversation_outbox', '')");
+}
+
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;

@@ -5,10 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, newId, uuidv7, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import { convert } from 'html-to-text';
-import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
-import { lockConversation, updateConversation } from '../adapters/conversation-rows';
+import { ChatReply, ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import { lockConversation, updateConversation, type LockedConversation } from '../adapters/conversation-rows';
 import type { DirectoryRepository } from '../adapters/directory.repository';
-import { appendEvents, type EventDraft } from '../adapters/outbox';
+import { appendEvents, appendRawEvent, type EventDraft } from '../adapters/outbox';
 import type { Actor, User } from '../domain/directory';
 import { hasReplyPrefix, preview } from '../domain/email-rules';
 import { sanitizeEmailHtml } from '../domain/html';
@@ -105,6 +105,7 @@ export class ReplyToConversation {
       const conversation = await lockConversation(tx, actor.accountId, conversationId);
       if (conversation.trashedAt) throw new FailedPreconditionError('conversation_in_trash', 'restore the conversation first');
       const replyChannel = channel || conversation.channel;
+      if (replyChannel === 'chat') return this.replyOnChat(tx, conversation, author, text);
       if (replyChannel !== 'email') {
         throw new FailedPreconditionError('channel_not_supported', `replies on ${replyChannel} are not supported yet; reply by email instead`);
       }
@@ -126,28 +127,59 @@ export class ReplyToConversation {
         channelAddress: channelRow.address,
         token: await replyToken(tx, actor.accountId, conversationId),
         to: { name: contact.name, address: contact.email },
-        subject: hasReplyPrefix(conversation.subject) || !conversation.subject ? conversation.subject : `Re: ${conversation.subject}`,
+        subject: !conversation.subject ? 'Your conversation with us' : hasReplyPrefix(conversation.subject) ? conversation.subject : `Re: ${conversation.subject}`,
         text,
         html,
         inReplyTo: lastInbound ? [lastInbound] : ids.slice(-1),
         references: ids.slice(-20),
       });
-      const columns: Record<string, unknown> = { last_message_direction: 'outbound', preview: preview(text) };
-      const assignNow = conversation.assigneeId === null;
-      if (assignNow) columns.assignee_id = author.id;
-      const version = await updateConversation(tx, conversation, columns);
-      const base = { accountId: actor.accountId, inboxId: conversation.inboxId, conversationId, version: String(version), actorUserId: author.id };
-      const events: EventDraft[] = [
-        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: id },
-        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
-      ];
-      if (assignNow) events.push({ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, assigneeId: author.id, previousAssigneeId: '' });
-      await appendEvents(tx, events);
+      await finishReply(tx, conversation, author, id, text);
       return id;
     });
     this.onCommitted();
     return messageId;
   }
+
+  /** A chat reply is stored and handed to the chat edge, which delivers it to the visitor's widget. */
+  private async replyOnChat(tx: PoolClient, conversation: LockedConversation, author: User, text: string): Promise<string> {
+    if (conversation.channel !== 'chat' || !conversation.threadKey) {
+      throw new FailedPreconditionError('channel_not_available', 'only a chat conversation can be answered on chat');
+    }
+    const id = newId('msg');
+    const createdAt = new Date();
+    await tx.query(
+      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, from_name, text_body, reply_text, author_user_id, delivery_status, created_at)
+       VALUES ($1, $2, $3, 'outbound', 'chat', $4, $5, $5, $6, 'sent', $7)`,
+      [id, conversation.accountId, conversation.id, author.name, text, author.id, createdAt],
+    );
+    const reply = ChatReply.encode({
+      eventId: `chat-reply:${id}`,
+      accountId: conversation.accountId,
+      conversationId: conversation.id,
+      sessionId: conversation.threadKey,
+      messageId: id,
+      text,
+      authorName: author.name,
+      createdAt,
+    }).finish();
+    await appendRawEvent(tx, `chat.outbound.${conversation.accountId}`, `chat-reply:${id}`, reply);
+    await finishReply(tx, conversation, author, id, text);
+    return id;
+  }
+}
+
+async function finishReply(tx: PoolClient, conversation: LockedConversation, author: User, messageId: string, text: string): Promise<void> {
+  const columns: Record<string, unknown> = { last_message_direction: 'outbound', preview: preview(text) };
+  const assignNow = conversation.assigneeId === null;
+  if (assignNow) columns.assignee_id = author.id;
+  const version = await updateConversation(tx, conversation, columns);
+  const base = { accountId: conversation.accountId, inboxId: conversation.inboxId, conversationId: conversation.id, version: String(version), actorUserId: author.id };
+  const events: EventDraft[] = [
+    { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId },
+    { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
+  ];
+  if (assignNow) events.push({ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, assigneeId: author.id, previousAssigneeId: '' });
+  await appendEvents(tx, events);
 }
 
 export class ComposeEmail {

@@ -4,7 +4,7 @@
 // attachments and writes the outbox events.
 import { PermanentError, newId, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
-import type { EmailReceived, InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
+import type { ChatMessageReceived, EmailReceived, FormSubmitted, InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import { channelTypeFromProto } from '../adapters/proto-mapping';
 import { appendEvents, type EventDraft } from '../adapters/outbox';
 import { filterReason, hasReplyPrefix, normaliseSubject, preview, replyTokenFrom } from '../domain/email-rules';
@@ -49,6 +49,8 @@ export class StoreInboundMessage {
       const channel = await tx.query<{ inbox_id: string }>('SELECT inbox_id FROM channels WHERE id = $1 AND account_id = $2', [event.channelId, event.accountId]);
       if (channel.rowCount === 0) throw new PermanentError(`channel ${event.channelId} does not exist in account ${event.accountId}`);
       if (event.email) return this.storeEmail(tx, event, event.email, channel.rows[0].inbox_id);
+      if (event.chat) return this.storeChat(tx, event, event.chat, channel.rows[0].inbox_id);
+      if (event.form) return this.storeForm(tx, event, event.form, channel.rows[0].inbox_id);
       throw new PermanentError('inbound message without a supported payload');
     });
     if (!result.duplicate) this.onCommitted();
@@ -148,6 +150,106 @@ export class StoreInboundMessage {
     ];
     await appendEvents(tx, events);
     return { duplicate: false, conversationId, messageId, created };
+  }
+
+  /** A chat message joins its session's conversation, or starts it. */
+  private async storeChat(tx: PoolClient, event: InboundMessage, chat: ChatMessageReceived, inboxId: string): Promise<StoreResult> {
+    const accountId = event.accountId;
+    const receivedAt = event.receivedAt ?? new Date();
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${accountId}:chat:${chat.sessionId}`]);
+    const contactId = chat.visitorEmail
+      ? (await this.upsertContact(tx, accountId, chat.visitorEmail.toLowerCase(), chat.visitorName)).id
+      : await this.upsertVisitor(tx, accountId, chat.visitorId, chat.visitorName);
+    const blocked = await this.isBlocked(tx, accountId, [`chat:${chat.visitorId}`, ...(chat.visitorEmail ? [`email:${chat.visitorEmail.toLowerCase()}`] : [])]);
+    const snippet = preview(chat.text);
+    const existing = await tx.query<{ id: string }>(
+      `SELECT id FROM conversations WHERE account_id = $1 AND channel = 'chat' AND thread_key = $2 AND trashed_at IS NULL`,
+      [accountId, chat.sessionId],
+    );
+    let conversationId = existing.rows[0]?.id;
+    let created = false;
+    let version = 1;
+    if (conversationId) {
+      const updated = await tx.query<{ version: string }>(
+        `UPDATE conversations SET status = 'open', last_message_at = GREATEST(last_message_at, $3), last_message_direction = 'inbound',
+           preview = $4, filtered = filtered OR $5, filtered_reason = CASE WHEN $5 THEN 'blocked_sender' ELSE filtered_reason END,
+           version = version + 1, updated_at = now()
+         WHERE id = $1 AND account_id = $2 RETURNING version`,
+        [conversationId, accountId, receivedAt, snippet, blocked],
+      );
+      version = Number(updated.rows[0].version);
+    } else {
+      conversationId = newId('con');
+      created = true;
+      await tx.query(
+        `INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, preview, last_message_at,
+           last_message_direction, filtered, filtered_reason, thread_key, created_at)
+         VALUES ($1, $2, $3, $4, 'chat', '', $5, $6, $7, 'inbound', $8, $9, $10, $7)`,
+        [conversationId, accountId, inboxId, event.channelId, contactId, snippet, receivedAt, blocked, blocked ? 'blocked_sender' : null, chat.sessionId],
+      );
+    }
+    const messageId = newId('msg');
+    await tx.query(
+      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, from_name, from_address, subject, text_body, reply_text, created_at)
+       VALUES ($1, $2, $3, 'inbound', 'chat', $4, $5, $6, '', $7, $7, $8)`,
+      [messageId, accountId, conversationId, event.eventId, chat.visitorName, chat.visitorEmail, chat.text, receivedAt],
+    );
+    await this.emitInbound(tx, { accountId, inboxId, conversationId, version, created, messageId });
+    return { duplicate: false, conversationId, messageId, created };
+  }
+
+  /** Every form submission starts a conversation of its own, with the fields kept as structured data. */
+  private async storeForm(tx: PoolClient, event: InboundMessage, form: FormSubmitted, inboxId: string): Promise<StoreResult> {
+    const accountId = event.accountId;
+    const receivedAt = event.receivedAt ?? new Date();
+    const email = form.email.toLowerCase();
+    const contactId = email ? (await this.upsertContact(tx, accountId, email, form.name)).id : await this.upsertVisitor(tx, accountId, `form:${form.submissionId}`, form.name);
+    const blocked = email ? await this.isBlocked(tx, accountId, [`email:${email}`]) : false;
+    const channelName = (await tx.query<{ name: string }>('SELECT name FROM channels WHERE id = $1', [event.channelId])).rows[0]?.name ?? 'Form';
+    const subject = (form.fields.subject ?? form.fields.Subject ?? '').trim() || channelName;
+    const text = Object.entries(form.fields)
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\n');
+    const body = form.fields.message ?? form.fields.Message ?? text;
+    const conversationId = newId('con');
+    await tx.query(
+      `INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, preview, last_message_at,
+         last_message_direction, filtered, filtered_reason, created_at)
+       VALUES ($1, $2, $3, $4, 'form', $5, $6, $7, $8, 'inbound', $9, $10, $8)`,
+      [conversationId, accountId, inboxId, event.channelId, subject, contactId, preview(body), receivedAt, blocked, blocked ? 'blocked_sender' : null],
+    );
+    const messageId = newId('msg');
+    await tx.query(
+      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, from_name, from_address, subject, text_body, reply_text, fields, created_at)
+       VALUES ($1, $2, $3, 'inbound', 'form', $4, $5, $6, $7, $8, $8, $9, $10)`,
+      [messageId, accountId, conversationId, event.eventId, form.name, email, subject, text, JSON.stringify(form.fields), receivedAt],
+    );
+    await this.emitInbound(tx, { accountId, inboxId, conversationId, version: 1, created: true, messageId });
+    return { duplicate: false, conversationId, messageId, created: true };
+  }
+
+  private async emitInbound(tx: PoolClient, e: { accountId: string; inboxId: string; conversationId: string; version: number; created: boolean; messageId: string }): Promise<void> {
+    const base = { accountId: e.accountId, inboxId: e.inboxId, conversationId: e.conversationId, version: String(e.version) };
+    await appendEvents(tx, [
+      { ...base, type: e.created ? ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED : ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
+      { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: e.messageId },
+    ]);
+  }
+
+  private async isBlocked(tx: PoolClient, accountId: string, senderKeys: string[]): Promise<boolean> {
+    const found = await tx.query('SELECT 1 FROM blocked_senders WHERE account_id = $1 AND sender_key = ANY($2::text[]) LIMIT 1', [accountId, senderKeys]);
+    return (found.rowCount ?? 0) > 0;
+  }
+
+  /** A contact known only by a channel's own id (a chat visitor without email, an anonymous form). */
+  private async upsertVisitor(tx: PoolClient, accountId: string, externalId: string, name: string): Promise<string> {
+    const result = await tx.query<{ id: string }>(
+      `INSERT INTO contacts (id, account_id, name, external_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (account_id, external_id) WHERE external_id IS NOT NULL
+       DO UPDATE SET name = CASE WHEN contacts.name = '' THEN EXCLUDED.name ELSE contacts.name END RETURNING id`,
+      [newId('ctc'), accountId, name, externalId],
+    );
+    return result.rows[0].id;
   }
 
   private async upsertContact(tx: PoolClient, accountId: string, email: string, name: string): Promise<{ id: string; known: boolean }> {

@@ -17,6 +17,7 @@ const base: LockedConversation = {
   botChatflowId: null,
   handedOff: false,
   lastMessageAt: new Date('2026-01-01T12:00:00Z'),
+  threadKey: null,
   version: 1,
 };
 

@@ -9,6 +9,8 @@ export interface ResolvedChannel {
   inboxId: string;
   channelId: string;
   channelType: ChannelType;
+  name?: string;
+  fields?: { name: string; required: boolean }[];
 }
 
 export interface ChannelDirectory {

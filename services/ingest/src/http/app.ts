@@ -13,6 +13,8 @@ import {
 
 export interface IngestRoutes {
   email: Router;
+  forms: Router;
+  chat: Router;
 }
 
 export function createIngestApp(runtime: ServiceRuntime, routes: IngestRoutes): Express {
@@ -24,6 +26,8 @@ export function createIngestApp(runtime: ServiceRuntime, routes: IngestRoutes): 
   app.use(httpMetricsMiddleware(runtime.metrics, runtime.logger));
   app.use(helmet());
   app.use('/ingest/v1', routes.email);
+  app.use('/ingest/v1', routes.forms);
+  app.use('/ingest/v1', routes.chat);
   app.use(notFoundHandler());
   app.use(jsonErrorHandler(runtime.logger));
   return app;

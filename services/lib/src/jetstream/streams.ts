@@ -62,6 +62,13 @@ export const STREAMS = {
     duplicateWindowMs: 10 * 60 * 1000,
     description: 'Availability changes and assignment decisions',
   },
+  chatOutbound: {
+    name: 'CHAT_OUTBOUND',
+    subjects: ['chat.outbound.>'],
+    maxAgeMs: 2 * DAY,
+    duplicateWindowMs: 10 * 60 * 1000,
+    description: "Agents' chat replies for the chat edge to deliver to visitors",
+  },
   deadLetter: {
     name: 'DLQ',
     subjects: ['dlq.>'],
@@ -80,6 +87,15 @@ export const CONSUMERS = {
     ackWaitMs: 30_000,
     maxAckPending: 1000,
     description: 'Conversation service: store inbound messages',
+  },
+  chatReplyDelivery: {
+    stream: 'CHAT_OUTBOUND',
+    durable: 'ingest-chat-replies',
+    filterSubjects: ['chat.outbound.>'],
+    maxDeliver: 10,
+    ackWaitMs: 30_000,
+    maxAckPending: 1000,
+    description: "Ingest: put agents' chat replies into the visitor's transcript and live socket",
   },
 } satisfies Record<string, ConsumerSpec>;
 

@@ -248,6 +248,9 @@ export interface ResolveChannelResponse {
   inboxId: string;
   channelId: string;
   channelType: ChannelType;
+  /** Forms: the declared fields a submission is checked against. */
+  fields: FormField[];
+  name: string;
 }
 
 export interface GetInboundReceiptRequest {
@@ -3594,7 +3597,7 @@ export const ResolveChannelRequest: MessageFns<ResolveChannelRequest> = {
 };
 
 function createBaseResolveChannelResponse(): ResolveChannelResponse {
-  return { accountId: "", inboxId: "", channelId: "", channelType: 0 };
+  return { accountId: "", inboxId: "", channelId: "", channelType: 0, fields: [], name: "" };
 }
 
 export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
@@ -3610,6 +3613,12 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
     }
     if (message.channelType !== 0) {
       writer.uint32(32).int32(message.channelType);
+    }
+    for (const v of message.fields) {
+      FormField.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.name !== "") {
+      writer.uint32(50).string(message.name);
     }
     return writer;
   },
@@ -3659,6 +3668,22 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
             message.channelType = reader.int32() as any;
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.fields.push(FormField.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3693,6 +3718,10 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
         : isSet(object.channel_type)
         ? channelTypeFromJSON(object.channel_type)
         : 0,
+      fields: globalThis.Array.isArray(object?.fields)
+        ? object.fields.map((e: any) => FormField.fromJSON(e))
+        : [],
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
     };
   },
 
@@ -3710,6 +3739,12 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
     if (message.channelType !== 0) {
       obj.channelType = channelTypeToJSON(message.channelType);
     }
+    if (message.fields?.length) {
+      obj.fields = message.fields.map((e) => FormField.toJSON(e));
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
     return obj;
   },
 
@@ -3722,6 +3757,8 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
     message.inboxId = object.inboxId ?? "";
     message.channelId = object.channelId ?? "";
     message.channelType = object.channelType ?? 0;
+    message.fields = object.fields?.map((e) => FormField.fromPartial(e)) || [];
+    message.name = object.name ?? "";
     return message;
   },
 };

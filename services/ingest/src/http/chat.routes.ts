@@ -1,0 +1,61 @@
+// The chat widget's HTTP API: start a session, send a message (X-Visitor-Token), read the transcript.
+import express, { type Request, type Router } from 'express';
+import { HttpError, z } from '@inbox/lib';
+import type { ChatSession, ChatSessionStore } from '../adapters/chat-session.store';
+import type { AcceptChatMessage, StartChatSession } from '../use-cases/accept-chat-message';
+
+const SessionBody = z.object({ name: z.string().trim().max(200).optional(), email: z.email().max(320).optional() }).strict();
+const MessageBody = z.object({ text: z.string().trim().min(1).max(10_000), clientMessageId: z.string().regex(/^[\w.:-]{1,128}$/).optional() }).strict();
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  throw new HttpError(400, 'validation_failed', issues.map((i) => `${i.path || '(root)'} ${i.message}`).join('; '), { issues });
+}
+
+export function chatRoutes(start: StartChatSession, accept: AcceptChatMessage, sessions: ChatSessionStore): Router {
+  const router = express.Router();
+  const json = express.json({ limit: '32kb' });
+  const requireJson = (req: Request) => {
+    if (req.headers['content-type'] && !req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send JSON');
+  };
+  const visitorSession = async (req: Request): Promise<ChatSession> => {
+    const token = req.header('x-visitor-token');
+    if (!token) throw new HttpError(401, 'visitor_token_required', 'send the X-Visitor-Token header');
+    const session = await sessions.authenticate(token);
+    if (!session || session.sessionId !== req.params.sessionId) throw new HttpError(401, 'invalid_visitor_token', 'the visitor token does not belong to this session');
+    return session;
+  };
+
+  router.post('/chat/:widgetId/sessions', json, async (req, res, next) => {
+    try {
+      requireJson(req);
+      const body = parse(SessionBody, req.body);
+      res.status(201).json(await start.execute(String(req.params.widgetId), body));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.post('/chat/sessions/:sessionId/messages', json, async (req, res, next) => {
+    try {
+      requireJson(req);
+      const session = await visitorSession(req);
+      const body = parse(MessageBody, req.body);
+      res.status(202).json(await accept.execute(session, body));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.get('/chat/sessions/:sessionId/messages', async (req, res, next) => {
+    try {
+      const session = await visitorSession(req);
+      res.json({ items: await sessions.transcript(session.sessionId), nextCursor: null });
+    } catch (error) {
+      next(error);
+    }
+  });
+  return router;
+}

@@ -1,0 +1,61 @@
+// Live chat from the visitor's side: start a session on a widget, send messages (queued as
+// InboundMessage events; a repeated clientMessageId is stored once).
+import { createHash, randomUUID } from 'node:crypto';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { HttpError, publishDurably } from '@inbox/lib';
+import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
+import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
+import type { ChannelDirectory } from '../adapters/channel-directory';
+import type { ChatSession, ChatSessionStore } from '../adapters/chat-session.store';
+
+export class StartChatSession {
+  constructor(
+    private readonly channels: ChannelDirectory,
+    private readonly sessions: ChatSessionStore,
+  ) {}
+
+  async execute(widgetId: string, visitor: { name?: string; email?: string }): Promise<{ sessionId: string; visitorToken: string }> {
+    const channel = await this.channels.resolve(ChannelType.CHANNEL_TYPE_CHAT, widgetId);
+    if (!channel) throw new HttpError(404, 'widget_not_found', 'no chat widget with this id');
+    const { session, visitorToken } = await this.sessions.create({
+      accountId: channel.accountId,
+      inboxId: channel.inboxId,
+      channelId: channel.channelId,
+      widgetId,
+      name: visitor.name?.trim() ?? '',
+      email: visitor.email?.trim().toLowerCase() ?? '',
+    });
+    return { sessionId: session.sessionId, visitorToken };
+  }
+}
+
+export class AcceptChatMessage {
+  constructor(
+    private readonly sessions: ChatSessionStore,
+    private readonly js: JetStreamClient,
+  ) {}
+
+  async execute(session: ChatSession, input: { text: string; clientMessageId?: string }): Promise<{ id: string; duplicate: boolean }> {
+    const clientMessageId = input.clientMessageId ?? randomUUID();
+    const eventId = `ch_${createHash('sha256').update(`${session.sessionId}\u0000${clientMessageId}`).digest('hex').slice(0, 40)}`;
+    const event = InboundMessage.encode({
+      eventId,
+      accountId: session.accountId,
+      inboxId: session.inboxId,
+      channelId: session.channelId,
+      channelType: ChannelType.CHANNEL_TYPE_CHAT,
+      receivedAt: new Date(),
+      chat: {
+        sessionId: session.sessionId,
+        visitorId: session.visitorId,
+        visitorName: session.name,
+        visitorEmail: session.email,
+        text: input.text,
+        clientMessageId,
+      },
+    }).finish();
+    const ack = await publishDurably(this.js, 'ingest.inbound.chat', event, { msgId: eventId });
+    await this.sessions.append(session.sessionId, { id: eventId, from: 'visitor', text: input.text, authorName: session.name, at: new Date().toISOString() });
+    return { id: eventId, duplicate: ack.duplicate };
+  }
+}
