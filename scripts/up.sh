@@ -19,7 +19,7 @@ bash scripts/stack.sh up
 bash scripts/stack.sh start mailpit
 bash scripts/ensure-node-deps.sh
 bash scripts/services.sh start
-node services/lib/dist/cli/seed-demo.js
+npx --no-install tsx scripts/seed-demo.ts
 
 cat <<MSG
 
