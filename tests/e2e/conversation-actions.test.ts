@@ -232,6 +232,43 @@ describe('conversation actions', () => {
     expect(after.comments).toEqual([]);
   });
 
+  it('creates tickets from a conversation, closes them with it, and deletes them with a blocked sender', async () => {
+    const c = await newConversation('Ticket please');
+    const ticket = await f.owner.post(`/api/v1/conversations/${c.id}/tickets`, { title: 'Replace broken zipper' });
+    expect(ticket.status).toBe(201);
+    expect(ticket.body).toMatchObject({ conversationId: c.id, status: 'open', title: 'Replace broken zipper', closedAt: null });
+    const untitled = await f.owner.post(`/api/v1/conversations/${c.id}/tickets`, {});
+    expect(untitled.body.title).toBe('Ticket please');
+    expect((await f.owner.patch(`/api/v1/tickets/${untitled.body.id}`, { status: 'closed' })).body.closedAt).not.toBeNull();
+    expect((await f.owner.patch(`/api/v1/tickets/${untitled.body.id}`, { status: 'waiting' })).status).toBe(400);
+    expect((await f.owner.patch('/api/v1/tickets/tkt_nope', { status: 'closed' })).status).toBe(404);
+    await f.owner.patch(`/api/v1/conversations/${c.id}`, { status: 'closed', closeTicket: true });
+    const tickets = (await f.owner.get(`/api/v1/conversations/${c.id}/tickets`)).body.items;
+    expect(tickets.map((t: { status: string }) => t.status)).toEqual(['closed', 'closed']);
+    await f.owner.post(`/api/v1/conversations/${c.id}/block-sender`);
+    expect((await f.owner.get(`/api/v1/conversations/${c.id}/tickets`)).body.items).toEqual([]);
+    const intruder = (await signUp(f.anonymous)).client;
+    expect((await intruder.get(`/api/v1/conversations/${c.id}/tickets`)).status).toBe(404);
+    expect((await intruder.patch(`/api/v1/tickets/${ticket.body.id}`, { status: 'open' })).status).toBe(404);
+  });
+
+  it("shows a contact with their company, other conversations and tickets, to their own account only", async () => {
+    const domain = `acme-${Date.now()}.example`;
+    const from = `buyer@${domain}`;
+    const a = await newConversation('First order', from);
+    const b = await newConversation('Second order', from);
+    await f.owner.post(`/api/v1/conversations/${b.id}/tickets`, { title: 'Refund' });
+    const contact = await f.owner.get(`/api/v1/contacts/${a.contact.id}`);
+    expect(contact.status).toBe(200);
+    expect(contact.body).toMatchObject({ email: from, company: { domain, name: `Acme-${domain.split('-')[1].split('.')[0]}` } });
+    expect(contact.body.conversations.map((x: { id: string }) => x.id)).toEqual([b.id, a.id]);
+    expect(contact.body.tickets.map((t: { title: string }) => t.title)).toEqual(['Refund']);
+    const gmail = await newConversation('Private person', `someone.${Date.now()}@gmail.com`);
+    expect((await f.owner.get(`/api/v1/contacts/${gmail.contact.id}`)).body.company).toBeNull();
+    const intruder = (await signUp(f.anonymous)).client;
+    expect((await intruder.get(`/api/v1/contacts/${a.contact.id}`)).status).toBe(404);
+  });
+
   it('validates list parameters', async () => {
     expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=everything`)).status).toBe(400);
     expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?limit=1000`)).status).toBe(400);

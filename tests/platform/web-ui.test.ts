@@ -1,42 +1,118 @@
-// The gateway serves the built web inbox; a real Chromium loads it and it talks to the gateway.
-import type { Browser } from 'playwright-core';
+// The web inbox in a real Chromium against the real services: sign in, views with counts, a new
+// email appearing in the list, the thread, replying, ownership, closing, sandboxed email HTML,
+// and a message permalink.
+import type { Browser, Page } from 'playwright-core';
+import { signUp, uniqueEmail } from '../support/api-client';
 import { launchBrowser } from '../support/browser';
-import { launchService, type LaunchedService } from '../support/services';
+import { deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
+import { sendRawSmtp } from '../support/smtp';
 
-describe('web UI served by the gateway', () => {
-  let gateway: LaunchedService;
+describe('the web inbox in Chromium', () => {
+  let f: InboxFixture;
   let browser: Browser;
+  let ownerEmail: string;
 
   beforeAll(async () => {
-    gateway = await launchService('gateway');
-    await gateway.process.waitReady();
+    f = await startInboxFixture();
+    const owner = await signUp(f.anonymous, 'Web test');
+    ownerEmail = owner.email;
+    f.owner = owner.client;
+    f.ownerId = owner.userId;
+    const inbox = (await f.owner.post('/api/v1/inboxes', { name: 'Web support' })).body;
+    f.inboxId = inbox.id;
+    f.address = (await f.owner.post(`/api/v1/inboxes/${inbox.id}/channels`, { type: 'email', name: 'Web mail' })).body.address;
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await gateway.process.stop();
+    await f.stop();
   });
 
-  it('loads in Chromium with a strict content security policy and shows the system ready', async () => {
+  async function signIn(): Promise<Page> {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    const response = await page.goto(`${gateway.httpUrl}/`);
-    expect(response?.status()).toBe(200);
+    page.on('dialog', (dialog) => {
+      errors.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    const response = await page.goto(`${f.stack.gatewayUrl}/`);
     expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");
-    expect(await page.title()).toBe('Inbox');
-    await page.getByTestId('system-status').getByText('All systems ready').waitFor({ timeout: 10_000 });
-    await page.getByRole('form', { name: 'Sign in' }).waitFor();
-    expect(errors).toEqual([]);
+    await page.getByLabel('Email').fill(ownerEmail);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('current-user').waitFor();
+    (page as unknown as { errors: string[] }).errors = errors;
+    return page;
+  }
+
+  it('refuses a wrong password with a clear message', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${f.stack.gatewayUrl}/`);
+    await page.getByLabel('Email').fill(ownerEmail);
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('email or password is wrong').waitFor();
+  });
+
+  it('shows a new email live, opens it, replies, owns it and closes it', async () => {
+    const page = await signIn();
+    await page.locator('[data-view="unassigned"]').waitFor();
+    const customer = uniqueEmail('browser');
+    await deliver(f, { from: `Bea Browser <${customer}>`, to: f.address, subject: 'Seen in the browser', text: 'Hello from the customer' });
+    const row = page.getByRole('button', { name: /Seen in the browser/ });
+    await row.waitFor({ timeout: 15_000 });
+    await page.locator('[data-view="open"] .count').getByText('1').waitFor();
+    await row.click();
+    await page.getByText('Hello from the customer').waitFor();
+    await page.getByLabel('Reply').fill('Thanks, we are on it.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.message.outbound').getByText('Thanks, we are on it.').waitFor();
+    expect(await page.getByLabel('Owner').inputValue()).toBe(f.ownerId);
+    await page.getByRole('tab', { name: 'Comment' }).click();
+    await page.getByLabel('Comment').fill('Internal note for the team');
+    await page.getByRole('button', { name: 'Add comment' }).click();
+    await page.locator('.comment').getByText('Internal note for the team').waitFor();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Reopen' }).waitFor();
+    await page.locator('[data-view="open"] .count').getByText('0').waitFor();
+    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+  });
+
+  it('renders email HTML in a sandboxed frame where its scripts never run, and opens a message permalink highlighted', async () => {
+    const customer = uniqueEmail('html');
+    const raw = [
+      `From: ${customer}`,
+      `To: ${f.address}`,
+      'Subject: HTML mail',
+      `Message-ID: <html-${Date.now()}@client.example>`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>Formatted <b>hello</b></p><script>alert("xss")</script><img src="https://tracker.example/pixel.gif" onerror="alert(1)">',
+      '',
+    ].join('\r\n');
+    expect((await sendRawSmtp(f.stack.smtpPort!, { from: customer, to: [f.address] }, raw)).code).toBe(250);
+    const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
+    const messageId = (await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body.messages[0].id;
+    const page = await signIn();
+    await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}#message-${messageId}`);
+    const frame = page.locator('iframe.email-html');
+    await frame.waitFor();
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    await page.frameLocator('iframe.email-html').getByText('Formatted').waitFor();
+    await page.locator(`#message-${messageId}.highlight`).waitFor();
+    await page.waitForTimeout(500);
+    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
   });
 
   it('serves the single page for client-side routes but JSON 404s under /api', async () => {
     const page = await browser.newPage();
-    const deepLink = await page.goto(`${gateway.httpUrl}/inbox/123/conversations/456`);
+    const deepLink = await page.goto(`${f.stack.gatewayUrl}/conversations/con_anything`);
     expect(deepLink?.status()).toBe(200);
     expect(await page.title()).toBe('Inbox');
-    const api = await fetch(`${gateway.httpUrl}/api/v1/does-not-exist`);
+    const api = await fetch(`${f.stack.gatewayUrl}/api/v1/does-not-exist`);
     expect(api.status).toBe(404);
     expect(await api.json()).toEqual({ error: { code: 'not_found', message: 'no such endpoint' } });
   });

@@ -35,6 +35,7 @@ import { DeleteConversation, PurgeTrash } from './use-cases/delete-conversation'
 import { ComposeEmail, ReplyToConversation } from './use-cases/send-email';
 import { SetMessageHidden } from './use-cases/set-message-hidden';
 import { UpdateConversation } from './use-cases/update-conversation';
+import { CreateTicket, UpdateTicket } from './use-cases/tickets';
 import { AddInboxMember, CreateChannel, CreateInbox } from './use-cases/inboxes';
 import { StoreInboundMessage } from './use-cases/store-inbound-message';
 import { CreateUser, RemoveUser, UpdateUser } from './use-cases/users';
@@ -98,6 +99,8 @@ bootService(async () => {
       addComment: new AddComment(pool, directory, committed),
       reply: new ReplyToConversation(pool, directory, committedWithMail),
       composeEmail: new ComposeEmail(pool, directory, committedWithMail),
+      createTicket: new CreateTicket(pool, directory),
+      updateTicket: new UpdateTicket(pool, directory),
     }),
   );
   const grpcPort = await grpc.listen(config.CONVERSATION_GRPC_PORT, config.BIND_HOST);

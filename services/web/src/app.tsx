@@ -1,39 +1,56 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { ApiError, api, session, type ConversationDetail, type ConversationItem, type Inbox, type User, type View } from './api';
+import { Thread } from './thread';
 
-type Readiness = { status: 'ready' | 'not_ready'; failing: string[] };
+const ALWAYS_SHOWN = ['unassigned', 'mine', 'open', 'chat'];
+const POLL_MS = 5000;
 
 export function App() {
-  const [readiness, setReadiness] = useState<Readiness | null>(null);
+  const [user, setUser] = useState<User | null>(null);
+  const [checked, setChecked] = useState(false);
+
+  useEffect(() => {
+    if (!session.token) return setChecked(true);
+    api<User>('GET', '/me')
+      .then(setUser)
+      .catch(() => (session.token = null))
+      .finally(() => setChecked(true));
+  }, []);
+
+  if (!checked) return null;
+  if (!user) return <Login onSignedIn={setUser} />;
+  return (
+    <Workspace
+      user={user}
+      onSignOut={() => {
+        session.token = null;
+        setUser(null);
+      }}
+    />
+  );
+}
+
+function Login({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [message, setMessage] = useState<string | null>(null);
 
-  useEffect(() => {
-    fetch('/readyz')
-      .then((r) => r.json() as Promise<Readiness>)
-      .then(setReadiness)
-      .catch(() => setReadiness({ status: 'not_ready', failing: ['gateway'] }));
-  }, []);
-
   async function signIn(event: FormEvent) {
     event.preventDefault();
     setMessage(null);
-    const response = await fetch('/api/v1/auth/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
-    setMessage(response.ok ? 'Signed in' : (body.error?.message ?? `Sign-in failed (${response.status})`));
+    try {
+      const result = await api<{ token: string; user: User }>('POST', '/auth/login', { email, password });
+      session.token = result.token;
+      onSignedIn(result.user);
+    } catch (error) {
+      setMessage(error instanceof ApiError ? error.message : 'Sign-in failed');
+    }
   }
 
   return (
     <main className="shell">
       <header className="topbar">
         <span className="brand">Inbox</span>
-        <span className={`status ${readiness?.status ?? 'unknown'}`} data-testid="system-status">
-          {readiness === null ? 'checking…' : readiness.status === 'ready' ? 'All systems ready' : `Degraded: ${readiness.failing.join(', ')}`}
-        </span>
       </header>
       <form className="login" onSubmit={signIn} aria-label="Sign in">
         <h1>Sign in to your inbox</h1>
@@ -46,8 +63,145 @@ export function App() {
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" />
         </label>
         <button type="submit">Sign in</button>
-        {message && <p role="status">{message}</p>}
+        {message && <p role="alert">{message}</p>}
       </form>
     </main>
   );
 }
+
+function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
+  const [inboxes, setInboxes] = useState<Inbox[]>([]);
+  const [inboxId, setInboxId] = useState<string | null>(null);
+  const [views, setViews] = useState<View[]>([]);
+  const [view, setView] = useState('open');
+  const [showMore, setShowMore] = useState(false);
+  const [sort, setSort] = useState<'newest' | 'oldest'>('newest');
+  const [items, setItems] = useState<ConversationItem[]>([]);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [openId, setOpenId] = useState<string | null>(() => /^\/conversations\/([\w-]+)/.exec(location.pathname)?.[1] ?? null);
+  const [users, setUsers] = useState<User[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api<{ items: Inbox[] }>('GET', '/inboxes').then((r) => {
+      setInboxes(r.items);
+      setInboxId((current) => current ?? r.items[0]?.id ?? null);
+    });
+    api<{ items: User[] }>('GET', '/users').then((r) => setUsers(r.items));
+  }, []);
+
+  const refresh = useCallback(async () => {
+    if (!inboxId) return;
+    try {
+      const [nextViews, list] = await Promise.all([
+        api<View[]>('GET', `/inboxes/${inboxId}/views`),
+        api<{ items: ConversationItem[] }>('GET', `/inboxes/${inboxId}/conversations?view=${view}&sort=${sort}&limit=100`),
+      ]);
+      setViews(nextViews);
+      setItems(list.items);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'could not load');
+    }
+  }, [inboxId, view, sort]);
+
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => void refresh(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  async function bulk(action: 'close' | 'trash') {
+    await api('POST', '/conversations/bulk', { ids: [...selected], action });
+    setSelected(new Set());
+    await refresh();
+  }
+
+  const shown = views.filter((v) => ALWAYS_SHOWN.includes(v.id));
+  const more = views.filter((v) => !ALWAYS_SHOWN.includes(v.id));
+
+  return (
+    <main className="shell">
+      <header className="topbar">
+        <span className="brand">Inbox</span>
+        <select aria-label="Inbox" value={inboxId ?? ''} onChange={(e) => setInboxId(e.target.value)}>
+          {inboxes.map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.name}
+            </option>
+          ))}
+        </select>
+        <span className="spacer" />
+        <span data-testid="current-user">{user.name}</span>
+        <button className="link" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      <div className="panes">
+        <nav className="views" aria-label="Views">
+          {[...shown, ...(showMore ? more : [])].map((v) => (
+            <button key={v.id} className={v.id === view ? 'view active' : 'view'} onClick={() => setView(v.id)} data-view={v.id}>
+              <span>{v.name}</span>
+              <span className="count">{v.count}</span>
+            </button>
+          ))}
+          <button className="link" onClick={() => setShowMore(!showMore)}>
+            {showMore ? 'Less' : 'More'}
+          </button>
+        </nav>
+        <section className="list" aria-label="Conversations">
+          <div className="list-tools">
+            <select aria-label="Sort" value={sort} onChange={(e) => setSort(e.target.value as 'newest' | 'oldest')}>
+              <option value="newest">Newest first</option>
+              <option value="oldest">Oldest first</option>
+            </select>
+            {selected.size > 0 && (
+              <>
+                <button onClick={() => void bulk('close')}>Close {selected.size}</button>
+                <button onClick={() => void bulk('trash')}>Trash {selected.size}</button>
+              </>
+            )}
+          </div>
+          {error && <p role="alert">{error}</p>}
+          {items.length === 0 && <p className="empty">No conversations here.</p>}
+          <ul>
+            {items.map((c) => (
+              <li key={c.id} className={c.id === openId ? 'row active' : 'row'}>
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${c.subject || c.preview}`}
+                  checked={selected.has(c.id)}
+                  onChange={(e) => {
+                    const next = new Set(selected);
+                    if (e.target.checked) next.add(c.id);
+                    else next.delete(c.id);
+                    setSelected(next);
+                  }}
+                />
+                <button className="row-body" onClick={() => setOpenId(c.id)} data-conversation={c.id}>
+                  <span className="row-top">
+                    <strong>{c.contact?.name || c.contact?.email || 'Visitor'}</strong>
+                    {c.participantCount > 1 && <span className="muted"> +{c.participantCount - 1}</span>}
+                    <span className={`pill ${c.channel}`}>{c.channel}</span>
+                    <time>{new Date(c.lastMessageAt).toLocaleString()}</time>
+                  </span>
+                  <span className="subject">
+                    {c.lastMessageDirection === 'inbound' && <span className="needs-reply" title="Needs a reply" />}
+                    {c.subject || '(no subject)'}
+                  </span>
+                  <span className="preview">{c.preview}</span>
+                  {c.commentPreview && <span className="comment-preview">💬 {c.commentPreview}</span>}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section className="thread-pane" aria-label="Conversation">
+          {openId ? <Thread id={openId} users={users} onChanged={refresh} /> : <p className="empty">Select a conversation.</p>}
+        </section>
+      </div>
+    </main>
+  );
+}
+
+export type { ConversationDetail };

@@ -147,6 +147,48 @@ export class ConversationQueries {
     };
   }
 
+  async tickets(accountId: string, where: { conversationId?: string; ticketId?: string; contactId?: string }) {
+    const result = await this.pool.query(
+      `SELECT t.id, t.conversation_id, t.status, t.title, t.created_at, t.closed_at FROM tickets t JOIN conversations c ON c.id = t.conversation_id
+       WHERE t.account_id = $1 AND ($2::text IS NULL OR t.conversation_id = $2) AND ($3::text IS NULL OR t.id = $3) AND ($4::text IS NULL OR c.contact_id = $4)
+       ORDER BY t.created_at DESC, t.id`,
+      [accountId, where.conversationId ?? null, where.ticketId ?? null, where.contactId ?? null],
+    );
+    return result.rows.map((t) => ({
+      id: t.id,
+      conversationId: t.conversation_id,
+      status: t.status,
+      title: t.title,
+      createdAt: t.created_at,
+      closedAt: t.closed_at ?? undefined,
+    }));
+  }
+
+  /** A contact with their company, their other conversations (newest first) and their tickets. */
+  async contact(accountId: string, contactId: string) {
+    const found = await this.pool.query(
+      `SELECT ct.id, ct.name, ct.email, ct.phone, ct.created_at, co.id AS company_id, co.name AS company_name, co.domain AS company_domain
+       FROM contacts ct LEFT JOIN companies co ON co.id = ct.company_id WHERE ct.account_id = $1 AND ct.id = $2`,
+      [accountId, contactId],
+    );
+    const row = found.rows[0];
+    if (!row) throw new NotFoundError('contact_not_found', 'no such contact');
+    const conversations = await this.pool.query<SummaryRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS} WHERE c.account_id = $1 AND c.contact_id = $2 ORDER BY c.last_message_at DESC LIMIT 50`,
+      [accountId, contactId],
+    );
+    return {
+      id: row.id,
+      name: row.name,
+      email: row.email ?? '',
+      phone: row.phone ?? '',
+      createdAt: row.created_at,
+      company: row.company_id ? { id: row.company_id, name: row.company_name, domain: row.company_domain ?? '' } : undefined,
+      conversations: conversations.rows.map(toSummary),
+      tickets: await this.tickets(accountId, { contactId }),
+    };
+  }
+
   async summary(accountId: string, conversationId: string): Promise<ConversationSummary> {
     const result = await this.pool.query<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS} WHERE c.account_id = $1 AND c.id = $2`, [accountId, conversationId]);
     if (!result.rowCount) throw new NotFoundError('conversation_not_found', 'no such conversation');

@@ -11,6 +11,7 @@ import type { DeleteConversation } from '../use-cases/delete-conversation';
 import type { ComposeEmail, ReplyToConversation } from '../use-cases/send-email';
 import type { SetMessageHidden } from '../use-cases/set-message-hidden';
 import type { UpdateConversation } from '../use-cases/update-conversation';
+import type { CreateTicket, UpdateTicket } from '../use-cases/tickets';
 import type { ConversationQueries } from './conversation-queries';
 import type { DirectoryRepository } from './directory.repository';
 import { actorFrom, channelToProto, channelTypeFromProto, inboxToProto, roleFromProto, userToProto } from './proto-mapping';
@@ -35,6 +36,8 @@ export interface ConversationUseCases {
   addComment: AddComment;
   reply: ReplyToConversation;
   composeEmail: ComposeEmail;
+  createTicket: CreateTicket;
+  updateTicket: UpdateTicket;
 }
 
 export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers<typeof ConversationServiceService> {
@@ -211,6 +214,29 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
       const found = await u.queries.attachment(actor.accountId, request.attachmentId);
       if (!found) throw new NotFoundError('attachment_not_found', 'no such attachment');
       return found;
+    },
+
+    async createTicket(request) {
+      const actor = actorFrom(request.tenant);
+      const id = await u.createTicket.execute(actor, request.conversationId, request.title);
+      return { ticket: (await u.queries.tickets(actor.accountId, { ticketId: id }))[0] };
+    },
+
+    async listTickets(request) {
+      const actor = actorFrom(request.tenant);
+      await u.queries.summary(actor.accountId, request.conversationId);
+      return { tickets: await u.queries.tickets(actor.accountId, { conversationId: request.conversationId }) };
+    },
+
+    async updateTicket(request) {
+      const actor = actorFrom(request.tenant);
+      await u.updateTicket.execute(actor, request.ticketId, { status: request.status || undefined, title: request.title });
+      return { ticket: (await u.queries.tickets(actor.accountId, { ticketId: request.ticketId }))[0] };
+    },
+
+    async getContact(request) {
+      const actor = actorFrom(request.tenant);
+      return { contact: await u.queries.contact(actor.accountId, request.contactId) };
     },
 
     async resolveChannel(request) {

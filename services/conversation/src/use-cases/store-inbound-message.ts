@@ -10,6 +10,7 @@ import { appendEvents, type EventDraft } from '../adapters/outbox';
 import { filterReason, hasReplyPrefix, normaliseSubject, preview, replyTokenFrom } from '../domain/email-rules';
 import { sanitizeEmailHtml } from '../domain/html';
 import { visibleReply } from '../domain/visible-reply';
+import { companyDomainOf, companyNameFor } from '../domain/companies';
 
 export interface StoreResult {
   duplicate: boolean;
@@ -252,6 +253,17 @@ export class StoreInboundMessage {
     return result.rows[0].id;
   }
 
+  private async linkCompany(tx: PoolClient, accountId: string, contactId: string, email: string): Promise<void> {
+    const domain = companyDomainOf(email);
+    if (!domain) return;
+    const company = await tx.query<{ id: string }>(
+      `INSERT INTO companies (id, account_id, name, domain) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (account_id, domain) DO UPDATE SET domain = EXCLUDED.domain RETURNING id`,
+      [newId('cmp'), accountId, companyNameFor(domain), domain],
+    );
+    await tx.query('UPDATE contacts SET company_id = $2 WHERE id = $1', [contactId, company.rows[0].id]);
+  }
+
   private async upsertContact(tx: PoolClient, accountId: string, email: string, name: string): Promise<{ id: string; known: boolean }> {
     const result = await tx.query<{ id: string; inserted: boolean }>(
       `INSERT INTO contacts (id, account_id, name, email) VALUES ($1, $2, $3, $4)
@@ -261,7 +273,10 @@ export class StoreInboundMessage {
       [newId('ctc'), accountId, name, email],
     );
     const row = result.rows[0];
-    if (row.inserted) return { id: row.id, known: false };
+    if (row.inserted) {
+      await this.linkCompany(tx, accountId, row.id, email);
+      return { id: row.id, known: false };
+    }
     // Known means we have talked before: an unfiltered conversation with this contact exists.
     const talked = await tx.query('SELECT 1 FROM conversations WHERE account_id = $1 AND contact_id = $2 AND NOT filtered LIMIT 1', [accountId, row.id]);
     return { id: row.id, known: (talked.rowCount ?? 0) > 0 };

@@ -22,6 +22,7 @@ import { buildOpenApiDocument, createApiRegistry } from './openapi';
 import { registerAttachmentRoutes } from './routes/attachments.routes';
 import { registerConversationActionRoutes, registerConversationRoutes } from './routes/conversations.routes';
 import { registerDirectoryRoutes } from './routes/directory.routes';
+import { registerRecordRoutes } from './routes/records.routes';
 
 export interface GatewayDependencies {
   conversation: ServiceClient<typeof ConversationServiceService>;
@@ -58,6 +59,7 @@ export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig,
   registerConversationRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
   registerConversationActionRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
   registerAttachmentRoutes(routes, deps.conversation, deps.blobs);
+  registerRecordRoutes(routes, deps.conversation);
   const openApiDocument = buildOpenApiDocument(registry, config.GATEWAY_PUBLIC_URL);
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);

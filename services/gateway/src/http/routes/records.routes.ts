@@ -1,0 +1,92 @@
+// Records beside a conversation: its tickets, and the contact with company, other
+// conversations and tickets (the right sidebar).
+import { z, type ServiceClient } from '@inbox/lib';
+import type { ConversationServiceService, Ticket } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { ApiRoutes } from '../api-route';
+import type { AuthenticatedUser } from '../authenticate';
+import { ConversationItem, conversationItem } from './conversations.routes';
+
+const TicketDto = z
+  .object({ id: z.string(), conversationId: z.string(), status: z.enum(['open', 'closed']), title: z.string(), createdAt: z.string(), closedAt: z.string().nullable() })
+  .openapi('Ticket');
+
+const ticketDto = (t: Ticket): z.infer<typeof TicketDto> => ({
+  id: t.id,
+  conversationId: t.conversationId,
+  status: t.status as 'open' | 'closed',
+  title: t.title,
+  createdAt: (t.createdAt ?? new Date(0)).toISOString(),
+  closedAt: t.closedAt ? t.closedAt.toISOString() : null,
+});
+
+const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
+
+export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>): void {
+  api.add(
+    {
+      method: 'post',
+      path: '/conversations/:id/tickets',
+      summary: 'Create a ticket from the conversation (it stays attached to it)',
+      tag: 'tickets',
+      auth: true,
+      status: 201,
+      body: z.object({ title: z.string().max(500).default('') }),
+      response: TicketDto,
+      errors: [404, 409],
+    },
+    async ({ user, params, body }) => ticketDto((await conversation.call.createTicket({ tenant: tenant(user), conversationId: params.id, title: body.title })).ticket!),
+  );
+
+  api.add(
+    { method: 'get', path: '/conversations/:id/tickets', summary: "The conversation's tickets", tag: 'tickets', auth: true, response: z.object({ items: z.array(TicketDto), nextCursor: z.null() }), errors: [404] },
+    async ({ user, params }) => ({ items: (await conversation.call.listTickets({ tenant: tenant(user), conversationId: params.id })).tickets.map(ticketDto), nextCursor: null }),
+  );
+
+  api.add(
+    {
+      method: 'patch',
+      path: '/tickets/:id',
+      summary: 'Open or close a ticket, or rename it',
+      tag: 'tickets',
+      auth: true,
+      body: z.object({ status: z.enum(['open', 'closed']).optional(), title: z.string().trim().min(1).max(500).optional() }).refine((b) => b.status || b.title, 'send status and/or title'),
+      response: TicketDto,
+      errors: [404],
+    },
+    async ({ user, params, body }) => ticketDto((await conversation.call.updateTicket({ tenant: tenant(user), ticketId: params.id, status: body.status ?? '', title: body.title })).ticket!),
+  );
+
+  api.add(
+    {
+      method: 'get',
+      path: '/contacts/:id',
+      summary: 'A contact with their company, their conversations and their tickets',
+      tag: 'contacts',
+      auth: true,
+      response: z.object({
+        id: z.string(),
+        name: z.string(),
+        email: z.string().nullable(),
+        phone: z.string().nullable(),
+        company: z.object({ id: z.string(), name: z.string(), domain: z.string() }).nullable(),
+        createdAt: z.string(),
+        conversations: z.array(ConversationItem),
+        tickets: z.array(TicketDto),
+      }),
+      errors: [404],
+    },
+    async ({ user, params }) => {
+      const { contact } = await conversation.call.getContact({ tenant: tenant(user), contactId: params.id });
+      return {
+        id: contact!.id,
+        name: contact!.name,
+        email: contact!.email || null,
+        phone: contact!.phone || null,
+        company: contact!.company ?? null,
+        createdAt: (contact!.createdAt ?? new Date(0)).toISOString(),
+        conversations: contact!.conversations.map(conversationItem),
+        tickets: contact!.tickets.map(ticketDto),
+      };
+    },
+  );
+}

@@ -1,0 +1,69 @@
+// The gateway's REST API as the inbox uses it; the token lives in localStorage.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'inbox.token';
+
+export const session = {
+  get token(): string | null {
+    return localStorage.getItem(TOKEN_KEY);
+  },
+  set token(value: string | null) {
+    if (value) localStorage.setItem(TOKEN_KEY, value);
+    else localStorage.removeItem(TOKEN_KEY);
+  },
+};
+
+export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    if (response.status === 401) session.token = null;
+    throw new ApiError(response.status, data?.error?.code ?? 'error', data?.error?.message ?? `request failed (${response.status})`);
+  }
+  return data as T;
+}
+
+export interface User { id: string; name: string; email: string; role: string }
+export interface Inbox { id: string; name: string }
+export interface View { id: string; name: string; count: number }
+export interface ConversationItem {
+  id: string;
+  status: 'open' | 'closed';
+  channel: string;
+  subject: string;
+  preview: string;
+  contact: { id: string; name: string; email: string | null } | null;
+  participantCount: number;
+  assignee: { id: string; name: string } | null;
+  lastMessageAt: string;
+  lastMessageDirection: 'inbound' | 'outbound';
+  commentPreview: string | null;
+  trashedAt: string | null;
+}
+export interface Message {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  channel: string;
+  from: { name: string; address: string };
+  subject: string;
+  text: string;
+  html: string | null;
+  hidden: boolean;
+  attachments: { id: string; filename: string; url: string }[];
+  createdAt: string;
+  deliveryStatus: string | null;
+}
+export interface Comment { id: string; authorName: string; text: string; createdAt: string }
+export interface ConversationDetail extends ConversationItem { messages: Message[]; comments: Comment[] }

@@ -1,0 +1,131 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, api, type ConversationDetail, type User } from './api';
+
+/** Email HTML in a sandboxed frame: no scripts, no same-origin access, remote images not loaded. */
+function EmailHtml({ html }: { html: string }) {
+  const doc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data: cid:; style-src 'unsafe-inline'">${html}`;
+  return <iframe className="email-html" sandbox="" srcDoc={doc} title="Email content" />;
+}
+
+export function Thread({ id, users, onChanged }: { id: string; users: User[]; onChanged: () => Promise<void> }) {
+  const [detail, setDetail] = useState<ConversationDetail | null>(null);
+  const [tab, setTab] = useState<'reply' | 'comment'>('reply');
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    setDetail(await api<ConversationDetail>('GET', `/conversations/${id}`));
+  }, [id]);
+
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => void load(), 5000);
+    return () => clearInterval(timer);
+  }, [load]);
+
+  useEffect(() => {
+    const target = location.hash.startsWith('#message-') ? document.getElementById(location.hash.slice(1)) : null;
+    if (target) {
+      target.scrollIntoView({ block: 'center' });
+      target.classList.add('highlight');
+    }
+  }, [detail?.id]);
+
+  async function act(run: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await run();
+      await load();
+      await onChanged();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'failed');
+    }
+  }
+
+  if (!detail) return <p className="empty">Loading…</p>;
+  return (
+    <article className="thread">
+      <header className="thread-head">
+        <h2>{detail.subject || detail.contact?.name || 'Conversation'}</h2>
+        <label>
+          Owner{' '}
+          <select
+            aria-label="Owner"
+            value={detail.assignee?.id ?? ''}
+            onChange={(e) => void act(() => api('PATCH', `/conversations/${id}`, { assigneeId: e.target.value || null }))}
+          >
+            <option value="">Unassigned</option>
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {detail.status === 'open' ? (
+          <button onClick={() => void act(() => api('POST', `/conversations/${id}/close`))}>Close</button>
+        ) : (
+          <button onClick={() => void act(() => api('POST', `/conversations/${id}/reopen`))}>Reopen</button>
+        )}
+        <button onClick={() => void act(() => api('POST', `/conversations/${id}/spam`))}>Mark as spam</button>
+        <button onClick={() => void act(() => api('POST', `/conversations/${id}/trash`))}>Delete</button>
+      </header>
+      <ol className="messages">
+        {detail.messages.map((m) => (
+          <li key={m.id} id={`message-${m.id}`} className={`message ${m.direction}`}>
+            <div className="meta">
+              <strong>{m.from.name || m.from.address || (m.direction === 'outbound' ? 'Us' : 'Visitor')}</strong> · {m.channel} ·{' '}
+              {new Date(m.createdAt).toLocaleString()}
+              {m.deliveryStatus && m.direction === 'outbound' && <span className="muted"> · {m.deliveryStatus}</span>}
+              <button className="link" onClick={() => void navigator.clipboard?.writeText(`${location.origin}/conversations/${id}#message-${m.id}`)}>
+                Copy link
+              </button>
+              <button className="link" onClick={() => void act(() => api('POST', `/messages/${m.id}/${m.hidden ? 'unhide' : 'hide'}`))}>
+                {m.hidden ? 'Unhide' : 'Hide'}
+              </button>
+            </div>
+            {m.hidden ? <p className="hidden-message">Message is hidden</p> : m.html ? <EmailHtml html={m.html} /> : <p className="text">{m.text}</p>}
+            {m.attachments.length > 0 && (
+              <ul className="attachments">
+                {m.attachments.map((a) => (
+                  <li key={a.id}>📎 {a.filename}</li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+        {detail.comments.map((c) => (
+          <li key={c.id} className="comment">
+            <div className="meta">
+              <strong>{c.authorName}</strong> commented · {new Date(c.createdAt).toLocaleString()}
+            </div>
+            <p className="text">{c.text}</p>
+          </li>
+        ))}
+      </ol>
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!draft.trim()) return;
+          void act(async () => {
+            await api('POST', `/conversations/${id}/${tab === 'reply' ? 'messages' : 'comments'}`, { text: draft });
+            setDraft('');
+          });
+        }}
+      >
+        <div className="tabs" role="tablist">
+          <button type="button" role="tab" aria-selected={tab === 'reply'} onClick={() => setTab('reply')}>
+            Reply
+          </button>
+          <button type="button" role="tab" aria-selected={tab === 'comment'} onClick={() => setTab('comment')}>
+            Comment
+          </button>
+        </div>
+        <textarea aria-label={tab === 'reply' ? 'Reply' : 'Comment'} value={draft} onChange={(e) => setDraft(e.target.value)} rows={4} />
+        <button type="submit">{tab === 'reply' ? 'Send' : 'Add comment'}</button>
+        {error && <p role="alert">{error}</p>}
+      </form>
+    </article>
+  );
+}
