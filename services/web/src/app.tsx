@@ -190,7 +190,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
                     {c.subject || '(no subject)'}
                   </span>
                   <span className="preview">{c.preview}</span>
-                  {c.commentPreview && <span className="comment-preview">💬 {c.commentPreview}</span>}
+                  {c.commentPreview && <span className="comment-preview">Note: {c.commentPreview}</span>}
                 </button>
               </li>
             ))}

@@ -88,7 +88,7 @@ export function Thread({ id, users, onChanged }: { id: string; users: User[]; on
             {m.attachments.length > 0 && (
               <ul className="attachments">
                 {m.attachments.map((a) => (
-                  <li key={a.id}>📎 {a.filename}</li>
+                  <li key={a.id}>{a.filename}</li>
                 ))}
               </ul>
             )}
