@@ -21,6 +21,7 @@ OPENSEARCH_TRANSPORT_PORT="${STACK_OPENSEARCH_TRANSPORT_PORT:-9300}"
 OPENSEARCH_HEAP="${STACK_OPENSEARCH_HEAP:-768m}"
 NATS_VERSION="v2.15.2"
 MAILPIT_VERSION="v1.33.1"
+HELM_VERSION="v3.22.0"
 MAILPIT_SMTP_PORT="${STACK_MAILPIT_SMTP_PORT:-1025}"
 MAILPIT_UI_PORT="${STACK_MAILPIT_UI_PORT:-8025}"
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
@@ -71,6 +72,13 @@ install_nats() {
   die "could not build nats-server (see $LOG_DIR/nats-build.log)"
 }
 
+install_helm() {
+  [ -x "$BIN_DIR/helm" ] && return
+  log "building helm $HELM_VERSION with go install"
+  GOBIN="$BIN_DIR" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >"$LOG_DIR/helm-build.log" 2>&1 ||
+    die "could not build helm (see $LOG_DIR/helm-build.log)"
+}
+
 install_opensearch() {
   local dir="$ROOT/deploy/opensearch"
   [ -f "$dir/target/opensearch-local-1.0.0.jar" ] && [ -d "$dir/target/lib" ] && return
@@ -83,6 +91,7 @@ install_all() {
   mkdir -p "$BIN_DIR" "$RUN_DIR" "$LOG_DIR"
   install_debian_packages
   install_nats
+  install_helm
   install_opensearch
 }
 

@@ -1,0 +1,73 @@
+{{/* Release-scoped name prefix. */}}
+{{- define "inbox.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}{{ .Release.Name | trunc 40 | trimSuffix "-" }}{{- else -}}{{ printf "%s-%s" .Release.Name .Chart.Name | trunc 40 | trimSuffix "-" }}{{- end -}}
+{{- end -}}
+
+{{- define "inbox.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{/* Selector labels of one component: (dict "root" $ "name" $name) */}}
+{{- define "inbox.selectorLabels" -}}
+app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .name }}
+{{- end -}}
+
+{{/* A component's image: its own full reference when set, else <repository>-<name>:<tag>. */}}
+{{- define "inbox.image" -}}
+{{- $c := index .root.Values.components .name -}}
+{{- if $c.image }}{{ $c.image }}{{ else }}{{ printf "%s-%s:%s" .root.Values.image.repository .name (default .root.Chart.AppVersion .root.Values.image.tag) }}{{ end -}}
+{{- end -}}
+
+{{/* A Secret reference by its short name: redis, jwt, smtp or db.<service>. */}}
+{{- define "inbox.secretRef" -}}
+{{- $v := .root.Values.external -}}
+{{- $ref := dict -}}
+{{- if eq .ref "redis" }}{{ $ref = $v.redis.urlSecret }}
+{{- else if eq .ref "jwt" }}{{ $ref = $v.auth.jwtSecret }}
+{{- else if eq .ref "smtp" }}{{ $ref = $v.smtpRelay.urlSecret }}
+{{- else if hasPrefix "db." .ref }}{{ $ref = index $v.databases (trimPrefix "db." .ref) }}
+{{- else }}{{ fail (printf "unknown secret reference %q" .ref) }}{{ end -}}
+secretKeyRef:
+  name: {{ required (printf "secret name for %s" .ref) $ref.name }}
+  key: {{ required (printf "secret key for %s" .ref) $ref.key }}
+{{- end -}}
+
+{{- define "inbox.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .Values.security.runAsUser }}
+runAsGroup: {{ .Values.security.runAsGroup }}
+fsGroup: {{ .Values.security.fsGroup }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "inbox.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Settings every service reads, for the ConfigMap and the hook Jobs. */}}
+{{- define "inbox.commonEnv" -}}
+NODE_ENV: production
+BIND_HOST: 0.0.0.0
+LOG_LEVEL: {{ .Values.config.logLevel | quote }}
+NATS_URL: {{ .Values.external.nats.url | quote }}
+NATS_STREAM_REPLICAS: {{ .Values.external.nats.streamReplicas | quote }}
+OPENSEARCH_URL: {{ .Values.external.opensearch.url | quote }}
+GATEWAY_PUBLIC_URL: {{ .Values.config.publicUrl | quote }}
+GATEWAY_SIGNUP_ENABLED: {{ .Values.config.signupEnabled | quote }}
+CONVERSATION_MAIL_DOMAIN: {{ .Values.config.mailDomain | quote }}
+INGEST_MAX_MESSAGE_BYTES: {{ .Values.config.maxMessageBytes | quote }}
+SHUTDOWN_TIMEOUT_MS: {{ mul .Values.config.shutdownGracePeriodSeconds 750 | quote }}
+{{- end -}}

@@ -1,0 +1,27 @@
+// Provisions every JetStream stream and durable consumer the services use (idempotent); the
+// Helm chart runs it as a pre-install/pre-upgrade hook.
+//   NATS_URL=nats://… NATS_STREAM_REPLICAS=3 node services/lib/dist/cli/provision-jetstream.js
+import { jetstreamManager } from '@nats-io/jetstream';
+import { z } from 'zod';
+import { commonConfigShape, env, loadConfig } from '../config/config';
+import { connectNats } from '../jetstream/connection';
+import { CONSUMERS, STREAMS, provisionJetStream } from '../jetstream/streams';
+import { createLogger } from '../logging/logger';
+import { errorMessage } from '../observability/health';
+
+async function main(): Promise<void> {
+  const config = loadConfig(z.object({ NATS_URL: commonConfigShape.NATS_URL, NATS_STREAM_REPLICAS: env.int(1, 1) }));
+  const logger = createLogger({ service: 'provision-jetstream' });
+  const nc = await connectNats(config.NATS_URL, 'provision-jetstream', logger);
+  try {
+    await provisionJetStream(await jetstreamManager(nc), Object.values(STREAMS), Object.values(CONSUMERS), { replicas: config.NATS_STREAM_REPLICAS });
+    logger.info({ streams: Object.values(STREAMS).map((s) => s.name), consumers: Object.values(CONSUMERS).map((c) => c.durable) }, 'jetstream provisioned');
+  } finally {
+    await nc.drain();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`jetstream provisioning failed: ${errorMessage(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,204 @@
+// The Helm chart, skaffold.yaml, the Dockerfile and the k6 scripts, checked offline: helm lint
+// --strict, a matrix of rendered values files validated object by object against the Kubernetes
+// 1.27.1 schemas (kubernetes-models 4.5.1), the security and probe invariants SREs rely on, the
+// strict values schema, and that every service has its component, artifact and image.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { parseAllDocuments, parse } from 'yaml';
+import { ROOT } from '../support/service-process';
+
+const KUBE_VERSION = '1.27.1';
+const CHART = path.join(ROOT, 'charts/inbox');
+const HELM = [path.join(ROOT, '.stack/bin/helm'), 'helm'].find((h) => h === 'helm' || existsSync(h))!;
+const VALUES_MATRIX = ['', 'ci/minimal-values.yaml', 'ci/production-values.yaml'];
+const SERVICES = readdirSync(path.join(ROOT, 'services')).filter((s) => !['lib', 'web'].includes(s) && existsSync(path.join(ROOT, 'services', s, 'src/main.ts')));
+
+type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any; [key: string]: unknown };
+
+function helm(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(HELM, args, { encoding: 'utf8', cwd: ROOT });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function render(valuesFile: string, extra: string[] = []): K8sObject[] {
+  const args = ['template', 'inbox', CHART, '--kube-version', KUBE_VERSION, ...(valuesFile ? ['-f', path.join(CHART, valuesFile)] : []), ...extra];
+  const result = helm(args);
+  if (result.status !== 0) throw new Error(`helm template failed: ${result.stderr}`);
+  return parseAllDocuments(result.stdout)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((d): d is K8sObject => !!d);
+}
+
+function validateAgainstSchema(object: K8sObject): void {
+  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
+  const modulePath = group ? `kubernetes-models/${group}/${version}` : `kubernetes-models/${version}`;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Model = (require(modulePath) as Record<string, new (data: unknown) => { validate(): void }>)[object.kind];
+  if (!Model) throw new Error(`no Kubernetes ${KUBE_VERSION} schema for ${object.apiVersion} ${object.kind}`);
+  new Model(object).validate();
+}
+
+describe('the Helm chart', () => {
+  it.each(VALUES_MATRIX)('passes helm lint --strict with %s', (valuesFile) => {
+    const result = helm(['lint', '--strict', CHART, '--kube-version', KUBE_VERSION, ...(valuesFile ? ['-f', path.join(CHART, valuesFile)] : [])]);
+    expect(result.stderr + result.stdout).toContain('0 chart(s) failed');
+    expect(result.status).toBe(0);
+  });
+
+  it.each(VALUES_MATRIX)('renders %s into objects that all validate against the Kubernetes 1.27.1 schemas', (valuesFile) => {
+    const objects = render(valuesFile);
+    expect(objects.length).toBeGreaterThan(20);
+    for (const object of objects) {
+      expect(() => validateAgainstSchema(object)).not.toThrow();
+    }
+  });
+
+  it('gives every service a hardened Deployment with probes, limits, spread and a config checksum', () => {
+    const objects = render('ci/production-values.yaml');
+    const deployments = objects.filter((o) => o.kind === 'Deployment');
+    expect(deployments.map((d) => d.metadata.name.replace('inbox-', '')).sort()).toEqual([...SERVICES].sort());
+    for (const deployment of deployments) {
+      const pod = deployment.spec.template.spec;
+      const [container] = pod.containers;
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(container.resources.requests).toEqual(expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }));
+      expect(container.resources.limits).toEqual(expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }));
+      expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+      expect(container.startupProbe).toBeDefined();
+      const grpcPort = container.ports.find((p: { name: string }) => p.name === 'grpc');
+      if (grpcPort) expect(container.readinessProbe.grpc.port).toBe(grpcPort.containerPort);
+      else expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+      expect(deployment.spec.template.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
+      expect(pod.topologySpreadConstraints.map((t: { topologyKey: string }) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+      expect(deployment.spec.replicas).toBeUndefined(); // the HPA owns the replica count
+    }
+    for (const kind of ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceAccount', 'Service']) {
+      const names = objects.filter((o) => o.kind === kind).map((o) => o.metadata.name);
+      for (const service of SERVICES) expect(names).toContain(`inbox-${service}`);
+    }
+  });
+
+  it('lets only the traffic each service needs through its NetworkPolicy', () => {
+    const policies = Object.fromEntries(render('').filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name.replace('inbox-', ''), o.spec]));
+    const peers = (name: string) =>
+      policies[name].ingress.flatMap((rule: any) => (rule.from ?? []).map((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/component']).filter(Boolean));
+    expect(peers('conversation').sort()).toEqual(['gateway', 'ingest']);
+    expect(peers('routing')).toEqual(['gateway']);
+    expect(peers('gateway')).toEqual([]);
+    expect(policies.ingest.ingress.some((rule: any) => !rule.from && rule.ports[0].port === 'smtp')).toBe(true);
+    for (const spec of Object.values(policies) as any[]) expect(spec.policyTypes).toEqual(['Ingress', 'Egress']);
+  });
+
+  it('runs migrations and JetStream provisioning as pre-install/pre-upgrade hooks, and exposes SMTP and the ingress', () => {
+    const objects = render('');
+    const jobs = objects.filter((o) => o.kind === 'Job');
+    expect(jobs.map((j) => j.metadata.name).sort()).toEqual(['inbox-migrate-conversation', 'inbox-migrate-notification', 'inbox-migrate-routing', 'inbox-provision-jetstream']);
+    for (const job of jobs) expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+    const ingress = objects.find((o) => o.kind === 'Ingress')!;
+    expect(ingress.spec.rules[0].http.paths.map((p: { path: string; backend: any }) => [p.path, p.backend.service.name])).toEqual([
+      ['/ingest', 'inbox-ingest'],
+      ['/', 'inbox-gateway'],
+    ]);
+    expect(objects.find((o) => o.metadata.name === 'inbox-smtp')?.spec).toMatchObject({ type: 'LoadBalancer', ports: [{ port: 25, targetPort: 'smtp' }] });
+    const config = objects.find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
+    expect(config.data.GATEWAY_SIGNUP_ENABLED).toBe('false');
+    const secretsInline = JSON.stringify(objects).match(/password|jwt-secret"\s*:\s*"[^"]{8,}/gi) ?? [];
+    expect(secretsInline).toEqual([]);
+  });
+
+  it('rejects a typo in a key and a value of the wrong type through values.schema.json', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'values-'));
+    const typo = path.join(dir, 'typo.yaml');
+    writeFileSync(typo, 'components:\n  gateway:\n    replica: 3\n');
+    const wrongType = path.join(dir, 'type.yaml');
+    writeFileSync(wrongType, 'smtp:\n  port: "25"\n');
+    const unknownTop = path.join(dir, 'top.yaml');
+    writeFileSync(unknownTop, 'ingres:\n  enabled: false\n');
+    for (const [file, message] of [
+      [typo, "additional properties 'replica' not allowed"],
+      [wrongType, 'got string, want integer'],
+      [unknownTop, "additional properties 'ingres' not allowed"],
+    ]) {
+      const result = helm(['template', 'inbox', CHART, '--kube-version', KUBE_VERSION, '-f', file]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain(message);
+    }
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(path.join(CHART, 'values.schema.json'), 'utf8')));
+    expect(validate(parse(readFileSync(path.join(CHART, 'values.yaml'), 'utf8')))).toBe(true);
+    expect(validate({ components: { gateway: { replica: 3 } } })).toBe(false);
+  });
+
+  it('documents every value in values.yaml', () => {
+    const lines = readFileSync(path.join(CHART, 'values.yaml'), 'utf8').split('\n');
+    // Top-level and second-level keys carry a comment; a component's keys are documented once,
+    // on the first component (gateway), and the other components repeat the same keys.
+    const documentedOnce = new Set(SERVICES.filter((s) => s !== 'gateway'));
+    const keyLines = lines.map((line, i) => ({ line, i })).filter(({ line }) => /^( {0,2})[a-zA-Z][\w.-]*:/.test(line));
+    expect(keyLines.length).toBeGreaterThan(15);
+    const undocumented = keyLines.filter(({ line, i }) => {
+      const key = line.trim().split(':')[0];
+      if (line.startsWith('  ') && documentedOnce.has(key)) return false;
+      return !lines[i - 1]?.trim().startsWith('#');
+    });
+    expect(undocumented.map(({ line }) => line.trim())).toEqual([]);
+  });
+});
+
+describe('services, chart and skaffold stay in step', () => {
+  const values = parse(readFileSync(path.join(CHART, 'values.yaml'), 'utf8')) as { components: Record<string, unknown> };
+  const schema = JSON.parse(readFileSync(path.join(CHART, 'values.schema.json'), 'utf8'));
+  const skaffold = parse(readFileSync(path.join(ROOT, 'skaffold.yaml'), 'utf8'));
+
+  it('has a chart component, a schema entry and a skaffold artifact for every service in services/', () => {
+    expect(SERVICES.length).toBe(6);
+    const artifacts = skaffold.build.artifacts.map((a: { image: string; docker: { buildArgs: { SERVICE: string } } }) => [a.image, a.docker.buildArgs.SERVICE]);
+    for (const service of SERVICES) {
+      expect(Object.keys(values.components)).toContain(service);
+      expect(Object.keys(schema.properties.components.properties)).toContain(service);
+      expect(artifacts).toContainEqual([`inbox-${service}`, service]);
+      expect(skaffold.deploy.helm.releases[0].setValueTemplates[`components.${service}.image`]).toBe(`{{.IMAGE_FULLY_QUALIFIED_inbox_${service}}}`);
+    }
+  });
+
+  it('is a skaffold/v4beta13 config with dev and prod profiles deploying the charts', () => {
+    expect(skaffold.apiVersion).toBe('skaffold/v4beta13');
+    expect(skaffold.profiles.map((p: { name: string }) => p.name)).toEqual(['dev', 'prod']);
+    for (const profile of skaffold.profiles) {
+      for (const release of profile.deploy.helm.releases) expect(existsSync(path.join(ROOT, release.chartPath, 'Chart.yaml'))).toBe(true);
+    }
+    const dev = parse(readFileSync(path.join(ROOT, 'charts/inbox-dev/Chart.yaml'), 'utf8'));
+    expect(dev.dependencies.map((d: { name: string }) => d.name)).toEqual(['inbox', 'postgresql', 'redis', 'nats', 'opensearch']);
+  });
+});
+
+describe('the container image definition', () => {
+  const dockerfile = readFileSync(path.join(ROOT, 'deploy/docker/Dockerfile'), 'utf8');
+  const dockerignore = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n');
+
+  it('is multi-stage, non-root, without dev dependencies or a HEALTHCHECK', () => {
+    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/^ARG SERVICE$/m);
+    expect(dockerfile).toMatch(/npm ci /);
+    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    expect(dockerfile).toMatch(/^USER 10001:10001$/m);
+    expect(dockerfile).not.toMatch(/^HEALTHCHECK/m);
+    for (const service of SERVICES) expect(existsSync(path.join(ROOT, 'services', service, 'package.json'))).toBe(true);
+  });
+
+  it('keeps local state, build output and secrets out of the build context', () => {
+    for (const entry of ['**/node_modules', '**/dist', '.git', '.stack']) expect(dockerignore).toContain(entry);
+  });
+});
+
+describe('k6 scenarios', () => {
+  it('type-check against @types/k6', () => {
+    expect(() => execFileSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', path.join(ROOT, 'tests/load/k6/tsconfig.json')], { stdio: 'pipe' })).not.toThrow();
+    expect(readdirSync(path.join(ROOT, 'tests/load/k6')).filter((f) => f.endsWith('.ts')).sort()).toEqual(['agents.ts', 'inbound-storm.ts', 'realtime.ts', 'smoke.ts']);
+  });
+});

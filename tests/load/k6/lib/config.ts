@@ -1,0 +1,57 @@
+// Shared settings for the k6 scenarios: where the stack is, and the SLOs the thresholds enforce
+// (from the benchmark issue's goals). Loopback by default; bounded in time and virtual users.
+import http from 'k6/http';
+import { check, fail } from 'k6';
+
+export const GATEWAY = __ENV.GATEWAY_URL || 'http://127.0.0.1:8080';
+export const INGEST = __ENV.INGEST_URL || 'http://127.0.0.1:8081';
+
+export const SLO = {
+  readP95: 'p(95)<250',
+  readP99: 'p(99)<600',
+  writeP95: 'p(95)<400',
+  writeP99: 'p(99)<1000',
+  acceptP95: 'p(95)<150',
+  acceptP99: 'p(99)<400',
+  errorRate: 'rate<0.01',
+};
+
+export interface Fixture {
+  token: string;
+  inboxId: string;
+  address: string;
+  formId: string;
+  widgetId: string;
+  userId: string;
+}
+
+export function json(body: unknown, token?: string) {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return { headers, body: JSON.stringify(body) };
+}
+
+export function auth(token: string) {
+  return { headers: { Authorization: `Bearer ${token}` } };
+}
+
+/** Signs up a throwaway account with an inbox and one channel of each inbound kind (run in setup()). */
+export function createFixture(): Fixture {
+  const email = `k6-${Date.now()}-${Math.floor(Math.random() * 1e6)}@load.example`;
+  const signup = http.post(`${GATEWAY}/api/v1/accounts`, JSON.stringify({ accountName: 'k6', name: 'Load Tester', email, password: 'k6 load password' }), {
+    headers: { 'Content-Type': 'application/json' },
+  });
+  if (!check(signup, { 'signed up': (r) => r.status === 201 })) fail(`sign-up failed: ${signup.status} ${signup.body}`);
+  const { token, user } = signup.json() as { token: string; user: { id: string } };
+  const inbox = http.post(`${GATEWAY}/api/v1/inboxes`, JSON.stringify({ name: 'Load' }), json({}, token)).json() as { id: string };
+  const channel = (type: string, extra: Record<string, unknown> = {}) =>
+    http.post(`${GATEWAY}/api/v1/inboxes/${inbox.id}/channels`, JSON.stringify({ type, name: `k6 ${type}`, ...extra }), json({}, token)).json() as Record<string, string>;
+  const mail = channel('email');
+  const form = channel('form', { fields: [{ name: 'email', required: true }, { name: 'message', required: true }] });
+  const chat = channel('chat');
+  return { token, inboxId: inbox.id, address: mail.address, formId: form.formId, widgetId: chat.widgetId, userId: user.id };
+}
+
+export function rawEmail(from: string, to: string, subject: string, text: string): string {
+  return [`From: ${from}`, `To: ${to}`, `Subject: ${subject}`, `Message-ID: <${subject.replace(/\W+/g, '-')}-${Date.now()}-${Math.random()}@k6.example>`, 'Content-Type: text/plain; charset=utf-8', '', text, ''].join('\r\n');
+}
