@@ -11,7 +11,7 @@ const timeToInbox = new Trend('inbox_time_to_agent', true);
 export const options = {
   vus: Number(__ENV.AGENTS || 20),
   duration: __ENV.DURATION || '1m',
-  thresholds: { inbox_time_to_agent: [SLO.writeP95, SLO.writeP99], checks: ['rate>0.99'] },
+  thresholds: { inbox_time_to_agent: [SLO.timeToInboxP50, SLO.timeToInboxP99], checks: ['rate>0.99'] },
 };
 
 export function setup(): Fixture {
