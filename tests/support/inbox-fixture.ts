@@ -2,6 +2,7 @@
 // SMTP sink as the outbound relay, and a signed-up account with an inbox and an email channel.
 import { ApiClient, signUp, uniqueEmail } from './api-client';
 import { startInboxStack, type InboxStack } from './inbox-stack';
+import type { ServiceName } from './services';
 import { SmtpSink, buildEmail, sendRawSmtp, type SmtpResult } from './smtp';
 import { waitFor } from './wait';
 
@@ -17,9 +18,9 @@ export interface InboxFixture {
   stop: () => Promise<void>;
 }
 
-export async function startInboxFixture(ingestOverrides: Record<string, string> = {}): Promise<InboxFixture> {
+export async function startInboxFixture(ingestOverrides: Record<string, string> = {}, extraServices: ServiceName[] = []): Promise<InboxFixture> {
   const sink = await new SmtpSink().start();
-  const stack = await startInboxStack(['conversation', 'ingest', 'gateway'], {
+  const stack = await startInboxStack(['conversation', 'ingest', 'gateway', ...extraServices], {
     conversation: { CONVERSATION_SMTP_URL: sink.url },
     ingest: ingestOverrides,
   });

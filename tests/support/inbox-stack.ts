@@ -18,6 +18,7 @@ export async function startInboxStack(
   for (const name of order.filter((n) => names.includes(n))) {
     const wiring: Record<string, string> = {};
     if (services.conversation?.grpcAddress) wiring.CONVERSATION_GRPC_ADDR = services.conversation.grpcAddress;
+    if (services.notification?.grpcAddress) wiring.NOTIFICATION_GRPC_ADDR = services.notification.grpcAddress;
     const launched = await launchService(name, { ...wiring, ...overrides[name] });
     await launched.process.waitReady();
     services[name] = launched;

@@ -14,6 +14,7 @@ import {
   pingRedis,
 } from '@inbox/lib';
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import { TokenService } from './auth/token-service';
 import { loadGatewayConfig } from './config';
 import { createGatewayApp } from './http/app';
@@ -31,15 +32,19 @@ bootService(async () => {
     deadlineMs: config.GRPC_DEADLINE_MS,
   });
 
+  const notifications = createServiceClient(NotificationServiceService, config.NOTIFICATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const tokens = new TokenService(config.GATEWAY_JWT_SECRET, config.GATEWAY_TOKEN_TTL_SECONDS);
   const blobs = await BlobStore.open(nc);
-  const server = http.createServer(createGatewayApp(runtime, config, { conversation, tokens, blobs }));
+  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, tokens, blobs }));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
   const port = await listen(server, config.GATEWAY_PORT, config.BIND_HOST);
 
   lifecycle.onShutdown('http', () => closeHttpServer(server, config.SHUTDOWN_TIMEOUT_MS / 3));
-  lifecycle.onShutdown('grpc clients', () => conversation.close());
+  lifecycle.onShutdown('grpc clients', () => {
+    conversation.close();
+    notifications.close();
+  });
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('redis', () => redis.close());
 

@@ -8,6 +8,7 @@ const schema = z.object({
   NOTIFICATION_DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/inbox_notification'),
   NOTIFICATION_DB_POOL_SIZE: env.int(10, 1),
   NOTIFICATION_MIGRATE_ON_BOOT: env.bool(true),
+  NATS_STREAM_REPLICAS: env.int(1, 1),
 });
 
 export type NotificationConfig = z.infer<typeof schema>;

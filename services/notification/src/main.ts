@@ -1,7 +1,25 @@
 // Composition root of the notification service: its own PostgreSQL database, NATS, gRPC.
-import { GrpcServer, ServiceRuntime, bootService, connectNats, createPool, migrate, pingNats, pingPostgres } from '@inbox/lib';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import {
+  CONSUMERS,
+  GrpcServer,
+  STREAMS,
+  ServiceRuntime,
+  bootService,
+  connectNats,
+  createPool,
+  migrate,
+  pingNats,
+  pingPostgres,
+  provisionJetStream,
+  runConsumer,
+} from '@inbox/lib';
 import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
+import { ConversationEventHandler } from './adapters/conversation-event.handler';
+import { notificationGrpcHandlers } from './adapters/notification.grpc';
+import { NotificationsRepository } from './adapters/notifications.repository';
 import { loadNotificationConfig } from './config';
+import { CreateNotifications } from './use-cases/create-notifications';
 import { MIGRATIONS_DIR } from './migrations-dir';
 
 bootService(async () => {
@@ -14,14 +32,29 @@ bootService(async () => {
   if (config.NOTIFICATION_MIGRATE_ON_BOOT) await migrate(pool, MIGRATIONS_DIR);
   const nc = await connectNats(config.NATS_URL, 'notification', logger);
   runtime.dependsOn('nats', () => pingNats(nc));
+  await provisionJetStream(
+    await jetstreamManager(nc),
+    [STREAMS.conversationEvents, STREAMS.notificationEvents, STREAMS.deadLetter],
+    [CONSUMERS.notificationFanout],
+    { replicas: config.NATS_STREAM_REPLICAS },
+  );
+  const js = jetstream(nc);
+  const notifications = new NotificationsRepository(pool);
 
   const grpc = new GrpcServer({ logger, metrics, health });
-  // Listing and marking notifications arrive with the notification issue; until then every RPC answers UNIMPLEMENTED.
-  grpc.addService('inbox.notification.v1.NotificationService', NotificationServiceService, {});
+  grpc.addService('inbox.notification.v1.NotificationService', NotificationServiceService, notificationGrpcHandlers(notifications));
   const grpcPort = await grpc.listen(config.NOTIFICATION_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.NOTIFICATION_HTTP_PORT, config.BIND_HOST);
+  const fanout = await runConsumer({
+    js,
+    spec: CONSUMERS.notificationFanout,
+    handler: new ConversationEventHandler(new CreateNotifications(notifications, js)),
+    logger,
+    metrics,
+  });
 
   lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
+  lifecycle.onShutdown('notification fanout', () => fanout.stop());
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('postgres', () => pool.end());
   lifecycle.onShutdown('ops http', () => ops.close());

@@ -175,7 +175,7 @@ async function finishReply(tx: PoolClient, conversation: LockedConversation, aut
   const version = await updateConversation(tx, conversation, columns);
   const base = { accountId: conversation.accountId, inboxId: conversation.inboxId, conversationId: conversation.id, version: String(version), actorUserId: author.id };
   const events: EventDraft[] = [
-    { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId },
+    { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId, messageDirection: 'outbound' },
     { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
   ];
   if (assignNow) events.push({ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, assigneeId: author.id, previousAssigneeId: '' });
@@ -230,7 +230,7 @@ export class ComposeEmail {
       const base = { accountId: actor.accountId, inboxId: input.inboxId, conversationId, version: '1', actorUserId: author.id };
       await appendEvents(tx, [
         { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED },
-        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId },
+        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId, messageDirection: 'outbound' },
       ]);
       return { conversationId, messageId };
     });

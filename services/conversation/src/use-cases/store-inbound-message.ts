@@ -6,7 +6,7 @@ import { PermanentError, newId, withTransaction, type Pool, type PoolClient } fr
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { ChatMessageReceived, EmailReceived, FormSubmitted, InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import { channelTypeFromProto } from '../adapters/proto-mapping';
-import { appendEvents, type EventDraft } from '../adapters/outbox';
+import { appendEvents } from '../adapters/outbox';
 import { filterReason, hasReplyPrefix, normaliseSubject, preview, replyTokenFrom } from '../domain/email-rules';
 import { sanitizeEmailHtml } from '../domain/html';
 import { visibleReply } from '../domain/visible-reply';
@@ -80,15 +80,17 @@ export class StoreInboundMessage {
     const participants = new Set([fromAddress, ...email.cc.map((c) => c.address.toLowerCase())].filter((a) => a && !ownAddresses.has(a)));
     let created = false;
     let version: number;
+    let assigneeId = '';
     if (conversationId) {
-      const updated = await tx.query<{ version: string }>(
+      const updated = await tx.query<{ version: string; assignee_id: string | null }>(
         `UPDATE conversations SET status = 'open', awaiting_first_reply = false, last_message_at = GREATEST(last_message_at, $3),
            last_message_direction = 'inbound', preview = $4, participant_count = GREATEST(participant_count, $5),
            version = version + 1, updated_at = now()
-         WHERE id = $1 AND account_id = $2 RETURNING version`,
+         WHERE id = $1 AND account_id = $2 RETURNING version, assignee_id`,
         [conversationId, accountId, receivedAt, snippet, participants.size || 1],
       );
       version = Number(updated.rows[0].version);
+      assigneeId = updated.rows[0].assignee_id ?? '';
     } else {
       conversationId = newId('con');
       created = true;
@@ -144,12 +146,7 @@ export class StoreInboundMessage {
         ],
       );
     }
-    const base = { accountId, inboxId, conversationId, version: String(version) };
-    const events: EventDraft[] = [
-      { ...base, type: created ? ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED : ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
-      { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId },
-    ];
-    await appendEvents(tx, events);
+    await this.emitInbound(tx, { accountId, inboxId, conversationId, version, created, messageId, assigneeId });
     return { duplicate: false, conversationId, messageId, created };
   }
 
@@ -170,15 +167,17 @@ export class StoreInboundMessage {
     let conversationId = existing.rows[0]?.id;
     let created = false;
     let version = 1;
+    let assigneeId = '';
     if (conversationId) {
-      const updated = await tx.query<{ version: string }>(
+      const updated = await tx.query<{ version: string; assignee_id: string | null }>(
         `UPDATE conversations SET status = 'open', last_message_at = GREATEST(last_message_at, $3), last_message_direction = 'inbound',
            preview = $4, filtered = filtered OR $5, filtered_reason = CASE WHEN $5 THEN 'blocked_sender' ELSE filtered_reason END,
            version = version + 1, updated_at = now()
-         WHERE id = $1 AND account_id = $2 RETURNING version`,
+         WHERE id = $1 AND account_id = $2 RETURNING version, assignee_id`,
         [conversationId, accountId, receivedAt, snippet, blocked],
       );
       version = Number(updated.rows[0].version);
+      assigneeId = updated.rows[0].assignee_id ?? '';
     } else {
       conversationId = newId('con');
       created = true;
@@ -195,7 +194,7 @@ export class StoreInboundMessage {
        VALUES ($1, $2, $3, 'inbound', 'chat', $4, $5, $6, '', $7, $7, $8)`,
       [messageId, accountId, conversationId, event.eventId, chat.visitorName, chat.visitorEmail, chat.text, receivedAt],
     );
-    await this.emitInbound(tx, { accountId, inboxId, conversationId, version, created, messageId });
+    await this.emitInbound(tx, { accountId, inboxId, conversationId, version, created, messageId, assigneeId });
     return { duplicate: false, conversationId, messageId, created };
   }
 
@@ -225,15 +224,18 @@ export class StoreInboundMessage {
        VALUES ($1, $2, $3, 'inbound', 'form', $4, $5, $6, $7, $8, $8, $9, $10)`,
       [messageId, accountId, conversationId, event.eventId, form.name, email, subject, text, JSON.stringify(form.fields), receivedAt],
     );
-    await this.emitInbound(tx, { accountId, inboxId, conversationId, version: 1, created: true, messageId });
+    await this.emitInbound(tx, { accountId, inboxId, conversationId, version: 1, created: true, messageId, assigneeId: '' });
     return { duplicate: false, conversationId, messageId, created: true };
   }
 
-  private async emitInbound(tx: PoolClient, e: { accountId: string; inboxId: string; conversationId: string; version: number; created: boolean; messageId: string }): Promise<void> {
+  private async emitInbound(
+    tx: PoolClient,
+    e: { accountId: string; inboxId: string; conversationId: string; version: number; created: boolean; messageId: string; assigneeId: string },
+  ): Promise<void> {
     const base = { accountId: e.accountId, inboxId: e.inboxId, conversationId: e.conversationId, version: String(e.version) };
     await appendEvents(tx, [
       { ...base, type: e.created ? ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED : ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
-      { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: e.messageId },
+      { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: e.messageId, assigneeId: e.assigneeId, messageDirection: 'inbound' },
     ]);
   }
 

@@ -13,6 +13,7 @@ import {
   type ServiceRuntime,
 } from '@inbox/lib';
 import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import type { BlobStore, ServiceClient } from '@inbox/lib';
 import type { TokenService } from '../auth/token-service';
 import type { GatewayConfig } from '../config';
@@ -22,10 +23,12 @@ import { buildOpenApiDocument, createApiRegistry } from './openapi';
 import { registerAttachmentRoutes } from './routes/attachments.routes';
 import { registerConversationActionRoutes, registerConversationRoutes } from './routes/conversations.routes';
 import { registerDirectoryRoutes } from './routes/directory.routes';
+import { registerNotificationRoutes } from './routes/notifications.routes';
 import { registerRecordRoutes } from './routes/records.routes';
 
 export interface GatewayDependencies {
   conversation: ServiceClient<typeof ConversationServiceService>;
+  notifications: ServiceClient<typeof NotificationServiceService>;
   tokens: TokenService;
   blobs: BlobStore;
 }
@@ -60,6 +63,7 @@ export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig,
   registerConversationActionRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
   registerAttachmentRoutes(routes, deps.conversation, deps.blobs);
   registerRecordRoutes(routes, deps.conversation);
+  registerNotificationRoutes(routes, deps.notifications);
   const openApiDocument = buildOpenApiDocument(registry, config.GATEWAY_PUBLIC_URL);
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);

@@ -88,6 +88,15 @@ export const CONSUMERS = {
     maxAckPending: 1000,
     description: 'Conversation service: store inbound messages',
   },
+  notificationFanout: {
+    stream: STREAMS.conversationEvents.name,
+    durable: 'notification-fanout',
+    filterSubjects: ['conversation.*.comment_created', 'conversation.*.assigned', 'conversation.*.message_created'],
+    maxDeliver: 10,
+    ackWaitMs: 30_000,
+    maxAckPending: 1000,
+    description: 'Notification service: mentions, assignments and new messages for their owners',
+  },
   chatReplyDelivery: {
     stream: 'CHAT_OUTBOUND',
     durable: 'ingest-chat-replies',

@@ -191,8 +191,11 @@ export interface ConversationEvent {
   messageId: string;
   commentId: string;
   mentionedUserIds: string[];
+  /** ASSIGNED: the new owner (empty when unassigned). MESSAGE_CREATED: the conversation's owner then. */
   assigneeId: string;
   previousAssigneeId: string;
+  /** MESSAGE_CREATED: inbound or outbound. */
+  messageDirection: string;
 }
 
 export interface NotificationCreated {
@@ -1956,6 +1959,7 @@ function createBaseConversationEvent(): ConversationEvent {
     mentionedUserIds: [],
     assigneeId: "",
     previousAssigneeId: "",
+    messageDirection: "",
   };
 }
 
@@ -1999,6 +2003,9 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     }
     if (message.previousAssigneeId !== "") {
       writer.uint32(106).string(message.previousAssigneeId);
+    }
+    if (message.messageDirection !== "") {
+      writer.uint32(114).string(message.messageDirection);
     }
     return writer;
   },
@@ -2120,6 +2127,14 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
             message.previousAssigneeId = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.messageDirection = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2191,6 +2206,11 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
         : isSet(object.previous_assignee_id)
         ? globalThis.String(object.previous_assignee_id)
         : "",
+      messageDirection: isSet(object.messageDirection)
+        ? globalThis.String(object.messageDirection)
+        : isSet(object.message_direction)
+        ? globalThis.String(object.message_direction)
+        : "",
     };
   },
 
@@ -2235,6 +2255,9 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     if (message.previousAssigneeId !== "") {
       obj.previousAssigneeId = message.previousAssigneeId;
     }
+    if (message.messageDirection !== "") {
+      obj.messageDirection = message.messageDirection;
+    }
     return obj;
   },
 
@@ -2256,6 +2279,7 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     message.mentionedUserIds = object.mentionedUserIds?.map((e) => e) || [];
     message.assigneeId = object.assigneeId ?? "";
     message.previousAssigneeId = object.previousAssigneeId ?? "";
+    message.messageDirection = object.messageDirection ?? "";
     return message;
   },
 };

@@ -23,11 +23,14 @@ import { PageRequest, Tenant } from "../../common/v1/common";
 
 export interface Notification {
   id: string;
+  /** mention | assignment | new_message */
   kind: string;
   conversationId: string;
   commentId: string;
   read: boolean;
   createdAt?: Date | undefined;
+  actorUserId: string;
+  messageId: string;
 }
 
 export interface ListNotificationsRequest {
@@ -52,7 +55,16 @@ export interface MarkReadResponse {
 }
 
 function createBaseNotification(): Notification {
-  return { id: "", kind: "", conversationId: "", commentId: "", read: false, createdAt: undefined };
+  return {
+    id: "",
+    kind: "",
+    conversationId: "",
+    commentId: "",
+    read: false,
+    createdAt: undefined,
+    actorUserId: "",
+    messageId: "",
+  };
 }
 
 export const Notification: MessageFns<Notification> = {
@@ -74,6 +86,12 @@ export const Notification: MessageFns<Notification> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(50).fork()).join();
+    }
+    if (message.actorUserId !== "") {
+      writer.uint32(58).string(message.actorUserId);
+    }
+    if (message.messageId !== "") {
+      writer.uint32(66).string(message.messageId);
     }
     return writer;
   },
@@ -139,6 +157,22 @@ export const Notification: MessageFns<Notification> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.actorUserId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -171,6 +205,16 @@ export const Notification: MessageFns<Notification> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      actorUserId: isSet(object.actorUserId)
+        ? globalThis.String(object.actorUserId)
+        : isSet(object.actor_user_id)
+        ? globalThis.String(object.actor_user_id)
+        : "",
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
     };
   },
 
@@ -194,6 +238,12 @@ export const Notification: MessageFns<Notification> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.actorUserId !== "") {
+      obj.actorUserId = message.actorUserId;
+    }
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
     return obj;
   },
 
@@ -208,6 +258,8 @@ export const Notification: MessageFns<Notification> = {
     message.commentId = object.commentId ?? "";
     message.read = object.read ?? false;
     message.createdAt = object.createdAt ?? undefined;
+    message.actorUserId = object.actorUserId ?? "";
+    message.messageId = object.messageId ?? "";
     return message;
   },
 };

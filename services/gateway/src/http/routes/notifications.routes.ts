@@ -1,0 +1,69 @@
+// The signed-in user's notifications: newest first with read flags and the unread count; mark read.
+import { z, type ServiceClient } from '@inbox/lib';
+import type { Notification, NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
+import type { ApiRoutes } from '../api-route';
+
+const NotificationDto = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['mention', 'assignment', 'new_message']),
+    conversationId: z.string(),
+    commentId: z.string().nullable(),
+    messageId: z.string().nullable(),
+    actorUserId: z.string().nullable(),
+    link: z.string(),
+    read: z.boolean(),
+    createdAt: z.string(),
+  })
+  .openapi('Notification');
+
+function notificationDto(n: Notification): z.infer<typeof NotificationDto> {
+  const anchor = n.commentId ? `#comment-${n.commentId}` : n.messageId ? `#message-${n.messageId}` : '';
+  return {
+    id: n.id,
+    kind: n.kind as z.infer<typeof NotificationDto>['kind'],
+    conversationId: n.conversationId,
+    commentId: n.commentId || null,
+    messageId: n.messageId || null,
+    actorUserId: n.actorUserId || null,
+    link: `/conversations/${n.conversationId}${anchor}`,
+    read: n.read,
+    createdAt: (n.createdAt ?? new Date(0)).toISOString(),
+  };
+}
+
+export function registerNotificationRoutes(api: ApiRoutes, notifications: ServiceClient<typeof NotificationServiceService>): void {
+  api.add(
+    {
+      method: 'get',
+      path: '/notifications',
+      summary: "The signed-in user's notifications, newest first, with the unread count",
+      tag: 'notifications',
+      auth: true,
+      query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(500).optional() }),
+      response: z.object({ items: z.array(NotificationDto), nextCursor: z.string().nullable(), unreadCount: z.number().int() }),
+    },
+    async ({ user, query }) => {
+      const page = await notifications.call.listNotifications({ tenant: { accountId: user.accountId, userId: user.id }, page: { limit: query.limit, cursor: query.cursor ?? '' } });
+      return { items: page.notifications.map(notificationDto), nextCursor: page.nextCursor || null, unreadCount: Number(page.unreadCount) };
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/notifications/read',
+      summary: 'Mark notifications read: the named ones, or all',
+      tag: 'notifications',
+      auth: true,
+      body: z
+        .object({ ids: z.array(z.string().min(1).max(100)).max(500).optional(), all: z.boolean().optional() })
+        .refine((b) => b.all === true || (b.ids?.length ?? 0) > 0, 'send ids or all: true'),
+      response: z.object({ unreadCount: z.number().int() }),
+    },
+    async ({ user, body }) => {
+      const result = await notifications.call.markRead({ tenant: { accountId: user.accountId, userId: user.id }, notificationIds: body.ids ?? [], all: body.all ?? false });
+      return { unreadCount: Number(result.unreadCount) };
+    },
+  );
+}

@@ -1,0 +1,24 @@
+// Who is notified of a conversation event, and of what: each mentioned member (never the
+// author), the new owner of an assignment (unless they assigned themselves), and the owner of a
+// conversation that received an inbound message.
+import { ConversationEventType, type ConversationEvent } from '@inbox/lib/gen/inbox/events/v1/events';
+
+export type NotificationKind = 'mention' | 'assignment' | 'new_message';
+
+export interface NotificationDraft {
+  userId: string;
+  kind: NotificationKind;
+}
+
+export function recipientsOf(event: ConversationEvent): NotificationDraft[] {
+  switch (event.type) {
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_COMMENT_CREATED:
+      return [...new Set(event.mentionedUserIds)].filter((id) => id && id !== event.actorUserId).map((userId) => ({ userId, kind: 'mention' }));
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED:
+      return event.assigneeId && event.assigneeId !== event.actorUserId ? [{ userId: event.assigneeId, kind: 'assignment' }] : [];
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED:
+      return event.messageDirection === 'inbound' && event.assigneeId ? [{ userId: event.assigneeId, kind: 'new_message' }] : [];
+    default:
+      return [];
+  }
+}
