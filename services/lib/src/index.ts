@@ -25,3 +25,5 @@ export * from './http/errors';
 export * from './grpc/health-probe';
 export * from './domain/ids';
 export * from './jetstream/blob-store';
+export * from './domain/email-address';
+export * from './postgres/keyset-cursor';

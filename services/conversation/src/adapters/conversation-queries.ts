@@ -1,6 +1,6 @@
 // Read side of conversations: view counts, keyset-paginated lists, and one conversation with
 // its messages, attachments and comments. Every query is scoped by account.
-import { InvalidArgumentError, NotFoundError, type Pool } from '@inbox/lib';
+import { InvalidArgumentError, NotFoundError, decodeCursor, encodeCursor, type Pool } from '@inbox/lib';
 import type { Comment, ConversationSummary, Message } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { VIEWS, findView } from '../domain/views';
 
@@ -62,21 +62,6 @@ function toSummary(row: SummaryRow): ConversationSummary {
 
 function withViewer(predicate: string, parameter: string): string {
   return predicate.replaceAll('{me}', `${parameter}::text`);
-}
-
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { at: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(at);
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
-    return { at: date, id };
-  } catch {
-    throw new InvalidArgumentError('invalid_cursor', 'the cursor is not one this API returned');
-  }
 }
 
 export class ConversationQueries {

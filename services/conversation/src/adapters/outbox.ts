@@ -32,13 +32,11 @@ export async function appendEvents(tx: PoolClient, drafts: EventDraft[]): Promis
     payloads.push(Buffer.from(ConversationEvent.encode(event).finish()));
   }
   await tx.query('INSERT INTO outbox (subject, msg_id, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])', [subjects, ids, payloads]);
-  await tx.query("SELECT pg_notify('conversation_outbox', '')");
 }
 
 /** Writes an event of another type (its own subject and encoded payload) to the outbox. */
 export async function appendRawEvent(tx: PoolClient, subject: string, msgId: string, payload: Uint8Array): Promise<void> {
   await tx.query('INSERT INTO outbox (subject, msg_id, payload) VALUES ($1, $2, $3)', [subject, msgId, Buffer.from(payload)]);
-  await tx.query("SELECT pg_notify('conversation_outbox', '')");
 }
 
 export class OutboxRelay {

@@ -1,5 +1,5 @@
 // Sign-up (an account and its first super admin) and sign-in.
-import { AlreadyExistsError, InvalidArgumentError, UnauthenticatedError, newId, withTransaction, type Pool } from '@inbox/lib';
+import { AlreadyExistsError, InvalidArgumentError, UnauthenticatedError, newId, withTransaction, type Pool, isEmailAddress } from '@inbox/lib';
 import { normaliseEmail, type Account, type User } from '../domain/directory';
 import type { DirectoryRepository } from '../adapters/directory.repository';
 
@@ -9,11 +9,10 @@ export interface PasswordHasher {
   verify(hash: string | null, password: string): Promise<boolean>;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function validateNewUser(input: { name: string; email: string; password: string }): void {
   if (!input.name.trim()) throw new InvalidArgumentError('name_required', 'name is required');
-  if (!EMAIL.test(input.email.trim())) throw new InvalidArgumentError('invalid_email', 'email is not a valid address');
+  if (!isEmailAddress(input.email.trim())) throw new InvalidArgumentError('invalid_email', 'email is not a valid address');
   if (input.password.length < 8) throw new InvalidArgumentError('weak_password', 'password must have at least 8 characters');
   if (input.password.length > 256) throw new InvalidArgumentError('invalid_password', 'password is too long');
 }

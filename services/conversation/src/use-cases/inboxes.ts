@@ -1,6 +1,6 @@
 // Admins create inboxes, choose who works in them, and connect channels.
 import { randomBytes } from 'node:crypto';
-import { AlreadyExistsError, InvalidArgumentError, NotFoundError, newId } from '@inbox/lib';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError, newId, isEmailAddress } from '@inbox/lib';
 import type { Actor, Channel, ChannelType, FormField, Inbox } from '../domain/directory';
 import type { DirectoryRepository } from '../adapters/directory.repository';
 import { requireActor } from './users';
@@ -44,7 +44,6 @@ export interface CreateChannelInput {
   authToken?: string;
 }
 
-const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 const FIELD_NAME = /^[A-Za-z][\w.-]{0,63}$/;
 const token = (bytes = 12) => randomBytes(bytes).toString('base64url');
@@ -74,7 +73,7 @@ export class CreateChannel {
       case 'email': {
         const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 30) || 'inbox';
         const address = (input.address?.trim() || `${slug}-${randomBytes(3).toString('hex')}@${this.mailDomain}`).toLowerCase();
-        if (!EMAIL.test(address)) throw new InvalidArgumentError('invalid_address', 'address is not a valid email address');
+        if (!isEmailAddress(address)) throw new InvalidArgumentError('invalid_address', 'address is not a valid email address');
         return { lookupKey: address, settings: {}, secret: null };
       }
       case 'chat':

@@ -3,7 +3,7 @@
 // a Message-ID carrying the conversation's reply token, In-Reply-To/References of the thread and
 // a plus-address Reply-To; it is queued for the delivery worker in the same transaction.
 import { randomBytes } from 'node:crypto';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError, newId, uuidv7, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, newId, uuidv7, withTransaction, type Pool, type PoolClient, isEmailAddress } from '@inbox/lib';
 import { convert } from 'html-to-text';
 import { ChatReply, ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { lockConversation, updateConversation, type LockedConversation } from '../adapters/conversation-rows';
@@ -14,7 +14,6 @@ import { hasReplyPrefix, preview } from '../domain/email-rules';
 import { sanitizeEmailHtml } from '../domain/html';
 import { requireActor } from './users';
 
-const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const MAX_BODY = 1_000_000;
 
 export interface OutboundBody {
@@ -192,7 +191,7 @@ export class ComposeEmail {
   async execute(actor: Actor, input: { inboxId: string; to: string; subject: string } & OutboundBody): Promise<{ conversationId: string; messageId: string }> {
     const author = await requireActor(this.directory, actor, 'agent');
     const to = input.to.trim().toLowerCase();
-    if (!EMAIL.test(to)) throw new InvalidArgumentError('invalid_recipient', 'to is not a valid email address');
+    if (!isEmailAddress(to)) throw new InvalidArgumentError('invalid_recipient', 'to is not a valid email address');
     const subject = input.subject.trim();
     if (subject.length > 998) throw new InvalidArgumentError('subject_too_long', 'the subject is too long');
     const { text, html } = normaliseBody(input);

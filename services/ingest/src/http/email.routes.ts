@@ -1,24 +1,10 @@
 // POST /ingest/v1/email: a raw RFC 5322 message (message/rfc822) from a provider's inbound-parse
-// webhook. Recipients come from ?to= (repeatable), else from Delivered-To / X-Original-To / To / Cc.
+// webhook. Recipients come from ?to= (repeatable), else from the message's own headers.
 // 202 {id} once JetStream has it.
 import express, { type Router } from 'express';
 import { HttpError } from '@inbox/lib';
-import PostalMime from 'postal-mime';
 import { MalformedEmailError } from '../adapters/email-parser';
 import { UnknownRecipientError, type AcceptEmail } from '../use-cases/accept-email';
-
-async function headerRecipients(raw: Uint8Array): Promise<string[]> {
-  try {
-    const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
-    const fromHeaders = email.headers
-      .filter((h) => h.key === 'delivered-to' || h.key === 'x-original-to')
-      .map((h) => h.value.replace(/[<>]/g, '').trim());
-    const addressed = [...(email.to ?? []), ...(email.cc ?? [])].flatMap((a) => (a.group ? a.group : [a])).map((a) => a.address ?? '');
-    return [...fromHeaders, ...addressed].filter(Boolean);
-  } catch {
-    return [];
-  }
-}
 
 export function emailRoutes(acceptEmail: AcceptEmail, maxBytes: number): Router {
   const router = express.Router();
@@ -29,8 +15,7 @@ export function emailRoutes(acceptEmail: AcceptEmail, maxBytes: number): Router 
       if (raw.length === 0) throw new HttpError(400, 'empty_message', 'the request body is empty');
       const query = req.query.to;
       const explicit = (Array.isArray(query) ? query : query ? [query] : []).map(String);
-      const recipients = explicit.length ? explicit : await headerRecipients(raw);
-      const accepted = await acceptEmail.execute(raw, { from: '', recipients });
+      const accepted = await acceptEmail.execute(raw, { from: '', recipients: explicit });
       res.status(202).json({ id: accepted.eventIds[0], ids: accepted.eventIds, duplicate: accepted.duplicates === accepted.eventIds.length });
     } catch (error) {
       if (error instanceof UnknownRecipientError) return next(new HttpError(404, 'unknown_recipient', error.message));

@@ -54,10 +54,20 @@ export class AcceptEmail {
     return resolved.filter((r): r is { address: string; channel: ResolvedChannel } => r.channel !== null);
   }
 
+  /**
+   * Without envelope recipients (a provider's webhook that sends none), the message's own
+   * Delivered-To / X-Original-To / To / Cc headers say where it was going.
+   */
   async execute(raw: Uint8Array, envelope: { from: string; recipients: string[] }): Promise<AcceptedEmail> {
-    const targets = await this.resolveRecipients(envelope.recipients);
+    let parsed: ParsedEmail | undefined;
+    let recipients = envelope.recipients;
+    if (recipients.length === 0) {
+      parsed = await parseEmail(raw);
+      recipients = recipientsFromHeaders(parsed);
+    }
+    const targets = await this.resolveRecipients(recipients);
     if (targets.length === 0) throw new UnknownRecipientError('no recipient is a channel address of this installation');
-    const parsed = await parseEmail(raw);
+    parsed ??= await parseEmail(raw);
     const rawKey = await this.blobs.put('raw', raw);
     const attachments = await Promise.all(
       parsed.attachments.map(async (a) => ({
@@ -105,6 +115,11 @@ export class AcceptEmail {
     }
     return { eventIds, duplicates };
   }
+}
+
+function recipientsFromHeaders(parsed: ParsedEmail): string[] {
+  const delivered = [parsed.headers['delivered-to'], parsed.headers['x-original-to']].map((h) => h?.replace(/[<>]/g, '').trim() ?? '');
+  return [...delivered, ...parsed.to.map((a) => a.address), ...parsed.cc.map((a) => a.address)].filter(Boolean);
 }
 
 function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {

@@ -3,7 +3,7 @@
 // one, so a retried POST is stored once).
 import { createHash, randomUUID } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { HttpError, publishDurably } from '@inbox/lib';
+import { HttpError, isEmailAddress, publishDurably } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { ChannelDirectory } from '../adapters/channel-directory';
@@ -31,7 +31,7 @@ export class AcceptForm {
     }
     if (Object.keys(fields).length === 0) throw new HttpError(400, 'empty_submission', 'the submission has no fields');
     const email = Object.entries(fields).find(([k]) => k.toLowerCase() === 'email')?.[1]?.trim() ?? '';
-    if (email && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email)) throw new HttpError(422, 'invalid_email', 'the email field is not a valid address', { fields: ['email'] });
+    if (email && !isEmailAddress(email)) throw new HttpError(422, 'invalid_email', 'the email field is not a valid address', { fields: ['email'] });
     const name = pick(fields, ['name', 'fullname', 'full_name']) || [pick(fields, ['firstname', 'first_name']), pick(fields, ['lastname', 'last_name'])].filter(Boolean).join(' ');
     const submissionId = idempotencyKey ? `key:${idempotencyKey}` : randomUUID();
     const eventId = `fm_${createHash('sha256').update(`${channel.channelId}\u0000${submissionId}`).digest('hex').slice(0, 40)}`;

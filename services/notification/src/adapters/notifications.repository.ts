@@ -1,6 +1,6 @@
 // Stored notifications: one per recipient and triggering event (unique key), newest first,
 // always scoped to the account and the user.
-import { InvalidArgumentError, newId, type Pool } from '@inbox/lib';
+import { decodeCursor, encodeCursor, newId, type Pool } from '@inbox/lib';
 import type { Notification } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import type { NotificationKind } from '../domain/notification-rules';
 
@@ -60,7 +60,7 @@ export class NotificationsRepository {
     const params: unknown[] = [accountId, userId, size + 1];
     let keyset = '';
     if (cursor) {
-      const [at, id] = decode(cursor);
+      const { at, id } = decodeCursor(cursor);
       params.push(at, id);
       keyset = 'AND (created_at, id) < ($4, $5)';
     }
@@ -76,7 +76,7 @@ export class NotificationsRepository {
     const last = page[page.length - 1];
     return {
       items: page.map(toNotification),
-      nextCursor: rows.rows.length > size && last ? Buffer.from(JSON.stringify([last.created_at.toISOString(), last.id])).toString('base64url') : '',
+      nextCursor: rows.rows.length > size && last ? encodeCursor(last.created_at, last.id) : '',
       unread,
     };
   }
@@ -92,16 +92,5 @@ export class NotificationsRepository {
       return;
     }
     await this.pool.query('UPDATE notifications SET read_at = now() WHERE account_id = $1 AND user_id = $2 AND id = ANY($3::text[]) AND read_at IS NULL', [accountId, userId, ids]);
-  }
-}
-
-function decode(cursor: string): [Date, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(at);
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad');
-    return [date, id];
-  } catch {
-    throw new InvalidArgumentError('invalid_cursor', 'the cursor is not one this API returned');
   }
 }
