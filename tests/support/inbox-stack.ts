@@ -19,6 +19,7 @@ export async function startInboxStack(
     const wiring: Record<string, string> = {};
     if (services.conversation?.grpcAddress) wiring.CONVERSATION_GRPC_ADDR = services.conversation.grpcAddress;
     if (services.notification?.grpcAddress) wiring.NOTIFICATION_GRPC_ADDR = services.notification.grpcAddress;
+    if (services.search?.grpcAddress) wiring.SEARCH_GRPC_ADDR = services.search.grpcAddress;
     const launched = await launchService(name, { ...wiring, ...overrides[name] });
     await launched.process.waitReady();
     services[name] = launched;

@@ -1,6 +1,7 @@
 // Runs a built service (services/<name>/dist/main.js) as a real child process on free ports,
 // the way scripts/services.sh does, so tests can probe it, signal it and restart it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { waitFor } from './wait';
@@ -41,8 +42,15 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const child = this.child;
-    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    // TEST_SERVICE_LOGS=1 keeps every service's output under test-results/logs for a look afterwards.
+    const logFile = process.env.TEST_SERVICE_LOGS ? path.join(ROOT, 'test-results', 'logs', `${this.name}-${child.pid}.log`) : undefined;
+    if (logFile) mkdirSync(path.dirname(logFile), { recursive: true });
+    const collect = (chunk: Buffer) => {
+      this.output += chunk.toString();
+      if (logFile) appendFileSync(logFile, chunk);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
     this.exitPromise = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     return this;
   }

@@ -20,6 +20,7 @@ import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1
 import { Argon2PasswordHasher } from './adapters/argon2-password-hasher';
 import { ConversationAssignments } from './adapters/conversation-assignments';
 import { ConversationQueries } from './adapters/conversation-queries';
+import { SearchDocuments } from './adapters/search-documents';
 import { conversationGrpcHandlers } from './adapters/conversation.grpc';
 import { DirectoryRepository } from './adapters/directory.repository';
 import { InboundMessageHandler } from './adapters/inbound-message.handler';
@@ -83,6 +84,7 @@ bootService(async () => {
       receipts,
       directory,
       queries: new ConversationQueries(pool),
+      searchDocuments: new SearchDocuments(pool),
       createAccount: new CreateAccount(pool, directory, passwords),
       authenticateUser: new AuthenticateUser(directory, passwords),
       createUser: new CreateUser(pool, directory, passwords),

@@ -15,6 +15,7 @@ import {
 } from '@inbox/lib';
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
+import { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import { TokenService } from './auth/token-service';
 import { loadGatewayConfig } from './config';
 import { createGatewayApp } from './http/app';
@@ -33,9 +34,10 @@ bootService(async () => {
   });
 
   const notifications = createServiceClient(NotificationServiceService, config.NOTIFICATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
+  const search = createServiceClient(SearchServiceService, config.SEARCH_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const tokens = new TokenService(config.GATEWAY_JWT_SECRET, config.GATEWAY_TOKEN_TTL_SECONDS);
   const blobs = await BlobStore.open(nc);
-  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, tokens, blobs }));
+  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, search, tokens, blobs }));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
   const port = await listen(server, config.GATEWAY_PORT, config.BIND_HOST);
@@ -44,6 +46,7 @@ bootService(async () => {
   lifecycle.onShutdown('grpc clients', () => {
     conversation.close();
     notifications.close();
+    search.close();
   });
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('redis', () => redis.close());

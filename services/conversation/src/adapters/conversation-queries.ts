@@ -180,6 +180,17 @@ export class ConversationQueries {
     return toSummary(result.rows[0]);
   }
 
+  /** List items of the named conversations of the account, in the order asked; unknown ids are left out. */
+  async summaries(accountId: string, conversationIds: string[]): Promise<ConversationSummary[]> {
+    if (conversationIds.length === 0) return [];
+    const result = await this.pool.query<SummaryRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS} WHERE c.account_id = $1 AND c.id = ANY($2::text[])`,
+      [accountId, conversationIds],
+    );
+    const byId = new Map(result.rows.map((row) => [row.id, toSummary(row)]));
+    return conversationIds.flatMap((id) => byId.get(id) ?? []);
+  }
+
   async detail(accountId: string, conversationId: string): Promise<{ conversation: ConversationSummary; messages: Message[]; comments: Comment[] }> {
     const conversation = await this.summary(accountId, conversationId);
     const [messages, attachments, comments] = await Promise.all([

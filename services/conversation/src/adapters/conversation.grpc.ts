@@ -14,12 +14,14 @@ import type { UpdateConversation } from '../use-cases/update-conversation';
 import type { CreateTicket, UpdateTicket } from '../use-cases/tickets';
 import type { ConversationQueries } from './conversation-queries';
 import type { DirectoryRepository } from './directory.repository';
+import type { SearchDocuments } from './search-documents';
 import { actorFrom, channelToProto, channelTypeFromProto, inboxToProto, roleFromProto, userToProto } from './proto-mapping';
 
 export interface ConversationUseCases {
   receipts: InboundReceipts;
   directory: DirectoryRepository;
   queries: ConversationQueries;
+  searchDocuments: SearchDocuments;
   createAccount: CreateAccount;
   authenticateUser: AuthenticateUser;
   createUser: CreateUser;
@@ -141,6 +143,24 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
         limit: request.page?.limit ?? 25,
         cursor: request.page?.cursor || undefined,
       });
+    },
+
+    async getConversationSummaries(request) {
+      const actor = actorFrom(request.tenant);
+      if (request.conversationIds.length > 500) throw new InvalidArgumentError('too_many_ids', 'at most 500 conversation ids per request');
+      return { items: await u.queries.summaries(actor.accountId, request.conversationIds) };
+    },
+
+    async getSearchDocuments(request) {
+      if (request.conversations.length > 1000) throw new InvalidArgumentError('too_many_ids', 'at most 1000 conversations per request');
+      if (request.conversations.some((r) => !r.accountId || !r.conversationId)) {
+        throw new InvalidArgumentError('conversation_ref_required', 'every reference needs account_id and conversation_id');
+      }
+      return u.searchDocuments.byRefs(request.conversations);
+    },
+
+    async exportSearchDocuments(request) {
+      return u.searchDocuments.export({ afterId: request.afterId, limit: request.limit, versionsOnly: request.versionsOnly, accountId: request.accountId });
     },
 
     async getConversation(request) {

@@ -14,6 +14,7 @@ import {
 } from '@inbox/lib';
 import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
+import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import type { BlobStore, ServiceClient } from '@inbox/lib';
 import type { TokenService } from '../auth/token-service';
 import type { GatewayConfig } from '../config';
@@ -25,10 +26,12 @@ import { registerConversationActionRoutes, registerConversationRoutes } from './
 import { registerDirectoryRoutes } from './routes/directory.routes';
 import { registerNotificationRoutes } from './routes/notifications.routes';
 import { registerRecordRoutes } from './routes/records.routes';
+import { registerSearchRoutes } from './routes/search.routes';
 
 export interface GatewayDependencies {
   conversation: ServiceClient<typeof ConversationServiceService>;
   notifications: ServiceClient<typeof NotificationServiceService>;
+  search: ServiceClient<typeof SearchServiceService>;
   tokens: TokenService;
   blobs: BlobStore;
 }
@@ -64,6 +67,7 @@ export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig,
   registerAttachmentRoutes(routes, deps.conversation, deps.blobs);
   registerRecordRoutes(routes, deps.conversation);
   registerNotificationRoutes(routes, deps.notifications);
+  registerSearchRoutes(routes, deps.conversation, deps.search);
   const openApiDocument = buildOpenApiDocument(registry, config.GATEWAY_PUBLIC_URL);
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);

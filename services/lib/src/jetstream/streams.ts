@@ -97,6 +97,17 @@ export const CONSUMERS = {
     maxAckPending: 1000,
     description: 'Notification service: mentions, assignments and new messages for their owners',
   },
+  searchIndexer: {
+    stream: STREAMS.conversationEvents.name,
+    durable: 'search-indexer',
+    filterSubjects: ['conversation.>'],
+    // The indexer waits out OpenSearch outages itself (the heartbeat keeps its messages), so a
+    // redelivery means a crash, not an outage.
+    maxDeliver: 20,
+    ackWaitMs: 30_000,
+    maxAckPending: 5000,
+    description: 'Search service: keep the conversation index in step',
+  },
   chatReplyDelivery: {
     stream: 'CHAT_OUTBOUND',
     durable: 'ingest-chat-replies',

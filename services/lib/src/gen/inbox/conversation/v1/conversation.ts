@@ -581,6 +581,73 @@ export interface GetContactResponse {
   contact?: Contact | undefined;
 }
 
+export interface GetConversationSummariesRequest {
+  tenant?: Tenant | undefined;
+  conversationIds: string[];
+}
+
+export interface GetConversationSummariesResponse {
+  items: ConversationSummary[];
+}
+
+export interface ConversationRef {
+  accountId: string;
+  conversationId: string;
+}
+
+export interface SearchDocument {
+  conversationId: string;
+  accountId: string;
+  inboxId: string;
+  /** The conversation's version: the index keeps a document only if no newer one is there. */
+  version: string;
+  status: string;
+  channel: string;
+  subject: string;
+  contact?:
+    | ContactRef
+    | undefined;
+  /** user | bot | none */
+  assigneeKind: string;
+  /** A user id, or "bot:<chatflow id>" for a conversation a chatflow is answering. */
+  assigneeId: string;
+  /** Text of every visible (not hidden) message, oldest first; hidden ones are left out. */
+  messageTexts: string[];
+  commentTexts: string[];
+  /** Addresses of everyone who wrote in the conversation. */
+  participantAddresses: string[];
+  firstMessageAt?: Date | undefined;
+  lastMessageAt?: Date | undefined;
+  createdAt?: Date | undefined;
+  filtered: boolean;
+  trashed: boolean;
+}
+
+export interface GetSearchDocumentsRequest {
+  conversations: ConversationRef[];
+}
+
+export interface GetSearchDocumentsResponse {
+  documents: SearchDocument[];
+  missing: ConversationRef[];
+}
+
+export interface ExportSearchDocumentsRequest {
+  /** Export starts after this conversation id (empty: from the first). */
+  afterId: string;
+  limit: number;
+  /** Only id, account and version: what reconcile compares. */
+  versionsOnly: boolean;
+  /** Empty: every account. */
+  accountId: string;
+}
+
+export interface ExportSearchDocumentsResponse {
+  documents: SearchDocument[];
+  /** Empty when the export is complete. */
+  nextAfterId: string;
+}
+
 function createBaseAccount(): Account {
   return { id: "", name: "", createdAt: undefined };
 }
@@ -9460,6 +9527,1055 @@ export const GetContactResponse: MessageFns<GetContactResponse> = {
   },
 };
 
+function createBaseGetConversationSummariesRequest(): GetConversationSummariesRequest {
+  return { tenant: undefined, conversationIds: [] };
+}
+
+export const GetConversationSummariesRequest: MessageFns<GetConversationSummariesRequest> = {
+  encode(message: GetConversationSummariesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.conversationIds) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetConversationSummariesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetConversationSummariesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetConversationSummariesRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationIds: globalThis.Array.isArray(object?.conversationIds)
+        ? object.conversationIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.conversation_ids)
+        ? object.conversation_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetConversationSummariesRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationIds?.length) {
+      obj.conversationIds = message.conversationIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetConversationSummariesRequest>, I>>(base?: I): GetConversationSummariesRequest {
+    return GetConversationSummariesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetConversationSummariesRequest>, I>>(
+    object: I,
+  ): GetConversationSummariesRequest {
+    const message = createBaseGetConversationSummariesRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationIds = object.conversationIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetConversationSummariesResponse(): GetConversationSummariesResponse {
+  return { items: [] };
+}
+
+export const GetConversationSummariesResponse: MessageFns<GetConversationSummariesResponse> = {
+  encode(message: GetConversationSummariesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      ConversationSummary.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetConversationSummariesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetConversationSummariesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(ConversationSummary.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetConversationSummariesResponse {
+    return {
+      items: globalThis.Array.isArray(object?.items)
+        ? object.items.map((e: any) => ConversationSummary.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetConversationSummariesResponse): unknown {
+    const obj: any = {};
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => ConversationSummary.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetConversationSummariesResponse>, I>>(
+    base?: I,
+  ): GetConversationSummariesResponse {
+    return GetConversationSummariesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetConversationSummariesResponse>, I>>(
+    object: I,
+  ): GetConversationSummariesResponse {
+    const message = createBaseGetConversationSummariesResponse();
+    message.items = object.items?.map((e) => ConversationSummary.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseConversationRef(): ConversationRef {
+  return { accountId: "", conversationId: "" };
+}
+
+export const ConversationRef: MessageFns<ConversationRef> = {
+  encode(message: ConversationRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accountId !== "") {
+      writer.uint32(10).string(message.accountId);
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConversationRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConversationRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConversationRef {
+    return {
+      accountId: isSet(object.accountId)
+        ? globalThis.String(object.accountId)
+        : isSet(object.account_id)
+        ? globalThis.String(object.account_id)
+        : "",
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ConversationRef): unknown {
+    const obj: any = {};
+    if (message.accountId !== "") {
+      obj.accountId = message.accountId;
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConversationRef>, I>>(base?: I): ConversationRef {
+    return ConversationRef.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConversationRef>, I>>(object: I): ConversationRef {
+    const message = createBaseConversationRef();
+    message.accountId = object.accountId ?? "";
+    message.conversationId = object.conversationId ?? "";
+    return message;
+  },
+};
+
+function createBaseSearchDocument(): SearchDocument {
+  return {
+    conversationId: "",
+    accountId: "",
+    inboxId: "",
+    version: "0",
+    status: "",
+    channel: "",
+    subject: "",
+    contact: undefined,
+    assigneeKind: "",
+    assigneeId: "",
+    messageTexts: [],
+    commentTexts: [],
+    participantAddresses: [],
+    firstMessageAt: undefined,
+    lastMessageAt: undefined,
+    createdAt: undefined,
+    filtered: false,
+    trashed: false,
+  };
+}
+
+export const SearchDocument: MessageFns<SearchDocument> = {
+  encode(message: SearchDocument, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversationId !== "") {
+      writer.uint32(10).string(message.conversationId);
+    }
+    if (message.accountId !== "") {
+      writer.uint32(18).string(message.accountId);
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(26).string(message.inboxId);
+    }
+    if (message.version !== "0") {
+      writer.uint32(32).int64(message.version);
+    }
+    if (message.status !== "") {
+      writer.uint32(42).string(message.status);
+    }
+    if (message.channel !== "") {
+      writer.uint32(50).string(message.channel);
+    }
+    if (message.subject !== "") {
+      writer.uint32(58).string(message.subject);
+    }
+    if (message.contact !== undefined) {
+      ContactRef.encode(message.contact, writer.uint32(66).fork()).join();
+    }
+    if (message.assigneeKind !== "") {
+      writer.uint32(74).string(message.assigneeKind);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(82).string(message.assigneeId);
+    }
+    for (const v of message.messageTexts) {
+      writer.uint32(90).string(v!);
+    }
+    for (const v of message.commentTexts) {
+      writer.uint32(98).string(v!);
+    }
+    for (const v of message.participantAddresses) {
+      writer.uint32(106).string(v!);
+    }
+    if (message.firstMessageAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.firstMessageAt), writer.uint32(114).fork()).join();
+    }
+    if (message.lastMessageAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastMessageAt), writer.uint32(122).fork()).join();
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(130).fork()).join();
+    }
+    if (message.filtered !== false) {
+      writer.uint32(136).bool(message.filtered);
+    }
+    if (message.trashed !== false) {
+      writer.uint32(144).bool(message.trashed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchDocument {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchDocument();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.version = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.contact = ContactRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.assigneeKind = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.messageTexts.push(reader.string());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.commentTexts.push(reader.string());
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.participantAddresses.push(reader.string());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.firstMessageAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.lastMessageAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.filtered = reader.bool();
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.trashed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchDocument {
+    return {
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      accountId: isSet(object.accountId)
+        ? globalThis.String(object.accountId)
+        : isSet(object.account_id)
+        ? globalThis.String(object.account_id)
+        : "",
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "0",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      contact: isSet(object.contact) ? ContactRef.fromJSON(object.contact) : undefined,
+      assigneeKind: isSet(object.assigneeKind)
+        ? globalThis.String(object.assigneeKind)
+        : isSet(object.assignee_kind)
+        ? globalThis.String(object.assignee_kind)
+        : "",
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      messageTexts: globalThis.Array.isArray(object?.messageTexts)
+        ? object.messageTexts.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.message_texts)
+        ? object.message_texts.map((e: any) => globalThis.String(e))
+        : [],
+      commentTexts: globalThis.Array.isArray(object?.commentTexts)
+        ? object.commentTexts.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.comment_texts)
+        ? object.comment_texts.map((e: any) => globalThis.String(e))
+        : [],
+      participantAddresses: globalThis.Array.isArray(object?.participantAddresses)
+        ? object.participantAddresses.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.participant_addresses)
+        ? object.participant_addresses.map((e: any) => globalThis.String(e))
+        : [],
+      firstMessageAt: isSet(object.firstMessageAt)
+        ? fromJsonTimestamp(object.firstMessageAt)
+        : isSet(object.first_message_at)
+        ? fromJsonTimestamp(object.first_message_at)
+        : undefined,
+      lastMessageAt: isSet(object.lastMessageAt)
+        ? fromJsonTimestamp(object.lastMessageAt)
+        : isSet(object.last_message_at)
+        ? fromJsonTimestamp(object.last_message_at)
+        : undefined,
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+      filtered: isSet(object.filtered) ? globalThis.Boolean(object.filtered) : false,
+      trashed: isSet(object.trashed) ? globalThis.Boolean(object.trashed) : false,
+    };
+  },
+
+  toJSON(message: SearchDocument): unknown {
+    const obj: any = {};
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.accountId !== "") {
+      obj.accountId = message.accountId;
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.version !== "0") {
+      obj.version = message.version;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.contact !== undefined) {
+      obj.contact = ContactRef.toJSON(message.contact);
+    }
+    if (message.assigneeKind !== "") {
+      obj.assigneeKind = message.assigneeKind;
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.messageTexts?.length) {
+      obj.messageTexts = message.messageTexts;
+    }
+    if (message.commentTexts?.length) {
+      obj.commentTexts = message.commentTexts;
+    }
+    if (message.participantAddresses?.length) {
+      obj.participantAddresses = message.participantAddresses;
+    }
+    if (message.firstMessageAt !== undefined) {
+      obj.firstMessageAt = message.firstMessageAt.toISOString();
+    }
+    if (message.lastMessageAt !== undefined) {
+      obj.lastMessageAt = message.lastMessageAt.toISOString();
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    if (message.filtered !== false) {
+      obj.filtered = message.filtered;
+    }
+    if (message.trashed !== false) {
+      obj.trashed = message.trashed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchDocument>, I>>(base?: I): SearchDocument {
+    return SearchDocument.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchDocument>, I>>(object: I): SearchDocument {
+    const message = createBaseSearchDocument();
+    message.conversationId = object.conversationId ?? "";
+    message.accountId = object.accountId ?? "";
+    message.inboxId = object.inboxId ?? "";
+    message.version = object.version ?? "0";
+    message.status = object.status ?? "";
+    message.channel = object.channel ?? "";
+    message.subject = object.subject ?? "";
+    message.contact = (object.contact !== undefined && object.contact !== null)
+      ? ContactRef.fromPartial(object.contact)
+      : undefined;
+    message.assigneeKind = object.assigneeKind ?? "";
+    message.assigneeId = object.assigneeId ?? "";
+    message.messageTexts = object.messageTexts?.map((e) => e) || [];
+    message.commentTexts = object.commentTexts?.map((e) => e) || [];
+    message.participantAddresses = object.participantAddresses?.map((e) => e) || [];
+    message.firstMessageAt = object.firstMessageAt ?? undefined;
+    message.lastMessageAt = object.lastMessageAt ?? undefined;
+    message.createdAt = object.createdAt ?? undefined;
+    message.filtered = object.filtered ?? false;
+    message.trashed = object.trashed ?? false;
+    return message;
+  },
+};
+
+function createBaseGetSearchDocumentsRequest(): GetSearchDocumentsRequest {
+  return { conversations: [] };
+}
+
+export const GetSearchDocumentsRequest: MessageFns<GetSearchDocumentsRequest> = {
+  encode(message: GetSearchDocumentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.conversations) {
+      ConversationRef.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSearchDocumentsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSearchDocumentsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversations.push(ConversationRef.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSearchDocumentsRequest {
+    return {
+      conversations: globalThis.Array.isArray(object?.conversations)
+        ? object.conversations.map((e: any) => ConversationRef.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetSearchDocumentsRequest): unknown {
+    const obj: any = {};
+    if (message.conversations?.length) {
+      obj.conversations = message.conversations.map((e) => ConversationRef.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSearchDocumentsRequest>, I>>(base?: I): GetSearchDocumentsRequest {
+    return GetSearchDocumentsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSearchDocumentsRequest>, I>>(object: I): GetSearchDocumentsRequest {
+    const message = createBaseGetSearchDocumentsRequest();
+    message.conversations = object.conversations?.map((e) => ConversationRef.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetSearchDocumentsResponse(): GetSearchDocumentsResponse {
+  return { documents: [], missing: [] };
+}
+
+export const GetSearchDocumentsResponse: MessageFns<GetSearchDocumentsResponse> = {
+  encode(message: GetSearchDocumentsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.documents) {
+      SearchDocument.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.missing) {
+      ConversationRef.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSearchDocumentsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSearchDocumentsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.documents.push(SearchDocument.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.missing.push(ConversationRef.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSearchDocumentsResponse {
+    return {
+      documents: globalThis.Array.isArray(object?.documents)
+        ? object.documents.map((e: any) => SearchDocument.fromJSON(e))
+        : [],
+      missing: globalThis.Array.isArray(object?.missing)
+        ? object.missing.map((e: any) => ConversationRef.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetSearchDocumentsResponse): unknown {
+    const obj: any = {};
+    if (message.documents?.length) {
+      obj.documents = message.documents.map((e) => SearchDocument.toJSON(e));
+    }
+    if (message.missing?.length) {
+      obj.missing = message.missing.map((e) => ConversationRef.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSearchDocumentsResponse>, I>>(base?: I): GetSearchDocumentsResponse {
+    return GetSearchDocumentsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSearchDocumentsResponse>, I>>(object: I): GetSearchDocumentsResponse {
+    const message = createBaseGetSearchDocumentsResponse();
+    message.documents = object.documents?.map((e) => SearchDocument.fromPartial(e)) || [];
+    message.missing = object.missing?.map((e) => ConversationRef.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseExportSearchDocumentsRequest(): ExportSearchDocumentsRequest {
+  return { afterId: "", limit: 0, versionsOnly: false, accountId: "" };
+}
+
+export const ExportSearchDocumentsRequest: MessageFns<ExportSearchDocumentsRequest> = {
+  encode(message: ExportSearchDocumentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.afterId !== "") {
+      writer.uint32(10).string(message.afterId);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    if (message.versionsOnly !== false) {
+      writer.uint32(24).bool(message.versionsOnly);
+    }
+    if (message.accountId !== "") {
+      writer.uint32(34).string(message.accountId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportSearchDocumentsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportSearchDocumentsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.afterId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.versionsOnly = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportSearchDocumentsRequest {
+    return {
+      afterId: isSet(object.afterId)
+        ? globalThis.String(object.afterId)
+        : isSet(object.after_id)
+        ? globalThis.String(object.after_id)
+        : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      versionsOnly: isSet(object.versionsOnly)
+        ? globalThis.Boolean(object.versionsOnly)
+        : isSet(object.versions_only)
+        ? globalThis.Boolean(object.versions_only)
+        : false,
+      accountId: isSet(object.accountId)
+        ? globalThis.String(object.accountId)
+        : isSet(object.account_id)
+        ? globalThis.String(object.account_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ExportSearchDocumentsRequest): unknown {
+    const obj: any = {};
+    if (message.afterId !== "") {
+      obj.afterId = message.afterId;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.versionsOnly !== false) {
+      obj.versionsOnly = message.versionsOnly;
+    }
+    if (message.accountId !== "") {
+      obj.accountId = message.accountId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExportSearchDocumentsRequest>, I>>(base?: I): ExportSearchDocumentsRequest {
+    return ExportSearchDocumentsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportSearchDocumentsRequest>, I>>(object: I): ExportSearchDocumentsRequest {
+    const message = createBaseExportSearchDocumentsRequest();
+    message.afterId = object.afterId ?? "";
+    message.limit = object.limit ?? 0;
+    message.versionsOnly = object.versionsOnly ?? false;
+    message.accountId = object.accountId ?? "";
+    return message;
+  },
+};
+
+function createBaseExportSearchDocumentsResponse(): ExportSearchDocumentsResponse {
+  return { documents: [], nextAfterId: "" };
+}
+
+export const ExportSearchDocumentsResponse: MessageFns<ExportSearchDocumentsResponse> = {
+  encode(message: ExportSearchDocumentsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.documents) {
+      SearchDocument.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextAfterId !== "") {
+      writer.uint32(18).string(message.nextAfterId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportSearchDocumentsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportSearchDocumentsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.documents.push(SearchDocument.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextAfterId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportSearchDocumentsResponse {
+    return {
+      documents: globalThis.Array.isArray(object?.documents)
+        ? object.documents.map((e: any) => SearchDocument.fromJSON(e))
+        : [],
+      nextAfterId: isSet(object.nextAfterId)
+        ? globalThis.String(object.nextAfterId)
+        : isSet(object.next_after_id)
+        ? globalThis.String(object.next_after_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ExportSearchDocumentsResponse): unknown {
+    const obj: any = {};
+    if (message.documents?.length) {
+      obj.documents = message.documents.map((e) => SearchDocument.toJSON(e));
+    }
+    if (message.nextAfterId !== "") {
+      obj.nextAfterId = message.nextAfterId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExportSearchDocumentsResponse>, I>>(base?: I): ExportSearchDocumentsResponse {
+    return ExportSearchDocumentsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportSearchDocumentsResponse>, I>>(
+    object: I,
+  ): ExportSearchDocumentsResponse {
+    const message = createBaseExportSearchDocumentsResponse();
+    message.documents = object.documents?.map((e) => SearchDocument.fromPartial(e)) || [];
+    message.nextAfterId = object.nextAfterId ?? "";
+    return message;
+  },
+};
+
 /** The source of truth for accounts, users, inboxes, channels, contacts and conversations. */
 export type ConversationServiceService = typeof ConversationServiceService;
 export const ConversationServiceService = {
@@ -9773,6 +10889,44 @@ export const ConversationServiceService = {
       Buffer.from(GetInboundReceiptResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetInboundReceiptResponse => GetInboundReceiptResponse.decode(value),
   },
+  /** List items of the named conversations of the tenant's account (search results), in the order asked. */
+  getConversationSummaries: {
+    path: "/inbox.conversation.v1.ConversationService/GetConversationSummaries" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetConversationSummariesRequest): Buffer =>
+      Buffer.from(GetConversationSummariesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetConversationSummariesRequest =>
+      GetConversationSummariesRequest.decode(value),
+    responseSerialize: (value: GetConversationSummariesResponse): Buffer =>
+      Buffer.from(GetConversationSummariesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetConversationSummariesResponse =>
+      GetConversationSummariesResponse.decode(value),
+  },
+  /** What the search index holds for each named conversation; absent ones (deleted forever) listed as missing. */
+  getSearchDocuments: {
+    path: "/inbox.conversation.v1.ConversationService/GetSearchDocuments" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSearchDocumentsRequest): Buffer =>
+      Buffer.from(GetSearchDocumentsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSearchDocumentsRequest => GetSearchDocumentsRequest.decode(value),
+    responseSerialize: (value: GetSearchDocumentsResponse): Buffer =>
+      Buffer.from(GetSearchDocumentsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSearchDocumentsResponse => GetSearchDocumentsResponse.decode(value),
+  },
+  /** Every conversation's search document (or only its version) in id order, for backfill and reconcile. */
+  exportSearchDocuments: {
+    path: "/inbox.conversation.v1.ConversationService/ExportSearchDocuments" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ExportSearchDocumentsRequest): Buffer =>
+      Buffer.from(ExportSearchDocumentsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExportSearchDocumentsRequest => ExportSearchDocumentsRequest.decode(value),
+    responseSerialize: (value: ExportSearchDocumentsResponse): Buffer =>
+      Buffer.from(ExportSearchDocumentsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ExportSearchDocumentsResponse => ExportSearchDocumentsResponse.decode(value),
+  },
 } as const;
 
 export interface ConversationServiceServer extends UntypedServiceImplementation {
@@ -9808,6 +10962,12 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel: handleUnaryCall<ResolveChannelRequest, ResolveChannelResponse>;
   getInboundReceipt: handleUnaryCall<GetInboundReceiptRequest, GetInboundReceiptResponse>;
+  /** List items of the named conversations of the tenant's account (search results), in the order asked. */
+  getConversationSummaries: handleUnaryCall<GetConversationSummariesRequest, GetConversationSummariesResponse>;
+  /** What the search index holds for each named conversation; absent ones (deleted forever) listed as missing. */
+  getSearchDocuments: handleUnaryCall<GetSearchDocumentsRequest, GetSearchDocumentsResponse>;
+  /** Every conversation's search document (or only its version) in id order, for backfill and reconcile. */
+  exportSearchDocuments: handleUnaryCall<ExportSearchDocumentsRequest, ExportSearchDocumentsResponse>;
 }
 
 export interface ConversationServiceClient extends Client {
@@ -10276,6 +11436,54 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetInboundReceiptResponse) => void,
+  ): ClientUnaryCall;
+  /** List items of the named conversations of the tenant's account (search results), in the order asked. */
+  getConversationSummaries(
+    request: GetConversationSummariesRequest,
+    callback: (error: ServiceError | null, response: GetConversationSummariesResponse) => void,
+  ): ClientUnaryCall;
+  getConversationSummaries(
+    request: GetConversationSummariesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetConversationSummariesResponse) => void,
+  ): ClientUnaryCall;
+  getConversationSummaries(
+    request: GetConversationSummariesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetConversationSummariesResponse) => void,
+  ): ClientUnaryCall;
+  /** What the search index holds for each named conversation; absent ones (deleted forever) listed as missing. */
+  getSearchDocuments(
+    request: GetSearchDocumentsRequest,
+    callback: (error: ServiceError | null, response: GetSearchDocumentsResponse) => void,
+  ): ClientUnaryCall;
+  getSearchDocuments(
+    request: GetSearchDocumentsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetSearchDocumentsResponse) => void,
+  ): ClientUnaryCall;
+  getSearchDocuments(
+    request: GetSearchDocumentsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetSearchDocumentsResponse) => void,
+  ): ClientUnaryCall;
+  /** Every conversation's search document (or only its version) in id order, for backfill and reconcile. */
+  exportSearchDocuments(
+    request: ExportSearchDocumentsRequest,
+    callback: (error: ServiceError | null, response: ExportSearchDocumentsResponse) => void,
+  ): ClientUnaryCall;
+  exportSearchDocuments(
+    request: ExportSearchDocumentsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ExportSearchDocumentsResponse) => void,
+  ): ClientUnaryCall;
+  exportSearchDocuments(
+    request: ExportSearchDocumentsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ExportSearchDocumentsResponse) => void,
   ): ClientUnaryCall;
 }
 

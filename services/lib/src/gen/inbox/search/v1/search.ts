@@ -35,19 +35,29 @@ export interface SearchConversationsRequest {
   hideFiltered: boolean;
   hideTrash: boolean;
   oldestFirst: boolean;
-  page?: PageRequest | undefined;
+  page?:
+    | PageRequest
+    | undefined;
+  /** The inboxes the caller may see; empty means every inbox of the account. */
+  visibleInboxIds: string[];
+  /** Best match first (score, then newest) instead of by time. */
+  byRelevance: boolean;
 }
 
 export interface SearchHit {
   conversationId: string;
   score: number;
+  /** Matching fragments, HTML-escaped, with the matched words in <mark>. */
   highlights: string[];
 }
 
 export interface SearchConversationsResponse {
   hits: SearchHit[];
   nextCursor: string;
+  /** OpenSearch's own time for the query. */
   tookMs: string;
+  /** Matching conversations in all (exact up to 10,000). */
+  total: string;
 }
 
 function createBaseSearchConversationsRequest(): SearchConversationsRequest {
@@ -66,6 +76,8 @@ function createBaseSearchConversationsRequest(): SearchConversationsRequest {
     hideTrash: false,
     oldestFirst: false,
     page: undefined,
+    visibleInboxIds: [],
+    byRelevance: false,
   };
 }
 
@@ -112,6 +124,12 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
     }
     if (message.page !== undefined) {
       PageRequest.encode(message.page, writer.uint32(114).fork()).join();
+    }
+    for (const v of message.visibleInboxIds) {
+      writer.uint32(122).string(v!);
+    }
+    if (message.byRelevance !== false) {
+      writer.uint32(128).bool(message.byRelevance);
     }
     return writer;
   },
@@ -241,6 +259,22 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
             message.page = PageRequest.decode(reader, reader.uint32());
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.visibleInboxIds.push(reader.string());
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.byRelevance = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -297,6 +331,16 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
         ? globalThis.Boolean(object.oldest_first)
         : false,
       page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+      visibleInboxIds: globalThis.Array.isArray(object?.visibleInboxIds)
+        ? object.visibleInboxIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.visible_inbox_ids)
+        ? object.visible_inbox_ids.map((e: any) => globalThis.String(e))
+        : [],
+      byRelevance: isSet(object.byRelevance)
+        ? globalThis.Boolean(object.byRelevance)
+        : isSet(object.by_relevance)
+        ? globalThis.Boolean(object.by_relevance)
+        : false,
     };
   },
 
@@ -344,6 +388,12 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
     if (message.page !== undefined) {
       obj.page = PageRequest.toJSON(message.page);
     }
+    if (message.visibleInboxIds?.length) {
+      obj.visibleInboxIds = message.visibleInboxIds;
+    }
+    if (message.byRelevance !== false) {
+      obj.byRelevance = message.byRelevance;
+    }
     return obj;
   },
 
@@ -370,6 +420,8 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
     message.page = (object.page !== undefined && object.page !== null)
       ? PageRequest.fromPartial(object.page)
       : undefined;
+    message.visibleInboxIds = object.visibleInboxIds?.map((e) => e) || [];
+    message.byRelevance = object.byRelevance ?? false;
     return message;
   },
 };
@@ -482,7 +534,7 @@ export const SearchHit: MessageFns<SearchHit> = {
 };
 
 function createBaseSearchConversationsResponse(): SearchConversationsResponse {
-  return { hits: [], nextCursor: "", tookMs: "0" };
+  return { hits: [], nextCursor: "", tookMs: "0", total: "0" };
 }
 
 export const SearchConversationsResponse: MessageFns<SearchConversationsResponse> = {
@@ -495,6 +547,9 @@ export const SearchConversationsResponse: MessageFns<SearchConversationsResponse
     }
     if (message.tookMs !== "0") {
       writer.uint32(24).int64(message.tookMs);
+    }
+    if (message.total !== "0") {
+      writer.uint32(32).int64(message.total);
     }
     return writer;
   },
@@ -536,6 +591,14 @@ export const SearchConversationsResponse: MessageFns<SearchConversationsResponse
             message.tookMs = reader.int64().toString();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.total = reader.int64().toString();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -561,6 +624,7 @@ export const SearchConversationsResponse: MessageFns<SearchConversationsResponse
         : isSet(object.took_ms)
         ? globalThis.String(object.took_ms)
         : "0",
+      total: isSet(object.total) ? globalThis.String(object.total) : "0",
     };
   },
 
@@ -575,6 +639,9 @@ export const SearchConversationsResponse: MessageFns<SearchConversationsResponse
     if (message.tookMs !== "0") {
       obj.tookMs = message.tookMs;
     }
+    if (message.total !== "0") {
+      obj.total = message.total;
+    }
     return obj;
   },
 
@@ -586,6 +653,7 @@ export const SearchConversationsResponse: MessageFns<SearchConversationsResponse
     message.hits = object.hits?.map((e) => SearchHit.fromPartial(e)) || [];
     message.nextCursor = object.nextCursor ?? "";
     message.tookMs = object.tookMs ?? "0";
+    message.total = object.total ?? "0";
     return message;
   },
 };

@@ -1,0 +1,146 @@
+// What the search service indexes, read from the conversation tables: one document per
+// conversation with the text of its visible messages and its comments. The search service asks
+// for documents by id (after events) or pages through all of them (backfill, reconcile).
+import type { Pool } from '@inbox/lib';
+import type { ConversationRef, SearchDocument } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+
+/** Bounds on what one document carries, so a conversation with thousands of messages stays indexable. */
+export const SEARCH_DOCUMENT_LIMITS = { messages: 300, messageChars: 32_000, comments: 300 };
+
+interface ConversationRow {
+  id: string;
+  account_id: string;
+  inbox_id: string;
+  version: string;
+  status: string;
+  channel: string;
+  subject: string;
+  contact_id: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  assignee_id: string | null;
+  bot_chatflow_id: string | null;
+  handed_off: boolean;
+  filtered: boolean;
+  trashed: boolean;
+  last_message_at: Date;
+  created_at: Date;
+}
+
+const CONVERSATION_COLUMNS = `c.id, c.account_id, c.inbox_id, c.version, c.status, c.channel, c.subject, c.contact_id,
+  ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone, c.assignee_id, c.bot_chatflow_id,
+  c.handed_off, c.filtered, (c.trashed_at IS NOT NULL) AS trashed, c.last_message_at, c.created_at`;
+
+export class SearchDocuments {
+  constructor(private readonly pool: Pool) {}
+
+  async byRefs(refs: ConversationRef[]): Promise<{ documents: SearchDocument[]; missing: ConversationRef[] }> {
+    if (refs.length === 0) return { documents: [], missing: [] };
+    const rows = await this.pool.query<ConversationRow>(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations c LEFT JOIN contacts ct ON ct.id = c.contact_id
+       WHERE (c.account_id, c.id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [refs.map((r) => r.accountId), refs.map((r) => r.conversationId)],
+    );
+    const documents = await this.withTexts(rows.rows);
+    const found = new Set(documents.map((d) => d.conversationId));
+    return { documents, missing: refs.filter((r) => !found.has(r.conversationId)) };
+  }
+
+  async export(input: { afterId: string; limit: number; versionsOnly: boolean; accountId: string }): Promise<{ documents: SearchDocument[]; nextAfterId: string }> {
+    const limit = Math.min(Math.max(input.limit || 500, 1), 2000);
+    const rows = await this.pool.query<ConversationRow>(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations c LEFT JOIN contacts ct ON ct.id = c.contact_id
+       WHERE c.id > $1 AND ($2::text = '' OR c.account_id = $2) ORDER BY c.id LIMIT $3`,
+      [input.afterId, input.accountId, limit],
+    );
+    const documents = input.versionsOnly
+      ? rows.rows.map((row) => ({ ...emptyDocument(), conversationId: row.id, accountId: row.account_id, version: row.version }))
+      : await this.withTexts(rows.rows);
+    return { documents, nextAfterId: rows.rows.length === limit ? rows.rows[rows.rows.length - 1].id : '' };
+  }
+
+  private async withTexts(rows: ConversationRow[]): Promise<SearchDocument[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [messages, comments] = await Promise.all([
+      this.pool.query<{ conversation_id: string; text: string; from_address: string; first_at: Date }>(
+        `SELECT conversation_id, text, from_address, first_at FROM (
+           SELECT conversation_id, left(text_body, $2) AS text, from_address, hidden_at, created_at, id,
+                  min(created_at) OVER (PARTITION BY conversation_id) AS first_at,
+                  row_number() OVER (PARTITION BY conversation_id, (hidden_at IS NULL) ORDER BY created_at DESC, id DESC) AS recent
+           FROM messages WHERE conversation_id = ANY($1::text[])
+         ) m WHERE hidden_at IS NULL AND recent <= $3 ORDER BY conversation_id, created_at, id`,
+        [ids, SEARCH_DOCUMENT_LIMITS.messageChars, SEARCH_DOCUMENT_LIMITS.messages],
+      ),
+      this.pool.query<{ conversation_id: string; text_body: string }>(
+        `SELECT conversation_id, text_body FROM (
+           SELECT conversation_id, text_body, created_at, id,
+                  row_number() OVER (PARTITION BY conversation_id ORDER BY created_at DESC, id DESC) AS recent
+           FROM comments WHERE conversation_id = ANY($1::text[])
+         ) c WHERE recent <= $2 ORDER BY conversation_id, created_at, id`,
+        [ids, SEARCH_DOCUMENT_LIMITS.comments],
+      ),
+    ]);
+    const texts = new Map<string, { messages: string[]; comments: string[]; addresses: Set<string>; firstAt?: Date }>();
+    const entry = (id: string) => {
+      let found = texts.get(id);
+      if (!found) texts.set(id, (found = { messages: [], comments: [], addresses: new Set() }));
+      return found;
+    };
+    for (const m of messages.rows) {
+      const e = entry(m.conversation_id);
+      e.messages.push(m.text);
+      if (m.from_address) e.addresses.add(m.from_address.toLowerCase());
+      e.firstAt ??= m.first_at;
+    }
+    for (const c of comments.rows) entry(c.conversation_id).comments.push(c.text_body);
+    return rows.map((row) => {
+      const t = entry(row.id);
+      const bot = !row.assignee_id && row.bot_chatflow_id && !row.handed_off;
+      return {
+        conversationId: row.id,
+        accountId: row.account_id,
+        inboxId: row.inbox_id,
+        version: row.version,
+        status: row.status,
+        channel: row.channel,
+        subject: row.subject,
+        contact: row.contact_id ? { id: row.contact_id, name: row.contact_name ?? '', email: row.contact_email ?? '', phone: row.contact_phone ?? '' } : undefined,
+        assigneeKind: row.assignee_id ? 'user' : bot ? 'bot' : 'none',
+        assigneeId: row.assignee_id ?? (bot ? `bot:${row.bot_chatflow_id}` : ''),
+        messageTexts: t.messages,
+        commentTexts: t.comments,
+        participantAddresses: [...t.addresses],
+        firstMessageAt: t.firstAt ?? row.created_at,
+        lastMessageAt: row.last_message_at,
+        createdAt: row.created_at,
+        filtered: row.filtered,
+        trashed: row.trashed,
+      };
+    });
+  }
+}
+
+function emptyDocument(): SearchDocument {
+  return {
+    conversationId: '',
+    accountId: '',
+    inboxId: '',
+    version: '0',
+    status: '',
+    channel: '',
+    subject: '',
+    contact: undefined,
+    assigneeKind: '',
+    assigneeId: '',
+    messageTexts: [],
+    commentTexts: [],
+    participantAddresses: [],
+    firstMessageAt: undefined,
+    lastMessageAt: undefined,
+    createdAt: undefined,
+    filtered: false,
+    trashed: false,
+  };
+}

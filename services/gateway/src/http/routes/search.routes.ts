@@ -1,0 +1,110 @@
+// Full-history search: the search service finds and ranks, the conversation service supplies
+// the list items, so results look exactly like a view's rows (plus highlights).
+import { HttpError, NotFoundError, z, type ServiceClient } from '@inbox/lib';
+import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
+import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
+import type { ApiRoutes } from '../api-route';
+import type { AuthenticatedUser } from '../authenticate';
+import { ConversationItem, conversationItem } from './conversations.routes';
+
+const CHANNEL_TYPES = {
+  email: ChannelType.CHANNEL_TYPE_EMAIL,
+  chat: ChannelType.CHANNEL_TYPE_CHAT,
+  messenger: ChannelType.CHANNEL_TYPE_MESSENGER,
+  form: ChannelType.CHANNEL_TYPE_FORM,
+  phone: ChannelType.CHANNEL_TYPE_PHONE,
+} as const;
+
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .default(false);
+const id = z.string().min(1).max(100);
+
+const SearchQuery = z.object({
+  q: z.string().max(500).default(''),
+  inboxId: id.optional(),
+  status: z.enum(['open', 'closed']).optional(),
+  channel: z.enum(['email', 'chat', 'messenger', 'form', 'phone']).optional(),
+  contactId: id.optional(),
+  assigneeId: id.optional().describe('a user id, "unassigned", "bot" (any chatflow) or "bot:<chatflowId>"'),
+  includeDeactivated: flag,
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  hideFiltered: flag,
+  hideTrash: flag,
+  sort: z.enum(['newest', 'oldest', 'relevance']).default('newest'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(1000).optional(),
+});
+
+const SearchItem = ConversationItem.extend({
+  highlights: z.array(z.string()).describe('matching fragments, HTML-escaped, matched words in <mark>'),
+  score: z.number(),
+}).openapi('SearchResult');
+
+const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
+
+export function registerSearchRoutes(
+  api: ApiRoutes,
+  conversation: ServiceClient<typeof ConversationServiceService>,
+  search: ServiceClient<typeof SearchServiceService>,
+): void {
+  api.add(
+    {
+      method: 'get',
+      path: '/search',
+      summary: "Keyword search over the account's whole history, with the inbox filters; same items as a conversation list",
+      tag: 'search',
+      auth: true,
+      query: SearchQuery,
+      response: z.object({ items: z.array(SearchItem), nextCursor: z.string().nullable(), total: z.number().int(), tookMs: z.number().int() }),
+      errors: [400, 404, 422],
+    },
+    async ({ user, query }) => {
+      const from = query.from ? new Date(query.from) : undefined;
+      const to = query.to ? new Date(query.to) : undefined;
+      if (from && to && from > to) throw new HttpError(400, 'invalid_date_range', 'from must not be after to');
+      const inboxes = (await conversation.call.listInboxes({ tenant: tenant(user) })).inboxes.map((i) => i.id);
+      if (query.inboxId && !inboxes.includes(query.inboxId)) throw new NotFoundError('inbox_not_found', 'no such inbox');
+      const assignee = query.assigneeId;
+      if (assignee && assignee !== 'unassigned' && assignee !== 'bot' && !assignee.startsWith('bot:')) {
+        const found = (await conversation.call.getUser({ tenant: tenant(user), userId: assignee })).user!;
+        if ((found.deactivated || found.removed) && !query.includeDeactivated) {
+          throw new HttpError(422, 'assignee_deactivated', 'this user is deactivated or removed; pass includeDeactivated=true to search their conversations');
+        }
+      }
+      const result = await search.call.searchConversations({
+        tenant: tenant(user),
+        query: query.q,
+        inboxId: query.inboxId ?? '',
+        visibleInboxIds: inboxes,
+        status: query.status ?? '',
+        channel: query.channel ? CHANNEL_TYPES[query.channel] : ChannelType.CHANNEL_TYPE_UNSPECIFIED,
+        contactId: query.contactId ?? '',
+        assigneeId: assignee ?? '',
+        includeDeactivated: query.includeDeactivated,
+        from,
+        to,
+        hideFiltered: query.hideFiltered,
+        hideTrash: query.hideTrash,
+        oldestFirst: query.sort === 'oldest',
+        byRelevance: query.sort === 'relevance',
+        page: { limit: query.limit, cursor: query.cursor ?? '' },
+      });
+      const summaries = await conversation.call.getConversationSummaries({ tenant: tenant(user), conversationIds: result.hits.map((h) => h.conversationId) });
+      const byId = new Map(summaries.items.map((s) => [s.id, s]));
+      return {
+        // A conversation deleted since it was indexed is simply left out.
+        items: result.hits.flatMap((hit) => {
+          const summary = byId.get(hit.conversationId);
+          return summary ? [{ ...conversationItem(summary), highlights: hit.highlights, score: hit.score }] : [];
+        }),
+        nextCursor: result.nextCursor || null,
+        total: Number(result.total),
+        tookMs: Number(result.tookMs),
+      };
+    },
+  );
+}

@@ -1,0 +1,28 @@
+import { PermanentError, type EventHandler } from '@inbox/lib';
+import { ConversationEvent } from '@inbox/lib/gen/inbox/events/v1/events';
+import type { ConversationIndexer } from '../use-cases/index-conversations';
+
+/** Every conversation event means "this conversation changed": index its current state. */
+export class ConversationEventHandler implements EventHandler<ConversationEvent> {
+  constructor(
+    private readonly indexer: ConversationIndexer,
+    private readonly onIndexed: (event: ConversationEvent) => void = () => undefined,
+  ) {}
+
+  decode(data: Uint8Array): ConversationEvent {
+    const event = ConversationEvent.decode(data);
+    if (!event.eventId || !event.accountId || !event.conversationId) throw new PermanentError('conversation event without ids');
+    return event;
+  }
+
+  // Versioned writes make order irrelevant, so events are not serialised per conversation;
+  // several events of one conversation in a batch become one document write.
+  orderingKey(event: ConversationEvent): string {
+    return event.eventId;
+  }
+
+  async handle(event: ConversationEvent): Promise<void> {
+    await this.indexer.submit({ accountId: event.accountId, conversationId: event.conversationId, version: Number(event.version) });
+    this.onIndexed(event);
+  }
+}

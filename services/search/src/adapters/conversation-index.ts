@@ -1,0 +1,182 @@
+// Reads and writes of the conversation index. Writes are bulk requests with external versions
+// (the conversation's own version), so a repeated or out-of-order write never replaces a newer
+// document, and a delete leaves a tombstone a late write cannot resurrect.
+import type { OpenSearchClient } from '@inbox/lib';
+import type { SearchDocument } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { IndexLayout } from './index-layout';
+
+export interface IndexedSource {
+  conversation_id: string;
+  account_id: string;
+  inbox_id: string;
+  version: number;
+  status: string;
+  channel: string;
+  subject: string;
+  contact_id: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  assignee_kind: string;
+  assignee_id: string | null;
+  messages: string[];
+  comments: string[];
+  participants: string[];
+  first_message_at: string | null;
+  last_message_at: string | null;
+  created_at: string | null;
+  filtered: boolean;
+  trashed: boolean;
+}
+
+export function toIndexedSource(d: SearchDocument): IndexedSource {
+  return {
+    conversation_id: d.conversationId,
+    account_id: d.accountId,
+    inbox_id: d.inboxId,
+    version: Number(d.version),
+    status: d.status,
+    channel: d.channel,
+    subject: d.subject,
+    contact_id: d.contact?.id || null,
+    contact_name: d.contact?.name || null,
+    contact_email: d.contact?.email || null,
+    contact_phone: d.contact?.phone || null,
+    assignee_kind: d.assigneeKind || 'none',
+    assignee_id: d.assigneeId || null,
+    messages: d.messageTexts,
+    comments: d.commentTexts,
+    participants: d.participantAddresses,
+    first_message_at: d.firstMessageAt?.toISOString() ?? null,
+    last_message_at: d.lastMessageAt?.toISOString() ?? null,
+    created_at: d.createdAt?.toISOString() ?? null,
+    filtered: d.filtered,
+    trashed: d.trashed,
+  };
+}
+
+export interface Deletion {
+  conversationId: string;
+  /** The version the conversation had when deleted; 0 deletes whatever is there. */
+  version: number;
+}
+
+/** Per conversation id: undefined when written (or superseded by a newer version), else why it cannot be. */
+export type WriteOutcome = Map<string, string | undefined>;
+
+export class TransientIndexError extends Error {
+  override name = 'TransientIndexError';
+}
+
+interface BulkItem {
+  status: number;
+  _id: string;
+  error?: { type?: string; reason?: string };
+}
+
+export class ConversationIndex {
+  constructor(
+    private readonly client: OpenSearchClient,
+    readonly layout: IndexLayout,
+  ) {}
+
+  /** Writes to every index behind the write alias; throws TransientIndexError when it should be retried. */
+  async write(documents: SearchDocument[], deletions: Deletion[], indices?: string[]): Promise<WriteOutcome> {
+    const outcome: WriteOutcome = new Map();
+    if (documents.length === 0 && deletions.length === 0) return outcome;
+    const targets = indices ?? (await this.writeTargets());
+    const body: Record<string, unknown>[] = [];
+    for (const index of targets) {
+      for (const d of documents) {
+        body.push({ index: { _index: index, _id: d.conversationId, version: Number(d.version), version_type: 'external_gte' } });
+        body.push(toIndexedSource(d) as unknown as Record<string, unknown>);
+      }
+      for (const d of deletions) {
+        body.push({ delete: d.version > 0 ? { _index: index, _id: d.conversationId, version: d.version, version_type: 'external_gte' } : { _index: index, _id: d.conversationId } });
+      }
+    }
+    let items: Record<string, BulkItem>[];
+    try {
+      const response = await this.client.bulk({ body });
+      items = (response.body as { items: Record<string, BulkItem>[] }).items;
+    } catch (error) {
+      throw new TransientIndexError(`bulk request failed: ${(error as Error).message}`);
+    }
+    for (const entry of items) {
+      const item = Object.values(entry)[0];
+      const fine = (item.status >= 200 && item.status < 300) || item.status === 409 || item.status === 404;
+      if (fine) {
+        if (!outcome.has(item._id)) outcome.set(item._id, undefined);
+        continue;
+      }
+      if (item.status === 429 || item.status >= 500) throw new TransientIndexError(`bulk item ${item._id}: ${item.status} ${item.error?.type ?? ''}`);
+      outcome.set(item._id, `${item.status} ${item.error?.type ?? ''}: ${item.error?.reason ?? ''}`.trim());
+    }
+    return outcome;
+  }
+
+  private targetsCache: { indices: string[]; at: number } | undefined;
+
+  /** Indices behind the write alias, looked up at most once a second. */
+  async writeTargets(): Promise<string[]> {
+    const now = Date.now();
+    if (this.targetsCache && now - this.targetsCache.at < 1000) return this.targetsCache.indices;
+    let indices: string[];
+    try {
+      indices = await this.layout.indicesOf(this.layout.writeAlias);
+      if (indices.length === 0) {
+        await this.layout.ensure();
+        indices = await this.layout.indicesOf(this.layout.writeAlias);
+      }
+    } catch (error) {
+      throw new TransientIndexError(`cannot resolve ${this.layout.writeAlias}: ${(error as Error).message}`);
+    }
+    if (indices.length === 0) throw new TransientIndexError(`${this.layout.writeAlias} points at no index`);
+    this.targetsCache = { indices, at: now };
+    return indices;
+  }
+
+  async search(body: Record<string, unknown>): Promise<{ took: number; total: number; hits: { _id: string; _score: number | null; sort: unknown[]; highlight?: Record<string, string[]> }[] }> {
+    const response = await this.client.search({ index: this.layout.readAlias, body: body as never });
+    const result = response.body as unknown as {
+      took: number;
+      hits: { total: { value: number }; hits: { _id: string; _score: number | null; sort: unknown[]; highlight?: Record<string, string[]> }[] };
+    };
+    return { took: result.took, total: result.hits.total.value, hits: result.hits.hits };
+  }
+
+  /** id → version of what the read alias holds for these conversations. */
+  async versionsOf(ids: string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const response = await this.client.search({
+      index: this.layout.readAlias,
+      body: { size: ids.length, _source: ['version'], query: { ids: { values: ids } } } as never,
+    });
+    const hits = (response.body as unknown as { hits: { hits: { _id: string; _source: { version: number } }[] } }).hits.hits;
+    return new Map(hits.map((h) => [h._id, h._source.version]));
+  }
+
+  /** id → version of what an index holds, in conversation id order after `afterId`. */
+  async versionsPage(index: string, afterId: string, size: number): Promise<{ id: string; version: number; accountId: string }[]> {
+    const response = await this.client.search({
+      index,
+      body: {
+        size,
+        _source: ['version', 'account_id'],
+        query: afterId ? { range: { conversation_id: { gt: afterId } } } : { match_all: {} },
+        sort: [{ conversation_id: 'asc' }],
+      } as never,
+    });
+    const hits = (response.body as unknown as { hits: { hits: { _id: string; _source: { version: number; account_id: string } }[] } }).hits.hits;
+    return hits.map((h) => ({ id: h._id, version: h._source.version, accountId: h._source.account_id }));
+  }
+
+  async refresh(index?: string): Promise<void> {
+    await this.client.indices.refresh({ index: index ?? this.layout.readAlias });
+  }
+
+  async count(index: string): Promise<number> {
+    const response = await this.client.count({ index });
+    return (response.body as { count: number }).count;
+  }
+}

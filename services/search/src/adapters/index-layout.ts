@@ -1,0 +1,156 @@
+// The conversation index as code: an index template (analysers for support mail, strict
+// mappings), concrete indices named <prefix>-<timestamp>, and two aliases over them. Queries read
+// through <prefix>-read; the indexer writes to every index behind <prefix>-write, so a reindex can
+// add a new index to the write alias, backfill it, and then swap the read alias atomically.
+import type { OpenSearchClient } from '@inbox/lib';
+
+export interface IndexLayoutOptions {
+  prefix: string;
+  shards: number;
+  replicas: number;
+  refreshInterval: string;
+}
+
+const TEXT = { type: 'text', analyzer: 'inbox_text', fields: { exact: { type: 'text', analyzer: 'inbox_exact' } } };
+
+export function indexTemplate(options: IndexLayoutOptions) {
+  return {
+    index_patterns: [`${options.prefix}-*`],
+    template: {
+      settings: {
+        number_of_shards: options.shards,
+        number_of_replicas: options.replicas,
+        refresh_interval: options.refreshInterval,
+        analysis: {
+          filter: {
+            inbox_possessive: { type: 'stemmer', language: 'possessive_english' },
+            inbox_stemmer: { type: 'stemmer', language: 'light_english' },
+          },
+          normalizer: { inbox_folded: { type: 'custom', filter: ['lowercase', 'asciifolding'] } },
+          analyzer: {
+            // Words: folded (ø → o, é → e) and lightly stemmed, so "refunds" finds "refund".
+            inbox_text: { type: 'custom', tokenizer: 'standard', filter: ['inbox_possessive', 'lowercase', 'asciifolding', 'inbox_stemmer'] },
+            // Whole email addresses and URLs as single tokens, for exact look-ups.
+            inbox_exact: { type: 'custom', tokenizer: 'uax_url_email', filter: ['lowercase', 'asciifolding'] },
+          },
+        },
+      },
+      mappings: {
+        dynamic: 'strict',
+        properties: {
+          conversation_id: { type: 'keyword' },
+          account_id: { type: 'keyword' },
+          inbox_id: { type: 'keyword' },
+          version: { type: 'long' },
+          status: { type: 'keyword' },
+          channel: { type: 'keyword' },
+          subject: { type: 'search_as_you_type', analyzer: 'inbox_text', fields: { exact: { type: 'text', analyzer: 'inbox_exact' } } },
+          contact_id: { type: 'keyword' },
+          contact_name: { type: 'search_as_you_type', analyzer: 'inbox_text' },
+          contact_email: { ...TEXT, fields: { ...TEXT.fields, keyword: { type: 'keyword', normalizer: 'inbox_folded' } } },
+          contact_phone: { type: 'keyword' },
+          assignee_kind: { type: 'keyword' },
+          assignee_id: { type: 'keyword' },
+          messages: TEXT,
+          comments: TEXT,
+          participants: { type: 'text', analyzer: 'inbox_exact' },
+          first_message_at: { type: 'date' },
+          last_message_at: { type: 'date' },
+          created_at: { type: 'date' },
+          filtered: { type: 'boolean' },
+          trashed: { type: 'boolean' },
+        },
+      },
+    },
+  };
+}
+
+export class IndexLayout {
+  readonly readAlias: string;
+  readonly writeAlias: string;
+
+  constructor(
+    private readonly client: OpenSearchClient,
+    readonly options: IndexLayoutOptions,
+  ) {
+    this.readAlias = `${options.prefix}-read`;
+    this.writeAlias = `${options.prefix}-write`;
+  }
+
+  newIndexName(): string {
+    return `${this.options.prefix}-${new Date().toISOString().replace(/[-:.TZ]/g, '').toLowerCase()}`;
+  }
+
+  async putTemplate(): Promise<void> {
+    await this.client.indices.putIndexTemplate({ name: this.options.prefix, body: indexTemplate(this.options) as never });
+  }
+
+  /** Template, and a first index behind both aliases when there is none yet (safe to run concurrently). */
+  async ensure(): Promise<void> {
+    await this.putTemplate();
+    if ((await this.indicesOf(this.readAlias)).length > 0) return;
+    const index = this.newIndexName();
+    try {
+      await this.client.indices.create({
+        index,
+        body: { aliases: { [this.readAlias]: {}, [this.writeAlias]: {} } } as never,
+      });
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw error;
+    }
+    // Two replicas racing could each create an index; keep the oldest behind the aliases.
+    const all = (await this.indicesOf(this.readAlias)).sort();
+    if (all.length > 1) {
+      const extra = all.slice(1);
+      await this.client.indices.updateAliases({
+        body: { actions: extra.flatMap((i) => [{ remove_index: { index: i } }]) } as never,
+      });
+    }
+  }
+
+  async indicesOf(alias: string): Promise<string[]> {
+    try {
+      const response = await this.client.indices.getAlias({ name: alias });
+      return Object.keys(response.body);
+    } catch (error) {
+      if (statusOf(error) === 404) return [];
+      throw error;
+    }
+  }
+
+  async createIndex(index: string): Promise<void> {
+    await this.putTemplate();
+    await this.client.indices.create({ index });
+  }
+
+  async addToWriteAlias(index: string): Promise<void> {
+    await this.client.indices.updateAliases({ body: { actions: [{ add: { index, alias: this.writeAlias } }] } as never });
+  }
+
+  /** One atomic alias change: the read alias and the write alias both point at `index` alone. */
+  async swapTo(index: string): Promise<string[]> {
+    const readers = (await this.indicesOf(this.readAlias)).filter((i) => i !== index);
+    const writers = (await this.indicesOf(this.writeAlias)).filter((i) => i !== index);
+    const actions = [
+      ...readers.map((old) => ({ remove: { index: old, alias: this.readAlias } })),
+      ...writers.map((old) => ({ remove: { index: old, alias: this.writeAlias } })),
+      { add: { index, alias: this.readAlias } },
+      { add: { index, alias: this.writeAlias } },
+    ];
+    await this.client.indices.updateAliases({ body: { actions } as never });
+    return [...new Set([...readers, ...writers])];
+  }
+
+  async deleteIndex(index: string): Promise<void> {
+    await this.client.indices.delete({ index });
+  }
+}
+
+export function statusOf(error: unknown): number | undefined {
+  return (error as { meta?: { statusCode?: number } })?.meta?.statusCode;
+}
+
+function isAlreadyExists(error: unknown): boolean {
+  const type = (error as { meta?: { body?: { error?: { type?: string } } } })?.meta?.body?.error?.type;
+  return type === 'resource_already_exists_exception';
+}

@@ -1,0 +1,57 @@
+// The SearchService gRPC API.
+import { InvalidArgumentError, type UnaryHandlers } from '@inbox/lib';
+import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
+import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
+import { buildSearchRequest, effectiveSort, encodeSearchCursor, type SortMode } from '../domain/search-query';
+import type { ConversationIndex } from './conversation-index';
+
+const CHANNELS: Partial<Record<ChannelType, string>> = {
+  [ChannelType.CHANNEL_TYPE_EMAIL]: 'email',
+  [ChannelType.CHANNEL_TYPE_CHAT]: 'chat',
+  [ChannelType.CHANNEL_TYPE_MESSENGER]: 'messenger',
+  [ChannelType.CHANNEL_TYPE_FORM]: 'form',
+  [ChannelType.CHANNEL_TYPE_PHONE]: 'phone',
+};
+
+export function searchGrpcHandlers(index: ConversationIndex): UnaryHandlers<typeof SearchServiceService> {
+  return {
+    async searchConversations(request) {
+      const accountId = request.tenant?.accountId;
+      if (!accountId) throw new InvalidArgumentError('tenant_required', 'tenant.account_id is required');
+      if (request.status && request.status !== 'open' && request.status !== 'closed') throw new InvalidArgumentError('invalid_status', 'status must be open or closed');
+      const sort: SortMode = request.byRelevance ? 'relevance' : request.oldestFirst ? 'oldest' : 'newest';
+      const body = buildSearchRequest({
+        accountId,
+        query: request.query,
+        visibleInboxIds: request.visibleInboxIds,
+        inboxId: request.inboxId || undefined,
+        status: (request.status || undefined) as 'open' | 'closed' | undefined,
+        channel: CHANNELS[request.channel],
+        contactId: request.contactId || undefined,
+        assigneeId: request.assigneeId || undefined,
+        from: request.from,
+        to: request.to,
+        hideFiltered: request.hideFiltered,
+        hideTrash: request.hideTrash,
+        sort,
+        limit: request.page?.limit ?? 25,
+        cursor: request.page?.cursor || undefined,
+      });
+      // One hit more than the page tells whether there is a next page.
+      const limit = body.size as number;
+      const result = await index.search({ ...body, size: limit + 1 });
+      const hits = result.hits.slice(0, limit);
+      const last = hits[hits.length - 1];
+      return {
+        hits: hits.map((hit) => ({
+          conversationId: hit._id,
+          score: hit._score ?? 0,
+          highlights: Object.values(hit.highlight ?? {}).flat().slice(0, 3),
+        })),
+        nextCursor: result.hits.length > limit && last ? encodeSearchCursor(effectiveSort(sort, request.query), last.sort) : '',
+        tookMs: String(result.took),
+        total: String(result.total),
+      };
+    },
+  };
+}
