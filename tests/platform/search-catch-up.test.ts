@@ -1,0 +1,177 @@
+// The index survives OpenSearch going away and being rebuilt: with OpenSearch stopped, 1,000
+// messages are accepted and stored, and once it is back the index catches up and the reconcile
+// command finds nothing missing; reconcile finds and repairs documents lost from the index; and a
+// reindex under continuous writes loses nothing while searches keep answering throughout.
+import { execFile, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Client } from '@opensearch-project/opensearch';
+import { CONSUMERS } from '@inbox/lib';
+import { testStack } from '../support/environment';
+import { startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
+import { ROOT } from '../support/service-process';
+import { buildEmail } from '../support/smtp';
+import { waitFor } from '../support/wait';
+
+jest.setTimeout(600_000);
+
+const stack = (...args: string[]) => execFileSync('bash', [path.join(ROOT, 'scripts', 'stack.sh'), ...args], { stdio: 'pipe', timeout: 240_000 });
+const run = promisify(execFile);
+const opensearch = new Client({ node: testStack.TEST_OPENSEARCH_URL });
+
+async function postRaw(f: InboxFixture, subject: string, text: string, from = `sender-${randomUUID().slice(0, 8)}@catch.example`): Promise<void> {
+  const response = await fetch(`${f.stack.ingestUrl}/ingest/v1/email?to=${encodeURIComponent(f.address)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'message/rfc822' },
+    body: buildEmail({ from, to: f.address, subject, text }).raw,
+  });
+  if (response.status !== 202) throw new Error(`ingest answered ${response.status}`);
+}
+
+async function total(f: InboxFixture, q: string): Promise<number> {
+  const response = await f.owner.get(`/api/v1/search?q=${q}&limit=1`);
+  if (response.status !== 200) throw new Error(`search answered ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body.total;
+}
+
+async function indexCommand(f: InboxFixture, ...args: string[]): Promise<Record<string, any>> {
+  const { stdout } = await run(process.execPath, [path.join(ROOT, 'services/search/dist/cli/index-commands.js'), ...args], {
+    env: { PATH: process.env.PATH ?? '', OPENSEARCH_URL: testStack.TEST_OPENSEARCH_URL, CONVERSATION_GRPC_ADDR: f.stack.services.conversation!.grpcAddress!, LOG_LEVEL: 'warn' },
+    timeout: 300_000,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop()!);
+}
+
+/** The indexer has handled every conversation event there is. */
+async function indexerIdle(): Promise<void> {
+  const nc = await connect({ servers: testStack.TEST_NATS_URL });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await waitFor(
+      'the search indexer to drain its backlog',
+      async () => {
+        const info = await jsm.consumers.info(CONSUMERS.searchIndexer.stream, CONSUMERS.searchIndexer.durable);
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      },
+      180_000,
+      250,
+    );
+  } finally {
+    await nc.close();
+  }
+}
+
+async function inParallel(count: number, width: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < count) await task(next++);
+  }));
+}
+
+describe('search catch-up, reconcile and reindex', () => {
+  let f: InboxFixture;
+
+  beforeAll(async () => {
+    f = await startInboxFixture({}, ['search']);
+  });
+
+  afterAll(async () => {
+    await f?.stop();
+    await opensearch.close();
+  });
+
+  it('catches up after an OpenSearch outage: 1,000 messages, then reconcile reports nothing missing', async () => {
+    const word = `outage${randomUUID().slice(0, 8)}`;
+    stack('stop', 'opensearch');
+    try {
+      await inParallel(1000, 20, (i) => postRaw(f, `Outage ${i} ${word}`, `written while search was down ${word}`));
+      // Conversations keep working without OpenSearch.
+      await waitFor('the 1,000 conversations stored', async () => {
+        const views = (await f.owner.get(`/api/v1/inboxes/${f.inboxId}/views`)).body as { id: string; count: number }[];
+        return views.find((v) => v.id === 'open')!.count >= 1000;
+      }, 120_000, 500);
+    } finally {
+      stack('start', 'opensearch');
+    }
+    await f.stack.services.search!.process.waitReady(180_000);
+    await waitFor('the index to catch up', async () => (await total(f, word)) === 1000, 180_000, 500);
+    await indexerIdle();
+    const report = await indexCommand(f, 'reconcile');
+    expect(report).toMatchObject({ missing: 0, stale: 0, orphaned: 0, repaired: false });
+    expect(report.checked).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('reconcile finds documents lost from the index and repairs them', async () => {
+    const word = `lost${randomUUID().slice(0, 8)}`;
+    await inParallel(30, 10, (i) => postRaw(f, `Lost ${i} ${word}`, `soon lost ${word}`));
+    await waitFor('30 indexed', async () => (await total(f, word)) === 30, 30_000, 250);
+    await indexerIdle();
+    const lost = (await f.owner.get(`/api/v1/search?q=${word}&limit=7`)).body.items.map((i: { id: string }) => i.id) as string[];
+    // Lost as if never written: the tombstone keeps the document's own version, as a skipped write would.
+    for (const id of lost) {
+      const version = (await f.owner.get(`/api/v1/conversations/${id}`)).body.version;
+      await opensearch.delete({ index: 'inbox-conversations-write', id, version, version_type: 'external_gte', refresh: true });
+    }
+    expect(await total(f, word)).toBe(23);
+
+    const found = await indexCommand(f, 'reconcile');
+    expect(found.missing).toBe(7);
+    expect(found.examples.missing.sort()).toEqual([...lost].sort());
+    const repaired = await indexCommand(f, 'reconcile', '--repair');
+    expect(repaired).toMatchObject({ missing: 7, repaired: true });
+    expect(await total(f, word)).toBe(30);
+    expect(await indexCommand(f, 'reconcile')).toMatchObject({ missing: 0, stale: 0, orphaned: 0 });
+  });
+
+  it('reindexes under continuous writes with no lost document and an atomic alias swap', async () => {
+    const stable = `stable${randomUUID().slice(0, 8)}`;
+    const live = `live${randomUUID().slice(0, 8)}`;
+    await inParallel(50, 10, (i) => postRaw(f, `Stable ${i} ${stable}`, `present before the reindex ${stable}`));
+    await waitFor('the stable set indexed', async () => (await total(f, stable)) === 50, 30_000, 250);
+    const before = Object.keys((await opensearch.indices.getAlias({ name: 'inbox-conversations-read' })).body);
+
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      while (writing) {
+        await postRaw(f, `Live ${written} ${live}`, `written during the reindex ${live}`);
+        written += 1;
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+    })();
+    let reading = true;
+    const observed: number[] = [];
+    const reader = (async () => {
+      while (reading) {
+        observed.push(await total(f, stable));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+
+    const result = await indexCommand(f, 'reindex');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    writing = false;
+    await writer;
+    reading = false;
+    await reader;
+
+    expect(result.previous).toEqual(before);
+    expect(result.deletedPrevious).toBe(true);
+    expect(result.documents).toBeGreaterThanOrEqual(1080);
+    // Every search during the reindex saw the whole stable set: no empty or half-built index.
+    expect(observed.length).toBeGreaterThan(20);
+    expect(new Set(observed)).toEqual(new Set([50]));
+    const aliases = (await opensearch.indices.getAlias({ name: 'inbox-conversations-read,inbox-conversations-write' })).body;
+    expect(Object.keys(aliases)).toEqual([result.index]);
+    expect(Object.keys(aliases[result.index].aliases).sort()).toEqual(['inbox-conversations-read', 'inbox-conversations-write']);
+    expect((await opensearch.indices.exists({ index: before[0] })).body).toBe(false);
+
+    expect(written).toBeGreaterThan(20);
+    await waitFor(`all ${written} live writes searchable`, async () => (await total(f, live)) === written, 60_000, 250);
+    await indexerIdle();
+    expect(await indexCommand(f, 'reconcile')).toMatchObject({ missing: 0, stale: 0, orphaned: 0 });
+  });
+});
