@@ -6,6 +6,7 @@ import { signUp, uniqueEmail } from '../support/api-client';
 import { launchBrowser } from '../support/browser';
 import { deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { sendRawSmtp } from '../support/smtp';
+import { waitFor } from '../support/wait';
 
 describe('the web inbox in Chromium', () => {
   let f: InboxFixture;
@@ -13,7 +14,7 @@ describe('the web inbox in Chromium', () => {
   let ownerEmail: string;
 
   beforeAll(async () => {
-    f = await startInboxFixture();
+    f = await startInboxFixture({}, ['search']);
     const owner = await signUp(f.anonymous, 'Web test');
     ownerEmail = owner.email;
     f.owner = owner.client;
@@ -104,6 +105,28 @@ describe('the web inbox in Chromium', () => {
     await page.frameLocator('iframe.email-html').getByText('Formatted').waitFor();
     await page.locator(`#message-${messageId}.highlight`).waitFor();
     await page.waitForTimeout(500);
+    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+  });
+
+  it('searches with filters, shows the highlighted match, and exits back to the view', async () => {
+    const word = `needle${Date.now().toString(36)}`;
+    await deliver(f, { from: `Sam Search <${uniqueEmail('search')}>`, to: f.address, subject: 'Lost parcel', text: `The tracking code ${word} never updated` });
+    await deliver(f, { from: `Ola Other <${uniqueEmail('search')}>`, to: f.address, subject: 'Unrelated question', text: 'Opening hours?' });
+    await waitForInView(f.owner, f.inboxId, 'open', (c) => c.subject === 'Unrelated question');
+    await waitFor('the parcel mail indexed', async () => (await f.owner.get(`/api/v1/search?q=${word}`)).body.items?.length === 1, 20_000, 200);
+    const page = await signIn();
+    await page.getByRole('button', { name: /Unrelated question/ }).waitFor();
+    await page.getByLabel('Search conversations').fill(word);
+    await page.getByLabel('Search conversations').press('Enter');
+    await page.getByRole('button', { name: /Lost parcel/ }).waitFor();
+    await page.locator('.highlight mark').getByText(word).waitFor();
+    expect(await page.getByRole('button', { name: /Unrelated question/ }).count()).toBe(0);
+    await page.getByLabel('Status').selectOption('closed');
+    await page.getByText('No conversations match.').waitFor();
+    await page.getByLabel('Status').selectOption('open');
+    await page.getByRole('button', { name: /Lost parcel/ }).waitFor();
+    await page.getByRole('button', { name: 'Exit search' }).click();
+    await page.getByRole('button', { name: /Unrelated question/ }).waitFor();
     expect((page as unknown as { errors: string[] }).errors).toEqual([]);
   });
 

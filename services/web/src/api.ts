@@ -35,7 +35,7 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
   return data as T;
 }
 
-export interface User { id: string; name: string; email: string; role: string }
+export interface User { id: string; name: string; email: string; role: string; deactivated?: boolean }
 export interface Inbox { id: string; name: string }
 export interface View { id: string; name: string; count: number }
 export interface ConversationItem {
@@ -51,6 +51,7 @@ export interface ConversationItem {
   lastMessageDirection: 'inbound' | 'outbound';
   commentPreview: string | null;
   trashedAt: string | null;
+  highlights?: string[];
 }
 export interface Message {
   id: string;

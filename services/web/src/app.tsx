@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError, api, session, type ConversationDetail, type ConversationItem, type Inbox, type User, type View } from './api';
+import { FilterPanel, Highlight, NO_FILTERS, searchPath, type SearchFilters } from './search';
 import { Thread } from './thread';
 
 const ALWAYS_SHOWN = ['unassigned', 'mine', 'open', 'chat'];
@@ -81,6 +82,9 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const [openId, setOpenId] = useState<string | null>(() => /^\/conversations\/([\w-]+)/.exec(location.pathname)?.[1] ?? null);
   const [users, setUsers] = useState<User[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // While a search is active the list shows its results instead of the view.
+  const [search, setSearch] = useState<SearchFilters | null>(null);
+  const [draft, setDraft] = useState('');
 
   useEffect(() => {
     api<{ items: Inbox[] }>('GET', '/inboxes').then((r) => {
@@ -95,7 +99,9 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
     try {
       const [nextViews, list] = await Promise.all([
         api<View[]>('GET', `/inboxes/${inboxId}/views`),
-        api<{ items: ConversationItem[] }>('GET', `/inboxes/${inboxId}/conversations?view=${view}&sort=${sort}&limit=100`),
+        search
+          ? api<{ items: ConversationItem[] }>('GET', searchPath(search, inboxId, sort))
+          : api<{ items: ConversationItem[] }>('GET', `/inboxes/${inboxId}/conversations?view=${view}&sort=${sort}&limit=100`),
       ]);
       setViews(nextViews);
       setItems(list.items);
@@ -103,7 +109,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
     } catch (e) {
       setError(e instanceof Error ? e.message : 'could not load');
     }
-  }, [inboxId, view, sort]);
+  }, [inboxId, view, sort, search]);
 
   useEffect(() => {
     void refresh();
@@ -131,6 +137,16 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
             </option>
           ))}
         </select>
+        <form
+          className="search"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setSearch({ ...(search ?? NO_FILTERS), q: draft });
+          }}
+        >
+          <input type="search" aria-label="Search conversations" placeholder="Search conversations" value={draft} onChange={(e) => setDraft(e.target.value)} />
+        </form>
         <span className="spacer" />
         <span data-testid="current-user">{user.name}</span>
         <button className="link" onClick={onSignOut}>
@@ -155,6 +171,16 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
               <option value="newest">Newest first</option>
               <option value="oldest">Oldest first</option>
             </select>
+            {search && (
+              <button
+                onClick={() => {
+                  setSearch(null);
+                  setDraft('');
+                }}
+              >
+                Exit search
+              </button>
+            )}
             {selected.size > 0 && (
               <>
                 <button onClick={() => void bulk('close')}>Close {selected.size}</button>
@@ -162,8 +188,9 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
               </>
             )}
           </div>
+          {search && <FilterPanel filters={search} users={users} onChange={setSearch} />}
           {error && <p role="alert">{error}</p>}
-          {items.length === 0 && <p className="empty">No conversations here.</p>}
+          {items.length === 0 && <p className="empty">{search ? 'No conversations match.' : 'No conversations here.'}</p>}
           <ul>
             {items.map((c) => (
               <li key={c.id} className={c.id === openId ? 'row active' : 'row'}>
@@ -190,6 +217,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
                     {c.subject || '(no subject)'}
                   </span>
                   <span className="preview">{c.preview}</span>
+                  {c.highlights?.slice(0, 1).map((h) => <Highlight key={h} html={h} />)}
                   {c.commentPreview && <span className="comment-preview">Note: {c.commentPreview}</span>}
                 </button>
               </li>
