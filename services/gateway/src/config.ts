@@ -15,6 +15,9 @@ const schema = z.object({
   SEARCH_GRPC_ADDR: env.string('127.0.0.1:50053'),
   NOTIFICATION_GRPC_ADDR: env.string('127.0.0.1:50054'),
   GRPC_DEADLINE_MS: env.int(5000, 50),
+  NATS_STREAM_REPLICAS: env.int(1, 1),
+  /** A reconnecting WebSocket client that missed more of its account's events than this is told to refetch. */
+  GATEWAY_REALTIME_MAX_REPLAY: env.int(5000, 1),
   GATEWAY_JWT_SECRET: env.string('dev-insecure-jwt-secret-change-me-in-production'),
   GATEWAY_TOKEN_TTL_SECONDS: env.int(12 * 60 * 60, 60),
 });

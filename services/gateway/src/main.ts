@@ -1,8 +1,11 @@
 // Composition root of the gateway: the REST API, the WebSocket and the web UI; gRPC clients to
 // the services behind it; Redis and NATS of its own.
 import http from 'node:http';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
   BlobStore,
+  STREAMS,
+  provisionJetStream,
   ServiceRuntime,
   bootService,
   closeHttpServer,
@@ -18,7 +21,11 @@ import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1
 import { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import { TokenService } from './auth/token-service';
 import { loadGatewayConfig } from './config';
+import { createTokenAuthenticator } from './http/authenticate';
 import { createGatewayApp } from './http/app';
+import { EventFeed } from './realtime/event-feed';
+import { PresenceBoard } from './realtime/presence-board';
+import { RealtimeServer } from './realtime/realtime.server';
 
 bootService(async () => {
   const config = loadGatewayConfig();
@@ -40,8 +47,20 @@ bootService(async () => {
   const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, search, tokens, blobs }));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
+  const jsm = await jetstreamManager(nc);
+  await provisionJetStream(jsm, [STREAMS.conversationEvents, STREAMS.notificationEvents, STREAMS.routingEvents], [], { replicas: config.NATS_STREAM_REPLICAS });
+  const realtime = new RealtimeServer({
+    feed: new EventFeed(jetstream(nc), jsm, logger, config.GATEWAY_REALTIME_MAX_REPLAY),
+    presence: new PresenceBoard(redis, nc),
+    authenticate: createTokenAuthenticator(tokens, conversation),
+    conversation,
+    logger,
+    metrics: runtime.metrics,
+  });
+  await realtime.start(server);
   const port = await listen(server, config.GATEWAY_PORT, config.BIND_HOST);
 
+  lifecycle.onShutdown('realtime', () => realtime.close());
   lifecycle.onShutdown('http', () => closeHttpServer(server, config.SHUTDOWN_TIMEOUT_MS / 3));
   lifecycle.onShutdown('grpc clients', () => {
     conversation.close();

@@ -29,10 +29,9 @@ export function bearerToken(req: Request): string | null {
   return match ? match[1] : null;
 }
 
-export function createAuthenticator(tokens: TokenService, conversation: ServiceClient<typeof ConversationServiceService>) {
-  return async (req: Request): Promise<AuthenticatedUser> => {
-    const token = bearerToken(req) ?? (typeof req.query.token === 'string' ? req.query.token : null);
-    if (!token) throw new HttpError(401, 'unauthenticated', 'send Authorization: Bearer <token>');
+/** Resolves a token to its active user, or throws a 401 HttpError. */
+export function createTokenAuthenticator(tokens: TokenService, conversation: ServiceClient<typeof ConversationServiceService>) {
+  return async (token: string): Promise<AuthenticatedUser> => {
     const claims = await tokens.verify(token);
     if (!claims) throw new HttpError(401, 'invalid_token', 'the token is invalid or expired');
     let user: User | undefined;
@@ -43,9 +42,18 @@ export function createAuthenticator(tokens: TokenService, conversation: ServiceC
       throw error;
     }
     if (!user || user.removed || user.deactivated) throw new HttpError(401, 'user_inactive', 'this user is deactivated or removed');
-    const context = currentRequestContext();
-    if (context) context.tenantId = user.accountId;
     return { id: user.id, accountId: user.accountId, name: user.name, email: user.email, role: ROLE_NAMES[user.role] ?? 'agent' };
   };
 }
 
+export function createAuthenticator(tokens: TokenService, conversation: ServiceClient<typeof ConversationServiceService>) {
+  const authenticate = createTokenAuthenticator(tokens, conversation);
+  return async (req: Request): Promise<AuthenticatedUser> => {
+    const token = bearerToken(req) ?? (typeof req.query.token === 'string' ? req.query.token : null);
+    if (!token) throw new HttpError(401, 'unauthenticated', 'send Authorization: Bearer <token>');
+    const user = await authenticate(token);
+    const context = currentRequestContext();
+    if (context) context.tenantId = user.accountId;
+    return user;
+  };
+}

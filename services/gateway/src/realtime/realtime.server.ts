@@ -1,0 +1,390 @@
+// The agents' WebSocket, GET /api/v1/realtime. Authenticated by ?token= (checked before the
+// upgrade) or by a first {type:"auth", token} frame. Each connection receives its account's
+// events for the inboxes it may see (and its own notifications), each with its stream and
+// per-stream sequence, in stream order; a client that reconnects with ?since=conversation:N,…
+// (or `since` in the auth frame) first receives exactly what it missed, or {type:"resync"} when
+// that is too old to replay. Clients report viewing/typing; everyone else on the conversation
+// sees the list live.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Gauge } from 'prom-client';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { HttpError, errorMessage, newId, type Logger, type ServiceClient, type ServiceMetrics } from '@inbox/lib';
+import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { AuthenticatedUser } from '../http/authenticate';
+import { conversationItem } from '../http/routes/conversations.routes';
+import { STREAM_KEYS, type EventFeed, type FeedEvent, type StreamKey } from './event-feed';
+import { PRESENCE_TTL_MS, type Activity, type PresenceBoard, type PresenceChange } from './presence-board';
+
+export const REALTIME_PATH = '/api/v1/realtime';
+const AUTH_TIMEOUT_MS = 10_000;
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+export interface RealtimeDependencies {
+  feed: EventFeed;
+  presence: PresenceBoard;
+  authenticate: (token: string) => Promise<AuthenticatedUser>;
+  conversation: ServiceClient<typeof ConversationServiceService>;
+  logger: Logger;
+  metrics: ServiceMetrics;
+}
+
+type Since = Partial<Record<StreamKey, number>>;
+
+/** `conversation:12,notification:3` → {conversation: 12, notification: 3}; undefined when malformed. */
+export function parseSince(value: unknown): Since | undefined {
+  if (value === undefined || value === null || value === '') return {};
+  const pairs: [string, unknown][] =
+    typeof value === 'string' ? value.split(',').map((p) => p.split(':') as [string, string]) : typeof value === 'object' ? Object.entries(value) : [];
+  if (pairs.length === 0 && typeof value !== 'object') return undefined;
+  const since: Since = {};
+  for (const [key, raw] of pairs) {
+    const seq = Number(raw);
+    if (!STREAM_KEYS.includes(key as StreamKey) || !Number.isSafeInteger(seq) || seq < 0) return undefined;
+    since[key as StreamKey] = seq;
+  }
+  return since;
+}
+
+export class RealtimeServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly byAccount = new Map<string, Set<RealtimeConnection>>();
+  private readonly presenceSubscriptions = new Map<string, () => void>();
+  private readonly summaries = new Map<string, Promise<ReturnType<typeof conversationItem> | null>>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly connections: Gauge;
+
+  constructor(readonly deps: RealtimeDependencies) {
+    this.connections = new Gauge({ name: 'inbox_realtime_connections', help: 'Open agent WebSockets on this replica', registers: [deps.metrics.registry] });
+  }
+
+  async start(server: Server): Promise<void> {
+    await this.deps.feed.start((event) => {
+      for (const connection of this.byAccount.get(event.accountId) ?? []) connection.offer(event);
+    });
+    server.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== REALTIME_PATH) return socket.destroy();
+      void this.accept(req, url, socket, head);
+    });
+    this.heartbeat = setInterval(() => {
+      for (const ws of this.wss.clients) {
+        const alive = ws as WebSocket & { alive?: boolean };
+        if (alive.alive === false) {
+          ws.terminate();
+          continue;
+        }
+        alive.alive = false;
+        ws.ping();
+      }
+      for (const set of this.byAccount.values()) for (const c of set) void c.refreshPresence();
+    }, PRESENCE_TTL_MS / 3);
+    this.heartbeat.unref();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.deps.feed.stop();
+    for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
+    for (const unsubscribe of this.presenceSubscriptions.values()) unsubscribe();
+    await Promise.all([...this.byAccount.values()].flatMap((set) => [...set].map((c) => c.leaveAll())));
+  }
+
+  private async accept(req: IncomingMessage, url: URL, socket: Duplex, head: Buffer): Promise<void> {
+    const token = url.searchParams.get('token');
+    const since = parseSince(url.searchParams.get('since') ?? undefined);
+    if (!since) return refuse(socket, 400, 'invalid_since', 'since must look like conversation:12,notification:3');
+    let user: AuthenticatedUser | undefined;
+    if (token) {
+      try {
+        user = await this.deps.authenticate(token);
+      } catch (error) {
+        if (error instanceof HttpError) return refuse(socket, error.status, error.code, error.message);
+        this.deps.logger.warn({ error: errorMessage(error) }, 'realtime authentication failed');
+        return refuse(socket, 503, 'unavailable', 'try again shortly');
+      }
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      (ws as WebSocket & { alive?: boolean }).alive = true;
+      ws.on('pong', () => ((ws as WebSocket & { alive?: boolean }).alive = true));
+      if (user) void this.open(ws, user, since);
+      else this.awaitAuthFrame(ws);
+    });
+  }
+
+  private awaitAuthFrame(ws: WebSocket): void {
+    const timer = setTimeout(() => ws.close(4401, 'authenticate first'), AUTH_TIMEOUT_MS);
+    ws.once('message', async (data) => {
+      clearTimeout(timer);
+      const frame = parseFrame(data);
+      const since = parseSince(frame?.since);
+      if (frame?.type !== 'auth' || typeof frame.token !== 'string' || !since) {
+        send(ws, { type: 'error', code: 'auth_required', message: 'the first frame must be {type:"auth", token}' });
+        return ws.close(4401, 'authenticate first');
+      }
+      try {
+        await this.open(ws, await this.deps.authenticate(frame.token), since);
+      } catch (error) {
+        const code = error instanceof HttpError ? error.code : 'unavailable';
+        send(ws, { type: 'error', code, message: error instanceof HttpError ? error.message : 'try again shortly' });
+        ws.close(error instanceof HttpError ? 4401 : 1011, code);
+      }
+    });
+  }
+
+  private async open(ws: WebSocket, user: AuthenticatedUser, since: Since): Promise<void> {
+    const connection = new RealtimeConnection(ws, user, this);
+    let set = this.byAccount.get(user.accountId);
+    if (!set) {
+      this.byAccount.set(user.accountId, (set = new Set()));
+      this.presenceSubscriptions.set(user.accountId, this.deps.presence.subscribe(user.accountId, (change) => void this.pushPresence(change)));
+    }
+    set.add(connection);
+    this.connections.inc();
+    ws.on('close', () => {
+      this.connections.dec();
+      set!.delete(connection);
+      if (set!.size === 0) {
+        this.byAccount.delete(user.accountId);
+        this.presenceSubscriptions.get(user.accountId)?.();
+        this.presenceSubscriptions.delete(user.accountId);
+      }
+      void connection.leaveAll();
+    });
+    try {
+      await connection.start(since);
+    } catch (error) {
+      this.deps.logger.warn({ error: errorMessage(error) }, 'realtime connection could not start');
+      ws.close(1011, 'could not start');
+    }
+  }
+
+  async visibleInboxes(user: AuthenticatedUser): Promise<Set<string>> {
+    const inboxes = (await this.deps.conversation.call.listInboxes({ tenant: { accountId: user.accountId, userId: user.id } })).inboxes;
+    // Admins see every inbox of the account; agents the inboxes they are members of.
+    const everything = user.role === 'admin' || user.role === 'superadmin';
+    return new Set(inboxes.filter((i) => everything || i.memberIds.includes(user.id)).map((i) => i.id));
+  }
+
+  /** The conversation as a list item, fetched once per version however many sockets get it. */
+  summary(user: AuthenticatedUser, conversationId: string, version?: number): Promise<ReturnType<typeof conversationItem> | null> {
+    const key = `${user.accountId}:${conversationId}@${version ?? 'now'}`;
+    let found = version === undefined ? undefined : this.summaries.get(key);
+    if (!found) {
+      found = this.deps.conversation.call
+        .getConversationSummaries({ tenant: { accountId: user.accountId, userId: user.id }, conversationIds: [conversationId] })
+        .then((r) => (r.items[0] ? conversationItem(r.items[0]) : null));
+      if (version !== undefined) {
+        this.summaries.set(key, found);
+        found.catch(() => this.summaries.delete(key));
+        if (this.summaries.size > 5000) this.summaries.delete(this.summaries.keys().next().value!);
+      }
+    }
+    return found;
+  }
+
+  async render(event: FeedEvent, user: AuthenticatedUser): Promise<Record<string, unknown>> {
+    if (event.stream !== 'conversation' || !event.conversationId) return event.frame;
+    const conversation = event.frame.type === 'conversation.deleted' ? null : await this.summary(user, event.conversationId, event.version);
+    return { ...event.frame, conversation };
+  }
+
+  private async pushPresence(change: PresenceChange): Promise<void> {
+    const connections = [...(this.byAccount.get(change.accountId) ?? [])].filter((c) => c.canSee(change.inboxId));
+    if (connections.length === 0) return;
+    try {
+      const users = await this.deps.presence.list(change.accountId, change.conversationId);
+      for (const c of connections) c.send({ type: 'presence', conversationId: change.conversationId, inboxId: change.inboxId, users });
+    } catch (error) {
+      this.deps.logger.warn({ error: errorMessage(error) }, 'presence list failed');
+    }
+  }
+}
+
+class RealtimeConnection {
+  readonly id = newId('rtc');
+  private readonly lastSent: Record<StreamKey, number> = { conversation: 0, notification: 0, routing: 0 };
+  private live = false;
+  private buffer: FeedEvent[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private visible = new Set<string>();
+  private subscribed: Set<string> | null = null;
+  private readonly present = new Map<string, { inboxId: string; activity: Activity }>();
+  private viewsTimer: NodeJS.Timeout | undefined;
+  private readonly changedInboxes = new Set<string>();
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly user: AuthenticatedUser,
+    private readonly server: RealtimeServer,
+  ) {
+    ws.on('message', (data) => void this.receive(data));
+  }
+
+  /** Events are buffered until the starting point is known, then replayed, then live. */
+  async start(since: Since): Promise<void> {
+    this.visible = await this.server.visibleInboxes(this.user);
+    const current = await this.server.deps.feed.lastSeqs();
+    for (const key of STREAM_KEYS) this.lastSent[key] = since[key] ?? current[key];
+    this.send({ type: 'hello', user: { id: this.user.id, name: this.user.name }, inboxIds: [...this.visible], seq: { ...this.lastSent }, resumed: Object.keys(since).length > 0 });
+    for (const key of STREAM_KEYS) {
+      if (since[key] === undefined) continue;
+      const replay = await this.server.deps.feed.replay(key, this.user.accountId, since[key]!);
+      if ('tooOld' in replay) {
+        this.enqueueFrame(() => {
+          this.lastSent[key] = Math.max(this.lastSent[key], replay.lastSeq);
+          return { type: 'resync', stream: key, seq: replay.lastSeq, message: 'too much was missed to replay; refetch and continue from seq' };
+        });
+      } else {
+        for (const event of replay.events) if (this.matches(event)) this.enqueue(event);
+      }
+    }
+    for (const event of this.buffer) this.enqueue(event);
+    this.buffer = [];
+    this.live = true;
+  }
+
+  canSee(inboxId: string): boolean {
+    return this.visible.has(inboxId) && (!this.subscribed || this.subscribed.has(inboxId));
+  }
+
+  offer(event: FeedEvent): void {
+    if (!this.matches(event)) return;
+    if (this.live) this.enqueue(event);
+    else this.buffer.push(event);
+  }
+
+  send(frame: Record<string, unknown>): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      // A client this far behind reconnects with its last seq and gets the rest by replay.
+      this.ws.close(4008, 'too slow');
+      return;
+    }
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  async refreshPresence(): Promise<void> {
+    for (const [conversationId, p] of this.present) {
+      await this.server.deps.presence
+        .set({ accountId: this.user.accountId, inboxId: p.inboxId, conversationId }, { connectionId: this.id, userId: this.user.id, name: this.user.name, activity: p.activity })
+        .catch(() => undefined);
+    }
+  }
+
+  async leaveAll(): Promise<void> {
+    clearTimeout(this.viewsTimer);
+    const present = [...this.present.entries()];
+    this.present.clear();
+    for (const [conversationId, p] of present) {
+      await this.server.deps.presence.clear({ accountId: this.user.accountId, inboxId: p.inboxId, conversationId }, this.id).catch(() => undefined);
+    }
+  }
+
+  private matches(event: FeedEvent): boolean {
+    if (event.userId) return event.userId === this.user.id;
+    if (event.inboxId) return this.canSee(event.inboxId);
+    return true;
+  }
+
+  private enqueue(event: FeedEvent): void {
+    this.chain = this.chain
+      .then(async () => {
+        if (event.seq <= this.lastSent[event.stream]) return;
+        const frame = await this.server.render(event, this.user);
+        if (event.seq <= this.lastSent[event.stream]) return;
+        this.lastSent[event.stream] = event.seq;
+        this.send(frame);
+        if (event.inboxId) this.viewsChanged(event.inboxId);
+      })
+      .catch((error: unknown) => {
+        // Without this event the client's view is wrong: close, so it resumes from its last seq.
+        this.server.deps.logger.warn({ error: errorMessage(error), seq: event.seq }, 'realtime event could not be rendered');
+        this.ws.close(1011, 'resume from your last seq');
+      });
+  }
+
+  private enqueueFrame(frame: () => Record<string, unknown>): void {
+    this.chain = this.chain.then(() => this.send(frame()));
+  }
+
+  /** One {type:"views.changed"} per inbox per quarter second, telling the client to refetch counts. */
+  private viewsChanged(inboxId: string): void {
+    this.changedInboxes.add(inboxId);
+    if (this.viewsTimer) return;
+    this.viewsTimer = setTimeout(() => {
+      this.viewsTimer = undefined;
+      for (const id of this.changedInboxes) this.send({ type: 'views.changed', inboxId: id });
+      this.changedInboxes.clear();
+    }, 250);
+  }
+
+  private async receive(data: RawData): Promise<void> {
+    const frame = parseFrame(data);
+    if (!frame) return this.send({ type: 'error', code: 'invalid_json', message: 'frames are JSON objects' });
+    try {
+      switch (frame.type) {
+        case 'ping':
+          return this.send({ type: 'pong' });
+        case 'subscribe':
+          return this.subscribe(frame.inboxIds);
+        case 'presence':
+          return await this.presence(frame.conversationId, frame.activity);
+        case 'auth':
+          return this.send({ type: 'error', code: 'already_authenticated', message: 'this connection is authenticated' });
+        default:
+          return this.send({ type: 'error', code: 'unknown_frame', message: 'frame types: ping, subscribe, presence' });
+      }
+    } catch (error) {
+      this.server.deps.logger.warn({ error: errorMessage(error) }, 'realtime frame failed');
+      this.send({ type: 'error', code: 'unavailable', message: 'try again shortly' });
+    }
+  }
+
+  private subscribe(inboxIds: unknown): void {
+    if (!Array.isArray(inboxIds) || inboxIds.length > 500 || !inboxIds.every((id) => typeof id === 'string' && id.length <= 100)) {
+      return this.send({ type: 'error', code: 'invalid_subscribe', message: 'inboxIds must be a list of inbox ids' });
+    }
+    const refused = inboxIds.filter((id) => !this.visible.has(id));
+    this.subscribed = new Set(inboxIds.filter((id) => this.visible.has(id)));
+    if (refused.length > 0) this.send({ type: 'error', code: 'not_a_member', message: 'not a member of these inboxes; they send nothing', details: { inboxIds: refused } });
+    this.send({ type: 'subscribed', inboxIds: [...this.subscribed] });
+  }
+
+  private async presence(conversationId: unknown, activity: unknown): Promise<void> {
+    if (typeof conversationId !== 'string' || conversationId.length > 100 || !['viewing', 'typing', 'left'].includes(activity as string)) {
+      return this.send({ type: 'error', code: 'invalid_presence', message: 'presence needs conversationId and activity viewing, typing or left' });
+    }
+    const change = { accountId: this.user.accountId, conversationId, inboxId: this.present.get(conversationId)?.inboxId ?? '' };
+    if (activity === 'left') {
+      if (!this.present.delete(conversationId)) return;
+      return this.server.deps.presence.clear(change, this.id);
+    }
+    if (!change.inboxId) {
+      const summary = await this.server.summary(this.user, conversationId);
+      if (!summary || !this.visible.has(summary.inboxId)) return this.send({ type: 'error', code: 'conversation_not_found', message: 'no such conversation' });
+      change.inboxId = summary.inboxId;
+    }
+    this.present.set(conversationId, { inboxId: change.inboxId, activity: activity as Activity });
+    await this.server.deps.presence.set(change, { connectionId: this.id, userId: this.user.id, name: this.user.name, activity: activity as Activity });
+  }
+}
+
+function parseFrame(data: RawData): Record<string, any> | undefined {
+  try {
+    const parsed = JSON.parse(data.toString());
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function send(ws: WebSocket, frame: Record<string, unknown>): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+}
+
+function refuse(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  const reason = status === 401 ? 'Unauthorized' : status === 400 ? 'Bad Request' : 'Service Unavailable';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}

@@ -1,0 +1,64 @@
+// A WebSocket client of GET /api/v1/realtime for tests: collects every frame and waits for ones
+// matching a predicate.
+import WebSocket from 'ws';
+import { waitFor } from './wait';
+
+export type Frame = Record<string, any>;
+
+export class RealtimeClient {
+  readonly frames: Frame[] = [];
+  closed: { code: number; reason: string } | undefined;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => this.frames.push(JSON.parse(data.toString())));
+    ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
+  }
+
+  /** Opens a socket (token in the query unless `authFrame` is given) and waits for hello. */
+  static async connect(gatewayUrl: string, options: { token?: string; since?: Record<string, number>; authFrame?: Frame; expectHello?: boolean } = {}): Promise<RealtimeClient> {
+    const url = new URL('/api/v1/realtime', gatewayUrl.replace(/^http/, 'ws'));
+    if (options.token) url.searchParams.set('token', options.token);
+    if (options.since) url.searchParams.set('since', Object.entries(options.since).map(([k, v]) => `${k}:${v}`).join(','));
+    const ws = new WebSocket(url);
+    const client = new RealtimeClient(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
+      ws.once('error', reject);
+    });
+    if (options.authFrame) client.send(options.authFrame);
+    if (options.expectHello !== false) await client.next((f) => f.type === 'hello');
+    return client;
+  }
+
+  send(frame: Frame | string): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  next(predicate: (frame: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
+    return waitFor('a realtime frame', async () => this.frames.find(predicate), timeoutMs, 20);
+  }
+
+  all(predicate: (frame: Frame) => boolean): Frame[] {
+    return this.frames.filter(predicate);
+  }
+
+  get hello(): Frame {
+    return this.frames.find((f) => f.type === 'hello')!;
+  }
+
+  /** Highest sequence received per stream (starting from hello's). */
+  lastSeq(): Record<string, number> {
+    const seq = { ...this.hello.seq };
+    for (const f of this.frames) if (f.stream && typeof f.seq === 'number') seq[f.stream] = Math.max(seq[f.stream] ?? 0, f.seq);
+    return seq;
+  }
+
+  async close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    await new Promise<void>((resolve) => {
+      this.ws.once('close', () => resolve());
+      this.ws.close();
+    });
+  }
+}
