@@ -18,10 +18,15 @@ export interface InboxFixture {
   stop: () => Promise<void>;
 }
 
-export async function startInboxFixture(ingestOverrides: Record<string, string> = {}, extraServices: ServiceName[] = []): Promise<InboxFixture> {
+export async function startInboxFixture(
+  ingestOverrides: Record<string, string> = {},
+  extraServices: ServiceName[] = [],
+  overrides: Partial<Record<ServiceName, Record<string, string>>> = {},
+): Promise<InboxFixture> {
   const sink = await new SmtpSink().start();
   const stack = await startInboxStack(['conversation', 'ingest', 'gateway', ...extraServices], {
-    conversation: { CONVERSATION_SMTP_URL: sink.url },
+    ...overrides,
+    conversation: { CONVERSATION_SMTP_URL: sink.url, ...overrides.conversation },
     ingest: ingestOverrides,
   });
   const anonymous = new ApiClient(stack.gatewayUrl);

@@ -1,5 +1,6 @@
 // Composition root of the notification service: its own PostgreSQL database, NATS, gRPC.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import nodemailer from 'nodemailer';
 import {
   CONSUMERS,
   GrpcServer,
@@ -17,9 +18,11 @@ import {
 import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import { ConversationEventHandler } from './adapters/conversation-event.handler';
 import { notificationGrpcHandlers } from './adapters/notification.grpc';
+import { EmailPreferencesRepository } from './adapters/email-preferences.repository';
 import { NotificationsRepository } from './adapters/notifications.repository';
 import { loadNotificationConfig } from './config';
 import { CreateNotifications } from './use-cases/create-notifications';
+import { EmailDigestSender } from './use-cases/send-email-digests';
 import { MIGRATIONS_DIR } from './migrations-dir';
 
 bootService(async () => {
@@ -42,7 +45,7 @@ bootService(async () => {
   const notifications = new NotificationsRepository(pool);
 
   const grpc = new GrpcServer({ logger, metrics, health });
-  grpc.addService('inbox.notification.v1.NotificationService', NotificationServiceService, notificationGrpcHandlers(notifications));
+  grpc.addService('inbox.notification.v1.NotificationService', NotificationServiceService, notificationGrpcHandlers(notifications, new EmailPreferencesRepository(pool)));
   const grpcPort = await grpc.listen(config.NOTIFICATION_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.NOTIFICATION_HTTP_PORT, config.BIND_HOST);
   const fanout = await runConsumer({
@@ -53,8 +56,21 @@ bootService(async () => {
     metrics,
   });
 
+  const mailer = nodemailer.createTransport(config.NOTIFICATION_SMTP_URL);
+  const digests = new EmailDigestSender(pool, mailer, logger, {
+    intervalMs: config.NOTIFICATION_EMAIL_INTERVAL_MS,
+    delayMs: config.NOTIFICATION_EMAIL_DELAY_MS,
+    from: config.NOTIFICATION_EMAIL_FROM,
+    publicUrl: config.NOTIFICATION_PUBLIC_URL,
+  });
+  digests.start();
+
   lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
   lifecycle.onShutdown('notification fanout', () => fanout.stop());
+  lifecycle.onShutdown('email digests', async () => {
+    await digests.stop();
+    mailer.close();
+  });
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('postgres', () => pool.end());
   lifecycle.onShutdown('ops http', () => ops.close());

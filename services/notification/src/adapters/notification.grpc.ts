@@ -1,6 +1,8 @@
 import { InvalidArgumentError, type UnaryHandlers } from '@inbox/lib';
 import type { Tenant } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
+import { isEmailAddress } from '@inbox/lib';
+import type { EmailPreferencesRepository } from './email-preferences.repository';
 import type { NotificationsRepository } from './notifications.repository';
 
 function tenantOf(tenant: Tenant | undefined): { accountId: string; userId: string } {
@@ -8,8 +10,17 @@ function tenantOf(tenant: Tenant | undefined): { accountId: string; userId: stri
   return { accountId: tenant.accountId, userId: tenant.userId };
 }
 
-export function notificationGrpcHandlers(notifications: NotificationsRepository): UnaryHandlers<typeof NotificationServiceService> {
+export function notificationGrpcHandlers(notifications: NotificationsRepository, emailPreferences: EmailPreferencesRepository): UnaryHandlers<typeof NotificationServiceService> {
   return {
+    async getEmailPreference(request) {
+      const { accountId, userId } = tenantOf(request.tenant);
+      return { preference: await emailPreferences.get(accountId, userId) };
+    },
+    async setEmailPreference(request) {
+      const { accountId, userId } = tenantOf(request.tenant);
+      if (request.enabled && !isEmailAddress(request.address)) throw new InvalidArgumentError('invalid_address', 'a valid email address is required to turn email on');
+      return { preference: await emailPreferences.set(accountId, userId, { enabled: request.enabled, address: request.address, name: request.name.slice(0, 200) }) };
+    },
     async listNotifications(request) {
       const { accountId, userId } = tenantOf(request.tenant);
       const page = await notifications.list(accountId, userId, request.page?.limit ?? 25, request.page?.cursor || undefined);

@@ -66,4 +66,42 @@ export function registerNotificationRoutes(api: ApiRoutes, notifications: Servic
       return { unreadCount: Number(result.unreadCount) };
     },
   );
+
+  const Preferences = z.object({ email: z.boolean().describe('email digests of unread notifications, at most one per interval'), address: z.string().nullable() });
+
+  api.add(
+    {
+      method: 'get',
+      path: '/me/notification-preferences',
+      summary: "The signed-in user's notification settings",
+      tag: 'notifications',
+      auth: true,
+      response: Preferences,
+    },
+    async ({ user }) => {
+      const { preference } = await notifications.call.getEmailPreference({ tenant: { accountId: user.accountId, userId: user.id } });
+      return { email: preference?.enabled ?? false, address: preference?.address || null };
+    },
+  );
+
+  api.add(
+    {
+      method: 'put',
+      path: '/me/notification-preferences',
+      summary: 'Turn email digests of unread notifications on or off (sent to the user’s own address)',
+      tag: 'notifications',
+      auth: true,
+      body: z.object({ email: z.boolean() }).strict(),
+      response: Preferences,
+    },
+    async ({ user, body }) => {
+      const { preference } = await notifications.call.setEmailPreference({
+        tenant: { accountId: user.accountId, userId: user.id },
+        enabled: body.email,
+        address: user.email,
+        name: user.name,
+      });
+      return { email: preference?.enabled ?? false, address: preference?.address || null };
+    },
+  );
 }

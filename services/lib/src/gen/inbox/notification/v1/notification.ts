@@ -54,6 +54,31 @@ export interface MarkReadResponse {
   unreadCount: string;
 }
 
+export interface EmailPreference {
+  enabled: boolean;
+  address: string;
+}
+
+export interface GetEmailPreferenceRequest {
+  tenant?: Tenant | undefined;
+}
+
+export interface SetEmailPreferenceRequest {
+  tenant?: Tenant | undefined;
+  enabled: boolean;
+  /** Where digests go (the user's own address, supplied by the gateway). */
+  address: string;
+  name: string;
+}
+
+export interface GetEmailPreferenceResponse {
+  preference?: EmailPreference | undefined;
+}
+
+export interface SetEmailPreferenceResponse {
+  preference?: EmailPreference | undefined;
+}
+
 function createBaseNotification(): Notification {
   return {
     id: "",
@@ -644,6 +669,417 @@ export const MarkReadResponse: MessageFns<MarkReadResponse> = {
   },
 };
 
+function createBaseEmailPreference(): EmailPreference {
+  return { enabled: false, address: "" };
+}
+
+export const EmailPreference: MessageFns<EmailPreference> = {
+  encode(message: EmailPreference, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enabled !== false) {
+      writer.uint32(8).bool(message.enabled);
+    }
+    if (message.address !== "") {
+      writer.uint32(18).string(message.address);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EmailPreference {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmailPreference();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EmailPreference {
+    return {
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+    };
+  },
+
+  toJSON(message: EmailPreference): unknown {
+    const obj: any = {};
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EmailPreference>, I>>(base?: I): EmailPreference {
+    return EmailPreference.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EmailPreference>, I>>(object: I): EmailPreference {
+    const message = createBaseEmailPreference();
+    message.enabled = object.enabled ?? false;
+    message.address = object.address ?? "";
+    return message;
+  },
+};
+
+function createBaseGetEmailPreferenceRequest(): GetEmailPreferenceRequest {
+  return { tenant: undefined };
+}
+
+export const GetEmailPreferenceRequest: MessageFns<GetEmailPreferenceRequest> = {
+  encode(message: GetEmailPreferenceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetEmailPreferenceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetEmailPreferenceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetEmailPreferenceRequest {
+    return { tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined };
+  },
+
+  toJSON(message: GetEmailPreferenceRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetEmailPreferenceRequest>, I>>(base?: I): GetEmailPreferenceRequest {
+    return GetEmailPreferenceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetEmailPreferenceRequest>, I>>(object: I): GetEmailPreferenceRequest {
+    const message = createBaseGetEmailPreferenceRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSetEmailPreferenceRequest(): SetEmailPreferenceRequest {
+  return { tenant: undefined, enabled: false, address: "", name: "" };
+}
+
+export const SetEmailPreferenceRequest: MessageFns<SetEmailPreferenceRequest> = {
+  encode(message: SetEmailPreferenceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.enabled !== false) {
+      writer.uint32(16).bool(message.enabled);
+    }
+    if (message.address !== "") {
+      writer.uint32(26).string(message.address);
+    }
+    if (message.name !== "") {
+      writer.uint32(34).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetEmailPreferenceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetEmailPreferenceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetEmailPreferenceRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+    };
+  },
+
+  toJSON(message: SetEmailPreferenceRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetEmailPreferenceRequest>, I>>(base?: I): SetEmailPreferenceRequest {
+    return SetEmailPreferenceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetEmailPreferenceRequest>, I>>(object: I): SetEmailPreferenceRequest {
+    const message = createBaseSetEmailPreferenceRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.enabled = object.enabled ?? false;
+    message.address = object.address ?? "";
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseGetEmailPreferenceResponse(): GetEmailPreferenceResponse {
+  return { preference: undefined };
+}
+
+export const GetEmailPreferenceResponse: MessageFns<GetEmailPreferenceResponse> = {
+  encode(message: GetEmailPreferenceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.preference !== undefined) {
+      EmailPreference.encode(message.preference, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetEmailPreferenceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetEmailPreferenceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.preference = EmailPreference.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetEmailPreferenceResponse {
+    return { preference: isSet(object.preference) ? EmailPreference.fromJSON(object.preference) : undefined };
+  },
+
+  toJSON(message: GetEmailPreferenceResponse): unknown {
+    const obj: any = {};
+    if (message.preference !== undefined) {
+      obj.preference = EmailPreference.toJSON(message.preference);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetEmailPreferenceResponse>, I>>(base?: I): GetEmailPreferenceResponse {
+    return GetEmailPreferenceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetEmailPreferenceResponse>, I>>(object: I): GetEmailPreferenceResponse {
+    const message = createBaseGetEmailPreferenceResponse();
+    message.preference = (object.preference !== undefined && object.preference !== null)
+      ? EmailPreference.fromPartial(object.preference)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSetEmailPreferenceResponse(): SetEmailPreferenceResponse {
+  return { preference: undefined };
+}
+
+export const SetEmailPreferenceResponse: MessageFns<SetEmailPreferenceResponse> = {
+  encode(message: SetEmailPreferenceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.preference !== undefined) {
+      EmailPreference.encode(message.preference, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetEmailPreferenceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetEmailPreferenceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.preference = EmailPreference.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetEmailPreferenceResponse {
+    return { preference: isSet(object.preference) ? EmailPreference.fromJSON(object.preference) : undefined };
+  },
+
+  toJSON(message: SetEmailPreferenceResponse): unknown {
+    const obj: any = {};
+    if (message.preference !== undefined) {
+      obj.preference = EmailPreference.toJSON(message.preference);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetEmailPreferenceResponse>, I>>(base?: I): SetEmailPreferenceResponse {
+    return SetEmailPreferenceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetEmailPreferenceResponse>, I>>(object: I): SetEmailPreferenceResponse {
+    const message = createBaseSetEmailPreferenceResponse();
+    message.preference = (object.preference !== undefined && object.preference !== null)
+      ? EmailPreference.fromPartial(object.preference)
+      : undefined;
+    return message;
+  },
+};
+
 /** Stored in-app notifications: mentions, assignments, new messages on my conversations. */
 export type NotificationServiceService = typeof NotificationServiceService;
 export const NotificationServiceService = {
@@ -667,11 +1103,37 @@ export const NotificationServiceService = {
     responseSerialize: (value: MarkReadResponse): Buffer => Buffer.from(MarkReadResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): MarkReadResponse => MarkReadResponse.decode(value),
   },
+  getEmailPreference: {
+    path: "/inbox.notification.v1.NotificationService/GetEmailPreference" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetEmailPreferenceRequest): Buffer =>
+      Buffer.from(GetEmailPreferenceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetEmailPreferenceRequest => GetEmailPreferenceRequest.decode(value),
+    responseSerialize: (value: GetEmailPreferenceResponse): Buffer =>
+      Buffer.from(GetEmailPreferenceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetEmailPreferenceResponse => GetEmailPreferenceResponse.decode(value),
+  },
+  /** Turns email digests of unread notifications on or off for the tenant's user. */
+  setEmailPreference: {
+    path: "/inbox.notification.v1.NotificationService/SetEmailPreference" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetEmailPreferenceRequest): Buffer =>
+      Buffer.from(SetEmailPreferenceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetEmailPreferenceRequest => SetEmailPreferenceRequest.decode(value),
+    responseSerialize: (value: SetEmailPreferenceResponse): Buffer =>
+      Buffer.from(SetEmailPreferenceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetEmailPreferenceResponse => SetEmailPreferenceResponse.decode(value),
+  },
 } as const;
 
 export interface NotificationServiceServer extends UntypedServiceImplementation {
   listNotifications: handleUnaryCall<ListNotificationsRequest, ListNotificationsResponse>;
   markRead: handleUnaryCall<MarkReadRequest, MarkReadResponse>;
+  getEmailPreference: handleUnaryCall<GetEmailPreferenceRequest, GetEmailPreferenceResponse>;
+  /** Turns email digests of unread notifications on or off for the tenant's user. */
+  setEmailPreference: handleUnaryCall<SetEmailPreferenceRequest, SetEmailPreferenceResponse>;
 }
 
 export interface NotificationServiceClient extends Client {
@@ -704,6 +1166,37 @@ export interface NotificationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: MarkReadResponse) => void,
+  ): ClientUnaryCall;
+  getEmailPreference(
+    request: GetEmailPreferenceRequest,
+    callback: (error: ServiceError | null, response: GetEmailPreferenceResponse) => void,
+  ): ClientUnaryCall;
+  getEmailPreference(
+    request: GetEmailPreferenceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetEmailPreferenceResponse) => void,
+  ): ClientUnaryCall;
+  getEmailPreference(
+    request: GetEmailPreferenceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetEmailPreferenceResponse) => void,
+  ): ClientUnaryCall;
+  /** Turns email digests of unread notifications on or off for the tenant's user. */
+  setEmailPreference(
+    request: SetEmailPreferenceRequest,
+    callback: (error: ServiceError | null, response: SetEmailPreferenceResponse) => void,
+  ): ClientUnaryCall;
+  setEmailPreference(
+    request: SetEmailPreferenceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetEmailPreferenceResponse) => void,
+  ): ClientUnaryCall;
+  setEmailPreference(
+    request: SetEmailPreferenceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetEmailPreferenceResponse) => void,
   ): ClientUnaryCall;
 }
 
