@@ -14,7 +14,7 @@ describe('the web inbox in Chromium', () => {
   let ownerEmail: string;
 
   beforeAll(async () => {
-    f = await startInboxFixture({}, ['search']);
+    f = await startInboxFixture({}, ['search', 'notification']);
     const owner = await signUp(f.anonymous, 'Web test');
     ownerEmail = owner.email;
     f.owner = owner.client;
@@ -30,7 +30,7 @@ describe('the web inbox in Chromium', () => {
     await f.stop();
   });
 
-  async function signIn(): Promise<Page> {
+  async function signIn(email = ownerEmail, password = 'correct horse battery'): Promise<Page> {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -40,8 +40,8 @@ describe('the web inbox in Chromium', () => {
     });
     const response = await page.goto(`${f.stack.gatewayUrl}/`);
     expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");
-    await page.getByLabel('Email').fill(ownerEmail);
-    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('current-user').waitFor();
     (page as unknown as { errors: string[] }).errors = errors;
@@ -128,6 +128,35 @@ describe('the web inbox in Chromium', () => {
     await page.getByRole('button', { name: 'Exit search' }).click();
     await page.getByRole('button', { name: /Unrelated question/ }).waitFor();
     expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+  });
+
+  it('rings the bell live on a mention, opens the comment, and shows who else is viewing and typing', async () => {
+    const agentEmail = uniqueEmail('agent');
+    const agent = (await f.owner.post('/api/v1/users', { name: 'Alva Agent', email: agentEmail, password: 'agent password', role: 'agent' })).body;
+    await f.owner.post(`/api/v1/inboxes/${f.inboxId}/members`, { userId: agent.id });
+    await deliver(f, { from: `Cleo Customer <${uniqueEmail('bell')}>`, to: f.address, subject: 'Ring the bell', text: 'Hello bell' });
+    const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.subject === 'Ring the bell');
+
+    const agentPage = await signIn(agentEmail, 'agent password');
+    await agentPage.getByTestId('unread-count').getByText('0').waitFor();
+    const comment = (await f.owner.post(`/api/v1/conversations/${conversation.id}/comments`, { text: `@${agentEmail} can you take this?` })).body;
+    await agentPage.getByTestId('unread-count').getByText('1').waitFor({ timeout: 5000 });
+    await agentPage.getByRole('button', { name: /Notifications, 1 unread/ }).click();
+    await agentPage.getByRole('button', { name: /You were mentioned/ }).click();
+    await agentPage.locator(`#comment-${comment.id}`).getByText('can you take this?').waitFor();
+    expect(agentPage.url()).toContain(`/conversations/${conversation.id}#comment-${comment.id}`);
+    await agentPage.getByTestId('unread-count').getByText('0').waitFor();
+
+    // The owner opens the same conversation: each sees the other, and typing shows live.
+    const ownerPage = await signIn();
+    await ownerPage.getByRole('button', { name: /Ring the bell/ }).click();
+    await ownerPage.getByRole('status').getByText('Alva Agent is viewing').waitFor({ timeout: 3000 });
+    await agentPage.getByRole('status').getByText('Owner is viewing').waitFor({ timeout: 3000 });
+    await agentPage.getByLabel('Reply').fill('Typing an answer');
+    await ownerPage.getByRole('status').getByText('Alva Agent is typing').waitFor({ timeout: 3000 });
+    await agentPage.close();
+    await ownerPage.getByRole('status').waitFor({ state: 'detached', timeout: 3000 });
+    expect((ownerPage as unknown as { errors: string[] }).errors).toEqual([]);
   });
 
   it('serves the single page for client-side routes but JSON 404s under /api', async () => {

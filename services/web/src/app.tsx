@@ -1,10 +1,14 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, api, session, type ConversationDetail, type ConversationItem, type Inbox, type User, type View } from './api';
+import { NotificationBell } from './notifications';
+import { realtime, useRealtime } from './realtime';
 import { FilterPanel, Highlight, NO_FILTERS, searchPath, type SearchFilters } from './search';
 import { Thread } from './thread';
 
 const ALWAYS_SHOWN = ['unassigned', 'mine', 'open', 'chat'];
-const POLL_MS = 5000;
+// Changes arrive over the WebSocket; the slow poll only covers a socket that cannot connect.
+const POLL_MS = 30_000;
+const LIVE_TYPES = new Set(['conversation.created', 'conversation.updated', 'conversation.deleted', 'message.created', 'comment.created', 'views.changed', 'resync']);
 
 export function App() {
   const [user, setUser] = useState<User | null>(null);
@@ -24,6 +28,7 @@ export function App() {
     <Workspace
       user={user}
       onSignOut={() => {
+        realtime.close();
         session.token = null;
         setUser(null);
       }}
@@ -117,6 +122,20 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
     return () => clearInterval(timer);
   }, [refresh]);
 
+  useEffect(() => {
+    realtime.open();
+  }, []);
+
+  // Bursts of events become one refresh.
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useRealtime((frame) => {
+    if (!LIVE_TYPES.has(frame.type) || pending.current) return;
+    pending.current = setTimeout(() => {
+      pending.current = null;
+      void refresh();
+    }, 150);
+  });
+
   async function bulk(action: 'close' | 'trash') {
     await api('POST', '/conversations/bulk', { ids: [...selected], action });
     setSelected(new Set());
@@ -148,6 +167,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
           <input type="search" aria-label="Search conversations" placeholder="Search conversations" value={draft} onChange={(e) => setDraft(e.target.value)} />
         </form>
         <span className="spacer" />
+        <NotificationBell onOpen={(conversationId) => setOpenId(conversationId)} />
         <span data-testid="current-user">{user.name}</span>
         <button className="link" onClick={onSignOut}>
           Sign out
@@ -225,7 +245,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
           </ul>
         </section>
         <section className="thread-pane" aria-label="Conversation">
-          {openId ? <Thread id={openId} users={users} onChanged={refresh} /> : <p className="empty">Select a conversation.</p>}
+          {openId ? <Thread id={openId} users={users} me={user} onChanged={refresh} /> : <p className="empty">Select a conversation.</p>}
         </section>
       </div>
     </main>

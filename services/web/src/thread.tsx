@@ -1,5 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, type ConversationDetail, type User } from './api';
+import { realtime, useRealtime } from './realtime';
+
+interface Present {
+  userId: string;
+  name: string;
+  activity: 'viewing' | 'typing';
+}
 
 /** Email HTML in a sandboxed frame: no scripts, no same-origin access, remote images not loaded. */
 function EmailHtml({ html }: { html: string }) {
@@ -7,7 +14,7 @@ function EmailHtml({ html }: { html: string }) {
   return <iframe className="email-html" sandbox="" srcDoc={doc} title="Email content" />;
 }
 
-export function Thread({ id, users, onChanged }: { id: string; users: User[]; onChanged: () => Promise<void> }) {
+export function Thread({ id, users, me, onChanged }: { id: string; users: User[]; me: User; onChanged: () => Promise<void> }) {
   const [detail, setDetail] = useState<ConversationDetail | null>(null);
   const [tab, setTab] = useState<'reply' | 'comment'>('reply');
   const [draft, setDraft] = useState('');
@@ -17,14 +24,38 @@ export function Thread({ id, users, onChanged }: { id: string; users: User[]; on
     setDetail(await api<ConversationDetail>('GET', `/conversations/${id}`));
   }, [id]);
 
+  const [present, setPresent] = useState<Present[]>([]);
+
   useEffect(() => {
     void load();
-    const timer = setInterval(() => void load(), 5000);
+    const timer = setInterval(() => void load(), 30_000);
     return () => clearInterval(timer);
   }, [load]);
 
+  // Tell the others we are here, and that we are typing while the draft changes.
   useEffect(() => {
-    const target = location.hash.startsWith('#message-') ? document.getElementById(location.hash.slice(1)) : null;
+    setPresent([]);
+    realtime.send({ type: 'presence', conversationId: id, activity: 'viewing' });
+    return () => realtime.send({ type: 'presence', conversationId: id, activity: 'left' });
+  }, [id]);
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  function typed() {
+    if (!typingTimer.current) realtime.send({ type: 'presence', conversationId: id, activity: 'typing' });
+    else clearTimeout(typingTimer.current);
+    typingTimer.current = setTimeout(() => {
+      typingTimer.current = null;
+      realtime.send({ type: 'presence', conversationId: id, activity: 'viewing' });
+    }, 3000);
+  }
+
+  useRealtime((frame) => {
+    if (frame.conversationId !== id) return;
+    if (frame.type === 'presence') setPresent((frame.users as Present[]).filter((u) => u.userId !== me.id));
+    else if (frame.stream === 'conversation') void load();
+  });
+
+  useEffect(() => {
+    const target = /^#(message|comment)-/.test(location.hash) ? document.getElementById(location.hash.slice(1)) : null;
     if (target) {
       target.scrollIntoView({ block: 'center' });
       target.classList.add('highlight');
@@ -70,6 +101,11 @@ export function Thread({ id, users, onChanged }: { id: string; users: User[]; on
         <button onClick={() => void act(() => api('POST', `/conversations/${id}/spam`))}>Mark as spam</button>
         <button onClick={() => void act(() => api('POST', `/conversations/${id}/trash`))}>Delete</button>
       </header>
+      {present.length > 0 && (
+        <p className="presence" role="status">
+          {present.map((p) => `${p.name} is ${p.activity}`).join(' · ')}
+        </p>
+      )}
       <ol className="messages">
         {detail.messages.map((m) => (
           <li key={m.id} id={`message-${m.id}`} className={`message ${m.direction}`}>
@@ -95,7 +131,7 @@ export function Thread({ id, users, onChanged }: { id: string; users: User[]; on
           </li>
         ))}
         {detail.comments.map((c) => (
-          <li key={c.id} className="comment">
+          <li key={c.id} id={`comment-${c.id}`} className="comment">
             <div className="meta">
               <strong>{c.authorName}</strong> commented · {new Date(c.createdAt).toLocaleString()}
             </div>
@@ -122,7 +158,15 @@ export function Thread({ id, users, onChanged }: { id: string; users: User[]; on
             Comment
           </button>
         </div>
-        <textarea aria-label={tab === 'reply' ? 'Reply' : 'Comment'} value={draft} onChange={(e) => setDraft(e.target.value)} rows={4} />
+        <textarea
+          aria-label={tab === 'reply' ? 'Reply' : 'Comment'}
+          value={draft}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            typed();
+          }}
+          rows={4}
+        />
         <button type="submit">{tab === 'reply' ? 'Send' : 'Add comment'}</button>
         {error && <p role="alert">{error}</p>}
       </form>

@@ -1,0 +1,69 @@
+// The live channel: one WebSocket to /api/v1/realtime per tab. It reconnects with backoff and
+// resumes from the last sequence it saw, so a blip loses nothing; listeners get every frame.
+import { useEffect, useRef } from 'react';
+import { session } from './api';
+
+export type RealtimeFrame = { type: string; [key: string]: any };
+type Listener = (frame: RealtimeFrame) => void;
+
+class RealtimeChannel {
+  private ws: WebSocket | null = null;
+  private readonly listeners = new Set<Listener>();
+  private readonly seq: Record<string, number> = {};
+  private retry = 0;
+  private closed = false;
+  private readonly outbox: RealtimeFrame[] = [];
+
+  open(): void {
+    this.closed = false;
+    if (this.ws || !session.token) return;
+    const since = Object.entries(this.seq).map(([k, v]) => `${k}:${v}`).join(',');
+    const url = new URL('/api/v1/realtime', location.href);
+    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('token', session.token);
+    if (since) url.searchParams.set('since', since);
+    const ws = new WebSocket(url);
+    this.ws = ws;
+    ws.onmessage = (message) => {
+      const frame = JSON.parse(message.data as string) as RealtimeFrame;
+      if (frame.type === 'hello') {
+        this.retry = 0;
+        for (const [k, v] of Object.entries(frame.seq as Record<string, number>)) this.seq[k] = v;
+        for (const pending of this.outbox.splice(0)) ws.send(JSON.stringify(pending));
+      }
+      if (frame.stream && typeof frame.seq === 'number') this.seq[frame.stream] = Math.max(this.seq[frame.stream] ?? 0, frame.seq);
+      for (const listener of this.listeners) listener(frame);
+    };
+    ws.onclose = () => {
+      this.ws = null;
+      if (this.closed) return;
+      const delay = Math.min(10_000, 500 * 2 ** this.retry++);
+      setTimeout(() => this.open(), delay);
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.ws?.close();
+    this.ws = null;
+  }
+
+  send(frame: RealtimeFrame): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+    else if (frame.type === 'presence') this.outbox.push(frame);
+  }
+
+  listen(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+export const realtime = new RealtimeChannel();
+
+/** Calls `onFrame` for every frame while the component is mounted. */
+export function useRealtime(onFrame: Listener): void {
+  const latest = useRef(onFrame);
+  latest.current = onFrame;
+  useEffect(() => realtime.listen((frame) => latest.current(frame)), []);
+}
