@@ -87,7 +87,7 @@ describe('the Helm chart', () => {
     const policies = Object.fromEntries(render('').filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name.replace('inbox-', ''), o.spec]));
     const peers = (name: string) =>
       policies[name].ingress.flatMap((rule: any) => (rule.from ?? []).map((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/component']).filter(Boolean));
-    expect(peers('conversation').sort()).toEqual(['gateway', 'ingest', 'search']);
+    expect(peers('conversation').sort()).toEqual(['gateway', 'ingest', 'routing', 'search']);
     expect(peers('routing')).toEqual(['gateway']);
     expect(peers('gateway')).toEqual([]);
     expect(policies.ingest.ingress.some((rule: any) => !rule.from && rule.ports[0].port === 'smtp')).toBe(true);

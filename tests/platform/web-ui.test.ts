@@ -14,7 +14,7 @@ describe('the web inbox in Chromium', () => {
   let ownerEmail: string;
 
   beforeAll(async () => {
-    f = await startInboxFixture({}, ['search', 'notification']);
+    f = await startInboxFixture({}, ['routing', 'search', 'notification']);
     const owner = await signUp(f.anonymous, 'Web test');
     ownerEmail = owner.email;
     f.owner = owner.client;
@@ -157,6 +157,18 @@ describe('the web inbox in Chromium', () => {
     await agentPage.close();
     await ownerPage.getByRole('status').waitFor({ state: 'detached', timeout: 3000 });
     expect((ownerPage as unknown as { errors: string[] }).errors).toEqual([]);
+  });
+
+  it('switches availability from the top bar, and follows changes made elsewhere live', async () => {
+    const page = await signIn();
+    const toggle = page.getByLabel('Availability');
+    await toggle.waitFor();
+    expect(await toggle.inputValue()).toBe('available');
+    await toggle.selectOption('away');
+    await waitFor('away stored', async () => (await f.owner.get('/api/v1/me/availability')).body.status === 'away', 5000, 100);
+    await f.owner.put('/api/v1/me/availability', { status: 'available' });
+    await waitFor('the toggle to follow', async () => (await toggle.inputValue()) === 'available', 5000, 100);
+    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
   });
 
   it('serves the single page for client-side routes but JSON 404s under /api', async () => {

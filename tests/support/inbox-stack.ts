@@ -20,6 +20,7 @@ export async function startInboxStack(
     if (services.conversation?.grpcAddress) wiring.CONVERSATION_GRPC_ADDR = services.conversation.grpcAddress;
     if (services.notification?.grpcAddress) wiring.NOTIFICATION_GRPC_ADDR = services.notification.grpcAddress;
     if (services.search?.grpcAddress) wiring.SEARCH_GRPC_ADDR = services.search.grpcAddress;
+    if (services.routing?.grpcAddress) wiring.ROUTING_GRPC_ADDR = services.routing.grpcAddress;
     const launched = await launchService(name, { ...wiring, ...overrides[name] });
     await launched.process.waitReady();
     services[name] = launched;

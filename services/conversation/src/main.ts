@@ -21,6 +21,7 @@ import { Argon2PasswordHasher } from './adapters/argon2-password-hasher';
 import { ConversationAssignments } from './adapters/conversation-assignments';
 import { ConversationQueries } from './adapters/conversation-queries';
 import { SearchDocuments } from './adapters/search-documents';
+import { AutoAssign } from './use-cases/auto-assign';
 import { conversationGrpcHandlers } from './adapters/conversation.grpc';
 import { DirectoryRepository } from './adapters/directory.repository';
 import { InboundMessageHandler } from './adapters/inbound-message.handler';
@@ -94,6 +95,7 @@ bootService(async () => {
       addInboxMember: new AddInboxMember(directory),
       createChannel: new CreateChannel(directory, config.CONVERSATION_MAIL_DOMAIN),
       updateConversation: new UpdateConversation(pool, directory, committed),
+      autoAssign: new AutoAssign(pool, directory, committed),
       applyConversationAction: new ApplyConversationAction(pool, directory, committed),
       unblockSender: new UnblockSender(pool, directory, committed),
       deleteConversation: new DeleteConversation(pool, directory, blobs, logger, committed),

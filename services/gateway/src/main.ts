@@ -19,6 +19,7 @@ import {
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
+import { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import { TokenService } from './auth/token-service';
 import { loadGatewayConfig } from './config';
 import { createTokenAuthenticator } from './http/authenticate';
@@ -41,10 +42,11 @@ bootService(async () => {
   });
 
   const notifications = createServiceClient(NotificationServiceService, config.NOTIFICATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
+  const routing = createServiceClient(RoutingServiceService, config.ROUTING_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const search = createServiceClient(SearchServiceService, config.SEARCH_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const tokens = new TokenService(config.GATEWAY_JWT_SECRET, config.GATEWAY_TOKEN_TTL_SECONDS);
   const blobs = await BlobStore.open(nc);
-  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, search, tokens, blobs }));
+  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, search, routing, tokens, blobs }));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
   const jsm = await jetstreamManager(nc);
@@ -66,6 +68,7 @@ bootService(async () => {
     conversation.close();
     notifications.close();
     search.close();
+    routing.close();
   });
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('redis', () => redis.close());

@@ -9,6 +9,10 @@ const schema = z.object({
   ROUTING_DB_POOL_SIZE: env.int(10, 1),
   ROUTING_MIGRATE_ON_BOOT: env.bool(true),
   REDIS_URL: env.url('redis://127.0.0.1:6379'),
+  CONVERSATION_GRPC_ADDR: env.string('127.0.0.1:50051'),
+  GRPC_DEADLINE_MS: env.int(5000, 50),
+  NATS_STREAM_REPLICAS: env.int(1, 1),
+  ROUTING_WORKING_HOURS_CHECK_MS: env.int(30_000, 100),
 });
 
 export type RoutingConfig = z.infer<typeof schema>;

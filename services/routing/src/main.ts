@@ -1,20 +1,34 @@
-// Composition root of the routing service: its own PostgreSQL database (assignment decisions
-// are made there), Redis for presence, NATS, and the gRPC API.
+// Composition root of the routing service: its own PostgreSQL database (rules, waiting
+// conversations, decisions, availability), Redis for the live availability, a JetStream consumer
+// of conversation events, the working-hours clock, and the gRPC API.
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
+  CONSUMERS,
   GrpcServer,
+  STREAMS,
   ServiceRuntime,
   bootService,
   connectNats,
   connectRedis,
   createPool,
+  createServiceClient,
   migrate,
   pingNats,
   pingPostgres,
   pingRedis,
+  provisionJetStream,
+  runConsumer,
 } from '@inbox/lib';
+import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
+import { AvailabilityStore } from './adapters/availability.store';
+import { ConversationEventHandler } from './adapters/conversation-event.handler';
+import { routingGrpcHandlers } from './adapters/routing.grpc';
+import { RoutingRepository } from './adapters/routing.repository';
 import { loadRoutingConfig } from './config';
 import { MIGRATIONS_DIR } from './migrations-dir';
+import { ChangeAvailability, WorkingHoursClock, WorkingHoursRepository } from './use-cases/availability';
+import { RouteConversations } from './use-cases/route-conversations';
 
 bootService(async () => {
   const config = loadRoutingConfig();
@@ -28,14 +42,30 @@ bootService(async () => {
   runtime.dependsOn('redis', () => pingRedis(redis));
   const nc = await connectNats(config.NATS_URL, 'routing', logger);
   runtime.dependsOn('nats', () => pingNats(nc));
+  await provisionJetStream(await jetstreamManager(nc), [STREAMS.conversationEvents, STREAMS.routingEvents, STREAMS.deadLetter], [CONSUMERS.routingAssigner], {
+    replicas: config.NATS_STREAM_REPLICAS,
+  });
+  const js = jetstream(nc);
+  const conversation = createServiceClient(ConversationServiceService, config.CONVERSATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
+
+  const repository = new RoutingRepository(pool);
+  const store = new AvailabilityStore(pool, redis);
+  const routing = new RouteConversations(repository, store, conversation, logger);
+  const changeAvailability = new ChangeAvailability(store, routing, js, logger);
+  const workingHours = new WorkingHoursRepository(pool);
+  const clock = new WorkingHoursClock(pool, changeAvailability, logger);
 
   const grpc = new GrpcServer({ logger, metrics, health });
-  // Availability and assignment handlers arrive with the routing issue; until then every RPC answers UNIMPLEMENTED.
-  grpc.addService('inbox.routing.v1.RoutingService', RoutingServiceService, {});
+  grpc.addService('inbox.routing.v1.RoutingService', RoutingServiceService, routingGrpcHandlers({ store, changeAvailability, workingHours, repository }));
   const grpcPort = await grpc.listen(config.ROUTING_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.ROUTING_HTTP_PORT, config.BIND_HOST);
+  const assigner = await runConsumer({ js, spec: CONSUMERS.routingAssigner, handler: new ConversationEventHandler(routing), logger, metrics });
+  clock.start(config.ROUTING_WORKING_HOURS_CHECK_MS);
 
   lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
+  lifecycle.onShutdown('assigner', () => assigner.stop());
+  lifecycle.onShutdown('working hours', () => clock.stop());
+  lifecycle.onShutdown('conversation client', () => conversation.close());
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('redis', () => redis.close());
   lifecycle.onShutdown('postgres', () => pool.end());

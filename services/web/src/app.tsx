@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, api, session, type ConversationDetail, type ConversationItem, type Inbox, type User, type View } from './api';
+import { AvailabilityToggle } from './availability';
 import { NotificationBell } from './notifications';
 import { realtime, useRealtime } from './realtime';
 import { FilterPanel, Highlight, NO_FILTERS, searchPath, type SearchFilters } from './search';
@@ -167,6 +168,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
           <input type="search" aria-label="Search conversations" placeholder="Search conversations" value={draft} onChange={(e) => setDraft(e.target.value)} />
         </form>
         <span className="spacer" />
+        <AvailabilityToggle user={user} />
         <NotificationBell onOpen={(conversationId) => setOpenId(conversationId)} />
         <span data-testid="current-user">{user.name}</span>
         <button className="link" onClick={onSignOut}>

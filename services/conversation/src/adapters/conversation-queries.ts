@@ -191,6 +191,27 @@ export class ConversationQueries {
     return conversationIds.flatMap((id) => byId.get(id) ?? []);
   }
 
+  async routingFacts(accountId: string, conversationIds: string[]) {
+    if (conversationIds.length === 0) return [];
+    const result = await this.pool.query(
+      `SELECT c.id, c.inbox_id, c.channel, c.status, c.assignee_id, c.filtered, c.trashed_at, c.bot_chatflow_id, c.handed_off, c.created_at, ct.owner_id
+       FROM conversations c LEFT JOIN contacts ct ON ct.id = c.contact_id WHERE c.account_id = $1 AND c.id = ANY($2::text[])`,
+      [accountId, conversationIds],
+    );
+    return result.rows.map((r) => ({
+      conversationId: r.id,
+      inboxId: r.inbox_id,
+      channel: r.channel,
+      status: r.status,
+      assigneeId: r.assignee_id ?? '',
+      filtered: r.filtered,
+      trashed: r.trashed_at !== null,
+      inBot: r.bot_chatflow_id !== null && !r.handed_off,
+      contactOwnerId: r.owner_id ?? '',
+      createdAt: r.created_at,
+    }));
+  }
+
   async detail(accountId: string, conversationId: string): Promise<{ conversation: ConversationSummary; messages: Message[]; comments: Comment[] }> {
     const conversation = await this.summary(accountId, conversationId);
     const [messages, attachments, comments] = await Promise.all([

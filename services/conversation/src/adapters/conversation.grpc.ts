@@ -15,6 +15,7 @@ import type { CreateTicket, UpdateTicket } from '../use-cases/tickets';
 import type { ConversationQueries } from './conversation-queries';
 import type { DirectoryRepository } from './directory.repository';
 import type { SearchDocuments } from './search-documents';
+import type { AutoAssign } from '../use-cases/auto-assign';
 import { actorFrom, channelToProto, channelTypeFromProto, inboxToProto, roleFromProto, userToProto } from './proto-mapping';
 
 export interface ConversationUseCases {
@@ -22,6 +23,7 @@ export interface ConversationUseCases {
   directory: DirectoryRepository;
   queries: ConversationQueries;
   searchDocuments: SearchDocuments;
+  autoAssign: AutoAssign;
   createAccount: CreateAccount;
   authenticateUser: AuthenticateUser;
   createUser: CreateUser;
@@ -157,6 +159,20 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
         throw new InvalidArgumentError('conversation_ref_required', 'every reference needs account_id and conversation_id');
       }
       return u.searchDocuments.byRefs(request.conversations);
+    },
+
+    async getRoutingFacts(request) {
+      if (!request.accountId) throw new InvalidArgumentError('account_required', 'account_id is required');
+      if (request.conversationIds.length > 500) throw new InvalidArgumentError('too_many_ids', 'at most 500 conversation ids per request');
+      return { facts: await u.queries.routingFacts(request.accountId, request.conversationIds) };
+    },
+
+    async autoAssign(request) {
+      if (!request.accountId || !request.conversationId || !request.userId) {
+        throw new InvalidArgumentError('assignment_incomplete', 'account_id, conversation_id and user_id are required');
+      }
+      if (request.capacity < 0) throw new InvalidArgumentError('invalid_capacity', 'capacity must be 0 (no limit) or more');
+      return u.autoAssign.execute({ accountId: request.accountId, conversationId: request.conversationId, userId: request.userId, capacity: request.capacity });
     },
 
     async exportSearchDocuments(request) {

@@ -15,6 +15,7 @@ import {
 import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
+import type { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { BlobStore, ServiceClient } from '@inbox/lib';
 import type { TokenService } from '../auth/token-service';
 import type { GatewayConfig } from '../config';
@@ -26,12 +27,14 @@ import { registerConversationActionRoutes, registerConversationRoutes } from './
 import { registerDirectoryRoutes } from './routes/directory.routes';
 import { registerNotificationRoutes } from './routes/notifications.routes';
 import { registerRecordRoutes } from './routes/records.routes';
+import { registerRoutingRoutes } from './routes/routing.routes';
 import { registerSearchRoutes } from './routes/search.routes';
 
 export interface GatewayDependencies {
   conversation: ServiceClient<typeof ConversationServiceService>;
   notifications: ServiceClient<typeof NotificationServiceService>;
   search: ServiceClient<typeof SearchServiceService>;
+  routing: ServiceClient<typeof RoutingServiceService>;
   tokens: TokenService;
   blobs: BlobStore;
 }
@@ -68,6 +71,7 @@ export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig,
   registerRecordRoutes(routes, deps.conversation);
   registerNotificationRoutes(routes, deps.notifications);
   registerSearchRoutes(routes, deps.conversation, deps.search);
+  registerRoutingRoutes(routes, deps.conversation, deps.routing);
   const openApiDocument = buildOpenApiDocument(registry, config.GATEWAY_PUBLIC_URL);
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);

@@ -108,6 +108,16 @@ export const CONSUMERS = {
     maxAckPending: 5000,
     description: 'Search service: keep the conversation index in step',
   },
+  routingAssigner: {
+    stream: STREAMS.conversationEvents.name,
+    durable: 'routing-assigner',
+    filterSubjects: ['conversation.*.created', 'conversation.*.updated', 'conversation.*.assigned', 'conversation.*.deleted'],
+    maxDeliver: 10,
+    // Short, so a crashed replica's conversations are retried by the others within seconds.
+    ackWaitMs: 10_000,
+    maxAckPending: 1000,
+    description: 'Routing service: assign conversations that need an owner, free capacity when they close',
+  },
   chatReplyDelivery: {
     stream: 'CHAT_OUTBOUND',
     durable: 'ingest-chat-replies',

@@ -648,6 +648,44 @@ export interface ExportSearchDocumentsResponse {
   nextAfterId: string;
 }
 
+export interface RoutingFacts {
+  conversationId: string;
+  inboxId: string;
+  channel: string;
+  status: string;
+  assigneeId: string;
+  filtered: boolean;
+  trashed: boolean;
+  /** A chatflow is still answering: routing waits for "send to team member". */
+  inBot: boolean;
+  contactOwnerId: string;
+  createdAt?: Date | undefined;
+}
+
+export interface GetRoutingFactsRequest {
+  accountId: string;
+  conversationIds: string[];
+}
+
+export interface GetRoutingFactsResponse {
+  facts: RoutingFacts[];
+}
+
+export interface AutoAssignRequest {
+  accountId: string;
+  conversationId: string;
+  userId: string;
+  /** Open conversations of this kind (chat: chat and messenger; email: the rest) the user may hold; 0 = no limit. */
+  capacity: number;
+}
+
+export interface AutoAssignResponse {
+  /** assigned | already_assigned | over_capacity | user_inactive | not_assignable */
+  outcome: string;
+  assigneeId: string;
+  openCount: number;
+}
+
 function createBaseAccount(): Account {
   return { id: "", name: "", createdAt: undefined };
 }
@@ -10576,6 +10614,654 @@ export const ExportSearchDocumentsResponse: MessageFns<ExportSearchDocumentsResp
   },
 };
 
+function createBaseRoutingFacts(): RoutingFacts {
+  return {
+    conversationId: "",
+    inboxId: "",
+    channel: "",
+    status: "",
+    assigneeId: "",
+    filtered: false,
+    trashed: false,
+    inBot: false,
+    contactOwnerId: "",
+    createdAt: undefined,
+  };
+}
+
+export const RoutingFacts: MessageFns<RoutingFacts> = {
+  encode(message: RoutingFacts, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversationId !== "") {
+      writer.uint32(10).string(message.conversationId);
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    if (message.channel !== "") {
+      writer.uint32(26).string(message.channel);
+    }
+    if (message.status !== "") {
+      writer.uint32(34).string(message.status);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(42).string(message.assigneeId);
+    }
+    if (message.filtered !== false) {
+      writer.uint32(48).bool(message.filtered);
+    }
+    if (message.trashed !== false) {
+      writer.uint32(56).bool(message.trashed);
+    }
+    if (message.inBot !== false) {
+      writer.uint32(64).bool(message.inBot);
+    }
+    if (message.contactOwnerId !== "") {
+      writer.uint32(74).string(message.contactOwnerId);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(82).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoutingFacts {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoutingFacts();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.filtered = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.trashed = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.inBot = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.contactOwnerId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RoutingFacts {
+    return {
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      filtered: isSet(object.filtered) ? globalThis.Boolean(object.filtered) : false,
+      trashed: isSet(object.trashed) ? globalThis.Boolean(object.trashed) : false,
+      inBot: isSet(object.inBot)
+        ? globalThis.Boolean(object.inBot)
+        : isSet(object.in_bot)
+        ? globalThis.Boolean(object.in_bot)
+        : false,
+      contactOwnerId: isSet(object.contactOwnerId)
+        ? globalThis.String(object.contactOwnerId)
+        : isSet(object.contact_owner_id)
+        ? globalThis.String(object.contact_owner_id)
+        : "",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RoutingFacts): unknown {
+    const obj: any = {};
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.filtered !== false) {
+      obj.filtered = message.filtered;
+    }
+    if (message.trashed !== false) {
+      obj.trashed = message.trashed;
+    }
+    if (message.inBot !== false) {
+      obj.inBot = message.inBot;
+    }
+    if (message.contactOwnerId !== "") {
+      obj.contactOwnerId = message.contactOwnerId;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RoutingFacts>, I>>(base?: I): RoutingFacts {
+    return RoutingFacts.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RoutingFacts>, I>>(object: I): RoutingFacts {
+    const message = createBaseRoutingFacts();
+    message.conversationId = object.conversationId ?? "";
+    message.inboxId = object.inboxId ?? "";
+    message.channel = object.channel ?? "";
+    message.status = object.status ?? "";
+    message.assigneeId = object.assigneeId ?? "";
+    message.filtered = object.filtered ?? false;
+    message.trashed = object.trashed ?? false;
+    message.inBot = object.inBot ?? false;
+    message.contactOwnerId = object.contactOwnerId ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetRoutingFactsRequest(): GetRoutingFactsRequest {
+  return { accountId: "", conversationIds: [] };
+}
+
+export const GetRoutingFactsRequest: MessageFns<GetRoutingFactsRequest> = {
+  encode(message: GetRoutingFactsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accountId !== "") {
+      writer.uint32(10).string(message.accountId);
+    }
+    for (const v of message.conversationIds) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRoutingFactsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRoutingFactsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetRoutingFactsRequest {
+    return {
+      accountId: isSet(object.accountId)
+        ? globalThis.String(object.accountId)
+        : isSet(object.account_id)
+        ? globalThis.String(object.account_id)
+        : "",
+      conversationIds: globalThis.Array.isArray(object?.conversationIds)
+        ? object.conversationIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.conversation_ids)
+        ? object.conversation_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetRoutingFactsRequest): unknown {
+    const obj: any = {};
+    if (message.accountId !== "") {
+      obj.accountId = message.accountId;
+    }
+    if (message.conversationIds?.length) {
+      obj.conversationIds = message.conversationIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetRoutingFactsRequest>, I>>(base?: I): GetRoutingFactsRequest {
+    return GetRoutingFactsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetRoutingFactsRequest>, I>>(object: I): GetRoutingFactsRequest {
+    const message = createBaseGetRoutingFactsRequest();
+    message.accountId = object.accountId ?? "";
+    message.conversationIds = object.conversationIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetRoutingFactsResponse(): GetRoutingFactsResponse {
+  return { facts: [] };
+}
+
+export const GetRoutingFactsResponse: MessageFns<GetRoutingFactsResponse> = {
+  encode(message: GetRoutingFactsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.facts) {
+      RoutingFacts.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRoutingFactsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRoutingFactsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.facts.push(RoutingFacts.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetRoutingFactsResponse {
+    return {
+      facts: globalThis.Array.isArray(object?.facts) ? object.facts.map((e: any) => RoutingFacts.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: GetRoutingFactsResponse): unknown {
+    const obj: any = {};
+    if (message.facts?.length) {
+      obj.facts = message.facts.map((e) => RoutingFacts.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetRoutingFactsResponse>, I>>(base?: I): GetRoutingFactsResponse {
+    return GetRoutingFactsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetRoutingFactsResponse>, I>>(object: I): GetRoutingFactsResponse {
+    const message = createBaseGetRoutingFactsResponse();
+    message.facts = object.facts?.map((e) => RoutingFacts.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAutoAssignRequest(): AutoAssignRequest {
+  return { accountId: "", conversationId: "", userId: "", capacity: 0 };
+}
+
+export const AutoAssignRequest: MessageFns<AutoAssignRequest> = {
+  encode(message: AutoAssignRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accountId !== "") {
+      writer.uint32(10).string(message.accountId);
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(26).string(message.userId);
+    }
+    if (message.capacity !== 0) {
+      writer.uint32(32).int32(message.capacity);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AutoAssignRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAutoAssignRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.capacity = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AutoAssignRequest {
+    return {
+      accountId: isSet(object.accountId)
+        ? globalThis.String(object.accountId)
+        : isSet(object.account_id)
+        ? globalThis.String(object.account_id)
+        : "",
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      capacity: isSet(object.capacity) ? globalThis.Number(object.capacity) : 0,
+    };
+  },
+
+  toJSON(message: AutoAssignRequest): unknown {
+    const obj: any = {};
+    if (message.accountId !== "") {
+      obj.accountId = message.accountId;
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.capacity !== 0) {
+      obj.capacity = Math.round(message.capacity);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AutoAssignRequest>, I>>(base?: I): AutoAssignRequest {
+    return AutoAssignRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AutoAssignRequest>, I>>(object: I): AutoAssignRequest {
+    const message = createBaseAutoAssignRequest();
+    message.accountId = object.accountId ?? "";
+    message.conversationId = object.conversationId ?? "";
+    message.userId = object.userId ?? "";
+    message.capacity = object.capacity ?? 0;
+    return message;
+  },
+};
+
+function createBaseAutoAssignResponse(): AutoAssignResponse {
+  return { outcome: "", assigneeId: "", openCount: 0 };
+}
+
+export const AutoAssignResponse: MessageFns<AutoAssignResponse> = {
+  encode(message: AutoAssignResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.outcome !== "") {
+      writer.uint32(10).string(message.outcome);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(18).string(message.assigneeId);
+    }
+    if (message.openCount !== 0) {
+      writer.uint32(24).int32(message.openCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AutoAssignResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAutoAssignResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.openCount = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AutoAssignResponse {
+    return {
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      openCount: isSet(object.openCount)
+        ? globalThis.Number(object.openCount)
+        : isSet(object.open_count)
+        ? globalThis.Number(object.open_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: AutoAssignResponse): unknown {
+    const obj: any = {};
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.openCount !== 0) {
+      obj.openCount = Math.round(message.openCount);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AutoAssignResponse>, I>>(base?: I): AutoAssignResponse {
+    return AutoAssignResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AutoAssignResponse>, I>>(object: I): AutoAssignResponse {
+    const message = createBaseAutoAssignResponse();
+    message.outcome = object.outcome ?? "";
+    message.assigneeId = object.assigneeId ?? "";
+    message.openCount = object.openCount ?? 0;
+    return message;
+  },
+};
+
 /** The source of truth for accounts, users, inboxes, channels, contacts and conversations. */
 export type ConversationServiceService = typeof ConversationServiceService;
 export const ConversationServiceService = {
@@ -10927,6 +11613,31 @@ export const ConversationServiceService = {
       Buffer.from(ExportSearchDocumentsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ExportSearchDocumentsResponse => ExportSearchDocumentsResponse.decode(value),
   },
+  /** What routing needs to know about conversations. */
+  getRoutingFacts: {
+    path: "/inbox.conversation.v1.ConversationService/GetRoutingFacts" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetRoutingFactsRequest): Buffer =>
+      Buffer.from(GetRoutingFactsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetRoutingFactsRequest => GetRoutingFactsRequest.decode(value),
+    responseSerialize: (value: GetRoutingFactsResponse): Buffer =>
+      Buffer.from(GetRoutingFactsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetRoutingFactsResponse => GetRoutingFactsResponse.decode(value),
+  },
+  /**
+   * Routing's conditional assignment: only if the conversation is open and unassigned and the
+   * user is active and under capacity, decided under locks in the same transaction.
+   */
+  autoAssign: {
+    path: "/inbox.conversation.v1.ConversationService/AutoAssign" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AutoAssignRequest): Buffer => Buffer.from(AutoAssignRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AutoAssignRequest => AutoAssignRequest.decode(value),
+    responseSerialize: (value: AutoAssignResponse): Buffer => Buffer.from(AutoAssignResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AutoAssignResponse => AutoAssignResponse.decode(value),
+  },
 } as const;
 
 export interface ConversationServiceServer extends UntypedServiceImplementation {
@@ -10968,6 +11679,13 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   getSearchDocuments: handleUnaryCall<GetSearchDocumentsRequest, GetSearchDocumentsResponse>;
   /** Every conversation's search document (or only its version) in id order, for backfill and reconcile. */
   exportSearchDocuments: handleUnaryCall<ExportSearchDocumentsRequest, ExportSearchDocumentsResponse>;
+  /** What routing needs to know about conversations. */
+  getRoutingFacts: handleUnaryCall<GetRoutingFactsRequest, GetRoutingFactsResponse>;
+  /**
+   * Routing's conditional assignment: only if the conversation is open and unassigned and the
+   * user is active and under capacity, decided under locks in the same transaction.
+   */
+  autoAssign: handleUnaryCall<AutoAssignRequest, AutoAssignResponse>;
 }
 
 export interface ConversationServiceClient extends Client {
@@ -11484,6 +12202,41 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ExportSearchDocumentsResponse) => void,
+  ): ClientUnaryCall;
+  /** What routing needs to know about conversations. */
+  getRoutingFacts(
+    request: GetRoutingFactsRequest,
+    callback: (error: ServiceError | null, response: GetRoutingFactsResponse) => void,
+  ): ClientUnaryCall;
+  getRoutingFacts(
+    request: GetRoutingFactsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetRoutingFactsResponse) => void,
+  ): ClientUnaryCall;
+  getRoutingFacts(
+    request: GetRoutingFactsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetRoutingFactsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Routing's conditional assignment: only if the conversation is open and unassigned and the
+   * user is active and under capacity, decided under locks in the same transaction.
+   */
+  autoAssign(
+    request: AutoAssignRequest,
+    callback: (error: ServiceError | null, response: AutoAssignResponse) => void,
+  ): ClientUnaryCall;
+  autoAssign(
+    request: AutoAssignRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AutoAssignResponse) => void,
+  ): ClientUnaryCall;
+  autoAssign(
+    request: AutoAssignRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AutoAssignResponse) => void,
   ): ClientUnaryCall;
 }
 

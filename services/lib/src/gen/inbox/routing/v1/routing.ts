@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Tenant } from "../../common/v1/common";
 
 export enum Availability {
@@ -62,6 +63,11 @@ export interface GetAvailabilityRequest {
 
 export interface GetAvailabilityResponse {
   availability: Availability;
+  changedAt?:
+    | Date
+    | undefined;
+  /** The user who changed it, or "working_hours". */
+  changedBy: string;
 }
 
 export interface SetAvailabilityRequest {
@@ -72,6 +78,99 @@ export interface SetAvailabilityRequest {
 
 export interface SetAvailabilityResponse {
   availability: Availability;
+}
+
+export interface WorkingPeriod {
+  /** 0 = Sunday … 6 = Saturday, in the user's time zone. */
+  day: number;
+  /** "HH:MM", 24-hour local time; end after start. */
+  start: string;
+  end: string;
+}
+
+export interface WorkingHours {
+  /** IANA time zone, e.g. Europe/Oslo. */
+  timeZone: string;
+  periods: WorkingPeriod[];
+}
+
+export interface GetWorkingHoursRequest {
+  tenant?: Tenant | undefined;
+  userId: string;
+}
+
+export interface GetWorkingHoursResponse {
+  /** Absent when the user has none (availability changes only by hand). */
+  hours?: WorkingHours | undefined;
+}
+
+export interface SetWorkingHoursRequest {
+  tenant?: Tenant | undefined;
+  userId: string;
+  /** Absent clears them. */
+  hours?: WorkingHours | undefined;
+}
+
+export interface SetWorkingHoursResponse {
+  hours?: WorkingHours | undefined;
+}
+
+export interface RoutingRule {
+  inboxId: string;
+  /** none | round_robin | contact_owner */
+  mode: string;
+  /** round_robin: these users, or every inbox member when empty. */
+  userIds: string[];
+  teamIds: string[];
+  /** Open conversations per agent; 0 means no limit. */
+  chatCapacity: number;
+  emailCapacity: number;
+}
+
+export interface GetRoutingRuleRequest {
+  tenant?: Tenant | undefined;
+  inboxId: string;
+}
+
+export interface GetRoutingRuleResponse {
+  rule?: RoutingRule | undefined;
+}
+
+export interface SetRoutingRuleRequest {
+  tenant?: Tenant | undefined;
+  rule?: RoutingRule | undefined;
+}
+
+export interface SetRoutingRuleResponse {
+  rule?: RoutingRule | undefined;
+}
+
+export interface Candidate {
+  userId: string;
+  /** chosen | away | deactivated | over_capacity | already_assigned | not_tried */
+  outcome: string;
+}
+
+export interface Decision {
+  id: string;
+  conversationId: string;
+  /** new | released | backlog */
+  trigger: string;
+  rule?: RoutingRule | undefined;
+  candidates: Candidate[];
+  chosenUserId: string;
+  /** assigned | waiting | left_unassigned */
+  outcome: string;
+  decidedAt?: Date | undefined;
+}
+
+export interface ListDecisionsRequest {
+  tenant?: Tenant | undefined;
+  conversationId: string;
+}
+
+export interface ListDecisionsResponse {
+  decisions: Decision[];
 }
 
 function createBaseGetAvailabilityRequest(): GetAvailabilityRequest {
@@ -166,13 +265,19 @@ export const GetAvailabilityRequest: MessageFns<GetAvailabilityRequest> = {
 };
 
 function createBaseGetAvailabilityResponse(): GetAvailabilityResponse {
-  return { availability: 0 };
+  return { availability: 0, changedAt: undefined, changedBy: "" };
 }
 
 export const GetAvailabilityResponse: MessageFns<GetAvailabilityResponse> = {
   encode(message: GetAvailabilityResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.availability !== 0) {
       writer.uint32(8).int32(message.availability);
+    }
+    if (message.changedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.changedAt), writer.uint32(18).fork()).join();
+    }
+    if (message.changedBy !== "") {
+      writer.uint32(26).string(message.changedBy);
     }
     return writer;
   },
@@ -198,6 +303,22 @@ export const GetAvailabilityResponse: MessageFns<GetAvailabilityResponse> = {
             message.availability = reader.int32() as any;
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.changedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.changedBy = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -211,13 +332,31 @@ export const GetAvailabilityResponse: MessageFns<GetAvailabilityResponse> = {
   },
 
   fromJSON(object: any): GetAvailabilityResponse {
-    return { availability: isSet(object.availability) ? availabilityFromJSON(object.availability) : 0 };
+    return {
+      availability: isSet(object.availability) ? availabilityFromJSON(object.availability) : 0,
+      changedAt: isSet(object.changedAt)
+        ? fromJsonTimestamp(object.changedAt)
+        : isSet(object.changed_at)
+        ? fromJsonTimestamp(object.changed_at)
+        : undefined,
+      changedBy: isSet(object.changedBy)
+        ? globalThis.String(object.changedBy)
+        : isSet(object.changed_by)
+        ? globalThis.String(object.changed_by)
+        : "",
+    };
   },
 
   toJSON(message: GetAvailabilityResponse): unknown {
     const obj: any = {};
     if (message.availability !== 0) {
       obj.availability = availabilityToJSON(message.availability);
+    }
+    if (message.changedAt !== undefined) {
+      obj.changedAt = message.changedAt.toISOString();
+    }
+    if (message.changedBy !== "") {
+      obj.changedBy = message.changedBy;
     }
     return obj;
   },
@@ -228,6 +367,8 @@ export const GetAvailabilityResponse: MessageFns<GetAvailabilityResponse> = {
   fromPartial<I extends Exact<DeepPartial<GetAvailabilityResponse>, I>>(object: I): GetAvailabilityResponse {
     const message = createBaseGetAvailabilityResponse();
     message.availability = object.availability ?? 0;
+    message.changedAt = object.changedAt ?? undefined;
+    message.changedBy = object.changedBy ?? "";
     return message;
   },
 };
@@ -406,7 +547,1481 @@ export const SetAvailabilityResponse: MessageFns<SetAvailabilityResponse> = {
   },
 };
 
-/** Availability, working hours and assignment decisions. */
+function createBaseWorkingPeriod(): WorkingPeriod {
+  return { day: 0, start: "", end: "" };
+}
+
+export const WorkingPeriod: MessageFns<WorkingPeriod> = {
+  encode(message: WorkingPeriod, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.day !== 0) {
+      writer.uint32(8).int32(message.day);
+    }
+    if (message.start !== "") {
+      writer.uint32(18).string(message.start);
+    }
+    if (message.end !== "") {
+      writer.uint32(26).string(message.end);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkingPeriod {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkingPeriod();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.day = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.start = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.end = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WorkingPeriod {
+    return {
+      day: isSet(object.day) ? globalThis.Number(object.day) : 0,
+      start: isSet(object.start) ? globalThis.String(object.start) : "",
+      end: isSet(object.end) ? globalThis.String(object.end) : "",
+    };
+  },
+
+  toJSON(message: WorkingPeriod): unknown {
+    const obj: any = {};
+    if (message.day !== 0) {
+      obj.day = Math.round(message.day);
+    }
+    if (message.start !== "") {
+      obj.start = message.start;
+    }
+    if (message.end !== "") {
+      obj.end = message.end;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WorkingPeriod>, I>>(base?: I): WorkingPeriod {
+    return WorkingPeriod.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WorkingPeriod>, I>>(object: I): WorkingPeriod {
+    const message = createBaseWorkingPeriod();
+    message.day = object.day ?? 0;
+    message.start = object.start ?? "";
+    message.end = object.end ?? "";
+    return message;
+  },
+};
+
+function createBaseWorkingHours(): WorkingHours {
+  return { timeZone: "", periods: [] };
+}
+
+export const WorkingHours: MessageFns<WorkingHours> = {
+  encode(message: WorkingHours, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.timeZone !== "") {
+      writer.uint32(10).string(message.timeZone);
+    }
+    for (const v of message.periods) {
+      WorkingPeriod.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkingHours {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkingHours();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.periods.push(WorkingPeriod.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WorkingHours {
+    return {
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
+      periods: globalThis.Array.isArray(object?.periods)
+        ? object.periods.map((e: any) => WorkingPeriod.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: WorkingHours): unknown {
+    const obj: any = {};
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
+    if (message.periods?.length) {
+      obj.periods = message.periods.map((e) => WorkingPeriod.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WorkingHours>, I>>(base?: I): WorkingHours {
+    return WorkingHours.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WorkingHours>, I>>(object: I): WorkingHours {
+    const message = createBaseWorkingHours();
+    message.timeZone = object.timeZone ?? "";
+    message.periods = object.periods?.map((e) => WorkingPeriod.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetWorkingHoursRequest(): GetWorkingHoursRequest {
+  return { tenant: undefined, userId: "" };
+}
+
+export const GetWorkingHoursRequest: MessageFns<GetWorkingHoursRequest> = {
+  encode(message: GetWorkingHoursRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetWorkingHoursRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetWorkingHoursRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetWorkingHoursRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetWorkingHoursRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetWorkingHoursRequest>, I>>(base?: I): GetWorkingHoursRequest {
+    return GetWorkingHoursRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetWorkingHoursRequest>, I>>(object: I): GetWorkingHoursRequest {
+    const message = createBaseGetWorkingHoursRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.userId = object.userId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetWorkingHoursResponse(): GetWorkingHoursResponse {
+  return { hours: undefined };
+}
+
+export const GetWorkingHoursResponse: MessageFns<GetWorkingHoursResponse> = {
+  encode(message: GetWorkingHoursResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hours !== undefined) {
+      WorkingHours.encode(message.hours, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetWorkingHoursResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetWorkingHoursResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hours = WorkingHours.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetWorkingHoursResponse {
+    return { hours: isSet(object.hours) ? WorkingHours.fromJSON(object.hours) : undefined };
+  },
+
+  toJSON(message: GetWorkingHoursResponse): unknown {
+    const obj: any = {};
+    if (message.hours !== undefined) {
+      obj.hours = WorkingHours.toJSON(message.hours);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetWorkingHoursResponse>, I>>(base?: I): GetWorkingHoursResponse {
+    return GetWorkingHoursResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetWorkingHoursResponse>, I>>(object: I): GetWorkingHoursResponse {
+    const message = createBaseGetWorkingHoursResponse();
+    message.hours = (object.hours !== undefined && object.hours !== null)
+      ? WorkingHours.fromPartial(object.hours)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSetWorkingHoursRequest(): SetWorkingHoursRequest {
+  return { tenant: undefined, userId: "", hours: undefined };
+}
+
+export const SetWorkingHoursRequest: MessageFns<SetWorkingHoursRequest> = {
+  encode(message: SetWorkingHoursRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.hours !== undefined) {
+      WorkingHours.encode(message.hours, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetWorkingHoursRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetWorkingHoursRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.hours = WorkingHours.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetWorkingHoursRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      hours: isSet(object.hours) ? WorkingHours.fromJSON(object.hours) : undefined,
+    };
+  },
+
+  toJSON(message: SetWorkingHoursRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.hours !== undefined) {
+      obj.hours = WorkingHours.toJSON(message.hours);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetWorkingHoursRequest>, I>>(base?: I): SetWorkingHoursRequest {
+    return SetWorkingHoursRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetWorkingHoursRequest>, I>>(object: I): SetWorkingHoursRequest {
+    const message = createBaseSetWorkingHoursRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.userId = object.userId ?? "";
+    message.hours = (object.hours !== undefined && object.hours !== null)
+      ? WorkingHours.fromPartial(object.hours)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSetWorkingHoursResponse(): SetWorkingHoursResponse {
+  return { hours: undefined };
+}
+
+export const SetWorkingHoursResponse: MessageFns<SetWorkingHoursResponse> = {
+  encode(message: SetWorkingHoursResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hours !== undefined) {
+      WorkingHours.encode(message.hours, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetWorkingHoursResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetWorkingHoursResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hours = WorkingHours.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetWorkingHoursResponse {
+    return { hours: isSet(object.hours) ? WorkingHours.fromJSON(object.hours) : undefined };
+  },
+
+  toJSON(message: SetWorkingHoursResponse): unknown {
+    const obj: any = {};
+    if (message.hours !== undefined) {
+      obj.hours = WorkingHours.toJSON(message.hours);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetWorkingHoursResponse>, I>>(base?: I): SetWorkingHoursResponse {
+    return SetWorkingHoursResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetWorkingHoursResponse>, I>>(object: I): SetWorkingHoursResponse {
+    const message = createBaseSetWorkingHoursResponse();
+    message.hours = (object.hours !== undefined && object.hours !== null)
+      ? WorkingHours.fromPartial(object.hours)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRoutingRule(): RoutingRule {
+  return { inboxId: "", mode: "", userIds: [], teamIds: [], chatCapacity: 0, emailCapacity: 0 };
+}
+
+export const RoutingRule: MessageFns<RoutingRule> = {
+  encode(message: RoutingRule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.inboxId !== "") {
+      writer.uint32(10).string(message.inboxId);
+    }
+    if (message.mode !== "") {
+      writer.uint32(18).string(message.mode);
+    }
+    for (const v of message.userIds) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.teamIds) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.chatCapacity !== 0) {
+      writer.uint32(40).int32(message.chatCapacity);
+    }
+    if (message.emailCapacity !== 0) {
+      writer.uint32(48).int32(message.emailCapacity);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoutingRule {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoutingRule();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.mode = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.userIds.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.teamIds.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.chatCapacity = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.emailCapacity = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RoutingRule {
+    return {
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      mode: isSet(object.mode) ? globalThis.String(object.mode) : "",
+      userIds: globalThis.Array.isArray(object?.userIds)
+        ? object.userIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.user_ids)
+        ? object.user_ids.map((e: any) => globalThis.String(e))
+        : [],
+      teamIds: globalThis.Array.isArray(object?.teamIds)
+        ? object.teamIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.team_ids)
+        ? object.team_ids.map((e: any) => globalThis.String(e))
+        : [],
+      chatCapacity: isSet(object.chatCapacity)
+        ? globalThis.Number(object.chatCapacity)
+        : isSet(object.chat_capacity)
+        ? globalThis.Number(object.chat_capacity)
+        : 0,
+      emailCapacity: isSet(object.emailCapacity)
+        ? globalThis.Number(object.emailCapacity)
+        : isSet(object.email_capacity)
+        ? globalThis.Number(object.email_capacity)
+        : 0,
+    };
+  },
+
+  toJSON(message: RoutingRule): unknown {
+    const obj: any = {};
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.mode !== "") {
+      obj.mode = message.mode;
+    }
+    if (message.userIds?.length) {
+      obj.userIds = message.userIds;
+    }
+    if (message.teamIds?.length) {
+      obj.teamIds = message.teamIds;
+    }
+    if (message.chatCapacity !== 0) {
+      obj.chatCapacity = Math.round(message.chatCapacity);
+    }
+    if (message.emailCapacity !== 0) {
+      obj.emailCapacity = Math.round(message.emailCapacity);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RoutingRule>, I>>(base?: I): RoutingRule {
+    return RoutingRule.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RoutingRule>, I>>(object: I): RoutingRule {
+    const message = createBaseRoutingRule();
+    message.inboxId = object.inboxId ?? "";
+    message.mode = object.mode ?? "";
+    message.userIds = object.userIds?.map((e) => e) || [];
+    message.teamIds = object.teamIds?.map((e) => e) || [];
+    message.chatCapacity = object.chatCapacity ?? 0;
+    message.emailCapacity = object.emailCapacity ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetRoutingRuleRequest(): GetRoutingRuleRequest {
+  return { tenant: undefined, inboxId: "" };
+}
+
+export const GetRoutingRuleRequest: MessageFns<GetRoutingRuleRequest> = {
+  encode(message: GetRoutingRuleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRoutingRuleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRoutingRuleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetRoutingRuleRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetRoutingRuleRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetRoutingRuleRequest>, I>>(base?: I): GetRoutingRuleRequest {
+    return GetRoutingRuleRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetRoutingRuleRequest>, I>>(object: I): GetRoutingRuleRequest {
+    const message = createBaseGetRoutingRuleRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.inboxId = object.inboxId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetRoutingRuleResponse(): GetRoutingRuleResponse {
+  return { rule: undefined };
+}
+
+export const GetRoutingRuleResponse: MessageFns<GetRoutingRuleResponse> = {
+  encode(message: GetRoutingRuleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rule !== undefined) {
+      RoutingRule.encode(message.rule, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRoutingRuleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRoutingRuleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rule = RoutingRule.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetRoutingRuleResponse {
+    return { rule: isSet(object.rule) ? RoutingRule.fromJSON(object.rule) : undefined };
+  },
+
+  toJSON(message: GetRoutingRuleResponse): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = RoutingRule.toJSON(message.rule);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetRoutingRuleResponse>, I>>(base?: I): GetRoutingRuleResponse {
+    return GetRoutingRuleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetRoutingRuleResponse>, I>>(object: I): GetRoutingRuleResponse {
+    const message = createBaseGetRoutingRuleResponse();
+    message.rule = (object.rule !== undefined && object.rule !== null)
+      ? RoutingRule.fromPartial(object.rule)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSetRoutingRuleRequest(): SetRoutingRuleRequest {
+  return { tenant: undefined, rule: undefined };
+}
+
+export const SetRoutingRuleRequest: MessageFns<SetRoutingRuleRequest> = {
+  encode(message: SetRoutingRuleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.rule !== undefined) {
+      RoutingRule.encode(message.rule, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetRoutingRuleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetRoutingRuleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.rule = RoutingRule.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetRoutingRuleRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      rule: isSet(object.rule) ? RoutingRule.fromJSON(object.rule) : undefined,
+    };
+  },
+
+  toJSON(message: SetRoutingRuleRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.rule !== undefined) {
+      obj.rule = RoutingRule.toJSON(message.rule);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetRoutingRuleRequest>, I>>(base?: I): SetRoutingRuleRequest {
+    return SetRoutingRuleRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetRoutingRuleRequest>, I>>(object: I): SetRoutingRuleRequest {
+    const message = createBaseSetRoutingRuleRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.rule = (object.rule !== undefined && object.rule !== null)
+      ? RoutingRule.fromPartial(object.rule)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSetRoutingRuleResponse(): SetRoutingRuleResponse {
+  return { rule: undefined };
+}
+
+export const SetRoutingRuleResponse: MessageFns<SetRoutingRuleResponse> = {
+  encode(message: SetRoutingRuleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rule !== undefined) {
+      RoutingRule.encode(message.rule, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetRoutingRuleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetRoutingRuleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rule = RoutingRule.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetRoutingRuleResponse {
+    return { rule: isSet(object.rule) ? RoutingRule.fromJSON(object.rule) : undefined };
+  },
+
+  toJSON(message: SetRoutingRuleResponse): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = RoutingRule.toJSON(message.rule);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetRoutingRuleResponse>, I>>(base?: I): SetRoutingRuleResponse {
+    return SetRoutingRuleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetRoutingRuleResponse>, I>>(object: I): SetRoutingRuleResponse {
+    const message = createBaseSetRoutingRuleResponse();
+    message.rule = (object.rule !== undefined && object.rule !== null)
+      ? RoutingRule.fromPartial(object.rule)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCandidate(): Candidate {
+  return { userId: "", outcome: "" };
+}
+
+export const Candidate: MessageFns<Candidate> = {
+  encode(message: Candidate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(18).string(message.outcome);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Candidate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCandidate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Candidate {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+    };
+  },
+
+  toJSON(message: Candidate): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Candidate>, I>>(base?: I): Candidate {
+    return Candidate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Candidate>, I>>(object: I): Candidate {
+    const message = createBaseCandidate();
+    message.userId = object.userId ?? "";
+    message.outcome = object.outcome ?? "";
+    return message;
+  },
+};
+
+function createBaseDecision(): Decision {
+  return {
+    id: "",
+    conversationId: "",
+    trigger: "",
+    rule: undefined,
+    candidates: [],
+    chosenUserId: "",
+    outcome: "",
+    decidedAt: undefined,
+  };
+}
+
+export const Decision: MessageFns<Decision> = {
+  encode(message: Decision, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    if (message.trigger !== "") {
+      writer.uint32(26).string(message.trigger);
+    }
+    if (message.rule !== undefined) {
+      RoutingRule.encode(message.rule, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.candidates) {
+      Candidate.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.chosenUserId !== "") {
+      writer.uint32(50).string(message.chosenUserId);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(58).string(message.outcome);
+    }
+    if (message.decidedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.decidedAt), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Decision {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDecision();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.trigger = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.rule = RoutingRule.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.candidates.push(Candidate.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.chosenUserId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.decidedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Decision {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      trigger: isSet(object.trigger) ? globalThis.String(object.trigger) : "",
+      rule: isSet(object.rule) ? RoutingRule.fromJSON(object.rule) : undefined,
+      candidates: globalThis.Array.isArray(object?.candidates)
+        ? object.candidates.map((e: any) => Candidate.fromJSON(e))
+        : [],
+      chosenUserId: isSet(object.chosenUserId)
+        ? globalThis.String(object.chosenUserId)
+        : isSet(object.chosen_user_id)
+        ? globalThis.String(object.chosen_user_id)
+        : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      decidedAt: isSet(object.decidedAt)
+        ? fromJsonTimestamp(object.decidedAt)
+        : isSet(object.decided_at)
+        ? fromJsonTimestamp(object.decided_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Decision): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.trigger !== "") {
+      obj.trigger = message.trigger;
+    }
+    if (message.rule !== undefined) {
+      obj.rule = RoutingRule.toJSON(message.rule);
+    }
+    if (message.candidates?.length) {
+      obj.candidates = message.candidates.map((e) => Candidate.toJSON(e));
+    }
+    if (message.chosenUserId !== "") {
+      obj.chosenUserId = message.chosenUserId;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.decidedAt !== undefined) {
+      obj.decidedAt = message.decidedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Decision>, I>>(base?: I): Decision {
+    return Decision.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Decision>, I>>(object: I): Decision {
+    const message = createBaseDecision();
+    message.id = object.id ?? "";
+    message.conversationId = object.conversationId ?? "";
+    message.trigger = object.trigger ?? "";
+    message.rule = (object.rule !== undefined && object.rule !== null)
+      ? RoutingRule.fromPartial(object.rule)
+      : undefined;
+    message.candidates = object.candidates?.map((e) => Candidate.fromPartial(e)) || [];
+    message.chosenUserId = object.chosenUserId ?? "";
+    message.outcome = object.outcome ?? "";
+    message.decidedAt = object.decidedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListDecisionsRequest(): ListDecisionsRequest {
+  return { tenant: undefined, conversationId: "" };
+}
+
+export const ListDecisionsRequest: MessageFns<ListDecisionsRequest> = {
+  encode(message: ListDecisionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDecisionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDecisionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDecisionsRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListDecisionsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListDecisionsRequest>, I>>(base?: I): ListDecisionsRequest {
+    return ListDecisionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListDecisionsRequest>, I>>(object: I): ListDecisionsRequest {
+    const message = createBaseListDecisionsRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationId = object.conversationId ?? "";
+    return message;
+  },
+};
+
+function createBaseListDecisionsResponse(): ListDecisionsResponse {
+  return { decisions: [] };
+}
+
+export const ListDecisionsResponse: MessageFns<ListDecisionsResponse> = {
+  encode(message: ListDecisionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.decisions) {
+      Decision.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDecisionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDecisionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.decisions.push(Decision.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDecisionsResponse {
+    return {
+      decisions: globalThis.Array.isArray(object?.decisions)
+        ? object.decisions.map((e: any) => Decision.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListDecisionsResponse): unknown {
+    const obj: any = {};
+    if (message.decisions?.length) {
+      obj.decisions = message.decisions.map((e) => Decision.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListDecisionsResponse>, I>>(base?: I): ListDecisionsResponse {
+    return ListDecisionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListDecisionsResponse>, I>>(object: I): ListDecisionsResponse {
+    const message = createBaseListDecisionsResponse();
+    message.decisions = object.decisions?.map((e) => Decision.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+/** Availability, working hours, routing rules and the record of every automatic assignment. */
 export type RoutingServiceService = typeof RoutingServiceService;
 export const RoutingServiceService = {
   getAvailability: {
@@ -431,11 +2046,70 @@ export const RoutingServiceService = {
       Buffer.from(SetAvailabilityResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SetAvailabilityResponse => SetAvailabilityResponse.decode(value),
   },
+  getWorkingHours: {
+    path: "/inbox.routing.v1.RoutingService/GetWorkingHours" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetWorkingHoursRequest): Buffer =>
+      Buffer.from(GetWorkingHoursRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetWorkingHoursRequest => GetWorkingHoursRequest.decode(value),
+    responseSerialize: (value: GetWorkingHoursResponse): Buffer =>
+      Buffer.from(GetWorkingHoursResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetWorkingHoursResponse => GetWorkingHoursResponse.decode(value),
+  },
+  setWorkingHours: {
+    path: "/inbox.routing.v1.RoutingService/SetWorkingHours" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetWorkingHoursRequest): Buffer =>
+      Buffer.from(SetWorkingHoursRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetWorkingHoursRequest => SetWorkingHoursRequest.decode(value),
+    responseSerialize: (value: SetWorkingHoursResponse): Buffer =>
+      Buffer.from(SetWorkingHoursResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetWorkingHoursResponse => SetWorkingHoursResponse.decode(value),
+  },
+  getRoutingRule: {
+    path: "/inbox.routing.v1.RoutingService/GetRoutingRule" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetRoutingRuleRequest): Buffer =>
+      Buffer.from(GetRoutingRuleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetRoutingRuleRequest => GetRoutingRuleRequest.decode(value),
+    responseSerialize: (value: GetRoutingRuleResponse): Buffer =>
+      Buffer.from(GetRoutingRuleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetRoutingRuleResponse => GetRoutingRuleResponse.decode(value),
+  },
+  setRoutingRule: {
+    path: "/inbox.routing.v1.RoutingService/SetRoutingRule" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetRoutingRuleRequest): Buffer =>
+      Buffer.from(SetRoutingRuleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetRoutingRuleRequest => SetRoutingRuleRequest.decode(value),
+    responseSerialize: (value: SetRoutingRuleResponse): Buffer =>
+      Buffer.from(SetRoutingRuleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetRoutingRuleResponse => SetRoutingRuleResponse.decode(value),
+  },
+  listDecisions: {
+    path: "/inbox.routing.v1.RoutingService/ListDecisions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListDecisionsRequest): Buffer => Buffer.from(ListDecisionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListDecisionsRequest => ListDecisionsRequest.decode(value),
+    responseSerialize: (value: ListDecisionsResponse): Buffer =>
+      Buffer.from(ListDecisionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListDecisionsResponse => ListDecisionsResponse.decode(value),
+  },
 } as const;
 
 export interface RoutingServiceServer extends UntypedServiceImplementation {
   getAvailability: handleUnaryCall<GetAvailabilityRequest, GetAvailabilityResponse>;
   setAvailability: handleUnaryCall<SetAvailabilityRequest, SetAvailabilityResponse>;
+  getWorkingHours: handleUnaryCall<GetWorkingHoursRequest, GetWorkingHoursResponse>;
+  setWorkingHours: handleUnaryCall<SetWorkingHoursRequest, SetWorkingHoursResponse>;
+  getRoutingRule: handleUnaryCall<GetRoutingRuleRequest, GetRoutingRuleResponse>;
+  setRoutingRule: handleUnaryCall<SetRoutingRuleRequest, SetRoutingRuleResponse>;
+  listDecisions: handleUnaryCall<ListDecisionsRequest, ListDecisionsResponse>;
 }
 
 export interface RoutingServiceClient extends Client {
@@ -469,6 +2143,81 @@ export interface RoutingServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SetAvailabilityResponse) => void,
   ): ClientUnaryCall;
+  getWorkingHours(
+    request: GetWorkingHoursRequest,
+    callback: (error: ServiceError | null, response: GetWorkingHoursResponse) => void,
+  ): ClientUnaryCall;
+  getWorkingHours(
+    request: GetWorkingHoursRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetWorkingHoursResponse) => void,
+  ): ClientUnaryCall;
+  getWorkingHours(
+    request: GetWorkingHoursRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetWorkingHoursResponse) => void,
+  ): ClientUnaryCall;
+  setWorkingHours(
+    request: SetWorkingHoursRequest,
+    callback: (error: ServiceError | null, response: SetWorkingHoursResponse) => void,
+  ): ClientUnaryCall;
+  setWorkingHours(
+    request: SetWorkingHoursRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetWorkingHoursResponse) => void,
+  ): ClientUnaryCall;
+  setWorkingHours(
+    request: SetWorkingHoursRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetWorkingHoursResponse) => void,
+  ): ClientUnaryCall;
+  getRoutingRule(
+    request: GetRoutingRuleRequest,
+    callback: (error: ServiceError | null, response: GetRoutingRuleResponse) => void,
+  ): ClientUnaryCall;
+  getRoutingRule(
+    request: GetRoutingRuleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetRoutingRuleResponse) => void,
+  ): ClientUnaryCall;
+  getRoutingRule(
+    request: GetRoutingRuleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetRoutingRuleResponse) => void,
+  ): ClientUnaryCall;
+  setRoutingRule(
+    request: SetRoutingRuleRequest,
+    callback: (error: ServiceError | null, response: SetRoutingRuleResponse) => void,
+  ): ClientUnaryCall;
+  setRoutingRule(
+    request: SetRoutingRuleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetRoutingRuleResponse) => void,
+  ): ClientUnaryCall;
+  setRoutingRule(
+    request: SetRoutingRuleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetRoutingRuleResponse) => void,
+  ): ClientUnaryCall;
+  listDecisions(
+    request: ListDecisionsRequest,
+    callback: (error: ServiceError | null, response: ListDecisionsResponse) => void,
+  ): ClientUnaryCall;
+  listDecisions(
+    request: ListDecisionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListDecisionsResponse) => void,
+  ): ClientUnaryCall;
+  listDecisions(
+    request: ListDecisionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListDecisionsResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const RoutingServiceClient = makeGenericClientConstructor(
@@ -491,6 +2240,28 @@ type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000).toString();
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (globalThis.Number(t.seconds) || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

@@ -1,0 +1,23 @@
+import { PermanentError, type EventHandler } from '@inbox/lib';
+import { ConversationEvent, ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import type { RouteConversations } from '../use-cases/route-conversations';
+
+export class ConversationEventHandler implements EventHandler<ConversationEvent> {
+  constructor(private readonly routing: RouteConversations) {}
+
+  decode(data: Uint8Array): ConversationEvent {
+    const event = ConversationEvent.decode(data);
+    if (!event.eventId || !event.accountId || !event.conversationId) throw new PermanentError('conversation event without ids');
+    return event;
+  }
+
+  orderingKey(event: ConversationEvent): string {
+    return event.conversationId;
+  }
+
+  async handle(event: ConversationEvent): Promise<void> {
+    const released = event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED && !event.assigneeId;
+    const previous = event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED ? event.previousAssigneeId : '';
+    await this.routing.onConversationChanged(event.accountId, event.conversationId, released ? 'released' : 'new', previous);
+  }
+}

@@ -1,0 +1,145 @@
+// Rules, round-robin positions, waiting conversations and decisions, in the routing database.
+import { newId, type Pool, type PoolClient } from '@inbox/lib';
+
+export type Mode = 'none' | 'round_robin' | 'contact_owner';
+
+export interface Rule {
+  inboxId: string;
+  mode: Mode;
+  userIds: string[];
+  teamIds: string[];
+  chatCapacity: number;
+  emailCapacity: number;
+}
+
+export interface CandidateOutcome {
+  userId: string;
+  outcome: 'chosen' | 'away' | 'deactivated' | 'over_capacity' | 'already_assigned' | 'not_tried';
+}
+
+export interface DecisionRecord {
+  accountId: string;
+  conversationId: string;
+  inboxId: string;
+  trigger: 'new' | 'released' | 'backlog';
+  rule: Rule;
+  candidates: CandidateOutcome[];
+  chosenUserId: string | null;
+  outcome: 'assigned' | 'waiting' | 'already_assigned';
+}
+
+export interface Waiting {
+  conversationId: string;
+  inboxId: string;
+  channel: string;
+  createdAt: Date;
+}
+
+type Db = Pool | PoolClient;
+
+export function noRule(inboxId: string): Rule {
+  return { inboxId, mode: 'none', userIds: [], teamIds: [], chatCapacity: 0, emailCapacity: 0 };
+}
+
+const toRule = (r: any): Rule => ({
+  inboxId: r.inbox_id,
+  mode: r.mode,
+  userIds: r.user_ids,
+  teamIds: r.team_ids,
+  chatCapacity: r.chat_capacity,
+  emailCapacity: r.email_capacity,
+});
+
+export class RoutingRepository {
+  constructor(readonly pool: Pool) {}
+
+  async rule(accountId: string, inboxId: string, db: Db = this.pool): Promise<Rule> {
+    const result = await db.query('SELECT * FROM routing_rules WHERE account_id = $1 AND inbox_id = $2', [accountId, inboxId]);
+    return result.rows[0] ? toRule(result.rows[0]) : noRule(inboxId);
+  }
+
+  /** Accounts without any rule (most events' accounts, in a shared stream) need no routing work at all. */
+  async hasRules(accountId: string): Promise<boolean> {
+    const result = await this.pool.query("SELECT 1 FROM routing_rules WHERE account_id = $1 AND mode <> 'none' LIMIT 1", [accountId]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async rules(accountId: string): Promise<Map<string, Rule>> {
+    const result = await this.pool.query('SELECT * FROM routing_rules WHERE account_id = $1', [accountId]);
+    return new Map(result.rows.map((r) => [r.inbox_id, toRule(r)]));
+  }
+
+  async setRule(accountId: string, rule: Rule): Promise<Rule> {
+    const result = await this.pool.query(
+      `INSERT INTO routing_rules (account_id, inbox_id, mode, user_ids, team_ids, chat_capacity, email_capacity) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (account_id, inbox_id) DO UPDATE SET mode = $3, user_ids = $4, team_ids = $5, chat_capacity = $6, email_capacity = $7, updated_at = now()
+       RETURNING *`,
+      [accountId, rule.inboxId, rule.mode, rule.userIds, rule.teamIds, rule.chatCapacity, rule.emailCapacity],
+    );
+    return toRule(result.rows[0]);
+  }
+
+  /** Serialises routing decisions per inbox across replicas, for the rest of the transaction. */
+  async lockInbox(tx: PoolClient, accountId: string, inboxId: string): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`route:${accountId}:${inboxId}`]);
+  }
+
+  async lastAssigned(tx: PoolClient, accountId: string, inboxId: string): Promise<string | null> {
+    const result = await tx.query<{ last_user_id: string }>('SELECT last_user_id FROM round_robin_positions WHERE account_id = $1 AND inbox_id = $2', [accountId, inboxId]);
+    return result.rows[0]?.last_user_id ?? null;
+  }
+
+  async setLastAssigned(tx: PoolClient, accountId: string, inboxId: string, userId: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO round_robin_positions (account_id, inbox_id, last_user_id) VALUES ($1, $2, $3)
+       ON CONFLICT (account_id, inbox_id) DO UPDATE SET last_user_id = $3`,
+      [accountId, inboxId, userId],
+    );
+  }
+
+  /** Returns true when the conversation was not waiting before. */
+  async addWaiting(tx: Db, accountId: string, waiting: Waiting): Promise<boolean> {
+    const result = await tx.query(
+      `INSERT INTO waiting_conversations (account_id, conversation_id, inbox_id, channel, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [accountId, waiting.conversationId, waiting.inboxId, waiting.channel, waiting.createdAt],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async removeWaiting(db: Db, accountId: string, conversationId: string): Promise<void> {
+    await db.query('DELETE FROM waiting_conversations WHERE account_id = $1 AND conversation_id = $2', [accountId, conversationId]);
+  }
+
+  async oldestWaiting(accountId: string, limit: number): Promise<Waiting[]> {
+    const result = await this.pool.query(
+      'SELECT conversation_id, inbox_id, channel, created_at FROM waiting_conversations WHERE account_id = $1 ORDER BY created_at, conversation_id LIMIT $2',
+      [accountId, limit],
+    );
+    return result.rows.map((r) => ({ conversationId: r.conversation_id, inboxId: r.inbox_id, channel: r.channel, createdAt: r.created_at }));
+  }
+
+  async recordDecision(db: Db, decision: DecisionRecord): Promise<void> {
+    await db.query(
+      `INSERT INTO routing_decisions (id, account_id, conversation_id, inbox_id, trigger, rule, candidates, chosen_user_id, outcome)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [newId('rdc'), decision.accountId, decision.conversationId, decision.inboxId, decision.trigger, JSON.stringify(decision.rule), JSON.stringify(decision.candidates), decision.chosenUserId, decision.outcome],
+    );
+  }
+
+  async decisions(accountId: string, conversationId: string) {
+    const result = await this.pool.query(
+      'SELECT * FROM routing_decisions WHERE account_id = $1 AND conversation_id = $2 ORDER BY decided_at DESC, id DESC LIMIT 100',
+      [accountId, conversationId],
+    );
+    return result.rows.map((r) => ({
+      id: r.id as string,
+      conversationId: r.conversation_id as string,
+      trigger: r.trigger as string,
+      rule: r.rule as Rule,
+      candidates: r.candidates as CandidateOutcome[],
+      chosenUserId: (r.chosen_user_id as string | null) ?? '',
+      outcome: r.outcome as string,
+      decidedAt: r.decided_at as Date,
+    }));
+  }
+}

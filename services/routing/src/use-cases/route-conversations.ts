@@ -1,0 +1,165 @@
+// Automatic assignment. A conversation that needs an owner is offered to its inbox rule's
+// candidates in round-robin order, skipping away, deactivated and full agents; the conversation
+// service makes the assignment conditionally (open, unassigned, under capacity) so nothing is
+// assigned twice. Decisions for one inbox are serialised across replicas by an advisory lock, and
+// each is recorded with the candidates and why they were skipped. When nobody can take it, the
+// conversation waits; an agent who becomes available or frees capacity gets the oldest first.
+import { errorMessage, withTransaction, type Logger, type ServiceClient } from '@inbox/lib';
+import type { ConversationServiceService, RoutingFacts, User } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { AvailabilityStore, Status } from '../adapters/availability.store';
+import type { CandidateOutcome, RoutingRepository, Rule, Waiting } from '../adapters/routing.repository';
+import { capacityFor, rotation } from '../domain/rotation';
+
+type Trigger = 'new' | 'released' | 'backlog';
+const SERVICE_TENANT = (accountId: string) => ({ accountId, userId: 'svc_routing' });
+
+interface Directory {
+  users: Map<string, User>;
+  members: Map<string, string[]>;
+  status: (userId: string) => Status;
+}
+
+export class RouteConversations {
+  constructor(
+    private readonly repository: RoutingRepository,
+    private readonly availability: AvailabilityStore,
+    private readonly conversation: ServiceClient<typeof ConversationServiceService>,
+    private readonly logger: Logger,
+  ) {}
+
+  async facts(accountId: string, conversationId: string): Promise<RoutingFacts | undefined> {
+    return (await this.conversation.call.getRoutingFacts({ accountId, conversationIds: [conversationId] })).facts[0];
+  }
+
+  /** Reacts to a change of one conversation: route it if it needs an owner, or stop waiting for one. */
+  async onConversationChanged(accountId: string, conversationId: string, trigger: Trigger, previousAssigneeId = ''): Promise<void> {
+    if (!(await this.repository.hasRules(accountId))) return;
+    const facts = await this.facts(accountId, conversationId);
+    if (!facts) {
+      await this.repository.removeWaiting(this.repository.pool, accountId, conversationId);
+      return;
+    }
+    const needsOwner = facts.status === 'open' && !facts.assigneeId && !facts.trashed && !facts.filtered && !facts.inBot;
+    if (needsOwner) await this.route(accountId, facts, trigger);
+    else await this.repository.removeWaiting(this.repository.pool, accountId, conversationId);
+    // A closed or reassigned conversation frees a slot of its (previous) owner.
+    const freed = previousAssigneeId || (facts.status === 'closed' || facts.trashed ? facts.assigneeId : '');
+    if (freed) await this.pullBacklog(accountId, freed);
+  }
+
+  private async directory(accountId: string): Promise<Directory> {
+    const [users, inboxes, status] = await Promise.all([
+      this.conversation.call.listUsers({ tenant: SERVICE_TENANT(accountId) }),
+      this.conversation.call.listInboxes({ tenant: SERVICE_TENANT(accountId) }),
+      this.availability.statuses(accountId),
+    ]);
+    return {
+      users: new Map(users.users.map((u) => [u.id, u])),
+      members: new Map(inboxes.inboxes.map((i) => [i.id, i.memberIds])),
+      status,
+    };
+  }
+
+  private candidatesOf(rule: Rule, facts: { inboxId: string; contactOwnerId: string }, directory: Directory): string[] {
+    if (rule.mode === 'contact_owner') return facts.contactOwnerId ? [facts.contactOwnerId] : [];
+    if (rule.mode === 'round_robin') return rule.userIds.length > 0 ? rule.userIds : (directory.members.get(facts.inboxId) ?? []);
+    return [];
+  }
+
+  async route(accountId: string, facts: RoutingFacts, trigger: Trigger): Promise<void> {
+    const rule = await this.repository.rule(accountId, facts.inboxId);
+    if (rule.mode === 'none') return;
+    const directory = await this.directory(accountId);
+    await withTransaction(this.repository.pool, async (tx) => {
+      await this.repository.lockInbox(tx, accountId, facts.inboxId);
+      const order = rotation(this.candidatesOf(rule, facts, directory), rule.mode === 'round_robin' ? await this.repository.lastAssigned(tx, accountId, facts.inboxId) : null);
+      const candidates: CandidateOutcome[] = [];
+      let chosen: string | null = null;
+      let alreadyAssignedTo = '';
+      for (const userId of order) {
+        if (chosen || alreadyAssignedTo) {
+          candidates.push({ userId, outcome: 'not_tried' });
+          continue;
+        }
+        const user = directory.users.get(userId);
+        if (!user || user.deactivated || user.removed) {
+          candidates.push({ userId, outcome: 'deactivated' });
+          continue;
+        }
+        if (directory.status(userId) !== 'available') {
+          candidates.push({ userId, outcome: 'away' });
+          continue;
+        }
+        const result = await this.conversation.call.autoAssign({ accountId, conversationId: facts.conversationId, userId, capacity: capacityFor(rule, facts.channel) });
+        if (result.outcome === 'assigned') {
+          chosen = userId;
+          candidates.push({ userId, outcome: 'chosen' });
+        } else if (result.outcome === 'over_capacity') {
+          candidates.push({ userId, outcome: 'over_capacity' });
+        } else if (result.outcome === 'user_inactive') {
+          candidates.push({ userId, outcome: 'deactivated' });
+        } else if (result.outcome === 'already_assigned') {
+          // Assigned meanwhile (by a person, or by an earlier attempt of ours that crashed before recording it).
+          alreadyAssignedTo = result.assigneeId;
+          candidates.push({ userId, outcome: 'already_assigned' });
+        } else {
+          await this.repository.removeWaiting(tx, accountId, facts.conversationId);
+          return;
+        }
+      }
+      const base = { accountId, conversationId: facts.conversationId, inboxId: facts.inboxId, trigger, rule, candidates };
+      if (chosen || alreadyAssignedTo) {
+        const owner = chosen ?? alreadyAssignedTo;
+        if (rule.mode === 'round_robin') await this.repository.setLastAssigned(tx, accountId, facts.inboxId, owner);
+        await this.repository.removeWaiting(tx, accountId, facts.conversationId);
+        await this.repository.recordDecision(tx, { ...base, chosenUserId: owner, outcome: chosen ? 'assigned' : 'already_assigned' });
+        return;
+      }
+      const waiting: Waiting = { conversationId: facts.conversationId, inboxId: facts.inboxId, channel: facts.channel, createdAt: facts.createdAt ?? new Date() };
+      if (await this.repository.addWaiting(tx, accountId, waiting)) await this.repository.recordDecision(tx, { ...base, chosenUserId: null, outcome: 'waiting' });
+    });
+  }
+
+  /** Gives an agent who can take more the oldest waiting conversations their rules allow. */
+  async pullBacklog(accountId: string, userId: string): Promise<number> {
+    const [directory, rules, waiting] = await Promise.all([this.directory(accountId), this.repository.rules(accountId), this.repository.oldestWaiting(accountId, 500)]);
+    const user = directory.users.get(userId);
+    if (!user || user.deactivated || user.removed || directory.status(userId) !== 'available') return 0;
+    const full = new Set<string>();
+    let assigned = 0;
+    for (const w of waiting) {
+      const rule = rules.get(w.inboxId);
+      const bucket = w.channel === 'chat' || w.channel === 'messenger' ? 'chat' : 'email';
+      if (!rule || rule.mode === 'none' || full.has(bucket)) continue;
+      const facts = rule.mode === 'contact_owner' ? await this.facts(accountId, w.conversationId) : undefined;
+      if (!this.candidatesOf(rule, { inboxId: w.inboxId, contactOwnerId: facts?.contactOwnerId ?? '' }, directory).includes(userId)) continue;
+      try {
+        const outcome = await withTransaction(this.repository.pool, async (tx) => {
+          await this.repository.lockInbox(tx, accountId, w.inboxId);
+          const result = await this.conversation.call.autoAssign({ accountId, conversationId: w.conversationId, userId, capacity: capacityFor(rule, w.channel) });
+          if (result.outcome === 'over_capacity') return result.outcome;
+          await this.repository.removeWaiting(tx, accountId, w.conversationId);
+          if (result.outcome === 'assigned') {
+            await this.repository.recordDecision(tx, {
+              accountId,
+              conversationId: w.conversationId,
+              inboxId: w.inboxId,
+              trigger: 'backlog',
+              rule,
+              candidates: [{ userId, outcome: 'chosen' }],
+              chosenUserId: userId,
+              outcome: 'assigned',
+            });
+          }
+          return result.outcome;
+        });
+        if (outcome === 'over_capacity') full.add(bucket);
+        if (outcome === 'assigned') assigned += 1;
+      } catch (error) {
+        this.logger.warn({ error: errorMessage(error), conversationId: w.conversationId }, 'backlog assignment failed');
+        throw error;
+      }
+    }
+    return assigned;
+  }
+}
