@@ -202,3 +202,9 @@ describe('k6 scenarios', () => {
     expect(readdirSync(path.join(ROOT, 'tests/load/k6')).filter((f) => f.endsWith('.ts')).sort()).toEqual(['agents.ts', 'inbound-storm.ts', 'realtime.ts', 'smoke.ts']);
   });
 });
+
+describe('benchmark harness (npm run bench)', () => {
+  it('type-checks', () => {
+    expect(() => execFileSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', path.join(ROOT, 'tests/bench/tsconfig.json')], { stdio: 'pipe' })).not.toThrow();
+  });
+});

@@ -87,6 +87,12 @@ describe('search catch-up, reconcile and reindex', () => {
     const word = `outage${randomUUID().slice(0, 8)}`;
     stack('stop', 'opensearch');
     try {
+      // The outage is real: OpenSearch refuses connections and the search service says so.
+      await expect(opensearch.cluster.health({}, { requestTimeout: 2000, maxRetries: 0 })).rejects.toThrow();
+      await waitFor('search to report opensearch down', async () => {
+        const ready = await fetch(`${f.stack.services.search!.httpUrl}/readyz`);
+        return ready.status === 503 && ((await ready.json()) as { failing: string[] }).failing.includes('opensearch');
+      }, 30_000, 250);
       await inParallel(1000, 20, (i) => postRaw(f, `Outage ${i} ${word}`, `written while search was down ${word}`));
       // Conversations keep working without OpenSearch.
       await waitFor('the 1,000 conversations stored', async () => {

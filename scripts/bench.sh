@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Benchmarks against the running local stack (start it with `npm run up`): one JSON file per
+# scenario under bench-results/ and a summary table (bench-results/summary.md). Loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec npx --no-install tsx tests/bench/run.ts "$@"

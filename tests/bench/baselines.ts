@@ -1,0 +1,100 @@
+// The raw speed of the parts, measured in the same run: JetStream publish with the storage
+// settings our streams use, PostgreSQL inserts of a conversation-sized row (one transaction per
+// row, and batched), and OpenSearch bulk indexing and the query search runs.
+import { randomBytes } from 'node:crypto';
+import { connect } from '@nats-io/transport-node';
+import { DiscardPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Client } from '@opensearch-project/opensearch';
+import pg from 'pg';
+import { ensureDatabase } from '@inbox/lib';
+import { atConcurrency, seconds, summarize } from './harness';
+
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/inbox_bench';
+const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
+
+export async function jetStreamPublish(payloadBytes = 2048, concurrency = 64) {
+  const nc = await connect({ servers: NATS_URL });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete('BENCH_RAW').catch(() => undefined);
+    await jsm.streams.add({ name: 'BENCH_RAW', subjects: ['bench.raw.>'], storage: StorageType.File, retention: RetentionPolicy.Limits, discard: DiscardPolicy.Old, max_msgs: 200_000 });
+    const js = jetstream(nc);
+    const payload = randomBytes(payloadBytes);
+    const result = await atConcurrency(concurrency, seconds(8), async (i) => {
+      await js.publish(`bench.raw.${i % 16}`, payload, { msgID: `raw-${i}-${Date.now()}` });
+    });
+    await jsm.streams.delete('BENCH_RAW');
+    return { payloadBytes, concurrency, ...result };
+  } finally {
+    await nc.close();
+  }
+}
+
+export async function postgresInserts() {
+  await ensureDatabase(PG_URL);
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 16 });
+  try {
+    await pool.query('DROP TABLE IF EXISTS bench_rows');
+    await pool.query(`CREATE TABLE bench_rows (id text PRIMARY KEY, account_id text NOT NULL, subject text NOT NULL, body text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now())`);
+    await pool.query('CREATE INDEX ON bench_rows (account_id, created_at DESC, id DESC)');
+    const body = 'x'.repeat(1500);
+    const perRow = await atConcurrency(16, seconds(6), async (i) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('INSERT INTO bench_rows (id, account_id, subject, body) VALUES ($1, $2, $3, $4)', [`r${i}-${Date.now()}`, 'acc', `subject ${i}`, body]);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    });
+    const batch = 500;
+    const batched = await atConcurrency(4, seconds(6), async (i) => {
+      const ids = Array.from({ length: batch }, (_, k) => `b${i}-${k}-${Date.now()}`);
+      await pool.query('INSERT INTO bench_rows (id, account_id, subject, body) SELECT id, $2, $3, $4 FROM unnest($1::text[]) AS id', [ids, 'acc', 'batched', body]);
+    });
+    await pool.query('DROP TABLE bench_rows');
+    return {
+      perRowTransactions: { rowsPerSecond: perRow.throughputPerSecond, ...perRow },
+      batched: { batchSize: batch, rowsPerSecond: batched.throughputPerSecond * batch, ...batched },
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+export async function openSearchRaw(readAlias: string, query: string) {
+  const client = new Client({ node: OPENSEARCH_URL });
+  const index = `bench-raw-${Date.now()}`;
+  try {
+    await client.indices.create({ index, body: { settings: { number_of_shards: 1, number_of_replicas: 0 } } as never });
+    const docs = 20_000;
+    const perBulk = 1000;
+    const start = performance.now();
+    for (let i = 0; i < docs; i += perBulk) {
+      const body = Array.from({ length: perBulk }, (_, k) => [
+        { index: { _index: index, _id: `d${i + k}` } },
+        { subject: `Order ${i + k} refund`, messages: ['Where is my parcel? The tracking code has not updated for a week.'], account_id: 'acc', last_message_at: new Date().toISOString() },
+      ]).flat();
+      await client.bulk({ body });
+    }
+    const bulkSeconds = (performance.now() - start) / 1000;
+    const took: number[] = [];
+    const roundTrip: number[] = [];
+    for (let i = 0; i < 200; i += 1) {
+      const t0 = performance.now();
+      const response = await client.search({
+        index: readAlias,
+        body: { size: 25, query: { bool: { must: [{ multi_match: { query, fields: ['subject', 'messages', 'comments', 'contact_name'], fuzziness: 'AUTO' } }] } } } as never,
+      });
+      roundTrip.push(performance.now() - t0);
+      took.push((response.body as { took: number }).took);
+    }
+    return { bulk: { documents: docs, perBulk, docsPerSecond: Math.round(docs / bulkSeconds) }, query: { query, roundTripMs: summarize(roundTrip), tookMs: summarize(took) } };
+  } finally {
+    await client.indices.delete({ index }).catch(() => undefined);
+    await client.close();
+  }
+}

@@ -1,0 +1,191 @@
+// Shared pieces of the benchmarks: latency recording and percentiles, load at a fixed rate or a
+// fixed concurrency (each bounded in time), the machine's facts, and one JSON file per scenario.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const RESULTS_DIR = path.join(ROOT, 'bench-results');
+export const GATEWAY = process.env.BENCH_GATEWAY_URL ?? 'http://127.0.0.1:8080';
+export const INGEST = process.env.BENCH_INGEST_URL ?? 'http://127.0.0.1:8081';
+/** Scales every duration (1 = the documented durations). */
+export const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? '1');
+export const seconds = (s: number) => Math.max(1, Math.round(s * TIME_SCALE)) * 1000;
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export function summarize(samples: number[]): LatencySummary {
+  if (samples.length === 0) return { count: 0, p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    count: sorted.length,
+    p50: round(at(0.5)),
+    p95: round(at(0.95)),
+    p99: round(at(0.99)),
+    max: round(sorted[sorted.length - 1]),
+    mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+  };
+}
+
+export interface LoadResult {
+  durationMs: number;
+  ok: number;
+  errors: number;
+  throughputPerSecond: number;
+  latencyMs: LatencySummary;
+  firstError?: string;
+}
+
+/** `concurrency` workers call `task` back to back for `durationMs`. */
+export async function atConcurrency(concurrency: number, durationMs: number, task: (i: number) => Promise<void>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let next = 0;
+  const start = performance.now();
+  const deadline = start + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const i = next++;
+        const t0 = performance.now();
+        try {
+          await task(i);
+          latencies.push(performance.now() - t0);
+        } catch (error) {
+          errors += 1;
+          firstError ??= (error as Error).message;
+        }
+      }
+    }),
+  );
+  const durationMs2 = performance.now() - start;
+  return { durationMs: Math.round(durationMs2), ok: latencies.length, errors, throughputPerSecond: Math.round((latencies.length / durationMs2) * 1000), latencyMs: summarize(latencies), firstError };
+}
+
+/** Starts `task` `rate` times a second for `durationMs` (open loop: slow answers do not slow the offered rate). */
+export async function atRate(rate: number, durationMs: number, task: (i: number) => Promise<void>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const inFlight: Promise<void>[] = [];
+  const start = performance.now();
+  const total = Math.round((rate * durationMs) / 1000);
+  for (let i = 0; i < total; i += 1) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const t0 = performance.now();
+    inFlight.push(
+      task(i).then(
+        () => void latencies.push(performance.now() - t0),
+        (error: Error) => {
+          errors += 1;
+          firstError ??= error.message;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = performance.now() - start;
+  return { durationMs: Math.round(elapsed), ok: latencies.length, errors, throughputPerSecond: Math.round((latencies.length / elapsed) * 1000), latencyMs: summarize(latencies), firstError };
+}
+
+export function machine() {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+  };
+}
+
+export function writeResult(name: string, result: Record<string, unknown>): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify({ scenario: name, at: new Date().toISOString(), machine: machine(), ...result }, null, 2)}\n`);
+  return file;
+}
+
+/** Resident memory (MB) of each service started by scripts/services.sh. */
+export function serviceMemory(): Record<string, number | null> {
+  const runDir = path.join(process.env.STACK_DIR ?? path.join(ROOT, '.stack'), 'run');
+  const out: Record<string, number | null> = {};
+  for (const name of ['conversation', 'routing', 'search', 'notification', 'ingest', 'gateway']) {
+    try {
+      const pid = readFileSync(path.join(runDir, `${name}.pid`), 'utf8').trim();
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      out[name] = Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+    } catch {
+      out[name] = null;
+    }
+  }
+  return out;
+}
+
+export function rawEmail(from: string, to: string, subject: string, text: string): string {
+  const id = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}@bench.example`;
+  return [`From: ${from}`, `To: ${to}`, `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, `Message-ID: <${id}>`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', text, ''].join('\r\n');
+}
+
+export async function postEmail(to: string, subject: string, text = 'Benchmark message body with a few words to index.'): Promise<void> {
+  const sender = `b${Math.random().toString(36).slice(2, 10)}@bench.example`;
+  const response = await fetch(`${INGEST}/ingest/v1/email?to=${encodeURIComponent(to)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'message/rfc822' },
+    body: rawEmail(sender, to, subject, text),
+  });
+  if (response.status !== 202) throw new Error(`ingest ${response.status}`);
+  await response.arrayBuffer();
+}
+
+export async function api<T = any>(method: string, pathname: string, token?: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${GATEWAY}/api/v1${pathname}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${pathname}: ${response.status} ${text.slice(0, 200)}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export interface BenchAccount {
+  token: string;
+  accountId: string;
+  userId: string;
+  inboxId: string;
+  address: string;
+}
+
+export async function benchAccount(label: string): Promise<BenchAccount> {
+  const email = `bench-${label}-${Date.now().toString(36)}@bench.example`;
+  const signup = await api<{ token: string; account: { id: string }; user: { id: string } }>('POST', '/accounts', undefined, {
+    accountName: `Bench ${label}`,
+    name: 'Bench Owner',
+    email,
+    password: 'bench password 2026',
+  });
+  const inbox = await api<{ id: string }>('POST', '/inboxes', signup.token, { name: `Bench ${label}` });
+  const channel = await api<{ address: string }>('POST', `/inboxes/${inbox.id}/channels`, signup.token, { type: 'email', name: 'Bench mail' });
+  return { token: signup.token, accountId: signup.account.id, userId: signup.user.id, inboxId: inbox.id, address: channel.address };
+}
+
+export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 250): Promise<number> {
+  const start = performance.now();
+  while (!(await probe())) {
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  return performance.now() - start;
+}

@@ -1,0 +1,389 @@
+// npm run bench: every scenario against the running local stack (npm run up), each bounded in
+// time and on loopback, one JSON file per scenario under bench-results/, a summary table at the
+// end. BENCH_ONLY=a,b runs some; BENCH_TIME_SCALE scales durations; BENCH_READ_CONVERSATIONS
+// sizes the generated read data set (the issue's full size is 1000000).
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import pg from 'pg';
+import WebSocket from 'ws';
+import nodemailer from 'nodemailer';
+import { CONSUMERS } from '@inbox/lib';
+import { jetStreamPublish, openSearchRaw, postgresInserts } from './baselines';
+import { GATEWAY, INGEST, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, machine, postEmail, rawEmail, seconds, serviceMemory, summarize, waitUntil, writeResult } from './harness';
+
+const CONVERSATION_DB = process.env.BENCH_CONVERSATION_DB_URL ?? 'postgres://postgres@127.0.0.1:5432/inbox_conversation';
+const SMTP_PORT = Number(process.env.INGEST_SMTP_PORT ?? '2525');
+const summary: { scenario: string; measure: string; value: string; goal: string; baseline: string }[] = [];
+const baselines: Record<string, any> = {};
+const peakMemory: Record<string, number> = {};
+
+function sampleMemory(): void {
+  for (const [name, mb] of Object.entries(serviceMemory())) if (mb !== null) peakMemory[name] = Math.max(peakMemory[name] ?? 0, mb);
+}
+
+async function inboundPending(): Promise<number> {
+  const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+  try {
+    const info = await (await jetstreamManager(nc)).consumers.info(CONSUMERS.conversationInbound.stream, CONSUMERS.conversationInbound.durable);
+    return info.num_pending + info.num_ack_pending;
+  } finally {
+    await nc.close();
+  }
+}
+
+async function drain(): Promise<void> {
+  await waitUntil('the inbound backlog to drain', async () => (await inboundPending()) === 0, 600_000, 1000);
+}
+
+async function openCount(token: string, inboxId: string): Promise<number> {
+  const views = await api<{ id: string; count: number }[]>('GET', `/inboxes/${inboxId}/views`, token);
+  return views.find((v) => v.id === 'open')!.count;
+}
+
+async function scenarioBaselines() {
+  baselines.jetstream = await jetStreamPublish();
+  baselines.postgres = await postgresInserts();
+  writeResult('baseline-components', { workload: 'raw JetStream publish (2 KB, file storage, 64 in flight); PostgreSQL row inserts (1.5 KB rows) per transaction and batched', ...baselines });
+}
+
+async function scenarioIngestAccepted() {
+  const account = await benchAccount('accept');
+  const http: Record<string, unknown>[] = [];
+  for (const concurrency of [4, 16, 64]) {
+    const result = await atConcurrency(concurrency, seconds(8), (i) => postEmail(account.address, `Accept ${concurrency}-${i}`));
+    http.push({ concurrency, ...result });
+    sampleMemory();
+  }
+  await drain();
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: SMTP_PORT, secure: false, pool: true, maxConnections: 8, maxMessages: Infinity, ignoreTLS: true });
+  const smtp = await atConcurrency(8, seconds(8), async (i) => {
+    await transport.sendMail({ envelope: { from: `s${i}@bench.example`, to: [account.address] }, raw: rawEmail(`s${i}@bench.example`, account.address, `SMTP ${i}`, 'via smtp') });
+  });
+  transport.close();
+  await drain();
+  const best = http.reduce((a: any, b: any) => (b.throughputPerSecond > a.throughputPerSecond ? b : a)) as any;
+  const file = writeResult('ingest-accepted', {
+    workload: 'raw email POST /ingest/v1/email at 4, 16, 64 concurrent senders, 8 s each; SMTP with 8 pooled connections, 8 s',
+    http,
+    smtp: { connections: 8, ...smtp },
+    baseline: { jetstreamPublish: baselines.jetstream },
+  });
+  summary.push({ scenario: 'ingest accepted (HTTP)', measure: `${best.throughputPerSecond} msg/s, p99 ${best.latencyMs.p99} ms @${best.concurrency}`, value: file, goal: '≥ 2,000 msg/s, p99 ≤ 20 ms', baseline: `JetStream ${baselines.jetstream.throughputPerSecond} msg/s, p99 ${baselines.jetstream.latencyMs.p99} ms` });
+  summary.push({ scenario: 'ingest accepted (SMTP)', measure: `${smtp.throughputPerSecond} msg/s, p99 ${smtp.latencyMs.p99} ms`, value: file, goal: '—', baseline: '—' });
+}
+
+async function scenarioPersisted() {
+  const account = await benchAccount('persist');
+  const rate = Number(process.env.BENCH_SUSTAIN_RATE ?? '400');
+  const durationMs = seconds(60);
+  const samples: { t: number; stored: number; backlog: number }[] = [];
+  const startCount = await openCount(account.token, account.inboxId);
+  const t0 = performance.now();
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      samples.push({ t: Math.round(performance.now() - t0), stored: (await openCount(account.token, account.inboxId)) - startCount, backlog: await inboundPending() });
+      sampleMemory();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  })();
+  const offered = await atRate(rate, durationMs, (i) => postEmail(account.address, `Persist ${i}`));
+  const acceptedAll = offered.ok;
+  const drainMs = await waitUntil('all stored', async () => (await openCount(account.token, account.inboxId)) - startCount >= acceptedAll, 600_000, 500);
+  sampling = false;
+  await sampler;
+  const totalSeconds = (offered.durationMs + drainMs) / 1000;
+  const persistedRate = Math.round(acceptedAll / totalSeconds);
+  const backlogGrowth = samples.length > 2 ? samples[samples.length - 1].backlog - samples[1].backlog : 0;
+  const file = writeResult('ingest-persisted', {
+    workload: `raw email at ${rate} msg/s offered for ${durationMs / 1000} s; stored = new conversations visible in the list API`,
+    offered,
+    persisted: { messages: acceptedAll, drainAfterLoadMs: Math.round(drainMs), ratePerSecond: persistedRate },
+    samples,
+    backlogGrowthDuringLoad: backlogGrowth,
+    baseline: { postgres: baselines.postgres },
+  });
+  summary.push({
+    scenario: 'persisted and visible',
+    measure: `${persistedRate} msg/s over ${Math.round(totalSeconds)} s (offered ${rate}/s, backlog +${backlogGrowth})`,
+    value: file,
+    goal: '≥ 1,000 msg/s, no backlog growth',
+    baseline: `PG ${baselines.postgres.perRowTransactions.rowsPerSecond} rows/s per-tx, ${baselines.postgres.batched.rowsPerSecond} batched`,
+  });
+}
+
+async function scenarioTimeToInbox() {
+  const account = await benchAccount('inbox');
+  const ws = new WebSocket(`${GATEWAY.replace(/^http/, 'ws')}/api/v1/realtime?token=${account.token}`);
+  const seen = new Map<string, number>();
+  ws.on('message', (data) => {
+    const frame = JSON.parse(data.toString());
+    if (frame.type === 'conversation.created' && frame.conversation?.subject) seen.set(frame.conversation.subject, performance.now());
+  });
+  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+  const levels: Record<string, unknown>[] = [];
+  for (const rate of [100, 500, 1000]) {
+    const accepted = new Map<string, number>();
+    const load = await atRate(rate, seconds(10), async (i) => {
+      const subject = `TTI ${rate}-${i}`;
+      await postEmail(account.address, subject);
+      accepted.set(subject, performance.now());
+    });
+    await waitUntil('events for every accepted message', async () => [...accepted.keys()].every((s) => seen.has(s)), 300_000, 500).catch(() => undefined);
+    const latencies = [...accepted.entries()].filter(([s]) => seen.has(s)).map(([s, at]) => Math.max(0, seen.get(s)! - at));
+    levels.push({ rate, accept: load, delivered: latencies.length, missing: accepted.size - latencies.length, acceptedToSocketMs: summarize(latencies) });
+    sampleMemory();
+    await drain();
+  }
+  ws.close();
+  const file = writeResult('time-to-inbox', { workload: 'raw email at fixed rates for 10 s each; latency from the 202 to the agent socket receiving conversation.created', levels });
+  const at500 = levels.find((l) => l.rate === 500) as any;
+  summary.push({ scenario: 'time to inbox @500/s', measure: `p50 ${at500.acceptedToSocketMs.p50} ms, p99 ${at500.acceptedToSocketMs.p99} ms`, value: file, goal: 'p50 ≤ 50 ms, p99 ≤ 250 ms', baseline: `JetStream publish p50 ${baselines.jetstream?.latencyMs.p50} ms` });
+}
+
+async function generateReadData(account: Awaited<ReturnType<typeof benchAccount>>, conversations: number) {
+  const pool = new pg.Pool({ connectionString: CONVERSATION_DB, max: 2 });
+  const tag = account.accountId.slice(-8);
+  const t0 = performance.now();
+  try {
+    await pool.query(`INSERT INTO contacts (id, account_id, name, email) SELECT 'ctc_gen_${tag}_' || g, $1, 'Customer ' || g, 'c' || g || '.${tag}@gen.example' FROM generate_series(1, 1000) g`, [account.accountId]);
+    await pool.query(
+      `INSERT INTO conversations (id, account_id, inbox_id, channel, status, subject, contact_id, preview, last_message_at, created_at)
+       SELECT 'con_gen_${tag}_' || lpad(g::text, 8, '0'), $1, $2, 'email', CASE WHEN g % 4 = 0 THEN 'closed' ELSE 'open' END, 'Generated question ' || g,
+              'ctc_gen_${tag}_' || (g % 1000 + 1), 'Where is my order number ' || g || '?', now() - g * interval '1 second', now() - g * interval '1 second'
+       FROM generate_series(1, $3::int) g`,
+      [account.accountId, account.inboxId, conversations],
+    );
+    await pool.query(
+      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, from_address, subject, text_body, created_at)
+       SELECT 'msg_gen_${tag}_' || g, $1, 'con_gen_${tag}_' || lpad(((g - 1) / 5 + 1)::text, 8, '0'), CASE WHEN g % 5 = 0 THEN 'outbound' ELSE 'inbound' END, 'email',
+              'customer@gen.example', 'Generated question', 'Message ' || g || ' of a generated conversation, about an order and its delivery.', now() - g * interval '200 milliseconds'
+       FROM generate_series(1, $2::int * 5) g`,
+      [account.accountId, conversations],
+    );
+    await pool.query('ANALYZE conversations; ANALYZE messages');
+  } finally {
+    await pool.end();
+  }
+  return Math.round(performance.now() - t0);
+}
+
+async function scenarioInboxReads() {
+  const account = await benchAccount('reads');
+  const conversations = Number(process.env.BENCH_READ_CONVERSATIONS ?? '100000');
+  const generationMs = await generateReadData(account, conversations);
+  const list = (cursor = '', limit = 25) => api<{ items: { id: string }[]; nextCursor: string | null }>('GET', `/inboxes/${account.inboxId}/conversations?view=open&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, account.token);
+  let cursor = '';
+  for (let row = 0; row < 24_975; ) {
+    const limit = Math.min(100, 24_975 - row);
+    const page = await list(cursor, limit);
+    cursor = page.nextCursor ?? '';
+    row += limit;
+  }
+  const page1000Cursor = cursor;
+  const ids = (await list('', 100)).items.map((i) => i.id);
+  const results: Record<string, unknown> = {};
+  for (const clients of [50, 200]) {
+    results[`clients${clients}`] = {
+      listPage1: await atConcurrency(clients, seconds(8), async () => void (await list())),
+      listPage1000: await atConcurrency(clients, seconds(8), async () => void (await list(page1000Cursor))),
+      openConversation: await atConcurrency(clients, seconds(8), async (i) => void (await api('GET', `/conversations/${ids[i % ids.length]}`, account.token))),
+      viewCounts: await atConcurrency(clients, seconds(8), async () => void (await api('GET', `/inboxes/${account.inboxId}/views`, account.token))),
+    };
+    sampleMemory();
+  }
+  const file = writeResult('inbox-reads', { workload: `generated account: ${conversations} conversations, ${conversations * 5} messages (SQL generate_series, ${generationMs} ms)`, ...results });
+  const r = results.clients200 as any;
+  summary.push({ scenario: 'list view @200 clients', measure: `page 1 p99 ${r.listPage1.latencyMs.p99} ms (${r.listPage1.throughputPerSecond}/s), page 1000 p99 ${r.listPage1000.latencyMs.p99} ms`, value: file, goal: 'p99 ≤ 40 ms, page 1000 = page 1', baseline: '—' });
+  summary.push({ scenario: 'open conversation @200', measure: `p99 ${r.openConversation.latencyMs.p99} ms (${r.openConversation.throughputPerSecond}/s)`, value: file, goal: 'p99 ≤ 40 ms', baseline: '—' });
+  summary.push({ scenario: 'view counts @200', measure: `p99 ${r.viewCounts.latencyMs.p99} ms (${r.viewCounts.throughputPerSecond}/s)`, value: file, goal: '—', baseline: '—' });
+}
+
+async function scenarioSearch() {
+  const account = await benchAccount('search');
+  const word = `bench${Date.now().toString(36)}`;
+  await atConcurrency(16, seconds(6), (i) => postEmail(account.address, `Refund request ${i} ${word}`, `Order ${i}: the parcel never arrived, please refund ${word}`));
+  await drain();
+  await waitUntil('indexed', async () => (await api<{ total: number }>('GET', `/search?q=${word}&limit=1`, account.token)).total > 0, 60_000);
+  const tookMs: number[] = [];
+  const query = await atConcurrency(20, seconds(10), async () => {
+    const r = await api<{ tookMs: number }>('GET', `/search?q=parcel%20refund&status=open&hideTrash=true&limit=25`, account.token);
+    tookMs.push(r.tookMs);
+  });
+  // Freshness under load: 1,000 msg/s offered for 10 s; one poller notes when each becomes searchable.
+  const fresh = `fresh${Date.now().toString(36)}`;
+  const accepted = new Map<string, number>();
+  const firstSeen = new Map<string, number>();
+  let polling = true;
+  let stopAt = 0;
+  const poller = (async () => {
+    while (polling || firstSeen.size < accepted.size) {
+      const r = await api<{ items: { subject: string }[] }>('GET', `/search?q=${fresh}&limit=100&sort=newest`, account.token).catch(() => ({ items: [] }));
+      const now = performance.now();
+      for (const item of r.items) if (!firstSeen.has(item.subject)) firstSeen.set(item.subject, now);
+      if (!polling && performance.now() - stopAt > 120_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  const rate = Number(process.env.BENCH_FRESHNESS_RATE ?? '1000');
+  const load = await atRate(rate, seconds(10), async (i) => {
+    const subject = `Fresh ${i} ${fresh}`;
+    await postEmail(account.address, subject);
+    accepted.set(subject, performance.now());
+  });
+  stopAt = performance.now();
+  polling = false;
+  await poller;
+  const freshness = [...accepted.entries()].filter(([s]) => firstSeen.has(s)).map(([s, at]) => Math.max(0, firstSeen.get(s)! - at));
+  baselines.opensearch = await openSearchRaw('inbox-conversations-read', 'parcel refund');
+  const file = writeResult('search', {
+    workload: 'keyword + filters at 20 concurrent clients for 10 s; freshness: raw email offered at the given rate for 10 s, first seen by a 50 ms poller (newest 100 only, so under heavy load some are never observed)',
+    query: { ...query, serverTookMs: summarize(tookMs) },
+    freshness: { offeredRate: rate, accept: load, observed: freshness.length, accepted: accepted.size, acceptedToSearchableMs: summarize(freshness) },
+    baseline: baselines.opensearch,
+  });
+  summary.push({ scenario: 'search @20 clients', measure: `API p50 ${query.latencyMs.p50} / p99 ${query.latencyMs.p99} ms (took p99 ${summarize(tookMs).p99} ms)`, value: file, goal: 'API p99 ≤ 120 ms', baseline: `raw query p99 ${baselines.opensearch.query.roundTripMs.p99} ms; bulk ${baselines.opensearch.bulk.docsPerSecond} docs/s` });
+  summary.push({ scenario: `search freshness @${rate}/s`, measure: `p50 ${summarize(freshness).p50} / p99 ${summarize(freshness).p99} ms (${freshness.length}/${accepted.size} observed)`, value: file, goal: 'p99 ≤ 2 s', baseline: '—' });
+}
+
+async function scenarioRouting() {
+  const account = await benchAccount('routing');
+  const agents: string[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const user = await api<{ id: string }>('POST', '/users', account.token, { name: `Agent ${i}`, email: `agent${i}-${account.accountId.slice(-6)}@bench.example`, password: 'bench password 2026', role: 'agent' });
+    agents.push(user.id);
+    await api('POST', `/inboxes/${account.inboxId}/members`, account.token, { userId: user.id });
+  }
+  await api('PUT', `/inboxes/${account.inboxId}/routing`, account.token, { mode: 'round_robin' });
+  const count = 500;
+  const t0 = performance.now();
+  await atConcurrency(16, 600_000, async (i) => {
+    if (i >= count) throw new Error('done');
+    await postEmail(account.address, `Route ${i}`);
+  }).catch(() => undefined);
+  const allAssignedMs = await waitUntil('all assigned', async () => {
+    const views = await api<{ id: string; count: number }[]>('GET', `/inboxes/${account.inboxId}/views`, account.token);
+    return views.find((v) => v.id === 'open')!.count >= count && views.find((v) => v.id === 'unassigned')!.count === 0;
+  }, 300_000, 250);
+  const elapsed = (performance.now() - t0) / 1000;
+  let cursor = '';
+  const items: { id: string; createdAt: string; assignee: { id: string } | null }[] = [];
+  do {
+    const page = await api<{ items: typeof items; nextCursor: string | null }>('GET', `/inboxes/${account.inboxId}/conversations?view=open&limit=100${cursor ? `&cursor=${cursor}` : ''}`, account.token);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? '';
+  } while (cursor);
+  const decisionLatency: number[] = [];
+  let doubles = 0;
+  for (const item of items) {
+    const decisions = (await api<{ items: { outcome: string; decidedAt: string }[] }>('GET', `/conversations/${item.id}/routing`, account.token)).items;
+    const assigned = decisions.filter((d) => d.outcome === 'assigned');
+    if (assigned.length > 1) doubles += 1;
+    if (assigned[0]) decisionLatency.push(new Date(assigned[0].decidedAt).getTime() - new Date(item.createdAt).getTime());
+  }
+  const perAgent = agents.map((id) => items.filter((c) => c.assignee?.id === id).length);
+  const file = writeResult('routing', {
+    workload: `${count} conversations as fast as ingest takes them (16 senders), round robin over 5 available agents; replicas: whatever scripts/services.sh runs (one)`,
+    assignmentsPerSecond: Math.round(count / elapsed),
+    allAssignedAfterLastAcceptMs: Math.round(allAssignedMs),
+    createdToDecidedMs: summarize(decisionLatency),
+    doubleAssignments: doubles,
+    perAgent,
+  });
+  summary.push({ scenario: 'routing', measure: `${Math.round(count / elapsed)} assignments/s, created→decided p99 ${summarize(decisionLatency).p99} ms, doubles ${doubles}, per agent ${perAgent.join('/')}`, value: file, goal: '0 doubles, decision p99 ≤ 10 ms', baseline: '—' });
+}
+
+async function scenarioRealtime() {
+  const account = await benchAccount('sockets');
+  const sockets = Number(process.env.BENCH_SOCKETS ?? '2000');
+  const before = serviceMemory().gateway ?? 0;
+  const clients: WebSocket[] = [];
+  const received = new Map<string, number[]>();
+  for (let i = 0; i < sockets; i += 1) {
+    const ws = new WebSocket(`${GATEWAY.replace(/^http/, 'ws')}/api/v1/realtime?token=${account.token}`);
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString());
+      if (frame.type === 'comment.created') {
+        const list = received.get(frame.commentId) ?? [];
+        list.push(performance.now());
+        received.set(frame.commentId, list);
+      }
+    });
+    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+    clients.push(ws);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const after = serviceMemory().gateway ?? 0;
+  await postEmail(account.address, 'Socket fan-out');
+  await waitUntil('the conversation', async () => (await openCount(account.token, account.inboxId)) === 1, 30_000);
+  const conversationId = (await api<{ items: { id: string }[] }>('GET', `/inboxes/${account.inboxId}/conversations?view=open`, account.token)).items[0].id;
+  const events = 20;
+  const sentAt = new Map<string, number>();
+  const t0 = performance.now();
+  for (let i = 0; i < events; i += 1) {
+    const comment = await api<{ id: string }>('POST', `/conversations/${conversationId}/comments`, account.token, { text: `fan-out ${i}` });
+    sentAt.set(comment.id, performance.now());
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await waitUntil('every socket got every comment', async () => [...sentAt.keys()].every((id) => (received.get(id)?.length ?? 0) >= sockets), 120_000, 250).catch(() => undefined);
+  const elapsed = (performance.now() - t0) / 1000;
+  const latencies = [...sentAt.entries()].flatMap(([id, at]) => (received.get(id) ?? []).map((t) => Math.max(0, t - at)));
+  for (const ws of clients) ws.close();
+  const file = writeResult('realtime', {
+    workload: `${sockets} agent sockets on one gateway, ${events} comments 250 ms apart, each fanned out to every socket`,
+    sockets,
+    delivered: latencies.length,
+    expected: sockets * events,
+    framesPerSecond: Math.round(latencies.length / elapsed),
+    commentToSocketMs: summarize(latencies),
+    gatewayRssMb: { before, after, perConnectionKb: sockets ? Math.round(((after - before) * 1024) / sockets) : 0 },
+  });
+  summary.push({ scenario: `real time (${sockets} sockets)`, measure: `delivery p99 ${summarize(latencies).p99} ms, ${latencies.length}/${sockets * events} frames, ${sockets ? Math.round(((after - before) * 1024) / sockets) : 0} KB/socket`, value: file, goal: '10,000 sockets, p99 ≤ 100 ms', baseline: '—' });
+}
+
+const SCENARIOS: Record<string, () => Promise<void>> = {
+  baselines: scenarioBaselines,
+  'ingest-accepted': scenarioIngestAccepted,
+  'ingest-persisted': scenarioPersisted,
+  'time-to-inbox': scenarioTimeToInbox,
+  'inbox-reads': scenarioInboxReads,
+  search: scenarioSearch,
+  routing: scenarioRouting,
+  realtime: scenarioRealtime,
+};
+
+async function main(): Promise<void> {
+  await fetch(`${GATEWAY}/readyz`).then((r) => {
+    if (!r.ok) throw new Error('gateway not ready');
+  }).catch(() => {
+    throw new Error(`no running stack at ${GATEWAY} / ${INGEST}: start it with npm run up`);
+  });
+  const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+  const idle = serviceMemory();
+  for (const [name, run] of Object.entries(SCENARIOS)) {
+    if (only && !only.includes(name) && name !== 'baselines') continue;
+    process.stderr.write(`[bench] ${name}…\n`);
+    const t0 = performance.now();
+    await run();
+    process.stderr.write(`[bench] ${name} done in ${Math.round((performance.now() - t0) / 1000)} s\n`);
+  }
+  const file = writeResult('footprint', { workload: 'resident memory of each service: idle at the start, and the peak sampled during the scenarios', idleMb: idle, peakMb: peakMemory });
+  summary.push({ scenario: 'footprint', measure: Object.entries(peakMemory).map(([k, v]) => `${k} ${v}`).join(', ') + ' MB peak', value: file, goal: '≤ 200 MB each', baseline: '—' });
+  const m = machine();
+  const table = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}; whole stack co-located.`,
+    '',
+    '| scenario | measured | goal | raw baseline (same run) |',
+    '| --- | --- | --- | --- |',
+    ...summary.map((s) => `| ${s.scenario} | ${s.measure} | ${s.goal} | ${s.baseline} |`),
+  ].join('\n');
+  writeFileSync(path.join(RESULTS_DIR, 'summary.md'), `${table}\n`);
+  process.stdout.write(`${table}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+});
