@@ -6,7 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import { DiscardPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Client } from '@opensearch-project/opensearch';
 import pg from 'pg';
-import { ensureDatabase } from '@inbox/lib';
+import { BlobStore, ensureDatabase } from '@inbox/lib';
 import { atConcurrency, seconds, summarize } from './harness';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -25,6 +25,20 @@ export async function jetStreamPublish(payloadBytes = 2048, concurrency = 64) {
       await js.publish(`bench.raw.${i % 16}`, payload, { msgID: `raw-${i}-${Date.now()}` });
     });
     await jsm.streams.delete('BENCH_RAW');
+    return { payloadBytes, concurrency, ...result };
+  } finally {
+    await nc.close();
+  }
+}
+
+/** The blob store ingest writes every raw email to (a JetStream object store): put rate and latency. */
+export async function objectStorePut(payloadBytes = 2048, concurrency = 16) {
+  const nc = await connect({ servers: NATS_URL });
+  try {
+    const store = await BlobStore.open(nc);
+    const result = await atConcurrency(concurrency, seconds(6), async () => {
+      await store.put('raw', randomBytes(payloadBytes));
+    });
     return { payloadBytes, concurrency, ...result };
   } finally {
     await nc.close();

@@ -72,10 +72,16 @@ export async function atConcurrency(concurrency: number, durationMs: number, tas
   return { durationMs: Math.round(durationMs2), ok: latencies.length, errors, throughputPerSecond: Math.round((latencies.length / durationMs2) * 1000), latencyMs: summarize(latencies), firstError };
 }
 
-/** Starts `task` `rate` times a second for `durationMs` (open loop: slow answers do not slow the offered rate). */
-export async function atRate(rate: number, durationMs: number, task: (i: number) => Promise<void>): Promise<LoadResult> {
+/**
+ * Starts `task` `rate` times a second for `durationMs` (open loop: slow answers do not slow the
+ * offered rate). Starts that would exceed `maxInFlight` are not made and counted as dropped, so
+ * an overloaded system cannot stretch the run beyond its time bound.
+ */
+export async function atRate(rate: number, durationMs: number, task: (i: number) => Promise<void>, maxInFlight = Math.max(50, rate * 2)): Promise<LoadResult & { dropped: number }> {
   const latencies: number[] = [];
   let errors = 0;
+  let dropped = 0;
+  let active = 0;
   let firstError: string | undefined;
   const inFlight: Promise<void>[] = [];
   const start = performance.now();
@@ -84,7 +90,12 @@ export async function atRate(rate: number, durationMs: number, task: (i: number)
     const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (active >= maxInFlight) {
+      dropped += 1;
+      continue;
+    }
     const t0 = performance.now();
+    active += 1;
     inFlight.push(
       task(i).then(
         () => void latencies.push(performance.now() - t0),
@@ -92,12 +103,12 @@ export async function atRate(rate: number, durationMs: number, task: (i: number)
           errors += 1;
           firstError ??= error.message;
         },
-      ),
+      ).finally(() => (active -= 1)),
     );
   }
   await Promise.all(inFlight);
   const elapsed = performance.now() - start;
-  return { durationMs: Math.round(elapsed), ok: latencies.length, errors, throughputPerSecond: Math.round((latencies.length / elapsed) * 1000), latencyMs: summarize(latencies), firstError };
+  return { durationMs: Math.round(elapsed), ok: latencies.length, errors, dropped, throughputPerSecond: Math.round((latencies.length / elapsed) * 1000), latencyMs: summarize(latencies), firstError };
 }
 
 export function machine() {

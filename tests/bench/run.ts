@@ -10,7 +10,7 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import nodemailer from 'nodemailer';
 import { CONSUMERS } from '@inbox/lib';
-import { jetStreamPublish, openSearchRaw, postgresInserts } from './baselines';
+import { jetStreamPublish, objectStorePut, openSearchRaw, postgresInserts } from './baselines';
 import { GATEWAY, INGEST, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, machine, postEmail, rawEmail, seconds, serviceMemory, summarize, waitUntil, writeResult } from './harness';
 
 const CONVERSATION_DB = process.env.BENCH_CONVERSATION_DB_URL ?? 'postgres://postgres@127.0.0.1:5432/inbox_conversation';
@@ -23,14 +23,13 @@ function sampleMemory(): void {
   for (const [name, mb] of Object.entries(serviceMemory())) if (mb !== null) peakMemory[name] = Math.max(peakMemory[name] ?? 0, mb);
 }
 
+let natsConnection: Awaited<ReturnType<typeof connect>> | undefined;
+
+/** Messages accepted by ingest and not yet stored (one NATS connection for the whole run). */
 async function inboundPending(): Promise<number> {
-  const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
-  try {
-    const info = await (await jetstreamManager(nc)).consumers.info(CONSUMERS.conversationInbound.stream, CONSUMERS.conversationInbound.durable);
-    return info.num_pending + info.num_ack_pending;
-  } finally {
-    await nc.close();
-  }
+  natsConnection ??= await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', timeout: 10_000 });
+  const info = await (await jetstreamManager(natsConnection)).consumers.info(CONSUMERS.conversationInbound.stream, CONSUMERS.conversationInbound.durable);
+  return info.num_pending + info.num_ack_pending;
 }
 
 async function drain(): Promise<void> {
@@ -44,8 +43,9 @@ async function openCount(token: string, inboxId: string): Promise<number> {
 
 async function scenarioBaselines() {
   baselines.jetstream = await jetStreamPublish();
+  baselines.objectStore = await objectStorePut();
   baselines.postgres = await postgresInserts();
-  writeResult('baseline-components', { workload: 'raw JetStream publish (2 KB, file storage, 64 in flight); PostgreSQL row inserts (1.5 KB rows) per transaction and batched', ...baselines });
+  writeResult('baseline-components', { workload: 'raw JetStream publish (2 KB, file storage, 64 in flight); object store put of a 2 KB blob (16 in flight), as ingest stores each raw email; PostgreSQL row inserts (1.5 KB rows) per transaction and batched', ...baselines });
 }
 
 async function scenarioIngestAccepted() {
@@ -70,13 +70,13 @@ async function scenarioIngestAccepted() {
     smtp: { connections: 8, ...smtp },
     baseline: { jetstreamPublish: baselines.jetstream },
   });
-  summary.push({ scenario: 'ingest accepted (HTTP)', measure: `${best.throughputPerSecond} msg/s, p99 ${best.latencyMs.p99} ms @${best.concurrency}`, value: file, goal: '≥ 2,000 msg/s, p99 ≤ 20 ms', baseline: `JetStream ${baselines.jetstream.throughputPerSecond} msg/s, p99 ${baselines.jetstream.latencyMs.p99} ms` });
+  summary.push({ scenario: 'ingest accepted (HTTP)', measure: `${best.throughputPerSecond} msg/s, p99 ${best.latencyMs.p99} ms @${best.concurrency}`, value: file, goal: '≥ 2,000 msg/s, p99 ≤ 20 ms', baseline: `JetStream ${baselines.jetstream.throughputPerSecond} msg/s, p99 ${baselines.jetstream.latencyMs.p99} ms; object store put ${baselines.objectStore.throughputPerSecond}/s, p50 ${baselines.objectStore.latencyMs.p50} ms` });
   summary.push({ scenario: 'ingest accepted (SMTP)', measure: `${smtp.throughputPerSecond} msg/s, p99 ${smtp.latencyMs.p99} ms`, value: file, goal: '—', baseline: '—' });
 }
 
 async function scenarioPersisted() {
   const account = await benchAccount('persist');
-  const rate = Number(process.env.BENCH_SUSTAIN_RATE ?? '400');
+  const rate = Number(process.env.BENCH_SUSTAIN_RATE ?? '150');
   const durationMs = seconds(60);
   const samples: { t: number; stored: number; backlog: number }[] = [];
   const startCount = await openCount(account.token, account.inboxId);
@@ -84,7 +84,11 @@ async function scenarioPersisted() {
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      samples.push({ t: Math.round(performance.now() - t0), stored: (await openCount(account.token, account.inboxId)) - startCount, backlog: await inboundPending() });
+      try {
+        samples.push({ t: Math.round(performance.now() - t0), stored: (await openCount(account.token, account.inboxId)) - startCount, backlog: await inboundPending() });
+      } catch {
+        // A sample missed under load is just a gap in the series.
+      }
       sampleMemory();
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
@@ -107,7 +111,7 @@ async function scenarioPersisted() {
   });
   summary.push({
     scenario: 'persisted and visible',
-    measure: `${persistedRate} msg/s over ${Math.round(totalSeconds)} s (offered ${rate}/s, backlog +${backlogGrowth})`,
+    measure: `${persistedRate} msg/s over ${Math.round(totalSeconds)} s (offered ${rate}/s, ${offered.dropped} not sent, backlog +${backlogGrowth})`,
     value: file,
     goal: '≥ 1,000 msg/s, no backlog growth',
     baseline: `PG ${baselines.postgres.perRowTransactions.rowsPerSecond} rows/s per-tx, ${baselines.postgres.batched.rowsPerSecond} batched`,
@@ -124,7 +128,7 @@ async function scenarioTimeToInbox() {
   });
   await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
   const levels: Record<string, unknown>[] = [];
-  for (const rate of [100, 500, 1000]) {
+  for (const rate of (process.env.BENCH_TTI_RATES ?? '25,50,100,500').split(',').map(Number)) {
     const accepted = new Map<string, number>();
     const load = await atRate(rate, seconds(10), async (i) => {
       const subject = `TTI ${rate}-${i}`;
@@ -139,8 +143,8 @@ async function scenarioTimeToInbox() {
   }
   ws.close();
   const file = writeResult('time-to-inbox', { workload: 'raw email at fixed rates for 10 s each; latency from the 202 to the agent socket receiving conversation.created', levels });
-  const at500 = levels.find((l) => l.rate === 500) as any;
-  summary.push({ scenario: 'time to inbox @500/s', measure: `p50 ${at500.acceptedToSocketMs.p50} ms, p99 ${at500.acceptedToSocketMs.p99} ms`, value: file, goal: 'p50 ≤ 50 ms, p99 ≤ 250 ms', baseline: `JetStream publish p50 ${baselines.jetstream?.latencyMs.p50} ms` });
+  const described = levels.map((l: any) => `@${l.rate}/s p50 ${l.acceptedToSocketMs.p50} / p99 ${l.acceptedToSocketMs.p99} ms${l.accept.dropped ? ` (${l.accept.dropped} not sent: ingest saturated)` : ''}`).join('; ');
+  summary.push({ scenario: 'time to inbox', measure: described, value: file, goal: 'p50 ≤ 50 ms, p99 ≤ 250 ms', baseline: `JetStream publish p50 ${baselines.jetstream?.latencyMs.p50} ms` });
 }
 
 async function generateReadData(account: Awaited<ReturnType<typeof benchAccount>>, conversations: number) {
@@ -227,7 +231,7 @@ async function scenarioSearch() {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
-  const rate = Number(process.env.BENCH_FRESHNESS_RATE ?? '1000');
+  const rate = Number(process.env.BENCH_FRESHNESS_RATE ?? '50');
   const load = await atRate(rate, seconds(10), async (i) => {
     const subject = `Fresh ${i} ${fresh}`;
     await postEmail(account.address, subject);
@@ -259,10 +263,10 @@ async function scenarioRouting() {
   await api('PUT', `/inboxes/${account.inboxId}/routing`, account.token, { mode: 'round_robin' });
   const count = 500;
   const t0 = performance.now();
-  await atConcurrency(16, 600_000, async (i) => {
-    if (i >= count) throw new Error('done');
-    await postEmail(account.address, `Route ${i}`);
-  }).catch(() => undefined);
+  let next = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < count) await postEmail(account.address, `Route ${next++}`);
+  }));
   const allAssignedMs = await waitUntil('all assigned', async () => {
     const views = await api<{ id: string; count: number }[]>('GET', `/inboxes/${account.inboxId}/views`, account.token);
     return views.find((v) => v.id === 'open')!.count >= count && views.find((v) => v.id === 'unassigned')!.count === 0;
@@ -381,6 +385,7 @@ async function main(): Promise<void> {
   ].join('\n');
   writeFileSync(path.join(RESULTS_DIR, 'summary.md'), `${table}\n`);
   process.stdout.write(`${table}\n`);
+  await natsConnection?.close();
 }
 
 main().catch((error: unknown) => {

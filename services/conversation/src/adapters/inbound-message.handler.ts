@@ -1,5 +1,5 @@
 // JetStream handler for ingest.inbound.*: decodes the versioned InboundMessage and stores it.
-// Messages of one channel are handled in order; the use case is idempotent per event id.
+// Messages that may share a conversation are handled in order; the use case is idempotent per event id.
 import { PermanentError, type EventHandler, type HandlerContext } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
@@ -17,8 +17,22 @@ export class InboundMessageHandler implements EventHandler<InboundMessage> {
     return event;
   }
 
+  /**
+   * Messages that could land in the same conversation are stored one after another; the rest in
+   * parallel. Email: by thread root (first reference), or by sender when it starts a thread; chat:
+   * by session; Messenger and calls: by the customer; every form submission is its own
+   * conversation. (A whole channel in one queue capped a busy inbox at one message at a time.)
+   */
   orderingKey(event: InboundMessage): string {
-    return `${event.accountId}:${event.channelId}`;
+    const channel = `${event.accountId}:${event.channelId}`;
+    if (event.email) {
+      const root = event.email.references[0] ?? event.email.inReplyTo[0];
+      return root ? `${channel}:thread:${root}` : `${channel}:from:${(event.email.from?.address ?? '').toLowerCase()}`;
+    }
+    if (event.chat) return `${channel}:chat:${event.chat.sessionId}`;
+    if (event.messenger) return `${channel}:psid:${event.messenger.senderPsid}`;
+    if (event.call) return `${channel}:caller:${event.call.from}`;
+    return `${channel}:event:${event.eventId}`;
   }
 
   async handle(event: InboundMessage, context: HandlerContext): Promise<void> {
