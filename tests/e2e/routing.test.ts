@@ -192,6 +192,26 @@ describe('routing', () => {
     expect(after).toEqual([solo.id, solo.id, null]);
   });
 
+  it('re-offers the open conversations of a deactivated agent to the others', async () => {
+    const [stay, leave] = [await addAgent(f), await addAgent(f)];
+    const inbox = await newInbox('Offboarding', [stay, leave], { mode: 'round_robin' });
+    await burst(inbox.address, 6, 'Offboard');
+    await waitFor('six assigned', async () => {
+      const counts = await viewCounts(f.owner, inbox.id);
+      return counts.open === 6 && counts.unassigned === 0;
+    }, 30_000, 200);
+    const before = await all(inbox.id, 'open');
+    const theirs = before.filter((c) => c.assignee.id === leave.id).map((c) => c.id);
+    expect(theirs).toHaveLength(3);
+    expect((await f.owner.patch(`/api/v1/users/${leave.id}`, { deactivated: true })).status).toBe(200);
+    await waitFor('all six with the remaining agent', async () => (await all(inbox.id, 'open')).every((c) => c.assignee?.id === stay.id), 30_000, 200);
+    for (const id of theirs) {
+      const latest = (await decisionsOf(id))[0];
+      expect(latest).toMatchObject({ trigger: 'released', outcome: 'assigned', chosenUserId: stay.id });
+      expect(latest.candidates).toContainEqual({ userId: leave.id, outcome: 'deactivated' });
+    }
+  });
+
   it('refuses bad routing and availability requests', async () => {
     const inbox = (await f.owner.post('/api/v1/inboxes', { name: 'Bad input' })).body;
     const agent = agents[0];

@@ -13,6 +13,7 @@ export * from './jetstream/connection';
 export * from './jetstream/streams';
 export * from './jetstream/publisher';
 export * from './jetstream/consumer';
+export * from './jetstream/conversation-events';
 export * from './jetstream/dead-letter';
 export * from './postgres/pool';
 export * from './postgres/migrate';

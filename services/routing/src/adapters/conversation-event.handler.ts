@@ -1,14 +1,12 @@
-import { PermanentError, type EventHandler } from '@inbox/lib';
-import { ConversationEvent, ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import { decodeConversationEvent, type EventHandler } from '@inbox/lib';
+import { ConversationEventType, type ConversationEvent } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { RouteConversations } from '../use-cases/route-conversations';
 
 export class ConversationEventHandler implements EventHandler<ConversationEvent> {
   constructor(private readonly routing: RouteConversations) {}
 
   decode(data: Uint8Array): ConversationEvent {
-    const event = ConversationEvent.decode(data);
-    if (!event.eventId || !event.accountId || !event.conversationId) throw new PermanentError('conversation event without ids');
-    return event;
+    return decodeConversationEvent(data);
   }
 
   orderingKey(event: ConversationEvent): string {

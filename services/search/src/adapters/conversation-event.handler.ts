@@ -1,5 +1,5 @@
-import { PermanentError, type EventHandler } from '@inbox/lib';
-import { ConversationEvent } from '@inbox/lib/gen/inbox/events/v1/events';
+import { decodeConversationEvent, type EventHandler } from '@inbox/lib';
+import type { ConversationEvent } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { ConversationIndexer } from '../use-cases/index-conversations';
 
 /** Every conversation event means "this conversation changed": index its current state. */
@@ -10,9 +10,7 @@ export class ConversationEventHandler implements EventHandler<ConversationEvent>
   ) {}
 
   decode(data: Uint8Array): ConversationEvent {
-    const event = ConversationEvent.decode(data);
-    if (!event.eventId || !event.accountId || !event.conversationId) throw new PermanentError('conversation event without ids');
-    return event;
+    return decodeConversationEvent(data);
   }
 
   // Versioned writes make order irrelevant, so events are not serialised per conversation;

@@ -17,7 +17,7 @@ const Email = z.email().max(320);
 const Password = z.string().min(8).max(256);
 const RoleName = z.enum(['agent', 'admin', 'superadmin']);
 const ROLE_VALUES = { agent: Role.ROLE_AGENT, admin: Role.ROLE_ADMIN, superadmin: Role.ROLE_SUPERADMIN } as const;
-const CHANNEL_VALUES = {
+export const CHANNEL_VALUES = {
   email: ChannelType.CHANNEL_TYPE_EMAIL,
   chat: ChannelType.CHANNEL_TYPE_CHAT,
   messenger: ChannelType.CHANNEL_TYPE_MESSENGER,

@@ -7,14 +7,8 @@ import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
 import { ConversationItem, conversationItem } from './conversations.routes';
+import { CHANNEL_VALUES } from './directory.routes';
 
-const CHANNEL_TYPES = {
-  email: ChannelType.CHANNEL_TYPE_EMAIL,
-  chat: ChannelType.CHANNEL_TYPE_CHAT,
-  messenger: ChannelType.CHANNEL_TYPE_MESSENGER,
-  form: ChannelType.CHANNEL_TYPE_FORM,
-  phone: ChannelType.CHANNEL_TYPE_PHONE,
-} as const;
 
 const flag = z
   .enum(['true', 'false', '1', '0'])
@@ -81,7 +75,7 @@ export function registerSearchRoutes(
         inboxId: query.inboxId ?? '',
         visibleInboxIds: inboxes,
         status: query.status ?? '',
-        channel: query.channel ? CHANNEL_TYPES[query.channel] : ChannelType.CHANNEL_TYPE_UNSPECIFIED,
+        channel: query.channel ? CHANNEL_VALUES[query.channel] : ChannelType.CHANNEL_TYPE_UNSPECIFIED,
         contactId: query.contactId ?? '',
         assigneeId: assignee ?? '',
         includeDeactivated: query.includeDeactivated,
