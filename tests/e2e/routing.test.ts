@@ -208,7 +208,8 @@ describe('routing', () => {
     for (const id of theirs) {
       const latest = (await decisionsOf(id))[0];
       expect(latest).toMatchObject({ trigger: 'released', outcome: 'assigned', chosenUserId: stay.id });
-      expect(latest.candidates).toContainEqual({ userId: leave.id, outcome: 'deactivated' });
+      // Round robin may reach the deactivated agent before or after the chosen one: skipped or not tried, never chosen.
+      expect(['deactivated', 'not_tried']).toContain(latest.candidates.find((c: { userId: string }) => c.userId === leave.id)?.outcome);
     }
   });
 
