@@ -12,7 +12,7 @@ function accountOf(tenant: Tenant | undefined): string {
   return tenant.accountId;
 }
 
-const toProto = (rule: Rule): RoutingRule => ({ ...rule, chatCapacity: rule.chatCapacity, emailCapacity: rule.emailCapacity });
+const toProto = (rule: Rule): RoutingRule => rule;
 
 export function routingGrpcHandlers(deps: {
   store: AvailabilityStore;

@@ -4,7 +4,7 @@
 // assigned twice. Decisions for one inbox are serialised across replicas by an advisory lock, and
 // each is recorded with the candidates and why they were skipped. When nobody can take it, the
 // conversation waits; an agent who becomes available or frees capacity gets the oldest first.
-import { errorMessage, withTransaction, type Logger, type ServiceClient } from '@inbox/lib';
+import { withTransaction, type Logger, type ServiceClient } from '@inbox/lib';
 import type { ConversationServiceService, RoutingFacts, User } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { AvailabilityStore, Status } from '../adapters/availability.store';
 import type { CandidateOutcome, RoutingRepository, Rule, Waiting } from '../adapters/routing.repository';
@@ -133,32 +133,27 @@ export class RouteConversations {
       if (!rule || rule.mode === 'none' || full.has(bucket)) continue;
       const facts = rule.mode === 'contact_owner' ? await this.facts(accountId, w.conversationId) : undefined;
       if (!this.candidatesOf(rule, { inboxId: w.inboxId, contactOwnerId: facts?.contactOwnerId ?? '' }, directory).includes(userId)) continue;
-      try {
-        const outcome = await withTransaction(this.repository.pool, async (tx) => {
-          await this.repository.lockInbox(tx, accountId, w.inboxId);
-          const result = await this.conversation.call.autoAssign({ accountId, conversationId: w.conversationId, userId, capacity: capacityFor(rule, w.channel) });
-          if (result.outcome === 'over_capacity') return result.outcome;
-          await this.repository.removeWaiting(tx, accountId, w.conversationId);
-          if (result.outcome === 'assigned') {
-            await this.repository.recordDecision(tx, {
-              accountId,
-              conversationId: w.conversationId,
-              inboxId: w.inboxId,
-              trigger: 'backlog',
-              rule,
-              candidates: [{ userId, outcome: 'chosen' }],
-              chosenUserId: userId,
-              outcome: 'assigned',
-            });
-          }
-          return result.outcome;
-        });
-        if (outcome === 'over_capacity') full.add(bucket);
-        if (outcome === 'assigned') assigned += 1;
-      } catch (error) {
-        this.logger.warn({ error: errorMessage(error), conversationId: w.conversationId }, 'backlog assignment failed');
-        throw error;
-      }
+      const outcome = await withTransaction(this.repository.pool, async (tx) => {
+        await this.repository.lockInbox(tx, accountId, w.inboxId);
+        const result = await this.conversation.call.autoAssign({ accountId, conversationId: w.conversationId, userId, capacity: capacityFor(rule, w.channel) });
+        if (result.outcome === 'over_capacity') return result.outcome;
+        await this.repository.removeWaiting(tx, accountId, w.conversationId);
+        if (result.outcome === 'assigned') {
+          await this.repository.recordDecision(tx, {
+            accountId,
+            conversationId: w.conversationId,
+            inboxId: w.inboxId,
+            trigger: 'backlog',
+            rule,
+            candidates: [{ userId, outcome: 'chosen' }],
+            chosenUserId: userId,
+            outcome: 'assigned',
+          });
+        }
+        return result.outcome;
+      });
+      if (outcome === 'over_capacity') full.add(bucket);
+      if (outcome === 'assigned') assigned += 1;
     }
     return assigned;
   }
