@@ -16,6 +16,10 @@ export class ConversationEventHandler implements EventHandler<ConversationEvent>
   async handle(event: ConversationEvent): Promise<void> {
     const released = event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED && !event.assigneeId;
     const previous = event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED ? event.previousAssigneeId : '';
+    // An automatic assignment (no acting user) whose decision was lost with a crashed replica is still explained.
+    if (event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED && event.assigneeId && !event.actorUserId) {
+      await this.routing.explainAutomaticAssignment(event.accountId, event.inboxId, event.conversationId, event.assigneeId);
+    }
     await this.routing.onConversationChanged(event.accountId, event.conversationId, released ? 'released' : 'new', previous);
   }
 }

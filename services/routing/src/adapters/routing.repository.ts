@@ -126,6 +126,14 @@ export class RoutingRepository {
     );
   }
 
+  async hasDecisionFor(accountId: string, conversationId: string, userId: string): Promise<boolean> {
+    const result = await this.pool.query(
+      `SELECT 1 FROM routing_decisions WHERE account_id = $1 AND conversation_id = $2 AND chosen_user_id = $3 AND outcome IN ('assigned', 'already_assigned') LIMIT 1`,
+      [accountId, conversationId, userId],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
   async decisions(accountId: string, conversationId: string) {
     const result = await this.pool.query(
       'SELECT * FROM routing_decisions WHERE account_id = $1 AND conversation_id = $2 ORDER BY decided_at DESC, id DESC LIMIT 100',

@@ -47,6 +47,22 @@ export class RouteConversations {
     if (freed) await this.pullBacklog(accountId, freed);
   }
 
+  /** Records an `already_assigned` decision for an automatic assignment that has none (its router died before recording it). */
+  async explainAutomaticAssignment(accountId: string, inboxId: string, conversationId: string, assigneeId: string): Promise<void> {
+    if (await this.repository.hasDecisionFor(accountId, conversationId, assigneeId)) return;
+    const rule = await this.repository.rule(accountId, inboxId);
+    await this.repository.recordDecision(this.repository.pool, {
+      accountId,
+      conversationId,
+      inboxId,
+      trigger: 'new',
+      rule,
+      candidates: [{ userId: assigneeId, outcome: 'already_assigned' }],
+      chosenUserId: assigneeId,
+      outcome: 'already_assigned',
+    });
+  }
+
   private async directory(accountId: string): Promise<Directory> {
     const [users, inboxes, status] = await Promise.all([
       this.conversation.call.listUsers({ tenant: SERVICE_TENANT(accountId) }),
