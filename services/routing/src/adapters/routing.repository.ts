@@ -126,8 +126,8 @@ export class RoutingRepository {
     );
   }
 
-  async hasDecisionFor(accountId: string, conversationId: string, userId: string): Promise<boolean> {
-    const result = await this.pool.query(
+  async hasDecisionFor(db: Db, accountId: string, conversationId: string, userId: string): Promise<boolean> {
+    const result = await db.query(
       `SELECT 1 FROM routing_decisions WHERE account_id = $1 AND conversation_id = $2 AND chosen_user_id = $3 AND outcome IN ('assigned', 'already_assigned') LIMIT 1`,
       [accountId, conversationId, userId],
     );

@@ -47,19 +47,25 @@ export class RouteConversations {
     if (freed) await this.pullBacklog(accountId, freed);
   }
 
-  /** Records an `already_assigned` decision for an automatic assignment that has none (its router died before recording it). */
+  /**
+   * Records an `already_assigned` decision for an automatic assignment that has none (its router
+   * died before recording it). The inbox lock waits out a router still recording its decision.
+   */
   async explainAutomaticAssignment(accountId: string, inboxId: string, conversationId: string, assigneeId: string): Promise<void> {
-    if (await this.repository.hasDecisionFor(accountId, conversationId, assigneeId)) return;
     const rule = await this.repository.rule(accountId, inboxId);
-    await this.repository.recordDecision(this.repository.pool, {
-      accountId,
-      conversationId,
-      inboxId,
-      trigger: 'new',
-      rule,
-      candidates: [{ userId: assigneeId, outcome: 'already_assigned' }],
-      chosenUserId: assigneeId,
-      outcome: 'already_assigned',
+    await withTransaction(this.repository.pool, async (tx) => {
+      await this.repository.lockInbox(tx, accountId, inboxId);
+      if (await this.repository.hasDecisionFor(tx, accountId, conversationId, assigneeId)) return;
+      await this.repository.recordDecision(tx, {
+        accountId,
+        conversationId,
+        inboxId,
+        trigger: 'new',
+        rule,
+        candidates: [{ userId: assigneeId, outcome: 'already_assigned' }],
+        chosenUserId: assigneeId,
+        outcome: 'already_assigned',
+      });
     });
   }
 
