@@ -16,6 +16,11 @@ export interface MigrationResult {
 export async function migrate(pool: pg.Pool, directory: string): Promise<MigrationResult> {
   const files = (await readdir(directory)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -48,7 +53,8 @@ export async function migrate(pool: pg.Pool, directory: string): Promise<Migrati
     return { applied, alreadyApplied: done.size };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
 }
 
@@ -60,6 +66,7 @@ export async function ensureDatabase(connectionString: string): Promise<boolean>
   url.pathname = '/postgres';
   const { Client } = await import('pg');
   const client = new Client({ connectionString: url.toString() });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
