@@ -9,7 +9,8 @@ import { Thread } from './thread';
 const ALWAYS_SHOWN = ['unassigned', 'mine', 'open', 'chat'];
 // Changes arrive over the WebSocket; the slow poll only covers a socket that cannot connect.
 const POLL_MS = 30_000;
-const LIVE_TYPES = new Set(['conversation.created', 'conversation.updated', 'conversation.deleted', 'message.created', 'comment.created', 'views.changed', 'resync']);
+// hello: whatever changed between the first load and the subscription is fetched once.
+const LIVE_TYPES = new Set(['hello', 'conversation.created', 'conversation.updated', 'conversation.deleted', 'message.created', 'comment.created', 'views.changed', 'resync']);
 
 export function App() {
   const [user, setUser] = useState<User | null>(null);

@@ -31,7 +31,7 @@ export function NotificationBell({ onOpen }: { onOpen: (conversationId: string) 
   }, [load]);
 
   useRealtime((frame) => {
-    if (frame.type === 'notification.created' || frame.type === 'resync') void load().catch(() => undefined);
+    if (frame.type === 'notification.created' || frame.type === 'resync' || frame.type === 'hello') void load().catch(() => undefined);
   });
 
   async function choose(n: Notification) {
