@@ -3,7 +3,7 @@
 // email, and bad input at the edge.
 import WebSocket from 'ws';
 import { uniqueEmail } from '../support/api-client';
-import { listView, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
+import { deliver, listView, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { waitFor } from '../support/wait';
 
 describe('live chat and support forms', () => {
@@ -77,7 +77,14 @@ describe('live chat and support forms', () => {
     const byEmail = await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'Here is our full schedule.', channel: 'email' });
     expect(byEmail.status).toBe(201);
     expect(byEmail.body.channel).toBe('email');
-    await waitFor('email at the relay', async () => f.sink.messages.find((m) => m.envelope.to.includes(email)));
+    const mailed = await waitFor('email at the relay', async () => f.sink.messages.find((m) => m.envelope.to.includes(email)));
+    // The conversation continues on email: it moved to the Email view, and the visitor's emailed answer threads into it.
+    expect((await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body.channel).toBe('email');
+    const sentId = /<([^>]+)>/.exec(mailed.parsed.messageId ?? '')![1];
+    await deliver(f, { from: email, to: f.address, subject: `Re: ${mailed.parsed.subject}`, text: 'Thanks for the schedule!', inReplyTo: sentId, references: [sentId] });
+    await waitFor('the answer threaded', async () => (await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body.messages.some((m: { text: string }) => m.text.includes('Thanks for the schedule!')));
+    expect((await listView(f.owner, f.inboxId, 'email')).map((c) => c.id)).toContain(conversation.id);
+    expect((await listView(f.owner, f.inboxId, 'chat')).map((c) => c.id)).not.toContain(conversation.id);
   });
 
   it('refuses bad chat input at the edge', async () => {

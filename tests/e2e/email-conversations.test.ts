@@ -238,7 +238,8 @@ describe('email conversations end to end', () => {
       expect((await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 42 })).status).toBe(400);
       expect((await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'x', channel: 'fax' })).status).toBe(400);
       expect((await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'x', channel: 'chat' })).body.error.code).toBe('channel_not_available');
-      expect((await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'x', channel: 'messenger' })).body.error.code).toBe('channel_not_supported');
+      expect((await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'x', channel: 'messenger' })).body.error.code).toBe('channel_not_available');
+      expect((await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'x', channel: 'phone' })).body.error.code).toBe('channel_not_supported');
       expect((await f.owner.post('/api/v1/conversations', { inboxId: f.inboxId, to: 'not-an-address', text: 'x' })).status).toBe(400);
       expect((await f.owner.post('/api/v1/conversations', { inboxId: 'inb_nope', to: customer, text: 'x' })).status).toBe(404);
       const after = (await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body;

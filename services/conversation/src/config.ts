@@ -11,6 +11,11 @@ const schema = z.object({
   CONVERSATION_INBOUND_CONCURRENCY: env.int(32, 1),
   CONVERSATION_MAIL_DOMAIN: env.string('inbox.localhost'),
   CONVERSATION_SMTP_URL: env.url('smtp://127.0.0.1:1025'),
+  // Providers reached over HTTP; replaced by local fakes in tests.
+  MESSENGER_GRAPH_URL: env.url('https://graph.facebook.com/v21.0').transform((u) => u.replace(/\/$/, '')),
+  TELEPHONY_API_URL: env.url('https://api.twilio.com').transform((u) => u.replace(/\/$/, '')),
+  // Where the telephony provider reaches ingest's call callbacks.
+  CALLS_CALLBACK_BASE_URL: env.url('http://127.0.0.1:8081').transform((u) => u.replace(/\/$/, '')),
   CONVERSATION_PURGE_INTERVAL_MS: env.int(60 * 60 * 1000, 1000),
   NATS_STREAM_REPLICAS: env.int(1, 1),
 });

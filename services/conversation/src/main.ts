@@ -27,13 +27,17 @@ import { DirectoryRepository } from './adapters/directory.repository';
 import { InboundMessageHandler } from './adapters/inbound-message.handler';
 import { InboundReceipts } from './adapters/inbound-receipts.repository';
 import { OutboxRelay } from './adapters/outbox';
-import { EmailDeliveryWorker } from './adapters/email-delivery.worker';
+import { MessengerSender } from './adapters/messenger.sender';
+import { OutboundDeliveryWorker } from './adapters/outbound-delivery.worker';
+import { SmtpSender } from './adapters/smtp.sender';
+import { TelephonySender } from './adapters/telephony.sender';
 import { loadConversationConfig } from './config';
 import { MIGRATIONS_DIR } from './migrations-dir';
 import { AuthenticateUser, CreateAccount } from './use-cases/accounts';
 import { AddComment } from './use-cases/add-comment';
 import { ApplyConversationAction, UnblockSender } from './use-cases/apply-conversation-action';
 import { DeleteConversation, PurgeTrash } from './use-cases/delete-conversation';
+import { PlaceCall } from './use-cases/place-call';
 import { ComposeEmail, ReplyToConversation } from './use-cases/send-email';
 import { SetMessageHidden } from './use-cases/set-message-hidden';
 import { UpdateConversation } from './use-cases/update-conversation';
@@ -66,7 +70,16 @@ bootService(async () => {
 
   const receipts = new InboundReceipts(pool);
   const relay = new OutboxRelay(pool, js, logger);
-  const delivery = new EmailDeliveryWorker(pool, config.CONVERSATION_SMTP_URL, logger);
+  const delivery = new OutboundDeliveryWorker(
+    pool,
+    {
+      email: new SmtpSender(config.CONVERSATION_SMTP_URL),
+      messenger: new MessengerSender(config.MESSENGER_GRAPH_URL),
+      call: new TelephonySender(config.TELEPHONY_API_URL, config.CALLS_CALLBACK_BASE_URL),
+    },
+    logger,
+    () => relay.poke(),
+  );
   const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
   const committed = () => relay.poke();
   const committedWithMail = () => {
@@ -103,6 +116,7 @@ bootService(async () => {
       addComment: new AddComment(pool, directory, committed),
       reply: new ReplyToConversation(pool, directory, committedWithMail),
       composeEmail: new ComposeEmail(pool, directory, committedWithMail),
+      placeCall: new PlaceCall(pool, directory, committedWithMail),
       createTicket: new CreateTicket(pool, directory),
       updateTicket: new UpdateTicket(pool, directory),
     }),
@@ -128,7 +142,7 @@ bootService(async () => {
   lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
   lifecycle.onShutdown('inbound consumer', () => inbound.stop());
   lifecycle.onShutdown('outbox relay', () => relay.stop());
-  lifecycle.onShutdown('email delivery', () => delivery.stop());
+  lifecycle.onShutdown('outbound delivery', () => delivery.stop());
   lifecycle.onShutdown('trash purge', () => clearInterval(purgeTimer));
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('postgres', () => pool.end());

@@ -9,6 +9,8 @@ const schema = z.object({
   REDIS_URL: env.url('redis://127.0.0.1:6379'),
   CONVERSATION_GRPC_ADDR: env.string('127.0.0.1:50051'),
   NATS_STREAM_REPLICAS: env.int(1, 1),
+  // The scheme and host providers call (behind a proxy), for webhook signatures over the URL.
+  INGEST_PUBLIC_URL: z.url().transform((u) => u.replace(/\/$/, '')).optional(),
 });
 
 export type IngestConfig = z.infer<typeof schema>;

@@ -28,10 +28,14 @@ import { loadIngestConfig } from './config';
 import { createIngestApp } from './http/app';
 import { chatRoutes } from './http/chat.routes';
 import { emailRoutes } from './http/email.routes';
+import { callRoutes } from './http/calls.routes';
 import { formRoutes } from './http/forms.routes';
+import { messengerRoutes } from './http/messenger.routes';
+import { CallEvents } from './use-cases/accept-call-event';
 import { AcceptChatMessage, StartChatSession } from './use-cases/accept-chat-message';
 import { AcceptEmail } from './use-cases/accept-email';
 import { AcceptForm } from './use-cases/accept-form';
+import { MessengerWebhook } from './use-cases/accept-messenger-webhook';
 
 bootService(async () => {
   const config = loadIngestConfig();
@@ -61,6 +65,8 @@ bootService(async () => {
       email: emailRoutes(acceptEmail, config.INGEST_MAX_MESSAGE_BYTES),
       forms: formRoutes(new AcceptForm(channels, js)),
       chat: chatRoutes(new StartChatSession(channels, chatSessions), new AcceptChatMessage(chatSessions, js), chatSessions),
+      messenger: messengerRoutes(new MessengerWebhook(channels, blobs, js, logger)),
+      calls: callRoutes(new CallEvents(channels, js), config.INGEST_PUBLIC_URL),
     }),
   );
   const chatSockets = new ChatSocketServer(chatSessions, subscriber, logger);

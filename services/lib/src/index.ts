@@ -28,3 +28,4 @@ export * from './domain/ids';
 export * from './jetstream/blob-store';
 export * from './domain/email-address';
 export * from './postgres/keyset-cursor';
+export * from './domain/working-hours';

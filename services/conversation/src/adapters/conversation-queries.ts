@@ -1,7 +1,7 @@
 // Read side of conversations: view counts, keyset-paginated lists, and one conversation with
 // its messages, attachments and comments. Every query is scoped by account.
 import { InvalidArgumentError, NotFoundError, decodeCursor, encodeCursor, type Pool } from '@inbox/lib';
-import type { Comment, ConversationSummary, Message } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { CallRecord, Comment, ConversationSummary, Message } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { VIEWS, findView } from '../domain/views';
 
 interface SummaryRow {
@@ -212,9 +212,9 @@ export class ConversationQueries {
     }));
   }
 
-  async detail(accountId: string, conversationId: string): Promise<{ conversation: ConversationSummary; messages: Message[]; comments: Comment[] }> {
+  async detail(accountId: string, conversationId: string): Promise<{ conversation: ConversationSummary; messages: Message[]; comments: Comment[]; call?: CallRecord }> {
     const conversation = await this.summary(accountId, conversationId);
-    const [messages, attachments, comments] = await Promise.all([
+    const [messages, attachments, comments, calls] = await Promise.all([
       this.pool.query(
         `SELECT id, direction, channel, from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, fields,
                 hidden_at, hidden_by, created_at, author_user_id, delivery_status, delivery_error, rfc_message_id,
@@ -232,9 +232,26 @@ export class ConversationQueries {
          LEFT JOIN users u ON u.id = c.author_id WHERE c.account_id = $1 AND c.conversation_id = $2 ORDER BY c.created_at, c.id`,
         [accountId, conversationId],
       ),
+      this.pool.query('SELECT * FROM calls WHERE account_id = $1 AND conversation_id = $2 ORDER BY started_at DESC, id DESC LIMIT 1', [accountId, conversationId]),
     ]);
+    const call = calls.rows[0];
     return {
       conversation,
+      call: call
+        ? {
+            callSid: call.call_sid ?? '',
+            direction: call.direction,
+            from: call.from_number,
+            to: call.to_number,
+            status: call.status,
+            durationSeconds: call.duration_seconds,
+            recordingUrl: call.recording_url ?? '',
+            transcript: call.transcript ?? '',
+            missed: call.direction === 'inbound' && ['busy', 'no-answer', 'failed', 'canceled'].includes(call.status),
+            startedAt: call.started_at,
+            endedAt: call.ended_at ?? undefined,
+          }
+        : undefined,
       messages: messages.rows.map((m) => {
         const hidden = m.hidden_at !== null;
         return {

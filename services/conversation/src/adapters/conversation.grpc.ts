@@ -8,6 +8,7 @@ import type { AddInboxMember, CreateChannel, CreateInbox } from '../use-cases/in
 import type { AddComment } from '../use-cases/add-comment';
 import type { ApplyConversationAction, UnblockSender } from '../use-cases/apply-conversation-action';
 import type { DeleteConversation } from '../use-cases/delete-conversation';
+import type { PlaceCall } from '../use-cases/place-call';
 import type { ComposeEmail, ReplyToConversation } from '../use-cases/send-email';
 import type { SetMessageHidden } from '../use-cases/set-message-hidden';
 import type { UpdateConversation } from '../use-cases/update-conversation';
@@ -40,6 +41,7 @@ export interface ConversationUseCases {
   addComment: AddComment;
   reply: ReplyToConversation;
   composeEmail: ComposeEmail;
+  placeCall: PlaceCall;
   createTicket: CreateTicket;
   updateTicket: UpdateTicket;
 }
@@ -118,6 +120,10 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
         appSecret: request.appSecret || undefined,
         phoneNumber: request.phoneNumber || undefined,
         authToken: request.authToken || undefined,
+        pageAccessToken: request.pageAccessToken || undefined,
+        providerAccountSid: request.providerAccountSid || undefined,
+        businessHours: request.businessHours,
+        preChatEmail: request.preChatEmail || undefined,
       });
       return { channel: channelToProto(channel) };
     },
@@ -238,6 +244,10 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
       return { message: detail.messages.find((m) => m.id === messageId), conversation: detail.conversation };
     },
 
+    async placeCall(request) {
+      return { messageId: await u.placeCall.execute(actorFrom(request.tenant), request.conversationId, request.to) };
+    },
+
     async composeEmail(request) {
       const actor = actorFrom(request.tenant);
       const created = await u.composeEmail.execute(actor, request);
@@ -276,9 +286,13 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
     },
 
     async resolveChannel(request) {
-      if (!request.key) throw new InvalidArgumentError('key_required', 'key is required');
+      if (!request.key && !request.verifyToken && !request.channelId) throw new InvalidArgumentError('key_required', 'key, verify_token or channel_id is required');
       const type = channelTypeFromProto(request.channelType);
-      const channel = await u.directory.resolveChannel(type, type === 'email' ? request.key.toLowerCase() : request.key);
+      const channel = await u.directory.resolveChannel(type, {
+        lookupKey: type === 'email' ? request.key.toLowerCase() : request.key,
+        verifyToken: request.verifyToken,
+        channelId: request.channelId,
+      });
       if (!channel) throw new NotFoundError('channel_not_found', 'no channel with that key');
       return {
         accountId: channel.accountId,
@@ -287,7 +301,15 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
         channelType: request.channelType,
         fields: channel.settings.fields ?? [],
         name: channel.name,
+        secret: channel.secret,
+        lookupKey: channel.lookupKey,
+        businessHours: channel.settings.businessHours,
+        preChatEmail: channel.type === 'chat' ? (channel.settings.preChatEmail ?? 'optional') : '',
       };
+    },
+
+    async listChannelSecrets(request) {
+      return { secrets: await u.directory.channelSecrets(channelTypeFromProto(request.channelType)) };
     },
   };
 }

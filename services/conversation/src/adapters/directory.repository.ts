@@ -124,11 +124,11 @@ export class DirectoryRepository {
   }
 
   /** Inserts the channel; returns false when its lookup key is already taken. */
-  async insertChannel(channel: Channel, secret: string | null): Promise<boolean> {
+  async insertChannel(channel: Channel, secret: string | null, sendToken: string | null): Promise<boolean> {
     const result = await this.pool.query(
-      `INSERT INTO channels (id, account_id, inbox_id, type, name, lookup_key, settings, secret, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (type, lookup_key) DO NOTHING`,
-      [channel.id, channel.accountId, channel.inboxId, channel.type, channel.name, channel.lookupKey, channel.settings, secret, channel.createdAt],
+      `INSERT INTO channels (id, account_id, inbox_id, type, name, lookup_key, settings, secret, send_token, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (type, lookup_key) DO NOTHING`,
+      [channel.id, channel.accountId, channel.inboxId, channel.type, channel.name, channel.lookupKey, channel.settings, secret, sendToken, channel.createdAt],
     );
     return result.rowCount === 1;
   }
@@ -141,8 +141,16 @@ export class DirectoryRepository {
     return result.rows.map(toChannel);
   }
 
-  async resolveChannel(type: ChannelType, lookupKey: string): Promise<Channel | null> {
-    const result = await this.pool.query<ChannelRow>('SELECT * FROM channels WHERE type = $1 AND lookup_key = $2', [type, lookupKey]);
-    return result.rows[0] ? toChannel(result.rows[0]) : null;
+  /** For the channel edge only: the channel with its webhook secret. */
+  async resolveChannel(type: ChannelType, by: { lookupKey?: string; verifyToken?: string; channelId?: string }): Promise<(Channel & { secret: string }) | null> {
+    const [column, value] = by.channelId ? ['id', by.channelId] : by.verifyToken ? ["settings ->> 'verifyToken'", by.verifyToken] : ['lookup_key', by.lookupKey ?? ''];
+    const result = await this.pool.query<ChannelRow & { secret: string | null }>(`SELECT * FROM channels WHERE type = $1 AND ${column} = $2`, [type, value]);
+    const row = result.rows[0];
+    return row ? { ...toChannel(row), secret: row.secret ?? '' } : null;
+  }
+
+  async channelSecrets(type: ChannelType): Promise<string[]> {
+    const result = await this.pool.query<{ secret: string }>('SELECT DISTINCT secret FROM channels WHERE type = $1 AND secret IS NOT NULL', [type]);
+    return result.rows.map((r) => r.secret);
   }
 }

@@ -20,7 +20,7 @@ export class InboundMessageHandler implements EventHandler<InboundMessage> {
   /**
    * Messages that could land in the same conversation are stored one after another; the rest in
    * parallel. Email: by thread root (first reference), or by sender when it starts a thread; chat:
-   * by session; Messenger and calls: by the customer; every form submission is its own
+   * by session; Messenger: by the customer; calls: by call; every form submission is its own
    * conversation. (A whole channel in one queue capped a busy inbox at one message at a time.)
    */
   orderingKey(event: InboundMessage): string {
@@ -31,7 +31,7 @@ export class InboundMessageHandler implements EventHandler<InboundMessage> {
     }
     if (event.chat) return `${channel}:chat:${event.chat.sessionId}`;
     if (event.messenger) return `${channel}:psid:${event.messenger.senderPsid}`;
-    if (event.call) return `${channel}:caller:${event.call.from}`;
+    if (event.call) return `${channel}:call:${event.call.callSid}`;
     return `${channel}:event:${event.eventId}`;
   }
 

@@ -58,5 +58,7 @@ export function channelToProto(channel: Channel): ProtoChannel {
     verifyToken: channel.settings.verifyToken ?? '',
     phoneNumber: channel.type === 'phone' ? key : '',
     createdAt: channel.createdAt,
+    businessHours: channel.settings.businessHours,
+    preChatEmail: channel.type === 'chat' ? (channel.settings.preChatEmail ?? 'optional') : '',
   };
 }

@@ -1,4 +1,6 @@
 // Accounts, users, inboxes and channels as the domain sees them, with the role rules.
+import type { WorkingHours } from '@inbox/lib';
+
 export type Role = 'agent' | 'admin' | 'superadmin';
 export type ChannelType = 'email' | 'chat' | 'messenger' | 'form' | 'phone';
 
@@ -39,7 +41,14 @@ export interface Channel {
   type: ChannelType;
   name: string;
   lookupKey: string;
-  settings: { fields?: FormField[]; verifyToken?: string; mailDomain?: string };
+  settings: {
+    fields?: FormField[];
+    verifyToken?: string;
+    mailDomain?: string;
+    providerAccountSid?: string;
+    businessHours?: WorkingHours;
+    preChatEmail?: 'off' | 'optional' | 'required';
+  };
   createdAt: Date;
 }
 

@@ -1,6 +1,6 @@
 // Admins create inboxes, choose who works in them, and connect channels.
 import { randomBytes } from 'node:crypto';
-import { AlreadyExistsError, InvalidArgumentError, NotFoundError, newId, isEmailAddress } from '@inbox/lib';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError, newId, isEmailAddress, validateWorkingHours, type WorkingHours } from '@inbox/lib';
 import type { Actor, Channel, ChannelType, FormField, Inbox } from '../domain/directory';
 import type { DirectoryRepository } from '../adapters/directory.repository';
 import { requireActor } from './users';
@@ -42,6 +42,10 @@ export interface CreateChannelInput {
   appSecret?: string;
   phoneNumber?: string;
   authToken?: string;
+  pageAccessToken?: string;
+  providerAccountSid?: string;
+  businessHours?: WorkingHours;
+  preChatEmail?: string;
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -60,15 +64,15 @@ export class CreateChannel {
     if (!inbox) throw new NotFoundError('inbox_not_found', 'no such inbox');
     const name = input.name.trim();
     if (!name) throw new InvalidArgumentError('invalid_name', 'name is required');
-    const { lookupKey, settings, secret } = this.shape(input, name);
+    const { lookupKey, settings, secret, sendToken } = this.shape(input, name);
     const channel: Channel = { id: newId('chn'), accountId: actor.accountId, inboxId, type: input.type, name, lookupKey, settings, createdAt: new Date() };
-    if (!(await this.directory.insertChannel(channel, secret))) {
+    if (!(await this.directory.insertChannel(channel, secret, sendToken ?? null))) {
       throw new AlreadyExistsError('channel_taken', `another channel already uses this ${input.type === 'email' ? 'address' : 'identifier'}`);
     }
     return channel;
   }
 
-  private shape(input: CreateChannelInput, name: string): { lookupKey: string; settings: Channel['settings']; secret: string | null } {
+  private shape(input: CreateChannelInput, name: string): { lookupKey: string; settings: Channel['settings']; secret: string | null; sendToken?: string } {
     switch (input.type) {
       case 'email': {
         const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 30) || 'inbox';
@@ -76,8 +80,14 @@ export class CreateChannel {
         if (!isEmailAddress(address)) throw new InvalidArgumentError('invalid_address', 'address is not a valid email address');
         return { lookupKey: address, settings: {}, secret: null };
       }
-      case 'chat':
-        return { lookupKey: `wgt_${token()}`, settings: {}, secret: null };
+      case 'chat': {
+        const preChatEmail = input.preChatEmail || 'optional';
+        if (preChatEmail !== 'off' && preChatEmail !== 'optional' && preChatEmail !== 'required') {
+          throw new InvalidArgumentError('invalid_pre_chat_email', 'preChatEmail must be off, optional or required');
+        }
+        const businessHours = input.businessHours ? validateWorkingHours(input.businessHours) : undefined;
+        return { lookupKey: `wgt_${token()}`, settings: { preChatEmail, ...(businessHours ? { businessHours } : {}) }, secret: null };
+      }
       case 'form': {
         const fields = input.fields ?? [];
         const names = new Set<string>();
@@ -91,12 +101,18 @@ export class CreateChannel {
       case 'messenger': {
         if (!input.pageId || !/^\d{1,32}$/.test(input.pageId)) throw new InvalidArgumentError('invalid_page_id', 'pageId must be the numeric Facebook page id');
         if (!input.appSecret || input.appSecret.length < 8) throw new InvalidArgumentError('invalid_app_secret', 'appSecret is required');
-        return { lookupKey: input.pageId, settings: { verifyToken: token(18) }, secret: input.appSecret };
+        if (input.pageAccessToken !== undefined && (input.pageAccessToken.length < 8 || input.pageAccessToken.length > 1000)) {
+          throw new InvalidArgumentError('invalid_page_access_token', 'pageAccessToken must have 8 to 1000 characters');
+        }
+        return { lookupKey: input.pageId, settings: { verifyToken: token(18) }, secret: input.appSecret, sendToken: input.pageAccessToken };
       }
       case 'phone': {
         if (!input.phoneNumber || !E164.test(input.phoneNumber)) throw new InvalidArgumentError('invalid_phone_number', 'phoneNumber must be in E.164 form, e.g. +4712345678');
         if (!input.authToken || input.authToken.length < 8) throw new InvalidArgumentError('invalid_auth_token', "the provider's authToken is required");
-        return { lookupKey: input.phoneNumber, settings: {}, secret: input.authToken };
+        if (input.providerAccountSid !== undefined && !/^[A-Za-z0-9]{8,64}$/.test(input.providerAccountSid)) {
+          throw new InvalidArgumentError('invalid_provider_account_sid', 'providerAccountSid must be 8 to 64 letters and digits');
+        }
+        return { lookupKey: input.phoneNumber, settings: input.providerAccountSid ? { providerAccountSid: input.providerAccountSid } : {}, secret: input.authToken };
       }
     }
   }

@@ -15,6 +15,7 @@ import { sanitizeEmailHtml } from '../domain/html';
 import { requireActor } from './users';
 
 const MAX_BODY = 1_000_000;
+const MESSENGER_MAX_TEXT = 2000;
 
 export interface OutboundBody {
   text?: string;
@@ -105,8 +106,9 @@ export class ReplyToConversation {
       if (conversation.trashedAt) throw new FailedPreconditionError('conversation_in_trash', 'restore the conversation first');
       const replyChannel = channel || conversation.channel;
       if (replyChannel === 'chat') return this.replyOnChat(tx, conversation, author, text);
+      if (replyChannel === 'messenger') return this.replyOnMessenger(tx, conversation, author, text);
       if (replyChannel !== 'email') {
-        throw new FailedPreconditionError('channel_not_supported', `replies on ${replyChannel} are not supported yet; reply by email instead`);
+        throw new FailedPreconditionError('channel_not_supported', replyChannel === 'phone' ? 'place a call with POST /conversations/:id/calls, or reply by email' : `replies on ${replyChannel} are not possible; reply by email instead`);
       }
       const contact = conversation.contactId
         ? (await tx.query<{ name: string; email: string | null }>('SELECT name, email FROM contacts WHERE id = $1', [conversation.contactId])).rows[0]
@@ -132,11 +134,30 @@ export class ReplyToConversation {
         inReplyTo: lastInbound ? [lastInbound] : ids.slice(-1),
         references: ids.slice(-20),
       });
-      await finishReply(tx, conversation, author, id, text);
+      // Answering a chat, Messenger or call by email moves the conversation to email: the customer's reply threads back into it.
+      const switched = conversation.channel === 'email' ? {} : { channel: 'email', channel_id: channelRow.id, thread_key: null };
+      await finishReply(tx, conversation, author, id, text, switched);
       return id;
     });
     this.onCommitted();
     return messageId;
+  }
+
+  /** A Messenger reply is queued for the Send API; its delivery status (or Meta's refusal) shows on the message. */
+  private async replyOnMessenger(tx: PoolClient, conversation: LockedConversation, author: User, text: string): Promise<string> {
+    if (conversation.channel !== 'messenger' || !conversation.threadKey) {
+      throw new FailedPreconditionError('channel_not_available', 'only a Messenger conversation can be answered on Messenger');
+    }
+    if (text.length > MESSENGER_MAX_TEXT) throw new InvalidArgumentError('message_too_long', `Messenger messages have at most ${MESSENGER_MAX_TEXT} characters`);
+    const id = newId('msg');
+    await tx.query(
+      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, from_name, text_body, reply_text, author_user_id, delivery_status)
+       VALUES ($1, $2, $3, 'outbound', 'messenger', $4, $5, $5, $6, 'queued')`,
+      [id, conversation.accountId, conversation.id, author.name, text, author.id],
+    );
+    await tx.query('INSERT INTO outbound_deliveries (message_id, account_id) VALUES ($1, $2)', [id, conversation.accountId]);
+    await finishReply(tx, conversation, author, id, text);
+    return id;
   }
 
   /** A chat reply is stored and handed to the chat edge, which delivers it to the visitor's widget. */
@@ -167,8 +188,8 @@ export class ReplyToConversation {
   }
 }
 
-async function finishReply(tx: PoolClient, conversation: LockedConversation, author: User, messageId: string, text: string): Promise<void> {
-  const columns: Record<string, unknown> = { last_message_direction: 'outbound', preview: preview(text) };
+export async function finishReply(tx: PoolClient, conversation: LockedConversation, author: User, messageId: string, text: string, extra: Record<string, unknown> = {}): Promise<void> {
+  const columns: Record<string, unknown> = { ...extra, last_message_direction: 'outbound', preview: preview(text) };
   const assignNow = conversation.assigneeId === null;
   if (assignNow) columns.assignee_id = author.id;
   const version = await updateConversation(tx, conversation, columns);

@@ -4,7 +4,7 @@
 // attachments and writes the outbox events.
 import { PermanentError, newId, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
-import type { ChatMessageReceived, EmailReceived, FormSubmitted, InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
+import type { Attachment, CallEvent, ChatMessageReceived, EmailReceived, FormSubmitted, InboundMessage, MessengerMessageReceived } from '@inbox/lib/gen/inbox/events/v1/events';
 import { channelTypeFromProto } from '../adapters/proto-mapping';
 import { appendEvents } from '../adapters/outbox';
 import { filterReason, hasReplyPrefix, normaliseSubject, preview, replyTokenFrom } from '../domain/email-rules';
@@ -20,6 +20,21 @@ export interface StoreResult {
 }
 
 const SUBJECT_FALLBACK_DAYS = 30;
+
+interface CallRow {
+  id: string;
+  conversation_id: string;
+  message_id: string | null;
+  call_sid: string | null;
+  direction: 'inbound' | 'outbound';
+  from_number: string;
+  to_number: string;
+  status: string;
+}
+
+const TERMINAL = new Set(['completed', 'busy', 'no-answer', 'failed', 'canceled']);
+const statusRank = (status: string) => (TERMINAL.has(status) ? 3 : status === 'in-progress' ? 2 : status === 'ringing' ? 1 : 0);
+const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 
 /** PostgreSQL text cannot hold U+0000, which broken mail does contain; it is dropped from every string. */
 function withoutNulCharacters<T>(value: T): T {
@@ -52,6 +67,8 @@ export class StoreInboundMessage {
       if (event.email) return this.storeEmail(tx, event, event.email, channel.rows[0].inbox_id);
       if (event.chat) return this.storeChat(tx, event, event.chat, channel.rows[0].inbox_id);
       if (event.form) return this.storeForm(tx, event, event.form, channel.rows[0].inbox_id);
+      if (event.messenger) return this.storeMessenger(tx, event, event.messenger, channel.rows[0].inbox_id);
+      if (event.call) return this.storeCall(tx, event, event.call, channel.rows[0].inbox_id);
       throw new PermanentError('inbound message without a supported payload');
     });
     if (!result.duplicate) this.onCommitted();
@@ -128,24 +145,7 @@ export class StoreInboundMessage {
         reply,
       ],
     );
-    if (email.attachments.length > 0) {
-      await tx.query(
-        `INSERT INTO attachments (id, account_id, message_id, filename, content_type, size, object_key, content_id, inline, position)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::boolean[], $10::int[])`,
-        [
-          email.attachments.map(() => newId('att')),
-          email.attachments.map(() => accountId),
-          email.attachments.map(() => messageId),
-          email.attachments.map((a) => a.filename),
-          email.attachments.map((a) => a.contentType),
-          email.attachments.map((a) => a.size),
-          email.attachments.map((a) => a.objectKey),
-          email.attachments.map((a) => a.contentId || null),
-          email.attachments.map((a) => a.inline),
-          email.attachments.map((_, i) => i),
-        ],
-      );
-    }
+    await this.insertAttachments(tx, accountId, messageId, email.attachments);
     await this.emitInbound(tx, { accountId, inboxId, conversationId, version, created, messageId, assigneeId });
     return { duplicate: false, conversationId, messageId, created };
   }
@@ -159,43 +159,167 @@ export class StoreInboundMessage {
       ? (await this.upsertContact(tx, accountId, chat.visitorEmail.toLowerCase(), chat.visitorName)).id
       : await this.upsertVisitor(tx, accountId, chat.visitorId, chat.visitorName);
     const blocked = await this.isBlocked(tx, accountId, [`chat:${chat.visitorId}`, ...(chat.visitorEmail ? [`email:${chat.visitorEmail.toLowerCase()}`] : [])]);
-    const snippet = preview(chat.text);
-    const existing = await tx.query<{ id: string }>(
-      `SELECT id FROM conversations WHERE account_id = $1 AND channel = 'chat' AND thread_key = $2 AND trashed_at IS NULL`,
-      [accountId, chat.sessionId],
+    const thread = await this.threadedConversation(tx, { accountId, inboxId, channelId: event.channelId, channel: 'chat', threadKey: chat.sessionId, contactId, snippet: preview(chat.text), receivedAt, blocked });
+    const messageId = newId('msg');
+    await tx.query(
+      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, from_name, from_address, subject, text_body, reply_text, created_at)
+       VALUES ($1, $2, $3, 'inbound', 'chat', $4, $5, $6, '', $7, $7, $8)`,
+      [messageId, accountId, thread.conversationId, event.eventId, chat.visitorName, chat.visitorEmail, chat.text, receivedAt],
     );
-    let conversationId = existing.rows[0]?.id;
+    await this.emitInbound(tx, { accountId, inboxId, ...thread, messageId });
+    return { duplicate: false, conversationId: thread.conversationId, messageId, created: thread.created };
+  }
+
+  /** A Messenger message or postback joins the conversation with that person on that page, or starts it. */
+  private async storeMessenger(tx: PoolClient, event: InboundMessage, messenger: MessengerMessageReceived, inboxId: string): Promise<StoreResult> {
+    const accountId = event.accountId;
+    const receivedAt = event.receivedAt ?? new Date();
+    const threadKey = `${messenger.pageId}:${messenger.senderPsid}`;
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${accountId}:messenger:${threadKey}`]);
+    const contactId = await this.upsertVisitor(tx, accountId, `fb:${messenger.senderPsid}`, '');
+    const blocked = await this.isBlocked(tx, accountId, [`messenger:fb:${messenger.senderPsid}`]);
+    const text = messenger.text || messenger.attachments.map((a) => `[${a.filename}]`).join(' ');
+    const thread = await this.threadedConversation(tx, { accountId, inboxId, channelId: event.channelId, channel: 'messenger', threadKey, contactId, snippet: preview(text), receivedAt, blocked });
+    const messageId = newId('msg');
+    await tx.query(
+      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, external_id, from_name, from_address, subject, text_body, reply_text, fields, created_at)
+       VALUES ($1, $2, $3, 'inbound', 'messenger', $4, $5, '', '', '', $6, $6, $7, $8)`,
+      [messageId, accountId, thread.conversationId, event.eventId, messenger.mid, text, messenger.postbackPayload ? JSON.stringify({ postback: messenger.postbackPayload }) : null, receivedAt],
+    );
+    await this.insertAttachments(tx, accountId, messageId, messenger.attachments);
+    await this.emitInbound(tx, { accountId, inboxId, ...thread, messageId });
+    return { duplicate: false, conversationId: thread.conversationId, messageId, created: thread.created };
+  }
+
+  /**
+   * A provider callback about a call: the call's row follows it (its status never goes back), and
+   * what an agent needs to see becomes a message: the incoming call, a missed call, the end of a
+   * call, a voicemail, its transcript. Each call is one conversation in Calls; a call we placed
+   * is logged where it was placed.
+   */
+  private async storeCall(tx: PoolClient, event: InboundMessage, call: CallEvent, inboxId: string): Promise<StoreResult> {
+    const accountId = event.accountId;
+    const receivedAt = event.receivedAt ?? new Date();
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${accountId}:call:${call.callId || call.callSid}`]);
+    let row = (
+      await tx.query<CallRow>(
+        `SELECT * FROM calls WHERE account_id = $1 AND (call_sid = $2 OR id = $3) ORDER BY (id = $3) DESC LIMIT 1`,
+        [accountId, call.callSid, call.callId],
+      )
+    ).rows[0];
+    const lines: string[] = [];
+    let conversationId: string;
     let created = false;
-    let version = 1;
-    let assigneeId = '';
-    if (conversationId) {
+    if (!row) {
+      const customer = call.direction === 'outbound' ? call.to : call.from;
+      const contactId = customer ? await this.upsertPhoneContact(tx, accountId, customer) : await this.upsertVisitor(tx, accountId, `call:${call.callSid}`, '');
+      const blocked = customer ? await this.isBlocked(tx, accountId, [`phone:tel:${customer}`]) : false;
+      const subject = call.direction === 'outbound' ? `Call to ${customer || 'unknown number'}` : `Call from ${customer || 'unknown number'}`;
+      const thread = await this.threadedConversation(tx, { accountId, inboxId, channelId: event.channelId, channel: 'phone', threadKey: call.callSid, contactId, snippet: subject, receivedAt, blocked, subject });
+      conversationId = thread.conversationId;
+      created = thread.created;
+      row = (
+        await tx.query<CallRow>(
+          `INSERT INTO calls (id, account_id, conversation_id, channel_id, call_sid, direction, from_number, to_number, status, started_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+          [newId('cal'), accountId, conversationId, event.channelId, call.callSid, call.direction || 'inbound', call.from, call.to, call.status || 'ringing', receivedAt],
+        )
+      ).rows[0];
+      if (row.direction === 'inbound') lines.push(`Incoming call from ${row.from_number || 'an unknown number'}`);
+    } else {
+      conversationId = row.conversation_id;
+      if (!row.call_sid) await tx.query('UPDATE calls SET call_sid = $2 WHERE id = $1', [row.id, call.callSid]);
+    }
+
+    const customer = row.direction === 'outbound' ? row.to_number : row.from_number;
+    if (call.kind === 'status' && call.status && statusRank(call.status) >= statusRank(row.status) && call.status !== row.status) {
+      const ended = TERMINAL.has(call.status);
+      await tx.query('UPDATE calls SET status = $2, duration_seconds = GREATEST(duration_seconds, $3), ended_at = CASE WHEN $4 THEN $5 ELSE ended_at END WHERE id = $1', [
+        row.id,
+        call.status,
+        call.durationSeconds,
+        ended,
+        receivedAt,
+      ]);
+      if (call.status === 'completed') lines.push(`Call ${row.direction === 'outbound' ? 'to' : 'from'} ${customer} ended after ${clock(call.durationSeconds)}`);
+      else if (ended && row.direction === 'inbound') lines.push(`Missed call from ${customer} (${call.status})`);
+      else if (ended) lines.push(`Call to ${customer} not answered (${call.status})`);
+    } else if (call.kind === 'recording') {
+      await tx.query('UPDATE calls SET recording_url = $2 WHERE id = $1', [row.id, call.recordingUrl]);
+      lines.push(`Voicemail from ${customer} (${clock(call.durationSeconds)}): ${call.recordingUrl}`);
+    } else if (call.kind === 'transcription' && call.transcript.trim()) {
+      await tx.query('UPDATE calls SET transcript = $2 WHERE id = $1', [row.id, call.transcript]);
+      lines.push(`Transcript: ${call.transcript}`);
+    }
+
+    const conversation = (
+      await tx.query<{ version: string; assignee_id: string | null }>(
+        `UPDATE conversations SET version = version + 1, updated_at = now() WHERE id = $1 AND account_id = $2 RETURNING version, assignee_id`,
+        [conversationId, accountId],
+      )
+    ).rows[0];
+    const base = { accountId, inboxId, conversationId, version: conversation.version };
+    if (lines.length === 0 || row.message_id) {
+      // A call we placed is logged by its outbound message; the provider's news only updates it.
+      if (lines.length > 0 && row.message_id) {
+        await tx.query('UPDATE messages SET text_body = text_body || $2, reply_text = reply_text || $2 WHERE id = $1', [row.message_id, `\n${lines.join('\n')}`]);
+      }
+      await appendEvents(tx, [{ ...base, type: created ? ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED : ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED }]);
+      return { duplicate: false, conversationId, created };
+    }
+    const text = lines.join('\n');
+    await tx.query(
+      `UPDATE conversations SET status = 'open', last_message_at = GREATEST(last_message_at, $3), last_message_direction = 'inbound', preview = $4
+       WHERE id = $1 AND account_id = $2`,
+      [conversationId, accountId, receivedAt, preview(text)],
+    );
+    const messageId = newId('msg');
+    await tx.query(
+      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, external_id, from_name, from_address, subject, text_body, reply_text, created_at)
+       VALUES ($1, $2, $3, 'inbound', 'phone', $4, $5, '', $6, '', $7, $7, $8)`,
+      [messageId, accountId, conversationId, event.eventId, call.callSid, customer, text, receivedAt],
+    );
+    await this.emitInbound(tx, { accountId, inboxId, conversationId, version: Number(conversation.version), created, messageId, assigneeId: conversation.assignee_id ?? '' });
+    return { duplicate: false, conversationId, messageId, created };
+  }
+
+  private async upsertPhoneContact(tx: PoolClient, accountId: string, phone: string): Promise<string> {
+    const result = await tx.query<{ id: string }>(
+      `INSERT INTO contacts (id, account_id, name, phone, external_id) VALUES ($1, $2, '', $3, $4)
+       ON CONFLICT (account_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET phone = EXCLUDED.phone RETURNING id`,
+      [newId('ctc'), accountId, phone, `tel:${phone}`],
+    );
+    return result.rows[0].id;
+  }
+
+  /** The conversation of a channel thread (chat session, Messenger person, call), reopened and updated, or started. */
+  private async threadedConversation(
+    tx: PoolClient,
+    t: { accountId: string; inboxId: string; channelId: string; channel: string; threadKey: string; contactId: string; snippet: string; receivedAt: Date; blocked: boolean; subject?: string },
+  ): Promise<{ conversationId: string; created: boolean; version: number; assigneeId: string }> {
+    const existing = await tx.query<{ id: string }>(
+      `SELECT id FROM conversations WHERE account_id = $1 AND channel = $2 AND thread_key = $3 AND trashed_at IS NULL`,
+      [t.accountId, t.channel, t.threadKey],
+    );
+    const found = existing.rows[0]?.id;
+    if (found) {
       const updated = await tx.query<{ version: string; assignee_id: string | null }>(
         `UPDATE conversations SET status = 'open', last_message_at = GREATEST(last_message_at, $3), last_message_direction = 'inbound',
            preview = $4, filtered = filtered OR $5, filtered_reason = CASE WHEN $5 THEN 'blocked_sender' ELSE filtered_reason END,
            version = version + 1, updated_at = now()
          WHERE id = $1 AND account_id = $2 RETURNING version, assignee_id`,
-        [conversationId, accountId, receivedAt, snippet, blocked],
+        [found, t.accountId, t.receivedAt, t.snippet, t.blocked],
       );
-      version = Number(updated.rows[0].version);
-      assigneeId = updated.rows[0].assignee_id ?? '';
-    } else {
-      conversationId = newId('con');
-      created = true;
-      await tx.query(
-        `INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, preview, last_message_at,
-           last_message_direction, filtered, filtered_reason, thread_key, created_at)
-         VALUES ($1, $2, $3, $4, 'chat', '', $5, $6, $7, 'inbound', $8, $9, $10, $7)`,
-        [conversationId, accountId, inboxId, event.channelId, contactId, snippet, receivedAt, blocked, blocked ? 'blocked_sender' : null, chat.sessionId],
-      );
+      return { conversationId: found, created: false, version: Number(updated.rows[0].version), assigneeId: updated.rows[0].assignee_id ?? '' };
     }
-    const messageId = newId('msg');
+    const conversationId = newId('con');
     await tx.query(
-      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, from_name, from_address, subject, text_body, reply_text, created_at)
-       VALUES ($1, $2, $3, 'inbound', 'chat', $4, $5, $6, '', $7, $7, $8)`,
-      [messageId, accountId, conversationId, event.eventId, chat.visitorName, chat.visitorEmail, chat.text, receivedAt],
+      `INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, preview, last_message_at,
+         last_message_direction, filtered, filtered_reason, thread_key, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'inbound', $10, $11, $12, $9)`,
+      [conversationId, t.accountId, t.inboxId, t.channelId, t.channel, t.subject ?? '', t.contactId, t.snippet, t.receivedAt, t.blocked, t.blocked ? 'blocked_sender' : null, t.threadKey],
     );
-    await this.emitInbound(tx, { accountId, inboxId, conversationId, version, created, messageId, assigneeId });
-    return { duplicate: false, conversationId, messageId, created };
+    return { conversationId, created: true, version: 1, assigneeId: '' };
   }
 
   /** Every form submission starts a conversation of its own, with the fields kept as structured data. */
@@ -237,6 +361,26 @@ export class StoreInboundMessage {
       { ...base, type: e.created ? ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED : ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
       { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: e.messageId, assigneeId: e.assigneeId, messageDirection: 'inbound' },
     ]);
+  }
+
+  private async insertAttachments(tx: PoolClient, accountId: string, messageId: string, attachments: Attachment[]): Promise<void> {
+    if (attachments.length === 0) return;
+    await tx.query(
+      `INSERT INTO attachments (id, account_id, message_id, filename, content_type, size, object_key, content_id, inline, position)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::boolean[], $10::int[])`,
+      [
+        attachments.map(() => newId('att')),
+        attachments.map(() => accountId),
+        attachments.map(() => messageId),
+        attachments.map((a) => a.filename),
+        attachments.map((a) => a.contentType),
+        attachments.map((a) => a.size),
+        attachments.map((a) => a.objectKey),
+        attachments.map((a) => a.contentId || null),
+        attachments.map((a) => a.inline),
+        attachments.map((_, i) => i),
+      ],
+    );
   }
 
   private async isBlocked(tx: PoolClient, accountId: string, senderKeys: string[]): Promise<boolean> {

@@ -11,14 +11,21 @@ export interface ResolvedChannel {
   channelType: ChannelType;
   name?: string;
   fields?: { name: string; required: boolean }[];
+  /** Messenger app secret or telephony auth token. */
+  secret?: string;
+  lookupKey?: string;
 }
 
+export type ChannelLookup = string | { verifyToken: string } | { channelId: string };
+
 export interface ChannelDirectory {
-  resolve(type: ChannelType, key: string): Promise<ResolvedChannel | null>;
+  resolve(type: ChannelType, key: ChannelLookup): Promise<ResolvedChannel | null>;
+  secrets(type: ChannelType, refresh?: boolean): Promise<string[]>;
 }
 
 export class CachedChannelDirectory implements ChannelDirectory {
   private readonly cache = new Map<string, { value: ResolvedChannel | null; expiresAt: number }>();
+  private readonly secretCache = new Map<string, { value: string[]; loadedAt: number; expiresAt: number }>();
 
   constructor(
     private readonly conversation: ServiceClient<typeof ConversationServiceService>,
@@ -27,13 +34,19 @@ export class CachedChannelDirectory implements ChannelDirectory {
     private readonly maxEntries = 50_000,
   ) {}
 
-  async resolve(type: ChannelType, key: string): Promise<ResolvedChannel | null> {
-    const cacheKey = `${type}:${key}`;
+  async resolve(type: ChannelType, lookup: ChannelLookup): Promise<ResolvedChannel | null> {
+    const request = {
+      channelType: type,
+      key: typeof lookup === 'string' ? lookup : '',
+      verifyToken: typeof lookup === 'object' && 'verifyToken' in lookup ? lookup.verifyToken : '',
+      channelId: typeof lookup === 'object' && 'channelId' in lookup ? lookup.channelId : '',
+    };
+    const cacheKey = `${type}:${JSON.stringify(lookup)}`;
     const cached = this.cache.get(cacheKey);
     if (cached && cached.expiresAt > Date.now()) return cached.value;
     let value: ResolvedChannel | null;
     try {
-      value = await this.conversation.call.resolveChannel({ channelType: type, key });
+      value = await this.conversation.call.resolveChannel(request);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'channel_not_found') value = null;
       else throw error;
@@ -41,5 +54,16 @@ export class CachedChannelDirectory implements ChannelDirectory {
     if (this.cache.size >= this.maxEntries) this.cache.clear();
     this.cache.set(cacheKey, { value, expiresAt: Date.now() + (value ? this.hitTtlMs : this.missTtlMs) });
     return value;
+  }
+
+  /** The secrets of every channel of a type, refreshed at most once a second on a miss. */
+  async secrets(type: ChannelType, refresh = false): Promise<string[]> {
+    const cacheKey = `secrets:${type}`;
+    const cached = this.secretCache.get(cacheKey);
+    const fresh = cached && cached.expiresAt > Date.now();
+    if (fresh && (!refresh || Date.now() - cached.loadedAt < 1000)) return cached.value;
+    const { secrets } = await this.conversation.call.listChannelSecrets({ channelType: type });
+    this.secretCache.set(cacheKey, { value: secrets, loadedAt: Date.now(), expiresAt: Date.now() + this.hitTtlMs });
+    return secrets;
   }
 }

@@ -15,6 +15,8 @@ export interface IngestRoutes {
   email: Router;
   forms: Router;
   chat: Router;
+  messenger: Router;
+  calls: Router;
 }
 
 export function createIngestApp(runtime: ServiceRuntime, routes: IngestRoutes): Express {
@@ -28,6 +30,8 @@ export function createIngestApp(runtime: ServiceRuntime, routes: IngestRoutes): 
   app.use('/ingest/v1', routes.email);
   app.use('/ingest/v1', routes.forms);
   app.use('/ingest/v1', routes.chat);
+  app.use('/ingest/v1', routes.messenger);
+  app.use('/ingest/v1', routes.calls);
   app.use(notFoundHandler());
   app.use(jsonErrorHandler(runtime.logger));
   return app;

@@ -1,10 +1,9 @@
 // Availability changes, by hand or by working hours: recorded, announced on ROUTING_EVENTS for
 // the real-time channel, and an agent who becomes available is offered the waiting backlog.
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { errorMessage, newId, publishDurably, withTransaction, type Logger, type Pool } from '@inbox/lib';
+import { errorMessage, isWithinWorkingHours, newId, publishDurably, validateWorkingHours, withTransaction, type Logger, type Pool, type WorkingHours } from '@inbox/lib';
 import { RoutingEvent } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { AvailabilityStore, Status } from '../adapters/availability.store';
-import { isWithinWorkingHours, validateWorkingHours, type WorkingHours } from '../domain/working-hours';
 import type { RouteConversations } from './route-conversations';
 
 export class ChangeAvailability {

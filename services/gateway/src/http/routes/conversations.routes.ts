@@ -29,6 +29,22 @@ export const ConversationItem = z
   })
   .openapi('ConversationListItem');
 
+const CallDto = z
+  .object({
+    callSid: z.string().nullable(),
+    direction: z.enum(['inbound', 'outbound']),
+    from: z.string(),
+    to: z.string(),
+    status: z.string(),
+    durationSeconds: z.number(),
+    recordingUrl: z.string().nullable(),
+    transcript: z.string().nullable(),
+    missed: z.boolean(),
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+  })
+  .openapi('Call');
+
 const MessageDto = z
   .object({
     id: z.string(),
@@ -121,6 +137,16 @@ export function conversationDetail(detail: GetConversationResponse, publicUrl: s
       createdAt: iso(m.createdAt),
     })),
     comments: detail.comments.map((c) => ({ ...c, createdAt: iso(c.createdAt) })),
+    call: detail.call
+      ? {
+          ...detail.call,
+          callSid: detail.call.callSid || null,
+          recordingUrl: detail.call.recordingUrl || null,
+          transcript: detail.call.transcript || null,
+          startedAt: iso(detail.call.startedAt),
+          endedAt: detail.call.endedAt ? iso(detail.call.endedAt) : null,
+        }
+      : null,
   };
 }
 
@@ -183,7 +209,7 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Service
       summary: 'One conversation with every message and internal comment, in order',
       tag: 'conversations',
       auth: true,
-      response: ConversationItem.extend({ messages: z.array(MessageDto), comments: z.array(CommentDto) }),
+      response: ConversationItem.extend({ messages: z.array(MessageDto), comments: z.array(CommentDto), call: CallDto.nullable() }),
       errors: [404],
     },
     async ({ user, params }) => conversationDetail(await conversation.call.getConversation({ tenant: tenant(user), conversationId: params.id }), publicUrl),
@@ -349,6 +375,25 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
     async ({ user, params, body }) => {
       const { message } = await conversation.call.reply({ tenant: tenant(user), conversationId: params.id, text: body.text ?? '', html: body.html ?? '', channel: body.channel ?? '' });
       return messageDto([message!], params.id, publicUrl)[0];
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/conversations/:id/calls',
+      summary: "Call the contact (or `to`) through the inbox's phone channel; the call is logged on the conversation",
+      tag: 'conversations',
+      auth: true,
+      status: 201,
+      body: z.object({ to: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164, e.g. +4712345678').optional() }).strict(),
+      response: MessageDto,
+      errors: [404, 409],
+    },
+    async ({ user, params, body }) => {
+      const { messageId } = await conversation.call.placeCall({ tenant: tenant(user), conversationId: params.id, to: body.to ?? '' });
+      const detail = await conversation.call.getConversation({ tenant: tenant(user), conversationId: params.id });
+      return messageDto(detail.messages.filter((m) => m.id === messageId), params.id, publicUrl)[0];
     },
   );
 

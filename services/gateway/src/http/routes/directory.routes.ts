@@ -10,6 +10,7 @@ import {
 } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { TokenService } from '../../auth/token-service';
 import type { ApiRoutes } from '../api-route';
+import { WorkingHoursDto } from './routing.routes';
 import { ROLE_NAMES, type AuthenticatedUser } from '../authenticate';
 
 const Id = z.string().min(1).max(100);
@@ -43,6 +44,8 @@ const ChannelDto = z
     pageId: z.string().optional(),
     verifyToken: z.string().optional(),
     phoneNumber: z.string().optional(),
+    businessHours: WorkingHoursDto.nullable().optional(),
+    preChatEmail: z.enum(['off', 'optional', 'required']).optional(),
     createdAt: z.string(),
   })
   .openapi('Channel');
@@ -63,7 +66,13 @@ function channelDto(channel: Channel): z.infer<typeof ChannelDto> {
     case ChannelType.CHANNEL_TYPE_EMAIL:
       return { ...base, type: 'email', address: channel.address };
     case ChannelType.CHANNEL_TYPE_CHAT:
-      return { ...base, type: 'chat', widgetId: channel.widgetId };
+      return {
+        ...base,
+        type: 'chat',
+        widgetId: channel.widgetId,
+        businessHours: channel.businessHours ? { timeZone: channel.businessHours.timeZone, periods: channel.businessHours.periods } : null,
+        preChatEmail: (channel.preChatEmail || 'optional') as 'off' | 'optional' | 'required',
+      };
     case ChannelType.CHANNEL_TYPE_FORM:
       return { ...base, type: 'form', formId: channel.formId, fields: channel.fields };
     case ChannelType.CHANNEL_TYPE_MESSENGER:
@@ -217,18 +226,30 @@ export function registerDirectoryRoutes(
 
   const ChannelBody = z.discriminatedUnion('type', [
     z.object({ type: z.literal('email'), name: z.string().trim().min(1).max(200), address: Email.optional() }),
-    z.object({ type: z.literal('chat'), name: z.string().trim().min(1).max(200) }),
+    z.object({
+      type: z.literal('chat'),
+      name: z.string().trim().min(1).max(200),
+      businessHours: WorkingHoursDto.optional(),
+      preChatEmail: z.enum(['off', 'optional', 'required']).optional(),
+    }),
     z.object({
       type: z.literal('form'),
       name: z.string().trim().min(1).max(200),
       fields: z.array(z.object({ name: z.string().min(1).max(64), required: z.boolean().default(false) })).max(100).default([]),
     }),
-    z.object({ type: z.literal('messenger'), name: z.string().trim().min(1).max(200), pageId: z.string().regex(/^\d{1,32}$/), appSecret: z.string().min(8).max(200) }),
+    z.object({
+      type: z.literal('messenger'),
+      name: z.string().trim().min(1).max(200),
+      pageId: z.string().regex(/^\d{1,32}$/),
+      appSecret: z.string().min(8).max(200),
+      pageAccessToken: z.string().min(8).max(1000).optional(),
+    }),
     z.object({
       type: z.literal('phone'),
       name: z.string().trim().min(1).max(200),
       phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164, e.g. +4712345678'),
       authToken: z.string().min(8).max(200),
+      providerAccountSid: z.string().regex(/^[A-Za-z0-9]{8,64}$/).optional(),
     }),
   ]);
 
@@ -256,6 +277,10 @@ export function registerDirectoryRoutes(
         appSecret: body.type === 'messenger' ? body.appSecret : '',
         phoneNumber: body.type === 'phone' ? body.phoneNumber : '',
         authToken: body.type === 'phone' ? body.authToken : '',
+        pageAccessToken: body.type === 'messenger' ? (body.pageAccessToken ?? '') : '',
+        providerAccountSid: body.type === 'phone' ? (body.providerAccountSid ?? '') : '',
+        businessHours: body.type === 'chat' ? body.businessHours : undefined,
+        preChatEmail: body.type === 'chat' ? (body.preChatEmail ?? '') : '',
       };
       return channelDto((await conversation.call.createChannel(request)).channel!);
     },

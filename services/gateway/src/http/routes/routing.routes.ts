@@ -9,7 +9,7 @@ const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId
 const Status = z.enum(['available', 'away']);
 const AvailabilityDto = z.object({ userId: z.string(), status: Status, changedAt: z.string().nullable(), changedBy: z.string().nullable() }).openapi('Availability');
 const Period = z.object({ day: z.number().int().min(0).max(6), start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/) });
-const WorkingHoursDto = z.object({ timeZone: z.string().min(1).max(64), periods: z.array(Period).max(50) }).openapi('WorkingHours');
+export const WorkingHoursDto = z.object({ timeZone: z.string().min(1).max(64), periods: z.array(Period).max(50) }).openapi('WorkingHours');
 const RuleDto = z
   .object({
     inboxId: z.string(),

@@ -73,6 +73,21 @@ export interface PageRequest {
   cursor: string;
 }
 
+/** A weekly schedule (a user's working hours, a chat widget's business hours). */
+export interface WorkingPeriod {
+  /** 0 = Sunday … 6 = Saturday, in the schedule's time zone. */
+  day: number;
+  /** "HH:MM", 24-hour local time; end after start. */
+  start: string;
+  end: string;
+}
+
+export interface WorkingHours {
+  /** IANA time zone, e.g. Europe/Oslo. */
+  timeZone: string;
+  periods: WorkingPeriod[];
+}
+
 function createBaseTenant(): Tenant {
   return { accountId: "", userId: "" };
 }
@@ -247,6 +262,198 @@ export const PageRequest: MessageFns<PageRequest> = {
     const message = createBasePageRequest();
     message.limit = object.limit ?? 0;
     message.cursor = object.cursor ?? "";
+    return message;
+  },
+};
+
+function createBaseWorkingPeriod(): WorkingPeriod {
+  return { day: 0, start: "", end: "" };
+}
+
+export const WorkingPeriod: MessageFns<WorkingPeriod> = {
+  encode(message: WorkingPeriod, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.day !== 0) {
+      writer.uint32(8).int32(message.day);
+    }
+    if (message.start !== "") {
+      writer.uint32(18).string(message.start);
+    }
+    if (message.end !== "") {
+      writer.uint32(26).string(message.end);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkingPeriod {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkingPeriod();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.day = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.start = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.end = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WorkingPeriod {
+    return {
+      day: isSet(object.day) ? globalThis.Number(object.day) : 0,
+      start: isSet(object.start) ? globalThis.String(object.start) : "",
+      end: isSet(object.end) ? globalThis.String(object.end) : "",
+    };
+  },
+
+  toJSON(message: WorkingPeriod): unknown {
+    const obj: any = {};
+    if (message.day !== 0) {
+      obj.day = Math.round(message.day);
+    }
+    if (message.start !== "") {
+      obj.start = message.start;
+    }
+    if (message.end !== "") {
+      obj.end = message.end;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WorkingPeriod>, I>>(base?: I): WorkingPeriod {
+    return WorkingPeriod.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WorkingPeriod>, I>>(object: I): WorkingPeriod {
+    const message = createBaseWorkingPeriod();
+    message.day = object.day ?? 0;
+    message.start = object.start ?? "";
+    message.end = object.end ?? "";
+    return message;
+  },
+};
+
+function createBaseWorkingHours(): WorkingHours {
+  return { timeZone: "", periods: [] };
+}
+
+export const WorkingHours: MessageFns<WorkingHours> = {
+  encode(message: WorkingHours, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.timeZone !== "") {
+      writer.uint32(10).string(message.timeZone);
+    }
+    for (const v of message.periods) {
+      WorkingPeriod.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkingHours {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkingHours();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.periods.push(WorkingPeriod.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WorkingHours {
+    return {
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
+      periods: globalThis.Array.isArray(object?.periods)
+        ? object.periods.map((e: any) => WorkingPeriod.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: WorkingHours): unknown {
+    const obj: any = {};
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
+    if (message.periods?.length) {
+      obj.periods = message.periods.map((e) => WorkingPeriod.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WorkingHours>, I>>(base?: I): WorkingHours {
+    return WorkingHours.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WorkingHours>, I>>(object: I): WorkingHours {
+    const message = createBaseWorkingHours();
+    message.timeZone = object.timeZone ?? "";
+    message.periods = object.periods?.map((e) => WorkingPeriod.fromPartial(e)) || [];
     return message;
   },
 };

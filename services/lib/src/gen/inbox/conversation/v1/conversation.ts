@@ -19,7 +19,14 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { ChannelType, channelTypeFromJSON, channelTypeToJSON, PageRequest, Tenant } from "../../common/v1/common";
+import {
+  ChannelType,
+  channelTypeFromJSON,
+  channelTypeToJSON,
+  PageRequest,
+  Tenant,
+  WorkingHours,
+} from "../../common/v1/common";
 
 export enum Role {
   ROLE_UNSPECIFIED = 0,
@@ -105,7 +112,15 @@ export interface Channel {
   verifyToken: string;
   /** phone */
   phoneNumber: string;
-  createdAt?: Date | undefined;
+  createdAt?:
+    | Date
+    | undefined;
+  /** chat: when the widget is online (absent: always); whether it asks for an email first. */
+  businessHours?:
+    | WorkingHours
+    | undefined;
+  /** off | optional | required */
+  preChatEmail: string;
 }
 
 export interface FormField {
@@ -205,6 +220,13 @@ export interface CreateChannelRequest {
   appSecret: string;
   phoneNumber: string;
   authToken: string;
+  /** Messenger: the page access token replies are sent with (secret). */
+  pageAccessToken: string;
+  /** Phone: the provider account that places outbound calls. */
+  providerAccountSid: string;
+  /** Chat: business hours (outside them the widget takes messages offline) and pre-chat email. */
+  businessHours?: WorkingHours | undefined;
+  preChatEmail: string;
 }
 
 export interface CreateChannelResponse {
@@ -241,6 +263,45 @@ export interface ResolveChannelRequest {
   channelType: ChannelType;
   /** Email address, widget id, form id, page id or phone number, depending on the type. */
   key: string;
+  /** Instead of key: a Messenger channel by its webhook verify token, or any channel by its id. */
+  verifyToken: string;
+  channelId: string;
+}
+
+export interface ListChannelSecretsRequest {
+  channelType: ChannelType;
+}
+
+export interface ListChannelSecretsResponse {
+  secrets: string[];
+}
+
+export interface PlaceCallRequest {
+  tenant?: Tenant | undefined;
+  conversationId: string;
+  /** E.164; empty calls the contact's phone number. */
+  to: string;
+}
+
+export interface PlaceCallResponse {
+  messageId: string;
+}
+
+/** A phone call as the provider reported it. */
+export interface CallRecord {
+  callSid: string;
+  /** inbound | outbound */
+  direction: string;
+  from: string;
+  to: string;
+  /** queued | ringing | in-progress | completed | busy | no-answer | failed | canceled */
+  status: string;
+  durationSeconds: number;
+  recordingUrl: string;
+  transcript: string;
+  missed: boolean;
+  startedAt?: Date | undefined;
+  endedAt?: Date | undefined;
 }
 
 export interface ResolveChannelResponse {
@@ -251,6 +312,12 @@ export interface ResolveChannelResponse {
   /** Forms: the declared fields a submission is checked against. */
   fields: FormField[];
   name: string;
+  /** Messenger: the app secret; phone: the provider's auth token. Only the channel edge asks. */
+  secret: string;
+  lookupKey: string;
+  /** Chat widgets. */
+  businessHours?: WorkingHours | undefined;
+  preChatEmail: string;
 }
 
 export interface GetInboundReceiptRequest {
@@ -394,6 +461,8 @@ export interface GetConversationResponse {
   conversation?: ConversationSummary | undefined;
   messages: Message[];
   comments: Comment[];
+  /** Phone conversations: the call. */
+  call?: CallRecord | undefined;
 }
 
 export interface UpdateConversationRequest {
@@ -1149,6 +1218,8 @@ function createBaseChannel(): Channel {
     verifyToken: "",
     phoneNumber: "",
     createdAt: undefined,
+    businessHours: undefined,
+    preChatEmail: "",
   };
 }
 
@@ -1192,6 +1263,12 @@ export const Channel: MessageFns<Channel> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(106).fork()).join();
+    }
+    if (message.businessHours !== undefined) {
+      WorkingHours.encode(message.businessHours, writer.uint32(114).fork()).join();
+    }
+    if (message.preChatEmail !== "") {
+      writer.uint32(122).string(message.preChatEmail);
     }
     return writer;
   },
@@ -1313,6 +1390,22 @@ export const Channel: MessageFns<Channel> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.businessHours = WorkingHours.decode(reader, reader.uint32());
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.preChatEmail = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1374,6 +1467,16 @@ export const Channel: MessageFns<Channel> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      businessHours: isSet(object.businessHours)
+        ? WorkingHours.fromJSON(object.businessHours)
+        : isSet(object.business_hours)
+        ? WorkingHours.fromJSON(object.business_hours)
+        : undefined,
+      preChatEmail: isSet(object.preChatEmail)
+        ? globalThis.String(object.preChatEmail)
+        : isSet(object.pre_chat_email)
+        ? globalThis.String(object.pre_chat_email)
+        : "",
     };
   },
 
@@ -1418,6 +1521,12 @@ export const Channel: MessageFns<Channel> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.businessHours !== undefined) {
+      obj.businessHours = WorkingHours.toJSON(message.businessHours);
+    }
+    if (message.preChatEmail !== "") {
+      obj.preChatEmail = message.preChatEmail;
+    }
     return obj;
   },
 
@@ -1439,6 +1548,10 @@ export const Channel: MessageFns<Channel> = {
     message.verifyToken = object.verifyToken ?? "";
     message.phoneNumber = object.phoneNumber ?? "";
     message.createdAt = object.createdAt ?? undefined;
+    message.businessHours = (object.businessHours !== undefined && object.businessHours !== null)
+      ? WorkingHours.fromPartial(object.businessHours)
+      : undefined;
+    message.preChatEmail = object.preChatEmail ?? "";
     return message;
   },
 };
@@ -2923,6 +3036,10 @@ function createBaseCreateChannelRequest(): CreateChannelRequest {
     appSecret: "",
     phoneNumber: "",
     authToken: "",
+    pageAccessToken: "",
+    providerAccountSid: "",
+    businessHours: undefined,
+    preChatEmail: "",
   };
 }
 
@@ -2957,6 +3074,18 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
     }
     if (message.authToken !== "") {
       writer.uint32(82).string(message.authToken);
+    }
+    if (message.pageAccessToken !== "") {
+      writer.uint32(90).string(message.pageAccessToken);
+    }
+    if (message.providerAccountSid !== "") {
+      writer.uint32(98).string(message.providerAccountSid);
+    }
+    if (message.businessHours !== undefined) {
+      WorkingHours.encode(message.businessHours, writer.uint32(106).fork()).join();
+    }
+    if (message.preChatEmail !== "") {
+      writer.uint32(114).string(message.preChatEmail);
     }
     return writer;
   },
@@ -3054,6 +3183,38 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
             message.authToken = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.pageAccessToken = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.providerAccountSid = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.businessHours = WorkingHours.decode(reader, reader.uint32());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.preChatEmail = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3098,6 +3259,26 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
         : isSet(object.auth_token)
         ? globalThis.String(object.auth_token)
         : "",
+      pageAccessToken: isSet(object.pageAccessToken)
+        ? globalThis.String(object.pageAccessToken)
+        : isSet(object.page_access_token)
+        ? globalThis.String(object.page_access_token)
+        : "",
+      providerAccountSid: isSet(object.providerAccountSid)
+        ? globalThis.String(object.providerAccountSid)
+        : isSet(object.provider_account_sid)
+        ? globalThis.String(object.provider_account_sid)
+        : "",
+      businessHours: isSet(object.businessHours)
+        ? WorkingHours.fromJSON(object.businessHours)
+        : isSet(object.business_hours)
+        ? WorkingHours.fromJSON(object.business_hours)
+        : undefined,
+      preChatEmail: isSet(object.preChatEmail)
+        ? globalThis.String(object.preChatEmail)
+        : isSet(object.pre_chat_email)
+        ? globalThis.String(object.pre_chat_email)
+        : "",
     };
   },
 
@@ -3133,6 +3314,18 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
     if (message.authToken !== "") {
       obj.authToken = message.authToken;
     }
+    if (message.pageAccessToken !== "") {
+      obj.pageAccessToken = message.pageAccessToken;
+    }
+    if (message.providerAccountSid !== "") {
+      obj.providerAccountSid = message.providerAccountSid;
+    }
+    if (message.businessHours !== undefined) {
+      obj.businessHours = WorkingHours.toJSON(message.businessHours);
+    }
+    if (message.preChatEmail !== "") {
+      obj.preChatEmail = message.preChatEmail;
+    }
     return obj;
   },
 
@@ -3153,6 +3346,12 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
     message.appSecret = object.appSecret ?? "";
     message.phoneNumber = object.phoneNumber ?? "";
     message.authToken = object.authToken ?? "";
+    message.pageAccessToken = object.pageAccessToken ?? "";
+    message.providerAccountSid = object.providerAccountSid ?? "";
+    message.businessHours = (object.businessHours !== undefined && object.businessHours !== null)
+      ? WorkingHours.fromPartial(object.businessHours)
+      : undefined;
+    message.preChatEmail = object.preChatEmail ?? "";
     return message;
   },
 };
@@ -3679,7 +3878,7 @@ export const ListInboxesResponse: MessageFns<ListInboxesResponse> = {
 };
 
 function createBaseResolveChannelRequest(): ResolveChannelRequest {
-  return { channelType: 0, key: "" };
+  return { channelType: 0, key: "", verifyToken: "", channelId: "" };
 }
 
 export const ResolveChannelRequest: MessageFns<ResolveChannelRequest> = {
@@ -3689,6 +3888,12 @@ export const ResolveChannelRequest: MessageFns<ResolveChannelRequest> = {
     }
     if (message.key !== "") {
       writer.uint32(18).string(message.key);
+    }
+    if (message.verifyToken !== "") {
+      writer.uint32(26).string(message.verifyToken);
+    }
+    if (message.channelId !== "") {
+      writer.uint32(34).string(message.channelId);
     }
     return writer;
   },
@@ -3722,6 +3927,22 @@ export const ResolveChannelRequest: MessageFns<ResolveChannelRequest> = {
             message.key = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.verifyToken = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.channelId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3742,6 +3963,16 @@ export const ResolveChannelRequest: MessageFns<ResolveChannelRequest> = {
         ? channelTypeFromJSON(object.channel_type)
         : 0,
       key: isSet(object.key) ? globalThis.String(object.key) : "",
+      verifyToken: isSet(object.verifyToken)
+        ? globalThis.String(object.verifyToken)
+        : isSet(object.verify_token)
+        ? globalThis.String(object.verify_token)
+        : "",
+      channelId: isSet(object.channelId)
+        ? globalThis.String(object.channelId)
+        : isSet(object.channel_id)
+        ? globalThis.String(object.channel_id)
+        : "",
     };
   },
 
@@ -3753,6 +3984,12 @@ export const ResolveChannelRequest: MessageFns<ResolveChannelRequest> = {
     if (message.key !== "") {
       obj.key = message.key;
     }
+    if (message.verifyToken !== "") {
+      obj.verifyToken = message.verifyToken;
+    }
+    if (message.channelId !== "") {
+      obj.channelId = message.channelId;
+    }
     return obj;
   },
 
@@ -3763,12 +4000,608 @@ export const ResolveChannelRequest: MessageFns<ResolveChannelRequest> = {
     const message = createBaseResolveChannelRequest();
     message.channelType = object.channelType ?? 0;
     message.key = object.key ?? "";
+    message.verifyToken = object.verifyToken ?? "";
+    message.channelId = object.channelId ?? "";
+    return message;
+  },
+};
+
+function createBaseListChannelSecretsRequest(): ListChannelSecretsRequest {
+  return { channelType: 0 };
+}
+
+export const ListChannelSecretsRequest: MessageFns<ListChannelSecretsRequest> = {
+  encode(message: ListChannelSecretsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channelType !== 0) {
+      writer.uint32(8).int32(message.channelType);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListChannelSecretsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListChannelSecretsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.channelType = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListChannelSecretsRequest {
+    return {
+      channelType: isSet(object.channelType)
+        ? channelTypeFromJSON(object.channelType)
+        : isSet(object.channel_type)
+        ? channelTypeFromJSON(object.channel_type)
+        : 0,
+    };
+  },
+
+  toJSON(message: ListChannelSecretsRequest): unknown {
+    const obj: any = {};
+    if (message.channelType !== 0) {
+      obj.channelType = channelTypeToJSON(message.channelType);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListChannelSecretsRequest>, I>>(base?: I): ListChannelSecretsRequest {
+    return ListChannelSecretsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListChannelSecretsRequest>, I>>(object: I): ListChannelSecretsRequest {
+    const message = createBaseListChannelSecretsRequest();
+    message.channelType = object.channelType ?? 0;
+    return message;
+  },
+};
+
+function createBaseListChannelSecretsResponse(): ListChannelSecretsResponse {
+  return { secrets: [] };
+}
+
+export const ListChannelSecretsResponse: MessageFns<ListChannelSecretsResponse> = {
+  encode(message: ListChannelSecretsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.secrets) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListChannelSecretsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListChannelSecretsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.secrets.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListChannelSecretsResponse {
+    return {
+      secrets: globalThis.Array.isArray(object?.secrets) ? object.secrets.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: ListChannelSecretsResponse): unknown {
+    const obj: any = {};
+    if (message.secrets?.length) {
+      obj.secrets = message.secrets;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListChannelSecretsResponse>, I>>(base?: I): ListChannelSecretsResponse {
+    return ListChannelSecretsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListChannelSecretsResponse>, I>>(object: I): ListChannelSecretsResponse {
+    const message = createBaseListChannelSecretsResponse();
+    message.secrets = object.secrets?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBasePlaceCallRequest(): PlaceCallRequest {
+  return { tenant: undefined, conversationId: "", to: "" };
+}
+
+export const PlaceCallRequest: MessageFns<PlaceCallRequest> = {
+  encode(message: PlaceCallRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    if (message.to !== "") {
+      writer.uint32(26).string(message.to);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlaceCallRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlaceCallRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlaceCallRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+    };
+  },
+
+  toJSON(message: PlaceCallRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PlaceCallRequest>, I>>(base?: I): PlaceCallRequest {
+    return PlaceCallRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PlaceCallRequest>, I>>(object: I): PlaceCallRequest {
+    const message = createBasePlaceCallRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationId = object.conversationId ?? "";
+    message.to = object.to ?? "";
+    return message;
+  },
+};
+
+function createBasePlaceCallResponse(): PlaceCallResponse {
+  return { messageId: "" };
+}
+
+export const PlaceCallResponse: MessageFns<PlaceCallResponse> = {
+  encode(message: PlaceCallResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messageId !== "") {
+      writer.uint32(10).string(message.messageId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlaceCallResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlaceCallResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlaceCallResponse {
+    return {
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+    };
+  },
+
+  toJSON(message: PlaceCallResponse): unknown {
+    const obj: any = {};
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PlaceCallResponse>, I>>(base?: I): PlaceCallResponse {
+    return PlaceCallResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PlaceCallResponse>, I>>(object: I): PlaceCallResponse {
+    const message = createBasePlaceCallResponse();
+    message.messageId = object.messageId ?? "";
+    return message;
+  },
+};
+
+function createBaseCallRecord(): CallRecord {
+  return {
+    callSid: "",
+    direction: "",
+    from: "",
+    to: "",
+    status: "",
+    durationSeconds: 0,
+    recordingUrl: "",
+    transcript: "",
+    missed: false,
+    startedAt: undefined,
+    endedAt: undefined,
+  };
+}
+
+export const CallRecord: MessageFns<CallRecord> = {
+  encode(message: CallRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.callSid !== "") {
+      writer.uint32(10).string(message.callSid);
+    }
+    if (message.direction !== "") {
+      writer.uint32(18).string(message.direction);
+    }
+    if (message.from !== "") {
+      writer.uint32(26).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(34).string(message.to);
+    }
+    if (message.status !== "") {
+      writer.uint32(42).string(message.status);
+    }
+    if (message.durationSeconds !== 0) {
+      writer.uint32(48).int32(message.durationSeconds);
+    }
+    if (message.recordingUrl !== "") {
+      writer.uint32(58).string(message.recordingUrl);
+    }
+    if (message.transcript !== "") {
+      writer.uint32(66).string(message.transcript);
+    }
+    if (message.missed !== false) {
+      writer.uint32(72).bool(message.missed);
+    }
+    if (message.startedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.startedAt), writer.uint32(82).fork()).join();
+    }
+    if (message.endedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.endedAt), writer.uint32(90).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CallRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCallRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.callSid = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.direction = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.durationSeconds = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.recordingUrl = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.transcript = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.missed = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.startedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.endedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CallRecord {
+    return {
+      callSid: isSet(object.callSid)
+        ? globalThis.String(object.callSid)
+        : isSet(object.call_sid)
+        ? globalThis.String(object.call_sid)
+        : "",
+      direction: isSet(object.direction) ? globalThis.String(object.direction) : "",
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      durationSeconds: isSet(object.durationSeconds)
+        ? globalThis.Number(object.durationSeconds)
+        : isSet(object.duration_seconds)
+        ? globalThis.Number(object.duration_seconds)
+        : 0,
+      recordingUrl: isSet(object.recordingUrl)
+        ? globalThis.String(object.recordingUrl)
+        : isSet(object.recording_url)
+        ? globalThis.String(object.recording_url)
+        : "",
+      transcript: isSet(object.transcript) ? globalThis.String(object.transcript) : "",
+      missed: isSet(object.missed) ? globalThis.Boolean(object.missed) : false,
+      startedAt: isSet(object.startedAt)
+        ? fromJsonTimestamp(object.startedAt)
+        : isSet(object.started_at)
+        ? fromJsonTimestamp(object.started_at)
+        : undefined,
+      endedAt: isSet(object.endedAt)
+        ? fromJsonTimestamp(object.endedAt)
+        : isSet(object.ended_at)
+        ? fromJsonTimestamp(object.ended_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: CallRecord): unknown {
+    const obj: any = {};
+    if (message.callSid !== "") {
+      obj.callSid = message.callSid;
+    }
+    if (message.direction !== "") {
+      obj.direction = message.direction;
+    }
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.durationSeconds !== 0) {
+      obj.durationSeconds = Math.round(message.durationSeconds);
+    }
+    if (message.recordingUrl !== "") {
+      obj.recordingUrl = message.recordingUrl;
+    }
+    if (message.transcript !== "") {
+      obj.transcript = message.transcript;
+    }
+    if (message.missed !== false) {
+      obj.missed = message.missed;
+    }
+    if (message.startedAt !== undefined) {
+      obj.startedAt = message.startedAt.toISOString();
+    }
+    if (message.endedAt !== undefined) {
+      obj.endedAt = message.endedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CallRecord>, I>>(base?: I): CallRecord {
+    return CallRecord.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CallRecord>, I>>(object: I): CallRecord {
+    const message = createBaseCallRecord();
+    message.callSid = object.callSid ?? "";
+    message.direction = object.direction ?? "";
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    message.status = object.status ?? "";
+    message.durationSeconds = object.durationSeconds ?? 0;
+    message.recordingUrl = object.recordingUrl ?? "";
+    message.transcript = object.transcript ?? "";
+    message.missed = object.missed ?? false;
+    message.startedAt = object.startedAt ?? undefined;
+    message.endedAt = object.endedAt ?? undefined;
     return message;
   },
 };
 
 function createBaseResolveChannelResponse(): ResolveChannelResponse {
-  return { accountId: "", inboxId: "", channelId: "", channelType: 0, fields: [], name: "" };
+  return {
+    accountId: "",
+    inboxId: "",
+    channelId: "",
+    channelType: 0,
+    fields: [],
+    name: "",
+    secret: "",
+    lookupKey: "",
+    businessHours: undefined,
+    preChatEmail: "",
+  };
 }
 
 export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
@@ -3790,6 +4623,18 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
     }
     if (message.name !== "") {
       writer.uint32(50).string(message.name);
+    }
+    if (message.secret !== "") {
+      writer.uint32(58).string(message.secret);
+    }
+    if (message.lookupKey !== "") {
+      writer.uint32(66).string(message.lookupKey);
+    }
+    if (message.businessHours !== undefined) {
+      WorkingHours.encode(message.businessHours, writer.uint32(74).fork()).join();
+    }
+    if (message.preChatEmail !== "") {
+      writer.uint32(82).string(message.preChatEmail);
     }
     return writer;
   },
@@ -3855,6 +4700,38 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
             message.name = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.secret = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.lookupKey = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.businessHours = WorkingHours.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.preChatEmail = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3893,6 +4770,22 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
         ? object.fields.map((e: any) => FormField.fromJSON(e))
         : [],
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      secret: isSet(object.secret) ? globalThis.String(object.secret) : "",
+      lookupKey: isSet(object.lookupKey)
+        ? globalThis.String(object.lookupKey)
+        : isSet(object.lookup_key)
+        ? globalThis.String(object.lookup_key)
+        : "",
+      businessHours: isSet(object.businessHours)
+        ? WorkingHours.fromJSON(object.businessHours)
+        : isSet(object.business_hours)
+        ? WorkingHours.fromJSON(object.business_hours)
+        : undefined,
+      preChatEmail: isSet(object.preChatEmail)
+        ? globalThis.String(object.preChatEmail)
+        : isSet(object.pre_chat_email)
+        ? globalThis.String(object.pre_chat_email)
+        : "",
     };
   },
 
@@ -3916,6 +4809,18 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.secret !== "") {
+      obj.secret = message.secret;
+    }
+    if (message.lookupKey !== "") {
+      obj.lookupKey = message.lookupKey;
+    }
+    if (message.businessHours !== undefined) {
+      obj.businessHours = WorkingHours.toJSON(message.businessHours);
+    }
+    if (message.preChatEmail !== "") {
+      obj.preChatEmail = message.preChatEmail;
+    }
     return obj;
   },
 
@@ -3930,6 +4835,12 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
     message.channelType = object.channelType ?? 0;
     message.fields = object.fields?.map((e) => FormField.fromPartial(e)) || [];
     message.name = object.name ?? "";
+    message.secret = object.secret ?? "";
+    message.lookupKey = object.lookupKey ?? "";
+    message.businessHours = (object.businessHours !== undefined && object.businessHours !== null)
+      ? WorkingHours.fromPartial(object.businessHours)
+      : undefined;
+    message.preChatEmail = object.preChatEmail ?? "";
     return message;
   },
 };
@@ -6313,7 +7224,7 @@ export const GetConversationRequest: MessageFns<GetConversationRequest> = {
 };
 
 function createBaseGetConversationResponse(): GetConversationResponse {
-  return { conversation: undefined, messages: [], comments: [] };
+  return { conversation: undefined, messages: [], comments: [], call: undefined };
 }
 
 export const GetConversationResponse: MessageFns<GetConversationResponse> = {
@@ -6326,6 +7237,9 @@ export const GetConversationResponse: MessageFns<GetConversationResponse> = {
     }
     for (const v of message.comments) {
       Comment.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.call !== undefined) {
+      CallRecord.encode(message.call, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -6367,6 +7281,14 @@ export const GetConversationResponse: MessageFns<GetConversationResponse> = {
             message.comments.push(Comment.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.call = CallRecord.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6384,6 +7306,7 @@ export const GetConversationResponse: MessageFns<GetConversationResponse> = {
       conversation: isSet(object.conversation) ? ConversationSummary.fromJSON(object.conversation) : undefined,
       messages: globalThis.Array.isArray(object?.messages) ? object.messages.map((e: any) => Message.fromJSON(e)) : [],
       comments: globalThis.Array.isArray(object?.comments) ? object.comments.map((e: any) => Comment.fromJSON(e)) : [],
+      call: isSet(object.call) ? CallRecord.fromJSON(object.call) : undefined,
     };
   },
 
@@ -6398,6 +7321,9 @@ export const GetConversationResponse: MessageFns<GetConversationResponse> = {
     if (message.comments?.length) {
       obj.comments = message.comments.map((e) => Comment.toJSON(e));
     }
+    if (message.call !== undefined) {
+      obj.call = CallRecord.toJSON(message.call);
+    }
     return obj;
   },
 
@@ -6411,6 +7337,9 @@ export const GetConversationResponse: MessageFns<GetConversationResponse> = {
       : undefined;
     message.messages = object.messages?.map((e) => Message.fromPartial(e)) || [];
     message.comments = object.comments?.map((e) => Comment.fromPartial(e)) || [];
+    message.call = (object.call !== undefined && object.call !== null)
+      ? CallRecord.fromPartial(object.call)
+      : undefined;
     return message;
   },
 };
@@ -11504,6 +12433,16 @@ export const ConversationServiceService = {
       Buffer.from(ComposeEmailResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ComposeEmailResponse => ComposeEmailResponse.decode(value),
   },
+  /** Calls the conversation's contact through the phone channel's provider and logs the call. */
+  placeCall: {
+    path: "/inbox.conversation.v1.ConversationService/PlaceCall" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PlaceCallRequest): Buffer => Buffer.from(PlaceCallRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PlaceCallRequest => PlaceCallRequest.decode(value),
+    responseSerialize: (value: PlaceCallResponse): Buffer => Buffer.from(PlaceCallResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PlaceCallResponse => PlaceCallResponse.decode(value),
+  },
   getAttachment: {
     path: "/inbox.conversation.v1.ConversationService/GetAttachment" as const,
     requestStream: false as const,
@@ -11563,6 +12502,21 @@ export const ConversationServiceService = {
     responseSerialize: (value: ResolveChannelResponse): Buffer =>
       Buffer.from(ResolveChannelResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ResolveChannelResponse => ResolveChannelResponse.decode(value),
+  },
+  /**
+   * The distinct webhook secrets of every channel of a type (Messenger app secrets), so the edge
+   * can verify a signed request before it parses it.
+   */
+  listChannelSecrets: {
+    path: "/inbox.conversation.v1.ConversationService/ListChannelSecrets" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListChannelSecretsRequest): Buffer =>
+      Buffer.from(ListChannelSecretsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListChannelSecretsRequest => ListChannelSecretsRequest.decode(value),
+    responseSerialize: (value: ListChannelSecretsResponse): Buffer =>
+      Buffer.from(ListChannelSecretsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListChannelSecretsResponse => ListChannelSecretsResponse.decode(value),
   },
   getInboundReceipt: {
     path: "/inbox.conversation.v1.ConversationService/GetInboundReceipt" as const,
@@ -11665,6 +12619,8 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   addComment: handleUnaryCall<AddCommentRequest, AddCommentResponse>;
   reply: handleUnaryCall<ReplyRequest, ReplyResponse>;
   composeEmail: handleUnaryCall<ComposeEmailRequest, ComposeEmailResponse>;
+  /** Calls the conversation's contact through the phone channel's provider and logs the call. */
+  placeCall: handleUnaryCall<PlaceCallRequest, PlaceCallResponse>;
   getAttachment: handleUnaryCall<GetAttachmentRequest, GetAttachmentResponse>;
   createTicket: handleUnaryCall<CreateTicketRequest, CreateTicketResponse>;
   listTickets: handleUnaryCall<ListTicketsRequest, ListTicketsResponse>;
@@ -11672,6 +12628,11 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   getContact: handleUnaryCall<GetContactRequest, GetContactResponse>;
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel: handleUnaryCall<ResolveChannelRequest, ResolveChannelResponse>;
+  /**
+   * The distinct webhook secrets of every channel of a type (Messenger app secrets), so the edge
+   * can verify a signed request before it parses it.
+   */
+  listChannelSecrets: handleUnaryCall<ListChannelSecretsRequest, ListChannelSecretsResponse>;
   getInboundReceipt: handleUnaryCall<GetInboundReceiptRequest, GetInboundReceiptResponse>;
   /** List items of the named conversations of the tenant's account (search results), in the order asked. */
   getConversationSummaries: handleUnaryCall<GetConversationSummariesRequest, GetConversationSummariesResponse>;
@@ -12049,6 +13010,22 @@ export interface ConversationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ComposeEmailResponse) => void,
   ): ClientUnaryCall;
+  /** Calls the conversation's contact through the phone channel's provider and logs the call. */
+  placeCall(
+    request: PlaceCallRequest,
+    callback: (error: ServiceError | null, response: PlaceCallResponse) => void,
+  ): ClientUnaryCall;
+  placeCall(
+    request: PlaceCallRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PlaceCallResponse) => void,
+  ): ClientUnaryCall;
+  placeCall(
+    request: PlaceCallRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PlaceCallResponse) => void,
+  ): ClientUnaryCall;
   getAttachment(
     request: GetAttachmentRequest,
     callback: (error: ServiceError | null, response: GetAttachmentResponse) => void,
@@ -12139,6 +13116,25 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ResolveChannelResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The distinct webhook secrets of every channel of a type (Messenger app secrets), so the edge
+   * can verify a signed request before it parses it.
+   */
+  listChannelSecrets(
+    request: ListChannelSecretsRequest,
+    callback: (error: ServiceError | null, response: ListChannelSecretsResponse) => void,
+  ): ClientUnaryCall;
+  listChannelSecrets(
+    request: ListChannelSecretsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListChannelSecretsResponse) => void,
+  ): ClientUnaryCall;
+  listChannelSecrets(
+    request: ListChannelSecretsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListChannelSecretsResponse) => void,
   ): ClientUnaryCall;
   getInboundReceipt(
     request: GetInboundReceiptRequest,

@@ -165,6 +165,7 @@ export interface MessengerMessageReceived {
   postbackPayload: string;
 }
 
+/** One provider callback about a call: a status change, a finished recording or a transcription. */
 export interface CallEvent {
   callSid: string;
   status: string;
@@ -173,6 +174,13 @@ export interface CallEvent {
   durationSeconds: number;
   recordingUrl: string;
   transcript: string;
+  /** inbound | outbound */
+  direction: string;
+  /** status | recording | transcription */
+  kind: string;
+  recordingSid: string;
+  /** Our own call id, for callbacks about a call we placed (carried in the callback URL). */
+  callId: string;
 }
 
 /** Everything the conversation service changes, written to its outbox in the same transaction. */
@@ -1768,7 +1776,19 @@ export const MessengerMessageReceived: MessageFns<MessengerMessageReceived> = {
 };
 
 function createBaseCallEvent(): CallEvent {
-  return { callSid: "", status: "", from: "", to: "", durationSeconds: 0, recordingUrl: "", transcript: "" };
+  return {
+    callSid: "",
+    status: "",
+    from: "",
+    to: "",
+    durationSeconds: 0,
+    recordingUrl: "",
+    transcript: "",
+    direction: "",
+    kind: "",
+    recordingSid: "",
+    callId: "",
+  };
 }
 
 export const CallEvent: MessageFns<CallEvent> = {
@@ -1793,6 +1813,18 @@ export const CallEvent: MessageFns<CallEvent> = {
     }
     if (message.transcript !== "") {
       writer.uint32(58).string(message.transcript);
+    }
+    if (message.direction !== "") {
+      writer.uint32(66).string(message.direction);
+    }
+    if (message.kind !== "") {
+      writer.uint32(74).string(message.kind);
+    }
+    if (message.recordingSid !== "") {
+      writer.uint32(82).string(message.recordingSid);
+    }
+    if (message.callId !== "") {
+      writer.uint32(90).string(message.callId);
     }
     return writer;
   },
@@ -1866,6 +1898,38 @@ export const CallEvent: MessageFns<CallEvent> = {
             message.transcript = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.direction = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.recordingSid = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.callId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1899,6 +1963,18 @@ export const CallEvent: MessageFns<CallEvent> = {
         ? globalThis.String(object.recording_url)
         : "",
       transcript: isSet(object.transcript) ? globalThis.String(object.transcript) : "",
+      direction: isSet(object.direction) ? globalThis.String(object.direction) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      recordingSid: isSet(object.recordingSid)
+        ? globalThis.String(object.recordingSid)
+        : isSet(object.recording_sid)
+        ? globalThis.String(object.recording_sid)
+        : "",
+      callId: isSet(object.callId)
+        ? globalThis.String(object.callId)
+        : isSet(object.call_id)
+        ? globalThis.String(object.call_id)
+        : "",
     };
   },
 
@@ -1925,6 +2001,18 @@ export const CallEvent: MessageFns<CallEvent> = {
     if (message.transcript !== "") {
       obj.transcript = message.transcript;
     }
+    if (message.direction !== "") {
+      obj.direction = message.direction;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.recordingSid !== "") {
+      obj.recordingSid = message.recordingSid;
+    }
+    if (message.callId !== "") {
+      obj.callId = message.callId;
+    }
     return obj;
   },
 
@@ -1940,6 +2028,10 @@ export const CallEvent: MessageFns<CallEvent> = {
     message.durationSeconds = object.durationSeconds ?? 0;
     message.recordingUrl = object.recordingUrl ?? "";
     message.transcript = object.transcript ?? "";
+    message.direction = object.direction ?? "";
+    message.kind = object.kind ?? "";
+    message.recordingSid = object.recordingSid ?? "";
+    message.callId = object.callId ?? "";
     return message;
   },
 };
