@@ -1,6 +1,8 @@
 // Composition root of the ingest service: the channel edge. Nothing is acknowledged to a
 // channel before JetStream has stored it.
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
+import path from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
   BlobStore,
@@ -56,6 +58,7 @@ bootService(async () => {
   const channels = new CachedChannelDirectory(conversation);
   const acceptEmail = new AcceptEmail(channels, blobs, js);
   const chatSessions = new ChatSessionStore(redis);
+  const widgetScript = await readFile(path.resolve(__dirname, '../widget/widget.js'), 'utf8');
   const subscriber = redis.duplicate();
   subscriber.on('error', (error: Error) => logger.warn({ error: error.message }, 'redis subscriber error'));
   await subscriber.connect();
@@ -64,7 +67,7 @@ bootService(async () => {
     createIngestApp(runtime, {
       email: emailRoutes(acceptEmail, config.INGEST_MAX_MESSAGE_BYTES),
       forms: formRoutes(new AcceptForm(channels, js)),
-      chat: chatRoutes(new StartChatSession(channels, chatSessions), new AcceptChatMessage(chatSessions, js), chatSessions),
+      chat: chatRoutes(new StartChatSession(channels, chatSessions), new AcceptChatMessage(chatSessions, js), chatSessions, widgetScript),
       messenger: messengerRoutes(new MessengerWebhook(channels, blobs, js, logger)),
       calls: callRoutes(new CallEvents(channels, js), config.INGEST_PUBLIC_URL),
     }),

@@ -1,6 +1,6 @@
 // Which channel an address or id belongs to, asked of the conversation service and cached
 // briefly (a miss for a short time too, so a flood to unknown addresses does not hammer it).
-import { DomainError, type ServiceClient } from '@inbox/lib';
+import { DomainError, type ServiceClient, type WorkingHours } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 
@@ -14,6 +14,9 @@ export interface ResolvedChannel {
   /** Messenger app secret or telephony auth token. */
   secret?: string;
   lookupKey?: string;
+  /** Chat widgets: when they are online (absent: always), and whether they ask for an email first. */
+  businessHours?: WorkingHours;
+  preChatEmail?: string;
 }
 
 export type ChannelLookup = string | { verifyToken: string } | { channelId: string };

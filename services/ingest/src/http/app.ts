@@ -26,7 +26,8 @@ export function createIngestApp(runtime: ServiceRuntime, routes: IngestRoutes): 
   app.use(opsMiddleware({ health: runtime.health, registry: runtime.metrics.registry }));
   app.use(requestIdMiddleware());
   app.use(httpMetricsMiddleware(runtime.metrics, runtime.logger));
-  app.use(helmet());
+  // A public edge: the chat widget's script and API are used from customers' websites.
+  app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   app.use('/ingest/v1', routes.email);
   app.use('/ingest/v1', routes.forms);
   app.use('/ingest/v1', routes.chat);

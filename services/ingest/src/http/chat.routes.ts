@@ -14,8 +14,33 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   throw new HttpError(400, 'validation_failed', issues.map((i) => `${i.path || '(root)'} ${i.message}`).join('; '), { issues });
 }
 
-export function chatRoutes(start: StartChatSession, accept: AcceptChatMessage, sessions: ChatSessionStore): Router {
+export function chatRoutes(start: StartChatSession, accept: AcceptChatMessage, sessions: ChatSessionStore, widgetScript: string): Router {
   const router = express.Router();
+  // The widget runs on customers' websites: its API is open to any origin. No cookies are
+  // involved (the visitor token is a header), so this grants nothing a page could abuse.
+  router.use('/chat', (req, res, next) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+    res.setHeader('Access-Control-Allow-Headers', 'content-type, x-visitor-token');
+    res.setHeader('Access-Control-Max-Age', '600');
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next();
+  });
+
+  router.get('/chat/widget.js', (_req, res) => {
+    res.setHeader('Content-Type', 'application/javascript; charset=utf-8');
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.send(widgetScript);
+  });
+
+  router.get('/chat/:widgetId/config', async (req, res, next) => {
+    try {
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(await start.config(String(req.params.widgetId)));
+    } catch (error) {
+      next(error);
+    }
+  });
   const json = express.json({ limit: '32kb' });
   const requireJson = (req: Request) => {
     if (req.headers['content-type'] && !req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send JSON');

@@ -2,7 +2,7 @@
 // InboundMessage events; a repeated clientMessageId is stored once).
 import { createHash, randomUUID } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { HttpError, publishDurably } from '@inbox/lib';
+import { HttpError, isWithinWorkingHours, publishDurably } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { ChannelDirectory } from '../adapters/channel-directory';
@@ -14,9 +14,24 @@ export class StartChatSession {
     private readonly sessions: ChatSessionStore,
   ) {}
 
+  /** What the widget shows before a chat starts: its name, whether someone is there, whether it asks for an email. */
+  async config(widgetId: string, now = new Date()): Promise<{ widgetId: string; name: string; online: boolean; preChatEmail: string }> {
+    const channel = await this.widget(widgetId);
+    return {
+      widgetId,
+      name: channel.name || 'Chat',
+      online: !channel.businessHours || isWithinWorkingHours(channel.businessHours, now),
+      preChatEmail: channel.preChatEmail || 'optional',
+    };
+  }
+
   async execute(widgetId: string, visitor: { name?: string; email?: string }): Promise<{ sessionId: string; visitorToken: string }> {
-    const channel = await this.channels.resolve(ChannelType.CHANNEL_TYPE_CHAT, widgetId);
-    if (!channel) throw new HttpError(404, 'widget_not_found', 'no chat widget with this id');
+    const channel = await this.widget(widgetId);
+    // Offline, nobody answers live: without an address the answer could never reach the visitor.
+    const offline = !!channel.businessHours && !isWithinWorkingHours(channel.businessHours, new Date());
+    if (!visitor.email?.trim() && (channel.preChatEmail === 'required' || offline)) {
+      throw new HttpError(422, 'email_required', offline ? 'we are offline: leave an email address so we can answer' : 'this chat asks for your email address first');
+    }
     const { session, visitorToken } = await this.sessions.create({
       accountId: channel.accountId,
       inboxId: channel.inboxId,
@@ -26,6 +41,12 @@ export class StartChatSession {
       email: visitor.email?.trim().toLowerCase() ?? '',
     });
     return { sessionId: session.sessionId, visitorToken };
+  }
+
+  private async widget(widgetId: string) {
+    const channel = /^wgt_[\w-]{1,64}$/.test(widgetId) ? await this.channels.resolve(ChannelType.CHANNEL_TYPE_CHAT, widgetId) : null;
+    if (!channel) throw new HttpError(404, 'widget_not_found', 'no chat widget with this id');
+    return channel;
   }
 }
 

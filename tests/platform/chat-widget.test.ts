@@ -1,0 +1,130 @@
+// The embeddable chat widget in a real Chromium, on a "customer website" served from another
+// origin: the visitor starts a chat with the pre-chat email, the message reaches the inbox, the
+// agent's reply appears live, the conversation survives a reload, and outside business hours the
+// widget takes a message with an email address instead. The widget API's own refusals too.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { uniqueEmail } from '../support/api-client';
+import { launchBrowser } from '../support/browser';
+import { startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
+import { waitFor } from '../support/wait';
+
+jest.setTimeout(120_000);
+
+describe('the chat widget on a customer website', () => {
+  let f: InboxFixture;
+  let browser: Browser;
+  let site: http.Server;
+  let siteUrl: string;
+  let onlineWidget: string;
+  let offlineWidget: string;
+
+  beforeAll(async () => {
+    f = await startInboxFixture();
+    const online = await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'chat', name: 'Help desk', preChatEmail: 'required' });
+    expect(online.status).toBe(201);
+    expect(online.body).toMatchObject({ preChatEmail: 'required', businessHours: null });
+    onlineWidget = online.body.widgetId;
+    // Open no hour of the week: always offline.
+    const offline = await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'chat', name: 'After hours', businessHours: { timeZone: 'Europe/Oslo', periods: [] } });
+    expect(offline.status).toBe(201);
+    offlineWidget = offline.body.widgetId;
+    site = http.createServer((req, res) => {
+      const widget = new URL(req.url ?? '/', 'http://site').searchParams.get('widget') ?? '';
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><html><head><title>Shop</title></head><body><h1>Our shop</h1>
+        <script src="${f.stack.ingestUrl}/ingest/v1/chat/widget.js" data-widget-id="${widget}" async></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => site?.close(() => resolve()) ?? resolve());
+    await f?.stop();
+  });
+
+  async function openSite(page: Page, widget: string): Promise<void> {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${siteUrl}/?widget=${widget}`);
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await page.getByRole('dialog', { name: 'Chat' }).waitFor();
+    expect(errors).toEqual([]);
+  }
+
+  it('starts a chat, gets the agent’s reply live, and keeps the conversation across a reload', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await openSite(page, onlineWidget);
+    await page.getByRole('heading', { name: 'Help desk' }).waitFor();
+    const visitor = uniqueEmail('widget');
+    await page.getByLabel('Message', { exact: true }).fill('Do you ship to Tromsø?');
+    await page.getByRole('button', { name: 'Start chat' }).click();
+    await page.getByRole('alert').getByText('email address').waitFor();
+    await page.getByLabel('Email').fill(visitor);
+    await page.getByLabel('Name').fill('Vera Visitor');
+    await page.getByRole('button', { name: 'Start chat' }).click();
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByText('Do you ship to Tromsø?').waitFor();
+
+    const conversation = await waitForInView(f.owner, f.inboxId, 'chat', (c) => c.preview === 'Do you ship to Tromsø?');
+    expect(conversation.contact).toMatchObject({ email: visitor, name: 'Vera Visitor' });
+    expect((await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'Yes, in two days.' })).status).toBe(201);
+    await log.getByText('Yes, in two days.').waitFor({ timeout: 10_000 });
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await log.getByText('Yes, in two days.').waitFor();
+    expect(await log.getByText('Do you ship to Tromsø?').count()).toBe(1);
+    await page.getByRole('textbox', { name: 'Write a message' }).fill('Great, thanks!');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await log.getByText('Great, thanks!').waitFor();
+    await waitFor('the follow-up in the same conversation', async () => {
+      const detail = (await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body;
+      return detail.messages.map((m: { text: string }) => m.text).join('|') === 'Do you ship to Tromsø?|Yes, in two days.|Great, thanks!';
+    });
+    await context.close();
+  });
+
+  it('takes a message with an email address outside business hours', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await openSite(page, offlineWidget);
+    await page.getByText('We are offline right now').waitFor();
+    const visitor = uniqueEmail('offline');
+    await page.getByLabel('Email').fill(visitor);
+    await page.getByLabel('Message', { exact: true }).fill('Please call me tomorrow about my order.');
+    await page.getByRole('button', { name: 'Send message' }).click();
+    await page.getByRole('log', { name: 'Conversation' }).getByText('Please call me tomorrow about my order.').waitFor();
+    const conversation = await waitForInView(f.owner, f.inboxId, 'chat', (c) => c.preview === 'Please call me tomorrow about my order.');
+    expect(conversation.contact.email).toBe(visitor);
+    await context.close();
+  });
+
+  it('serves its API to any origin, and refuses what the widget must not do', async () => {
+    const ingest = `${f.stack.ingestUrl}/ingest/v1`;
+    const preflight = await fetch(`${ingest}/chat/${onlineWidget}/sessions`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('x-visitor-token');
+    const script = await fetch(`${ingest}/chat/widget.js`);
+    expect(script.headers.get('content-type')).toContain('application/javascript');
+    expect(script.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+
+    const config = await (await fetch(`${ingest}/chat/${offlineWidget}/config`)).json();
+    expect(config).toEqual({ widgetId: offlineWidget, name: 'After hours', online: false, preChatEmail: 'optional' });
+    expect((await fetch(`${ingest}/chat/wgt_nope/config`)).status).toBe(404);
+    const post = (widget: string, body: unknown) => fetch(`${ingest}/chat/${widget}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const noEmail = await post(onlineWidget, { name: 'Anon' });
+    expect(noEmail.status).toBe(422);
+    expect(((await noEmail.json()) as { error: { code: string } }).error.code).toBe('email_required');
+    expect((await post(offlineWidget, {})).status).toBe(422);
+    const badHours = await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'chat', name: 'Bad', businessHours: { timeZone: 'Mars/Olympus', periods: [] } });
+    expect(badHours.status).toBe(400);
+    expect(badHours.body.error.code).toBe('invalid_time_zone');
+  });
+});
