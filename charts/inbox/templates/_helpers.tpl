@@ -70,5 +70,9 @@ NOTIFICATION_PUBLIC_URL: {{ .Values.config.publicUrl | quote }}
 GATEWAY_SIGNUP_ENABLED: {{ .Values.config.signupEnabled | quote }}
 CONVERSATION_MAIL_DOMAIN: {{ .Values.config.mailDomain | quote }}
 INGEST_MAX_MESSAGE_BYTES: {{ .Values.config.maxMessageBytes | quote }}
+INGEST_PUBLIC_URL: {{ .Values.config.ingestPublicUrl | quote }}
+CALLS_CALLBACK_BASE_URL: {{ .Values.config.ingestPublicUrl | quote }}
+MESSENGER_GRAPH_URL: {{ .Values.config.messengerGraphUrl | quote }}
+TELEPHONY_API_URL: {{ .Values.config.telephonyApiUrl | quote }}
 SHUTDOWN_TIMEOUT_MS: {{ mul .Values.config.shutdownGracePeriodSeconds 750 | quote }}
 {{- end -}}
