@@ -37,7 +37,10 @@ import { AuthenticateUser, CreateAccount } from './use-cases/accounts';
 import { AddComment } from './use-cases/add-comment';
 import { ApplyConversationAction, UnblockSender } from './use-cases/apply-conversation-action';
 import { DeleteConversation, PurgeTrash } from './use-cases/delete-conversation';
+import { ForwardConversation } from './use-cases/forward-conversation';
 import { PlaceCall } from './use-cases/place-call';
+import { RegisterUpload } from './use-cases/register-upload';
+import { SendTranscript } from './use-cases/send-transcript';
 import { ComposeEmail, ReplyToConversation } from './use-cases/send-email';
 import { SetMessageHidden } from './use-cases/set-message-hidden';
 import { UpdateConversation } from './use-cases/update-conversation';
@@ -70,17 +73,17 @@ bootService(async () => {
 
   const receipts = new InboundReceipts(pool);
   const relay = new OutboxRelay(pool, js, logger);
+  const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
   const delivery = new OutboundDeliveryWorker(
     pool,
     {
-      email: new SmtpSender(config.CONVERSATION_SMTP_URL),
+      email: new SmtpSender(config.CONVERSATION_SMTP_URL, blobs),
       messenger: new MessengerSender(config.MESSENGER_GRAPH_URL),
       call: new TelephonySender(config.TELEPHONY_API_URL, config.CALLS_CALLBACK_BASE_URL),
     },
     logger,
     () => relay.poke(),
   );
-  const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
   const committed = () => relay.poke();
   const committedWithMail = () => {
     relay.poke();
@@ -117,6 +120,9 @@ bootService(async () => {
       reply: new ReplyToConversation(pool, directory, committedWithMail),
       composeEmail: new ComposeEmail(pool, directory, committedWithMail),
       placeCall: new PlaceCall(pool, directory, committedWithMail),
+      registerUpload: new RegisterUpload(directory),
+      sendTranscript: new SendTranscript(pool, directory, committedWithMail),
+      forwardConversation: new ForwardConversation(pool, directory, committedWithMail),
       createTicket: new CreateTicket(pool, directory),
       updateTicket: new UpdateTicket(pool, directory),
     }),

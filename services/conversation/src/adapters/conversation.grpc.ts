@@ -8,7 +8,10 @@ import type { AddInboxMember, CreateChannel, CreateInbox } from '../use-cases/in
 import type { AddComment } from '../use-cases/add-comment';
 import type { ApplyConversationAction, UnblockSender } from '../use-cases/apply-conversation-action';
 import type { DeleteConversation } from '../use-cases/delete-conversation';
+import type { ForwardConversation } from '../use-cases/forward-conversation';
 import type { PlaceCall } from '../use-cases/place-call';
+import type { RegisterUpload } from '../use-cases/register-upload';
+import type { SendTranscript } from '../use-cases/send-transcript';
 import type { ComposeEmail, ReplyToConversation } from '../use-cases/send-email';
 import type { SetMessageHidden } from '../use-cases/set-message-hidden';
 import type { UpdateConversation } from '../use-cases/update-conversation';
@@ -42,6 +45,9 @@ export interface ConversationUseCases {
   reply: ReplyToConversation;
   composeEmail: ComposeEmail;
   placeCall: PlaceCall;
+  registerUpload: RegisterUpload;
+  sendTranscript: SendTranscript;
+  forwardConversation: ForwardConversation;
   createTicket: CreateTicket;
   updateTicket: UpdateTicket;
 }
@@ -239,9 +245,29 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
 
     async reply(request) {
       const actor = actorFrom(request.tenant);
-      const messageId = await u.reply.execute(actor, request.conversationId, { text: request.text, html: request.html }, request.channel || undefined);
+      const messageId = await u.reply.execute(actor, request.conversationId, { text: request.text, html: request.html }, request.channel || undefined, request.uploadIds);
       const detail = await u.queries.detail(actor.accountId, request.conversationId);
       return { message: detail.messages.find((m) => m.id === messageId), conversation: detail.conversation };
+    },
+
+    async sendTranscript(request) {
+      return { messageId: await u.sendTranscript.execute(actorFrom(request.tenant), request.conversationId, request.to) };
+    },
+
+    async forwardConversation(request) {
+      return {
+        messageId: await u.forwardConversation.execute(actorFrom(request.tenant), request.conversationId, { to: request.to, note: request.note, messageId: request.messageId }),
+      };
+    },
+
+    async registerUpload(request) {
+      const uploadId = await u.registerUpload.execute(actorFrom(request.tenant), {
+        filename: request.filename,
+        contentType: request.contentType,
+        size: Number(request.size),
+        objectKey: request.objectKey,
+      });
+      return { uploadId };
     },
 
     async placeCall(request) {

@@ -31,6 +31,7 @@ export interface DueMessage {
   channel_settings: Record<string, unknown> | null;
   call_id: string | null;
   call_to: string | null;
+  attachments: { filename: string; content_type: string; object_key: string; content_id: string | null; inline: boolean }[] | null;
 }
 
 /** A provider that refused for a reason that retrying will not change. */
@@ -98,7 +99,10 @@ export class OutboundDeliveryWorker {
         `SELECT d.message_id, d.attempts, m.channel, m.from_name, m.from_address, m.to_addresses, m.subject, m.text_body, m.html_body,
                 m.rfc_message_id, m.in_reply_to, m.reference_ids, m.reply_to_address, c.thread_key,
                 ch.id AS channel_id, ch.lookup_key AS channel_key, ch.secret AS channel_secret, ch.send_token, ch.settings AS channel_settings,
-                cl.id AS call_id, cl.to_number AS call_to
+                cl.id AS call_id, cl.to_number AS call_to,
+                (SELECT json_agg(json_build_object('filename', a.filename, 'content_type', a.content_type, 'object_key', a.object_key,
+                                                   'content_id', a.content_id, 'inline', a.inline) ORDER BY a.position, a.id)
+                 FROM attachments a WHERE a.message_id = m.id) AS attachments
          FROM outbound_deliveries d
          JOIN messages m ON m.id = d.message_id
          JOIN conversations c ON c.id = m.conversation_id

@@ -1,16 +1,27 @@
 // Outbound email through the SMTP relay, with the thread's headers.
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { DueMessage, OutboundSender } from './outbound-delivery.worker';
+import type { BlobStore } from '@inbox/lib';
+import { PermanentDeliveryError, type DueMessage, type OutboundSender } from './outbound-delivery.worker';
 
 export class SmtpSender implements OutboundSender {
   private readonly transport: Transporter;
 
-  constructor(smtpUrl: string) {
+  constructor(
+    smtpUrl: string,
+    private readonly blobs: BlobStore,
+  ) {
     this.transport = nodemailer.createTransport(smtpUrl);
   }
 
   async send(message: DueMessage): Promise<{ externalId?: string }> {
+    const attachments = [];
+    for (const a of message.attachments ?? []) {
+      const content = await this.blobs.get(a.object_key);
+      if (!content) throw new PermanentDeliveryError(`the attachment ${a.filename} is no longer stored`);
+      attachments.push({ filename: a.filename, contentType: a.content_type, content: Buffer.from(content), cid: a.inline && a.content_id ? a.content_id : undefined });
+    }
     await this.transport.sendMail({
+      attachments,
       from: { name: message.from_name, address: message.from_address },
       to: message.to_addresses.map((a) => ({ name: a.name, address: a.address })),
       replyTo: message.reply_to_address ?? undefined,

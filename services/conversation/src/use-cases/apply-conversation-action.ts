@@ -6,8 +6,9 @@ import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { lockConversation, updateConversation, type LockedConversation } from '../adapters/conversation-rows';
 import type { DirectoryRepository } from '../adapters/directory.repository';
 import { appendEvents } from '../adapters/outbox';
-import type { Actor } from '../domain/directory';
+import type { Actor, User } from '../domain/directory';
 import { assertClosable } from './update-conversation';
+import { sendTranscriptOnClose } from './send-transcript';
 import { requireActor } from './users';
 
 export const CONVERSATION_ACTIONS = ['close', 'reopen', 'trash', 'restore', 'spam', 'not_spam', 'block_sender'] as const;
@@ -34,7 +35,7 @@ export class ApplyConversationAction {
   ) {}
 
   async execute(actor: Actor, conversationIds: string[], action: string): Promise<string[]> {
-    await requireActor(this.directory, actor, 'agent');
+    const user = await requireActor(this.directory, actor, 'agent');
     if (!(CONVERSATION_ACTIONS as readonly string[]).includes(action)) {
       throw new InvalidArgumentError('unknown_action', `action must be one of ${CONVERSATION_ACTIONS.join(', ')}`);
     }
@@ -44,13 +45,13 @@ export class ApplyConversationAction {
     // Sorted ids lock rows in one order, so concurrent bulk actions cannot deadlock.
     ids.sort();
     await withTransaction(this.pool, async (tx) => {
-      for (const id of ids) await this.applyOne(tx, actor, await lockConversation(tx, actor.accountId, id), action as ConversationAction);
+      for (const id of ids) await this.applyOne(tx, user, actor, await lockConversation(tx, actor.accountId, id), action as ConversationAction);
     });
     this.onCommitted();
     return ids;
   }
 
-  private async applyOne(tx: PoolClient, actor: Actor, conversation: LockedConversation, action: ConversationAction): Promise<void> {
+  private async applyOne(tx: PoolClient, user: User, actor: Actor, conversation: LockedConversation, action: ConversationAction): Promise<void> {
     const columns: Record<string, unknown> = {};
     switch (action) {
       case 'close':
@@ -106,6 +107,7 @@ export class ApplyConversationAction {
         type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED,
       },
     ]);
+    if (action === 'close') await sendTranscriptOnClose(tx, { ...conversation, version }, user);
   }
 }
 

@@ -15,6 +15,7 @@ import { sanitizeEmailHtml } from '../domain/html';
 import { requireActor } from './users';
 
 const MAX_BODY = 1_000_000;
+const MAX_ATTACHMENTS = 20;
 const MESSENGER_MAX_TEXT = 2000;
 
 export interface OutboundBody {
@@ -30,7 +31,7 @@ function normaliseBody(body: OutboundBody): { text: string; html: string | null 
   return { text, html };
 }
 
-async function replyToken(tx: PoolClient, accountId: string, conversationId: string): Promise<string> {
+export async function replyToken(tx: PoolClient, accountId: string, conversationId: string): Promise<string> {
   const existing = await tx.query<{ token: string }>('SELECT token FROM reply_tokens WHERE conversation_id = $1 LIMIT 1', [conversationId]);
   if (existing.rowCount) return existing.rows[0].token;
   const token = randomBytes(12).toString('base64url');
@@ -38,7 +39,7 @@ async function replyToken(tx: PoolClient, accountId: string, conversationId: str
   return token;
 }
 
-async function emailChannelOf(tx: PoolClient, accountId: string, inboxId: string, preferredId: string | null): Promise<{ id: string; address: string }> {
+export async function emailChannelOf(tx: PoolClient, accountId: string, inboxId: string, preferredId: string | null): Promise<{ id: string; address: string }> {
   const found = await tx.query<{ id: string; lookup_key: string }>(
     `SELECT id, lookup_key FROM channels WHERE account_id = $1 AND inbox_id = $2 AND type = 'email'
      ORDER BY (id = $3) DESC, created_at LIMIT 1`,
@@ -48,7 +49,7 @@ async function emailChannelOf(tx: PoolClient, accountId: string, inboxId: string
   return { id: found.rows[0].id, address: found.rows[0].lookup_key };
 }
 
-interface OutboundEmail {
+export interface OutboundEmail {
   conversationId: string;
   accountId: string;
   author: User;
@@ -60,16 +61,18 @@ interface OutboundEmail {
   html: string | null;
   inReplyTo: string[];
   references: string[];
+  /** What kind of email this is when it is not a reply (transcript, forward). */
+  kind?: 'transcript' | 'forward';
 }
 
-async function insertOutbound(tx: PoolClient, email: OutboundEmail): Promise<string> {
+export async function insertOutbound(tx: PoolClient, email: OutboundEmail): Promise<string> {
   const messageId = newId('msg');
   const [local, domain] = email.channelAddress.split('@');
   const rfcMessageId = `r-${email.token}.${uuidv7()}@${domain}`;
   await tx.query(
     `INSERT INTO messages (id, account_id, conversation_id, direction, channel, rfc_message_id, in_reply_to, reference_ids, from_name, from_address,
-       to_addresses, subject, text_body, html_body, author_user_id, delivery_status, reply_to_address)
-     VALUES ($1, $2, $3, 'outbound', 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'queued', $14)`,
+       to_addresses, subject, text_body, html_body, author_user_id, delivery_status, reply_to_address, fields)
+     VALUES ($1, $2, $3, 'outbound', 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'queued', $14, $15)`,
     [
       messageId,
       email.accountId,
@@ -85,6 +88,7 @@ async function insertOutbound(tx: PoolClient, email: OutboundEmail): Promise<str
       email.html,
       email.author.id,
       `${local}+r-${email.token}@${domain}`,
+      email.kind ? JSON.stringify({ kind: email.kind }) : null,
     ],
   );
   await tx.query('INSERT INTO outbound_deliveries (message_id, account_id) VALUES ($1, $2)', [messageId, email.accountId]);
@@ -98,13 +102,16 @@ export class ReplyToConversation {
     private readonly onCommitted: () => void,
   ) {}
 
-  async execute(actor: Actor, conversationId: string, body: OutboundBody, channel?: string): Promise<string> {
+  async execute(actor: Actor, conversationId: string, body: OutboundBody, channel?: string, uploadIds: string[] = []): Promise<string> {
     const author = await requireActor(this.directory, actor, 'agent');
     const { text, html } = normaliseBody(body);
+    const uploads = [...new Set(uploadIds)];
+    if (uploads.length > MAX_ATTACHMENTS) throw new InvalidArgumentError('too_many_attachments', `at most ${MAX_ATTACHMENTS} attachments`);
     const messageId = await withTransaction(this.pool, async (tx) => {
       const conversation = await lockConversation(tx, actor.accountId, conversationId);
       if (conversation.trashedAt) throw new FailedPreconditionError('conversation_in_trash', 'restore the conversation first');
       const replyChannel = channel || conversation.channel;
+      if (uploads.length > 0 && replyChannel !== 'email') throw new FailedPreconditionError('attachments_not_supported', `attachments can be sent by email only, not on ${replyChannel}`);
       if (replyChannel === 'chat') return this.replyOnChat(tx, conversation, author, text);
       if (replyChannel === 'messenger') return this.replyOnMessenger(tx, conversation, author, text);
       if (replyChannel !== 'email') {
@@ -134,6 +141,7 @@ export class ReplyToConversation {
         inReplyTo: lastInbound ? [lastInbound] : ids.slice(-1),
         references: ids.slice(-20),
       });
+      await attachUploads(tx, actor, id, uploads);
       // Answering a chat, Messenger or call by email moves the conversation to email: the customer's reply threads back into it.
       const switched = conversation.channel === 'email' ? {} : { channel: 'email', channel_id: channelRow.id, thread_key: null };
       await finishReply(tx, conversation, author, id, text, switched);
@@ -186,6 +194,20 @@ export class ReplyToConversation {
     await finishReply(tx, conversation, author, id, text);
     return id;
   }
+}
+
+/** Moves the author's own uploads onto the message; an id that is not theirs (or gone) fails the whole reply. */
+async function attachUploads(tx: PoolClient, actor: Actor, messageId: string, uploadIds: string[]): Promise<void> {
+  if (uploadIds.length === 0) return;
+  const claimed = await tx.query<{ id: string }>(
+    `WITH taken AS (DELETE FROM uploads WHERE account_id = $1 AND user_id = $2 AND id = ANY($3::text[]) RETURNING *)
+     INSERT INTO attachments (id, account_id, message_id, filename, content_type, size, object_key, inline, position)
+     SELECT 'att_' || gen_random_uuid(), account_id, $4, filename, content_type, size, object_key, false,
+            array_position($3::text[], taken.id) - 1
+     FROM taken RETURNING id`,
+    [actor.accountId, actor.userId, uploadIds, messageId],
+  );
+  if (claimed.rowCount !== uploadIds.length) throw new NotFoundError('upload_not_found', 'an attachment is not one of your uploads (or was already sent)');
 }
 
 export async function finishReply(tx: PoolClient, conversation: LockedConversation, author: User, messageId: string, text: string, extra: Record<string, unknown> = {}): Promise<void> {

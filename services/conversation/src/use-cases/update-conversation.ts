@@ -6,6 +6,7 @@ import { lockConversation, updateConversation, type LockedConversation } from '.
 import type { DirectoryRepository } from '../adapters/directory.repository';
 import { appendEvents } from '../adapters/outbox';
 import type { Actor } from '../domain/directory';
+import { sendTranscriptOnClose } from './send-transcript';
 import { requireActor } from './users';
 
 /** A bot conversation whose visitor never reached "send to team member" closes only after this much inactivity. */
@@ -34,7 +35,7 @@ export class UpdateConversation {
   ) {}
 
   async execute(actor: Actor, conversationId: string, change: ConversationChange): Promise<void> {
-    await requireActor(this.directory, actor, 'agent');
+    const user = await requireActor(this.directory, actor, 'agent');
     if (change.assigneeId !== undefined && change.unassign) throw new InvalidArgumentError('conflicting_change', 'assign or unassign, not both');
     if (change.assigneeId !== undefined) {
       const assignee = await this.directory.findUser(actor.accountId, change.assigneeId);
@@ -66,6 +67,7 @@ export class UpdateConversation {
           ? [{ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, assigneeId: newAssignee ?? '', previousAssigneeId: conversation.assigneeId ?? '' }]
           : []),
       ]);
+      if (columns.status === 'closed') await sendTranscriptOnClose(tx, { ...conversation, version }, user);
     });
     this.onCommitted();
   }

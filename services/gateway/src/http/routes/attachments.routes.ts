@@ -1,7 +1,7 @@
 // Attachment bytes, served with headers that keep a hostile file from running in our origin:
 // a download (never rendered inline, except plain images), nosniff, and a sandboxing CSP.
 import type { BlobStore, ServiceClient } from '@inbox/lib';
-import { HttpError } from '@inbox/lib';
+import { HttpError, z } from '@inbox/lib';
 import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
 
@@ -27,6 +27,43 @@ export function registerAttachmentRoutes(api: ApiRoutes, conversation: ServiceCl
       res.setHeader('content-security-policy', "default-src 'none'; sandbox");
       res.setHeader('cache-control', 'private, max-age=300');
       res.status(200).end(Buffer.from(bytes));
+    },
+  );
+
+  const MAX_UPLOAD = 25 * 1024 * 1024;
+  api.add(
+    {
+      method: 'post',
+      path: '/uploads',
+      summary: 'Upload a file (raw bytes, application/octet-stream) to attach to an email reply with attachmentIds',
+      tag: 'conversations',
+      auth: true,
+      status: 201,
+      query: z.object({ filename: z.string().min(1).max(255), contentType: z.string().max(200).default('application/octet-stream') }),
+      response: z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number() }),
+      errors: [413, 415],
+    },
+    async ({ user, query, req }) => {
+      if (!req.is('application/octet-stream')) throw new HttpError(415, 'unsupported_media_type', 'send the file as application/octet-stream');
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > MAX_UPLOAD) throw new HttpError(413, 'file_too_large', 'a file can be at most 25 MB');
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > MAX_UPLOAD) throw new HttpError(413, 'file_too_large', 'a file can be at most 25 MB');
+        chunks.push(chunk);
+      }
+      if (size === 0) throw new HttpError(400, 'empty_file', 'the file is empty');
+      const objectKey = await blobs.put('att', new Uint8Array(Buffer.concat(chunks)));
+      const { uploadId } = await conversation.call.registerUpload({
+        tenant: { accountId: user.accountId, userId: user.id },
+        filename: query.filename,
+        contentType: query.contentType,
+        size: String(size),
+        objectKey,
+      });
+      return { id: uploadId, filename: query.filename, contentType: query.contentType.toLowerCase(), size };
     },
   );
 }

@@ -368,13 +368,59 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
       tag: 'conversations',
       auth: true,
       status: 201,
-      body: z.intersection(Body, z.object({ channel: z.enum(['email', 'chat', 'messenger', 'form', 'phone']).optional() })),
+      body: z.intersection(Body, z.object({ channel: z.enum(['email', 'chat', 'messenger', 'form', 'phone']).optional(), attachmentIds: z.array(z.string().min(1).max(100)).max(20).optional() })),
       response: MessageDto,
       errors: [404, 409],
     },
     async ({ user, params, body }) => {
-      const { message } = await conversation.call.reply({ tenant: tenant(user), conversationId: params.id, text: body.text ?? '', html: body.html ?? '', channel: body.channel ?? '' });
+      const { message } = await conversation.call.reply({
+        tenant: tenant(user),
+        conversationId: params.id,
+        text: body.text ?? '',
+        html: body.html ?? '',
+        channel: body.channel ?? '',
+        uploadIds: body.attachmentIds ?? [],
+      });
       return messageDto([message!], params.id, publicUrl)[0];
+    },
+  );
+
+  const messageOf = async (user: AuthenticatedUser, conversationId: string, messageId: string) =>
+    messageDto((await conversation.call.getConversation({ tenant: tenant(user), conversationId })).messages.filter((m) => m.id === messageId), conversationId, publicUrl)[0];
+
+  api.add(
+    {
+      method: 'post',
+      path: '/conversations/:id/transcript',
+      summary: "Email a chat's transcript to the visitor (or `to`); also sent automatically when a chat with a known address closes",
+      tag: 'conversations',
+      auth: true,
+      status: 201,
+      body: z.object({ to: z.email().optional() }).strict(),
+      response: MessageDto,
+      errors: [404, 409],
+    },
+    async ({ user, params, body }) => {
+      const { messageId } = await conversation.call.sendTranscript({ tenant: tenant(user), conversationId: params.id, to: body.to ?? '' });
+      return messageOf(user, params.id, messageId);
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/conversations/:id/forward',
+      summary: 'Forward the conversation (or one message, `messageId`) with its attachments to an outside address; answers thread back in',
+      tag: 'conversations',
+      auth: true,
+      status: 201,
+      body: z.object({ to: z.email(), note: z.string().max(100_000).optional(), messageId: z.string().min(1).max(100).optional() }).strict(),
+      response: MessageDto,
+      errors: [404, 409],
+    },
+    async ({ user, params, body }) => {
+      const { messageId } = await conversation.call.forwardConversation({ tenant: tenant(user), conversationId: params.id, to: body.to, note: body.note ?? '', messageId: body.messageId ?? '' });
+      return messageOf(user, params.id, messageId);
     },
   );
 
@@ -392,8 +438,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
     },
     async ({ user, params, body }) => {
       const { messageId } = await conversation.call.placeCall({ tenant: tenant(user), conversationId: params.id, to: body.to ?? '' });
-      const detail = await conversation.call.getConversation({ tenant: tenant(user), conversationId: params.id });
-      return messageDto(detail.messages.filter((m) => m.id === messageId), params.id, publicUrl)[0];
+      return messageOf(user, params.id, messageId);
     },
   );
 

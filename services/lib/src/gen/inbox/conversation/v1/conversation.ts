@@ -287,6 +287,30 @@ export interface PlaceCallResponse {
   messageId: string;
 }
 
+export interface SendTranscriptRequest {
+  tenant?: Tenant | undefined;
+  conversationId: string;
+  /** Empty: the visitor's address. */
+  to: string;
+}
+
+export interface SendTranscriptResponse {
+  messageId: string;
+}
+
+export interface ForwardConversationRequest {
+  tenant?: Tenant | undefined;
+  conversationId: string;
+  to: string;
+  note: string;
+  /** Empty: the whole conversation. */
+  messageId: string;
+}
+
+export interface ForwardConversationResponse {
+  messageId: string;
+}
+
 /** A phone call as the provider reported it. */
 export interface CallRecord {
   callSid: string;
@@ -553,6 +577,21 @@ export interface ReplyRequest {
   html: string;
   /** Empty replies on the conversation's channel; "email" switches a chat or Messenger conversation to email. */
   channel: string;
+  /** Files uploaded with RegisterUpload by the same user, attached to an email reply. */
+  uploadIds: string[];
+}
+
+export interface RegisterUploadRequest {
+  tenant?: Tenant | undefined;
+  filename: string;
+  contentType: string;
+  size: string;
+  /** Where the gateway stored the bytes (blob store key). */
+  objectKey: string;
+}
+
+export interface RegisterUploadResponse {
+  uploadId: string;
 }
 
 export interface ReplyResponse {
@@ -4323,6 +4362,402 @@ export const PlaceCallResponse: MessageFns<PlaceCallResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<PlaceCallResponse>, I>>(object: I): PlaceCallResponse {
     const message = createBasePlaceCallResponse();
+    message.messageId = object.messageId ?? "";
+    return message;
+  },
+};
+
+function createBaseSendTranscriptRequest(): SendTranscriptRequest {
+  return { tenant: undefined, conversationId: "", to: "" };
+}
+
+export const SendTranscriptRequest: MessageFns<SendTranscriptRequest> = {
+  encode(message: SendTranscriptRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    if (message.to !== "") {
+      writer.uint32(26).string(message.to);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendTranscriptRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendTranscriptRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SendTranscriptRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+    };
+  },
+
+  toJSON(message: SendTranscriptRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendTranscriptRequest>, I>>(base?: I): SendTranscriptRequest {
+    return SendTranscriptRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendTranscriptRequest>, I>>(object: I): SendTranscriptRequest {
+    const message = createBaseSendTranscriptRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationId = object.conversationId ?? "";
+    message.to = object.to ?? "";
+    return message;
+  },
+};
+
+function createBaseSendTranscriptResponse(): SendTranscriptResponse {
+  return { messageId: "" };
+}
+
+export const SendTranscriptResponse: MessageFns<SendTranscriptResponse> = {
+  encode(message: SendTranscriptResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messageId !== "") {
+      writer.uint32(10).string(message.messageId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendTranscriptResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendTranscriptResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SendTranscriptResponse {
+    return {
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+    };
+  },
+
+  toJSON(message: SendTranscriptResponse): unknown {
+    const obj: any = {};
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendTranscriptResponse>, I>>(base?: I): SendTranscriptResponse {
+    return SendTranscriptResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendTranscriptResponse>, I>>(object: I): SendTranscriptResponse {
+    const message = createBaseSendTranscriptResponse();
+    message.messageId = object.messageId ?? "";
+    return message;
+  },
+};
+
+function createBaseForwardConversationRequest(): ForwardConversationRequest {
+  return { tenant: undefined, conversationId: "", to: "", note: "", messageId: "" };
+}
+
+export const ForwardConversationRequest: MessageFns<ForwardConversationRequest> = {
+  encode(message: ForwardConversationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    if (message.to !== "") {
+      writer.uint32(26).string(message.to);
+    }
+    if (message.note !== "") {
+      writer.uint32(34).string(message.note);
+    }
+    if (message.messageId !== "") {
+      writer.uint32(42).string(message.messageId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ForwardConversationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseForwardConversationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ForwardConversationRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ForwardConversationRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ForwardConversationRequest>, I>>(base?: I): ForwardConversationRequest {
+    return ForwardConversationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ForwardConversationRequest>, I>>(object: I): ForwardConversationRequest {
+    const message = createBaseForwardConversationRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationId = object.conversationId ?? "";
+    message.to = object.to ?? "";
+    message.note = object.note ?? "";
+    message.messageId = object.messageId ?? "";
+    return message;
+  },
+};
+
+function createBaseForwardConversationResponse(): ForwardConversationResponse {
+  return { messageId: "" };
+}
+
+export const ForwardConversationResponse: MessageFns<ForwardConversationResponse> = {
+  encode(message: ForwardConversationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messageId !== "") {
+      writer.uint32(10).string(message.messageId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ForwardConversationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseForwardConversationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ForwardConversationResponse {
+    return {
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ForwardConversationResponse): unknown {
+    const obj: any = {};
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ForwardConversationResponse>, I>>(base?: I): ForwardConversationResponse {
+    return ForwardConversationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ForwardConversationResponse>, I>>(object: I): ForwardConversationResponse {
+    const message = createBaseForwardConversationResponse();
     message.messageId = object.messageId ?? "";
     return message;
   },
@@ -8693,7 +9128,7 @@ export const AddCommentResponse: MessageFns<AddCommentResponse> = {
 };
 
 function createBaseReplyRequest(): ReplyRequest {
-  return { tenant: undefined, conversationId: "", text: "", html: "", channel: "" };
+  return { tenant: undefined, conversationId: "", text: "", html: "", channel: "", uploadIds: [] };
 }
 
 export const ReplyRequest: MessageFns<ReplyRequest> = {
@@ -8712,6 +9147,9 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
     }
     if (message.channel !== "") {
       writer.uint32(42).string(message.channel);
+    }
+    for (const v of message.uploadIds) {
+      writer.uint32(50).string(v!);
     }
     return writer;
   },
@@ -8769,6 +9207,14 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
             message.channel = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.uploadIds.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8792,6 +9238,11 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
       text: isSet(object.text) ? globalThis.String(object.text) : "",
       html: isSet(object.html) ? globalThis.String(object.html) : "",
       channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      uploadIds: globalThis.Array.isArray(object?.uploadIds)
+        ? object.uploadIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.upload_ids)
+        ? object.upload_ids.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -8812,6 +9263,9 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
     if (message.channel !== "") {
       obj.channel = message.channel;
     }
+    if (message.uploadIds?.length) {
+      obj.uploadIds = message.uploadIds;
+    }
     return obj;
   },
 
@@ -8827,6 +9281,223 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
     message.text = object.text ?? "";
     message.html = object.html ?? "";
     message.channel = object.channel ?? "";
+    message.uploadIds = object.uploadIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseRegisterUploadRequest(): RegisterUploadRequest {
+  return { tenant: undefined, filename: "", contentType: "", size: "0", objectKey: "" };
+}
+
+export const RegisterUploadRequest: MessageFns<RegisterUploadRequest> = {
+  encode(message: RegisterUploadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.filename !== "") {
+      writer.uint32(18).string(message.filename);
+    }
+    if (message.contentType !== "") {
+      writer.uint32(26).string(message.contentType);
+    }
+    if (message.size !== "0") {
+      writer.uint32(32).int64(message.size);
+    }
+    if (message.objectKey !== "") {
+      writer.uint32(42).string(message.objectKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterUploadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterUploadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.filename = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.contentType = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.size = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.objectKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterUploadRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      filename: isSet(object.filename) ? globalThis.String(object.filename) : "",
+      contentType: isSet(object.contentType)
+        ? globalThis.String(object.contentType)
+        : isSet(object.content_type)
+        ? globalThis.String(object.content_type)
+        : "",
+      size: isSet(object.size) ? globalThis.String(object.size) : "0",
+      objectKey: isSet(object.objectKey)
+        ? globalThis.String(object.objectKey)
+        : isSet(object.object_key)
+        ? globalThis.String(object.object_key)
+        : "",
+    };
+  },
+
+  toJSON(message: RegisterUploadRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.filename !== "") {
+      obj.filename = message.filename;
+    }
+    if (message.contentType !== "") {
+      obj.contentType = message.contentType;
+    }
+    if (message.size !== "0") {
+      obj.size = message.size;
+    }
+    if (message.objectKey !== "") {
+      obj.objectKey = message.objectKey;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterUploadRequest>, I>>(base?: I): RegisterUploadRequest {
+    return RegisterUploadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterUploadRequest>, I>>(object: I): RegisterUploadRequest {
+    const message = createBaseRegisterUploadRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.filename = object.filename ?? "";
+    message.contentType = object.contentType ?? "";
+    message.size = object.size ?? "0";
+    message.objectKey = object.objectKey ?? "";
+    return message;
+  },
+};
+
+function createBaseRegisterUploadResponse(): RegisterUploadResponse {
+  return { uploadId: "" };
+}
+
+export const RegisterUploadResponse: MessageFns<RegisterUploadResponse> = {
+  encode(message: RegisterUploadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.uploadId !== "") {
+      writer.uint32(10).string(message.uploadId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterUploadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterUploadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.uploadId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterUploadResponse {
+    return {
+      uploadId: isSet(object.uploadId)
+        ? globalThis.String(object.uploadId)
+        : isSet(object.upload_id)
+        ? globalThis.String(object.upload_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RegisterUploadResponse): unknown {
+    const obj: any = {};
+    if (message.uploadId !== "") {
+      obj.uploadId = message.uploadId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegisterUploadResponse>, I>>(base?: I): RegisterUploadResponse {
+    return RegisterUploadResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegisterUploadResponse>, I>>(object: I): RegisterUploadResponse {
+    const message = createBaseRegisterUploadResponse();
+    message.uploadId = object.uploadId ?? "";
     return message;
   },
 };
@@ -12433,6 +13104,18 @@ export const ConversationServiceService = {
       Buffer.from(ComposeEmailResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ComposeEmailResponse => ComposeEmailResponse.decode(value),
   },
+  /** A file an agent uploaded for a reply, until the reply takes it. */
+  registerUpload: {
+    path: "/inbox.conversation.v1.ConversationService/RegisterUpload" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RegisterUploadRequest): Buffer =>
+      Buffer.from(RegisterUploadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RegisterUploadRequest => RegisterUploadRequest.decode(value),
+    responseSerialize: (value: RegisterUploadResponse): Buffer =>
+      Buffer.from(RegisterUploadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RegisterUploadResponse => RegisterUploadResponse.decode(value),
+  },
   /** Calls the conversation's contact through the phone channel's provider and logs the call. */
   placeCall: {
     path: "/inbox.conversation.v1.ConversationService/PlaceCall" as const,
@@ -12442,6 +13125,30 @@ export const ConversationServiceService = {
     requestDeserialize: (value: Buffer): PlaceCallRequest => PlaceCallRequest.decode(value),
     responseSerialize: (value: PlaceCallResponse): Buffer => Buffer.from(PlaceCallResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PlaceCallResponse => PlaceCallResponse.decode(value),
+  },
+  /** Emails a chat's transcript to the visitor (or another address). */
+  sendTranscript: {
+    path: "/inbox.conversation.v1.ConversationService/SendTranscript" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SendTranscriptRequest): Buffer =>
+      Buffer.from(SendTranscriptRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SendTranscriptRequest => SendTranscriptRequest.decode(value),
+    responseSerialize: (value: SendTranscriptResponse): Buffer =>
+      Buffer.from(SendTranscriptResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SendTranscriptResponse => SendTranscriptResponse.decode(value),
+  },
+  /** Emails the conversation, or one message, to an outside address. */
+  forwardConversation: {
+    path: "/inbox.conversation.v1.ConversationService/ForwardConversation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ForwardConversationRequest): Buffer =>
+      Buffer.from(ForwardConversationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ForwardConversationRequest => ForwardConversationRequest.decode(value),
+    responseSerialize: (value: ForwardConversationResponse): Buffer =>
+      Buffer.from(ForwardConversationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ForwardConversationResponse => ForwardConversationResponse.decode(value),
   },
   getAttachment: {
     path: "/inbox.conversation.v1.ConversationService/GetAttachment" as const,
@@ -12619,8 +13326,14 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   addComment: handleUnaryCall<AddCommentRequest, AddCommentResponse>;
   reply: handleUnaryCall<ReplyRequest, ReplyResponse>;
   composeEmail: handleUnaryCall<ComposeEmailRequest, ComposeEmailResponse>;
+  /** A file an agent uploaded for a reply, until the reply takes it. */
+  registerUpload: handleUnaryCall<RegisterUploadRequest, RegisterUploadResponse>;
   /** Calls the conversation's contact through the phone channel's provider and logs the call. */
   placeCall: handleUnaryCall<PlaceCallRequest, PlaceCallResponse>;
+  /** Emails a chat's transcript to the visitor (or another address). */
+  sendTranscript: handleUnaryCall<SendTranscriptRequest, SendTranscriptResponse>;
+  /** Emails the conversation, or one message, to an outside address. */
+  forwardConversation: handleUnaryCall<ForwardConversationRequest, ForwardConversationResponse>;
   getAttachment: handleUnaryCall<GetAttachmentRequest, GetAttachmentResponse>;
   createTicket: handleUnaryCall<CreateTicketRequest, CreateTicketResponse>;
   listTickets: handleUnaryCall<ListTicketsRequest, ListTicketsResponse>;
@@ -13010,6 +13723,22 @@ export interface ConversationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ComposeEmailResponse) => void,
   ): ClientUnaryCall;
+  /** A file an agent uploaded for a reply, until the reply takes it. */
+  registerUpload(
+    request: RegisterUploadRequest,
+    callback: (error: ServiceError | null, response: RegisterUploadResponse) => void,
+  ): ClientUnaryCall;
+  registerUpload(
+    request: RegisterUploadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RegisterUploadResponse) => void,
+  ): ClientUnaryCall;
+  registerUpload(
+    request: RegisterUploadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RegisterUploadResponse) => void,
+  ): ClientUnaryCall;
   /** Calls the conversation's contact through the phone channel's provider and logs the call. */
   placeCall(
     request: PlaceCallRequest,
@@ -13025,6 +13754,38 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: PlaceCallResponse) => void,
+  ): ClientUnaryCall;
+  /** Emails a chat's transcript to the visitor (or another address). */
+  sendTranscript(
+    request: SendTranscriptRequest,
+    callback: (error: ServiceError | null, response: SendTranscriptResponse) => void,
+  ): ClientUnaryCall;
+  sendTranscript(
+    request: SendTranscriptRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SendTranscriptResponse) => void,
+  ): ClientUnaryCall;
+  sendTranscript(
+    request: SendTranscriptRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SendTranscriptResponse) => void,
+  ): ClientUnaryCall;
+  /** Emails the conversation, or one message, to an outside address. */
+  forwardConversation(
+    request: ForwardConversationRequest,
+    callback: (error: ServiceError | null, response: ForwardConversationResponse) => void,
+  ): ClientUnaryCall;
+  forwardConversation(
+    request: ForwardConversationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ForwardConversationResponse) => void,
+  ): ClientUnaryCall;
+  forwardConversation(
+    request: ForwardConversationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ForwardConversationResponse) => void,
   ): ClientUnaryCall;
   getAttachment(
     request: GetAttachmentRequest,
