@@ -10,6 +10,13 @@ const schema = z.object({
   CONVERSATION_GRPC_ADDR: env.string('127.0.0.1:50051'),
   NATS_STREAM_REPLICAS: env.int(1, 1),
   // The scheme and host providers call (behind a proxy), for webhook signatures over the URL.
+  // SPF/DKIM/DMARC of inbound mail: the DNS servers to ask (empty: the system's), and whether to check at all.
+  INGEST_MAIL_AUTH: env.bool(true),
+  INGEST_DNS_SERVERS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  INGEST_MTA_NAME: env.string('inbox.localhost'),
   INGEST_PUBLIC_URL: z.url().transform((u) => u.replace(/\/$/, '')).optional(),
 });
 

@@ -25,6 +25,7 @@ import { CachedChannelDirectory } from './adapters/channel-directory';
 import { ChatReplyHandler } from './adapters/chat-reply.handler';
 import { ChatSessionStore } from './adapters/chat-session.store';
 import { ChatSocketServer } from './adapters/chat-socket.server';
+import { MailAuthenticator } from './adapters/mail-authenticator';
 import { createSmtpServer } from './adapters/smtp.server';
 import { loadIngestConfig } from './config';
 import { createIngestApp } from './http/app';
@@ -56,7 +57,8 @@ bootService(async () => {
   const conversation = createServiceClient(ConversationServiceService, config.CONVERSATION_GRPC_ADDR, { deadlineMs: 5000 });
   const js = jetstream(nc);
   const channels = new CachedChannelDirectory(conversation);
-  const acceptEmail = new AcceptEmail(channels, blobs, js);
+  const mailAuth = config.INGEST_MAIL_AUTH ? new MailAuthenticator(config.INGEST_MTA_NAME, logger, config.INGEST_DNS_SERVERS) : undefined;
+  const acceptEmail = new AcceptEmail(channels, blobs, js, mailAuth);
   const chatSessions = new ChatSessionStore(redis);
   const widgetScript = await readFile(path.resolve(__dirname, '../widget/widget.js'), 'utf8');
   const subscriber = redis.duplicate();

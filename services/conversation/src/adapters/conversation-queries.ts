@@ -218,7 +218,7 @@ export class ConversationQueries {
       this.pool.query(
         `SELECT id, direction, channel, from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, fields,
                 hidden_at, hidden_by, created_at, author_user_id, delivery_status, delivery_error, rfc_message_id,
-                in_reply_to, reference_ids, reply_text
+                in_reply_to, reference_ids, reply_text, authentication
          FROM messages WHERE account_id = $1 AND conversation_id = $2 ORDER BY created_at, id`,
         [accountId, conversationId],
       ),
@@ -282,6 +282,7 @@ export class ConversationQueries {
           inReplyTo: m.in_reply_to,
           references: m.reference_ids,
           replyText: hidden ? '' : (m.reply_text ?? m.text_body),
+          authentication: m.authentication ?? undefined,
         };
       }),
       comments: comments.rows.map((c) => ({

@@ -87,9 +87,14 @@ export class StoreInboundMessage {
     const blocked = fromAddress
       ? ((await tx.query('SELECT 1 FROM blocked_senders WHERE account_id = $1 AND sender_key = $2', [accountId, `email:${fromAddress}`])).rowCount ?? 0) > 0
       : false;
-    const reason = filterReason({ blocked, headers: email.headers, fromAddress, knownContact: contact?.known ?? false });
+    // Mail that claims one of our people as its sender is theirs only when its From domain authenticates.
+    const claimedAgent = fromAddress
+      ? (await tx.query<{ id: string }>('SELECT id FROM users WHERE account_id = $1 AND lower(email) = $2 AND removed_at IS NULL', [accountId, fromAddress])).rows[0]?.id
+      : undefined;
+    const spoofed = !!claimedAgent && !email.authentication?.aligned;
+    const reason = spoofed ? 'spoofed_sender' : filterReason({ blocked, headers: email.headers, fromAddress, knownContact: contact?.known ?? false });
 
-    let conversationId = blocked ? null : await this.findThread(tx, accountId, inboxId, email, contact?.id ?? null);
+    let conversationId = blocked || spoofed ? null : await this.findThread(tx, accountId, inboxId, email, contact?.id ?? null);
     const text = email.text;
     const reply = visibleReply(text);
     const snippet = preview(reply || text || email.subject);
@@ -123,8 +128,8 @@ export class StoreInboundMessage {
     const messageId = newId('msg');
     await tx.query(
       `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, rfc_message_id, in_reply_to, reference_ids,
-         from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, raw_object_key, created_at, reply_text)
-       VALUES ($1, $2, $3, 'inbound', 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+         from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, raw_object_key, created_at, reply_text, authentication, author_user_id)
+       VALUES ($1, $2, $3, 'inbound', 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
       [
         messageId,
         accountId,
@@ -143,6 +148,8 @@ export class StoreInboundMessage {
         email.rawObjectKey || null,
         receivedAt,
         reply,
+        email.authentication ? JSON.stringify({ spf: email.authentication.spf, dkim: email.authentication.dkim, dmarc: email.authentication.dmarc, aligned: email.authentication.aligned }) : null,
+        claimedAgent && !spoofed ? claimedAgent : null,
       ],
     );
     await this.insertAttachments(tx, accountId, messageId, email.attachments);

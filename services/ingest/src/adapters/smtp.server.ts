@@ -57,7 +57,7 @@ export function createSmtpServer(acceptEmail: AcceptEmail, logger: Logger, optio
         const recipients = session.envelope.rcptTo.map((r) => r.address);
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         acceptEmail
-          .execute(raw, { from, recipients })
+          .execute(raw, { from, recipients, ip: session.remoteAddress, helo: session.hostNameAppearsAs })
           .then((accepted) => callback(null, `2.0.0 Queued as ${accepted.eventIds.join(',')}`))
           .catch((error: unknown) => {
             if (error instanceof UnknownRecipientError) return callback(smtpError(550, '5.1.1 No valid recipients'));

@@ -9,6 +9,7 @@ import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { ChannelDirectory, ResolvedChannel } from '../adapters/channel-directory';
 import { parseEmail, type ParsedEmail } from '../adapters/email-parser';
+import type { MailVerifier, SmtpContext } from '../adapters/mail-authenticator';
 
 export class UnknownRecipientError extends Error {}
 
@@ -41,6 +42,7 @@ export class AcceptEmail {
     private readonly channels: ChannelDirectory,
     private readonly blobs: BlobStore,
     private readonly js: JetStreamClient,
+    private readonly verifier?: MailVerifier,
   ) {}
 
   /** The channels among the recipients; unknown addresses are left out. */
@@ -58,7 +60,7 @@ export class AcceptEmail {
    * Without envelope recipients (a provider's webhook that sends none), the message's own
    * Delivered-To / X-Original-To / To / Cc headers say where it was going.
    */
-  async execute(raw: Uint8Array, envelope: { from: string; recipients: string[] }): Promise<AcceptedEmail> {
+  async execute(raw: Uint8Array, envelope: { from: string; recipients: string[] } & Pick<SmtpContext, 'ip' | 'helo'>): Promise<AcceptedEmail> {
     let parsed: ParsedEmail | undefined;
     let recipients = envelope.recipients;
     if (recipients.length === 0) {
@@ -68,6 +70,7 @@ export class AcceptEmail {
     const targets = await this.resolveRecipients(recipients);
     if (targets.length === 0) throw new UnknownRecipientError('no recipient is a channel address of this installation');
     parsed ??= await parseEmail(raw);
+    const authentication = this.verifier?.verify(raw, { ip: envelope.ip, helo: envelope.helo, sender: envelope.from });
     const rawKey = await this.blobs.put('raw', raw);
     const attachments = await Promise.all(
       parsed.attachments.map(async (a) => ({
@@ -79,6 +82,7 @@ export class AcceptEmail {
         inline: a.inline,
       })),
     );
+    const verdict = await authentication;
     const receivedAt = new Date();
     let duplicates = 0;
     const eventIds: string[] = [];
@@ -107,6 +111,7 @@ export class AcceptEmail {
           headers: parsed.headers,
           envelopeFrom: envelope.from,
           envelopeTo: targets.filter((t) => t.channel.channelId === channel.channelId).map((t) => t.address),
+          authentication: verdict,
         },
       }).finish();
       const ack = await publishDurably(this.js, 'ingest.inbound.email', event, { msgId: eventId });

@@ -67,6 +67,7 @@ const MessageDto = z
     authorUserId: z.string().nullable(),
     deliveryStatus: z.string().nullable(),
     deliveryError: z.string().nullable(),
+    authentication: z.object({ spf: z.string(), dkim: z.string(), dmarc: z.string(), aligned: z.boolean() }).nullable(),
     permalink: z.string(),
     createdAt: z.string(),
   })
@@ -133,6 +134,7 @@ export function conversationDetail(detail: GetConversationResponse, publicUrl: s
       authorUserId: m.authorUserId || null,
       deliveryStatus: m.deliveryStatus || null,
       deliveryError: m.deliveryError || null,
+      authentication: m.authentication ?? null,
       permalink: `${publicUrl}/conversations/${m.conversationId || conversation.id}#message-${m.id}`,
       createdAt: iso(m.createdAt),
     })),

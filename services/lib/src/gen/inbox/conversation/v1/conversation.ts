@@ -460,11 +460,21 @@ export interface Message {
   references: string[];
   /** The sender's own words, without quoted history. */
   replyText: string;
+  /** Inbound email: SPF, DKIM and DMARC verdicts (absent when not checked). */
+  authentication?: MessageAuthentication | undefined;
 }
 
 export interface Message_FieldsEntry {
   key: string;
   value: string;
+}
+
+export interface MessageAuthentication {
+  spf: string;
+  dkim: string;
+  dmarc: string;
+  /** The From domain is authenticated (DMARC pass, or an aligned DKIM or SPF pass). */
+  aligned: boolean;
 }
 
 export interface Comment {
@@ -6841,6 +6851,7 @@ function createBaseMessage(): Message {
     inReplyTo: [],
     references: [],
     replyText: "",
+    authentication: undefined,
   };
 }
 
@@ -6911,6 +6922,9 @@ export const Message: MessageFns<Message> = {
     }
     if (message.replyText !== "") {
       writer.uint32(178).string(message.replyText);
+    }
+    if (message.authentication !== undefined) {
+      MessageAuthentication.encode(message.authentication, writer.uint32(186).fork()).join();
     }
     return writer;
   },
@@ -7107,6 +7121,14 @@ export const Message: MessageFns<Message> = {
             message.replyText = reader.string();
             continue;
           }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.authentication = MessageAuthentication.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7196,6 +7218,7 @@ export const Message: MessageFns<Message> = {
         : isSet(object.reply_text)
         ? globalThis.String(object.reply_text)
         : "",
+      authentication: isSet(object.authentication) ? MessageAuthentication.fromJSON(object.authentication) : undefined,
     };
   },
 
@@ -7273,6 +7296,9 @@ export const Message: MessageFns<Message> = {
     if (message.replyText !== "") {
       obj.replyText = message.replyText;
     }
+    if (message.authentication !== undefined) {
+      obj.authentication = MessageAuthentication.toJSON(message.authentication);
+    }
     return obj;
   },
 
@@ -7313,6 +7339,9 @@ export const Message: MessageFns<Message> = {
     message.inReplyTo = object.inReplyTo?.map((e) => e) || [];
     message.references = object.references?.map((e) => e) || [];
     message.replyText = object.replyText ?? "";
+    message.authentication = (object.authentication !== undefined && object.authentication !== null)
+      ? MessageAuthentication.fromPartial(object.authentication)
+      : undefined;
     return message;
   },
 };
@@ -7398,6 +7427,123 @@ export const Message_FieldsEntry: MessageFns<Message_FieldsEntry> = {
     const message = createBaseMessage_FieldsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseMessageAuthentication(): MessageAuthentication {
+  return { spf: "", dkim: "", dmarc: "", aligned: false };
+}
+
+export const MessageAuthentication: MessageFns<MessageAuthentication> = {
+  encode(message: MessageAuthentication, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.spf !== "") {
+      writer.uint32(10).string(message.spf);
+    }
+    if (message.dkim !== "") {
+      writer.uint32(18).string(message.dkim);
+    }
+    if (message.dmarc !== "") {
+      writer.uint32(26).string(message.dmarc);
+    }
+    if (message.aligned !== false) {
+      writer.uint32(32).bool(message.aligned);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MessageAuthentication {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMessageAuthentication();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.spf = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.dkim = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.dmarc = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.aligned = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MessageAuthentication {
+    return {
+      spf: isSet(object.spf) ? globalThis.String(object.spf) : "",
+      dkim: isSet(object.dkim) ? globalThis.String(object.dkim) : "",
+      dmarc: isSet(object.dmarc) ? globalThis.String(object.dmarc) : "",
+      aligned: isSet(object.aligned) ? globalThis.Boolean(object.aligned) : false,
+    };
+  },
+
+  toJSON(message: MessageAuthentication): unknown {
+    const obj: any = {};
+    if (message.spf !== "") {
+      obj.spf = message.spf;
+    }
+    if (message.dkim !== "") {
+      obj.dkim = message.dkim;
+    }
+    if (message.dmarc !== "") {
+      obj.dmarc = message.dmarc;
+    }
+    if (message.aligned !== false) {
+      obj.aligned = message.aligned;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MessageAuthentication>, I>>(base?: I): MessageAuthentication {
+    return MessageAuthentication.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MessageAuthentication>, I>>(object: I): MessageAuthentication {
+    const message = createBaseMessageAuthentication();
+    message.spf = object.spf ?? "";
+    message.dkim = object.dkim ?? "";
+    message.dmarc = object.dmarc ?? "";
+    message.aligned = object.aligned ?? false;
     return message;
   },
 };

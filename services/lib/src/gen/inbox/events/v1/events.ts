@@ -127,11 +127,25 @@ export interface EmailReceived {
   headers: { [key: string]: string };
   envelopeFrom: string;
   envelopeTo: string[];
+  /** SPF, DKIM and DMARC as verified at the edge; absent when not checked. */
+  authentication?: MailAuthentication | undefined;
 }
 
 export interface EmailReceived_HeadersEntry {
   key: string;
   value: string;
+}
+
+export interface MailAuthentication {
+  /** pass | fail | softfail | neutral | none | temperror | permerror */
+  spf: string;
+  dkim: string;
+  dmarc: string;
+  /** The domain of the From header, and the domains whose DKIM signatures verified. */
+  fromDomain: string;
+  dkimDomains: string[];
+  /** The From domain is authenticated: DMARC passed, or a passing DKIM or SPF result is aligned with it. */
+  aligned: boolean;
 }
 
 export interface ChatMessageReceived {
@@ -772,6 +786,7 @@ function createBaseEmailReceived(): EmailReceived {
     headers: {},
     envelopeFrom: "",
     envelopeTo: [],
+    authentication: undefined,
   };
 }
 
@@ -818,6 +833,9 @@ export const EmailReceived: MessageFns<EmailReceived> = {
     }
     for (const v of message.envelopeTo) {
       writer.uint32(114).string(v!);
+    }
+    if (message.authentication !== undefined) {
+      MailAuthentication.encode(message.authentication, writer.uint32(122).fork()).join();
     }
     return writer;
   },
@@ -950,6 +968,14 @@ export const EmailReceived: MessageFns<EmailReceived> = {
             message.envelopeTo.push(reader.string());
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.authentication = MailAuthentication.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1015,6 +1041,7 @@ export const EmailReceived: MessageFns<EmailReceived> = {
         : globalThis.Array.isArray(object?.envelope_to)
         ? object.envelope_to.map((e: any) => globalThis.String(e))
         : [],
+      authentication: isSet(object.authentication) ? MailAuthentication.fromJSON(object.authentication) : undefined,
     };
   },
 
@@ -1068,6 +1095,9 @@ export const EmailReceived: MessageFns<EmailReceived> = {
     if (message.envelopeTo?.length) {
       obj.envelopeTo = message.envelopeTo;
     }
+    if (message.authentication !== undefined) {
+      obj.authentication = MailAuthentication.toJSON(message.authentication);
+    }
     return obj;
   },
 
@@ -1098,6 +1128,9 @@ export const EmailReceived: MessageFns<EmailReceived> = {
     );
     message.envelopeFrom = object.envelopeFrom ?? "";
     message.envelopeTo = object.envelopeTo?.map((e) => e) || [];
+    message.authentication = (object.authentication !== undefined && object.authentication !== null)
+      ? MailAuthentication.fromPartial(object.authentication)
+      : undefined;
     return message;
   },
 };
@@ -1183,6 +1216,163 @@ export const EmailReceived_HeadersEntry: MessageFns<EmailReceived_HeadersEntry> 
     const message = createBaseEmailReceived_HeadersEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseMailAuthentication(): MailAuthentication {
+  return { spf: "", dkim: "", dmarc: "", fromDomain: "", dkimDomains: [], aligned: false };
+}
+
+export const MailAuthentication: MessageFns<MailAuthentication> = {
+  encode(message: MailAuthentication, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.spf !== "") {
+      writer.uint32(10).string(message.spf);
+    }
+    if (message.dkim !== "") {
+      writer.uint32(18).string(message.dkim);
+    }
+    if (message.dmarc !== "") {
+      writer.uint32(26).string(message.dmarc);
+    }
+    if (message.fromDomain !== "") {
+      writer.uint32(34).string(message.fromDomain);
+    }
+    for (const v of message.dkimDomains) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.aligned !== false) {
+      writer.uint32(48).bool(message.aligned);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MailAuthentication {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMailAuthentication();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.spf = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.dkim = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.dmarc = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fromDomain = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.dkimDomains.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.aligned = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MailAuthentication {
+    return {
+      spf: isSet(object.spf) ? globalThis.String(object.spf) : "",
+      dkim: isSet(object.dkim) ? globalThis.String(object.dkim) : "",
+      dmarc: isSet(object.dmarc) ? globalThis.String(object.dmarc) : "",
+      fromDomain: isSet(object.fromDomain)
+        ? globalThis.String(object.fromDomain)
+        : isSet(object.from_domain)
+        ? globalThis.String(object.from_domain)
+        : "",
+      dkimDomains: globalThis.Array.isArray(object?.dkimDomains)
+        ? object.dkimDomains.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.dkim_domains)
+        ? object.dkim_domains.map((e: any) => globalThis.String(e))
+        : [],
+      aligned: isSet(object.aligned) ? globalThis.Boolean(object.aligned) : false,
+    };
+  },
+
+  toJSON(message: MailAuthentication): unknown {
+    const obj: any = {};
+    if (message.spf !== "") {
+      obj.spf = message.spf;
+    }
+    if (message.dkim !== "") {
+      obj.dkim = message.dkim;
+    }
+    if (message.dmarc !== "") {
+      obj.dmarc = message.dmarc;
+    }
+    if (message.fromDomain !== "") {
+      obj.fromDomain = message.fromDomain;
+    }
+    if (message.dkimDomains?.length) {
+      obj.dkimDomains = message.dkimDomains;
+    }
+    if (message.aligned !== false) {
+      obj.aligned = message.aligned;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MailAuthentication>, I>>(base?: I): MailAuthentication {
+    return MailAuthentication.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MailAuthentication>, I>>(object: I): MailAuthentication {
+    const message = createBaseMailAuthentication();
+    message.spf = object.spf ?? "";
+    message.dkim = object.dkim ?? "";
+    message.dmarc = object.dmarc ?? "";
+    message.fromDomain = object.fromDomain ?? "";
+    message.dkimDomains = object.dkimDomains?.map((e) => e) || [];
+    message.aligned = object.aligned ?? false;
     return message;
   },
 };
