@@ -23,12 +23,13 @@ export type ChannelLookup = string | { verifyToken: string } | { channelId: stri
 
 export interface ChannelDirectory {
   resolve(type: ChannelType, key: ChannelLookup): Promise<ResolvedChannel | null>;
-  secrets(type: ChannelType, refresh?: boolean): Promise<string[]>;
+  secrets(type: ChannelType, freshSince?: number): Promise<string[]>;
 }
 
 export class CachedChannelDirectory implements ChannelDirectory {
   private readonly cache = new Map<string, { value: ResolvedChannel | null; expiresAt: number }>();
   private readonly secretCache = new Map<string, { value: string[]; loadedAt: number; expiresAt: number }>();
+  private readonly secretLoads = new Map<string, { startedAt: number; promise: Promise<string[]> }>();
 
   constructor(
     private readonly conversation: ServiceClient<typeof ConversationServiceService>,
@@ -59,14 +60,27 @@ export class CachedChannelDirectory implements ChannelDirectory {
     return value;
   }
 
-  /** The secrets of every channel of a type, refreshed at most once a second on a miss. */
-  async secrets(type: ChannelType, refresh = false): Promise<string[]> {
+  /**
+   * The secrets of every channel of a type. With `freshSince`, the answer is loaded no earlier
+   * than that moment (a channel created just before a webhook arrived is found); concurrent
+   * callers share one load, so a flood of forged signatures costs one query at a time.
+   */
+  async secrets(type: ChannelType, freshSince?: number): Promise<string[]> {
     const cacheKey = `secrets:${type}`;
     const cached = this.secretCache.get(cacheKey);
-    const fresh = cached && cached.expiresAt > Date.now();
-    if (fresh && (!refresh || Date.now() - cached.loadedAt < 1000)) return cached.value;
-    const { secrets } = await this.conversation.call.listChannelSecrets({ channelType: type });
-    this.secretCache.set(cacheKey, { value: secrets, loadedAt: Date.now(), expiresAt: Date.now() + this.hitTtlMs });
-    return secrets;
+    if (cached && cached.expiresAt > Date.now() && (freshSince === undefined || cached.loadedAt >= freshSince)) return cached.value;
+    const inflight = this.secretLoads.get(cacheKey);
+    if (inflight && (freshSince === undefined || inflight.startedAt >= freshSince)) return inflight.promise;
+    const startedAt = Date.now();
+    const promise = (async () => {
+      await inflight?.promise.catch(() => undefined);
+      const { secrets } = await this.conversation.call.listChannelSecrets({ channelType: type });
+      this.secretCache.set(cacheKey, { value: secrets, loadedAt: startedAt, expiresAt: Date.now() + this.hitTtlMs });
+      return secrets;
+    })().finally(() => {
+      if (this.secretLoads.get(cacheKey)?.promise === promise) this.secretLoads.delete(cacheKey);
+    });
+    this.secretLoads.set(cacheKey, { startedAt, promise });
+    return promise;
   }
 }

@@ -81,8 +81,9 @@ export class MessengerWebhook {
   }
 
   private async matchingSecret(rawBody: Uint8Array, signature: string): Promise<string | undefined> {
+    const arrived = Date.now();
     const find = (secrets: string[]) => secrets.find((secret) => metaSignatureMatches(rawBody, signature, secret));
-    return find(await this.channels.secrets(ChannelType.CHANNEL_TYPE_MESSENGER)) ?? find(await this.channels.secrets(ChannelType.CHANNEL_TYPE_MESSENGER, true));
+    return find(await this.channels.secrets(ChannelType.CHANNEL_TYPE_MESSENGER)) ?? find(await this.channels.secrets(ChannelType.CHANNEL_TYPE_MESSENGER, arrived));
   }
 
   private async toEvent(channel: { accountId: string; inboxId: string; channelId: string }, pageId: string, item: MessagingItem): Promise<InboundMessage | null> {
