@@ -69,6 +69,17 @@ async function main(): Promise<void> {
 
   const session = await call('POST', `${INGEST}/ingest/v1/chat/${chat.widgetId}/sessions`, null, { name: 'Nora Visitor', email: 'nora@visitor.example' });
   await call('POST', `${INGEST}/ingest/v1/chat/sessions/${session.sessionId}/messages`, null, { text: 'Hi! Do you ship to Iceland?' }, { 'x-visitor-token': session.visitorToken });
+  // From now on the website chat is answered by a bot first.
+  await api('PUT', `/channels/${chat.id}/chatflow`, {
+    name: 'Demo bot',
+    steps: [
+      { id: 'start', say: 'Hi! What can we help you with?', options: [{ label: 'Where is my order?', next: 'order' }, { label: 'Talk to a person', next: 'handoff' }] },
+      { id: 'order', say: 'What is your order number?', ask: 'orderNumber', next: 'email' },
+      { id: 'email', say: 'Which email should we answer to?', ask: 'email', next: 'handoff' },
+      { id: 'handoff', say: 'Thanks! Connecting you with our team.', handoff: true },
+    ],
+  });
+  console.log(`chat widget: <script src="${INGEST}/ingest/v1/chat/widget.js" data-widget-id="${chat.widgetId}" async></script>`);
   await call('POST', `${INGEST}/ingest/v1/forms/${form.formId}`, null, { email: 'peter@business.example', name: 'Peter Business', message: 'We would like a quote for 200 jackets for our staff.' });
   await api('POST', '/conversations', { inboxId: inbox.id, to: 'new.customer@example.com', subject: 'Welcome to our store', text: 'Hi! Let us know if you have any questions.' });
 

@@ -4,6 +4,7 @@
 import WebSocket from 'ws';
 import { uniqueEmail } from '../support/api-client';
 import { deliver, listView, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
+import { RealtimeClient, type Frame } from '../support/realtime';
 import { waitFor } from '../support/wait';
 
 describe('live chat and support forms', () => {
@@ -85,6 +86,34 @@ describe('live chat and support forms', () => {
     await waitFor('the answer threaded', async () => (await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body.messages.some((m: { text: string }) => m.text.includes('Thanks for the schedule!')));
     expect((await listView(f.owner, f.inboxId, 'email')).map((c) => c.id)).toContain(conversation.id);
     expect((await listView(f.owner, f.inboxId, 'chat')).map((c) => c.id)).not.toContain(conversation.id);
+  });
+
+  it('shows the visitor typing to the agents, and an agent typing to the visitor', async () => {
+    const { sessionId, visitorToken } = (await (await postJson(`/chat/${widgetId}/sessions`, { name: 'Tina Typist' })).json()) as { sessionId: string; visitorToken: string };
+    await postJson(`/chat/sessions/${sessionId}/messages`, { text: 'Typing test' }, { 'x-visitor-token': visitorToken });
+    const conversation = await waitForInView(f.owner, f.inboxId, 'chat', (c) => c.preview === 'Typing test');
+    const { ws, frames } = await openSocket(visitorToken);
+    await waitFor('hello frame', async () => frames.find((x) => x.type === 'hello'));
+    const agent = await RealtimeClient.connect(f.stack.gatewayUrl, { token: f.owner.token });
+    agent.send({ type: 'presence', conversationId: conversation.id, activity: 'viewing' });
+
+    const visitorTyping = (typing: boolean) => (fr: Frame) =>
+      fr.type === 'presence' && fr.conversationId === conversation.id && fr.users.some((u: { name: string; activity: string }) => u.name === 'Tina Typist' && u.activity === 'typing') === typing;
+    ws.send(JSON.stringify({ type: 'typing', typing: true }));
+    await agent.next(visitorTyping(true), 5000);
+    ws.send(JSON.stringify({ type: 'typing', typing: false }));
+    await agent.next((fr) => visitorTyping(false)(fr) && agent.frames.indexOf(fr) > agent.frames.findIndex(visitorTyping(true)), 5000);
+
+    agent.send({ type: 'presence', conversationId: conversation.id, activity: 'typing' });
+    const typing = await waitFor('the agent typing at the visitor', async () => frames.find((x) => x.type === 'typing' && x.typing === true));
+    expect(typing.name).toBe('Owner');
+    agent.send({ type: 'presence', conversationId: conversation.id, activity: 'viewing' });
+    await waitFor('the agent stopped typing', async () => frames.find((x) => x.type === 'typing' && x.typing === false));
+    ws.send('not json');
+    ws.send(JSON.stringify({ type: 'typing', typing: 'yes' }));
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.close();
+    await agent.close();
   });
 
   it('refuses bad chat input at the edge', async () => {

@@ -105,6 +105,31 @@ describe('the chat widget on a customer website', () => {
     await context.close();
   });
 
+  it('shows a bot’s choices as buttons, and the visitor’s click answers it', async () => {
+    const bot = (await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'chat', name: 'Bot desk', preChatEmail: 'off' })).body;
+    const flow = await f.owner.put(`/api/v1/channels/${bot.id}/chatflow`, {
+      name: 'Helper',
+      steps: [
+        { id: 'start', say: 'What is it about?', options: [{ label: 'Returns', next: 'returns' }, { label: 'Other', next: 'handoff' }] },
+        { id: 'returns', say: 'Returns are free within 30 days.', next: 'handoff' },
+        { id: 'handoff', say: 'Passing you to the team.', handoff: true },
+      ],
+    });
+    expect(flow.status).toBe(200);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await openSite(page, bot.widgetId);
+    await page.getByLabel('Message', { exact: true }).fill('Hello');
+    await page.getByRole('button', { name: 'Start chat' }).click();
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByText('What is it about?').waitFor();
+    await log.getByRole('button', { name: 'Returns' }).click();
+    await log.getByText('Returns are free within 30 days.').waitFor();
+    await log.getByText('Passing you to the team.').waitFor();
+    expect(await log.getByRole('button', { name: 'Returns' }).count()).toBe(0);
+    await context.close();
+  });
+
   it('serves its API to any origin, and refuses what the widget must not do', async () => {
     const ingest = `${f.stack.ingestUrl}/ingest/v1`;
     const preflight = await fetch(`${ingest}/chat/${onlineWidget}/sessions`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });

@@ -27,6 +27,7 @@ import { DirectoryRepository } from './adapters/directory.repository';
 import { InboundMessageHandler } from './adapters/inbound-message.handler';
 import { InboundReceipts } from './adapters/inbound-receipts.repository';
 import { OutboxRelay } from './adapters/outbox';
+import { ChatflowsRepository } from './adapters/chatflows.repository';
 import { MessengerSender } from './adapters/messenger.sender';
 import { OutboundDeliveryWorker } from './adapters/outbound-delivery.worker';
 import { SmtpSender } from './adapters/smtp.sender';
@@ -38,6 +39,7 @@ import { AddComment } from './use-cases/add-comment';
 import { ApplyConversationAction, UnblockSender } from './use-cases/apply-conversation-action';
 import { DeleteConversation, PurgeTrash } from './use-cases/delete-conversation';
 import { ForwardConversation } from './use-cases/forward-conversation';
+import { ManageChatflows } from './use-cases/chatflows';
 import { PlaceCall } from './use-cases/place-call';
 import { RegisterUpload } from './use-cases/register-upload';
 import { SendTranscript } from './use-cases/send-transcript';
@@ -91,6 +93,7 @@ bootService(async () => {
   };
   const purgeTrash = new PurgeTrash(pool, blobs, logger, committed);
   const directory = new DirectoryRepository(pool);
+  const chatflows = new ChatflowsRepository(pool);
   const passwords = new Argon2PasswordHasher();
   const offboarding = new ConversationAssignments();
   const grpc = new GrpcServer({ logger, metrics, health });
@@ -121,6 +124,7 @@ bootService(async () => {
       composeEmail: new ComposeEmail(pool, directory, committedWithMail),
       placeCall: new PlaceCall(pool, directory, committedWithMail),
       registerUpload: new RegisterUpload(directory),
+      chatflows: new ManageChatflows(directory, chatflows),
       sendTranscript: new SendTranscript(pool, directory, committedWithMail),
       forwardConversation: new ForwardConversation(pool, directory, committedWithMail),
       createTicket: new CreateTicket(pool, directory),
@@ -133,7 +137,7 @@ bootService(async () => {
   const inbound = await runConsumer({
     js,
     spec: CONSUMERS.conversationInbound,
-    handler: new InboundMessageHandler(new StoreInboundMessage(pool, () => relay.poke())),
+    handler: new InboundMessageHandler(new StoreInboundMessage(pool, () => relay.poke(), chatflows)),
     logger,
     metrics,
     concurrency: config.CONVERSATION_INBOUND_CONCURRENCY,

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
+  PresenceBoard,
   BlobStore,
   STREAMS,
   provisionJetStream,
@@ -25,7 +26,7 @@ import { loadGatewayConfig } from './config';
 import { createTokenAuthenticator } from './http/authenticate';
 import { createGatewayApp } from './http/app';
 import { EventFeed } from './realtime/event-feed';
-import { PresenceBoard } from './realtime/presence-board';
+
 import { RealtimeServer } from './realtime/realtime.server';
 
 bootService(async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
   BlobStore,
+  PresenceBoard,
   CONSUMERS,
   STREAMS,
   ServiceRuntime,
@@ -74,7 +75,7 @@ bootService(async () => {
       calls: callRoutes(new CallEvents(channels, js), config.INGEST_PUBLIC_URL),
     }),
   );
-  const chatSockets = new ChatSocketServer(chatSessions, subscriber, logger);
+  const chatSockets = new ChatSocketServer(chatSessions, subscriber, logger, new PresenceBoard(redis, nc), conversation);
   chatSockets.attach(server);
   const httpPort = await listen(server, config.INGEST_HTTP_PORT, config.BIND_HOST);
   const chatReplies = await runConsumer({ js, spec: CONSUMERS.chatReplyDelivery, handler: new ChatReplyHandler(chatSessions), logger, metrics: runtime.metrics });

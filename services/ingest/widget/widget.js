@@ -26,11 +26,12 @@
     '.log li{max-width:80%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}' +
     '.log .visitor{align-self:flex-end;background:#2f5bea;color:#fff}.log .agent{align-self:flex-start;background:#eef1f6}' +
     '.log .author{display:block;font-size:11px;opacity:.75}' +
+    '.choices{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}.choices button{border:1px solid #2f5bea;background:#fff;color:#2f5bea;border-radius:14px;padding:4px 10px;font:inherit;cursor:pointer}' +
     'form{display:flex;flex-direction:column;gap:8px;padding:12px;border-top:1px solid #e5e7eb}' +
     'label{display:flex;flex-direction:column;gap:4px;font-size:12px}' +
     'input,textarea{font:inherit;padding:8px;border:1px solid #c9ced6;border-radius:8px}textarea{resize:vertical;min-height:60px}' +
     'button[type=submit]{border:0;border-radius:8px;padding:9px;background:#2f5bea;color:#fff;font:inherit;font-weight:600;cursor:pointer}' +
-    '.error{color:#b42318;font-size:12px;margin:0}.compose{flex-direction:row}.compose input{flex:1}';
+    '.typing{margin:0 12px;min-height:16px;font-size:12px;color:#57606a;font-style:italic}.error{color:#b42318;font-size:12px;margin:0}.compose{flex-direction:row}.compose input{flex:1}';
 
   var host = document.createElement('div');
   host.setAttribute('data-inbox-chat', widgetId);
@@ -41,6 +42,7 @@
     '<section class="panel" id="panel" role="dialog" aria-label="Chat" hidden>' +
     '<header><h2 class="title">Chat</h2><p class="status"></p></header>' +
     '<ul class="log" role="log" aria-live="polite" aria-label="Conversation"></ul>' +
+    '<p class="typing" aria-live="polite"></p>' +
     '<form class="start" novalidate>' +
     '<label class="name-field">Name<input name="name" autocomplete="name" maxlength="200"></label>' +
     '<label class="email-field">Email<input name="email" type="email" autocomplete="email" maxlength="320"></label>' +
@@ -95,6 +97,21 @@
       item.appendChild(author);
     }
     item.appendChild(document.createTextNode(entry.text));
+    if (entry.options && entry.options.length) {
+      var choices = document.createElement('span');
+      choices.className = 'choices';
+      entry.options.forEach(function (label) {
+        var button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = label;
+        button.addEventListener('click', function () {
+          choices.remove();
+          send(label).catch(function () { /* the visitor can type it */ });
+        });
+        choices.appendChild(button);
+      });
+      item.appendChild(choices);
+    }
     log.appendChild(item);
     shown[entry.id] = item;
     log.scrollTop = log.scrollHeight;
@@ -112,6 +129,9 @@
         frame.transcript.forEach(function (entry) { show(entry); });
       } else if (frame.type === 'message') {
         show(frame.message);
+        if (frame.message.from === 'agent') $('.typing').textContent = '';
+      } else if (frame.type === 'typing') {
+        $('.typing').textContent = frame.typing ? (frame.name || 'Someone') + ' is typing…' : '';
       }
     };
     ws.onclose = function () {
@@ -170,11 +190,28 @@
       .catch(fail);
   });
 
+  // The agents see the visitor typing: a signal when typing starts (repeated while it goes on)
+  // and one when it stops or the message is sent.
+  var typingSince = 0, typingTimer = null;
+  function typing(active) {
+    if (!socket || socket.readyState !== 1) return;
+    if (active && Date.now() - typingSince < 3000) return;
+    typingSince = active ? Date.now() : 0;
+    socket.send(JSON.stringify({ type: 'typing', typing: active }));
+  }
+  compose.elements.text.addEventListener('input', function () {
+    typing(true);
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { typing(false); }, 4000);
+  });
+
   compose.addEventListener('submit', function (event) {
     event.preventDefault();
     var input = compose.elements.text;
     var text = input.value.trim();
     if (!text) return;
+    clearTimeout(typingTimer);
+    typing(false);
     input.value = '';
     send(text).catch(function (error) {
       if (error.status === 401) {

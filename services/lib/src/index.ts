@@ -29,3 +29,4 @@ export * from './jetstream/blob-store';
 export * from './domain/email-address';
 export * from './postgres/keyset-cursor';
 export * from './domain/working-hours';
+export * from './realtime/presence-board';

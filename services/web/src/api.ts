@@ -65,6 +65,36 @@ export interface Message {
   attachments: { id: string; filename: string; url: string }[];
   createdAt: string;
   deliveryStatus: string | null;
+  deliveryError: string | null;
+  authentication: { spf: string; dkim: string; dmarc: string; aligned: boolean } | null;
+  fields: Record<string, string>;
 }
 export interface Comment { id: string; authorName: string; text: string; createdAt: string }
-export interface ConversationDetail extends ConversationItem { messages: Message[]; comments: Comment[] }
+export interface Call {
+  direction: 'inbound' | 'outbound';
+  from: string;
+  to: string;
+  status: string;
+  durationSeconds: number;
+  recordingUrl: string | null;
+  transcript: string | null;
+  missed: boolean;
+}
+export interface ConversationDetail extends ConversationItem {
+  messages: Message[];
+  comments: Comment[];
+  call: Call | null;
+  filtered: boolean;
+  filteredReason: string | null;
+}
+
+/** Uploads a file for an email reply; returns its id for attachmentIds. */
+export async function upload(file: File): Promise<{ id: string; filename: string }> {
+  const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  const query = new URLSearchParams({ filename: file.name, contentType: file.type || 'application/octet-stream' });
+  const response = await fetch(`/api/v1/uploads?${query}`, { method: 'POST', headers, body: file });
+  const data = await response.json().catch(() => undefined);
+  if (!response.ok) throw new ApiError(response.status, data?.error?.code ?? 'error', data?.error?.message ?? `upload failed (${response.status})`);
+  return data;
+}

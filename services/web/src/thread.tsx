@@ -1,6 +1,17 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api, type ConversationDetail, type User } from './api';
+import { ApiError, api, session, upload, type Call, type ConversationDetail, type User } from './api';
 import { realtime, useRealtime } from './realtime';
+
+/** Attachments are served with the bearer token, so the download goes through fetch. */
+async function download(event: React.MouseEvent, url: string, filename: string) {
+  event.preventDefault();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${session.token ?? ''}` } });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = filename;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
 
 interface Present {
   userId: string;
@@ -14,11 +25,36 @@ function EmailHtml({ html }: { html: string }) {
   return <iframe className="email-html" sandbox="" srcDoc={doc} title="Email content" />;
 }
 
+const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+
+/** A phone conversation's call: who, how it went, the voicemail and its transcript. */
+function CallSummary({ call }: { call: Call }) {
+  return (
+    <section className="call" aria-label="Call">
+      <strong>{call.direction === 'inbound' ? `Call from ${call.from}` : `Call to ${call.to}`}</strong> · {call.missed ? 'missed' : call.status}
+      {call.durationSeconds > 0 && ` · ${clock(call.durationSeconds)}`}
+      {call.recordingUrl && (
+        <>
+          {' · '}
+          <a href={call.recordingUrl} target="_blank" rel="noreferrer noopener">
+            Recording
+          </a>
+        </>
+      )}
+      {call.transcript && <p className="transcript">{call.transcript}</p>}
+    </section>
+  );
+}
+
 export function Thread({ id, users, me, onChanged }: { id: string; users: User[]; me: User; onChanged: () => Promise<void> }) {
   const [detail, setDetail] = useState<ConversationDetail | null>(null);
   const [tab, setTab] = useState<'reply' | 'comment'>('reply');
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [via, setVia] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [forwardTo, setForwardTo] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     setDetail(await api<ConversationDetail>('GET', `/conversations/${id}`));
@@ -62,10 +98,12 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
     }
   }, [detail?.id]);
 
-  async function act(run: () => Promise<unknown>) {
+  async function act(run: () => Promise<unknown>, done?: string) {
     setError(null);
+    setNotice(null);
     try {
       await run();
+      if (done) setNotice(done);
       await load();
       await onChanged();
     } catch (e) {
@@ -100,7 +138,36 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
         )}
         <button onClick={() => void act(() => api('POST', `/conversations/${id}/spam`))}>Mark as spam</button>
         <button onClick={() => void act(() => api('POST', `/conversations/${id}/trash`))}>Delete</button>
+        {(detail.channel === 'chat' || detail.channel === 'messenger') && (
+          <button onClick={() => void act(() => api('POST', `/conversations/${id}/transcript`, {}), 'Transcript sent')}>Send transcript</button>
+        )}
+        <button onClick={() => setForwardTo(forwardTo === null ? '' : null)}>Forward</button>
+        <button onClick={() => void act(() => api('POST', `/conversations/${id}/calls`, {}), 'Calling…')}>Call</button>
       </header>
+      {forwardTo !== null && (
+        <form
+          className="forward"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act(async () => {
+              await api('POST', `/conversations/${id}/forward`, { to: forwardTo });
+              setForwardTo(null);
+            }, 'Forwarded');
+          }}
+        >
+          <label>
+            Forward to <input type="email" required value={forwardTo} onChange={(e) => setForwardTo(e.target.value)} />
+          </label>
+          <button type="submit">Send forward</button>
+        </form>
+      )}
+      {notice && <p role="status">{notice}</p>}
+      {detail.filteredReason === 'spoofed_sender' && (
+        <p role="alert" className="warning">
+          This email claims to come from one of your team, but its sender could not be verified.
+        </p>
+      )}
+      {detail.call && <CallSummary call={detail.call} />}
       {present.length > 0 && (
         <p className="presence" role="status">
           {present.map((p) => `${p.name} is ${p.activity}`).join(' · ')}
@@ -113,6 +180,8 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
               <strong>{m.from.name || m.from.address || (m.direction === 'outbound' ? 'Us' : 'Visitor')}</strong> · {m.channel} ·{' '}
               {new Date(m.createdAt).toLocaleString()}
               {m.deliveryStatus && m.direction === 'outbound' && <span className="muted"> · {m.deliveryStatus}</span>}
+              {m.deliveryError && <span className="delivery-error"> · {m.deliveryError}</span>}
+              {m.authentication && !m.authentication.aligned && <span className="warning"> · unverified sender</span>}
               <button className="link" onClick={() => void navigator.clipboard?.writeText(`${location.origin}/conversations/${id}#message-${m.id}`)}>
                 Copy link
               </button>
@@ -124,7 +193,11 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
             {m.attachments.length > 0 && (
               <ul className="attachments">
                 {m.attachments.map((a) => (
-                  <li key={a.id}>{a.filename}</li>
+                  <li key={a.id}>
+                    <a href={a.url} onClick={(e) => void download(e, a.url, a.filename)}>
+                      {a.filename}
+                    </a>
+                  </li>
                 ))}
               </ul>
             )}
@@ -145,7 +218,14 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
           e.preventDefault();
           if (!draft.trim()) return;
           void act(async () => {
-            await api('POST', `/conversations/${id}/${tab === 'reply' ? 'messages' : 'comments'}`, { text: draft });
+            if (tab === 'comment') await api('POST', `/conversations/${id}/comments`, { text: draft });
+            else {
+              const attachmentIds = [];
+              for (const file of files) attachmentIds.push((await upload(file)).id);
+              await api('POST', `/conversations/${id}/messages`, { text: draft, ...(via ? { channel: via } : {}), ...(attachmentIds.length ? { attachmentIds } : {}) });
+              setFiles([]);
+              setVia('');
+            }
             setDraft('');
           });
         }}
@@ -167,6 +247,22 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
           }}
           rows={4}
         />
+        {tab === 'reply' && (
+          <div className="reply-options">
+            {(detail.channel === 'chat' || detail.channel === 'messenger') && (
+              <label>
+                Reply via{' '}
+                <select aria-label="Reply via" value={via} onChange={(e) => setVia(e.target.value)}>
+                  <option value="">{detail.channel}</option>
+                  <option value="email">email</option>
+                </select>
+              </label>
+            )}
+            <label>
+              Attach <input type="file" multiple aria-label="Attach files" onChange={(e) => setFiles([...(e.target.files ?? [])])} />
+            </label>
+          </div>
+        )}
         <button type="submit">{tab === 'reply' ? 'Send' : 'Add comment'}</button>
         {error && <p role="alert">{error}</p>}
       </form>

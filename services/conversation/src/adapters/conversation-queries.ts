@@ -150,9 +150,17 @@ export class ConversationQueries {
   }
 
   /** A contact with their company, their other conversations (newest first) and their tickets. */
+  async chatConversation(accountId: string, sessionId: string): Promise<{ conversationId: string; inboxId: string } | null> {
+    const result = await this.pool.query<{ id: string; inbox_id: string }>(
+      `SELECT id, inbox_id FROM conversations WHERE account_id = $1 AND channel = 'chat' AND thread_key = $2 AND trashed_at IS NULL`,
+      [accountId, sessionId],
+    );
+    return result.rows[0] ? { conversationId: result.rows[0].id, inboxId: result.rows[0].inbox_id } : null;
+  }
+
   async contact(accountId: string, contactId: string) {
     const found = await this.pool.query(
-      `SELECT ct.id, ct.name, ct.email, ct.phone, ct.created_at, co.id AS company_id, co.name AS company_name, co.domain AS company_domain
+      `SELECT ct.id, ct.name, ct.email, ct.phone, ct.properties, ct.created_at, co.id AS company_id, co.name AS company_name, co.domain AS company_domain
        FROM contacts ct LEFT JOIN companies co ON co.id = ct.company_id WHERE ct.account_id = $1 AND ct.id = $2`,
       [accountId, contactId],
     );
@@ -171,6 +179,7 @@ export class ConversationQueries {
       company: row.company_id ? { id: row.company_id, name: row.company_name, domain: row.company_domain ?? '' } : undefined,
       conversations: conversations.rows.map(toSummary),
       tickets: await this.tickets(accountId, { contactId }),
+      properties: Object.fromEntries(Object.entries((row.properties ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
     };
   }
 

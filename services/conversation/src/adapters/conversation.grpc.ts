@@ -9,6 +9,7 @@ import type { AddComment } from '../use-cases/add-comment';
 import type { ApplyConversationAction, UnblockSender } from '../use-cases/apply-conversation-action';
 import type { DeleteConversation } from '../use-cases/delete-conversation';
 import type { ForwardConversation } from '../use-cases/forward-conversation';
+import type { ManageChatflows } from '../use-cases/chatflows';
 import type { PlaceCall } from '../use-cases/place-call';
 import type { RegisterUpload } from '../use-cases/register-upload';
 import type { SendTranscript } from '../use-cases/send-transcript';
@@ -46,6 +47,7 @@ export interface ConversationUseCases {
   composeEmail: ComposeEmail;
   placeCall: PlaceCall;
   registerUpload: RegisterUpload;
+  chatflows: ManageChatflows;
   sendTranscript: SendTranscript;
   forwardConversation: ForwardConversation;
   createTicket: CreateTicket;
@@ -260,6 +262,15 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
       };
     },
 
+    async setChatflow(request) {
+      const flow = await u.chatflows.set(actorFrom(request.tenant), request.channelId, { name: request.name, steps: request.steps, enabled: request.enabled });
+      return { chatflow: flow };
+    },
+
+    async getChatflow(request) {
+      return { chatflow: (await u.chatflows.get(actorFrom(request.tenant), request.channelId)) ?? undefined };
+    },
+
     async registerUpload(request) {
       const uploadId = await u.registerUpload.execute(actorFrom(request.tenant), {
         filename: request.filename,
@@ -332,6 +343,13 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
         businessHours: channel.settings.businessHours,
         preChatEmail: channel.type === 'chat' ? (channel.settings.preChatEmail ?? 'optional') : '',
       };
+    },
+
+    async findChatConversation(request) {
+      if (!request.accountId || !request.sessionId) throw new InvalidArgumentError('session_required', 'account_id and session_id are required');
+      const found = await u.queries.chatConversation(request.accountId, request.sessionId);
+      if (!found) throw new NotFoundError('conversation_not_found', 'no conversation for this chat session yet');
+      return found;
     },
 
     async listChannelSecrets(request) {

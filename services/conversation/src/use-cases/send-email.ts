@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, newId, uuidv7, withTransaction, type Pool, type PoolClient, isEmailAddress } from '@inbox/lib';
 import { convert } from 'html-to-text';
-import { ChatReply, ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { lockConversation, updateConversation, type LockedConversation } from '../adapters/conversation-rows';
 import type { DirectoryRepository } from '../adapters/directory.repository';
-import { appendEvents, appendRawEvent, type EventDraft } from '../adapters/outbox';
+import { sendOnChat } from '../adapters/chat-outbound';
+import { appendEvents, type EventDraft } from '../adapters/outbox';
 import type { Actor, User } from '../domain/directory';
 import { hasReplyPrefix, preview } from '../domain/email-rules';
 import { sanitizeEmailHtml } from '../domain/html';
@@ -173,24 +174,7 @@ export class ReplyToConversation {
     if (conversation.channel !== 'chat' || !conversation.threadKey) {
       throw new FailedPreconditionError('channel_not_available', 'only a chat conversation can be answered on chat');
     }
-    const id = newId('msg');
-    const createdAt = new Date();
-    await tx.query(
-      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, from_name, text_body, reply_text, author_user_id, delivery_status, created_at)
-       VALUES ($1, $2, $3, 'outbound', 'chat', $4, $5, $5, $6, 'sent', $7)`,
-      [id, conversation.accountId, conversation.id, author.name, text, author.id, createdAt],
-    );
-    const reply = ChatReply.encode({
-      eventId: `chat-reply:${id}`,
-      accountId: conversation.accountId,
-      conversationId: conversation.id,
-      sessionId: conversation.threadKey,
-      messageId: id,
-      text,
-      authorName: author.name,
-      createdAt,
-    }).finish();
-    await appendRawEvent(tx, `chat.outbound.${conversation.accountId}`, `chat-reply:${id}`, reply);
+    const id = await sendOnChat(tx, { id: conversation.id, accountId: conversation.accountId, sessionId: conversation.threadKey }, { name: author.name, userId: author.id }, text);
     await finishReply(tx, conversation, author, id, text);
     return id;
   }

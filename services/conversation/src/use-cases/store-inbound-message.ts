@@ -5,7 +5,10 @@
 import { PermanentError, newId, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { Attachment, CallEvent, ChatMessageReceived, EmailReceived, FormSubmitted, InboundMessage, MessengerMessageReceived } from '@inbox/lib/gen/inbox/events/v1/events';
+import { sendOnChat } from '../adapters/chat-outbound';
+import type { ChatflowsRepository } from '../adapters/chatflows.repository';
 import { channelTypeFromProto } from '../adapters/proto-mapping';
+import { advanceChatflow, startChatflow, withNumberedOptions, type BotState, type BotTurn } from '../domain/chatflow';
 import { appendEvents } from '../adapters/outbox';
 import { filterReason, hasReplyPrefix, normaliseSubject, preview, replyTokenFrom } from '../domain/email-rules';
 import { sanitizeEmailHtml } from '../domain/html';
@@ -50,6 +53,7 @@ export class StoreInboundMessage {
   constructor(
     private readonly pool: Pool,
     private readonly onCommitted: () => void = () => undefined,
+    private readonly chatflows?: ChatflowsRepository,
   ) {}
 
   async execute(input: InboundMessage): Promise<StoreResult> {
@@ -174,7 +178,77 @@ export class StoreInboundMessage {
       [messageId, accountId, thread.conversationId, event.eventId, chat.visitorName, chat.visitorEmail, chat.text, receivedAt],
     );
     await this.emitInbound(tx, { accountId, inboxId, ...thread, messageId });
+    await this.runBot(tx, { accountId, inboxId, channelId: event.channelId, conversationId: thread.conversationId, sessionId: chat.sessionId, created: thread.created, text: chat.text });
     return { duplicate: false, conversationId: thread.conversationId, messageId, created: thread.created };
+  }
+
+  /**
+   * The channel's chatflow answers first: a new chat is greeted, and each visitor message moves
+   * the bot on until it hands the chat to the team (or a person takes it). The bot's replies are
+   * part of the same transaction as the visitor's message, so each is sent exactly once.
+   */
+  private async runBot(
+    tx: PoolClient,
+    c: { accountId: string; inboxId: string; channelId: string; conversationId: string; sessionId: string; created: boolean; text: string },
+  ): Promise<void> {
+    if (!this.chatflows) return;
+    const row = (
+      await tx.query<{ bot_chatflow_id: string | null; bot_state: BotState | null; handed_off: boolean; assignee_id: string | null; contact_id: string | null }>(
+        'SELECT bot_chatflow_id, bot_state, handed_off, assignee_id, contact_id FROM conversations WHERE id = $1',
+        [c.conversationId],
+      )
+    ).rows[0];
+    let flow;
+    let turn: BotTurn;
+    if (c.created) {
+      flow = await this.chatflows.ofChannel(tx, c.accountId, c.channelId);
+      if (!flow?.enabled) return;
+      turn = startChatflow(flow);
+    } else {
+      if (!row.bot_chatflow_id || row.handed_off || row.assignee_id) return;
+      flow = await this.chatflows.byId(tx, c.accountId, row.bot_chatflow_id);
+      // The bot was removed mid-chat: the visitor goes to the team.
+      turn = flow ? advanceChatflow(flow, row.bot_state ?? { step: flow.steps[0].id, answers: {} }, c.text) : { state: row.bot_state ?? { step: '', answers: {} }, say: [], handoff: true };
+    }
+    if (turn.answer && row.contact_id) await this.keepAnswer(tx, c.accountId, c.conversationId, row.contact_id, turn.answer);
+    const botName = flow?.name ?? 'Bot';
+    const messageIds: string[] = [];
+    for (const line of turn.say) {
+      messageIds.push(
+        await sendOnChat(tx, { id: c.conversationId, accountId: c.accountId, sessionId: c.sessionId }, { name: botName, userId: null }, withNumberedOptions(line), {
+          options: line.options,
+          visitorText: line.text,
+          fields: { bot: flow?.id ?? row.bot_chatflow_id ?? '' },
+        }),
+      );
+    }
+    const updated = await tx.query<{ version: string }>(
+      `UPDATE conversations SET bot_chatflow_id = COALESCE(bot_chatflow_id, $2), bot_state = $3, handed_off = $4, version = version + 1, updated_at = now()
+       WHERE id = $1 RETURNING version`,
+      [c.conversationId, flow?.id ?? null, JSON.stringify(turn.state), turn.handoff],
+    );
+    const base = { accountId: c.accountId, inboxId: c.inboxId, conversationId: c.conversationId, version: updated.rows[0].version };
+    await appendEvents(tx, [
+      ...messageIds.map((id) => ({ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: id, messageDirection: 'outbound' })),
+      { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
+    ]);
+  }
+
+  /** An answer the bot collected: the visitor's email (joining a contact we already know), name, or a contact property. */
+  private async keepAnswer(tx: PoolClient, accountId: string, conversationId: string, contactId: string, answer: { key: string; value: string }): Promise<void> {
+    if (answer.key === 'email') {
+      const email = answer.value.toLowerCase();
+      const known = await tx.query<{ id: string }>('SELECT id FROM contacts WHERE account_id = $1 AND lower(email) = $2', [accountId, email]);
+      if (known.rows[0] && known.rows[0].id !== contactId) {
+        await tx.query('UPDATE conversations SET contact_id = $2 WHERE id = $1', [conversationId, known.rows[0].id]);
+      } else if (!known.rows[0]) {
+        await tx.query('UPDATE contacts SET email = $2 WHERE id = $1 AND email IS NULL', [contactId, email]);
+      }
+    } else if (answer.key === 'name') {
+      await tx.query("UPDATE contacts SET name = $2 WHERE id = $1 AND name = ''", [contactId, answer.value]);
+    } else {
+      await tx.query('UPDATE contacts SET properties = properties || jsonb_build_object($2::text, $3::text) WHERE id = $1', [contactId, answer.key, answer.value]);
+    }
   }
 
   /** A Messenger message or postback joins the conversation with that person on that page, or starts it. */

@@ -9,12 +9,11 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Gauge } from 'prom-client';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { HttpError, errorMessage, newId, type Logger, type ServiceClient, type ServiceMetrics } from '@inbox/lib';
+import { HttpError, PRESENCE_TTL_MS, errorMessage, newId, type Activity, type Logger, type PresenceBoard, type PresenceChange, type ServiceClient, type ServiceMetrics } from '@inbox/lib';
 import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { AuthenticatedUser } from '../http/authenticate';
 import { conversationItem } from '../http/routes/conversations.routes';
 import { STREAM_KEYS, type EventFeed, type FeedEvent, type StreamKey } from './event-feed';
-import { PRESENCE_TTL_MS, type Activity, type PresenceBoard, type PresenceChange } from './presence-board';
 
 export const REALTIME_PATH = '/api/v1/realtime';
 const AUTH_TIMEOUT_MS = 10_000;

@@ -24,6 +24,7 @@ export class ChatReplyHandler implements EventHandler<ChatReply> {
       text: reply.text,
       authorName: reply.authorName,
       at: (reply.createdAt ?? new Date()).toISOString(),
+      ...(reply.options.length > 0 ? { options: reply.options } : {}),
     });
   }
 }

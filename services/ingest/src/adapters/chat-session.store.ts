@@ -25,6 +25,8 @@ export interface TranscriptEntry {
   text: string;
   authorName: string;
   at: string;
+  /** A bot's choices, offered as buttons. */
+  options?: string[];
 }
 
 const sessionKey = (id: string) => `chat:session:${id}`;

@@ -1,22 +1,31 @@
 // The visitor's WebSocket (/ingest/v1/chat/ws?visitorToken=…): on connect it sends the
 // transcript, then every new entry of the session as it happens, on whichever replica it was
-// appended. JSON frames: {type:"hello", sessionId, transcript} and {type:"message", message}.
+// appended. JSON frames out: {type:"hello", sessionId, transcript}, {type:"message", message} and
+// {type:"typing", typing, name} (an agent typing); in: {type:"typing", typing} (the visitor).
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { Logger, RedisClient } from '@inbox/lib';
+import type { Logger, PresenceBoard, RedisClient, ServiceClient } from '@inbox/lib';
 import { errorMessage } from '@inbox/lib';
-import { sessionChannel, type ChatSessionStore } from './chat-session.store';
+import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { sessionChannel, type ChatSession, type ChatSessionStore } from './chat-session.store';
+import { ChatTyping } from './chat-typing';
 
 export class ChatSocketServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
   private readonly sockets = new Map<string, Set<WebSocket>>();
   private heartbeat: NodeJS.Timeout | undefined;
 
+  readonly typing: ChatTyping;
+
   constructor(
     private readonly sessions: ChatSessionStore,
     private readonly subscriber: RedisClient,
     private readonly logger: Logger,
-  ) {}
+    presence: PresenceBoard,
+    conversation: ServiceClient<typeof ConversationServiceService>,
+  ) {
+    this.typing = new ChatTyping(presence, conversation, logger, (sessionId, frame) => this.sendFrame(sessionId, JSON.stringify(frame)));
+  }
 
   attach(server: Server): void {
     server.on('upgrade', (req, socket, head) => {
@@ -37,14 +46,15 @@ export class ChatSocketServer {
         socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":{"code":"invalid_visitor_token","message":"unknown visitor token"}}');
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => void this.register(session.sessionId, ws));
+      this.wss.handleUpgrade(req, socket, head, (ws) => void this.register(session, ws));
     } catch (error) {
       this.logger.warn({ error: errorMessage(error) }, 'chat socket upgrade failed');
       socket.destroy();
     }
   }
 
-  private async register(sessionId: string, ws: WebSocket): Promise<void> {
+  private async register(session: ChatSession, ws: WebSocket): Promise<void> {
+    const sessionId = session.sessionId;
     let set = this.sockets.get(sessionId);
     if (!set) {
       set = new Set();
@@ -56,15 +66,31 @@ export class ChatSocketServer {
       set!.delete(ws);
       if (set!.size === 0) {
         this.sockets.delete(sessionId);
+        this.typing.unwatch(sessionId);
+        void this.typing.visitorTyping(session, false).catch(() => undefined);
         void this.subscriber.unsubscribe(sessionChannel(sessionId)).catch(() => undefined);
       }
     });
-    ws.on('message', () => undefined);
+    this.typing.watch(session);
+    ws.on('message', (data) => {
+      let frame: { type?: unknown; typing?: unknown };
+      try {
+        frame = JSON.parse(data.toString());
+      } catch {
+        return;
+      }
+      if (frame?.type === 'typing' && typeof frame.typing === 'boolean') {
+        this.typing.visitorTyping(session, frame.typing).catch((error: unknown) => this.logger.warn({ error: errorMessage(error) }, 'visitor typing failed'));
+      }
+    });
     ws.send(JSON.stringify({ type: 'hello', sessionId, transcript: await this.sessions.transcript(sessionId) }));
   }
 
   private broadcast(sessionId: string, payload: string): void {
-    const frame = `{"type":"message","message":${payload}}`;
+    this.sendFrame(sessionId, `{"type":"message","message":${payload}}`);
+  }
+
+  private sendFrame(sessionId: string, frame: string): void {
     for (const ws of this.sockets.get(sessionId) ?? []) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
   }
 

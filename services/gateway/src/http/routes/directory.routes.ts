@@ -5,6 +5,7 @@ import {
   Role,
   type Channel,
   type ConversationServiceService,
+  type GetChatflowResponse,
   type Inbox,
   type User,
 } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
@@ -292,5 +293,58 @@ export function registerDirectoryRoutes(
       items: (await conversation.call.listChannels({ tenant: tenant(user), inboxId: params.inboxId })).channels.map(channelDto),
       nextCursor: null,
     }),
+  );
+
+  const Step = z
+    .object({
+      id: z.string().min(1).max(40),
+      say: z.string().max(2000).default(''),
+      options: z.array(z.object({ label: z.string().min(1).max(100), next: z.string().min(1).max(40) }).strict()).max(10).default([]),
+      ask: z.string().max(64).optional(),
+      next: z.string().max(40).optional(),
+      handoff: z.boolean().default(false),
+    })
+    .strict();
+  const ChatflowDto = z
+    .object({ id: z.string(), channelId: z.string(), name: z.string(), enabled: z.boolean(), steps: z.array(Step) })
+    .openapi('Chatflow');
+  const chatflowDto = (flow: NonNullable<GetChatflowResponse['chatflow']>) => ({
+    id: flow.id,
+    channelId: flow.channelId,
+    name: flow.name,
+    enabled: flow.enabled,
+    steps: flow.steps.map((step) => ({ id: step.id, say: step.say, options: step.options, ...(step.ask ? { ask: step.ask } : {}), ...(step.next ? { next: step.next } : {}), handoff: step.handoff })),
+  });
+
+  api.add(
+    {
+      method: 'put',
+      path: '/channels/:channelId/chatflow',
+      summary: "Set a chat channel's bot (admins only): steps that greet, offer options, ask questions and hand the chat to the team",
+      tag: 'inboxes',
+      auth: true,
+      body: z.object({ name: z.string().min(1).max(100), enabled: z.boolean().default(true), steps: z.array(Step).min(1).max(50) }).strict(),
+      response: ChatflowDto,
+      errors: [403, 404, 409],
+    },
+    async ({ user, params, body }) => {
+      const { chatflow } = await conversation.call.setChatflow({
+        tenant: tenant(user),
+        channelId: params.channelId,
+        name: body.name,
+        enabled: body.enabled,
+        steps: body.steps.map((step) => ({ ...step, ask: step.ask ?? '', next: step.next ?? '' })),
+      });
+      return chatflowDto(chatflow!);
+    },
+  );
+
+  api.add(
+    { method: 'get', path: '/channels/:channelId/chatflow', summary: "A chat channel's bot", tag: 'inboxes', auth: true, response: ChatflowDto, errors: [404, 409] },
+    async ({ user, params }) => {
+      const { chatflow } = await conversation.call.getChatflow({ tenant: tenant(user), channelId: params.channelId });
+      if (!chatflow) throw new HttpError(404, 'chatflow_not_found', 'this channel has no chatflow');
+      return chatflowDto(chatflow);
+    },
   );
 }

@@ -268,6 +268,16 @@ export interface ResolveChannelRequest {
   channelId: string;
 }
 
+export interface FindChatConversationRequest {
+  accountId: string;
+  sessionId: string;
+}
+
+export interface FindChatConversationResponse {
+  conversationId: string;
+  inboxId: string;
+}
+
 export interface ListChannelSecretsRequest {
   channelType: ChannelType;
 }
@@ -591,6 +601,52 @@ export interface ReplyRequest {
   uploadIds: string[];
 }
 
+export interface ChatflowOption {
+  label: string;
+  next: string;
+}
+
+export interface ChatflowStep {
+  id: string;
+  say: string;
+  options: ChatflowOption[];
+  /** email | name | a contact property: the visitor's answer is kept under it. */
+  ask: string;
+  next: string;
+  /** "Send to team member": the chat leaves the bot for routing. */
+  handoff: boolean;
+}
+
+export interface Chatflow {
+  id: string;
+  channelId: string;
+  name: string;
+  steps: ChatflowStep[];
+  enabled: boolean;
+}
+
+export interface SetChatflowRequest {
+  tenant?: Tenant | undefined;
+  channelId: string;
+  name: string;
+  steps: ChatflowStep[];
+  enabled: boolean;
+}
+
+export interface SetChatflowResponse {
+  chatflow?: Chatflow | undefined;
+}
+
+export interface GetChatflowRequest {
+  tenant?: Tenant | undefined;
+  channelId: string;
+}
+
+export interface GetChatflowResponse {
+  /** Absent when the channel has no bot. */
+  chatflow?: Chatflow | undefined;
+}
+
 export interface RegisterUploadRequest {
   tenant?: Tenant | undefined;
   filename: string;
@@ -688,6 +744,13 @@ export interface Contact {
   createdAt?: Date | undefined;
   conversations: ConversationSummary[];
   tickets: Ticket[];
+  /** What we learned about them (for example from a chat bot's questions). */
+  properties: { [key: string]: string };
+}
+
+export interface Contact_PropertiesEntry {
+  key: string;
+  value: string;
 }
 
 export interface GetContactRequest {
@@ -4051,6 +4114,192 @@ export const ResolveChannelRequest: MessageFns<ResolveChannelRequest> = {
     message.key = object.key ?? "";
     message.verifyToken = object.verifyToken ?? "";
     message.channelId = object.channelId ?? "";
+    return message;
+  },
+};
+
+function createBaseFindChatConversationRequest(): FindChatConversationRequest {
+  return { accountId: "", sessionId: "" };
+}
+
+export const FindChatConversationRequest: MessageFns<FindChatConversationRequest> = {
+  encode(message: FindChatConversationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accountId !== "") {
+      writer.uint32(10).string(message.accountId);
+    }
+    if (message.sessionId !== "") {
+      writer.uint32(18).string(message.sessionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindChatConversationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindChatConversationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindChatConversationRequest {
+    return {
+      accountId: isSet(object.accountId)
+        ? globalThis.String(object.accountId)
+        : isSet(object.account_id)
+        ? globalThis.String(object.account_id)
+        : "",
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "",
+    };
+  },
+
+  toJSON(message: FindChatConversationRequest): unknown {
+    const obj: any = {};
+    if (message.accountId !== "") {
+      obj.accountId = message.accountId;
+    }
+    if (message.sessionId !== "") {
+      obj.sessionId = message.sessionId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindChatConversationRequest>, I>>(base?: I): FindChatConversationRequest {
+    return FindChatConversationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindChatConversationRequest>, I>>(object: I): FindChatConversationRequest {
+    const message = createBaseFindChatConversationRequest();
+    message.accountId = object.accountId ?? "";
+    message.sessionId = object.sessionId ?? "";
+    return message;
+  },
+};
+
+function createBaseFindChatConversationResponse(): FindChatConversationResponse {
+  return { conversationId: "", inboxId: "" };
+}
+
+export const FindChatConversationResponse: MessageFns<FindChatConversationResponse> = {
+  encode(message: FindChatConversationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversationId !== "") {
+      writer.uint32(10).string(message.conversationId);
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindChatConversationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindChatConversationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindChatConversationResponse {
+    return {
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+    };
+  },
+
+  toJSON(message: FindChatConversationResponse): unknown {
+    const obj: any = {};
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindChatConversationResponse>, I>>(base?: I): FindChatConversationResponse {
+    return FindChatConversationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindChatConversationResponse>, I>>(object: I): FindChatConversationResponse {
+    const message = createBaseFindChatConversationResponse();
+    message.conversationId = object.conversationId ?? "";
+    message.inboxId = object.inboxId ?? "";
     return message;
   },
 };
@@ -9432,6 +9681,747 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
   },
 };
 
+function createBaseChatflowOption(): ChatflowOption {
+  return { label: "", next: "" };
+}
+
+export const ChatflowOption: MessageFns<ChatflowOption> = {
+  encode(message: ChatflowOption, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.label !== "") {
+      writer.uint32(10).string(message.label);
+    }
+    if (message.next !== "") {
+      writer.uint32(18).string(message.next);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChatflowOption {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChatflowOption();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.next = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChatflowOption {
+    return {
+      label: isSet(object.label) ? globalThis.String(object.label) : "",
+      next: isSet(object.next) ? globalThis.String(object.next) : "",
+    };
+  },
+
+  toJSON(message: ChatflowOption): unknown {
+    const obj: any = {};
+    if (message.label !== "") {
+      obj.label = message.label;
+    }
+    if (message.next !== "") {
+      obj.next = message.next;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChatflowOption>, I>>(base?: I): ChatflowOption {
+    return ChatflowOption.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChatflowOption>, I>>(object: I): ChatflowOption {
+    const message = createBaseChatflowOption();
+    message.label = object.label ?? "";
+    message.next = object.next ?? "";
+    return message;
+  },
+};
+
+function createBaseChatflowStep(): ChatflowStep {
+  return { id: "", say: "", options: [], ask: "", next: "", handoff: false };
+}
+
+export const ChatflowStep: MessageFns<ChatflowStep> = {
+  encode(message: ChatflowStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.say !== "") {
+      writer.uint32(18).string(message.say);
+    }
+    for (const v of message.options) {
+      ChatflowOption.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.ask !== "") {
+      writer.uint32(34).string(message.ask);
+    }
+    if (message.next !== "") {
+      writer.uint32(42).string(message.next);
+    }
+    if (message.handoff !== false) {
+      writer.uint32(48).bool(message.handoff);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChatflowStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChatflowStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.say = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.options.push(ChatflowOption.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.ask = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.next = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.handoff = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChatflowStep {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      say: isSet(object.say) ? globalThis.String(object.say) : "",
+      options: globalThis.Array.isArray(object?.options)
+        ? object.options.map((e: any) => ChatflowOption.fromJSON(e))
+        : [],
+      ask: isSet(object.ask) ? globalThis.String(object.ask) : "",
+      next: isSet(object.next) ? globalThis.String(object.next) : "",
+      handoff: isSet(object.handoff) ? globalThis.Boolean(object.handoff) : false,
+    };
+  },
+
+  toJSON(message: ChatflowStep): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.say !== "") {
+      obj.say = message.say;
+    }
+    if (message.options?.length) {
+      obj.options = message.options.map((e) => ChatflowOption.toJSON(e));
+    }
+    if (message.ask !== "") {
+      obj.ask = message.ask;
+    }
+    if (message.next !== "") {
+      obj.next = message.next;
+    }
+    if (message.handoff !== false) {
+      obj.handoff = message.handoff;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChatflowStep>, I>>(base?: I): ChatflowStep {
+    return ChatflowStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChatflowStep>, I>>(object: I): ChatflowStep {
+    const message = createBaseChatflowStep();
+    message.id = object.id ?? "";
+    message.say = object.say ?? "";
+    message.options = object.options?.map((e) => ChatflowOption.fromPartial(e)) || [];
+    message.ask = object.ask ?? "";
+    message.next = object.next ?? "";
+    message.handoff = object.handoff ?? false;
+    return message;
+  },
+};
+
+function createBaseChatflow(): Chatflow {
+  return { id: "", channelId: "", name: "", steps: [], enabled: false };
+}
+
+export const Chatflow: MessageFns<Chatflow> = {
+  encode(message: Chatflow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.channelId !== "") {
+      writer.uint32(18).string(message.channelId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    for (const v of message.steps) {
+      ChatflowStep.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.enabled !== false) {
+      writer.uint32(40).bool(message.enabled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Chatflow {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChatflow();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.channelId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.steps.push(ChatflowStep.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Chatflow {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      channelId: isSet(object.channelId)
+        ? globalThis.String(object.channelId)
+        : isSet(object.channel_id)
+        ? globalThis.String(object.channel_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      steps: globalThis.Array.isArray(object?.steps) ? object.steps.map((e: any) => ChatflowStep.fromJSON(e)) : [],
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+    };
+  },
+
+  toJSON(message: Chatflow): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.channelId !== "") {
+      obj.channelId = message.channelId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.steps?.length) {
+      obj.steps = message.steps.map((e) => ChatflowStep.toJSON(e));
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Chatflow>, I>>(base?: I): Chatflow {
+    return Chatflow.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Chatflow>, I>>(object: I): Chatflow {
+    const message = createBaseChatflow();
+    message.id = object.id ?? "";
+    message.channelId = object.channelId ?? "";
+    message.name = object.name ?? "";
+    message.steps = object.steps?.map((e) => ChatflowStep.fromPartial(e)) || [];
+    message.enabled = object.enabled ?? false;
+    return message;
+  },
+};
+
+function createBaseSetChatflowRequest(): SetChatflowRequest {
+  return { tenant: undefined, channelId: "", name: "", steps: [], enabled: false };
+}
+
+export const SetChatflowRequest: MessageFns<SetChatflowRequest> = {
+  encode(message: SetChatflowRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.channelId !== "") {
+      writer.uint32(18).string(message.channelId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    for (const v of message.steps) {
+      ChatflowStep.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.enabled !== false) {
+      writer.uint32(40).bool(message.enabled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetChatflowRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetChatflowRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.channelId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.steps.push(ChatflowStep.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetChatflowRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      channelId: isSet(object.channelId)
+        ? globalThis.String(object.channelId)
+        : isSet(object.channel_id)
+        ? globalThis.String(object.channel_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      steps: globalThis.Array.isArray(object?.steps) ? object.steps.map((e: any) => ChatflowStep.fromJSON(e)) : [],
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+    };
+  },
+
+  toJSON(message: SetChatflowRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.channelId !== "") {
+      obj.channelId = message.channelId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.steps?.length) {
+      obj.steps = message.steps.map((e) => ChatflowStep.toJSON(e));
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetChatflowRequest>, I>>(base?: I): SetChatflowRequest {
+    return SetChatflowRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetChatflowRequest>, I>>(object: I): SetChatflowRequest {
+    const message = createBaseSetChatflowRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.channelId = object.channelId ?? "";
+    message.name = object.name ?? "";
+    message.steps = object.steps?.map((e) => ChatflowStep.fromPartial(e)) || [];
+    message.enabled = object.enabled ?? false;
+    return message;
+  },
+};
+
+function createBaseSetChatflowResponse(): SetChatflowResponse {
+  return { chatflow: undefined };
+}
+
+export const SetChatflowResponse: MessageFns<SetChatflowResponse> = {
+  encode(message: SetChatflowResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chatflow !== undefined) {
+      Chatflow.encode(message.chatflow, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetChatflowResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetChatflowResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chatflow = Chatflow.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetChatflowResponse {
+    return { chatflow: isSet(object.chatflow) ? Chatflow.fromJSON(object.chatflow) : undefined };
+  },
+
+  toJSON(message: SetChatflowResponse): unknown {
+    const obj: any = {};
+    if (message.chatflow !== undefined) {
+      obj.chatflow = Chatflow.toJSON(message.chatflow);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetChatflowResponse>, I>>(base?: I): SetChatflowResponse {
+    return SetChatflowResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetChatflowResponse>, I>>(object: I): SetChatflowResponse {
+    const message = createBaseSetChatflowResponse();
+    message.chatflow = (object.chatflow !== undefined && object.chatflow !== null)
+      ? Chatflow.fromPartial(object.chatflow)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetChatflowRequest(): GetChatflowRequest {
+  return { tenant: undefined, channelId: "" };
+}
+
+export const GetChatflowRequest: MessageFns<GetChatflowRequest> = {
+  encode(message: GetChatflowRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.channelId !== "") {
+      writer.uint32(18).string(message.channelId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetChatflowRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetChatflowRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.channelId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetChatflowRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      channelId: isSet(object.channelId)
+        ? globalThis.String(object.channelId)
+        : isSet(object.channel_id)
+        ? globalThis.String(object.channel_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetChatflowRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.channelId !== "") {
+      obj.channelId = message.channelId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetChatflowRequest>, I>>(base?: I): GetChatflowRequest {
+    return GetChatflowRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetChatflowRequest>, I>>(object: I): GetChatflowRequest {
+    const message = createBaseGetChatflowRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.channelId = object.channelId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetChatflowResponse(): GetChatflowResponse {
+  return { chatflow: undefined };
+}
+
+export const GetChatflowResponse: MessageFns<GetChatflowResponse> = {
+  encode(message: GetChatflowResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chatflow !== undefined) {
+      Chatflow.encode(message.chatflow, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetChatflowResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetChatflowResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chatflow = Chatflow.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetChatflowResponse {
+    return { chatflow: isSet(object.chatflow) ? Chatflow.fromJSON(object.chatflow) : undefined };
+  },
+
+  toJSON(message: GetChatflowResponse): unknown {
+    const obj: any = {};
+    if (message.chatflow !== undefined) {
+      obj.chatflow = Chatflow.toJSON(message.chatflow);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetChatflowResponse>, I>>(base?: I): GetChatflowResponse {
+    return GetChatflowResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetChatflowResponse>, I>>(object: I): GetChatflowResponse {
+    const message = createBaseGetChatflowResponse();
+    message.chatflow = (object.chatflow !== undefined && object.chatflow !== null)
+      ? Chatflow.fromPartial(object.chatflow)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseRegisterUploadRequest(): RegisterUploadRequest {
   return { tenant: undefined, filename: "", contentType: "", size: "0", objectKey: "" };
 }
@@ -10963,6 +11953,7 @@ function createBaseContact(): Contact {
     createdAt: undefined,
     conversations: [],
     tickets: [],
+    properties: {},
   };
 }
 
@@ -10992,6 +11983,9 @@ export const Contact: MessageFns<Contact> = {
     for (const v of message.tickets) {
       Ticket.encode(v!, writer.uint32(66).fork()).join();
     }
+    globalThis.Object.entries(message.properties).forEach(([key, value]: [string, string]) => {
+      Contact_PropertiesEntry.encode({ key: key as any, value }, writer.uint32(74).fork()).join();
+    });
     return writer;
   },
 
@@ -11072,6 +12066,17 @@ export const Contact: MessageFns<Contact> = {
             message.tickets.push(Ticket.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            const entry9 = Contact_PropertiesEntry.decode(reader, reader.uint32());
+            if (entry9.value !== undefined) {
+              message.properties[entry9.key] = entry9.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -11100,6 +12105,20 @@ export const Contact: MessageFns<Contact> = {
         ? object.conversations.map((e: any) => ConversationSummary.fromJSON(e))
         : [],
       tickets: globalThis.Array.isArray(object?.tickets) ? object.tickets.map((e: any) => Ticket.fromJSON(e)) : [],
+      properties: isObject(object.properties)
+        ? (globalThis.Object.entries(object.properties) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -11129,6 +12148,15 @@ export const Contact: MessageFns<Contact> = {
     if (message.tickets?.length) {
       obj.tickets = message.tickets.map((e) => Ticket.toJSON(e));
     }
+    if (message.properties) {
+      const entries = globalThis.Object.entries(message.properties) as [string, string][];
+      if (entries.length > 0) {
+        obj.properties = {};
+        entries.forEach(([k, v]) => {
+          obj.properties[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -11147,6 +12175,100 @@ export const Contact: MessageFns<Contact> = {
     message.createdAt = object.createdAt ?? undefined;
     message.conversations = object.conversations?.map((e) => ConversationSummary.fromPartial(e)) || [];
     message.tickets = object.tickets?.map((e) => Ticket.fromPartial(e)) || [];
+    message.properties = (globalThis.Object.entries(object.properties ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseContact_PropertiesEntry(): Contact_PropertiesEntry {
+  return { key: "", value: "" };
+}
+
+export const Contact_PropertiesEntry: MessageFns<Contact_PropertiesEntry> = {
+  encode(message: Contact_PropertiesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Contact_PropertiesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContact_PropertiesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Contact_PropertiesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: Contact_PropertiesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Contact_PropertiesEntry>, I>>(base?: I): Contact_PropertiesEntry {
+    return Contact_PropertiesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Contact_PropertiesEntry>, I>>(object: I): Contact_PropertiesEntry {
+    const message = createBaseContact_PropertiesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -13250,6 +14372,25 @@ export const ConversationServiceService = {
       Buffer.from(ComposeEmailResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ComposeEmailResponse => ComposeEmailResponse.decode(value),
   },
+  /** A chat channel's bot (admins set it; new chats on the channel start with it). */
+  setChatflow: {
+    path: "/inbox.conversation.v1.ConversationService/SetChatflow" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetChatflowRequest): Buffer => Buffer.from(SetChatflowRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetChatflowRequest => SetChatflowRequest.decode(value),
+    responseSerialize: (value: SetChatflowResponse): Buffer => Buffer.from(SetChatflowResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetChatflowResponse => SetChatflowResponse.decode(value),
+  },
+  getChatflow: {
+    path: "/inbox.conversation.v1.ConversationService/GetChatflow" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetChatflowRequest): Buffer => Buffer.from(GetChatflowRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetChatflowRequest => GetChatflowRequest.decode(value),
+    responseSerialize: (value: GetChatflowResponse): Buffer => Buffer.from(GetChatflowResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetChatflowResponse => GetChatflowResponse.decode(value),
+  },
   /** A file an agent uploaded for a reply, until the reply takes it. */
   registerUpload: {
     path: "/inbox.conversation.v1.ConversationService/RegisterUpload" as const,
@@ -13371,6 +14512,18 @@ export const ConversationServiceService = {
       Buffer.from(ListChannelSecretsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListChannelSecretsResponse => ListChannelSecretsResponse.decode(value),
   },
+  /** The conversation of a live-chat session, for the chat edge (typing indicators). */
+  findChatConversation: {
+    path: "/inbox.conversation.v1.ConversationService/FindChatConversation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FindChatConversationRequest): Buffer =>
+      Buffer.from(FindChatConversationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FindChatConversationRequest => FindChatConversationRequest.decode(value),
+    responseSerialize: (value: FindChatConversationResponse): Buffer =>
+      Buffer.from(FindChatConversationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FindChatConversationResponse => FindChatConversationResponse.decode(value),
+  },
   getInboundReceipt: {
     path: "/inbox.conversation.v1.ConversationService/GetInboundReceipt" as const,
     requestStream: false as const,
@@ -13472,6 +14625,9 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   addComment: handleUnaryCall<AddCommentRequest, AddCommentResponse>;
   reply: handleUnaryCall<ReplyRequest, ReplyResponse>;
   composeEmail: handleUnaryCall<ComposeEmailRequest, ComposeEmailResponse>;
+  /** A chat channel's bot (admins set it; new chats on the channel start with it). */
+  setChatflow: handleUnaryCall<SetChatflowRequest, SetChatflowResponse>;
+  getChatflow: handleUnaryCall<GetChatflowRequest, GetChatflowResponse>;
   /** A file an agent uploaded for a reply, until the reply takes it. */
   registerUpload: handleUnaryCall<RegisterUploadRequest, RegisterUploadResponse>;
   /** Calls the conversation's contact through the phone channel's provider and logs the call. */
@@ -13492,6 +14648,8 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
    * can verify a signed request before it parses it.
    */
   listChannelSecrets: handleUnaryCall<ListChannelSecretsRequest, ListChannelSecretsResponse>;
+  /** The conversation of a live-chat session, for the chat edge (typing indicators). */
+  findChatConversation: handleUnaryCall<FindChatConversationRequest, FindChatConversationResponse>;
   getInboundReceipt: handleUnaryCall<GetInboundReceiptRequest, GetInboundReceiptResponse>;
   /** List items of the named conversations of the tenant's account (search results), in the order asked. */
   getConversationSummaries: handleUnaryCall<GetConversationSummariesRequest, GetConversationSummariesResponse>;
@@ -13869,6 +15027,37 @@ export interface ConversationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ComposeEmailResponse) => void,
   ): ClientUnaryCall;
+  /** A chat channel's bot (admins set it; new chats on the channel start with it). */
+  setChatflow(
+    request: SetChatflowRequest,
+    callback: (error: ServiceError | null, response: SetChatflowResponse) => void,
+  ): ClientUnaryCall;
+  setChatflow(
+    request: SetChatflowRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetChatflowResponse) => void,
+  ): ClientUnaryCall;
+  setChatflow(
+    request: SetChatflowRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetChatflowResponse) => void,
+  ): ClientUnaryCall;
+  getChatflow(
+    request: GetChatflowRequest,
+    callback: (error: ServiceError | null, response: GetChatflowResponse) => void,
+  ): ClientUnaryCall;
+  getChatflow(
+    request: GetChatflowRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetChatflowResponse) => void,
+  ): ClientUnaryCall;
+  getChatflow(
+    request: GetChatflowRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetChatflowResponse) => void,
+  ): ClientUnaryCall;
   /** A file an agent uploaded for a reply, until the reply takes it. */
   registerUpload(
     request: RegisterUploadRequest,
@@ -14042,6 +15231,22 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListChannelSecretsResponse) => void,
+  ): ClientUnaryCall;
+  /** The conversation of a live-chat session, for the chat edge (typing indicators). */
+  findChatConversation(
+    request: FindChatConversationRequest,
+    callback: (error: ServiceError | null, response: FindChatConversationResponse) => void,
+  ): ClientUnaryCall;
+  findChatConversation(
+    request: FindChatConversationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FindChatConversationResponse) => void,
+  ): ClientUnaryCall;
+  findChatConversation(
+    request: FindChatConversationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FindChatConversationResponse) => void,
   ): ClientUnaryCall;
   getInboundReceipt(
     request: GetInboundReceiptRequest,

@@ -248,7 +248,11 @@ export interface ChatReply {
   messageId: string;
   text: string;
   authorName: string;
-  createdAt?: Date | undefined;
+  createdAt?:
+    | Date
+    | undefined;
+  /** A bot's choices, shown as buttons by the widget. */
+  options: string[];
 }
 
 function createBaseInboundMessage(): InboundMessage {
@@ -2942,6 +2946,7 @@ function createBaseChatReply(): ChatReply {
     text: "",
     authorName: "",
     createdAt: undefined,
+    options: [],
   };
 }
 
@@ -2970,6 +2975,9 @@ export const ChatReply: MessageFns<ChatReply> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(66).fork()).join();
+    }
+    for (const v of message.options) {
+      writer.uint32(74).string(v!);
     }
     return writer;
   },
@@ -3051,6 +3059,14 @@ export const ChatReply: MessageFns<ChatReply> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.options.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3101,6 +3117,9 @@ export const ChatReply: MessageFns<ChatReply> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      options: globalThis.Array.isArray(object?.options)
+        ? object.options.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -3130,6 +3149,9 @@ export const ChatReply: MessageFns<ChatReply> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.options?.length) {
+      obj.options = message.options;
+    }
     return obj;
   },
 
@@ -3146,6 +3168,7 @@ export const ChatReply: MessageFns<ChatReply> = {
     message.text = object.text ?? "";
     message.authorName = object.authorName ?? "";
     message.createdAt = object.createdAt ?? undefined;
+    message.options = object.options?.map((e) => e) || [];
     return message;
   },
 };

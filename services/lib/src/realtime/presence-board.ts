@@ -1,9 +1,9 @@
-// Who is viewing or typing in a conversation, shared by every gateway replica: one Redis sorted
-// set per conversation (member = connection, score = expiry), so a crashed replica's entries
-// expire on their own; changes are announced on core NATS so each replica can push the new list
-// to its own sockets.
+// Who is viewing or typing in a conversation, shared by every gateway replica (agents) and every
+// ingest replica (chat visitors typing): one Redis sorted set per conversation (member =
+// connection, score = expiry), so a crashed replica's entries expire on their own; changes are
+// announced on core NATS so each replica can push the new list to its own sockets.
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { RedisClient } from '@inbox/lib';
+import type { RedisClient } from '../clients/redis';
 
 export type Activity = 'viewing' | 'typing';
 
@@ -30,10 +30,10 @@ export class PresenceBoard {
     private readonly nc: NatsConnection,
   ) {}
 
-  async set(change: PresenceChange, entry: PresenceEntry): Promise<void> {
+  async set(change: PresenceChange, entry: PresenceEntry, ttlMs = PRESENCE_TTL_MS): Promise<void> {
     const k = key(change.accountId, change.conversationId);
     await this.removeMember(k, entry.connectionId);
-    await this.redis.zAdd(k, { score: Date.now() + PRESENCE_TTL_MS, value: JSON.stringify(entry) });
+    await this.redis.zAdd(k, { score: Date.now() + ttlMs, value: JSON.stringify(entry) });
     await this.redis.pExpire(k, PRESENCE_TTL_MS * 2);
     this.announce(change);
   }
