@@ -81,6 +81,31 @@ describe('the web inbox in Chromium', () => {
     expect((page as unknown as { errors: string[] }).errors).toEqual([]);
   });
 
+  it('replies with an attached file and forwards the conversation from the thread', async () => {
+    const customer = uniqueEmail('attach');
+    await deliver(f, { from: customer, to: f.address, subject: 'Need the manual', text: 'Can you send me the manual?' });
+    const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
+    const page = await signIn();
+    await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
+    await page.locator('.message.inbound').getByText('Can you send me the manual?').waitFor();
+    await page.getByLabel('Reply', { exact: true }).fill('Here it is.');
+    await page.getByLabel('Attach files').setInputFiles({ name: 'manual.txt', mimeType: 'text/plain', buffer: Buffer.from('Step 1: unpack.') });
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.locator('.message.outbound').getByRole('link', { name: 'manual.txt' }).waitFor();
+    const sent = await waitFor('the reply at the relay', async () => f.sink.messages.find((m) => m.envelope.to.includes(customer)));
+    expect(sent.parsed.attachments.map((a) => a.filename)).toEqual(['manual.txt']);
+
+    const colleague = uniqueEmail('colleague');
+    await page.getByRole('button', { name: 'Forward' }).click();
+    await page.getByLabel('Forward to').fill(colleague);
+    await page.getByRole('button', { name: 'Send forward' }).click();
+    await page.getByRole('status').getByText('Forwarded').waitFor();
+    const forwarded = await waitFor('the forward at the relay', async () => f.sink.messages.find((m) => m.envelope.to.includes(colleague)));
+    expect(forwarded.parsed.subject).toBe('Fwd: Need the manual');
+    expect(forwarded.parsed.attachments.map((a) => a.filename)).toEqual(['manual.txt']);
+    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+  });
+
   it('renders email HTML in a sandboxed frame where its scripts never run, and opens a message permalink highlighted', async () => {
     const customer = uniqueEmail('html');
     const raw = [
