@@ -1,13 +1,13 @@
 // The embeddable chat widget in a real Chromium, on a "customer website" served from another
 // origin: the visitor starts a chat with the pre-chat email, the message reaches the inbox, the
-// agent's reply appears live, the conversation survives a reload, and outside business hours the
+// agent's reply from the web inbox appears live (and the visitor's answer in the agent's thread), the conversation survives a reload, and outside business hours the
 // widget takes a message with an email address instead. The widget API's own refusals too.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { uniqueEmail } from '../support/api-client';
 import { launchBrowser } from '../support/browser';
-import { startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
+import { addAgent, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { waitFor } from '../support/wait';
 
 jest.setTimeout(120_000);
@@ -73,19 +73,35 @@ describe('the chat widget on a customer website', () => {
 
     const conversation = await waitForInView(f.owner, f.inboxId, 'chat', (c) => c.preview === 'Do you ship to Tromsø?');
     expect(conversation.contact).toMatchObject({ email: visitor, name: 'Vera Visitor' });
-    expect((await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'Yes, in two days.' })).status).toBe(201);
+    // The agent answers from the inbox in another browser.
+    const agent = await addAgent(f);
+    await f.owner.post(`/api/v1/inboxes/${f.inboxId}/members`, { userId: agent.id });
+    const inbox = await browser.newPage();
+    await inbox.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
+    await inbox.getByLabel('Email').fill(agent.email);
+    await inbox.getByLabel('Password').fill('agent password');
+    await inbox.getByRole('button', { name: 'Sign in' }).click();
+    await inbox.locator('.message.inbound').getByText('Do you ship to Tromsø?').waitFor();
+    await inbox.getByLabel('Reply', { exact: true }).fill('Yes, in two days.');
+    await inbox.getByRole('button', { name: 'Send', exact: true }).click();
     await log.getByText('Yes, in two days.').waitFor({ timeout: 10_000 });
+    // And the visitor's next words appear in the agent's thread live.
+    await page.getByRole('textbox', { name: 'Write a message' }).fill('Perfect.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await inbox.locator('.message.inbound').getByText('Perfect.').waitFor({ timeout: 10_000 });
+    await inbox.close();
 
     await page.reload();
     await page.getByRole('button', { name: 'Chat with us' }).click();
     await log.getByText('Yes, in two days.').waitFor();
     expect(await log.getByText('Do you ship to Tromsø?').count()).toBe(1);
+    expect(await log.getByText('Perfect.').count()).toBe(1);
     await page.getByRole('textbox', { name: 'Write a message' }).fill('Great, thanks!');
     await page.getByRole('button', { name: 'Send' }).click();
     await log.getByText('Great, thanks!').waitFor();
     await waitFor('the follow-up in the same conversation', async () => {
       const detail = (await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body;
-      return detail.messages.map((m: { text: string }) => m.text).join('|') === 'Do you ship to Tromsø?|Yes, in two days.|Great, thanks!';
+      return detail.messages.map((m: { text: string }) => m.text).join('|') === 'Do you ship to Tromsø?|Yes, in two days.|Perfect.|Great, thanks!';
     });
     await context.close();
   });

@@ -13,6 +13,10 @@ export interface CaughtMail {
 
 export class SmtpSink {
   readonly messages: CaughtMail[] = [];
+  /** Every attempt the relay answered with a refusal, in order. */
+  readonly refused: { to: string[]; code: number }[] = [];
+  /** Decides, per delivery attempt to these recipients, to refuse it with an SMTP code (or accept: null). */
+  refuse: (to: string[]) => { code: number; message: string } | null = () => null;
   private server: SMTPServer | undefined;
   port = 0;
 
@@ -27,6 +31,12 @@ export class SmtpSink {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks);
+          const to = session.envelope.rcptTo.map((r) => r.address);
+          const refusal = this.refuse(to);
+          if (refusal) {
+            this.refused.push({ to, code: refusal.code });
+            return callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+          }
           PostalMime.parse(raw).then((parsed) => {
             this.messages.push({
               envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) },

@@ -16,6 +16,9 @@ const schema = z.object({
   TELEPHONY_API_URL: env.url('https://api.twilio.com').transform((u) => u.replace(/\/$/, '')),
   // Where the telephony provider reaches ingest's call callbacks.
   CALLS_CALLBACK_BASE_URL: env.url('http://127.0.0.1:8081').transform((u) => u.replace(/\/$/, '')),
+  // Outbound messages a provider refuses for now: how often to try, and the first wait (doubling).
+  CONVERSATION_DELIVERY_MAX_ATTEMPTS: env.int(8, 1),
+  CONVERSATION_DELIVERY_BACKOFF_MS: env.int(10_000, 10),
   CONVERSATION_PURGE_INTERVAL_MS: env.int(60 * 60 * 1000, 1000),
   NATS_STREAM_REPLICAS: env.int(1, 1),
 });

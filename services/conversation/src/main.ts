@@ -85,6 +85,7 @@ bootService(async () => {
     },
     logger,
     () => relay.poke(),
+    { maxAttempts: config.CONVERSATION_DELIVERY_MAX_ATTEMPTS, backoffMs: config.CONVERSATION_DELIVERY_BACKOFF_MS },
   );
   const committed = () => relay.poke();
   const committedWithMail = () => {

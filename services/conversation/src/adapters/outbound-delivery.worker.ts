@@ -7,7 +7,11 @@ import { errorMessage, withTransaction, type Logger, type Pool, type PoolClient 
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { appendEvents } from './outbox';
 
-const MAX_ATTEMPTS = 8;
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** The first retry waits this long; each further one twice as long, up to an hour. */
+  backoffMs: number;
+}
 
 export interface DueMessage {
   message_id: string;
@@ -53,6 +57,7 @@ export class OutboundDeliveryWorker {
     private readonly senders: Record<string, OutboundSender>,
     private readonly logger: Logger,
     private readonly onCommitted: () => void,
+    private readonly retry: RetryPolicy = { maxAttempts: 8, backoffMs: 10_000 },
     private readonly intervalMs = 500,
   ) {}
 
@@ -124,7 +129,7 @@ export class OutboundDeliveryWorker {
       } catch (error) {
         const attempts = message.attempts + 1;
         const reason = errorMessage(error).slice(0, 1000);
-        if (attempts >= MAX_ATTEMPTS || error instanceof PermanentDeliveryError) {
+        if (attempts >= this.retry.maxAttempts || error instanceof PermanentDeliveryError) {
           await tx.query(`UPDATE messages SET delivery_status = 'failed', delivery_error = $2 WHERE id = $1`, [message.message_id, reason]);
           if (message.call_id) await tx.query(`UPDATE calls SET status = 'failed', ended_at = now() WHERE id = $1`, [message.call_id]);
           await tx.query('DELETE FROM outbound_deliveries WHERE message_id = $1', [message.message_id]);
@@ -134,7 +139,7 @@ export class OutboundDeliveryWorker {
         } else {
           await tx.query(
             `UPDATE outbound_deliveries SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4) WHERE message_id = $1`,
-            [message.message_id, attempts, reason, Math.min(2 ** attempts * 5, 3600)],
+            [message.message_id, attempts, reason, Math.min((2 ** (attempts - 1) * this.retry.backoffMs) / 1000, 3600)],
           );
           this.logger.warn({ messageId: message.message_id, channel: message.channel, attempts, error: reason }, 'outbound message failed, will retry');
         }

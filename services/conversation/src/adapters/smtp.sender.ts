@@ -20,6 +20,18 @@ export class SmtpSender implements OutboundSender {
       if (!content) throw new PermanentDeliveryError(`the attachment ${a.filename} is no longer stored`);
       attachments.push({ filename: a.filename, contentType: a.content_type, content: Buffer.from(content), cid: a.inline && a.content_id ? a.content_id : undefined });
     }
+    try {
+      await this.transmit(message, attachments);
+    } catch (error) {
+      // 5xx is the relay's final word (no such mailbox, policy); 4xx and network trouble are worth retrying.
+      const code = (error as { responseCode?: number }).responseCode;
+      if (code !== undefined && code >= 500) throw new PermanentDeliveryError(`the relay refused the message: ${(error as Error).message}`);
+      throw error;
+    }
+    return {};
+  }
+
+  private async transmit(message: DueMessage, attachments: { filename: string; contentType: string; content: Buffer; cid?: string }[]): Promise<void> {
     await this.transport.sendMail({
       attachments,
       from: { name: message.from_name, address: message.from_address },
@@ -33,7 +45,6 @@ export class SmtpSender implements OutboundSender {
       references: message.reference_ids.map((id) => `<${id}>`),
       headers: { 'Auto-Submitted': 'no' },
     });
-    return {};
   }
 
   close(): void {
