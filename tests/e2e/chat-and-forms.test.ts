@@ -185,4 +185,46 @@ describe('live chat and support forms', () => {
     expect((await ingest(`/forms/${formId}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' })).status).toBe(415);
     expect((await postJson(`/forms/${formId}`, { email: uniqueEmail(), message: 'x' }, { 'idempotency-key': 'bad key with spaces' })).status).toBe(400);
   });
+
+  it('opens a ticket per submission, sends honeypot-filled submissions to Spam, and limits a client’s rate', async () => {
+    const created = await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, {
+      type: 'form',
+      name: 'Warranty claims',
+      fields: [{ name: 'email', required: true }, { name: 'message', required: true }],
+      honeypotField: 'website',
+      createTicket: true,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ honeypotField: 'website', createTicket: true });
+    const warranty = created.body.formId as string;
+    const customer = uniqueEmail('warranty');
+    expect((await postJson(`/forms/${warranty}`, { email: customer, message: 'My kettle broke', website: '' })).status).toBe(202);
+    const claim = await waitForInView(f.owner, f.inboxId, 'forms', (c) => c.contact?.email === customer);
+    const tickets = (await f.owner.get(`/api/v1/conversations/${claim.id}/tickets`)).body.items;
+    expect(tickets).toMatchObject([{ status: 'open', title: 'Warranty claims' }]);
+    expect((await f.owner.get(`/api/v1/conversations/${claim.id}`)).body.messages[0].fields).toEqual({ email: customer, message: 'My kettle broke' });
+
+    const bot = uniqueEmail('bot');
+    const trap = await postJson(`/forms/${warranty}`, { email: bot, message: 'Cheap watches', website: 'http://spam.example' });
+    expect(trap.status).toBe(202);
+    const spam = await waitForInView(f.owner, f.inboxId, 'spam', (c) => c.contact?.email === bot);
+    expect((await f.owner.get(`/api/v1/conversations/${spam.id}`)).body).toMatchObject({ filtered: true, filteredReason: 'honeypot' });
+    expect((await f.owner.get(`/api/v1/conversations/${spam.id}/tickets`)).body.items).toEqual([]);
+
+    const clash = await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'form', name: 'Clash', fields: [{ name: 'email', required: true }], honeypotField: 'email' });
+    expect(clash.status).toBe(400);
+    expect(clash.body.error.code).toBe('invalid_honeypot_field');
+
+    // 30 a minute per form and client (INGEST_FORM_RATE_LIMIT); the flood's excess is refused with Retry-After.
+    const flood = (await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'form', name: 'Flooded', fields: [] })).body.formId as string;
+    // The limit counts per minute: a flood that straddles a minute boundary would start over.
+    if (Date.now() % 60_000 > 50_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - (Date.now() % 60_000) + 100));
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i += 1) statuses.push((await postJson(`/forms/${flood}`, { message: `flood ${i}` }, { 'idempotency-key': `flood-${i}` })).status);
+    expect(statuses.filter((status) => status === 202).length).toBeGreaterThanOrEqual(30);
+    const limited = await postJson(`/forms/${flood}`, { message: 'one more' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+  });
 });

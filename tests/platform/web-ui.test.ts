@@ -106,6 +106,50 @@ describe('the web inbox in Chromium', () => {
     expect((page as unknown as { errors: string[] }).errors).toEqual([]);
   });
 
+  it('works from the keyboard, and shows the contact with their other conversations and tickets beside the thread', async () => {
+    const customer = uniqueEmail('keys');
+    await deliver(f, { from: `Kim Keys <${customer}>`, to: f.address, subject: 'First question', text: 'One' });
+    await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer && c.subject === 'First question');
+    await deliver(f, { from: `Kim Keys <${customer}>`, to: f.address, subject: 'Second question', text: 'Two' });
+    const second = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.subject === 'Second question');
+    const page = await signIn();
+    await page.locator(`[data-conversation="${second.id}"]`).waitFor();
+    await page.keyboard.press('j');
+    await page.getByRole('heading', { name: 'Second question' }).waitFor();
+    const sidebar = page.getByRole('complementary', { name: 'Contact' });
+    await sidebar.getByText(customer).waitFor();
+    await sidebar.getByRole('button', { name: 'First question' }).waitFor();
+    await sidebar.getByRole('button', { name: 'Create ticket' }).click();
+    await sidebar.getByRole('region', { name: 'Tickets' }).getByText('open').waitFor();
+
+    await page.keyboard.press('a');
+    await waitFor('assigned to me', async () => (await page.getByLabel('Owner').inputValue()) === f.ownerId);
+    await page.keyboard.press('c');
+    await page.getByLabel('Comment').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Comment');
+    // Typing in the editor never triggers a shortcut.
+    await page.keyboard.type('ja');
+    expect(await page.getByLabel('Comment').inputValue()).toBe('ja');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('e');
+    await page.getByRole('button', { name: 'Reopen' }).waitFor();
+    expect((await f.owner.get(`/api/v1/conversations/${second.id}`)).body.status).toBe('closed');
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).getByText('Assign to me').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached' });
+    // Both side panels collapse, and stay collapsed after a reload.
+    await page.getByRole('button', { name: 'Hide contact' }).click();
+    await sidebar.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Hide views' }).click();
+    await page.getByRole('navigation', { name: 'Views' }).waitFor({ state: 'hidden' });
+    await page.reload();
+    await page.getByRole('button', { name: 'Show views' }).waitFor();
+    await page.getByRole('button', { name: 'Show views' }).click();
+    await page.getByRole('navigation', { name: 'Views' }).waitFor();
+    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+  });
+
   it('renders email HTML in a sandboxed frame where its scripts never run, and opens a message permalink highlighted', async () => {
     const customer = uniqueEmail('html');
     const raw = [

@@ -17,6 +17,8 @@ const schema = z.object({
     .default('')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   INGEST_MTA_NAME: env.string('inbox.localhost'),
+  // Form submissions per form and client address in each minute.
+  INGEST_FORM_RATE_LIMIT: env.int(30, 1),
   INGEST_PUBLIC_URL: z.url().transform((u) => u.replace(/\/$/, '')).optional(),
 });
 

@@ -27,6 +27,7 @@ import { ChatReplyHandler } from './adapters/chat-reply.handler';
 import { ChatSessionStore } from './adapters/chat-session.store';
 import { ChatSocketServer } from './adapters/chat-socket.server';
 import { MailAuthenticator } from './adapters/mail-authenticator';
+import { RateLimiter } from './adapters/rate-limiter';
 import { createSmtpServer } from './adapters/smtp.server';
 import { loadIngestConfig } from './config';
 import { createIngestApp } from './http/app';
@@ -69,7 +70,7 @@ bootService(async () => {
   const server = http.createServer(
     createIngestApp(runtime, {
       email: emailRoutes(acceptEmail, config.INGEST_MAX_MESSAGE_BYTES),
-      forms: formRoutes(new AcceptForm(channels, js)),
+      forms: formRoutes(new AcceptForm(channels, js, new RateLimiter(redis, config.INGEST_FORM_RATE_LIMIT, 60_000))),
       chat: chatRoutes(new StartChatSession(channels, chatSessions), new AcceptChatMessage(chatSessions, js), chatSessions, widgetScript),
       messenger: messengerRoutes(new MessengerWebhook(channels, blobs, js, logger)),
       calls: callRoutes(new CallEvents(channels, js), config.INGEST_PUBLIC_URL),

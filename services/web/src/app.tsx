@@ -4,6 +4,8 @@ import { AvailabilityToggle } from './availability';
 import { NotificationBell } from './notifications';
 import { realtime, useRealtime } from './realtime';
 import { FilterPanel, Highlight, NO_FILTERS, searchPath, type SearchFilters } from './search';
+import { ContactPanel } from './contact-panel';
+import { Shortcuts, useShortcuts } from './shortcuts';
 import { Thread } from './thread';
 
 const ALWAYS_SHOWN = ['unassigned', 'mine', 'open', 'chat'];
@@ -92,6 +94,35 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   // While a search is active the list shows its results instead of the view.
   const [search, setSearch] = useState<SearchFilters | null>(null);
   const [draft, setDraft] = useState('');
+  const [helpOpen, setHelpOpen] = useState(false);
+  // Collapsible side panels, remembered per browser.
+  const [panels, setPanels] = useState<{ views: boolean; contact: boolean }>(() => {
+    try {
+      return { views: true, contact: true, ...JSON.parse(localStorage.getItem('inbox.panels') ?? '{}') };
+    } catch {
+      return { views: true, contact: true };
+    }
+  });
+  function togglePanel(name: 'views' | 'contact') {
+    const next = { ...panels, [name]: !panels[name] };
+    setPanels(next);
+    localStorage.setItem('inbox.panels', JSON.stringify(next));
+  }
+
+  // j/k move through the list and open the conversation; / searches; ? lists every shortcut.
+  useShortcuts({
+    j: () => step(1),
+    k: () => step(-1),
+    '/': () => document.querySelector<HTMLInputElement>('input[type=search]')?.focus(),
+    '?': () => setHelpOpen(true),
+  });
+  function step(delta: number) {
+    if (items.length === 0) return;
+    const at = items.findIndex((c) => c.id === openId);
+    const next = items[Math.min(items.length - 1, Math.max(0, at === -1 ? 0 : at + delta))];
+    setOpenId(next.id);
+    document.querySelector(`[data-conversation="${next.id}"]`)?.scrollIntoView({ block: 'nearest' });
+  }
 
   useEffect(() => {
     api<{ items: Inbox[] }>('GET', '/inboxes').then((r) => {
@@ -177,7 +208,10 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
         </button>
       </header>
       <div className="panes">
-        <nav className="views" aria-label="Views">
+        <button className="panel-toggle" aria-expanded={panels.views} aria-controls="views-panel" onClick={() => togglePanel('views')}>
+          {panels.views ? 'Hide views' : 'Show views'}
+        </button>
+        <nav className="views" id="views-panel" aria-label="Views" hidden={!panels.views}>
           {[...shown, ...(showMore ? more : [])].map((v) => (
             <button key={v.id} className={v.id === view ? 'view active' : 'view'} onClick={() => setView(v.id)} data-view={v.id}>
               <span>{v.name}</span>
@@ -250,7 +284,16 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
         <section className="thread-pane" aria-label="Conversation">
           {openId ? <Thread id={openId} users={users} me={user} onChanged={refresh} /> : <p className="empty">Select a conversation.</p>}
         </section>
+        {openId && (
+          <button className="panel-toggle" aria-expanded={panels.contact} aria-controls="contact-panel" onClick={() => togglePanel('contact')}>
+            {panels.contact ? 'Hide contact' : 'Show contact'}
+          </button>
+        )}
+        {openId && panels.contact && (
+          <ContactPanel conversationId={openId} contactId={items.find((c) => c.id === openId)?.contact?.id ?? null} onOpen={setOpenId} />
+        )}
       </div>
+      {helpOpen && <Shortcuts onClose={() => setHelpOpen(false)} />}
     </main>
   );
 }

@@ -1,5 +1,5 @@
 // The availability toggle: available agents get new conversations from routing, away agents none.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type User } from './api';
 import { useRealtime } from './realtime';
 
@@ -7,16 +7,25 @@ type Status = 'available' | 'away';
 
 export function AvailabilityToggle({ user }: { user: User }) {
   const [status, setStatus] = useState<Status | null>(null);
+  // Every change bumps this; an answer that arrives after a newer change is stale and ignored.
+  const latest = useRef(0);
 
-  useEffect(() => {
+  const load = useCallback(() => {
+    const mine = ++latest.current;
     api<{ status: Status }>('GET', '/me/availability')
-      .then((r) => setStatus(r.status))
-      .catch(() => setStatus(null));
+      .then((r) => mine === latest.current && setStatus(r.status))
+      .catch(() => undefined);
   }, []);
 
-  // Working hours (or an admin) may change it too.
+  useEffect(load, [load]);
+
+  // Working hours (or an admin) may change it too; on (re)connecting, whatever changed meanwhile is fetched.
   useRealtime((frame) => {
-    if (frame.type === 'availability.changed' && frame.userId === user.id) setStatus(frame.availability as Status);
+    if (frame.type === 'hello') load();
+    if (frame.type === 'availability.changed' && frame.userId === user.id) {
+      latest.current += 1;
+      setStatus(frame.availability as Status);
+    }
   });
 
   if (!status) return null;
@@ -27,7 +36,9 @@ export function AvailabilityToggle({ user }: { user: User }) {
       value={status}
       onChange={(e) => {
         const next = e.target.value as Status;
-        void api<{ status: Status }>('PUT', '/me/availability', { status: next }).then((r) => setStatus(r.status));
+        const mine = ++latest.current;
+        setStatus(next);
+        void api<{ status: Status }>('PUT', '/me/availability', { status: next }).then((r) => mine === latest.current && setStatus(r.status));
       }}
     >
       <option value="available">Available</option>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, session, upload, type Call, type ConversationDetail, type User } from './api';
 import { realtime, useRealtime } from './realtime';
+import { useShortcuts } from './shortcuts';
 
 /** Attachments are served with the bearer token, so the download goes through fetch. */
 async function download(event: React.MouseEvent, url: string, filename: string) {
@@ -85,6 +86,7 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
   }
 
   useRealtime((frame) => {
+    if (frame.type === 'hello') return void load();
     if (frame.conversationId !== id) return;
     if (frame.type === 'presence') setPresent((frame.users as Present[]).filter((u) => u.userId !== me.id));
     else if (frame.stream === 'conversation') void load();
@@ -110,6 +112,18 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
       setError(e instanceof ApiError ? e.message : 'failed');
     }
   }
+
+  const editor = useRef<HTMLTextAreaElement | null>(null);
+  function compose(kind: 'reply' | 'comment') {
+    setTab(kind);
+    setTimeout(() => editor.current?.focus(), 0);
+  }
+  useShortcuts({
+    r: () => compose('reply'),
+    c: () => compose('comment'),
+    a: () => void act(() => api('PATCH', `/conversations/${id}`, { assigneeId: me.id })),
+    e: () => detail && void act(() => api('POST', `/conversations/${id}/${detail.status === 'open' ? 'close' : 'reopen'}`)),
+  });
 
   if (!detail) return <p className="empty">Loading…</p>;
   return (
@@ -239,6 +253,7 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
           </button>
         </div>
         <textarea
+          ref={editor}
           aria-label={tab === 'reply' ? 'Reply' : 'Comment'}
           value={draft}
           onChange={(e) => {

@@ -132,6 +132,8 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
         providerAccountSid: request.providerAccountSid || undefined,
         businessHours: request.businessHours,
         preChatEmail: request.preChatEmail || undefined,
+        honeypotField: request.honeypotField || undefined,
+        createTicket: request.createTicket,
       });
       return { channel: channelToProto(channel) };
     },
@@ -342,6 +344,7 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
         lookupKey: channel.lookupKey,
         businessHours: channel.settings.businessHours,
         preChatEmail: channel.type === 'chat' ? (channel.settings.preChatEmail ?? 'optional') : '',
+        honeypotField: channel.settings.honeypotField ?? '',
       };
     },
 

@@ -60,5 +60,7 @@ export function channelToProto(channel: Channel): ProtoChannel {
     createdAt: channel.createdAt,
     businessHours: channel.settings.businessHours,
     preChatEmail: channel.type === 'chat' ? (channel.settings.preChatEmail ?? 'optional') : '',
+    honeypotField: channel.settings.honeypotField ?? '',
+    createTicket: channel.settings.createTicket ?? false,
   };
 }

@@ -48,6 +48,8 @@ export interface Channel {
     providerAccountSid?: string;
     businessHours?: WorkingHours;
     preChatEmail?: 'off' | 'optional' | 'required';
+    honeypotField?: string;
+    createTicket?: boolean;
   };
   createdAt: Date;
 }

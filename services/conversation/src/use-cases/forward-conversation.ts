@@ -2,13 +2,11 @@
 // messages with their attachments. It is recorded on the conversation as an outbound email, and
 // its Reply-To carries the conversation's token, so an answer from outside threads back in.
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, isEmailAddress, withTransaction, type Pool } from '@inbox/lib';
-import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
-import { lockConversation, updateConversation } from '../adapters/conversation-rows';
+import { lockConversation } from '../adapters/conversation-rows';
 import type { DirectoryRepository } from '../adapters/directory.repository';
-import { appendEvents } from '../adapters/outbox';
 import type { Actor } from '../domain/directory';
 import { hasReplyPrefix } from '../domain/email-rules';
-import { emailChannelOf, insertOutbound, replyToken } from './send-email';
+import { announceOutbound, emailChannelOf, insertOutbound, replyToken } from './send-email';
 import { requireActor } from './users';
 
 const MAX_NOTE = 100_000;
@@ -73,19 +71,7 @@ export class ForwardConversation {
          FROM attachments WHERE account_id = $1 AND message_id = ANY($2::text[])`,
         [actor.accountId, quoted.rows.map((m) => m.id), id],
       );
-      const version = await updateConversation(tx, conversation, {});
-      await appendEvents(tx, [
-        {
-          accountId: actor.accountId,
-          inboxId: conversation.inboxId,
-          conversationId,
-          version: String(version),
-          actorUserId: author.id,
-          messageId: id,
-          messageDirection: 'outbound',
-          type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED,
-        },
-      ]);
+      await announceOutbound(tx, conversation, author.id, id);
       return id;
     });
     this.onCommitted();

@@ -46,6 +46,8 @@ export interface CreateChannelInput {
   providerAccountSid?: string;
   businessHours?: WorkingHours;
   preChatEmail?: string;
+  honeypotField?: string;
+  createTicket?: boolean;
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -96,7 +98,11 @@ export class CreateChannel {
           if (names.has(field.name)) throw new InvalidArgumentError('duplicate_field', `field ${field.name} is listed twice`);
           names.add(field.name);
         }
-        return { lookupKey: `frm_${token()}`, settings: { fields }, secret: null };
+        const honeypotField = input.honeypotField || undefined;
+        if (honeypotField && (!FIELD_NAME.test(honeypotField) || names.has(honeypotField))) {
+          throw new InvalidArgumentError('invalid_honeypot_field', 'the honeypot field needs a valid name that is not one of the form fields');
+        }
+        return { lookupKey: `frm_${token()}`, settings: { fields, ...(honeypotField ? { honeypotField } : {}), ...(input.createTicket ? { createTicket: true } : {}) }, secret: null };
       }
       case 'messenger': {
         if (!input.pageId || !/^\d{1,32}$/.test(input.pageId)) throw new InvalidArgumentError('invalid_page_id', 'pageId must be the numeric Facebook page id');

@@ -194,6 +194,23 @@ async function attachUploads(tx: PoolClient, actor: Actor, messageId: string, up
   if (claimed.rowCount !== uploadIds.length) throw new NotFoundError('upload_not_found', 'an attachment is not one of your uploads (or was already sent)');
 }
 
+/** An outbound message that is not a reply (transcript, forward): a new version and its event, nothing else changes. */
+export async function announceOutbound(tx: PoolClient, conversation: LockedConversation, authorId: string, messageId: string): Promise<void> {
+  const version = await updateConversation(tx, conversation, {});
+  await appendEvents(tx, [
+    {
+      accountId: conversation.accountId,
+      inboxId: conversation.inboxId,
+      conversationId: conversation.id,
+      version: String(version),
+      actorUserId: authorId,
+      messageId,
+      messageDirection: 'outbound',
+      type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED,
+    },
+  ]);
+}
+
 export async function finishReply(tx: PoolClient, conversation: LockedConversation, author: User, messageId: string, text: string, extra: Record<string, unknown> = {}): Promise<void> {
   const columns: Record<string, unknown> = { ...extra, last_message_direction: 'outbound', preview: preview(text) };
   const assignNow = conversation.assigneeId === null;

@@ -3,12 +3,10 @@
 // conversation, so agents see that (and whether) it was delivered; closing the same chat twice
 // without new messages sends it once.
 import { FailedPreconditionError, InvalidArgumentError, isEmailAddress, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
-import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
-import { lockConversation, updateConversation, type LockedConversation } from '../adapters/conversation-rows';
+import { lockConversation, type LockedConversation } from '../adapters/conversation-rows';
 import type { DirectoryRepository } from '../adapters/directory.repository';
-import { appendEvents } from '../adapters/outbox';
 import type { Actor, User } from '../domain/directory';
-import { emailChannelOf, insertOutbound, replyToken } from './send-email';
+import { announceOutbound, emailChannelOf, insertOutbound, replyToken } from './send-email';
 import { requireActor } from './users';
 
 const TRANSCRIPT_CHANNELS = new Set(['chat', 'messenger']);
@@ -47,19 +45,7 @@ export async function queueTranscript(tx: PoolClient, conversation: LockedConver
     references: [],
     kind: 'transcript',
   });
-  const version = await updateConversation(tx, conversation, {});
-  await appendEvents(tx, [
-    {
-      accountId: conversation.accountId,
-      inboxId: conversation.inboxId,
-      conversationId: conversation.id,
-      version: String(version),
-      actorUserId: author.id,
-      messageId,
-      messageDirection: 'outbound',
-      type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED,
-    },
-  ]);
+  await announceOutbound(tx, conversation, author.id, messageId);
   return messageId;
 }
 

@@ -410,7 +410,9 @@ export class StoreInboundMessage {
     const email = form.email.toLowerCase();
     const contactId = email ? (await this.upsertContact(tx, accountId, email, form.name)).id : await this.upsertVisitor(tx, accountId, `form:${form.submissionId}`, form.name);
     const blocked = email ? await this.isBlocked(tx, accountId, [`email:${email}`]) : false;
-    const channelName = (await tx.query<{ name: string }>('SELECT name FROM channels WHERE id = $1', [event.channelId])).rows[0]?.name ?? 'Form';
+    const channel = (await tx.query<{ name: string; settings: { createTicket?: boolean } }>('SELECT name, settings FROM channels WHERE id = $1', [event.channelId])).rows[0];
+    const channelName = channel?.name ?? 'Form';
+    const filteredReason = blocked ? 'blocked_sender' : form.honeypotTripped ? 'honeypot' : null;
     const subject = (form.fields.subject ?? form.fields.Subject ?? '').trim() || channelName;
     const text = Object.entries(form.fields)
       .map(([name, value]) => `${name}: ${value}`)
@@ -421,8 +423,11 @@ export class StoreInboundMessage {
       `INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, preview, last_message_at,
          last_message_direction, filtered, filtered_reason, created_at)
        VALUES ($1, $2, $3, $4, 'form', $5, $6, $7, $8, 'inbound', $9, $10, $8)`,
-      [conversationId, accountId, inboxId, event.channelId, subject, contactId, preview(body), receivedAt, blocked, blocked ? 'blocked_sender' : null],
+      [conversationId, accountId, inboxId, event.channelId, subject, contactId, preview(body), receivedAt, filteredReason !== null, filteredReason],
     );
+    if (channel?.settings.createTicket && !filteredReason) {
+      await tx.query('INSERT INTO tickets (id, account_id, conversation_id, title) VALUES ($1, $2, $3, $4)', [newId('tkt'), accountId, conversationId, subject]);
+    }
     const messageId = newId('msg');
     await tx.query(
       `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, from_name, from_address, subject, text_body, reply_text, fields, created_at)

@@ -17,6 +17,8 @@ export interface ResolvedChannel {
   /** Chat widgets: when they are online (absent: always), and whether they ask for an email first. */
   businessHours?: WorkingHours;
   preChatEmail?: string;
+  /** Forms: a hidden field only bots fill in. */
+  honeypotField?: string;
 }
 
 export type ChannelLookup = string | { verifyToken: string } | { channelId: string };

@@ -16,9 +16,11 @@ export function formRoutes(acceptForm: AcceptForm): Router {
         }
         const key = req.header('idempotency-key');
         if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) throw new HttpError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 128 visible ASCII characters');
-        const accepted = await acceptForm.execute(String(req.params.formId), req.body, key);
+        const accepted = await acceptForm.execute(String(req.params.formId), req.body, key, req.ip ?? '');
         res.status(202).json(accepted);
       } catch (error) {
+        const retryAfter = (error as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds;
+        if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
         next(error);
       }
     },

@@ -1,12 +1,15 @@
 // A support-form submission: checked against the form's declared fields, kept as structured
 // data, and queued as one InboundMessage (its id from the Idempotency-Key when the client sends
-// one, so a retried POST is stored once).
+// one, so a retried POST is stored once). Against spam: a rate limit per form and client, and
+// an optional honeypot field — a submission that fills it in is answered like any other (the
+// bot learns nothing) but lands in Spam.
 import { createHash, randomUUID } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { HttpError, isEmailAddress, publishDurably } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { ChannelDirectory } from '../adapters/channel-directory';
+import type { RateLimiter } from '../adapters/rate-limiter';
 
 const MAX_FIELDS = 50;
 const MAX_VALUE = 10_000;
@@ -15,15 +18,23 @@ export class AcceptForm {
   constructor(
     private readonly channels: ChannelDirectory,
     private readonly js: JetStreamClient,
+    private readonly limiter?: RateLimiter,
   ) {}
 
-  async execute(formId: string, body: unknown, idempotencyKey?: string): Promise<{ id: string; duplicate: boolean }> {
+  async execute(formId: string, body: unknown, idempotencyKey?: string, client = ''): Promise<{ id: string; duplicate: boolean }> {
     const channel = await this.channels.resolve(ChannelType.CHANNEL_TYPE_FORM, formId);
     if (!channel) throw new HttpError(404, 'form_not_found', 'no form with this id');
+    if (this.limiter) {
+      const wait = await this.limiter.take(`form:${formId}:${client}`);
+      if (wait > 0) throw new HttpError(429, 'rate_limited', `too many submissions from this client; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterSeconds: Math.ceil(wait / 1000) });
+    }
     const fields = normaliseFields(body);
+    const honeypot = channel.honeypotField;
+    const honeypotTripped = !!honeypot && !!fields[honeypot]?.trim();
+    if (honeypot && honeypot in fields && !honeypotTripped) delete fields[honeypot];
     const declared = channel.fields ?? [];
     if (declared.length > 0) {
-      const known = new Set(declared.map((f) => f.name));
+      const known = new Set([...declared.map((f) => f.name), ...(honeypot ? [honeypot] : [])]);
       const unknown = Object.keys(fields).filter((name) => !known.has(name));
       if (unknown.length) throw new HttpError(422, 'unknown_fields', `fields not on this form: ${unknown.join(', ')}`, { fields: unknown });
       const missing = declared.filter((f) => f.required && !fields[f.name]?.trim()).map((f) => f.name);
@@ -42,7 +53,7 @@ export class AcceptForm {
       channelId: channel.channelId,
       channelType: ChannelType.CHANNEL_TYPE_FORM,
       receivedAt: new Date(),
-      form: { formId, submissionId, fields, email, name },
+      form: { formId, submissionId, fields, email, name, honeypotTripped },
     }).finish();
     const ack = await publishDurably(this.js, 'ingest.inbound.form', event, { msgId: eventId });
     return { id: eventId, duplicate: ack.duplicate };

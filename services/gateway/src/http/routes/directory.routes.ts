@@ -47,6 +47,8 @@ const ChannelDto = z
     phoneNumber: z.string().optional(),
     businessHours: WorkingHoursDto.nullable().optional(),
     preChatEmail: z.enum(['off', 'optional', 'required']).optional(),
+    honeypotField: z.string().nullable().optional(),
+    createTicket: z.boolean().optional(),
     createdAt: z.string(),
   })
   .openapi('Channel');
@@ -75,7 +77,7 @@ function channelDto(channel: Channel): z.infer<typeof ChannelDto> {
         preChatEmail: (channel.preChatEmail || 'optional') as 'off' | 'optional' | 'required',
       };
     case ChannelType.CHANNEL_TYPE_FORM:
-      return { ...base, type: 'form', formId: channel.formId, fields: channel.fields };
+      return { ...base, type: 'form', formId: channel.formId, fields: channel.fields, honeypotField: channel.honeypotField || null, createTicket: channel.createTicket };
     case ChannelType.CHANNEL_TYPE_MESSENGER:
       return { ...base, type: 'messenger', pageId: channel.pageId, verifyToken: channel.verifyToken };
     default:
@@ -237,6 +239,8 @@ export function registerDirectoryRoutes(
       type: z.literal('form'),
       name: z.string().trim().min(1).max(200),
       fields: z.array(z.object({ name: z.string().min(1).max(64), required: z.boolean().default(false) })).max(100).default([]),
+      honeypotField: z.string().min(1).max(64).optional(),
+      createTicket: z.boolean().default(false),
     }),
     z.object({
       type: z.literal('messenger'),
@@ -282,6 +286,8 @@ export function registerDirectoryRoutes(
         providerAccountSid: body.type === 'phone' ? (body.providerAccountSid ?? '') : '',
         businessHours: body.type === 'chat' ? body.businessHours : undefined,
         preChatEmail: body.type === 'chat' ? (body.preChatEmail ?? '') : '',
+        honeypotField: body.type === 'form' ? (body.honeypotField ?? '') : '',
+        createTicket: body.type === 'form' ? body.createTicket : false,
       };
       return channelDto((await conversation.call.createChannel(request)).channel!);
     },

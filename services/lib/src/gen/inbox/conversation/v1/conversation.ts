@@ -121,6 +121,9 @@ export interface Channel {
     | undefined;
   /** off | optional | required */
   preChatEmail: string;
+  /** form: a hidden field only bots fill in, and whether each submission opens a ticket. */
+  honeypotField: string;
+  createTicket: boolean;
 }
 
 export interface FormField {
@@ -227,6 +230,9 @@ export interface CreateChannelRequest {
   /** Chat: business hours (outside them the widget takes messages offline) and pre-chat email. */
   businessHours?: WorkingHours | undefined;
   preChatEmail: string;
+  /** Form: a hidden field only bots fill in (such submissions go to Spam), and a ticket per submission. */
+  honeypotField: string;
+  createTicket: boolean;
 }
 
 export interface CreateChannelResponse {
@@ -352,6 +358,8 @@ export interface ResolveChannelResponse {
   /** Chat widgets. */
   businessHours?: WorkingHours | undefined;
   preChatEmail: string;
+  /** Forms. */
+  honeypotField: string;
 }
 
 export interface GetInboundReceiptRequest {
@@ -1332,6 +1340,8 @@ function createBaseChannel(): Channel {
     createdAt: undefined,
     businessHours: undefined,
     preChatEmail: "",
+    honeypotField: "",
+    createTicket: false,
   };
 }
 
@@ -1381,6 +1391,12 @@ export const Channel: MessageFns<Channel> = {
     }
     if (message.preChatEmail !== "") {
       writer.uint32(122).string(message.preChatEmail);
+    }
+    if (message.honeypotField !== "") {
+      writer.uint32(130).string(message.honeypotField);
+    }
+    if (message.createTicket !== false) {
+      writer.uint32(136).bool(message.createTicket);
     }
     return writer;
   },
@@ -1518,6 +1534,22 @@ export const Channel: MessageFns<Channel> = {
             message.preChatEmail = reader.string();
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.honeypotField = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.createTicket = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1589,6 +1621,16 @@ export const Channel: MessageFns<Channel> = {
         : isSet(object.pre_chat_email)
         ? globalThis.String(object.pre_chat_email)
         : "",
+      honeypotField: isSet(object.honeypotField)
+        ? globalThis.String(object.honeypotField)
+        : isSet(object.honeypot_field)
+        ? globalThis.String(object.honeypot_field)
+        : "",
+      createTicket: isSet(object.createTicket)
+        ? globalThis.Boolean(object.createTicket)
+        : isSet(object.create_ticket)
+        ? globalThis.Boolean(object.create_ticket)
+        : false,
     };
   },
 
@@ -1639,6 +1681,12 @@ export const Channel: MessageFns<Channel> = {
     if (message.preChatEmail !== "") {
       obj.preChatEmail = message.preChatEmail;
     }
+    if (message.honeypotField !== "") {
+      obj.honeypotField = message.honeypotField;
+    }
+    if (message.createTicket !== false) {
+      obj.createTicket = message.createTicket;
+    }
     return obj;
   },
 
@@ -1664,6 +1712,8 @@ export const Channel: MessageFns<Channel> = {
       ? WorkingHours.fromPartial(object.businessHours)
       : undefined;
     message.preChatEmail = object.preChatEmail ?? "";
+    message.honeypotField = object.honeypotField ?? "";
+    message.createTicket = object.createTicket ?? false;
     return message;
   },
 };
@@ -3152,6 +3202,8 @@ function createBaseCreateChannelRequest(): CreateChannelRequest {
     providerAccountSid: "",
     businessHours: undefined,
     preChatEmail: "",
+    honeypotField: "",
+    createTicket: false,
   };
 }
 
@@ -3198,6 +3250,12 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
     }
     if (message.preChatEmail !== "") {
       writer.uint32(114).string(message.preChatEmail);
+    }
+    if (message.honeypotField !== "") {
+      writer.uint32(122).string(message.honeypotField);
+    }
+    if (message.createTicket !== false) {
+      writer.uint32(128).bool(message.createTicket);
     }
     return writer;
   },
@@ -3327,6 +3385,22 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
             message.preChatEmail = reader.string();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.honeypotField = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.createTicket = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3391,6 +3465,16 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
         : isSet(object.pre_chat_email)
         ? globalThis.String(object.pre_chat_email)
         : "",
+      honeypotField: isSet(object.honeypotField)
+        ? globalThis.String(object.honeypotField)
+        : isSet(object.honeypot_field)
+        ? globalThis.String(object.honeypot_field)
+        : "",
+      createTicket: isSet(object.createTicket)
+        ? globalThis.Boolean(object.createTicket)
+        : isSet(object.create_ticket)
+        ? globalThis.Boolean(object.create_ticket)
+        : false,
     };
   },
 
@@ -3438,6 +3522,12 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
     if (message.preChatEmail !== "") {
       obj.preChatEmail = message.preChatEmail;
     }
+    if (message.honeypotField !== "") {
+      obj.honeypotField = message.honeypotField;
+    }
+    if (message.createTicket !== false) {
+      obj.createTicket = message.createTicket;
+    }
     return obj;
   },
 
@@ -3464,6 +3554,8 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
       ? WorkingHours.fromPartial(object.businessHours)
       : undefined;
     message.preChatEmail = object.preChatEmail ?? "";
+    message.honeypotField = object.honeypotField ?? "";
+    message.createTicket = object.createTicket ?? false;
     return message;
   },
 };
@@ -5295,6 +5387,7 @@ function createBaseResolveChannelResponse(): ResolveChannelResponse {
     lookupKey: "",
     businessHours: undefined,
     preChatEmail: "",
+    honeypotField: "",
   };
 }
 
@@ -5329,6 +5422,9 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
     }
     if (message.preChatEmail !== "") {
       writer.uint32(82).string(message.preChatEmail);
+    }
+    if (message.honeypotField !== "") {
+      writer.uint32(90).string(message.honeypotField);
     }
     return writer;
   },
@@ -5426,6 +5522,14 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
             message.preChatEmail = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.honeypotField = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5480,6 +5584,11 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
         : isSet(object.pre_chat_email)
         ? globalThis.String(object.pre_chat_email)
         : "",
+      honeypotField: isSet(object.honeypotField)
+        ? globalThis.String(object.honeypotField)
+        : isSet(object.honeypot_field)
+        ? globalThis.String(object.honeypot_field)
+        : "",
     };
   },
 
@@ -5515,6 +5624,9 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
     if (message.preChatEmail !== "") {
       obj.preChatEmail = message.preChatEmail;
     }
+    if (message.honeypotField !== "") {
+      obj.honeypotField = message.honeypotField;
+    }
     return obj;
   },
 
@@ -5535,6 +5647,7 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
       ? WorkingHours.fromPartial(object.businessHours)
       : undefined;
     message.preChatEmail = object.preChatEmail ?? "";
+    message.honeypotField = object.honeypotField ?? "";
     return message;
   },
 };

@@ -163,6 +163,8 @@ export interface FormSubmitted {
   fields: { [key: string]: string };
   email: string;
   name: string;
+  /** The form's honeypot field was filled in: a bot; kept, but in Spam. */
+  honeypotTripped: boolean;
 }
 
 export interface FormSubmitted_FieldsEntry {
@@ -1551,7 +1553,7 @@ export const ChatMessageReceived: MessageFns<ChatMessageReceived> = {
 };
 
 function createBaseFormSubmitted(): FormSubmitted {
-  return { formId: "", submissionId: "", fields: {}, email: "", name: "" };
+  return { formId: "", submissionId: "", fields: {}, email: "", name: "", honeypotTripped: false };
 }
 
 export const FormSubmitted: MessageFns<FormSubmitted> = {
@@ -1570,6 +1572,9 @@ export const FormSubmitted: MessageFns<FormSubmitted> = {
     }
     if (message.name !== "") {
       writer.uint32(42).string(message.name);
+    }
+    if (message.honeypotTripped !== false) {
+      writer.uint32(48).bool(message.honeypotTripped);
     }
     return writer;
   },
@@ -1630,6 +1635,14 @@ export const FormSubmitted: MessageFns<FormSubmitted> = {
             message.name = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.honeypotTripped = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1670,6 +1683,11 @@ export const FormSubmitted: MessageFns<FormSubmitted> = {
         : {},
       email: isSet(object.email) ? globalThis.String(object.email) : "",
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      honeypotTripped: isSet(object.honeypotTripped)
+        ? globalThis.Boolean(object.honeypotTripped)
+        : isSet(object.honeypot_tripped)
+        ? globalThis.Boolean(object.honeypot_tripped)
+        : false,
     };
   },
 
@@ -1696,6 +1714,9 @@ export const FormSubmitted: MessageFns<FormSubmitted> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.honeypotTripped !== false) {
+      obj.honeypotTripped = message.honeypotTripped;
+    }
     return obj;
   },
 
@@ -1717,6 +1738,7 @@ export const FormSubmitted: MessageFns<FormSubmitted> = {
     );
     message.email = object.email ?? "";
     message.name = object.name ?? "";
+    message.honeypotTripped = object.honeypotTripped ?? false;
     return message;
   },
 };
