@@ -2,6 +2,7 @@
 // its messages, attachments and comments. Every query is scoped by account.
 import { InvalidArgumentError, NotFoundError, decodeCursor, encodeCursor, type Pool } from '@inbox/lib';
 import type { CallRecord, Comment, ConversationSummary, Message } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { isMissed } from '../domain/calls';
 import { VIEWS, findView } from '../domain/views';
 
 interface SummaryRow {
@@ -256,7 +257,7 @@ export class ConversationQueries {
             durationSeconds: call.duration_seconds,
             recordingUrl: call.recording_url ?? '',
             transcript: call.transcript ?? '',
-            missed: call.direction === 'inbound' && ['busy', 'no-answer', 'failed', 'canceled'].includes(call.status),
+            missed: isMissed(call.direction, call.status),
             startedAt: call.started_at,
             endedAt: call.ended_at ?? undefined,
           }

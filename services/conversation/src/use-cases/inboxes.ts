@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError, newId, isEmailAddress, validateWorkingHours, type WorkingHours } from '@inbox/lib';
 import type { Actor, Channel, ChannelType, FormField, Inbox } from '../domain/directory';
 import type { DirectoryRepository } from '../adapters/directory.repository';
+import { E164 } from '../domain/calls';
 import { requireActor } from './users';
 
 export class CreateInbox {
@@ -50,7 +51,6 @@ export interface CreateChannelInput {
   createTicket?: boolean;
 }
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 const FIELD_NAME = /^[A-Za-z][\w.-]{0,63}$/;
 const token = (bytes = 12) => randomBytes(bytes).toString('base64url');
 

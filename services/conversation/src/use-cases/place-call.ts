@@ -5,11 +5,11 @@
 import { FailedPreconditionError, InvalidArgumentError, newId, withTransaction, type Pool } from '@inbox/lib';
 import { lockConversation } from '../adapters/conversation-rows';
 import type { DirectoryRepository } from '../adapters/directory.repository';
+import { E164 } from '../domain/calls';
 import type { Actor } from '../domain/directory';
 import { finishReply } from './send-email';
 import { requireActor } from './users';
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 export class PlaceCall {
   constructor(

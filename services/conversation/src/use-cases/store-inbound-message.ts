@@ -8,6 +8,7 @@ import type { Attachment, CallEvent, ChatMessageReceived, EmailReceived, FormSub
 import { sendOnChat } from '../adapters/chat-outbound';
 import type { ChatflowsRepository } from '../adapters/chatflows.repository';
 import { channelTypeFromProto } from '../adapters/proto-mapping';
+import { clock, isEnded, statusRank } from '../domain/calls';
 import { advanceChatflow, startChatflow, withNumberedOptions, type BotState, type BotTurn } from '../domain/chatflow';
 import { appendEvents } from '../adapters/outbox';
 import { filterReason, hasReplyPrefix, normaliseSubject, preview, replyTokenFrom } from '../domain/email-rules';
@@ -35,9 +36,6 @@ interface CallRow {
   status: string;
 }
 
-const TERMINAL = new Set(['completed', 'busy', 'no-answer', 'failed', 'canceled']);
-const statusRank = (status: string) => (TERMINAL.has(status) ? 3 : status === 'in-progress' ? 2 : status === 'ringing' ? 1 : 0);
-const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 
 /** PostgreSQL text cannot hold U+0000, which broken mail does contain; it is dropped from every string. */
 function withoutNulCharacters<T>(value: T): T {
@@ -314,7 +312,7 @@ export class StoreInboundMessage {
 
     const customer = row.direction === 'outbound' ? row.to_number : row.from_number;
     if (call.kind === 'status' && call.status && statusRank(call.status) >= statusRank(row.status) && call.status !== row.status) {
-      const ended = TERMINAL.has(call.status);
+      const ended = isEnded(call.status);
       await tx.query('UPDATE calls SET status = $2, duration_seconds = GREATEST(duration_seconds, $3), ended_at = CASE WHEN $4 THEN $5 ELSE ended_at END WHERE id = $1', [
         row.id,
         call.status,
