@@ -25,6 +25,22 @@ export interface StoreResult {
 
 const SUBJECT_FALLBACK_DAYS = 30;
 
+interface ThreadedConversation {
+  conversationId: string;
+  created: boolean;
+  version: number;
+  assigneeId: string;
+  contactId: string | null;
+  /** The chat's bot, while it has one. */
+  bot: { chatflowId: string; state: BotState | null; handedOff: boolean } | null;
+}
+
+interface ChannelRow {
+  inbox_id: string;
+  name: string;
+  settings: { createTicket?: boolean };
+}
+
 interface CallRow {
   id: string;
   conversation_id: string;
@@ -64,11 +80,11 @@ export class StoreInboundMessage {
         [event.eventId, event.accountId, channelTypeFromProto(event.channelType), event.receivedAt ?? new Date()],
       );
       if (!ledger.rows[0].inserted) return { duplicate: true };
-      const channel = await tx.query<{ inbox_id: string }>('SELECT inbox_id FROM channels WHERE id = $1 AND account_id = $2', [event.channelId, event.accountId]);
+      const channel = await tx.query<ChannelRow>('SELECT inbox_id, name, settings FROM channels WHERE id = $1 AND account_id = $2', [event.channelId, event.accountId]);
       if (channel.rowCount === 0) throw new PermanentError(`channel ${event.channelId} does not exist in account ${event.accountId}`);
       if (event.email) return this.storeEmail(tx, event, event.email, channel.rows[0].inbox_id);
       if (event.chat) return this.storeChat(tx, event, event.chat, channel.rows[0].inbox_id);
-      if (event.form) return this.storeForm(tx, event, event.form, channel.rows[0].inbox_id);
+      if (event.form) return this.storeForm(tx, event, event.form, channel.rows[0]);
       if (event.messenger) return this.storeMessenger(tx, event, event.messenger, channel.rows[0].inbox_id);
       if (event.call) return this.storeCall(tx, event, event.call, channel.rows[0].inbox_id);
       throw new PermanentError('inbound message without a supported payload');
@@ -176,7 +192,7 @@ export class StoreInboundMessage {
       [messageId, accountId, thread.conversationId, event.eventId, chat.visitorName, chat.visitorEmail, chat.text, receivedAt],
     );
     await this.emitInbound(tx, { accountId, inboxId, ...thread, messageId });
-    await this.runBot(tx, { accountId, inboxId, channelId: event.channelId, conversationId: thread.conversationId, sessionId: chat.sessionId, created: thread.created, text: chat.text });
+    await this.runBot(tx, { accountId, inboxId, channelId: event.channelId, sessionId: chat.sessionId, text: chat.text }, thread);
     return { duplicate: false, conversationId: thread.conversationId, messageId, created: thread.created };
   }
 
@@ -185,47 +201,40 @@ export class StoreInboundMessage {
    * the bot on until it hands the chat to the team (or a person takes it). The bot's replies are
    * part of the same transaction as the visitor's message, so each is sent exactly once.
    */
-  private async runBot(
-    tx: PoolClient,
-    c: { accountId: string; inboxId: string; channelId: string; conversationId: string; sessionId: string; created: boolean; text: string },
-  ): Promise<void> {
+  private async runBot(tx: PoolClient, c: { accountId: string; inboxId: string; channelId: string; sessionId: string; text: string }, thread: ThreadedConversation): Promise<void> {
     if (!this.chatflows) return;
-    const row = (
-      await tx.query<{ bot_chatflow_id: string | null; bot_state: BotState | null; handed_off: boolean; assignee_id: string | null; contact_id: string | null }>(
-        'SELECT bot_chatflow_id, bot_state, handed_off, assignee_id, contact_id FROM conversations WHERE id = $1',
-        [c.conversationId],
-      )
-    ).rows[0];
     let flow;
     let turn: BotTurn;
-    if (c.created) {
+    if (thread.created) {
       flow = await this.chatflows.ofChannel(tx, c.accountId, c.channelId);
       if (!flow?.enabled) return;
       turn = startChatflow(flow);
     } else {
-      if (!row.bot_chatflow_id || row.handed_off || row.assignee_id) return;
-      flow = await this.chatflows.byId(tx, c.accountId, row.bot_chatflow_id);
+      if (!thread.bot || thread.bot.handedOff || thread.assigneeId) return;
+      const state = thread.bot.state;
+      flow = await this.chatflows.byId(tx, c.accountId, thread.bot.chatflowId);
       // The bot was removed mid-chat: the visitor goes to the team.
-      turn = flow ? advanceChatflow(flow, row.bot_state ?? { step: flow.steps[0].id, answers: {} }, c.text) : { state: row.bot_state ?? { step: '', answers: {} }, say: [], handoff: true };
+      turn = flow ? advanceChatflow(flow, state ?? { step: flow.steps[0].id, answers: {} }, c.text) : { state: state ?? { step: '', answers: {} }, say: [], handoff: true };
     }
-    if (turn.answer && row.contact_id) await this.keepAnswer(tx, c.accountId, c.conversationId, row.contact_id, turn.answer);
+    const conversationId = thread.conversationId;
+    if (turn.answer && thread.contactId) await this.keepAnswer(tx, c.accountId, conversationId, thread.contactId, turn.answer);
     const botName = flow?.name ?? 'Bot';
     const messageIds: string[] = [];
     for (const line of turn.say) {
       messageIds.push(
-        await sendOnChat(tx, { id: c.conversationId, accountId: c.accountId, sessionId: c.sessionId }, { name: botName, userId: null }, withNumberedOptions(line), {
+        await sendOnChat(tx, { id: conversationId, accountId: c.accountId, sessionId: c.sessionId }, { name: botName, userId: null }, withNumberedOptions(line), {
           options: line.options,
           visitorText: line.text,
-          fields: { bot: flow?.id ?? row.bot_chatflow_id ?? '' },
+          fields: { bot: flow?.id ?? thread.bot?.chatflowId ?? '' },
         }),
       );
     }
     const updated = await tx.query<{ version: string }>(
       `UPDATE conversations SET bot_chatflow_id = COALESCE(bot_chatflow_id, $2), bot_state = $3, handed_off = $4, version = version + 1, updated_at = now()
        WHERE id = $1 RETURNING version`,
-      [c.conversationId, flow?.id ?? null, JSON.stringify(turn.state), turn.handoff],
+      [conversationId, flow?.id ?? null, JSON.stringify(turn.state), turn.handoff],
     );
-    const base = { accountId: c.accountId, inboxId: c.inboxId, conversationId: c.conversationId, version: updated.rows[0].version };
+    const base = { accountId: c.accountId, inboxId: c.inboxId, conversationId, version: updated.rows[0].version };
     await appendEvents(tx, [
       ...messageIds.map((id) => ({ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: id, messageDirection: 'outbound' })),
       { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
@@ -375,21 +384,29 @@ export class StoreInboundMessage {
   private async threadedConversation(
     tx: PoolClient,
     t: { accountId: string; inboxId: string; channelId: string; channel: string; threadKey: string; contactId: string; snippet: string; receivedAt: Date; blocked: boolean; subject?: string },
-  ): Promise<{ conversationId: string; created: boolean; version: number; assigneeId: string }> {
+  ): Promise<ThreadedConversation> {
     const existing = await tx.query<{ id: string }>(
       `SELECT id FROM conversations WHERE account_id = $1 AND channel = $2 AND thread_key = $3 AND trashed_at IS NULL`,
       [t.accountId, t.channel, t.threadKey],
     );
     const found = existing.rows[0]?.id;
     if (found) {
-      const updated = await tx.query<{ version: string; assignee_id: string | null }>(
+      const updated = await tx.query<{ version: string; assignee_id: string | null; contact_id: string | null; bot_chatflow_id: string | null; bot_state: BotState | null; handed_off: boolean }>(
         `UPDATE conversations SET status = 'open', last_message_at = GREATEST(last_message_at, $3), last_message_direction = 'inbound',
            preview = $4, filtered = filtered OR $5, filtered_reason = CASE WHEN $5 THEN 'blocked_sender' ELSE filtered_reason END,
            version = version + 1, updated_at = now()
-         WHERE id = $1 AND account_id = $2 RETURNING version, assignee_id`,
+         WHERE id = $1 AND account_id = $2 RETURNING version, assignee_id, contact_id, bot_chatflow_id, bot_state, handed_off`,
         [found, t.accountId, t.receivedAt, t.snippet, t.blocked],
       );
-      return { conversationId: found, created: false, version: Number(updated.rows[0].version), assigneeId: updated.rows[0].assignee_id ?? '' };
+      const row = updated.rows[0];
+      return {
+        conversationId: found,
+        created: false,
+        version: Number(row.version),
+        assigneeId: row.assignee_id ?? '',
+        contactId: row.contact_id,
+        bot: row.bot_chatflow_id ? { chatflowId: row.bot_chatflow_id, state: row.bot_state, handedOff: row.handed_off } : null,
+      };
     }
     const conversationId = newId('con');
     await tx.query(
@@ -398,20 +415,19 @@ export class StoreInboundMessage {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'inbound', $10, $11, $12, $9)`,
       [conversationId, t.accountId, t.inboxId, t.channelId, t.channel, t.subject ?? '', t.contactId, t.snippet, t.receivedAt, t.blocked, t.blocked ? 'blocked_sender' : null, t.threadKey],
     );
-    return { conversationId, created: true, version: 1, assigneeId: '' };
+    return { conversationId, created: true, version: 1, assigneeId: '', contactId: t.contactId, bot: null };
   }
 
   /** Every form submission starts a conversation of its own, with the fields kept as structured data. */
-  private async storeForm(tx: PoolClient, event: InboundMessage, form: FormSubmitted, inboxId: string): Promise<StoreResult> {
+  private async storeForm(tx: PoolClient, event: InboundMessage, form: FormSubmitted, channel: ChannelRow): Promise<StoreResult> {
+    const inboxId = channel.inbox_id;
     const accountId = event.accountId;
     const receivedAt = event.receivedAt ?? new Date();
     const email = form.email.toLowerCase();
     const contactId = email ? (await this.upsertContact(tx, accountId, email, form.name)).id : await this.upsertVisitor(tx, accountId, `form:${form.submissionId}`, form.name);
     const blocked = email ? await this.isBlocked(tx, accountId, [`email:${email}`]) : false;
-    const channel = (await tx.query<{ name: string; settings: { createTicket?: boolean } }>('SELECT name, settings FROM channels WHERE id = $1', [event.channelId])).rows[0];
-    const channelName = channel?.name ?? 'Form';
     const filteredReason = blocked ? 'blocked_sender' : form.honeypotTripped ? 'honeypot' : null;
-    const subject = (form.fields.subject ?? form.fields.Subject ?? '').trim() || channelName;
+    const subject = (form.fields.subject ?? form.fields.Subject ?? '').trim() || channel.name || 'Form';
     const text = Object.entries(form.fields)
       .map(([name, value]) => `${name}: ${value}`)
       .join('\n');
@@ -423,7 +439,7 @@ export class StoreInboundMessage {
        VALUES ($1, $2, $3, $4, 'form', $5, $6, $7, $8, 'inbound', $9, $10, $8)`,
       [conversationId, accountId, inboxId, event.channelId, subject, contactId, preview(body), receivedAt, filteredReason !== null, filteredReason],
     );
-    if (channel?.settings.createTicket && !filteredReason) {
+    if (channel.settings.createTicket && !filteredReason) {
       await tx.query('INSERT INTO tickets (id, account_id, conversation_id, title) VALUES ($1, $2, $3, $4)', [newId('tkt'), accountId, conversationId, subject]);
     }
     const messageId = newId('msg');
