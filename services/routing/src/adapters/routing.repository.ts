@@ -126,10 +126,11 @@ export class RoutingRepository {
     );
   }
 
-  async hasDecisionFor(db: Db, accountId: string, conversationId: string, userId: string): Promise<boolean> {
+  /** Whether routing has ever given this conversation an owner (that one, when `userId` is given). */
+  async hasDecisionFor(db: Db, accountId: string, conversationId: string, userId?: string): Promise<boolean> {
     const result = await db.query(
-      `SELECT 1 FROM routing_decisions WHERE account_id = $1 AND conversation_id = $2 AND chosen_user_id = $3 AND outcome IN ('assigned', 'already_assigned') LIMIT 1`,
-      [accountId, conversationId, userId],
+      `SELECT 1 FROM routing_decisions WHERE account_id = $1 AND conversation_id = $2 AND ($3::text IS NULL OR chosen_user_id = $3) AND outcome IN ('assigned', 'already_assigned') LIMIT 1`,
+      [accountId, conversationId, userId ?? null],
     );
     return (result.rowCount ?? 0) > 0;
   }

@@ -94,6 +94,8 @@ export class RouteConversations {
     const directory = await this.directory(accountId);
     await withTransaction(this.repository.pool, async (tx) => {
       await this.repository.lockInbox(tx, accountId, facts.inboxId);
+      // A late event of an earlier assignment can be the one that finds the conversation released.
+      if (trigger === 'new' && (await this.repository.hasDecisionFor(tx, accountId, facts.conversationId))) trigger = 'released';
       const order = rotation(this.candidatesOf(rule, facts, directory), rule.mode === 'round_robin' ? await this.repository.lastAssigned(tx, accountId, facts.inboxId) : null);
       const candidates: CandidateOutcome[] = [];
       let chosen: string | null = null;
