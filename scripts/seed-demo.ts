@@ -81,6 +81,10 @@ async function main(): Promise<void> {
   });
   console.log(`chat widget: <script src="${INGEST}/ingest/v1/chat/widget.js" data-widget-id="${chat.widgetId}" async></script>`);
   await call('POST', `${INGEST}/ingest/v1/forms/${form.formId}`, null, { email: 'peter@business.example', name: 'Peter Business', message: 'We would like a quote for 200 jackets for our staff.' });
+  // The reply library agents insert from the composer.
+  await api('POST', '/snippets', { kind: 'snippet', name: 'Opening hours', body: 'Our customer service is open Monday to Friday, 9:00–17:00.' });
+  await api('POST', '/snippets', { kind: 'template', name: 'Return label sent', body: 'Hi {{contact.name}},\n\nWe have emailed you a free return label. Pack the item in its original bag and drop it at any post office.\n\nBest regards,\n{{agent.name}}' });
+  await api('POST', '/snippets', { kind: 'article', name: 'How returns work', body: 'https://help.example.com/returns' });
   await api('POST', '/conversations', { inboxId: inbox.id, to: 'new.customer@example.com', subject: 'Welcome to our store', text: 'Hi! Let us know if you have any questions.' });
 
   // Wait until the inbound messages are stored, then work a few of them.

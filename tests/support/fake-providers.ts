@@ -78,3 +78,14 @@ export function fakeTelephonyApi(): FakeProvider {
     return { status: 404, body: { code: 20404, message: 'The requested resource was not found', status: 404 } };
   });
 }
+
+/** An OpenAI-compatible model: POST /v1/chat/completions answers with one choice echoing what it was asked for. */
+export function fakeChatModel(): FakeProvider {
+  return new FakeProvider((request) => {
+    if (request.method !== 'POST' || request.path !== '/v1/chat/completions') return { status: 404, body: { error: { message: 'unknown endpoint' } } };
+    const asked = JSON.parse(request.body) as { model: string; messages: { role: string; content: string }[] };
+    const summarising = asked.messages[0].content.includes('summarise');
+    const content = summarising ? `MODEL SUMMARY (${asked.model})` : `MODEL DRAFT for: ${asked.messages[1].content.split("The agent's instruction: ")[1] ?? ''}`;
+    return { status: 200, body: { id: 'chatcmpl-1', object: 'chat.completion', model: asked.model, choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] } };
+  });
+}

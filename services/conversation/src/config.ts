@@ -16,6 +16,12 @@ const schema = z.object({
   TELEPHONY_API_URL: env.url('https://api.twilio.com').transform((u) => u.replace(/\/$/, '')),
   // Where the telephony provider reaches ingest's call callbacks.
   CALLS_CALLBACK_BASE_URL: env.url('http://127.0.0.1:8081').transform((u) => u.replace(/\/$/, '')),
+  // AI assist: an OpenAI-compatible endpoint (e.g. https://api.openai.com/v1). Unset: summaries are
+  // extractive and Write for me is off.
+  CONVERSATION_ASSIST_URL: z.url().transform((u) => u.replace(/\/$/, '')).optional(),
+  CONVERSATION_ASSIST_API_KEY: z.string().min(1).optional(),
+  CONVERSATION_ASSIST_MODEL: env.string('gpt-4o-mini'),
+  CONVERSATION_ASSIST_TIMEOUT_MS: env.int(30_000, 100),
   // Outbound messages a provider refuses for now: how often to try, and the first wait (doubling).
   CONVERSATION_DELIVERY_MAX_ATTEMPTS: env.int(8, 1),
   CONVERSATION_DELIVERY_BACKOFF_MS: env.int(10_000, 10),

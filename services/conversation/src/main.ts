@@ -28,6 +28,8 @@ import { InboundMessageHandler } from './adapters/inbound-message.handler';
 import { InboundReceipts } from './adapters/inbound-receipts.repository';
 import { OutboxRelay } from './adapters/outbox';
 import { ChatflowsRepository } from './adapters/chatflows.repository';
+import { OpenAiCompatibleModel } from './adapters/assist-model';
+import { SnippetsRepository } from './adapters/snippets.repository';
 import { MessengerSender } from './adapters/messenger.sender';
 import { OutboundDeliveryWorker } from './adapters/outbound-delivery.worker';
 import { SmtpSender } from './adapters/smtp.sender';
@@ -39,7 +41,9 @@ import { AddComment } from './use-cases/add-comment';
 import { ApplyConversationAction, UnblockSender } from './use-cases/apply-conversation-action';
 import { DeleteConversation, PurgeTrash } from './use-cases/delete-conversation';
 import { ForwardConversation } from './use-cases/forward-conversation';
+import { AssistWithConversation } from './use-cases/assist';
 import { ManageChatflows } from './use-cases/chatflows';
+import { ManageSnippets } from './use-cases/snippets';
 import { PlaceCall } from './use-cases/place-call';
 import { RegisterUpload } from './use-cases/register-upload';
 import { SendTranscript } from './use-cases/send-transcript';
@@ -97,6 +101,10 @@ bootService(async () => {
   const chatflows = new ChatflowsRepository(pool);
   const passwords = new Argon2PasswordHasher();
   const offboarding = new ConversationAssignments();
+  const queries = new ConversationQueries(pool);
+  const assistModel = config.CONVERSATION_ASSIST_URL
+    ? new OpenAiCompatibleModel(config.CONVERSATION_ASSIST_URL, config.CONVERSATION_ASSIST_API_KEY, config.CONVERSATION_ASSIST_MODEL, config.CONVERSATION_ASSIST_TIMEOUT_MS)
+    : null;
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService(
     'inbox.conversation.v1.ConversationService',
@@ -104,7 +112,7 @@ bootService(async () => {
     conversationGrpcHandlers({
       receipts,
       directory,
-      queries: new ConversationQueries(pool),
+      queries,
       searchDocuments: new SearchDocuments(pool),
       createAccount: new CreateAccount(pool, directory, passwords),
       authenticateUser: new AuthenticateUser(directory, passwords),
@@ -126,6 +134,8 @@ bootService(async () => {
       placeCall: new PlaceCall(pool, directory, committedWithMail),
       registerUpload: new RegisterUpload(directory),
       chatflows: new ManageChatflows(directory, chatflows),
+      snippets: new ManageSnippets(directory, new SnippetsRepository(pool)),
+      assist: new AssistWithConversation(directory, queries, assistModel, logger),
       sendTranscript: new SendTranscript(pool, directory, committedWithMail),
       forwardConversation: new ForwardConversation(pool, directory, committedWithMail),
       createTicket: new CreateTicket(pool, directory),

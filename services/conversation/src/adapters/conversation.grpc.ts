@@ -9,7 +9,9 @@ import type { AddComment } from '../use-cases/add-comment';
 import type { ApplyConversationAction, UnblockSender } from '../use-cases/apply-conversation-action';
 import type { DeleteConversation } from '../use-cases/delete-conversation';
 import type { ForwardConversation } from '../use-cases/forward-conversation';
+import type { AssistWithConversation } from '../use-cases/assist';
 import type { ManageChatflows } from '../use-cases/chatflows';
+import type { ManageSnippets } from '../use-cases/snippets';
 import type { PlaceCall } from '../use-cases/place-call';
 import type { RegisterUpload } from '../use-cases/register-upload';
 import type { SendTranscript } from '../use-cases/send-transcript';
@@ -48,6 +50,8 @@ export interface ConversationUseCases {
   placeCall: PlaceCall;
   registerUpload: RegisterUpload;
   chatflows: ManageChatflows;
+  snippets: ManageSnippets;
+  assist: AssistWithConversation;
   sendTranscript: SendTranscript;
   forwardConversation: ForwardConversation;
   createTicket: CreateTicket;
@@ -271,6 +275,31 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
 
     async getChatflow(request) {
       return { chatflow: (await u.chatflows.get(actorFrom(request.tenant), request.channelId)) ?? undefined };
+    },
+
+    async listSnippets(request) {
+      return { snippets: await u.snippets.list(actorFrom(request.tenant)) };
+    },
+
+    async saveSnippet(request) {
+      return { snippet: await u.snippets.save(actorFrom(request.tenant), request.id, { kind: request.kind, name: request.name, body: request.body }) };
+    },
+
+    async deleteSnippet(request) {
+      await u.snippets.delete(actorFrom(request.tenant), request.id);
+      return {};
+    },
+
+    async summarizeConversation(request) {
+      return u.assist.summarize(actorFrom(request.tenant), request.conversationId);
+    },
+
+    async draftReply(request) {
+      return { text: await u.assist.draftReply(actorFrom(request.tenant), request.conversationId, request.prompt) };
+    },
+
+    async getAssistCapabilities() {
+      return { model: u.assist.hasModel };
     },
 
     async registerUpload(request) {

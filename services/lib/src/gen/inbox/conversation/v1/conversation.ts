@@ -655,6 +655,76 @@ export interface GetChatflowResponse {
   chatflow?: Chatflow | undefined;
 }
 
+export interface Snippet {
+  id: string;
+  /** snippet (text inserted at the caret) | template (a whole reply) | article (a knowledge-base link; body is its URL) */
+  kind: string;
+  name: string;
+  body: string;
+  updatedAt?: Date | undefined;
+}
+
+export interface ListSnippetsRequest {
+  tenant?: Tenant | undefined;
+}
+
+export interface ListSnippetsResponse {
+  snippets: Snippet[];
+}
+
+export interface SaveSnippetRequest {
+  tenant?:
+    | Tenant
+    | undefined;
+  /** Empty creates a new one. */
+  id: string;
+  kind: string;
+  name: string;
+  body: string;
+}
+
+export interface SaveSnippetResponse {
+  snippet?: Snippet | undefined;
+}
+
+export interface DeleteSnippetRequest {
+  tenant?: Tenant | undefined;
+  id: string;
+}
+
+export interface DeleteSnippetResponse {
+}
+
+export interface SummarizeConversationRequest {
+  tenant?: Tenant | undefined;
+  conversationId: string;
+}
+
+export interface SummarizeConversationResponse {
+  summary: string;
+  /** "model" or "extractive". */
+  source: string;
+}
+
+export interface DraftReplyRequest {
+  tenant?: Tenant | undefined;
+  conversationId: string;
+  prompt: string;
+}
+
+export interface DraftReplyResponse {
+  text: string;
+}
+
+export interface GetAssistCapabilitiesRequest {
+  tenant?: Tenant | undefined;
+}
+
+export interface GetAssistCapabilitiesResponse {
+  /** Whether a model provider is configured (Write for me needs one). */
+  model: boolean;
+}
+
 export interface RegisterUploadRequest {
   tenant?: Tenant | undefined;
   filename: string;
@@ -10535,6 +10605,1114 @@ export const GetChatflowResponse: MessageFns<GetChatflowResponse> = {
   },
 };
 
+function createBaseSnippet(): Snippet {
+  return { id: "", kind: "", name: "", body: "", updatedAt: undefined };
+}
+
+export const Snippet: MessageFns<Snippet> = {
+  encode(message: Snippet, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.body !== "") {
+      writer.uint32(34).string(message.body);
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Snippet {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSnippet();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.body = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Snippet {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      body: isSet(object.body) ? globalThis.String(object.body) : "",
+      updatedAt: isSet(object.updatedAt)
+        ? fromJsonTimestamp(object.updatedAt)
+        : isSet(object.updated_at)
+        ? fromJsonTimestamp(object.updated_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Snippet): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.body !== "") {
+      obj.body = message.body;
+    }
+    if (message.updatedAt !== undefined) {
+      obj.updatedAt = message.updatedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Snippet>, I>>(base?: I): Snippet {
+    return Snippet.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Snippet>, I>>(object: I): Snippet {
+    const message = createBaseSnippet();
+    message.id = object.id ?? "";
+    message.kind = object.kind ?? "";
+    message.name = object.name ?? "";
+    message.body = object.body ?? "";
+    message.updatedAt = object.updatedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListSnippetsRequest(): ListSnippetsRequest {
+  return { tenant: undefined };
+}
+
+export const ListSnippetsRequest: MessageFns<ListSnippetsRequest> = {
+  encode(message: ListSnippetsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSnippetsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSnippetsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSnippetsRequest {
+    return { tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined };
+  },
+
+  toJSON(message: ListSnippetsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSnippetsRequest>, I>>(base?: I): ListSnippetsRequest {
+    return ListSnippetsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSnippetsRequest>, I>>(object: I): ListSnippetsRequest {
+    const message = createBaseListSnippetsRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListSnippetsResponse(): ListSnippetsResponse {
+  return { snippets: [] };
+}
+
+export const ListSnippetsResponse: MessageFns<ListSnippetsResponse> = {
+  encode(message: ListSnippetsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.snippets) {
+      Snippet.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSnippetsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSnippetsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.snippets.push(Snippet.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSnippetsResponse {
+    return {
+      snippets: globalThis.Array.isArray(object?.snippets) ? object.snippets.map((e: any) => Snippet.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListSnippetsResponse): unknown {
+    const obj: any = {};
+    if (message.snippets?.length) {
+      obj.snippets = message.snippets.map((e) => Snippet.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSnippetsResponse>, I>>(base?: I): ListSnippetsResponse {
+    return ListSnippetsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSnippetsResponse>, I>>(object: I): ListSnippetsResponse {
+    const message = createBaseListSnippetsResponse();
+    message.snippets = object.snippets?.map((e) => Snippet.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSaveSnippetRequest(): SaveSnippetRequest {
+  return { tenant: undefined, id: "", kind: "", name: "", body: "" };
+}
+
+export const SaveSnippetRequest: MessageFns<SaveSnippetRequest> = {
+  encode(message: SaveSnippetRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    if (message.name !== "") {
+      writer.uint32(34).string(message.name);
+    }
+    if (message.body !== "") {
+      writer.uint32(42).string(message.body);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SaveSnippetRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSaveSnippetRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.body = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SaveSnippetRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      body: isSet(object.body) ? globalThis.String(object.body) : "",
+    };
+  },
+
+  toJSON(message: SaveSnippetRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.body !== "") {
+      obj.body = message.body;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SaveSnippetRequest>, I>>(base?: I): SaveSnippetRequest {
+    return SaveSnippetRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SaveSnippetRequest>, I>>(object: I): SaveSnippetRequest {
+    const message = createBaseSaveSnippetRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.id = object.id ?? "";
+    message.kind = object.kind ?? "";
+    message.name = object.name ?? "";
+    message.body = object.body ?? "";
+    return message;
+  },
+};
+
+function createBaseSaveSnippetResponse(): SaveSnippetResponse {
+  return { snippet: undefined };
+}
+
+export const SaveSnippetResponse: MessageFns<SaveSnippetResponse> = {
+  encode(message: SaveSnippetResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.snippet !== undefined) {
+      Snippet.encode(message.snippet, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SaveSnippetResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSaveSnippetResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.snippet = Snippet.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SaveSnippetResponse {
+    return { snippet: isSet(object.snippet) ? Snippet.fromJSON(object.snippet) : undefined };
+  },
+
+  toJSON(message: SaveSnippetResponse): unknown {
+    const obj: any = {};
+    if (message.snippet !== undefined) {
+      obj.snippet = Snippet.toJSON(message.snippet);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SaveSnippetResponse>, I>>(base?: I): SaveSnippetResponse {
+    return SaveSnippetResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SaveSnippetResponse>, I>>(object: I): SaveSnippetResponse {
+    const message = createBaseSaveSnippetResponse();
+    message.snippet = (object.snippet !== undefined && object.snippet !== null)
+      ? Snippet.fromPartial(object.snippet)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteSnippetRequest(): DeleteSnippetRequest {
+  return { tenant: undefined, id: "" };
+}
+
+export const DeleteSnippetRequest: MessageFns<DeleteSnippetRequest> = {
+  encode(message: DeleteSnippetRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteSnippetRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteSnippetRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteSnippetRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: DeleteSnippetRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteSnippetRequest>, I>>(base?: I): DeleteSnippetRequest {
+    return DeleteSnippetRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteSnippetRequest>, I>>(object: I): DeleteSnippetRequest {
+    const message = createBaseDeleteSnippetRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteSnippetResponse(): DeleteSnippetResponse {
+  return {};
+}
+
+export const DeleteSnippetResponse: MessageFns<DeleteSnippetResponse> = {
+  encode(_: DeleteSnippetResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteSnippetResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteSnippetResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteSnippetResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteSnippetResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteSnippetResponse>, I>>(base?: I): DeleteSnippetResponse {
+    return DeleteSnippetResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteSnippetResponse>, I>>(_: I): DeleteSnippetResponse {
+    const message = createBaseDeleteSnippetResponse();
+    return message;
+  },
+};
+
+function createBaseSummarizeConversationRequest(): SummarizeConversationRequest {
+  return { tenant: undefined, conversationId: "" };
+}
+
+export const SummarizeConversationRequest: MessageFns<SummarizeConversationRequest> = {
+  encode(message: SummarizeConversationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SummarizeConversationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSummarizeConversationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SummarizeConversationRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: SummarizeConversationRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SummarizeConversationRequest>, I>>(base?: I): SummarizeConversationRequest {
+    return SummarizeConversationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SummarizeConversationRequest>, I>>(object: I): SummarizeConversationRequest {
+    const message = createBaseSummarizeConversationRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationId = object.conversationId ?? "";
+    return message;
+  },
+};
+
+function createBaseSummarizeConversationResponse(): SummarizeConversationResponse {
+  return { summary: "", source: "" };
+}
+
+export const SummarizeConversationResponse: MessageFns<SummarizeConversationResponse> = {
+  encode(message: SummarizeConversationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.summary !== "") {
+      writer.uint32(10).string(message.summary);
+    }
+    if (message.source !== "") {
+      writer.uint32(18).string(message.source);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SummarizeConversationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSummarizeConversationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SummarizeConversationResponse {
+    return {
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+    };
+  },
+
+  toJSON(message: SummarizeConversationResponse): unknown {
+    const obj: any = {};
+    if (message.summary !== "") {
+      obj.summary = message.summary;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SummarizeConversationResponse>, I>>(base?: I): SummarizeConversationResponse {
+    return SummarizeConversationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SummarizeConversationResponse>, I>>(
+    object: I,
+  ): SummarizeConversationResponse {
+    const message = createBaseSummarizeConversationResponse();
+    message.summary = object.summary ?? "";
+    message.source = object.source ?? "";
+    return message;
+  },
+};
+
+function createBaseDraftReplyRequest(): DraftReplyRequest {
+  return { tenant: undefined, conversationId: "", prompt: "" };
+}
+
+export const DraftReplyRequest: MessageFns<DraftReplyRequest> = {
+  encode(message: DraftReplyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    if (message.prompt !== "") {
+      writer.uint32(26).string(message.prompt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DraftReplyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDraftReplyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.prompt = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DraftReplyRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      prompt: isSet(object.prompt) ? globalThis.String(object.prompt) : "",
+    };
+  },
+
+  toJSON(message: DraftReplyRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.prompt !== "") {
+      obj.prompt = message.prompt;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DraftReplyRequest>, I>>(base?: I): DraftReplyRequest {
+    return DraftReplyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DraftReplyRequest>, I>>(object: I): DraftReplyRequest {
+    const message = createBaseDraftReplyRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationId = object.conversationId ?? "";
+    message.prompt = object.prompt ?? "";
+    return message;
+  },
+};
+
+function createBaseDraftReplyResponse(): DraftReplyResponse {
+  return { text: "" };
+}
+
+export const DraftReplyResponse: MessageFns<DraftReplyResponse> = {
+  encode(message: DraftReplyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.text !== "") {
+      writer.uint32(10).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DraftReplyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDraftReplyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DraftReplyResponse {
+    return { text: isSet(object.text) ? globalThis.String(object.text) : "" };
+  },
+
+  toJSON(message: DraftReplyResponse): unknown {
+    const obj: any = {};
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DraftReplyResponse>, I>>(base?: I): DraftReplyResponse {
+    return DraftReplyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DraftReplyResponse>, I>>(object: I): DraftReplyResponse {
+    const message = createBaseDraftReplyResponse();
+    message.text = object.text ?? "";
+    return message;
+  },
+};
+
+function createBaseGetAssistCapabilitiesRequest(): GetAssistCapabilitiesRequest {
+  return { tenant: undefined };
+}
+
+export const GetAssistCapabilitiesRequest: MessageFns<GetAssistCapabilitiesRequest> = {
+  encode(message: GetAssistCapabilitiesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAssistCapabilitiesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAssistCapabilitiesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAssistCapabilitiesRequest {
+    return { tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined };
+  },
+
+  toJSON(message: GetAssistCapabilitiesRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAssistCapabilitiesRequest>, I>>(base?: I): GetAssistCapabilitiesRequest {
+    return GetAssistCapabilitiesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAssistCapabilitiesRequest>, I>>(object: I): GetAssistCapabilitiesRequest {
+    const message = createBaseGetAssistCapabilitiesRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetAssistCapabilitiesResponse(): GetAssistCapabilitiesResponse {
+  return { model: false };
+}
+
+export const GetAssistCapabilitiesResponse: MessageFns<GetAssistCapabilitiesResponse> = {
+  encode(message: GetAssistCapabilitiesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.model !== false) {
+      writer.uint32(8).bool(message.model);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAssistCapabilitiesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAssistCapabilitiesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.model = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAssistCapabilitiesResponse {
+    return { model: isSet(object.model) ? globalThis.Boolean(object.model) : false };
+  },
+
+  toJSON(message: GetAssistCapabilitiesResponse): unknown {
+    const obj: any = {};
+    if (message.model !== false) {
+      obj.model = message.model;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAssistCapabilitiesResponse>, I>>(base?: I): GetAssistCapabilitiesResponse {
+    return GetAssistCapabilitiesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAssistCapabilitiesResponse>, I>>(
+    object: I,
+  ): GetAssistCapabilitiesResponse {
+    const message = createBaseGetAssistCapabilitiesResponse();
+    message.model = object.model ?? false;
+    return message;
+  },
+};
+
 function createBaseRegisterUploadRequest(): RegisterUploadRequest {
   return { tenant: undefined, filename: "", contentType: "", size: "0", objectKey: "" };
 }
@@ -14504,6 +15682,71 @@ export const ConversationServiceService = {
     responseSerialize: (value: GetChatflowResponse): Buffer => Buffer.from(GetChatflowResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetChatflowResponse => GetChatflowResponse.decode(value),
   },
+  /** The account's reply library: snippets and templates to insert, knowledge-base article links. */
+  listSnippets: {
+    path: "/inbox.conversation.v1.ConversationService/ListSnippets" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListSnippetsRequest): Buffer => Buffer.from(ListSnippetsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListSnippetsRequest => ListSnippetsRequest.decode(value),
+    responseSerialize: (value: ListSnippetsResponse): Buffer =>
+      Buffer.from(ListSnippetsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListSnippetsResponse => ListSnippetsResponse.decode(value),
+  },
+  saveSnippet: {
+    path: "/inbox.conversation.v1.ConversationService/SaveSnippet" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SaveSnippetRequest): Buffer => Buffer.from(SaveSnippetRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SaveSnippetRequest => SaveSnippetRequest.decode(value),
+    responseSerialize: (value: SaveSnippetResponse): Buffer => Buffer.from(SaveSnippetResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SaveSnippetResponse => SaveSnippetResponse.decode(value),
+  },
+  deleteSnippet: {
+    path: "/inbox.conversation.v1.ConversationService/DeleteSnippet" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteSnippetRequest): Buffer => Buffer.from(DeleteSnippetRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteSnippetRequest => DeleteSnippetRequest.decode(value),
+    responseSerialize: (value: DeleteSnippetResponse): Buffer =>
+      Buffer.from(DeleteSnippetResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteSnippetResponse => DeleteSnippetResponse.decode(value),
+  },
+  /**
+   * AI assist: a summary of the conversation (by the configured model, or the built-in extractive
+   * summariser without one) and a reply drafted from a prompt (needs a model).
+   */
+  summarizeConversation: {
+    path: "/inbox.conversation.v1.ConversationService/SummarizeConversation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SummarizeConversationRequest): Buffer =>
+      Buffer.from(SummarizeConversationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SummarizeConversationRequest => SummarizeConversationRequest.decode(value),
+    responseSerialize: (value: SummarizeConversationResponse): Buffer =>
+      Buffer.from(SummarizeConversationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SummarizeConversationResponse => SummarizeConversationResponse.decode(value),
+  },
+  draftReply: {
+    path: "/inbox.conversation.v1.ConversationService/DraftReply" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DraftReplyRequest): Buffer => Buffer.from(DraftReplyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DraftReplyRequest => DraftReplyRequest.decode(value),
+    responseSerialize: (value: DraftReplyResponse): Buffer => Buffer.from(DraftReplyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DraftReplyResponse => DraftReplyResponse.decode(value),
+  },
+  getAssistCapabilities: {
+    path: "/inbox.conversation.v1.ConversationService/GetAssistCapabilities" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetAssistCapabilitiesRequest): Buffer =>
+      Buffer.from(GetAssistCapabilitiesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetAssistCapabilitiesRequest => GetAssistCapabilitiesRequest.decode(value),
+    responseSerialize: (value: GetAssistCapabilitiesResponse): Buffer =>
+      Buffer.from(GetAssistCapabilitiesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetAssistCapabilitiesResponse => GetAssistCapabilitiesResponse.decode(value),
+  },
   /** A file an agent uploaded for a reply, until the reply takes it. */
   registerUpload: {
     path: "/inbox.conversation.v1.ConversationService/RegisterUpload" as const,
@@ -14741,6 +15984,17 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   /** A chat channel's bot (admins set it; new chats on the channel start with it). */
   setChatflow: handleUnaryCall<SetChatflowRequest, SetChatflowResponse>;
   getChatflow: handleUnaryCall<GetChatflowRequest, GetChatflowResponse>;
+  /** The account's reply library: snippets and templates to insert, knowledge-base article links. */
+  listSnippets: handleUnaryCall<ListSnippetsRequest, ListSnippetsResponse>;
+  saveSnippet: handleUnaryCall<SaveSnippetRequest, SaveSnippetResponse>;
+  deleteSnippet: handleUnaryCall<DeleteSnippetRequest, DeleteSnippetResponse>;
+  /**
+   * AI assist: a summary of the conversation (by the configured model, or the built-in extractive
+   * summariser without one) and a reply drafted from a prompt (needs a model).
+   */
+  summarizeConversation: handleUnaryCall<SummarizeConversationRequest, SummarizeConversationResponse>;
+  draftReply: handleUnaryCall<DraftReplyRequest, DraftReplyResponse>;
+  getAssistCapabilities: handleUnaryCall<GetAssistCapabilitiesRequest, GetAssistCapabilitiesResponse>;
   /** A file an agent uploaded for a reply, until the reply takes it. */
   registerUpload: handleUnaryCall<RegisterUploadRequest, RegisterUploadResponse>;
   /** Calls the conversation's contact through the phone channel's provider and logs the call. */
@@ -15170,6 +16424,101 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetChatflowResponse) => void,
+  ): ClientUnaryCall;
+  /** The account's reply library: snippets and templates to insert, knowledge-base article links. */
+  listSnippets(
+    request: ListSnippetsRequest,
+    callback: (error: ServiceError | null, response: ListSnippetsResponse) => void,
+  ): ClientUnaryCall;
+  listSnippets(
+    request: ListSnippetsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListSnippetsResponse) => void,
+  ): ClientUnaryCall;
+  listSnippets(
+    request: ListSnippetsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListSnippetsResponse) => void,
+  ): ClientUnaryCall;
+  saveSnippet(
+    request: SaveSnippetRequest,
+    callback: (error: ServiceError | null, response: SaveSnippetResponse) => void,
+  ): ClientUnaryCall;
+  saveSnippet(
+    request: SaveSnippetRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SaveSnippetResponse) => void,
+  ): ClientUnaryCall;
+  saveSnippet(
+    request: SaveSnippetRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SaveSnippetResponse) => void,
+  ): ClientUnaryCall;
+  deleteSnippet(
+    request: DeleteSnippetRequest,
+    callback: (error: ServiceError | null, response: DeleteSnippetResponse) => void,
+  ): ClientUnaryCall;
+  deleteSnippet(
+    request: DeleteSnippetRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteSnippetResponse) => void,
+  ): ClientUnaryCall;
+  deleteSnippet(
+    request: DeleteSnippetRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteSnippetResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * AI assist: a summary of the conversation (by the configured model, or the built-in extractive
+   * summariser without one) and a reply drafted from a prompt (needs a model).
+   */
+  summarizeConversation(
+    request: SummarizeConversationRequest,
+    callback: (error: ServiceError | null, response: SummarizeConversationResponse) => void,
+  ): ClientUnaryCall;
+  summarizeConversation(
+    request: SummarizeConversationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SummarizeConversationResponse) => void,
+  ): ClientUnaryCall;
+  summarizeConversation(
+    request: SummarizeConversationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SummarizeConversationResponse) => void,
+  ): ClientUnaryCall;
+  draftReply(
+    request: DraftReplyRequest,
+    callback: (error: ServiceError | null, response: DraftReplyResponse) => void,
+  ): ClientUnaryCall;
+  draftReply(
+    request: DraftReplyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DraftReplyResponse) => void,
+  ): ClientUnaryCall;
+  draftReply(
+    request: DraftReplyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DraftReplyResponse) => void,
+  ): ClientUnaryCall;
+  getAssistCapabilities(
+    request: GetAssistCapabilitiesRequest,
+    callback: (error: ServiceError | null, response: GetAssistCapabilitiesResponse) => void,
+  ): ClientUnaryCall;
+  getAssistCapabilities(
+    request: GetAssistCapabilitiesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetAssistCapabilitiesResponse) => void,
+  ): ClientUnaryCall;
+  getAssistCapabilities(
+    request: GetAssistCapabilitiesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetAssistCapabilitiesResponse) => void,
   ): ClientUnaryCall;
   /** A file an agent uploaded for a reply, until the reply takes it. */
   registerUpload(
