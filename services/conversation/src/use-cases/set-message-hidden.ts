@@ -6,7 +6,10 @@ import { lockConversation, updateConversation } from '../adapters/conversation-r
 import type { DirectoryRepository } from '../adapters/directory.repository';
 import { appendEvents } from '../adapters/outbox';
 import type { Actor } from '../domain/directory';
+import { preview } from '../domain/email-rules';
 import { requireActor } from './users';
+
+export const HIDDEN_PREVIEW = 'Message is hidden';
 
 export class SetMessageHidden {
   constructor(
@@ -28,7 +31,14 @@ export class SetMessageHidden {
         throw new PermissionDeniedError('forbidden', 'only a super admin or the user who hid this message can unhide it');
       }
       await tx.query('UPDATE messages SET hidden_at = $2, hidden_by = $3 WHERE id = $1', [messageId, hidden ? new Date() : null, hidden ? acting.id : null]);
-      const version = await updateConversation(tx, conversation, {});
+      // The list's preview shows the latest message: hidden there too when that is the one hidden.
+      const latest = await tx.query<{ id: string; text: string }>(
+        `SELECT id, COALESCE(NULLIF(reply_text, ''), NULLIF(text_body, ''), subject, '') AS text FROM messages
+         WHERE account_id = $1 AND conversation_id = $2 ORDER BY created_at DESC, id DESC LIMIT 1`,
+        [actor.accountId, conversation.id],
+      );
+      const changes = latest.rows[0]?.id === messageId ? { preview: hidden ? HIDDEN_PREVIEW : preview(latest.rows[0].text) } : {};
+      const version = await updateConversation(tx, conversation, changes);
       await appendEvents(tx, [
         {
           accountId: actor.accountId,
