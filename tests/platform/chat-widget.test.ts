@@ -82,7 +82,7 @@ describe('the chat widget on a customer website', () => {
     await inbox.getByLabel('Password').fill('agent password');
     await inbox.getByRole('button', { name: 'Sign in' }).click();
     await inbox.locator('.message.inbound').getByText('Do you ship to Tromsø?').waitFor();
-    await inbox.getByLabel('Reply', { exact: true }).fill('Yes, in two days.');
+    await inbox.getByRole('textbox', { name: 'Reply' }).fill('Yes, in two days.');
     await inbox.getByRole('button', { name: 'Send', exact: true }).click();
     await log.getByText('Yes, in two days.').waitFor({ timeout: 10_000 });
     // And the visitor's next words appear in the agent's thread live.

@@ -1,9 +1,9 @@
 // The web inbox in a real Chromium against the real services: sign in, views with counts, a new
 // email appearing in the list, the thread, replying, ownership, closing, sandboxed email HTML,
 // and a message permalink.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { signUp, uniqueEmail } from '../support/api-client';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, signInPage } from '../support/browser';
 import { deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { sendRawSmtp } from '../support/smtp';
 import { waitFor } from '../support/wait';
@@ -30,23 +30,7 @@ describe('the web inbox in Chromium', () => {
     await f.stop();
   });
 
-  async function signIn(email = ownerEmail, password = 'correct horse battery'): Promise<Page> {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('dialog', (dialog) => {
-      errors.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    const response = await page.goto(`${f.stack.gatewayUrl}/`);
-    expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('current-user').waitFor();
-    (page as unknown as { errors: string[] }).errors = errors;
-    return page;
-  }
+  const signIn = (email = ownerEmail, password = 'correct horse battery') => signInPage(browser, f.stack.gatewayUrl, email, password);
 
   it('refuses a wrong password with a clear message', async () => {
     const page = await browser.newPage();
@@ -67,7 +51,7 @@ describe('the web inbox in Chromium', () => {
     await page.locator('[data-view="open"] .count').getByText('1').waitFor();
     await row.click();
     await page.getByText('Hello from the customer').waitFor();
-    await page.getByLabel('Reply').fill('Thanks, we are on it.');
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Thanks, we are on it.');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('.message.outbound').getByText('Thanks, we are on it.').waitFor();
     expect(await page.getByLabel('Owner').inputValue()).toBe(f.ownerId);
@@ -78,7 +62,7 @@ describe('the web inbox in Chromium', () => {
     await page.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('button', { name: 'Reopen' }).waitFor();
     await page.locator('[data-view="open"] .count').getByText('0').waitFor();
-    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+    expect(page.errors).toEqual([]);
   });
 
   it('replies with an attached file and forwards the conversation from the thread', async () => {
@@ -88,7 +72,7 @@ describe('the web inbox in Chromium', () => {
     const page = await signIn();
     await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
     await page.locator('.message.inbound').getByText('Can you send me the manual?').waitFor();
-    await page.getByLabel('Reply', { exact: true }).fill('Here it is.');
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Here it is.');
     await page.getByLabel('Attach files').setInputFiles({ name: 'manual.txt', mimeType: 'text/plain', buffer: Buffer.from('Step 1: unpack.') });
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.locator('.message.outbound').getByRole('link', { name: 'manual.txt' }).waitFor();
@@ -103,7 +87,7 @@ describe('the web inbox in Chromium', () => {
     const forwarded = await waitFor('the forward at the relay', async () => f.sink.messages.find((m) => m.envelope.to.includes(colleague)));
     expect(forwarded.parsed.subject).toBe('Fwd: Need the manual');
     expect(forwarded.parsed.attachments.map((a) => a.filename)).toEqual(['manual.txt']);
-    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+    expect(page.errors).toEqual([]);
   });
 
   it('works from the keyboard, and shows the contact with their other conversations and tickets beside the thread', async () => {
@@ -147,7 +131,7 @@ describe('the web inbox in Chromium', () => {
     await page.getByRole('button', { name: 'Show views' }).waitFor();
     await page.getByRole('button', { name: 'Show views' }).click();
     await page.getByRole('navigation', { name: 'Views' }).waitFor();
-    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+    expect(page.errors).toEqual([]);
   });
 
   it('renders email HTML in a sandboxed frame where its scripts never run, and opens a message permalink highlighted', async () => {
@@ -174,7 +158,7 @@ describe('the web inbox in Chromium', () => {
     await page.frameLocator('iframe.email-html').getByText('Formatted').waitFor();
     await page.locator(`#message-${messageId}.highlight`).waitFor();
     await page.waitForTimeout(500);
-    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+    expect(page.errors).toEqual([]);
   });
 
   it('searches with filters, shows the highlighted match, and exits back to the view', async () => {
@@ -196,7 +180,7 @@ describe('the web inbox in Chromium', () => {
     await page.getByRole('button', { name: /Lost parcel/ }).waitFor();
     await page.getByRole('button', { name: 'Exit search' }).click();
     await page.getByRole('button', { name: /Unrelated question/ }).waitFor();
-    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+    expect(page.errors).toEqual([]);
   });
 
   it('rings the bell live on a mention, opens the comment, and shows who else is viewing and typing', async () => {
@@ -221,11 +205,11 @@ describe('the web inbox in Chromium', () => {
     await ownerPage.getByRole('button', { name: /Ring the bell/ }).click();
     await ownerPage.getByRole('status').getByText('Alva Agent is viewing').waitFor({ timeout: 3000 });
     await agentPage.getByRole('status').getByText('Owner is viewing').waitFor({ timeout: 3000 });
-    await agentPage.getByLabel('Reply').fill('Typing an answer');
+    await agentPage.getByRole('textbox', { name: 'Reply' }).fill('Typing an answer');
     await ownerPage.getByRole('status').getByText('Alva Agent is typing').waitFor({ timeout: 3000 });
     await agentPage.close();
     await ownerPage.getByRole('status').waitFor({ state: 'detached', timeout: 3000 });
-    expect((ownerPage as unknown as { errors: string[] }).errors).toEqual([]);
+    expect(ownerPage.errors).toEqual([]);
   });
 
   it('switches availability from the top bar, and follows changes made elsewhere live', async () => {
@@ -237,7 +221,7 @@ describe('the web inbox in Chromium', () => {
     await waitFor('away stored', async () => (await f.owner.get('/api/v1/me/availability')).body.status === 'away', 5000, 100);
     await f.owner.put('/api/v1/me/availability', { status: 'available' });
     await waitFor('the toggle to follow', async () => (await toggle.inputValue()) === 'available', 5000, 100);
-    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+    expect(page.errors).toEqual([]);
   });
 
   it('serves the single page for client-side routes but JSON 404s under /api', async () => {

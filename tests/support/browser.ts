@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser); launch() gives
 // each browser a fresh temporary profile.
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -16,4 +16,24 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** A page that collects uncaught page errors and dialogs (a finished UI has none). */
+export type CheckedPage = Page & { errors: string[] };
+
+export async function signInPage(browser: Browser, gatewayUrl: string, email: string, password: string, viewport?: { width: number; height: number }): Promise<CheckedPage> {
+  const page = (await browser.newPage(viewport ? { viewport } : {})) as CheckedPage;
+  page.errors = [];
+  page.on('pageerror', (error) => page.errors.push(error.message));
+  page.on('dialog', (dialog) => {
+    page.errors.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  const response = await page.goto(`${gatewayUrl}/`);
+  if (!response?.headers()['content-security-policy']?.includes("default-src 'self'")) throw new Error('the page is served without its content security policy');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('current-user').waitFor();
+  return page;
 }

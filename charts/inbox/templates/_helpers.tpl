@@ -71,6 +71,7 @@ GATEWAY_SIGNUP_ENABLED: {{ .Values.config.signupEnabled | quote }}
 CONVERSATION_MAIL_DOMAIN: {{ .Values.config.mailDomain | quote }}
 INGEST_MAX_MESSAGE_BYTES: {{ .Values.config.maxMessageBytes | quote }}
 INGEST_PUBLIC_URL: {{ .Values.config.ingestPublicUrl | quote }}
+GATEWAY_INGEST_PUBLIC_URL: {{ .Values.config.ingestPublicUrl | quote }}
 CALLS_CALLBACK_BASE_URL: {{ .Values.config.ingestPublicUrl | quote }}
 MESSENGER_GRAPH_URL: {{ .Values.config.messengerGraphUrl | quote }}
 TELEPHONY_API_URL: {{ .Values.config.telephonyApiUrl | quote }}

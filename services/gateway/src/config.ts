@@ -6,6 +6,8 @@ const schema = z.object({
   BIND_HOST: env.string('127.0.0.1'),
   GATEWAY_PORT: env.port(8080),
   GATEWAY_PUBLIC_URL: env.url('http://127.0.0.1:8080'),
+  /** Where ingest is reachable from outside, for the connect instructions shown with each channel. */
+  GATEWAY_INGEST_PUBLIC_URL: env.url('http://127.0.0.1:8081'),
   GATEWAY_WEB_DIR: env.string(path.resolve(__dirname, '../../web/dist')),
   GATEWAY_MAX_BODY_BYTES: env.int(1024 * 1024, 1024),
   GATEWAY_SIGNUP_ENABLED: env.bool(true),

@@ -62,6 +62,7 @@ export interface Message {
   text: string;
   html: string | null;
   hidden: boolean;
+  hiddenBy: string | null;
   attachments: { id: string; filename: string; url: string }[];
   createdAt: string;
   deliveryStatus: string | null;

@@ -3,8 +3,10 @@ import { ApiError, api, session, type ConversationDetail, type ConversationItem,
 import { AvailabilityToggle } from './availability';
 import { NotificationBell } from './notifications';
 import { realtime, useRealtime } from './realtime';
-import { FilterPanel, Highlight, NO_FILTERS, searchPath, type SearchFilters } from './search';
+import { ConversationList } from './conversation-list';
+import { FilterPanel, NO_FILTERS, searchPath, type SearchFilters } from './search';
 import { ContactPanel } from './contact-panel';
+import { Settings } from './settings';
 import { Shortcuts, useShortcuts } from './shortcuts';
 import { Thread } from './thread';
 
@@ -87,6 +89,11 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const [showMore, setShowMore] = useState(false);
   const [sort, setSort] = useState<'newest' | 'oldest'>('newest');
   const [items, setItems] = useState<ConversationItem[]>([]);
+  // The cursor of the page after the last one loaded; null when everything is loaded.
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const loading = useRef(false);
+  const itemsRef = useRef(items);
+  itemsRef.current = items;
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [openId, setOpenId] = useState<string | null>(() => /^\/conversations\/([\w-]+)/.exec(location.pathname)?.[1] ?? null);
   const [users, setUsers] = useState<User[]>([]);
@@ -95,6 +102,12 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const [search, setSearch] = useState<SearchFilters | null>(null);
   const [draft, setDraft] = useState('');
   const [helpOpen, setHelpOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(() => location.pathname === '/settings');
+  const admin = user.role === 'admin' || user.role === 'superadmin';
+  function openSettings(open: boolean) {
+    setSettingsOpen(open);
+    history.pushState(null, '', open ? '/settings' : '/');
+  }
   // Collapsible side panels, remembered per browser.
   const [panels, setPanels] = useState<{ views: boolean; contact: boolean }>(() => {
     try {
@@ -121,33 +134,70 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
     const at = items.findIndex((c) => c.id === openId);
     const next = items[Math.min(items.length - 1, Math.max(0, at === -1 ? 0 : at + delta))];
     setOpenId(next.id);
-    document.querySelector(`[data-conversation="${next.id}"]`)?.scrollIntoView({ block: 'nearest' });
   }
 
-  useEffect(() => {
-    api<{ items: Inbox[] }>('GET', '/inboxes').then((r) => {
+  const loadDirectory = useCallback(() => {
+    void api<{ items: Inbox[] }>('GET', '/inboxes').then((r) => {
       setInboxes(r.items);
       setInboxId((current) => current ?? r.items[0]?.id ?? null);
     });
-    api<{ items: User[] }>('GET', '/users').then((r) => setUsers(r.items));
+    void api<{ items: User[] }>('GET', '/users').then((r) => setUsers(r.items));
   }, []);
+  useEffect(loadDirectory, [loadDirectory]);
 
+  const listPath = useCallback(
+    (cursor: string | null) => {
+      const path = search ? searchPath(search, inboxId, sort) : `/inboxes/${inboxId}/conversations?view=${view}&sort=${sort}&limit=100`;
+      return cursor ? `${path}&cursor=${encodeURIComponent(cursor)}` : path;
+    },
+    [inboxId, view, sort, search],
+  );
+
+  // A refresh reloads the first page; pages loaded further down stay, minus what moved up.
   const refresh = useCallback(async () => {
     if (!inboxId) return;
     try {
       const [nextViews, list] = await Promise.all([
         api<View[]>('GET', `/inboxes/${inboxId}/views`),
-        search
-          ? api<{ items: ConversationItem[] }>('GET', searchPath(search, inboxId, sort))
-          : api<{ items: ConversationItem[] }>('GET', `/inboxes/${inboxId}/conversations?view=${view}&sort=${sort}&limit=100`),
+        api<{ items: ConversationItem[]; nextCursor: string | null }>('GET', listPath(null)),
       ]);
       setViews(nextViews);
-      setItems(list.items);
+      const loaded = itemsRef.current;
+      if (loaded.length <= list.items.length || !list.nextCursor) {
+        setItems(list.items);
+        setNextCursor(list.nextCursor);
+      } else {
+        const fresh = new Set(list.items.map((c) => c.id));
+        setItems([...list.items, ...loaded.slice(list.items.length).filter((c) => !fresh.has(c.id))]);
+      }
       setError(null);
     } catch (e) {
       setError(e instanceof Error ? e.message : 'could not load');
     }
-  }, [inboxId, view, sort, search]);
+  }, [inboxId, listPath]);
+
+  useEffect(() => {
+    setItems([]);
+    setNextCursor(null);
+    setSelected(new Set());
+  }, [listPath]);
+
+  const loadMore = useCallback(async () => {
+    if (loading.current || !nextCursor) return;
+    loading.current = true;
+    try {
+      const page = await api<{ items: ConversationItem[]; nextCursor: string | null }>('GET', listPath(nextCursor));
+      setItems((current) => {
+        const known = new Set(current.map((c) => c.id));
+        return [...current, ...page.items.filter((c) => !known.has(c.id))];
+      });
+      setNextCursor(page.nextCursor);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'could not load');
+    } finally {
+      loading.current = false;
+    }
+  }, [listPath, nextCursor]);
 
   useEffect(() => {
     void refresh();
@@ -202,12 +252,28 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
         <span className="spacer" />
         <AvailabilityToggle user={user} />
         <NotificationBell onOpen={(conversationId) => setOpenId(conversationId)} />
+        {admin && (
+          <button className="link" aria-pressed={settingsOpen} onClick={() => openSettings(!settingsOpen)}>
+            Settings
+          </button>
+        )}
         <span data-testid="current-user">{user.name}</span>
         <button className="link" onClick={onSignOut}>
           Sign out
         </button>
       </header>
-      <div className="panes">
+      {settingsOpen && (
+        <Settings
+          me={user}
+          inboxId={inboxId}
+          onClose={() => {
+            openSettings(false);
+            loadDirectory();
+          }}
+          onInboxesChanged={loadDirectory}
+        />
+      )}
+      <div className="panes" hidden={settingsOpen}>
         <button className="panel-toggle" aria-expanded={panels.views} aria-controls="views-panel" onClick={() => togglePanel('views')}>
           {panels.views ? 'Hide views' : 'Show views'}
         </button>
@@ -247,42 +313,24 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
           </div>
           {search && <FilterPanel filters={search} users={users} onChange={setSearch} />}
           {error && <p role="alert">{error}</p>}
-          {items.length === 0 && <p className="empty">{search ? 'No conversations match.' : 'No conversations here.'}</p>}
-          <ul>
-            {items.map((c) => (
-              <li key={c.id} className={c.id === openId ? 'row active' : 'row'}>
-                <input
-                  type="checkbox"
-                  aria-label={`Select ${c.subject || c.preview}`}
-                  checked={selected.has(c.id)}
-                  onChange={(e) => {
-                    const next = new Set(selected);
-                    if (e.target.checked) next.add(c.id);
-                    else next.delete(c.id);
-                    setSelected(next);
-                  }}
-                />
-                <button className="row-body" onClick={() => setOpenId(c.id)} data-conversation={c.id}>
-                  <span className="row-top">
-                    <strong>{c.contact?.name || c.contact?.email || 'Visitor'}</strong>
-                    {c.participantCount > 1 && <span className="muted"> +{c.participantCount - 1}</span>}
-                    <span className={`pill ${c.channel}`}>{c.channel}</span>
-                    <time>{new Date(c.lastMessageAt).toLocaleString()}</time>
-                  </span>
-                  <span className="subject">
-                    {c.lastMessageDirection === 'inbound' && <span className="needs-reply" title="Needs a reply" />}
-                    {c.subject || '(no subject)'}
-                  </span>
-                  <span className="preview">{c.preview}</span>
-                  {c.highlights?.slice(0, 1).map((h) => <Highlight key={h} html={h} />)}
-                  {c.commentPreview && <span className="comment-preview">Note: {c.commentPreview}</span>}
-                </button>
-              </li>
-            ))}
-          </ul>
+          <ConversationList
+            items={items}
+            openId={openId}
+            selected={selected}
+            hasMore={nextCursor !== null}
+            emptyText={search ? 'No conversations match.' : 'No conversations here.'}
+            onOpen={setOpenId}
+            onSelect={(id, on) => {
+              const next = new Set(selected);
+              if (on) next.add(id);
+              else next.delete(id);
+              setSelected(next);
+            }}
+            onLoadMore={() => void loadMore()}
+          />
         </section>
         <section className="thread-pane" aria-label="Conversation">
-          {openId ? <Thread id={openId} users={users} me={user} onChanged={refresh} /> : <p className="empty">Select a conversation.</p>}
+          {openId ? <Thread id={openId} users={users} me={user} onChanged={refresh} onGone={() => setOpenId(null)} /> : <p className="empty">Select a conversation.</p>}
         </section>
         {openId && (
           <button className="panel-toggle" aria-expanded={panels.contact} aria-controls="contact-panel" onClick={() => togglePanel('contact')}>

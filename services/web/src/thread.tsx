@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, session, upload, type Call, type ConversationDetail, type User } from './api';
 import { realtime, useRealtime } from './realtime';
+import { InsertMenu, SummaryPanel, WriteForMe, useReplyLibrary } from './assist';
+import { CommentBox, RichTextEditor, type RichTextHandle } from './editor';
 import { useShortcuts } from './shortcuts';
 
 /** Attachments are served with the bearer token, so the download goes through fetch. */
@@ -20,10 +22,22 @@ interface Present {
   activity: 'viewing' | 'typing';
 }
 
-/** Email HTML in a sandboxed frame: no scripts, no same-origin access, remote images not loaded. */
+/** Email HTML in a sandboxed frame: no scripts, no same-origin access, remote images only after a click. */
 function EmailHtml({ html }: { html: string }) {
-  const doc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data: cid:; style-src 'unsafe-inline'">${html}`;
-  return <iframe className="email-html" sandbox="" srcDoc={doc} title="Email content" />;
+  const [images, setImages] = useState(false);
+  const remote = html.includes('data-src=');
+  const shown = images ? html.replace(/\sdata-src=/g, ' src=') : html;
+  const doc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data: cid:${images ? ' https: http:' : ''}; style-src 'unsafe-inline'">${shown}`;
+  return (
+    <>
+      {remote && !images && (
+        <button type="button" className="link" onClick={() => setImages(true)}>
+          Show remote images
+        </button>
+      )}
+      <iframe className="email-html" sandbox="" srcDoc={doc} title="Email content" />
+    </>
+  );
 }
 
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
@@ -47,15 +61,19 @@ function CallSummary({ call }: { call: Call }) {
   );
 }
 
-export function Thread({ id, users, me, onChanged }: { id: string; users: User[]; me: User; onChanged: () => Promise<void> }) {
+export function Thread({ id, users, me, onChanged, onGone }: { id: string; users: User[]; me: User; onChanged: () => Promise<void>; onGone: () => void }) {
   const [detail, setDetail] = useState<ConversationDetail | null>(null);
   const [tab, setTab] = useState<'reply' | 'comment'>('reply');
+  // The draft's plain text (the reply editor keeps its own HTML); mentions picked from the @ list.
   const [draft, setDraft] = useState('');
+  const [comment, setComment] = useState<{ text: string; mentions: string[] }>({ text: '', mentions: [] });
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [via, setVia] = useState('');
   const [files, setFiles] = useState<File[]>([]);
   const [forwardTo, setForwardTo] = useState<string | null>(null);
+  const [summaryOpen, setSummaryOpen] = useState(false);
+  const { snippets, assist } = useReplyLibrary();
 
   const load = useCallback(async () => {
     setDetail(await api<ConversationDetail>('GET', `/conversations/${id}`));
@@ -113,10 +131,11 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
     }
   }
 
-  const editor = useRef<HTMLTextAreaElement | null>(null);
+  const replyEditor = useRef<RichTextHandle | null>(null);
+  const commentEditor = useRef<HTMLTextAreaElement | null>(null);
   function compose(kind: 'reply' | 'comment') {
     setTab(kind);
-    setTimeout(() => editor.current?.focus(), 0);
+    setTimeout(() => (kind === 'reply' ? replyEditor.current : commentEditor.current)?.focus(), 0);
   }
   useShortcuts({
     r: () => compose('reply'),
@@ -151,11 +170,30 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
           <button onClick={() => void act(() => api('POST', `/conversations/${id}/reopen`))}>Reopen</button>
         )}
         <button onClick={() => void act(() => api('POST', `/conversations/${id}/spam`))}>Mark as spam</button>
-        <button onClick={() => void act(() => api('POST', `/conversations/${id}/trash`))}>Delete</button>
+        {detail.trashedAt ? (
+          <>
+            <button onClick={() => void act(() => api('POST', `/conversations/${id}/restore`), 'Restored')}>Restore</button>
+            <button
+              className="danger"
+              onClick={() =>
+                void api('DELETE', `/conversations/${id}`)
+                  .then(async () => (await onChanged(), onGone()))
+                  .catch((e) => setError(e instanceof ApiError ? e.message : 'failed'))
+              }
+            >
+              Delete forever
+            </button>
+          </>
+        ) : (
+          <button onClick={() => void act(() => api('POST', `/conversations/${id}/trash`))}>Delete</button>
+        )}
         {(detail.channel === 'chat' || detail.channel === 'messenger') && (
           <button onClick={() => void act(() => api('POST', `/conversations/${id}/transcript`, {}), 'Transcript sent')}>Send transcript</button>
         )}
         <button onClick={() => setForwardTo(forwardTo === null ? '' : null)}>Forward</button>
+        <button aria-expanded={summaryOpen} onClick={() => setSummaryOpen(!summaryOpen)}>
+          Summarize
+        </button>
         <button onClick={() => void act(() => api('POST', `/conversations/${id}/calls`, {}), 'Calling…')}>Call</button>
       </header>
       {forwardTo !== null && (
@@ -175,6 +213,7 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
           <button type="submit">Send forward</button>
         </form>
       )}
+      {summaryOpen && <SummaryPanel conversationId={id} onClose={() => setSummaryOpen(false)} />}
       {notice && <p role="status">{notice}</p>}
       {detail.filteredReason === 'spoofed_sender' && (
         <p role="alert" className="warning">
@@ -199,9 +238,17 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
               <button className="link" onClick={() => void navigator.clipboard?.writeText(`${location.origin}/conversations/${id}#message-${m.id}`)}>
                 Copy link
               </button>
-              <button className="link" onClick={() => void act(() => api('POST', `/messages/${m.id}/${m.hidden ? 'unhide' : 'hide'}`))}>
-                {m.hidden ? 'Unhide' : 'Hide'}
-              </button>
+              {!m.hidden ? (
+                <button className="link" onClick={() => void act(() => api('POST', `/messages/${m.id}/hide`))}>
+                  Hide
+                </button>
+              ) : (
+                (me.role === 'superadmin' || m.hiddenBy === me.id) && (
+                  <button className="link" onClick={() => void act(() => api('POST', `/messages/${m.id}/unhide`))}>
+                    Unhide
+                  </button>
+                )
+              )}
             </div>
             {m.hidden ? <p className="hidden-message">Message is hidden</p> : m.html ? <EmailHtml html={m.html} /> : <p className="text">{m.text}</p>}
             {m.attachments.length > 0 && (
@@ -230,17 +277,25 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
         className="composer"
         onSubmit={(e) => {
           e.preventDefault();
+          if (tab === 'comment') {
+            if (!comment.text.trim()) return;
+            return void act(async () => {
+              await api('POST', `/conversations/${id}/comments`, { text: comment.text, ...(comment.mentions.length ? { mentionedUserIds: comment.mentions } : {}) });
+              setComment({ text: '', mentions: [] });
+            });
+          }
           if (!draft.trim()) return;
+          // Chat and Messenger carry plain text; a formatted reply by email keeps its formatting.
+          const byEmail = via === 'email' || !['chat', 'messenger'].includes(detail.channel);
+          const editor = replyEditor.current!;
+          const body = { text: editor.text(), ...(byEmail && editor.formatted() ? { html: editor.html() } : {}) };
           void act(async () => {
-            if (tab === 'comment') await api('POST', `/conversations/${id}/comments`, { text: draft });
-            else {
-              const attachmentIds = [];
-              for (const file of files) attachmentIds.push((await upload(file)).id);
-              await api('POST', `/conversations/${id}/messages`, { text: draft, ...(via ? { channel: via } : {}), ...(attachmentIds.length ? { attachmentIds } : {}) });
-              setFiles([]);
-              setVia('');
-            }
-            setDraft('');
+            const attachmentIds = [];
+            for (const file of files) attachmentIds.push((await upload(file)).id);
+            await api('POST', `/conversations/${id}/messages`, { ...body, ...(via ? { channel: via } : {}), ...(attachmentIds.length ? { attachmentIds } : {}) });
+            setFiles([]);
+            setVia('');
+            replyEditor.current?.clear();
           });
         }}
       >
@@ -252,18 +307,35 @@ export function Thread({ id, users, me, onChanged }: { id: string; users: User[]
             Comment
           </button>
         </div>
-        <textarea
-          ref={editor}
-          aria-label={tab === 'reply' ? 'Reply' : 'Comment'}
-          value={draft}
-          onChange={(e) => {
-            setDraft(e.target.value);
-            typed();
-          }}
-          rows={4}
-        />
+        <div hidden={tab !== 'reply'}>
+          <RichTextEditor
+            ref={replyEditor}
+            label="Reply"
+            onInput={(text) => {
+              setDraft(text);
+              typed();
+            }}
+          />
+        </div>
+        {tab === 'comment' && (
+          <CommentBox
+            ref={commentEditor}
+            value={comment.text}
+            users={users}
+            onChange={(text, mentions) => {
+              setComment({ text, mentions });
+              typed();
+            }}
+          />
+        )}
         {tab === 'reply' && (
           <div className="reply-options">
+            <InsertMenu
+              snippets={snippets}
+              editor={replyEditor}
+              values={{ contactName: detail.contact?.name ?? '', contactEmail: detail.contact?.email ?? '', agentName: me.name }}
+            />
+            {assist.writeForMe && <WriteForMe conversationId={id} editor={replyEditor} />}
             {(detail.channel === 'chat' || detail.channel === 'messenger') && (
               <label>
                 Reply via{' '}

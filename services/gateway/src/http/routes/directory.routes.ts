@@ -49,6 +49,8 @@ const ChannelDto = z
     preChatEmail: z.enum(['off', 'optional', 'required']).optional(),
     honeypotField: z.string().nullable().optional(),
     createTicket: z.boolean().optional(),
+    /** Where the outside world reaches this channel: the widget script, the form's POST URL, or the provider's webhook. */
+    connectUrl: z.string().optional(),
     createdAt: z.string(),
   })
   .openapi('Channel');
@@ -63,7 +65,7 @@ export const userDto = (user: User): z.infer<typeof UserDto> => ({
   createdAt: (user.createdAt ?? new Date(0)).toISOString(),
 });
 const inboxDto = (inbox: Inbox) => ({ id: inbox.id, name: inbox.name, memberIds: inbox.memberIds, createdAt: (inbox.createdAt ?? new Date(0)).toISOString() });
-function channelDto(channel: Channel): z.infer<typeof ChannelDto> {
+function channelDto(channel: Channel, ingestUrl: string): z.infer<typeof ChannelDto> {
   const base = { id: channel.id, inboxId: channel.inboxId, name: channel.name, createdAt: (channel.createdAt ?? new Date(0)).toISOString() };
   switch (channel.type) {
     case ChannelType.CHANNEL_TYPE_EMAIL:
@@ -72,16 +74,17 @@ function channelDto(channel: Channel): z.infer<typeof ChannelDto> {
       return {
         ...base,
         type: 'chat',
+        connectUrl: `${ingestUrl}/ingest/v1/chat/widget.js`,
         widgetId: channel.widgetId,
         businessHours: channel.businessHours ? { timeZone: channel.businessHours.timeZone, periods: channel.businessHours.periods } : null,
         preChatEmail: (channel.preChatEmail || 'optional') as 'off' | 'optional' | 'required',
       };
     case ChannelType.CHANNEL_TYPE_FORM:
-      return { ...base, type: 'form', formId: channel.formId, fields: channel.fields, honeypotField: channel.honeypotField || null, createTicket: channel.createTicket };
+      return { ...base, type: 'form', connectUrl: `${ingestUrl}/ingest/v1/forms/${channel.formId}`, formId: channel.formId, fields: channel.fields, honeypotField: channel.honeypotField || null, createTicket: channel.createTicket };
     case ChannelType.CHANNEL_TYPE_MESSENGER:
-      return { ...base, type: 'messenger', pageId: channel.pageId, verifyToken: channel.verifyToken };
+      return { ...base, type: 'messenger', connectUrl: `${ingestUrl}/ingest/v1/messenger/webhook`, pageId: channel.pageId, verifyToken: channel.verifyToken };
     default:
-      return { ...base, type: 'phone', phoneNumber: channel.phoneNumber };
+      return { ...base, type: 'phone', connectUrl: `${ingestUrl}/ingest/v1/calls/${channel.id}/events`, phoneNumber: channel.phoneNumber };
   }
 }
 
@@ -91,8 +94,9 @@ export function registerDirectoryRoutes(
   api: ApiRoutes,
   conversation: ServiceClient<typeof ConversationServiceService>,
   tokens: TokenService,
-  options: { signupEnabled: boolean },
+  options: { signupEnabled: boolean; ingestPublicUrl: string },
 ): void {
+  const toDto = (channel: Channel) => channelDto(channel, options.ingestPublicUrl);
   api.add(
     {
       method: 'post',
@@ -289,14 +293,14 @@ export function registerDirectoryRoutes(
         honeypotField: body.type === 'form' ? (body.honeypotField ?? '') : '',
         createTicket: body.type === 'form' ? body.createTicket : false,
       };
-      return channelDto((await conversation.call.createChannel(request)).channel!);
+      return toDto((await conversation.call.createChannel(request)).channel!);
     },
   );
 
   api.add(
     { method: 'get', path: '/inboxes/:inboxId/channels', summary: "An inbox's channels", tag: 'inboxes', auth: true, response: z.object({ items: z.array(ChannelDto), nextCursor: z.null() }) },
     async ({ user, params }) => ({
-      items: (await conversation.call.listChannels({ tenant: tenant(user), inboxId: params.inboxId })).channels.map(channelDto),
+      items: (await conversation.call.listChannels({ tenant: tenant(user), inboxId: params.inboxId })).channels.map(toDto),
       nextCursor: null,
     }),
   );

@@ -1,0 +1,152 @@
+// Helpers beside the reply editor: the reply library's insert menu, Write for me, and the
+// conversation summary.
+import { useEffect, useState, type RefObject } from 'react';
+import { ApiError, api } from './api';
+import { textToHtml, type RichTextHandle } from './editor';
+
+export interface Snippet {
+  id: string;
+  kind: 'snippet' | 'template' | 'article';
+  name: string;
+  body: string;
+}
+
+export interface AssistCapabilities {
+  summarize: boolean;
+  writeForMe: boolean;
+}
+
+/** The reply library and what AI assist can do, loaded once per session. */
+let library: Promise<{ snippets: Snippet[]; assist: AssistCapabilities }> | null = null;
+export function useReplyLibrary() {
+  const [state, setState] = useState<{ snippets: Snippet[]; assist: AssistCapabilities }>({ snippets: [], assist: { summarize: true, writeForMe: false } });
+  useEffect(() => {
+    library ??= Promise.all([api<{ items: Snippet[] }>('GET', '/snippets'), api<AssistCapabilities>('GET', '/assist')]).then(([s, a]) => ({ snippets: s.items, assist: a }));
+    library.then(setState).catch(() => (library = null));
+  }, []);
+  return state;
+}
+
+/** Settings changed the library: the next composer loads it again. */
+export function forgetReplyLibrary() {
+  library = null;
+}
+
+/** {{contact.name}}, {{contact.email}} and {{agent.name}} filled in for this conversation. */
+export function fillPlaceholders(text: string, values: { contactName: string; contactEmail: string; agentName: string }): string {
+  return text
+    .replace(/\{\{\s*contact\.name\s*\}\}/g, values.contactName)
+    .replace(/\{\{\s*contact\.email\s*\}\}/g, values.contactEmail)
+    .replace(/\{\{\s*agent\.name\s*\}\}/g, values.agentName);
+}
+
+const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+export function InsertMenu({ snippets, editor: editorRef, values }: { snippets: Snippet[]; editor: RefObject<RichTextHandle | null>; values: Parameters<typeof fillPlaceholders>[1] }) {
+  if (snippets.length === 0) return null;
+  const group = (kind: Snippet['kind'], label: string) => {
+    const items = snippets.filter((s) => s.kind === kind);
+    return items.length === 0 ? null : (
+      <optgroup label={label}>
+        {items.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </optgroup>
+    );
+  };
+  function insert(id: string) {
+    const snippet = snippets.find((s) => s.id === id);
+    const editor = editorRef.current;
+    if (!snippet || !editor) return;
+    if (snippet.kind === 'article') editor.insert(`<a href="${escapeAttribute(snippet.body)}">${textToHtml(snippet.name)}</a>&nbsp;`);
+    else {
+      // A template is a whole reply: it replaces the draft.
+      if (snippet.kind === 'template') editor.clear();
+      editor.insert(textToHtml(fillPlaceholders(snippet.body, values)));
+    }
+  }
+  return (
+    <select aria-label="Insert" value="" onChange={(e) => insert(e.target.value)}>
+      <option value="">Insert…</option>
+      {group('snippet', 'Snippets')}
+      {group('template', 'Templates')}
+      {group('article', 'Knowledge base')}
+    </select>
+  );
+}
+
+export function WriteForMe({ conversationId, editor }: { conversationId: string; editor: RefObject<RichTextHandle | null> }) {
+  const [prompt, setPrompt] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function draft() {
+    if (!prompt?.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api<{ text: string }>('POST', `/conversations/${conversationId}/draft`, { prompt });
+      editor.current?.clear();
+      editor.current?.insert(textToHtml(result.text));
+      setPrompt(null);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'failed');
+    } finally {
+      setBusy(false);
+    }
+  }
+  if (prompt === null) {
+    return (
+      <button type="button" onClick={() => setPrompt('')}>
+        Write for me
+      </button>
+    );
+  }
+  return (
+    <span className="write-for-me">
+      <input
+        aria-label="What should the reply say?"
+        placeholder="e.g. apologise and offer a refund"
+        value={prompt}
+        maxLength={2000}
+        autoFocus
+        onChange={(e) => setPrompt(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            void draft();
+          }
+        }}
+      />
+      <button type="button" disabled={busy} onClick={() => void draft()}>
+        {busy ? 'Drafting…' : 'Draft reply'}
+      </button>
+      {error && <span role="alert">{error}</span>}
+    </span>
+  );
+}
+
+export function SummaryPanel({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {
+  const [summary, setSummary] = useState<{ summary: string; source: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setSummary(null);
+    api<{ summary: string; source: string }>('POST', `/conversations/${conversationId}/summary`, {})
+      .then(setSummary)
+      .catch((e) => setError(e instanceof ApiError ? e.message : 'failed'));
+  }, [conversationId]);
+  return (
+    <section className="summary" aria-label="Summary">
+      <header>
+        <strong>Summary</strong>
+        {summary && <span className="muted"> · {summary.source === 'model' ? 'by the AI model' : 'key sentences'}</span>}
+        <button type="button" className="link" onClick={onClose}>
+          Close summary
+        </button>
+      </header>
+      {error ? <p role="alert">{error}</p> : summary ? <p className="text">{summary.summary}</p> : <p className="muted">Summarising…</p>}
+    </section>
+  );
+}
+

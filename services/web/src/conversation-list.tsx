@@ -1,0 +1,98 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ConversationItem } from './api';
+import { Highlight } from './search';
+
+// Rows have one fixed height so only the visible window (plus a margin) is in the DOM:
+// 10,000 loaded conversations scroll as smoothly as 20.
+export const ROW_HEIGHT = 92;
+const OVERSCAN = 6;
+// Ask for the next page while this many rows are still below the window.
+const PREFETCH_ROWS = 20;
+
+interface Props {
+  items: ConversationItem[];
+  openId: string | null;
+  selected: Set<string>;
+  hasMore: boolean;
+  emptyText: string;
+  onOpen: (id: string) => void;
+  onSelect: (id: string, on: boolean) => void;
+  onLoadMore: () => void;
+}
+
+export function ConversationList({ items, openId, selected, hasMore, emptyText, onOpen, onSelect, onLoadMore }: Props) {
+  const scroller = useRef<HTMLDivElement | null>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(800);
+
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setHeight(element.clientHeight));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(items.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+
+  useEffect(() => {
+    if (hasMore && last + PREFETCH_ROWS >= items.length) onLoadMore();
+  }, [hasMore, last, items.length, onLoadMore]);
+
+  // j/k and deep links move the selection anywhere in the list: bring that row into view.
+  useEffect(() => {
+    const element = scroller.current;
+    const at = items.findIndex((c) => c.id === openId);
+    if (!element || at === -1) return;
+    const top = at * ROW_HEIGHT;
+    if (top < element.scrollTop) element.scrollTop = top;
+    else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW_HEIGHT - element.clientHeight;
+  }, [openId, items]);
+
+  return (
+    <div className="list-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="conversation-scroller">
+      {items.length === 0 && <p className="empty">{emptyText}</p>}
+      <ul style={{ height: items.length * ROW_HEIGHT }} aria-label="Conversation list">
+        {items.slice(first, last).map((c, offset) => (
+          <li
+            key={c.id}
+            className={c.id === openId ? 'row active' : 'row'}
+            style={{ top: (first + offset) * ROW_HEIGHT, height: ROW_HEIGHT }}
+            aria-setsize={hasMore ? -1 : items.length}
+            aria-posinset={first + offset + 1}
+          >
+            <input type="checkbox" aria-label={`Select ${c.subject || c.preview}`} checked={selected.has(c.id)} onChange={(e) => onSelect(c.id, e.target.checked)} />
+            <button className="row-body" onClick={() => onOpen(c.id)} data-conversation={c.id}>
+              <span className="row-top">
+                <strong className="ellipsis">{c.contact?.name || c.contact?.email || 'Visitor'}</strong>
+                {c.participantCount > 1 && <span className="muted"> +{c.participantCount - 1}</span>}
+                <span className={`pill ${c.channel}`}>{c.channel}</span>
+                <time dateTime={c.lastMessageAt}>{shortTime(c.lastMessageAt)}</time>
+              </span>
+              <span className="subject">
+                {c.lastMessageDirection === 'inbound' ? (
+                  <span className="needs-reply" role="img" aria-label="Needs a reply" />
+                ) : (
+                  <span className="replied" role="img" aria-label="Replied" />
+                )}
+                <span className="ellipsis">{c.subject || '(no subject)'}</span>
+              </span>
+              {c.highlights?.length ? <Highlight html={c.highlights[0]} /> : <span className="preview">{c.preview}</span>}
+              {c.commentPreview && <span className="comment-preview">Note: {c.commentPreview}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Today's messages by time, older ones by date. */
+function shortTime(iso: string): string {
+  const at = new Date(iso);
+  const today = new Date();
+  return at.toDateString() === today.toDateString()
+    ? at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : at.toLocaleDateString([], { day: 'numeric', month: 'short', year: at.getFullYear() === today.getFullYear() ? undefined : 'numeric' });
+}

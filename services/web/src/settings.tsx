@@ -1,0 +1,628 @@
+// Admin settings: inboxes, members, channels (with how to connect each), routing rules and
+// capacity, and working hours. Each section talks to the public API only.
+import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { ApiError, api, type Inbox, type User } from './api';
+import { forgetReplyLibrary, type Snippet } from './assist';
+
+type Section = 'inboxes' | 'members' | 'channels' | 'routing' | 'hours' | 'snippets';
+const SECTIONS: [Section, string][] = [
+  ['inboxes', 'Inboxes'],
+  ['members', 'Members'],
+  ['channels', 'Channels'],
+  ['routing', 'Routing'],
+  ['hours', 'Working hours'],
+  ['snippets', 'Snippets and templates'],
+];
+
+interface InboxWithMembers extends Inbox {
+  memberIds: string[];
+}
+
+interface Channel {
+  id: string;
+  type: 'email' | 'chat' | 'messenger' | 'form' | 'phone';
+  name: string;
+  address?: string;
+  widgetId?: string;
+  formId?: string;
+  fields?: { name: string; required: boolean }[];
+  pageId?: string;
+  verifyToken?: string;
+  phoneNumber?: string;
+  connectUrl?: string;
+}
+
+/** Runs a settings change, showing its error (the API's message) or a short confirmation. */
+function useAction() {
+  const [state, setState] = useState<{ error: string | null; done: string | null }>({ error: null, done: null });
+  const run = useCallback(async (action: () => Promise<unknown>, done: string) => {
+    setState({ error: null, done: null });
+    try {
+      await action();
+      setState({ error: null, done });
+      return true;
+    } catch (e) {
+      setState({ error: e instanceof ApiError ? e.message : 'failed', done: null });
+      return false;
+    }
+  }, []);
+  const feedback = (
+    <>
+      {state.error && <p role="alert">{state.error}</p>}
+      {state.done && <p role="status">{state.done}</p>}
+    </>
+  );
+  return { run, feedback };
+}
+
+export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User; inboxId: string | null; onClose: () => void; onInboxesChanged: () => void }) {
+  const [section, setSection] = useState<Section>('inboxes');
+  const [inboxes, setInboxes] = useState<InboxWithMembers[]>([]);
+  const [users, setUsers] = useState<User[]>([]);
+  const [current, setCurrent] = useState<string | null>(inboxId);
+
+  const reload = useCallback(async () => {
+    const [i, u] = await Promise.all([api<{ items: InboxWithMembers[] }>('GET', '/inboxes'), api<{ items: User[] }>('GET', '/users')]);
+    setInboxes(i.items);
+    setUsers(u.items);
+    setCurrent((c) => c ?? i.items[0]?.id ?? null);
+  }, []);
+  useEffect(() => void reload(), [reload]);
+
+  const inbox = inboxes.find((i) => i.id === current) ?? null;
+  const inboxPicker = (
+    <label className="field">
+      Inbox
+      <select value={current ?? ''} onChange={(e) => setCurrent(e.target.value)}>
+        {inboxes.map((i) => (
+          <option key={i.id} value={i.id}>
+            {i.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
+  return (
+    <section className="settings" aria-label="Settings">
+      <header className="settings-head">
+        <h1>Settings</h1>
+        <button onClick={onClose}>Back to inbox</button>
+      </header>
+      <div className="settings-body">
+        <nav aria-label="Settings sections" className="settings-nav">
+          {SECTIONS.map(([id, name]) => (
+            <button key={id} aria-current={section === id ? 'page' : undefined} className={section === id ? 'view active' : 'view'} onClick={() => setSection(id)}>
+              {name}
+            </button>
+          ))}
+        </nav>
+        <div className="settings-content">
+          {section === 'inboxes' && <Inboxes inboxes={inboxes} users={users} onChanged={async () => (await reload(), onInboxesChanged())} />}
+          {section === 'members' && <Members me={me} users={users} inbox={inbox} picker={inboxPicker} onChanged={reload} />}
+          {section === 'channels' && inbox && <Channels inbox={inbox} picker={inboxPicker} />}
+          {section === 'routing' && inbox && <Routing inbox={inbox} users={users} picker={inboxPicker} />}
+          {section === 'hours' && <WorkingHours me={me} users={users} />}
+          {section === 'snippets' && <ReplyLibrary />}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function Inboxes({ inboxes, users, onChanged }: { inboxes: InboxWithMembers[]; users: User[]; onChanged: () => Promise<void> }) {
+  const [name, setName] = useState('');
+  const { run, feedback } = useAction();
+  const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? id;
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    if (await run(() => api('POST', '/inboxes', { name }), `Inbox “${name}” created`)) {
+      setName('');
+      await onChanged();
+    }
+  }
+  return (
+    <>
+      <h2>Inboxes</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Members</th>
+          </tr>
+        </thead>
+        <tbody>
+          {inboxes.map((i) => (
+            <tr key={i.id}>
+              <td>{i.name}</td>
+              <td>{i.memberIds.map(nameOf).join(', ') || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="settings-form" onSubmit={create} aria-label="New inbox">
+        <label className="field">
+          New inbox name
+          <input value={name} required maxLength={200} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <button type="submit">Create inbox</button>
+      </form>
+      {feedback}
+    </>
+  );
+}
+
+function Members({ me, users, inbox, picker, onChanged }: { me: User; users: User[]; inbox: InboxWithMembers | null; picker: ReactNode; onChanged: () => Promise<void> }) {
+  const [draft, setDraft] = useState({ name: '', email: '', password: '', role: 'agent' });
+  const { run, feedback } = useAction();
+  async function add(event: FormEvent) {
+    event.preventDefault();
+    if (await run(() => api('POST', '/users', draft), `${draft.name} added`)) {
+      setDraft({ name: '', email: '', password: '', role: 'agent' });
+      await onChanged();
+    }
+  }
+  const change = async (action: () => Promise<unknown>, done: string) => {
+    if (await run(action, done)) await onChanged();
+  };
+  return (
+    <>
+      <h2>Members</h2>
+      {picker}
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            <th scope="col">Status</th>
+            <th scope="col">In this inbox</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.id}>
+              <td>{u.name}</td>
+              <td>{u.email}</td>
+              <td>{u.role}</td>
+              <td>{u.deactivated ? 'deactivated' : 'active'}</td>
+              <td>
+                {inbox?.memberIds.includes(u.id) ? (
+                  'member'
+                ) : (
+                  <button className="link" disabled={!inbox || u.deactivated} onClick={() => void change(() => api('POST', `/inboxes/${inbox!.id}/members`, { userId: u.id }), `${u.name} added to ${inbox!.name}`)}>
+                    Add {u.name} to inbox
+                  </button>
+                )}
+              </td>
+              <td>
+                {u.id !== me.id && (
+                  <button className="link" onClick={() => void change(() => api('PATCH', `/users/${u.id}`, { deactivated: !u.deactivated }), `${u.name} ${u.deactivated ? 'reactivated' : 'deactivated'}`)}>
+                    {u.deactivated ? `Reactivate ${u.name}` : `Deactivate ${u.name}`}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="settings-form" onSubmit={add} aria-label="New member">
+        <label className="field">
+          Name
+          <input value={draft.name} required onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
+        </label>
+        <label className="field">
+          Email
+          <input type="email" value={draft.email} required onChange={(e) => setDraft({ ...draft, email: e.target.value })} />
+        </label>
+        <label className="field">
+          Initial password
+          <input type="password" value={draft.password} required minLength={8} autoComplete="new-password" onChange={(e) => setDraft({ ...draft, password: e.target.value })} />
+        </label>
+        <label className="field">
+          Role
+          <select value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value })}>
+            <option value="agent">Agent</option>
+            <option value="admin">Admin</option>
+            <option value="superadmin">Super admin</option>
+          </select>
+        </label>
+        <button type="submit">Add member</button>
+      </form>
+      {feedback}
+    </>
+  );
+}
+
+const CHANNEL_FIELDS: Record<Channel['type'], [string, string, string?][]> = {
+  email: [['address', 'Address (optional; one is generated)', 'email']],
+  chat: [],
+  form: [['fields', 'Fields (comma separated; * marks required)']],
+  messenger: [
+    ['pageId', 'Facebook page id'],
+    ['appSecret', 'App secret', 'password'],
+    ['pageAccessToken', 'Page access token', 'password'],
+  ],
+  phone: [
+    ['phoneNumber', 'Phone number (E.164)'],
+    ['authToken', 'Provider auth token', 'password'],
+  ],
+};
+
+/** What to do with a new channel, in words an admin can follow. */
+function HowToConnect({ channel }: { channel: Channel }) {
+  switch (channel.type) {
+    case 'email':
+      return (
+        <p>
+          Forward mail to <code>{channel.address}</code>, or point your provider's inbound webhook at the raw-email endpoint.
+        </p>
+      );
+    case 'chat':
+      return (
+        <p>
+          Paste on your website: <code>{`<script src="${channel.connectUrl}" data-widget-id="${channel.widgetId}" async></script>`}</code>
+        </p>
+      );
+    case 'form':
+      return (
+        <p>
+          Post your form to <code>{channel.connectUrl}</code> (fields: {channel.fields?.map((f) => f.name + (f.required ? '*' : '')).join(', ') || 'any'}).
+        </p>
+      );
+    case 'messenger':
+      return (
+        <p>
+          In your Meta app, set the webhook URL to <code>{channel.connectUrl}</code> with verify token <code>{channel.verifyToken}</code>.
+        </p>
+      );
+    default:
+      return (
+        <p>
+          Set the voice status callback of {channel.phoneNumber} to <code>{channel.connectUrl}</code>.
+        </p>
+      );
+  }
+}
+
+function Channels({ inbox, picker }: { inbox: InboxWithMembers; picker: ReactNode }) {
+  const [channels, setChannels] = useState<Channel[]>([]);
+  const [type, setType] = useState<Channel['type']>('email');
+  const [values, setValues] = useState<Record<string, string>>({ name: '' });
+  const { run, feedback } = useAction();
+  const load = useCallback(async () => setChannels((await api<{ items: Channel[] }>('GET', `/inboxes/${inbox.id}/channels`)).items), [inbox.id]);
+  useEffect(() => void load(), [load]);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    const body: Record<string, unknown> = { type, name: values.name };
+    for (const [key] of CHANNEL_FIELDS[type]) {
+      const value = values[key]?.trim();
+      if (!value) continue;
+      body[key] =
+        key === 'fields'
+          ? value
+              .split(',')
+              .map((f) => f.trim())
+              .filter(Boolean)
+              .map((f) => ({ name: f.replace(/\*$/, ''), required: f.endsWith('*') }))
+          : value;
+    }
+    if (await run(() => api('POST', `/inboxes/${inbox.id}/channels`, body), `${type} channel “${values.name}” connected`)) {
+      setValues({ name: '' });
+      await load();
+    }
+  }
+
+  return (
+    <>
+      <h2>Channels</h2>
+      {picker}
+      <ul className="channel-list">
+        {channels.map((c) => (
+          <li key={c.id}>
+            <strong>{c.name}</strong> <span className={`pill ${c.type}`}>{c.type}</span>
+            <HowToConnect channel={c} />
+          </li>
+        ))}
+        {channels.length === 0 && <li className="muted">No channels yet.</li>}
+      </ul>
+      <form className="settings-form" onSubmit={create} aria-label="New channel">
+        <label className="field">
+          Kind
+          <select value={type} onChange={(e) => setType(e.target.value as Channel['type'])}>
+            <option value="email">Email</option>
+            <option value="chat">Live chat</option>
+            <option value="form">Support form</option>
+            <option value="messenger">Facebook Messenger</option>
+            <option value="phone">Phone</option>
+          </select>
+        </label>
+        <label className="field">
+          Channel name
+          <input value={values.name} required onChange={(e) => setValues({ ...values, name: e.target.value })} />
+        </label>
+        {CHANNEL_FIELDS[type].map(([key, label, inputType]) => (
+          <label key={key} className="field">
+            {label}
+            <input type={inputType ?? 'text'} value={values[key] ?? ''} onChange={(e) => setValues({ ...values, [key]: e.target.value })} />
+          </label>
+        ))}
+        <button type="submit">Connect channel</button>
+      </form>
+      {feedback}
+    </>
+  );
+}
+
+interface Rule {
+  mode: 'none' | 'round_robin' | 'contact_owner';
+  userIds: string[];
+  capacity: { chat: number | null; email: number | null };
+}
+
+function Routing({ inbox, users, picker }: { inbox: InboxWithMembers; users: User[]; picker: ReactNode }) {
+  const [rule, setRule] = useState<Rule | null>(null);
+  const { run, feedback } = useAction();
+  useEffect(() => {
+    void api<Rule>('GET', `/inboxes/${inbox.id}/routing`).then(setRule);
+  }, [inbox.id]);
+  if (!rule) return <p className="empty">Loading…</p>;
+  const members = users.filter((u) => inbox.memberIds.includes(u.id));
+  const capacity = (kind: 'chat' | 'email') => (
+    <label className="field">
+      Capacity per agent, {kind}
+      <input
+        type="number"
+        min={1}
+        max={10000}
+        placeholder="no limit"
+        value={rule.capacity[kind] ?? ''}
+        onChange={(e) => setRule({ ...rule, capacity: { ...rule.capacity, [kind]: e.target.value ? Number(e.target.value) : null } })}
+      />
+    </label>
+  );
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    const cap = Object.fromEntries(Object.entries(rule!.capacity).filter(([, v]) => v !== null));
+    await run(() => api('PUT', `/inboxes/${inbox.id}/routing`, { mode: rule!.mode, userIds: rule!.userIds, ...(Object.keys(cap).length ? { capacity: cap } : {}) }), 'Routing saved');
+  }
+  return (
+    <form className="settings-form column" onSubmit={save} aria-label="Routing rule">
+      <h2>Routing</h2>
+      {picker}
+      <fieldset>
+        <legend>New conversations go to</legend>
+        {(
+          [
+            ['none', 'Nobody: they wait in Unassigned'],
+            ['round_robin', 'Available agents in turn (round robin)'],
+            ['contact_owner', "The contact's owner"],
+          ] as const
+        ).map(([mode, label]) => (
+          <label key={mode} className="choice">
+            <input type="radio" name="mode" checked={rule.mode === mode} onChange={() => setRule({ ...rule, mode })} /> {label}
+          </label>
+        ))}
+      </fieldset>
+      {rule.mode === 'round_robin' && (
+        <fieldset>
+          <legend>Agents in the rotation (none ticked: every inbox member)</legend>
+          {members.map((u) => (
+            <label key={u.id} className="choice">
+              <input
+                type="checkbox"
+                checked={rule.userIds.includes(u.id)}
+                onChange={(e) => setRule({ ...rule, userIds: e.target.checked ? [...rule.userIds, u.id] : rule.userIds.filter((id) => id !== u.id) })}
+              />{' '}
+              {u.name}
+            </label>
+          ))}
+          {members.length === 0 && <p className="muted">This inbox has no members yet (Members).</p>}
+        </fieldset>
+      )}
+      {rule.mode !== 'none' && (
+        <div className="row-fields">
+          {capacity('chat')}
+          {capacity('email')}
+        </div>
+      )}
+      <button type="submit">Save routing</button>
+      {feedback}
+    </form>
+  );
+}
+
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+interface Hours {
+  timeZone: string;
+  periods: { day: number; start: string; end: string }[];
+}
+
+function WorkingHours({ me, users }: { me: User; users: User[] }) {
+  const admin = me.role === 'admin' || me.role === 'superadmin';
+  const [userId, setUserId] = useState(me.id);
+  // Whose hours are loaded: another person's stay hidden until theirs arrive.
+  const [loaded, setLoaded] = useState<{ path: string; hours: Hours } | null>(null);
+  const { run, feedback } = useAction();
+  const path = userId === me.id ? '/me/working-hours' : `/users/${userId}/working-hours`;
+  useEffect(() => {
+    void api<Hours | null>('GET', path).then((h) => setLoaded({ path, hours: h ?? { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, periods: [] } }));
+  }, [path]);
+  const hours = loaded?.path === path ? loaded.hours : null;
+  const setHours = (next: Hours) => setLoaded({ path, hours: next });
+  const personPicker = admin && (
+    <label className="field">
+      Person
+      <select value={userId} onChange={(e) => setUserId(e.target.value)}>
+        {users.map((u) => (
+          <option key={u.id} value={u.id}>
+            {u.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  if (!hours)
+    return (
+      <>
+        <h2>Working hours</h2>
+        {personPicker}
+        <p className="empty">Loading…</p>
+      </>
+    );
+  const setPeriod = (index: number, change: Partial<Hours['periods'][number]>) => setHours({ ...hours, periods: hours.periods.map((p, i) => (i === index ? { ...p, ...change } : p)) });
+  return (
+    <form
+      className="settings-form column"
+      aria-label="Working hours"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(() => api('PUT', path, hours), 'Working hours saved');
+      }}
+    >
+      <h2>Working hours</h2>
+      <p className="muted">Availability switches to available at the start of each period and to away at its end.</p>
+      {personPicker}
+      <label className="field">
+        Time zone
+        <input value={hours.timeZone} required onChange={(e) => setHours({ ...hours, timeZone: e.target.value })} />
+      </label>
+      {hours.periods.map((p, i) => (
+        <div className="row-fields" key={i} role="group" aria-label={`Period ${i + 1}`}>
+          <select aria-label="Day" value={p.day} onChange={(e) => setPeriod(i, { day: Number(e.target.value) })}>
+            {DAYS.map((d, n) => (
+              <option key={d} value={n}>
+                {d}
+              </option>
+            ))}
+          </select>
+          <input aria-label="From" type="time" value={p.start} required onChange={(e) => setPeriod(i, { start: e.target.value })} />
+          <input aria-label="To" type="time" value={p.end} required onChange={(e) => setPeriod(i, { end: e.target.value })} />
+          <button type="button" className="link" onClick={() => setHours({ ...hours, periods: hours.periods.filter((_, n) => n !== i) })}>
+            Remove period {i + 1}
+          </button>
+        </div>
+      ))}
+      <div className="row-fields">
+        <button type="button" onClick={() => setHours({ ...hours, periods: [...hours.periods, { day: 1, start: '09:00', end: '17:00' }] })}>
+          Add period
+        </button>
+        <button type="submit">Save working hours</button>
+      </div>
+      {feedback}
+    </form>
+  );
+}
+
+const KIND_NAMES: Record<Snippet['kind'], string> = { snippet: 'Snippet', template: 'Template', article: 'Knowledge-base link' };
+const EMPTY_SNIPPET = { id: '', kind: 'snippet' as Snippet['kind'], name: '', body: '' };
+
+function ReplyLibrary() {
+  const [snippets, setSnippets] = useState<Snippet[]>([]);
+  const [draft, setDraft] = useState(EMPTY_SNIPPET);
+  const { run, feedback } = useAction();
+  const load = useCallback(async () => setSnippets((await api<{ items: Snippet[] }>('GET', '/snippets')).items), []);
+  useEffect(() => void load(), [load]);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    const body = { kind: draft.kind, name: draft.name, body: draft.body };
+    const saved = await run(() => (draft.id ? api('PUT', `/snippets/${draft.id}`, body) : api('POST', '/snippets', body)), `${KIND_NAMES[draft.kind]} “${draft.name}” saved`);
+    if (saved) {
+      setDraft(EMPTY_SNIPPET);
+      forgetReplyLibrary();
+      await load();
+    }
+  }
+  async function remove(snippet: Snippet) {
+    if (await run(() => api('DELETE', `/snippets/${snippet.id}`), `“${snippet.name}” removed`)) {
+      forgetReplyLibrary();
+      await load();
+    }
+  }
+
+  return (
+    <>
+      <h2>Snippets and templates</h2>
+      <p className="muted">
+        Snippets are inserted where the cursor is; a template replaces the whole draft; knowledge-base links insert a link to the article. Use {'{{contact.name}}'}, {'{{contact.email}}'} and {'{{agent.name}}'} to fill
+        in names.
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Kind</th>
+            <th scope="col">Name</th>
+            <th scope="col">Text or link</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {snippets.map((s) => (
+            <tr key={s.id}>
+              <td>{KIND_NAMES[s.kind]}</td>
+              <td>{s.name}</td>
+              <td className="clip">{s.body}</td>
+              <td className="actions">
+                <button className="link" onClick={() => setDraft({ id: s.id, kind: s.kind, name: s.name, body: s.body })}>
+                  Edit {s.name}
+                </button>
+                <button className="link" onClick={() => void remove(s)}>
+                  Remove {s.name}
+                </button>
+              </td>
+            </tr>
+          ))}
+          {snippets.length === 0 && (
+            <tr>
+              <td colSpan={4} className="muted">
+                Nothing yet.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <form className="settings-form column" onSubmit={save} aria-label={draft.id ? 'Edit snippet' : 'New snippet'}>
+        <div className="row-fields">
+          <label className="field">
+            Kind
+            <select value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as Snippet['kind'] })}>
+              {Object.entries(KIND_NAMES).map(([kind, name]) => (
+                <option key={kind} value={kind}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field grow">
+            Name
+            <input value={draft.name} required maxLength={100} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
+          </label>
+        </div>
+        <label className="field">
+          {draft.kind === 'article' ? 'Article URL' : 'Text'}
+          {draft.kind === 'article' ? (
+            <input type="url" value={draft.body} required onChange={(e) => setDraft({ ...draft, body: e.target.value })} />
+          ) : (
+            <textarea value={draft.body} required rows={5} maxLength={20000} onChange={(e) => setDraft({ ...draft, body: e.target.value })} />
+          )}
+        </label>
+        <div className="row-fields">
+          <button type="submit">{draft.id ? 'Save changes' : 'Add to library'}</button>
+          {draft.id && (
+            <button type="button" onClick={() => setDraft(EMPTY_SNIPPET)}>
+              Cancel
+            </button>
+          )}
+        </div>
+      </form>
+      {feedback}
+    </>
+  );
+}

@@ -1,0 +1,235 @@
+// The admin settings in Chromium (an inbox, a member, every kind of channel with how to connect
+// it, routing and working hours), and the finish of the main screens: an axe-core audit with no
+// serious violations, and screenshots at 1280×800 and 1920×1080 with nothing overflowing or clipped.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { uniqueEmail } from '../support/api-client';
+import { launchBrowser, signInPage } from '../support/browser';
+import { deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
+import { waitFor } from '../support/wait';
+
+const SCREENSHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Serious and critical WCAG 2 A/AA violations on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated over the DevTools protocol: the app's CSP rightly refuses injected script tags.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations;
+  });
+  return violations
+    .filter((v: AxeViolation) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v: AxeViolation) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Whatever spills out of the window or out of a control whose text should fit. */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > window.innerWidth) found.push(`the page is ${root.scrollWidth}px wide in a ${window.innerWidth}px window`);
+    const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} “${(el.textContent ?? '').trim().slice(0, 40)}”`;
+    for (const el of document.querySelectorAll('.panes, .settings-body, .topbar, .thread-head, .list-tools, .composer')) {
+      if (el.scrollWidth > el.clientWidth + 1) found.push(`${describe(el)} overflows sideways`);
+    }
+    // Text that must be read whole: buttons, labels, headings and view names (list rows ellipsise on purpose).
+    for (const el of document.querySelectorAll('button, label, h1, h2, th, .view span')) {
+      const box = el as HTMLElement;
+      if (box.offsetParent === null || box.closest('.row')) continue;
+      if (box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 2) found.push(`${describe(el)} is clipped`);
+    }
+    return found;
+  });
+}
+
+describe('the web inbox settings and finish in Chromium', () => {
+  let f: InboxFixture;
+  let browser: Browser;
+  let ownerEmail: string;
+
+  beforeAll(async () => {
+    f = await startInboxFixture({}, ['routing', 'search', 'notification']);
+    ownerEmail = (await f.owner.get('/api/v1/me')).body.email;
+    browser = await launchBrowser();
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await f.stop();
+  });
+
+  it('sets up an inbox from Settings: a member, every kind of channel with how to connect it, routing and working hours', async () => {
+    const page = await signInPage(browser, f.stack.gatewayUrl, ownerEmail, 'correct horse battery');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('region', { name: 'Settings' });
+    const inboxName = `Sales ${Date.now()}`;
+    await settings.getByLabel('New inbox name').fill(inboxName);
+    await settings.getByRole('button', { name: 'Create inbox' }).click();
+    await settings.getByRole('cell', { name: inboxName }).waitFor();
+    const inbox = (await f.owner.get('/api/v1/inboxes')).body.items.find((i: { name: string }) => i.name === inboxName);
+
+    await settings.getByRole('button', { name: 'Members' }).click();
+    await settings.getByLabel('Inbox').selectOption(inbox.id);
+    const memberEmail = uniqueEmail('member');
+    const form = settings.getByRole('form', { name: 'New member' });
+    await form.getByLabel('Name').fill('Mona Member');
+    await form.getByLabel('Email').fill(memberEmail);
+    await form.getByLabel('Initial password').fill('member password');
+    await form.getByLabel('Role').selectOption('agent');
+    await form.getByRole('button', { name: 'Add member' }).click();
+    await settings.getByRole('button', { name: 'Add Mona Member to inbox' }).click();
+    await settings.getByRole('row', { name: /Mona Member/ }).getByRole('cell', { name: 'member', exact: true }).waitFor();
+    const member = (await f.owner.get('/api/v1/users')).body.items.find((u: { email: string }) => u.email === memberEmail);
+    expect((await f.owner.get('/api/v1/inboxes')).body.items.find((i: { id: string }) => i.id === inbox.id).memberIds).toEqual([member.id]);
+
+    // A bad request shows the API's own message and creates nothing.
+    await form.getByLabel('Name').fill('Twice');
+    await form.getByLabel('Email').fill(memberEmail);
+    await form.getByLabel('Initial password').fill('member password');
+    await form.getByRole('button', { name: 'Add member' }).click();
+    await settings.getByRole('alert').waitFor();
+    expect((await f.owner.get('/api/v1/users')).body.items.filter((u: { email: string }) => u.email === memberEmail)).toHaveLength(1);
+
+    await settings.getByRole('button', { name: 'Channels' }).click();
+    await settings.getByLabel('Inbox').selectOption(inbox.id);
+    const connect = async (kind: string, name: string, fields: Record<string, string> = {}) => {
+      const channelForm = settings.getByRole('form', { name: 'New channel' });
+      await channelForm.getByLabel('Kind').selectOption(kind);
+      await channelForm.getByLabel('Channel name').fill(name);
+      for (const [label, value] of Object.entries(fields)) await channelForm.getByLabel(label).fill(value);
+      await channelForm.getByRole('button', { name: 'Connect channel' }).click();
+      await settings.getByRole('status').getByText(`${kind} channel “${name}” connected`).waitFor();
+    };
+    await connect('email', 'Sales mail');
+    await connect('chat', 'Website chat');
+    await connect('form', 'Contact form', { 'Fields (comma separated; * marks required)': 'email*, message' });
+    await connect('messenger', 'Facebook page', { 'Facebook page id': `${Date.now()}`, 'App secret': 'a-very-secret-app-secret' });
+    await connect('phone', 'Hotline', { 'Phone number (E.164)': `+4791${String(Date.now()).slice(-6)}`, 'Provider auth token': 'provider-auth-token' });
+    const channels = (await f.owner.get(`/api/v1/inboxes/${inbox.id}/channels`)).body.items;
+    expect(channels.map((c: { type: string }) => c.type).sort()).toEqual(['chat', 'email', 'form', 'messenger', 'phone']);
+    const byType = Object.fromEntries(channels.map((c: { type: string }) => [c.type, c]));
+    await settings.getByText(byType.email.address).waitFor();
+    await settings.getByText(`${f.stack.ingestUrl}/ingest/v1/chat/widget.js`, { exact: false }).waitFor();
+    await settings.getByText(`data-widget-id="${byType.chat.widgetId}"`, { exact: false }).waitFor();
+    await settings.getByText(`${f.stack.ingestUrl}/ingest/v1/forms/${byType.form.formId}`).waitFor();
+    await settings.getByText(byType.messenger.verifyToken).waitFor();
+    await settings.getByText(`${f.stack.ingestUrl}/ingest/v1/calls/${byType.phone.id}/events`).waitFor();
+    expect(byType.form.fields).toEqual([
+      { name: 'email', required: true },
+      { name: 'message', required: false },
+    ]);
+
+    await settings.getByRole('button', { name: 'Routing' }).click();
+    await settings.getByLabel('Inbox').selectOption(inbox.id);
+    await settings.getByLabel('Available agents in turn (round robin)').check();
+    await settings.getByLabel('Mona Member').check();
+    await settings.getByLabel('Capacity per agent, email').fill('3');
+    await settings.getByRole('button', { name: 'Save routing' }).click();
+    await settings.getByRole('status').getByText('Routing saved').waitFor();
+    expect((await f.owner.get(`/api/v1/inboxes/${inbox.id}/routing`)).body).toMatchObject({ mode: 'round_robin', userIds: [member.id], capacity: { email: 3, chat: null } });
+
+    await settings.getByRole('button', { name: 'Working hours' }).click();
+    await settings.getByLabel('Person').selectOption(member.id);
+    await settings.getByLabel('Time zone').fill('Europe/Oslo');
+    await settings.getByRole('button', { name: 'Add period' }).click();
+    const period = settings.getByRole('group', { name: 'Period 1' });
+    await period.getByLabel('Day').selectOption('2');
+    await period.getByLabel('From').fill('08:30');
+    await period.getByLabel('To').fill('16:00');
+    await settings.getByRole('button', { name: 'Save working hours' }).click();
+    await settings.getByRole('status').getByText('Working hours saved').waitFor();
+    expect((await f.owner.get(`/api/v1/users/${member.id}/working-hours`)).body).toEqual({ timeZone: 'Europe/Oslo', periods: [{ day: 2, start: '08:30', end: '16:00' }] });
+
+    await settings.getByRole('button', { name: 'Snippets and templates' }).click();
+    const library = settings.getByRole('form', { name: 'New snippet' });
+    await library.getByLabel('Kind').selectOption('article');
+    await library.getByLabel('Name').fill('Shipping times');
+    await library.getByLabel('Article URL').fill('https://help.example.com/shipping');
+    await library.getByRole('button', { name: 'Add to library' }).click();
+    await settings.getByRole('status').getByText('Knowledge-base link “Shipping times” saved').waitFor();
+    await settings.getByRole('button', { name: 'Edit Shipping times' }).click();
+    const editing = settings.getByRole('form', { name: 'Edit snippet' });
+    await editing.getByLabel('Name').fill('Delivery times');
+    await editing.getByRole('button', { name: 'Save changes' }).click();
+    await settings.getByRole('cell', { name: 'Delivery times', exact: true }).waitFor();
+    expect((await f.owner.get('/api/v1/snippets')).body.items).toEqual([expect.objectContaining({ kind: 'article', name: 'Delivery times', body: 'https://help.example.com/shipping' })]);
+
+    await settings.getByRole('button', { name: 'Members' }).click();
+    await settings.getByRole('button', { name: 'Deactivate Mona Member' }).click();
+    await settings.getByRole('button', { name: 'Reactivate Mona Member' }).waitFor();
+    expect((await f.owner.get('/api/v1/users')).body.items.find((u: { id: string }) => u.id === member.id).deactivated).toBe(true);
+
+    await settings.getByRole('button', { name: 'Back to inbox' }).click();
+    await page.getByRole('navigation', { name: 'Views' }).waitFor();
+    expect(page.errors).toEqual([]);
+  });
+
+  it('hides Settings from agents', async () => {
+    const email = uniqueEmail('plain-agent');
+    await f.owner.post('/api/v1/users', { name: 'Plain Agent', email, password: 'agent password', role: 'agent' });
+    const page = await signInPage(browser, f.stack.gatewayUrl, email, 'agent password');
+    await page.getByRole('navigation', { name: 'Views' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Settings' }).count()).toBe(0);
+    expect((await f.owner.withToken((await f.anonymous.post('/api/v1/auth/login', { email, password: 'agent password' })).body.token).post('/api/v1/inboxes', { name: 'Nope' })).status).toBe(403);
+  });
+
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 1920, height: 1080 },
+  ]) {
+    it(`passes axe and fits without overflow at ${viewport.width}×${viewport.height}`, async () => {
+      const customer = uniqueEmail('finish');
+      await deliver(f, {
+        from: `Astrid Långnavn-Østby <${customer}>`,
+        to: f.address,
+        subject: `A fairly long subject line about a delivery that did not arrive on the promised day (${viewport.width})`,
+        text: 'Hello, my parcel was promised for Monday but never arrived. Could you check where it is? Thanks!',
+      });
+      const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
+      await f.owner.post(`/api/v1/conversations/${conversation.id}/comments`, { text: 'Checking with the carrier.' });
+      const size = `${viewport.width}x${viewport.height}`;
+      const problems: string[] = [];
+
+      const login = await browser.newPage({ viewport });
+      await login.goto(`${f.stack.gatewayUrl}/`);
+      await login.getByRole('button', { name: 'Sign in' }).waitFor();
+      await login.screenshot({ path: path.join(SCREENSHOTS, `login-${size}.png`) });
+      problems.push(...(await seriousViolations(login)).map((p) => `login: ${p}`), ...(await overflowing(login)).map((p) => `login: ${p}`));
+
+      const page = await signInPage(browser, f.stack.gatewayUrl, ownerEmail, 'correct horse battery', viewport);
+      await page.getByRole('button', { name: new RegExp(`promised day \\(${viewport.width}\\)`) }).click();
+      await page.locator('.comment').getByText('Checking with the carrier.').waitFor();
+      await page.getByRole('complementary', { name: 'Contact' }).getByText(customer).waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, `inbox-${size}.png`) });
+      problems.push(...(await seriousViolations(page)).map((p) => `inbox: ${p}`), ...(await overflowing(page)).map((p) => `inbox: ${p}`));
+
+      await page.getByLabel('Search conversations').fill('parcel');
+      await page.getByLabel('Search conversations').press('Enter');
+      await page.getByRole('button', { name: 'Exit search' }).waitFor();
+      await waitFor('search results', async () => (await page.locator('.list li.row').count()) > 0, 15_000, 200);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `search-${size}.png`) });
+      problems.push(...(await seriousViolations(page)).map((p) => `search: ${p}`), ...(await overflowing(page)).map((p) => `search: ${p}`));
+
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByRole('region', { name: 'Settings' }).getByRole('button', { name: 'Channels' }).click();
+      await page.getByRole('form', { name: 'New channel' }).waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, `settings-${size}.png`) });
+      problems.push(...(await seriousViolations(page)).map((p) => `settings: ${p}`), ...(await overflowing(page)).map((p) => `settings: ${p}`));
+
+      expect(problems).toEqual([]);
+      expect(page.errors).toEqual([]);
+    });
+  }
+});
