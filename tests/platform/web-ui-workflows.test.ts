@@ -189,6 +189,36 @@ describe('the web inbox workflows in Chromium', () => {
     expect(page.errors).toEqual([]);
   });
 
+  it('saves a custom view from the sidebar, lists its conversations with a live count, and deletes it', async () => {
+    const customer = uniqueEmail('view');
+    await deliver(f, { from: customer, to: f.address, subject: 'For my custom view', text: 'Waiting for you' });
+    await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
+    const page = await signIn();
+    await page.getByRole('button', { name: 'New view' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New view' });
+    await dialog.getByLabel('View name').fill('Unowned email waiting');
+    await dialog.getByLabel('Channel').selectOption('email');
+    await dialog.getByLabel('Owner').selectOption('none');
+    await dialog.getByLabel('Only conversations waiting for our reply').check();
+    await dialog.getByRole('button', { name: 'Save view' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: /For my custom view/ }).waitFor();
+    const saved = (await f.owner.get(`/api/v1/inboxes/${f.inboxId}/views`)).body.find((v: { name: string }) => v.name === 'Unowned email waiting');
+    expect(saved.custom.filters).toEqual({ baseView: 'open', channel: 'email', assignee: 'none', needsReply: true });
+    const viewButton = page.locator(`[data-view="${saved.id}"]`);
+    await viewButton.locator('.count').getByText(String(saved.count), { exact: true }).waitFor();
+    // Another customer writes: the count follows live.
+    await deliver(f, { from: uniqueEmail('view'), to: f.address, subject: 'Second for the view', text: 'Me too' });
+    await viewButton.locator('.count').getByText(String(saved.count + 1), { exact: true }).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: /Second for the view/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Edit view Unowned email waiting' }).click();
+    await page.getByRole('dialog', { name: 'Edit view' }).getByRole('button', { name: 'Delete view' }).click();
+    await viewButton.waitFor({ state: 'detached' });
+    expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/views`)).body.some((v: { id: string }) => v.id === saved.id)).toBe(false);
+    expect(page.errors).toEqual([]);
+  });
+
   it('pages through a long list while keeping only the visible rows in the page', async () => {
     const subjects = Array.from({ length: 160 }, (_, i) => `Long list ${String(i).padStart(3, '0')}`);
     for (let i = 0; i < subjects.length; i += 20) {

@@ -30,6 +30,7 @@ import { OutboxRelay } from './adapters/outbox';
 import { ChatflowsRepository } from './adapters/chatflows.repository';
 import { OpenAiCompatibleModel } from './adapters/assist-model';
 import { SnippetsRepository } from './adapters/snippets.repository';
+import { CustomViewsRepository } from './adapters/custom-views.repository';
 import { MessengerSender } from './adapters/messenger.sender';
 import { OutboundDeliveryWorker } from './adapters/outbound-delivery.worker';
 import { SmtpSender } from './adapters/smtp.sender';
@@ -43,6 +44,7 @@ import { DeleteConversation, PurgeTrash } from './use-cases/delete-conversation'
 import { ForwardConversation } from './use-cases/forward-conversation';
 import { AssistWithConversation } from './use-cases/assist';
 import { ManageChatflows } from './use-cases/chatflows';
+import { ManageCustomViews } from './use-cases/custom-views';
 import { ManageSnippets } from './use-cases/snippets';
 import { PlaceCall } from './use-cases/place-call';
 import { RegisterUpload } from './use-cases/register-upload';
@@ -135,6 +137,7 @@ bootService(async () => {
       registerUpload: new RegisterUpload(directory),
       chatflows: new ManageChatflows(directory, chatflows),
       snippets: new ManageSnippets(directory, new SnippetsRepository(pool)),
+      customViews: new ManageCustomViews(directory, new CustomViewsRepository(pool)),
       assist: new AssistWithConversation(directory, queries, assistModel, logger),
       sendTranscript: new SendTranscript(pool, directory, committedWithMail),
       forwardConversation: new ForwardConversation(pool, directory, committedWithMail),

@@ -37,7 +37,15 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
 
 export interface User { id: string; name: string; email: string; role: string; deactivated?: boolean }
 export interface Inbox { id: string; name: string }
-export interface View { id: string; name: string; count: number }
+export interface CustomView {
+  id: string;
+  inboxId: string;
+  name: string;
+  ownerId: string;
+  shared: boolean;
+  filters: { baseView: string; channel: string | null; assignee: string | null; needsReply: boolean };
+}
+export interface View { id: string; name: string; count: number; custom?: CustomView }
 export interface ConversationItem {
   id: string;
   status: 'open' | 'closed';

@@ -6,6 +6,7 @@ import { realtime, useRealtime } from './realtime';
 import { ConversationList } from './conversation-list';
 import { FilterPanel, NO_FILTERS, searchPath, type SearchFilters } from './search';
 import { ContactPanel } from './contact-panel';
+import { CustomViewDialog } from './custom-views';
 import { Settings } from './settings';
 import { Shortcuts, useShortcuts } from './shortcuts';
 import { Thread } from './thread';
@@ -102,6 +103,8 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const [search, setSearch] = useState<SearchFilters | null>(null);
   const [draft, setDraft] = useState('');
   const [helpOpen, setHelpOpen] = useState(false);
+  // The custom view being edited (null: a new one); undefined when the dialog is closed.
+  const [editingView, setEditingView] = useState<View | null | undefined>(undefined);
   const [settingsOpen, setSettingsOpen] = useState(() => location.pathname === '/settings');
   const admin = user.role === 'admin' || user.role === 'superadmin';
   function openSettings(open: boolean) {
@@ -226,7 +229,8 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   }
 
   const shown = views.filter((v) => ALWAYS_SHOWN.includes(v.id));
-  const more = views.filter((v) => !ALWAYS_SHOWN.includes(v.id));
+  const more = views.filter((v) => !ALWAYS_SHOWN.includes(v.id) && !v.custom);
+  const custom = views.filter((v) => v.custom);
 
   return (
     <main className="shell">
@@ -287,6 +291,24 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
           <button className="link" onClick={() => setShowMore(!showMore)}>
             {showMore ? 'Less' : 'More'}
           </button>
+          <h2 className="views-heading">Your views</h2>
+          {custom.map((v) => (
+            <div key={v.id} className="custom-view">
+              <button className={v.id === view ? 'view active' : 'view'} onClick={() => setView(v.id)} data-view={v.id}>
+                <span>
+                  {v.name}
+                  {v.custom!.shared && <span className="muted"> · shared</span>}
+                </span>
+                <span className="count">{v.count}</span>
+              </button>
+              <button className="link" aria-label={`Edit view ${v.name}`} title="Edit view" onClick={() => setEditingView(v)}>
+                Edit
+              </button>
+            </div>
+          ))}
+          <button className="link" onClick={() => setEditingView(null)}>
+            New view
+          </button>
         </nav>
         <section className="list" aria-label="Conversations">
           <div className="list-tools">
@@ -342,6 +364,20 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
         )}
       </div>
       {helpOpen && <Shortcuts onClose={() => setHelpOpen(false)} />}
+      {editingView !== undefined && inboxId && (
+        <CustomViewDialog
+          inboxId={inboxId}
+          users={users}
+          me={user}
+          view={editingView?.custom ?? null}
+          onClose={() => setEditingView(undefined)}
+          onSaved={(id) => {
+            setEditingView(undefined);
+            setView(id ?? 'open');
+            void refresh();
+          }}
+        />
+      )}
     </main>
   );
 }

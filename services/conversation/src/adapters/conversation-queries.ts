@@ -3,7 +3,9 @@
 import { InvalidArgumentError, NotFoundError, decodeCursor, encodeCursor, type Pool } from '@inbox/lib';
 import type { CallRecord, Comment, ConversationSummary, Message } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { isMissed } from '../domain/calls';
-import { VIEWS, findView } from '../domain/views';
+import { CUSTOM_VIEW_ID, customViewDefinition, type CustomView } from '../domain/custom-views';
+import { VIEWS, findView, type ViewDefinition } from '../domain/views';
+import { CustomViewsRepository } from './custom-views.repository';
 
 interface SummaryRow {
   id: string;
@@ -66,27 +68,41 @@ function withViewer(predicate: string, parameter: string): string {
 }
 
 export class ConversationQueries {
-  constructor(private readonly pool: Pool) {}
+  private readonly customViews: CustomViewsRepository;
+
+  constructor(private readonly pool: Pool) {
+    this.customViews = new CustomViewsRepository(pool);
+  }
+
+  /** A built-in view, or a custom view this user may see in this inbox. */
+  private async viewFor(accountId: string, userId: string, inboxId: string, id: string): Promise<ViewDefinition> {
+    const builtIn = findView(id);
+    if (builtIn) return builtIn;
+    const custom = CUSTOM_VIEW_ID.test(id) ? await this.customViews.find(accountId, id) : null;
+    if (custom && custom.inboxId === inboxId && (custom.shared || custom.ownerId === userId)) return customViewDefinition(custom);
+    throw new InvalidArgumentError('unknown_view', `unknown view ${id}`, { views: VIEWS.map((v) => v.id) });
+  }
 
   async requireInbox(accountId: string, inboxId: string): Promise<void> {
     const found = await this.pool.query('SELECT 1 FROM inboxes WHERE account_id = $1 AND id = $2', [accountId, inboxId]);
     if (!found.rowCount) throw new NotFoundError('inbox_not_found', 'no such inbox');
   }
 
-  async viewCounts(accountId: string, userId: string, inboxId: string): Promise<{ id: string; name: string; count: number }[]> {
+  async viewCounts(accountId: string, userId: string, inboxId: string): Promise<{ id: string; name: string; count: number; custom?: CustomView }[]> {
     await this.requireInbox(accountId, inboxId);
-    const columns = VIEWS.map((v, i) => `count(*) FILTER (WHERE ${withViewer(v.predicate, '$1')}) AS v${i}`).join(', ');
+    const custom = await this.customViews.visibleTo(accountId, userId, inboxId);
+    const views = [...VIEWS, ...custom.map(customViewDefinition)];
+    const columns = views.map((v, i) => `count(*) FILTER (WHERE ${withViewer(v.predicate, '$1')}) AS v${i}`).join(', ');
     const result = await this.pool.query<Record<string, string>>(
       `SELECT ${columns} FROM conversations c WHERE c.account_id = $2 AND c.inbox_id = $3`,
       [userId, accountId, inboxId],
     );
-    return VIEWS.map((v, i) => ({ id: v.id, name: v.name, count: Number(result.rows[0][`v${i}`]) }));
+    return views.map((v, i) => ({ id: v.id, name: v.name, count: Number(result.rows[0][`v${i}`]), custom: custom[i - VIEWS.length] }));
   }
 
   async list(input: { accountId: string; userId: string; inboxId: string; view: string; oldestFirst: boolean; limit: number; cursor?: string }) {
-    const view = findView(input.view);
-    if (!view) throw new InvalidArgumentError('unknown_view', `unknown view ${input.view}`, { views: VIEWS.map((v) => v.id) });
     await this.requireInbox(input.accountId, input.inboxId);
+    const view = await this.viewFor(input.accountId, input.userId, input.inboxId, input.view);
     const limit = Math.min(Math.max(input.limit || 25, 1), 100);
     const direction = input.oldestFirst ? 'ASC' : 'DESC';
     const comparison = input.oldestFirst ? '>' : '<';

@@ -11,6 +11,7 @@ import type { DeleteConversation } from '../use-cases/delete-conversation';
 import type { ForwardConversation } from '../use-cases/forward-conversation';
 import type { AssistWithConversation } from '../use-cases/assist';
 import type { ManageChatflows } from '../use-cases/chatflows';
+import type { ManageCustomViews } from '../use-cases/custom-views';
 import type { ManageSnippets } from '../use-cases/snippets';
 import type { PlaceCall } from '../use-cases/place-call';
 import type { RegisterUpload } from '../use-cases/register-upload';
@@ -51,6 +52,7 @@ export interface ConversationUseCases {
   registerUpload: RegisterUpload;
   chatflows: ManageChatflows;
   snippets: ManageSnippets;
+  customViews: ManageCustomViews;
   assist: AssistWithConversation;
   sendTranscript: SendTranscript;
   forwardConversation: ForwardConversation;
@@ -152,6 +154,16 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
     async listViews(request) {
       const actor = actorFrom(request.tenant);
       return { views: (await u.queries.viewCounts(actor.accountId, actor.userId, request.inboxId)).map((v) => ({ ...v, count: String(v.count) })) };
+    },
+
+    async saveCustomView(request) {
+      const view = await u.customViews.save(actorFrom(request.tenant), { id: request.id, inboxId: request.inboxId, name: request.name, shared: request.shared, filters: request.filters });
+      return { view };
+    },
+
+    async deleteCustomView(request) {
+      await u.customViews.delete(actorFrom(request.tenant), request.id);
+      return {};
     },
 
     async listConversations(request) {

@@ -1,6 +1,6 @@
 // Views, conversation lists and the thread.
 import { z, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService, ConversationSummary, GetConversationResponse } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { ConversationServiceService, ConversationSummary, CustomView, GetConversationResponse } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
 
@@ -161,6 +161,26 @@ const Body = z
 const messageDto = (detailMessages: GetConversationResponse['messages'], conversationId: string, publicUrl: string) =>
   conversationDetail({ conversation: { id: conversationId } as ConversationSummary, messages: detailMessages, comments: [] }, publicUrl).messages;
 
+const CustomViewDto = z
+  .object({
+    id: z.string(),
+    inboxId: z.string(),
+    name: z.string(),
+    ownerId: z.string(),
+    shared: z.boolean(),
+    filters: z.object({ baseView: z.string(), channel: z.string().nullable(), assignee: z.string().nullable(), needsReply: z.boolean() }),
+  })
+  .openapi('CustomView');
+
+const customViewDto = (v: CustomView): z.infer<typeof CustomViewDto> => ({
+  id: v.id,
+  inboxId: v.inboxId,
+  name: v.name,
+  ownerId: v.ownerId,
+  shared: v.shared,
+  filters: { baseView: v.filters?.baseView ?? 'open', channel: v.filters?.channel || null, assignee: v.filters?.assignee || null, needsReply: v.filters?.needsReply ?? false },
+});
+
 export function registerConversationRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>, publicUrl: string): void {
   api.add(
     {
@@ -169,11 +189,72 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Service
       summary: "The inbox's views with their live counts",
       tag: 'conversations',
       auth: true,
-      response: z.array(z.object({ id: z.string(), name: z.string(), count: z.number().int() })),
+      response: z.array(z.object({ id: z.string(), name: z.string(), count: z.number().int(), custom: CustomViewDto.optional() })),
       errors: [404],
     },
     async ({ user, params }) =>
-      (await conversation.call.listViews({ tenant: tenant(user), inboxId: params.inboxId })).views.map((v) => ({ id: v.id, name: v.name, count: Number(v.count) })),
+      (await conversation.call.listViews({ tenant: tenant(user), inboxId: params.inboxId })).views.map((v) => ({
+        id: v.id,
+        name: v.name,
+        count: Number(v.count),
+        ...(v.custom ? { custom: customViewDto(v.custom) } : {}),
+      })),
+  );
+
+  const CustomViewBody = z
+    .object({
+      name: z.string().trim().min(1).max(60),
+      shared: z.boolean().default(false),
+      filters: z
+        .object({
+          baseView: z.enum(VIEW_IDS).default('open'),
+          channel: z.enum(['email', 'chat', 'messenger', 'form', 'phone']).optional(),
+          assignee: z.string().min(1).max(100).optional(),
+          needsReply: z.boolean().default(false),
+        })
+        .strict()
+        .default({ baseView: 'open', needsReply: false }),
+    })
+    .strict();
+  const saveView = async (user: AuthenticatedUser, id: string, inboxId: string, body: z.infer<typeof CustomViewBody>) =>
+    customViewDto(
+      (
+        await conversation.call.saveCustomView({
+          tenant: tenant(user),
+          id,
+          inboxId,
+          name: body.name,
+          shared: body.shared,
+          filters: { baseView: body.filters.baseView, channel: body.filters.channel ?? '', assignee: body.filters.assignee ?? '', needsReply: body.filters.needsReply },
+        })
+      ).view!,
+    );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/inboxes/:inboxId/views',
+      summary: 'Save a custom view: a built-in view narrowed by channel, owner and needs-reply; private, or shared with the inbox',
+      tag: 'conversations',
+      auth: true,
+      status: 201,
+      body: CustomViewBody,
+      response: CustomViewDto,
+      errors: [404],
+    },
+    async ({ user, params, body }) => saveView(user, '', params.inboxId, body),
+  );
+
+  api.add(
+    { method: 'put', path: '/views/:id', summary: 'Change a custom view (its owner; an admin for a shared one)', tag: 'conversations', auth: true, body: CustomViewBody, response: CustomViewDto, errors: [403, 404] },
+    async ({ user, params, body }) => saveView(user, params.id, '', body),
+  );
+
+  api.add(
+    { method: 'delete', path: '/views/:id', summary: 'Remove a custom view (its owner; an admin for a shared one)', tag: 'conversations', auth: true, status: 204, errors: [403, 404] },
+    async ({ user, params }) => {
+      await conversation.call.deleteCustomView({ tenant: tenant(user), id: params.id });
+    },
   );
 
   api.add(
@@ -184,7 +265,7 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Service
       tag: 'conversations',
       auth: true,
       query: z.object({
-        view: z.enum(VIEW_IDS).default('open'),
+        view: z.union([z.enum(VIEW_IDS), z.string().regex(/^cvw_[0-9a-f-]{36}$/, 'a built-in view id or a custom view id')]).default('open'),
         sort: z.enum(['newest', 'oldest']).default('newest'),
         limit: z.coerce.number().int().min(1).max(100).default(25),
         cursor: z.string().max(500).optional(),

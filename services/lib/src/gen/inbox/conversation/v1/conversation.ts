@@ -415,6 +415,53 @@ export interface View {
   id: string;
   name: string;
   count: string;
+  /** Set on custom views (saved filter combinations); absent on the built-in ones. */
+  custom?: CustomView | undefined;
+}
+
+export interface CustomViewFilters {
+  /** The built-in view it narrows (open, closed, mine, …). */
+  baseView: string;
+  /** Empty: any channel. */
+  channel: string;
+  /** Empty: anyone; "me", "none" (unassigned) or a user id. */
+  assignee: string;
+  /** Only conversations whose last message is from the customer. */
+  needsReply: boolean;
+}
+
+export interface CustomView {
+  id: string;
+  inboxId: string;
+  name: string;
+  ownerId: string;
+  /** Shared with everyone in the inbox; otherwise only its owner sees it. */
+  shared: boolean;
+  filters?: CustomViewFilters | undefined;
+}
+
+export interface SaveCustomViewRequest {
+  tenant?:
+    | Tenant
+    | undefined;
+  /** Empty creates a view in inbox_id; otherwise changes that view (its owner, or an admin for a shared one). */
+  id: string;
+  inboxId: string;
+  name: string;
+  shared: boolean;
+  filters?: CustomViewFilters | undefined;
+}
+
+export interface SaveCustomViewResponse {
+  view?: CustomView | undefined;
+}
+
+export interface DeleteCustomViewRequest {
+  tenant?: Tenant | undefined;
+  id: string;
+}
+
+export interface DeleteCustomViewResponse {
 }
 
 export interface ListViewsRequest {
@@ -6523,7 +6570,7 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
 };
 
 function createBaseView(): View {
-  return { id: "", name: "", count: "0" };
+  return { id: "", name: "", count: "0", custom: undefined };
 }
 
 export const View: MessageFns<View> = {
@@ -6536,6 +6583,9 @@ export const View: MessageFns<View> = {
     }
     if (message.count !== "0") {
       writer.uint32(24).int64(message.count);
+    }
+    if (message.custom !== undefined) {
+      CustomView.encode(message.custom, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -6577,6 +6627,14 @@ export const View: MessageFns<View> = {
             message.count = reader.int64().toString();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.custom = CustomView.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6594,6 +6652,7 @@ export const View: MessageFns<View> = {
       id: isSet(object.id) ? globalThis.String(object.id) : "",
       name: isSet(object.name) ? globalThis.String(object.name) : "",
       count: isSet(object.count) ? globalThis.String(object.count) : "0",
+      custom: isSet(object.custom) ? CustomView.fromJSON(object.custom) : undefined,
     };
   },
 
@@ -6608,6 +6667,9 @@ export const View: MessageFns<View> = {
     if (message.count !== "0") {
       obj.count = message.count;
     }
+    if (message.custom !== undefined) {
+      obj.custom = CustomView.toJSON(message.custom);
+    }
     return obj;
   },
 
@@ -6619,6 +6681,658 @@ export const View: MessageFns<View> = {
     message.id = object.id ?? "";
     message.name = object.name ?? "";
     message.count = object.count ?? "0";
+    message.custom = (object.custom !== undefined && object.custom !== null)
+      ? CustomView.fromPartial(object.custom)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCustomViewFilters(): CustomViewFilters {
+  return { baseView: "", channel: "", assignee: "", needsReply: false };
+}
+
+export const CustomViewFilters: MessageFns<CustomViewFilters> = {
+  encode(message: CustomViewFilters, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.baseView !== "") {
+      writer.uint32(10).string(message.baseView);
+    }
+    if (message.channel !== "") {
+      writer.uint32(18).string(message.channel);
+    }
+    if (message.assignee !== "") {
+      writer.uint32(26).string(message.assignee);
+    }
+    if (message.needsReply !== false) {
+      writer.uint32(32).bool(message.needsReply);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomViewFilters {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomViewFilters();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.baseView = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.assignee = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.needsReply = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CustomViewFilters {
+    return {
+      baseView: isSet(object.baseView)
+        ? globalThis.String(object.baseView)
+        : isSet(object.base_view)
+        ? globalThis.String(object.base_view)
+        : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      assignee: isSet(object.assignee) ? globalThis.String(object.assignee) : "",
+      needsReply: isSet(object.needsReply)
+        ? globalThis.Boolean(object.needsReply)
+        : isSet(object.needs_reply)
+        ? globalThis.Boolean(object.needs_reply)
+        : false,
+    };
+  },
+
+  toJSON(message: CustomViewFilters): unknown {
+    const obj: any = {};
+    if (message.baseView !== "") {
+      obj.baseView = message.baseView;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.assignee !== "") {
+      obj.assignee = message.assignee;
+    }
+    if (message.needsReply !== false) {
+      obj.needsReply = message.needsReply;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CustomViewFilters>, I>>(base?: I): CustomViewFilters {
+    return CustomViewFilters.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CustomViewFilters>, I>>(object: I): CustomViewFilters {
+    const message = createBaseCustomViewFilters();
+    message.baseView = object.baseView ?? "";
+    message.channel = object.channel ?? "";
+    message.assignee = object.assignee ?? "";
+    message.needsReply = object.needsReply ?? false;
+    return message;
+  },
+};
+
+function createBaseCustomView(): CustomView {
+  return { id: "", inboxId: "", name: "", ownerId: "", shared: false, filters: undefined };
+}
+
+export const CustomView: MessageFns<CustomView> = {
+  encode(message: CustomView, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(34).string(message.ownerId);
+    }
+    if (message.shared !== false) {
+      writer.uint32(40).bool(message.shared);
+    }
+    if (message.filters !== undefined) {
+      CustomViewFilters.encode(message.filters, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomView {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomView();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.shared = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.filters = CustomViewFilters.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CustomView {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      shared: isSet(object.shared) ? globalThis.Boolean(object.shared) : false,
+      filters: isSet(object.filters) ? CustomViewFilters.fromJSON(object.filters) : undefined,
+    };
+  },
+
+  toJSON(message: CustomView): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.shared !== false) {
+      obj.shared = message.shared;
+    }
+    if (message.filters !== undefined) {
+      obj.filters = CustomViewFilters.toJSON(message.filters);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CustomView>, I>>(base?: I): CustomView {
+    return CustomView.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CustomView>, I>>(object: I): CustomView {
+    const message = createBaseCustomView();
+    message.id = object.id ?? "";
+    message.inboxId = object.inboxId ?? "";
+    message.name = object.name ?? "";
+    message.ownerId = object.ownerId ?? "";
+    message.shared = object.shared ?? false;
+    message.filters = (object.filters !== undefined && object.filters !== null)
+      ? CustomViewFilters.fromPartial(object.filters)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSaveCustomViewRequest(): SaveCustomViewRequest {
+  return { tenant: undefined, id: "", inboxId: "", name: "", shared: false, filters: undefined };
+}
+
+export const SaveCustomViewRequest: MessageFns<SaveCustomViewRequest> = {
+  encode(message: SaveCustomViewRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(26).string(message.inboxId);
+    }
+    if (message.name !== "") {
+      writer.uint32(34).string(message.name);
+    }
+    if (message.shared !== false) {
+      writer.uint32(40).bool(message.shared);
+    }
+    if (message.filters !== undefined) {
+      CustomViewFilters.encode(message.filters, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SaveCustomViewRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSaveCustomViewRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.shared = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.filters = CustomViewFilters.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SaveCustomViewRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      shared: isSet(object.shared) ? globalThis.Boolean(object.shared) : false,
+      filters: isSet(object.filters) ? CustomViewFilters.fromJSON(object.filters) : undefined,
+    };
+  },
+
+  toJSON(message: SaveCustomViewRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.shared !== false) {
+      obj.shared = message.shared;
+    }
+    if (message.filters !== undefined) {
+      obj.filters = CustomViewFilters.toJSON(message.filters);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SaveCustomViewRequest>, I>>(base?: I): SaveCustomViewRequest {
+    return SaveCustomViewRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SaveCustomViewRequest>, I>>(object: I): SaveCustomViewRequest {
+    const message = createBaseSaveCustomViewRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.id = object.id ?? "";
+    message.inboxId = object.inboxId ?? "";
+    message.name = object.name ?? "";
+    message.shared = object.shared ?? false;
+    message.filters = (object.filters !== undefined && object.filters !== null)
+      ? CustomViewFilters.fromPartial(object.filters)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSaveCustomViewResponse(): SaveCustomViewResponse {
+  return { view: undefined };
+}
+
+export const SaveCustomViewResponse: MessageFns<SaveCustomViewResponse> = {
+  encode(message: SaveCustomViewResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.view !== undefined) {
+      CustomView.encode(message.view, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SaveCustomViewResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSaveCustomViewResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.view = CustomView.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SaveCustomViewResponse {
+    return { view: isSet(object.view) ? CustomView.fromJSON(object.view) : undefined };
+  },
+
+  toJSON(message: SaveCustomViewResponse): unknown {
+    const obj: any = {};
+    if (message.view !== undefined) {
+      obj.view = CustomView.toJSON(message.view);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SaveCustomViewResponse>, I>>(base?: I): SaveCustomViewResponse {
+    return SaveCustomViewResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SaveCustomViewResponse>, I>>(object: I): SaveCustomViewResponse {
+    const message = createBaseSaveCustomViewResponse();
+    message.view = (object.view !== undefined && object.view !== null)
+      ? CustomView.fromPartial(object.view)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteCustomViewRequest(): DeleteCustomViewRequest {
+  return { tenant: undefined, id: "" };
+}
+
+export const DeleteCustomViewRequest: MessageFns<DeleteCustomViewRequest> = {
+  encode(message: DeleteCustomViewRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteCustomViewRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteCustomViewRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteCustomViewRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: DeleteCustomViewRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteCustomViewRequest>, I>>(base?: I): DeleteCustomViewRequest {
+    return DeleteCustomViewRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteCustomViewRequest>, I>>(object: I): DeleteCustomViewRequest {
+    const message = createBaseDeleteCustomViewRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteCustomViewResponse(): DeleteCustomViewResponse {
+  return {};
+}
+
+export const DeleteCustomViewResponse: MessageFns<DeleteCustomViewResponse> = {
+  encode(_: DeleteCustomViewResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteCustomViewResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteCustomViewResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteCustomViewResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteCustomViewResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteCustomViewResponse>, I>>(base?: I): DeleteCustomViewResponse {
+    return DeleteCustomViewResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteCustomViewResponse>, I>>(_: I): DeleteCustomViewResponse {
+    const message = createBaseDeleteCustomViewResponse();
     return message;
   },
 };
@@ -15548,6 +16262,28 @@ export const ConversationServiceService = {
     responseSerialize: (value: ListViewsResponse): Buffer => Buffer.from(ListViewsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListViewsResponse => ListViewsResponse.decode(value),
   },
+  saveCustomView: {
+    path: "/inbox.conversation.v1.ConversationService/SaveCustomView" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SaveCustomViewRequest): Buffer =>
+      Buffer.from(SaveCustomViewRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SaveCustomViewRequest => SaveCustomViewRequest.decode(value),
+    responseSerialize: (value: SaveCustomViewResponse): Buffer =>
+      Buffer.from(SaveCustomViewResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SaveCustomViewResponse => SaveCustomViewResponse.decode(value),
+  },
+  deleteCustomView: {
+    path: "/inbox.conversation.v1.ConversationService/DeleteCustomView" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteCustomViewRequest): Buffer =>
+      Buffer.from(DeleteCustomViewRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteCustomViewRequest => DeleteCustomViewRequest.decode(value),
+    responseSerialize: (value: DeleteCustomViewResponse): Buffer =>
+      Buffer.from(DeleteCustomViewResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteCustomViewResponse => DeleteCustomViewResponse.decode(value),
+  },
   listConversations: {
     path: "/inbox.conversation.v1.ConversationService/ListConversations" as const,
     requestStream: false as const,
@@ -15970,6 +16706,8 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   createChannel: handleUnaryCall<CreateChannelRequest, CreateChannelResponse>;
   listChannels: handleUnaryCall<ListChannelsRequest, ListChannelsResponse>;
   listViews: handleUnaryCall<ListViewsRequest, ListViewsResponse>;
+  saveCustomView: handleUnaryCall<SaveCustomViewRequest, SaveCustomViewResponse>;
+  deleteCustomView: handleUnaryCall<DeleteCustomViewRequest, DeleteCustomViewResponse>;
   listConversations: handleUnaryCall<ListConversationsRequest, ListConversationsResponse>;
   getConversation: handleUnaryCall<GetConversationRequest, GetConversationResponse>;
   updateConversation: handleUnaryCall<UpdateConversationRequest, UpdateConversationResponse>;
@@ -16228,6 +16966,36 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListViewsResponse) => void,
+  ): ClientUnaryCall;
+  saveCustomView(
+    request: SaveCustomViewRequest,
+    callback: (error: ServiceError | null, response: SaveCustomViewResponse) => void,
+  ): ClientUnaryCall;
+  saveCustomView(
+    request: SaveCustomViewRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SaveCustomViewResponse) => void,
+  ): ClientUnaryCall;
+  saveCustomView(
+    request: SaveCustomViewRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SaveCustomViewResponse) => void,
+  ): ClientUnaryCall;
+  deleteCustomView(
+    request: DeleteCustomViewRequest,
+    callback: (error: ServiceError | null, response: DeleteCustomViewResponse) => void,
+  ): ClientUnaryCall;
+  deleteCustomView(
+    request: DeleteCustomViewRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteCustomViewResponse) => void,
+  ): ClientUnaryCall;
+  deleteCustomView(
+    request: DeleteCustomViewRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteCustomViewResponse) => void,
   ): ClientUnaryCall;
   listConversations(
     request: ListConversationsRequest,

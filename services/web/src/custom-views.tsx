@@ -1,0 +1,110 @@
+// The dialog that saves a custom view: a built-in view narrowed by channel, owner and
+// needs-reply, kept private or shared with the inbox.
+import { useState, type FormEvent } from 'react';
+import { ApiError, api, type CustomView, type User } from './api';
+
+const BASES: [string, string][] = [
+  ['open', 'All open'],
+  ['unassigned', 'Unassigned'],
+  ['mine', 'Assigned to me'],
+  ['closed', 'All closed'],
+  ['bots', 'Bots'],
+  ['sent', 'Sent'],
+];
+const CHANNELS = ['email', 'chat', 'messenger', 'form', 'phone'];
+
+export function CustomViewDialog({ inboxId, users, me, view, onSaved, onClose }: { inboxId: string; users: User[]; me: User; view: CustomView | null; onSaved: (id: string | null) => void; onClose: () => void }) {
+  const [name, setName] = useState(view?.name ?? '');
+  const [shared, setShared] = useState(view?.shared ?? false);
+  const [baseView, setBaseView] = useState(view?.filters.baseView ?? 'open');
+  const [channel, setChannel] = useState(view?.filters.channel ?? '');
+  const [assignee, setAssignee] = useState(view?.filters.assignee ?? '');
+  const [needsReply, setNeedsReply] = useState(view?.filters.needsReply ?? false);
+  const [error, setError] = useState<string | null>(null);
+  const canEdit = !view || view.ownerId === me.id || me.role !== 'agent';
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    const body = { name, shared, filters: { baseView, needsReply, ...(channel ? { channel } : {}), ...(assignee ? { assignee } : {}) } };
+    try {
+      const saved = view ? await api<CustomView>('PUT', `/views/${view.id}`, body) : await api<CustomView>('POST', `/inboxes/${inboxId}/views`, body);
+      onSaved(saved.id);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'failed');
+    }
+  }
+  async function remove() {
+    try {
+      await api('DELETE', `/views/${view!.id}`);
+      onSaved(null);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'failed');
+    }
+  }
+
+  return (
+    <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <form className="dialog settings-form column" role="dialog" aria-modal="true" aria-label={view ? 'Edit view' : 'New view'} onSubmit={save}>
+        <h2>{view ? 'Edit view' : 'New view'}</h2>
+        <label className="field">
+          View name
+          <input value={name} required maxLength={60} autoFocus onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label className="field">
+          Start from
+          <select value={baseView} onChange={(e) => setBaseView(e.target.value)}>
+            {BASES.map(([id, label]) => (
+              <option key={id} value={id}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Channel
+          <select value={channel} onChange={(e) => setChannel(e.target.value)}>
+            <option value="">Any channel</option>
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Owner
+          <select value={assignee} onChange={(e) => setAssignee(e.target.value)}>
+            <option value="">Anyone</option>
+            <option value="me">Me (whoever looks)</option>
+            <option value="none">Nobody (unassigned)</option>
+            {users
+              .filter((u) => !u.deactivated)
+              .map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+          </select>
+        </label>
+        <label className="choice">
+          <input type="checkbox" checked={needsReply} onChange={(e) => setNeedsReply(e.target.checked)} /> Only conversations waiting for our reply
+        </label>
+        <label className="choice">
+          <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} /> Share with everyone in this inbox
+        </label>
+        {error && <p role="alert">{error}</p>}
+        <div className="row-fields">
+          {canEdit && <button type="submit">Save view</button>}
+          {view && canEdit && (
+            <button type="button" className="danger" onClick={() => void remove()}>
+              Delete view
+            </button>
+          )}
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
