@@ -269,6 +269,36 @@ describe('conversation actions', () => {
     expect((await intruder.get(`/api/v1/contacts/${a.contact.id}`)).status).toBe(404);
   });
 
+  it('creates deals with a contact and detaches a conversation from its contact; bad input and other accounts change nothing', async () => {
+    const from = uniqueEmail('dealer');
+    const a = await newConversation('Big order', from);
+    const b = await newConversation('Another order', from);
+    const deal = await f.owner.post(`/api/v1/contacts/${a.contact.id}/deals`, { name: '200 jackets', amount: 2_500_000, currency: 'nok', conversationId: a.id });
+    expect(deal.status).toBe(201);
+    expect(deal.body).toMatchObject({ contactId: a.contact.id, conversationId: a.id, name: '200 jackets', amount: 2_500_000, currency: 'NOK', stage: 'open' });
+    const bad: [unknown, number][] = [
+      [{ name: '' }, 400],
+      [{ name: 'x', amount: -1 }, 400],
+      [{ name: 'x', amount: 1.5 }, 400],
+      [{ name: 'x', currency: 'kroner' }, 400],
+      [{ name: 'x', conversationId: 'con_nope' }, 404],
+      [{ name: 'x', stage: 'won' }, 400],
+    ];
+    for (const [body, status] of bad) expect((await f.owner.post(`/api/v1/contacts/${a.contact.id}/deals`, body)).status).toBe(status);
+    expect((await f.owner.post('/api/v1/contacts/cnt_nope/deals', { name: 'x' })).status).toBe(404);
+    const intruder = (await signUp(f.anonymous)).client;
+    expect((await intruder.post(`/api/v1/contacts/${a.contact.id}/deals`, { name: 'Stolen' })).status).toBe(404);
+    expect((await f.owner.get(`/api/v1/contacts/${a.contact.id}`)).body.deals.map((d: { name: string }) => d.name)).toEqual(['200 jackets']);
+
+    expect((await intruder.post(`/api/v1/conversations/${b.id}/detach-contact`)).status).toBe(404);
+    expect((await f.owner.post(`/api/v1/conversations/${b.id}/detach-contact`)).status).toBe(204);
+    expect((await f.owner.get(`/api/v1/conversations/${b.id}`)).body.contact).toBeNull();
+    const record = (await f.owner.get(`/api/v1/contacts/${a.contact.id}`)).body;
+    expect(record.conversations.map((c: { id: string }) => c.id)).toEqual([a.id]);
+    // Detaching twice is harmless.
+    expect((await f.owner.post(`/api/v1/conversations/${b.id}/detach-contact`)).status).toBe(204);
+  });
+
   it('validates list parameters', async () => {
     expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=everything`)).status).toBe(400);
     expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?limit=1000`)).status).toBe(400);

@@ -219,6 +219,43 @@ describe('the web inbox workflows in Chromium', () => {
     expect(page.errors).toEqual([]);
   });
 
+  it('creates a deal from the sidebar, opens the contact record, closes with the ticket, and detaches the contact', async () => {
+    const customer = uniqueEmail('record');
+    await deliver(f, { from: `Rita Record <${customer}>`, to: f.address, subject: 'Quote for 50 chairs', text: 'Could you send a quote?' });
+    const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
+    await f.owner.post(`/api/v1/conversations/${conversation.id}/tickets`, { title: 'Send the quote' });
+    const page = await signIn();
+    await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
+    const sidebar = page.getByRole('complementary', { name: 'Contact' });
+    await sidebar.getByText(customer).waitFor();
+    await sidebar.getByRole('button', { name: 'Create deal' }).click();
+    const form = sidebar.getByRole('form', { name: 'New deal' });
+    await form.getByLabel('Deal name').fill('50 chairs');
+    await form.getByLabel('Amount').fill('12500,50');
+    await form.getByLabel('Currency').fill('nok');
+    await form.getByRole('button', { name: 'Save deal' }).click();
+    await sidebar.getByRole('region', { name: 'Deals' }).getByText('50 chairs').waitFor();
+    const contact = (await f.owner.get(`/api/v1/contacts/${conversation.contact.id}`)).body;
+    expect(contact.deals).toEqual([expect.objectContaining({ name: '50 chairs', amount: 1_250_050, currency: 'NOK', conversationId: conversation.id })]);
+
+    await sidebar.getByRole('button', { name: 'Open contact record' }).click();
+    const record = page.getByRole('dialog', { name: 'Contact record' });
+    await record.getByText('Conversations (1)').waitFor();
+    await record.getByText('Send the quote').waitFor();
+    await record.getByRole('button', { name: 'Close record' }).click();
+    await record.waitFor({ state: 'detached' });
+
+    await page.getByLabel('and its ticket').check();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await page.getByRole('button', { name: 'Reopen' }).waitFor();
+    expect((await f.owner.get(`/api/v1/conversations/${conversation.id}/tickets`)).body.items.map((t: { status: string }) => t.status)).toEqual(['closed']);
+
+    await sidebar.getByRole('button', { name: 'Detach from conversation' }).click();
+    await sidebar.getByText('No contact').waitFor();
+    expect((await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body.contact).toBeNull();
+    expect(page.errors).toEqual([]);
+  });
+
   it('pages through a long list while keeping only the visible rows in the page', async () => {
     const subjects = Array.from({ length: 160 }, (_, i) => `Long list ${String(i).padStart(3, '0')}`);
     for (let i = 0; i < subjects.length; i += 20) {

@@ -45,6 +45,7 @@ import { ForwardConversation } from './use-cases/forward-conversation';
 import { AssistWithConversation } from './use-cases/assist';
 import { ManageChatflows } from './use-cases/chatflows';
 import { ManageCustomViews } from './use-cases/custom-views';
+import { CreateDeal, DetachContact } from './use-cases/contact-records';
 import { ManageSnippets } from './use-cases/snippets';
 import { PlaceCall } from './use-cases/place-call';
 import { RegisterUpload } from './use-cases/register-upload';
@@ -138,6 +139,8 @@ bootService(async () => {
       chatflows: new ManageChatflows(directory, chatflows),
       snippets: new ManageSnippets(directory, new SnippetsRepository(pool)),
       customViews: new ManageCustomViews(directory, new CustomViewsRepository(pool)),
+      createDeal: new CreateDeal(pool, directory),
+      detachContact: new DetachContact(pool, directory, committed),
       assist: new AssistWithConversation(directory, queries, assistModel, logger),
       sendTranscript: new SendTranscript(pool, directory, committedWithMail),
       forwardConversation: new ForwardConversation(pool, directory, committedWithMail),

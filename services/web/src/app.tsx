@@ -98,6 +98,8 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [openId, setOpenId] = useState<string | null>(() => /^\/conversations\/([\w-]+)/.exec(location.pathname)?.[1] ?? null);
   const [users, setUsers] = useState<User[]>([]);
+  // The open conversation's contact, as its thread last loaded it (it may not be in the list).
+  const [openContactId, setOpenContactId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   // While a search is active the list shows its results instead of the view.
   const [search, setSearch] = useState<SearchFilters | null>(null);
@@ -352,7 +354,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
           />
         </section>
         <section className="thread-pane" aria-label="Conversation">
-          {openId ? <Thread id={openId} users={users} me={user} onChanged={refresh} onGone={() => setOpenId(null)} /> : <p className="empty">Select a conversation.</p>}
+          {openId ? <Thread id={openId} users={users} me={user} onChanged={refresh} onGone={() => setOpenId(null)} onContact={setOpenContactId} /> : <p className="empty">Select a conversation.</p>}
         </section>
         {openId && (
           <button className="panel-toggle" aria-expanded={panels.contact} aria-controls="contact-panel" onClick={() => togglePanel('contact')}>
@@ -360,7 +362,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
           </button>
         )}
         {openId && panels.contact && (
-          <ContactPanel conversationId={openId} contactId={items.find((c) => c.id === openId)?.contact?.id ?? null} onOpen={setOpenId} />
+          <ContactPanel conversationId={openId} contactId={openContactId} onOpen={setOpenId} onChanged={() => void refresh()} />
         )}
       </div>
       {helpOpen && <Shortcuts onClose={() => setHelpOpen(false)} />}

@@ -1,6 +1,7 @@
 // The right sidebar: who the customer is (contact, company, what we learned about them), their
-// other conversations, and this conversation's tickets.
-import { useEffect, useState } from 'react';
+// other conversations, this conversation's tickets, and deals with them; the full record opens in
+// a dialog, and the conversation can be detached from the contact.
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError, api, type ConversationItem } from './api';
 
 interface Contact {
@@ -11,23 +12,68 @@ interface Contact {
   company: { id: string; name: string; domain: string } | null;
   properties: Record<string, string>;
   conversations: ConversationItem[];
+  tickets: Ticket[];
+  deals: Deal[];
+  createdAt: string;
 }
+interface Deal {
+  id: string;
+  name: string;
+  amount: number;
+  currency: string;
+  stage: string;
+}
+
+const money = (deal: Deal) => new Intl.NumberFormat(undefined, { style: 'currency', currency: deal.currency }).format(deal.amount / 100);
 interface Ticket {
   id: string;
   title: string;
   status: string;
 }
 
-export function ContactPanel({ conversationId, contactId, onOpen }: { conversationId: string; contactId: string | null; onOpen: (id: string) => void }) {
+export function ContactPanel({ conversationId, contactId, onOpen, onChanged }: { conversationId: string; contactId: string | null; onOpen: (id: string) => void; onChanged: () => void }) {
   const [contact, setContact] = useState<Contact | null>(null);
   const [tickets, setTickets] = useState<Ticket[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [recordOpen, setRecordOpen] = useState(false);
+  const [deal, setDeal] = useState<{ name: string; amount: string; currency: string } | null>(null);
 
+  const loadContact = useCallback(() => {
+    if (contactId) void api<Contact>('GET', `/contacts/${contactId}`).then(setContact, () => setContact(null));
+  }, [contactId]);
   useEffect(() => {
     setContact(null);
-    if (contactId) void api<Contact>('GET', `/contacts/${contactId}`).then(setContact, () => setContact(null));
+    loadContact();
     void api<{ items: Ticket[] }>('GET', `/conversations/${conversationId}/tickets`).then((r) => setTickets(r.items), () => setTickets([]));
-  }, [conversationId, contactId]);
+  }, [conversationId, loadContact]);
+
+  async function run(action: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await action();
+      return true;
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'failed');
+      return false;
+    }
+  }
+
+  async function createDeal(event: FormEvent) {
+    event.preventDefault();
+    const amount = Math.round(Number(deal!.amount.replace(',', '.') || '0') * 100);
+    const created = await run(() => api('POST', `/contacts/${contactId}/deals`, { name: deal!.name, amount, currency: deal!.currency, conversationId }));
+    if (created) {
+      setDeal(null);
+      loadContact();
+    }
+  }
+
+  async function detach() {
+    if (await run(() => api('POST', `/conversations/${conversationId}/detach-contact`))) {
+      setContact(null);
+      onChanged();
+    }
+  }
 
   async function createTicket() {
     setError(null);
@@ -45,6 +91,14 @@ export function ContactPanel({ conversationId, contactId, onOpen }: { conversati
       {contact ? (
         <section>
           <h3>{contact.name || contact.email || contact.phone || 'Unknown contact'}</h3>
+          <div className="contact-actions">
+            <button className="link" onClick={() => setRecordOpen(true)}>
+              Open contact record
+            </button>
+            <button className="link" onClick={() => void detach()}>
+              Detach from conversation
+            </button>
+          </div>
           <dl>
             {contact.email && (
               <>
@@ -102,8 +156,110 @@ export function ContactPanel({ conversationId, contactId, onOpen }: { conversati
           ))}
         </ul>
         <button onClick={() => void createTicket()}>Create ticket</button>
-        {error && <p role="alert">{error}</p>}
       </section>
+      {contact && (
+        <section aria-label="Deals">
+          <h4>Deals</h4>
+          <ul>
+            {contact.deals.map((d) => (
+              <li key={d.id}>
+                {d.name} <span className="muted">{money(d)} · {d.stage}</span>
+              </li>
+            ))}
+          </ul>
+          {deal ? (
+            <form className="deal-form" onSubmit={(e) => void createDeal(e)} aria-label="New deal">
+              <label className="field">
+                Deal name
+                <input value={deal.name} required maxLength={200} autoFocus onChange={(e) => setDeal({ ...deal, name: e.target.value })} />
+              </label>
+              <div className="row-fields">
+                <label className="field">
+                  Amount
+                  <input inputMode="decimal" pattern="[0-9]+([.,][0-9]{1,2})?" value={deal.amount} onChange={(e) => setDeal({ ...deal, amount: e.target.value })} />
+                </label>
+                <label className="field">
+                  Currency
+                  <input value={deal.currency} required pattern="[A-Za-z]{3}" maxLength={3} size={4} onChange={(e) => setDeal({ ...deal, currency: e.target.value.toUpperCase() })} />
+                </label>
+              </div>
+              <div className="row-fields">
+                <button type="submit">Save deal</button>
+                <button type="button" onClick={() => setDeal(null)}>
+                  Cancel
+                </button>
+              </div>
+            </form>
+          ) : (
+            <button onClick={() => setDeal({ name: '', amount: '', currency: 'EUR' })}>Create deal</button>
+          )}
+        </section>
+      )}
+      {error && <p role="alert">{error}</p>}
+      {recordOpen && contact && <ContactRecord contact={contact} onOpen={(id) => (setRecordOpen(false), onOpen(id))} onClose={() => setRecordOpen(false)} />}
     </aside>
+  );
+}
+
+/** The whole contact record: details, everything we learned, every conversation, ticket and deal. */
+function ContactRecord({ contact, onOpen, onClose }: { contact: Contact; onOpen: (id: string) => void; onClose: () => void }) {
+  return (
+    <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <section className="dialog contact-record" role="dialog" aria-modal="true" aria-label="Contact record">
+        <header className="record-head">
+          <h2>{contact.name || contact.email || contact.phone || 'Unknown contact'}</h2>
+          <button autoFocus onClick={onClose}>
+            Close record
+          </button>
+        </header>
+        <dl>
+          {(
+            [
+              ['Email', contact.email],
+              ['Phone', contact.phone],
+              ['Company', contact.company ? `${contact.company.name} (${contact.company.domain})` : null],
+              ['Known since', new Date(contact.createdAt).toLocaleDateString()],
+              ...Object.entries(contact.properties),
+            ] as [string, string | null][]
+          )
+            .filter(([, value]) => value)
+            .map(([key, value]) => (
+              <div key={key} className="property">
+                <dt>{key}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+        </dl>
+        <h3>Conversations ({contact.conversations.length})</h3>
+        <ul>
+          {contact.conversations.map((c) => (
+            <li key={c.id}>
+              <button className="link" onClick={() => onOpen(c.id)}>
+                {c.subject || c.preview || c.channel}
+              </button>{' '}
+              <span className="muted">
+                {c.channel} · {c.status} · {new Date(c.lastMessageAt).toLocaleDateString()}
+              </span>
+            </li>
+          ))}
+        </ul>
+        <h3>Tickets ({contact.tickets.length})</h3>
+        <ul>
+          {contact.tickets.map((t) => (
+            <li key={t.id}>
+              {t.title} <span className="muted">{t.status}</span>
+            </li>
+          ))}
+        </ul>
+        <h3>Deals ({contact.deals.length})</h3>
+        <ul>
+          {contact.deals.map((d) => (
+            <li key={d.id}>
+              {d.name} <span className="muted">{money(d)} · {d.stage}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
   );
 }

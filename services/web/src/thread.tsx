@@ -61,7 +61,21 @@ function CallSummary({ call }: { call: Call }) {
   );
 }
 
-export function Thread({ id, users, me, onChanged, onGone }: { id: string; users: User[]; me: User; onChanged: () => Promise<void>; onGone: () => void }) {
+export function Thread({
+  id,
+  users,
+  me,
+  onChanged,
+  onGone,
+  onContact,
+}: {
+  id: string;
+  users: User[];
+  me: User;
+  onChanged: () => Promise<void>;
+  onGone: () => void;
+  onContact: (contactId: string | null) => void;
+}) {
   const [detail, setDetail] = useState<ConversationDetail | null>(null);
   const [tab, setTab] = useState<'reply' | 'comment'>('reply');
   // The draft's plain text (the reply editor keeps its own HTML); mentions picked from the @ list.
@@ -75,9 +89,14 @@ export function Thread({ id, users, me, onChanged, onGone }: { id: string; users
   const [summaryOpen, setSummaryOpen] = useState(false);
   const { snippets, assist } = useReplyLibrary();
 
+  const [openTickets, setOpenTickets] = useState(0);
+  const [closeTicket, setCloseTicket] = useState(false);
   const load = useCallback(async () => {
-    setDetail(await api<ConversationDetail>('GET', `/conversations/${id}`));
-  }, [id]);
+    const [conversation, tickets] = await Promise.all([api<ConversationDetail>('GET', `/conversations/${id}`), api<{ items: { status: string }[] }>('GET', `/conversations/${id}/tickets`)]);
+    setDetail(conversation);
+    onContact(conversation.contact?.id ?? null);
+    setOpenTickets(tickets.items.filter((t) => t.status === 'open').length);
+  }, [id, onContact]);
 
   const [present, setPresent] = useState<Present[]>([]);
 
@@ -165,7 +184,14 @@ export function Thread({ id, users, me, onChanged, onGone }: { id: string; users
           </select>
         </label>
         {detail.status === 'open' ? (
-          <button onClick={() => void act(() => api('POST', `/conversations/${id}/close`))}>Close</button>
+          <>
+            <button onClick={() => void act(() => api('PATCH', `/conversations/${id}`, { status: 'closed', ...(openTickets > 0 && closeTicket ? { closeTicket: true } : {}) }))}>Close</button>
+            {openTickets > 0 && (
+              <label className="choice">
+                <input type="checkbox" checked={closeTicket} onChange={(e) => setCloseTicket(e.target.checked)} /> and its ticket
+              </label>
+            )}
+          </>
         ) : (
           <button onClick={() => void act(() => api('POST', `/conversations/${id}/reopen`))}>Reopen</button>
         )}

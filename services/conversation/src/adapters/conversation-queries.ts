@@ -3,6 +3,7 @@
 import { InvalidArgumentError, NotFoundError, decodeCursor, encodeCursor, type Pool } from '@inbox/lib';
 import type { CallRecord, Comment, ConversationSummary, Message } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { isMissed } from '../domain/calls';
+import { dealFromRow } from '../use-cases/contact-records';
 import { CUSTOM_VIEW_ID, customViewDefinition, type CustomView } from '../domain/custom-views';
 import { VIEWS, findView, type ViewDefinition } from '../domain/views';
 import { CustomViewsRepository } from './custom-views.repository';
@@ -196,6 +197,7 @@ export class ConversationQueries {
       company: row.company_id ? { id: row.company_id, name: row.company_name, domain: row.company_domain ?? '' } : undefined,
       conversations: conversations.rows.map(toSummary),
       tickets: await this.tickets(accountId, { contactId }),
+      deals: (await this.pool.query('SELECT * FROM deals WHERE account_id = $1 AND contact_id = $2 ORDER BY created_at DESC, id DESC LIMIT 50', [accountId, contactId])).rows.map(dealFromRow),
       properties: Object.fromEntries(Object.entries((row.properties ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
     };
   }

@@ -20,6 +20,7 @@ import type { ComposeEmail, ReplyToConversation } from '../use-cases/send-email'
 import type { SetMessageHidden } from '../use-cases/set-message-hidden';
 import type { UpdateConversation } from '../use-cases/update-conversation';
 import type { CreateTicket, UpdateTicket } from '../use-cases/tickets';
+import type { CreateDeal, DetachContact } from '../use-cases/contact-records';
 import type { ConversationQueries } from './conversation-queries';
 import type { DirectoryRepository } from './directory.repository';
 import type { SearchDocuments } from './search-documents';
@@ -53,6 +54,8 @@ export interface ConversationUseCases {
   chatflows: ManageChatflows;
   snippets: ManageSnippets;
   customViews: ManageCustomViews;
+  createDeal: CreateDeal;
+  detachContact: DetachContact;
   assist: AssistWithConversation;
   sendTranscript: SendTranscript;
   forwardConversation: ForwardConversation;
@@ -287,6 +290,15 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
 
     async getChatflow(request) {
       return { chatflow: (await u.chatflows.get(actorFrom(request.tenant), request.channelId)) ?? undefined };
+    },
+
+    async createDeal(request) {
+      return { deal: await u.createDeal.execute(actorFrom(request.tenant), request) };
+    },
+
+    async detachContact(request) {
+      await u.detachContact.execute(actorFrom(request.tenant), request.conversationId);
+      return {};
     },
 
     async listSnippets(request) {

@@ -1,7 +1,7 @@
 // Records beside a conversation: its tickets, and the contact with company, other
 // conversations and tickets (the right sidebar).
 import { z, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService, Ticket } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { ConversationServiceService, Deal, Ticket } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
 import { ConversationItem, conversationItem } from './conversations.routes';
@@ -17,6 +17,30 @@ const ticketDto = (t: Ticket): z.infer<typeof TicketDto> => ({
   title: t.title,
   createdAt: (t.createdAt ?? new Date(0)).toISOString(),
   closedAt: t.closedAt ? t.closedAt.toISOString() : null,
+});
+
+const DealDto = z
+  .object({
+    id: z.string(),
+    contactId: z.string(),
+    conversationId: z.string().nullable(),
+    name: z.string(),
+    amount: z.number().describe('in minor units (cents, øre)'),
+    currency: z.string(),
+    stage: z.enum(['open', 'won', 'lost']),
+    createdAt: z.string(),
+  })
+  .openapi('Deal');
+
+const dealDto = (d: Deal): z.infer<typeof DealDto> => ({
+  id: d.id,
+  contactId: d.contactId,
+  conversationId: d.conversationId || null,
+  name: d.name,
+  amount: Number(d.amountMinor),
+  currency: d.currency,
+  stage: d.stage as 'open' | 'won' | 'lost',
+  createdAt: (d.createdAt ?? new Date(0)).toISOString(),
 });
 
 const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
@@ -73,6 +97,7 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
         createdAt: z.string(),
         conversations: z.array(ConversationItem),
         tickets: z.array(TicketDto),
+        deals: z.array(DealDto),
       }),
       errors: [404],
     },
@@ -88,7 +113,40 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
         createdAt: (contact!.createdAt ?? new Date(0)).toISOString(),
         conversations: contact!.conversations.map(conversationItem),
         tickets: contact!.tickets.map(ticketDto),
+        deals: contact!.deals.map(dealDto),
       };
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/contacts/:id/deals',
+      summary: 'Create a deal with the contact (optionally from one of their conversations)',
+      tag: 'contacts',
+      auth: true,
+      status: 201,
+      body: z
+        .object({
+          name: z.string().trim().min(1).max(200),
+          amount: z.number().int().min(0).max(1e13).default(0).describe('in minor units (cents, øre)'),
+          currency: z.string().regex(/^[A-Za-z]{3}$/).default('EUR'),
+          conversationId: z.string().min(1).max(100).optional(),
+        })
+        .strict(),
+      response: DealDto,
+      errors: [404],
+    },
+    async ({ user, params, body }) =>
+      dealDto(
+        (await conversation.call.createDeal({ tenant: tenant(user), contactId: params.id, conversationId: body.conversationId ?? '', name: body.name, amountMinor: String(body.amount), currency: body.currency })).deal!,
+      ),
+  );
+
+  api.add(
+    { method: 'post', path: '/conversations/:id/detach-contact', summary: "Detach the conversation from its contact (it leaves the contact's record)", tag: 'contacts', auth: true, status: 204, errors: [404] },
+    async ({ user, params }) => {
+      await conversation.call.detachContact({ tenant: tenant(user), conversationId: params.id });
     },
   );
 }

@@ -871,11 +871,47 @@ export interface Contact {
   tickets: Ticket[];
   /** What we learned about them (for example from a chat bot's questions). */
   properties: { [key: string]: string };
+  deals: Deal[];
 }
 
 export interface Contact_PropertiesEntry {
   key: string;
   value: string;
+}
+
+export interface Deal {
+  id: string;
+  contactId: string;
+  /** The conversation it was created from, if any. */
+  conversationId: string;
+  name: string;
+  /** In minor units (cents, øre) of currency; 0 when not known yet. */
+  amountMinor: string;
+  currency: string;
+  /** open | won | lost */
+  stage: string;
+  createdAt?: Date | undefined;
+}
+
+export interface CreateDealRequest {
+  tenant?: Tenant | undefined;
+  contactId: string;
+  conversationId: string;
+  name: string;
+  amountMinor: string;
+  currency: string;
+}
+
+export interface CreateDealResponse {
+  deal?: Deal | undefined;
+}
+
+export interface DetachContactRequest {
+  tenant?: Tenant | undefined;
+  conversationId: string;
+}
+
+export interface DetachContactResponse {
 }
 
 export interface GetContactRequest {
@@ -13959,6 +13995,7 @@ function createBaseContact(): Contact {
     conversations: [],
     tickets: [],
     properties: {},
+    deals: [],
   };
 }
 
@@ -13991,6 +14028,9 @@ export const Contact: MessageFns<Contact> = {
     globalThis.Object.entries(message.properties).forEach(([key, value]: [string, string]) => {
       Contact_PropertiesEntry.encode({ key: key as any, value }, writer.uint32(74).fork()).join();
     });
+    for (const v of message.deals) {
+      Deal.encode(v!, writer.uint32(82).fork()).join();
+    }
     return writer;
   },
 
@@ -14082,6 +14122,14 @@ export const Contact: MessageFns<Contact> = {
             }
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.deals.push(Deal.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -14124,6 +14172,7 @@ export const Contact: MessageFns<Contact> = {
           {},
         )
         : {},
+      deals: globalThis.Array.isArray(object?.deals) ? object.deals.map((e: any) => Deal.fromJSON(e)) : [],
     };
   },
 
@@ -14162,6 +14211,9 @@ export const Contact: MessageFns<Contact> = {
         });
       }
     }
+    if (message.deals?.length) {
+      obj.deals = message.deals.map((e) => Deal.toJSON(e));
+    }
     return obj;
   },
 
@@ -14189,6 +14241,7 @@ export const Contact: MessageFns<Contact> = {
       },
       {},
     );
+    message.deals = object.deals?.map((e) => Deal.fromPartial(e)) || [];
     return message;
   },
 };
@@ -14274,6 +14327,585 @@ export const Contact_PropertiesEntry: MessageFns<Contact_PropertiesEntry> = {
     const message = createBaseContact_PropertiesEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseDeal(): Deal {
+  return {
+    id: "",
+    contactId: "",
+    conversationId: "",
+    name: "",
+    amountMinor: "0",
+    currency: "",
+    stage: "",
+    createdAt: undefined,
+  };
+}
+
+export const Deal: MessageFns<Deal> = {
+  encode(message: Deal, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(18).string(message.contactId);
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(26).string(message.conversationId);
+    }
+    if (message.name !== "") {
+      writer.uint32(34).string(message.name);
+    }
+    if (message.amountMinor !== "0") {
+      writer.uint32(40).int64(message.amountMinor);
+    }
+    if (message.currency !== "") {
+      writer.uint32(50).string(message.currency);
+    }
+    if (message.stage !== "") {
+      writer.uint32(58).string(message.stage);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Deal {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeal();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.amountMinor = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.stage = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Deal {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      amountMinor: isSet(object.amountMinor)
+        ? globalThis.String(object.amountMinor)
+        : isSet(object.amount_minor)
+        ? globalThis.String(object.amount_minor)
+        : "0",
+      currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
+      stage: isSet(object.stage) ? globalThis.String(object.stage) : "",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Deal): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.amountMinor !== "0") {
+      obj.amountMinor = message.amountMinor;
+    }
+    if (message.currency !== "") {
+      obj.currency = message.currency;
+    }
+    if (message.stage !== "") {
+      obj.stage = message.stage;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Deal>, I>>(base?: I): Deal {
+    return Deal.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Deal>, I>>(object: I): Deal {
+    const message = createBaseDeal();
+    message.id = object.id ?? "";
+    message.contactId = object.contactId ?? "";
+    message.conversationId = object.conversationId ?? "";
+    message.name = object.name ?? "";
+    message.amountMinor = object.amountMinor ?? "0";
+    message.currency = object.currency ?? "";
+    message.stage = object.stage ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCreateDealRequest(): CreateDealRequest {
+  return { tenant: undefined, contactId: "", conversationId: "", name: "", amountMinor: "0", currency: "" };
+}
+
+export const CreateDealRequest: MessageFns<CreateDealRequest> = {
+  encode(message: CreateDealRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.contactId !== "") {
+      writer.uint32(18).string(message.contactId);
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(26).string(message.conversationId);
+    }
+    if (message.name !== "") {
+      writer.uint32(34).string(message.name);
+    }
+    if (message.amountMinor !== "0") {
+      writer.uint32(40).int64(message.amountMinor);
+    }
+    if (message.currency !== "") {
+      writer.uint32(50).string(message.currency);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateDealRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateDealRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.amountMinor = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateDealRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      amountMinor: isSet(object.amountMinor)
+        ? globalThis.String(object.amountMinor)
+        : isSet(object.amount_minor)
+        ? globalThis.String(object.amount_minor)
+        : "0",
+      currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
+    };
+  },
+
+  toJSON(message: CreateDealRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.amountMinor !== "0") {
+      obj.amountMinor = message.amountMinor;
+    }
+    if (message.currency !== "") {
+      obj.currency = message.currency;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateDealRequest>, I>>(base?: I): CreateDealRequest {
+    return CreateDealRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateDealRequest>, I>>(object: I): CreateDealRequest {
+    const message = createBaseCreateDealRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.contactId = object.contactId ?? "";
+    message.conversationId = object.conversationId ?? "";
+    message.name = object.name ?? "";
+    message.amountMinor = object.amountMinor ?? "0";
+    message.currency = object.currency ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateDealResponse(): CreateDealResponse {
+  return { deal: undefined };
+}
+
+export const CreateDealResponse: MessageFns<CreateDealResponse> = {
+  encode(message: CreateDealResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deal !== undefined) {
+      Deal.encode(message.deal, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateDealResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateDealResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deal = Deal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateDealResponse {
+    return { deal: isSet(object.deal) ? Deal.fromJSON(object.deal) : undefined };
+  },
+
+  toJSON(message: CreateDealResponse): unknown {
+    const obj: any = {};
+    if (message.deal !== undefined) {
+      obj.deal = Deal.toJSON(message.deal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateDealResponse>, I>>(base?: I): CreateDealResponse {
+    return CreateDealResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateDealResponse>, I>>(object: I): CreateDealResponse {
+    const message = createBaseCreateDealResponse();
+    message.deal = (object.deal !== undefined && object.deal !== null) ? Deal.fromPartial(object.deal) : undefined;
+    return message;
+  },
+};
+
+function createBaseDetachContactRequest(): DetachContactRequest {
+  return { tenant: undefined, conversationId: "" };
+}
+
+export const DetachContactRequest: MessageFns<DetachContactRequest> = {
+  encode(message: DetachContactRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DetachContactRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDetachContactRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DetachContactRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DetachContactRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DetachContactRequest>, I>>(base?: I): DetachContactRequest {
+    return DetachContactRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DetachContactRequest>, I>>(object: I): DetachContactRequest {
+    const message = createBaseDetachContactRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationId = object.conversationId ?? "";
+    return message;
+  },
+};
+
+function createBaseDetachContactResponse(): DetachContactResponse {
+  return {};
+}
+
+export const DetachContactResponse: MessageFns<DetachContactResponse> = {
+  encode(_: DetachContactResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DetachContactResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDetachContactResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DetachContactResponse {
+    return {};
+  },
+
+  toJSON(_: DetachContactResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DetachContactResponse>, I>>(base?: I): DetachContactResponse {
+    return DetachContactResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DetachContactResponse>, I>>(_: I): DetachContactResponse {
+    const message = createBaseDetachContactResponse();
     return message;
   },
 };
@@ -16577,6 +17209,27 @@ export const ConversationServiceService = {
     responseSerialize: (value: GetContactResponse): Buffer => Buffer.from(GetContactResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetContactResponse => GetContactResponse.decode(value),
   },
+  /** A deal with the contact (created from the sidebar), listed on the contact. */
+  createDeal: {
+    path: "/inbox.conversation.v1.ConversationService/CreateDeal" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateDealRequest): Buffer => Buffer.from(CreateDealRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateDealRequest => CreateDealRequest.decode(value),
+    responseSerialize: (value: CreateDealResponse): Buffer => Buffer.from(CreateDealResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateDealResponse => CreateDealResponse.decode(value),
+  },
+  /** The conversation stops belonging to its contact (it leaves their record; the contact stays). */
+  detachContact: {
+    path: "/inbox.conversation.v1.ConversationService/DetachContact" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DetachContactRequest): Buffer => Buffer.from(DetachContactRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DetachContactRequest => DetachContactRequest.decode(value),
+    responseSerialize: (value: DetachContactResponse): Buffer =>
+      Buffer.from(DetachContactResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DetachContactResponse => DetachContactResponse.decode(value),
+  },
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel: {
     path: "/inbox.conversation.v1.ConversationService/ResolveChannel" as const,
@@ -16746,6 +17399,10 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   listTickets: handleUnaryCall<ListTicketsRequest, ListTicketsResponse>;
   updateTicket: handleUnaryCall<UpdateTicketRequest, UpdateTicketResponse>;
   getContact: handleUnaryCall<GetContactRequest, GetContactResponse>;
+  /** A deal with the contact (created from the sidebar), listed on the contact. */
+  createDeal: handleUnaryCall<CreateDealRequest, CreateDealResponse>;
+  /** The conversation stops belonging to its contact (it leaves their record; the contact stays). */
+  detachContact: handleUnaryCall<DetachContactRequest, DetachContactResponse>;
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel: handleUnaryCall<ResolveChannelRequest, ResolveChannelResponse>;
   /**
@@ -17426,6 +18083,38 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetContactResponse) => void,
+  ): ClientUnaryCall;
+  /** A deal with the contact (created from the sidebar), listed on the contact. */
+  createDeal(
+    request: CreateDealRequest,
+    callback: (error: ServiceError | null, response: CreateDealResponse) => void,
+  ): ClientUnaryCall;
+  createDeal(
+    request: CreateDealRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateDealResponse) => void,
+  ): ClientUnaryCall;
+  createDeal(
+    request: CreateDealRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateDealResponse) => void,
+  ): ClientUnaryCall;
+  /** The conversation stops belonging to its contact (it leaves their record; the contact stays). */
+  detachContact(
+    request: DetachContactRequest,
+    callback: (error: ServiceError | null, response: DetachContactResponse) => void,
+  ): ClientUnaryCall;
+  detachContact(
+    request: DetachContactRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DetachContactResponse) => void,
+  ): ClientUnaryCall;
+  detachContact(
+    request: DetachContactRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DetachContactResponse) => void,
   ): ClientUnaryCall;
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel(
