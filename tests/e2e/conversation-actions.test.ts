@@ -299,6 +299,33 @@ describe('conversation actions', () => {
     expect((await f.owner.post(`/api/v1/conversations/${b.id}/detach-contact`)).status).toBe(204);
   });
 
+  it('sends a survey whose secret link takes one answer per score change, and refuses everything else', async () => {
+    const from = uniqueEmail('surveyed');
+    const c = await newConversation('Survey me', from);
+    const sent = await f.owner.post(`/api/v1/conversations/${c.id}/survey`);
+    expect(sent.status).toBe(201);
+    const mail = await waitFor('the survey', async () => f.sink.messages.find((m) => m.envelope.to.includes(from) && String(m.parsed.subject).startsWith('How did we do?')));
+    const token = /\/feedback\/([\w-]+)/.exec(String(mail.parsed.text))![1];
+    expect(token).toHaveLength(43);
+    expect((await f.anonymous.get(`/api/v1/feedback/${token}`)).body).toEqual({ inboxName: 'Support', subject: 'Survey me', score: null, comment: '' });
+    for (const body of [{ score: 0 }, { score: 6 }, { score: 2.5 }, { score: 3, comment: 'x'.repeat(2001) }, { score: 3, extra: true }, {}]) {
+      expect((await f.anonymous.post(`/api/v1/feedback/${token}`, body)).status).toBe(400);
+    }
+    expect((await f.anonymous.post(`/api/v1/feedback/${'A'.repeat(43)}`, { score: 5 })).status).toBe(404);
+    expect((await f.anonymous.post('/api/v1/feedback/short', { score: 5 })).status).toBe(404);
+    expect((await f.anonymous.get(`/api/v1/contacts/${c.contact.id}`)).status).toBe(401);
+    expect((await f.owner.get(`/api/v1/contacts/${c.contact.id}`)).body.feedback).toEqual([]);
+    expect((await f.anonymous.post(`/api/v1/feedback/${token}`, { score: 2, comment: 'Slow' })).status).toBe(204);
+    expect((await f.anonymous.post(`/api/v1/feedback/${token}`, { score: 5, comment: 'Solved after all' })).status).toBe(204);
+    const feedback = (await f.owner.get(`/api/v1/contacts/${c.contact.id}`)).body.feedback;
+    expect(feedback).toEqual([expect.objectContaining({ conversationId: c.id, subject: 'Survey me', score: 5, comment: 'Solved after all' })]);
+
+    const intruder = (await signUp(f.anonymous)).client;
+    expect((await intruder.post(`/api/v1/conversations/${c.id}/survey`)).status).toBe(404);
+    const chatless = await f.owner.post('/api/v1/conversations/con_nope/survey');
+    expect(chatless.status).toBe(404);
+  });
+
   it('validates list parameters', async () => {
     expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=everything`)).status).toBe(400);
     expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?limit=1000`)).status).toBe(400);

@@ -87,7 +87,7 @@ describe('the chat widget on a customer website', () => {
     await log.getByText('Yes, in two days.').waitFor({ timeout: 10_000 });
     // And the visitor's next words appear in the agent's thread live.
     await page.getByRole('textbox', { name: 'Write a message' }).fill('Perfect.');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await inbox.locator('.message.inbound').getByText('Perfect.').waitFor({ timeout: 10_000 });
     await inbox.close();
 
@@ -97,7 +97,7 @@ describe('the chat widget on a customer website', () => {
     expect(await log.getByText('Do you ship to Tromsø?').count()).toBe(1);
     expect(await log.getByText('Perfect.').count()).toBe(1);
     await page.getByRole('textbox', { name: 'Write a message' }).fill('Great, thanks!');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await log.getByText('Great, thanks!').waitFor();
     await waitFor('the follow-up in the same conversation', async () => {
       const detail = (await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body;

@@ -256,6 +256,36 @@ describe('the web inbox workflows in Chromium', () => {
     expect(page.errors).toEqual([]);
   });
 
+  it('sends a satisfaction survey, takes the customer’s one-click answer on the public page, and shows it as past feedback', async () => {
+    const customer = uniqueEmail('survey');
+    await deliver(f, { from: `Siri Survey <${customer}>`, to: f.address, subject: 'Broken zipper', text: 'My zipper broke.' });
+    const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
+    const page = await signIn();
+    await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
+    await page.getByRole('button', { name: 'Send survey' }).click();
+    await page.getByRole('status').getByText('Survey sent').waitFor();
+    const mail = await waitFor('the survey email', async () => f.sink.messages.find((m) => m.envelope.to.includes(customer) && /How did we do/.test(String(m.parsed.subject))));
+    const link = /(http\S+\/feedback\/[\w-]+)/.exec(String(mail.parsed.text))![1];
+    expect(link.startsWith(`${f.stack.gatewayUrl}/feedback/`)).toBe(true);
+
+    const visitor = await browser.newPage();
+    await visitor.goto(link);
+    await visitor.getByRole('heading', { name: 'How happy are you with our help?' }).waitFor();
+    await visitor.getByText('About “Broken zipper”').waitFor();
+    await visitor.getByLabel('Anything you want to add? (optional)').fill('Quick and friendly');
+    await visitor.getByRole('group', { name: 'Your score' }).getByRole('button', { name: '4 · Happy' }).click();
+    await visitor.getByRole('status').getByText('Thank you!').waitFor();
+    const invalid = await browser.newPage();
+    await invalid.goto(`${f.stack.gatewayUrl}/feedback/${'x'.repeat(43)}`);
+    await invalid.getByRole('alert').getByText('This survey link is not valid.').waitFor();
+
+    await page.reload();
+    const feedback = page.getByRole('complementary', { name: 'Contact' }).getByRole('region', { name: 'Past feedback' });
+    await feedback.getByRole('img', { name: '4 of 5' }).waitFor();
+    await feedback.getByText('Quick and friendly').waitFor();
+    expect(page.errors).toEqual([]);
+  });
+
   it('pages through a long list while keeping only the visible rows in the page', async () => {
     const subjects = Array.from({ length: 160 }, (_, i) => `Long list ${String(i).padStart(3, '0')}`);
     for (let i = 0; i < subjects.length; i += 20) {

@@ -52,7 +52,7 @@ describe('the web inbox in Chromium', () => {
     await row.click();
     await page.getByText('Hello from the customer').waitFor();
     await page.getByRole('textbox', { name: 'Reply' }).fill('Thanks, we are on it.');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.locator('.message.outbound').getByText('Thanks, we are on it.').waitFor();
     expect(await page.getByLabel('Owner').inputValue()).toBe(f.ownerId);
     await page.getByRole('tab', { name: 'Comment' }).click();

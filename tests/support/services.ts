@@ -45,7 +45,7 @@ export async function launchService(name: ServiceName, overrides: Record<string,
       env = { INGEST_HTTP_PORT: `${http}`, INGEST_SMTP_PORT: `${await freePort()}`, REDIS_URL: testStack.TEST_REDIS_URL };
       break;
     case 'gateway':
-      env = { GATEWAY_PORT: `${http}`, REDIS_URL: testStack.TEST_REDIS_URL };
+      env = { GATEWAY_PORT: `${http}`, GATEWAY_PUBLIC_URL: `http://127.0.0.1:${http}`, REDIS_URL: testStack.TEST_REDIS_URL };
       break;
   }
   env = { ...common, ...env, ...overrides };

@@ -46,6 +46,7 @@ import { AssistWithConversation } from './use-cases/assist';
 import { ManageChatflows } from './use-cases/chatflows';
 import { ManageCustomViews } from './use-cases/custom-views';
 import { CreateDeal, DetachContact } from './use-cases/contact-records';
+import { Surveys } from './use-cases/surveys';
 import { ManageSnippets } from './use-cases/snippets';
 import { PlaceCall } from './use-cases/place-call';
 import { RegisterUpload } from './use-cases/register-upload';
@@ -141,6 +142,7 @@ bootService(async () => {
       customViews: new ManageCustomViews(directory, new CustomViewsRepository(pool)),
       createDeal: new CreateDeal(pool, directory),
       detachContact: new DetachContact(pool, directory, committed),
+      surveys: new Surveys(pool, directory, committedWithMail),
       assist: new AssistWithConversation(directory, queries, assistModel, logger),
       sendTranscript: new SendTranscript(pool, directory, committedWithMail),
       forwardConversation: new ForwardConversation(pool, directory, committedWithMail),

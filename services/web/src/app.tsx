@@ -7,6 +7,7 @@ import { ConversationList } from './conversation-list';
 import { FilterPanel, NO_FILTERS, searchPath, type SearchFilters } from './search';
 import { ContactPanel } from './contact-panel';
 import { CustomViewDialog } from './custom-views';
+import { FeedbackPage } from './feedback-page';
 import { Settings } from './settings';
 import { Shortcuts, useShortcuts } from './shortcuts';
 import { Thread } from './thread';
@@ -18,6 +19,11 @@ const POLL_MS = 30_000;
 const LIVE_TYPES = new Set(['hello', 'conversation.created', 'conversation.updated', 'conversation.deleted', 'message.created', 'comment.created', 'views.changed', 'resync']);
 
 export function App() {
+  const survey = /^\/feedback\/([\w-]+)$/.exec(location.pathname)?.[1];
+  return survey ? <FeedbackPage token={survey} /> : <AgentApp />;
+}
+
+function AgentApp() {
   const [user, setUser] = useState<User | null>(null);
   const [checked, setChecked] = useState(false);
 

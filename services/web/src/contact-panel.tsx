@@ -14,8 +14,11 @@ interface Contact {
   conversations: ConversationItem[];
   tickets: Ticket[];
   deals: Deal[];
+  feedback: { conversationId: string; subject: string; score: number; comment: string; answeredAt: string }[];
   createdAt: string;
 }
+
+const stars = (score: number) => `${'★'.repeat(score)}${'☆'.repeat(5 - score)}`;
 interface Deal {
   id: string;
   name: string;
@@ -192,6 +195,26 @@ export function ContactPanel({ conversationId, contactId, onOpen, onChanged }: {
             </form>
           ) : (
             <button onClick={() => setDeal({ name: '', amount: '', currency: 'EUR' })}>Create deal</button>
+          )}
+        </section>
+      )}
+      {contact && (
+        <section aria-label="Past feedback">
+          <h4>Past feedback</h4>
+          {contact.feedback.length === 0 ? (
+            <p className="muted">No survey answers yet</p>
+          ) : (
+            <ul>
+              {contact.feedback.map((f) => (
+                <li key={`${f.conversationId}-${f.answeredAt}`}>
+                  <span role="img" aria-label={`${f.score} of 5`}>
+                    {stars(f.score)}
+                  </span>{' '}
+                  <span className="muted">{f.subject}</span>
+                  {f.comment && <q className="feedback-comment">{f.comment}</q>}
+                </li>
+              ))}
+            </ul>
           )}
         </section>
       )}

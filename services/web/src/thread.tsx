@@ -217,6 +217,7 @@ export function Thread({
           <button onClick={() => void act(() => api('POST', `/conversations/${id}/transcript`, {}), 'Transcript sent')}>Send transcript</button>
         )}
         <button onClick={() => setForwardTo(forwardTo === null ? '' : null)}>Forward</button>
+        <button onClick={() => void act(() => api('POST', `/conversations/${id}/survey`), 'Survey sent')}>Send survey</button>
         <button aria-expanded={summaryOpen} onClick={() => setSummaryOpen(!summaryOpen)}>
           Summarize
         </button>

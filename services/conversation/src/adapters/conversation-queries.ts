@@ -4,6 +4,7 @@ import { InvalidArgumentError, NotFoundError, decodeCursor, encodeCursor, type P
 import type { CallRecord, Comment, ConversationSummary, Message } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { isMissed } from '../domain/calls';
 import { dealFromRow } from '../use-cases/contact-records';
+import { feedbackFromRow } from '../use-cases/surveys';
 import { CUSTOM_VIEW_ID, customViewDefinition, type CustomView } from '../domain/custom-views';
 import { VIEWS, findView, type ViewDefinition } from '../domain/views';
 import { CustomViewsRepository } from './custom-views.repository';
@@ -197,6 +198,13 @@ export class ConversationQueries {
       company: row.company_id ? { id: row.company_id, name: row.company_name, domain: row.company_domain ?? '' } : undefined,
       conversations: conversations.rows.map(toSummary),
       tickets: await this.tickets(accountId, { contactId }),
+      feedback: (
+        await this.pool.query(
+          `SELECT s.conversation_id, c.subject, s.score, s.comment, s.answered_at FROM surveys s JOIN conversations c ON c.id = s.conversation_id
+           WHERE s.account_id = $1 AND s.contact_id = $2 AND s.answered_at IS NOT NULL ORDER BY s.answered_at DESC LIMIT 50`,
+          [accountId, contactId],
+        )
+      ).rows.map(feedbackFromRow),
       deals: (await this.pool.query('SELECT * FROM deals WHERE account_id = $1 AND contact_id = $2 ORDER BY created_at DESC, id DESC LIMIT 50', [accountId, contactId])).rows.map(dealFromRow),
       properties: Object.fromEntries(Object.entries((row.properties ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
     };

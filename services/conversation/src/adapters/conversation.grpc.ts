@@ -21,6 +21,7 @@ import type { SetMessageHidden } from '../use-cases/set-message-hidden';
 import type { UpdateConversation } from '../use-cases/update-conversation';
 import type { CreateTicket, UpdateTicket } from '../use-cases/tickets';
 import type { CreateDeal, DetachContact } from '../use-cases/contact-records';
+import type { Surveys } from '../use-cases/surveys';
 import type { ConversationQueries } from './conversation-queries';
 import type { DirectoryRepository } from './directory.repository';
 import type { SearchDocuments } from './search-documents';
@@ -56,6 +57,7 @@ export interface ConversationUseCases {
   customViews: ManageCustomViews;
   createDeal: CreateDeal;
   detachContact: DetachContact;
+  surveys: Surveys;
   assist: AssistWithConversation;
   sendTranscript: SendTranscript;
   forwardConversation: ForwardConversation;
@@ -298,6 +300,19 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
 
     async detachContact(request) {
       await u.detachContact.execute(actorFrom(request.tenant), request.conversationId);
+      return {};
+    },
+
+    async sendSurvey(request) {
+      return { messageId: await u.surveys.send(actorFrom(request.tenant), request.conversationId, request.linkBase) };
+    },
+
+    async getSurvey(request) {
+      return u.surveys.get(request.token);
+    },
+
+    async answerSurvey(request) {
+      await u.surveys.answer(request.token, request.score, request.comment);
       return {};
     },
 

@@ -63,7 +63,7 @@ export interface OutboundEmail {
   inReplyTo: string[];
   references: string[];
   /** What kind of email this is when it is not a reply (transcript, forward). */
-  kind?: 'transcript' | 'forward';
+  kind?: 'transcript' | 'forward' | 'survey';
 }
 
 export async function insertOutbound(tx: PoolClient, email: OutboundEmail): Promise<string> {

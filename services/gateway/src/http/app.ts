@@ -69,7 +69,7 @@ export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig,
   registerConversationRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
   registerConversationActionRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
   registerAttachmentRoutes(routes, deps.conversation, deps.blobs);
-  registerRecordRoutes(routes, deps.conversation);
+  registerRecordRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
   registerAssistRoutes(routes, deps.conversation);
   registerNotificationRoutes(routes, deps.notifications);
   registerSearchRoutes(routes, deps.conversation, deps.search);

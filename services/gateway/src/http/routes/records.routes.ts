@@ -45,7 +45,7 @@ const dealDto = (d: Deal): z.infer<typeof DealDto> => ({
 
 const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 
-export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>): void {
+export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>, publicUrl: string): void {
   api.add(
     {
       method: 'post',
@@ -98,6 +98,7 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
         conversations: z.array(ConversationItem),
         tickets: z.array(TicketDto),
         deals: z.array(DealDto),
+        feedback: z.array(z.object({ conversationId: z.string(), subject: z.string(), score: z.number().int(), comment: z.string(), answeredAt: z.string() })),
       }),
       errors: [404],
     },
@@ -114,6 +115,7 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
         conversations: contact!.conversations.map(conversationItem),
         tickets: contact!.tickets.map(ticketDto),
         deals: contact!.deals.map(dealDto),
+        feedback: contact!.feedback.map((f) => ({ conversationId: f.conversationId, subject: f.subject, score: f.score, comment: f.comment, answeredAt: (f.answeredAt ?? new Date(0)).toISOString() })),
       };
     },
   );
@@ -147,6 +149,43 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
     { method: 'post', path: '/conversations/:id/detach-contact', summary: "Detach the conversation from its contact (it leaves the contact's record)", tag: 'contacts', auth: true, status: 204, errors: [404] },
     async ({ user, params }) => {
       await conversation.call.detachContact({ tenant: tenant(user), conversationId: params.id });
+    },
+  );
+
+  api.add(
+    { method: 'post', path: '/conversations/:id/survey', summary: 'Email the contact a satisfaction survey (a secret link to a one-click page)', tag: 'contacts', auth: true, status: 201, response: z.object({ messageId: z.string() }), errors: [404, 409] },
+    async ({ user, params }) => conversation.call.sendSurvey({ tenant: tenant(user), conversationId: params.id, linkBase: publicUrl }),
+  );
+
+  api.add(
+    {
+      method: 'get',
+      path: '/feedback/:token',
+      summary: "A survey as its customer sees it (public: the link's token is the key)",
+      tag: 'contacts',
+      auth: false,
+      response: z.object({ inboxName: z.string(), subject: z.string(), score: z.number().int().nullable(), comment: z.string() }),
+      errors: [404],
+    },
+    async ({ params }) => {
+      const survey = await conversation.call.getSurvey({ token: params.token });
+      return { inboxName: survey.inboxName, subject: survey.subject, score: survey.score || null, comment: survey.comment };
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/feedback/:token',
+      summary: 'Answer a survey: a score from 1 to 5 and an optional comment (answering again changes the answer)',
+      tag: 'contacts',
+      auth: false,
+      status: 204,
+      body: z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(2000).default('') }).strict(),
+      errors: [404],
+    },
+    async ({ params, body }) => {
+      await conversation.call.answerSurvey({ token: params.token, score: body.score, comment: body.comment });
     },
   );
 }

@@ -872,11 +872,54 @@ export interface Contact {
   /** What we learned about them (for example from a chat bot's questions). */
   properties: { [key: string]: string };
   deals: Deal[];
+  /** Answered satisfaction surveys, newest first. */
+  feedback: Feedback[];
 }
 
 export interface Contact_PropertiesEntry {
   key: string;
   value: string;
+}
+
+export interface Feedback {
+  conversationId: string;
+  subject: string;
+  /** 1 (very unhappy) to 5 (very happy). */
+  score: number;
+  comment: string;
+  answeredAt?: Date | undefined;
+}
+
+export interface SendSurveyRequest {
+  tenant?: Tenant | undefined;
+  conversationId: string;
+  /** Where the customer answers: the web app's public URL; the survey link is <link_base>/feedback/<token>. */
+  linkBase: string;
+}
+
+export interface SendSurveyResponse {
+  messageId: string;
+}
+
+export interface GetSurveyRequest {
+  token: string;
+}
+
+export interface GetSurveyResponse {
+  inboxName: string;
+  subject: string;
+  /** 0 while unanswered. */
+  score: number;
+  comment: string;
+}
+
+export interface AnswerSurveyRequest {
+  token: string;
+  score: number;
+  comment: string;
+}
+
+export interface AnswerSurveyResponse {
 }
 
 export interface Deal {
@@ -13996,6 +14039,7 @@ function createBaseContact(): Contact {
     tickets: [],
     properties: {},
     deals: [],
+    feedback: [],
   };
 }
 
@@ -14030,6 +14074,9 @@ export const Contact: MessageFns<Contact> = {
     });
     for (const v of message.deals) {
       Deal.encode(v!, writer.uint32(82).fork()).join();
+    }
+    for (const v of message.feedback) {
+      Feedback.encode(v!, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -14130,6 +14177,14 @@ export const Contact: MessageFns<Contact> = {
             message.deals.push(Deal.decode(reader, reader.uint32()));
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.feedback.push(Feedback.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -14173,6 +14228,7 @@ export const Contact: MessageFns<Contact> = {
         )
         : {},
       deals: globalThis.Array.isArray(object?.deals) ? object.deals.map((e: any) => Deal.fromJSON(e)) : [],
+      feedback: globalThis.Array.isArray(object?.feedback) ? object.feedback.map((e: any) => Feedback.fromJSON(e)) : [],
     };
   },
 
@@ -14214,6 +14270,9 @@ export const Contact: MessageFns<Contact> = {
     if (message.deals?.length) {
       obj.deals = message.deals.map((e) => Deal.toJSON(e));
     }
+    if (message.feedback?.length) {
+      obj.feedback = message.feedback.map((e) => Feedback.toJSON(e));
+    }
     return obj;
   },
 
@@ -14242,6 +14301,7 @@ export const Contact: MessageFns<Contact> = {
       {},
     );
     message.deals = object.deals?.map((e) => Deal.fromPartial(e)) || [];
+    message.feedback = object.feedback?.map((e) => Feedback.fromPartial(e)) || [];
     return message;
   },
 };
@@ -14327,6 +14387,672 @@ export const Contact_PropertiesEntry: MessageFns<Contact_PropertiesEntry> = {
     const message = createBaseContact_PropertiesEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseFeedback(): Feedback {
+  return { conversationId: "", subject: "", score: 0, comment: "", answeredAt: undefined };
+}
+
+export const Feedback: MessageFns<Feedback> = {
+  encode(message: Feedback, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversationId !== "") {
+      writer.uint32(10).string(message.conversationId);
+    }
+    if (message.subject !== "") {
+      writer.uint32(18).string(message.subject);
+    }
+    if (message.score !== 0) {
+      writer.uint32(24).int32(message.score);
+    }
+    if (message.comment !== "") {
+      writer.uint32(34).string(message.comment);
+    }
+    if (message.answeredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.answeredAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Feedback {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFeedback();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.score = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.answeredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Feedback {
+    return {
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      answeredAt: isSet(object.answeredAt)
+        ? fromJsonTimestamp(object.answeredAt)
+        : isSet(object.answered_at)
+        ? fromJsonTimestamp(object.answered_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Feedback): unknown {
+    const obj: any = {};
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    if (message.answeredAt !== undefined) {
+      obj.answeredAt = message.answeredAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Feedback>, I>>(base?: I): Feedback {
+    return Feedback.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Feedback>, I>>(object: I): Feedback {
+    const message = createBaseFeedback();
+    message.conversationId = object.conversationId ?? "";
+    message.subject = object.subject ?? "";
+    message.score = object.score ?? 0;
+    message.comment = object.comment ?? "";
+    message.answeredAt = object.answeredAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSendSurveyRequest(): SendSurveyRequest {
+  return { tenant: undefined, conversationId: "", linkBase: "" };
+}
+
+export const SendSurveyRequest: MessageFns<SendSurveyRequest> = {
+  encode(message: SendSurveyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    if (message.linkBase !== "") {
+      writer.uint32(26).string(message.linkBase);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendSurveyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendSurveyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.linkBase = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SendSurveyRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      linkBase: isSet(object.linkBase)
+        ? globalThis.String(object.linkBase)
+        : isSet(object.link_base)
+        ? globalThis.String(object.link_base)
+        : "",
+    };
+  },
+
+  toJSON(message: SendSurveyRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.linkBase !== "") {
+      obj.linkBase = message.linkBase;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendSurveyRequest>, I>>(base?: I): SendSurveyRequest {
+    return SendSurveyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendSurveyRequest>, I>>(object: I): SendSurveyRequest {
+    const message = createBaseSendSurveyRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.conversationId = object.conversationId ?? "";
+    message.linkBase = object.linkBase ?? "";
+    return message;
+  },
+};
+
+function createBaseSendSurveyResponse(): SendSurveyResponse {
+  return { messageId: "" };
+}
+
+export const SendSurveyResponse: MessageFns<SendSurveyResponse> = {
+  encode(message: SendSurveyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messageId !== "") {
+      writer.uint32(10).string(message.messageId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendSurveyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendSurveyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SendSurveyResponse {
+    return {
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+    };
+  },
+
+  toJSON(message: SendSurveyResponse): unknown {
+    const obj: any = {};
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendSurveyResponse>, I>>(base?: I): SendSurveyResponse {
+    return SendSurveyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendSurveyResponse>, I>>(object: I): SendSurveyResponse {
+    const message = createBaseSendSurveyResponse();
+    message.messageId = object.messageId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetSurveyRequest(): GetSurveyRequest {
+  return { token: "" };
+}
+
+export const GetSurveyRequest: MessageFns<GetSurveyRequest> = {
+  encode(message: GetSurveyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSurveyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSurveyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSurveyRequest {
+    return { token: isSet(object.token) ? globalThis.String(object.token) : "" };
+  },
+
+  toJSON(message: GetSurveyRequest): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSurveyRequest>, I>>(base?: I): GetSurveyRequest {
+    return GetSurveyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSurveyRequest>, I>>(object: I): GetSurveyRequest {
+    const message = createBaseGetSurveyRequest();
+    message.token = object.token ?? "";
+    return message;
+  },
+};
+
+function createBaseGetSurveyResponse(): GetSurveyResponse {
+  return { inboxName: "", subject: "", score: 0, comment: "" };
+}
+
+export const GetSurveyResponse: MessageFns<GetSurveyResponse> = {
+  encode(message: GetSurveyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.inboxName !== "") {
+      writer.uint32(10).string(message.inboxName);
+    }
+    if (message.subject !== "") {
+      writer.uint32(18).string(message.subject);
+    }
+    if (message.score !== 0) {
+      writer.uint32(24).int32(message.score);
+    }
+    if (message.comment !== "") {
+      writer.uint32(34).string(message.comment);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSurveyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSurveyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.inboxName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.score = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSurveyResponse {
+    return {
+      inboxName: isSet(object.inboxName)
+        ? globalThis.String(object.inboxName)
+        : isSet(object.inbox_name)
+        ? globalThis.String(object.inbox_name)
+        : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+    };
+  },
+
+  toJSON(message: GetSurveyResponse): unknown {
+    const obj: any = {};
+    if (message.inboxName !== "") {
+      obj.inboxName = message.inboxName;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSurveyResponse>, I>>(base?: I): GetSurveyResponse {
+    return GetSurveyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSurveyResponse>, I>>(object: I): GetSurveyResponse {
+    const message = createBaseGetSurveyResponse();
+    message.inboxName = object.inboxName ?? "";
+    message.subject = object.subject ?? "";
+    message.score = object.score ?? 0;
+    message.comment = object.comment ?? "";
+    return message;
+  },
+};
+
+function createBaseAnswerSurveyRequest(): AnswerSurveyRequest {
+  return { token: "", score: 0, comment: "" };
+}
+
+export const AnswerSurveyRequest: MessageFns<AnswerSurveyRequest> = {
+  encode(message: AnswerSurveyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.score !== 0) {
+      writer.uint32(16).int32(message.score);
+    }
+    if (message.comment !== "") {
+      writer.uint32(26).string(message.comment);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AnswerSurveyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnswerSurveyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.score = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AnswerSurveyRequest {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+    };
+  },
+
+  toJSON(message: AnswerSurveyRequest): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AnswerSurveyRequest>, I>>(base?: I): AnswerSurveyRequest {
+    return AnswerSurveyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AnswerSurveyRequest>, I>>(object: I): AnswerSurveyRequest {
+    const message = createBaseAnswerSurveyRequest();
+    message.token = object.token ?? "";
+    message.score = object.score ?? 0;
+    message.comment = object.comment ?? "";
+    return message;
+  },
+};
+
+function createBaseAnswerSurveyResponse(): AnswerSurveyResponse {
+  return {};
+}
+
+export const AnswerSurveyResponse: MessageFns<AnswerSurveyResponse> = {
+  encode(_: AnswerSurveyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AnswerSurveyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnswerSurveyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): AnswerSurveyResponse {
+    return {};
+  },
+
+  toJSON(_: AnswerSurveyResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AnswerSurveyResponse>, I>>(base?: I): AnswerSurveyResponse {
+    return AnswerSurveyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AnswerSurveyResponse>, I>>(_: I): AnswerSurveyResponse {
+    const message = createBaseAnswerSurveyResponse();
     return message;
   },
 };
@@ -17230,6 +17956,38 @@ export const ConversationServiceService = {
       Buffer.from(DetachContactResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DetachContactResponse => DetachContactResponse.decode(value),
   },
+  /**
+   * Satisfaction surveys: emailed to the contact with a secret link; the answer (a public page,
+   * the token is the only key) shows on the contact as past feedback.
+   */
+  sendSurvey: {
+    path: "/inbox.conversation.v1.ConversationService/SendSurvey" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SendSurveyRequest): Buffer => Buffer.from(SendSurveyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SendSurveyRequest => SendSurveyRequest.decode(value),
+    responseSerialize: (value: SendSurveyResponse): Buffer => Buffer.from(SendSurveyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SendSurveyResponse => SendSurveyResponse.decode(value),
+  },
+  getSurvey: {
+    path: "/inbox.conversation.v1.ConversationService/GetSurvey" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSurveyRequest): Buffer => Buffer.from(GetSurveyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSurveyRequest => GetSurveyRequest.decode(value),
+    responseSerialize: (value: GetSurveyResponse): Buffer => Buffer.from(GetSurveyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSurveyResponse => GetSurveyResponse.decode(value),
+  },
+  answerSurvey: {
+    path: "/inbox.conversation.v1.ConversationService/AnswerSurvey" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AnswerSurveyRequest): Buffer => Buffer.from(AnswerSurveyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AnswerSurveyRequest => AnswerSurveyRequest.decode(value),
+    responseSerialize: (value: AnswerSurveyResponse): Buffer =>
+      Buffer.from(AnswerSurveyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AnswerSurveyResponse => AnswerSurveyResponse.decode(value),
+  },
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel: {
     path: "/inbox.conversation.v1.ConversationService/ResolveChannel" as const,
@@ -17403,6 +18161,13 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   createDeal: handleUnaryCall<CreateDealRequest, CreateDealResponse>;
   /** The conversation stops belonging to its contact (it leaves their record; the contact stays). */
   detachContact: handleUnaryCall<DetachContactRequest, DetachContactResponse>;
+  /**
+   * Satisfaction surveys: emailed to the contact with a secret link; the answer (a public page,
+   * the token is the only key) shows on the contact as past feedback.
+   */
+  sendSurvey: handleUnaryCall<SendSurveyRequest, SendSurveyResponse>;
+  getSurvey: handleUnaryCall<GetSurveyRequest, GetSurveyResponse>;
+  answerSurvey: handleUnaryCall<AnswerSurveyRequest, AnswerSurveyResponse>;
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel: handleUnaryCall<ResolveChannelRequest, ResolveChannelResponse>;
   /**
@@ -18115,6 +18880,55 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DetachContactResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Satisfaction surveys: emailed to the contact with a secret link; the answer (a public page,
+   * the token is the only key) shows on the contact as past feedback.
+   */
+  sendSurvey(
+    request: SendSurveyRequest,
+    callback: (error: ServiceError | null, response: SendSurveyResponse) => void,
+  ): ClientUnaryCall;
+  sendSurvey(
+    request: SendSurveyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SendSurveyResponse) => void,
+  ): ClientUnaryCall;
+  sendSurvey(
+    request: SendSurveyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SendSurveyResponse) => void,
+  ): ClientUnaryCall;
+  getSurvey(
+    request: GetSurveyRequest,
+    callback: (error: ServiceError | null, response: GetSurveyResponse) => void,
+  ): ClientUnaryCall;
+  getSurvey(
+    request: GetSurveyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetSurveyResponse) => void,
+  ): ClientUnaryCall;
+  getSurvey(
+    request: GetSurveyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetSurveyResponse) => void,
+  ): ClientUnaryCall;
+  answerSurvey(
+    request: AnswerSurveyRequest,
+    callback: (error: ServiceError | null, response: AnswerSurveyResponse) => void,
+  ): ClientUnaryCall;
+  answerSurvey(
+    request: AnswerSurveyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AnswerSurveyResponse) => void,
+  ): ClientUnaryCall;
+  answerSurvey(
+    request: AnswerSurveyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AnswerSurveyResponse) => void,
   ): ClientUnaryCall;
   /** Which channel (and so which account and inbox) an inbound address or id belongs to. */
   resolveChannel(
