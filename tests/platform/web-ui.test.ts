@@ -179,7 +179,15 @@ describe('the web inbox in Chromium', () => {
     await page.getByLabel('Status').selectOption('open');
     await page.getByRole('button', { name: /Lost parcel/ }).waitFor();
     await page.getByRole('button', { name: 'Exit search' }).click();
-    await page.getByRole('button', { name: /Unrelated question/ }).waitFor();
+    await page.getByRole('button', { name: /Unrelated question/ }).click();
+    // From the sidebar: every conversation of this contact, whatever the words.
+    await page.getByRole('complementary', { name: 'Contact' }).getByRole('button', { name: 'Search their conversations' }).click();
+    await page.getByRole('button', { name: 'Remove the contact filter Ola Other' }).waitFor();
+    await page.locator('.list').getByRole('button', { name: /Unrelated question/ }).waitFor();
+    expect(await page.getByRole('button', { name: /Lost parcel/ }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Remove the contact filter Ola Other' }).click();
+    await page.getByRole('button', { name: /Lost parcel/ }).waitFor();
+    await page.getByRole('button', { name: 'Exit search' }).click();
     expect(page.errors).toEqual([]);
   });
 

@@ -165,14 +165,19 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   );
 
   // A refresh reloads the first page; pages loaded further down stay, minus what moved up.
+  // The list being shown: an answer for a view or search the user has since left is dropped.
+  const shownPath = useRef('');
+  shownPath.current = listPath(null);
   const refresh = useCallback(async () => {
     if (!inboxId) return;
+    const path = listPath(null);
     try {
       const [nextViews, list] = await Promise.all([
         api<View[]>('GET', `/inboxes/${inboxId}/views`),
-        api<{ items: ConversationItem[]; nextCursor: string | null }>('GET', listPath(null)),
+        api<{ items: ConversationItem[]; nextCursor: string | null }>('GET', path),
       ]);
       setViews(nextViews);
+      if (shownPath.current !== path) return;
       const loaded = itemsRef.current;
       if (loaded.length <= list.items.length || !list.nextCursor) {
         setItems(list.items);
@@ -198,6 +203,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
     loading.current = true;
     try {
       const page = await api<{ items: ConversationItem[]; nextCursor: string | null }>('GET', listPath(nextCursor));
+      if (shownPath.current !== listPath(null)) return;
       setItems((current) => {
         const known = new Set(current.map((c) => c.id));
         return [...current, ...page.items.filter((c) => !known.has(c.id))];
@@ -368,7 +374,13 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
           </button>
         )}
         {openId && panels.contact && (
-          <ContactPanel conversationId={openId} contactId={openContactId} onOpen={setOpenId} onChanged={() => void refresh()} />
+          <ContactPanel
+            conversationId={openId}
+            contactId={openContactId}
+            onOpen={setOpenId}
+            onChanged={() => void refresh()}
+            onSearchContact={(contact) => setSearch({ ...NO_FILTERS, contactId: contact.id, contactName: contact.name })}
+          />
         )}
       </div>
       {helpOpen && <Shortcuts onClose={() => setHelpOpen(false)} />}

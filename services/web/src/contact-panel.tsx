@@ -27,6 +27,18 @@ interface Deal {
   stage: string;
 }
 
+function DealList({ deals }: { deals: Deal[] }) {
+  return (
+    <ul>
+      {deals.map((d) => (
+        <li key={d.id}>
+          {d.name} <span className="muted">{money(d)} · {d.stage}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 const money = (deal: Deal) => new Intl.NumberFormat(undefined, { style: 'currency', currency: deal.currency }).format(deal.amount / 100);
 interface Ticket {
   id: string;
@@ -34,7 +46,19 @@ interface Ticket {
   status: string;
 }
 
-export function ContactPanel({ conversationId, contactId, onOpen, onChanged }: { conversationId: string; contactId: string | null; onOpen: (id: string) => void; onChanged: () => void }) {
+export function ContactPanel({
+  conversationId,
+  contactId,
+  onOpen,
+  onChanged,
+  onSearchContact,
+}: {
+  conversationId: string;
+  contactId: string | null;
+  onOpen: (id: string) => void;
+  onChanged: () => void;
+  onSearchContact: (contact: { id: string; name: string }) => void;
+}) {
   const [contact, setContact] = useState<Contact | null>(null);
   const [tickets, setTickets] = useState<Ticket[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -97,6 +121,9 @@ export function ContactPanel({ conversationId, contactId, onOpen, onChanged }: {
           <div className="contact-actions">
             <button className="link" onClick={() => setRecordOpen(true)}>
               Open contact record
+            </button>
+            <button className="link" onClick={() => onSearchContact({ id: contact.id, name: contact.name || contact.email || contact.phone || 'contact' })}>
+              Search their conversations
             </button>
             <button className="link" onClick={() => void detach()}>
               Detach from conversation
@@ -163,13 +190,7 @@ export function ContactPanel({ conversationId, contactId, onOpen, onChanged }: {
       {contact && (
         <section aria-label="Deals">
           <h4>Deals</h4>
-          <ul>
-            {contact.deals.map((d) => (
-              <li key={d.id}>
-                {d.name} <span className="muted">{money(d)} · {d.stage}</span>
-              </li>
-            ))}
-          </ul>
+          <DealList deals={contact.deals} />
           {deal ? (
             <form className="deal-form" onSubmit={(e) => void createDeal(e)} aria-label="New deal">
               <label className="field">
@@ -275,13 +296,7 @@ function ContactRecord({ contact, onOpen, onClose }: { contact: Contact; onOpen:
           ))}
         </ul>
         <h3>Deals ({contact.deals.length})</h3>
-        <ul>
-          {contact.deals.map((d) => (
-            <li key={d.id}>
-              {d.name} <span className="muted">{money(d)} · {d.stage}</span>
-            </li>
-          ))}
-        </ul>
+        <DealList deals={contact.deals} />
       </section>
     </div>
   );

@@ -6,6 +6,9 @@ export interface SearchFilters {
   status: '' | 'open' | 'closed';
   channel: '' | 'email' | 'chat' | 'messenger' | 'form' | 'phone';
   assigneeId: string;
+  // A contact picked from the sidebar ("their conversations"); the name is only for the chip.
+  contactId: string;
+  contactName: string;
   includeDeactivated: boolean;
   from: string;
   to: string;
@@ -13,7 +16,7 @@ export interface SearchFilters {
   hideTrash: boolean;
 }
 
-export const NO_FILTERS: SearchFilters = { q: '', status: '', channel: '', assigneeId: '', includeDeactivated: false, from: '', to: '', hideFiltered: false, hideTrash: false };
+export const NO_FILTERS: SearchFilters = { q: '', status: '', channel: '', assigneeId: '', contactId: '', contactName: '', includeDeactivated: false, from: '', to: '', hideFiltered: false, hideTrash: false };
 
 export function searchPath(filters: SearchFilters, inboxId: string | null, sort: string): string {
   const params = new URLSearchParams({ q: filters.q, sort, limit: '100' });
@@ -21,6 +24,7 @@ export function searchPath(filters: SearchFilters, inboxId: string | null, sort:
   if (filters.status) params.set('status', filters.status);
   if (filters.channel) params.set('channel', filters.channel);
   if (filters.assigneeId) params.set('assigneeId', filters.assigneeId);
+  if (filters.contactId) params.set('contactId', filters.contactId);
   if (filters.includeDeactivated) params.set('includeDeactivated', 'true');
   if (filters.from) params.set('from', new Date(`${filters.from}T00:00:00`).toISOString());
   if (filters.to) params.set('to', new Date(`${filters.to}T23:59:59.999`).toISOString());
@@ -58,6 +62,11 @@ export function FilterPanel({ filters, users, onChange }: { filters: SearchFilte
           </option>
         ))}
       </select>
+      {filters.contactId && (
+        <button type="button" className="chip" aria-label={`Remove the contact filter ${filters.contactName}`} onClick={() => onChange({ ...filters, contactId: '', contactName: '' })}>
+          Contact: {filters.contactName} ×
+        </button>
+      )}
       <label>
         <input type="checkbox" checked={filters.includeDeactivated} onChange={(e) => set('includeDeactivated', e.target.checked)} /> Show deactivated users
       </label>
