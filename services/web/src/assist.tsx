@@ -2,7 +2,7 @@
 // conversation summary.
 import { useEffect, useState, type RefObject } from 'react';
 import { ApiError, api } from './api';
-import { textToHtml, type RichTextHandle } from './editor';
+import { escapeHtml, textToHtml, type RichTextHandle } from './editor';
 
 export interface Snippet {
   id: string;
@@ -40,8 +40,6 @@ export function fillPlaceholders(text: string, values: { contactName: string; co
     .replace(/\{\{\s*agent\.name\s*\}\}/g, values.agentName);
 }
 
-const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-
 export function InsertMenu({ snippets, editor: editorRef, values }: { snippets: Snippet[]; editor: RefObject<RichTextHandle | null>; values: Parameters<typeof fillPlaceholders>[1] }) {
   if (snippets.length === 0) return null;
   const group = (kind: Snippet['kind'], label: string) => {
@@ -60,7 +58,7 @@ export function InsertMenu({ snippets, editor: editorRef, values }: { snippets: 
     const snippet = snippets.find((s) => s.id === id);
     const editor = editorRef.current;
     if (!snippet || !editor) return;
-    if (snippet.kind === 'article') editor.insert(`<a href="${escapeAttribute(snippet.body)}">${textToHtml(snippet.name)}</a>&nbsp;`);
+    if (snippet.kind === 'article') editor.insert(`<a href="${escapeHtml(snippet.body)}">${textToHtml(snippet.name)}</a>&nbsp;`);
     else {
       // A template is a whole reply: it replaces the draft.
       if (snippet.kind === 'template') editor.clear();

@@ -14,7 +14,7 @@ export interface RichTextHandle {
   insert(html: string): void;
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]};`);
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]};`);
 
 /** Plain text as editor HTML: escaped, line breaks kept. */
 export const textToHtml = (text: string) => escapeHtml(text).replace(/\n/g, '<br>');

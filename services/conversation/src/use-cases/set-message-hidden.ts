@@ -9,7 +9,7 @@ import type { Actor } from '../domain/directory';
 import { preview } from '../domain/email-rules';
 import { requireActor } from './users';
 
-export const HIDDEN_PREVIEW = 'Message is hidden';
+const HIDDEN_PREVIEW = 'Message is hidden';
 
 export class SetMessageHidden {
   constructor(
