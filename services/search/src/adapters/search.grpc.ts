@@ -20,7 +20,7 @@ export function searchGrpcHandlers(index: ConversationIndex): UnaryHandlers<type
       if (!accountId) throw new InvalidArgumentError('tenant_required', 'tenant.account_id is required');
       if (request.status && request.status !== 'open' && request.status !== 'closed') throw new InvalidArgumentError('invalid_status', 'status must be open or closed');
       const sort: SortMode = request.byRelevance ? 'relevance' : request.oldestFirst ? 'oldest' : 'newest';
-      const body = buildSearchRequest({
+      const criteria = {
         accountId,
         query: request.query,
         visibleInboxIds: request.visibleInboxIds,
@@ -36,10 +36,14 @@ export function searchGrpcHandlers(index: ConversationIndex): UnaryHandlers<type
         sort,
         limit: request.page?.limit ?? 25,
         cursor: request.page?.cursor || undefined,
-      });
+      };
+      const body = buildSearchRequest(criteria);
       // One hit more than the page tells whether there is a next page.
       const limit = body.size as number;
-      const result = await index.search({ ...body, size: limit + 1 });
+      let result = await index.search({ ...body, size: limit + 1 });
+      // Typos are forgiven when the exact words match nothing anywhere (the total, not this page),
+      // so every page of one search uses the same query.
+      if (result.total === 0 && request.query.trim()) result = await index.search({ ...buildSearchRequest({ ...criteria, typoTolerant: true }), size: limit + 1 });
       const hits = result.hits.slice(0, limit);
       const last = hits[hits.length - 1];
       return {

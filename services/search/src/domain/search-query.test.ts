@@ -22,6 +22,14 @@ describe('buildSearchRequest', () => {
     }
   });
 
+  it('adds fuzzy matching only when asked to forgive typos', () => {
+    const fuzzy = (body: Record<string, any>) => body.query.bool.must[0].bool.should.filter((clause: any) => clause.multi_match.fuzziness);
+    expect(fuzzy(buildSearchRequest({ ...base, query: 'refnud' }))).toEqual([]);
+    expect(fuzzy(buildSearchRequest({ ...base, query: 'refnud', typoTolerant: true }))).toEqual([
+      expect.objectContaining({ multi_match: expect.objectContaining({ query: 'refnud', fuzziness: 'AUTO', operator: 'and' }) }),
+    ]);
+  });
+
   it('turns each filter into its clause', () => {
     const body = buildSearchRequest({
       ...base,

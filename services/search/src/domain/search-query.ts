@@ -22,6 +22,11 @@ export interface SearchCriteria {
   sort: SortMode;
   limit: number;
   cursor?: string;
+  /**
+   * Also match words within an edit distance of the query's. Fuzzy expansion costs several times
+   * the rest of the query, so callers ask for it only when the exact words found nothing.
+   */
+  typoTolerant?: boolean;
 }
 
 export const MAX_QUERY_LENGTH = 500;
@@ -55,7 +60,7 @@ export function buildSearchRequest(c: SearchCriteria): Record<string, unknown> {
     must.push({
       bool: {
         should: [
-          { multi_match: { query: text, type: 'best_fields', fields: WORD_FIELDS, operator: 'and', fuzziness: 'AUTO', prefix_length: 1, max_expansions: 50 } },
+          ...(c.typoTolerant ? [{ multi_match: { query: text, type: 'best_fields', fields: WORD_FIELDS, operator: 'and', fuzziness: 'AUTO', prefix_length: 1, max_expansions: 50 } }] : []),
           { multi_match: { query: text, type: 'cross_fields', fields: WORD_FIELDS, operator: 'and' } },
           { multi_match: { query: text, type: 'bool_prefix', fields: PREFIX_FIELDS, operator: 'and' } },
           { multi_match: { query: text, type: 'phrase', fields: WORD_FIELDS, boost: 2 } },
