@@ -31,7 +31,9 @@ start_one() {
   if [ -f "$ROOT/services/$name/dist/migrate.js" ]; then
     node "$ROOT/services/$name/dist/migrate.js" --create-database >>"$LOG_DIR/$name.log" 2>&1
   fi
-  nohup node --enable-source-maps "$ROOT/services/$name/dist/main.js" >>"$LOG_DIR/$name.log" 2>&1 &
+  # SERVICE_NODE_FLAGS adds node options, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a bench run.
+  # shellcheck disable=SC2086
+  nohup node --enable-source-maps ${SERVICE_NODE_FLAGS:-} "$ROOT/services/$name/dist/main.js" >>"$LOG_DIR/$name.log" 2>&1 &
   echo $! >"$RUN_DIR/$name.pid"
 }
 

@@ -1,6 +1,6 @@
 // Shared pieces of the benchmarks: latency recording and percentiles, load at a fixed rate or a
 // fixed concurrency (each bounded in time), the machine's facts, and one JSON file per scenario.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -10,6 +10,7 @@ export const GATEWAY = process.env.BENCH_GATEWAY_URL ?? 'http://127.0.0.1:8080';
 export const INGEST = process.env.BENCH_INGEST_URL ?? 'http://127.0.0.1:8081';
 /** Scales every duration (1 = the documented durations). */
 export const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? '1');
+const SERVICES = ['conversation', 'routing', 'search', 'notification', 'ingest', 'gateway'];
 export const seconds = (s: number) => Math.max(1, Math.round(s * TIME_SCALE)) * 1000;
 
 export interface LatencySummary {
@@ -132,7 +133,7 @@ export function writeResult(name: string, result: Record<string, unknown>): stri
 export function serviceMemory(): Record<string, number | null> {
   const runDir = path.join(process.env.STACK_DIR ?? path.join(ROOT, '.stack'), 'run');
   const out: Record<string, number | null> = {};
-  for (const name of ['conversation', 'routing', 'search', 'notification', 'ingest', 'gateway']) {
+  for (const name of SERVICES) {
     try {
       const pid = readFileSync(path.join(runDir, `${name}.pid`), 'utf8').trim();
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -199,4 +200,94 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, tim
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   return performance.now() - start;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+export interface CpuSnapshot {
+  at: number;
+  /** CPU time (ms, user + system) of each component's live processes. */
+  byComponent: Record<string, number>;
+  /** Machine-wide jiffies from /proc/stat: busy, idle (incl. iowait) and stolen by the hypervisor. */
+  machine: { busy: number; idle: number; steal: number };
+}
+
+function componentOf(pid: string, comm: string, servicePids: Map<string, string>): string | null {
+  const service = servicePids.get(pid);
+  if (service) return service;
+  if (comm === 'postgres') return 'postgres';
+  if (comm === 'nats-server') return 'nats';
+  if (comm === 'redis-server') return 'redis';
+  if (comm === 'java') return 'opensearch';
+  if (pid === String(process.pid)) return 'bench client';
+  return null;
+}
+
+/**
+ * CPU used so far by each part of the stack (the six services, PostgreSQL, NATS, Redis,
+ * OpenSearch, and this load generator), read from /proc. Two snapshots bracket a scenario, so
+ * every figure comes with where the machine's two cores went while it was measured.
+ */
+export function cpuSnapshot(): CpuSnapshot {
+  const runDir = path.join(process.env.STACK_DIR ?? path.join(ROOT, '.stack'), 'run');
+  const servicePids = new Map<string, string>();
+  for (const name of SERVICES) {
+    try {
+      servicePids.set(readFileSync(path.join(runDir, `${name}.pid`), 'utf8').trim(), name);
+    } catch {
+      // A service that is not running uses no CPU.
+    }
+  }
+  const byComponent: Record<string, number> = {};
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const component = componentOf(pid, comm, servicePids);
+      if (!component) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime are fields 14 and 15 of /proc/<pid>/stat; fields here start at field 3.
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      byComponent[component] = (byComponent[component] ?? 0) + (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = cpu;
+  return { at: performance.now(), byComponent, machine: { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal } };
+}
+
+export interface CpuUse {
+  wallMs: number;
+  /** Share of the machine's cores that were busy, idle, or taken by the hypervisor. */
+  machinePercent: { busy: number; idle: number; steal: number };
+  /** CPU ms each component used, and the share of all component CPU it was. */
+  byComponentMs: Record<string, number>;
+  sharePercent: Record<string, number>;
+  /** CPU ms per unit of work (per message, per request), when the scenario says what a unit is. */
+  perUnitMs?: Record<string, number>;
+}
+
+export function cpuSince(start: CpuSnapshot, units?: number): CpuUse {
+  const end = cpuSnapshot();
+  const byComponentMs: Record<string, number> = {};
+  for (const [name, ms] of Object.entries(end.byComponent)) {
+    // Processes started during the window (new PostgreSQL backends) count from zero.
+    const used = Math.max(0, ms - (start.byComponent[name] ?? 0));
+    if (used > 0) byComponentMs[name] = Math.round(used);
+  }
+  const total = Object.values(byComponentMs).reduce((a, b) => a + b, 0) || 1;
+  const sharePercent = Object.fromEntries(Object.entries(byComponentMs).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((v / total) * 1000) / 10]));
+  const jiffies = (k: keyof CpuSnapshot['machine']) => end.machine[k] - start.machine[k];
+  const all = jiffies('busy') + jiffies('idle') + jiffies('steal') || 1;
+  const pct = (n: number) => Math.round((n / all) * 1000) / 10;
+  const result: CpuUse = {
+    wallMs: Math.round(end.at - start.at),
+    machinePercent: { busy: pct(jiffies('busy')), idle: pct(jiffies('idle')), steal: pct(jiffies('steal')) },
+    byComponentMs,
+    sharePercent,
+  };
+  if (units && units > 0) result.perUnitMs = Object.fromEntries(Object.entries(byComponentMs).map(([k, v]) => [k, Math.round((v / units) * 100) / 100]));
+  return result;
 }

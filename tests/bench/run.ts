@@ -11,13 +11,22 @@ import WebSocket from 'ws';
 import nodemailer from 'nodemailer';
 import { CONSUMERS } from '@inbox/lib';
 import { jetStreamPublish, objectStorePut, openSearchRaw, postgresInserts } from './baselines';
-import { GATEWAY, INGEST, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, machine, postEmail, rawEmail, seconds, serviceMemory, summarize, waitUntil, writeResult } from './harness';
+import { GATEWAY, INGEST, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, cpuSince, cpuSnapshot, machine, postEmail, rawEmail, seconds, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
 
 const CONVERSATION_DB = process.env.BENCH_CONVERSATION_DB_URL ?? 'postgres://postgres@127.0.0.1:5432/inbox_conversation';
 const SMTP_PORT = Number(process.env.INGEST_SMTP_PORT ?? '2525');
 const summary: { scenario: string; measure: string; value: string; goal: string; baseline: string }[] = [];
 const baselines: Record<string, any> = {};
 const peakMemory: Record<string, number> = {};
+const cpuByScenario: Record<string, CpuUse> = {};
+let scenarioStart: { name: string; cpu: CpuSnapshot } | undefined;
+
+/** Writes a scenario's result with the CPU each part of the stack used since the scenario began. */
+function record(name: string, result: Record<string, unknown>, units?: { count: number; unit: string }): string {
+  const cpu = cpuSince(scenarioStart!.cpu, units?.count);
+  cpuByScenario[scenarioStart!.name] = cpu;
+  return writeResult(name, { ...result, cpu: { ...cpu, ...(units ? { unit: units.unit } : {}) } });
+}
 
 function sampleMemory(): void {
   for (const [name, mb] of Object.entries(serviceMemory())) if (mb !== null) peakMemory[name] = Math.max(peakMemory[name] ?? 0, mb);
@@ -45,7 +54,7 @@ async function scenarioBaselines() {
   baselines.jetstream = await jetStreamPublish();
   baselines.objectStore = await objectStorePut();
   baselines.postgres = await postgresInserts();
-  writeResult('baseline-components', { workload: 'raw JetStream publish (2 KB, file storage, 64 in flight); object store put of a 2 KB blob (16 in flight), as ingest stores each raw email; PostgreSQL row inserts (1.5 KB rows) per transaction and batched', ...baselines });
+  record('baseline-components', { workload: 'raw JetStream publish (2 KB, file storage, 64 in flight); object store put of a 2 KB blob (16 in flight), as ingest stores each raw email; PostgreSQL row inserts (1.5 KB rows) per transaction and batched', ...baselines });
 }
 
 async function scenarioIngestAccepted() {
@@ -64,12 +73,12 @@ async function scenarioIngestAccepted() {
   transport.close();
   await drain();
   const best = http.reduce((a: any, b: any) => (b.throughputPerSecond > a.throughputPerSecond ? b : a)) as any;
-  const file = writeResult('ingest-accepted', {
+  const file = record('ingest-accepted', {
     workload: 'raw email POST /ingest/v1/email at 4, 16, 64 concurrent senders, 8 s each; SMTP with 8 pooled connections, 8 s',
     http,
     smtp: { connections: 8, ...smtp },
     baseline: { jetstreamPublish: baselines.jetstream },
-  });
+  }, { count: http.reduce((n, r: any) => n + r.ok, 0) + smtp.ok, unit: 'message accepted (and processed downstream during the drains)' });
   summary.push({ scenario: 'ingest accepted (HTTP)', measure: `${best.throughputPerSecond} msg/s, p99 ${best.latencyMs.p99} ms @${best.concurrency}`, value: file, goal: '≥ 2,000 msg/s, p99 ≤ 20 ms', baseline: `JetStream ${baselines.jetstream.throughputPerSecond} msg/s, p99 ${baselines.jetstream.latencyMs.p99} ms; object store put ${baselines.objectStore.throughputPerSecond}/s, p50 ${baselines.objectStore.latencyMs.p50} ms` });
   summary.push({ scenario: 'ingest accepted (SMTP)', measure: `${smtp.throughputPerSecond} msg/s, p99 ${smtp.latencyMs.p99} ms`, value: file, goal: '—', baseline: '—' });
 }
@@ -101,14 +110,14 @@ async function scenarioPersisted() {
   const totalSeconds = (offered.durationMs + drainMs) / 1000;
   const persistedRate = Math.round(acceptedAll / totalSeconds);
   const backlogGrowth = samples.length > 2 ? samples[samples.length - 1].backlog - samples[1].backlog : 0;
-  const file = writeResult('ingest-persisted', {
+  const file = record('ingest-persisted', {
     workload: `raw email at ${rate} msg/s offered for ${durationMs / 1000} s; stored = new conversations visible in the list API`,
     offered,
     persisted: { messages: acceptedAll, drainAfterLoadMs: Math.round(drainMs), ratePerSecond: persistedRate },
     samples,
     backlogGrowthDuringLoad: backlogGrowth,
     baseline: { postgres: baselines.postgres },
-  });
+  }, { count: acceptedAll, unit: 'message accepted, stored, indexed and routed' });
   summary.push({
     scenario: 'persisted and visible',
     measure: `${persistedRate} msg/s over ${Math.round(totalSeconds)} s (offered ${rate}/s, ${offered.dropped} not sent, backlog +${backlogGrowth})`,
@@ -142,7 +151,7 @@ async function scenarioTimeToInbox() {
     await drain();
   }
   ws.close();
-  const file = writeResult('time-to-inbox', { workload: 'raw email at fixed rates for 10 s each; latency from the 202 to the agent socket receiving conversation.created', levels });
+  const file = record('time-to-inbox', { workload: 'raw email at fixed rates for 10 s each; latency from the 202 to the agent socket receiving conversation.created', levels }, { count: levels.reduce((n, l: any) => n + l.accept.ok, 0), unit: 'message' });
   const described = levels.map((l: any) => `@${l.rate}/s p50 ${l.acceptedToSocketMs.p50} / p99 ${l.acceptedToSocketMs.p99} ms${l.accept.dropped ? ` (${l.accept.dropped} not sent: ingest saturated)` : ''}`).join('; ');
   summary.push({ scenario: 'time to inbox', measure: described, value: file, goal: 'p50 ≤ 50 ms, p99 ≤ 250 ms', baseline: `JetStream publish p50 ${baselines.jetstream?.latencyMs.p50} ms` });
 }
@@ -198,7 +207,7 @@ async function scenarioInboxReads() {
     };
     sampleMemory();
   }
-  const file = writeResult('inbox-reads', { workload: `generated account: ${conversations} conversations, ${conversations * 5} messages (SQL generate_series, ${generationMs} ms)`, ...results });
+  const file = record('inbox-reads', { workload: `generated account: ${conversations} conversations, ${conversations * 5} messages (SQL generate_series, ${generationMs} ms)`, ...results });
   const r = results.clients200 as any;
   summary.push({ scenario: 'list view @200 clients', measure: `page 1 p99 ${r.listPage1.latencyMs.p99} ms (${r.listPage1.throughputPerSecond}/s), page 1000 p99 ${r.listPage1000.latencyMs.p99} ms`, value: file, goal: 'p99 ≤ 40 ms, page 1000 = page 1', baseline: '—' });
   summary.push({ scenario: 'open conversation @200', measure: `p99 ${r.openConversation.latencyMs.p99} ms (${r.openConversation.throughputPerSecond}/s)`, value: file, goal: 'p99 ≤ 40 ms', baseline: '—' });
@@ -242,7 +251,7 @@ async function scenarioSearch() {
   await poller;
   const freshness = [...accepted.entries()].filter(([s]) => firstSeen.has(s)).map(([s, at]) => Math.max(0, firstSeen.get(s)! - at));
   baselines.opensearch = await openSearchRaw('inbox-conversations-read', 'parcel refund');
-  const file = writeResult('search', {
+  const file = record('search', {
     workload: 'keyword + filters at 20 concurrent clients for 10 s; freshness: raw email offered at the given rate for 10 s, first seen by a 50 ms poller (newest 100 only, so under heavy load some are never observed)',
     query: { ...query, serverTookMs: summarize(tookMs) },
     freshness: { offeredRate: rate, accept: load, observed: freshness.length, accepted: accepted.size, acceptedToSearchableMs: summarize(freshness) },
@@ -288,14 +297,14 @@ async function scenarioRouting() {
     if (assigned[0]) decisionLatency.push(new Date(assigned[0].decidedAt).getTime() - new Date(item.createdAt).getTime());
   }
   const perAgent = agents.map((id) => items.filter((c) => c.assignee?.id === id).length);
-  const file = writeResult('routing', {
+  const file = record('routing', {
     workload: `${count} conversations as fast as ingest takes them (16 senders), round robin over 5 available agents; replicas: whatever scripts/services.sh runs (one)`,
     assignmentsPerSecond: Math.round(count / elapsed),
     allAssignedAfterLastAcceptMs: Math.round(allAssignedMs),
     createdToDecidedMs: summarize(decisionLatency),
     doubleAssignments: doubles,
     perAgent,
-  });
+  }, { count, unit: 'conversation accepted, stored and routed' });
   summary.push({ scenario: 'routing', measure: `${Math.round(count / elapsed)} assignments/s, created→decided p99 ${summarize(decisionLatency).p99} ms, doubles ${doubles}, per agent ${perAgent.join('/')}`, value: file, goal: '0 doubles, decision p99 ≤ 10 ms', baseline: '—' });
 }
 
@@ -335,7 +344,7 @@ async function scenarioRealtime() {
   const elapsed = (performance.now() - t0) / 1000;
   const latencies = [...sentAt.entries()].flatMap(([id, at]) => (received.get(id) ?? []).map((t) => Math.max(0, t - at)));
   for (const ws of clients) ws.close();
-  const file = writeResult('realtime', {
+  const file = record('realtime', {
     workload: `${sockets} agent sockets on one gateway, ${events} comments 250 ms apart, each fanned out to every socket`,
     sockets,
     delivered: latencies.length,
@@ -370,6 +379,7 @@ async function main(): Promise<void> {
     if (only && !only.includes(name) && name !== 'baselines') continue;
     process.stderr.write(`[bench] ${name}…\n`);
     const t0 = performance.now();
+    scenarioStart = { name, cpu: cpuSnapshot() };
     await run();
     process.stderr.write(`[bench] ${name} done in ${Math.round((performance.now() - t0) / 1000)} s\n`);
   }
@@ -382,6 +392,16 @@ async function main(): Promise<void> {
     '| scenario | measured | goal | raw baseline (same run) |',
     '| --- | --- | --- | --- |',
     ...summary.map((s) => `| ${s.scenario} | ${s.measure} | ${s.goal} | ${s.baseline} |`),
+    '',
+    'Where the CPU went during each scenario (from /proc; the machine has 2 cores):',
+    '',
+    '| scenario | machine busy / stolen | top CPU users (share of all stack CPU) | CPU ms per unit |',
+    '| --- | --- | --- | --- |',
+    ...Object.entries(cpuByScenario).map(([name, cpu]) => {
+      const top = Object.entries(cpu.sharePercent).slice(0, 4).map(([k, v]) => `${k} ${v}%`).join(', ');
+      const perUnit = cpu.perUnitMs ? `${Object.values(cpu.perUnitMs).reduce((a, b) => a + b, 0).toFixed(1)} ms total: ${Object.entries(cpu.perUnitMs).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k} ${v}`).join(', ')}` : '—';
+      return `| ${name} | ${cpu.machinePercent.busy}% / ${cpu.machinePercent.steal}% | ${top} | ${perUnit} |`;
+    }),
   ].join('\n');
   writeFileSync(path.join(RESULTS_DIR, 'summary.md'), `${table}\n`);
   process.stdout.write(`${table}\n`);
