@@ -27,6 +27,7 @@ import { DirectoryRepository } from './adapters/directory.repository';
 import { InboundMessageHandler } from './adapters/inbound-message.handler';
 import { InboundReceipts } from './adapters/inbound-receipts.repository';
 import { OutboxRelay } from './adapters/outbox';
+import { ViewCountsRepository } from './adapters/view-counts.repository';
 import { ChatflowsRepository } from './adapters/chatflows.repository';
 import { OpenAiCompatibleModel } from './adapters/assist-model';
 import { SnippetsRepository } from './adapters/snippets.repository';
@@ -164,6 +165,10 @@ bootService(async () => {
 
   relay.start();
   delivery.start();
+  const viewCounts = new ViewCountsRepository(pool);
+  const compactTimer = setInterval(() => {
+    viewCounts.compact().catch((error: Error) => logger.warn({ error: error.message }, 'view count compaction failed'));
+  }, config.CONVERSATION_VIEW_COUNT_COMPACT_MS);
   const purgeTimer = setInterval(() => {
     purgeTrash.execute(new Date()).catch((error: Error) => logger.warn({ error: error.message }, 'trash purge failed'));
   }, config.CONVERSATION_PURGE_INTERVAL_MS);
@@ -173,6 +178,7 @@ bootService(async () => {
   lifecycle.onShutdown('outbox relay', () => relay.stop());
   lifecycle.onShutdown('outbound delivery', () => delivery.stop());
   lifecycle.onShutdown('trash purge', () => clearInterval(purgeTimer));
+  lifecycle.onShutdown('view count compaction', () => clearInterval(compactTimer));
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('postgres', () => pool.end());
   lifecycle.onShutdown('ops http', () => ops.close());

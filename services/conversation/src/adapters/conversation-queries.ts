@@ -8,6 +8,7 @@ import { feedbackFromRow } from '../use-cases/surveys';
 import { CUSTOM_VIEW_ID, customViewDefinition, type CustomView } from '../domain/custom-views';
 import { VIEWS, findView, type ViewDefinition } from '../domain/views';
 import { CustomViewsRepository } from './custom-views.repository';
+import { ViewCountsRepository } from './view-counts.repository';
 
 interface SummaryRow {
   id: string;
@@ -71,9 +72,11 @@ function withViewer(predicate: string, parameter: string): string {
 
 export class ConversationQueries {
   private readonly customViews: CustomViewsRepository;
+  private readonly counts: ViewCountsRepository;
 
   constructor(private readonly pool: Pool) {
     this.customViews = new CustomViewsRepository(pool);
+    this.counts = new ViewCountsRepository(pool);
   }
 
   /** A built-in view, or a custom view this user may see in this inbox. */
@@ -94,12 +97,8 @@ export class ConversationQueries {
     await this.requireInbox(accountId, inboxId);
     const custom = await this.customViews.visibleTo(accountId, userId, inboxId);
     const views = [...VIEWS, ...custom.map(customViewDefinition)];
-    const columns = views.map((v, i) => `count(*) FILTER (WHERE ${withViewer(v.predicate, '$1')}) AS v${i}`).join(', ');
-    const result = await this.pool.query<Record<string, string>>(
-      `SELECT ${columns} FROM conversations c WHERE c.account_id = $2 AND c.inbox_id = $3`,
-      [userId, accountId, inboxId],
-    );
-    return views.map((v, i) => ({ id: v.id, name: v.name, count: Number(result.rows[0][`v${i}`]), custom: custom[i - VIEWS.length] }));
+    const counts = await this.counts.count(accountId, inboxId, userId, views.map((v) => withViewer(v.predicate, '$1')));
+    return views.map((v, i) => ({ id: v.id, name: v.name, count: counts[i], custom: custom[i - VIEWS.length] }));
   }
 
   async list(input: { accountId: string; userId: string; inboxId: string; view: string; oldestFirst: boolean; limit: number; cursor?: string }) {
