@@ -50,6 +50,7 @@ export class RealtimeServer {
   private readonly byAccount = new Map<string, Set<RealtimeConnection>>();
   private readonly presenceSubscriptions = new Map<string, () => void>();
   private readonly summaries = new Map<string, Promise<ReturnType<typeof conversationItem> | null>>();
+  private readonly encoded = new WeakMap<FeedEvent, Promise<Buffer>>();
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly connections: Gauge;
 
@@ -188,6 +189,24 @@ export class RealtimeServer {
     return { ...event.frame, conversation };
   }
 
+  /**
+   * The frame's bytes. An event with a version renders the same for every connection of its
+   * account (the summary is cached per version), so it is serialised once, not once per socket.
+   */
+  encode(event: FeedEvent, user: AuthenticatedUser): Promise<Buffer> {
+    const perUser = event.stream === 'conversation' && !!event.conversationId && event.version === undefined;
+    let bytes = perUser ? undefined : this.encoded.get(event);
+    if (!bytes) {
+      bytes = this.render(event, user).then((frame) => Buffer.from(JSON.stringify(frame)));
+      if (!perUser) {
+        const pending = bytes;
+        this.encoded.set(event, pending);
+        pending.catch(() => this.encoded.delete(event));
+      }
+    }
+    return bytes;
+  }
+
   private async pushPresence(change: PresenceChange): Promise<void> {
     const connections = [...(this.byAccount.get(change.accountId) ?? [])].filter((c) => c.canSee(change.inboxId));
     if (connections.length === 0) return;
@@ -254,13 +273,17 @@ class RealtimeConnection {
   }
 
   send(frame: Record<string, unknown>): void {
+    this.sendEncoded(Buffer.from(JSON.stringify(frame)));
+  }
+
+  private sendEncoded(bytes: Buffer): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       // A client this far behind reconnects with its last seq and gets the rest by replay.
       this.ws.close(4008, 'too slow');
       return;
     }
-    this.ws.send(JSON.stringify(frame));
+    this.ws.send(bytes, { binary: false });
   }
 
   async refreshPresence(): Promise<void> {
@@ -290,10 +313,10 @@ class RealtimeConnection {
     this.chain = this.chain
       .then(async () => {
         if (event.seq <= this.lastSent[event.stream]) return;
-        const frame = await this.server.render(event, this.user);
+        const bytes = await this.server.encode(event, this.user);
         if (event.seq <= this.lastSent[event.stream]) return;
         this.lastSent[event.stream] = event.seq;
-        this.send(frame);
+        this.sendEncoded(bytes);
         if (event.inboxId) this.viewsChanged(event.inboxId);
       })
       .catch((error: unknown) => {
