@@ -10,6 +10,7 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import nodemailer from 'nodemailer';
 import { CONSUMERS } from '@inbox/lib';
+import { buildSearchRequest } from '../../services/search/src/domain/search-query';
 import { jetStreamPublish, objectStorePut, openSearchRaw, postgresInserts } from './baselines';
 import { GATEWAY, INGEST, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, cpuSince, cpuSnapshot, machine, postEmail, rawEmail, seconds, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
 
@@ -250,14 +251,17 @@ async function scenarioSearch() {
   polling = false;
   await poller;
   const freshness = [...accepted.entries()].filter(([s]) => firstSeen.has(s)).map(([s, at]) => Math.max(0, firstSeen.get(s)! - at));
-  baselines.opensearch = await openSearchRaw('inbox-conversations-read', 'parcel refund');
+  baselines.opensearch = await openSearchRaw(
+    'inbox-conversations-read',
+    buildSearchRequest({ accountId: account.accountId, query: 'parcel refund', status: 'open', visibleInboxIds: [account.inboxId], hideFiltered: false, hideTrash: true, sort: 'newest', limit: 25 }),
+  );
   const file = record('search', {
     workload: 'keyword + filters at 20 concurrent clients for 10 s; freshness: raw email offered at the given rate for 10 s, first seen by a 50 ms poller (newest 100 only, so under heavy load some are never observed)',
     query: { ...query, serverTookMs: summarize(tookMs) },
     freshness: { offeredRate: rate, accept: load, observed: freshness.length, accepted: accepted.size, acceptedToSearchableMs: summarize(freshness) },
     baseline: baselines.opensearch,
   });
-  summary.push({ scenario: 'search @20 clients', measure: `API p50 ${query.latencyMs.p50} / p99 ${query.latencyMs.p99} ms (took p99 ${summarize(tookMs).p99} ms)`, value: file, goal: 'API p99 ≤ 120 ms', baseline: `raw query p99 ${baselines.opensearch.query.roundTripMs.p99} ms; bulk ${baselines.opensearch.bulk.docsPerSecond} docs/s` });
+  summary.push({ scenario: 'search @20 clients', measure: `API p50 ${query.latencyMs.p50} / p99 ${query.latencyMs.p99} ms (took p99 ${summarize(tookMs).p99} ms)`, value: file, goal: 'API p99 ≤ 120 ms', baseline: `same query straight to OpenSearch: p99 ${baselines.opensearch.query.oneClient.latencyMs.p99} ms at 1 client, ${baselines.opensearch.query.twentyClients.latencyMs.p99} ms at 20 (${baselines.opensearch.query.twentyClients.throughputPerSecond}/s); bulk ${baselines.opensearch.bulk.docsPerSecond} docs/s` });
   summary.push({ scenario: `search freshness @${rate}/s`, measure: `p50 ${summarize(freshness).p50} / p99 ${summarize(freshness).p99} ms (${freshness.length}/${accepted.size} observed)`, value: file, goal: 'p99 ≤ 2 s', baseline: '—' });
 }
 
