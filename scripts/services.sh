@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the six backend services as separate processes from their built output (npm run build).
-#   scripts/services.sh start | stop | status | restart NAME
+#   scripts/services.sh start | stop [NAME] | status | restart NAME
 # Logs: $STACK_DIR/logs/<service>.log; pids: $STACK_DIR/run/<service>.pid.
 set -euo pipefail
 
@@ -66,6 +66,7 @@ case "${1:-start}" in
     for s in "${SERVICES[@]}"; do wait_ready "$s"; done
     ;;
   stop)
+    if [ -n "${2:-}" ]; then stop_one "$2"; exit 0; fi
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_one "${SERVICES[$i]}"; done
     ;;
   restart)
@@ -78,5 +79,5 @@ case "${1:-start}" in
       if alive "$s"; then printf '%-13s running  %s\n' "$s" "$(curl -s "$(ops_url "$s")/readyz" | head -c 200)"; else printf '%-13s stopped\n' "$s"; fi
     done
     ;;
-  *) log "usage: services.sh start|stop|status|restart NAME"; exit 2 ;;
+  *) log "usage: services.sh start|stop [NAME]|status|restart NAME"; exit 2 ;;
 esac

@@ -1,6 +1,6 @@
 -- View counts without scanning an inbox's conversations. Every change to a column a view's
--- predicate reads becomes a row of deltas (appended by statement triggers, so writers never wait
--- on one another), and a compactor folds the deltas into one count per distinct combination of
+-- predicate reads becomes a row of deltas (appended by row triggers, so writers never wait on
+-- one another), and a compactor folds the deltas into one count per distinct combination of
 -- those columns. A view's count is then its predicate summed over a few hundred rows.
 -- The columns keep the names the view predicates use (alias c); trashed_at holds only whether
 -- the conversation is in the trash, as the predicates only ask IS NULL.
@@ -40,37 +40,27 @@ CREATE INDEX conversation_view_count_deltas_inbox ON conversation_view_count_del
 
 CREATE FUNCTION conversation_view_count_deltas() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
+  IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN
     INSERT INTO conversation_view_count_deltas (account_id, inbox_id, status, channel, assignee_id, bot_chatflow_id, handed_off, awaiting_first_reply, filtered, trashed_at, last_message_direction, n)
-    SELECT nw.account_id, nw.inbox_id, nw.status, nw.channel, nw.assignee_id, nw.bot_chatflow_id, nw.handed_off, nw.awaiting_first_reply, nw.filtered, CASE WHEN nw.trashed_at IS NULL THEN NULL ELSE 'epoch'::timestamptz END, nw.last_message_direction, count(*) FROM new_rows nw GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
-  ELSIF TG_OP = 'DELETE' THEN
+    VALUES (OLD.account_id, OLD.inbox_id, OLD.status, OLD.channel, OLD.assignee_id, OLD.bot_chatflow_id, OLD.handed_off, OLD.awaiting_first_reply, OLD.filtered, CASE WHEN OLD.trashed_at IS NULL THEN NULL ELSE 'epoch'::timestamptz END, OLD.last_message_direction, -1);
+  END IF;
+  IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
     INSERT INTO conversation_view_count_deltas (account_id, inbox_id, status, channel, assignee_id, bot_chatflow_id, handed_off, awaiting_first_reply, filtered, trashed_at, last_message_direction, n)
-    SELECT o.account_id, o.inbox_id, o.status, o.channel, o.assignee_id, o.bot_chatflow_id, o.handed_off, o.awaiting_first_reply, o.filtered, CASE WHEN o.trashed_at IS NULL THEN NULL ELSE 'epoch'::timestamptz END, o.last_message_direction, -count(*) FROM old_rows o GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
-  ELSE
-    -- Most updates (a new preview, a version bump) leave every counted column as it was: no delta.
-    INSERT INTO conversation_view_count_deltas (account_id, inbox_id, status, channel, assignee_id, bot_chatflow_id, handed_off, awaiting_first_reply, filtered, trashed_at, last_message_direction, n)
-    SELECT account_id, inbox_id, status, channel, assignee_id, bot_chatflow_id, handed_off, awaiting_first_reply, filtered, trashed_at, last_message_direction, sum(n) FROM (
-      SELECT o.account_id, o.inbox_id, o.status, o.channel, o.assignee_id, o.bot_chatflow_id, o.handed_off, o.awaiting_first_reply, o.filtered, CASE WHEN o.trashed_at IS NULL THEN NULL ELSE 'epoch'::timestamptz END, o.last_message_direction, -1 AS n, nw.account_id, nw.inbox_id, nw.status, nw.channel, nw.assignee_id, nw.bot_chatflow_id, nw.handed_off, nw.awaiting_first_reply, nw.filtered, CASE WHEN nw.trashed_at IS NULL THEN NULL ELSE 'epoch'::timestamptz END, nw.last_message_direction FROM old_rows o JOIN new_rows nw ON nw.id = o.id
-    ) AS moved (account_id, inbox_id, status, channel, assignee_id, bot_chatflow_id, handed_off, awaiting_first_reply, filtered, trashed_at, last_message_direction, n, new_account_id, new_inbox_id, new_status, new_channel, new_assignee_id, new_bot_chatflow_id, new_handed_off, new_awaiting_first_reply, new_filtered, new_trashed_at, new_last_message_direction)
-    WHERE (account_id, inbox_id, status, channel, assignee_id, bot_chatflow_id, handed_off, awaiting_first_reply, filtered, trashed_at, last_message_direction) IS DISTINCT FROM (new_account_id, new_inbox_id, new_status, new_channel, new_assignee_id, new_bot_chatflow_id, new_handed_off, new_awaiting_first_reply, new_filtered, new_trashed_at, new_last_message_direction)
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-    UNION ALL
-    SELECT account_id, inbox_id, status, channel, assignee_id, bot_chatflow_id, handed_off, awaiting_first_reply, filtered, trashed_at, last_message_direction, sum(n) FROM (
-      SELECT nw.account_id, nw.inbox_id, nw.status, nw.channel, nw.assignee_id, nw.bot_chatflow_id, nw.handed_off, nw.awaiting_first_reply, nw.filtered, CASE WHEN nw.trashed_at IS NULL THEN NULL ELSE 'epoch'::timestamptz END, nw.last_message_direction, 1 AS n, o.account_id, o.inbox_id, o.status, o.channel, o.assignee_id, o.bot_chatflow_id, o.handed_off, o.awaiting_first_reply, o.filtered, CASE WHEN o.trashed_at IS NULL THEN NULL ELSE 'epoch'::timestamptz END, o.last_message_direction FROM old_rows o JOIN new_rows nw ON nw.id = o.id
-    ) AS moved (account_id, inbox_id, status, channel, assignee_id, bot_chatflow_id, handed_off, awaiting_first_reply, filtered, trashed_at, last_message_direction, n, old_account_id, old_inbox_id, old_status, old_channel, old_assignee_id, old_bot_chatflow_id, old_handed_off, old_awaiting_first_reply, old_filtered, old_trashed_at, old_last_message_direction)
-    WHERE (account_id, inbox_id, status, channel, assignee_id, bot_chatflow_id, handed_off, awaiting_first_reply, filtered, trashed_at, last_message_direction) IS DISTINCT FROM (old_account_id, old_inbox_id, old_status, old_channel, old_assignee_id, old_bot_chatflow_id, old_handed_off, old_awaiting_first_reply, old_filtered, old_trashed_at, old_last_message_direction)
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
+    VALUES (NEW.account_id, NEW.inbox_id, NEW.status, NEW.channel, NEW.assignee_id, NEW.bot_chatflow_id, NEW.handed_off, NEW.awaiting_first_reply, NEW.filtered, CASE WHEN NEW.trashed_at IS NULL THEN NULL ELSE 'epoch'::timestamptz END, NEW.last_message_direction, 1);
   END IF;
   RETURN NULL;
 END;
 $$;
 
-CREATE TRIGGER conversations_view_counts_insert AFTER INSERT ON conversations REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION conversation_view_count_deltas();
-CREATE TRIGGER conversations_view_counts_update AFTER UPDATE ON conversations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION conversation_view_count_deltas();
-CREATE TRIGGER conversations_view_counts_delete AFTER DELETE ON conversations REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION conversation_view_count_deltas();
+CREATE TRIGGER conversations_view_counts_insert AFTER INSERT ON conversations
+  FOR EACH ROW EXECUTE FUNCTION conversation_view_count_deltas();
+-- Most updates (a new preview, a version bump) leave every counted column as it was: the WHEN
+-- test, evaluated without calling the function, makes those free.
+CREATE TRIGGER conversations_view_counts_update AFTER UPDATE ON conversations
+  FOR EACH ROW WHEN ((OLD.account_id, OLD.inbox_id, OLD.status, OLD.channel, OLD.assignee_id, OLD.bot_chatflow_id, OLD.handed_off, OLD.awaiting_first_reply, OLD.filtered, OLD.trashed_at IS NULL, OLD.last_message_direction) IS DISTINCT FROM (NEW.account_id, NEW.inbox_id, NEW.status, NEW.channel, NEW.assignee_id, NEW.bot_chatflow_id, NEW.handed_off, NEW.awaiting_first_reply, NEW.filtered, NEW.trashed_at IS NULL, NEW.last_message_direction))
+  EXECUTE FUNCTION conversation_view_count_deltas();
+CREATE TRIGGER conversations_view_counts_delete AFTER DELETE ON conversations
+  FOR EACH ROW EXECUTE FUNCTION conversation_view_count_deltas();
 
 -- The conversations already there (the triggers above hold writers off until this commits).
 INSERT INTO conversation_view_counts (account_id, inbox_id, status, channel, assignee_id, bot_chatflow_id, handed_off, awaiting_first_reply, filtered, trashed_at, last_message_direction, n)
