@@ -1,6 +1,6 @@
 // Read side of conversations: view counts, keyset-paginated lists, and one conversation with
 // its messages, attachments and comments. Every query is scoped by account.
-import { InvalidArgumentError, NotFoundError, decodeCursor, encodeCursor, type Pool } from '@inbox/lib';
+import { InvalidArgumentError, NotFoundError, decodeCursor, encodeCursor, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import type { CallRecord, Comment, ConversationSummary, Message } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { isMissed } from '../domain/calls';
 import { dealFromRow } from '../use-cases/contact-records';
@@ -209,8 +209,8 @@ export class ConversationQueries {
     };
   }
 
-  async summary(accountId: string, conversationId: string): Promise<ConversationSummary> {
-    const result = await this.pool.query<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS} WHERE c.account_id = $1 AND c.id = $2`, [accountId, conversationId]);
+  async summary(accountId: string, conversationId: string, db: Pool | PoolClient = this.pool): Promise<ConversationSummary> {
+    const result = await db.query<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS} WHERE c.account_id = $1 AND c.id = $2`, [accountId, conversationId]);
     if (!result.rowCount) throw new NotFoundError('conversation_not_found', 'no such conversation');
     return toSummary(result.rows[0]);
   }
@@ -248,27 +248,33 @@ export class ConversationQueries {
   }
 
   async detail(accountId: string, conversationId: string): Promise<{ conversation: ConversationSummary; messages: Message[]; comments: Comment[]; call?: CallRecord }> {
-    const conversation = await this.summary(accountId, conversationId);
-    const [messages, attachments, comments, calls] = await Promise.all([
-      this.pool.query(
-        `SELECT id, direction, channel, from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, fields,
-                hidden_at, hidden_by, created_at, author_user_id, delivery_status, delivery_error, rfc_message_id,
-                in_reply_to, reference_ids, reply_text, authentication
-         FROM messages WHERE account_id = $1 AND conversation_id = $2 ORDER BY created_at, id`,
-        [accountId, conversationId],
-      ),
-      this.pool.query(
-        `SELECT a.id, a.message_id, a.filename, a.content_type, a.size, a.content_id, a.inline FROM attachments a
-         JOIN messages m ON m.id = a.message_id WHERE m.account_id = $1 AND m.conversation_id = $2 ORDER BY a.message_id, a.position, a.id`,
-        [accountId, conversationId],
-      ),
-      this.pool.query(
-        `SELECT c.id, c.author_id, u.name AS author_name, c.text_body, c.mentioned_ids, c.created_at FROM comments c
-         LEFT JOIN users u ON u.id = c.author_id WHERE c.account_id = $1 AND c.conversation_id = $2 ORDER BY c.created_at, c.id`,
-        [accountId, conversationId],
-      ),
-      this.pool.query('SELECT * FROM calls WHERE account_id = $1 AND conversation_id = $2 ORDER BY started_at DESC, id DESC LIMIT 1', [accountId, conversationId]),
-    ]);
+    // One snapshot for every part, or a change committed between two of the reads would show
+    // (say) a call already completed beside the message it has not yet updated.
+    const { conversation, messages, attachments, comments, calls } = await withTransaction(this.pool, async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const conversation = await this.summary(accountId, conversationId, tx);
+      const [messages, attachments, comments, calls] = await Promise.all([
+        tx.query(
+          `SELECT id, direction, channel, from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, fields,
+                  hidden_at, hidden_by, created_at, author_user_id, delivery_status, delivery_error, rfc_message_id,
+                  in_reply_to, reference_ids, reply_text, authentication
+           FROM messages WHERE account_id = $1 AND conversation_id = $2 ORDER BY created_at, id`,
+          [accountId, conversationId],
+        ),
+        tx.query(
+          `SELECT a.id, a.message_id, a.filename, a.content_type, a.size, a.content_id, a.inline FROM attachments a
+           JOIN messages m ON m.id = a.message_id WHERE m.account_id = $1 AND m.conversation_id = $2 ORDER BY a.message_id, a.position, a.id`,
+          [accountId, conversationId],
+        ),
+        tx.query(
+          `SELECT c.id, c.author_id, u.name AS author_name, c.text_body, c.mentioned_ids, c.created_at FROM comments c
+           LEFT JOIN users u ON u.id = c.author_id WHERE c.account_id = $1 AND c.conversation_id = $2 ORDER BY c.created_at, c.id`,
+          [accountId, conversationId],
+        ),
+        tx.query('SELECT * FROM calls WHERE account_id = $1 AND conversation_id = $2 ORDER BY started_at DESC, id DESC LIMIT 1', [accountId, conversationId]),
+      ]);
+      return { conversation, messages, attachments, comments, calls };
+    });
     const call = calls.rows[0];
     return {
       conversation,
