@@ -36,7 +36,10 @@ describe('Messenger and phone calls', () => {
   beforeAll(async () => {
     graph = await fakeGraphApi().start();
     telephony = await fakeTelephonyApi().start();
-    f = await startInboxFixture({}, [], { conversation: { MESSENGER_GRAPH_URL: graph.url, TELEPHONY_API_URL: telephony.url } });
+    // The fake CDN is on loopback: allowed only through the outbound client's test switch.
+    f = await startInboxFixture({ OUTBOUND_ALLOW_HTTP: 'true', OUTBOUND_ALLOWED_TARGETS: new URL(graph.url).host }, [], {
+      conversation: { MESSENGER_GRAPH_URL: graph.url, TELEPHONY_API_URL: telephony.url },
+    });
     pageId = String(randomInt(1e9, 2e9));
     const messenger = await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'messenger', name: 'Our page', pageId, appSecret: APP_SECRET, pageAccessToken: PAGE_TOKEN });
     expect(messenger.status).toBe(201);

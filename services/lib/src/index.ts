@@ -23,6 +23,7 @@ export { z } from 'zod';
 export * from './cli/migrate-cli';
 export * from './http/middleware';
 export * from './http/errors';
+export * from './http/guarded-fetch';
 export * from './grpc/health-probe';
 export * from './domain/ids';
 export * from './jetstream/blob-store';

@@ -1,6 +1,6 @@
 // An OpenAI-compatible chat-completions endpoint (OpenAI, Azure OpenAI, vLLM, Ollama, …) as the
 // pluggable model behind AI assist.
-import { UnavailableError } from '@inbox/lib';
+import { UnavailableError, type GuardedFetch } from '@inbox/lib';
 
 export interface AssistModel {
   complete(system: string, user: string): Promise<string>;
@@ -11,13 +11,13 @@ export class OpenAiCompatibleModel implements AssistModel {
     private readonly baseUrl: string,
     private readonly apiKey: string | undefined,
     private readonly model: string,
-    private readonly timeoutMs: number,
+    private readonly fetch: GuardedFetch,
   ) {}
 
   async complete(system: string, user: string): Promise<string> {
-    let response: Response;
+    let response: Awaited<ReturnType<GuardedFetch>>;
     try {
-      response = await fetch(`${this.baseUrl}/chat/completions`, {
+      response = await this.fetch(`${this.baseUrl}/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}) },
         body: JSON.stringify({
@@ -28,14 +28,18 @@ export class OpenAiCompatibleModel implements AssistModel {
             { role: 'user', content: user },
           ],
         }),
-        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       throw new UnavailableError('assist_unavailable', `the model provider cannot be reached: ${(error as Error).message}`);
     }
-    const body = (await response.json().catch(() => null)) as { choices?: { message?: { content?: string } }[]; error?: { message?: string } } | null;
+    let body: { choices?: { message?: { content?: string } }[]; error?: { message?: string } } | null = null;
+    try {
+      body = JSON.parse(response.body.toString('utf8'));
+    } catch {
+      body = null;
+    }
     const content = body?.choices?.[0]?.message?.content?.trim();
-    if (!response.ok || !content) {
+    if (response.status !== 200 || !content) {
       throw new UnavailableError('assist_unavailable', `the model provider answered ${response.status}${body?.error?.message ? `: ${body.error.message}` : ''}`);
     }
     return content;

@@ -80,6 +80,7 @@ export class AcceptEmail {
         objectKey: await this.blobs.put('att', a.content),
         contentId: a.contentId,
         inline: a.inline,
+        unavailableReason: '',
       })),
     );
     const verdict = await authentication;

@@ -6,14 +6,12 @@
 // are ignored.
 import { createHash } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { HttpError, publishDurably, type BlobStore, type Logger } from '@inbox/lib';
+import { HttpError, OutboundRefusedError, publishDurably, type BlobStore, type GuardedFetch, type Logger } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage, type Attachment } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { ChannelDirectory } from '../adapters/channel-directory';
 import { isWellFormedMetaSignature, metaSignatureMatches } from '../domain/webhook-signatures';
 
-const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
-const ATTACHMENT_TIMEOUT_MS = 10_000;
 
 interface MessagingItem {
   sender?: { id?: string };
@@ -29,7 +27,7 @@ export class MessengerWebhook {
     private readonly blobs: BlobStore,
     private readonly js: JetStreamClient,
     private readonly logger: Logger,
-    private readonly fetchAttachment: typeof fetch = fetch,
+    private readonly fetchAttachment: GuardedFetch,
   ) {}
 
   /** The subscription handshake: the challenge, echoed only for a verify token we issued. */
@@ -120,21 +118,44 @@ export class MessengerWebhook {
     } as InboundMessage;
   }
 
-  /** Meta's attachment URLs expire, so the bytes are kept now; failing here makes Meta retry the delivery. */
+  /**
+   * Meta's attachment URLs expire, so the bytes are kept now, through the guarded client: the URL
+   * is the sender's to choose. A URL the client refuses (a private address, a plain-HTTP or
+   * oversized response) is recorded as an unavailable attachment with the reason and never
+   * fetched; a provider failure (5xx, timeout, connection) makes Meta retry the delivery.
+   */
   private async download(list: { type?: string; payload?: { url?: string } }[]): Promise<Attachment[]> {
     const attachments: Attachment[] = [];
     for (const [index, item] of list.slice(0, 10).entries()) {
       const url = item.payload?.url;
-      if (typeof url !== 'string' || !/^https?:\/\//.test(url)) continue;
-      const response = await this.fetchAttachment(url, { signal: AbortSignal.timeout(ATTACHMENT_TIMEOUT_MS) }).catch((error: Error) => {
-        throw new HttpError(502, 'attachment_unavailable', `could not fetch a Messenger attachment: ${error.message}`);
-      });
-      if (!response.ok) throw new HttpError(502, 'attachment_unavailable', `fetching a Messenger attachment answered ${response.status}`);
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (bytes.length > MAX_ATTACHMENT_BYTES) throw new HttpError(413, 'attachment_too_large', 'a Messenger attachment is larger than 25 MB');
-      const contentType = (response.headers.get('content-type') ?? 'application/octet-stream').split(';')[0].trim();
-      const name = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') || `${item.type ?? 'file'}-${index + 1}`;
-      attachments.push({ filename: name.slice(0, 200), contentType, size: String(bytes.length), objectKey: await this.blobs.put('att', bytes), contentId: '', inline: false });
+      if (typeof url !== 'string' || !url) continue;
+      const name = (() => {
+        try {
+          return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+        } catch {
+          return '';
+        }
+      })() || `${item.type ?? 'file'}-${index + 1}`;
+      const unavailable = (reason: string): Attachment => ({ filename: name.slice(0, 200), contentType: 'application/octet-stream', size: '0', objectKey: '', contentId: '', inline: false, unavailableReason: reason });
+      let response;
+      try {
+        response = await this.fetchAttachment(url);
+      } catch (error) {
+        if (error instanceof OutboundRefusedError && error.reason !== 'timeout' && error.reason !== 'connection_failed') {
+          this.logger.warn({ reason: error.reason }, 'messenger attachment refused');
+          attachments.push(unavailable(`refused: ${error.message}`));
+          continue;
+        }
+        throw new HttpError(502, 'attachment_unavailable', `could not fetch a Messenger attachment: ${(error as Error).message}`);
+      }
+      if (response.status >= 500) throw new HttpError(502, 'attachment_unavailable', `fetching a Messenger attachment answered ${response.status}`);
+      if (response.status !== 200) {
+        attachments.push(unavailable(`the attachment URL answered ${response.status}`));
+        continue;
+      }
+      const contentType = String(response.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
+      const bytes = new Uint8Array(response.body);
+      attachments.push({ filename: name.slice(0, 200), contentType, size: String(bytes.length), objectKey: await this.blobs.put('att', bytes), contentId: '', inline: false, unavailableReason: '' });
     }
     return attachments;
   }

@@ -14,9 +14,10 @@ function contentDisposition(kind: 'inline' | 'attachment', filename: string): st
 
 export function registerAttachmentRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>, blobs: BlobStore): void {
   api.add(
-    { method: 'get', path: '/attachments/:id', summary: 'Download an attachment', tag: 'conversations', auth: true, errors: [404] },
+    { method: 'get', path: '/attachments/:id', summary: 'Download an attachment', tag: 'conversations', auth: true, errors: [404, 410] },
     async ({ user, params, res }) => {
       const found = await conversation.call.getAttachment({ tenant: { accountId: user.accountId, userId: user.id }, attachmentId: params.id });
+      if (!found.objectKey) throw new HttpError(410, 'attachment_unavailable', `this attachment was never stored: ${found.attachment!.unavailableReason || 'unavailable'}`);
       const bytes = await blobs.get(found.objectKey);
       if (!bytes) throw new HttpError(404, 'attachment_not_found', 'the attachment content is gone');
       const type = found.attachment!.contentType.toLowerCase();
@@ -39,7 +40,20 @@ export function registerAttachmentRoutes(api: ApiRoutes, conversation: ServiceCl
       tag: 'conversations',
       auth: true,
       status: 201,
-      query: z.object({ filename: z.string().min(1).max(255), contentType: z.string().max(200).default('application/octet-stream') }),
+      // Checked here, before any byte is stored; the conversation service checks the same again.
+      query: z.object({
+        filename: z
+          .string()
+          .trim()
+          .min(1)
+          .max(255)
+          .regex(/^[^\u0000-\u001f/\\]+$/, 'must not contain slashes or control characters'),
+        contentType: z
+          .string()
+          .max(200)
+          .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type such as application/pdf')
+          .default('application/octet-stream'),
+      }),
       response: z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number() }),
       errors: [413, 415],
     },

@@ -109,6 +109,8 @@ export interface Attachment {
   objectKey: string;
   contentId: string;
   inline: boolean;
+  /** Set, with object_key empty, when the bytes could not be fetched or were refused. */
+  unavailableReason: string;
 }
 
 export interface EmailReceived {
@@ -616,7 +618,15 @@ export const Address: MessageFns<Address> = {
 };
 
 function createBaseAttachment(): Attachment {
-  return { filename: "", contentType: "", size: "0", objectKey: "", contentId: "", inline: false };
+  return {
+    filename: "",
+    contentType: "",
+    size: "0",
+    objectKey: "",
+    contentId: "",
+    inline: false,
+    unavailableReason: "",
+  };
 }
 
 export const Attachment: MessageFns<Attachment> = {
@@ -638,6 +648,9 @@ export const Attachment: MessageFns<Attachment> = {
     }
     if (message.inline !== false) {
       writer.uint32(48).bool(message.inline);
+    }
+    if (message.unavailableReason !== "") {
+      writer.uint32(58).string(message.unavailableReason);
     }
     return writer;
   },
@@ -703,6 +716,14 @@ export const Attachment: MessageFns<Attachment> = {
             message.inline = reader.bool();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.unavailableReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -735,6 +756,11 @@ export const Attachment: MessageFns<Attachment> = {
         ? globalThis.String(object.content_id)
         : "",
       inline: isSet(object.inline) ? globalThis.Boolean(object.inline) : false,
+      unavailableReason: isSet(object.unavailableReason)
+        ? globalThis.String(object.unavailableReason)
+        : isSet(object.unavailable_reason)
+        ? globalThis.String(object.unavailable_reason)
+        : "",
     };
   },
 
@@ -758,6 +784,9 @@ export const Attachment: MessageFns<Attachment> = {
     if (message.inline !== false) {
       obj.inline = message.inline;
     }
+    if (message.unavailableReason !== "") {
+      obj.unavailableReason = message.unavailableReason;
+    }
     return obj;
   },
 
@@ -772,6 +801,7 @@ export const Attachment: MessageFns<Attachment> = {
     message.objectKey = object.objectKey ?? "";
     message.contentId = object.contentId ?? "";
     message.inline = object.inline ?? false;
+    message.unavailableReason = object.unavailableReason ?? "";
     return message;
   },
 };
