@@ -16,12 +16,26 @@ ops_url() {
     routing) echo "http://127.0.0.1:${ROUTING_HTTP_PORT:-9102}" ;;
     search) echo "http://127.0.0.1:${SEARCH_HTTP_PORT:-9103}" ;;
     notification) echo "http://127.0.0.1:${NOTIFICATION_HTTP_PORT:-9104}" ;;
-    ingest) echo "http://127.0.0.1:${INGEST_HTTP_PORT:-8081}" ;;
-    gateway) echo "http://127.0.0.1:${GATEWAY_PORT:-8080}" ;;
+    ingest) echo "http://127.0.0.1:${INGEST_OPS_PORT:-9105}" ;;
+    gateway) echo "http://127.0.0.1:${GATEWAY_OPS_PORT:-9106}" ;;
   esac
 }
 
 log() { printf '[services] %s\n' "$*" >&2; }
+
+# Secrets are never defaults: each install gets its own, kept in the git-ignored stack folder.
+load_secrets() {
+  local file="$STACK_DIR/secrets.env"
+  if [ ! -f "$file" ]; then
+    umask 077
+    printf 'GATEWAY_JWT_SECRET=%s\n' "$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" >"$file"
+    log "generated a signing secret for this install in $file"
+  fi
+  set -a
+  # shellcheck disable=SC1090
+  . "$file"
+  set +a
+}
 alive() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
 start_one() {
@@ -60,6 +74,7 @@ stop_one() {
 }
 
 mkdir -p "$RUN_DIR" "$LOG_DIR"
+load_secrets
 case "${1:-start}" in
   start)
     for s in "${SERVICES[@]}"; do start_one "$s"; done

@@ -172,6 +172,14 @@ export async function api<T = any>(method: string, pathname: string, token?: str
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** The WebSocket URL for a token: a single-use ticket from the gateway, never the token itself. */
+export async function realtimeUrl(token: string): Promise<string> {
+  const { ticket } = await api<{ ticket: string }>('POST', '/realtime/tickets', token);
+  return `${GATEWAY.replace(/^http/, 'ws')}/api/v1/realtime?ticket=${ticket}`;
+}
+
+export const GATEWAY_OPS = process.env.GATEWAY_OPS_URL ?? `http://127.0.0.1:${process.env.GATEWAY_OPS_PORT ?? 9106}`;
+
 export interface BenchAccount {
   token: string;
   accountId: string;

@@ -12,7 +12,7 @@ import nodemailer from 'nodemailer';
 import { CONSUMERS } from '@inbox/lib';
 import { buildSearchRequest } from '../../services/search/src/domain/search-query';
 import { jetStreamPublish, objectStorePut, openSearchRaw, postgresInserts } from './baselines';
-import { GATEWAY, INGEST, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, cpuSince, cpuSnapshot, machine, postEmail, rawEmail, seconds, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
+import { GATEWAY, GATEWAY_OPS, INGEST, realtimeUrl, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, cpuSince, cpuSnapshot, machine, postEmail, rawEmail, seconds, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
 
 const CONVERSATION_DB = process.env.BENCH_CONVERSATION_DB_URL ?? 'postgres://postgres@127.0.0.1:5432/inbox_conversation';
 const SMTP_PORT = Number(process.env.INGEST_SMTP_PORT ?? '2525');
@@ -130,7 +130,7 @@ async function scenarioPersisted() {
 
 async function scenarioTimeToInbox() {
   const account = await benchAccount('inbox');
-  const ws = new WebSocket(`${GATEWAY.replace(/^http/, 'ws')}/api/v1/realtime?token=${account.token}`);
+  const ws = new WebSocket(await realtimeUrl(account.token));
   const seen = new Map<string, number>();
   ws.on('message', (data) => {
     const frame = JSON.parse(data.toString());
@@ -319,7 +319,7 @@ async function scenarioRealtime() {
   const clients: WebSocket[] = [];
   const received = new Map<string, number[]>();
   for (let i = 0; i < sockets; i += 1) {
-    const ws = new WebSocket(`${GATEWAY.replace(/^http/, 'ws')}/api/v1/realtime?token=${account.token}`);
+    const ws = new WebSocket(await realtimeUrl(account.token));
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString());
       if (frame.type === 'comment.created') {
@@ -372,7 +372,7 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
 };
 
 async function main(): Promise<void> {
-  await fetch(`${GATEWAY}/readyz`).then((r) => {
+  await fetch(`${GATEWAY_OPS}/readyz`).then((r) => {
     if (!r.ok) throw new Error('gateway not ready');
   }).catch(() => {
     throw new Error(`no running stack at ${GATEWAY} / ${INGEST}: start it with npm run up`);

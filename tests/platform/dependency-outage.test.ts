@@ -12,7 +12,7 @@ const stack = (...args: string[]) => execFileSync('bash', [path.join(ROOT, 'scri
 type Readiness = { status: number; failing: string[] };
 
 async function readiness(service: LaunchedService): Promise<Readiness> {
-  const response = await fetch(`${service.httpUrl}/readyz`, { signal: AbortSignal.timeout(5000) });
+  const response = await fetch(`${service.opsUrl}/readyz`, { signal: AbortSignal.timeout(5000) });
   const body = (await response.json()) as { failing: string[] };
   return { status: response.status, failing: body.failing };
 }

@@ -90,7 +90,7 @@ describe('search catch-up, reconcile and reindex', () => {
       // The outage is real: OpenSearch refuses connections and the search service says so.
       await expect(opensearch.cluster.health({}, { requestTimeout: 2000, maxRetries: 0 })).rejects.toThrow();
       await waitFor('search to report opensearch down', async () => {
-        const ready = await fetch(`${f.stack.services.search!.httpUrl}/readyz`);
+        const ready = await fetch(`${f.stack.services.search!.opsUrl}/readyz`);
         return ready.status === 503 && ((await ready.json()) as { failing: string[] }).failing.includes('opensearch');
       }, 30_000, 250);
       await inParallel(1000, 20, (i) => postRaw(f, `Outage ${i} ${word}`, `written while search was down ${word}`));

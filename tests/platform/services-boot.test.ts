@@ -19,7 +19,7 @@ describe.each(SERVICE_NAMES)('the %s service', (name: ServiceName) => {
   });
 
   it('reports ready with each of its own dependencies checked', async () => {
-    const response = await fetch(`${service.httpUrl}/readyz`);
+    const response = await fetch(`${service.opsUrl}/readyz`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { checks: Record<string, { ok: boolean }> };
     expect(Object.keys(body.checks).sort()).toEqual([...DEPENDENCIES[name]].sort());
@@ -27,11 +27,17 @@ describe.each(SERVICE_NAMES)('the %s service', (name: ServiceName) => {
   });
 
   it('answers /healthz and serves Prometheus metrics labelled with its name', async () => {
-    expect((await fetch(`${service.httpUrl}/healthz`)).status).toBe(200);
-    const metrics = await (await fetch(`${service.httpUrl}/metrics`)).text();
+    expect((await fetch(`${service.opsUrl}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`${service.opsUrl}/metrics`)).text();
     expect(metrics).toContain(`service="${name}"`);
     expect(metrics).toContain('nodejs_eventloop_lag_seconds');
   });
+
+  if (name === 'ingest' || name === 'gateway') {
+    it('keeps /metrics, /healthz and /readyz off its public port', async () => {
+      for (const path of ['/metrics', '/healthz', '/readyz']) expect((await fetch(`${service.httpUrl}${path}`)).status).toBe(404);
+    });
+  }
 
   if (name !== 'ingest' && name !== 'gateway') {
     it('serves the standard gRPC health service as SERVING', async () => {

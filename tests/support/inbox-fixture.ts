@@ -49,9 +49,16 @@ export async function startInboxFixture(
   };
 }
 
-export async function addAgent(fixture: InboxFixture, role: 'agent' | 'admin' | 'superadmin' = 'agent'): Promise<{ client: ApiClient; id: string; email: string }> {
+/** Adds a user who works in the fixture's inbox (agents see only inboxes they are members of), unless member is false. */
+export async function addAgent(
+  fixture: InboxFixture,
+  role: 'agent' | 'admin' | 'superadmin' = 'agent',
+  options: { member?: boolean } = {},
+): Promise<{ client: ApiClient; id: string; email: string }> {
   const email = uniqueEmail(role);
   const created = await fixture.owner.post('/api/v1/users', { name: `${role} ${email.slice(0, 12)}`, email, password: 'agent password', role });
+  if (created.status !== 201) throw new Error(`adding a user failed: ${created.status} ${JSON.stringify(created.body)}`);
+  if (options.member !== false) await fixture.owner.post(`/api/v1/inboxes/${fixture.inboxId}/members`, { userId: created.body.id });
   const token = (await fixture.anonymous.post('/api/v1/auth/login', { email, password: 'agent password' })).body.token;
   return { client: fixture.anonymous.withToken(token), id: created.body.id, email };
 }

@@ -14,10 +14,21 @@ export class RealtimeClient {
     ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
   }
 
-  /** Opens a socket (token in the query unless `authFrame` is given) and waits for hello. */
-  static async connect(gatewayUrl: string, options: { token?: string; since?: Record<string, number>; authFrame?: Frame; expectHello?: boolean } = {}): Promise<RealtimeClient> {
+  /** A single-use ticket for the socket, as the web app gets one: the token goes in a header, never the URL. */
+  static async ticket(gatewayUrl: string, token: string): Promise<string> {
+    const response = await fetch(`${gatewayUrl}/api/v1/realtime/tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    if (response.status !== 201) throw Object.assign(new Error(`ticket refused: ${response.status}`), { status: response.status });
+    return ((await response.json()) as { ticket: string }).ticket;
+  }
+
+  /** Opens a socket (a ticket for `token` in the query, or `ticket` as given, unless `authFrame` is given) and waits for hello. */
+  static async connect(
+    gatewayUrl: string,
+    options: { token?: string; ticket?: string; since?: Record<string, number>; authFrame?: Frame; expectHello?: boolean } = {},
+  ): Promise<RealtimeClient> {
     const url = new URL('/api/v1/realtime', gatewayUrl.replace(/^http/, 'ws'));
-    if (options.token) url.searchParams.set('token', options.token);
+    const ticket = options.ticket ?? (options.token ? await RealtimeClient.ticket(gatewayUrl, options.token) : undefined);
+    if (ticket) url.searchParams.set('ticket', ticket);
     if (options.since) url.searchParams.set('since', Object.entries(options.since).map(([k, v]) => `${k}:${v}`).join(','));
     const ws = new WebSocket(url);
     const client = new RealtimeClient(ws);

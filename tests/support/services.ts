@@ -20,13 +20,17 @@ export const DEPENDENCIES: Record<ServiceName, string[]> = {
 export interface LaunchedService {
   process: ServiceProcess;
   grpcAddress?: string;
+  /** The public HTTP port (gateway, ingest), or the ops port of a gRPC service. */
   httpUrl: string;
+  /** /healthz, /readyz and /metrics. */
+  opsUrl: string;
 }
 
 export async function launchService(name: ServiceName, overrides: Record<string, string> = {}): Promise<LaunchedService> {
   const common = { NATS_URL: testStack.TEST_NATS_URL, SHUTDOWN_TIMEOUT_MS: '15000', NODE_ENV: 'test' };
   const http = await freePort();
   const grpc = await freePort();
+  const ops = name === 'ingest' || name === 'gateway' ? await freePort() : http;
   let env: Record<string, string>;
   switch (name) {
     case 'conversation':
@@ -42,10 +46,10 @@ export async function launchService(name: ServiceName, overrides: Record<string,
       env = { NOTIFICATION_GRPC_PORT: `${grpc}`, NOTIFICATION_HTTP_PORT: `${http}`, NOTIFICATION_DATABASE_URL: databaseUrl('inbox_test_notification') };
       break;
     case 'ingest':
-      env = { INGEST_HTTP_PORT: `${http}`, INGEST_SMTP_PORT: `${await freePort()}`, REDIS_URL: testStack.TEST_REDIS_URL };
+      env = { INGEST_HTTP_PORT: `${http}`, INGEST_OPS_PORT: `${ops}`, INGEST_SMTP_PORT: `${await freePort()}`, REDIS_URL: testStack.TEST_REDIS_URL };
       break;
     case 'gateway':
-      env = { GATEWAY_PORT: `${http}`, GATEWAY_PUBLIC_URL: `http://127.0.0.1:${http}`, REDIS_URL: testStack.TEST_REDIS_URL };
+      env = { GATEWAY_PORT: `${http}`, GATEWAY_OPS_PORT: `${ops}`, GATEWAY_PUBLIC_URL: `http://127.0.0.1:${http}`, REDIS_URL: testStack.TEST_REDIS_URL };
       break;
   }
   env = { ...common, ...env, ...overrides };
@@ -53,6 +57,7 @@ export async function launchService(name: ServiceName, overrides: Record<string,
     if (key.endsWith('_DATABASE_URL')) await ensureDatabase(value);
   }
   const httpUrl = `http://127.0.0.1:${http}`;
+  const opsUrl = `http://127.0.0.1:${ops}`;
   const hasGrpc = name !== 'ingest' && name !== 'gateway';
-  return { process: new ServiceProcess(name, env, httpUrl).start(), grpcAddress: hasGrpc ? `127.0.0.1:${grpc}` : undefined, httpUrl };
+  return { process: new ServiceProcess(name, env, opsUrl).start(), grpcAddress: hasGrpc ? `127.0.0.1:${grpc}` : undefined, httpUrl, opsUrl };
 }

@@ -1,7 +1,8 @@
-import { commonConfigShape, env, loadConfig, z } from '@inbox/lib';
+import { commonConfigShape, env, loadConfig, outboundConfigShape, rejectOutboundTestSwitchesInProduction, z } from '@inbox/lib';
 
 const schema = z.object({
   ...commonConfigShape,
+  ...outboundConfigShape,
   BIND_HOST: env.string('127.0.0.1'),
   CONVERSATION_GRPC_PORT: env.port(50051),
   CONVERSATION_HTTP_PORT: env.port(9101),
@@ -34,5 +35,7 @@ const schema = z.object({
 export type ConversationConfig = z.infer<typeof schema>;
 
 export function loadConversationConfig(source?: Record<string, string | undefined>): ConversationConfig {
-  return loadConfig(schema, source);
+  const config = loadConfig(schema, source);
+  rejectOutboundTestSwitchesInProduction(config);
+  return config;
 }

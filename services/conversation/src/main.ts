@@ -9,7 +9,9 @@ import {
   ServiceRuntime,
   bootService,
   connectNats,
+  createGuardedFetch,
   createPool,
+  outboundPolicy,
   migrate,
   pingNats,
   pingPostgres,
@@ -56,7 +58,10 @@ import { ComposeEmail, ReplyToConversation } from './use-cases/send-email';
 import { SetMessageHidden } from './use-cases/set-message-hidden';
 import { UpdateConversation } from './use-cases/update-conversation';
 import { CreateTicket, UpdateTicket } from './use-cases/tickets';
-import { AddInboxMember, CreateChannel, CreateInbox } from './use-cases/inboxes';
+import { AddInboxMember, CreateChannel, CreateInbox, VerifyChannel } from './use-cases/inboxes';
+import { Sessions } from './use-cases/sessions';
+import { SmtpVerificationMailer } from './adapters/verification.mailer';
+import { InboxAccess, guardInboxAccess } from './adapters/inbox-access.guard';
 import { StoreInboundMessage } from './use-cases/store-inbound-message';
 import { CreateUser, RemoveUser, UpdateUser } from './use-cases/users';
 
@@ -108,13 +113,24 @@ bootService(async () => {
   const offboarding = new ConversationAssignments();
   const queries = new ConversationQueries(pool);
   const assistModel = config.CONVERSATION_ASSIST_URL
-    ? new OpenAiCompatibleModel(config.CONVERSATION_ASSIST_URL, config.CONVERSATION_ASSIST_API_KEY, config.CONVERSATION_ASSIST_MODEL, config.CONVERSATION_ASSIST_TIMEOUT_MS)
+    ? new OpenAiCompatibleModel(
+        config.CONVERSATION_ASSIST_URL,
+        config.CONVERSATION_ASSIST_API_KEY,
+        config.CONVERSATION_ASSIST_MODEL,
+        // The operator chose this endpoint (it may be an internal host); its redirects are still checked.
+        createGuardedFetch({
+          ...outboundPolicy({ ...config, OUTBOUND_TIMEOUT_MS: config.CONVERSATION_ASSIST_TIMEOUT_MS }, 4 * 1024 * 1024),
+          allowHttp: config.OUTBOUND_ALLOW_HTTP || config.CONVERSATION_ASSIST_URL.startsWith('http:'),
+          allowedTargets: [...config.OUTBOUND_ALLOWED_TARGETS, new URL(config.CONVERSATION_ASSIST_URL).host],
+        }),
+      )
     : null;
+  const verificationMailer = new SmtpVerificationMailer(config.CONVERSATION_SMTP_URL, config.CONVERSATION_MAIL_DOMAIN);
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService(
     'inbox.conversation.v1.ConversationService',
     ConversationServiceService,
-    conversationGrpcHandlers({
+    guardInboxAccess(conversationGrpcHandlers({
       receipts,
       directory,
       queries,
@@ -126,7 +142,9 @@ bootService(async () => {
       removeUser: new RemoveUser(pool, directory, offboarding),
       createInbox: new CreateInbox(directory),
       addInboxMember: new AddInboxMember(directory),
-      createChannel: new CreateChannel(directory, config.CONVERSATION_MAIL_DOMAIN),
+      createChannel: new CreateChannel(directory, config.CONVERSATION_MAIL_DOMAIN, verificationMailer, logger),
+      verifyChannel: new VerifyChannel(directory),
+      sessions: new Sessions(pool, directory, passwords),
       updateConversation: new UpdateConversation(pool, directory, committed),
       autoAssign: new AutoAssign(pool, directory, committed),
       applyConversationAction: new ApplyConversationAction(pool, directory, committed),
@@ -149,7 +167,7 @@ bootService(async () => {
       forwardConversation: new ForwardConversation(pool, directory, committedWithMail),
       createTicket: new CreateTicket(pool, directory),
       updateTicket: new UpdateTicket(pool, directory),
-    }),
+    }), new InboxAccess(pool)),
   );
   const grpcPort = await grpc.listen(config.CONVERSATION_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.CONVERSATION_HTTP_PORT, config.BIND_HOST);
@@ -180,6 +198,7 @@ bootService(async () => {
   lifecycle.onShutdown('trash purge', () => clearInterval(purgeTimer));
   lifecycle.onShutdown('view count compaction', () => clearInterval(compactTimer));
   lifecycle.onShutdown('nats', () => nc.drain());
+  lifecycle.onShutdown('verification mail', () => verificationMailer.close());
   lifecycle.onShutdown('postgres', () => pool.end());
   lifecycle.onShutdown('ops http', () => ops.close());
 

@@ -1,10 +1,14 @@
 import path from 'node:path';
-import { commonConfigShape, env, loadConfig, rejectDevSecretsInProduction, z } from '@inbox/lib';
+import { commonConfigShape, env, loadConfig, requireSecrets, z } from '@inbox/lib';
 
 const schema = z.object({
   ...commonConfigShape,
   BIND_HOST: env.string('127.0.0.1'),
   GATEWAY_PORT: env.port(8080),
+  /** /healthz, /readyz and /metrics: never on the public port. */
+  GATEWAY_OPS_PORT: env.port(9106),
+  /** Proxies whose X-Forwarded-For is believed (express "trust proxy" list: addresses, CIDRs, loopback…); empty: none. */
+  GATEWAY_TRUSTED_PROXIES: env.list(),
   GATEWAY_PUBLIC_URL: env.url('http://127.0.0.1:8080'),
   /** Where ingest is reachable from outside, for the connect instructions shown with each channel. */
   GATEWAY_INGEST_PUBLIC_URL: env.url('http://127.0.0.1:8081'),
@@ -20,14 +24,20 @@ const schema = z.object({
   NATS_STREAM_REPLICAS: env.int(1, 1),
   /** A reconnecting WebSocket client that missed more of its account's events than this is told to refetch. */
   GATEWAY_REALTIME_MAX_REPLAY: env.int(5000, 1),
-  GATEWAY_JWT_SECRET: env.string('dev-insecure-jwt-secret-change-me-in-production'),
+  /** Signs bearer tokens. No default: npm run up generates one per install; only NODE_ENV=test may go without. */
+  GATEWAY_JWT_SECRET: z.string().optional(),
   GATEWAY_TOKEN_TTL_SECONDS: env.int(12 * 60 * 60, 60),
+  /** Failed sign-ins allowed per email and per client in each window before 429 too_many_attempts. */
+  GATEWAY_LOGIN_MAX_FAILURES_PER_EMAIL: env.int(5, 1),
+  GATEWAY_LOGIN_MAX_FAILURES_PER_CLIENT: env.int(30, 1),
+  GATEWAY_LOGIN_WINDOW_SECONDS: env.int(15 * 60, 1),
+  /** Open WebSockets one user may hold on one gateway. */
+  GATEWAY_MAX_SOCKETS_PER_USER: env.int(20, 1),
 });
 
-export type GatewayConfig = z.infer<typeof schema>;
+export type GatewayConfig = Omit<z.infer<typeof schema>, 'GATEWAY_JWT_SECRET'> & { GATEWAY_JWT_SECRET: string };
 
 export function loadGatewayConfig(source?: Record<string, string | undefined>): GatewayConfig {
   const config = loadConfig(schema, source);
-  rejectDevSecretsInProduction(config.NODE_ENV, { GATEWAY_JWT_SECRET: config.GATEWAY_JWT_SECRET });
-  return config;
+  return { ...config, ...requireSecrets(config.NODE_ENV, { GATEWAY_JWT_SECRET: config.GATEWAY_JWT_SECRET }) };
 }

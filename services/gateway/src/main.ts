@@ -23,7 +23,10 @@ import { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import { TokenService } from './auth/token-service';
 import { loadGatewayConfig } from './config';
-import { createTokenAuthenticator } from './http/authenticate';
+import { createSessionResolver, createTokenAuthenticator } from './http/authenticate';
+import { SignInThrottle } from './auth/sign-in-throttle';
+import { RealtimeTickets } from './auth/realtime-tickets';
+import { SessionEvents } from './auth/session-events';
 import { createGatewayApp } from './http/app';
 import { EventFeed } from './realtime/event-feed';
 
@@ -47,7 +50,19 @@ bootService(async () => {
   const search = createServiceClient(SearchServiceService, config.SEARCH_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const tokens = new TokenService(config.GATEWAY_JWT_SECRET, config.GATEWAY_TOKEN_TTL_SECONDS);
   const blobs = await BlobStore.open(nc);
-  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, search, routing, tokens, blobs }));
+  const sessions = createSessionResolver(conversation);
+  const authenticate = createTokenAuthenticator(tokens, sessions);
+  const auth = {
+    tokens,
+    throttle: new SignInThrottle(redis, {
+      perEmail: config.GATEWAY_LOGIN_MAX_FAILURES_PER_EMAIL,
+      perClient: config.GATEWAY_LOGIN_MAX_FAILURES_PER_CLIENT,
+      windowSeconds: config.GATEWAY_LOGIN_WINDOW_SECONDS,
+    }),
+    tickets: new RealtimeTickets(redis),
+    sessionEvents: new SessionEvents(nc),
+  };
+  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, search, routing, auth, authenticate, blobs }));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
   const jsm = await jetstreamManager(nc);
@@ -55,13 +70,17 @@ bootService(async () => {
   const realtime = new RealtimeServer({
     feed: new EventFeed(jetstream(nc), jsm, logger, config.GATEWAY_REALTIME_MAX_REPLAY),
     presence: new PresenceBoard(redis, nc),
-    authenticate: createTokenAuthenticator(tokens, conversation),
+    tickets: auth.tickets,
+    sessions,
+    sessionEvents: auth.sessionEvents,
+    maxSocketsPerUser: config.GATEWAY_MAX_SOCKETS_PER_USER,
     conversation,
     logger,
     metrics: runtime.metrics,
   });
   await realtime.start(server);
   const port = await listen(server, config.GATEWAY_PORT, config.BIND_HOST);
+  const ops = await runtime.serveOps(config.GATEWAY_OPS_PORT, config.BIND_HOST);
 
   lifecycle.onShutdown('realtime', () => realtime.close());
   lifecycle.onShutdown('http', () => closeHttpServer(server, config.SHUTDOWN_TIMEOUT_MS / 3));
@@ -73,6 +92,7 @@ bootService(async () => {
   });
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('redis', () => redis.close());
+  lifecycle.onShutdown('ops http', () => ops.close());
 
-  runtime.started({ port, url: config.GATEWAY_PUBLIC_URL });
+  runtime.started({ port, opsPort: ops.port, url: config.GATEWAY_PUBLIC_URL });
 });

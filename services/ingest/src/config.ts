@@ -1,10 +1,18 @@
-import { commonConfigShape, env, loadConfig, z } from '@inbox/lib';
+import { commonConfigShape, env, loadConfig, outboundConfigShape, rejectOutboundTestSwitchesInProduction, z } from '@inbox/lib';
 
 const schema = z.object({
   ...commonConfigShape,
+  ...outboundConfigShape,
   BIND_HOST: env.string('127.0.0.1'),
   INGEST_HTTP_PORT: env.port(8081),
   INGEST_SMTP_PORT: env.port(2525),
+  /** /healthz, /readyz and /metrics: never on the public port. */
+  INGEST_OPS_PORT: env.port(9105),
+  /** Proxies whose X-Forwarded-For is believed (express "trust proxy" list); empty: none. */
+  INGEST_TRUSTED_PROXIES: env.list(),
+  // Chat: new sessions per widget and client in each minute; visitor messages per session in each minute.
+  INGEST_CHAT_SESSION_RATE_LIMIT: env.int(30, 1),
+  INGEST_CHAT_MESSAGE_RATE_LIMIT: env.int(120, 1),
   INGEST_MAX_MESSAGE_BYTES: env.int(25 * 1024 * 1024, 1024),
   REDIS_URL: env.url('redis://127.0.0.1:6379'),
   CONVERSATION_GRPC_ADDR: env.string('127.0.0.1:50051'),
@@ -25,5 +33,7 @@ const schema = z.object({
 export type IngestConfig = z.infer<typeof schema>;
 
 export function loadIngestConfig(source?: Record<string, string | undefined>): IngestConfig {
-  return loadConfig(schema, source);
+  const config = loadConfig(schema, source);
+  rejectOutboundTestSwitchesInProduction(config);
+  return config;
 }

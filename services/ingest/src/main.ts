@@ -14,7 +14,9 @@ import {
   closeHttpServer,
   connectNats,
   connectRedis,
+  createGuardedFetch,
   createServiceClient,
+  outboundPolicy,
   listen,
   pingNats,
   pingRedis,
@@ -71,14 +73,18 @@ bootService(async () => {
     createIngestApp(runtime, {
       email: emailRoutes(acceptEmail, config.INGEST_MAX_MESSAGE_BYTES),
       forms: formRoutes(new AcceptForm(channels, js, new RateLimiter(redis, config.INGEST_FORM_RATE_LIMIT, 60_000))),
-      chat: chatRoutes(new StartChatSession(channels, chatSessions), new AcceptChatMessage(chatSessions, js), chatSessions, widgetScript),
-      messenger: messengerRoutes(new MessengerWebhook(channels, blobs, js, logger)),
+      chat: chatRoutes(new StartChatSession(channels, chatSessions), new AcceptChatMessage(chatSessions, js), chatSessions, widgetScript, {
+        sessions: new RateLimiter(redis, config.INGEST_CHAT_SESSION_RATE_LIMIT, 60_000),
+        messages: new RateLimiter(redis, config.INGEST_CHAT_MESSAGE_RATE_LIMIT, 60_000),
+      }),
+      messenger: messengerRoutes(new MessengerWebhook(channels, blobs, js, logger, createGuardedFetch(outboundPolicy(config)))),
       calls: callRoutes(new CallEvents(channels, js), config.INGEST_PUBLIC_URL),
-    }),
+    }, config.INGEST_TRUSTED_PROXIES),
   );
   const chatSockets = new ChatSocketServer(chatSessions, subscriber, logger, new PresenceBoard(redis, nc), conversation);
   chatSockets.attach(server);
   const httpPort = await listen(server, config.INGEST_HTTP_PORT, config.BIND_HOST);
+  const ops = await runtime.serveOps(config.INGEST_OPS_PORT, config.BIND_HOST);
   const chatReplies = await runConsumer({ js, spec: CONSUMERS.chatReplyDelivery, handler: new ChatReplyHandler(chatSessions), logger, metrics: runtime.metrics });
   const smtp = createSmtpServer(acceptEmail, logger, { maxMessageBytes: config.INGEST_MAX_MESSAGE_BYTES });
   await new Promise<void>((resolve, reject) => {
@@ -96,6 +102,7 @@ bootService(async () => {
     await subscriber.close();
     await redis.close();
   });
+  lifecycle.onShutdown('ops http', () => ops.close());
 
-  runtime.started({ httpPort, smtpPort: config.INGEST_SMTP_PORT });
+  runtime.started({ httpPort, opsPort: ops.port, smtpPort: config.INGEST_SMTP_PORT });
 });

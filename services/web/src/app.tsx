@@ -42,6 +42,8 @@ function AgentApp() {
       user={user}
       onSignOut={() => {
         realtime.close();
+        // Ends the session on the server too, so the token is useless even if it was copied.
+        void api('POST', '/auth/logout').catch(() => undefined);
         session.token = null;
         setUser(null);
       }}

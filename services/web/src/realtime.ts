@@ -1,7 +1,7 @@
 // The live channel: one WebSocket to /api/v1/realtime per tab. It reconnects with backoff and
 // resumes from the last sequence it saw, so a blip loses nothing; listeners get every frame.
 import { useEffect, useRef } from 'react';
-import { session } from './api';
+import { api, session } from './api';
 
 export type RealtimeFrame = { type: string; [key: string]: any };
 type Listener = (frame: RealtimeFrame) => void;
@@ -14,13 +14,31 @@ class RealtimeChannel {
   private closed = false;
   private readonly outbox: RealtimeFrame[] = [];
 
+  private connecting = false;
+
   open(): void {
     this.closed = false;
-    if (this.ws || !session.token) return;
+    if (this.ws || this.connecting || !session.token) return;
+    this.connecting = true;
+    // The token stays in the Authorization header; the socket gets a single-use ticket for its URL.
+    api<{ ticket: string }>('POST', '/realtime/tickets')
+      .then(({ ticket }) => this.connect(ticket))
+      .catch(() => this.scheduleRetry())
+      .finally(() => (this.connecting = false));
+  }
+
+  private scheduleRetry(): void {
+    if (this.closed || !session.token) return;
+    const delay = Math.min(10_000, 500 * 2 ** this.retry++);
+    setTimeout(() => this.open(), delay);
+  }
+
+  private connect(ticket: string): void {
+    if (this.closed || this.ws) return;
     const since = Object.entries(this.seq).map(([k, v]) => `${k}:${v}`).join(',');
     const url = new URL('/api/v1/realtime', location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.searchParams.set('token', session.token);
+    url.searchParams.set('ticket', ticket);
     if (since) url.searchParams.set('since', since);
     const ws = new WebSocket(url);
     this.ws = ws;
@@ -34,11 +52,16 @@ class RealtimeChannel {
       if (frame.stream && typeof frame.seq === 'number') this.seq[frame.stream] = Math.max(this.seq[frame.stream] ?? 0, frame.seq);
       for (const listener of this.listeners) listener(frame);
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       this.ws = null;
       if (this.closed) return;
-      const delay = Math.min(10_000, 500 * 2 ** this.retry++);
-      setTimeout(() => this.open(), delay);
+      // 4401: the session was revoked (logout elsewhere, password change, deactivation); sign in again.
+      if (event.code === 4401) {
+        session.token = null;
+        location.reload();
+        return;
+      }
+      this.scheduleRetry();
     };
   }
 

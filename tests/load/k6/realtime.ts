@@ -4,7 +4,7 @@ import http from 'k6/http';
 import ws from 'k6/ws';
 import { check } from 'k6';
 import { Trend } from 'k6/metrics';
-import { GATEWAY, INGEST, SLO, createFixture, rawEmail, type Fixture } from './lib/config.ts';
+import { GATEWAY, INGEST, SLO, auth, createFixture, rawEmail, type Fixture } from './lib/config.ts';
 
 const timeToInbox = new Trend('inbox_time_to_agent', true);
 
@@ -19,7 +19,8 @@ export function setup(): Fixture {
 }
 
 export default function (f: Fixture): void {
-  const url = `${GATEWAY.replace('http', 'ws')}/api/v1/realtime?token=${f.token}`;
+  const { ticket } = http.post(`${GATEWAY}/api/v1/realtime/tickets`, null, auth(f.token)).json() as { ticket: string };
+  const url = `${GATEWAY.replace('http', 'ws')}/api/v1/realtime?ticket=${ticket}`;
   const response = ws.connect(url, {}, (socket) => {
     let sentAt = 0;
     socket.on('open', () => {

@@ -1,7 +1,7 @@
 // Smoke: is the stack up and does the main path work at all? One VU, a few iterations.
 import http from 'k6/http';
 import { check, sleep } from 'k6';
-import { GATEWAY, INGEST, SLO, auth, createFixture, rawEmail, type Fixture } from './lib/config.ts';
+import { GATEWAY, GATEWAY_OPS, INGEST, INGEST_OPS, SLO, auth, createFixture, rawEmail, type Fixture } from './lib/config.ts';
 
 export const options = {
   vus: 1,
@@ -10,7 +10,7 @@ export const options = {
 };
 
 export function setup(): Fixture {
-  for (const url of [`${GATEWAY}/readyz`, `${INGEST}/readyz`]) {
+  for (const url of [`${GATEWAY_OPS}/readyz`, `${INGEST_OPS}/readyz`]) {
     check(http.get(url), { [`${url} ready`]: (r) => r.status === 200 });
   }
   return createFixture();

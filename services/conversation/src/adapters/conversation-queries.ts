@@ -138,14 +138,14 @@ export class ConversationQueries {
   /** An attachment of a visible (not hidden) message of the account. */
   async attachment(accountId: string, attachmentId: string) {
     const result = await this.pool.query(
-      `SELECT a.id, a.filename, a.content_type, a.size, a.content_id, a.inline, a.object_key FROM attachments a
+      `SELECT a.id, a.filename, a.content_type, a.size, a.content_id, a.inline, a.object_key, a.unavailable_reason FROM attachments a
        JOIN messages m ON m.id = a.message_id WHERE a.account_id = $1 AND a.id = $2 AND m.hidden_at IS NULL`,
       [accountId, attachmentId],
     );
     const a = result.rows[0];
     if (!a) return null;
     return {
-      attachment: { id: a.id, filename: a.filename, contentType: a.content_type, size: String(a.size), contentId: a.content_id ?? '', inline: a.inline },
+      attachment: { id: a.id, filename: a.filename, contentType: a.content_type, size: String(a.size), contentId: a.content_id ?? '', inline: a.inline, unavailableReason: a.unavailable_reason ?? '' },
       objectKey: a.object_key as string,
     };
   }
@@ -262,7 +262,7 @@ export class ConversationQueries {
           [accountId, conversationId],
         ),
         tx.query(
-          `SELECT a.id, a.message_id, a.filename, a.content_type, a.size, a.content_id, a.inline FROM attachments a
+          `SELECT a.id, a.message_id, a.filename, a.content_type, a.size, a.content_id, a.inline, a.unavailable_reason FROM attachments a
            JOIN messages m ON m.id = a.message_id WHERE m.account_id = $1 AND m.conversation_id = $2 ORDER BY a.message_id, a.position, a.id`,
           [accountId, conversationId],
         ),
@@ -311,7 +311,7 @@ export class ConversationQueries {
             ? []
             : attachments.rows
                 .filter((a) => a.message_id === m.id)
-                .map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: String(a.size), contentId: a.content_id ?? '', inline: a.inline })),
+                .map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: String(a.size), contentId: a.content_id ?? '', inline: a.inline, unavailableReason: a.unavailable_reason ?? '' })),
           hidden,
           hiddenBy: m.hidden_by ?? '',
           createdAt: m.created_at,

@@ -4,7 +4,8 @@ import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversati
 import type { InboundReceipts } from './inbound-receipts.repository';
 import type { AuthenticateUser, CreateAccount } from '../use-cases/accounts';
 import type { CreateUser, RemoveUser, UpdateUser } from '../use-cases/users';
-import type { AddInboxMember, CreateChannel, CreateInbox } from '../use-cases/inboxes';
+import type { AddInboxMember, CreateChannel, CreateInbox, VerifyChannel } from '../use-cases/inboxes';
+import type { Sessions } from '../use-cases/sessions';
 import type { AddComment } from '../use-cases/add-comment';
 import type { ApplyConversationAction, UnblockSender } from '../use-cases/apply-conversation-action';
 import type { DeleteConversation } from '../use-cases/delete-conversation';
@@ -42,6 +43,8 @@ export interface ConversationUseCases {
   createInbox: CreateInbox;
   addInboxMember: AddInboxMember;
   createChannel: CreateChannel;
+  verifyChannel: VerifyChannel;
+  sessions: Sessions;
   updateConversation: UpdateConversation;
   applyConversationAction: ApplyConversationAction;
   unblockSender: UnblockSender;
@@ -81,6 +84,29 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
 
     async verifyCredentials(request) {
       return { user: userToProto(await u.authenticateUser.execute(request)) };
+    },
+
+    async createSession(request) {
+      return u.sessions.create(actorFrom(request.tenant), { ttlSeconds: request.ttlSeconds, ip: request.ip, userAgent: request.userAgent });
+    },
+
+    async getSession(request) {
+      if (!request.accountId || !request.sessionId) throw new InvalidArgumentError('session_required', 'account_id and session_id are required');
+      return { user: userToProto(await u.sessions.resolve(request.accountId, request.sessionId)) };
+    },
+
+    async revokeSession(request) {
+      await u.sessions.revoke(actorFrom(request.tenant), request.sessionId);
+      return {};
+    },
+
+    async changePassword(request) {
+      await u.sessions.changePassword(actorFrom(request.tenant), request);
+      return {};
+    },
+
+    async verifyChannel(request) {
+      return { channel: channelToProto(await u.verifyChannel.execute(actorFrom(request.tenant), request.channelId, request.code)) };
     },
 
     async getUser(request) {

@@ -1,7 +1,7 @@
 // PostgreSQL storage of accounts, users, inboxes, members and channels. Every read takes the
 // account id, so one account's ids are invisible to another.
 import type { Pool, PoolClient } from '@inbox/lib';
-import type { Account, Channel, ChannelType, Inbox, Role, User } from '../domain/directory';
+import { emailAddressKey, type Account, type Channel, type ChannelType, type Inbox, type Role, type User } from '../domain/directory';
 
 type Queryable = Pool | PoolClient;
 
@@ -37,6 +37,7 @@ interface ChannelRow {
   lookup_key: string;
   settings: Channel['settings'];
   created_at: Date;
+  verified: boolean;
 }
 
 const toChannel = (row: ChannelRow): Channel => ({
@@ -48,6 +49,7 @@ const toChannel = (row: ChannelRow): Channel => ({
   lookupKey: row.lookup_key,
   settings: row.settings,
   createdAt: row.created_at,
+  verified: row.verified,
 });
 
 export class DirectoryRepository {
@@ -100,6 +102,56 @@ export class DirectoryRepository {
     return result.rows[0] ? toUser(result.rows[0]) : null;
   }
 
+  async insertSession(db: Queryable, session: { id: string; accountId: string; userId: string; expiresAt: Date; ip: string; userAgent: string }): Promise<void> {
+    await db.query('INSERT INTO sessions (id, account_id, user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)', [
+      session.id,
+      session.accountId,
+      session.userId,
+      session.expiresAt,
+      session.ip || null,
+      session.userAgent || null,
+    ]);
+  }
+
+  /** The user of a live session, when that user is still active. */
+  async findSessionUser(accountId: string, sessionId: string): Promise<User | null> {
+    const result = await this.pool.query<UserRow>(
+      `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id AND u.account_id = s.account_id
+       WHERE s.id = $2 AND s.account_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+         AND u.deactivated_at IS NULL AND u.removed_at IS NULL`,
+      [accountId, sessionId],
+    );
+    return result.rows[0] ? toUser(result.rows[0]) : null;
+  }
+
+  /** Revokes a user's live sessions: all of them, all but one, or only one. */
+  async revokeSessions(db: Queryable, accountId: string, userId: string, which: { only?: string; except?: string } = {}): Promise<void> {
+    await db.query(
+      `UPDATE sessions SET revoked_at = now()
+       WHERE account_id = $1 AND user_id = $2 AND revoked_at IS NULL
+         AND ($3::text IS NULL OR id = $3) AND ($4::text IS NULL OR id <> $4)`,
+      [accountId, userId, which.only ?? null, which.except ?? null],
+    );
+  }
+
+  async passwordHash(accountId: string, userId: string): Promise<string | null> {
+    const result = await this.pool.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE account_id = $1 AND id = $2 AND removed_at IS NULL', [accountId, userId]);
+    return result.rows[0]?.password_hash ?? null;
+  }
+
+  async setPasswordHash(db: Queryable, accountId: string, userId: string, hash: string): Promise<void> {
+    await db.query('UPDATE users SET password_hash = $3 WHERE account_id = $1 AND id = $2', [accountId, userId, hash]);
+  }
+
+  /** Active super admins of the account other than this user, locked so two demotions cannot both pass. */
+  async otherActiveSuperadmins(db: Queryable, accountId: string, userId: string): Promise<number> {
+    const result = await db.query(
+      `SELECT id FROM users WHERE account_id = $1 AND id <> $2 AND role = 'superadmin' AND deactivated_at IS NULL AND removed_at IS NULL FOR UPDATE`,
+      [accountId, userId],
+    );
+    return result.rowCount ?? 0;
+  }
+
   async insertInbox(db: Queryable, inbox: Inbox): Promise<void> {
     await db.query('INSERT INTO inboxes (id, account_id, name, created_at) VALUES ($1, $2, $3, $4)', [inbox.id, inbox.accountId, inbox.name, inbox.createdAt]);
   }
@@ -123,14 +175,54 @@ export class DirectoryRepository {
     );
   }
 
-  /** Inserts the channel; returns false when its lookup key is already taken. */
-  async insertChannel(channel: Channel, secret: string | null, sendToken: string | null): Promise<boolean> {
+  /** Inserts the channel; returns false when its lookup key (or, for email, its address key) is already taken. */
+  async insertChannel(
+    channel: Channel,
+    secret: string | null,
+    sendToken: string | null,
+    ownership?: { addressKey: string; verificationCodeHash: string | null },
+  ): Promise<boolean> {
     const result = await this.pool.query(
-      `INSERT INTO channels (id, account_id, inbox_id, type, name, lookup_key, settings, secret, send_token, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (type, lookup_key) DO NOTHING`,
-      [channel.id, channel.accountId, channel.inboxId, channel.type, channel.name, channel.lookupKey, channel.settings, secret, sendToken, channel.createdAt],
+      `INSERT INTO channels (id, account_id, inbox_id, type, name, lookup_key, settings, secret, send_token, created_at, verified, address_key, verification_code_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
+      [
+        channel.id,
+        channel.accountId,
+        channel.inboxId,
+        channel.type,
+        channel.name,
+        channel.lookupKey,
+        channel.settings,
+        secret,
+        sendToken,
+        channel.createdAt,
+        channel.verified,
+        ownership?.addressKey ?? null,
+        ownership?.verificationCodeHash ?? null,
+      ],
     );
     return result.rowCount === 1;
+  }
+
+  async findChannel(accountId: string, channelId: string): Promise<Channel | null> {
+    const result = await this.pool.query<ChannelRow>('SELECT * FROM channels WHERE account_id = $1 AND id = $2', [accountId, channelId]);
+    return result.rows[0] ? toChannel(result.rows[0]) : null;
+  }
+
+  /** Checks a verification code in one statement: verifies on a match, counts a miss, refuses once attempts run out. */
+  async tryVerificationCode(accountId: string, channelId: string, codeHash: string, maxAttempts: number): Promise<'verified' | 'wrong' | 'exhausted'> {
+    const result = await this.pool.query<{ verified: boolean; verification_attempts: number }>(
+      `UPDATE channels SET
+         verified = (verification_code_hash = $3),
+         verification_code_hash = CASE WHEN verification_code_hash = $3 THEN NULL ELSE verification_code_hash END,
+         verification_attempts = verification_attempts + CASE WHEN verification_code_hash = $3 THEN 0 ELSE 1 END
+       WHERE account_id = $1 AND id = $2 AND NOT verified AND verification_code_hash IS NOT NULL AND verification_attempts < $4
+       RETURNING verified, verification_attempts`,
+      [accountId, channelId, codeHash, maxAttempts],
+    );
+    const row = result.rows[0];
+    if (!row) return 'exhausted';
+    return row.verified ? 'verified' : 'wrong';
   }
 
   async listChannels(accountId: string, inboxId: string): Promise<Channel[]> {
@@ -143,7 +235,14 @@ export class DirectoryRepository {
 
   /** For the channel edge only: the channel with its webhook secret. */
   async resolveChannel(type: ChannelType, by: { lookupKey?: string; verifyToken?: string; channelId?: string }): Promise<(Channel & { secret: string }) | null> {
-    const [column, value] = by.channelId ? ['id', by.channelId] : by.verifyToken ? ["settings ->> 'verifyToken'", by.verifyToken] : ['lookup_key', by.lookupKey ?? ''];
+    // Email is found by its address key, so mail to local+tag@ reaches the channel of local@.
+    const [column, value] = by.channelId
+      ? ['id', by.channelId]
+      : by.verifyToken
+        ? ["settings ->> 'verifyToken'", by.verifyToken]
+        : type === 'email'
+          ? ['address_key', emailAddressKey(by.lookupKey ?? '')]
+          : ['lookup_key', by.lookupKey ?? ''];
     const result = await this.pool.query<ChannelRow & { secret: string | null }>(`SELECT * FROM channels WHERE type = $1 AND ${column} = $2`, [type, value]);
     const row = result.rows[0];
     return row ? { ...toChannel(row), secret: row.secret ?? '' } : null;

@@ -62,5 +62,6 @@ export function channelToProto(channel: Channel): ProtoChannel {
     preChatEmail: channel.type === 'chat' ? (channel.settings.preChatEmail ?? 'optional') : '',
     honeypotField: channel.settings.honeypotField ?? '',
     createTicket: channel.settings.createTicket ?? false,
+    verified: channel.verified,
   };
 }

@@ -52,6 +52,8 @@ export interface Channel {
     createTicket?: boolean;
   };
   createdAt: Date;
+  /** Email: whether the account proved it controls the address (always true on the installation's domain). */
+  verified: boolean;
 }
 
 /** Who is acting: the tenant every command is scoped to. */
@@ -73,4 +75,16 @@ export function canAssignRole(actorRole: Role, targetRole: Role): boolean {
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/** The form of an address that uniqueness is judged by: lower case, without a +tag. */
+export function emailAddressKey(address: string): string {
+  const lower = address.trim().toLowerCase();
+  const at = lower.lastIndexOf('@');
+  if (at < 0) return lower;
+  return `${lower.slice(0, at).split('+')[0]}${lower.slice(at)}`;
+}
+
+export function emailDomainOf(address: string): string {
+  return address.trim().toLowerCase().split('@').pop() ?? '';
 }

@@ -2,6 +2,7 @@
 import { AlreadyExistsError, InvalidArgumentError, UnauthenticatedError, newId, withTransaction, type Pool, isEmailAddress } from '@inbox/lib';
 import { normaliseEmail, type Account, type User } from '../domain/directory';
 import type { DirectoryRepository } from '../adapters/directory.repository';
+import { PASSWORD_PROBLEM_MESSAGES, passwordProblem } from '../domain/password-policy';
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -13,8 +14,12 @@ export interface PasswordHasher {
 export function validateNewUser(input: { name: string; email: string; password: string }): void {
   if (!input.name.trim()) throw new InvalidArgumentError('name_required', 'name is required');
   if (!isEmailAddress(input.email.trim())) throw new InvalidArgumentError('invalid_email', 'email is not a valid address');
-  if (input.password.length < 8) throw new InvalidArgumentError('weak_password', 'password must have at least 8 characters');
-  if (input.password.length > 256) throw new InvalidArgumentError('invalid_password', 'password is too long');
+  requireAcceptablePassword(input.password, input.email);
+}
+
+export function requireAcceptablePassword(password: string, email: string): void {
+  const problem = passwordProblem(password, email);
+  if (problem) throw new InvalidArgumentError('weak_password', PASSWORD_PROBLEM_MESSAGES[problem], { reason: problem });
 }
 
 export function isUniqueViolation(error: unknown): boolean {
@@ -66,8 +71,8 @@ export class AuthenticateUser {
   async execute(input: { email: string; password: string }): Promise<User> {
     const candidate = await this.directory.findLoginCandidate(normaliseEmail(input.email));
     const ok = await this.passwords.verify(candidate?.passwordHash ?? null, input.password);
-    if (!candidate || !ok) throw new UnauthenticatedError('invalid_credentials', 'email or password is wrong');
-    if (candidate.deactivated) throw new UnauthenticatedError('user_deactivated', 'this user is deactivated');
+    // A deactivated user gets the same answer as a wrong password: sign-in tells nobody who exists.
+    if (!candidate || !ok || candidate.deactivated) throw new UnauthenticatedError('invalid_credentials', 'email or password is wrong');
     const { passwordHash: _hash, ...user } = candidate;
     return user;
   }

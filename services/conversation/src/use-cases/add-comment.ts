@@ -3,6 +3,7 @@
 import { FailedPreconditionError, InvalidArgumentError, newId, withTransaction, type Pool } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { lockConversation, updateConversation } from '../adapters/conversation-rows';
+import { canSeeInbox } from '../domain/inbox-access';
 import type { DirectoryRepository } from '../adapters/directory.repository';
 import { appendEvents } from '../adapters/outbox';
 import type { Actor } from '../domain/directory';
@@ -33,11 +34,17 @@ export class AddComment {
       .map((m) => (m[1].startsWith('usr_') ? byId.get(m[1]) : byEmail.get(m[1].toLowerCase())))
       .filter((u): u is NonNullable<typeof u> => !!u)
       .map((u) => u.id);
-    const mentioned = [...new Set([...explicitMentions, ...fromText])].filter((id) => id !== author.id && !byId.get(id)?.deactivated);
-    const comment = { id: newId('cmt'), mentionedUserIds: mentioned, createdAt: new Date() };
+    const candidates = [...new Set([...explicitMentions, ...fromText])].filter((id) => id !== author.id && !byId.get(id)?.deactivated);
+    const comment = { id: newId('cmt'), mentionedUserIds: [] as string[], createdAt: new Date() };
     await withTransaction(this.pool, async (tx) => {
       const conversation = await lockConversation(tx, actor.accountId, conversationId);
       if (conversation.trashedAt) throw new FailedPreconditionError('conversation_in_trash', 'restore the conversation first');
+      // Only people who may open this inbox are notified; a mention of anyone else stays text.
+      const members = await tx.query<{ user_id: string }>('SELECT user_id FROM inbox_members WHERE account_id = $1 AND inbox_id = $2', [actor.accountId, conversation.inboxId]);
+      const memberOf = new Set([conversation.inboxId]);
+      const memberIds = new Set(members.rows.map((r) => r.user_id));
+      const mentioned = candidates.filter((id) => canSeeInbox({ role: byId.get(id)!.role, memberInboxIds: memberIds.has(id) ? memberOf : new Set() }, conversation.inboxId));
+      comment.mentionedUserIds = mentioned;
       await tx.query('INSERT INTO comments (id, account_id, conversation_id, author_id, text_body, mentioned_ids, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
         comment.id,
         actor.accountId,

@@ -32,7 +32,7 @@ async function deleteRows(tx: PoolClient, conversation: LockedConversation, acto
       type: ConversationEventType.CONVERSATION_EVENT_TYPE_DELETED,
     },
   ]);
-  return keys.rows.map((r) => r.key);
+  return keys.rows.map((r) => r.key).filter(Boolean);
 }
 
 async function removeUnreferencedBlobs(pool: Pool, blobs: BlobRemover, keys: string[], logger: Logger): Promise<void> {

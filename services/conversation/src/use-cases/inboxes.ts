@@ -1,7 +1,17 @@
 // Admins create inboxes, choose who works in them, and connect channels.
-import { randomBytes } from 'node:crypto';
-import { AlreadyExistsError, InvalidArgumentError, NotFoundError, newId, isEmailAddress, validateWorkingHours, type WorkingHours } from '@inbox/lib';
-import type { Actor, Channel, ChannelType, FormField, Inbox } from '../domain/directory';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  AlreadyExistsError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+  newId,
+  isEmailAddress,
+  validateWorkingHours,
+  type Logger,
+  type WorkingHours,
+} from '@inbox/lib';
+import { emailAddressKey, emailDomainOf, type Actor, type Channel, type ChannelType, type FormField, type Inbox } from '../domain/directory';
 import type { DirectoryRepository } from '../adapters/directory.repository';
 import { E164 } from '../domain/calls';
 import { requireActor } from './users';
@@ -34,6 +44,22 @@ export class AddInboxMember {
   }
 }
 
+/** An admin proves control of an email address outside the installation's domain with the mailed code. */
+export class VerifyChannel {
+  constructor(private readonly directory: DirectoryRepository) {}
+
+  async execute(actor: Actor, channelId: string, code: string): Promise<Channel> {
+    await requireActor(this.directory, actor, 'admin');
+    const channel = await this.directory.findChannel(actor.accountId, channelId);
+    if (!channel) throw new NotFoundError('channel_not_found', 'no such channel');
+    if (channel.verified) return channel;
+    const attempt = await this.directory.tryVerificationCode(actor.accountId, channelId, hashCode(code), VERIFICATION_ATTEMPTS);
+    if (attempt === 'exhausted') throw new FailedPreconditionError('verification_locked', 'too many wrong codes; remove the channel and add it again for a new code');
+    if (attempt === 'wrong') throw new InvalidArgumentError('invalid_code', 'the code is wrong');
+    return { ...channel, verified: true };
+  }
+}
+
 export interface CreateChannelInput {
   type: ChannelType;
   name: string;
@@ -54,10 +80,20 @@ export interface CreateChannelInput {
 const FIELD_NAME = /^[A-Za-z][\w.-]{0,63}$/;
 const token = (bytes = 12) => randomBytes(bytes).toString('base64url');
 
+/** Mails the one-time code that proves an admin controls an email address. */
+export interface VerificationMailer {
+  sendChannelCode(to: string, code: string, channelName: string): Promise<void>;
+}
+
+const VERIFICATION_ATTEMPTS = 5;
+const hashCode = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
+
 export class CreateChannel {
   constructor(
     private readonly directory: DirectoryRepository,
     private readonly mailDomain: string,
+    private readonly mailer: VerificationMailer,
+    private readonly logger: Logger,
   ) {}
 
   async execute(actor: Actor, inboxId: string, input: CreateChannelInput): Promise<Channel> {
@@ -67,9 +103,18 @@ export class CreateChannel {
     const name = input.name.trim();
     if (!name) throw new InvalidArgumentError('invalid_name', 'name is required');
     const { lookupKey, settings, secret, sendToken } = this.shape(input, name);
-    const channel: Channel = { id: newId('chn'), accountId: actor.accountId, inboxId, type: input.type, name, lookupKey, settings, createdAt: new Date() };
-    if (!(await this.directory.insertChannel(channel, secret, sendToken ?? null))) {
-      throw new AlreadyExistsError('channel_taken', `another channel already uses this ${input.type === 'email' ? 'address' : 'identifier'}`);
+    const ownDomain = input.type !== 'email' || emailDomainOf(lookupKey) === this.mailDomain.toLowerCase();
+    const code = ownDomain ? null : randomBytes(5).toString('hex').toUpperCase();
+    const channel: Channel = { id: newId('chn'), accountId: actor.accountId, inboxId, type: input.type, name, lookupKey, settings, createdAt: new Date(), verified: ownDomain };
+    const ownership = input.type === 'email' ? { addressKey: emailAddressKey(lookupKey), verificationCodeHash: code ? hashCode(code) : null } : undefined;
+    if (!(await this.directory.insertChannel(channel, secret, sendToken ?? null, ownership))) {
+      // One answer whoever holds the identifier, so creating channels cannot probe other accounts.
+      throw new AlreadyExistsError('channel_identifier_unavailable', `this ${input.type === 'email' ? 'address' : 'identifier'} cannot be connected`);
+    }
+    if (code) {
+      await this.mailer.sendChannelCode(lookupKey, code, name).catch((error: Error) => {
+        this.logger.warn({ err: error, channelId: channel.id }, 'channel verification mail not sent');
+      });
     }
     return channel;
   }

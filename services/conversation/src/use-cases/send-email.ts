@@ -41,12 +41,15 @@ export async function replyToken(tx: PoolClient, accountId: string, conversation
 }
 
 export async function emailChannelOf(tx: PoolClient, accountId: string, inboxId: string, preferredId: string | null): Promise<{ id: string; address: string }> {
-  const found = await tx.query<{ id: string; lookup_key: string }>(
-    `SELECT id, lookup_key FROM channels WHERE account_id = $1 AND inbox_id = $2 AND type = 'email'
-     ORDER BY (id = $3) DESC, created_at LIMIT 1`,
+  const found = await tx.query<{ id: string; lookup_key: string; verified: boolean }>(
+    `SELECT id, lookup_key, verified FROM channels WHERE account_id = $1 AND inbox_id = $2 AND type = 'email'
+     ORDER BY (id = $3) DESC, verified DESC, created_at LIMIT 1`,
     [accountId, inboxId, preferredId ?? ''],
   );
   if (!found.rowCount) throw new FailedPreconditionError('no_email_channel', 'this inbox has no email channel to send from');
+  if (!found.rows[0].verified) {
+    throw new FailedPreconditionError('channel_unverified', `nothing is sent from ${found.rows[0].lookup_key} until an admin enters the code mailed to it`);
+  }
   return { id: found.rows[0].id, address: found.rows[0].lookup_key };
 }
 

@@ -466,8 +466,8 @@ export class StoreInboundMessage {
   private async insertAttachments(tx: PoolClient, accountId: string, messageId: string, attachments: Attachment[]): Promise<void> {
     if (attachments.length === 0) return;
     await tx.query(
-      `INSERT INTO attachments (id, account_id, message_id, filename, content_type, size, object_key, content_id, inline, position)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::boolean[], $10::int[])`,
+      `INSERT INTO attachments (id, account_id, message_id, filename, content_type, size, object_key, content_id, inline, position, unavailable_reason)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::boolean[], $10::int[], $11::text[])`,
       [
         attachments.map(() => newId('att')),
         attachments.map(() => accountId),
@@ -479,6 +479,7 @@ export class StoreInboundMessage {
         attachments.map((a) => a.contentId || null),
         attachments.map((a) => a.inline),
         attachments.map((_, i) => i),
+        attachments.map((a) => a.unavailableReason || null),
       ],
     );
   }

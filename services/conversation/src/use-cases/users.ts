@@ -17,6 +17,13 @@ export interface UserOffboarding {
   releaseAssignments(accountId: string, userId: string, tx: PoolClient): Promise<void>;
 }
 
+/** An account always keeps one active super admin: the last one cannot be demoted, deactivated or removed. */
+async function requireAnotherSuperadmin(tx: PoolClient, directory: DirectoryRepository, accountId: string, userId: string): Promise<void> {
+  if ((await directory.otherActiveSuperadmins(tx, accountId, userId)) === 0) {
+    throw new FailedPreconditionError('last_superadmin', 'the account needs at least one active super admin; promote another user first');
+  }
+}
+
 export class CreateUser {
   constructor(
     private readonly pool: Pool,
@@ -63,9 +70,15 @@ export class UpdateUser {
     if (changes.role && !canAssignRole(acting.role, changes.role)) throw new PermissionDeniedError('forbidden', 'only a super admin can grant super admin');
     if (changes.deactivated && target.id === acting.id) throw new FailedPreconditionError('cannot_deactivate_self', 'you cannot deactivate yourself');
     return withTransaction(this.pool, async (tx) => {
+      const losesSuperadmin = target.role === 'superadmin' && ((changes.role && changes.role !== 'superadmin') || changes.deactivated);
+      if (losesSuperadmin) await requireAnotherSuperadmin(tx, this.directory, actor.accountId, userId);
       const updated = await this.directory.updateUser(tx, actor.accountId, userId, changes);
       if (!updated) throw new NotFoundError('user_not_found', 'no such user');
-      if (changes.deactivated && !target.deactivated) await this.offboarding.releaseAssignments(actor.accountId, userId, tx);
+      if (changes.deactivated && !target.deactivated) {
+        await this.offboarding.releaseAssignments(actor.accountId, userId, tx);
+        // Revoked now, so reactivating the user later does not revive old tokens.
+        await this.directory.revokeSessions(tx, actor.accountId, userId);
+      }
       return updated;
     });
   }
@@ -85,8 +98,10 @@ export class RemoveUser {
     if (target.id === acting.id) throw new FailedPreconditionError('cannot_remove_self', 'you cannot remove yourself');
     if (target.role === 'superadmin' && acting.role !== 'superadmin') throw new PermissionDeniedError('forbidden', 'only a super admin can remove a super admin');
     await withTransaction(this.pool, async (tx) => {
+      if (target.role === 'superadmin') await requireAnotherSuperadmin(tx, this.directory, actor.accountId, userId);
       await this.directory.updateUser(tx, actor.accountId, userId, { removed: true });
       await this.offboarding.releaseAssignments(actor.accountId, userId, tx);
+      await this.directory.revokeSessions(tx, actor.accountId, userId);
     });
   }
 }

@@ -1,10 +1,12 @@
-// Signed bearer tokens (JWT, HS256) naming the user and account; the gateway re-checks the user
-// on every request, so a deactivated or removed user's token stops working at once.
+// Signed bearer tokens (JWT, HS256) naming the user, the account and the session. A token must
+// expire, and the session it names is checked on every request, so revoking the session (logout,
+// password change, deactivation, removal) ends the token at once.
 import { SignJWT, jwtVerify } from 'jose';
 
 export interface TokenClaims {
   userId: string;
   accountId: string;
+  sessionId: string;
 }
 
 export class TokenService {
@@ -12,13 +14,13 @@ export class TokenService {
 
   constructor(
     secret: string,
-    private readonly ttlSeconds: number,
+    readonly ttlSeconds: number,
   ) {
     this.key = new TextEncoder().encode(secret);
   }
 
   issue(claims: TokenClaims): Promise<string> {
-    return new SignJWT({ acc: claims.accountId })
+    return new SignJWT({ acc: claims.accountId, sid: claims.sessionId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.userId)
       .setIssuedAt()
@@ -27,12 +29,12 @@ export class TokenService {
       .sign(this.key);
   }
 
-  /** The claims of a valid token, or null for anything else (bad signature, expired, malformed). */
+  /** The claims of a valid token, or null for anything else (bad signature, expired, no exp, no session). */
   async verify(token: string): Promise<TokenClaims | null> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: 'inbox', algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string' || typeof payload.acc !== 'string') return null;
-      return { userId: payload.sub, accountId: payload.acc };
+      const { payload } = await jwtVerify(token, this.key, { issuer: 'inbox', algorithms: ['HS256'], requiredClaims: ['exp', 'sub', 'acc', 'sid'] });
+      if (typeof payload.sub !== 'string' || typeof payload.acc !== 'string' || typeof payload.sid !== 'string') return null;
+      return { userId: payload.sub, accountId: payload.acc, sessionId: payload.sid };
     } catch {
       return null;
     }

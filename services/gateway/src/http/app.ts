@@ -8,7 +8,6 @@ import {
   httpMetricsMiddleware,
   jsonErrorHandler,
   notFoundHandler,
-  opsMiddleware,
   requestIdMiddleware,
   type ServiceRuntime,
 } from '@inbox/lib';
@@ -17,10 +16,10 @@ import type { NotificationServiceService } from '@inbox/lib/gen/inbox/notificati
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import type { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { BlobStore, ServiceClient } from '@inbox/lib';
-import type { TokenService } from '../auth/token-service';
+import type { AuthServices } from './routes/directory.routes';
 import type { GatewayConfig } from '../config';
 import { ApiRoutes } from './api-route';
-import { createAuthenticator } from './authenticate';
+import { createAuthenticator, type AuthenticatedUser } from './authenticate';
 import { buildOpenApiDocument, createApiRegistry } from './openapi';
 import { registerAttachmentRoutes } from './routes/attachments.routes';
 import { registerConversationActionRoutes, registerConversationRoutes } from './routes/conversations.routes';
@@ -36,15 +35,16 @@ export interface GatewayDependencies {
   notifications: ServiceClient<typeof NotificationServiceService>;
   search: ServiceClient<typeof SearchServiceService>;
   routing: ServiceClient<typeof RoutingServiceService>;
-  tokens: TokenService;
+  auth: AuthServices;
+  authenticate: (token: string) => Promise<AuthenticatedUser>;
   blobs: BlobStore;
 }
 
 export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig, deps: GatewayDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  app.use(opsMiddleware({ health: runtime.health, registry: runtime.metrics.registry }));
+  // X-Forwarded-For decides the client address of sign-in throttling, so only named proxies are believed.
+  app.set('trust proxy', config.GATEWAY_TRUSTED_PROXIES.length ? config.GATEWAY_TRUSTED_PROXIES : false);
   app.use(requestIdMiddleware());
   app.use(httpMetricsMiddleware(runtime.metrics, runtime.logger));
   app.use(
@@ -64,8 +64,8 @@ export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig,
   const registry = createApiRegistry();
   const api = express.Router();
   api.use(express.json({ limit: config.GATEWAY_MAX_BODY_BYTES, strict: true }));
-  const routes = new ApiRoutes(api, registry, createAuthenticator(deps.tokens, deps.conversation));
-  registerDirectoryRoutes(routes, deps.conversation, deps.tokens, { signupEnabled: config.GATEWAY_SIGNUP_ENABLED, ingestPublicUrl: config.GATEWAY_INGEST_PUBLIC_URL.replace(/\/$/, '') });
+  const routes = new ApiRoutes(api, registry, createAuthenticator(deps.authenticate));
+  registerDirectoryRoutes(routes, deps.conversation, deps.auth, { signupEnabled: config.GATEWAY_SIGNUP_ENABLED, ingestPublicUrl: config.GATEWAY_INGEST_PUBLIC_URL.replace(/\/$/, '') });
   registerConversationRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
   registerConversationActionRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
   registerAttachmentRoutes(routes, deps.conversation, deps.blobs);

@@ -1,7 +1,8 @@
-// Bearer authentication: a valid token, whose user still exists and is active in its account.
+// Bearer authentication: a valid token (Authorization header only) whose session is live and
+// whose user is still active in its account.
 import type { Request } from 'express';
 import { DomainError, HttpError, currentRequestContext, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService, User } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { Role } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { TokenService } from '../auth/token-service';
 
@@ -13,6 +14,7 @@ export interface AuthenticatedUser {
   name: string;
   email: string;
   role: RoleName;
+  sessionId: string;
 }
 
 export const ROLE_NAMES: Record<Role, RoleName | undefined> = {
@@ -29,27 +31,36 @@ export function bearerToken(req: Request): string | null {
   return match ? match[1] : null;
 }
 
-/** Resolves a token to its active user, or throws a 401 HttpError. */
-export function createTokenAuthenticator(tokens: TokenService, conversation: ServiceClient<typeof ConversationServiceService>) {
-  return async (token: string): Promise<AuthenticatedUser> => {
-    const claims = await tokens.verify(token);
-    if (!claims) throw new HttpError(401, 'invalid_token', 'the token is invalid or expired');
-    let user: User | undefined;
+export type SessionResolver = (accountId: string, sessionId: string) => Promise<AuthenticatedUser>;
+
+/** The active user behind a live session, or a 401 HttpError. */
+export function createSessionResolver(conversation: ServiceClient<typeof ConversationServiceService>): SessionResolver {
+  return async (accountId, sessionId) => {
     try {
-      user = (await conversation.call.getUser({ tenant: { accountId: claims.accountId, userId: claims.userId }, userId: claims.userId })).user;
+      const { user } = await conversation.call.getSession({ accountId, sessionId });
+      return { id: user!.id, accountId: user!.accountId, name: user!.name, email: user!.email, role: ROLE_NAMES[user!.role] ?? 'agent', sessionId };
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'user_not_found') throw new HttpError(401, 'invalid_token', 'the token is invalid or expired');
+      if (error instanceof DomainError && error.code === 'session_not_found') throw new HttpError(401, 'invalid_token', 'the session has ended; sign in again');
       throw error;
     }
-    if (!user || user.removed || user.deactivated) throw new HttpError(401, 'user_inactive', 'this user is deactivated or removed');
-    return { id: user.id, accountId: user.accountId, name: user.name, email: user.email, role: ROLE_NAMES[user.role] ?? 'agent' };
   };
 }
 
-export function createAuthenticator(tokens: TokenService, conversation: ServiceClient<typeof ConversationServiceService>) {
-  const authenticate = createTokenAuthenticator(tokens, conversation);
+/** Resolves a token to its session's active user, or throws a 401 HttpError. */
+export function createTokenAuthenticator(tokens: TokenService, sessions: SessionResolver) {
+  return async (token: string): Promise<AuthenticatedUser> => {
+    const claims = await tokens.verify(token);
+    if (!claims) throw new HttpError(401, 'invalid_token', 'the token is invalid or expired');
+    const user = await sessions(claims.accountId, claims.sessionId);
+    if (user.id !== claims.userId) throw new HttpError(401, 'invalid_token', 'the token is invalid or expired');
+    return user;
+  };
+}
+
+export function createAuthenticator(authenticate: (token: string) => Promise<AuthenticatedUser>) {
   return async (req: Request): Promise<AuthenticatedUser> => {
-    const token = bearerToken(req) ?? (typeof req.query.token === 'string' ? req.query.token : null);
+    // Only the Authorization header: a token in a URL ends up in logs, histories and Referer headers.
+    const token = bearerToken(req);
     if (!token) throw new HttpError(401, 'unauthenticated', 'send Authorization: Bearer <token>');
     const user = await authenticate(token);
     const context = currentRequestContext();

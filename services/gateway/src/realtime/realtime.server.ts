@@ -1,5 +1,7 @@
-// The agents' WebSocket, GET /api/v1/realtime. Authenticated by ?token= (checked before the
-// upgrade) or by a first {type:"auth", token} frame. Each connection receives its account's
+// The agents' WebSocket, GET /api/v1/realtime. Authenticated by a single-use ?ticket= from
+// POST /api/v1/realtime/tickets (checked before the upgrade) or by a first {type:"auth", ticket}
+// frame; a socket whose session is revoked is closed with 4401, and one user holds at most a
+// bounded number of sockets. Each connection receives its account's
 // events for the inboxes it may see (and its own notifications), each with its stream and
 // per-stream sequence, in stream order; a client that reconnects with ?since=conversation:N,…
 // (or `since` in the auth frame) first receives exactly what it missed, or {type:"resync"} when
@@ -11,18 +13,26 @@ import { Gauge } from 'prom-client';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { HttpError, PRESENCE_TTL_MS, errorMessage, newId, type Activity, type Logger, type PresenceBoard, type PresenceChange, type ServiceClient, type ServiceMetrics } from '@inbox/lib';
 import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
-import type { AuthenticatedUser } from '../http/authenticate';
+import type { AuthenticatedUser, SessionResolver } from '../http/authenticate';
+import type { RealtimeTickets } from '../auth/realtime-tickets';
+import type { SessionEvents } from '../auth/session-events';
 import { conversationItem } from '../http/routes/conversations.routes';
 import { STREAM_KEYS, type EventFeed, type FeedEvent, type StreamKey } from './event-feed';
 
 export const REALTIME_PATH = '/api/v1/realtime';
 const AUTH_TIMEOUT_MS = 10_000;
+/** How often every open socket's session is checked again, for a revocation whose notice was missed. */
+const SESSION_SWEEP_MS = 60_000;
+export const CLOSE_REVOKED = 4401;
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 export interface RealtimeDependencies {
   feed: EventFeed;
   presence: PresenceBoard;
-  authenticate: (token: string) => Promise<AuthenticatedUser>;
+  tickets: RealtimeTickets;
+  sessions: SessionResolver;
+  sessionEvents: SessionEvents;
+  maxSocketsPerUser: number;
   conversation: ServiceClient<typeof ConversationServiceService>;
   logger: Logger;
   metrics: ServiceMetrics;
@@ -52,6 +62,8 @@ export class RealtimeServer {
   private readonly summaries = new Map<string, Promise<ReturnType<typeof conversationItem> | null>>();
   private readonly encoded = new WeakMap<FeedEvent, Promise<Buffer>>();
   private heartbeat: NodeJS.Timeout | undefined;
+  private sweep: NodeJS.Timeout | undefined;
+  private unsubscribeSessions: (() => void) | undefined;
   private readonly connections: Gauge;
 
   constructor(readonly deps: RealtimeDependencies) {
@@ -80,24 +92,63 @@ export class RealtimeServer {
       for (const set of this.byAccount.values()) for (const c of set) void c.refreshPresence();
     }, PRESENCE_TTL_MS / 3);
     this.heartbeat.unref();
+    this.unsubscribeSessions = this.deps.sessionEvents.subscribe((change) => void this.recheckSessions((c) => c.user.accountId === change.accountId && c.user.id === change.userId));
+    this.sweep = setInterval(() => void this.recheckSessions(() => true), SESSION_SWEEP_MS);
+    this.sweep.unref();
+  }
+
+  private userConnections(accountId: string, userId: string): RealtimeConnection[] {
+    return [...(this.byAccount.get(accountId) ?? [])].filter((c) => c.user.id === userId);
+  }
+
+  /** Closes (4401) every matching socket whose session no longer resolves; refreshes the rest. */
+  async recheckSessions(which: (c: RealtimeConnection) => boolean): Promise<void> {
+    const bySession = new Map<string, RealtimeConnection[]>();
+    for (const set of this.byAccount.values()) {
+      for (const c of set) if (which(c)) bySession.set(c.user.sessionId, [...(bySession.get(c.user.sessionId) ?? []), c]);
+    }
+    for (const [sessionId, connections] of bySession) {
+      const { accountId } = connections[0].user;
+      try {
+        const user = await this.deps.sessions(accountId, sessionId);
+        for (const c of connections) await c.refreshAccess(user);
+      } catch (error) {
+        if (error instanceof HttpError && error.status === 401) for (const c of connections) c.revoke();
+        else this.deps.logger.warn({ err: error }, 'realtime session re-check failed');
+      }
+    }
   }
 
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
+    clearInterval(this.sweep);
+    this.unsubscribeSessions?.();
     this.deps.feed.stop();
     for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
     for (const unsubscribe of this.presenceSubscriptions.values()) unsubscribe();
     await Promise.all([...this.byAccount.values()].flatMap((set) => [...set].map((c) => c.leaveAll())));
   }
 
+  /** The user behind a ticket, once; a 401 HttpError for an unknown, used or expired ticket. */
+  private async redeem(ticket: string): Promise<AuthenticatedUser> {
+    const holder = await this.deps.tickets.redeem(ticket);
+    if (!holder) throw new HttpError(401, 'invalid_ticket', 'the ticket is unknown, used or expired; ask POST /api/v1/realtime/tickets for another');
+    const user = await this.deps.sessions(holder.accountId, holder.sessionId);
+    if (user.id !== holder.userId) throw new HttpError(401, 'invalid_ticket', 'the ticket is unknown, used or expired');
+    if (this.userConnections(user.accountId, user.id).length >= this.deps.maxSocketsPerUser) {
+      throw new HttpError(429, 'too_many_sockets', `at most ${this.deps.maxSocketsPerUser} open sockets per user`);
+    }
+    return user;
+  }
+
   private async accept(req: IncomingMessage, url: URL, socket: Duplex, head: Buffer): Promise<void> {
-    const token = url.searchParams.get('token');
+    const ticket = url.searchParams.get('ticket');
     const since = parseSince(url.searchParams.get('since') ?? undefined);
     if (!since) return refuse(socket, 400, 'invalid_since', 'since must look like conversation:12,notification:3');
     let user: AuthenticatedUser | undefined;
-    if (token) {
+    if (ticket) {
       try {
-        user = await this.deps.authenticate(token);
+        user = await this.redeem(ticket);
       } catch (error) {
         if (error instanceof HttpError) return refuse(socket, error.status, error.code, error.message);
         this.deps.logger.warn({ error: errorMessage(error) }, 'realtime authentication failed');
@@ -118,16 +169,16 @@ export class RealtimeServer {
       clearTimeout(timer);
       const frame = parseFrame(data);
       const since = parseSince(frame?.since);
-      if (frame?.type !== 'auth' || typeof frame.token !== 'string' || !since) {
-        send(ws, { type: 'error', code: 'auth_required', message: 'the first frame must be {type:"auth", token}' });
+      if (frame?.type !== 'auth' || typeof frame.ticket !== 'string' || !since) {
+        send(ws, { type: 'error', code: 'auth_required', message: 'the first frame must be {type:"auth", ticket}' });
         return ws.close(4401, 'authenticate first');
       }
       try {
-        await this.open(ws, await this.deps.authenticate(frame.token), since);
+        await this.open(ws, await this.redeem(frame.ticket), since);
       } catch (error) {
         const code = error instanceof HttpError ? error.code : 'unavailable';
         send(ws, { type: 'error', code, message: error instanceof HttpError ? error.message : 'try again shortly' });
-        ws.close(error instanceof HttpError ? 4401 : 1011, code);
+        ws.close(error instanceof HttpError ? (error.status === 429 ? 4429 : 4401) : 1011, code);
       }
     });
   }
@@ -233,7 +284,7 @@ class RealtimeConnection {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly user: AuthenticatedUser,
+    public user: AuthenticatedUser,
     private readonly server: RealtimeServer,
   ) {
     ws.on('message', (data) => void this.receive(data));
@@ -260,6 +311,19 @@ class RealtimeConnection {
     for (const event of this.buffer) this.enqueue(event);
     this.buffer = [];
     this.live = true;
+  }
+
+  /** The session ended: nothing more is sent, and the client is told why. */
+  revoke(): void {
+    this.live = false;
+    this.buffer = [];
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(CLOSE_REVOKED, 'session revoked');
+  }
+
+  /** The user changed (role, memberships): what this socket may see is read again. */
+  async refreshAccess(user: AuthenticatedUser): Promise<void> {
+    this.user = user;
+    this.visible = await this.server.visibleInboxes(user);
   }
 
   canSee(inboxId: string): boolean {

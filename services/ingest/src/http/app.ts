@@ -1,4 +1,4 @@
-// The channel-edge HTTP app: ops endpoints, request ids, metrics and the JSON error contract.
+// The channel-edge HTTP app (ops endpoints live on their own port): request ids, metrics and the JSON error contract.
 // Channel routes (raw email, chat, forms, Messenger, calls) mount under /ingest/v1.
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
@@ -6,7 +6,6 @@ import {
   httpMetricsMiddleware,
   jsonErrorHandler,
   notFoundHandler,
-  opsMiddleware,
   requestIdMiddleware,
   type ServiceRuntime,
 } from '@inbox/lib';
@@ -19,11 +18,11 @@ export interface IngestRoutes {
   calls: Router;
 }
 
-export function createIngestApp(runtime: ServiceRuntime, routes: IngestRoutes): Express {
+export function createIngestApp(runtime: ServiceRuntime, routes: IngestRoutes, trustedProxies: string[] = []): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  app.use(opsMiddleware({ health: runtime.health, registry: runtime.metrics.registry }));
+  // X-Forwarded-For decides whose rate limit a request counts against, so only named proxies are believed.
+  app.set('trust proxy', trustedProxies.length ? trustedProxies : false);
   app.use(requestIdMiddleware());
   app.use(httpMetricsMiddleware(runtime.metrics, runtime.logger));
   // A public edge: the chat widget's script and API are used from customers' websites.

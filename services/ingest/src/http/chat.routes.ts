@@ -1,5 +1,6 @@
 // The chat widget's HTTP API: start a session, send a message (X-Visitor-Token), read the transcript.
-import express, { type Request, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
+import type { RateLimiter } from '../adapters/rate-limiter';
 import { HttpError, z } from '@inbox/lib';
 import type { ChatSession, ChatSessionStore } from '../adapters/chat-session.store';
 import type { AcceptChatMessage, StartChatSession } from '../use-cases/accept-chat-message';
@@ -14,7 +15,22 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   throw new HttpError(400, 'validation_failed', issues.map((i) => `${i.path || '(root)'} ${i.message}`).join('; '), { issues });
 }
 
-export function chatRoutes(start: StartChatSession, accept: AcceptChatMessage, sessions: ChatSessionStore, widgetScript: string): Router {
+export interface ChatLimits {
+  /** New sessions per widget and client address in each minute. */
+  sessions: RateLimiter;
+  /** Visitor messages per session in each minute. */
+  messages: RateLimiter;
+}
+
+async function within(limiter: RateLimiter, key: string, res: Response): Promise<void> {
+  const waitMs = await limiter.take(key);
+  if (waitMs <= 0) return;
+  const seconds = Math.ceil(waitMs / 1000);
+  res.setHeader('Retry-After', String(seconds));
+  throw new HttpError(429, 'rate_limited', `too many requests; try again in ${seconds} s`, { retryAfterSeconds: seconds });
+}
+
+export function chatRoutes(start: StartChatSession, accept: AcceptChatMessage, sessions: ChatSessionStore, widgetScript: string, limits: ChatLimits): Router {
   const router = express.Router();
   // The widget runs on customers' websites: its API is open to any origin. No cookies are
   // involved (the visitor token is a header), so this grants nothing a page could abuse.
@@ -57,6 +73,7 @@ export function chatRoutes(start: StartChatSession, accept: AcceptChatMessage, s
     try {
       requireJson(req);
       const body = parse(SessionBody, req.body);
+      await within(limits.sessions, `chat-session:${String(req.params.widgetId)}:${req.ip ?? ''}`, res);
       res.status(201).json(await start.execute(String(req.params.widgetId), body));
     } catch (error) {
       next(error);
@@ -68,6 +85,7 @@ export function chatRoutes(start: StartChatSession, accept: AcceptChatMessage, s
       requireJson(req);
       const session = await visitorSession(req);
       const body = parse(MessageBody, req.body);
+      await within(limits.messages, `chat-message:${session.sessionId}`, res);
       res.status(202).json(await accept.execute(session, body));
     } catch (error) {
       next(error);

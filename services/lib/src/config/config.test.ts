@@ -1,4 +1,4 @@
-import { ConfigError, commonConfigShape, env, loadConfig, rejectDevSecretsInProduction } from './config';
+import { ConfigError, commonConfigShape, env, loadConfig, requireSecrets } from './config';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -39,11 +39,20 @@ describe('loadConfig', () => {
   });
 });
 
-describe('rejectDevSecretsInProduction', () => {
-  it('refuses development or short secrets in production only', () => {
-    expect(() => rejectDevSecretsInProduction('production', { JWT_SECRET: 'dev-secret-please-change' })).toThrow(/JWT_SECRET/);
-    expect(() => rejectDevSecretsInProduction('production', { JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
-    expect(() => rejectDevSecretsInProduction('development', { JWT_SECRET: 'dev-secret' })).not.toThrow();
-    expect(() => rejectDevSecretsInProduction('production', { JWT_SECRET: 'x'.repeat(48) })).not.toThrow();
+describe('requireSecrets', () => {
+  it('refuses a missing, development or short secret in every mode but test', () => {
+    for (const mode of ['production', 'development']) {
+      expect(() => requireSecrets(mode, { JWT_SECRET: undefined })).toThrow(/JWT_SECRET: missing/);
+      expect(() => requireSecrets(mode, { JWT_SECRET: 'dev-secret-please-change-it-to-something-long' })).toThrow(/JWT_SECRET/);
+      expect(() => requireSecrets(mode, { JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+      expect(() => requireSecrets(mode, { JWT_SECRET: 'test-only-jwt_secret-not-for-any-real-install' })).toThrow(/JWT_SECRET/);
+      expect(requireSecrets(mode, { JWT_SECRET: 'x'.repeat(48) })).toEqual({ JWT_SECRET: 'x'.repeat(48) });
+    }
+  });
+
+  it('lets only test mode go without, with a value no other mode accepts', () => {
+    const { JWT_SECRET } = requireSecrets('test', { JWT_SECRET: undefined });
+    expect(JWT_SECRET.startsWith('test-only-')).toBe(true);
+    expect(() => requireSecrets('production', { JWT_SECRET })).toThrow(/JWT_SECRET/);
   });
 });

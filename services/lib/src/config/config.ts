@@ -39,6 +39,11 @@ export const env = {
       .transform((v) => v === 'true' || v === '1'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   nodeEnv: () => z.enum(['development', 'test', 'production']).default('development'),
+  list: () =>
+    z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
 };
 
 /** The settings every backend service has, with the same variable names everywhere. */
@@ -49,11 +54,49 @@ export const commonConfigShape = {
   NATS_URL: env.string('nats://127.0.0.1:4222'),
 };
 
-/** Fails the boot when a production install still uses a development secret. */
-export function rejectDevSecretsInProduction(nodeEnv: string, secrets: Record<string, string>): void {
-  if (nodeEnv !== 'production') return;
-  const weak = Object.entries(secrets)
-    .filter(([, value]) => value.startsWith('dev-') || value.length < 32)
-    .map(([name]) => `${name}: a development or short secret is not allowed in production`);
-  if (weak.length > 0) throw new ConfigError(weak);
+/**
+ * Secrets are never defaults: outside NODE_ENV=test each must be set, at least 32 characters and
+ * not a development placeholder, or the service refuses to boot. In test mode a missing secret is
+ * replaced by a fixed test-only value, which no other mode accepts.
+ */
+export function requireSecrets<K extends string>(nodeEnv: string, secrets: Record<K, string | undefined>): Record<K, string> {
+  const problems: string[] = [];
+  const resolved = {} as Record<K, string>;
+  for (const [name, value] of Object.entries(secrets) as [K, string | undefined][]) {
+    if (nodeEnv === 'test') {
+      resolved[name] = value || `test-only-${name.toLowerCase()}-not-for-any-real-install`;
+      continue;
+    }
+    if (!value) problems.push(`${name}: missing (set a random secret of at least 32 characters; npm run up generates one)`);
+    else if (value.length < 32 || value.startsWith('dev-') || value.startsWith('test-only-')) problems.push(`${name}: a development or short secret is not allowed`);
+    else resolved[name] = value;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return resolved;
+}
+
+/** The guarded outbound client's switches: off by default, refused in production. */
+export const outboundConfigShape = {
+  OUTBOUND_ALLOW_HTTP: env.bool(false),
+  OUTBOUND_ALLOWED_TARGETS: env.list(),
+  OUTBOUND_TIMEOUT_MS: env.int(10_000, 100),
+};
+
+export function rejectOutboundTestSwitchesInProduction(config: { NODE_ENV: string; OUTBOUND_ALLOW_HTTP: boolean; OUTBOUND_ALLOWED_TARGETS: string[] }): void {
+  if (config.NODE_ENV !== 'production') return;
+  const problems: string[] = [];
+  if (config.OUTBOUND_ALLOW_HTTP) problems.push('OUTBOUND_ALLOW_HTTP: plain-HTTP outbound fetches are a test switch, not allowed in production');
+  if (config.OUTBOUND_ALLOWED_TARGETS.length) problems.push('OUTBOUND_ALLOWED_TARGETS: private targets are a test switch, not allowed in production');
+  if (problems.length) throw new ConfigError(problems);
+}
+
+/** The guarded client's policy from the outbound switches: 25 MB, three redirects. */
+export function outboundPolicy(config: { OUTBOUND_ALLOW_HTTP: boolean; OUTBOUND_ALLOWED_TARGETS: string[]; OUTBOUND_TIMEOUT_MS: number }, maxBytes = 25 * 1024 * 1024) {
+  return {
+    allowHttp: config.OUTBOUND_ALLOW_HTTP,
+    allowedTargets: config.OUTBOUND_ALLOWED_TARGETS,
+    timeoutMs: config.OUTBOUND_TIMEOUT_MS,
+    maxBytes,
+    maxRedirects: 3,
+  };
 }

@@ -71,7 +71,7 @@ describe('buildSearchRequest', () => {
     expect(() => buildSearchRequest({ ...base, accountId: '' })).toThrow(expect.objectContaining({ code: 'tenant_required' }));
     const newest = encodeSearchCursor('newest', [1767225600000, 'con_1']);
     expect(buildSearchRequest({ ...base, cursor: newest }).search_after).toEqual([1767225600000, 'con_1']);
-    for (const cursor of ['junk', encodeSearchCursor('oldest', [1, 'con_1']), encodeSearchCursor('newest', [{ script: 'x' }, 'con_1']), encodeSearchCursor('newest', [1])]) {
+    for (const cursor of ['junk', encodeSearchCursor('oldest', [1, 'con_1']), encodeSearchCursor('newest', [{ script: 'x' }, 'con_1']), encodeSearchCursor('newest', [1]), encodeSearchCursor('newest', [1e20, 'x']), encodeSearchCursor('newest', [1.5, 'x'])]) {
       expect(() => decodeSearchCursor(cursor, 'newest')).toThrow(expect.objectContaining({ code: 'invalid_cursor' }));
     }
   });

@@ -128,7 +128,8 @@ export function decodeSearchCursor(cursor: string, mode: SortMode): unknown[] {
   if (parsed?.m !== mode || !Array.isArray(values) || values.length !== expectedLength) throw invalid();
   const id = values[values.length - 1];
   const time = values[values.length - 2];
-  if (typeof id !== 'string' || id.length > 100 || typeof time !== 'number' || !Number.isFinite(time)) throw invalid();
-  if (mode === 'relevance' && typeof values[0] !== 'number') throw invalid();
+  // A time is epoch milliseconds a Date can hold; anything else would fail inside OpenSearch as a 500.
+  if (typeof id !== 'string' || id.length > 100 || typeof time !== 'number' || !Number.isSafeInteger(time) || Math.abs(time) > 8.64e15) throw invalid();
+  if (mode === 'relevance' && (typeof values[0] !== 'number' || !Number.isFinite(values[0]))) throw invalid();
   return values;
 }

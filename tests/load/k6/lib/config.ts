@@ -6,6 +6,9 @@ import { check, fail } from 'k6';
 
 export const GATEWAY = __ENV.GATEWAY_URL || 'http://127.0.0.1:8080';
 export const INGEST = __ENV.INGEST_URL || 'http://127.0.0.1:8081';
+// Health and metrics are served on each service's ops port, never the public one.
+export const GATEWAY_OPS = __ENV.GATEWAY_OPS_URL || 'http://127.0.0.1:9106';
+export const INGEST_OPS = __ENV.INGEST_OPS_URL || 'http://127.0.0.1:9105';
 
 export const SLO = {
   // list view and open conversation: p99 <= 40 ms

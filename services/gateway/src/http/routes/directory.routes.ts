@@ -1,5 +1,6 @@
 // Accounts, sign-in, users, inboxes, members and channels.
-import { HttpError, z, type ServiceClient } from '@inbox/lib';
+import type { Request } from 'express';
+import { DomainError, HttpError, z, type ServiceClient } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import {
   Role,
@@ -10,13 +11,17 @@ import {
   type User,
 } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { TokenService } from '../../auth/token-service';
+import type { SignInThrottle } from '../../auth/sign-in-throttle';
+import { TICKET_TTL_SECONDS, type RealtimeTickets } from '../../auth/realtime-tickets';
+import type { SessionEvents } from '../../auth/session-events';
 import type { ApiRoutes } from '../api-route';
 import { WorkingHoursDto } from './routing.routes';
 import { ROLE_NAMES, type AuthenticatedUser } from '../authenticate';
 
 const Id = z.string().min(1).max(100);
 const Email = z.email().max(320);
-const Password = z.string().min(8).max(256);
+// The full policy (length, common passwords, not the email) is the conversation service's; this is the shape.
+const Password = z.string().min(10).max(256);
 const RoleName = z.enum(['agent', 'admin', 'superadmin']);
 const ROLE_VALUES = { agent: Role.ROLE_AGENT, admin: Role.ROLE_ADMIN, superadmin: Role.ROLE_SUPERADMIN } as const;
 export const CHANNEL_VALUES = {
@@ -49,6 +54,8 @@ const ChannelDto = z
     preChatEmail: z.enum(['off', 'optional', 'required']).optional(),
     honeypotField: z.string().nullable().optional(),
     createTicket: z.boolean().optional(),
+    /** Email: false until an admin enters the code mailed to an address outside the installation's domain; nothing is sent from it until then. */
+    verified: z.boolean().optional(),
     /** Where the outside world reaches this channel: the widget script, the form's POST URL, or the provider's webhook. */
     connectUrl: z.string().optional(),
     createdAt: z.string(),
@@ -69,7 +76,7 @@ function channelDto(channel: Channel, ingestUrl: string): z.infer<typeof Channel
   const base = { id: channel.id, inboxId: channel.inboxId, name: channel.name, createdAt: (channel.createdAt ?? new Date(0)).toISOString() };
   switch (channel.type) {
     case ChannelType.CHANNEL_TYPE_EMAIL:
-      return { ...base, type: 'email', address: channel.address };
+      return { ...base, type: 'email', address: channel.address, verified: channel.verified };
     case ChannelType.CHANNEL_TYPE_CHAT:
       return {
         ...base,
@@ -90,13 +97,31 @@ function channelDto(channel: Channel, ingestUrl: string): z.infer<typeof Channel
 
 const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 
+export interface AuthServices {
+  tokens: TokenService;
+  throttle: SignInThrottle;
+  tickets: RealtimeTickets;
+  sessionEvents: SessionEvents;
+}
+
 export function registerDirectoryRoutes(
   api: ApiRoutes,
   conversation: ServiceClient<typeof ConversationServiceService>,
-  tokens: TokenService,
+  auth: AuthServices,
   options: { signupEnabled: boolean; ingestPublicUrl: string },
 ): void {
   const toDto = (channel: Channel) => channelDto(channel, options.ingestPublicUrl);
+  const { tokens } = auth;
+  const startSession = async (accountId: string, userId: string, req: Request): Promise<string> => {
+    const { sessionId } = await conversation.call.createSession({
+      tenant: { accountId, userId },
+      ttlSeconds: tokens.ttlSeconds,
+      ip: req.ip ?? '',
+      userAgent: String(req.headers['user-agent'] ?? ''),
+    });
+    return tokens.issue({ userId, accountId, sessionId });
+  };
+  const sessionsChanged = (accountId: string, userId: string) => auth.sessionEvents.publish({ accountId, userId });
   api.add(
     {
       method: 'post',
@@ -109,13 +134,13 @@ export function registerDirectoryRoutes(
       response: z.object({ account: AccountDto, user: UserDto, token: z.string() }),
       errors: [403, 409],
     },
-    async ({ body }) => {
+    async ({ body, req }) => {
       if (!options.signupEnabled) throw new HttpError(403, 'signup_disabled', 'sign-up is turned off on this installation');
       const { account, user } = await conversation.call.createAccount(body);
       return {
         account: { id: account!.id, name: account!.name, createdAt: (account!.createdAt ?? new Date(0)).toISOString() },
         user: userDto(user!),
-        token: await tokens.issue({ userId: user!.id, accountId: account!.id }),
+        token: await startSession(account!.id, user!.id, req),
       };
     },
   );
@@ -129,12 +154,62 @@ export function registerDirectoryRoutes(
       auth: false,
       body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(256) }),
       response: z.object({ token: z.string(), user: UserDto }),
+      errors: [401, 429],
+    },
+    async ({ body, req, res }) => {
+      const client = req.ip ?? 'unknown';
+      const wait = await auth.throttle.retryAfter(body.email, client);
+      if (wait > 0) {
+        res.setHeader('retry-after', String(wait));
+        throw new HttpError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${wait} s`, { retryAfterSeconds: wait });
+      }
+      let user: User;
+      try {
+        user = (await conversation.call.verifyCredentials(body)).user!;
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'invalid_credentials') await auth.throttle.failed(body.email, client);
+        throw error;
+      }
+      return { token: await startSession(user.accountId, user.id, req), user: userDto(user) };
+    },
+  );
+
+  api.add(
+    { method: 'post', path: '/auth/logout', summary: "End this token's session (it stops working at once, its sockets close)", tag: 'accounts', auth: true, status: 204 },
+    async ({ user }) => {
+      await conversation.call.revokeSession({ tenant: tenant(user), sessionId: user.sessionId });
+      sessionsChanged(user.accountId, user.id);
+    },
+  );
+
+  api.add(
+    {
+      method: 'put',
+      path: '/me/password',
+      summary: 'Change your password; every other session of yours ends at once',
+      tag: 'accounts',
+      auth: true,
+      status: 204,
+      body: z.object({ currentPassword: z.string().min(1).max(256), newPassword: Password }),
       errors: [401],
     },
-    async ({ body }) => {
-      const { user } = await conversation.call.verifyCredentials(body);
-      return { token: await tokens.issue({ userId: user!.id, accountId: user!.accountId }), user: userDto(user!) };
+    async ({ user, body }) => {
+      await conversation.call.changePassword({ tenant: tenant(user), sessionId: user.sessionId, currentPassword: body.currentPassword, newPassword: body.newPassword });
+      sessionsChanged(user.accountId, user.id);
     },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/realtime/tickets',
+      summary: 'A single-use ticket (valid 30 s) to open the real-time WebSocket: GET /api/v1/realtime?ticket=',
+      tag: 'realtime',
+      auth: true,
+      status: 201,
+      response: z.object({ ticket: z.string(), expiresInSeconds: z.number().int() }),
+    },
+    async ({ user }) => ({ ticket: await auth.tickets.issue({ accountId: user.accountId, userId: user.id, sessionId: user.sessionId }), expiresInSeconds: TICKET_TTL_SECONDS }),
   );
 
   api.add(
@@ -175,24 +250,25 @@ export function registerDirectoryRoutes(
       response: UserDto,
       errors: [403, 404, 409],
     },
-    async ({ user, body, params }) =>
-      userDto(
-        (
-          await conversation.call.updateUser({
-            tenant: tenant(user),
-            userId: Id.parse(params.id),
-            deactivated: body.deactivated,
-            name: body.name,
-            role: body.role ? ROLE_VALUES[body.role] : Role.ROLE_UNSPECIFIED,
-          })
-        ).user!,
-      ),
+    async ({ user, body, params }) => {
+      const { user: updated } = await conversation.call.updateUser({
+        tenant: tenant(user),
+        userId: Id.parse(params.id),
+        deactivated: body.deactivated,
+        name: body.name,
+        role: body.role ? ROLE_VALUES[body.role] : Role.ROLE_UNSPECIFIED,
+      });
+      // A role change alters what the user's open sockets may see, a deactivation ends them.
+      sessionsChanged(user.accountId, updated!.id);
+      return userDto(updated!);
+    },
   );
 
   api.add(
     { method: 'delete', path: '/users/:id', summary: 'Remove a user (admins only); their open conversations become unassigned', tag: 'users', auth: true, status: 204, errors: [403, 404, 409] },
     async ({ user, params }) => {
       await conversation.call.removeUser({ tenant: tenant(user), userId: params.id });
+      sessionsChanged(user.accountId, params.id);
     },
   );
 
@@ -295,6 +371,20 @@ export function registerDirectoryRoutes(
       };
       return toDto((await conversation.call.createChannel(request)).channel!);
     },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/channels/:channelId/verify',
+      summary: 'Prove control of an email channel outside the installation\'s domain with the code mailed to it (admins only); sending from it is allowed after',
+      tag: 'inboxes',
+      auth: true,
+      body: z.object({ code: z.string().trim().min(4).max(32) }),
+      response: ChannelDto,
+      errors: [403, 404, 409],
+    },
+    async ({ user, params, body }) => toDto((await conversation.call.verifyChannel({ tenant: tenant(user), channelId: params.channelId, code: body.code })).channel!),
   );
 
   api.add(
