@@ -71,6 +71,8 @@ describe('search', () => {
     salesInbox = (await f.owner.post('/api/v1/inboxes', { name: 'Sales' })).body.id;
     salesAddress = (await f.owner.post(`/api/v1/inboxes/${salesInbox}/channels`, { type: 'email', name: 'Sales mail' })).body.address;
     agent = await addAgent(f);
+    // Assigned in both inboxes below, so a member of both.
+    await f.owner.post(`/api/v1/inboxes/${salesInbox}/members`, { userId: agent.id });
     const widgetId = (await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'chat', name: 'Chat' })).body.widgetId;
     const formId = (await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'form', name: 'Contact form', fields: [{ name: 'email', required: true }, { name: 'name', required: false }, { name: 'message', required: true }] })).body.formId;
 

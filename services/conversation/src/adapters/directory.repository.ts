@@ -1,6 +1,7 @@
 // PostgreSQL storage of accounts, users, inboxes, members and channels. Every read takes the
 // account id, so one account's ids are invisible to another.
 import type { Pool, PoolClient } from '@inbox/lib';
+import { canSeeInbox } from '../domain/inbox-access';
 import { emailAddressKey, type Account, type Channel, type ChannelType, type Inbox, type Role, type User } from '../domain/directory';
 
 type Queryable = Pool | PoolClient;
@@ -150,6 +151,12 @@ export class DirectoryRepository {
       [accountId, userId],
     );
     return result.rowCount ?? 0;
+  }
+
+  /** Whether the user may work in the inbox (canSeeInbox with the user's membership of it). */
+  async canSeeInboxOf(db: Queryable, user: User, inboxId: string): Promise<boolean> {
+    const member = await db.query('SELECT 1 FROM inbox_members WHERE account_id = $1 AND inbox_id = $2 AND user_id = $3', [user.accountId, inboxId, user.id]);
+    return canSeeInbox({ role: user.role, memberInboxIds: member.rowCount ? new Set([inboxId]) : new Set() }, inboxId);
   }
 
   async insertInbox(db: Queryable, inbox: Inbox): Promise<void> {

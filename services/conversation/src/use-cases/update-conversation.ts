@@ -37,14 +37,17 @@ export class UpdateConversation {
   async execute(actor: Actor, conversationId: string, change: ConversationChange): Promise<void> {
     const user = await requireActor(this.directory, actor, 'agent');
     if (change.assigneeId !== undefined && change.unassign) throw new InvalidArgumentError('conflicting_change', 'assign or unassign, not both');
+    const assignee = change.assigneeId !== undefined ? await this.directory.findUser(actor.accountId, change.assigneeId) : undefined;
     if (change.assigneeId !== undefined) {
-      const assignee = await this.directory.findUser(actor.accountId, change.assigneeId);
       if (!assignee || assignee.removed) throw new NotFoundError('user_not_found', 'no such user to assign');
       if (assignee.deactivated) throw new FailedPreconditionError('user_deactivated', 'a deactivated user cannot be assigned');
     }
     await withTransaction(this.pool, async (tx) => {
       const conversation = await lockConversation(tx, actor.accountId, conversationId);
       if (conversation.trashedAt) throw new FailedPreconditionError('conversation_in_trash', 'restore the conversation first');
+      if (assignee && !(await this.directory.canSeeInboxOf(tx, assignee, conversation.inboxId))) {
+        throw new FailedPreconditionError('assignee_not_inbox_member', 'this user is not a member of the conversation’s inbox; add them first');
+      }
       const columns: Record<string, unknown> = {};
       const newAssignee = change.unassign ? null : change.assigneeId;
       if (newAssignee !== undefined && newAssignee !== conversation.assigneeId) columns.assignee_id = newAssignee;

@@ -85,7 +85,8 @@ export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig,
   if (existsSync(path.join(webDir, 'index.html'))) {
     app.use(express.static(webDir, { index: false, maxAge: '1h', immutable: false }));
     // Client-side routes (/inbox/..., /c/<id>#message) all load the single page.
-    app.get(/^\/(?!api\/|ingest\/).*/, (_req, res) => {
+    // Ops paths are never the page: they live on the ops port, and here answer 404.
+    app.get(/^\/(?!api\/|ingest\/|metrics$|healthz$|readyz$).*/, (_req, res) => {
       res.setHeader('cache-control', 'no-cache');
       res.sendFile(path.join(webDir, 'index.html'));
     });

@@ -61,7 +61,19 @@ const MessageDto = z
     messageId: z.string().nullable(),
     inReplyTo: z.array(z.string()),
     references: z.array(z.string()),
-    attachments: z.array(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number(), contentId: z.string().nullable(), inline: z.boolean(), url: z.string() })),
+    attachments: z.array(
+      z.object({
+        id: z.string(),
+        filename: z.string(),
+        contentType: z.string(),
+        size: z.number(),
+        contentId: z.string().nullable(),
+        inline: z.boolean(),
+        url: z.string(),
+        /** Present when the bytes were never kept (the source URL was refused or failed): why. Downloading answers 410. */
+        unavailableReason: z.string().optional(),
+      }),
+    ),
     hidden: z.boolean(),
     hiddenBy: z.string().nullable(),
     authorUserId: z.string().nullable(),
@@ -128,6 +140,7 @@ export function conversationDetail(detail: GetConversationResponse, publicUrl: s
         contentId: a.contentId || null,
         inline: a.inline,
         url: `/api/v1/attachments/${a.id}`,
+        ...(a.unavailableReason ? { unavailableReason: a.unavailableReason } : {}),
       })),
       hidden: m.hidden,
       hiddenBy: m.hiddenBy || null,

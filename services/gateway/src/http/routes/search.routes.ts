@@ -60,8 +60,10 @@ export function registerSearchRoutes(
       const from = query.from ? new Date(query.from) : undefined;
       const to = query.to ? new Date(query.to) : undefined;
       if (from && to && from > to) throw new HttpError(400, 'invalid_date_range', 'from must not be after to');
+      // Only the inboxes this user may see (an agent's memberships); none means nothing to find.
       const inboxes = (await conversation.call.listInboxes({ tenant: tenant(user) })).inboxes.map((i) => i.id);
       if (query.inboxId && !inboxes.includes(query.inboxId)) throw new NotFoundError('inbox_not_found', 'no such inbox');
+      if (inboxes.length === 0) return { items: [], nextCursor: null, total: 0, tookMs: 0 };
       const assignee = query.assigneeId;
       if (assignee && assignee !== 'unassigned' && assignee !== 'bot' && !assignee.startsWith('bot:')) {
         const found = (await conversation.call.getUser({ tenant: tenant(user), userId: assignee })).user!;
