@@ -1,7 +1,10 @@
 // The contract every JetStream consumer follows: decode, an ordering key (messages with the
 // same key are handled one after another, different keys in parallel up to a bound), an
 // idempotent handle(), ack only after the work, nak with backoff on a transient failure, and
-// the dead-letter stream after maxDeliver attempts or at once for a permanent failure.
+// the dead-letter stream after maxDeliver attempts or at once for a permanent failure. Every
+// fetched message is kept alive (working) from the moment it arrives until it is settled, so one
+// queued behind a slow ordering key is never redelivered while it waits; a waiting message holds
+// no handler slot, so other keys keep flowing.
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from '../logging/logger';
 import { NATS_REQUEST_ID_HEADER, requestIdFrom, runWithRequestContext } from '../logging/request-context';
@@ -34,8 +37,10 @@ export interface ConsumerRunOptions<T> {
   handler: EventHandler<T>;
   logger: Logger;
   metrics: ServiceMetrics;
-  /** Messages in flight at once (including those waiting behind their ordering key). */
+  /** Messages being handled at once. */
   concurrency?: number;
+  /** Messages held at once, handled or waiting behind their ordering key (default 8 × concurrency). */
+  maxHeld?: number;
   /** Delay before the next attempt after a transient failure. */
   backoffMs?: (deliveryCount: number) => number;
   /** How long one pull waits for messages; bounds how long stop() waits for the last pull. */
@@ -60,14 +65,19 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
   const consumer = await js.consumers.get(spec.stream, spec.durable);
   const chains = new Map<string, Promise<void>>();
   const slots = new Semaphore(concurrency);
+  const held = new Set<JsMsg>();
+  const room = new Semaphore(options.maxHeld ?? concurrency * 8);
   let stopping = false;
   let active = 0;
+  // One timer keeps every held message alive, waiting or running, until it is settled.
+  const keepAlive = setInterval(() => {
+    for (const msg of held) msg.working();
+  }, Math.max(250, spec.ackWaitMs / 3));
 
   const handleOne = async (msg: JsMsg, event: T): Promise<void> => {
     const deliveryCount = msg.info.deliveryCount;
     const requestId = requestIdFrom(msg.headers?.get(NATS_REQUEST_ID_HEADER));
     const stopTimer = metrics.eventDuration.startTimer({ consumer: spec.durable });
-    const heartbeat = setInterval(() => msg.working(), Math.max(1000, spec.ackWaitMs / 3));
     active += 1;
     try {
       if (deliveryCount > spec.maxDeliver) {
@@ -82,7 +92,6 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
       await settleFailure(msg, error, deliveryCount);
     } finally {
       active -= 1;
-      clearInterval(heartbeat);
       stopTimer();
     }
   };
@@ -118,13 +127,27 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
       await settleFailure(msg, new PermanentError(`undecodable message: ${errorMessage(error)}`), msg.info.deliveryCount);
       return;
     }
-    await slots.acquire();
+    await room.acquire();
+    held.add(msg);
     const key = handler.orderingKey(event);
     const previous = chains.get(key) ?? Promise.resolve();
-    const next = previous.then(() => handleOne(msg, event)).finally(() => {
-      slots.release();
-      if (chains.get(key) === next) chains.delete(key);
-    });
+    // The handler slot is taken only when this message's turn comes, not while it waits.
+    const next = previous
+      .then(async () => {
+        // Stopping: a message whose turn has not come goes back for redelivery at once.
+        if (stopping) return msg.nak();
+        await slots.acquire();
+        try {
+          await handleOne(msg, event);
+        } finally {
+          slots.release();
+        }
+      })
+      .finally(() => {
+        held.delete(msg);
+        room.release();
+        if (chains.get(key) === next) chains.delete(key);
+      });
     chains.set(key, next);
   };
 
@@ -156,6 +179,7 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
       stopping = true;
       await loop;
       await Promise.allSettled([...chains.values()]);
+      clearInterval(keepAlive);
     },
   };
 }

@@ -98,6 +98,29 @@ describe('JetStream helpers against a real NATS server', () => {
     expect((await jsm.streams.info(stream.name)).config.storage).toBe('file');
   });
 
+  it('keeps messages queued behind a stalled key alive past ack_wait, and lets other keys through meanwhile', async () => {
+    // ack_wait 2 s; key "slow" stalls 5 s on its first message while 6 more of its messages wait.
+    const spec = consumerSpec({ ackWaitMs: 2000 });
+    await provisionJetStream(jsm, [stream], [spec]);
+    const log: { id: string; attempt: number }[] = [];
+    const { handler } = recordingHandler(log);
+    running = await runConsumer({ js, spec, handler, logger, metrics: createMetrics('t-stall'), concurrency: 2 });
+    const subject = `${stream.name.toLowerCase()}.x`;
+    await publishDurably(js, subject, encode({ id: 'slow-0', key: 'slow', delayMs: 5000 }), { msgId: 'slow-0' });
+    for (let i = 1; i <= 6; i++) await publishDurably(js, subject, encode({ id: `slow-${i}`, key: 'slow' }), { msgId: `slow-${i}` });
+    for (let i = 0; i < 3; i++) await publishDurably(js, subject, encode({ id: `fast-${i}`, key: `fast-${i}` }), { msgId: `fast-${i}` });
+    // The other keys are handled while "slow" is stalled: its waiting messages hold no slot.
+    await waitFor('the other keys handled', async () => ['fast-0', 'fast-1', 'fast-2'].every((id) => log.some((e) => e.id === id)), 3000, 20);
+    expect(log.some((e) => e.id === 'slow-0')).toBe(false);
+    await waitFor('every message handled', async () => log.length === 10, 20_000);
+    // Each handled exactly once, on its first delivery, in order for its key, though they waited 5 s.
+    expect(log.map((e) => e.attempt)).toEqual(Array(10).fill(1));
+    expect(log.filter((e) => e.id.startsWith('slow-')).map((e) => e.id)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `slow-${i}`));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(log).toHaveLength(10);
+    await waitFor('acks settled', async () => (await jsm.consumers.info(stream.name, spec.durable)).num_ack_pending === 0);
+  });
+
   it('stores a message published twice with the same message id once', async () => {
     const subject = `${stream.name.toLowerCase()}.dedupe`;
     const first = await publishDurably(js, subject, encode({ id: 'a', key: 'k' }), { msgId: 'same-id' });
