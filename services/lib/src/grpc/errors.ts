@@ -1,53 +1,33 @@
-// Domain errors and their precise gRPC status codes, in both directions, so a NOT_FOUND in
-// the conversation service is a 404 at the gateway and never a blanket INTERNAL.
+// Domain errors at the gRPC edge: each kind to its precise status code and back, with the code
+// and details in metadata, so a not_found in the conversation service is a 404 at the gateway
+// and never a blanket INTERNAL.
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { DomainError, type ErrorKind } from '../domain/errors';
 
-export class DomainError extends Error {
-  constructor(
-    readonly grpcCode: status,
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
+export * from '../domain/errors';
+
+const KIND_TO_STATUS: Record<ErrorKind, status> = {
+  invalid_argument: status.INVALID_ARGUMENT,
+  not_found: status.NOT_FOUND,
+  already_exists: status.ALREADY_EXISTS,
+  failed_precondition: status.FAILED_PRECONDITION,
+  permission_denied: status.PERMISSION_DENIED,
+  unauthenticated: status.UNAUTHENTICATED,
+  rate_limited: status.RESOURCE_EXHAUSTED,
+  unavailable: status.UNAVAILABLE,
+  timeout: status.DEADLINE_EXCEEDED,
+  not_implemented: status.UNIMPLEMENTED,
+  internal: status.INTERNAL,
+};
+
+export function grpcStatusOf(kind: ErrorKind): status {
+  return KIND_TO_STATUS[kind];
 }
 
-export class InvalidArgumentError extends DomainError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(status.INVALID_ARGUMENT, code, message, details);
-  }
-}
-export class NotFoundError extends DomainError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(status.NOT_FOUND, code, message, details);
-  }
-}
-export class AlreadyExistsError extends DomainError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(status.ALREADY_EXISTS, code, message, details);
-  }
-}
-export class FailedPreconditionError extends DomainError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(status.FAILED_PRECONDITION, code, message, details);
-  }
-}
-export class PermissionDeniedError extends DomainError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(status.PERMISSION_DENIED, code, message, details);
-  }
-}
-export class UnauthenticatedError extends DomainError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(status.UNAUTHENTICATED, code, message, details);
-  }
-}
-export class UnavailableError extends DomainError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(status.UNAVAILABLE, code, message, details);
-  }
+function kindOf(code: status): ErrorKind {
+  if (code === status.ABORTED) return 'failed_precondition';
+  if (code === status.OUT_OF_RANGE) return 'invalid_argument';
+  return (Object.entries(KIND_TO_STATUS) as [ErrorKind, status][]).find(([, s]) => s === code)?.[0] ?? 'internal';
 }
 
 const CODE_KEY = 'inbox-error-code';
@@ -59,7 +39,7 @@ export function toServiceError(error: unknown): Partial<ServiceError> {
     const metadata = new Metadata();
     metadata.set(CODE_KEY, error.code);
     if (error.details) metadata.set(DETAILS_KEY, Buffer.from(JSON.stringify(error.details)));
-    return { code: error.grpcCode, details: error.message, metadata };
+    return { code: grpcStatusOf(error.kind), details: error.message, metadata };
   }
   return { code: status.INTERNAL, details: 'internal error' };
 }
@@ -76,7 +56,7 @@ export function fromServiceError(error: ServiceError): DomainError {
       details = undefined;
     }
   }
-  return new DomainError(error.code, code, error.details || status[error.code], details);
+  return new DomainError(kindOf(error.code), code, error.details || status[error.code], details);
 }
 
 function defaultCode(code: status): string {

@@ -1,4 +1,3 @@
-import { status } from '@grpc/grpc-js';
 import { ConversationServiceService } from '../gen/inbox/conversation/v1/conversation';
 import { createLogger } from '../logging/logger';
 import { currentRequestId, runWithRequestContext } from '../logging/request-context';
@@ -51,24 +50,24 @@ describe('gRPC server and client helpers', () => {
   it('maps a domain error to its status code and back, with code and details', async () => {
     const error = await client.call.getInboundReceipt({ eventId: 'missing' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
-    expect(error).toMatchObject({ grpcCode: status.NOT_FOUND, code: 'receipt_not_found', message: 'no such receipt', details: { eventId: 'missing' } });
+    expect(error).toMatchObject({ kind: 'not_found', code: 'receipt_not_found', message: 'no such receipt', details: { eventId: 'missing' } });
   });
 
   it('turns an unexpected error into INTERNAL without leaking its text', async () => {
     const error = (await client.call.getInboundReceipt({ eventId: 'crash' }).catch((e: unknown) => e)) as DomainError;
-    expect(error.grpcCode).toBe(status.INTERNAL);
+    expect(error.kind).toBe('internal');
     expect(error.message).not.toContain('hunter2');
   });
 
   it('enforces the deadline on the client', async () => {
     const error = (await client.call.getInboundReceipt({ eventId: 'slow' }, { deadlineMs: 100 }).catch((e: unknown) => e)) as DomainError;
-    expect(error.grpcCode).toBe(status.DEADLINE_EXCEEDED);
+    expect(error.kind).toBe('timeout');
     expect(error.code).toBe('upstream_timeout');
   });
 
   it('answers UNIMPLEMENTED for methods without a handler', async () => {
     const error = (await client.call.listInboxes({ tenant: { accountId: 'a', userId: 'u' } }).catch((e: unknown) => e)) as DomainError;
-    expect(error.grpcCode).toBe(status.UNIMPLEMENTED);
+    expect(error.kind).toBe('not_implemented');
   });
 
   it('counts handled calls by status code', async () => {

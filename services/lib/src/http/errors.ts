@@ -1,9 +1,8 @@
 // The contract's error shape {"error": {code, message, details}} for every HTTP service, with
 // body-parser failures (malformed JSON, oversize, wrong charset) mapped to precise 4xx codes
-// and domain errors from gRPC mapped to their HTTP status.
+// and domain errors mapped from their kind to their HTTP status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { status as grpcStatus } from '@grpc/grpc-js';
-import { DomainError } from '../grpc/errors';
+import { DomainError, HTTP_STATUS_OF_KIND } from '../domain/errors';
 import type { Logger } from '../logging/logger';
 
 export class HttpError extends Error {
@@ -24,29 +23,14 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
   res.end(JSON.stringify({ error: details ? { code, message, details } : { code, message } }));
 }
 
-const GRPC_TO_HTTP: Partial<Record<grpcStatus, number>> = {
-  [grpcStatus.INVALID_ARGUMENT]: 400,
-  [grpcStatus.UNAUTHENTICATED]: 401,
-  [grpcStatus.PERMISSION_DENIED]: 403,
-  [grpcStatus.NOT_FOUND]: 404,
-  [grpcStatus.ALREADY_EXISTS]: 409,
-  [grpcStatus.FAILED_PRECONDITION]: 409,
-  [grpcStatus.ABORTED]: 409,
-  [grpcStatus.OUT_OF_RANGE]: 422,
-  [grpcStatus.RESOURCE_EXHAUSTED]: 429,
-  [grpcStatus.UNIMPLEMENTED]: 501,
-  [grpcStatus.UNAVAILABLE]: 503,
-  [grpcStatus.DEADLINE_EXCEEDED]: 504,
-};
-
 type BodyParserError = Error & { type?: string; status?: number };
 
 export function jsonErrorHandler(logger: Logger) {
   return (error: unknown, _req: IncomingMessage, res: ServerResponse, _next: (e?: unknown) => void): void => {
     if (error instanceof HttpError) return sendError(res, error.status, error.code, error.message, error.details);
     if (error instanceof DomainError) {
-      const status = GRPC_TO_HTTP[error.grpcCode] ?? 500;
-      if (status >= 500) logger.error({ code: error.code, grpcCode: error.grpcCode }, 'upstream error');
+      const status = HTTP_STATUS_OF_KIND[error.kind] ?? 500;
+      if (status >= 500) logger.error({ code: error.code, kind: error.kind }, 'upstream error');
       return sendError(res, status, error.code, status >= 500 && status !== 501 && status !== 503 ? 'upstream error' : error.message, error.details);
     }
     const parserError = error as BodyParserError;
