@@ -10,6 +10,7 @@ module.exports = {
   moduleNameMapper: {
     '^@inbox/lib$': '<rootDir>/services/lib/src/index.ts',
     '^@inbox/lib/gen/(.*)$': '<rootDir>/services/lib/src/gen/$1',
+    '^@inbox/testkit$': '<rootDir>/services/testkit/src/index.ts',
   },
   testTimeout: 120000,
   verbose: true,

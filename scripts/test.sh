@@ -12,6 +12,13 @@ bash scripts/stack.sh install
 bash scripts/services.sh stop
 bash scripts/ensure-node-deps.sh
 
+# The rules that check themselves: lint, architecture boundaries, protos and their compatibility.
+echo "[lint] eslint, dependency rules, buf lint, buf breaking" >&2
+npx --no-install eslint .
+npm run --silent lint:deps
+npx --no-install buf lint
+if git rev-parse -q --verify HEAD~1 >/dev/null 2>&1; then npx --no-install buf breaking --against '.git#ref=HEAD~1'; fi
+
 # Remember what already ran, so only servers this run started are stopped afterwards.
 already_up=$(bash scripts/stack.sh status | awk '$2 == "up" {print $1}' | tr '\n' ' ')
 bash scripts/stack.sh up

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { uniqueEmail } from '../support/api-client';
 import { deliver, listView, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { RealtimeClient, type Frame } from '../support/realtime';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 describe('live chat and support forms', () => {
   let f: InboxFixture;

@@ -4,7 +4,7 @@
 // "send to team member" step hands the chat to routing, which assigns it. Bad flows are refused.
 import { uniqueEmail } from '../support/api-client';
 import { addAgent, listView, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(120_000);
 

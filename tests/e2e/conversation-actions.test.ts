@@ -5,10 +5,10 @@ import { jetstream, jetstreamManager, DeliverPolicy, AckPolicy } from '@nats-io/
 import { connectNats, createLogger, type NatsConnection } from '@inbox/lib';
 import { ConversationEvent, ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { signUp, uniqueEmail } from '../support/api-client';
-import { testStack } from '../support/environment';
+import { testStack } from '@inbox/testkit';
 import { addAgent, deliver, listView, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { sendRawSmtp } from '../support/smtp';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 describe('conversation actions', () => {
   let f: InboxFixture;

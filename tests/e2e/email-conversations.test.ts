@@ -3,7 +3,7 @@
 import { uniqueEmail } from '../support/api-client';
 import { addAgent, deliver, listView, startInboxFixture, viewCounts, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { buildEmail, sendRawSmtp } from '../support/smtp';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 describe('email conversations end to end', () => {
   let f: InboxFixture;

@@ -7,12 +7,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { databaseUrl } from '../support/environment';
+import { databaseUrl } from '@inbox/testkit';
 import { compare, loadCorpus, rawOf, type CorpusCase, type StoredMessage } from '../support/corpus';
 import { startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { ROOT } from '../support/service-process';
 import { sendRawSmtp } from '../support/smtp';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 /** Cases (of 72) that matched on both paths when this baseline was last raised. */
 const PASS_BASELINE = 69;

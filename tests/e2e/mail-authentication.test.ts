@@ -7,7 +7,7 @@ import { dkimSign } from 'mailauth/lib/dkim/sign';
 import { FakeDns } from '../support/fake-dns';
 import { startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { buildEmail, sendRawSmtp } from '../support/smtp';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(120_000);
 

@@ -7,7 +7,7 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { fakeGraphApi, fakeTelephonyApi, PHOTO_BYTES, type FakeProvider } from '../support/fake-providers';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(120_000);
 

@@ -4,7 +4,7 @@
 import { uniqueEmail } from '../support/api-client';
 import { SmtpSink, type CaughtMail } from '../support/smtp';
 import { addAgent, deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(120_000);
 

@@ -3,7 +3,7 @@
 // newest first with read flags and an unread count, survives a reload, and is private.
 import { uniqueEmail } from '../support/api-client';
 import { addAgent, deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 describe('notifications', () => {
   let f: InboxFixture;

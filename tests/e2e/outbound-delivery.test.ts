@@ -5,7 +5,7 @@
 import { uniqueEmail } from '../support/api-client';
 import { deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { launchService, type LaunchedService } from '../support/services';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(120_000);
 

@@ -6,7 +6,7 @@ import { signUp, uniqueEmail } from '../support/api-client';
 import { addAgent, deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { RealtimeClient, type Frame } from '../support/realtime';
 import { launchService, type LaunchedService } from '../support/services';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(120_000);
 

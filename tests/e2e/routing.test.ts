@@ -6,11 +6,11 @@
 // itself; bad requests are refused.
 import { createClient } from 'redis';
 import { uniqueEmail } from '../support/api-client';
-import { testStack } from '../support/environment';
+import { testStack } from '@inbox/testkit';
 import { addAgent, startInboxFixture, viewCounts, type InboxFixture } from '../support/inbox-fixture';
 import { launchService, type LaunchedService } from '../support/services';
 import { buildEmail } from '../support/smtp';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(300_000);
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiClient, signUp } from '../support/api-client';
 import { addAgent, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { buildEmail } from '../support/smtp';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(240_000);
 

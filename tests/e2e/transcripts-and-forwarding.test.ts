@@ -3,7 +3,7 @@
 // address (hidden messages never leave), and files attached to email replies through uploads.
 import { addAgent, deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { uniqueEmail } from '../support/api-client';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(120_000);
 

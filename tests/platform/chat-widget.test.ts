@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { uniqueEmail } from '../support/api-client';
 import { launchBrowser } from '../support/browser';
 import { addAgent, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(120_000);
 

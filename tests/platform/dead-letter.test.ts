@@ -7,11 +7,11 @@ import pg from 'pg';
 import { CONSUMERS, connectNats, createLogger, listDeadLetters, type NatsConnection } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
-import { databaseUrl, testStack, uniqueName } from '../support/environment';
+import { databaseUrl, testStack, uniqueName } from '@inbox/testkit';
 import { createEmailChannel, publishInboundBurst, type EmailChannelFixture } from '../support/inbound-events';
 import { ROOT } from '../support/service-process';
 import { launchService, type LaunchedService } from '../support/services';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 describe('poison messages in the conversation service', () => {
   let nc: NatsConnection;

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from '../support/service-process';
 import { DEPENDENCIES, SERVICE_NAMES, launchService, type LaunchedService, type ServiceName } from '../support/services';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 const stack = (...args: string[]) => execFileSync('bash', [path.join(ROOT, 'scripts', 'stack.sh'), ...args], { stdio: 'pipe', timeout: 240_000 });
 

@@ -4,10 +4,10 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { CONSUMERS, connectNats, createLogger, type NatsConnection } from '@inbox/lib';
-import { databaseUrl, testStack, uniqueName } from '../support/environment';
+import { databaseUrl, testStack, uniqueName } from '@inbox/testkit';
 import { createEmailChannel, publishInboundBurst, type EmailChannelFixture } from '../support/inbound-events';
 import { launchService, type LaunchedService } from '../support/services';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 describe('stopping the conversation service mid-burst', () => {
   let nc: NatsConnection;

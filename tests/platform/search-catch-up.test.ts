@@ -10,11 +10,11 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Client } from '@opensearch-project/opensearch';
 import { CONSUMERS } from '@inbox/lib';
-import { testStack } from '../support/environment';
+import { testStack } from '@inbox/testkit';
 import { startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { ROOT } from '../support/service-process';
 import { buildEmail } from '../support/smtp';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(600_000);
 

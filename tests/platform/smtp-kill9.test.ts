@@ -2,10 +2,10 @@
 // keeps accepting (JetStream holds the messages), and after a restart every one of the 2,000 is
 // stored exactly once.
 import pg from 'pg';
-import { uniqueName, databaseUrl } from '../support/environment';
+import { uniqueName, databaseUrl } from '@inbox/testkit';
 import { startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { buildEmail, sendRawSmtp } from '../support/smtp';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 describe('kill -9 of the conversation service during an SMTP burst', () => {
   let f: InboxFixture;

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { uniqueEmail } from '../support/api-client';
 import { launchBrowser, signInPage } from '../support/browser';
 import { deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 const SCREENSHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');

@@ -7,7 +7,7 @@ import { uniqueEmail } from '../support/api-client';
 import { launchBrowser, signInPage } from '../support/browser';
 import { fakeChatModel, type FakeProvider } from '../support/fake-providers';
 import { addAgent, deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 describe('the web inbox workflows in Chromium', () => {
   let f: InboxFixture;

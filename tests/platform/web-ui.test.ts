@@ -6,7 +6,7 @@ import { signUp, uniqueEmail } from '../support/api-client';
 import { launchBrowser, signInPage } from '../support/browser';
 import { deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { sendRawSmtp } from '../support/smtp';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 describe('the web inbox in Chromium', () => {
   let f: InboxFixture;

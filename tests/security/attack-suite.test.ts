@@ -7,7 +7,7 @@ import { ApiClient, signUp, uniqueEmail } from '../support/api-client';
 import { addAgent, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { RealtimeClient } from '../support/realtime';
 import { launchService } from '../support/services';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(120_000);
 

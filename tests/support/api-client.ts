@@ -28,7 +28,7 @@ export class ApiClient {
     }
     const response = await fetch(`${this.baseUrl}${path}`, init);
     const text = await response.text();
-    let parsed: unknown = text;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {

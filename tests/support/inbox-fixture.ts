@@ -4,7 +4,7 @@ import { ApiClient, signUp, uniqueEmail } from './api-client';
 import { startInboxStack, type InboxStack } from './inbox-stack';
 import type { ServiceName } from './services';
 import { SmtpSink, buildEmail, sendRawSmtp, type SmtpResult } from './smtp';
-import { waitFor } from './wait';
+import { waitFor } from '@inbox/testkit';
 
 export interface InboxFixture {
   stack: InboxStack;

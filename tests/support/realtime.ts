@@ -1,7 +1,7 @@
 // A WebSocket client of GET /api/v1/realtime for tests: collects every frame and waits for ones
 // matching a predicate.
 import WebSocket from 'ws';
-import { waitFor } from './wait';
+import { waitFor } from '@inbox/testkit';
 
 export type Frame = Record<string, any>;
 

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { waitFor } from './wait';
+import { waitFor } from '@inbox/testkit';
 
 export const ROOT = path.resolve(__dirname, '../..');
 

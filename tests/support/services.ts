@@ -1,7 +1,7 @@
 // Launches the built services as real processes against the test stack, each on free ports and
 // (for services with a database) its own test database.
 import { ensureDatabase } from '@inbox/lib';
-import { databaseUrl, testStack } from './environment';
+import { databaseUrl, testStack } from '@inbox/testkit';
 import { ServiceProcess, freePort } from './service-process';
 
 export type ServiceName = 'conversation' | 'routing' | 'search' | 'notification' | 'ingest' | 'gateway';

@@ -63,7 +63,7 @@
     try { return JSON.parse(localStorage.getItem(storeKey) || 'null'); } catch (e) { return null; }
   }
   function save(value) {
-    try { value ? localStorage.setItem(storeKey, JSON.stringify(value)) : localStorage.removeItem(storeKey); } catch (e) { /* private mode */ }
+    try { if (value) localStorage.setItem(storeKey, JSON.stringify(value)); else localStorage.removeItem(storeKey); } catch { /* private mode */ }
   }
   function uuid() {
     return crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);

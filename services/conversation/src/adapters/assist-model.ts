@@ -32,7 +32,7 @@ export class OpenAiCompatibleModel implements AssistModel {
     } catch (error) {
       throw new UnavailableError('assist_unavailable', `the model provider cannot be reached: ${(error as Error).message}`);
     }
-    let body: { choices?: { message?: { content?: string } }[]; error?: { message?: string } } | null = null;
+    let body: { choices?: { message?: { content?: string } }[]; error?: { message?: string } } | null;
     try {
       body = JSON.parse(response.body.toString('utf8'));
     } catch {

@@ -37,7 +37,7 @@ export class MessengerSender implements OutboundSender {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new Error(`the Graph API could not be reached: ${(error as Error).message}`);
+      throw new Error(`the Graph API could not be reached: ${(error as Error).message}`, { cause: error });
     }
     const body = (await response.json().catch(() => ({}))) as { message_id?: string; error?: GraphError };
     if (response.ok && body.message_id) return { externalId: body.message_id };

@@ -36,7 +36,7 @@ export class TelephonySender implements OutboundSender {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new Error(`the telephony API could not be reached: ${(error as Error).message}`);
+      throw new Error(`the telephony API could not be reached: ${(error as Error).message}`, { cause: error });
     }
     const body = (await response.json().catch(() => ({}))) as { sid?: string; message?: string; code?: number };
     if (response.ok && body.sid) return { externalId: body.sid };

@@ -3,7 +3,7 @@
 // every view's count equals a scan of the conversations.
 import pg from 'pg';
 import { ensureDatabase, migrate } from '@inbox/lib';
-import { databaseUrl, uniqueName } from '../../../../tests/support/environment';
+import { databaseUrl, uniqueName } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../migrations-dir';
 import { VIEWS } from '../domain/views';
 import { customViewDefinition } from '../domain/custom-views';

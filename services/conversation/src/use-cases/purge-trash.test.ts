@@ -1,7 +1,7 @@
 // The 30-day trash purge against the real database and blob store, with an injected clock.
 import pg from 'pg';
 import { BlobStore, connectNats, createLogger, ensureDatabase, migrate, type NatsConnection } from '@inbox/lib';
-import { databaseUrl, testStack, uniqueName } from '../../../../tests/support/environment';
+import { databaseUrl, testStack, uniqueName } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../migrations-dir';
 import { PurgeTrash } from './delete-conversation';
 

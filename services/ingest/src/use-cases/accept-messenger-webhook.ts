@@ -90,7 +90,7 @@ export class MessengerWebhook {
     const receivedAt = typeof item.timestamp === 'number' ? new Date(item.timestamp) : new Date();
     let mid: string;
     let text: string;
-    let postbackPayload = '';
+    let postbackPayload: string;
     let attachments: Attachment[] = [];
     if (item.message) {
       if (item.message.is_echo || typeof item.message.mid !== 'string') return null;

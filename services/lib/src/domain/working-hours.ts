@@ -1,6 +1,6 @@
 // Working hours in the user's own time zone. Local weekday and time come from Intl, so
 // daylight-saving changes move the boundaries with the wall clock, as people expect.
-import { InvalidArgumentError } from '../grpc/errors';
+import { InvalidArgumentError } from './errors';
 
 export interface WorkingPeriod {
   day: number;

@@ -1,6 +1,6 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { testStack, uniqueName } from '../../../../tests/support/environment';
-import { waitFor } from '../../../../tests/support/wait';
+import { testStack, uniqueName } from '@inbox/testkit';
+import { waitFor } from '@inbox/testkit';
 import { createLogger } from '../logging/logger';
 import { runWithRequestContext } from '../logging/request-context';
 import { createMetrics } from '../observability/metrics';

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { databaseUrl, uniqueName } from '../../../../tests/support/environment';
+import { databaseUrl, uniqueName } from '@inbox/testkit';
 import { createLogger } from '../logging/logger';
 import { ensureDatabase, migrate } from './migrate';
 import { createPool } from './pool';

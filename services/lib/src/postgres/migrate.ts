@@ -46,7 +46,7 @@ export async function migrate(pool: pg.Pool, directory: string): Promise<Migrati
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${file} failed: ${(error as Error).message}`);
+        throw new Error(`migration ${file} failed: ${(error as Error).message}`, { cause: error });
       }
       applied.push(file);
     }

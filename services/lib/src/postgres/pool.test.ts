@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { databaseUrl } from '../../../../tests/support/environment';
+import { databaseUrl } from '@inbox/testkit';
 import { createLogger } from '../logging/logger';
 import { createPool, withTransaction } from './pool';
 

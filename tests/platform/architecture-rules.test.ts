@@ -1,0 +1,56 @@
+// The architecture rules check themselves: the tree passes them (with only the listed known
+// violations, which may shrink but not grow), and a deliberate violation of each kind fails.
+import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = path.resolve(__dirname, '../..');
+const run = promisify(execFile);
+
+async function cruise(...targets: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run('npx', ['--no-install', 'depcruise', ...targets, '--config', '.dependency-cruiser.cjs', '--ignore-known', '--output-type', 'err'], { cwd: ROOT });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: failed.stdout + failed.stderr };
+  }
+}
+
+describe('architecture rules (dependency-cruiser)', () => {
+  const scratch = path.join(ROOT, 'services/conversation/src/domain/zz-rule-probe');
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('pass on the whole tree, known violations aside', async () => {
+    const result = await cruise('services', 'tests');
+    expect(result.output).toContain('no dependency violations found');
+    expect(result.code).toBe(0);
+  });
+
+  it('fail on a domain file that imports an adapter, a driver, another service or test code', async () => {
+    mkdirSync(scratch, { recursive: true });
+    const probes: [string, string, string][] = [
+      ['adapter.ts', "import { appendEvents } from '../../adapters/outbox';\nexport const probe = appendEvents;\n", 'domain-is-pure'],
+      ['driver.ts', "import { Pool } from 'pg';\nexport const probe = Pool;\n", 'domain-no-drivers'],
+      ['service.ts', "import { loadIngestConfig } from '../../../../ingest/src/config';\nexport const probe = loadIngestConfig;\n", 'no-other-service-source'],
+      ['tests.ts', "import { signUp } from '../../../../../tests/support/api-client';\nexport const probe = signUp;\n", 'no-tests-from-production'],
+    ];
+    for (const [file, source] of probes) writeFileSync(path.join(scratch, file), source);
+    const result = await cruise(path.relative(ROOT, scratch));
+    expect(result.code).not.toBe(0);
+    for (const [file, , rule] of probes) expect([file, result.output]).toEqual([file, expect.stringContaining(`${rule}: services/conversation/src/domain/zz-rule-probe/${file}`)]);
+  });
+
+  it('fail on a new use case that imports an adapter, though old ones are listed as known', async () => {
+    const file = path.join(ROOT, 'services/conversation/src/use-cases/zz-rule-probe.ts');
+    writeFileSync(file, "import { appendEvents } from '../adapters/outbox';\nexport const probe = appendEvents;\n");
+    try {
+      const result = await cruise('services/conversation/src/use-cases/zz-rule-probe.ts');
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('use-cases-not-adapters: services/conversation/src/use-cases/zz-rule-probe.ts');
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+});
