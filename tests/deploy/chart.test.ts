@@ -88,6 +88,16 @@ describe('the Helm chart', () => {
     const peers = (name: string) =>
       policies[name].ingress.flatMap((rule: any) => (rule.from ?? []).map((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/component']).filter(Boolean));
     expect(peers('conversation').sort()).toEqual(['gateway', 'ingest', 'routing', 'search']);
+    // Ingest, the internet-facing edge, reaches only the conversation service's edge port.
+    const portsFor = (name: string, peer: string) =>
+      policies[name].ingress
+        .filter((rule: any) => (rule.from ?? []).some((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/component'] === peer))
+        .flatMap((rule: any) => rule.ports.map((p: { port: string }) => p.port));
+    expect(portsFor('conversation', 'ingest')).toEqual(['edge']);
+    expect(portsFor('conversation', 'gateway')).toEqual(['grpc']);
+    // The ingress controller reaches the public ports, never the ops ports.
+    const fromIngress = (name: string) => policies[name].ingress.filter((rule: any) => (rule.from ?? []).some((f: any) => f.namespaceSelector && !JSON.stringify(f).includes('monitoring')));
+    expect(fromIngress('gateway').flatMap((rule: any) => rule.ports.map((p: { port: string }) => p.port))).toEqual(['web']);
     expect(peers('routing')).toEqual(['gateway']);
     expect(peers('gateway')).toEqual([]);
     expect(policies.ingest.ingress.some((rule: any) => !rule.from && rule.ports[0].port === 'smtp')).toBe(true);
@@ -100,9 +110,9 @@ describe('the Helm chart', () => {
     expect(jobs.map((j) => j.metadata.name).sort()).toEqual(['inbox-migrate-conversation', 'inbox-migrate-notification', 'inbox-migrate-routing', 'inbox-provision-jetstream']);
     for (const job of jobs) expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
     const ingress = objects.find((o) => o.kind === 'Ingress')!;
-    expect(ingress.spec.rules[0].http.paths.map((p: { path: string; backend: any }) => [p.path, p.backend.service.name])).toEqual([
-      ['/ingest', 'inbox-ingest'],
-      ['/', 'inbox-gateway'],
+    expect(ingress.spec.rules[0].http.paths.map((p: { path: string; backend: any }) => [p.path, p.backend.service.name, p.backend.service.port.name])).toEqual([
+      ['/ingest', 'inbox-ingest', 'web'],
+      ['/', 'inbox-gateway', 'web'],
     ]);
     expect(objects.find((o) => o.metadata.name === 'inbox-smtp')?.spec).toMatchObject({ type: 'LoadBalancer', ports: [{ port: 25, targetPort: 'smtp' }] });
     const config = objects.find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> };

@@ -18,6 +18,7 @@ export async function startInboxStack(
   for (const name of order.filter((n) => names.includes(n))) {
     const wiring: Record<string, string> = {};
     if (services.conversation?.grpcAddress) wiring.CONVERSATION_GRPC_ADDR = services.conversation.grpcAddress;
+    if (services.conversation?.edgeGrpcAddress) wiring.CONVERSATION_DIRECTORY_GRPC_ADDR = services.conversation.edgeGrpcAddress;
     if (services.notification?.grpcAddress) wiring.NOTIFICATION_GRPC_ADDR = services.notification.grpcAddress;
     if (services.search?.grpcAddress) wiring.SEARCH_GRPC_ADDR = services.search.grpcAddress;
     if (services.routing?.grpcAddress) wiring.ROUTING_GRPC_ADDR = services.routing.grpcAddress;

@@ -24,6 +24,8 @@ export interface LaunchedService {
   httpUrl: string;
   /** /healthz, /readyz and /metrics. */
   opsUrl: string;
+  /** The conversation service's edge port: ChannelDirectoryService only, for ingest. */
+  edgeGrpcAddress?: string;
 }
 
 export async function launchService(name: ServiceName, overrides: Record<string, string> = {}): Promise<LaunchedService> {
@@ -31,10 +33,11 @@ export async function launchService(name: ServiceName, overrides: Record<string,
   const http = await freePort();
   const grpc = await freePort();
   const ops = name === 'ingest' || name === 'gateway' ? await freePort() : http;
+  const edge = name === 'conversation' ? await freePort() : 0;
   let env: Record<string, string>;
   switch (name) {
     case 'conversation':
-      env = { CONVERSATION_GRPC_PORT: `${grpc}`, CONVERSATION_HTTP_PORT: `${http}`, CONVERSATION_DATABASE_URL: databaseUrl('inbox_test_conversation') };
+      env = { CONVERSATION_GRPC_PORT: `${grpc}`, CONVERSATION_EDGE_GRPC_PORT: `${edge}`, CONVERSATION_HTTP_PORT: `${http}`, CONVERSATION_DATABASE_URL: databaseUrl('inbox_test_conversation') };
       break;
     case 'routing':
       env = { ROUTING_GRPC_PORT: `${grpc}`, ROUTING_HTTP_PORT: `${http}`, ROUTING_DATABASE_URL: databaseUrl('inbox_test_routing'), REDIS_URL: testStack.TEST_REDIS_URL };
@@ -59,5 +62,11 @@ export async function launchService(name: ServiceName, overrides: Record<string,
   const httpUrl = `http://127.0.0.1:${http}`;
   const opsUrl = `http://127.0.0.1:${ops}`;
   const hasGrpc = name !== 'ingest' && name !== 'gateway';
-  return { process: new ServiceProcess(name, env, opsUrl).start(), grpcAddress: hasGrpc ? `127.0.0.1:${grpc}` : undefined, httpUrl, opsUrl };
+  return {
+    process: new ServiceProcess(name, env, opsUrl).start(),
+    grpcAddress: hasGrpc ? `127.0.0.1:${grpc}` : undefined,
+    edgeGrpcAddress: edge ? `127.0.0.1:${edge}` : undefined,
+    httpUrl,
+    opsUrl,
+  };
 }

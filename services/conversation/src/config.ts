@@ -5,6 +5,8 @@ const schema = z.object({
   ...outboundConfigShape,
   BIND_HOST: env.string('127.0.0.1'),
   CONVERSATION_GRPC_PORT: env.port(50051),
+  /** Serves only ChannelDirectoryService, for ingest (the internet-facing edge). */
+  CONVERSATION_EDGE_GRPC_PORT: env.port(50061),
   CONVERSATION_HTTP_PORT: env.port(9101),
   CONVERSATION_DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/inbox_conversation'),
   CONVERSATION_DB_POOL_SIZE: env.int(20, 1),

@@ -62,6 +62,8 @@ import { AddInboxMember, CreateChannel, CreateInbox, VerifyChannel } from './use
 import { Sessions } from './use-cases/sessions';
 import { SmtpVerificationMailer } from './adapters/verification.mailer';
 import { InboxAccess, guardInboxAccess } from './adapters/inbox-access.guard';
+import { channelDirectoryGrpcHandlers } from './adapters/channel-directory.grpc';
+import { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
 import { StoreInboundMessage } from './use-cases/store-inbound-message';
 import { CreateUser, RemoveUser, UpdateUser } from './use-cases/users';
 
@@ -125,6 +127,7 @@ bootService(async () => {
         }),
       )
     : null;
+  const channelDirectory = channelDirectoryGrpcHandlers(directory, queries);
   const verificationMailer = new SmtpVerificationMailer(config.CONVERSATION_SMTP_URL, config.CONVERSATION_MAIL_DOMAIN);
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService(
@@ -167,9 +170,14 @@ bootService(async () => {
       forwardConversation: new ForwardConversation(pool, directory, committedWithMail),
       createTicket: new CreateTicket(pool, directory),
       updateTicket: new UpdateTicket(pool, directory),
+      channelDirectory,
     }), new InboxAccess(pool)),
   );
+  // The edge port serves ingest exactly what it needs and nothing else.
+  const edgeGrpc = new GrpcServer({ logger, metrics, health });
+  edgeGrpc.addService('inbox.channels.v1.ChannelDirectoryService', ChannelDirectoryServiceService, channelDirectory);
   const grpcPort = await grpc.listen(config.CONVERSATION_GRPC_PORT, config.BIND_HOST);
+  const edgeGrpcPort = await edgeGrpc.listen(config.CONVERSATION_EDGE_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.CONVERSATION_HTTP_PORT, config.BIND_HOST);
 
   const inbound = await runConsumer({
@@ -191,7 +199,7 @@ bootService(async () => {
     purgeTrash.execute(new Date()).catch((error: Error) => logger.warn({ error: error.message }, 'trash purge failed'));
   }, config.CONVERSATION_PURGE_INTERVAL_MS);
 
-  lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
+  lifecycle.onShutdown('grpc', () => Promise.all([grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3), edgeGrpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3)]));
   lifecycle.onShutdown('inbound consumer', () => inbound.stop());
   lifecycle.onShutdown('outbox relay', () => relay.stop());
   lifecycle.onShutdown('outbound delivery', () => delivery.stop());
@@ -202,5 +210,5 @@ bootService(async () => {
   lifecycle.onShutdown('postgres', () => pool.end());
   lifecycle.onShutdown('ops http', () => ops.close());
 
-  runtime.started({ grpcPort, httpPort: ops.port });
+  runtime.started({ grpcPort, edgeGrpcPort, httpPort: ops.port });
 });

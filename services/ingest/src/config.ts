@@ -15,7 +15,8 @@ const schema = z.object({
   INGEST_CHAT_MESSAGE_RATE_LIMIT: env.int(120, 1),
   INGEST_MAX_MESSAGE_BYTES: env.int(25 * 1024 * 1024, 1024),
   REDIS_URL: env.url('redis://127.0.0.1:6379'),
-  CONVERSATION_GRPC_ADDR: env.string('127.0.0.1:50051'),
+  /** The conversation service's edge port, which serves ChannelDirectoryService and nothing else. */
+  CONVERSATION_DIRECTORY_GRPC_ADDR: env.string('127.0.0.1:50061'),
   NATS_STREAM_REPLICAS: env.int(1, 1),
   // The scheme and host providers call (behind a proxy), for webhook signatures over the URL.
   // SPF/DKIM/DMARC of inbound mail: the DNS servers to ask (empty: the system's), and whether to check at all.

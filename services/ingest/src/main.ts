@@ -23,7 +23,7 @@ import {
   provisionJetStream,
   runConsumer,
 } from '@inbox/lib';
-import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
 import { CachedChannelDirectory } from './adapters/channel-directory';
 import { ChatReplyHandler } from './adapters/chat-reply.handler';
 import { ChatSessionStore } from './adapters/chat-session.store';
@@ -58,7 +58,8 @@ bootService(async () => {
   runtime.dependsOn('redis', () => pingRedis(redis));
 
   const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
-  const conversation = createServiceClient(ConversationServiceService, config.CONVERSATION_GRPC_ADDR, { deadlineMs: 5000 });
+  // The one service ingest may call, on the conversation service's edge port.
+  const conversation = createServiceClient(ChannelDirectoryServiceService, config.CONVERSATION_DIRECTORY_GRPC_ADDR, { deadlineMs: 5000 });
   const js = jetstream(nc);
   const channels = new CachedChannelDirectory(conversation);
   const mailAuth = config.INGEST_MAIL_AUTH ? new MailAuthenticator(config.INGEST_MTA_NAME, logger, config.INGEST_DNS_SERVERS) : undefined;

@@ -1,6 +1,7 @@
 // The ConversationService gRPC API: validated requests in, use cases, proto responses out.
 import { InvalidArgumentError, NotFoundError, type UnaryHandlers } from '@inbox/lib';
 import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
 import type { InboundReceipts } from './inbound-receipts.repository';
 import type { AuthenticateUser, CreateAccount } from '../use-cases/accounts';
 import type { CreateUser, RemoveUser, UpdateUser } from '../use-cases/users';
@@ -66,6 +67,7 @@ export interface ConversationUseCases {
   forwardConversation: ForwardConversation;
   createTicket: CreateTicket;
   updateTicket: UpdateTicket;
+  channelDirectory: UnaryHandlers<typeof ChannelDirectoryServiceService>;
 }
 
 export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers<typeof ConversationServiceService> {
@@ -418,39 +420,10 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
       return { contact: await u.queries.contact(actor.accountId, request.contactId) };
     },
 
-    async resolveChannel(request) {
-      if (!request.key && !request.verifyToken && !request.channelId) throw new InvalidArgumentError('key_required', 'key, verify_token or channel_id is required');
-      const type = channelTypeFromProto(request.channelType);
-      const channel = await u.directory.resolveChannel(type, {
-        lookupKey: type === 'email' ? request.key.toLowerCase() : request.key,
-        verifyToken: request.verifyToken,
-        channelId: request.channelId,
-      });
-      if (!channel) throw new NotFoundError('channel_not_found', 'no channel with that key');
-      return {
-        accountId: channel.accountId,
-        inboxId: channel.inboxId,
-        channelId: channel.id,
-        channelType: request.channelType,
-        fields: channel.settings.fields ?? [],
-        name: channel.name,
-        secret: channel.secret,
-        lookupKey: channel.lookupKey,
-        businessHours: channel.settings.businessHours,
-        preChatEmail: channel.type === 'chat' ? (channel.settings.preChatEmail ?? 'optional') : '',
-        honeypotField: channel.settings.honeypotField ?? '',
-      };
-    },
-
-    async findChatConversation(request) {
-      if (!request.accountId || !request.sessionId) throw new InvalidArgumentError('session_required', 'account_id and session_id are required');
-      const found = await u.queries.chatConversation(request.accountId, request.sessionId);
-      if (!found) throw new NotFoundError('conversation_not_found', 'no conversation for this chat session yet');
-      return found;
-    },
-
-    async listChannelSecrets(request) {
-      return { secrets: await u.directory.channelSecrets(channelTypeFromProto(request.channelType)) };
-    },
+    // Deprecated here: ingest uses ChannelDirectoryService on the edge port. Kept one release so a
+    // rolling upgrade with an older ingest keeps working.
+    resolveChannel: (request) => u.channelDirectory.resolveChannel!(request, undefined as never),
+    findChatConversation: (request) => u.channelDirectory.findChatConversation!(request, undefined as never),
+    listChannelSecrets: (request) => u.channelDirectory.listChannelSecrets!(request, undefined as never),
   };
 }

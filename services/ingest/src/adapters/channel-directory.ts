@@ -2,7 +2,7 @@
 // briefly (a miss for a short time too, so a flood to unknown addresses does not hammer it).
 import { DomainError, type ServiceClient, type WorkingHours } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
 
 export interface ResolvedChannel {
   accountId: string;
@@ -34,7 +34,7 @@ export class CachedChannelDirectory implements ChannelDirectory {
   private readonly secretLoads = new Map<string, { startedAt: number; promise: Promise<string[]> }>();
 
   constructor(
-    private readonly conversation: ServiceClient<typeof ConversationServiceService>,
+    private readonly conversation: ServiceClient<typeof ChannelDirectoryServiceService>,
     private readonly hitTtlMs = 60_000,
     private readonly missTtlMs = 5_000,
     private readonly maxEntries = 50_000,

@@ -6,7 +6,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger, PresenceBoard, RedisClient, ServiceClient } from '@inbox/lib';
 import { errorMessage } from '@inbox/lib';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
 import { sessionChannel, type ChatSession, type ChatSessionStore } from './chat-session.store';
 import { ChatTyping } from './chat-typing';
 
@@ -22,7 +22,7 @@ export class ChatSocketServer {
     private readonly subscriber: RedisClient,
     private readonly logger: Logger,
     presence: PresenceBoard,
-    conversation: ServiceClient<typeof ConversationServiceService>,
+    conversation: ServiceClient<typeof ChannelDirectoryServiceService>,
   ) {
     this.typing = new ChatTyping(presence, conversation, logger, (sessionId, frame) => this.sendFrame(sessionId, JSON.stringify(frame)));
   }

@@ -4,7 +4,7 @@
 // the visitor's socket. The chat edge learns a session's conversation from the conversation
 // service once it exists.
 import { DomainError, errorMessage, type Logger, type PresenceBoard, type PresenceChange, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
 import type { ChatSession } from './chat-session.store';
 
 const VISITOR_TYPING_TTL_MS = 8_000;
@@ -23,7 +23,7 @@ export class ChatTyping {
 
   constructor(
     private readonly presence: PresenceBoard,
-    private readonly conversation: ServiceClient<typeof ConversationServiceService>,
+    private readonly conversation: ServiceClient<typeof ChannelDirectoryServiceService>,
     private readonly logger: Logger,
     private readonly toVisitor: (sessionId: string, frame: Record<string, unknown>) => void,
   ) {}
