@@ -39,30 +39,32 @@ export async function createEmailChannel(conversationGrpcAddress: string): Promi
 }
 
 export function inboundEmail(eventId: string, channel: EmailChannelFixture, from = `customer-${eventId}@example.com`): Uint8Array {
-  return InboundMessage.encode({
-    eventId,
-    accountId: channel.accountId,
-    inboxId: channel.inboxId,
-    channelId: channel.channelId,
-    channelType: ChannelType.CHANNEL_TYPE_EMAIL,
-    receivedAt: new Date(),
-    email: {
-      messageId: `${eventId}@example.com`,
-      inReplyTo: [],
-      references: [],
-      from: { name: 'Customer', address: from },
-      to: [{ name: '', address: channel.address }],
-      cc: [],
-      subject: `Order ${eventId}`,
-      text: 'Where is my order?',
-      html: '',
-      attachments: [],
-      rawObjectKey: '',
-      headers: {},
-      envelopeFrom: from,
-      envelopeTo: [channel.address],
-    },
-  }).finish();
+  return InboundMessage.encode(
+    InboundMessage.fromPartial({
+      eventId,
+      accountId: channel.accountId,
+      inboxId: channel.inboxId,
+      channelId: channel.channelId,
+      channelType: ChannelType.CHANNEL_TYPE_EMAIL,
+      receivedAt: new Date(),
+      email: {
+        messageId: `${eventId}@example.com`,
+        inReplyTo: [],
+        references: [],
+        from: { name: 'Customer', address: from },
+        to: [{ name: '', address: channel.address }],
+        cc: [],
+        subject: `Order ${eventId}`,
+        text: 'Where is my order?',
+        html: '',
+        attachments: [],
+        rawObjectKey: '',
+        headers: {},
+        envelopeFrom: from,
+        envelopeTo: [channel.address],
+      },
+    }),
+  ).finish();
 }
 
 /** Publishes events in parallel windows; resolves when JetStream has stored every one. */

@@ -183,7 +183,7 @@ bootService(async () => {
   const inbound = await runConsumer({
     js,
     spec: CONSUMERS.conversationInbound,
-    handler: new InboundMessageHandler(new StoreInboundMessage(pool, () => relay.poke(), chatflows)),
+    handler: new InboundMessageHandler(new StoreInboundMessage(pool, () => relay.poke(), chatflows), blobs),
     logger,
     metrics,
     concurrency: config.CONVERSATION_INBOUND_CONCURRENCY,

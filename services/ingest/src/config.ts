@@ -14,6 +14,8 @@ const schema = z.object({
   INGEST_CHAT_SESSION_RATE_LIMIT: env.int(30, 1),
   INGEST_CHAT_MESSAGE_RATE_LIMIT: env.int(120, 1),
   INGEST_MAX_MESSAGE_BYTES: env.int(25 * 1024 * 1024, 1024),
+  /** Raw email up to this size travels inside its JetStream event (one publish); larger goes to the object store first. */
+  INGEST_INLINE_RAW_BYTES: env.int(64 * 1024, 0),
   REDIS_URL: env.url('redis://127.0.0.1:6379'),
   /** The conversation service's edge port, which serves ChannelDirectoryService and nothing else. */
   CONVERSATION_DIRECTORY_GRPC_ADDR: env.string('127.0.0.1:50061'),

@@ -5,8 +5,16 @@ import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { StoreInboundMessage } from '../use-cases/store-inbound-message';
 
+/** Where attachment bytes that travelled inside an event are kept (content-addressed, so idempotent). */
+export interface AttachmentBytes {
+  put(kind: 'att', data: Uint8Array): Promise<string>;
+}
+
 export class InboundMessageHandler implements EventHandler<InboundMessage> {
-  constructor(private readonly storeInbound: StoreInboundMessage) {}
+  constructor(
+    private readonly storeInbound: StoreInboundMessage,
+    private readonly attachmentBytes: AttachmentBytes,
+  ) {}
 
   decode(data: Uint8Array): InboundMessage {
     const event = InboundMessage.decode(data);
@@ -36,6 +44,7 @@ export class InboundMessageHandler implements EventHandler<InboundMessage> {
   }
 
   async handle(event: InboundMessage, context: HandlerContext): Promise<void> {
+    await this.keepInlineAttachments(event);
     let result;
     try {
       result = await this.storeInbound.execute(event);
@@ -46,5 +55,14 @@ export class InboundMessageHandler implements EventHandler<InboundMessage> {
       throw error;
     }
     if (result.duplicate) context.logger.debug({ eventId: event.eventId, deliveryCount: context.deliveryCount }, 'inbound message already stored');
+  }
+
+  /** Attachments of a small message arrive with their bytes; they join the object store before the message is stored. */
+  private async keepInlineAttachments(event: InboundMessage): Promise<void> {
+    for (const attachment of event.email?.attachments ?? []) {
+      if (attachment.objectKey || attachment.content.length === 0) continue;
+      attachment.objectKey = await this.attachmentBytes.put('att', attachment.content);
+      attachment.content = Buffer.alloc(0);
+    }
   }
 }

@@ -146,8 +146,9 @@ export class StoreInboundMessage {
     const messageId = newId('msg');
     await tx.query(
       `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, rfc_message_id, in_reply_to, reference_ids,
-         from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, raw_object_key, created_at, reply_text, authentication, author_user_id)
-       VALUES ($1, $2, $3, 'inbound', 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+         from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, raw_object_key, created_at, reply_text, authentication, author_user_id,
+         raw_message)
+       VALUES ($1, $2, $3, 'inbound', 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
       [
         messageId,
         accountId,
@@ -168,6 +169,7 @@ export class StoreInboundMessage {
         reply,
         email.authentication ? JSON.stringify({ spf: email.authentication.spf, dkim: email.authentication.dkim, dmarc: email.authentication.dmarc, aligned: email.authentication.aligned }) : null,
         claimedAgent && !spoofed ? claimedAgent : null,
+        email.rawInline.length > 0 ? email.rawInline : null,
       ],
     );
     await this.insertAttachments(tx, accountId, messageId, email.attachments);

@@ -43,6 +43,8 @@ export class AcceptEmail {
     private readonly blobs: BlobStore,
     private readonly js: JetStreamClient,
     private readonly verifier?: MailVerifier,
+    /** A raw message up to this size travels whole in its event: one publish, no object-store writes first. */
+    private readonly inlineRawBytes = 64 * 1024,
   ) {}
 
   /** The channels among the recipients; unknown addresses are left out. */
@@ -71,17 +73,23 @@ export class AcceptEmail {
     if (targets.length === 0) throw new UnknownRecipientError('no recipient is a channel address of this installation');
     parsed ??= await parseEmail(raw);
     const authentication = this.verifier?.verify(raw, { ip: envelope.ip, helo: envelope.helo, sender: envelope.from });
-    const rawKey = await this.blobs.put('raw', raw);
+    const inline = raw.length <= this.inlineRawBytes;
+    const rawKey = inline ? '' : await this.blobs.put('raw', raw);
     const attachments = await Promise.all(
-      parsed.attachments.map(async (a) => ({
-        filename: a.filename,
-        contentType: a.contentType,
-        size: String(a.content.length),
-        objectKey: await this.blobs.put('att', a.content),
-        contentId: a.contentId,
-        inline: a.inline,
-        unavailableReason: '',
-      })),
+      parsed.attachments.map(async (a) => {
+        // An empty attachment has no bytes to carry; it is stored as before.
+        const carried = inline && a.content.length > 0;
+        return {
+          filename: a.filename,
+          contentType: a.contentType,
+          size: String(a.content.length),
+          objectKey: carried ? '' : await this.blobs.put('att', a.content),
+          content: carried ? asBuffer(a.content) : Buffer.alloc(0),
+          contentId: a.contentId,
+          inline: a.inline,
+          unavailableReason: '',
+        };
+      }),
     );
     const verdict = await authentication;
     const receivedAt = new Date();
@@ -109,6 +117,7 @@ export class AcceptEmail {
           html: parsed.html.length > 2_000_000 ? '' : parsed.html,
           attachments,
           rawObjectKey: rawKey,
+          rawInline: inline ? asBuffer(raw) : Buffer.alloc(0),
           headers: parsed.headers,
           envelopeFrom: envelope.from,
           envelopeTo: targets.filter((t) => t.channel.channelId === channel.channelId).map((t) => t.address),
@@ -121,6 +130,11 @@ export class AcceptEmail {
     }
     return { eventIds, duplicates };
   }
+}
+
+/** The same bytes as a Buffer (what the generated event types hold), without copying. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function recipientsFromHeaders(parsed: ParsedEmail): string[] {

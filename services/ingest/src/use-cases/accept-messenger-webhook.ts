@@ -136,7 +136,7 @@ export class MessengerWebhook {
           return '';
         }
       })() || `${item.type ?? 'file'}-${index + 1}`;
-      const unavailable = (reason: string): Attachment => ({ filename: name.slice(0, 200), contentType: 'application/octet-stream', size: '0', objectKey: '', contentId: '', inline: false, unavailableReason: reason });
+      const unavailable = (reason: string): Attachment => ({ filename: name.slice(0, 200), contentType: 'application/octet-stream', size: '0', objectKey: '', content: Buffer.alloc(0), contentId: '', inline: false, unavailableReason: reason });
       let response;
       try {
         response = await this.fetchAttachment(url);
@@ -155,7 +155,7 @@ export class MessengerWebhook {
       }
       const contentType = String(response.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
       const bytes = new Uint8Array(response.body);
-      attachments.push({ filename: name.slice(0, 200), contentType, size: String(bytes.length), objectKey: await this.blobs.put('att', bytes), contentId: '', inline: false, unavailableReason: '' });
+      attachments.push({ filename: name.slice(0, 200), contentType, size: String(bytes.length), objectKey: await this.blobs.put('att', bytes), content: Buffer.alloc(0), contentId: '', inline: false, unavailableReason: '' });
     }
     return attachments;
   }

@@ -111,6 +111,11 @@ export interface Attachment {
   inline: boolean;
   /** Set, with object_key empty, when the bytes could not be fetched or were refused. */
   unavailableReason: string;
+  /**
+   * The bytes themselves, with object_key empty, for a message small enough to travel whole in
+   * its event; the consumer keeps them.
+   */
+  content: Buffer;
 }
 
 export interface EmailReceived {
@@ -130,7 +135,14 @@ export interface EmailReceived {
   envelopeFrom: string;
   envelopeTo: string[];
   /** SPF, DKIM and DMARC as verified at the edge; absent when not checked. */
-  authentication?: MailAuthentication | undefined;
+  authentication?:
+    | MailAuthentication
+    | undefined;
+  /**
+   * The raw message itself when it is small enough to travel in the event (raw_object_key empty):
+   * one JetStream publish at the edge instead of an object-store write first.
+   */
+  rawInline: Buffer;
 }
 
 export interface EmailReceived_HeadersEntry {
@@ -626,6 +638,7 @@ function createBaseAttachment(): Attachment {
     contentId: "",
     inline: false,
     unavailableReason: "",
+    content: Buffer.alloc(0),
   };
 }
 
@@ -651,6 +664,9 @@ export const Attachment: MessageFns<Attachment> = {
     }
     if (message.unavailableReason !== "") {
       writer.uint32(58).string(message.unavailableReason);
+    }
+    if (message.content.length !== 0) {
+      writer.uint32(66).bytes(message.content);
     }
     return writer;
   },
@@ -724,6 +740,14 @@ export const Attachment: MessageFns<Attachment> = {
             message.unavailableReason = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.content = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -761,6 +785,7 @@ export const Attachment: MessageFns<Attachment> = {
         : isSet(object.unavailable_reason)
         ? globalThis.String(object.unavailable_reason)
         : "",
+      content: isSet(object.content) ? Buffer.from(bytesFromBase64(object.content)) : Buffer.alloc(0),
     };
   },
 
@@ -787,6 +812,9 @@ export const Attachment: MessageFns<Attachment> = {
     if (message.unavailableReason !== "") {
       obj.unavailableReason = message.unavailableReason;
     }
+    if (message.content.length !== 0) {
+      obj.content = base64FromBytes(message.content);
+    }
     return obj;
   },
 
@@ -802,6 +830,7 @@ export const Attachment: MessageFns<Attachment> = {
     message.contentId = object.contentId ?? "";
     message.inline = object.inline ?? false;
     message.unavailableReason = object.unavailableReason ?? "";
+    message.content = object.content ?? Buffer.alloc(0);
     return message;
   },
 };
@@ -823,6 +852,7 @@ function createBaseEmailReceived(): EmailReceived {
     envelopeFrom: "",
     envelopeTo: [],
     authentication: undefined,
+    rawInline: Buffer.alloc(0),
   };
 }
 
@@ -872,6 +902,9 @@ export const EmailReceived: MessageFns<EmailReceived> = {
     }
     if (message.authentication !== undefined) {
       MailAuthentication.encode(message.authentication, writer.uint32(122).fork()).join();
+    }
+    if (message.rawInline.length !== 0) {
+      writer.uint32(130).bytes(message.rawInline);
     }
     return writer;
   },
@@ -1012,6 +1045,14 @@ export const EmailReceived: MessageFns<EmailReceived> = {
             message.authentication = MailAuthentication.decode(reader, reader.uint32());
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.rawInline = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1078,6 +1119,11 @@ export const EmailReceived: MessageFns<EmailReceived> = {
         ? object.envelope_to.map((e: any) => globalThis.String(e))
         : [],
       authentication: isSet(object.authentication) ? MailAuthentication.fromJSON(object.authentication) : undefined,
+      rawInline: isSet(object.rawInline)
+        ? Buffer.from(bytesFromBase64(object.rawInline))
+        : isSet(object.raw_inline)
+        ? Buffer.from(bytesFromBase64(object.raw_inline))
+        : Buffer.alloc(0),
     };
   },
 
@@ -1134,6 +1180,9 @@ export const EmailReceived: MessageFns<EmailReceived> = {
     if (message.authentication !== undefined) {
       obj.authentication = MailAuthentication.toJSON(message.authentication);
     }
+    if (message.rawInline.length !== 0) {
+      obj.rawInline = base64FromBytes(message.rawInline);
+    }
     return obj;
   },
 
@@ -1167,6 +1216,7 @@ export const EmailReceived: MessageFns<EmailReceived> = {
     message.authentication = (object.authentication !== undefined && object.authentication !== null)
       ? MailAuthentication.fromPartial(object.authentication)
       : undefined;
+    message.rawInline = object.rawInline ?? Buffer.alloc(0);
     return message;
   },
 };
@@ -3224,6 +3274,14 @@ export const ChatReply: MessageFns<ChatReply> = {
     return message;
   },
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
