@@ -10,7 +10,7 @@ const GATEWAY = process.env.GATEWAY_URL ?? `http://127.0.0.1:${process.env.GATEW
 const INGEST = process.env.INGEST_URL ?? `http://127.0.0.1:${process.env.INGEST_HTTP_PORT ?? 8081}`;
 const SMTP_PORT = Number(process.env.INGEST_SMTP_PORT ?? 2525);
 const DEMO_EMAIL = 'demo@inbox.localhost';
-const DEMO_PASSWORD = 'inbox-demo-2026';
+const DEMO_PASSWORD = 'open-source-inbox-2026';
 const LOGIN_FILE = path.resolve(__dirname, '../.stack/demo-login.txt');
 
 async function call(method: string, url: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) {
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const { token, user } = await call('POST', `${GATEWAY}/api/v1/accounts`, null, { accountName: 'Demo Support', name: 'Dana Demo', email: DEMO_EMAIL, password: DEMO_PASSWORD });
   const api = (method: string, p: string, body?: unknown) => call(method, `${GATEWAY}/api/v1${p}`, token, body);
   const inbox = await api('POST', '/inboxes', { name: 'Customer Support' });
-  const email = await api('POST', `/inboxes/${inbox.id}/channels`, { type: 'email', name: 'Support mail', address: `support-${Date.now().toString(36)}@demo.inbox.localhost` });
+  const email = await api('POST', `/inboxes/${inbox.id}/channels`, { type: 'email', name: 'Support mail', address: `support-${Date.now().toString(36)}@inbox.localhost` });
   const chat = await api('POST', `/inboxes/${inbox.id}/channels`, { type: 'chat', name: 'Website chat' });
   const form = await api('POST', `/inboxes/${inbox.id}/channels`, {
     type: 'form',
