@@ -368,7 +368,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
           />
         </section>
         <section className="thread-pane" aria-label="Conversation">
-          {openId ? <Thread id={openId} users={users} me={user} onChanged={refresh} onGone={() => setOpenId(null)} onContact={setOpenContactId} /> : <p className="empty">Select a conversation.</p>}
+          {openId ? <Thread key={openId} id={openId} users={users} me={user} onChanged={refresh} onGone={() => setOpenId(null)} onContact={setOpenContactId} /> : <p className="empty">Select a conversation.</p>}
         </section>
         {openId && (
           <button className="panel-toggle" aria-expanded={panels.contact} aria-controls="contact-panel" onClick={() => togglePanel('contact')}>

@@ -1,7 +1,8 @@
 // The reply editor (rich text: bold, italics, lists, links) and the comment box (plain text with
 // @mention autocomplete of team members).
-import { forwardRef, useImperativeHandle, useRef, useState, type KeyboardEvent } from 'react';
+import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent } from 'react';
 import type { User } from './api';
+import { inertHtml } from './drafts';
 
 export interface RichTextHandle {
   html(): string;
@@ -19,8 +20,17 @@ export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&${
 /** Plain text as editor HTML: escaped, line breaks kept. */
 export const textToHtml = (text: string) => escapeHtml(text).replace(/\n/g, '<br>');
 
-export const RichTextEditor = forwardRef<RichTextHandle, { label: string; onInput: (text: string) => void }>(function RichTextEditor({ label, onInput }, ref) {
+export const RichTextEditor = forwardRef<RichTextHandle, { label: string; onInput: (text: string) => void; initialHtml?: string }>(function RichTextEditor(
+  { label, onInput, initialHtml },
+  ref,
+) {
   const box = useRef<HTMLDivElement | null>(null);
+  // A saved draft fills the editor once, when it mounts for its conversation.
+  useEffect(() => {
+    if (!initialHtml || !box.current) return;
+    box.current.innerHTML = inertHtml(initialHtml);
+    onInput(box.current.innerText);
+  }, []);
   const [linking, setLinking] = useState<string | null>(null);
   const savedRange = useRef<Range | null>(null);
 

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { drafts, type CommentDraft } from './drafts';
 import { ApiError, api, session, upload, type Call, type ConversationDetail, type User } from './api';
 import { realtime, useRealtime } from './realtime';
 import { InsertMenu, SummaryPanel, WriteForMe, useReplyLibrary } from './assist';
@@ -79,8 +80,14 @@ export function Thread({
   const [detail, setDetail] = useState<ConversationDetail | null>(null);
   const [tab, setTab] = useState<'reply' | 'comment'>('reply');
   // The draft's plain text (the reply editor keeps its own HTML); mentions picked from the @ list.
+  // Both start from this conversation's saved drafts: a draft never follows the agent elsewhere.
+  const [savedReply] = useState(() => drafts.reply(id));
   const [draft, setDraft] = useState('');
-  const [comment, setComment] = useState<{ text: string; mentions: string[] }>({ text: '', mentions: [] });
+  const [comment, setCommentState] = useState<CommentDraft>(() => drafts.comment(id));
+  const setComment = (next: CommentDraft) => {
+    setCommentState(next);
+    drafts.saveComment(id, next);
+  };
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [via, setVia] = useState('');
@@ -338,8 +345,10 @@ export function Thread({
           <RichTextEditor
             ref={replyEditor}
             label="Reply"
+            initialHtml={savedReply}
             onInput={(text) => {
               setDraft(text);
+              drafts.saveReply(id, text.trim() ? (replyEditor.current?.html() ?? '') : '');
               typed();
             }}
           />
