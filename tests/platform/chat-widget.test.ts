@@ -2,7 +2,9 @@
 // origin: the visitor starts a chat with the pre-chat email, the message reaches the inbox, the
 // agent's reply from the web inbox appears live (and the visitor's answer in the agent's thread), the conversation survives a reload, and outside business hours the
 // widget takes a message with an email address instead. The widget API's own refusals too.
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { uniqueEmail } from '../support/api-client';
@@ -11,6 +13,8 @@ import { addAgent, startInboxFixture, waitForInView, type InboxFixture } from '.
 import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(120_000);
+
+const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
 
 describe('the chat widget on a customer website', () => {
   let f: InboxFixture;
@@ -105,6 +109,59 @@ describe('the chat widget on a customer website', () => {
     });
     await context.close();
   });
+
+  for (const viewport of [
+    { width: 360, height: 640 },
+    { width: 1280, height: 800 },
+  ]) {
+    it(`lets a visitor at ${viewport.width}×${viewport.height} read the whole conversation: greeting, reply, and after a reload`, async () => {
+      const channel = (await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'chat', name: 'Journey', preChatEmail: 'off' })).body;
+      const flow = await f.owner.put(`/api/v1/channels/${channel.id}/chatflow`, { name: 'Greeter', steps: [{ id: 'hello', say: 'Hello! A person will be with you shortly.', handoff: true }] });
+      expect(flow.status).toBe(200);
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      await openSite(page, channel.widgetId);
+      // Typing into the message box before a chat exists loses nothing and throws nothing.
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.getByLabel('Message', { exact: true }).fill(`Journey at ${viewport.width}`);
+      await page.getByRole('button', { name: 'Start chat' }).click();
+      const log = page.getByRole('log', { name: 'Conversation' });
+      await log.getByText('Hello! A person will be with you shortly.').waitFor();
+      // The start form is gone and the conversation has the room.
+      expect(await page.getByRole('button', { name: 'Start chat' }).isHidden()).toBe(true);
+      expect(await page.getByLabel('Message', { exact: true }).isHidden()).toBe(true);
+      const box = (await log.boundingBox())!;
+      expect(box.height).toBeGreaterThan(Math.min(viewport.height - 300, 300));
+      expect(box.width).toBeLessThanOrEqual(viewport.width);
+
+      const conversation = await waitFor('the visitor’s conversation in the inbox', async () => {
+        for (const item of (await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=chat&limit=100`)).body.items) {
+          const detail = (await f.owner.get(`/api/v1/conversations/${item.id}`)).body;
+          if (detail.messages.some((m: { text: string }) => m.text === `Journey at ${viewport.width}`)) return detail;
+        }
+        return undefined;
+      });
+      expect((await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: `Agent here, ${viewport.width} wide.` })).status).toBe(201);
+      await log.getByText(`Agent here, ${viewport.width} wide.`).waitFor({ timeout: 10_000 });
+      for (const text of ['Hello! A person will be with you shortly.', `Journey at ${viewport.width}`, `Agent here, ${viewport.width} wide.`]) {
+        const line = log.getByText(text);
+        await line.scrollIntoViewIfNeeded();
+        expect([text, await line.isVisible()]).toEqual([text, true]);
+      }
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, `widget-${viewport.width}x${viewport.height}.png`) });
+
+      await page.reload();
+      await page.getByRole('button', { name: 'Chat with us' }).click();
+      await log.getByText(`Agent here, ${viewport.width} wide.`).waitFor();
+      expect(await log.getByText('Hello! A person will be with you shortly.').count()).toBe(1);
+      expect(await page.getByRole('textbox', { name: 'Write a message' }).isVisible()).toBe(true);
+      await page.screenshot({ path: path.join(ARTIFACTS, `widget-${viewport.width}x${viewport.height}-reloaded.png`) });
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
 
   it('takes a message with an email address outside business hours', async () => {
     const context = await browser.newContext();

@@ -20,7 +20,9 @@
     ':host{all:initial;font:14px/1.4 system-ui,sans-serif;color:#1f2328}' +
     '.launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;border:0;border-radius:24px;padding:12px 18px;background:#2f5bea;color:#fff;font:inherit;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.2)}' +
     '.panel{position:fixed;right:20px;bottom:76px;z-index:2147483000;width:340px;max-width:calc(100vw - 40px);height:460px;max-height:calc(100vh - 100px);display:flex;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);overflow:hidden}' +
-    '.panel[hidden]{display:none}' +
+    // [hidden] must win over every display rule below (forms and labels are flex), or the start
+    // form stays on screen beside the conversation and squeezes it to a strip.
+    '[hidden]{display:none!important}' +
     'header{background:#2f5bea;color:#fff;padding:12px 14px}header h2{margin:0;font-size:15px}header p{margin:2px 0 0;font-size:12px;opacity:.9}' +
     '.log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;margin:0;list-style:none}' +
     '.log li{max-width:80%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}' +
@@ -210,6 +212,15 @@
     var input = compose.elements.text;
     var text = input.value.trim();
     if (!text) return;
+    if (!session) {
+      // No conversation yet: the words go to the start form, nothing is lost.
+      start.elements.text.value = text;
+      input.value = '';
+      compose.hidden = true;
+      start.hidden = false;
+      start.elements.text.focus();
+      return;
+    }
     clearTimeout(typingTimer);
     typing(false);
     input.value = '';
