@@ -47,6 +47,9 @@ export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig,
   app.set('trust proxy', config.GATEWAY_TRUSTED_PROXIES.length ? config.GATEWAY_TRUSTED_PROXIES : false);
   app.use(requestIdMiddleware());
   app.use(httpMetricsMiddleware(runtime.metrics, runtime.logger));
+  // Served over https, browsers are told to stay on https; served over plain http (an intranet
+  // host name), they must not be, or every script is fetched over https and the page is blank.
+  const https = new URL(config.GATEWAY_PUBLIC_URL).protocol === 'https:';
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -56,8 +59,10 @@ export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig,
           imgSrc: ["'self'", 'data:', 'blob:'],
           frameSrc: ["'self'", 'blob:'],
           styleSrc: ["'self'", "'unsafe-inline'"],
+          upgradeInsecureRequests: https ? [] : null,
         },
       },
+      strictTransportSecurity: https,
     }),
   );
 
