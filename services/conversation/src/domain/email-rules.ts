@@ -45,6 +45,14 @@ export function isAutoReply(headers: Record<string, string>): boolean {
   return precedence === 'bulk' || precedence === 'junk' || precedence === 'auto_reply';
 }
 
+/**
+ * Mail whose From is one of our own people is theirs only when its From domain authenticates
+ * (DMARC, or an aligned SPF/DKIM pass); otherwise anyone could post as an agent.
+ */
+export function isSpoofedSender(claimsOurPerson: boolean, authentication: { aligned: boolean } | undefined): boolean {
+  return claimsOurPerson && !authentication?.aligned;
+}
+
 export function filterReason(input: { blocked: boolean; headers: Record<string, string>; fromAddress: string; knownContact: boolean }): FilterReason | null {
   if (input.blocked) return 'blocked_sender';
   if (isAutoReply(input.headers)) return 'auto_reply';

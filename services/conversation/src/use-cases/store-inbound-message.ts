@@ -11,7 +11,7 @@ import { channelTypeFromProto } from '../adapters/proto-mapping';
 import { clock, isEnded, statusRank } from '../domain/calls';
 import { advanceChatflow, startChatflow, withNumberedOptions, type BotState, type BotTurn } from '../domain/chatflow';
 import { appendEvents } from '../adapters/outbox';
-import { filterReason, hasReplyPrefix, normaliseSubject, preview, replyTokenFrom } from '../domain/email-rules';
+import { filterReason, hasReplyPrefix, isSpoofedSender, normaliseSubject, preview, replyTokenFrom } from '../domain/email-rules';
 import { sanitizeEmailHtml } from '../domain/html';
 import { visibleReply } from '../domain/visible-reply';
 import { companyDomainOf, companyNameFor } from '../domain/companies';
@@ -109,7 +109,7 @@ export class StoreInboundMessage {
     const claimedAgent = fromAddress
       ? (await tx.query<{ id: string }>('SELECT id FROM users WHERE account_id = $1 AND lower(email) = $2 AND removed_at IS NULL', [accountId, fromAddress])).rows[0]?.id
       : undefined;
-    const spoofed = !!claimedAgent && !email.authentication?.aligned;
+    const spoofed = isSpoofedSender(!!claimedAgent, email.authentication);
     const reason = spoofed ? 'spoofed_sender' : filterReason({ blocked, headers: email.headers, fromAddress, knownContact: contact?.known ?? false });
 
     let conversationId = blocked || spoofed ? null : await this.findThread(tx, accountId, inboxId, email, contact?.id ?? null);
