@@ -226,6 +226,21 @@ describe('attack suite', () => {
     });
   });
 
+  describe('sessions that last a working day and end together', () => {
+    it('renews a session with a new token for the same session; logging out ends both tokens', async () => {
+      const agent = await addAgent(f);
+      const renewed = await agent.client.post('/api/v1/auth/refresh');
+      expect(renewed.status).toBe(200);
+      expect(new Date(renewed.body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 60_000);
+      const second = f.anonymous.withToken(renewed.body.token);
+      expect((await second.get('/api/v1/me')).status).toBe(200);
+      expect((await second.post('/api/v1/auth/logout')).status).toBe(204);
+      expect((await second.get('/api/v1/me')).status).toBe(401);
+      expect((await agent.client.get('/api/v1/me')).status).toBe(401);
+      expect((await agent.client.post('/api/v1/auth/refresh')).status).toBe(401);
+    });
+  });
+
   describe('finding 6 (medium): sign-in throttling and a password policy', () => {
     it('answers 429 with Retry-After after repeated failures for one email, the right password included', async () => {
       const agent = await addAgent(f);
@@ -366,6 +381,18 @@ describe('attack suite', () => {
       const view = await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=${encodeURIComponent("open'; DROP TABLE conversations; --")}`);
       expect(view.status).toBe(400);
       expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=open`)).status).toBe(200);
+    });
+
+    it('keeps hostile email HTML inert: no scripts, handlers or javascript: links survive', async () => {
+      const customer = `attacker-${randomInt(1e9)}@evil.example`;
+      const subject = `hostile html ${randomInt(1e9)}`;
+      const html = `<p>Hi</p><script>fetch('/api/v1/me')</script><img src=x onerror="alert(1)"><a href="javascript:alert(2)">click</a><iframe src="https://evil.example"></iframe><svg onload="alert(3)"></svg><form action="https://evil.example"><input name=p></form>`;
+      const raw = `From: ${customer}\r\nTo: ${f.address}\r\nSubject: ${subject}\r\nMessage-ID: <${randomInt(1e12)}@evil.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n`;
+      expect((await fetch(`${f.stack.ingestUrl}/ingest/v1/email`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: raw })).status).toBe(202);
+      const item = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.subject === subject);
+      const stored = (await f.owner.get(`/api/v1/conversations/${item.id}`)).body.messages[0].html as string;
+      expect(stored).toContain('Hi');
+      expect(stored).not.toMatch(/<script|onerror|onload|javascript:|<iframe|<form/i);
     });
 
     it('keeps refusing unsigned or wrongly signed webhooks', async () => {

@@ -97,6 +97,10 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
       return { user: userToProto(await u.sessions.resolve(request.accountId, request.sessionId)) };
     },
 
+    async renewSession(request) {
+      return { expiresAt: await u.sessions.renew(actorFrom(request.tenant), request.sessionId, request.ttlSeconds) };
+    },
+
     async revokeSession(request) {
       await u.sessions.revoke(actorFrom(request.tenant), request.sessionId);
       return {};

@@ -125,6 +125,19 @@ export class DirectoryRepository {
     return result.rows[0] ? toUser(result.rows[0]) : null;
   }
 
+  /** Moves a live session's expiry; null when the session has ended (or its user is no longer active). */
+  async extendSession(db: Queryable, accountId: string, userId: string, sessionId: string, expiresAt: Date): Promise<Date | null> {
+    const result = await db.query<{ expires_at: Date }>(
+      `UPDATE sessions s SET expires_at = $4
+       FROM users u
+       WHERE s.id = $3 AND s.account_id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()
+         AND u.id = s.user_id AND u.deactivated_at IS NULL AND u.removed_at IS NULL
+       RETURNING s.expires_at`,
+      [accountId, userId, sessionId, expiresAt],
+    );
+    return result.rows[0]?.expires_at ?? null;
+  }
+
   /** Revokes a user's live sessions: all of them, all but one, or only one. */
   async revokeSessions(db: Queryable, accountId: string, userId: string, which: { only?: string; except?: string } = {}): Promise<void> {
     await db.query(

@@ -32,6 +32,14 @@ export class Sessions {
     return user;
   }
 
+  /** A live session goes on for ttlSeconds from now; an ended one stays ended. */
+  async renew(actor: Actor, sessionId: string, ttlSeconds: number): Promise<Date> {
+    const ttl = Math.min(Math.max(Math.trunc(ttlSeconds) || 0, 60), MAX_TTL_SECONDS);
+    const expiresAt = await this.directory.extendSession(this.pool, actor.accountId, actor.userId, sessionId, new Date(Date.now() + ttl * 1000));
+    if (!expiresAt) throw new NotFoundError('session_not_found', 'the session is unknown, expired or revoked');
+    return expiresAt;
+  }
+
   async revoke(actor: Actor, sessionId: string): Promise<void> {
     await this.directory.revokeSessions(this.pool, actor.accountId, actor.userId, { only: sessionId });
   }

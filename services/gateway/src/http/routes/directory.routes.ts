@@ -175,6 +175,21 @@ export function registerDirectoryRoutes(
   );
 
   api.add(
+    {
+      method: 'post',
+      path: '/auth/refresh',
+      summary: "Renew this token's session: a new token for the same session, valid for another full period",
+      tag: 'accounts',
+      auth: true,
+      response: z.object({ token: z.string(), expiresAt: z.string() }),
+    },
+    async ({ user }) => {
+      const { expiresAt } = await conversation.call.renewSession({ tenant: tenant(user), sessionId: user.sessionId, ttlSeconds: tokens.ttlSeconds });
+      return { token: await tokens.issue({ userId: user.id, accountId: user.accountId, sessionId: user.sessionId }), expiresAt: (expiresAt ?? new Date()).toISOString() };
+    },
+  );
+
+  api.add(
     { method: 'post', path: '/auth/logout', summary: "End this token's session (it stops working at once, its sockets close)", tag: 'accounts', auth: true, status: 204 },
     async ({ user }) => {
       await conversation.call.revokeSession({ tenant: tenant(user), sessionId: user.sessionId });

@@ -184,6 +184,17 @@ export interface RevokeSessionRequest {
 export interface RevokeSessionResponse {
 }
 
+/** Extends a live session by ttl_seconds from now (a sliding window); NOT_FOUND when it has ended. */
+export interface RenewSessionRequest {
+  tenant?: Tenant | undefined;
+  sessionId: string;
+  ttlSeconds: number;
+}
+
+export interface RenewSessionResponse {
+  expiresAt?: Date | undefined;
+}
+
 export interface ChangePasswordRequest {
   tenant?:
     | Tenant
@@ -2952,6 +2963,190 @@ export const RevokeSessionResponse: MessageFns<RevokeSessionResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<RevokeSessionResponse>, I>>(_: I): RevokeSessionResponse {
     const message = createBaseRevokeSessionResponse();
+    return message;
+  },
+};
+
+function createBaseRenewSessionRequest(): RenewSessionRequest {
+  return { tenant: undefined, sessionId: "", ttlSeconds: 0 };
+}
+
+export const RenewSessionRequest: MessageFns<RenewSessionRequest> = {
+  encode(message: RenewSessionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.sessionId !== "") {
+      writer.uint32(18).string(message.sessionId);
+    }
+    if (message.ttlSeconds !== 0) {
+      writer.uint32(24).int32(message.ttlSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RenewSessionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRenewSessionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.ttlSeconds = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RenewSessionRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "",
+      ttlSeconds: isSet(object.ttlSeconds)
+        ? globalThis.Number(object.ttlSeconds)
+        : isSet(object.ttl_seconds)
+        ? globalThis.Number(object.ttl_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: RenewSessionRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.sessionId !== "") {
+      obj.sessionId = message.sessionId;
+    }
+    if (message.ttlSeconds !== 0) {
+      obj.ttlSeconds = Math.round(message.ttlSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RenewSessionRequest>, I>>(base?: I): RenewSessionRequest {
+    return RenewSessionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RenewSessionRequest>, I>>(object: I): RenewSessionRequest {
+    const message = createBaseRenewSessionRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.sessionId = object.sessionId ?? "";
+    message.ttlSeconds = object.ttlSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseRenewSessionResponse(): RenewSessionResponse {
+  return { expiresAt: undefined };
+}
+
+export const RenewSessionResponse: MessageFns<RenewSessionResponse> = {
+  encode(message: RenewSessionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RenewSessionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRenewSessionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RenewSessionResponse {
+    return {
+      expiresAt: isSet(object.expiresAt)
+        ? fromJsonTimestamp(object.expiresAt)
+        : isSet(object.expires_at)
+        ? fromJsonTimestamp(object.expires_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RenewSessionResponse): unknown {
+    const obj: any = {};
+    if (message.expiresAt !== undefined) {
+      obj.expiresAt = message.expiresAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RenewSessionResponse>, I>>(base?: I): RenewSessionResponse {
+    return RenewSessionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RenewSessionResponse>, I>>(object: I): RenewSessionResponse {
+    const message = createBaseRenewSessionResponse();
+    message.expiresAt = object.expiresAt ?? undefined;
     return message;
   },
 };
@@ -18532,6 +18727,16 @@ export const ConversationServiceService = {
       Buffer.from(RevokeSessionResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RevokeSessionResponse => RevokeSessionResponse.decode(value),
   },
+  renewSession: {
+    path: "/inbox.conversation.v1.ConversationService/RenewSession" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RenewSessionRequest): Buffer => Buffer.from(RenewSessionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RenewSessionRequest => RenewSessionRequest.decode(value),
+    responseSerialize: (value: RenewSessionResponse): Buffer =>
+      Buffer.from(RenewSessionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RenewSessionResponse => RenewSessionResponse.decode(value),
+  },
   changePassword: {
     path: "/inbox.conversation.v1.ConversationService/ChangePassword" as const,
     requestStream: false as const,
@@ -19138,6 +19343,7 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   createSession: handleUnaryCall<CreateSessionRequest, CreateSessionResponse>;
   getSession: handleUnaryCall<GetSessionRequest, GetSessionResponse>;
   revokeSession: handleUnaryCall<RevokeSessionRequest, RevokeSessionResponse>;
+  renewSession: handleUnaryCall<RenewSessionRequest, RenewSessionResponse>;
   changePassword: handleUnaryCall<ChangePasswordRequest, ChangePasswordResponse>;
   verifyChannel: handleUnaryCall<VerifyChannelRequest, VerifyChannelResponse>;
   listUsers: handleUnaryCall<ListUsersRequest, ListUsersResponse>;
@@ -19317,6 +19523,21 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RevokeSessionResponse) => void,
+  ): ClientUnaryCall;
+  renewSession(
+    request: RenewSessionRequest,
+    callback: (error: ServiceError | null, response: RenewSessionResponse) => void,
+  ): ClientUnaryCall;
+  renewSession(
+    request: RenewSessionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RenewSessionResponse) => void,
+  ): ClientUnaryCall;
+  renewSession(
+    request: RenewSessionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RenewSessionResponse) => void,
   ): ClientUnaryCall;
   changePassword(
     request: ChangePasswordRequest,
