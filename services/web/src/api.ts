@@ -21,6 +21,39 @@ export const session = {
   },
 };
 
+/** The token's issue and expiry times (seconds), read from its payload; null for anything unreadable. */
+function tokenTimes(token: string): { iat: number; exp: number } | null {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { iat?: number; exp?: number };
+    return typeof payload.iat === 'number' && typeof payload.exp === 'number' ? { iat: payload.iat, exp: payload.exp } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Renews the session once half of the token's lifetime has passed, so a day's work is never cut off. */
+export async function renewSessionIfDue(now = Date.now() / 1000): Promise<void> {
+  const token = session.token;
+  const times = token ? tokenTimes(token) : null;
+  if (!times || now < times.iat + (times.exp - times.iat) / 2) return;
+  const renewed = await api<{ token: string }>('POST', '/auth/refresh');
+  if (session.token === token) session.token = renewed.token;
+}
+
+const endedListeners = new Set<() => void>();
+
+/** Called when the server refuses the session (expired, revoked, signed out elsewhere). */
+export function onSessionEnded(listener: () => void): () => void {
+  endedListeners.add(listener);
+  return () => endedListeners.delete(listener);
+}
+
+export function endSession(): void {
+  const hadSession = session.token !== null;
+  session.token = null;
+  if (hadSession) for (const listener of endedListeners) listener();
+}
+
 export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (session.token) headers.authorization = `Bearer ${session.token}`;
@@ -29,7 +62,7 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
   const text = await response.text();
   const data = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
-    if (response.status === 401) session.token = null;
+    if (response.status === 401 && headers.authorization) endSession();
     throw new ApiError(response.status, data?.error?.code ?? 'error', data?.error?.message ?? `request failed (${response.status})`);
   }
   return data as T;

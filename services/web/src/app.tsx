@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { ApiError, api, session, type ConversationDetail, type ConversationItem, type Inbox, type User, type View } from './api';
+import { ApiError, api, onSessionEnded, renewSessionIfDue, session, type ConversationDetail, type ConversationItem, type Inbox, type User, type View } from './api';
 import { AvailabilityToggle } from './availability';
 import { NotificationBell } from './notifications';
 import { realtime, useRealtime } from './realtime';
@@ -26,17 +26,46 @@ export function App() {
 function AgentApp() {
   const [user, setUser] = useState<User | null>(null);
   const [checked, setChecked] = useState(false);
+  const [ended, setEnded] = useState(false);
+
+  // A session the server no longer accepts sends the agent to the sign-in form, saying why.
+  useEffect(
+    () =>
+      onSessionEnded(() => {
+        realtime.close();
+        setEnded(true);
+        setUser(null);
+      }),
+    [],
+  );
+
+  useEffect(() => {
+    const timer = setInterval(() => void renewSessionIfDue().catch(() => undefined), 5 * 60 * 1000);
+    return () => clearInterval(timer);
+  }, []);
 
   useEffect(() => {
     if (!session.token) return setChecked(true);
     api<User>('GET', '/me')
-      .then(setUser)
+      .then((me) => {
+        setUser(me);
+        void renewSessionIfDue().catch(() => undefined);
+      })
       .catch(() => (session.token = null))
       .finally(() => setChecked(true));
   }, []);
 
   if (!checked) return null;
-  if (!user) return <Login onSignedIn={setUser} />;
+  if (!user)
+    return (
+      <Login
+        notice={ended ? 'Your session has ended. Sign in again to continue.' : null}
+        onSignedIn={(signedIn) => {
+          setEnded(false);
+          setUser(signedIn);
+        }}
+      />
+    );
   return (
     <Workspace
       user={user}
@@ -51,7 +80,7 @@ function AgentApp() {
   );
 }
 
-function Login({ onSignedIn }: { onSignedIn: (user: User) => void }) {
+function Login({ onSignedIn, notice }: { onSignedIn: (user: User) => void; notice: string | null }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [message, setMessage] = useState<string | null>(null);
@@ -75,6 +104,7 @@ function Login({ onSignedIn }: { onSignedIn: (user: User) => void }) {
       </header>
       <form className="login" onSubmit={signIn} aria-label="Sign in">
         <h1>Sign in to your inbox</h1>
+        {notice && <p role="status">{notice}</p>}
         <label>
           Email
           <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="username" />

@@ -1,7 +1,7 @@
 // The live channel: one WebSocket to /api/v1/realtime per tab. It reconnects with backoff and
 // resumes from the last sequence it saw, so a blip loses nothing; listeners get every frame.
 import { useEffect, useRef } from 'react';
-import { api, session } from './api';
+import { api, endSession, session } from './api';
 
 export type RealtimeFrame = { type: string; [key: string]: any };
 type Listener = (frame: RealtimeFrame) => void;
@@ -57,8 +57,7 @@ class RealtimeChannel {
       if (this.closed) return;
       // 4401: the session was revoked (logout elsewhere, password change, deactivation); sign in again.
       if (event.code === 4401) {
-        session.token = null;
-        location.reload();
+        endSession();
         return;
       }
       this.scheduleRetry();

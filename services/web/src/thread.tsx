@@ -24,11 +24,20 @@ interface Present {
 }
 
 /** Email HTML in a sandboxed frame: no scripts, no same-origin access, remote images only after a click. */
-function EmailHtml({ html }: { html: string }) {
+const EMAIL_BASE_STYLE = 'html,body{margin:0;padding:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;overflow-wrap:anywhere}img{max-width:100%;height:auto}';
+
+function EmailHtml({ html, onResized }: { html: string; onResized?: () => void }) {
   const [images, setImages] = useState(false);
   const remote = html.includes('data-src=');
   const shown = images ? html.replace(/\sdata-src=/g, ' src=') : html;
-  const doc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data: cid:${images ? ' https: http:' : ''}; style-src 'unsafe-inline'">${shown}`;
+  const doc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data: cid:${images ? ' https: http:' : ''}; style-src 'unsafe-inline'"><style>${EMAIL_BASE_STYLE}</style>${shown}`;
+  const frame = useRef<HTMLIFrameElement | null>(null);
+  // The email is as tall as its content: no box with a scroll bar of its own.
+  const fit = () => {
+    const body = frame.current?.contentDocument?.documentElement;
+    if (frame.current && body) frame.current.style.height = `${Math.min(body.scrollHeight + 2, 20_000)}px`;
+    onResized?.();
+  };
   return (
     <>
       {remote && !images && (
@@ -36,9 +45,33 @@ function EmailHtml({ html }: { html: string }) {
           Show remote images
         </button>
       )}
-      <iframe className="email-html" sandbox="" srcDoc={doc} title="Email content" />
+      <iframe
+        ref={frame}
+        className="email-html"
+        // Same origin only so its height can be read; with no allow-scripts and a script-free CSP nothing in it runs.
+        sandbox="allow-same-origin"
+        srcDoc={doc}
+        title="Email content"
+        onLoad={fit}
+      />
     </>
   );
+}
+
+/** Mail whose SPF, DKIM or DMARC check failed outright; mail that simply carries no signature is not flagged. */
+export function failedAuthentication(verdict: { spf?: string; dkim?: string; dmarc?: string }): boolean {
+  return [verdict.spf, verdict.dkim, verdict.dmarc].some((result) => result === 'fail' || result === 'permerror');
+}
+
+type TimelineEntry = { kind: 'message'; at: number; message: ConversationDetail['messages'][number] } | { kind: 'comment'; at: number; comment: ConversationDetail['comments'][number] };
+
+/** Messages and comments in the order they happened (a message first when both share a moment). */
+export function timeline(detail: Pick<ConversationDetail, 'messages' | 'comments'>): TimelineEntry[] {
+  const entries: TimelineEntry[] = [
+    ...detail.messages.map((message) => ({ kind: 'message' as const, at: Date.parse(message.createdAt), message })),
+    ...detail.comments.map((comment) => ({ kind: 'comment' as const, at: Date.parse(comment.createdAt), comment })),
+  ];
+  return entries.sort((a, b) => a.at - b.at || (a.kind === b.kind ? 0 : a.kind === 'message' ? -1 : 1));
 }
 
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
@@ -170,6 +203,61 @@ export function Thread({
     e: () => detail && void act(() => api('POST', `/conversations/${id}/${detail.status === 'open' ? 'close' : 'reopen'}`)),
   });
 
+  // Opening a conversation shows its newest entry, unless a link points at one message or comment.
+  const newest = useRef<HTMLLIElement | null>(null);
+  const opened = useRef(false);
+  // Emails above grow as their frames load; until the agent scrolls, the newest entry stays in view.
+  const pinnedUntil = useRef(0);
+  const keepNewestInView = () => {
+    if (Date.now() < pinnedUntil.current) newest.current?.scrollIntoView({ block: 'end' });
+  };
+  useEffect(() => {
+    if (!detail || opened.current) return;
+    opened.current = true;
+    if (/^#(message|comment)-/.test(location.hash)) return;
+    pinnedUntil.current = Date.now() + 5000;
+    keepNewestInView();
+  }, [detail]);
+
+  // A render function, not a component: an inner component would remount every email frame on each update.
+  const renderMessage = (m: ConversationDetail['messages'][number], itemRef?: React.Ref<HTMLLIElement>) => (
+          <li key={m.id} id={`message-${m.id}`} className={`message ${m.direction}`} ref={itemRef}>
+            <div className="meta">
+              <strong>{m.from.name || m.from.address || (m.direction === 'outbound' ? 'Us' : 'Visitor')}</strong> · {m.channel} ·{' '}
+              {new Date(m.createdAt).toLocaleString()}
+              {m.deliveryStatus && m.direction === 'outbound' && <span className="muted"> · {m.deliveryStatus}</span>}
+              {m.deliveryError && <span className="delivery-error"> · {m.deliveryError}</span>}
+              {m.authentication && failedAuthentication(m.authentication) && <span className="warning"> · sender failed verification</span>}
+              <button className="link" onClick={() => void navigator.clipboard?.writeText(`${location.origin}/conversations/${id}#message-${m.id}`)}>
+                Copy link
+              </button>
+              {!m.hidden ? (
+                <button className="link" onClick={() => void act(() => api('POST', `/messages/${m.id}/hide`))}>
+                  Hide
+                </button>
+              ) : (
+                (me.role === 'superadmin' || m.hiddenBy === me.id) && (
+                  <button className="link" onClick={() => void act(() => api('POST', `/messages/${m.id}/unhide`))}>
+                    Unhide
+                  </button>
+                )
+              )}
+            </div>
+            {m.hidden ? <p className="hidden-message">Message is hidden</p> : m.html ? <EmailHtml html={m.html} onResized={keepNewestInView} /> : <p className="text">{m.text}</p>}
+            {m.attachments.length > 0 && (
+              <ul className="attachments">
+                {m.attachments.map((a) => (
+                  <li key={a.id}>
+                    <a href={a.url} onClick={(e) => void download(e, a.url, a.filename)}>
+                      {a.filename}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </li>
+  );
+
   if (!detail) return <p className="empty">Loading…</p>;
   return (
     <article className="thread">
@@ -260,55 +348,24 @@ export function Thread({
           {present.map((p) => `${p.name} is ${p.activity}`).join(' · ')}
         </p>
       )}
-      <ol className="messages">
-        {detail.messages.map((m) => (
-          <li key={m.id} id={`message-${m.id}`} className={`message ${m.direction}`}>
-            <div className="meta">
-              <strong>{m.from.name || m.from.address || (m.direction === 'outbound' ? 'Us' : 'Visitor')}</strong> · {m.channel} ·{' '}
-              {new Date(m.createdAt).toLocaleString()}
-              {m.deliveryStatus && m.direction === 'outbound' && <span className="muted"> · {m.deliveryStatus}</span>}
-              {m.deliveryError && <span className="delivery-error"> · {m.deliveryError}</span>}
-              {m.authentication && !m.authentication.aligned && <span className="warning"> · unverified sender</span>}
-              <button className="link" onClick={() => void navigator.clipboard?.writeText(`${location.origin}/conversations/${id}#message-${m.id}`)}>
-                Copy link
-              </button>
-              {!m.hidden ? (
-                <button className="link" onClick={() => void act(() => api('POST', `/messages/${m.id}/hide`))}>
-                  Hide
-                </button>
-              ) : (
-                (me.role === 'superadmin' || m.hiddenBy === me.id) && (
-                  <button className="link" onClick={() => void act(() => api('POST', `/messages/${m.id}/unhide`))}>
-                    Unhide
-                  </button>
-                )
-              )}
-            </div>
-            {m.hidden ? <p className="hidden-message">Message is hidden</p> : m.html ? <EmailHtml html={m.html} /> : <p className="text">{m.text}</p>}
-            {m.attachments.length > 0 && (
-              <ul className="attachments">
-                {m.attachments.map((a) => (
-                  <li key={a.id}>
-                    <a href={a.url} onClick={(e) => void download(e, a.url, a.filename)}>
-                      {a.filename}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </li>
-        ))}
-        {detail.comments.map((c) => (
-          <li key={c.id} id={`comment-${c.id}`} className="comment">
-            <div className="meta">
-              <strong>{c.authorName}</strong> commented · {new Date(c.createdAt).toLocaleString()}
-            </div>
-            <p className="text">{c.text}</p>
-          </li>
-        ))}
+      <ol className="messages" onWheel={() => (pinnedUntil.current = 0)} onTouchMove={() => (pinnedUntil.current = 0)}>
+        {timeline(detail).map((entry, index, all) =>
+          entry.kind === 'comment' ? (
+            <li key={entry.comment.id} id={`comment-${entry.comment.id}`} className="comment" ref={index === all.length - 1 ? newest : undefined}>
+              <div className="meta">
+                <strong>{entry.comment.authorName}</strong> commented · {new Date(entry.comment.createdAt).toLocaleString()}
+              </div>
+              <p className="text">{entry.comment.text}</p>
+            </li>
+          ) : (
+            renderMessage(entry.message, index === all.length - 1 ? newest : undefined)
+          ),
+        )}
       </ol>
+      {detail.trashedAt && <p className="notice">This conversation is in Trash. Restore it to reply or comment.</p>}
       <form
         className="composer"
+        hidden={!!detail.trashedAt}
         onSubmit={(e) => {
           e.preventDefault();
           if (tab === 'comment') {
