@@ -10,7 +10,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Client } from '@opensearch-project/opensearch';
 import { CONSUMERS } from '@inbox/lib';
-import { testStack } from '@inbox/testkit';
+import { TEST_INDEX_PREFIX, testStack } from '@inbox/testkit';
 import { startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { ROOT } from '../support/service-process';
 import { buildEmail } from '../support/smtp';
@@ -39,7 +39,7 @@ async function total(f: InboxFixture, q: string): Promise<number> {
 
 async function indexCommand(f: InboxFixture, ...args: string[]): Promise<Record<string, any>> {
   const { stdout } = await run(process.execPath, [path.join(ROOT, 'services/search/dist/cli/index-commands.js'), ...args], {
-    env: { PATH: process.env.PATH ?? '', OPENSEARCH_URL: testStack.TEST_OPENSEARCH_URL, CONVERSATION_GRPC_ADDR: f.stack.services.conversation!.grpcAddress!, LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH ?? '', OPENSEARCH_URL: testStack.TEST_OPENSEARCH_URL, SEARCH_INDEX_PREFIX: TEST_INDEX_PREFIX, CONVERSATION_GRPC_ADDR: f.stack.services.conversation!.grpcAddress!, LOG_LEVEL: 'warn' },
     timeout: 300_000,
   });
   return JSON.parse(stdout.trim().split('\n').pop()!);
@@ -119,7 +119,7 @@ describe('search catch-up, reconcile and reindex', () => {
     // Lost as if never written: the tombstone keeps the document's own version, as a skipped write would.
     for (const id of lost) {
       const version = (await f.owner.get(`/api/v1/conversations/${id}`)).body.version;
-      await opensearch.delete({ index: 'inbox-conversations-write', id, version, version_type: 'external_gte', refresh: true });
+      await opensearch.delete({ index: `${TEST_INDEX_PREFIX}-write`, id, version, version_type: 'external_gte', refresh: true });
     }
     expect(await total(f, word)).toBe(23);
 
@@ -137,7 +137,7 @@ describe('search catch-up, reconcile and reindex', () => {
     const live = `live${randomUUID().slice(0, 8)}`;
     await inParallel(50, 10, (i) => postRaw(f, `Stable ${i} ${stable}`, `present before the reindex ${stable}`));
     await waitFor('the stable set indexed', async () => (await total(f, stable)) === 50, 30_000, 250);
-    const before = Object.keys((await opensearch.indices.getAlias({ name: 'inbox-conversations-read' })).body);
+    const before = Object.keys((await opensearch.indices.getAlias({ name: `${TEST_INDEX_PREFIX}-read` })).body);
 
     let writing = true;
     let written = 0;
@@ -170,9 +170,9 @@ describe('search catch-up, reconcile and reindex', () => {
     // Every search during the reindex saw the whole stable set: no empty or half-built index.
     expect(observed.length).toBeGreaterThan(20);
     expect(new Set(observed)).toEqual(new Set([50]));
-    const aliases = (await opensearch.indices.getAlias({ name: 'inbox-conversations-read,inbox-conversations-write' })).body;
+    const aliases = (await opensearch.indices.getAlias({ name: `${TEST_INDEX_PREFIX}-read,${TEST_INDEX_PREFIX}-write` })).body;
     expect(Object.keys(aliases)).toEqual([result.index]);
-    expect(Object.keys(aliases[result.index].aliases).sort()).toEqual(['inbox-conversations-read', 'inbox-conversations-write']);
+    expect(Object.keys(aliases[result.index].aliases).sort()).toEqual([`${TEST_INDEX_PREFIX}-read`, `${TEST_INDEX_PREFIX}-write`]);
     expect((await opensearch.indices.exists({ index: before[0] })).body).toBe(false);
 
     expect(written).toBeGreaterThan(20);

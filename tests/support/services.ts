@@ -1,7 +1,7 @@
 // Launches the built services as real processes against the test stack, each on free ports and
 // (for services with a database) its own test database.
 import { ensureDatabase } from '@inbox/lib';
-import { databaseUrl, testStack } from '@inbox/testkit';
+import { TEST_INDEX_PREFIX, databaseUrl, testStack } from '@inbox/testkit';
 import { ServiceProcess, freePort } from './service-process';
 
 export type ServiceName = 'conversation' | 'routing' | 'search' | 'notification' | 'ingest' | 'gateway';
@@ -43,7 +43,7 @@ export async function launchService(name: ServiceName, overrides: Record<string,
       env = { ROUTING_GRPC_PORT: `${grpc}`, ROUTING_HTTP_PORT: `${http}`, ROUTING_DATABASE_URL: databaseUrl('inbox_test_routing'), REDIS_URL: testStack.TEST_REDIS_URL };
       break;
     case 'search':
-      env = { SEARCH_GRPC_PORT: `${grpc}`, SEARCH_HTTP_PORT: `${http}`, OPENSEARCH_URL: testStack.TEST_OPENSEARCH_URL };
+      env = { SEARCH_GRPC_PORT: `${grpc}`, SEARCH_HTTP_PORT: `${http}`, OPENSEARCH_URL: testStack.TEST_OPENSEARCH_URL, SEARCH_INDEX_PREFIX: TEST_INDEX_PREFIX };
       break;
     case 'notification':
       env = { NOTIFICATION_GRPC_PORT: `${grpc}`, NOTIFICATION_HTTP_PORT: `${http}`, NOTIFICATION_DATABASE_URL: databaseUrl('inbox_test_notification') };

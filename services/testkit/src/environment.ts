@@ -20,3 +20,6 @@ export function databaseUrl(name: string): string {
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** The tests' own search index names, so documents a running stack or a benchmark indexed never meet the tests' checks. */
+export const TEST_INDEX_PREFIX = 'inbox-test-conversations';
