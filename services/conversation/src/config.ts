@@ -12,6 +12,8 @@ const schema = z.object({
   CONVERSATION_DB_POOL_SIZE: env.int(20, 1),
   CONVERSATION_MIGRATE_ON_BOOT: env.bool(true),
   CONVERSATION_INBOUND_CONCURRENCY: env.int(32, 1),
+  /** Named prepared statements on the inbound path (PgBouncer in transaction mode needs 1.21+ with max_prepared_statements). */
+  CONVERSATION_PREPARED_STATEMENTS: env.bool(true),
   CONVERSATION_MAIL_DOMAIN: env.string('inbox.localhost'),
   CONVERSATION_SMTP_URL: env.url('smtp://127.0.0.1:1025'),
   // Providers reached over HTTP; replaced by local fakes in tests.

@@ -183,7 +183,7 @@ bootService(async () => {
   const inbound = await runConsumer({
     js,
     spec: CONSUMERS.conversationInbound,
-    handler: new InboundMessageHandler(new StoreInboundMessage(pool, () => relay.poke(), chatflows), blobs),
+    handler: new InboundMessageHandler(new StoreInboundMessage(pool, () => relay.poke(), chatflows, config.CONVERSATION_PREPARED_STATEMENTS), blobs),
     logger,
     metrics,
     concurrency: config.CONVERSATION_INBOUND_CONCURRENCY,

@@ -31,3 +31,4 @@ export * from './domain/email-address';
 export * from './postgres/keyset-cursor';
 export * from './domain/working-hours';
 export * from './realtime/presence-board';
+export * from './postgres/prepared';

@@ -2,7 +2,7 @@
 // the receipts ledger (a repeated event stops there), upserts the contact, applies the filtering
 // rules, threads the message into its conversation (or starts one), stores it with its
 // attachments and writes the outbox events.
-import { PermanentError, newId, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { PermanentError, newId, preparing, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { Attachment, CallEvent, ChatMessageReceived, EmailReceived, FormSubmitted, InboundMessage, MessengerMessageReceived } from '@inbox/lib/gen/inbox/events/v1/events';
 import { sendOnChat } from '../adapters/chat-outbound';
@@ -68,11 +68,14 @@ export class StoreInboundMessage {
     private readonly pool: Pool,
     private readonly onCommitted: () => void = () => undefined,
     private readonly chatflows?: ChatflowsRepository,
+    /** Named prepared statements: PostgreSQL plans each statement of this hot path once per connection. */
+    private readonly prepared = true,
   ) {}
 
   async execute(input: InboundMessage): Promise<StoreResult> {
     const event = withoutNulCharacters(input);
-    const result = await withTransaction(this.pool, async (tx) => {
+    const result = await withTransaction(this.pool, async (client) => {
+      const tx = this.prepared ? preparing(client) : client;
       const ledger = await tx.query<{ inserted: boolean }>(
         `INSERT INTO inbound_receipts (event_id, account_id, channel_type, received_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (event_id) DO UPDATE SET deliveries = inbound_receipts.deliveries + 1
