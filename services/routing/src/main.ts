@@ -25,6 +25,7 @@ import { AvailabilityStore } from './adapters/availability.store';
 import { ConversationEventHandler } from './adapters/conversation-event.handler';
 import { routingGrpcHandlers } from './adapters/routing.grpc';
 import { RoutingRepository } from './adapters/routing.repository';
+import { CachedRules } from './adapters/cached-rules';
 import { loadRoutingConfig } from './config';
 import { MIGRATIONS_DIR } from './migrations-dir';
 import { ChangeAvailability, WorkingHoursClock, WorkingHoursRepository } from './use-cases/availability';
@@ -50,13 +51,24 @@ bootService(async () => {
 
   const repository = new RoutingRepository(pool);
   const store = new AvailabilityStore(pool, redis);
-  const routing = new RouteConversations(repository, store, conversation, logger);
+  const rules = new CachedRules(repository);
+  const stopListening = rules.listen(nc);
+  const routing = new RouteConversations(repository, store, conversation, logger, rules);
   const changeAvailability = new ChangeAvailability(store, routing, js, logger);
   const workingHours = new WorkingHoursRepository(pool);
   const clock = new WorkingHoursClock(pool, changeAvailability, logger);
 
   const grpc = new GrpcServer({ logger, metrics, health });
-  grpc.addService('inbox.routing.v1.RoutingService', RoutingServiceService, routingGrpcHandlers({ store, changeAvailability, workingHours, repository }));
+  grpc.addService('inbox.routing.v1.RoutingService', RoutingServiceService, routingGrpcHandlers({
+      store,
+      changeAvailability,
+      workingHours,
+      repository,
+      onRulesChanged: (accountId) => {
+        rules.invalidate(accountId);
+        CachedRules.announce(nc, accountId);
+      },
+    }));
   const grpcPort = await grpc.listen(config.ROUTING_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.ROUTING_HTTP_PORT, config.BIND_HOST);
   const assigner = await runConsumer({ js, spec: CONSUMERS.routingAssigner, handler: new ConversationEventHandler(routing), logger, metrics });
@@ -66,6 +78,7 @@ bootService(async () => {
   lifecycle.onShutdown('assigner', () => assigner.stop());
   lifecycle.onShutdown('working hours', () => clock.stop());
   lifecycle.onShutdown('conversation client', () => conversation.close());
+  lifecycle.onShutdown('rule changes', () => stopListening());
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('redis', () => redis.close());
   lifecycle.onShutdown('postgres', () => pool.end());

@@ -19,6 +19,8 @@ export function routingGrpcHandlers(deps: {
   changeAvailability: ChangeAvailability;
   workingHours: WorkingHoursRepository;
   repository: RoutingRepository;
+  /** After a rule is saved: caches of it (on every replica) are dropped. */
+  onRulesChanged?: (accountId: string) => void;
 }): UnaryHandlers<typeof RoutingServiceService> {
   return {
     async getAvailability(request) {
@@ -56,6 +58,7 @@ export function routingGrpcHandlers(deps: {
       if (rule.chatCapacity < 0 || rule.emailCapacity < 0) throw new InvalidArgumentError('invalid_capacity', 'capacity is 0 (no limit) or more');
       if (rule.userIds.length > 500) throw new InvalidArgumentError('too_many_users', 'at most 500 users per rule');
       const saved = await deps.repository.setRule(accountId, { ...rule, mode: rule.mode as Rule['mode'], userIds: [...new Set(rule.userIds)] });
+      deps.onRulesChanged?.(accountId);
       return { rule: toProto(saved) };
     },
     async listDecisions(request) {

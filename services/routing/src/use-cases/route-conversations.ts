@@ -25,6 +25,8 @@ export class RouteConversations {
     private readonly availability: AvailabilityStore,
     private readonly conversation: ServiceClient<typeof ConversationServiceService>,
     private readonly logger: Logger,
+    /** Where rules are read: the repository, or a cache in front of it. */
+    private readonly ruleSource: Pick<RoutingRepository, 'rule' | 'rules' | 'hasRules'> = repository,
   ) {}
 
   async facts(accountId: string, conversationId: string): Promise<RoutingFacts | undefined> {
@@ -33,7 +35,7 @@ export class RouteConversations {
 
   /** Reacts to a change of one conversation: route it if it needs an owner, or stop waiting for one. */
   async onConversationChanged(accountId: string, conversationId: string, trigger: Trigger, previousAssigneeId = ''): Promise<void> {
-    if (!(await this.repository.hasRules(accountId))) return;
+    if (!(await this.ruleSource.hasRules(accountId))) return;
     const facts = await this.facts(accountId, conversationId);
     if (!facts) {
       await this.repository.removeWaiting(this.repository.pool, accountId, conversationId);
@@ -52,7 +54,7 @@ export class RouteConversations {
    * died before recording it). The inbox lock waits out a router still recording its decision.
    */
   async explainAutomaticAssignment(accountId: string, inboxId: string, conversationId: string, assigneeId: string): Promise<void> {
-    const rule = await this.repository.rule(accountId, inboxId);
+    const rule = await this.ruleSource.rule(accountId, inboxId);
     await withTransaction(this.repository.pool, async (tx) => {
       await this.repository.lockInbox(tx, accountId, inboxId);
       if (await this.repository.hasDecisionFor(tx, accountId, conversationId, assigneeId)) return;
@@ -89,7 +91,7 @@ export class RouteConversations {
   }
 
   async route(accountId: string, facts: RoutingFacts, trigger: Trigger): Promise<void> {
-    const rule = await this.repository.rule(accountId, facts.inboxId);
+    const rule = await this.ruleSource.rule(accountId, facts.inboxId);
     if (rule.mode === 'none') return;
     const directory = await this.directory(accountId);
     await withTransaction(this.repository.pool, async (tx) => {
@@ -146,7 +148,7 @@ export class RouteConversations {
 
   /** Gives an agent who can take more the oldest waiting conversations their rules allow. */
   async pullBacklog(accountId: string, userId: string): Promise<number> {
-    const [directory, rules, waiting] = await Promise.all([this.directory(accountId), this.repository.rules(accountId), this.repository.oldestWaiting(accountId, 500)]);
+    const [directory, rules, waiting] = await Promise.all([this.directory(accountId), this.ruleSource.rules(accountId), this.repository.oldestWaiting(accountId, 500)]);
     const user = directory.users.get(userId);
     if (!user || user.deactivated || user.removed || directory.status(userId) !== 'available') return 0;
     const full = new Set<string>();
