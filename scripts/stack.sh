@@ -110,8 +110,7 @@ start_mailpit() {
 }
 stop_mailpit() {
   pid_alive "$RUN_DIR/mailpit.pid" || { rm -f "$RUN_DIR/mailpit.pid"; return; }
-  kill "$(cat "$RUN_DIR/mailpit.pid")"
-  wait_gone "$RUN_DIR/mailpit.pid"
+  terminate "$RUN_DIR/mailpit.pid"
 }
 
 # ---------- PostgreSQL ----------
@@ -154,8 +153,7 @@ start_redis() {
 }
 stop_redis() {
   pid_alive "$RUN_DIR/redis.pid" || { rm -f "$RUN_DIR/redis.pid"; return; }
-  kill "$(cat "$RUN_DIR/redis.pid")"
-  wait_gone "$RUN_DIR/redis.pid"
+  terminate "$RUN_DIR/redis.pid"
 }
 
 # ---------- NATS ----------
@@ -180,8 +178,7 @@ EOF
 }
 stop_nats() {
   pid_alive "$RUN_DIR/nats.pid" || { rm -f "$RUN_DIR/nats.pid"; return; }
-  kill "$(cat "$RUN_DIR/nats.pid")"
-  wait_gone "$RUN_DIR/nats.pid"
+  terminate "$RUN_DIR/nats.pid"
 }
 
 # ---------- OpenSearch ----------
@@ -199,13 +196,15 @@ start_opensearch() {
 }
 stop_opensearch() {
   pid_alive "$RUN_DIR/opensearch.pid" || { rm -f "$RUN_DIR/opensearch.pid"; return; }
-  kill "$(cat "$RUN_DIR/opensearch.pid")"
-  wait_gone "$RUN_DIR/opensearch.pid"
+  terminate "$RUN_DIR/opensearch.pid"
 }
 
-wait_gone() {
+# Reads the pid once, before the signal: a server may delete its own pid file as it exits
+# (redis does), and reading it again then would fail the script.
+terminate() {
   local pidfile=$1 pid
   pid=$(cat "$pidfile")
+  kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; return; }; sleep 0.25; done
   kill -9 "$pid" 2>/dev/null || true
   rm -f "$pidfile"
