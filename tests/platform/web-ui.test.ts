@@ -154,7 +154,9 @@ describe('the web inbox in Chromium', () => {
     await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}#message-${messageId}`);
     const frame = page.locator('iframe.email-html');
     await frame.waitFor();
-    expect(await frame.getAttribute('sandbox')).toBe('');
+    // Sandboxed: same origin only so the inbox can size the frame to its content; nothing may run or navigate.
+    expect(await frame.getAttribute('sandbox')).toBe('allow-same-origin');
+    expect(await frame.getAttribute('srcdoc')).toContain(`content="default-src 'none';`);
     await page.frameLocator('iframe.email-html').getByText('Formatted').waitFor();
     await page.locator(`#message-${messageId}.highlight`).waitFor();
     await page.waitForTimeout(500);
@@ -205,7 +207,8 @@ describe('the web inbox in Chromium', () => {
     await agentPage.getByRole('button', { name: /Notifications, 1 unread/ }).click();
     await agentPage.getByRole('button', { name: /You were mentioned/ }).click();
     await agentPage.locator(`#comment-${comment.id}`).getByText('can you take this?').waitFor();
-    expect(agentPage.url()).toContain(`/conversations/${conversation.id}#comment-${comment.id}`);
+    const opened = new URL(agentPage.url());
+    expect([opened.pathname, opened.hash]).toEqual([`/conversations/${conversation.id}`, `#comment-${comment.id}`]);
     await agentPage.getByTestId('unread-count').getByText('0').waitFor();
 
     // The owner opens the same conversation: each sees the other, and typing shows live.

@@ -3,6 +3,7 @@ import { ApiError, api, onSessionEnded, renewSessionIfDue, session, type Convers
 import { AvailabilityToggle } from './availability';
 import { NotificationBell } from './notifications';
 import { realtime, useRealtime } from './realtime';
+import { readUrl, urlFor } from './url-state';
 import { ConversationList } from './conversation-list';
 import { FilterPanel, NO_FILTERS, searchPath, type SearchFilters } from './search';
 import { ContactPanel } from './contact-panel';
@@ -121,12 +122,13 @@ function Login({ onSignedIn, notice }: { onSignedIn: (user: User) => void; notic
 }
 
 function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
+  const [initial] = useState(() => readUrl());
   const [inboxes, setInboxes] = useState<Inbox[]>([]);
-  const [inboxId, setInboxId] = useState<string | null>(null);
+  const [inboxId, setInboxId] = useState<string | null>(initial.inboxId);
   const [views, setViews] = useState<View[]>([]);
-  const [view, setView] = useState('open');
+  const [view, setView] = useState(initial.view);
   const [showMore, setShowMore] = useState(false);
-  const [sort, setSort] = useState<'newest' | 'oldest'>('newest');
+  const [sort, setSort] = useState<'newest' | 'oldest'>(initial.sort);
   const [items, setItems] = useState<ConversationItem[]>([]);
   // The cursor of the page after the last one loaded; null when everything is loaded.
   const [nextCursor, setNextCursor] = useState<string | null>(null);
@@ -134,23 +136,49 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const itemsRef = useRef(items);
   itemsRef.current = items;
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [openId, setOpenId] = useState<string | null>(() => /^\/conversations\/([\w-]+)/.exec(location.pathname)?.[1] ?? null);
+  const [openId, setOpenId] = useState<string | null>(initial.openId);
   const [users, setUsers] = useState<User[]>([]);
   // The open conversation's contact, as its thread last loaded it (it may not be in the list).
   const [openContactId, setOpenContactId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   // While a search is active the list shows its results instead of the view.
-  const [search, setSearch] = useState<SearchFilters | null>(null);
-  const [draft, setDraft] = useState('');
+  const [search, setSearch] = useState<SearchFilters | null>(initial.q ? { ...NO_FILTERS, q: initial.q } : null);
+  const [draft, setDraft] = useState(initial.q ?? '');
   const [helpOpen, setHelpOpen] = useState(false);
   // The custom view being edited (null: a new one); undefined when the dialog is closed.
   const [editingView, setEditingView] = useState<View | null | undefined>(undefined);
-  const [settingsOpen, setSettingsOpen] = useState(() => location.pathname === '/settings');
+  const [settingsOpen, setSettingsOpen] = useState(initial.settings);
   const admin = user.role === 'admin' || user.role === 'superadmin';
-  function openSettings(open: boolean) {
-    setSettingsOpen(open);
-    history.pushState(null, '', open ? '/settings' : '/');
-  }
+  const openSettings = setSettingsOpen;
+
+  // The address bar follows the place: a new conversation or settings is a new history entry
+  // (Back returns), the rest replaces it; Back and Forward put the place back.
+  const lastOpened = useRef({ openId: initial.openId, settings: initial.settings });
+  useEffect(() => {
+    const url = urlFor({ inboxId, view, sort, q: search?.q || null, openId, settings: settingsOpen });
+    if (url === `${location.pathname}${location.search}`) return;
+    const moved = lastOpened.current.openId !== openId || lastOpened.current.settings !== settingsOpen;
+    lastOpened.current = { openId, settings: settingsOpen };
+    // Already there (a notification's link pushed it): its #message-… or #comment-… anchor stays.
+    const here = !!openId && location.pathname === `/conversations/${openId}`;
+    if (moved && !here) history.pushState(null, '', url);
+    else history.replaceState(null, '', `${url}${here ? location.hash : ''}`);
+  }, [inboxId, view, sort, search?.q, openId, settingsOpen]);
+  useEffect(() => {
+    const restore = () => {
+      const place = readUrl();
+      lastOpened.current = { openId: place.openId, settings: place.settings };
+      if (place.inboxId) setInboxId(place.inboxId);
+      setView(place.view);
+      setSort(place.sort);
+      setOpenId(place.openId);
+      setSettingsOpen(place.settings);
+      setSearch((current) => (place.q ? { ...(current ?? NO_FILTERS), q: place.q } : null));
+      setDraft(place.q ?? '');
+    };
+    addEventListener('popstate', restore);
+    return () => removeEventListener('popstate', restore);
+  }, []);
   // Collapsible side panels, remembered per browser.
   const [panels, setPanels] = useState<{ views: boolean; contact: boolean }>(() => {
     try {
@@ -182,7 +210,8 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const loadDirectory = useCallback(() => {
     void api<{ items: Inbox[] }>('GET', '/inboxes').then((r) => {
       setInboxes(r.items);
-      setInboxId((current) => current ?? r.items[0]?.id ?? null);
+      // An inbox from the address bar that this user cannot open falls back to their first.
+      setInboxId((current) => (current && r.items.some((i) => i.id === current) ? current : (r.items[0]?.id ?? null)));
     });
     void api<{ items: User[] }>('GET', '/users').then((r) => setUsers(r.items));
   }, []);

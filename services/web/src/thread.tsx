@@ -192,10 +192,18 @@ export function Thread({
 
   const replyEditor = useRef<RichTextHandle | null>(null);
   const commentEditor = useRef<HTMLTextAreaElement | null>(null);
+  // Focus follows the tab once React has drawn it (the comment box exists only on its tab).
+  const focusAfterRender = useRef<'reply' | 'comment' | null>(null);
   function compose(kind: 'reply' | 'comment') {
-    setTab(kind);
-    setTimeout(() => (kind === 'reply' ? replyEditor.current : commentEditor.current)?.focus(), 0);
+    focusAfterRender.current = kind;
+    if (tab === kind) (kind === 'reply' ? replyEditor.current : commentEditor.current)?.focus();
+    else setTab(kind);
   }
+  useEffect(() => {
+    if (focusAfterRender.current !== tab) return;
+    focusAfterRender.current = null;
+    (tab === 'reply' ? replyEditor.current : commentEditor.current)?.focus();
+  }, [tab]);
   useShortcuts({
     r: () => compose('reply'),
     c: () => compose('comment'),
