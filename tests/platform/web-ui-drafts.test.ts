@@ -32,7 +32,7 @@ describe('drafts in the web inbox', () => {
 
     const page = await signInPage(browser, f.stack.gatewayUrl, ownerEmail, 'correct horse battery');
     await page.getByRole('button', { name: /Refund for order 1/ }).click();
-    await page.getByText('Please refund order 1.').waitFor();
+    await page.locator('.message').getByText('Please refund order 1.').waitFor();
     const reply = page.getByRole('textbox', { name: 'Reply' });
     await reply.fill('Your refund for order 1 is confirmed.');
     await page.getByRole('tab', { name: 'Comment' }).click();
@@ -40,14 +40,14 @@ describe('drafts in the web inbox', () => {
 
     // Another customer's conversation starts with empty boxes.
     await page.getByRole('button', { name: /Question about order 2/ }).click();
-    await page.getByText('Where is order 2?').waitFor();
+    await page.locator('.message').getByText('Where is order 2?').waitFor();
     expect(await page.getByRole('textbox', { name: 'Reply' }).innerText()).toBe('');
     await page.getByRole('tab', { name: 'Comment' }).click();
     expect(await page.getByLabel('Comment').inputValue()).toBe('');
 
     // Back in the first, both drafts are there; and after a reload too.
     await page.getByRole('button', { name: /Refund for order 1/ }).click();
-    await page.getByText('Please refund order 1.').waitFor();
+    await page.locator('.message').getByText('Please refund order 1.').waitFor();
     await page.getByRole('textbox', { name: 'Reply' }).getByText('Your refund for order 1 is confirmed.').waitFor();
     await page.goto(`${f.stack.gatewayUrl}/conversations/${a.id}`);
     await page.getByRole('textbox', { name: 'Reply' }).getByText('Your refund for order 1 is confirmed.').waitFor();
@@ -61,7 +61,7 @@ describe('drafts in the web inbox', () => {
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.locator('.message.outbound').getByText('Your refund for order 1 is confirmed.').waitFor();
     await page.reload();
-    await page.getByText('Please refund order 1.').waitFor();
+    await page.locator('.message').getByText('Please refund order 1.').waitFor();
     expect(await page.getByRole('textbox', { name: 'Reply' }).innerText()).toBe('');
     await page.getByRole('tab', { name: 'Comment' }).click();
     expect(await page.getByLabel('Comment').inputValue()).toBe('');

@@ -50,7 +50,7 @@ describe('the thread in Chromium', () => {
     expect((await f.owner.post(`/api/v1/conversations/${conversation.id}/trash`)).status).toBe(200);
     const page = await signIn();
     await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
-    await page.getByText('Throw me away.').waitFor();
+    await page.locator('.message').getByText('Throw me away.').waitFor();
     await page.getByText('This conversation is in Trash').waitFor();
     expect(await page.getByRole('textbox', { name: 'Reply' }).isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: 'Send', exact: true }).isVisible()).toBe(false);
@@ -97,6 +97,32 @@ describe('the thread in Chromium', () => {
     }, 5000, 50);
     const font = await page.frameLocator('iframe.email-html').locator('body').evaluate((el) => getComputedStyle(el).fontFamily);
     expect(font).not.toMatch(/^"?(Times|serif)/i);
+  });
+
+  it('sends with Ctrl+Enter, and marks closed conversations and untitled chats in the list', async () => {
+    const customer = uniqueEmail('keys');
+    await deliver(f, { from: customer, to: f.address, subject: 'Quick keys', text: 'Send it fast.' });
+    const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
+    const widgetId = (await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'chat', name: 'Chat', preChatEmail: 'off' })).body.widgetId;
+    const session = await (await fetch(`${f.stack.ingestUrl}/ingest/v1/chat/${widgetId}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+    await fetch(`${f.stack.ingestUrl}/ingest/v1/chat/sessions/${session.sessionId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-visitor-token': session.visitorToken }, body: JSON.stringify({ text: 'A chat without a subject' }) });
+    const chat = await waitForInView(f.owner, f.inboxId, 'chat', (c) => c.preview === 'A chat without a subject');
+
+    const page = await signIn();
+    await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
+    await page.locator('.message').getByText('Send it fast.').waitFor();
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Sent from the keyboard.');
+    await page.keyboard.press('Control+Enter');
+    await page.locator('.message.outbound').getByText('Sent from the keyboard.').waitFor();
+
+    await page.locator(`[data-conversation="${chat.id}"]`).getByText('Live chat').waitFor();
+    expect(await page.locator(`[data-conversation="${chat.id}"]`).getByText('(no subject)').count()).toBe(0);
+    expect((await f.owner.patch(`/api/v1/conversations/${conversation.id}`, { status: 'closed' })).status).toBe(200);
+    await page.locator('[data-view="closed"]').click({ timeout: 2000 }).catch(async () => {
+      await page.getByRole('button', { name: 'More' }).click();
+      await page.locator('[data-view="closed"]').click();
+    });
+    await page.locator(`[data-conversation="${conversation.id}"]`).getByText('Closed').waitFor();
   });
 
   it('takes the agent to the sign-in form, saying why, when the session ends elsewhere', async () => {

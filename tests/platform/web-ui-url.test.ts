@@ -33,20 +33,20 @@ describe('the web inbox keeps its place in the URL', () => {
     await page.locator('[data-view="unassigned"]').click();
     await page.getByLabel('Sort').selectOption('oldest');
     await page.getByRole('button', { name: /Place one/ }).click();
-    await page.getByText('The first place.').waitFor();
+    await page.locator('.message').getByText('The first place.').waitFor();
     await page.waitForURL((url) => url.pathname === `/conversations/${one.id}` && url.searchParams.get('view') === 'unassigned' && url.searchParams.get('sort') === 'oldest');
     expect(new URL(page.url()).searchParams.get('inbox')).toBe(f.inboxId);
 
     await page.reload();
-    await page.getByText('The first place.').waitFor();
+    await page.locator('.message').getByText('The first place.').waitFor();
     expect(await page.getByLabel('Sort').inputValue()).toBe('oldest');
     expect(await page.locator('[data-view="unassigned"]').getAttribute('class')).toContain('active');
 
     await page.getByRole('button', { name: /Place two/ }).click();
-    await page.getByText('The second place.').waitFor();
+    await page.locator('.message').getByText('The second place.').waitFor();
     await page.waitForURL((url) => url.pathname === `/conversations/${two.id}`);
     await page.goBack();
-    await page.getByText('The first place.').waitFor();
+    await page.locator('.message').getByText('The first place.').waitFor();
     expect(new URL(page.url()).pathname).toBe(`/conversations/${one.id}`);
 
     await page.getByRole('searchbox', { name: 'Search conversations' }).fill('second place');

@@ -201,7 +201,9 @@ describe('the web inbox in Chromium', () => {
     const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.subject === 'Ring the bell');
 
     const agentPage = await signIn(agentEmail, 'agent password');
-    await agentPage.getByTestId('unread-count').getByText('0').waitFor();
+    // Nothing unread: no badge at all (a red "0" reads as an alert).
+    await agentPage.getByRole('button', { name: 'Notifications, 0 unread' }).waitFor();
+    expect(await agentPage.getByTestId('unread-count').count()).toBe(0);
     const comment = (await f.owner.post(`/api/v1/conversations/${conversation.id}/comments`, { text: `@${agentEmail} can you take this?` })).body;
     await agentPage.getByTestId('unread-count').getByText('1').waitFor({ timeout: 5000 });
     await agentPage.getByRole('button', { name: /Notifications, 1 unread/ }).click();
@@ -209,7 +211,7 @@ describe('the web inbox in Chromium', () => {
     await agentPage.locator(`#comment-${comment.id}`).getByText('can you take this?').waitFor();
     const opened = new URL(agentPage.url());
     expect([opened.pathname, opened.hash]).toEqual([`/conversations/${conversation.id}`, `#comment-${comment.id}`]);
-    await agentPage.getByTestId('unread-count').getByText('0').waitFor();
+    await agentPage.getByRole('button', { name: 'Notifications, 0 unread' }).waitFor();
 
     // The owner opens the same conversation: each sees the other, and typing shows live.
     const ownerPage = await signIn();

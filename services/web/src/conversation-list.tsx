@@ -68,6 +68,7 @@ export function ConversationList({ items, openId, selected, hasMore, emptyText, 
                 <strong className="ellipsis">{c.contact?.name || c.contact?.email || 'Visitor'}</strong>
                 {c.participantCount > 1 && <span className="muted"> +{c.participantCount - 1}</span>}
                 <span className={`pill ${c.channel}`}>{c.channel}</span>
+                {c.status === 'closed' && <span className="pill closed">Closed</span>}
                 <time dateTime={c.lastMessageAt}>{shortTime(c.lastMessageAt)}</time>
               </span>
               <span className="subject">
@@ -76,7 +77,7 @@ export function ConversationList({ items, openId, selected, hasMore, emptyText, 
                 ) : (
                   <span className="replied" role="img" aria-label="Replied" />
                 )}
-                <span className="ellipsis">{c.subject || '(no subject)'}</span>
+                <span className="ellipsis">{c.subject || UNTITLED[c.channel] || '(no subject)'}</span>
               </span>
               {c.highlights?.length ? <Highlight html={c.highlights[0]} /> : <span className="preview">{c.preview}</span>}
               {c.commentPreview && <span className="comment-preview">Note: {c.commentPreview}</span>}
@@ -87,6 +88,9 @@ export function ConversationList({ items, openId, selected, hasMore, emptyText, 
     </div>
   );
 }
+
+/** What a row says where a channel has no subjects. */
+const UNTITLED: Record<string, string> = { chat: 'Live chat', messenger: 'Messenger conversation', phone: 'Phone call' };
 
 /** Today's messages by time, older ones by date. */
 function shortTime(iso: string): string {

@@ -374,6 +374,13 @@ export function Thread({
       <form
         className="composer"
         hidden={!!detail.trashedAt}
+        // Ctrl+Enter (Cmd+Enter on a Mac) sends the reply or adds the comment.
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            e.currentTarget.requestSubmit();
+          }
+        }}
         onSubmit={(e) => {
           e.preventDefault();
           if (tab === 'comment') {
