@@ -19,6 +19,12 @@ ALTER TABLE channels ADD COLUMN verification_attempts integer NOT NULL DEFAULT 0
 -- Email addresses are unique ignoring case and +tag, across every account.
 ALTER TABLE channels ADD COLUMN address_key text;
 UPDATE channels SET address_key = lower(regexp_replace(lookup_key, '\+[^@]*@', '@')) WHERE type = 'email';
+-- Variants registered before this rule (local+tag@ beside local@): the oldest keeps the address,
+-- the later ones keep receiving what is addressed to them exactly but send nothing until verified.
+UPDATE channels c SET address_key = NULL, verified = false
+WHERE c.type = 'email' AND EXISTS (
+  SELECT 1 FROM channels o WHERE o.type = 'email' AND o.address_key = c.address_key AND (o.created_at, o.id) < (c.created_at, c.id)
+);
 CREATE UNIQUE INDEX channels_address_key_idx ON channels (address_key) WHERE address_key IS NOT NULL;
 
 ALTER TABLE attachments ADD COLUMN unavailable_reason text;

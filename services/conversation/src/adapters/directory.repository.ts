@@ -255,14 +255,18 @@ export class DirectoryRepository {
 
   /** For the channel edge only: the channel with its webhook secret. */
   async resolveChannel(type: ChannelType, by: { lookupKey?: string; verifyToken?: string; channelId?: string }): Promise<(Channel & { secret: string }) | null> {
-    // Email is found by its address key, so mail to local+tag@ reaches the channel of local@.
-    const [column, value] = by.channelId
-      ? ['id', by.channelId]
-      : by.verifyToken
-        ? ["settings ->> 'verifyToken'", by.verifyToken]
-        : type === 'email'
-          ? ['address_key', emailAddressKey(by.lookupKey ?? '')]
-          : ['lookup_key', by.lookupKey ?? ''];
+    if (type === 'email' && !by.channelId && !by.verifyToken) {
+      // The exact address first (stored lower-case; an older +tag channel kept from before addresses were unique),
+      // then its address key, so mail to local+tag@ reaches the channel of local@.
+      const address = (by.lookupKey ?? '').trim().toLowerCase();
+      const found = await this.pool.query<ChannelRow & { secret: string | null }>(
+        `SELECT * FROM channels WHERE type = 'email' AND (lookup_key = $1 OR address_key = $2) ORDER BY (lookup_key = $1) DESC LIMIT 1`,
+        [address, emailAddressKey(address)],
+      );
+      const row = found.rows[0];
+      return row ? { ...toChannel(row), secret: row.secret ?? '' } : null;
+    }
+    const [column, value] = by.channelId ? ['id', by.channelId] : by.verifyToken ? ["settings ->> 'verifyToken'", by.verifyToken] : ['lookup_key', by.lookupKey ?? ''];
     const result = await this.pool.query<ChannelRow & { secret: string | null }>(`SELECT * FROM channels WHERE type = $1 AND ${column} = $2`, [type, value]);
     const row = result.rows[0];
     return row ? { ...toChannel(row), secret: row.secret ?? '' } : null;
