@@ -1,10 +1,9 @@
 // Connect-style middleware (usable by express without the lib depending on it): request id in
-// and out, request metrics by route, and the ops endpoints on the service's own port.
+// and out, and request metrics by route. Ops endpoints are never here: they have their own port.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger';
 import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestContext } from '../logging/request-context';
 import type { ServiceMetrics } from '../observability/metrics';
-import { handleOpsRequest, type OpsEndpoints } from '../observability/ops-http';
 
 type Next = (error?: unknown) => void;
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
@@ -30,15 +29,6 @@ export function httpMetricsMiddleware(metrics: ServiceMetrics, logger?: Logger):
       if (logger && res.statusCode >= 500) logger.error({ method: req.method, route, status: res.statusCode }, 'request failed');
     });
     next();
-  };
-}
-
-export function opsMiddleware(ops: OpsEndpoints): Middleware {
-  return (req, res, next) => {
-    handleOpsRequest(req, res, ops).then(
-      (handled) => (handled ? undefined : next()),
-      (error: unknown) => next(error),
-    );
   };
 }
 

@@ -1,5 +1,5 @@
-// /healthz, /readyz and /metrics over plain HTTP: a standalone ops server for gRPC-only
-// services, and a request handler that the express-based services mount on their own port.
+// /healthz, /readyz and /metrics over plain HTTP, on a port of their own in every service (never
+// the public one): the ops server and the request handler it runs.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
