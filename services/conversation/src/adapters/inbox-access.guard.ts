@@ -12,6 +12,21 @@ type Scoped = { tenant?: { accountId: string; userId: string }; inboxId?: string
 
 /** RPCs whose inbox_id names an inbox to work in (others use it as a filter or an admin target). */
 const INBOX_SCOPED = new Set(['listConversations', 'listViews', 'composeEmail', 'saveCustomView', 'listChannels']);
+/** RPCs whose answers span inboxes and are narrowed to what the user may see. */
+const NARROWED = new Set(['listInboxes', 'getConversationSummaries', 'getContact']);
+
+/** Whether the call touches anything inbox-bound at all; most directory calls do not, and skip the check. */
+function inboxBound(name: string, request: Scoped): boolean {
+  return (
+    NARROWED.has(name) ||
+    (!!request.inboxId && INBOX_SCOPED.has(name)) ||
+    !!request.conversationId ||
+    (name === 'applyToConversations' && !!request.conversationIds?.length) ||
+    !!request.messageId ||
+    !!request.attachmentId ||
+    !!request.ticketId
+  );
+}
 
 export class InboxAccess {
   constructor(private readonly pool: Pool) {}
@@ -33,7 +48,7 @@ export class InboxAccess {
 
   async check(name: string, request: Scoped): Promise<Viewer | null> {
     const tenant = request.tenant;
-    if (!tenant?.userId || !tenant.accountId) return null;
+    if (!tenant?.userId || !tenant.accountId || !inboxBound(name, request)) return null;
     const viewer = await this.viewer(tenant.accountId, tenant.userId);
     if (!viewer || seesEveryInbox(viewer)) return viewer;
     const { accountId } = tenant;

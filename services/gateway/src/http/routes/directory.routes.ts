@@ -318,8 +318,12 @@ export function registerDirectoryRoutes(
       response: InboxDto,
       errors: [403, 404],
     },
-    async ({ user, body, params }) =>
-      inboxDto((await conversation.call.addInboxMember({ tenant: tenant(user), inboxId: params.inboxId, userId: body.userId })).inbox!),
+    async ({ user, body, params }) => {
+      const { inbox } = await conversation.call.addInboxMember({ tenant: tenant(user), inboxId: params.inboxId, userId: body.userId });
+      // The new member's open sockets start receiving this inbox now, not at the next sweep.
+      sessionsChanged(user.accountId, body.userId);
+      return inboxDto(inbox!);
+    },
   );
 
   const ChannelBody = z.discriminatedUnion('type', [
