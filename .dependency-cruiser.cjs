@@ -46,6 +46,20 @@ module.exports = {
       to: { path: '^services/[^/]+/src/.*(adapters|http|realtime)/' },
     },
     {
+      name: 'module-publics-only',
+      comment: 'Outside a module, only its index.ts is used: the rest of the module is its own business.',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/', pathNot: '^services/[^/]+/src/modules/' },
+      to: { path: '^services/[^/]+/src/modules/[^/]+/', pathNot: '^services/[^/]+/src/modules/[^/]+/index\\.ts$' },
+    },
+    {
+      name: 'modules-talk-through-publics',
+      comment: 'A module uses another module only through that module\'s index.ts, never its store or use cases.',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/modules/([^/]+)/' },
+      to: { path: '^services/[^/]+/src/modules/', pathNot: ['^services/[^/]+/src/modules/$1/', '^services/[^/]+/src/modules/[^/]+/index\\.ts$'] },
+    },
+    {
       name: 'adapters-not-main',
       severity: 'error',
       from: { path: '^services/[^/]+/src/' },

@@ -53,4 +53,23 @@ describe('architecture rules (dependency-cruiser)', () => {
       rmSync(file, { force: true });
     }
   });
+
+  it('fail when code outside a module, or another module, reaches past the module\'s index.ts', async () => {
+    const outside = path.join(ROOT, 'services/conversation/src/adapters/zz-rule-probe.ts');
+    const otherModule = path.join(ROOT, 'services/conversation/src/modules/zz-rule-probe');
+    writeFileSync(outside, "import { PgInboundBatchStore } from '../modules/inbound/adapters/inbound-batch.store';\nexport const probe = PgInboundBatchStore;\n");
+    mkdirSync(otherModule, { recursive: true });
+    writeFileSync(path.join(otherModule, 'index.ts'), "import { ThreadIndex } from '../inbound/domain/threading';\nimport { StoreInboundBatch } from '../inbound';\nexport const probe = [ThreadIndex, StoreInboundBatch];\n");
+    try {
+      const result = await cruise(path.relative(ROOT, outside), path.relative(ROOT, otherModule));
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('module-publics-only: services/conversation/src/adapters/zz-rule-probe.ts → services/conversation/src/modules/inbound/adapters/inbound-batch.store.ts');
+      expect(result.output).toContain('modules-talk-through-publics: services/conversation/src/modules/zz-rule-probe/index.ts → services/conversation/src/modules/inbound/domain/threading.ts');
+      // Through the public index is allowed.
+      expect(result.output).not.toContain('→ services/conversation/src/modules/inbound/index.ts');
+    } finally {
+      rmSync(outside, { force: true });
+      rmSync(otherModule, { recursive: true, force: true });
+    }
+  });
 });

@@ -8,7 +8,7 @@ import { CONSUMERS, connectNats, createLogger, listDeadLetters, type NatsConnect
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import { databaseUrl, testStack, uniqueName } from '@inbox/testkit';
-import { createEmailChannel, publishInboundBurst, type EmailChannelFixture } from '../support/inbound-events';
+import { createEmailChannel, inboundEmail, publishInboundBurst, type EmailChannelFixture } from '../support/inbound-events';
 import { ROOT } from '../support/service-process';
 import { launchService, type LaunchedService } from '../support/services';
 import { waitFor } from '@inbox/testkit';
@@ -21,7 +21,8 @@ describe('poison messages in the conversation service', () => {
 
   beforeAll(async () => {
     nc = await connectNats(testStack.TEST_NATS_URL, 'dead-letter-test', createLogger({ service: 'test', level: 'silent' }));
-    service = await launchService('conversation');
+    // A linger long enough that everything waiting at start forms one batch.
+    service = await launchService('conversation', { CONVERSATION_INBOUND_BATCH_LINGER_MS: '300', CONVERSATION_INBOUND_PARALLEL_BATCHES: '1' });
     await service.process.waitReady();
     channel = await createEmailChannel(service.grpcAddress!);
     db = new pg.Pool({ connectionString: databaseUrl('inbox_test_conversation'), max: 2 });
@@ -70,5 +71,54 @@ describe('poison messages in the conversation service', () => {
     });
     const rows = JSON.parse(listing) as { originalSequence: number }[];
     expect(rows.map((r) => r.originalSequence)).toEqual(expect.arrayContaining([garbage.seq, noAccount.seq]));
+  });
+
+  it('stores a batch of 200 in which one event is poison: the poison alone goes to the dead-letter stream, the other 199 are stored once', async () => {
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    const prefix = `${uniqueName('batch')}-`;
+    await service.process.stop();
+    // Waiting on the stream while the service is down, so they arrive together: one batch.
+    const ids = Array.from({ length: 200 }, (_, i) => `${prefix}${i}`);
+    const poisonId = ids[137];
+    const poison = { ...channel, channelId: `${channel.channelId}-gone` };
+    const sequences = await Promise.all(
+      ids.map((id) => js.publish('ingest.inbound.email', inboundEmail(id, id === poisonId ? poison : channel), { msgID: id })),
+    );
+    const poisonSeq = sequences[137].seq;
+    service.process.restart();
+    await service.process.waitReady();
+
+    await waitFor('the other 199 stored', async () => {
+      const result = await db.query('SELECT count(*)::int AS n FROM messages WHERE source_event_id LIKE $1', [`${prefix}%`]);
+      return result.rows[0].n === 199;
+    }, 30_000);
+    const letters = await waitFor('the poison event dead-lettered', async () => {
+      const ours = (await listDeadLetters(jsm, CONSUMERS.conversationInbound.durable)).filter((l) => l.originalSequence >= sequences[0].seq && l.originalSequence <= sequences[199].seq);
+      return ours.length > 0 ? ours : undefined;
+    });
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ originalSequence: poisonSeq, deliveries: 1 });
+    expect(letters[0].error).toMatch(/channel .*-gone does not exist/);
+
+    const stored = await db.query<{ source_event_id: string; n: number }>(
+      'SELECT source_event_id, count(*)::int AS n FROM messages WHERE source_event_id LIKE $1 GROUP BY 1',
+      [`${prefix}%`],
+    );
+    expect(stored.rows).toHaveLength(199);
+    expect(stored.rows.every((r) => r.n === 1)).toBe(true);
+    expect(stored.rows.some((r) => r.source_event_id === poisonId)).toBe(false);
+    const receipts = await db.query('SELECT count(*)::int AS n FROM inbound_receipts WHERE event_id = $1', [poisonId]);
+    expect(receipts.rows[0].n).toBe(0);
+
+    // It really was one batch of 200, split once because of the poison.
+    const metrics = await (await fetch(`${service.opsUrl}/metrics`)).text();
+    expect(metrics).toMatch(/inbox_events_handled_total\{[^}]*outcome="batch_split"[^}]*\} 1\b/);
+    expect(metrics).toMatch(/inbox_event_batch_size_bucket\{[^}]*le="100"[^}]*\} 0\b/);
+    expect(metrics).toMatch(/inbox_event_batch_size_count\{[^}]*\} 1\b/);
+    await waitFor('nothing pending', async () => {
+      const info = await jsm.consumers.info('INGEST', CONSUMERS.conversationInbound.durable);
+      return info.num_ack_pending === 0;
+    });
   });
 });

@@ -11,7 +11,14 @@ const schema = z.object({
   CONVERSATION_DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/inbox_conversation'),
   CONVERSATION_DB_POOL_SIZE: env.int(20, 1),
   CONVERSATION_MIGRATE_ON_BOOT: env.bool(true),
+  /** Events stored at once when batching is off. */
   CONVERSATION_INBOUND_CONCURRENCY: env.int(32, 1),
+  /** Most inbound events stored in one transaction; 1 stores each event in its own. */
+  CONVERSATION_INBOUND_BATCH_SIZE: env.int(200, 1),
+  /** Inbound batches stored at once; while they run, the next batch gathers what arrives. */
+  CONVERSATION_INBOUND_PARALLEL_BATCHES: env.int(2, 1),
+  /** How long a batch that is not full waits for more events: a little latency for fewer statements per message. */
+  CONVERSATION_INBOUND_BATCH_LINGER_MS: env.int(5, 0),
   /** Named prepared statements on the inbound path (PgBouncer in transaction mode needs 1.21+ with max_prepared_statements). */
   CONVERSATION_PREPARED_STATEMENTS: env.bool(true),
   CONVERSATION_MAIL_DOMAIN: env.string('inbox.localhost'),

@@ -27,6 +27,7 @@ import { AutoAssign } from './use-cases/auto-assign';
 import { conversationGrpcHandlers } from './adapters/conversation.grpc';
 import { DirectoryRepository } from './adapters/directory.repository';
 import { InboundMessageHandler } from './adapters/inbound-message.handler';
+import { PgInboundBatchStore, StoreInboundBatch, StoreInboundMessage } from './modules/inbound';
 import { InboundReceipts } from './adapters/inbound-receipts.repository';
 import { OutboxRelay } from './adapters/outbox';
 import { ViewCountsRepository } from './adapters/view-counts.repository';
@@ -64,7 +65,6 @@ import { SmtpVerificationMailer } from './adapters/verification.mailer';
 import { InboxAccess, guardInboxAccess } from './adapters/inbox-access.guard';
 import { channelDirectoryGrpcHandlers } from './adapters/channel-directory.grpc';
 import { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
-import { StoreInboundMessage } from './use-cases/store-inbound-message';
 import { CreateUser, RemoveUser, UpdateUser } from './use-cases/users';
 
 bootService(async () => {
@@ -180,13 +180,23 @@ bootService(async () => {
   const edgeGrpcPort = await edgeGrpc.listen(config.CONVERSATION_EDGE_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.CONVERSATION_HTTP_PORT, config.BIND_HOST);
 
+  const storeInbound = new StoreInboundMessage(pool, () => relay.poke(), chatflows, config.CONVERSATION_PREPARED_STATEMENTS);
+  const batching = config.CONVERSATION_INBOUND_BATCH_SIZE > 1;
+  const storeInboundBatch = batching
+    ? new StoreInboundBatch(
+        new PgInboundBatchStore(pool, (client, event, channel) => storeInbound.storeRecorded(client, event, channel), config.CONVERSATION_PREPARED_STATEMENTS),
+        () => relay.poke(),
+      )
+    : undefined;
   const inbound = await runConsumer({
     js,
     spec: CONSUMERS.conversationInbound,
-    handler: new InboundMessageHandler(new StoreInboundMessage(pool, () => relay.poke(), chatflows, config.CONVERSATION_PREPARED_STATEMENTS), blobs),
+    handler: new InboundMessageHandler(storeInbound, blobs, storeInboundBatch),
     logger,
     metrics,
-    concurrency: config.CONVERSATION_INBOUND_CONCURRENCY,
+    concurrency: batching ? config.CONVERSATION_INBOUND_PARALLEL_BATCHES : config.CONVERSATION_INBOUND_CONCURRENCY,
+    batchSize: config.CONVERSATION_INBOUND_BATCH_SIZE,
+    batchLingerMs: config.CONVERSATION_INBOUND_BATCH_LINGER_MS,
   });
 
   relay.start();

@@ -32,3 +32,4 @@ export * from './postgres/keyset-cursor';
 export * from './domain/working-hours';
 export * from './realtime/presence-board';
 export * from './postgres/prepared';
+export * from './domain/channels';

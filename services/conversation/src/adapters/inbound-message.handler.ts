@@ -3,7 +3,7 @@
 import { PermanentError, type EventHandler, type HandlerContext } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
-import type { StoreInboundMessage } from '../use-cases/store-inbound-message';
+import type { StoreInboundBatch, StoreInboundMessage } from '../modules/inbound';
 
 /** Where attachment bytes that travelled inside an event are kept (content-addressed, so idempotent). */
 export interface AttachmentBytes {
@@ -14,7 +14,10 @@ export class InboundMessageHandler implements EventHandler<InboundMessage> {
   constructor(
     private readonly storeInbound: StoreInboundMessage,
     private readonly attachmentBytes: AttachmentBytes,
-  ) {}
+    private readonly storeBatch?: StoreInboundBatch,
+  ) {
+    if (!storeBatch) this.handleBatch = undefined;
+  }
 
   decode(data: Uint8Array): InboundMessage {
     const event = InboundMessage.decode(data);
@@ -49,13 +52,16 @@ export class InboundMessageHandler implements EventHandler<InboundMessage> {
     try {
       result = await this.storeInbound.execute(event);
     } catch (error) {
-      // PostgreSQL class 22 (data exception): the same data fails the same way on every retry.
-      const code = (error as { code?: string }).code;
-      if (typeof code === 'string' && code.startsWith('22')) throw new PermanentError(`data rejected by the database (${code}): ${(error as Error).message}`);
-      throw error;
+      throw asPermanentWhenDataRejected(error);
     }
     if (result.duplicate) context.logger.debug({ eventId: event.eventId, deliveryCount: context.deliveryCount }, 'inbound message already stored');
   }
+
+  /** A batch is stored in one transaction; if anything in it fails, the consumer stores each event alone. */
+  handleBatch? = async (events: { event: InboundMessage; context: HandlerContext }[]): Promise<void> => {
+    for (const { event } of events) await this.keepInlineAttachments(event);
+    await this.storeBatch!.execute(events.map((e) => e.event));
+  };
 
   /** Attachments of a small message arrive with their bytes; they join the object store before the message is stored. */
   private async keepInlineAttachments(event: InboundMessage): Promise<void> {
@@ -65,4 +71,11 @@ export class InboundMessageHandler implements EventHandler<InboundMessage> {
       attachment.content = Buffer.alloc(0);
     }
   }
+}
+
+/** PostgreSQL class 22 (data exception): the same data fails the same way on every retry. */
+function asPermanentWhenDataRejected(error: unknown): unknown {
+  const code = (error as { code?: string }).code;
+  if (typeof code === 'string' && code.startsWith('22')) return new PermanentError(`data rejected by the database (${code}): ${(error as Error).message}`);
+  return error;
 }

@@ -1,6 +1,6 @@
 // Conversions between the generated proto types and the domain, kept at the edge.
-import { InvalidArgumentError } from '@inbox/lib';
-import { ChannelType as ProtoChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
+import { InvalidArgumentError, channelNameOf, channelNameToProto } from '@inbox/lib';
+import type { ChannelType as ProtoChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { Tenant } from '@inbox/lib/gen/inbox/common/v1/common';
 import { Role as ProtoRole, type Channel as ProtoChannel, type Inbox as ProtoInbox, type User as ProtoUser } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { Actor, Channel, ChannelType, Inbox, Role, User } from '../domain/directory';
@@ -16,20 +16,12 @@ export function roleFromProto(role: ProtoRole): Role | undefined {
   return (Object.entries(ROLE_TO_PROTO) as [Role, ProtoRole][]).find(([, p]) => p === role)?.[0];
 }
 
-const CHANNEL_TO_PROTO: Record<ChannelType, ProtoChannelType> = {
-  email: ProtoChannelType.CHANNEL_TYPE_EMAIL,
-  chat: ProtoChannelType.CHANNEL_TYPE_CHAT,
-  messenger: ProtoChannelType.CHANNEL_TYPE_MESSENGER,
-  form: ProtoChannelType.CHANNEL_TYPE_FORM,
-  phone: ProtoChannelType.CHANNEL_TYPE_PHONE,
-};
-
 export function channelTypeToProto(type: ChannelType): ProtoChannelType {
-  return CHANNEL_TO_PROTO[type];
+  return channelNameToProto(type);
 }
 
 export function channelTypeFromProto(type: ProtoChannelType): ChannelType {
-  const found = (Object.entries(CHANNEL_TO_PROTO) as [ChannelType, ProtoChannelType][]).find(([, p]) => p === type)?.[0];
+  const found = channelNameOf(type);
   if (!found) throw new InvalidArgumentError('invalid_channel_type', 'channel type is missing or unknown');
   return found;
 }

@@ -29,6 +29,12 @@ export interface EventHandler<T> {
   decode(data: Uint8Array, subject: string): T;
   orderingKey(event: T): string;
   handle(event: T, context: HandlerContext): Promise<void>;
+  /**
+   * Handles several messages (each the next of its ordering key) as one unit of work: all of it
+   * commits or the call throws, and then each message is handled alone through handle(), so one
+   * poison message is retried and dead-lettered by itself.
+   */
+  handleBatch?(events: { event: T; context: HandlerContext }[]): Promise<void>;
 }
 
 export interface ConsumerRunOptions<T> {
@@ -39,8 +45,12 @@ export interface ConsumerRunOptions<T> {
   metrics: ServiceMetrics;
   /** Messages being handled at once. */
   concurrency?: number;
-  /** Messages held at once, handled or waiting behind their ordering key (default 8 × concurrency). */
+  /** Messages held at once, handled or waiting behind their ordering key (default 8 × concurrency, at least 2 batches). */
   maxHeld?: number;
+  /** Most messages one handleBatch() call gets (when the handler has one); each batch takes one slot. */
+  batchSize?: number;
+  /** How long a batch that is not full waits for more ready messages before it starts (default 0). */
+  batchLingerMs?: number;
   /** Delay before the next attempt after a transient failure. */
   backoffMs?: (deliveryCount: number) => number;
   /** How long one pull waits for messages; bounds how long stop() waits for the last pull. */
@@ -66,7 +76,9 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
   const chains = new Map<string, Promise<void>>();
   const slots = new Semaphore(concurrency);
   const held = new Set<JsMsg>();
-  const room = new Semaphore(options.maxHeld ?? concurrency * 8);
+  const batchSize = handler.handleBatch ? Math.max(1, options.batchSize ?? 1) : 1;
+  const room = new Semaphore(options.maxHeld ?? Math.max(concurrency * 8, batchSize * 2));
+  const batchLingerMs = options.batchLingerMs ?? 0;
   let stopping = false;
   let active = 0;
   // One timer keeps every held message alive, waiting or running, until it is settled.
@@ -115,6 +127,79 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
     logger.warn({ seq: msg.info.streamSequence, deliveryCount, error: errorMessage(error) }, 'handler failed, will retry');
   };
 
+  // Batching: a message whose turn has come joins the ready queue; whenever a slot is free, up
+  // to batchSize ready messages (distinct ordering keys, as each waits for its predecessor) are
+  // handled together.
+  const ready: { msg: JsMsg; event: T; settled: () => void }[] = [];
+  let pumping = false;
+  const whenBatched = (msg: JsMsg, event: T): Promise<void> =>
+    new Promise<void>((settled) => {
+      ready.push({ msg, event, settled });
+      if (!pumping) void pump();
+    });
+  const pump = async (): Promise<void> => {
+    pumping = true;
+    for (;;) {
+      await slots.acquire();
+      if (ready.length === 0) {
+        slots.release();
+        pumping = false;
+        return;
+      }
+      // Trading a few milliseconds of latency for fuller batches: fewer statements per message.
+      if (batchLingerMs > 0 && ready.length < batchSize) await sleep(batchLingerMs);
+      const batch = ready.splice(0, batchSize);
+      void handleBatch(batch)
+        .catch((error) => logger.error({ error: errorMessage(error) }, 'batch settlement failed'))
+        .finally(() => {
+          slots.release();
+          for (const item of batch) item.settled();
+        });
+    }
+  };
+
+  const handleBatch = async (batch: { msg: JsMsg; event: T }[]): Promise<void> => {
+    const overDelivered = batch.filter((b) => b.msg.info.deliveryCount > spec.maxDeliver);
+    const work = batch.filter((b) => b.msg.info.deliveryCount <= spec.maxDeliver);
+    for (const b of overDelivered) await handleOne(b.msg, b.event);
+    if (work.length === 0) return;
+    if (work.length === 1) return handleOne(work[0].msg, work[0].event);
+    const stopTimer = metrics.eventDuration.startTimer({ consumer: spec.durable });
+    metrics.eventBatchSize.observe({ consumer: spec.durable }, work.length);
+    active += work.length;
+    let failure: unknown;
+    try {
+      await handler.handleBatch!(
+        work.map(({ msg, event }) => ({
+          event,
+          context: { deliveryCount: msg.info.deliveryCount, streamSequence: msg.info.streamSequence, subject: msg.subject, logger },
+        })),
+      );
+    } catch (error) {
+      failure = error;
+    } finally {
+      active -= work.length;
+      stopTimer();
+    }
+    if (failure === undefined) {
+      await Promise.all(
+        work.map(async ({ msg }) => {
+          try {
+            await msg.ackAck();
+            metrics.eventsHandled.inc({ consumer: spec.durable, outcome: 'ack' });
+          } catch (error) {
+            // The work is committed; a lost ack means one redelivery, which the handler's idempotency absorbs.
+            logger.warn({ seq: msg.info.streamSequence, error: errorMessage(error) }, 'ack failed after batch');
+          }
+        }),
+      );
+      return;
+    }
+    logger.warn({ size: work.length, error: errorMessage(failure) }, 'batch failed, handling its messages one by one');
+    metrics.eventsHandled.inc({ consumer: spec.durable, outcome: 'batch_split' });
+    for (const { msg, event } of work) await handleOne(msg, event);
+  };
+
   const dispatch = async (msg: JsMsg): Promise<void> => {
     if (stopping) {
       msg.nak();
@@ -136,6 +221,7 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
       .then(async () => {
         // Stopping: a message whose turn has not come goes back for redelivery at once.
         if (stopping) return msg.nak();
+        if (batchSize > 1) return whenBatched(msg, event);
         await slots.acquire();
         try {
           await handleOne(msg, event);
@@ -158,7 +244,7 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
     while (!stopping) {
       let batch: ConsumerMessages;
       try {
-        batch = await consumer.fetch({ max_messages: Math.max(concurrency, 1) * 2, expires: fetchExpiresMs });
+        batch = await consumer.fetch({ max_messages: Math.max(Math.max(concurrency, 1) * 2, batchSize), expires: fetchExpiresMs });
       } catch (error) {
         logger.warn({ error: errorMessage(error) }, 'jetstream fetch failed, retrying');
         await sleep(1000);

@@ -213,6 +213,57 @@ describe('JetStream helpers against a real NATS server', () => {
     expect(await listDeadLetters(jsm, spec.durable)).toEqual([]);
   });
 
+  it('handles ready messages in batches of distinct keys; a failing batch is split so only its poison message is dead-lettered', async () => {
+    const spec = consumerSpec({ maxDeliver: 3, maxAckPending: 1000 });
+    await provisionJetStream(jsm, [stream], [spec]);
+    const subject = `${stream.name.toLowerCase()}.batch`;
+    // Published before the consumer starts, so they are waiting when it fetches: 200 with one poison among them.
+    for (let i = 0; i < 200; i++) {
+      const event: TestEvent = i === 117 ? { id: 'poison', key: 'k117' } : { id: `m-${i}`, key: `k${i % 150}` };
+      await publishDurably(js, subject, encode(event), { msgId: `b-${i}` });
+    }
+    const committed = new Map<string, number>();
+    const batches: string[][] = [];
+    let singles = 0;
+    const handler: EventHandler<TestEvent> = {
+      decode: (data) => JSON.parse(new TextDecoder().decode(data)) as TestEvent,
+      orderingKey: (event) => event.key,
+      handle: async (event) => {
+        singles += 1;
+        if (event.id === 'poison') throw new PermanentError('poison');
+        committed.set(event.id, (committed.get(event.id) ?? 0) + 1);
+      },
+      handleBatch: async (events) => {
+        const ids = events.map((e) => e.event.id);
+        batches.push(ids);
+        expect(new Set(events.map((e) => e.event.key)).size).toBe(events.length);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        // All or nothing, like a transaction.
+        if (ids.includes('poison')) throw new Error('one event in the batch is poison');
+        for (const id of ids) committed.set(id, (committed.get(id) ?? 0) + 1);
+      },
+    };
+    running = await runConsumer({ js, spec, handler, logger, metrics: createMetrics('t-batch'), concurrency: 1, batchSize: 100 });
+    await waitFor('every good message committed', async () => committed.size === 199, 20_000);
+    const letters = await waitFor('the poison message dead-lettered', async () => {
+      const found = await listDeadLetters(jsm, spec.durable);
+      return found.length === 1 ? found : undefined;
+    });
+    expect(letters[0]).toMatchObject({ deliveries: 1, error: 'poison' });
+    expect([...committed.values()].every((n) => n === 1)).toBe(true);
+    expect(batches.some((b) => b.length >= 20)).toBe(true);
+    expect(batches.every((b) => b.length <= 100)).toBe(true);
+    // Only the batch that held the poison was split into single handling; the rest went in batches
+    // (a message that found no other ready one is handled alone).
+    const split = batches.find((b) => b.includes('poison'))!;
+    expect(split.length).toBeGreaterThan(1);
+    expect(singles).toBe(split.length + (200 - batches.reduce((n, b) => n + b.length, 0)));
+    await waitFor('acks settled', async () => {
+      const info = await jsm.consumers.info(stream.name, spec.durable);
+      return info.num_ack_pending === 0 && info.num_pending === 0;
+    });
+  });
+
   it('dead-letters an undecodable message at once, without retries', async () => {
     const spec = consumerSpec({ maxDeliver: 5 });
     await provisionJetStream(jsm, [stream], [spec]);

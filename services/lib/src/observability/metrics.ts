@@ -8,6 +8,7 @@ export interface ServiceMetrics {
   grpcDuration: Histogram<'service' | 'method'>;
   eventsHandled: Counter<'consumer' | 'outcome'>;
   eventDuration: Histogram<'consumer'>;
+  eventBatchSize: Histogram<'consumer'>;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
 }
@@ -34,7 +35,7 @@ export function createMetrics(service: string): ServiceMetrics {
     }),
     eventsHandled: new Counter({
       name: 'inbox_events_handled_total',
-      help: 'JetStream messages handled, by outcome (ack, nak, dead_letter)',
+      help: 'JetStream messages handled, by outcome (ack, nak, dead_letter; batch_split counts failed batches)',
       labelNames: ['consumer', 'outcome'],
       registers: [registry],
     }),
@@ -43,6 +44,13 @@ export function createMetrics(service: string): ServiceMetrics {
       help: 'JetStream handler duration',
       labelNames: ['consumer'],
       buckets,
+      registers: [registry],
+    }),
+    eventBatchSize: new Histogram({
+      name: 'inbox_event_batch_size',
+      help: 'JetStream messages handled together in one batch',
+      labelNames: ['consumer'],
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
       registers: [registry],
     }),
     httpRequests: new Counter({

@@ -1,17 +1,9 @@
 // The SearchService gRPC API.
-import { InvalidArgumentError, type UnaryHandlers } from '@inbox/lib';
-import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
+import { InvalidArgumentError, channelNameOf, type UnaryHandlers } from '@inbox/lib';
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import { buildSearchRequest, effectiveSort, encodeSearchCursor, type SortMode } from '../domain/search-query';
 import type { ConversationIndex } from './conversation-index';
 
-const CHANNELS: Partial<Record<ChannelType, string>> = {
-  [ChannelType.CHANNEL_TYPE_EMAIL]: 'email',
-  [ChannelType.CHANNEL_TYPE_CHAT]: 'chat',
-  [ChannelType.CHANNEL_TYPE_MESSENGER]: 'messenger',
-  [ChannelType.CHANNEL_TYPE_FORM]: 'form',
-  [ChannelType.CHANNEL_TYPE_PHONE]: 'phone',
-};
 
 export function searchGrpcHandlers(index: ConversationIndex): UnaryHandlers<typeof SearchServiceService> {
   return {
@@ -26,7 +18,7 @@ export function searchGrpcHandlers(index: ConversationIndex): UnaryHandlers<type
         visibleInboxIds: request.visibleInboxIds,
         inboxId: request.inboxId || undefined,
         status: (request.status || undefined) as 'open' | 'closed' | undefined,
-        channel: CHANNELS[request.channel],
+        channel: channelNameOf(request.channel),
         contactId: request.contactId || undefined,
         assigneeId: request.assigneeId || undefined,
         from: request.from,

@@ -2,28 +2,23 @@
 // the receipts ledger (a repeated event stops there), upserts the contact, applies the filtering
 // rules, threads the message into its conversation (or starts one), stores it with its
 // attachments and writes the outbox events.
-import { PermanentError, newId, preparing, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { PermanentError, channelNameOf, newId, preparing, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { Attachment, CallEvent, ChatMessageReceived, EmailReceived, FormSubmitted, InboundMessage, MessengerMessageReceived } from '@inbox/lib/gen/inbox/events/v1/events';
-import { sendOnChat } from '../adapters/chat-outbound';
-import type { ChatflowsRepository } from '../adapters/chatflows.repository';
-import { channelTypeFromProto } from '../adapters/proto-mapping';
-import { clock, isEnded, statusRank } from '../domain/calls';
-import { advanceChatflow, startChatflow, withNumberedOptions, type BotState, type BotTurn } from '../domain/chatflow';
-import { appendEvents } from '../adapters/outbox';
-import { filterReason, hasReplyPrefix, isSpoofedSender, normaliseSubject, preview, replyTokenFrom } from '../domain/email-rules';
-import { sanitizeEmailHtml } from '../domain/html';
-import { visibleReply } from '../domain/visible-reply';
-import { companyDomainOf, companyNameFor } from '../domain/companies';
+import { sendOnChat } from '../../../adapters/chat-outbound';
+import type { ChatflowsRepository } from '../../../adapters/chatflows.repository';
+import { clock, isEnded, statusRank } from '../../../domain/calls';
+import { advanceChatflow, startChatflow, withNumberedOptions, type BotState, type BotTurn } from '../../../domain/chatflow';
+import { appendEvents } from '../../../adapters/outbox';
+import { filterReason, hasReplyPrefix, isSpoofedSender, normaliseSubject, preview, replyTokenFrom } from '../../../domain/email-rules';
+import { sanitizeEmailHtml } from '../../../domain/html';
+import { visibleReply } from '../../../domain/visible-reply';
+import { companyDomainOf, companyNameFor } from '../../../domain/companies';
+import { inboundLockKey, withoutNulCharacters } from '../domain/inbound-events';
+import { SUBJECT_FALLBACK_DAYS } from '../domain/threading';
+import type { InboundChannel, StoreResult } from './store-inbound-batch';
 
-export interface StoreResult {
-  duplicate: boolean;
-  conversationId?: string;
-  messageId?: string;
-  created?: boolean;
-}
 
-const SUBJECT_FALLBACK_DAYS = 30;
 
 interface ThreadedConversation {
   conversationId: string;
@@ -35,11 +30,6 @@ interface ThreadedConversation {
   bot: { chatflowId: string; state: BotState | null; handedOff: boolean } | null;
 }
 
-interface ChannelRow {
-  inbox_id: string;
-  name: string;
-  settings: { createTicket?: boolean };
-}
 
 interface CallRow {
   id: string;
@@ -52,16 +42,6 @@ interface CallRow {
   status: string;
 }
 
-
-/** PostgreSQL text cannot hold U+0000, which broken mail does contain; it is dropped from every string. */
-function withoutNulCharacters<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/\u0000/g, '') as T;
-  if (Array.isArray(value)) return value.map(withoutNulCharacters) as T;
-  if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNulCharacters(v)])) as T;
-  }
-  return value;
-}
 
 export class StoreInboundMessage {
   constructor(
@@ -80,20 +60,36 @@ export class StoreInboundMessage {
         `INSERT INTO inbound_receipts (event_id, account_id, channel_type, received_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (event_id) DO UPDATE SET deliveries = inbound_receipts.deliveries + 1
          RETURNING (xmax = 0) AS inserted`,
-        [event.eventId, event.accountId, channelTypeFromProto(event.channelType), event.receivedAt ?? new Date()],
+        [event.eventId, event.accountId, channelNameOf(event.channelType), event.receivedAt ?? new Date()],
       );
       if (!ledger.rows[0].inserted) return { duplicate: true };
-      const channel = await tx.query<ChannelRow>('SELECT inbox_id, name, settings FROM channels WHERE id = $1 AND account_id = $2', [event.channelId, event.accountId]);
+      const channel = await tx.query<{ inbox_id: string; name: string; settings: InboundChannel['settings'] }>(
+        'SELECT inbox_id, name, settings FROM channels WHERE id = $1 AND account_id = $2',
+        [event.channelId, event.accountId],
+      );
       if (channel.rowCount === 0) throw new PermanentError(`channel ${event.channelId} does not exist in account ${event.accountId}`);
-      if (event.email) return this.storeEmail(tx, event, event.email, channel.rows[0].inbox_id);
-      if (event.chat) return this.storeChat(tx, event, event.chat, channel.rows[0].inbox_id);
-      if (event.form) return this.storeForm(tx, event, event.form, channel.rows[0]);
-      if (event.messenger) return this.storeMessenger(tx, event, event.messenger, channel.rows[0].inbox_id);
-      if (event.call) return this.storeCall(tx, event, event.call, channel.rows[0].inbox_id);
-      throw new PermanentError('inbound message without a supported payload');
+      const row = channel.rows[0];
+      return this.dispatch(tx, event, { inboxId: row.inbox_id, name: row.name, settings: row.settings });
     });
     if (!result.duplicate) this.onCommitted();
     return result;
+  }
+
+  /** Stores an event whose receipt the caller recorded in this transaction (the batch path, for channels it does not store set-based). */
+  async storeRecorded(client: PoolClient, event: InboundMessage, channel: InboundChannel): Promise<StoreResult> {
+    return this.dispatch(this.prepared ? preparing(client) : client, event, channel);
+  }
+
+  private async dispatch(tx: PoolClient, event: InboundMessage, channel: InboundChannel): Promise<StoreResult> {
+    // One sender's or thread's events are stored one at a time, across consumer replicas too.
+    const lockKey = inboundLockKey(event);
+    if (lockKey) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
+    if (event.email) return this.storeEmail(tx, event, event.email, channel.inboxId);
+    if (event.chat) return this.storeChat(tx, event, event.chat, channel.inboxId);
+    if (event.form) return this.storeForm(tx, event, event.form, channel);
+    if (event.messenger) return this.storeMessenger(tx, event, event.messenger, channel.inboxId);
+    if (event.call) return this.storeCall(tx, event, event.call, channel.inboxId);
+    throw new PermanentError('inbound message without a supported payload');
   }
 
   private async storeEmail(tx: PoolClient, event: InboundMessage, email: EmailReceived, inboxId: string): Promise<StoreResult> {
@@ -101,8 +97,6 @@ export class StoreInboundMessage {
     const receivedAt = event.receivedAt ?? new Date();
     const fromAddress = (email.from?.address || email.envelopeFrom || '').trim().toLowerCase();
     const fromName = email.from?.name?.trim() ?? '';
-    // One contact's mail is threaded one message at a time, across consumer replicas too.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${accountId}:${fromAddress}`]);
 
     const contact = fromAddress ? await this.upsertContact(tx, accountId, fromAddress, fromName) : null;
     const blocked = fromAddress
@@ -184,7 +178,6 @@ export class StoreInboundMessage {
   private async storeChat(tx: PoolClient, event: InboundMessage, chat: ChatMessageReceived, inboxId: string): Promise<StoreResult> {
     const accountId = event.accountId;
     const receivedAt = event.receivedAt ?? new Date();
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${accountId}:chat:${chat.sessionId}`]);
     const contactId = chat.visitorEmail
       ? (await this.upsertContact(tx, accountId, chat.visitorEmail.toLowerCase(), chat.visitorName)).id
       : await this.upsertVisitor(tx, accountId, chat.visitorId, chat.visitorName);
@@ -268,7 +261,6 @@ export class StoreInboundMessage {
     const accountId = event.accountId;
     const receivedAt = event.receivedAt ?? new Date();
     const threadKey = `${messenger.pageId}:${messenger.senderPsid}`;
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${accountId}:messenger:${threadKey}`]);
     const contactId = await this.upsertVisitor(tx, accountId, `fb:${messenger.senderPsid}`, '');
     const blocked = await this.isBlocked(tx, accountId, [`messenger:fb:${messenger.senderPsid}`]);
     const text = messenger.text || messenger.attachments.map((a) => `[${a.filename}]`).join(' ');
@@ -293,7 +285,6 @@ export class StoreInboundMessage {
   private async storeCall(tx: PoolClient, event: InboundMessage, call: CallEvent, inboxId: string): Promise<StoreResult> {
     const accountId = event.accountId;
     const receivedAt = event.receivedAt ?? new Date();
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${accountId}:call:${call.callId || call.callSid}`]);
     let row = (
       await tx.query<CallRow>(
         `SELECT * FROM calls WHERE account_id = $1 AND (call_sid = $2 OR id = $3) ORDER BY (id = $3) DESC LIMIT 1`,
@@ -424,8 +415,8 @@ export class StoreInboundMessage {
   }
 
   /** Every form submission starts a conversation of its own, with the fields kept as structured data. */
-  private async storeForm(tx: PoolClient, event: InboundMessage, form: FormSubmitted, channel: ChannelRow): Promise<StoreResult> {
-    const inboxId = channel.inbox_id;
+  private async storeForm(tx: PoolClient, event: InboundMessage, form: FormSubmitted, channel: InboundChannel): Promise<StoreResult> {
+    const inboxId = channel.inboxId;
     const accountId = event.accountId;
     const receivedAt = event.receivedAt ?? new Date();
     const email = form.email.toLowerCase();

@@ -1,0 +1,279 @@
+// PostgreSQL store of the inbound batch path: one statement per step for the whole batch
+// (unnest arrays or a JSON row set), as named prepared statements, all in one transaction.
+import { preparing, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import type { Attachment, InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
+import { newId } from '@inbox/lib';
+import { appendEvents } from '../../../adapters/outbox';
+import type { KnownMessage, RecentConversation } from '../domain/threading';
+import {
+  senderKey,
+  type ContinuedConversation,
+  type InboundBatchStore,
+  type InboundBatchUnit,
+  type InboundChannel,
+  type InboundEventDraft,
+  type NewEmailConversation,
+  type NewEmailMessage,
+  type StoreResult,
+} from '../use-cases/store-inbound-batch';
+
+export type StoreRecorded = (client: PoolClient, event: InboundMessage, channel: InboundChannel) => Promise<StoreResult>;
+
+export class PgInboundBatchStore implements InboundBatchStore {
+  constructor(
+    private readonly pool: Pool,
+    private readonly storeRecorded: StoreRecorded,
+    private readonly prepared = true,
+  ) {}
+
+  inTransaction<T>(work: (unit: InboundBatchUnit) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, (client) => work(new PgInboundBatchUnit(client, this.prepared ? preparing(client) : client, this.storeRecorded)));
+  }
+}
+
+class PgInboundBatchUnit implements InboundBatchUnit {
+  constructor(
+    private readonly client: PoolClient,
+    private readonly tx: PoolClient,
+    private readonly recorded: StoreRecorded,
+  ) {}
+
+  async channels(refs: { accountId: string; channelId: string }[]): Promise<Map<string, InboundChannel>> {
+    const found = await this.tx.query<{ id: string; account_id: string; inbox_id: string; name: string; settings: InboundChannel['settings'] }>(
+      `SELECT c.id, c.account_id, c.inbox_id, c.name, c.settings FROM channels c
+       JOIN unnest($1::text[], $2::text[]) AS k(account_id, id) ON c.account_id = k.account_id AND c.id = k.id`,
+      [refs.map((r) => r.accountId), refs.map((r) => r.channelId)],
+    );
+    return new Map(found.rows.map((r) => [`${r.account_id}\u0000${r.id}`, { inboxId: r.inbox_id, name: r.name, settings: r.settings }]));
+  }
+
+  async recordReceipts(receipts: { eventId: string; accountId: string; channelType: string; receivedAt: Date }[]): Promise<Set<string>> {
+    const rows = await this.tx.query<{ event_id: string; inserted: boolean }>(
+      `INSERT INTO inbound_receipts (event_id, account_id, channel_type, received_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
+       ON CONFLICT (event_id) DO UPDATE SET deliveries = inbound_receipts.deliveries + 1
+       RETURNING event_id, (xmax = 0) AS inserted`,
+      [receipts.map((r) => r.eventId), receipts.map((r) => r.accountId), receipts.map((r) => r.channelType), receipts.map((r) => r.receivedAt)],
+    );
+    return new Set(rows.rows.filter((r) => r.inserted).map((r) => r.event_id));
+  }
+
+  async lock(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    // Sorted, so two batches that share senders never wait on each other in a cycle.
+    await this.tx.query('SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted', [keys]);
+  }
+
+  async upsertEmailContacts(contacts: { accountId: string; email: string; name: string }[]): Promise<{ accountId: string; email: string; id: string; inserted: boolean }[]> {
+    if (contacts.length === 0) return [];
+    const rows = await this.tx.query<{ id: string; account_id: string; email: string; inserted: boolean }>(
+      `INSERT INTO contacts (id, account_id, name, email) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+       ON CONFLICT (account_id, lower(email)) WHERE email IS NOT NULL
+       DO UPDATE SET name = CASE WHEN contacts.name = '' THEN EXCLUDED.name ELSE contacts.name END
+       RETURNING id, account_id, lower(email) AS email, (xmax = 0) AS inserted`,
+      [contacts.map(() => newId('ctc')), contacts.map((c) => c.accountId), contacts.map((c) => c.name), contacts.map((c) => c.email)],
+    );
+    return rows.rows.map((r) => ({ accountId: r.account_id, email: r.email, id: r.id, inserted: r.inserted }));
+  }
+
+  async linkCompanies(links: { accountId: string; contactId: string; domain: string; name: string }[]): Promise<void> {
+    const companies = [...new Map(links.map((l) => [`${l.accountId}\u0000${l.domain}`, l])).values()];
+    await this.tx.query(
+      `WITH company AS (
+         INSERT INTO companies (id, account_id, name, domain) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+         ON CONFLICT (account_id, domain) DO UPDATE SET domain = EXCLUDED.domain RETURNING id, account_id, domain)
+       UPDATE contacts SET company_id = company.id
+       FROM unnest($5::text[], $6::text[], $7::text[]) AS link(contact_id, account_id, domain)
+       JOIN company ON company.account_id = link.account_id AND company.domain = link.domain
+       WHERE contacts.id = link.contact_id`,
+      [
+        companies.map(() => newId('cmp')),
+        companies.map((c) => c.accountId),
+        companies.map((c) => c.name),
+        companies.map((c) => c.domain),
+        links.map((l) => l.contactId),
+        links.map((l) => l.accountId),
+        links.map((l) => l.domain),
+      ],
+    );
+  }
+
+  async contactsTalkedWith(contacts: { accountId: string; contactId: string }[]): Promise<Set<string>> {
+    const rows = await this.tx.query<{ contact_id: string }>(
+      `SELECT k.contact_id FROM unnest($1::text[], $2::text[]) AS k(account_id, contact_id)
+       WHERE EXISTS (SELECT 1 FROM conversations c WHERE c.account_id = k.account_id AND c.contact_id = k.contact_id AND NOT c.filtered)`,
+      [contacts.map((c) => c.accountId), contacts.map((c) => c.contactId)],
+    );
+    return new Set(rows.rows.map((r) => r.contact_id));
+  }
+
+  async blockedSenders(senders: { accountId: string; senderKey: string }[]): Promise<Set<string>> {
+    const rows = await this.tx.query<{ account_id: string; sender_key: string }>(
+      `SELECT b.account_id, b.sender_key FROM blocked_senders b
+       JOIN unnest($1::text[], $2::text[]) AS k(account_id, sender_key) ON b.account_id = k.account_id AND b.sender_key = k.sender_key`,
+      [senders.map((s) => s.accountId), senders.map((s) => s.senderKey)],
+    );
+    return new Set(rows.rows.map((r) => senderKey(r.account_id, r.sender_key)));
+  }
+
+  async activeUsersByEmail(addresses: { accountId: string; email: string }[]): Promise<Map<string, string>> {
+    const rows = await this.tx.query<{ account_id: string; email: string; id: string }>(
+      `SELECT u.account_id, lower(u.email) AS email, u.id FROM users u
+       JOIN unnest($1::text[], $2::text[]) AS k(account_id, email) ON u.account_id = k.account_id AND lower(u.email) = k.email
+       WHERE u.removed_at IS NULL`,
+      [addresses.map((a) => a.accountId), addresses.map((a) => a.email)],
+    );
+    return new Map(rows.rows.map((r) => [senderKey(r.account_id, r.email), r.id]));
+  }
+
+  async messagesByRfcId(ids: { accountId: string; rfcMessageId: string }[]): Promise<KnownMessage[]> {
+    const rows = await this.tx.query<{ account_id: string; rfc_message_id: string; conversation_id: string; inbox_id: string; created_at: Date }>(
+      `SELECT m.account_id, m.rfc_message_id, m.conversation_id, c.inbox_id, m.created_at
+       FROM unnest($1::text[], $2::text[]) AS k(account_id, rfc_message_id)
+       JOIN messages m ON m.account_id = k.account_id AND m.rfc_message_id = k.rfc_message_id
+       JOIN conversations c ON c.id = m.conversation_id
+       WHERE c.trashed_at IS NULL`,
+      [ids.map((i) => i.accountId), ids.map((i) => i.rfcMessageId)],
+    );
+    return rows.rows.map((r) => ({ accountId: r.account_id, rfcMessageId: r.rfc_message_id, conversationId: r.conversation_id, inboxId: r.inbox_id, createdAt: r.created_at }));
+  }
+
+  async replyTokens(tokens: { accountId: string; token: string }[]): Promise<{ accountId: string; token: string; conversationId: string }[]> {
+    const rows = await this.tx.query<{ account_id: string; token: string; conversation_id: string }>(
+      `SELECT t.account_id, t.token, t.conversation_id
+       FROM unnest($1::text[], $2::text[]) AS k(account_id, token)
+       JOIN reply_tokens t ON t.account_id = k.account_id AND t.token = k.token
+       JOIN conversations c ON c.id = t.conversation_id
+       WHERE c.trashed_at IS NULL`,
+      [tokens.map((t) => t.accountId), tokens.map((t) => t.token)],
+    );
+    return rows.rows.map((r) => ({ accountId: r.account_id, token: r.token, conversationId: r.conversation_id }));
+  }
+
+  async recentEmailConversations(contacts: { accountId: string; inboxId: string; contactId: string }[], days: number): Promise<RecentConversation[]> {
+    const rows = await this.tx.query<{ account_id: string; inbox_id: string; contact_id: string; id: string; subject: string; last_message_at: Date }>(
+      `SELECT k.account_id, k.inbox_id, k.contact_id, c.id, c.subject, c.last_message_at
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS k(account_id, inbox_id, contact_id)
+       CROSS JOIN LATERAL (
+         SELECT id, subject, last_message_at FROM conversations
+         WHERE account_id = k.account_id AND inbox_id = k.inbox_id AND contact_id = k.contact_id AND channel = 'email' AND trashed_at IS NULL
+           AND last_message_at > now() - make_interval(days => $4)
+         ORDER BY last_message_at DESC LIMIT 20) AS c`,
+      [contacts.map((c) => c.accountId), contacts.map((c) => c.inboxId), contacts.map((c) => c.contactId), days],
+    );
+    return rows.rows.map((r) => ({ accountId: r.account_id, inboxId: r.inbox_id, contactId: r.contact_id, conversationId: r.id, subject: r.subject, lastMessageAt: r.last_message_at }));
+  }
+
+  async insertEmailConversations(rows: NewEmailConversation[]): Promise<void> {
+    await this.tx.query(
+      `INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, participant_count, preview,
+         last_message_at, last_message_direction, filtered, filtered_reason, version, created_at)
+       SELECT id, account_id, inbox_id, channel_id, 'email', subject, contact_id, participant_count, preview,
+         last_message_at, 'inbound', filtered_reason IS NOT NULL, filtered_reason, version, created_at
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, account_id text, inbox_id text, channel_id text, subject text, contact_id text,
+         participant_count int, preview text, last_message_at timestamptz, filtered_reason text, version bigint, created_at timestamptz)`,
+      [
+        JSON.stringify(
+          rows.map((c) => ({
+            id: c.id,
+            account_id: c.accountId,
+            inbox_id: c.inboxId,
+            channel_id: c.channelId,
+            subject: c.subject,
+            contact_id: c.contactId,
+            participant_count: c.participantCount,
+            preview: c.preview,
+            last_message_at: c.lastMessageAt,
+            filtered_reason: c.filteredReason,
+            version: c.version,
+            created_at: c.firstMessageAt,
+          })),
+        ),
+      ],
+    );
+  }
+
+  async continueConversations(rows: ContinuedConversation[]): Promise<Map<string, { version: number; assigneeId: string }>> {
+    const updated = await this.tx.query<{ id: string; version: string; assignee_id: string | null }>(
+      `UPDATE conversations c SET status = 'open', awaiting_first_reply = false, last_message_at = GREATEST(c.last_message_at, u.last_message_at),
+         last_message_direction = 'inbound', preview = u.preview, participant_count = GREATEST(c.participant_count, u.participant_count),
+         version = c.version + u.messages, updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::int[], $6::int[]) AS u(id, account_id, last_message_at, preview, participant_count, messages)
+       WHERE c.id = u.id AND c.account_id = u.account_id
+       RETURNING c.id, c.version, c.assignee_id`,
+      [rows.map((r) => r.id), rows.map((r) => r.accountId), rows.map((r) => r.lastMessageAt), rows.map((r) => r.preview), rows.map((r) => r.participantCount), rows.map((r) => r.messages)],
+    );
+    if (updated.rowCount !== rows.length) throw new Error(`conversations changed under the batch: ${rows.length - (updated.rowCount ?? 0)} not found`);
+    return new Map(updated.rows.map((r) => [r.id, { version: Number(r.version), assigneeId: r.assignee_id ?? '' }]));
+  }
+
+  async insertEmailMessages(rows: NewEmailMessage[]): Promise<void> {
+    await this.tx.query(
+      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, rfc_message_id, in_reply_to, reference_ids,
+         from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, raw_object_key, created_at, reply_text, authentication,
+         author_user_id, raw_message)
+       SELECT id, account_id, conversation_id, 'inbound', 'email', source_event_id, rfc_message_id, in_reply_to, reference_ids,
+         from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, raw_object_key, created_at, reply_text, authentication,
+         author_user_id, decode(raw_message, 'base64')
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, account_id text, conversation_id text, source_event_id text, rfc_message_id text,
+         in_reply_to text[], reference_ids text[], from_name text, from_address text, to_addresses jsonb, cc_addresses jsonb, subject text,
+         text_body text, html_body text, raw_object_key text, created_at timestamptz, reply_text text, authentication jsonb, author_user_id text,
+         raw_message text)`,
+      [
+        JSON.stringify(
+          rows.map((m) => ({
+            id: m.id,
+            account_id: m.accountId,
+            conversation_id: m.conversationId,
+            source_event_id: m.sourceEventId,
+            rfc_message_id: m.rfcMessageId,
+            in_reply_to: m.inReplyTo,
+            reference_ids: m.referenceIds,
+            from_name: m.fromName,
+            from_address: m.fromAddress,
+            to_addresses: m.to,
+            cc_addresses: m.cc,
+            subject: m.subject,
+            text_body: m.text,
+            html_body: m.html,
+            raw_object_key: m.rawObjectKey,
+            created_at: m.createdAt,
+            reply_text: m.replyText,
+            authentication: m.authentication,
+            author_user_id: m.authorUserId,
+            raw_message: m.rawMessage ? Buffer.from(m.rawMessage.buffer, m.rawMessage.byteOffset, m.rawMessage.byteLength).toString('base64') : null,
+          })),
+        ),
+      ],
+    );
+  }
+
+  async insertAttachments(rows: { accountId: string; messageId: string; attachments: Attachment[] }[]): Promise<void> {
+    const flat = rows.flatMap((r) => r.attachments.map((a, position) => ({ ...r, a, position })));
+    await this.tx.query(
+      `INSERT INTO attachments (id, account_id, message_id, filename, content_type, size, object_key, content_id, inline, position, unavailable_reason)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::boolean[], $10::int[], $11::text[])`,
+      [
+        flat.map(() => newId('att')),
+        flat.map((f) => f.accountId),
+        flat.map((f) => f.messageId),
+        flat.map((f) => f.a.filename),
+        flat.map((f) => f.a.contentType),
+        flat.map((f) => f.a.size),
+        flat.map((f) => f.a.objectKey),
+        flat.map((f) => f.a.contentId || null),
+        flat.map((f) => f.a.inline),
+        flat.map((f) => f.position),
+        flat.map((f) => f.a.unavailableReason || null),
+      ],
+    );
+  }
+
+  appendEvents(drafts: InboundEventDraft[]): Promise<void> {
+    return appendEvents(this.tx, drafts);
+  }
+
+  storeRecorded(event: InboundMessage, channel: InboundChannel): Promise<StoreResult> {
+    return this.recorded(this.client, event, channel);
+  }
+}
