@@ -216,6 +216,8 @@ export interface CpuSnapshot {
   at: number;
   /** CPU time (ms, user + system) of each component's live processes. */
   byComponent: Record<string, number>;
+  /** The same per process, so a window counts only what each process used in it. */
+  byPid: Map<string, { component: string; ms: number }>;
   /** Machine-wide jiffies from /proc/stat: busy, idle (incl. iowait) and stolen by the hypervisor. */
   machine: { busy: number; idle: number; steal: number };
 }
@@ -247,6 +249,7 @@ export function cpuSnapshot(): CpuSnapshot {
     }
   }
   const byComponent: Record<string, number> = {};
+  const byPid = new Map<string, { component: string; ms: number }>();
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -254,16 +257,20 @@ export function cpuSnapshot(): CpuSnapshot {
       const component = componentOf(pid, comm, servicePids);
       if (!component) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime and stime are fields 14 and 15 of /proc/<pid>/stat; fields here start at field 3.
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      byComponent[component] = (byComponent[component] ?? 0) + (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+      // utime, stime, cutime and cstime are fields 14-17 of /proc/<pid>/stat; fields here start at
+      // field 3. The children's share counts what exited PostgreSQL backends used (the postmaster
+      // reaps them), which would otherwise vanish with their processes.
+      const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      const ms = (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+      byComponent[component] = (byComponent[component] ?? 0) + ms;
+      byPid.set(pid, { component, ms });
     } catch {
       // The process ended between listing and reading.
     }
   }
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = cpu;
-  return { at: performance.now(), byComponent, machine: { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal } };
+  return { at: performance.now(), byComponent, byPid, machine: { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal } };
 }
 
 export interface CpuUse {
@@ -279,12 +286,15 @@ export interface CpuUse {
 
 export function cpuSince(start: CpuSnapshot, units?: number): CpuUse {
   const end = cpuSnapshot();
-  const byComponentMs: Record<string, number> = {};
-  for (const [name, ms] of Object.entries(end.byComponent)) {
-    // Processes started during the window (new PostgreSQL backends) count from zero.
-    const used = Math.max(0, ms - (start.byComponent[name] ?? 0));
-    if (used > 0) byComponentMs[name] = Math.round(used);
+  const used: Record<string, number> = {};
+  for (const [pid, { component, ms }] of end.byPid) {
+    // Per process: one started during the window (a new PostgreSQL backend) counts from zero, and
+    // one that ended takes nothing away from the others.
+    const before = start.byPid.get(pid);
+    used[component] = (used[component] ?? 0) + Math.max(0, ms - (before?.component === component ? before.ms : 0));
   }
+  const byComponentMs: Record<string, number> = {};
+  for (const [name, ms] of Object.entries(used)) if (ms > 0) byComponentMs[name] = Math.round(ms);
   const total = Object.values(byComponentMs).reduce((a, b) => a + b, 0) || 1;
   const sharePercent = Object.fromEntries(Object.entries(byComponentMs).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((v / total) * 1000) / 10]));
   const jiffies = (k: keyof CpuSnapshot['machine']) => end.machine[k] - start.machine[k];
