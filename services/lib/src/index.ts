@@ -33,3 +33,4 @@ export * from './domain/working-hours';
 export * from './realtime/presence-board';
 export * from './postgres/prepared';
 export * from './domain/channels';
+export * from './http/error-codes';

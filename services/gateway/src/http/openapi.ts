@@ -1,19 +1,22 @@
 // The OpenAPI 3.1 document, built from the same zod schemas that validate requests, so the
 // published API cannot drift from what the gateway enforces.
 import { OpenAPIRegistry, OpenApiGeneratorV31, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
-import { z } from '@inbox/lib';
+import { ERROR_CODES, z } from '@inbox/lib';
 
 extendZodWithOpenApi(z);
 
 export const ErrorBody = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: 'invalid_json' }),
+      code: z.string().openapi({
+        example: 'invalid_json',
+        description: 'A stable, machine-readable code: one of the keys of x-error-codes on this schema (with the HTTP statuses it comes with).',
+      }),
       message: z.string(),
       details: z.record(z.string(), z.unknown()).optional(),
     }),
   })
-  .openapi('Error');
+  .openapi('Error', { 'x-error-codes': ERROR_CODES } as Record<string, unknown>);
 
 export function createApiRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
