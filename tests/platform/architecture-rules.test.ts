@@ -43,12 +43,14 @@ describe('architecture rules (dependency-cruiser)', () => {
   });
 
   it('fail on a new use case that imports an adapter, though old ones are listed as known', async () => {
-    const file = path.join(ROOT, 'services/conversation/src/use-cases/zz-rule-probe.ts');
-    writeFileSync(file, "import { appendEvents } from '../adapters/outbox';\nexport const probe = appendEvents;\n");
+    const file = path.join(ROOT, 'services/conversation/src/modules/records/use-cases/zz-rule-probe.ts');
+    writeFileSync(file, "import { appendEvents } from '../../../adapters/outbox';\nimport { SmtpSender } from '../../outbound/adapters';\nexport const probe = [appendEvents, SmtpSender];\n");
     try {
-      const result = await cruise('services/conversation/src/use-cases/zz-rule-probe.ts');
+      const result = await cruise('services/conversation/src/modules/records/use-cases/zz-rule-probe.ts');
       expect(result.code).not.toBe(0);
-      expect(result.output).toContain('use-cases-not-adapters: services/conversation/src/use-cases/zz-rule-probe.ts');
+      expect(result.output).toContain('use-cases-not-adapters: services/conversation/src/modules/records/use-cases/zz-rule-probe.ts → services/conversation/src/adapters/outbox.ts');
+      // Another module's adapters are adapters too, though reached through its public adapters.ts.
+      expect(result.output).toContain('use-cases-not-adapters: services/conversation/src/modules/records/use-cases/zz-rule-probe.ts → services/conversation/src/modules/outbound/adapters.ts');
     } finally {
       rmSync(file, { force: true });
     }
@@ -57,7 +59,10 @@ describe('architecture rules (dependency-cruiser)', () => {
   it('fail when code outside a module, or another module, reaches past the module\'s index.ts', async () => {
     const outside = path.join(ROOT, 'services/conversation/src/adapters/zz-rule-probe.ts');
     const otherModule = path.join(ROOT, 'services/conversation/src/modules/zz-rule-probe');
-    writeFileSync(outside, "import { PgInboundBatchStore } from '../modules/inbound/adapters/inbound-batch.store';\nexport const probe = PgInboundBatchStore;\n");
+    writeFileSync(
+      outside,
+      "import { PgInboundBatchStore } from '../modules/inbound/adapters/inbound-batch.store';\nimport { InboundReceipts } from '../modules/inbound/adapters';\nexport const probe = [PgInboundBatchStore, InboundReceipts];\n",
+    );
     mkdirSync(otherModule, { recursive: true });
     writeFileSync(path.join(otherModule, 'index.ts'), "import { ThreadIndex } from '../inbound/domain/threading';\nimport { StoreInboundBatch } from '../inbound';\nexport const probe = [ThreadIndex, StoreInboundBatch];\n");
     try {
@@ -67,6 +72,7 @@ describe('architecture rules (dependency-cruiser)', () => {
       expect(result.output).toContain('modules-talk-through-publics: services/conversation/src/modules/zz-rule-probe/index.ts → services/conversation/src/modules/inbound/domain/threading.ts');
       // Through the public index is allowed.
       expect(result.output).not.toContain('→ services/conversation/src/modules/inbound/index.ts');
+      expect(result.output).not.toContain('adapters/zz-rule-probe.ts → services/conversation/src/modules/inbound/adapters.ts');
     } finally {
       rmSync(outside, { force: true });
       rmSync(otherModule, { recursive: true, force: true });

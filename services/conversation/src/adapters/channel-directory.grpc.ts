@@ -2,8 +2,8 @@
 // served alone on the conversation service's edge port.
 import { InvalidArgumentError, NotFoundError, type UnaryHandlers } from '@inbox/lib';
 import type { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
-import type { ConversationQueries } from './conversation-queries';
-import type { DirectoryRepository } from './directory.repository';
+import type { ConversationQueries } from '../modules/conversations/adapters';
+import type { DirectoryRepository } from '../modules/directory/adapters';
 import { channelTypeFromProto } from './proto-mapping';
 
 export function channelDirectoryGrpcHandlers(directory: DirectoryRepository, queries: ConversationQueries): UnaryHandlers<typeof ChannelDirectoryServiceService> {

@@ -3,7 +3,7 @@ import { InvalidArgumentError, channelNameOf, channelNameToProto } from '@inbox/
 import type { ChannelType as ProtoChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { Tenant } from '@inbox/lib/gen/inbox/common/v1/common';
 import { Role as ProtoRole, type Channel as ProtoChannel, type Inbox as ProtoInbox, type User as ProtoUser } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
-import type { Actor, Channel, ChannelType, Inbox, Role, User } from '../domain/directory';
+import type { Actor, Channel, ChannelType, Inbox, Role, User } from '../modules/directory';
 
 export function actorFrom(tenant: Tenant | undefined): Actor {
   if (!tenant?.accountId || !tenant.userId) throw new InvalidArgumentError('tenant_required', 'tenant account and user are required');

@@ -1,5 +1,6 @@
-// The inbound module: threading and storing what the channels deliver. Everything outside the
-// module uses it through these exports only.
-export { StoreInboundMessage } from './use-cases/store-inbound-message';
-export { StoreInboundBatch, type StoreResult, type InboundChannel } from './use-cases/store-inbound-batch';
-export { PgInboundBatchStore } from './adapters/inbound-batch.store';
+// The inbound module: threading and storing what the channels deliver. Outside the module, only this file (use cases, rules,
+// the interfaces its stores implement) and adapters.ts (for the composition root and the edges) are used.
+export * from './domain/inbound-events';
+export * from './domain/threading';
+export * from './use-cases/store-inbound-batch';
+export * from './use-cases/store-inbound-message';

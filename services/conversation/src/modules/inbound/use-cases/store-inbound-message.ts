@@ -5,10 +5,10 @@
 import { PermanentError, channelNameOf, newId, preparing, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { Attachment, CallEvent, ChatMessageReceived, EmailReceived, FormSubmitted, InboundMessage, MessengerMessageReceived } from '@inbox/lib/gen/inbox/events/v1/events';
-import { sendOnChat } from '../../../adapters/chat-outbound';
-import type { ChatflowsRepository } from '../../../adapters/chatflows.repository';
+import { sendOnChat } from '../../outbound/adapters';
+import type { ChatflowsRepository } from '../../assist/adapters';
 import { clock, isEnded, statusRank } from '../../../domain/calls';
-import { advanceChatflow, startChatflow, withNumberedOptions, type BotState, type BotTurn } from '../../../domain/chatflow';
+import { advanceChatflow, startChatflow, withNumberedOptions, type BotState, type BotTurn } from '../../assist';
 import { appendEvents } from '../../../adapters/outbox';
 import { filterReason, hasReplyPrefix, isSpoofedSender, normaliseSubject, preview, replyTokenFrom } from '../../../domain/email-rules';
 import { sanitizeEmailHtml } from '../../../domain/html';

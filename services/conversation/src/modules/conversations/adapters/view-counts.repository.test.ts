@@ -1,0 +1,111 @@
+// View counts kept by triggers and a compactor, against the real database: after any mix of
+// inserts, moves between views, bulk updates, deletes and compactions running alongside writers,
+// every view's count equals a scan of the conversations.
+import pg from 'pg';
+import { ensureDatabase, migrate } from '@inbox/lib';
+import { databaseUrl, uniqueName } from '@inbox/testkit';
+import { MIGRATIONS_DIR } from '../../../migrations-dir';
+import { VIEWS } from '../domain/views';
+import { customViewDefinition } from '../domain/custom-views';
+import { ViewCountsRepository } from './view-counts.repository';
+
+describe('view counts without scanning the inbox', () => {
+  const url = databaseUrl('inbox_test_view_counts');
+  let pool: pg.Pool;
+  let counts: ViewCountsRepository;
+
+  beforeAll(async () => {
+    await ensureDatabase(url);
+    pool = new pg.Pool({ connectionString: url, max: 8 });
+    await migrate(pool, MIGRATIONS_DIR);
+    counts = new ViewCountsRepository(pool);
+  });
+
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  async function inbox(): Promise<{ accountId: string; inboxId: string; me: string }> {
+    const accountId = uniqueName('acc');
+    const inboxId = uniqueName('inb');
+    await pool.query('INSERT INTO accounts (id, name) VALUES ($1, $2)', [accountId, 'Counts']);
+    await pool.query('INSERT INTO inboxes (id, account_id, name) VALUES ($1, $2, $3)', [inboxId, accountId, 'Inbox']);
+    return { accountId, inboxId, me: uniqueName('usr') };
+  }
+
+  const predicates = (extra: string[] = []) => [...VIEWS.map((v) => v.predicate), ...extra].map((p) => p.replaceAll('{me}', '$1::text'));
+
+  async function scanned(accountId: string, inboxId: string, me: string, list: string[]): Promise<number[]> {
+    const columns = list.map((p, i) => `count(*) FILTER (WHERE ${p}) AS v${i}`).join(', ');
+    const row = (await pool.query(`SELECT ${columns} FROM conversations c WHERE c.account_id = $2 AND c.inbox_id = $3 AND $1::text IS NOT NULL`, [me, accountId, inboxId])).rows[0];
+    return list.map((_, i) => Number(row[`v${i}`]));
+  }
+
+  async function insert(accountId: string, inboxId: string, n: number, fields: string): Promise<void> {
+    await pool.query(
+      `INSERT INTO conversations (id, account_id, inbox_id, channel, subject, last_message_at, status, assignee_id, filtered, awaiting_first_reply, last_message_direction)
+       SELECT $1 || '_' || g, $2, $3, (ARRAY['email','chat','messenger','form','phone'])[g % 5 + 1], 's', now(), ${fields} FROM generate_series(1, $4::int) g`,
+      [uniqueName('con'), accountId, inboxId, n],
+    );
+  }
+
+  it('counts every view exactly through inserts, moves, bulk updates, deletes and compaction', async () => {
+    const { accountId, inboxId, me } = await inbox();
+    const mineOnChat = customViewDefinition({ id: 'cvw_x', inboxId, name: 'Mine on chat', ownerId: me, shared: false, filters: { baseView: 'open', channel: 'chat', assignee: 'me', needsReply: true } }).predicate;
+    const list = predicates([mineOnChat.replaceAll('{me}', '$1::text')]);
+    const check = async () => expect(await counts.count(accountId, inboxId, me, list)).toEqual(await scanned(accountId, inboxId, me, list));
+
+    await insert(accountId, inboxId, 40, `'open', CASE WHEN g % 3 = 0 THEN '${me}' END, g % 11 = 0, g % 7 = 0, CASE WHEN g % 2 = 0 THEN 'inbound' ELSE 'outbound' END`);
+    await check();
+    expect((await counts.count(accountId, inboxId, me, predicates()))[VIEWS.findIndex((v) => v.id === 'open')]).toBeGreaterThan(0);
+    await counts.compact();
+    await check();
+    // One conversation at a time, as the services do, then in bulk.
+    const ids = (await pool.query<{ id: string }>('SELECT id FROM conversations WHERE inbox_id = $1 ORDER BY id', [inboxId])).rows.map((r) => r.id);
+    await pool.query(`UPDATE conversations SET assignee_id = $2 WHERE id = $1`, [ids[1], me]);
+    await pool.query(`UPDATE conversations SET status = 'closed' WHERE id = $1`, [ids[2]]);
+    await pool.query(`UPDATE conversations SET trashed_at = now() WHERE id = $1`, [ids[3]]);
+    await pool.query(`UPDATE conversations SET preview = 'only the preview changes' WHERE id = $1`, [ids[4]]);
+    await check();
+    await pool.query(`UPDATE conversations SET status = 'closed' WHERE inbox_id = $1 AND channel = 'chat'`, [inboxId]);
+    await pool.query(`UPDATE conversations SET trashed_at = NULL, filtered = false WHERE inbox_id = $1`, [inboxId]);
+    await pool.query(`DELETE FROM conversations WHERE id = ANY($1::text[])`, [ids.slice(10, 15)]);
+    await check();
+    await counts.compact();
+    await check();
+    // A rolled-back change leaves no trace.
+    const client = await pool.connect();
+    await client.query('BEGIN');
+    await client.query(`UPDATE conversations SET status = 'open' WHERE inbox_id = $1`, [inboxId]);
+    await client.query('ROLLBACK');
+    client.release();
+    await check();
+  });
+
+  it('stays exact while compactions run alongside concurrent writers', async () => {
+    const { accountId, inboxId, me } = await inbox();
+    const list = predicates();
+    await insert(accountId, inboxId, 200, `'open', NULL, false, false, 'inbound'`);
+    const ids = (await pool.query<{ id: string }>('SELECT id FROM conversations WHERE inbox_id = $1', [inboxId])).rows.map((r) => r.id);
+    let writing = true;
+    const compactor = (async () => {
+      let folded = 0;
+      while (writing) folded += await Promise.all([counts.compact(), counts.compact()]).then(([a, b]) => a + b);
+      return folded;
+    })();
+    await Promise.all(
+      ids.map(async (id, i) => {
+        await pool.query(`UPDATE conversations SET assignee_id = $2, status = $3 WHERE id = $1`, [id, i % 2 ? me : null, i % 5 ? 'open' : 'closed']);
+        if (i % 9 === 0) await pool.query('DELETE FROM conversations WHERE id = $1', [id]);
+      }),
+    );
+    writing = false;
+    expect(await compactor).toBeGreaterThan(0);
+    expect(await counts.count(accountId, inboxId, me, list)).toEqual(await scanned(accountId, inboxId, me, list));
+    await counts.compact();
+    expect(await counts.count(accountId, inboxId, me, list)).toEqual(await scanned(accountId, inboxId, me, list));
+    // Another inbox's conversations never show in these counts.
+    const other = await inbox();
+    expect((await counts.count(other.accountId, other.inboxId, me, list)).every((n) => n === 0)).toBe(true);
+  });
+});

@@ -1,0 +1,74 @@
+// Internal comments with @mentions. A mention is an explicit user id, an "@usr_…" token or
+// "@email" of a user of the account; the author is never notified of their own mention.
+import { FailedPreconditionError, InvalidArgumentError, newId, withTransaction, type Pool } from '@inbox/lib';
+import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import { lockConversation, updateConversation } from '../../../adapters/conversation-rows';
+import { canSeeInbox } from '../../directory';
+import type { DirectoryRepository } from '../../directory/adapters';
+import { appendEvents } from '../../../adapters/outbox';
+import type { Actor } from '../../directory';
+import { preview } from '../../../domain/email-rules';
+import { requireActor } from '../../directory';
+
+const MAX_COMMENT = 20_000;
+
+export class AddComment {
+  constructor(
+    private readonly pool: Pool,
+    private readonly directory: DirectoryRepository,
+    private readonly onCommitted: () => void,
+  ) {}
+
+  async execute(actor: Actor, conversationId: string, text: string, explicitMentions: string[] = []): Promise<{ id: string; mentionedUserIds: string[]; createdAt: Date }> {
+    const author = await requireActor(this.directory, actor, 'agent');
+    const body = text.trim();
+    if (!body) throw new InvalidArgumentError('text_required', 'a comment needs text');
+    if (body.length > MAX_COMMENT) throw new InvalidArgumentError('text_too_long', `a comment has at most ${MAX_COMMENT} characters`);
+    const users = await this.directory.listUsers(actor.accountId);
+    const byId = new Map(users.map((u) => [u.id, u]));
+    const byEmail = new Map(users.map((u) => [u.email.toLowerCase(), u]));
+    for (const id of explicitMentions) {
+      if (!byId.has(id)) throw new InvalidArgumentError('unknown_mention', `no user ${id} in this account`);
+    }
+    const fromText = [...body.matchAll(/@([\w.+-]+@[\w-]+(?:\.[\w-]+)+|usr_[0-9a-f-]{36})/gi)]
+      .map((m) => (m[1].startsWith('usr_') ? byId.get(m[1]) : byEmail.get(m[1].toLowerCase())))
+      .filter((u): u is NonNullable<typeof u> => !!u)
+      .map((u) => u.id);
+    const candidates = [...new Set([...explicitMentions, ...fromText])].filter((id) => id !== author.id && !byId.get(id)?.deactivated);
+    const comment = { id: newId('cmt'), mentionedUserIds: [] as string[], createdAt: new Date() };
+    await withTransaction(this.pool, async (tx) => {
+      const conversation = await lockConversation(tx, actor.accountId, conversationId);
+      if (conversation.trashedAt) throw new FailedPreconditionError('conversation_in_trash', 'restore the conversation first');
+      // Only people who may open this inbox are notified; a mention of anyone else stays text.
+      const members = await tx.query<{ user_id: string }>('SELECT user_id FROM inbox_members WHERE account_id = $1 AND inbox_id = $2', [actor.accountId, conversation.inboxId]);
+      const memberOf = new Set([conversation.inboxId]);
+      const memberIds = new Set(members.rows.map((r) => r.user_id));
+      const mentioned = candidates.filter((id) => canSeeInbox({ role: byId.get(id)!.role, memberInboxIds: memberIds.has(id) ? memberOf : new Set() }, conversation.inboxId));
+      comment.mentionedUserIds = mentioned;
+      await tx.query('INSERT INTO comments (id, account_id, conversation_id, author_id, text_body, mentioned_ids, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        comment.id,
+        actor.accountId,
+        conversationId,
+        author.id,
+        body,
+        mentioned,
+        comment.createdAt,
+      ]);
+      const version = await updateConversation(tx, conversation, { comment_preview: preview(body, 140) });
+      await appendEvents(tx, [
+        {
+          accountId: actor.accountId,
+          inboxId: conversation.inboxId,
+          conversationId,
+          version: String(version),
+          actorUserId: author.id,
+          commentId: comment.id,
+          mentionedUserIds: mentioned,
+          type: ConversationEventType.CONVERSATION_EVENT_TYPE_COMMENT_CREATED,
+        },
+      ]);
+    });
+    this.onCommitted();
+    return comment;
+  }
+}

@@ -1,0 +1,170 @@
+// Admins create inboxes, choose who works in them, and connect channels.
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  AlreadyExistsError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+  newId,
+  isEmailAddress,
+  validateWorkingHours,
+  type Logger,
+  type WorkingHours,
+} from '@inbox/lib';
+import { emailAddressKey, emailDomainOf, type Actor, type Channel, type ChannelType, type FormField, type Inbox } from '../domain/directory';
+import type { DirectoryRepository } from '../adapters/directory.repository';
+import { E164 } from '../../../domain/calls';
+import { requireActor } from './users';
+
+export class CreateInbox {
+  constructor(private readonly directory: DirectoryRepository) {}
+
+  async execute(actor: Actor, input: { name: string }): Promise<Inbox> {
+    await requireActor(this.directory, actor, 'admin');
+    const name = input.name.trim();
+    if (!name || name.length > 200) throw new InvalidArgumentError('invalid_name', 'name must have 1 to 200 characters');
+    const inbox: Inbox = { id: newId('inb'), accountId: actor.accountId, name, createdAt: new Date(), memberIds: [] };
+    await this.directory.insertInbox(this.directory.pool, inbox);
+    return inbox;
+  }
+}
+
+export class AddInboxMember {
+  constructor(private readonly directory: DirectoryRepository) {}
+
+  async execute(actor: Actor, inboxId: string, userId: string): Promise<Inbox> {
+    await requireActor(this.directory, actor, 'admin');
+    const [inbox] = await this.directory.listInboxes(actor.accountId, inboxId);
+    if (!inbox) throw new NotFoundError('inbox_not_found', 'no such inbox');
+    const user = await this.directory.findUser(actor.accountId, userId);
+    if (!user || user.removed) throw new NotFoundError('user_not_found', 'no such user');
+    await this.directory.addMember(actor.accountId, inboxId, userId);
+    const [updated] = await this.directory.listInboxes(actor.accountId, inboxId);
+    return updated;
+  }
+}
+
+/** An admin proves control of an email address outside the installation's domain with the mailed code. */
+export class VerifyChannel {
+  constructor(private readonly directory: DirectoryRepository) {}
+
+  async execute(actor: Actor, channelId: string, code: string): Promise<Channel> {
+    await requireActor(this.directory, actor, 'admin');
+    const channel = await this.directory.findChannel(actor.accountId, channelId);
+    if (!channel) throw new NotFoundError('channel_not_found', 'no such channel');
+    if (channel.verified) return channel;
+    const attempt = await this.directory.tryVerificationCode(actor.accountId, channelId, hashCode(code), VERIFICATION_ATTEMPTS);
+    if (attempt === 'exhausted') throw new FailedPreconditionError('verification_locked', 'too many wrong codes; remove the channel and add it again for a new code');
+    if (attempt === 'wrong') throw new InvalidArgumentError('invalid_code', 'the code is wrong');
+    return { ...channel, verified: true };
+  }
+}
+
+export interface CreateChannelInput {
+  type: ChannelType;
+  name: string;
+  address?: string;
+  fields?: FormField[];
+  pageId?: string;
+  appSecret?: string;
+  phoneNumber?: string;
+  authToken?: string;
+  pageAccessToken?: string;
+  providerAccountSid?: string;
+  businessHours?: WorkingHours;
+  preChatEmail?: string;
+  honeypotField?: string;
+  createTicket?: boolean;
+}
+
+const FIELD_NAME = /^[A-Za-z][\w.-]{0,63}$/;
+const token = (bytes = 12) => randomBytes(bytes).toString('base64url');
+
+/** Mails the one-time code that proves an admin controls an email address. */
+export interface VerificationMailer {
+  sendChannelCode(to: string, code: string, channelName: string): Promise<void>;
+}
+
+const VERIFICATION_ATTEMPTS = 5;
+const hashCode = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
+
+export class CreateChannel {
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly mailDomain: string,
+    private readonly mailer: VerificationMailer,
+    private readonly logger: Logger,
+  ) {}
+
+  async execute(actor: Actor, inboxId: string, input: CreateChannelInput): Promise<Channel> {
+    await requireActor(this.directory, actor, 'admin');
+    const [inbox] = await this.directory.listInboxes(actor.accountId, inboxId);
+    if (!inbox) throw new NotFoundError('inbox_not_found', 'no such inbox');
+    const name = input.name.trim();
+    if (!name) throw new InvalidArgumentError('invalid_name', 'name is required');
+    const { lookupKey, settings, secret, sendToken } = this.shape(input, name);
+    const ownDomain = input.type !== 'email' || emailDomainOf(lookupKey) === this.mailDomain.toLowerCase();
+    const code = ownDomain ? null : randomBytes(5).toString('hex').toUpperCase();
+    const channel: Channel = { id: newId('chn'), accountId: actor.accountId, inboxId, type: input.type, name, lookupKey, settings, createdAt: new Date(), verified: ownDomain };
+    const ownership = input.type === 'email' ? { addressKey: emailAddressKey(lookupKey), verificationCodeHash: code ? hashCode(code) : null } : undefined;
+    if (!(await this.directory.insertChannel(channel, secret, sendToken ?? null, ownership))) {
+      // One answer whoever holds the identifier, so creating channels cannot probe other accounts.
+      throw new AlreadyExistsError('channel_identifier_unavailable', `this ${input.type === 'email' ? 'address' : 'identifier'} cannot be connected`);
+    }
+    if (code) {
+      await this.mailer.sendChannelCode(lookupKey, code, name).catch((error: Error) => {
+        this.logger.warn({ err: error, channelId: channel.id }, 'channel verification mail not sent');
+      });
+    }
+    return channel;
+  }
+
+  private shape(input: CreateChannelInput, name: string): { lookupKey: string; settings: Channel['settings']; secret: string | null; sendToken?: string } {
+    switch (input.type) {
+      case 'email': {
+        const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 30) || 'inbox';
+        const address = (input.address?.trim() || `${slug}-${randomBytes(3).toString('hex')}@${this.mailDomain}`).toLowerCase();
+        if (!isEmailAddress(address)) throw new InvalidArgumentError('invalid_address', 'address is not a valid email address');
+        return { lookupKey: address, settings: {}, secret: null };
+      }
+      case 'chat': {
+        const preChatEmail = input.preChatEmail || 'optional';
+        if (preChatEmail !== 'off' && preChatEmail !== 'optional' && preChatEmail !== 'required') {
+          throw new InvalidArgumentError('invalid_pre_chat_email', 'preChatEmail must be off, optional or required');
+        }
+        const businessHours = input.businessHours ? validateWorkingHours(input.businessHours) : undefined;
+        return { lookupKey: `wgt_${token()}`, settings: { preChatEmail, ...(businessHours ? { businessHours } : {}) }, secret: null };
+      }
+      case 'form': {
+        const fields = input.fields ?? [];
+        const names = new Set<string>();
+        for (const field of fields) {
+          if (!FIELD_NAME.test(field.name)) throw new InvalidArgumentError('invalid_field', `field name ${JSON.stringify(field.name)} is not allowed`);
+          if (names.has(field.name)) throw new InvalidArgumentError('duplicate_field', `field ${field.name} is listed twice`);
+          names.add(field.name);
+        }
+        const honeypotField = input.honeypotField || undefined;
+        if (honeypotField && (!FIELD_NAME.test(honeypotField) || names.has(honeypotField))) {
+          throw new InvalidArgumentError('invalid_honeypot_field', 'the honeypot field needs a valid name that is not one of the form fields');
+        }
+        return { lookupKey: `frm_${token()}`, settings: { fields, ...(honeypotField ? { honeypotField } : {}), ...(input.createTicket ? { createTicket: true } : {}) }, secret: null };
+      }
+      case 'messenger': {
+        if (!input.pageId || !/^\d{1,32}$/.test(input.pageId)) throw new InvalidArgumentError('invalid_page_id', 'pageId must be the numeric Facebook page id');
+        if (!input.appSecret || input.appSecret.length < 8) throw new InvalidArgumentError('invalid_app_secret', 'appSecret is required');
+        if (input.pageAccessToken !== undefined && (input.pageAccessToken.length < 8 || input.pageAccessToken.length > 1000)) {
+          throw new InvalidArgumentError('invalid_page_access_token', 'pageAccessToken must have 8 to 1000 characters');
+        }
+        return { lookupKey: input.pageId, settings: { verifyToken: token(18) }, secret: input.appSecret, sendToken: input.pageAccessToken };
+      }
+      case 'phone': {
+        if (!input.phoneNumber || !E164.test(input.phoneNumber)) throw new InvalidArgumentError('invalid_phone_number', 'phoneNumber must be in E.164 form, e.g. +4712345678');
+        if (!input.authToken || input.authToken.length < 8) throw new InvalidArgumentError('invalid_auth_token', "the provider's authToken is required");
+        if (input.providerAccountSid !== undefined && !/^[A-Za-z0-9]{8,64}$/.test(input.providerAccountSid)) {
+          throw new InvalidArgumentError('invalid_provider_account_sid', 'providerAccountSid must be 8 to 64 letters and digits');
+        }
+        return { lookupKey: input.phoneNumber, settings: input.providerAccountSid ? { providerAccountSid: input.providerAccountSid } : {}, secret: input.authToken };
+      }
+    }
+  }
+}

@@ -1,0 +1,164 @@
+// Hands queued outbound messages to their channel's provider: email to the SMTP relay, Messenger
+// replies to the Graph Send API, calls to the telephony API. Rows are taken with FOR UPDATE SKIP
+// LOCKED, so several replicas share the queue; a failure is retried with backoff, a permanent one
+// (or the last attempt) is recorded on the message as failed with the provider's reason. The
+// conversation gets an event either way, so agents see the status change live.
+import { errorMessage, withTransaction, type Logger, type Pool, type PoolClient } from '@inbox/lib';
+import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import { appendEvents } from '../../../adapters/outbox';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** The first retry waits this long; each further one twice as long, up to an hour. */
+  backoffMs: number;
+}
+
+export interface DueMessage {
+  message_id: string;
+  attempts: number;
+  channel: string;
+  from_name: string;
+  from_address: string;
+  to_addresses: { name: string; address: string }[];
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  rfc_message_id: string;
+  in_reply_to: string[];
+  reference_ids: string[];
+  reply_to_address: string | null;
+  thread_key: string | null;
+  channel_id: string | null;
+  channel_key: string | null;
+  channel_secret: string | null;
+  send_token: string | null;
+  channel_settings: Record<string, unknown> | null;
+  call_id: string | null;
+  call_to: string | null;
+  attachments: { filename: string; content_type: string; object_key: string; content_id: string | null; inline: boolean }[] | null;
+}
+
+/** A provider that refused for a reason that retrying will not change. */
+export class PermanentDeliveryError extends Error {}
+
+export interface OutboundSender {
+  /** Returns the provider's id for what was sent, when it has one. */
+  send(message: DueMessage): Promise<{ externalId?: string }>;
+  close?(): void;
+}
+
+export class OutboundDeliveryWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly senders: Record<string, OutboundSender>,
+    private readonly logger: Logger,
+    private readonly onCommitted: () => void,
+    private readonly retry: RetryPolicy = { maxAttempts: 8, backoffMs: 10_000 },
+    private readonly intervalMs = 500,
+  ) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  poke(): void {
+    if (!this.running) this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    for (const sender of Object.values(this.senders)) sender.close?.();
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.deliverDue()
+        .then(() => undefined)
+        .catch((error: unknown) => this.logger.warn({ error: errorMessage(error) }, 'delivery pass failed'))
+        .finally(() => {
+          this.running = undefined;
+          this.schedule(this.intervalMs);
+        });
+    }, delay);
+  }
+
+  /** Delivers every due message, one transaction each; returns how many were attempted. */
+  async deliverDue(): Promise<number> {
+    let attempted = 0;
+    while (!this.stopped && (await this.deliverOne())) attempted += 1;
+    return attempted;
+  }
+
+  private async deliverOne(): Promise<boolean> {
+    let changed = false;
+    const found = await withTransaction(this.pool, async (tx) => {
+      const due = await tx.query<DueMessage>(
+        `SELECT d.message_id, d.attempts, m.channel, m.from_name, m.from_address, m.to_addresses, m.subject, m.text_body, m.html_body,
+                m.rfc_message_id, m.in_reply_to, m.reference_ids, m.reply_to_address, c.thread_key,
+                ch.id AS channel_id, ch.lookup_key AS channel_key, ch.secret AS channel_secret, ch.send_token, ch.settings AS channel_settings,
+                cl.id AS call_id, cl.to_number AS call_to,
+                (SELECT json_agg(json_build_object('filename', a.filename, 'content_type', a.content_type, 'object_key', a.object_key,
+                                                   'content_id', a.content_id, 'inline', a.inline) ORDER BY a.position, a.id)
+                 FROM attachments a WHERE a.message_id = m.id) AS attachments
+         FROM outbound_deliveries d
+         JOIN messages m ON m.id = d.message_id
+         JOIN conversations c ON c.id = m.conversation_id
+         LEFT JOIN calls cl ON cl.message_id = m.id
+         LEFT JOIN channels ch ON ch.id = COALESCE(cl.channel_id, c.channel_id)
+         WHERE d.next_attempt_at <= now() ORDER BY d.next_attempt_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED`,
+      );
+      const message = due.rows[0];
+      if (!message) return false;
+      const sender = this.senders[message.call_id ? 'call' : message.channel];
+      try {
+        if (!sender) throw new PermanentDeliveryError(`no sender for ${message.channel} messages`);
+        const { externalId } = await sender.send(message);
+        await tx.query(`UPDATE messages SET delivery_status = 'sent', delivery_error = NULL, external_id = COALESCE($2, external_id) WHERE id = $1`, [message.message_id, externalId ?? null]);
+        if (message.call_id && externalId) await tx.query('UPDATE calls SET call_sid = COALESCE(call_sid, $2) WHERE id = $1', [message.call_id, externalId]);
+        await tx.query('DELETE FROM outbound_deliveries WHERE message_id = $1', [message.message_id]);
+        await this.announce(tx, message.message_id);
+        changed = true;
+      } catch (error) {
+        const attempts = message.attempts + 1;
+        const reason = errorMessage(error).slice(0, 1000);
+        if (attempts >= this.retry.maxAttempts || error instanceof PermanentDeliveryError) {
+          await tx.query(`UPDATE messages SET delivery_status = 'failed', delivery_error = $2 WHERE id = $1`, [message.message_id, reason]);
+          if (message.call_id) await tx.query(`UPDATE calls SET status = 'failed', ended_at = now() WHERE id = $1`, [message.call_id]);
+          await tx.query('DELETE FROM outbound_deliveries WHERE message_id = $1', [message.message_id]);
+          await this.announce(tx, message.message_id);
+          changed = true;
+          this.logger.error({ messageId: message.message_id, channel: message.channel, attempts, error: reason }, 'outbound message failed for good');
+        } else {
+          await tx.query(
+            `UPDATE outbound_deliveries SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4) WHERE message_id = $1`,
+            [message.message_id, attempts, reason, Math.min((2 ** (attempts - 1) * this.retry.backoffMs) / 1000, 3600)],
+          );
+          this.logger.warn({ messageId: message.message_id, channel: message.channel, attempts, error: reason }, 'outbound message failed, will retry');
+        }
+      }
+      return true;
+    });
+    if (changed) this.onCommitted();
+    return found;
+  }
+
+  /** The conversation changed (a message's delivery status): a new version and an event. */
+  private async announce(tx: PoolClient, messageId: string): Promise<void> {
+    const updated = await tx.query<{ id: string; account_id: string; inbox_id: string; version: string }>(
+      `UPDATE conversations SET version = version + 1, updated_at = now() WHERE id = (SELECT conversation_id FROM messages WHERE id = $1)
+       RETURNING id, account_id, inbox_id, version`,
+      [messageId],
+    );
+    const c = updated.rows[0];
+    if (!c) return;
+    await appendEvents(tx, [{ accountId: c.account_id, inboxId: c.inbox_id, conversationId: c.id, version: c.version, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED, messageId }]);
+  }
+}

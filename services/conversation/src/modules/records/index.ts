@@ -1,0 +1,5 @@
+// The records module: contacts, companies, tickets, deals and surveys. Outside the module, only this file (use cases, rules,
+// the interfaces its stores implement) and adapters.ts (for the composition root and the edges) are used.
+export * from './use-cases/contact-records';
+export * from './use-cases/surveys';
+export * from './use-cases/tickets';
