@@ -37,6 +37,11 @@ describe('the web inbox workflows in Chromium', () => {
     const page = await signIn();
     for (const subject of subjects) await page.getByRole('checkbox', { name: `Select ${subject}` }).check();
     await page.getByRole('button', { name: 'Trash 2' }).click();
+    // Nothing moves until the confirmation is accepted.
+    const confirm = page.getByRole('alertdialog', { name: 'Move 2 conversations to Trash?' });
+    await confirm.waitFor();
+    expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=trash&limit=100`)).body.items.filter((c: { subject: string }) => subjects.includes(c.subject))).toHaveLength(0);
+    await confirm.getByRole('button', { name: 'Trash 2' }).click();
     for (const subject of subjects) await page.getByRole('button', { name: new RegExp(subject) }).waitFor({ state: 'detached' });
     const trash = (await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=trash&limit=100`)).body.items;
     expect(trash.filter((c: { subject: string }) => subjects.includes(c.subject))).toHaveLength(2);
@@ -182,7 +187,8 @@ describe('the web inbox workflows in Chromium', () => {
     const asked = JSON.parse(model.requests[model.requests.length - 1].body);
     expect(asked.messages[1].content).toContain('return a jacket');
 
-    await page.getByRole('button', { name: 'Summarize' }).click();
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem', { name: 'Summarize' }).click();
     await page.getByRole('region', { name: 'Summary' }).getByText('MODEL SUMMARY').waitFor();
     await page.getByRole('button', { name: 'Close summary' }).click();
     await page.getByRole('region', { name: 'Summary' }).waitFor({ state: 'detached' });
@@ -262,7 +268,8 @@ describe('the web inbox workflows in Chromium', () => {
     const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
     const page = await signIn();
     await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
-    await page.getByRole('button', { name: 'Send survey' }).click();
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem', { name: 'Send survey' }).click();
     await page.getByRole('status').getByText('Survey sent').waitFor();
     const mail = await waitFor('the survey email', async () => f.sink.messages.find((m) => m.envelope.to.includes(customer) && /How did we do/.test(String(m.parsed.subject))));
     const link = /(http\S+\/feedback\/[\w-]+)/.exec(String(mail.parsed.text))![1];

@@ -80,7 +80,8 @@ describe('the web inbox in Chromium', () => {
     expect(sent.parsed.attachments.map((a) => a.filename)).toEqual(['manual.txt']);
 
     const colleague = uniqueEmail('colleague');
-    await page.getByRole('button', { name: 'Forward' }).click();
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem', { name: 'Forward' }).click();
     await page.getByLabel('Forward to').fill(colleague);
     await page.getByRole('button', { name: 'Send forward' }).click();
     await page.getByRole('status').getByText('Forwarded').waitFor();
@@ -207,7 +208,8 @@ describe('the web inbox in Chromium', () => {
     const comment = (await f.owner.post(`/api/v1/conversations/${conversation.id}/comments`, { text: `@${agentEmail} can you take this?` })).body;
     await agentPage.getByTestId('unread-count').getByText('1').waitFor({ timeout: 5000 });
     await agentPage.getByRole('button', { name: /Notifications, 1 unread/ }).click();
-    await agentPage.getByRole('button', { name: /You were mentioned/ }).click();
+    // It says who mentioned whom, not just that something happened.
+    await agentPage.getByRole('button', { name: /Owner mentioned you in a comment/ }).click();
     await agentPage.locator(`#comment-${comment.id}`).getByText('can you take this?').waitFor();
     const opened = new URL(agentPage.url());
     expect([opened.pathname, opened.hash]).toEqual([`/conversations/${conversation.id}`, `#comment-${comment.id}`]);

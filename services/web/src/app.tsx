@@ -1,8 +1,10 @@
+import { ComposeDialog } from './compose';
+import { ConfirmDialog, type PendingConfirmation } from './confirm';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, api, onSessionEnded, renewSessionIfDue, session, type ConversationDetail, type ConversationItem, type Inbox, type User, type View } from './api';
 import { AvailabilityToggle } from './availability';
 import { NotificationBell } from './notifications';
-import { realtime, useRealtime } from './realtime';
+import { realtime, useOnline, useRealtime } from './realtime';
 import { readUrl, urlFor } from './url-state';
 import { ConversationList } from './conversation-list';
 import { FilterPanel, NO_FILTERS, searchPath, type SearchFilters } from './search';
@@ -125,6 +127,8 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const [initial] = useState(() => readUrl());
   const [inboxes, setInboxes] = useState<Inbox[]>([]);
   const [inboxId, setInboxId] = useState<string | null>(initial.inboxId);
+  const [composing, setComposing] = useState(false);
+  const [confirming, setConfirming] = useState<PendingConfirmation | null>(null);
   const [views, setViews] = useState<View[]>([]);
   const [view, setView] = useState(initial.view);
   const [showMore, setShowMore] = useState(false);
@@ -303,12 +307,24 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
     await refresh();
   }
 
+  const online = useOnline();
+  // Back online: whatever arrived meanwhile is fetched at once, not at the next poll.
+  const wasOnline = useRef(true);
+  useEffect(() => {
+    if (online && !wasOnline.current) void refresh();
+    wasOnline.current = online;
+  }, [online, refresh]);
   const shown = views.filter((v) => ALWAYS_SHOWN.includes(v.id));
   const more = views.filter((v) => !ALWAYS_SHOWN.includes(v.id) && !v.custom);
   const custom = views.filter((v) => v.custom);
 
   return (
     <main className="shell">
+      {!online && (
+        <p className="offline" role="status">
+          You are offline. Changes you make will not be saved; new conversations appear when the connection is back.
+        </p>
+      )}
       <header className="topbar">
         <span className="brand">Inbox</span>
         <select aria-label="Inbox" value={inboxId ?? ''} onChange={(e) => setInboxId(e.target.value)}>
@@ -330,7 +346,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
         </form>
         <span className="spacer" />
         <AvailabilityToggle user={user} />
-        <NotificationBell onOpen={(conversationId) => setOpenId(conversationId)} />
+        <NotificationBell users={users} onOpen={(conversationId) => setOpenId(conversationId)} />
         {admin && (
           <button className="link" aria-pressed={settingsOpen} onClick={() => openSettings(!settingsOpen)}>
             Settings
@@ -358,7 +374,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
         </button>
         <nav className="views" id="views-panel" aria-label="Views" hidden={!panels.views}>
           {[...shown, ...(showMore ? more : [])].map((v) => (
-            <button key={v.id} className={v.id === view ? 'view active' : 'view'} onClick={() => setView(v.id)} data-view={v.id}>
+            <button key={v.id} className={v.id === view && !search ? 'view active' : 'view'} aria-current={v.id === view && !search ? 'page' : undefined} onClick={() => setView(v.id)} data-view={v.id}>
               <span>{v.name}</span>
               <span className="count">{v.count}</span>
             </button>
@@ -369,7 +385,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
           <h2 className="views-heading">Your views</h2>
           {custom.map((v) => (
             <div key={v.id} className="custom-view">
-              <button className={v.id === view ? 'view active' : 'view'} onClick={() => setView(v.id)} data-view={v.id}>
+              <button className={v.id === view && !search ? 'view active' : 'view'} aria-current={v.id === view && !search ? 'page' : undefined} onClick={() => setView(v.id)} data-view={v.id}>
                 <span>
                   {v.name}
                   {v.custom!.shared && <span className="muted"> · shared</span>}
@@ -387,6 +403,11 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
         </nav>
         <section className="list" aria-label="Conversations">
           <div className="list-tools">
+            {inboxId && (
+              <button className="primary" onClick={() => setComposing(true)}>
+                New email
+              </button>
+            )}
             <select aria-label="Sort" value={sort} onChange={(e) => setSort(e.target.value as 'newest' | 'oldest')}>
               <option value="newest">Newest first</option>
               <option value="oldest">Oldest first</option>
@@ -404,7 +425,18 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
             {selected.size > 0 && (
               <>
                 <button onClick={() => void bulk('close')}>Close {selected.size}</button>
-                <button onClick={() => void bulk('trash')}>Trash {selected.size}</button>
+                <button
+                  onClick={() =>
+                    setConfirming({
+                      title: `Move ${selected.size} conversation${selected.size === 1 ? '' : 's'} to Trash?`,
+                      body: 'They can be restored from Trash until it is emptied.',
+                      confirmLabel: `Trash ${selected.size}`,
+                      run: () => bulk('trash'),
+                    })
+                  }
+                >
+                  Trash {selected.size}
+                </button>
               </>
             )}
           </div>
@@ -445,6 +477,20 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
         )}
       </div>
       {helpOpen && <Shortcuts onClose={() => setHelpOpen(false)} />}
+      {composing && inboxId && (
+        <ComposeDialog
+          inboxId={inboxId}
+          onClose={() => setComposing(false)}
+          onSent={(id) => {
+            setComposing(false);
+            setSearch(null);
+            setView('sent');
+            setOpenId(id);
+            void refresh();
+          }}
+        />
+      )}
+      {confirming && <ConfirmDialog pending={confirming} onDone={() => setConfirming(null)} />}
       {editingView !== undefined && inboxId && (
         <CustomViewDialog
           inboxId={inboxId}

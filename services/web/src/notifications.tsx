@@ -11,11 +11,23 @@ interface Notification {
   link: string;
   read: boolean;
   createdAt: string;
+  actorUserId: string | null;
 }
 
-const LABELS: Record<Notification['kind'], string> = { mention: 'You were mentioned', assignment: 'Assigned to you', new_message: 'New message' };
+/** What happened and who did it, e.g. "Kari Nordmann mentioned you". */
+export function notificationText(n: Pick<Notification, 'kind' | 'actorUserId'>, nameOf: (userId: string) => string | undefined): string {
+  const actor = n.actorUserId ? nameOf(n.actorUserId) : undefined;
+  switch (n.kind) {
+    case 'mention':
+      return actor ? `${actor} mentioned you in a comment` : 'You were mentioned in a comment';
+    case 'assignment':
+      return actor ? `${actor} assigned a conversation to you` : 'A conversation was assigned to you';
+    default:
+      return 'New message in a conversation of yours';
+  }
+}
 
-export function NotificationBell({ onOpen }: { onOpen: (conversationId: string) => void }) {
+export function NotificationBell({ onOpen, users }: { onOpen: (conversationId: string) => void; users: { id: string; name: string }[] }) {
   const [items, setItems] = useState<Notification[]>([]);
   const [unread, setUnread] = useState(0);
   const [open, setOpen] = useState(false);
@@ -39,6 +51,8 @@ export function NotificationBell({ onOpen }: { onOpen: (conversationId: string) 
     if (!n.read) setUnread((await api<{ unreadCount: number }>('POST', '/notifications/read', { ids: [n.id] })).unreadCount);
     history.pushState(null, '', n.link);
     onOpen(n.conversationId);
+    // The thread scrolls to the comment or message in the link's fragment, also when it is already open.
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
     await load();
   }
 
@@ -60,7 +74,7 @@ export function NotificationBell({ onOpen }: { onOpen: (conversationId: string) 
           {items.map((n) => (
             <li key={n.id}>
               <button className={n.read ? 'link' : 'link unread'} onClick={() => void choose(n)}>
-                {LABELS[n.kind]} · {new Date(n.createdAt).toLocaleTimeString()}
+                {notificationText(n, (id) => users.find((u) => u.id === id)?.name)} · {new Date(n.createdAt).toLocaleTimeString()}
               </button>
             </li>
           ))}

@@ -1,6 +1,6 @@
 // The live channel: one WebSocket to /api/v1/realtime per tab. It reconnects with backoff and
 // resumes from the last sequence it saw, so a blip loses nothing; listeners get every frame.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, endSession, session } from './api';
 
 export type RealtimeFrame = { type: string; [key: string]: any };
@@ -15,6 +15,24 @@ class RealtimeChannel {
   private readonly outbox: RealtimeFrame[] = [];
 
   private connecting = false;
+  private live = false;
+  private readonly liveListeners = new Set<(live: boolean) => void>();
+
+  /** Whether the socket is connected and greeted; changes are announced to onLive listeners. */
+  get isLive(): boolean {
+    return this.live;
+  }
+
+  onLive(listener: (live: boolean) => void): () => void {
+    this.liveListeners.add(listener);
+    return () => this.liveListeners.delete(listener);
+  }
+
+  private setLive(live: boolean): void {
+    if (this.live === live) return;
+    this.live = live;
+    for (const listener of this.liveListeners) listener(live);
+  }
 
   open(): void {
     this.closed = false;
@@ -46,6 +64,7 @@ class RealtimeChannel {
       const frame = JSON.parse(message.data as string) as RealtimeFrame;
       if (frame.type === 'hello') {
         this.retry = 0;
+        this.setLive(true);
         for (const [k, v] of Object.entries(frame.seq as Record<string, number>)) this.seq[k] = v;
         for (const pending of this.outbox.splice(0)) ws.send(JSON.stringify(pending));
       }
@@ -54,6 +73,7 @@ class RealtimeChannel {
     };
     ws.onclose = (event) => {
       this.ws = null;
+      this.setLive(false);
       if (this.closed) return;
       // 4401: the session was revoked (logout elsewhere, password change, deactivation); sign in again.
       if (event.code === 4401) {
@@ -88,4 +108,32 @@ export function useRealtime(onFrame: Listener): void {
   const latest = useRef(onFrame);
   latest.current = onFrame;
   useEffect(() => realtime.listen((frame) => latest.current(frame)), []);
+}
+
+/**
+ * False while the browser is offline, or the live channel has been down for longer than a blip
+ * (a reconnect within a few seconds shows nothing).
+ */
+export function useOnline(graceMs = 4000): boolean {
+  const [browserOnline, setBrowserOnline] = useState(() => navigator.onLine);
+  const [channelDown, setChannelDown] = useState(false);
+  useEffect(() => {
+    const update = () => setBrowserOnline(navigator.onLine);
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const watch = (live: boolean) => {
+      clearTimeout(timer);
+      if (live) setChannelDown(false);
+      else timer = setTimeout(() => setChannelDown(true), graceMs);
+    };
+    const stop = realtime.onLive(watch);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+      clearTimeout(timer);
+      stop();
+    };
+  }, [graceMs]);
+  return browserOnline && !channelDown;
 }

@@ -5,6 +5,8 @@ import { realtime, useRealtime } from './realtime';
 import { InsertMenu, SummaryPanel, WriteForMe, useReplyLibrary } from './assist';
 import { CommentBox, RichTextEditor, type RichTextHandle } from './editor';
 import { useShortcuts } from './shortcuts';
+import { ConfirmDialog, type PendingConfirmation } from './confirm';
+import { MenuButton, type MenuItem } from './menu';
 
 /** Attachments are served with the bearer token, so the download goes through fetch. */
 async function download(event: React.MouseEvent, url: string, filename: string) {
@@ -127,6 +129,7 @@ export function Thread({
   const [files, setFiles] = useState<File[]>([]);
   const [forwardTo, setForwardTo] = useState<string | null>(null);
   const [summaryOpen, setSummaryOpen] = useState(false);
+  const [confirming, setConfirming] = useState<PendingConfirmation | null>(null);
   const { snippets, assist } = useReplyLibrary();
 
   const [openTickets, setOpenTickets] = useState(0);
@@ -170,11 +173,16 @@ export function Thread({
   });
 
   useEffect(() => {
-    const target = /^#(message|comment)-/.test(location.hash) ? document.getElementById(location.hash.slice(1)) : null;
-    if (target) {
-      target.scrollIntoView({ block: 'center' });
-      target.classList.add('highlight');
-    }
+    const reveal = () => {
+      const target = /^#(message|comment)-/.test(location.hash) ? document.getElementById(location.hash.slice(1)) : null;
+      if (target) {
+        target.scrollIntoView({ block: 'center' });
+        target.classList.add('highlight');
+      }
+    };
+    reveal();
+    window.addEventListener('hashchange', reveal);
+    return () => window.removeEventListener('hashchange', reveal);
   }, [detail?.id]);
 
   async function act(run: () => Promise<unknown>, done?: string) {
@@ -267,6 +275,37 @@ export function Thread({
   );
 
   if (!detail) return <p className="empty">Loading…</p>;
+  function moreActions(): MenuItem[] {
+    if (!detail) return [];
+    const items: MenuItem[] = [];
+    if (detail.filtered) items.push({ label: 'Not spam', onSelect: () => void act(() => api('POST', `/conversations/${id}/not-spam`), 'Back in the inbox') });
+    else items.push({ label: 'Mark as spam', onSelect: () => void act(() => api('POST', `/conversations/${id}/spam`), 'Moved to Spam') });
+    if (detail.filteredReason === 'blocked_sender') {
+      items.push({ label: 'Unblock sender', onSelect: () => void act(() => api('POST', `/conversations/${id}/unblock-sender`), 'Sender unblocked') });
+    } else if (detail.contact) {
+      const who = detail.contact.email ?? detail.contact.name ?? 'this sender';
+      items.push({
+        label: 'Block sender',
+        danger: true,
+        onSelect: () =>
+          setConfirming({
+            title: `Block ${who}?`,
+            body: 'This conversation and every future one from them go to Spam, and their tickets are deleted. You can unblock them later.',
+            confirmLabel: 'Block sender',
+            run: () => act(() => api('POST', `/conversations/${id}/block-sender`), 'Sender blocked'),
+          }),
+      });
+    }
+    items.push({ label: 'Forward', onSelect: () => setForwardTo(forwardTo === null ? '' : null) });
+    if (detail.channel === 'chat' || detail.channel === 'messenger') {
+      items.push({ label: 'Send transcript', onSelect: () => void act(() => api('POST', `/conversations/${id}/transcript`, {}), 'Transcript sent') });
+    }
+    items.push({ label: 'Send survey', onSelect: () => void act(() => api('POST', `/conversations/${id}/survey`), 'Survey sent') });
+    items.push({ label: summaryOpen ? 'Hide summary' : 'Summarize', onSelect: () => setSummaryOpen(!summaryOpen) });
+    if (detail.channel === 'phone') items.push({ label: 'Call back', onSelect: () => void act(() => api('POST', `/conversations/${id}/calls`, {}), 'Calling…') });
+    return items;
+  }
+
   return (
     <article className="thread">
       <header className="thread-head">
@@ -298,33 +337,30 @@ export function Thread({
         ) : (
           <button onClick={() => void act(() => api('POST', `/conversations/${id}/reopen`))}>Reopen</button>
         )}
-        <button onClick={() => void act(() => api('POST', `/conversations/${id}/spam`))}>Mark as spam</button>
         {detail.trashedAt ? (
           <>
             <button onClick={() => void act(() => api('POST', `/conversations/${id}/restore`), 'Restored')}>Restore</button>
             <button
               className="danger"
               onClick={() =>
-                void api('DELETE', `/conversations/${id}`)
-                  .then(async () => (await onChanged(), onGone()))
-                  .catch((e) => setError(e instanceof ApiError ? e.message : 'failed'))
+                setConfirming({
+                  title: 'Delete forever?',
+                  body: 'Its messages, attachments and tickets are deleted for good. This cannot be undone.',
+                  confirmLabel: 'Delete forever',
+                  run: () =>
+                    api('DELETE', `/conversations/${id}`)
+                      .then(async () => (await onChanged(), onGone()))
+                      .catch((e) => setError(e instanceof ApiError ? e.message : 'failed')),
+                })
               }
             >
               Delete forever
             </button>
           </>
         ) : (
-          <button onClick={() => void act(() => api('POST', `/conversations/${id}/trash`))}>Delete</button>
+          <button onClick={() => void act(() => api('POST', `/conversations/${id}/trash`), 'Moved to Trash')}>Delete</button>
         )}
-        {(detail.channel === 'chat' || detail.channel === 'messenger') && (
-          <button onClick={() => void act(() => api('POST', `/conversations/${id}/transcript`, {}), 'Transcript sent')}>Send transcript</button>
-        )}
-        <button onClick={() => setForwardTo(forwardTo === null ? '' : null)}>Forward</button>
-        <button onClick={() => void act(() => api('POST', `/conversations/${id}/survey`), 'Survey sent')}>Send survey</button>
-        <button aria-expanded={summaryOpen} onClick={() => setSummaryOpen(!summaryOpen)}>
-          Summarize
-        </button>
-        <button onClick={() => void act(() => api('POST', `/conversations/${id}/calls`, {}), 'Calling…')}>Call</button>
+        <MenuButton label="More actions" items={moreActions()} />
       </header>
       {forwardTo !== null && (
         <form
@@ -344,6 +380,7 @@ export function Thread({
         </form>
       )}
       {summaryOpen && <SummaryPanel conversationId={id} onClose={() => setSummaryOpen(false)} />}
+      {confirming && <ConfirmDialog pending={confirming} onDone={() => setConfirming(null)} />}
       {notice && <p role="status">{notice}</p>}
       {detail.filteredReason === 'spoofed_sender' && (
         <p role="alert" className="warning">
