@@ -193,4 +193,36 @@ describe('the inbox around the thread in Chromium', () => {
     await page.getByText('You are offline').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: /Arrived while offline/ }).waitFor({ timeout: 15_000 });
   });
+
+  it('moves through the list with the arrow keys from one Tab stop, selects with x, and selects all', async () => {
+    for (const n of [1, 2, 3]) await deliver(f, { from: uniqueEmail(`keys${n}`), to: f.address, subject: `Keyboard ${n}`, text: 'Hi' });
+    await waitForInView(f.owner, f.inboxId, 'open', (c) => c.subject === 'Keyboard 3');
+    const page = await signInPage(browser, f.stack.gatewayUrl, ownerEmail, 'correct horse battery');
+    const list = page.getByRole('list', { name: 'Conversation list' });
+    await list.getByRole('button', { name: /Keyboard 3/ }).waitFor();
+    const total = await list.locator('button.row-body').count();
+    // One Tab stop for the whole list; the checkboxes are reached by x, not by Tab.
+    expect(await list.locator('[tabindex="0"]').count()).toBe(1);
+    expect(await list.locator('input[type="checkbox"][tabindex="-1"]').count()).toBe(total);
+    await list.locator('button.row-body[tabindex="0"]').focus();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-index'));
+    expect(await focused()).toBe('0');
+    await page.keyboard.press('ArrowDown');
+    await waitFor('the second row focused', async () => (await focused()) === '1');
+    await page.keyboard.press('End');
+    await waitFor('the last row focused', async () => (await focused()) === String(total - 1));
+    await page.keyboard.press('ArrowUp');
+    await waitFor('one up', async () => (await focused()) === String(total - 2));
+    expect(await list.locator('[tabindex="0"]').getAttribute('data-index')).toBe(String(total - 2));
+    await page.keyboard.press('x');
+    await page.getByRole('button', { name: 'Close 1' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.thread-head h2').waitFor();
+
+    await page.getByLabel('Select all loaded conversations').check();
+    await page.getByRole('button', { name: `Close ${total}` }).waitFor();
+    await page.getByLabel('Select all loaded conversations').uncheck();
+    expect(await page.getByRole('button', { name: /^Close \d+$/ }).count()).toBe(0);
+    expect(page.errors).toEqual([]);
+  });
 });

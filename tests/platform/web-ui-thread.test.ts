@@ -119,7 +119,7 @@ describe('the thread in Chromium', () => {
     expect(await page.locator(`[data-conversation="${chat.id}"]`).getByText('(no subject)').count()).toBe(0);
     expect((await f.owner.patch(`/api/v1/conversations/${conversation.id}`, { status: 'closed' })).status).toBe(200);
     await page.locator('[data-view="closed"]').click({ timeout: 2000 }).catch(async () => {
-      await page.getByRole('button', { name: 'More' }).click();
+      await page.getByRole('button', { name: 'More', exact: true }).click();
       await page.locator('[data-view="closed"]').click();
     });
     await page.locator(`[data-conversation="${conversation.id}"]`).getByText('Closed').waitFor();

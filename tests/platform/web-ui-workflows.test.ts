@@ -46,7 +46,7 @@ describe('the web inbox workflows in Chromium', () => {
     const trash = (await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=trash&limit=100`)).body.items;
     expect(trash.filter((c: { subject: string }) => subjects.includes(c.subject))).toHaveLength(2);
 
-    await page.getByRole('button', { name: 'More' }).click();
+    await page.getByRole('button', { name: 'More', exact: true }).click();
     await page.locator('[data-view="trash"]').click();
     await page.getByRole('button', { name: new RegExp(subjects[0]) }).click();
     await page.getByRole('button', { name: 'Restore' }).click();
@@ -301,7 +301,7 @@ describe('the web inbox workflows in Chromium', () => {
     for (let i = 1; i < subjects.length - 1; i += 20) await Promise.all(subjects.slice(i, Math.min(i + 20, subjects.length - 1)).map(compose));
     expect((await compose(subjects[subjects.length - 1])).status).toBe(201);
     const page = await signIn();
-    await page.getByRole('button', { name: 'More' }).click();
+    await page.getByRole('button', { name: 'More', exact: true }).click();
     await page.locator('[data-view="sent"]').click();
     await page.getByRole('button', { name: /Long list 159/ }).waitFor();
     const rows = page.locator('.list li.row');

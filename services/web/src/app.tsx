@@ -408,6 +408,17 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
                 New email
               </button>
             )}
+            {items.length > 0 && (
+              <label className="choice">
+                <input
+                  type="checkbox"
+                  aria-label="Select all loaded conversations"
+                  checked={items.every((c) => selected.has(c.id))}
+                  onChange={(e) => setSelected(e.target.checked ? new Set(items.map((c) => c.id)) : new Set())}
+                />{' '}
+                All
+              </label>
+            )}
             <select aria-label="Sort" value={sort} onChange={(e) => setSort(e.target.value as 'newest' | 'oldest')}>
               <option value="newest">Newest first</option>
               <option value="oldest">Oldest first</option>

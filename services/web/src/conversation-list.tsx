@@ -23,6 +23,15 @@ interface Props {
 export function ConversationList({ items, openId, selected, hasMore, emptyText, onOpen, onSelect, onLoadMore }: Props) {
   const scroller = useRef<HTMLDivElement | null>(null);
   const [scrollTop, setScrollTop] = useState(0);
+  // One Tab stop for the whole list (roving focus): arrow keys, Home and End move between rows,
+  // Enter opens, x selects.
+  const [focusIndex, setFocusIndex] = useState(0);
+  const moved = useRef(false);
+  const openIndex = items.findIndex((c) => c.id === openId);
+  const current = Math.min(focusIndex, Math.max(0, items.length - 1));
+  useEffect(() => {
+    if (openIndex !== -1) setFocusIndex(openIndex);
+  }, [openIndex]);
   const [height, setHeight] = useState(800);
 
   useEffect(() => {
@@ -50,10 +59,40 @@ export function ConversationList({ items, openId, selected, hasMore, emptyText, 
     else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW_HEIGHT - element.clientHeight;
   }, [openId, items]);
 
+  useEffect(() => {
+    if (!moved.current) return;
+    moved.current = false;
+    const element = scroller.current;
+    if (element) {
+      const top = current * ROW_HEIGHT;
+      if (top < element.scrollTop) element.scrollTop = top;
+      else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW_HEIGHT - element.clientHeight;
+    }
+    // The row may be drawn only after the scroll: focus it on the next frame.
+    requestAnimationFrame(() => element?.querySelector<HTMLButtonElement>(`button[data-index="${current}"]`)?.focus());
+  }, [current]);
+
+  function onKeyDown(e: React.KeyboardEvent) {
+    if (e.target instanceof HTMLInputElement && e.target.type !== 'checkbox') return;
+    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
+    const next =
+      e.key === 'ArrowDown' ? current + 1 : e.key === 'ArrowUp' ? current - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? items.length - 1 : e.key === 'PageDown' ? current + page : e.key === 'PageUp' ? current - page : null;
+    if (next !== null) {
+      e.preventDefault();
+      e.stopPropagation();
+      moved.current = true;
+      setFocusIndex(Math.max(0, Math.min(items.length - 1, next)));
+    } else if (e.key === 'x' && items[current]) {
+      e.preventDefault();
+      e.stopPropagation();
+      onSelect(items[current].id, !selected.has(items[current].id));
+    }
+  }
+
   return (
     <div className="list-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="conversation-scroller">
       {items.length === 0 && <p className="empty">{emptyText}</p>}
-      <ul style={{ height: items.length * ROW_HEIGHT }} aria-label="Conversation list">
+      <ul style={{ height: items.length * ROW_HEIGHT }} aria-label="Conversation list" onKeyDown={onKeyDown}>
         {items.slice(first, last).map((c, offset) => (
           <li
             key={c.id}
@@ -62,8 +101,15 @@ export function ConversationList({ items, openId, selected, hasMore, emptyText, 
             aria-setsize={hasMore ? -1 : items.length}
             aria-posinset={first + offset + 1}
           >
-            <input type="checkbox" aria-label={`Select ${c.subject || c.preview}`} checked={selected.has(c.id)} onChange={(e) => onSelect(c.id, e.target.checked)} />
-            <button className="row-body" onClick={() => onOpen(c.id)} data-conversation={c.id}>
+            <input type="checkbox" tabIndex={-1} aria-label={`Select ${c.subject || c.preview}`} checked={selected.has(c.id)} onChange={(e) => onSelect(c.id, e.target.checked)} />
+            <button
+              className="row-body"
+              tabIndex={first + offset === current ? 0 : -1}
+              data-index={first + offset}
+              onFocus={() => setFocusIndex(first + offset)}
+              onClick={() => onOpen(c.id)}
+              data-conversation={c.id}
+            >
               <span className="row-top">
                 <strong className="ellipsis">{c.contact?.name || c.contact?.email || 'Visitor'}</strong>
                 {c.participantCount > 1 && <span className="muted"> +{c.participantCount - 1}</span>}
