@@ -1,7 +1,7 @@
 // The contracts in protos/ pass buf lint, and regenerating the TypeScript code from them gives
 // exactly the files committed under services/lib/src/gen.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../support/service-process';
@@ -38,5 +38,29 @@ describe('protos', () => {
     expect(packages).toEqual(
       expect.arrayContaining(['inbox.conversation.v1', 'inbox.routing.v1', 'inbox.search.v1', 'inbox.notification.v1', 'inbox.events.v1']),
     );
+  });
+});
+
+describe('the REST contract', () => {
+  const check = () => execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/api-contract.ts', '--check'], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
+
+  it('is committed as the gateway describes it, with the web client types generated from it', () => {
+    expect(check).not.toThrow();
+    const document = JSON.parse(readFileSync(path.join(ROOT, 'services/gateway/openapi.json'), 'utf8'));
+    expect(document.paths['/api/v1/conversations/{id}'].get).toBeDefined();
+    expect(document.components.schemas.Error['x-error-codes'].conversation_not_found).toBeDefined();
+    const types = readFileSync(path.join(ROOT, 'services/web/src/gen/api-schema.ts'), 'utf8');
+    expect(types).toContain('"/api/v1/conversations/{id}"');
+  });
+
+  it('fails the check when the web types have drifted from the gateway', () => {
+    const file = path.join(ROOT, 'services/web/src/gen/api-schema.ts');
+    const committed = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(file, committed.replace('lastMessageDirection: "inbound" | "outbound";', 'lastMessageDirection: string;'));
+      expect(check).toThrow(/out of date: services\/web\/src\/gen\/api-schema.ts/);
+    } finally {
+      writeFileSync(file, committed);
+    }
   });
 });

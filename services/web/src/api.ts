@@ -1,3 +1,4 @@
+import type { components, paths } from './gen/api-schema';
 // The gateway's REST API as the inbox uses it; the token lives in localStorage.
 export class ApiError extends Error {
   constructor(
@@ -68,67 +69,24 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
   return data as T;
 }
 
-export interface User { id: string; name: string; email: string; role: string; deactivated?: boolean }
-export interface Inbox { id: string; name: string }
-export interface CustomView {
-  id: string;
-  inboxId: string;
-  name: string;
-  ownerId: string;
-  shared: boolean;
-  filters: { baseView: string; channel: string | null; assignee: string | null; needsReply: boolean };
-}
-export interface View { id: string; name: string; count: number; custom?: CustomView }
-export interface ConversationItem {
-  id: string;
-  status: 'open' | 'closed';
-  channel: string;
-  subject: string;
-  preview: string;
-  contact: { id: string; name: string; email: string | null } | null;
-  participantCount: number;
-  assignee: { id: string; name: string } | null;
-  lastMessageAt: string;
-  lastMessageDirection: 'inbound' | 'outbound';
-  commentPreview: string | null;
-  trashedAt: string | null;
-  highlights?: string[];
-}
-export interface Message {
-  id: string;
-  direction: 'inbound' | 'outbound';
-  channel: string;
-  from: { name: string; address: string };
-  subject: string;
-  text: string;
-  html: string | null;
-  hidden: boolean;
-  hiddenBy: string | null;
-  attachments: { id: string; filename: string; url: string }[];
-  createdAt: string;
-  deliveryStatus: string | null;
-  deliveryError: string | null;
-  authentication: { spf: string; dkim: string; dmarc: string; aligned: boolean } | null;
-  fields: Record<string, string>;
-}
-export interface Comment { id: string; authorName: string; text: string; createdAt: string }
-export interface Call {
-  direction: 'inbound' | 'outbound';
-  from: string;
-  to: string;
-  status: string;
-  durationSeconds: number;
-  recordingUrl: string | null;
-  transcript: string | null;
-  missed: boolean;
-}
-export interface ConversationDetail extends ConversationItem {
-  messages: Message[];
-  comments: Comment[];
-  call: Call | null;
-  filtered: boolean;
-  filteredReason: string | null;
-}
+// The API's shapes, generated from the gateway's own OpenAPI document (npm run api:gen), so the
+// client cannot drift from what the gateway sends.
+type Schemas = components['schemas'];
+type Json<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+/** The JSON body of a successful response of the operation at path P with method M. */
+export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer Rs }
+  ? Json<Rs[(200 | 201) & keyof Rs]>
+  : never;
+
+export type User = Schemas['User'];
+export type Inbox = Schemas['Inbox'];
+export type CustomView = Schemas['CustomView'];
+export type View = ResponseOf<'/api/v1/inboxes/{inboxId}/views', 'get'>[number];
+export type ConversationItem = Schemas['ConversationListItem'] & { highlights?: string[] };
+export type Message = Schemas['Message'];
+export type Comment = Schemas['Comment'];
+export type Call = NonNullable<Schemas['Call']>;
+export type ConversationDetail = ResponseOf<'/api/v1/conversations/{id}', 'get'>;
 
 /** Uploads a file for an email reply; returns its id for attachmentIds. */
 export async function upload(file: File): Promise<{ id: string; filename: string }> {

@@ -12,34 +12,11 @@ import {
   requestIdMiddleware,
   type ServiceRuntime,
 } from '@inbox/lib';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
-import type { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
-import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
-import type { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
-import type { BlobStore, ServiceClient } from '@inbox/lib';
-import type { AuthServices } from './routes/directory.routes';
 import type { GatewayConfig } from '../config';
-import { ApiRoutes } from './api-route';
-import { createAuthenticator, type AuthenticatedUser } from './authenticate';
-import { buildOpenApiDocument, createApiRegistry } from './openapi';
-import { registerAttachmentRoutes } from './routes/attachments.routes';
-import { registerConversationActionRoutes, registerConversationRoutes } from './routes/conversations.routes';
-import { registerDirectoryRoutes } from './routes/directory.routes';
-import { registerNotificationRoutes } from './routes/notifications.routes';
-import { registerAssistRoutes } from './routes/assist.routes';
-import { registerRecordRoutes } from './routes/records.routes';
-import { registerRoutingRoutes } from './routes/routing.routes';
-import { registerSearchRoutes } from './routes/search.routes';
+import { registerApi, type GatewayDependencies } from './api';
 
-export interface GatewayDependencies {
-  conversation: ServiceClient<typeof ConversationServiceService>;
-  notifications: ServiceClient<typeof NotificationServiceService>;
-  search: ServiceClient<typeof SearchServiceService>;
-  routing: ServiceClient<typeof RoutingServiceService>;
-  auth: AuthServices;
-  authenticate: (token: string) => Promise<AuthenticatedUser>;
-  blobs: BlobStore;
-}
+export type { GatewayDependencies };
+
 
 export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig, deps: GatewayDependencies): Express {
   const app = express();
@@ -69,20 +46,13 @@ export function createGatewayApp(runtime: ServiceRuntime, config: GatewayConfig,
     }),
   );
 
-  const registry = createApiRegistry();
   const api = express.Router();
   api.use(express.json({ limit: config.GATEWAY_MAX_BODY_BYTES, strict: true }));
-  const routes = new ApiRoutes(api, registry, createAuthenticator(deps.authenticate));
-  registerDirectoryRoutes(routes, deps.conversation, deps.auth, { signupEnabled: config.GATEWAY_SIGNUP_ENABLED, ingestPublicUrl: config.GATEWAY_INGEST_PUBLIC_URL.replace(/\/$/, '') });
-  registerConversationRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
-  registerConversationActionRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
-  registerAttachmentRoutes(routes, deps.conversation, deps.blobs);
-  registerRecordRoutes(routes, deps.conversation, config.GATEWAY_PUBLIC_URL);
-  registerAssistRoutes(routes, deps.conversation);
-  registerNotificationRoutes(routes, deps.notifications);
-  registerSearchRoutes(routes, deps.conversation, deps.search);
-  registerRoutingRoutes(routes, deps.conversation, deps.routing);
-  const openApiDocument = buildOpenApiDocument(registry, config.GATEWAY_PUBLIC_URL);
+  const openApiDocument = registerApi(api, deps, {
+    signupEnabled: config.GATEWAY_SIGNUP_ENABLED,
+    ingestPublicUrl: config.GATEWAY_INGEST_PUBLIC_URL.replace(/\/$/, ''),
+    publicUrl: config.GATEWAY_PUBLIC_URL,
+  });
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });

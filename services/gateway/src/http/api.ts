@@ -1,0 +1,64 @@
+// The REST API in one place: every route module registered on one router and one OpenAPI
+// registry. The running gateway and the offline description (for the web client's generated
+// types) come from this same function, so they cannot differ.
+import express, { type Router } from 'express';
+import type { BlobStore, ServiceClient } from '@inbox/lib';
+import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
+import type { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
+import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
+import type { AuthenticatedUser } from './authenticate';
+import type { AuthServices } from './routes/directory.routes';
+import { ApiRoutes } from './api-route';
+import { createAuthenticator } from './authenticate';
+import { buildOpenApiDocument, createApiRegistry } from './openapi';
+import { registerAttachmentRoutes } from './routes/attachments.routes';
+import { registerConversationActionRoutes, registerConversationRoutes } from './routes/conversations.routes';
+import { registerDirectoryRoutes } from './routes/directory.routes';
+import { registerNotificationRoutes } from './routes/notifications.routes';
+import { registerAssistRoutes } from './routes/assist.routes';
+import { registerRecordRoutes } from './routes/records.routes';
+import { registerRoutingRoutes } from './routes/routing.routes';
+import { registerSearchRoutes } from './routes/search.routes';
+
+export interface GatewayDependencies {
+  conversation: ServiceClient<typeof ConversationServiceService>;
+  notifications: ServiceClient<typeof NotificationServiceService>;
+  search: ServiceClient<typeof SearchServiceService>;
+  routing: ServiceClient<typeof RoutingServiceService>;
+  auth: AuthServices;
+  authenticate: (token: string) => Promise<AuthenticatedUser>;
+  blobs: BlobStore;
+}
+
+export interface ApiOptions {
+  signupEnabled: boolean;
+  ingestPublicUrl: string;
+  publicUrl: string;
+}
+
+/** Registers every route on the router; returns the OpenAPI document describing them. */
+export function registerApi(router: Router, deps: GatewayDependencies, options: ApiOptions): ReturnType<typeof buildOpenApiDocument> {
+  const registry = createApiRegistry();
+  const routes = new ApiRoutes(router, registry, createAuthenticator(deps.authenticate));
+  registerDirectoryRoutes(routes, deps.conversation, deps.auth, { signupEnabled: options.signupEnabled, ingestPublicUrl: options.ingestPublicUrl });
+  registerConversationRoutes(routes, deps.conversation, options.publicUrl);
+  registerConversationActionRoutes(routes, deps.conversation, options.publicUrl);
+  registerAttachmentRoutes(routes, deps.conversation, deps.blobs);
+  registerRecordRoutes(routes, deps.conversation, options.publicUrl);
+  registerAssistRoutes(routes, deps.conversation);
+  registerNotificationRoutes(routes, deps.notifications);
+  registerSearchRoutes(routes, deps.conversation, deps.search);
+  registerRoutingRoutes(routes, deps.conversation, deps.routing);
+  return buildOpenApiDocument(registry, options.publicUrl);
+}
+
+/** The API's OpenAPI document without a running gateway: routes registered, never called. */
+export function describeApi(publicUrl = 'http://127.0.0.1:8080'): ReturnType<typeof buildOpenApiDocument> {
+  const unreachable = new Proxy({}, { get: () => () => Promise.reject(new Error('describeApi: no backend')) }) as never;
+  return registerApi(express.Router(), { conversation: unreachable, notifications: unreachable, search: unreachable, routing: unreachable, auth: unreachable, authenticate: unreachable, blobs: unreachable }, {
+    signupEnabled: true,
+    ingestPublicUrl: 'http://127.0.0.1:8081',
+    publicUrl,
+  });
+}
