@@ -179,8 +179,9 @@ bootService(async () => {
     purgeTrash.execute(new Date()).catch((error: Error) => logger.warn({ error: error.message }, 'trash purge failed'));
   }, config.CONVERSATION_PURGE_INTERVAL_MS);
 
-  lifecycle.onShutdown('grpc', () => Promise.all([grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3), edgeGrpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3)]));
+  // New work stops first: the consumer hands back what it has not started, then the API drains.
   lifecycle.onShutdown('inbound consumer', () => inbound.stop());
+  lifecycle.onShutdown('grpc', () => Promise.all([grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3), edgeGrpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3)]));
   lifecycle.onShutdown('outbox relay', () => relay.stop());
   lifecycle.onShutdown('outbound delivery', () => delivery.stop());
   lifecycle.onShutdown('trash purge', () => clearInterval(purgeTimer));

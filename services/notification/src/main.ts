@@ -65,8 +65,9 @@ bootService(async () => {
   });
   digests.start();
 
-  lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
+  // New work stops first (the consumer hands back what it has not started), then the API drains.
   lifecycle.onShutdown('notification fanout', () => fanout.stop());
+  lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
   lifecycle.onShutdown('email digests', async () => {
     await digests.stop();
     mailer.close();

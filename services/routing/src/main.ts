@@ -74,8 +74,9 @@ bootService(async () => {
   const assigner = await runConsumer({ js, spec: CONSUMERS.routingAssigner, handler: new ConversationEventHandler(routing), logger, metrics });
   clock.start(config.ROUTING_WORKING_HOURS_CHECK_MS);
 
-  lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
+  // New work stops first (the consumer hands back what it has not started), then the API drains.
   lifecycle.onShutdown('assigner', () => assigner.stop());
+  lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
   lifecycle.onShutdown('working hours', () => clock.stop());
   lifecycle.onShutdown('conversation client', () => conversation.close());
   lifecycle.onShutdown('rule changes', () => stopListening());

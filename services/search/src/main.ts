@@ -79,12 +79,13 @@ bootService(async () => {
     concurrency: config.SEARCH_INDEXER_CONCURRENCY,
   });
 
-  lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
+  // New work stops first (the indexer finishes or hands back its batch), then the API drains.
   lifecycle.onShutdown('indexer', async () => {
     const stopped = consumer.stop();
     await indexer.close(config.SHUTDOWN_TIMEOUT_MS / 4);
     await stopped;
   });
+  lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('conversation client', () => conversation.close());
   lifecycle.onShutdown('opensearch', () => opensearch.close());

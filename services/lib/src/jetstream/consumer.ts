@@ -151,6 +151,15 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
       // Trading a few milliseconds of latency for fuller batches: fewer statements per message.
       if (batchLingerMs > 0 && ready.length < batchSize) await sleep(batchLingerMs);
       const batch = ready.splice(0, batchSize);
+      if (stopping) {
+        // Stopping: what has not started goes back for redelivery at once.
+        for (const item of batch) {
+          item.msg.nak();
+          item.settled();
+        }
+        slots.release();
+        continue;
+      }
       void handleBatch(batch)
         .catch((error) => logger.error({ error: errorMessage(error) }, 'batch settlement failed'))
         .finally(() => {
