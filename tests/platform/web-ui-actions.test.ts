@@ -225,4 +225,19 @@ describe('the inbox around the thread in Chromium', () => {
     expect(await page.getByRole('button', { name: /^Close \d+$/ }).count()).toBe(0);
     expect(page.errors).toEqual([]);
   });
+
+  it('fits an 800 px wide window without scrolling sideways, the thread keeping most of it', async () => {
+    await deliver(f, { from: uniqueEmail('narrow'), to: f.address, subject: 'Narrow window', text: 'Hello from a small screen' });
+    const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.subject === 'Narrow window');
+    const page = await signInPage(browser, f.stack.gatewayUrl, ownerEmail, 'correct horse battery', { width: 800, height: 600 });
+    await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
+    await page.locator('.message').getByText('Hello from a small screen').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect((await page.locator('.thread-pane').boundingBox())!.width).toBeGreaterThanOrEqual(400);
+    // The views float over the list when opened, and the page still does not scroll sideways.
+    await page.getByRole('button', { name: 'Show views' }).click();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: /Unassigned|All open/ }).first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(page.errors).toEqual([]);
+  });
 });

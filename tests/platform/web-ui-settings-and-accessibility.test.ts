@@ -186,6 +186,7 @@ describe('the web inbox settings and finish in Chromium', () => {
   });
 
   for (const viewport of [
+    { width: 1024, height: 768 },
     { width: 1280, height: 800 },
     { width: 1920, height: 1080 },
   ]) {
@@ -211,6 +212,11 @@ describe('the web inbox settings and finish in Chromium', () => {
       const page = await signInPage(browser, f.stack.gatewayUrl, ownerEmail, 'correct horse battery', viewport);
       await page.getByRole('button', { name: new RegExp(`promised day \\(${viewport.width}\\)`) }).click();
       await page.locator('.comment').getByText('Checking with the carrier.').waitFor();
+      // The thread keeps most of the width however narrow the screen (it had 295 px at 1024).
+      const threadWidth = (await page.locator('.thread-pane').boundingBox())!.width;
+      expect([size, threadWidth >= viewport.width * 0.45]).toEqual([size, true]);
+      // Below 1280 px the contact panel starts closed and floats over the thread when opened.
+      if (viewport.width < 1280) await page.getByRole('button', { name: 'Show contact' }).click();
       await page.getByRole('complementary', { name: 'Contact' }).getByText(customer).waitFor();
       await page.screenshot({ path: path.join(SCREENSHOTS, `inbox-${size}.png`) });
       problems.push(...(await seriousViolations(page)).map((p) => `inbox: ${p}`), ...(await overflowing(page)).map((p) => `inbox: ${p}`));

@@ -185,10 +185,12 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   }, []);
   // Collapsible side panels, remembered per browser.
   const [panels, setPanels] = useState<{ views: boolean; contact: boolean }>(() => {
+    // Until the agent chooses, a narrow screen opens with the floating panels closed.
+    const defaults = { views: window.innerWidth >= 900, contact: window.innerWidth >= 1280 };
     try {
-      return { views: true, contact: true, ...JSON.parse(localStorage.getItem('inbox.panels') ?? '{}') };
+      return { ...defaults, ...JSON.parse(localStorage.getItem('inbox.panels') ?? '{}') };
     } catch {
-      return { views: true, contact: true };
+      return defaults;
     }
   });
   function togglePanel(name: 'views' | 'contact') {
