@@ -19,6 +19,10 @@ npm run --silent lint:deps
 npx --no-install buf lint
 if git rev-parse -q --verify HEAD~1 >/dev/null 2>&1; then npx --no-install buf breaking --against '.git#ref=HEAD~1'; fi
 
+# Component tests of the web inbox in jsdom; its journeys in Chromium run with jest below.
+echo "[web] component tests (vitest)" >&2
+npm run --silent test -w @inbox/web
+
 # Remember what already ran, so only servers this run started are stopped afterwards.
 already_up=$(bash scripts/stack.sh status | awk '$2 == "up" {print $1}' | tr '\n' ' ')
 bash scripts/stack.sh up

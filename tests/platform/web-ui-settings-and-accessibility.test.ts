@@ -212,9 +212,9 @@ describe('the web inbox settings and finish in Chromium', () => {
       const page = await signInPage(browser, f.stack.gatewayUrl, ownerEmail, 'correct horse battery', viewport);
       await page.getByRole('button', { name: new RegExp(`promised day \\(${viewport.width}\\)`) }).click();
       await page.locator('.comment').getByText('Checking with the carrier.').waitFor();
-      // The thread keeps most of the width however narrow the screen (it had 295 px at 1024).
+      // The thread keeps room to read however narrow the screen (it had 295 px at 1024).
       const threadWidth = (await page.locator('.thread-pane').boundingBox())!.width;
-      expect([size, threadWidth >= viewport.width * 0.45]).toEqual([size, true]);
+      expect([size, threadWidth >= 480]).toEqual([size, true]);
       // Below 1280 px the contact panel starts closed and floats over the thread when opened.
       if (viewport.width < 1280) await page.getByRole('button', { name: 'Show contact' }).click();
       await page.getByRole('complementary', { name: 'Contact' }).getByText(customer).waitFor();
