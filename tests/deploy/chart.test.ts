@@ -88,7 +88,7 @@ describe('the Helm chart', () => {
     const peers = (name: string) =>
       policies[name].ingress.flatMap((rule: any) => (rule.from ?? []).map((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/component']).filter(Boolean));
     expect(peers('conversation').sort()).toEqual(['gateway', 'ingest', 'routing', 'search']);
-    // Ingest, the internet-facing edge, reaches only the conversation service's edge port.
+    // Ingest, the internet-facing edge, reaches only the conversation service's edge port…
     const portsFor = (name: string, peer: string) =>
       policies[name].ingress
         .filter((rule: any) => (rule.from ?? []).some((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/component'] === peer))
@@ -98,7 +98,10 @@ describe('the Helm chart', () => {
     // The ingress controller reaches the public ports, never the ops ports.
     const fromIngress = (name: string) => policies[name].ingress.filter((rule: any) => (rule.from ?? []).some((f: any) => f.namespaceSelector && !JSON.stringify(f).includes('monitoring')));
     expect(fromIngress('gateway').flatMap((rule: any) => rule.ports.map((p: { port: string }) => p.port))).toEqual(['web']);
-    expect(peers('routing')).toEqual(['gateway']);
+    expect(peers('routing').sort()).toEqual(['gateway', 'ingest']);
+    // …and routing's edge port (whether agents are available), nothing else of routing.
+    expect(portsFor('routing', 'ingest')).toEqual(['edge']);
+    expect(portsFor('routing', 'gateway')).toEqual(['grpc']);
     expect(peers('gateway')).toEqual([]);
     expect(policies.ingest.ingress.some((rule: any) => !rule.from && rule.ports[0].port === 'smtp')).toBe(true);
     for (const spec of Object.values(policies) as any[]) expect(spec.policyTypes).toEqual(['Ingress', 'Egress']);

@@ -22,6 +22,7 @@ export async function startInboxStack(
     if (services.notification?.grpcAddress) wiring.NOTIFICATION_GRPC_ADDR = services.notification.grpcAddress;
     if (services.search?.grpcAddress) wiring.SEARCH_GRPC_ADDR = services.search.grpcAddress;
     if (services.routing?.grpcAddress) wiring.ROUTING_GRPC_ADDR = services.routing.grpcAddress;
+    if (services.routing?.edgeGrpcAddress) wiring.ROUTING_PRESENCE_GRPC_ADDR = services.routing.edgeGrpcAddress;
     if (name === 'gateway' && services.ingest) wiring.GATEWAY_INGEST_PUBLIC_URL = services.ingest.httpUrl;
     const launched = await launchService(name, { ...wiring, ...overrides[name] });
     await launched.process.waitReady();

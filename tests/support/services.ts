@@ -24,7 +24,7 @@ export interface LaunchedService {
   httpUrl: string;
   /** /healthz, /readyz and /metrics. */
   opsUrl: string;
-  /** The conversation service's edge port: ChannelDirectoryService only, for ingest. */
+  /** The edge port of conversation (ChannelDirectoryService) or routing (AgentPresenceService): for ingest only. */
   edgeGrpcAddress?: string;
 }
 
@@ -33,14 +33,14 @@ export async function launchService(name: ServiceName, overrides: Record<string,
   const http = await freePort();
   const grpc = await freePort();
   const ops = name === 'ingest' || name === 'gateway' ? await freePort() : http;
-  const edge = name === 'conversation' ? await freePort() : 0;
+  const edge = name === 'conversation' || name === 'routing' ? await freePort() : 0;
   let env: Record<string, string>;
   switch (name) {
     case 'conversation':
       env = { CONVERSATION_GRPC_PORT: `${grpc}`, CONVERSATION_EDGE_GRPC_PORT: `${edge}`, CONVERSATION_HTTP_PORT: `${http}`, CONVERSATION_DATABASE_URL: databaseUrl('inbox_test_conversation') };
       break;
     case 'routing':
-      env = { ROUTING_GRPC_PORT: `${grpc}`, ROUTING_HTTP_PORT: `${http}`, ROUTING_DATABASE_URL: databaseUrl('inbox_test_routing'), REDIS_URL: testStack.TEST_REDIS_URL };
+      env = { ROUTING_GRPC_PORT: `${grpc}`, ROUTING_EDGE_GRPC_PORT: `${edge}`, ROUTING_HTTP_PORT: `${http}`, ROUTING_DATABASE_URL: databaseUrl('inbox_test_routing'), REDIS_URL: testStack.TEST_REDIS_URL };
       break;
     case 'search':
       env = { SEARCH_GRPC_PORT: `${grpc}`, SEARCH_HTTP_PORT: `${http}`, OPENSEARCH_URL: testStack.TEST_OPENSEARCH_URL, SEARCH_INDEX_PREFIX: TEST_INDEX_PREFIX };
@@ -49,7 +49,8 @@ export async function launchService(name: ServiceName, overrides: Record<string,
       env = { NOTIFICATION_GRPC_PORT: `${grpc}`, NOTIFICATION_HTTP_PORT: `${http}`, NOTIFICATION_DATABASE_URL: databaseUrl('inbox_test_notification') };
       break;
     case 'ingest':
-      env = { INGEST_HTTP_PORT: `${http}`, INGEST_OPS_PORT: `${ops}`, INGEST_SMTP_PORT: `${await freePort()}`, REDIS_URL: testStack.TEST_REDIS_URL };
+      // No routing unless the test wires one: the widget's availability then follows business hours alone.
+      env = { INGEST_HTTP_PORT: `${http}`, INGEST_OPS_PORT: `${ops}`, INGEST_SMTP_PORT: `${await freePort()}`, REDIS_URL: testStack.TEST_REDIS_URL, ROUTING_PRESENCE_GRPC_ADDR: '' };
       break;
     case 'gateway':
       env = { GATEWAY_PORT: `${http}`, GATEWAY_OPS_PORT: `${ops}`, GATEWAY_PUBLIC_URL: `http://127.0.0.1:${http}`, REDIS_URL: testStack.TEST_REDIS_URL };

@@ -19,6 +19,10 @@ const schema = z.object({
   REDIS_URL: env.url('redis://127.0.0.1:6379'),
   /** The conversation service's edge port, which serves ChannelDirectoryService and nothing else. */
   CONVERSATION_DIRECTORY_GRPC_ADDR: env.string('127.0.0.1:50061'),
+  /** Routing's edge port (AgentPresenceService only): whether anyone is there to chat; empty: business hours alone decide. */
+  ROUTING_PRESENCE_GRPC_ADDR: z.string().default('127.0.0.1:50062'),
+  /** How long the widget's "someone is there" answer is kept. */
+  INGEST_PRESENCE_CACHE_MS: env.int(5_000, 0),
   NATS_STREAM_REPLICAS: env.int(1, 1),
   // The scheme and host providers call (behind a proxy), for webhook signatures over the URL.
   // SPF/DKIM/DMARC of inbound mail: the DNS servers to ask (empty: the system's), and whether to check at all.

@@ -40,6 +40,8 @@ import { formRoutes } from './http/forms.routes';
 import { messengerRoutes } from './http/messenger.routes';
 import { CallEvents } from './use-cases/accept-call-event';
 import { AcceptChatMessage, StartChatSession } from './use-cases/accept-chat-message';
+import { CachedAgentPresence } from './adapters/agent-presence';
+import { AgentPresenceServiceService } from '@inbox/lib/gen/inbox/routing/v1/presence';
 import { AcceptEmail } from './use-cases/accept-email';
 import { AcceptForm } from './use-cases/accept-form';
 import { MessengerWebhook } from './use-cases/accept-messenger-webhook';
@@ -58,10 +60,15 @@ bootService(async () => {
   runtime.dependsOn('redis', () => pingRedis(redis));
 
   const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
-  // The one service ingest may call, on the conversation service's edge port.
+  // The conversation service's edge port: the channel directory and nothing else.
   const conversation = createServiceClient(ChannelDirectoryServiceService, config.CONVERSATION_DIRECTORY_GRPC_ADDR, { deadlineMs: 5000 });
   const js = jetstream(nc);
   const channels = new CachedChannelDirectory(conversation);
+  // Routing's edge port: only whether agents are available, for the chat widget.
+  const routingPresence = config.ROUTING_PRESENCE_GRPC_ADDR
+    ? createServiceClient(AgentPresenceServiceService, config.ROUTING_PRESENCE_GRPC_ADDR, { deadlineMs: 1000 })
+    : undefined;
+  const presence = routingPresence ? new CachedAgentPresence(routingPresence, logger, config.INGEST_PRESENCE_CACHE_MS) : undefined;
   const mailAuth = config.INGEST_MAIL_AUTH ? new MailAuthenticator(config.INGEST_MTA_NAME, logger, config.INGEST_DNS_SERVERS) : undefined;
   const acceptEmail = new AcceptEmail(channels, blobs, js, mailAuth, config.INGEST_INLINE_RAW_BYTES);
   const chatSessions = new ChatSessionStore(redis);
@@ -74,7 +81,7 @@ bootService(async () => {
     createIngestApp(runtime, {
       email: emailRoutes(acceptEmail, config.INGEST_MAX_MESSAGE_BYTES),
       forms: formRoutes(new AcceptForm(channels, js, new RateLimiter(redis, config.INGEST_FORM_RATE_LIMIT, 60_000))),
-      chat: chatRoutes(new StartChatSession(channels, chatSessions), new AcceptChatMessage(chatSessions, js), chatSessions, widgetScript, {
+      chat: chatRoutes(new StartChatSession(channels, chatSessions, presence), new AcceptChatMessage(chatSessions, js), chatSessions, widgetScript, {
         sessions: new RateLimiter(redis, config.INGEST_CHAT_SESSION_RATE_LIMIT, 60_000),
         messages: new RateLimiter(redis, config.INGEST_CHAT_MESSAGE_RATE_LIMIT, 60_000),
       }),
@@ -97,7 +104,10 @@ bootService(async () => {
   lifecycle.onShutdown('chat sockets', () => chatSockets.close());
   lifecycle.onShutdown('chat replies', () => chatReplies.stop());
   lifecycle.onShutdown('http', () => closeHttpServer(server, config.SHUTDOWN_TIMEOUT_MS / 3));
-  lifecycle.onShutdown('grpc clients', () => conversation.close());
+  lifecycle.onShutdown('grpc clients', () => {
+    conversation.close();
+    routingPresence?.close();
+  });
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('redis', async () => {
     await subscriber.close();

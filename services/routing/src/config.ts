@@ -4,6 +4,8 @@ const schema = z.object({
   ...commonConfigShape,
   BIND_HOST: env.string('127.0.0.1'),
   ROUTING_GRPC_PORT: env.port(50052),
+  /** Serves only AgentPresenceService, for ingest (the internet-facing edge). */
+  ROUTING_EDGE_GRPC_PORT: env.port(50062),
   ROUTING_HTTP_PORT: env.port(9102),
   ROUTING_DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/inbox_routing'),
   ROUTING_DB_POOL_SIZE: env.int(10, 1),

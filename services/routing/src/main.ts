@@ -22,6 +22,9 @@ import {
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import { AvailabilityStore } from './adapters/availability.store';
+import { ConversationInboxDirectory, agentPresenceGrpcHandlers } from './adapters/agent-presence.grpc';
+import { AgentPresence } from './use-cases/agent-presence';
+import { AgentPresenceServiceService } from '@inbox/lib/gen/inbox/routing/v1/presence';
 import { ConversationEventHandler } from './adapters/conversation-event.handler';
 import { routingGrpcHandlers } from './adapters/routing.grpc';
 import { RoutingRepository } from './adapters/routing.repository';
@@ -69,14 +72,22 @@ bootService(async () => {
         CachedRules.announce(nc, accountId);
       },
     }));
+  // The edge port serves ingest exactly what the chat widget needs and nothing else.
+  const edgeGrpc = new GrpcServer({ logger, metrics, health });
+  edgeGrpc.addService(
+    'inbox.routing.v1.AgentPresenceService',
+    AgentPresenceServiceService,
+    agentPresenceGrpcHandlers(new AgentPresence(new ConversationInboxDirectory(conversation), store)),
+  );
   const grpcPort = await grpc.listen(config.ROUTING_GRPC_PORT, config.BIND_HOST);
+  const edgeGrpcPort = await edgeGrpc.listen(config.ROUTING_EDGE_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.ROUTING_HTTP_PORT, config.BIND_HOST);
   const assigner = await runConsumer({ js, spec: CONSUMERS.routingAssigner, handler: new ConversationEventHandler(routing), logger, metrics });
   clock.start(config.ROUTING_WORKING_HOURS_CHECK_MS);
 
   // New work stops first (the consumer hands back what it has not started), then the API drains.
   lifecycle.onShutdown('assigner', () => assigner.stop());
-  lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
+  lifecycle.onShutdown('grpc', () => Promise.all([grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3), edgeGrpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3)]));
   lifecycle.onShutdown('working hours', () => clock.stop());
   lifecycle.onShutdown('conversation client', () => conversation.close());
   lifecycle.onShutdown('rule changes', () => stopListening());
@@ -85,5 +96,5 @@ bootService(async () => {
   lifecycle.onShutdown('postgres', () => pool.end());
   lifecycle.onShutdown('ops http', () => ops.close());
 
-  runtime.started({ grpcPort, httpPort: ops.port });
+  runtime.started({ grpcPort, edgeGrpcPort, httpPort: ops.port });
 });

@@ -8,10 +8,16 @@ import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { ChannelDirectory } from '../adapters/channel-directory';
 import type { ChatSession, ChatSessionStore } from '../adapters/chat-session.store';
 
+/** How many of an inbox's agents could answer now; undefined when that cannot be known. */
+export interface AgentPresence {
+  availableAgents(accountId: string, inboxId: string): Promise<number | undefined>;
+}
+
 export class StartChatSession {
   constructor(
     private readonly channels: ChannelDirectory,
     private readonly sessions: ChatSessionStore,
+    private readonly presence?: AgentPresence,
   ) {}
 
   /** What the widget shows before a chat starts: its name, whether someone is there, whether it asks for an email. */
@@ -20,15 +26,25 @@ export class StartChatSession {
     return {
       widgetId,
       name: channel.name || 'Chat',
-      online: !channel.businessHours || isWithinWorkingHours(channel.businessHours, now),
+      online: await this.online(channel, now),
       preChatEmail: channel.preChatEmail || 'optional',
     };
+  }
+
+  /**
+   * Someone is there when the channel is within its business hours and at least one member of
+   * its inbox is available. When availability cannot be learnt, business hours alone decide.
+   */
+  private async online(channel: { accountId: string; inboxId: string; businessHours?: Parameters<typeof isWithinWorkingHours>[0] }, now: Date): Promise<boolean> {
+    if (channel.businessHours && !isWithinWorkingHours(channel.businessHours, now)) return false;
+    const available = await this.presence?.availableAgents(channel.accountId, channel.inboxId);
+    return available === undefined || available > 0;
   }
 
   async execute(widgetId: string, visitor: { name?: string; email?: string }): Promise<{ sessionId: string; visitorToken: string }> {
     const channel = await this.widget(widgetId);
     // Offline, nobody answers live: without an address the answer could never reach the visitor.
-    const offline = !!channel.businessHours && !isWithinWorkingHours(channel.businessHours, new Date());
+    const offline = !(await this.online(channel, new Date()));
     if (!visitor.email?.trim() && (channel.preChatEmail === 'required' || offline)) {
       throw new HttpError(422, 'email_required', offline ? 'we are offline: leave an email address so we can answer' : 'this chat asks for your email address first');
     }

@@ -1,0 +1,31 @@
+// The edge port's one service: ingest asks how many agents could answer an inbox's chats now.
+import { InvalidArgumentError, type UnaryHandlers, type ServiceClient } from '@inbox/lib';
+import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { AgentPresenceServiceService } from '@inbox/lib/gen/inbox/routing/v1/presence';
+import type { AgentPresence, InboxDirectory } from '../use-cases/agent-presence';
+
+export function agentPresenceGrpcHandlers(presence: AgentPresence): UnaryHandlers<typeof AgentPresenceServiceService> {
+  return {
+    async countAvailableAgents(request) {
+      if (!request.accountId || !request.inboxId) throw new InvalidArgumentError('inbox_required', 'account_id and inbox_id are required');
+      return presence.count(request.accountId, request.inboxId);
+    },
+  };
+}
+
+const SERVICE_TENANT = (accountId: string) => ({ accountId, userId: 'svc_routing' });
+
+/** The directory read through the conversation service's gRPC API. */
+export class ConversationInboxDirectory implements InboxDirectory {
+  constructor(private readonly conversation: ServiceClient<typeof ConversationServiceService>) {}
+
+  async inboxMembers(accountId: string, inboxId: string): Promise<string[] | undefined> {
+    const { inboxes } = await this.conversation.call.listInboxes({ tenant: SERVICE_TENANT(accountId) });
+    return inboxes.find((i) => i.id === inboxId)?.memberIds;
+  }
+
+  async users(accountId: string): Promise<Map<string, { deactivated: boolean; removed: boolean }>> {
+    const { users } = await this.conversation.call.listUsers({ tenant: SERVICE_TENANT(accountId) });
+    return new Map(users.map((u) => [u.id, { deactivated: u.deactivated, removed: u.removed }]));
+  }
+}
