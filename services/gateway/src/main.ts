@@ -27,6 +27,7 @@ import { createSessionResolver, createTokenAuthenticator } from './http/authenti
 import { SignInThrottle } from './auth/sign-in-throttle';
 import { RealtimeTickets } from './auth/realtime-tickets';
 import { SessionEvents } from './auth/session-events';
+import { SessionCache } from './auth/session-cache';
 import { createGatewayApp } from './http/app';
 import { EventFeed } from './realtime/event-feed';
 
@@ -50,8 +51,16 @@ bootService(async () => {
   const search = createServiceClient(SearchServiceService, config.SEARCH_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const tokens = new TokenService(config.GATEWAY_JWT_SECRET, config.GATEWAY_TOKEN_TTL_SECONDS);
   const blobs = await BlobStore.open(nc);
+  const sessionEvents = new SessionEvents(nc);
+  const sessionCache = config.GATEWAY_SESSION_CACHE_MS > 0 ? new SessionCache(createSessionResolver(conversation), config.GATEWAY_SESSION_CACHE_MS) : undefined;
+  if (sessionCache) {
+    const forget = ({ accountId, userId }: { accountId: string; userId: string }) => sessionCache.forgetUser(accountId, userId);
+    sessionEvents.onPublish(forget);
+    sessionEvents.subscribe(forget);
+  }
+  // Sockets re-check their sessions uncached: a revocation closes them as soon as it is announced.
   const sessions = createSessionResolver(conversation);
-  const authenticate = createTokenAuthenticator(tokens, sessions);
+  const authenticate = createTokenAuthenticator(tokens, sessionCache?.resolve ?? sessions);
   const auth = {
     tokens,
     throttle: new SignInThrottle(redis, {
@@ -60,7 +69,7 @@ bootService(async () => {
       windowSeconds: config.GATEWAY_LOGIN_WINDOW_SECONDS,
     }),
     tickets: new RealtimeTickets(redis),
-    sessionEvents: new SessionEvents(nc),
+    sessionEvents,
   };
   const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, search, routing, auth, authenticate, blobs }));
   server.headersTimeout = 30_000;

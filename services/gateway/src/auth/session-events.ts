@@ -11,10 +11,21 @@ export interface SessionsChanged {
 }
 
 export class SessionEvents {
+  private readonly local = new Set<(change: SessionsChanged) => void>();
+
   constructor(private readonly nc: NatsConnection) {}
 
   publish(change: SessionsChanged): void {
+    // This replica first, before the response leaves: a logout must not be served from a cache
+    // while its own NATS message is still on the way back.
+    for (const listener of this.local) listener(change);
     this.nc.publish(SUBJECT, JSON.stringify(change));
+  }
+
+  /** Runs synchronously when this replica publishes a change. */
+  onPublish(listener: (change: SessionsChanged) => void): () => void {
+    this.local.add(listener);
+    return () => this.local.delete(listener);
   }
 
   subscribe(onChange: (change: SessionsChanged) => void): () => void {
