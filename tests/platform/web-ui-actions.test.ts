@@ -133,6 +133,19 @@ describe('conversation actions in Chromium', () => {
     await waitFor('the conversation deleted', async () => (await f.owner.get(`/api/v1/conversations/${conversation.id}`)).status === 404);
     expect(page.errors).toEqual([]);
   });
+
+  it('closes the thread quietly when a colleague deletes the conversation that is open', async () => {
+    const customer = uniqueEmail('vanish');
+    await deliver(f, { from: customer, to: f.address, subject: 'Deleted by a colleague', text: 'Now you see me' });
+    const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
+    await f.owner.post(`/api/v1/conversations/${conversation.id}/trash`);
+    const page = await signIn();
+    await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
+    await page.locator('.message').getByText('Now you see me').waitFor();
+    expect((await f.owner.delete(`/api/v1/conversations/${conversation.id}`)).status).toBe(204);
+    await page.getByText('Select a conversation.').waitFor({ timeout: 10_000 });
+    expect(page.errors).toEqual([]);
+  });
 });
 
 describe('the inbox around the thread in Chromium', () => {

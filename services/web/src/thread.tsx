@@ -134,11 +134,19 @@ export function Thread({
 
   const [openTickets, setOpenTickets] = useState(0);
   const [closeTicket, setCloseTicket] = useState(false);
+  // Deleted meanwhile (here or by a colleague): the thread closes instead of failing.
+  const gone = useRef(onGone);
+  gone.current = onGone;
   const load = useCallback(async () => {
-    const [conversation, tickets] = await Promise.all([api<ConversationDetail>('GET', `/conversations/${id}`), api<{ items: { status: string }[] }>('GET', `/conversations/${id}/tickets`)]);
-    setDetail(conversation);
-    onContact(conversation.contact?.id ?? null);
-    setOpenTickets(tickets.items.filter((t) => t.status === 'open').length);
+    try {
+      const [conversation, tickets] = await Promise.all([api<ConversationDetail>('GET', `/conversations/${id}`), api<{ items: { status: string }[] }>('GET', `/conversations/${id}/tickets`)]);
+      setDetail(conversation);
+      onContact(conversation.contact?.id ?? null);
+      setOpenTickets(tickets.items.filter((t) => t.status === 'open').length);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return gone.current();
+      setError(e instanceof ApiError ? e.message : 'this conversation could not be loaded');
+    }
   }, [id, onContact]);
 
   const [present, setPresent] = useState<Present[]>([]);
