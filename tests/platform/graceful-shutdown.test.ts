@@ -52,7 +52,12 @@ describe('stopping the conversation service mid-burst', () => {
     const total = 4000;
     const prefix = `${uniqueName('term')}-`;
     const ids = Array.from({ length: total }, (_, i) => `${prefix}${i}`);
+    // The burst waits on the stream while the service is down, so the signal lands mid-burst
+    // however fast the service stores (batched, it stores faster than a test can publish).
+    await service!.process.stop();
     await publishInboundBurst(nc, channel, ids);
+    service = await launchService('conversation');
+    await service.process.waitReady();
 
     const midway = await waitFor('processing under way', async () => {
       const count = Number((await stored(prefix)).rows);
@@ -77,9 +82,9 @@ describe('stopping the conversation service mid-burst', () => {
     const total = 3000;
     const prefix = `${uniqueName('kill')}-`;
     const ids = Array.from({ length: total }, (_, i) => `${prefix}${i}`);
+    await publishInboundBurst(nc, channel, ids);
     service = await launchService('conversation');
     await service.process.waitReady();
-    await publishInboundBurst(nc, channel, ids);
     await waitFor('processing under way', async () => Number((await stored(prefix)).rows) >= 200, 60_000, 20);
     service.process.signal('SIGKILL');
     expect((await service.process.exited(10_000)).signal).toBe('SIGKILL');

@@ -1,6 +1,7 @@
 // The edge port's one service: ingest asks how many agents could answer an inbox's chats now.
 import { InvalidArgumentError, type UnaryHandlers, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { Role, type ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { MemberFacts } from '../domain/presence';
 import type { AgentPresenceServiceService } from '@inbox/lib/gen/inbox/routing/v1/presence';
 import type { AgentPresence, InboxDirectory } from '../use-cases/agent-presence';
 
@@ -24,8 +25,8 @@ export class ConversationInboxDirectory implements InboxDirectory {
     return inboxes.find((i) => i.id === inboxId)?.memberIds;
   }
 
-  async users(accountId: string): Promise<Map<string, { deactivated: boolean; removed: boolean }>> {
+  async users(accountId: string): Promise<Map<string, MemberFacts>> {
     const { users } = await this.conversation.call.listUsers({ tenant: SERVICE_TENANT(accountId) });
-    return new Map(users.map((u) => [u.id, { deactivated: u.deactivated, removed: u.removed }]));
+    return new Map(users.map((u) => [u.id, { deactivated: u.deactivated, removed: u.removed, seesEveryInbox: u.role === Role.ROLE_ADMIN || u.role === Role.ROLE_SUPERADMIN }]));
   }
 }

@@ -1,20 +1,24 @@
-import { countAvailable } from './presence';
+import { countAvailable, type MemberFacts } from './presence';
 
 describe('who could answer a chat now', () => {
-  const users: Record<string, { deactivated: boolean; removed: boolean }> = {
-    here: { deactivated: false, removed: false },
-    away: { deactivated: false, removed: false },
-    gone: { deactivated: true, removed: false },
-    removed: { deactivated: false, removed: true },
-  };
+  const agent = (overrides: Partial<MemberFacts> = {}): MemberFacts => ({ deactivated: false, removed: false, seesEveryInbox: false, ...overrides });
+  const users = new Map<string, MemberFacts>([
+    ['here', agent()],
+    ['away', agent()],
+    ['gone', agent({ deactivated: true })],
+    ['removed', agent({ removed: true })],
+    ['elsewhere', agent()],
+    ['admin', agent({ seesEveryInbox: true })],
+  ]);
   const status = (id: string) => (id === 'away' ? 'away' : 'available');
 
-  it('counts active members who are not away', () => {
-    expect(countAvailable(['here', 'away', 'gone', 'removed', 'unknown'], (id) => users[id], status)).toEqual({ available: 1, members: 2 });
+  it('counts active members who are not away, and admins, who see every inbox', () => {
+    expect(countAvailable(['here', 'away', 'gone', 'removed', 'unknown'], users, status)).toEqual({ available: 2, members: 3 });
   });
 
-  it('finds nobody in an inbox without members or with everyone away', () => {
-    expect(countAvailable([], (id) => users[id], status)).toEqual({ available: 0, members: 0 });
-    expect(countAvailable(['away'], (id) => users[id], status)).toEqual({ available: 0, members: 1 });
+  it('leaves out agents of other inboxes and everyone away or inactive', () => {
+    const onlyAgents = new Map([...users].filter(([id]) => id !== 'admin'));
+    expect(countAvailable([], onlyAgents, status)).toEqual({ available: 0, members: 0 });
+    expect(countAvailable(['away', 'gone'], onlyAgents, status)).toEqual({ available: 0, members: 1 });
   });
 });

@@ -21,6 +21,6 @@ export class AgentPresence {
   async count(accountId: string, inboxId: string): Promise<{ available: number; members: number }> {
     const [members, users, status] = await Promise.all([this.directory.inboxMembers(accountId, inboxId), this.directory.users(accountId), this.availability.statuses(accountId)]);
     if (!members) throw new NotFoundError('inbox_not_found', 'no such inbox in this account');
-    return countAvailable(members, (id) => users.get(id), status);
+    return countAvailable(members, users, status);
   }
 }

@@ -26,6 +26,7 @@ export interface CountAvailableAgentsRequest {
 
 export interface CountAvailableAgentsResponse {
   available: number;
+  /** Active people who see the inbox, available or not. */
   members: number;
 }
 
@@ -214,7 +215,10 @@ export const CountAvailableAgentsResponse: MessageFns<CountAvailableAgentsRespon
  */
 export type AgentPresenceServiceService = typeof AgentPresenceServiceService;
 export const AgentPresenceServiceService = {
-  /** How many members of an inbox are available to answer now (active users whose status is available). */
+  /**
+   * How many of the people who see an inbox (its members and the account's admins) are active and
+   * available to answer now.
+   */
   countAvailableAgents: {
     path: "/inbox.routing.v1.AgentPresenceService/CountAvailableAgents" as const,
     requestStream: false as const,
@@ -229,12 +233,18 @@ export const AgentPresenceServiceService = {
 } as const;
 
 export interface AgentPresenceServiceServer extends UntypedServiceImplementation {
-  /** How many members of an inbox are available to answer now (active users whose status is available). */
+  /**
+   * How many of the people who see an inbox (its members and the account's admins) are active and
+   * available to answer now.
+   */
   countAvailableAgents: handleUnaryCall<CountAvailableAgentsRequest, CountAvailableAgentsResponse>;
 }
 
 export interface AgentPresenceServiceClient extends Client {
-  /** How many members of an inbox are available to answer now (active users whose status is available). */
+  /**
+   * How many of the people who see an inbox (its members and the account's admins) are active and
+   * available to answer now.
+   */
   countAvailableAgents(
     request: CountAvailableAgentsRequest,
     callback: (error: ServiceError | null, response: CountAvailableAgentsResponse) => void,
