@@ -42,7 +42,7 @@ export const ERROR_CODES: Readonly<Record<string, { statuses: readonly number[];
   forbidden: { statuses: [403], example: "only its owner or an admin can change a shared view" },
   form_not_found: { statuses: [404], example: "no form with this id" },
   inbox_not_found: { statuses: [404], example: "no such inbox" },
-  inbox_required: { statuses: [400], example: "rule.inbox_id is required" },
+  inbox_required: { statuses: [400], example: "account_id and inbox_id are required" },
   internal: { statuses: [500], example: "internal error" },
   invalid_address: { statuses: [400], example: "address is not a valid email address" },
   invalid_amount: { statuses: [400], example: "the amount must be a whole, non-negative number of minor units" },
