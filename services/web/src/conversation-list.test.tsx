@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from '@testing-library/react';
 import type { ConversationItem } from './api';
@@ -58,16 +58,11 @@ describe('ConversationList', () => {
     expect(rows().filter((b) => b.tabIndex === 0)).toHaveLength(1);
     expect(screen.getAllByRole('checkbox').every((c) => (c as HTMLInputElement).tabIndex === -1)).toBe(true);
     rows()[0].focus();
-    await act(async () => {
-      fireEvent.keyDown(rows()[0], { key: 'ArrowDown' });
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    });
-    expect(document.activeElement?.getAttribute('data-index')).toBe('1');
-    await act(async () => {
-      fireEvent.keyDown(document.activeElement!, { key: 'End' });
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    });
-    expect(document.activeElement?.getAttribute('data-index')).toBe('2');
+    const focusedIndex = () => document.activeElement?.getAttribute('data-index');
+    fireEvent.keyDown(rows()[0], { key: 'ArrowDown' });
+    await waitFor(() => expect(focusedIndex()).toBe('1'));
+    fireEvent.keyDown(document.activeElement!, { key: 'End' });
+    await waitFor(() => expect(focusedIndex()).toBe('2'));
     fireEvent.keyDown(document.activeElement!, { key: 'x' });
     expect(onSelect).toHaveBeenCalledWith('con_3', true);
     fireEvent.click(document.activeElement!);
