@@ -4,6 +4,7 @@ import { Role, type ConversationServiceService } from '@inbox/lib/gen/inbox/conv
 import type { MemberFacts } from '../domain/presence';
 import type { AgentPresenceServiceService } from '@inbox/lib/gen/inbox/routing/v1/presence';
 import type { AgentPresence, InboxDirectory } from '../use-cases/agent-presence';
+import { SERVICE_TENANT } from '../use-cases/route-conversations';
 
 export function agentPresenceGrpcHandlers(presence: AgentPresence): UnaryHandlers<typeof AgentPresenceServiceService> {
   return {
@@ -13,8 +14,6 @@ export function agentPresenceGrpcHandlers(presence: AgentPresence): UnaryHandler
     },
   };
 }
-
-const SERVICE_TENANT = (accountId: string) => ({ accountId, userId: 'svc_routing' });
 
 /** The directory read through the conversation service's gRPC API. */
 export class ConversationInboxDirectory implements InboxDirectory {

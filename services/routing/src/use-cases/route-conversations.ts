@@ -11,7 +11,8 @@ import type { CandidateOutcome, RoutingRepository, Rule, Waiting } from '../adap
 import { capacityFor, rotation } from '../domain/rotation';
 
 type Trigger = 'new' | 'released' | 'backlog';
-const SERVICE_TENANT = (accountId: string) => ({ accountId, userId: 'svc_routing' });
+/** Who routing acts as when it reads the directory. */
+export const SERVICE_TENANT = (accountId: string) => ({ accountId, userId: 'svc_routing' });
 
 interface Directory {
   users: Map<string, User>;
