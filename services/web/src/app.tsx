@@ -7,6 +7,7 @@ import { NotificationBell } from './notifications';
 import { realtime, useOnline, useRealtime } from './realtime';
 import { readUrl, urlFor } from './url-state';
 import { ConversationList } from './conversation-list';
+import { useNewestLoad } from './latest';
 import { FilterPanel, NO_FILTERS, searchPath, type SearchFilters } from './search';
 import { ContactPanel } from './contact-panel';
 import { CustomViewDialog } from './custom-views';
@@ -235,14 +236,17 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   // The list being shown: an answer for a view or search the user has since left is dropped.
   const shownPath = useRef('');
   shownPath.current = listPath(null);
+  const beginRefresh = useNewestLoad();
   const refresh = useCallback(async () => {
     if (!inboxId) return;
     const path = listPath(null);
+    const ticket = beginRefresh();
     try {
       const [nextViews, list] = await Promise.all([
         api<View[]>('GET', `/inboxes/${inboxId}/views`),
         api<{ items: ConversationItem[]; nextCursor: string | null }>('GET', path),
       ]);
+      if (!ticket.apply()) return;
       setViews(nextViews);
       if (shownPath.current !== path) return;
       const loaded = itemsRef.current;
@@ -255,9 +259,9 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
       }
       setError(null);
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'could not load');
+      if (!ticket.superseded()) setError(e instanceof Error ? e.message : 'could not load');
     }
-  }, [inboxId, listPath]);
+  }, [inboxId, listPath, beginRefresh]);
 
   useEffect(() => {
     setItems([]);

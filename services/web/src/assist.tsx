@@ -3,6 +3,7 @@
 import { useEffect, useState, type RefObject } from 'react';
 import { ApiError, api } from './api';
 import { escapeHtml, textToHtml, type RichTextHandle } from './editor';
+import { useNewestLoad } from './latest';
 
 export interface Snippet {
   id: string;
@@ -128,12 +129,15 @@ export function WriteForMe({ conversationId, editor }: { conversationId: string;
 export function SummaryPanel({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {
   const [summary, setSummary] = useState<{ summary: string; source: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const beginLoad = useNewestLoad();
   useEffect(() => {
     setSummary(null);
+    setError(null);
+    const ticket = beginLoad();
     api<{ summary: string; source: string }>('POST', `/conversations/${conversationId}/summary`, {})
-      .then(setSummary)
-      .catch((e) => setError(e instanceof ApiError ? e.message : 'failed'));
-  }, [conversationId]);
+      .then((loaded) => ticket.apply() && setSummary(loaded))
+      .catch((e) => !ticket.superseded() && setError(e instanceof ApiError ? e.message : 'failed'));
+  }, [conversationId, beginLoad]);
   return (
     <section className="summary" aria-label="Summary">
       <header>

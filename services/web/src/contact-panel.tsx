@@ -3,6 +3,7 @@
 // a dialog, and the conversation can be detached from the contact.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError, api, type ConversationItem } from './api';
+import { useNewestLoad } from './latest';
 
 interface Contact {
   id: string;
@@ -65,14 +66,26 @@ export function ContactPanel({
   const [recordOpen, setRecordOpen] = useState(false);
   const [deal, setDeal] = useState<{ name: string; amount: string; currency: string } | null>(null);
 
+  // Moving to another conversation starts new loads: a late answer about the previous one is dropped.
+  const beginContact = useNewestLoad();
+  const beginTickets = useNewestLoad();
   const loadContact = useCallback(() => {
-    if (contactId) void api<Contact>('GET', `/contacts/${contactId}`).then(setContact, () => setContact(null));
-  }, [contactId]);
+    const ticket = beginContact();
+    if (!contactId) return;
+    void api<Contact>('GET', `/contacts/${contactId}`).then(
+      (loaded) => ticket.apply() && setContact(loaded),
+      () => ticket.apply() && setContact(null),
+    );
+  }, [contactId, beginContact]);
   useEffect(() => {
     setContact(null);
     loadContact();
-    void api<{ items: Ticket[] }>('GET', `/conversations/${conversationId}/tickets`).then((r) => setTickets(r.items), () => setTickets([]));
-  }, [conversationId, loadContact]);
+    const ticket = beginTickets();
+    void api<{ items: Ticket[] }>('GET', `/conversations/${conversationId}/tickets`).then(
+      (r) => ticket.apply() && setTickets(r.items),
+      () => !ticket.superseded() && setTickets([]),
+    );
+  }, [conversationId, loadContact, beginTickets]);
 
   async function run(action: () => Promise<unknown>) {
     setError(null);

@@ -1,6 +1,6 @@
 // The reply editor (rich text: bold, italics, lists, links) and the comment box (plain text with
 // @mention autocomplete of team members).
-import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent } from 'react';
+import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { User } from './api';
 import { inertHtml } from './drafts';
 
@@ -201,6 +201,7 @@ export const CommentBox = forwardRef<HTMLTextAreaElement, { value: string; users
   function CommentBox({ value, users, onChange }, ref) {
     const area = useRef<HTMLTextAreaElement | null>(null);
     const picked = useRef(new Map<string, string>());
+    const caretAfterPick = useRef<number | null>(null);
     const [query, setQuery] = useState<{ start: number; query: string } | null>(null);
     const [active, setActive] = useState(0);
     useImperativeHandle(ref, () => area.current!);
@@ -221,9 +222,15 @@ export const CommentBox = forwardRef<HTMLTextAreaElement, { value: string; users
       picked.current.set(user.id, user.name);
       setQuery(null);
       emit(text);
-      const at = query.start + user.name.length + 2;
-      setTimeout(() => area.current?.setSelectionRange(at, at), 0);
+      caretAfterPick.current = query.start + user.name.length + 2;
     }
+    // The caret goes after the picked name in the same commit as the new text: a timer would fire
+    // after keys typed straight after the pick and move the caret back into them.
+    useLayoutEffect(() => {
+      if (caretAfterPick.current === null || !area.current) return;
+      area.current.setSelectionRange(caretAfterPick.current, caretAfterPick.current);
+      caretAfterPick.current = null;
+    }, [value]);
 
     function keys(event: KeyboardEvent<HTMLTextAreaElement>) {
       if (matches.length === 0) return;

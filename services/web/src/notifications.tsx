@@ -2,6 +2,7 @@
 // at the comment or message and marks the notification read.
 import { useCallback, useEffect, useState } from 'react';
 import { api } from './api';
+import { useNewestLoad } from './latest';
 import { useRealtime } from './realtime';
 
 interface Notification {
@@ -32,11 +33,14 @@ export function NotificationBell({ onOpen, users }: { onOpen: (conversationId: s
   const [unread, setUnread] = useState(0);
   const [open, setOpen] = useState(false);
 
+  const beginLoad = useNewestLoad();
   const load = useCallback(async () => {
+    const ticket = beginLoad();
     const page = await api<{ items: Notification[]; unreadCount: number }>('GET', '/notifications?limit=20');
+    if (!ticket.apply()) return;
     setItems(page.items);
     setUnread(page.unreadCount);
-  }, []);
+  }, [beginLoad]);
 
   useEffect(() => {
     void load().catch(() => undefined);

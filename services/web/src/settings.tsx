@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, api, type Inbox, type User } from './api';
 import { forgetReplyLibrary, type Snippet } from './assist';
+import { useNewestLoad } from './latest';
 
 type Section = 'inboxes' | 'members' | 'channels' | 'routing' | 'hours' | 'snippets';
 const SECTIONS: [Section, string][] = [
@@ -367,9 +368,13 @@ interface Rule {
 function Routing({ inbox, users, picker }: { inbox: InboxWithMembers; users: User[]; picker: ReactNode }) {
   const [rule, setRule] = useState<Rule | null>(null);
   const { run, feedback } = useAction();
+  // A rule shown under another inbox's name would be saved onto that inbox: late answers are dropped.
+  const beginLoad = useNewestLoad();
   useEffect(() => {
-    void api<Rule>('GET', `/inboxes/${inbox.id}/routing`).then(setRule);
-  }, [inbox.id]);
+    setRule(null);
+    const ticket = beginLoad();
+    void api<Rule>('GET', `/inboxes/${inbox.id}/routing`).then((loaded) => ticket.apply() && setRule(loaded));
+  }, [inbox.id, beginLoad]);
   if (!rule) return <p className="empty">Loading…</p>;
   const members = users.filter((u) => inbox.memberIds.includes(u.id));
   const capacity = (kind: 'chat' | 'email') => (

@@ -4,6 +4,7 @@ import { ApiError, api, session, upload, type Call, type ConversationDetail, typ
 import { realtime, useRealtime } from './realtime';
 import { InsertMenu, SummaryPanel, WriteForMe, useReplyLibrary } from './assist';
 import { CommentBox, RichTextEditor, type RichTextHandle } from './editor';
+import { useNewestLoad } from './latest';
 import { useShortcuts } from './shortcuts';
 import { ConfirmDialog, type PendingConfirmation } from './confirm';
 import { MenuButton, type MenuItem } from './menu';
@@ -137,17 +138,21 @@ export function Thread({
   // Deleted meanwhile (here or by a colleague): the thread closes instead of failing.
   const gone = useRef(onGone);
   gone.current = onGone;
+  const beginLoad = useNewestLoad();
   const load = useCallback(async () => {
+    const ticket = beginLoad();
     try {
       const [conversation, tickets] = await Promise.all([api<ConversationDetail>('GET', `/conversations/${id}`), api<{ items: { status: string }[] }>('GET', `/conversations/${id}/tickets`)]);
+      if (!ticket.apply()) return;
       setDetail(conversation);
       onContact(conversation.contact?.id ?? null);
       setOpenTickets(tickets.items.filter((t) => t.status === 'open').length);
     } catch (e) {
+      if (ticket.superseded()) return;
       if (e instanceof ApiError && e.status === 404) return gone.current();
       setError(e instanceof ApiError ? e.message : 'this conversation could not be loaded');
     }
-  }, [id, onContact]);
+  }, [id, onContact, beginLoad]);
 
   const [present, setPresent] = useState<Present[]>([]);
 
