@@ -193,6 +193,22 @@ describe('Messenger and phone calls', () => {
       expect(noEmail.body.error.code).toBe('no_contact_email');
       expect((await detail(conversation.id)).messages).toHaveLength(1);
     });
+
+    it('gives a nameless Messenger contact a name and an email, after which a reply by email reaches them', async () => {
+      const psid = newPsid();
+      expect((await webhook(messaging(psid, { message: { mid: `m_${psid}_e`, text: `Email me ${psid}` } }))).status).toBe(200);
+      const conversation = await conversationOf(`Email me ${psid}`);
+      const contactId = (await detail(conversation.id)).contact.id as string;
+      const address = `mona.${psid}@example.com`;
+      const edited = await f.owner.patch(`/api/v1/contacts/${contactId}`, { name: 'Mona Messenger', emails: [address] });
+      expect(edited.status).toBe(200);
+      expect(edited.body).toMatchObject({ name: 'Mona Messenger', email: address, emails: [address] });
+      expect((await detail(conversation.id)).contact).toMatchObject({ name: 'Mona Messenger', email: address });
+      const byEmail = await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'Here are the details by email.', channel: 'email' });
+      expect(byEmail.status).toBe(201);
+      const sent = await waitFor('the email to the Messenger contact', async () => f.sink.messages.find((m) => m.envelope.to.includes(address)));
+      expect(String(sent.parsed.text)).toContain('Here are the details by email.');
+    });
   });
 
   async function startOtherAccount() {

@@ -218,6 +218,67 @@ describe('routing', () => {
     }
   });
 
+  it("assigns a contact's owner, falls back to the inbox's others when the owner is away or outside the inbox, and says why", async () => {
+    const [owner, other] = [await addAgent(f), await addAgent(f)];
+    const outsider = await addAgent(f);
+    const inbox = await newInbox('Owners', [owner, other], { mode: 'contact_owner' });
+    const customer = uniqueEmail('owned');
+    const mail = async (subject: string) => {
+      const response = await fetch(`${f.stack.ingestUrl}/ingest/v1/email?to=${encodeURIComponent(inbox.address)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'message/rfc822' },
+        body: buildEmail({ from: customer, to: inbox.address, subject, text: subject }).raw,
+      });
+      expect(response.status).toBe(202);
+      const conversation = await waitFor(`${subject} assigned`, async () => (await all(inbox.id, 'open')).find((c) => c.subject === subject && c.assignee), 20_000, 100);
+      const decision = (await decisionsOf(conversation.id)).find((d) => d.outcome === 'assigned');
+      return { assignee: conversation.assignee.id as string, decision, contactId: conversation.contact.id as string };
+    };
+
+    // Nobody owns the contact yet: one of the inbox's people takes it, and the decision says why.
+    const first = await mail('No owner yet');
+    expect([owner.id, other.id]).toContain(first.assignee);
+    expect(first.decision.fallbackReason).toBe('no_owner');
+    expect(first.decision.candidates.every((c: { role: string }) => c.role === 'fallback')).toBe(true);
+
+    expect((await f.owner.patch(`/api/v1/contacts/${first.contactId}`, { ownerId: owner.id })).body.ownerId).toBe(owner.id);
+    const second = await mail('Owner is in');
+    expect(second.assignee).toBe(owner.id);
+    expect(second.decision.fallbackReason).toBeNull();
+    expect(second.decision.candidates[0]).toEqual({ userId: owner.id, outcome: 'chosen', role: 'contact_owner' });
+
+    expect((await owner.client.put('/api/v1/me/availability', { status: 'away' })).status).toBe(200);
+    const third = await mail('Owner is away');
+    expect(third.assignee).toBe(other.id);
+    expect(third.decision.fallbackReason).toBe('owner_away');
+    expect(third.decision.candidates).toEqual([
+      { userId: owner.id, outcome: 'away', role: 'contact_owner' },
+      { userId: other.id, outcome: 'chosen', role: 'fallback' },
+    ]);
+    expect((await owner.client.put('/api/v1/me/availability', { status: 'available' })).status).toBe(200);
+
+    // An owner who is not in the inbox could not see the conversation: the inbox's people take it.
+    expect((await f.owner.patch(`/api/v1/contacts/${first.contactId}`, { ownerId: outsider.id })).status).toBe(200);
+    const fourth = await mail('Owner outside the inbox');
+    expect([owner.id, other.id]).toContain(fourth.assignee);
+    expect(fourth.decision.fallbackReason).toBe('owner_not_inbox_member');
+    expect(fourth.decision.candidates[0]).toEqual({ userId: outsider.id, outcome: 'not_inbox_member', role: 'contact_owner' });
+  });
+
+  it('routes a waiting conversation to the owner as soon as the contact gets one', async () => {
+    // The rule's own people are one away agent; the owner-to-be is in the inbox but not in the rule.
+    const [owner, fallback] = [await addAgent(f), await addAgent(f)];
+    const inbox = await newInbox('Owner later', [owner, fallback], { mode: 'contact_owner', userIds: [fallback.id] });
+    expect((await fallback.client.put('/api/v1/me/availability', { status: 'away' })).status).toBe(200);
+    await post(inbox.address, 'Waiting for an owner');
+    const waiting = await waitFor('waiting', async () => (await all(inbox.id, 'open')).find((c) => c.subject === 'Waiting for an owner'), 20_000, 100);
+    await waitFor('the waiting decision', async () => (await decisionsOf(waiting.id)).some((d) => d.outcome === 'waiting' && d.fallbackReason === 'no_owner'), 20_000, 100);
+    // Setting the owner is all it takes: the contact's conversations are re-announced and routed.
+    expect((await f.owner.patch(`/api/v1/contacts/${waiting.contact.id}`, { ownerId: owner.id })).status).toBe(200);
+    await waitFor('assigned to the owner', async () => (await f.owner.get(`/api/v1/conversations/${waiting.id}`)).body.assignee?.id === owner.id, 20_000, 100);
+    expect((await decisionsOf(waiting.id)).find((d) => d.outcome === 'assigned').candidates[0]).toEqual({ userId: owner.id, outcome: 'chosen', role: 'contact_owner' });
+  });
+
   it('refuses bad routing and availability requests', async () => {
     const inbox = (await f.owner.post('/api/v1/inboxes', { name: 'Bad input' })).body;
     const agent = agents[0];

@@ -33,7 +33,8 @@ import { MIGRATIONS_DIR } from './migrations-dir';
 import { AddInboxMember, AuthenticateUser, CreateAccount, CreateChannel, CreateInbox, CreateUser, RemoveUser, Sessions, UpdateUser, VerifyChannel } from './modules/directory';
 import { ComposeEmail, ForwardConversation, PlaceCall, RegisterUpload, ReplyToConversation, SendTranscript } from './modules/outbound';
 import { AssistWithConversation, ManageChatflows, ManageSnippets } from './modules/assist';
-import { CreateDeal, CreateTicket, DetachContact, Surveys, UpdateTicket } from './modules/records';
+import { CreateDeal, CreateTicket, DetachContact, ManageContactProperties, MergeContacts, Surveys, UpdateContact, UpdateTicket } from './modules/records';
+import { PostgresContactRecords, PostgresEmailContacts } from './modules/records/adapters';
 import { channelDirectoryGrpcHandlers } from './adapters/channel-directory.grpc';
 import { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
 
@@ -99,6 +100,8 @@ bootService(async () => {
     : null;
   const channelDirectory = channelDirectoryGrpcHandlers(directory, queries);
   const verificationMailer = new SmtpVerificationMailer(config.CONVERSATION_SMTP_URL, config.CONVERSATION_MAIL_DOMAIN);
+  const contactRecords = new PostgresContactRecords(pool);
+  const emailContacts = new PostgresEmailContacts();
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService(
     'inbox.conversation.v1.ConversationService',
@@ -126,13 +129,16 @@ bootService(async () => {
       setMessageHidden: new SetMessageHidden(pool, directory, committed),
       addComment: new AddComment(pool, directory, committed),
       reply: new ReplyToConversation(pool, directory, committedWithMail),
-      composeEmail: new ComposeEmail(pool, directory, committedWithMail),
+      composeEmail: new ComposeEmail(pool, directory, emailContacts, committedWithMail),
       placeCall: new PlaceCall(pool, directory, committedWithMail),
       registerUpload: new RegisterUpload(directory),
       chatflows: new ManageChatflows(directory, chatflows),
       snippets: new ManageSnippets(directory, new SnippetsRepository(pool)),
       customViews: new ManageCustomViews(directory, new CustomViewsRepository(pool)),
       createDeal: new CreateDeal(pool, directory),
+      updateContact: new UpdateContact(pool, directory, contactRecords, committed),
+      mergeContacts: new MergeContacts(pool, directory, contactRecords, committed),
+      contactProperties: new ManageContactProperties(pool, directory, contactRecords),
       detachContact: new DetachContact(pool, directory, committed),
       surveys: new Surveys(pool, directory, committedWithMail),
       assist: new AssistWithConversation(directory, queries, assistModel, logger),
@@ -150,7 +156,7 @@ bootService(async () => {
   const edgeGrpcPort = await edgeGrpc.listen(config.CONVERSATION_EDGE_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.CONVERSATION_HTTP_PORT, config.BIND_HOST);
 
-  const storeInbound = new StoreInboundMessage(pool, () => relay.poke(), chatflows, config.CONVERSATION_PREPARED_STATEMENTS);
+  const storeInbound = new StoreInboundMessage(pool, emailContacts, () => relay.poke(), chatflows, config.CONVERSATION_PREPARED_STATEMENTS);
   const batching = config.CONVERSATION_INBOUND_BATCH_SIZE > 1;
   const storeInboundBatch = batching
     ? new StoreInboundBatch(

@@ -23,7 +23,7 @@ import type { SetMessageHidden } from '../modules/conversations';
 import type { UpdateConversation } from '../modules/conversations';
 import type { CreateTicket, UpdateTicket } from '../modules/records';
 import type { CreateDeal, DetachContact } from '../modules/records';
-import type { Surveys } from '../modules/records';
+import type { ManageContactProperties, MergeContacts, Surveys, UpdateContact } from '../modules/records';
 import type { ConversationQueries } from '../modules/conversations/adapters';
 import type { DirectoryRepository } from '../modules/directory/adapters';
 import type { SearchDocuments } from '../modules/conversations/adapters';
@@ -60,6 +60,9 @@ export interface ConversationUseCases {
   snippets: ManageSnippets;
   customViews: ManageCustomViews;
   createDeal: CreateDeal;
+  updateContact: UpdateContact;
+  mergeContacts: MergeContacts;
+  contactProperties: ManageContactProperties;
   detachContact: DetachContact;
   surveys: Surveys;
   assist: AssistWithConversation;
@@ -422,6 +425,39 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
     async getContact(request) {
       const actor = actorFrom(request.tenant);
       return { contact: await u.queries.contact(actor.accountId, request.contactId) };
+    },
+
+    async updateContact(request) {
+      const actor = actorFrom(request.tenant);
+      await u.updateContact.execute(actor, request.contactId, {
+        name: request.name,
+        emails: request.emails?.values,
+        phones: request.phones?.values,
+        ownerId: request.ownerId,
+        setProperties: request.setProperties,
+        removeProperties: request.removeProperties,
+      });
+      return { contact: await u.queries.contact(actor.accountId, request.contactId) };
+    },
+
+    async mergeContacts(request) {
+      const actor = actorFrom(request.tenant);
+      const movedConversations = await u.mergeContacts.execute(actor, request.contactId, request.otherContactId);
+      return { contact: await u.queries.contact(actor.accountId, request.contactId), movedConversations };
+    },
+
+    async listContactProperties(request) {
+      return { properties: await u.contactProperties.list(actorFrom(request.tenant)) };
+    },
+
+    async saveContactProperty(request) {
+      const property = request.property ?? { key: '', label: '', type: '', options: [] };
+      return { property: await u.contactProperties.save(actorFrom(request.tenant), property) };
+    },
+
+    async deleteContactProperty(request) {
+      await u.contactProperties.remove(actorFrom(request.tenant), request.key);
+      return {};
     },
 
     // Deprecated here: ingest uses ChannelDirectoryService on the edge port. Kept one release so a

@@ -6,6 +6,7 @@ import { Availability, type RoutingRule, type RoutingServiceService } from '@inb
 import type { ChangeAvailability, WorkingHoursRepository } from '../use-cases/availability';
 import type { AvailabilityStore } from './availability.store';
 import type { RoutingRepository, Rule } from './routing.repository';
+import { fallbackReason } from '../domain/contact-owner';
 
 function accountOf(tenant: Tenant | undefined): string {
   if (!tenant?.accountId || !tenant.userId) throw new InvalidArgumentError('tenant_required', 'tenant account and user are required');
@@ -63,7 +64,14 @@ export function routingGrpcHandlers(deps: {
     },
     async listDecisions(request) {
       const decisions = await deps.repository.decisions(accountOf(request.tenant), request.conversationId);
-      return { decisions: decisions.map((d) => ({ ...d, rule: toProto(d.rule) })) };
+      return {
+        decisions: decisions.map((d) => ({
+          ...d,
+          rule: toProto(d.rule),
+          candidates: d.candidates.map((c) => ({ userId: c.userId, outcome: c.outcome, role: c.role ?? '' })),
+          fallbackReason: fallbackReason(d.rule.mode, d.candidates),
+        })),
+      };
     },
   };
 }

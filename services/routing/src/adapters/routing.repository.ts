@@ -14,7 +14,9 @@ export interface Rule {
 
 export interface CandidateOutcome {
   userId: string;
-  outcome: 'chosen' | 'away' | 'deactivated' | 'over_capacity' | 'already_assigned' | 'not_tried';
+  outcome: 'chosen' | 'away' | 'deactivated' | 'over_capacity' | 'already_assigned' | 'not_tried' | 'not_inbox_member';
+  /** Under contact-owner routing: whether they were asked as the owner or as a fallback. */
+  role?: 'contact_owner' | 'fallback';
 }
 
 export interface DecisionRecord {

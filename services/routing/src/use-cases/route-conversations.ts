@@ -1,14 +1,15 @@
 // Automatic assignment. A conversation that needs an owner is offered to its inbox rule's
-// candidates in round-robin order, skipping away, deactivated and full agents; the conversation
-// service makes the assignment conditionally (open, unassigned, under capacity) so nothing is
+// candidates in round-robin order (under contact-owner routing, the contact's owner first and the
+// others as a fallback), skipping away, deactivated and full agents; the conversation service makes the assignment conditionally (open, unassigned, under capacity) so nothing is
 // assigned twice. Decisions for one inbox are serialised across replicas by an advisory lock, and
 // each is recorded with the candidates and why they were skipped. When nobody can take it, the
 // conversation waits; an agent who becomes available or frees capacity gets the oldest first.
 import { withTransaction, type Logger, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService, RoutingFacts, User } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { Role, type ConversationServiceService, type RoutingFacts, type User } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { AvailabilityStore, Status } from '../adapters/availability.store';
 import type { CandidateOutcome, RoutingRepository, Rule, Waiting } from '../adapters/routing.repository';
 import { capacityFor, rotation } from '../domain/rotation';
+import { ownerFirst, type CandidateRole } from '../domain/contact-owner';
 
 type Trigger = 'new' | 'released' | 'backlog';
 /** Who routing acts as when it reads the directory. */
@@ -85,10 +86,29 @@ export class RouteConversations {
     };
   }
 
+  /** The rule's own people: its users, or the inbox's members when it names none. */
+  private poolOf(rule: Rule, inboxId: string, directory: Directory): string[] {
+    return rule.userIds.length > 0 ? rule.userIds : (directory.members.get(inboxId) ?? []);
+  }
+
   private candidatesOf(rule: Rule, facts: { inboxId: string; contactOwnerId: string }, directory: Directory): string[] {
-    if (rule.mode === 'contact_owner') return facts.contactOwnerId ? [facts.contactOwnerId] : [];
-    if (rule.mode === 'round_robin') return rule.userIds.length > 0 ? rule.userIds : (directory.members.get(facts.inboxId) ?? []);
+    if (rule.mode === 'contact_owner') {
+      const owner = directory.users.get(facts.contactOwnerId);
+      const ownerId = owner && this.canSeeInbox(owner, facts.inboxId, directory) ? owner.id : '';
+      return ownerFirst(ownerId, this.poolOf(rule, facts.inboxId, directory), null).map((c) => c.userId);
+    }
+    if (rule.mode === 'round_robin') return this.poolOf(rule, facts.inboxId, directory);
     return [];
+  }
+
+  /** Who is asked, in order: round robin after the last one assigned, or the contact's owner first. */
+  private orderOf(rule: Rule, facts: RoutingFacts, directory: Directory, lastAssigned: string | null): { userId: string; role?: CandidateRole }[] {
+    if (rule.mode === 'contact_owner') return ownerFirst(facts.contactOwnerId, this.poolOf(rule, facts.inboxId, directory), lastAssigned);
+    return rotation(this.candidatesOf(rule, facts, directory), lastAssigned).map((userId) => ({ userId }));
+  }
+
+  private canSeeInbox(user: User, inboxId: string, directory: Directory): boolean {
+    return user.role === Role.ROLE_ADMIN || user.role === Role.ROLE_SUPERADMIN || (directory.members.get(inboxId) ?? []).includes(user.id);
   }
 
   async route(accountId: string, facts: RoutingFacts, trigger: Trigger): Promise<void> {
@@ -99,36 +119,42 @@ export class RouteConversations {
       await this.repository.lockInbox(tx, accountId, facts.inboxId);
       // A late event of an earlier assignment can be the one that finds the conversation released.
       if (trigger === 'new' && (await this.repository.hasDecisionFor(tx, accountId, facts.conversationId))) trigger = 'released';
-      const order = rotation(this.candidatesOf(rule, facts, directory), rule.mode === 'round_robin' ? await this.repository.lastAssigned(tx, accountId, facts.inboxId) : null);
+      const order = this.orderOf(rule, facts, directory, rule.mode === 'round_robin' || rule.mode === 'contact_owner' ? await this.repository.lastAssigned(tx, accountId, facts.inboxId) : null);
       const candidates: CandidateOutcome[] = [];
       let chosen: string | null = null;
       let alreadyAssignedTo = '';
-      for (const userId of order) {
+      for (const { userId, role } of order) {
+        const tried = (outcome: CandidateOutcome['outcome']) => candidates.push(role ? { userId, outcome, role } : { userId, outcome });
         if (chosen || alreadyAssignedTo) {
-          candidates.push({ userId, outcome: 'not_tried' });
+          tried('not_tried');
           continue;
         }
         const user = directory.users.get(userId);
         if (!user || user.deactivated || user.removed) {
-          candidates.push({ userId, outcome: 'deactivated' });
+          tried('deactivated');
+          continue;
+        }
+        // An owner outside the inbox could not even see the conversation.
+        if (role === 'contact_owner' && !this.canSeeInbox(user, facts.inboxId, directory)) {
+          tried('not_inbox_member');
           continue;
         }
         if (directory.status(userId) !== 'available') {
-          candidates.push({ userId, outcome: 'away' });
+          tried('away');
           continue;
         }
         const result = await this.conversation.call.autoAssign({ accountId, conversationId: facts.conversationId, userId, capacity: capacityFor(rule, facts.channel) });
         if (result.outcome === 'assigned') {
           chosen = userId;
-          candidates.push({ userId, outcome: 'chosen' });
+          tried('chosen');
         } else if (result.outcome === 'over_capacity') {
-          candidates.push({ userId, outcome: 'over_capacity' });
+          tried('over_capacity');
         } else if (result.outcome === 'user_inactive') {
-          candidates.push({ userId, outcome: 'deactivated' });
+          tried('deactivated');
         } else if (result.outcome === 'already_assigned') {
           // Assigned meanwhile (by a person, or by an earlier attempt of ours that crashed before recording it).
           alreadyAssignedTo = result.assigneeId;
-          candidates.push({ userId, outcome: 'already_assigned' });
+          tried('already_assigned');
         } else {
           await this.repository.removeWaiting(tx, accountId, facts.conversationId);
           return;
@@ -137,7 +163,8 @@ export class RouteConversations {
       const base = { accountId, conversationId: facts.conversationId, inboxId: facts.inboxId, trigger, rule, candidates };
       if (chosen || alreadyAssignedTo) {
         const owner = chosen ?? alreadyAssignedTo;
-        if (rule.mode === 'round_robin') await this.repository.setLastAssigned(tx, accountId, facts.inboxId, owner);
+        const fellBack = candidates.find((c) => c.userId === owner)?.role === 'fallback';
+        if (rule.mode === 'round_robin' || fellBack) await this.repository.setLastAssigned(tx, accountId, facts.inboxId, owner);
         await this.repository.removeWaiting(tx, accountId, facts.conversationId);
         await this.repository.recordDecision(tx, { ...base, chosenUserId: owner, outcome: chosen ? 'assigned' : 'already_assigned' });
         return;

@@ -3837,31 +3837,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            email: string | null;
-                            phone: string | null;
-                            company: {
-                                id: string;
-                                name: string;
-                                domain: string;
-                            } | null;
-                            properties: {
-                                [key: string]: string;
-                            };
-                            createdAt: string;
-                            conversations: components["schemas"]["ConversationListItem"][];
-                            tickets: components["schemas"]["Ticket"][];
-                            deals: components["schemas"]["Deal"][];
-                            feedback: {
-                                conversationId: string;
-                                subject: string;
-                                score: number;
-                                comment: string;
-                                answeredAt: string;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["Contact"];
                     };
                 };
                 /** @description error */
@@ -3896,6 +3872,351 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a contact: name, emails, phone numbers, owner and properties (a null property is removed); their conversations follow in search and routing */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description every address, the primary (replies go to it) first; [] clears */
+                        emails?: string[];
+                        /** @description every number, the primary first; [] clears */
+                        phones?: string[];
+                        ownerId?: string | null;
+                        properties?: {
+                            [key: string]: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Contact"];
+                    };
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge another contact into this one: their conversations, deals and surveys follow, blanks are filled from them, and they are gone */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the contact merged into this one (it is deleted) */
+                        otherContactId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact: components["schemas"]["Contact"];
+                            movedConversations: number;
+                        };
+                    };
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-properties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The contact properties admins defined */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ContactProperty"][];
+                            nextCursor: null;
+                        };
+                    };
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-properties/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Define or change a contact property (admins): text, number, date (YYYY-MM-DD) or choice */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        label?: string;
+                        /** @enum {string} */
+                        type: "text" | "number" | "date" | "choice";
+                        /** @default [] */
+                        options?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactProperty"];
+                    };
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a contact property definition (admins); values already on contacts stay until removed */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -6079,6 +6400,37 @@ export interface components {
             createdAt: string;
             closedAt: string | null;
         };
+        Contact: {
+            id: string;
+            name: string;
+            /** @description the primary address */
+            email: string | null;
+            /** @description the primary number */
+            phone: string | null;
+            emails: string[];
+            phones: string[];
+            /** @description the agent who owns the relationship; contact-owner routing assigns them */
+            ownerId: string | null;
+            company: {
+                id: string;
+                name: string;
+                domain: string;
+            } | null;
+            properties: {
+                [key: string]: string;
+            };
+            createdAt: string;
+            conversations: components["schemas"]["ConversationListItem"][];
+            tickets: components["schemas"]["Ticket"][];
+            deals: components["schemas"]["Deal"][];
+            feedback: {
+                conversationId: string;
+                subject: string;
+                score: number;
+                comment: string;
+                answeredAt: string;
+            }[];
+        };
         Deal: {
             id: string;
             contactId: string;
@@ -6090,6 +6442,13 @@ export interface components {
             /** @enum {string} */
             stage: "open" | "won" | "lost";
             createdAt: string;
+        };
+        ContactProperty: {
+            key: string;
+            label: string;
+            /** @enum {string} */
+            type: "text" | "number" | "date" | "choice";
+            options: string[];
         };
         Snippet: {
             id: string;
@@ -6141,11 +6500,22 @@ export interface components {
             rule: components["schemas"]["RoutingRule"];
             candidates: {
                 userId: string;
+                /** @description chosen | away | deactivated | over_capacity | already_assigned | not_tried | not_inbox_member */
                 outcome: string;
+                /**
+                 * @description only under contact-owner routing: asked as the owner or as a fallback
+                 * @enum {string}
+                 */
+                role?: "contact_owner" | "fallback";
             }[];
             chosenUserId: string | null;
             /** @enum {string} */
             outcome: "assigned" | "waiting" | "already_assigned";
+            /**
+             * @description under contact-owner routing, why the contact's owner was passed over
+             * @enum {string|null}
+             */
+            fallbackReason: "no_owner" | "owner_away" | "owner_over_capacity" | "owner_deactivated" | "owner_not_inbox_member" | null;
             decidedAt: string;
         };
     };

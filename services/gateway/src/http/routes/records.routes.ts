@@ -1,7 +1,7 @@
 // Records beside a conversation: its tickets, and the contact with company, other
 // conversations and tickets (the right sidebar).
 import { z, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService, Deal, Ticket } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { Contact, ContactProperty, ConversationServiceService, Deal, Ticket } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
 import { ConversationItem, conversationItem } from './conversations.routes';
@@ -45,6 +45,47 @@ const dealDto = (d: Deal): z.infer<typeof DealDto> => ({
 
 const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 
+const ContactPropertyDto = z
+  .object({ key: z.string(), label: z.string(), type: z.enum(['text', 'number', 'date', 'choice']), options: z.array(z.string()) })
+  .openapi('ContactProperty');
+const propertyDto = (p: ContactProperty): z.infer<typeof ContactPropertyDto> => ({ key: p.key, label: p.label, type: p.type as 'text', options: p.options });
+
+const ContactDto = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string().nullable().describe('the primary address'),
+    phone: z.string().nullable().describe('the primary number'),
+    emails: z.array(z.string()),
+    phones: z.array(z.string()),
+    ownerId: z.string().nullable().describe('the agent who owns the relationship; contact-owner routing assigns them'),
+    company: z.object({ id: z.string(), name: z.string(), domain: z.string() }).nullable(),
+    properties: z.record(z.string(), z.string()),
+    createdAt: z.string(),
+    conversations: z.array(ConversationItem),
+    tickets: z.array(TicketDto),
+    deals: z.array(DealDto),
+    feedback: z.array(z.object({ conversationId: z.string(), subject: z.string(), score: z.number().int(), comment: z.string(), answeredAt: z.string() })),
+  })
+  .openapi('Contact');
+
+const contactDto = (contact: Contact): z.infer<typeof ContactDto> => ({
+  id: contact.id,
+  name: contact.name,
+  email: contact.email || null,
+  phone: contact.phone || null,
+  emails: contact.emails,
+  phones: contact.phones,
+  ownerId: contact.ownerId || null,
+  company: contact.company ?? null,
+  properties: contact.properties,
+  createdAt: (contact.createdAt ?? new Date(0)).toISOString(),
+  conversations: contact.conversations.map(conversationItem),
+  tickets: contact.tickets.map(ticketDto),
+  deals: contact.deals.map(dealDto),
+  feedback: contact.feedback.map((f) => ({ conversationId: f.conversationId, subject: f.subject, score: f.score, comment: f.comment, answeredAt: (f.answeredAt ?? new Date(0)).toISOString() })),
+});
+
 export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>, publicUrl: string): void {
   api.add(
     {
@@ -81,42 +122,89 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
   );
 
   api.add(
+    { method: 'get', path: '/contacts/:id', summary: 'A contact with their company, their conversations and their tickets', tag: 'contacts', auth: true, response: ContactDto, errors: [404] },
+    async ({ user, params }) => contactDto((await conversation.call.getContact({ tenant: tenant(user), contactId: params.id })).contact!),
+  );
+
+  api.add(
     {
-      method: 'get',
+      method: 'patch',
       path: '/contacts/:id',
-      summary: 'A contact with their company, their conversations and their tickets',
+      summary: "Edit a contact: name, emails, phone numbers, owner and properties (a null property is removed); their conversations follow in search and routing",
       tag: 'contacts',
       auth: true,
-      response: z.object({
-        id: z.string(),
-        name: z.string(),
-        email: z.string().nullable(),
-        phone: z.string().nullable(),
-        company: z.object({ id: z.string(), name: z.string(), domain: z.string() }).nullable(),
-        properties: z.record(z.string(), z.string()),
-        createdAt: z.string(),
-        conversations: z.array(ConversationItem),
-        tickets: z.array(TicketDto),
-        deals: z.array(DealDto),
-        feedback: z.array(z.object({ conversationId: z.string(), subject: z.string(), score: z.number().int(), comment: z.string(), answeredAt: z.string() })),
-      }),
-      errors: [404],
+      body: z
+        .object({
+          name: z.string().max(200).optional(),
+          emails: z.array(z.string().max(254)).max(20).optional().describe('every address, the primary (replies go to it) first; [] clears'),
+          phones: z.array(z.string().max(40)).max(20).optional().describe('every number, the primary first; [] clears'),
+          ownerId: z.string().min(1).max(100).nullable().optional(),
+          properties: z.record(z.string().max(40), z.string().max(1000).nullable()).optional(),
+        })
+        .strict()
+        .refine((b) => Object.keys(b).length > 0, 'send at least one field to change'),
+      response: ContactDto,
+      errors: [404, 409],
     },
+    async ({ user, params, body }) => {
+      const entries = Object.entries(body.properties ?? {});
+      const { contact } = await conversation.call.updateContact({
+        tenant: tenant(user),
+        contactId: params.id,
+        name: body.name,
+        emails: body.emails && { values: body.emails },
+        phones: body.phones && { values: body.phones },
+        ownerId: body.ownerId === undefined ? undefined : (body.ownerId ?? ''),
+        setProperties: Object.fromEntries(entries.filter(([, v]) => v !== null) as [string, string][]),
+        removeProperties: entries.filter(([, v]) => v === null).map(([k]) => k),
+      });
+      return contactDto(contact!);
+    },
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/contacts/:id/merge',
+      summary: 'Merge another contact into this one: their conversations, deals and surveys follow, blanks are filled from them, and they are gone',
+      tag: 'contacts',
+      auth: true,
+      body: z.object({ otherContactId: z.string().min(1).max(100).describe('the contact merged into this one (it is deleted)') }).strict(),
+      response: z.object({ contact: ContactDto, movedConversations: z.number().int() }),
+      errors: [404, 409],
+    },
+    async ({ user, params, body }) => {
+      const merged = await conversation.call.mergeContacts({ tenant: tenant(user), contactId: params.id, otherContactId: body.otherContactId });
+      return { contact: contactDto(merged.contact!), movedConversations: merged.movedConversations };
+    },
+  );
+
+  api.add(
+    { method: 'get', path: '/contact-properties', summary: 'The contact properties admins defined', tag: 'contacts', auth: true, response: z.object({ items: z.array(ContactPropertyDto), nextCursor: z.null() }) },
+    async ({ user }) => ({ items: (await conversation.call.listContactProperties({ tenant: tenant(user) })).properties.map(propertyDto), nextCursor: null }),
+  );
+
+  api.add(
+    {
+      method: 'put',
+      path: '/contact-properties/:key',
+      summary: 'Define or change a contact property (admins): text, number, date (YYYY-MM-DD) or choice',
+      tag: 'contacts',
+      auth: true,
+      body: z
+        .object({ label: z.string().max(100).default(''), type: z.enum(['text', 'number', 'date', 'choice']), options: z.array(z.string().max(100)).max(50).default([]) })
+        .strict(),
+      response: ContactPropertyDto,
+      errors: [403],
+    },
+    async ({ user, params, body }) =>
+      propertyDto((await conversation.call.saveContactProperty({ tenant: tenant(user), property: { key: params.key, label: body.label, type: body.type, options: body.options } })).property!),
+  );
+
+  api.add(
+    { method: 'delete', path: '/contact-properties/:key', summary: 'Delete a contact property definition (admins); values already on contacts stay until removed', tag: 'contacts', auth: true, status: 204, errors: [403, 404] },
     async ({ user, params }) => {
-      const { contact } = await conversation.call.getContact({ tenant: tenant(user), contactId: params.id });
-      return {
-        id: contact!.id,
-        name: contact!.name,
-        email: contact!.email || null,
-        phone: contact!.phone || null,
-        company: contact!.company ?? null,
-        properties: contact!.properties,
-        createdAt: (contact!.createdAt ?? new Date(0)).toISOString(),
-        conversations: contact!.conversations.map(conversationItem),
-        tickets: contact!.tickets.map(ticketDto),
-        deals: contact!.deals.map(dealDto),
-        feedback: contact!.feedback.map((f) => ({ conversationId: f.conversationId, subject: f.subject, score: f.score, comment: f.comment, answeredAt: (f.answeredAt ?? new Date(0)).toISOString() })),
-      };
+      await conversation.call.deleteContactProperty({ tenant: tenant(user), key: params.key });
     },
   );
 

@@ -24,9 +24,19 @@ const DecisionDto = z
     id: z.string(),
     trigger: z.enum(['new', 'released', 'backlog']),
     rule: RuleDto,
-    candidates: z.array(z.object({ userId: z.string(), outcome: z.string() })),
+    candidates: z.array(
+      z.object({
+        userId: z.string(),
+        outcome: z.string().describe('chosen | away | deactivated | over_capacity | already_assigned | not_tried | not_inbox_member'),
+        role: z.enum(['contact_owner', 'fallback']).optional().describe('only under contact-owner routing: asked as the owner or as a fallback'),
+      }),
+    ),
     chosenUserId: z.string().nullable(),
     outcome: z.enum(['assigned', 'waiting', 'already_assigned']),
+    fallbackReason: z
+      .enum(['no_owner', 'owner_away', 'owner_over_capacity', 'owner_deactivated', 'owner_not_inbox_member'])
+      .nullable()
+      .describe("under contact-owner routing, why the contact's owner was passed over"),
     decidedAt: z.string(),
   })
   .openapi('RoutingDecision');
@@ -209,9 +219,10 @@ export function registerRoutingRoutes(
           id: d.id,
           trigger: d.trigger as 'new' | 'released' | 'backlog',
           rule: ruleDto(d.rule!),
-          candidates: d.candidates,
+          candidates: d.candidates.map((c) => ({ userId: c.userId, outcome: c.outcome, ...(c.role ? { role: c.role as 'contact_owner' | 'fallback' } : {}) })),
           chosenUserId: d.chosenUserId || null,
           outcome: d.outcome as 'assigned' | 'waiting' | 'already_assigned',
+          fallbackReason: (d.fallbackReason || null) as z.infer<typeof DecisionDto>['fallbackReason'],
           decidedAt: (d.decidedAt ?? new Date(0)).toISOString(),
         })),
       };

@@ -178,7 +178,9 @@ export class ConversationQueries {
 
   async contact(accountId: string, contactId: string) {
     const found = await this.pool.query(
-      `SELECT ct.id, ct.name, ct.email, ct.phone, ct.properties, ct.created_at, co.id AS company_id, co.name AS company_name, co.domain AS company_domain
+      `SELECT ct.id, ct.name, ct.email, ct.phone, ct.owner_id, ct.properties, ct.created_at,
+         ARRAY(SELECT a.value FROM contact_addresses a WHERE a.contact_id = ct.id AND a.kind = 'email' ORDER BY a.position) AS more_emails,
+         ARRAY(SELECT a.value FROM contact_addresses a WHERE a.contact_id = ct.id AND a.kind = 'phone' ORDER BY a.position) AS more_phones, co.id AS company_id, co.name AS company_name, co.domain AS company_domain
        FROM contacts ct LEFT JOIN companies co ON co.id = ct.company_id WHERE ct.account_id = $1 AND ct.id = $2`,
       [accountId, contactId],
     );
@@ -193,6 +195,9 @@ export class ConversationQueries {
       name: row.name,
       email: row.email ?? '',
       phone: row.phone ?? '',
+      ownerId: row.owner_id ?? '',
+      emails: [...(row.email ? [row.email] : []), ...row.more_emails],
+      phones: [...(row.phone ? [row.phone] : []), ...row.more_phones],
       createdAt: row.created_at,
       company: row.company_id ? { id: row.company_id, name: row.company_name, domain: row.company_domain ?? '' } : undefined,
       conversations: conversations.rows.map(toSummary),

@@ -13,7 +13,7 @@ type Scoped = { tenant?: { accountId: string; userId: string }; inboxId?: string
 /** RPCs whose inbox_id names an inbox to work in (others use it as a filter or an admin target). */
 const INBOX_SCOPED = new Set(['listConversations', 'listViews', 'composeEmail', 'saveCustomView', 'listChannels']);
 /** RPCs whose answers span inboxes and are narrowed to what the user may see. */
-const NARROWED = new Set(['listInboxes', 'getConversationSummaries', 'getContact']);
+const NARROWED = new Set(['listInboxes', 'getConversationSummaries', 'getContact', 'updateContact', 'mergeContacts']);
 
 /** Whether the call touches anything inbox-bound at all; most directory calls do not, and skip the check. */
 function inboxBound(name: string, request: Scoped): boolean {
@@ -114,7 +114,9 @@ function narrow(name: string, response: unknown, viewer: Viewer): unknown {
       const r = response as { items: { inboxId: string }[] };
       return { ...r, items: r.items.filter(visible) };
     }
-    case 'getContact': {
+    case 'getContact':
+    case 'updateContact':
+    case 'mergeContacts': {
       const r = response as { contact?: { conversations: { id: string; inboxId: string }[]; tickets: { conversationId: string }[] } };
       if (!r.contact) return r;
       const conversations = r.contact.conversations.filter(visible);

@@ -18,9 +18,14 @@ export function withoutNulCharacters<T>(value: T): T {
  */
 export function inboundLockKey(event: InboundMessage): string | null {
   const account = event.accountId;
-  if (event.email) return `${account}:${(event.email.from?.address || event.email.envelopeFrom || '').trim().toLowerCase()}`;
+  if (event.email) return emailSenderLockKey(account, event.email.from?.address || event.email.envelopeFrom || '');
   if (event.chat) return `${account}:chat:${event.chat.sessionId}`;
   if (event.messenger) return `${account}:messenger:${event.messenger.pageId}:${event.messenger.senderPsid}`;
   if (event.call) return `${account}:call:${event.call.callId || event.call.callSid}`;
   return null;
+}
+
+/** The lock of one email sender: whoever changes which contact an address belongs to takes it too. */
+export function emailSenderLockKey(accountId: string, address: string): string {
+  return `${accountId}:${address.trim().toLowerCase()}`;
 }

@@ -3,6 +3,7 @@
 // rules, threads the message into its conversation (or starts one), stores it with its
 // attachments and writes the outbox events.
 import { PermanentError, channelNameOf, newId, preparing, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import type { EmailContacts } from '../../../domain/email-contacts';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { Attachment, CallEvent, ChatMessageReceived, EmailReceived, FormSubmitted, InboundMessage, MessengerMessageReceived } from '@inbox/lib/gen/inbox/events/v1/events';
 import { sendOnChat } from '../../outbound/adapters';
@@ -46,6 +47,7 @@ interface CallRow {
 export class StoreInboundMessage {
   constructor(
     private readonly pool: Pool,
+    private readonly contacts: EmailContacts,
     private readonly onCommitted: () => void = () => undefined,
     private readonly chatflows?: ChatflowsRepository,
     /** Named prepared statements: PostgreSQL plans each statement of this hot path once per connection. */
@@ -243,10 +245,10 @@ export class StoreInboundMessage {
   private async keepAnswer(tx: PoolClient, accountId: string, conversationId: string, contactId: string, answer: { key: string; value: string }): Promise<void> {
     if (answer.key === 'email') {
       const email = answer.value.toLowerCase();
-      const known = await tx.query<{ id: string }>('SELECT id FROM contacts WHERE account_id = $1 AND lower(email) = $2', [accountId, email]);
-      if (known.rows[0] && known.rows[0].id !== contactId) {
-        await tx.query('UPDATE conversations SET contact_id = $2 WHERE id = $1', [conversationId, known.rows[0].id]);
-      } else if (!known.rows[0]) {
+      const known = await this.contacts.byEmail(tx, accountId, email);
+      if (known && known !== contactId) {
+        await tx.query('UPDATE conversations SET contact_id = $2 WHERE id = $1', [conversationId, known]);
+      } else if (!known) {
         await tx.query('UPDATE contacts SET email = $2 WHERE id = $1 AND email IS NULL', [contactId, email]);
       }
     } else if (answer.key === 'name') {
@@ -508,14 +510,7 @@ export class StoreInboundMessage {
   }
 
   private async upsertContact(tx: PoolClient, accountId: string, email: string, name: string): Promise<{ id: string; known: boolean }> {
-    const result = await tx.query<{ id: string; inserted: boolean }>(
-      `INSERT INTO contacts (id, account_id, name, email) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (account_id, lower(email)) WHERE email IS NOT NULL
-       DO UPDATE SET name = CASE WHEN contacts.name = '' THEN EXCLUDED.name ELSE contacts.name END
-       RETURNING id, (xmax = 0) AS inserted`,
-      [newId('ctc'), accountId, name, email],
-    );
-    const row = result.rows[0];
+    const row = await this.contacts.upsert(tx, accountId, email, name);
     if (row.inserted) {
       await this.linkCompany(tx, accountId, row.id, email);
       return { id: row.id, known: false };

@@ -4,6 +4,7 @@
 // a plus-address Reply-To; it is queued for the delivery worker in the same transaction.
 import { randomBytes } from 'node:crypto';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, newId, uuidv7, withTransaction, type Pool, type PoolClient, isEmailAddress } from '@inbox/lib';
+import type { EmailContacts } from '../../../domain/email-contacts';
 import { convert } from 'html-to-text';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { lockConversation, updateConversation, type LockedConversation } from '../../../adapters/conversation-rows';
@@ -232,6 +233,7 @@ export class ComposeEmail {
   constructor(
     private readonly pool: Pool,
     private readonly directory: DirectoryRepository,
+    private readonly contacts: EmailContacts,
     private readonly onCommitted: () => void,
   ) {}
 
@@ -246,19 +248,14 @@ export class ComposeEmail {
     if (!inbox) throw new NotFoundError('inbox_not_found', 'no such inbox');
     const result = await withTransaction(this.pool, async (tx) => {
       const channel = await emailChannelOf(tx, actor.accountId, input.inboxId, null);
-      const contact = await tx.query<{ id: string; name: string }>(
-        `INSERT INTO contacts (id, account_id, email) VALUES ($1, $2, $3)
-         ON CONFLICT (account_id, lower(email)) WHERE email IS NOT NULL DO UPDATE SET email = contacts.email
-         RETURNING id, name`,
-        [newId('ctc'), actor.accountId, to],
-      );
+      const contact = await this.contacts.upsert(tx, actor.accountId, to);
       const conversationId = newId('con');
       const now = new Date();
       await tx.query(
         `INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, assignee_id, preview, last_message_at,
            last_message_direction, awaiting_first_reply, created_at)
          VALUES ($1, $2, $3, $4, 'email', $5, $6, $7, $8, $9, 'outbound', true, $9)`,
-        [conversationId, actor.accountId, input.inboxId, channel.id, subject, contact.rows[0].id, author.id, preview(text), now],
+        [conversationId, actor.accountId, input.inboxId, channel.id, subject, contact.id, author.id, preview(text), now],
       );
       const messageId = await insertOutbound(tx, {
         conversationId,
@@ -266,7 +263,7 @@ export class ComposeEmail {
         author,
         channelAddress: channel.address,
         token: await replyToken(tx, actor.accountId, conversationId),
-        to: { name: contact.rows[0].name, address: to },
+        to: { name: contact.name, address: to },
         subject,
         text,
         html,

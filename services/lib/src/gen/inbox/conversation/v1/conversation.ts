@@ -942,6 +942,11 @@ export interface Contact {
   deals: Deal[];
   /** Answered satisfaction surveys, newest first. */
   feedback: Feedback[];
+  /** The agent who owns the relationship (contact-owner routing assigns them); empty when nobody. */
+  ownerId: string;
+  /** Every address, the primary (email, phone above) first; mail from any of the emails is theirs. */
+  emails: string[];
+  phones: string[];
 }
 
 export interface Contact_PropertiesEntry {
@@ -1032,6 +1037,87 @@ export interface GetContactRequest {
 
 export interface GetContactResponse {
   contact?: Contact | undefined;
+}
+
+export interface UpdateContactRequest {
+  tenant?: Tenant | undefined;
+  contactId: string;
+  /** Unset fields stay as they are; an empty owner_id clears it, and empty lists clear the addresses. */
+  name?:
+    | string
+    | undefined;
+  /** Every address in order: the first is the primary one replies go to. */
+  emails?: AddressList | undefined;
+  phones?: AddressList | undefined;
+  ownerId?:
+    | string
+    | undefined;
+  /** Values are checked against the defined properties; removals may name any key. */
+  setProperties: { [key: string]: string };
+  removeProperties: string[];
+}
+
+export interface UpdateContactRequest_SetPropertiesEntry {
+  key: string;
+  value: string;
+}
+
+export interface AddressList {
+  values: string[];
+}
+
+export interface UpdateContactResponse {
+  contact?: Contact | undefined;
+}
+
+export interface MergeContactsRequest {
+  tenant?:
+    | Tenant
+    | undefined;
+  /** The contact that stays. */
+  contactId: string;
+  /** The contact folded into it (it is deleted; its addresses become the kept one's). */
+  otherContactId: string;
+}
+
+export interface MergeContactsResponse {
+  contact?: Contact | undefined;
+  movedConversations: number;
+}
+
+export interface ContactProperty {
+  /** Lower-case letters, digits and underscores, starting with a letter. */
+  key: string;
+  label: string;
+  /** text | number | date | choice */
+  type: string;
+  /** The allowed values of a choice property. */
+  options: string[];
+}
+
+export interface ListContactPropertiesRequest {
+  tenant?: Tenant | undefined;
+}
+
+export interface ListContactPropertiesResponse {
+  properties: ContactProperty[];
+}
+
+export interface SaveContactPropertyRequest {
+  tenant?: Tenant | undefined;
+  property?: ContactProperty | undefined;
+}
+
+export interface SaveContactPropertyResponse {
+  property?: ContactProperty | undefined;
+}
+
+export interface DeleteContactPropertyRequest {
+  tenant?: Tenant | undefined;
+  key: string;
+}
+
+export interface DeleteContactPropertyResponse {
 }
 
 export interface GetConversationSummariesRequest {
@@ -15211,6 +15297,9 @@ function createBaseContact(): Contact {
     properties: {},
     deals: [],
     feedback: [],
+    ownerId: "",
+    emails: [],
+    phones: [],
   };
 }
 
@@ -15248,6 +15337,15 @@ export const Contact: MessageFns<Contact> = {
     }
     for (const v of message.feedback) {
       Feedback.encode(v!, writer.uint32(90).fork()).join();
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(98).string(message.ownerId);
+    }
+    for (const v of message.emails) {
+      writer.uint32(106).string(v!);
+    }
+    for (const v of message.phones) {
+      writer.uint32(114).string(v!);
     }
     return writer;
   },
@@ -15356,6 +15454,30 @@ export const Contact: MessageFns<Contact> = {
             message.feedback.push(Feedback.decode(reader, reader.uint32()));
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.emails.push(reader.string());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.phones.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -15400,6 +15522,15 @@ export const Contact: MessageFns<Contact> = {
         : {},
       deals: globalThis.Array.isArray(object?.deals) ? object.deals.map((e: any) => Deal.fromJSON(e)) : [],
       feedback: globalThis.Array.isArray(object?.feedback) ? object.feedback.map((e: any) => Feedback.fromJSON(e)) : [],
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      emails: globalThis.Array.isArray(object?.emails)
+        ? object.emails.map((e: any) => globalThis.String(e))
+        : [],
+      phones: globalThis.Array.isArray(object?.phones) ? object.phones.map((e: any) => globalThis.String(e)) : [],
     };
   },
 
@@ -15444,6 +15575,15 @@ export const Contact: MessageFns<Contact> = {
     if (message.feedback?.length) {
       obj.feedback = message.feedback.map((e) => Feedback.toJSON(e));
     }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.emails?.length) {
+      obj.emails = message.emails;
+    }
+    if (message.phones?.length) {
+      obj.phones = message.phones;
+    }
     return obj;
   },
 
@@ -15473,6 +15613,9 @@ export const Contact: MessageFns<Contact> = {
     );
     message.deals = object.deals?.map((e) => Deal.fromPartial(e)) || [];
     message.feedback = object.feedback?.map((e) => Feedback.fromPartial(e)) || [];
+    message.ownerId = object.ownerId ?? "";
+    message.emails = object.emails?.map((e) => e) || [];
+    message.phones = object.phones?.map((e) => e) || [];
     return message;
   },
 };
@@ -16963,6 +17106,1242 @@ export const GetContactResponse: MessageFns<GetContactResponse> = {
     message.contact = (object.contact !== undefined && object.contact !== null)
       ? Contact.fromPartial(object.contact)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateContactRequest(): UpdateContactRequest {
+  return {
+    tenant: undefined,
+    contactId: "",
+    name: undefined,
+    emails: undefined,
+    phones: undefined,
+    ownerId: undefined,
+    setProperties: {},
+    removeProperties: [],
+  };
+}
+
+export const UpdateContactRequest: MessageFns<UpdateContactRequest> = {
+  encode(message: UpdateContactRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.contactId !== "") {
+      writer.uint32(18).string(message.contactId);
+    }
+    if (message.name !== undefined) {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.emails !== undefined) {
+      AddressList.encode(message.emails, writer.uint32(34).fork()).join();
+    }
+    if (message.phones !== undefined) {
+      AddressList.encode(message.phones, writer.uint32(42).fork()).join();
+    }
+    if (message.ownerId !== undefined) {
+      writer.uint32(50).string(message.ownerId);
+    }
+    globalThis.Object.entries(message.setProperties).forEach(([key, value]: [string, string]) => {
+      UpdateContactRequest_SetPropertiesEntry.encode({ key: key as any, value }, writer.uint32(58).fork()).join();
+    });
+    for (const v of message.removeProperties) {
+      writer.uint32(66).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateContactRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateContactRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.emails = AddressList.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.phones = AddressList.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            const entry7 = UpdateContactRequest_SetPropertiesEntry.decode(reader, reader.uint32());
+            if (entry7.value !== undefined) {
+              message.setProperties[entry7.key] = entry7.value;
+            }
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.removeProperties.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateContactRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : undefined,
+      emails: isSet(object.emails) ? AddressList.fromJSON(object.emails) : undefined,
+      phones: isSet(object.phones) ? AddressList.fromJSON(object.phones) : undefined,
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : undefined,
+      setProperties: isObject(object.setProperties)
+        ? (globalThis.Object.entries(object.setProperties) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.set_properties)
+        ? (globalThis.Object.entries(object.set_properties) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      removeProperties: globalThis.Array.isArray(object?.removeProperties)
+        ? object.removeProperties.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.remove_properties)
+        ? object.remove_properties.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: UpdateContactRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.name !== undefined) {
+      obj.name = message.name;
+    }
+    if (message.emails !== undefined) {
+      obj.emails = AddressList.toJSON(message.emails);
+    }
+    if (message.phones !== undefined) {
+      obj.phones = AddressList.toJSON(message.phones);
+    }
+    if (message.ownerId !== undefined) {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.setProperties) {
+      const entries = globalThis.Object.entries(message.setProperties) as [string, string][];
+      if (entries.length > 0) {
+        obj.setProperties = {};
+        entries.forEach(([k, v]) => {
+          obj.setProperties[k] = v;
+        });
+      }
+    }
+    if (message.removeProperties?.length) {
+      obj.removeProperties = message.removeProperties;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateContactRequest>, I>>(base?: I): UpdateContactRequest {
+    return UpdateContactRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateContactRequest>, I>>(object: I): UpdateContactRequest {
+    const message = createBaseUpdateContactRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.contactId = object.contactId ?? "";
+    message.name = object.name ?? undefined;
+    message.emails = (object.emails !== undefined && object.emails !== null)
+      ? AddressList.fromPartial(object.emails)
+      : undefined;
+    message.phones = (object.phones !== undefined && object.phones !== null)
+      ? AddressList.fromPartial(object.phones)
+      : undefined;
+    message.ownerId = object.ownerId ?? undefined;
+    message.setProperties = (globalThis.Object.entries(object.setProperties ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.removeProperties = object.removeProperties?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseUpdateContactRequest_SetPropertiesEntry(): UpdateContactRequest_SetPropertiesEntry {
+  return { key: "", value: "" };
+}
+
+export const UpdateContactRequest_SetPropertiesEntry: MessageFns<UpdateContactRequest_SetPropertiesEntry> = {
+  encode(message: UpdateContactRequest_SetPropertiesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateContactRequest_SetPropertiesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateContactRequest_SetPropertiesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateContactRequest_SetPropertiesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: UpdateContactRequest_SetPropertiesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateContactRequest_SetPropertiesEntry>, I>>(
+    base?: I,
+  ): UpdateContactRequest_SetPropertiesEntry {
+    return UpdateContactRequest_SetPropertiesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateContactRequest_SetPropertiesEntry>, I>>(
+    object: I,
+  ): UpdateContactRequest_SetPropertiesEntry {
+    const message = createBaseUpdateContactRequest_SetPropertiesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseAddressList(): AddressList {
+  return { values: [] };
+}
+
+export const AddressList: MessageFns<AddressList> = {
+  encode(message: AddressList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.values) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddressList {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddressList();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.values.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddressList {
+    return {
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: AddressList): unknown {
+    const obj: any = {};
+    if (message.values?.length) {
+      obj.values = message.values;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddressList>, I>>(base?: I): AddressList {
+    return AddressList.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddressList>, I>>(object: I): AddressList {
+    const message = createBaseAddressList();
+    message.values = object.values?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseUpdateContactResponse(): UpdateContactResponse {
+  return { contact: undefined };
+}
+
+export const UpdateContactResponse: MessageFns<UpdateContactResponse> = {
+  encode(message: UpdateContactResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contact !== undefined) {
+      Contact.encode(message.contact, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateContactResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateContactResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contact = Contact.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateContactResponse {
+    return { contact: isSet(object.contact) ? Contact.fromJSON(object.contact) : undefined };
+  },
+
+  toJSON(message: UpdateContactResponse): unknown {
+    const obj: any = {};
+    if (message.contact !== undefined) {
+      obj.contact = Contact.toJSON(message.contact);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateContactResponse>, I>>(base?: I): UpdateContactResponse {
+    return UpdateContactResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateContactResponse>, I>>(object: I): UpdateContactResponse {
+    const message = createBaseUpdateContactResponse();
+    message.contact = (object.contact !== undefined && object.contact !== null)
+      ? Contact.fromPartial(object.contact)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseMergeContactsRequest(): MergeContactsRequest {
+  return { tenant: undefined, contactId: "", otherContactId: "" };
+}
+
+export const MergeContactsRequest: MessageFns<MergeContactsRequest> = {
+  encode(message: MergeContactsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.contactId !== "") {
+      writer.uint32(18).string(message.contactId);
+    }
+    if (message.otherContactId !== "") {
+      writer.uint32(26).string(message.otherContactId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MergeContactsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMergeContactsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.otherContactId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MergeContactsRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      otherContactId: isSet(object.otherContactId)
+        ? globalThis.String(object.otherContactId)
+        : isSet(object.other_contact_id)
+        ? globalThis.String(object.other_contact_id)
+        : "",
+    };
+  },
+
+  toJSON(message: MergeContactsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.otherContactId !== "") {
+      obj.otherContactId = message.otherContactId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MergeContactsRequest>, I>>(base?: I): MergeContactsRequest {
+    return MergeContactsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MergeContactsRequest>, I>>(object: I): MergeContactsRequest {
+    const message = createBaseMergeContactsRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.contactId = object.contactId ?? "";
+    message.otherContactId = object.otherContactId ?? "";
+    return message;
+  },
+};
+
+function createBaseMergeContactsResponse(): MergeContactsResponse {
+  return { contact: undefined, movedConversations: 0 };
+}
+
+export const MergeContactsResponse: MessageFns<MergeContactsResponse> = {
+  encode(message: MergeContactsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contact !== undefined) {
+      Contact.encode(message.contact, writer.uint32(10).fork()).join();
+    }
+    if (message.movedConversations !== 0) {
+      writer.uint32(16).int32(message.movedConversations);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MergeContactsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMergeContactsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contact = Contact.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.movedConversations = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MergeContactsResponse {
+    return {
+      contact: isSet(object.contact) ? Contact.fromJSON(object.contact) : undefined,
+      movedConversations: isSet(object.movedConversations)
+        ? globalThis.Number(object.movedConversations)
+        : isSet(object.moved_conversations)
+        ? globalThis.Number(object.moved_conversations)
+        : 0,
+    };
+  },
+
+  toJSON(message: MergeContactsResponse): unknown {
+    const obj: any = {};
+    if (message.contact !== undefined) {
+      obj.contact = Contact.toJSON(message.contact);
+    }
+    if (message.movedConversations !== 0) {
+      obj.movedConversations = Math.round(message.movedConversations);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MergeContactsResponse>, I>>(base?: I): MergeContactsResponse {
+    return MergeContactsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MergeContactsResponse>, I>>(object: I): MergeContactsResponse {
+    const message = createBaseMergeContactsResponse();
+    message.contact = (object.contact !== undefined && object.contact !== null)
+      ? Contact.fromPartial(object.contact)
+      : undefined;
+    message.movedConversations = object.movedConversations ?? 0;
+    return message;
+  },
+};
+
+function createBaseContactProperty(): ContactProperty {
+  return { key: "", label: "", type: "", options: [] };
+}
+
+export const ContactProperty: MessageFns<ContactProperty> = {
+  encode(message: ContactProperty, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.label !== "") {
+      writer.uint32(18).string(message.label);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    for (const v of message.options) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactProperty {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactProperty();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.options.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactProperty {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      label: isSet(object.label) ? globalThis.String(object.label) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      options: globalThis.Array.isArray(object?.options) ? object.options.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: ContactProperty): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.label !== "") {
+      obj.label = message.label;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.options?.length) {
+      obj.options = message.options;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactProperty>, I>>(base?: I): ContactProperty {
+    return ContactProperty.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactProperty>, I>>(object: I): ContactProperty {
+    const message = createBaseContactProperty();
+    message.key = object.key ?? "";
+    message.label = object.label ?? "";
+    message.type = object.type ?? "";
+    message.options = object.options?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseListContactPropertiesRequest(): ListContactPropertiesRequest {
+  return { tenant: undefined };
+}
+
+export const ListContactPropertiesRequest: MessageFns<ListContactPropertiesRequest> = {
+  encode(message: ListContactPropertiesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListContactPropertiesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListContactPropertiesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListContactPropertiesRequest {
+    return { tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined };
+  },
+
+  toJSON(message: ListContactPropertiesRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListContactPropertiesRequest>, I>>(base?: I): ListContactPropertiesRequest {
+    return ListContactPropertiesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListContactPropertiesRequest>, I>>(object: I): ListContactPropertiesRequest {
+    const message = createBaseListContactPropertiesRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListContactPropertiesResponse(): ListContactPropertiesResponse {
+  return { properties: [] };
+}
+
+export const ListContactPropertiesResponse: MessageFns<ListContactPropertiesResponse> = {
+  encode(message: ListContactPropertiesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.properties) {
+      ContactProperty.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListContactPropertiesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListContactPropertiesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.properties.push(ContactProperty.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListContactPropertiesResponse {
+    return {
+      properties: globalThis.Array.isArray(object?.properties)
+        ? object.properties.map((e: any) => ContactProperty.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListContactPropertiesResponse): unknown {
+    const obj: any = {};
+    if (message.properties?.length) {
+      obj.properties = message.properties.map((e) => ContactProperty.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListContactPropertiesResponse>, I>>(base?: I): ListContactPropertiesResponse {
+    return ListContactPropertiesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListContactPropertiesResponse>, I>>(
+    object: I,
+  ): ListContactPropertiesResponse {
+    const message = createBaseListContactPropertiesResponse();
+    message.properties = object.properties?.map((e) => ContactProperty.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSaveContactPropertyRequest(): SaveContactPropertyRequest {
+  return { tenant: undefined, property: undefined };
+}
+
+export const SaveContactPropertyRequest: MessageFns<SaveContactPropertyRequest> = {
+  encode(message: SaveContactPropertyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.property !== undefined) {
+      ContactProperty.encode(message.property, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SaveContactPropertyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSaveContactPropertyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.property = ContactProperty.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SaveContactPropertyRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      property: isSet(object.property) ? ContactProperty.fromJSON(object.property) : undefined,
+    };
+  },
+
+  toJSON(message: SaveContactPropertyRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.property !== undefined) {
+      obj.property = ContactProperty.toJSON(message.property);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SaveContactPropertyRequest>, I>>(base?: I): SaveContactPropertyRequest {
+    return SaveContactPropertyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SaveContactPropertyRequest>, I>>(object: I): SaveContactPropertyRequest {
+    const message = createBaseSaveContactPropertyRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.property = (object.property !== undefined && object.property !== null)
+      ? ContactProperty.fromPartial(object.property)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSaveContactPropertyResponse(): SaveContactPropertyResponse {
+  return { property: undefined };
+}
+
+export const SaveContactPropertyResponse: MessageFns<SaveContactPropertyResponse> = {
+  encode(message: SaveContactPropertyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.property !== undefined) {
+      ContactProperty.encode(message.property, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SaveContactPropertyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSaveContactPropertyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.property = ContactProperty.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SaveContactPropertyResponse {
+    return { property: isSet(object.property) ? ContactProperty.fromJSON(object.property) : undefined };
+  },
+
+  toJSON(message: SaveContactPropertyResponse): unknown {
+    const obj: any = {};
+    if (message.property !== undefined) {
+      obj.property = ContactProperty.toJSON(message.property);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SaveContactPropertyResponse>, I>>(base?: I): SaveContactPropertyResponse {
+    return SaveContactPropertyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SaveContactPropertyResponse>, I>>(object: I): SaveContactPropertyResponse {
+    const message = createBaseSaveContactPropertyResponse();
+    message.property = (object.property !== undefined && object.property !== null)
+      ? ContactProperty.fromPartial(object.property)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteContactPropertyRequest(): DeleteContactPropertyRequest {
+  return { tenant: undefined, key: "" };
+}
+
+export const DeleteContactPropertyRequest: MessageFns<DeleteContactPropertyRequest> = {
+  encode(message: DeleteContactPropertyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.key !== "") {
+      writer.uint32(18).string(message.key);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteContactPropertyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteContactPropertyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteContactPropertyRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+    };
+  },
+
+  toJSON(message: DeleteContactPropertyRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteContactPropertyRequest>, I>>(base?: I): DeleteContactPropertyRequest {
+    return DeleteContactPropertyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteContactPropertyRequest>, I>>(object: I): DeleteContactPropertyRequest {
+    const message = createBaseDeleteContactPropertyRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.key = object.key ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteContactPropertyResponse(): DeleteContactPropertyResponse {
+  return {};
+}
+
+export const DeleteContactPropertyResponse: MessageFns<DeleteContactPropertyResponse> = {
+  encode(_: DeleteContactPropertyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteContactPropertyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteContactPropertyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteContactPropertyResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteContactPropertyResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteContactPropertyResponse>, I>>(base?: I): DeleteContactPropertyResponse {
+    return DeleteContactPropertyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteContactPropertyResponse>, I>>(_: I): DeleteContactPropertyResponse {
+    const message = createBaseDeleteContactPropertyResponse();
     return message;
   },
 };
@@ -19167,6 +20546,68 @@ export const ConversationServiceService = {
     responseSerialize: (value: GetContactResponse): Buffer => Buffer.from(GetContactResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetContactResponse => GetContactResponse.decode(value),
   },
+  /**
+   * Edits a contact's name, email, phone, owner and properties; their conversations are re-announced
+   * (search shows the new name, routing sees the new owner).
+   */
+  updateContact: {
+    path: "/inbox.conversation.v1.ConversationService/UpdateContact" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateContactRequest): Buffer => Buffer.from(UpdateContactRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateContactRequest => UpdateContactRequest.decode(value),
+    responseSerialize: (value: UpdateContactResponse): Buffer =>
+      Buffer.from(UpdateContactResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateContactResponse => UpdateContactResponse.decode(value),
+  },
+  /**
+   * Folds one contact into another: conversations, deals and surveys follow, blanks are filled
+   * from the merged contact, which is then gone.
+   */
+  mergeContacts: {
+    path: "/inbox.conversation.v1.ConversationService/MergeContacts" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: MergeContactsRequest): Buffer => Buffer.from(MergeContactsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): MergeContactsRequest => MergeContactsRequest.decode(value),
+    responseSerialize: (value: MergeContactsResponse): Buffer =>
+      Buffer.from(MergeContactsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): MergeContactsResponse => MergeContactsResponse.decode(value),
+  },
+  /** The contact properties admins define (text, number, date or choice); values are checked against them. */
+  listContactProperties: {
+    path: "/inbox.conversation.v1.ConversationService/ListContactProperties" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListContactPropertiesRequest): Buffer =>
+      Buffer.from(ListContactPropertiesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListContactPropertiesRequest => ListContactPropertiesRequest.decode(value),
+    responseSerialize: (value: ListContactPropertiesResponse): Buffer =>
+      Buffer.from(ListContactPropertiesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListContactPropertiesResponse => ListContactPropertiesResponse.decode(value),
+  },
+  saveContactProperty: {
+    path: "/inbox.conversation.v1.ConversationService/SaveContactProperty" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SaveContactPropertyRequest): Buffer =>
+      Buffer.from(SaveContactPropertyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SaveContactPropertyRequest => SaveContactPropertyRequest.decode(value),
+    responseSerialize: (value: SaveContactPropertyResponse): Buffer =>
+      Buffer.from(SaveContactPropertyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SaveContactPropertyResponse => SaveContactPropertyResponse.decode(value),
+  },
+  deleteContactProperty: {
+    path: "/inbox.conversation.v1.ConversationService/DeleteContactProperty" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteContactPropertyRequest): Buffer =>
+      Buffer.from(DeleteContactPropertyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteContactPropertyRequest => DeleteContactPropertyRequest.decode(value),
+    responseSerialize: (value: DeleteContactPropertyResponse): Buffer =>
+      Buffer.from(DeleteContactPropertyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteContactPropertyResponse => DeleteContactPropertyResponse.decode(value),
+  },
   /** A deal with the contact (created from the sidebar), listed on the contact. */
   createDeal: {
     path: "/inbox.conversation.v1.ConversationService/CreateDeal" as const,
@@ -19396,6 +20837,20 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   listTickets: handleUnaryCall<ListTicketsRequest, ListTicketsResponse>;
   updateTicket: handleUnaryCall<UpdateTicketRequest, UpdateTicketResponse>;
   getContact: handleUnaryCall<GetContactRequest, GetContactResponse>;
+  /**
+   * Edits a contact's name, email, phone, owner and properties; their conversations are re-announced
+   * (search shows the new name, routing sees the new owner).
+   */
+  updateContact: handleUnaryCall<UpdateContactRequest, UpdateContactResponse>;
+  /**
+   * Folds one contact into another: conversations, deals and surveys follow, blanks are filled
+   * from the merged contact, which is then gone.
+   */
+  mergeContacts: handleUnaryCall<MergeContactsRequest, MergeContactsResponse>;
+  /** The contact properties admins define (text, number, date or choice); values are checked against them. */
+  listContactProperties: handleUnaryCall<ListContactPropertiesRequest, ListContactPropertiesResponse>;
+  saveContactProperty: handleUnaryCall<SaveContactPropertyRequest, SaveContactPropertyResponse>;
+  deleteContactProperty: handleUnaryCall<DeleteContactPropertyRequest, DeleteContactPropertyResponse>;
   /** A deal with the contact (created from the sidebar), listed on the contact. */
   createDeal: handleUnaryCall<CreateDealRequest, CreateDealResponse>;
   /** The conversation stops belonging to its contact (it leaves their record; the contact stays). */
@@ -20178,6 +21633,90 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetContactResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Edits a contact's name, email, phone, owner and properties; their conversations are re-announced
+   * (search shows the new name, routing sees the new owner).
+   */
+  updateContact(
+    request: UpdateContactRequest,
+    callback: (error: ServiceError | null, response: UpdateContactResponse) => void,
+  ): ClientUnaryCall;
+  updateContact(
+    request: UpdateContactRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateContactResponse) => void,
+  ): ClientUnaryCall;
+  updateContact(
+    request: UpdateContactRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateContactResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Folds one contact into another: conversations, deals and surveys follow, blanks are filled
+   * from the merged contact, which is then gone.
+   */
+  mergeContacts(
+    request: MergeContactsRequest,
+    callback: (error: ServiceError | null, response: MergeContactsResponse) => void,
+  ): ClientUnaryCall;
+  mergeContacts(
+    request: MergeContactsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: MergeContactsResponse) => void,
+  ): ClientUnaryCall;
+  mergeContacts(
+    request: MergeContactsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: MergeContactsResponse) => void,
+  ): ClientUnaryCall;
+  /** The contact properties admins define (text, number, date or choice); values are checked against them. */
+  listContactProperties(
+    request: ListContactPropertiesRequest,
+    callback: (error: ServiceError | null, response: ListContactPropertiesResponse) => void,
+  ): ClientUnaryCall;
+  listContactProperties(
+    request: ListContactPropertiesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListContactPropertiesResponse) => void,
+  ): ClientUnaryCall;
+  listContactProperties(
+    request: ListContactPropertiesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListContactPropertiesResponse) => void,
+  ): ClientUnaryCall;
+  saveContactProperty(
+    request: SaveContactPropertyRequest,
+    callback: (error: ServiceError | null, response: SaveContactPropertyResponse) => void,
+  ): ClientUnaryCall;
+  saveContactProperty(
+    request: SaveContactPropertyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SaveContactPropertyResponse) => void,
+  ): ClientUnaryCall;
+  saveContactProperty(
+    request: SaveContactPropertyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SaveContactPropertyResponse) => void,
+  ): ClientUnaryCall;
+  deleteContactProperty(
+    request: DeleteContactPropertyRequest,
+    callback: (error: ServiceError | null, response: DeleteContactPropertyResponse) => void,
+  ): ClientUnaryCall;
+  deleteContactProperty(
+    request: DeleteContactPropertyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteContactPropertyResponse) => void,
+  ): ClientUnaryCall;
+  deleteContactProperty(
+    request: DeleteContactPropertyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteContactPropertyResponse) => void,
   ): ClientUnaryCall;
   /** A deal with the contact (created from the sidebar), listed on the contact. */
   createDeal(

@@ -135,6 +135,8 @@ export interface Candidate {
   userId: string;
   /** chosen | away | deactivated | over_capacity | already_assigned | not_tried */
   outcome: string;
+  /** Under contact-owner routing: contact_owner for the owner, fallback for the inbox's others. */
+  role: string;
 }
 
 export interface Decision {
@@ -147,7 +149,14 @@ export interface Decision {
   chosenUserId: string;
   /** assigned | waiting | left_unassigned */
   outcome: string;
-  decidedAt?: Date | undefined;
+  decidedAt?:
+    | Date
+    | undefined;
+  /**
+   * Under contact-owner routing, why the owner was passed over: no_owner | owner_away |
+   * owner_over_capacity | owner_deactivated; empty when the owner was chosen or the rule is another.
+   */
+  fallbackReason: string;
 }
 
 export interface ListDecisionsRequest {
@@ -1359,7 +1368,7 @@ export const SetRoutingRuleResponse: MessageFns<SetRoutingRuleResponse> = {
 };
 
 function createBaseCandidate(): Candidate {
-  return { userId: "", outcome: "" };
+  return { userId: "", outcome: "", role: "" };
 }
 
 export const Candidate: MessageFns<Candidate> = {
@@ -1369,6 +1378,9 @@ export const Candidate: MessageFns<Candidate> = {
     }
     if (message.outcome !== "") {
       writer.uint32(18).string(message.outcome);
+    }
+    if (message.role !== "") {
+      writer.uint32(26).string(message.role);
     }
     return writer;
   },
@@ -1402,6 +1414,14 @@ export const Candidate: MessageFns<Candidate> = {
             message.outcome = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1422,6 +1442,7 @@ export const Candidate: MessageFns<Candidate> = {
         ? globalThis.String(object.user_id)
         : "",
       outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
     };
   },
 
@@ -1433,6 +1454,9 @@ export const Candidate: MessageFns<Candidate> = {
     if (message.outcome !== "") {
       obj.outcome = message.outcome;
     }
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
     return obj;
   },
 
@@ -1443,6 +1467,7 @@ export const Candidate: MessageFns<Candidate> = {
     const message = createBaseCandidate();
     message.userId = object.userId ?? "";
     message.outcome = object.outcome ?? "";
+    message.role = object.role ?? "";
     return message;
   },
 };
@@ -1457,6 +1482,7 @@ function createBaseDecision(): Decision {
     chosenUserId: "",
     outcome: "",
     decidedAt: undefined,
+    fallbackReason: "",
   };
 }
 
@@ -1485,6 +1511,9 @@ export const Decision: MessageFns<Decision> = {
     }
     if (message.decidedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.decidedAt), writer.uint32(66).fork()).join();
+    }
+    if (message.fallbackReason !== "") {
+      writer.uint32(74).string(message.fallbackReason);
     }
     return writer;
   },
@@ -1566,6 +1595,14 @@ export const Decision: MessageFns<Decision> = {
             message.decidedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.fallbackReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1602,6 +1639,11 @@ export const Decision: MessageFns<Decision> = {
         : isSet(object.decided_at)
         ? fromJsonTimestamp(object.decided_at)
         : undefined,
+      fallbackReason: isSet(object.fallbackReason)
+        ? globalThis.String(object.fallbackReason)
+        : isSet(object.fallback_reason)
+        ? globalThis.String(object.fallback_reason)
+        : "",
     };
   },
 
@@ -1631,6 +1673,9 @@ export const Decision: MessageFns<Decision> = {
     if (message.decidedAt !== undefined) {
       obj.decidedAt = message.decidedAt.toISOString();
     }
+    if (message.fallbackReason !== "") {
+      obj.fallbackReason = message.fallbackReason;
+    }
     return obj;
   },
 
@@ -1649,6 +1694,7 @@ export const Decision: MessageFns<Decision> = {
     message.chosenUserId = object.chosenUserId ?? "";
     message.outcome = object.outcome ?? "";
     message.decidedAt = object.decidedAt ?? undefined;
+    message.fallbackReason = object.fallbackReason ?? "";
     return message;
   },
 };

@@ -1,0 +1,127 @@
+// Contacts and their property definitions in PostgreSQL.
+import type { Pool, PoolClient } from '@inbox/lib';
+import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import { appendEvents } from '../../../adapters/outbox';
+import { emailSenderLockKey } from '../../inbound';
+import type { PropertyDefinition, PropertyType } from '../domain/contact-properties';
+import type { ContactChanges, ContactRecords, EditableContact } from '../use-cases/contact-editing';
+
+const COLUMNS = {
+  name: 'name',
+  ownerId: 'owner_id',
+  properties: 'properties',
+  externalId: 'external_id',
+  companyId: 'company_id',
+} as const;
+
+type DefinitionRow = { key: string; label: string; type: PropertyType; options: string[] };
+const definitionFromRow = (row: DefinitionRow): PropertyDefinition => ({ key: row.key, label: row.label, type: row.type, options: row.options });
+
+export class PostgresContactRecords implements ContactRecords {
+  constructor(private readonly pool: Pool) {}
+
+  async read(db: Pool | PoolClient, accountId: string, contactIds: string[], lock = false): Promise<EditableContact[]> {
+    const result = await db.query(
+      `SELECT c.id, c.name, c.email, c.phone, c.owner_id, c.external_id, c.company_id, c.properties,
+         ARRAY(SELECT a.value FROM contact_addresses a WHERE a.contact_id = c.id AND a.kind = 'email' ORDER BY a.position) AS more_emails,
+         ARRAY(SELECT a.value FROM contact_addresses a WHERE a.contact_id = c.id AND a.kind = 'phone' ORDER BY a.position) AS more_phones
+       FROM contacts c WHERE c.account_id = $1 AND c.id = ANY($2::text[]) ORDER BY c.id ${lock ? 'FOR UPDATE OF c' : ''}`,
+      [accountId, contactIds],
+    );
+    return result.rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      emails: [...(r.email ? [r.email] : []), ...r.more_emails],
+      phones: [...(r.phone ? [r.phone] : []), ...r.more_phones],
+      ownerId: r.owner_id,
+      externalId: r.external_id,
+      companyId: r.company_id,
+      properties: Object.fromEntries(Object.entries((r.properties ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+    }));
+  }
+
+  async emailHolders(tx: PoolClient, accountId: string, emails: string[]): Promise<Map<string, string>> {
+    const lowered = emails.map((e) => e.toLowerCase());
+    const result = await tx.query<{ email: string; id: string }>(
+      `SELECT lower(email) AS email, id FROM contacts WHERE account_id = $1 AND lower(email) = ANY($2::text[])
+       UNION ALL
+       SELECT lower(value), contact_id FROM contact_addresses WHERE account_id = $1 AND kind = 'email' AND lower(value) = ANY($2::text[])`,
+      [accountId, lowered],
+    );
+    return new Map(result.rows.map((r) => [r.email, r.id]));
+  }
+
+  async lockSenders(tx: PoolClient, accountId: string, emails: string[]): Promise<void> {
+    const keys = [...new Set(emails.map((e) => emailSenderLockKey(accountId, e)))];
+    if (keys.length === 0) return;
+    // Sorted like inbound's batch locks, so the two never wait on each other in a cycle.
+    await tx.query('SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted', [keys]);
+  }
+
+  async update(tx: PoolClient, accountId: string, contactId: string, changes: ContactChanges): Promise<void> {
+    const columns: string[] = [];
+    const values: unknown[] = [];
+    const set = (column: string, value: unknown) => {
+      values.push(value);
+      columns.push(`${column} = $${values.length + 2}`);
+    };
+    for (const field of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]) {
+      if (changes[field] !== undefined) set(COLUMNS[field], field === 'properties' ? JSON.stringify(changes.properties) : changes[field]);
+    }
+    if (changes.emails) set('email', changes.emails[0] ?? null);
+    if (changes.phones) set('phone', changes.phones[0] ?? null);
+    if (columns.length) await tx.query(`UPDATE contacts SET ${columns.join(', ')} WHERE account_id = $1 AND id = $2`, [accountId, contactId, ...values]);
+    for (const [kind, list] of [['email', changes.emails], ['phone', changes.phones]] as const) {
+      if (!list) continue;
+      await tx.query('DELETE FROM contact_addresses WHERE contact_id = $1 AND kind = $2', [contactId, kind]);
+      const more = list.slice(1);
+      if (more.length === 0) continue;
+      await tx.query(
+        `INSERT INTO contact_addresses (account_id, contact_id, kind, position, value) SELECT $1, $2, $3, p, v FROM unnest($4::text[]) WITH ORDINALITY AS u(v, p)`,
+        [accountId, contactId, kind, more],
+      );
+    }
+  }
+
+  async moveRecords(tx: PoolClient, accountId: string, fromContactId: string, toContactId: string): Promise<number> {
+    const moved = await tx.query('UPDATE conversations SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2', [accountId, fromContactId, toContactId]);
+    await tx.query('UPDATE deals SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2', [accountId, fromContactId, toContactId]);
+    await tx.query('UPDATE surveys SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2', [accountId, fromContactId, toContactId]);
+    return moved.rowCount ?? 0;
+  }
+
+  async remove(tx: PoolClient, accountId: string, contactId: string): Promise<void> {
+    await tx.query('DELETE FROM contacts WHERE account_id = $1 AND id = $2', [accountId, contactId]);
+  }
+
+  async announceConversations(tx: PoolClient, accountId: string, contactId: string, actorUserId: string): Promise<void> {
+    const bumped = await tx.query<{ id: string; inbox_id: string; version: string }>(
+      `UPDATE conversations SET version = version + 1, updated_at = now() WHERE account_id = $1 AND contact_id = $2 RETURNING id, inbox_id, version`,
+      [accountId, contactId],
+    );
+    await appendEvents(
+      tx,
+      bumped.rows.map((r) => ({ accountId, inboxId: r.inbox_id, conversationId: r.id, version: r.version, actorUserId, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED })),
+    );
+  }
+
+  async definitions(db: Pool | PoolClient, accountId: string): Promise<PropertyDefinition[]> {
+    const result = await db.query<DefinitionRow>('SELECT key, label, type, options FROM contact_properties WHERE account_id = $1 ORDER BY key', [accountId]);
+    return result.rows.map(definitionFromRow);
+  }
+
+  async saveDefinition(accountId: string, definition: PropertyDefinition): Promise<PropertyDefinition> {
+    const result = await this.pool.query<DefinitionRow>(
+      `INSERT INTO contact_properties (account_id, key, label, type, options) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (account_id, key) DO UPDATE SET label = EXCLUDED.label, type = EXCLUDED.type, options = EXCLUDED.options
+       RETURNING key, label, type, options`,
+      [accountId, definition.key, definition.label, definition.type, JSON.stringify(definition.options)],
+    );
+    return definitionFromRow(result.rows[0]);
+  }
+
+  async deleteDefinition(accountId: string, key: string): Promise<boolean> {
+    const result = await this.pool.query('DELETE FROM contact_properties WHERE account_id = $1 AND key = $2', [accountId, key]);
+    return (result.rowCount ?? 0) > 0;
+  }
+}
