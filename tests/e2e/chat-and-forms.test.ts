@@ -79,13 +79,22 @@ describe('live chat and support forms', () => {
     expect(byEmail.status).toBe(201);
     expect(byEmail.body.channel).toBe('email');
     const mailed = await waitFor('email at the relay', async () => f.sink.messages.find((m) => m.envelope.to.includes(email)));
-    // The conversation continues on email: it moved to the Email view, and the visitor's emailed answer threads into it.
-    expect((await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body.channel).toBe('email');
+    // The conversation continues on email, and the visitor's emailed answer threads into it, but it
+    // stays a chat: in the Chat view, with its transcript.
+    expect((await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body).toMatchObject({ channel: 'chat', replyChannel: 'email' });
     const sentId = /<([^>]+)>/.exec(mailed.parsed.messageId ?? '')![1];
     await deliver(f, { from: email, to: f.address, subject: `Re: ${mailed.parsed.subject}`, text: 'Thanks for the schedule!', inReplyTo: sentId, references: [sentId] });
     await waitFor('the answer threaded', async () => (await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body.messages.some((m: { text: string }) => m.text.includes('Thanks for the schedule!')));
-    expect((await listView(f.owner, f.inboxId, 'email')).map((c) => c.id)).toContain(conversation.id);
-    expect((await listView(f.owner, f.inboxId, 'chat')).map((c) => c.id)).not.toContain(conversation.id);
+    expect((await listView(f.owner, f.inboxId, 'chat')).map((c) => c.id)).toContain(conversation.id);
+    expect((await listView(f.owner, f.inboxId, 'email')).map((c) => c.id)).not.toContain(conversation.id);
+    // A reply without a channel goes by email now.
+    const next = await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'One more thing by email.' });
+    expect(next.body.channel).toBe('email');
+    // Closing it sends the chat's transcript, as for any chat.
+    expect((await f.owner.patch(`/api/v1/conversations/${conversation.id}`, { status: 'closed' })).status).toBe(200);
+    const transcript = await waitFor('the transcript on close', async () => f.sink.messages.find((m) => m.envelope.to.includes(email) && String(m.parsed.subject).startsWith('Transcript of your chat')));
+    expect(String(transcript.parsed.text)).toContain('Hi, is the store open on Sunday?');
+    expect((await f.owner.post(`/api/v1/conversations/${conversation.id}/transcript`, {})).status).toBe(201);
   });
 
   it('shows the visitor typing to the agents, and an agent typing to the visitor', async () => {

@@ -12,6 +12,7 @@ function item(n: number, overrides: Partial<ConversationItem> = {}): Conversatio
     inboxId: 'inb_1',
     status: 'open',
     channel: 'email',
+    replyChannel: null,
     subject: `Subject ${n}`,
     preview: `Preview ${n}`,
     contact: { id: `ctc_${n}`, name: `Customer ${n}`, email: `c${n}@example.com` },

@@ -494,7 +494,8 @@ export function Thread({
               values={{ contactName: detail.contact?.name ?? '', contactEmail: detail.contact?.email ?? '', agentName: me.name }}
             />
             {assist.writeForMe && <WriteForMe conversationId={id} editor={replyEditor} />}
-            {(detail.channel === 'chat' || detail.channel === 'messenger') && (
+            {detail.replyChannel && <span className="muted">Continued by {detail.replyChannel}</span>}
+            {(detail.channel === 'chat' || detail.channel === 'messenger') && !detail.replyChannel && (
               <label>
                 Reply via{' '}
                 <select aria-label="Reply via" value={via} onChange={(e) => setVia(e.target.value)}>

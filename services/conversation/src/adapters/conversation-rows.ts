@@ -6,7 +6,10 @@ export interface LockedConversation {
   id: string;
   accountId: string;
   inboxId: string;
+  /** Where it came from: its views and its chat transcript follow this. */
   channel: string;
+  /** Where replies go when it was answered on another channel (a chat answered by email); else null. */
+  replyChannel: string | null;
   status: 'open' | 'closed';
   subject: string;
   contactId: string | null;
@@ -24,7 +27,7 @@ export interface LockedConversation {
 
 export async function lockConversation(tx: PoolClient, accountId: string, conversationId: string): Promise<LockedConversation> {
   const result = await tx.query(
-    `SELECT id, account_id, inbox_id, channel, status, subject, contact_id, assignee_id, filtered, filtered_reason, trashed_at,
+    `SELECT id, account_id, inbox_id, channel, reply_channel, status, subject, contact_id, assignee_id, filtered, filtered_reason, trashed_at,
             awaiting_first_reply, bot_chatflow_id, handed_off, last_message_at, thread_key, version
      FROM conversations WHERE account_id = $1 AND id = $2 FOR UPDATE`,
     [accountId, conversationId],
@@ -36,6 +39,7 @@ export async function lockConversation(tx: PoolClient, accountId: string, conver
     accountId: row.account_id,
     inboxId: row.inbox_id,
     channel: row.channel,
+    replyChannel: row.reply_channel,
     status: row.status,
     subject: row.subject,
     contactId: row.contact_id,

@@ -6293,8 +6293,16 @@ export interface components {
             inboxId: string;
             /** @enum {string} */
             status: "open" | "closed";
-            /** @enum {string} */
+            /**
+             * @description where it came from; its channel view follows this
+             * @enum {string}
+             */
             channel: "email" | "chat" | "messenger" | "form" | "phone";
+            /**
+             * @description where replies go when not on its own channel (a chat answered by email)
+             * @enum {string|null}
+             */
+            replyChannel: "email" | null;
             subject: string;
             preview: string;
             contact: {

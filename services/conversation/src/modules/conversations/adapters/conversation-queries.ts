@@ -15,6 +15,7 @@ interface SummaryRow {
   inbox_id: string;
   status: string;
   channel: string;
+  reply_channel: string | null;
   subject: string;
   preview: string;
   contact_id: string | null;
@@ -36,7 +37,7 @@ interface SummaryRow {
   created_at: Date;
 }
 
-const SUMMARY_COLUMNS = `c.id, c.inbox_id, c.status, c.channel, c.subject, c.preview, c.contact_id,
+const SUMMARY_COLUMNS = `c.id, c.inbox_id, c.status, c.channel, c.reply_channel, c.subject, c.preview, c.contact_id,
   ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone, c.participant_count,
   c.assignee_id, u.name AS assignee_name, (u.deactivated_at IS NOT NULL OR u.removed_at IS NOT NULL) AS assignee_deactivated,
   c.last_message_at, c.last_message_direction, c.comment_preview, c.filtered, c.filtered_reason, c.trashed_at,
@@ -49,6 +50,7 @@ function toSummary(row: SummaryRow): ConversationSummary {
     inboxId: row.inbox_id,
     status: row.status,
     channel: row.channel,
+    replyChannel: row.reply_channel ?? '',
     subject: row.subject,
     preview: row.preview,
     contact: row.contact_id ? { id: row.contact_id, name: row.contact_name ?? '', email: row.contact_email ?? '', phone: row.contact_phone ?? '' } : undefined,
@@ -234,7 +236,8 @@ export class ConversationQueries {
   async routingFacts(accountId: string, conversationIds: string[]) {
     if (conversationIds.length === 0) return [];
     const result = await this.pool.query(
-      `SELECT c.id, c.inbox_id, c.channel, c.status, c.assignee_id, c.filtered, c.trashed_at, c.bot_chatflow_id, c.handed_off, c.created_at, ct.owner_id
+      `SELECT c.id, c.inbox_id, COALESCE(c.reply_channel, c.channel) AS channel, c.status, c.assignee_id, c.filtered, c.trashed_at, c.bot_chatflow_id, c.handed_off,
+         c.created_at, ct.owner_id
        FROM conversations c LEFT JOIN contacts ct ON ct.id = c.contact_id WHERE c.account_id = $1 AND c.id = ANY($2::text[])`,
       [accountId, conversationIds],
     );

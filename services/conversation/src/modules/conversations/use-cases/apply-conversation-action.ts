@@ -21,7 +21,7 @@ export async function senderKeyOf(tx: PoolClient, conversation: LockedConversati
   const contact = await tx.query<{ email: string | null; external_id: string | null }>('SELECT email, external_id FROM contacts WHERE id = $1', [conversation.contactId]);
   const row = contact.rows[0];
   if (!row) return null;
-  if (conversation.channel === 'email' && row.email) return `email:${row.email.toLowerCase()}`;
+  if ((conversation.replyChannel ?? conversation.channel) === 'email' && row.email) return `email:${row.email.toLowerCase()}`;
   if (row.external_id) return `${conversation.channel}:${row.external_id}`;
   return row.email ? `email:${row.email.toLowerCase()}` : null;
 }

@@ -31,10 +31,11 @@ export class AutoAssign {
       if (conversation.assigneeId) return { outcome: 'already_assigned' as const, assigneeId: conversation.assigneeId, openCount: 0 };
       const user = await this.directory.findUser(input.accountId, input.userId, tx);
       if (!user || user.removed || user.deactivated) return { outcome: 'user_inactive' as const, assigneeId: '', openCount: 0 };
-      const bucket = capacityBucket(conversation.channel);
+      // Workload follows where it is answered: a chat continued by email counts as email.
+      const bucket = capacityBucket(conversation.replyChannel ?? conversation.channel);
       const open = await tx.query<{ count: string }>(
         `SELECT count(*) FROM conversations WHERE account_id = $1 AND assignee_id = $2 AND status = 'open' AND trashed_at IS NULL
-           AND (channel IN ('chat', 'messenger')) = $3`,
+           AND (COALESCE(reply_channel, channel) IN ('chat', 'messenger')) = $3`,
         [input.accountId, input.userId, bucket === 'chat'],
       );
       const openCount = Number(open.rows[0].count);

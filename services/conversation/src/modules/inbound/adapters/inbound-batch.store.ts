@@ -165,7 +165,7 @@ class PgInboundBatchUnit implements InboundBatchUnit {
        FROM unnest($1::text[], $2::text[], $3::text[]) AS k(account_id, inbox_id, contact_id)
        CROSS JOIN LATERAL (
          SELECT id, subject, last_message_at FROM conversations
-         WHERE account_id = k.account_id AND inbox_id = k.inbox_id AND contact_id = k.contact_id AND channel = 'email' AND trashed_at IS NULL
+         WHERE account_id = k.account_id AND inbox_id = k.inbox_id AND contact_id = k.contact_id AND (channel = 'email' OR reply_channel = 'email') AND trashed_at IS NULL
            AND last_message_at > now() - make_interval(days => $4)
          ORDER BY last_message_at DESC LIMIT 20) AS c`,
       [contacts.map((c) => c.accountId), contacts.map((c) => c.inboxId), contacts.map((c) => c.contactId), days],

@@ -545,7 +545,7 @@ export class StoreInboundMessage {
       const subject = normaliseSubject(email.subject);
       const bySubject = await tx.query<{ id: string; subject: string }>(
         `SELECT id, subject FROM conversations
-         WHERE account_id = $1 AND inbox_id = $2 AND contact_id = $3 AND channel = 'email' AND trashed_at IS NULL
+         WHERE account_id = $1 AND inbox_id = $2 AND contact_id = $3 AND (channel = 'email' OR reply_channel = 'email') AND trashed_at IS NULL
            AND last_message_at > now() - make_interval(days => $4)
          ORDER BY last_message_at DESC LIMIT 20`,
         [accountId, inboxId, contactId, SUBJECT_FALLBACK_DAYS],

@@ -115,7 +115,7 @@ export class ReplyToConversation {
     const messageId = await withTransaction(this.pool, async (tx) => {
       const conversation = await lockConversation(tx, actor.accountId, conversationId);
       if (conversation.trashedAt) throw new FailedPreconditionError('conversation_in_trash', 'restore the conversation first');
-      const replyChannel = channel || conversation.channel;
+      const replyChannel = channel || conversation.replyChannel || conversation.channel;
       if (uploads.length > 0 && replyChannel !== 'email') throw new FailedPreconditionError('attachments_not_supported', `attachments can be sent by email only, not on ${replyChannel}`);
       if (replyChannel === 'chat') return this.replyOnChat(tx, conversation, author, text);
       if (replyChannel === 'messenger') return this.replyOnMessenger(tx, conversation, author, text);
@@ -147,8 +147,9 @@ export class ReplyToConversation {
         references: ids.slice(-20),
       });
       await attachUploads(tx, actor, id, uploads);
-      // Answering a chat, Messenger or call by email moves the conversation to email: the customer's reply threads back into it.
-      const switched = conversation.channel === 'email' ? {} : { channel: 'email', channel_id: channelRow.id, thread_key: null };
+      // Answering a chat, Messenger or call by email continues it on email (the customer's reply threads back into it);
+      // it stays a chat in its views, and its transcript is still sent on close.
+      const switched = conversation.channel === 'email' || conversation.replyChannel === 'email' ? {} : { reply_channel: 'email', channel_id: channelRow.id, thread_key: null };
       await finishReply(tx, conversation, author, id, text, switched);
       return id;
     });

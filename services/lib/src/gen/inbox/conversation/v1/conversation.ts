@@ -456,7 +456,7 @@ export interface ConversationSummary {
   inboxId: string;
   /** open | closed */
   status: string;
-  /** email | chat | messenger | form | phone */
+  /** email | chat | messenger | form | phone: where it came from (its views follow this). */
   channel: string;
   subject: string;
   preview: string;
@@ -474,7 +474,11 @@ export interface ConversationSummary {
   trashedAt?: Date | undefined;
   awaitingFirstReply: boolean;
   version: string;
-  createdAt?: Date | undefined;
+  createdAt?:
+    | Date
+    | undefined;
+  /** Where replies go when not on the channel it came from (a chat answered by email): email; else empty. */
+  replyChannel: string;
 }
 
 export interface View {
@@ -7505,6 +7509,7 @@ function createBaseConversationSummary(): ConversationSummary {
     awaitingFirstReply: false,
     version: "0",
     createdAt: undefined,
+    replyChannel: "",
   };
 }
 
@@ -7563,6 +7568,9 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(146).fork()).join();
+    }
+    if (message.replyChannel !== "") {
+      writer.uint32(154).string(message.replyChannel);
     }
     return writer;
   },
@@ -7724,6 +7732,14 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.replyChannel = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7792,6 +7808,11 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      replyChannel: isSet(object.replyChannel)
+        ? globalThis.String(object.replyChannel)
+        : isSet(object.reply_channel)
+        ? globalThis.String(object.reply_channel)
+        : "",
     };
   },
 
@@ -7851,6 +7872,9 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.replyChannel !== "") {
+      obj.replyChannel = message.replyChannel;
+    }
     return obj;
   },
 
@@ -7881,6 +7905,7 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     message.awaitingFirstReply = object.awaitingFirstReply ?? false;
     message.version = object.version ?? "0";
     message.createdAt = object.createdAt ?? undefined;
+    message.replyChannel = object.replyChannel ?? "";
     return message;
   },
 };
