@@ -229,6 +229,47 @@ describe('email conversations end to end', () => {
       expect((await listView(f.owner, f.inboxId, 'sent')).map((c) => c.id)).not.toContain(id);
     });
 
+    it('replies to all: everyone the customer copied gets it, our own addresses never, and Bcc stays out of the headers', async () => {
+      const customer = uniqueEmail('replyall');
+      const [ola, per, boss, archive] = ['ola', 'per', 'boss', 'archive'].map((n) => uniqueEmail(n));
+      const [local, domain] = f.address.split('@');
+      await deliver(f, { from: `Kari <${customer}>`, to: `${f.address}, Ola <${ola}>`, cc: `Per <${per}>, ${local}+other@${domain}`, subject: 'All of us', text: 'Please answer us all.' });
+      const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
+      expect(conversation.participantCount).toBe(3);
+      const reply = await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'Answering everyone.', replyAll: true, cc: [boss], bcc: [archive, ola] });
+      expect(reply.status).toBe(201);
+      expect(reply.body.to.map((a: { address: string }) => a.address)).toEqual([customer]);
+      expect(reply.body.cc.map((a: { address: string }) => a.address)).toEqual([ola, per, boss]);
+      expect(reply.body.bcc.map((a: { address: string }) => a.address)).toEqual([archive]);
+      const sent = await waitFor('the reply-all at the relay', async () => f.sink.messages.find((m) => m.envelope.to.includes(customer) && String(m.parsed.text).includes('Answering everyone.')));
+      expect([...sent.envelope.to].sort()).toEqual([customer, ola, per, boss, archive].sort());
+      const ccHeader = ((sent.parsed.cc ?? []) as { address: string }[]).map((c) => c.address);
+      expect(ccHeader.sort()).toEqual([ola, per, boss].sort());
+      expect(sent.parsed.bcc).toBeUndefined();
+      expect(sent.raw.toString()).not.toContain(archive);
+
+      // A new email can carry copies too.
+      const composed = await f.owner.post('/api/v1/conversations', { inboxId: f.inboxId, to: uniqueEmail('newto'), cc: [uniqueEmail('newcc')], bcc: [archive], subject: 'Copies', text: 'With copies' });
+      expect(composed.status).toBe(201);
+      expect(composed.body.messages[0].cc).toHaveLength(1);
+      expect(composed.body.messages[0].bcc.map((a: { address: string }) => a.address)).toEqual([archive]);
+
+      // Bad copies change nothing.
+      const before = (await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body.messages.length;
+      const bad: [unknown, number, string][] = [
+        [{ text: 'x', cc: ['not an address'] }, 400, 'invalid_recipient'],
+        [{ text: 'x', bcc: 'boss@customer.example' }, 400, 'validation_failed'],
+        [{ text: 'x', replyAll: false }, 400, 'validation_failed'],
+        [{ text: 'x', cc: Array.from({ length: 49 }, (_, i) => `p${i}@customer.example`), bcc: ['q@customer.example', 'r@customer.example'] }, 400, 'too_many_recipients'],
+      ];
+      for (const [body, status, code] of bad) {
+        const response = await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, body);
+        expect({ body, status: response.status, code: response.body.error?.code }).toEqual({ body, status, code });
+      }
+      expect((await f.owner.post('/api/v1/conversations', { inboxId: f.inboxId, to: customer, cc: ['nope'], text: 'x' })).body.error.code).toBe('invalid_recipient');
+      expect((await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body.messages).toHaveLength(before);
+    });
+
     it('refuses bad replies and compositions with clear errors and changes nothing', async () => {
       const customer = uniqueEmail('badreply');
       await deliver(f, { from: customer, to: f.address, subject: 'Hi', text: 'x' });

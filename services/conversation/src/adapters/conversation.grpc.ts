@@ -305,7 +305,11 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
 
     async reply(request) {
       const actor = actorFrom(request.tenant);
-      const messageId = await u.reply.execute(actor, request.conversationId, { text: request.text, html: request.html }, request.channel || undefined, request.uploadIds);
+      const messageId = await u.reply.execute(actor, request.conversationId, { text: request.text, html: request.html }, request.channel || undefined, request.uploadIds, {
+        cc: request.cc,
+        bcc: request.bcc,
+        replyAll: request.replyAll,
+      });
       const detail = await u.queries.detail(actor.accountId, request.conversationId);
       return { message: detail.messages.find((m) => m.id === messageId), conversation: detail.conversation };
     },

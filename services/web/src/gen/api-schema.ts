@@ -3061,6 +3061,15 @@ export interface paths {
                         /** @enum {string} */
                         channel?: "email" | "chat" | "messenger" | "form" | "phone";
                         attachmentIds?: string[];
+                        /** @description email only: further recipients */
+                        cc?: string[];
+                        /** @description email only: blind copies (never in the headers) */
+                        bcc?: string[];
+                        /**
+                         * @description email only: copy everyone the customer's last email went to, except our own addresses
+                         * @enum {boolean}
+                         */
+                        replyAll?: true;
                     };
                 };
             };
@@ -3393,6 +3402,8 @@ export interface paths {
                         channel?: "email";
                         /** Format: email */
                         to: string;
+                        cc?: string[];
+                        bcc?: string[];
                         /** @default  */
                         subject?: string;
                     };
@@ -6340,6 +6351,11 @@ export interface components {
                 address: string;
             }[];
             cc: {
+                name: string;
+                address: string;
+            }[];
+            /** @description outbound email: blind copies */
+            bcc: {
                 name: string;
                 address: string;
             }[];

@@ -54,6 +54,7 @@ const MessageDto = z
     from: Address,
     to: z.array(Address),
     cc: z.array(Address),
+    bcc: z.array(Address).describe('outbound email: blind copies'),
     subject: z.string(),
     text: z.string(),
     replyText: z.string(),
@@ -126,6 +127,7 @@ export function conversationDetail(detail: GetConversationResponse, publicUrl: s
       from: m.from ?? { name: '', address: '' },
       to: m.to,
       cc: m.cc,
+      bcc: m.bcc,
       subject: m.subject,
       text: m.text,
       replyText: m.replyText,
@@ -466,7 +468,16 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
       tag: 'conversations',
       auth: true,
       status: 201,
-      body: z.intersection(Body, z.object({ channel: z.enum(['email', 'chat', 'messenger', 'form', 'phone']).optional(), attachmentIds: z.array(z.string().min(1).max(100)).max(20).optional() })),
+      body: z.intersection(
+        Body,
+        z.object({
+          channel: z.enum(['email', 'chat', 'messenger', 'form', 'phone']).optional(),
+          attachmentIds: z.array(z.string().min(1).max(100)).max(20).optional(),
+          cc: z.array(z.string().max(254)).max(49).optional().describe('email only: further recipients'),
+          bcc: z.array(z.string().max(254)).max(49).optional().describe('email only: blind copies (never in the headers)'),
+          replyAll: z.literal(true).optional().describe("email only: copy everyone the customer's last email went to, except our own addresses"),
+        }),
+      ),
       response: MessageDto,
       errors: [404, 409],
     },
@@ -478,6 +489,9 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
         html: body.html ?? '',
         channel: body.channel ?? '',
         uploadIds: body.attachmentIds ?? [],
+        cc: body.cc ?? [],
+        bcc: body.bcc ?? [],
+        replyAll: body.replyAll ?? false,
       });
       return messageDto([message!], params.id, publicUrl)[0];
     },
@@ -548,12 +562,31 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
       tag: 'conversations',
       auth: true,
       status: 201,
-      body: z.intersection(Body, z.object({ inboxId: z.string().min(1).max(100), channel: z.literal('email').default('email'), to: z.email(), subject: z.string().max(998).default('') })),
+      body: z.intersection(
+        Body,
+        z.object({
+          inboxId: z.string().min(1).max(100),
+          channel: z.literal('email').default('email'),
+          to: z.email(),
+          cc: z.array(z.string().max(254)).max(49).optional(),
+          bcc: z.array(z.string().max(254)).max(49).optional(),
+          subject: z.string().max(998).default(''),
+        }),
+      ),
       response: ConversationItem.extend({ messages: z.array(MessageDto) }),
       errors: [404, 409],
     },
     async ({ user, body }) => {
-      const created = await conversation.call.composeEmail({ tenant: tenant(user), inboxId: body.inboxId, to: body.to, subject: body.subject, text: body.text ?? '', html: body.html ?? '' });
+      const created = await conversation.call.composeEmail({
+        tenant: tenant(user),
+        inboxId: body.inboxId,
+        to: body.to,
+        cc: body.cc ?? [],
+        bcc: body.bcc ?? [],
+        subject: body.subject,
+        text: body.text ?? '',
+        html: body.html ?? '',
+      });
       return { ...conversationItem(created.conversation!), messages: messageDto([created.message!], created.conversation!.id, publicUrl) };
     },
   );

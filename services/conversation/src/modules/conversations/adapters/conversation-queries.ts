@@ -263,7 +263,7 @@ export class ConversationQueries {
       const conversation = await this.summary(accountId, conversationId, tx);
       const [messages, attachments, comments, calls] = await Promise.all([
         tx.query(
-          `SELECT id, direction, channel, from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, fields,
+          `SELECT id, direction, channel, from_name, from_address, to_addresses, cc_addresses, bcc_addresses, subject, text_body, html_body, fields,
                   hidden_at, hidden_by, created_at, author_user_id, delivery_status, delivery_error, rfc_message_id,
                   in_reply_to, reference_ids, reply_text, authentication
            FROM messages WHERE account_id = $1 AND conversation_id = $2 ORDER BY created_at, id`,
@@ -310,6 +310,7 @@ export class ConversationQueries {
           from: { name: m.from_name, address: m.from_address },
           to: m.to_addresses,
           cc: m.cc_addresses,
+          bcc: m.bcc_addresses,
           subject: m.subject,
           // A hidden message's content never leaves the service; clients show "Message is hidden".
           text: hidden ? '' : m.text_body,

@@ -20,6 +20,8 @@ export interface DueMessage {
   from_name: string;
   from_address: string;
   to_addresses: { name: string; address: string }[];
+  cc_addresses: { name: string; address: string }[];
+  bcc_addresses: { name: string; address: string }[];
   subject: string;
   text_body: string;
   html_body: string | null;
@@ -101,7 +103,7 @@ export class OutboundDeliveryWorker {
     let changed = false;
     const found = await withTransaction(this.pool, async (tx) => {
       const due = await tx.query<DueMessage>(
-        `SELECT d.message_id, d.attempts, m.channel, m.from_name, m.from_address, m.to_addresses, m.subject, m.text_body, m.html_body,
+        `SELECT d.message_id, d.attempts, m.channel, m.from_name, m.from_address, m.to_addresses, m.cc_addresses, m.bcc_addresses, m.subject, m.text_body, m.html_body,
                 m.rfc_message_id, m.in_reply_to, m.reference_ids, m.reply_to_address, c.thread_key,
                 ch.id AS channel_id, ch.lookup_key AS channel_key, ch.secret AS channel_secret, ch.send_token, ch.settings AS channel_settings,
                 cl.id AS call_id, cl.to_number AS call_to,

@@ -36,6 +36,9 @@ export class SmtpSender implements OutboundSender {
       attachments,
       from: { name: message.from_name, address: message.from_address },
       to: message.to_addresses.map((a) => ({ name: a.name, address: a.address })),
+      cc: (message.cc_addresses ?? []).map((a) => ({ name: a.name, address: a.address })),
+      // Nodemailer puts Bcc in the envelope only; the header never leaves.
+      bcc: (message.bcc_addresses ?? []).map((a) => ({ name: a.name, address: a.address })),
       replyTo: message.reply_to_address ?? undefined,
       subject: message.subject,
       text: message.text_body,

@@ -15,6 +15,7 @@ import type { Actor, User } from '../../directory';
 import { hasReplyPrefix, preview } from '../../../domain/email-rules';
 import { sanitizeEmailHtml } from '../../../domain/html';
 import { requireActor } from '../../directory';
+import { parseRecipients, recipients, type Address } from '../domain/recipients';
 
 const MAX_BODY = 1_000_000;
 const MAX_ATTACHMENTS = 20;
@@ -31,6 +32,29 @@ function normaliseBody(body: OutboundBody): { text: string; html: string | null 
   if (!text.trim()) throw new InvalidArgumentError('body_required', 'a message needs text or html');
   if (text.length > MAX_BODY || (html?.length ?? 0) > MAX_BODY) throw new InvalidArgumentError('body_too_long', 'the message body is too long');
   return { text, html };
+}
+
+export interface Copies {
+  cc: string[];
+  bcc: string[];
+  replyAll: boolean;
+}
+const NO_COPIES: Copies = { cc: [], bcc: [], replyAll: false };
+
+/** Every address the account receives email on (replies never copy these). */
+async function ownEmailAddresses(tx: PoolClient, accountId: string): Promise<string[]> {
+  const result = await tx.query<{ lookup_key: string }>("SELECT lookup_key FROM channels WHERE account_id = $1 AND type = 'email'", [accountId]);
+  return result.rows.map((r) => r.lookup_key);
+}
+
+/** Whom the customer's last email went to, for reply-all. */
+async function lastInboundRecipients(tx: PoolClient, conversationId: string): Promise<{ to: Address[]; cc: Address[] }> {
+  const last = await tx.query<{ to_addresses: Address[]; cc_addresses: Address[] }>(
+    `SELECT to_addresses, cc_addresses FROM messages WHERE conversation_id = $1 AND direction = 'inbound' AND channel = 'email'
+     ORDER BY created_at DESC, id DESC LIMIT 1`,
+    [conversationId],
+  );
+  return { to: last.rows[0]?.to_addresses ?? [], cc: last.rows[0]?.cc_addresses ?? [] };
 }
 
 export async function replyToken(tx: PoolClient, accountId: string, conversationId: string): Promise<string> {
@@ -61,6 +85,8 @@ export interface OutboundEmail {
   channelAddress: string;
   token: string;
   to: { name: string; address: string };
+  cc?: Address[];
+  bcc?: Address[];
   subject: string;
   text: string;
   html: string | null;
@@ -76,8 +102,8 @@ export async function insertOutbound(tx: PoolClient, email: OutboundEmail): Prom
   const rfcMessageId = `r-${email.token}.${uuidv7()}@${domain}`;
   await tx.query(
     `INSERT INTO messages (id, account_id, conversation_id, direction, channel, rfc_message_id, in_reply_to, reference_ids, from_name, from_address,
-       to_addresses, subject, text_body, html_body, author_user_id, delivery_status, reply_to_address, fields)
-     VALUES ($1, $2, $3, 'outbound', 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'queued', $14, $15)`,
+       to_addresses, subject, text_body, html_body, author_user_id, delivery_status, reply_to_address, fields, cc_addresses, bcc_addresses)
+     VALUES ($1, $2, $3, 'outbound', 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'queued', $14, $15, $16, $17)`,
     [
       messageId,
       email.accountId,
@@ -94,6 +120,8 @@ export async function insertOutbound(tx: PoolClient, email: OutboundEmail): Prom
       email.author.id,
       `${local}+r-${email.token}@${domain}`,
       email.kind ? JSON.stringify({ kind: email.kind }) : null,
+      JSON.stringify(email.cc ?? []),
+      JSON.stringify(email.bcc ?? []),
     ],
   );
   await tx.query('INSERT INTO outbound_deliveries (message_id, account_id) VALUES ($1, $2)', [messageId, email.accountId]);
@@ -107,9 +135,11 @@ export class ReplyToConversation {
     private readonly onCommitted: () => void,
   ) {}
 
-  async execute(actor: Actor, conversationId: string, body: OutboundBody, channel?: string, uploadIds: string[] = []): Promise<string> {
+  async execute(actor: Actor, conversationId: string, body: OutboundBody, channel?: string, uploadIds: string[] = [], copies: Copies = NO_COPIES): Promise<string> {
     const author = await requireActor(this.directory, actor, 'agent');
     const { text, html } = normaliseBody(body);
+    const cc = parseRecipients('cc', copies.cc);
+    const bcc = parseRecipients('bcc', copies.bcc);
     const uploads = [...new Set(uploadIds)];
     if (uploads.length > MAX_ATTACHMENTS) throw new InvalidArgumentError('too_many_attachments', `at most ${MAX_ATTACHMENTS} attachments`);
     const messageId = await withTransaction(this.pool, async (tx) => {
@@ -117,6 +147,7 @@ export class ReplyToConversation {
       if (conversation.trashedAt) throw new FailedPreconditionError('conversation_in_trash', 'restore the conversation first');
       const replyChannel = channel || conversation.replyChannel || conversation.channel;
       if (uploads.length > 0 && replyChannel !== 'email') throw new FailedPreconditionError('attachments_not_supported', `attachments can be sent by email only, not on ${replyChannel}`);
+      if ((cc.length || bcc.length || copies.replyAll) && replyChannel !== 'email') throw new FailedPreconditionError('copies_need_email', `copies and reply-all are for email, not ${replyChannel}`);
       if (replyChannel === 'chat') return this.replyOnChat(tx, conversation, author, text);
       if (replyChannel === 'messenger') return this.replyOnMessenger(tx, conversation, author, text);
       if (replyChannel !== 'email') {
@@ -133,13 +164,22 @@ export class ReplyToConversation {
       const ids = thread.rows.map((r) => r.rfc_message_id);
       const lastInbound = [...thread.rows].reverse().find((r) => r.direction === 'inbound')?.rfc_message_id;
       const channelRow = await emailChannelOf(tx, actor.accountId, conversation.inboxId, null);
+      const addressed = recipients({
+        to: { name: contact.name, address: contact.email },
+        replyAllTo: copies.replyAll ? await lastInboundRecipients(tx, conversationId) : undefined,
+        cc,
+        bcc,
+        ownAddresses: await ownEmailAddresses(tx, actor.accountId),
+      });
       const id = await insertOutbound(tx, {
         conversationId,
         accountId: actor.accountId,
         author,
         channelAddress: channelRow.address,
         token: await replyToken(tx, actor.accountId, conversationId),
-        to: { name: contact.name, address: contact.email },
+        to: addressed.to,
+        cc: addressed.cc,
+        bcc: addressed.bcc,
         subject: !conversation.subject ? 'Your conversation with us' : hasReplyPrefix(conversation.subject) ? conversation.subject : `Re: ${conversation.subject}`,
         text,
         html,
@@ -238,10 +278,12 @@ export class ComposeEmail {
     private readonly onCommitted: () => void,
   ) {}
 
-  async execute(actor: Actor, input: { inboxId: string; to: string; subject: string } & OutboundBody): Promise<{ conversationId: string; messageId: string }> {
+  async execute(actor: Actor, input: { inboxId: string; to: string; subject: string; cc?: string[]; bcc?: string[] } & OutboundBody): Promise<{ conversationId: string; messageId: string }> {
     const author = await requireActor(this.directory, actor, 'agent');
     const to = input.to.trim().toLowerCase();
     if (!isEmailAddress(to)) throw new InvalidArgumentError('invalid_recipient', 'to is not a valid email address');
+    const cc = parseRecipients('cc', input.cc ?? []);
+    const bcc = parseRecipients('bcc', input.bcc ?? []);
     const subject = input.subject.trim();
     if (subject.length > 998) throw new InvalidArgumentError('subject_too_long', 'the subject is too long');
     const { text, html } = normaliseBody(input);
@@ -250,6 +292,7 @@ export class ComposeEmail {
     const result = await withTransaction(this.pool, async (tx) => {
       const channel = await emailChannelOf(tx, actor.accountId, input.inboxId, null);
       const contact = await this.contacts.upsert(tx, actor.accountId, to);
+      const addressed = recipients({ to: { name: contact.name, address: to }, cc, bcc, ownAddresses: await ownEmailAddresses(tx, actor.accountId) });
       const conversationId = newId('con');
       const now = new Date();
       await tx.query(
@@ -264,7 +307,9 @@ export class ComposeEmail {
         author,
         channelAddress: channel.address,
         token: await replyToken(tx, actor.accountId, conversationId),
-        to: { name: contact.name, address: to },
+        to: addressed.to,
+        cc: addressed.cc,
+        bcc: addressed.bcc,
         subject,
         text,
         html,

@@ -598,7 +598,11 @@ export interface Message {
   /** The sender's own words, without quoted history. */
   replyText: string;
   /** Inbound email: SPF, DKIM and DMARC verdicts (absent when not checked). */
-  authentication?: MessageAuthentication | undefined;
+  authentication?:
+    | MessageAuthentication
+    | undefined;
+  /** Outbound email: blind copies (in the envelope, never in the headers). */
+  bcc: EmailAddress[];
 }
 
 export interface Message_FieldsEntry {
@@ -726,6 +730,10 @@ export interface ReplyRequest {
   channel: string;
   /** Files uploaded with RegisterUpload by the same user, attached to an email reply. */
   uploadIds: string[];
+  /** Email only: further recipients, and reply_all to copy everyone the last email went to. */
+  cc: string[];
+  bcc: string[];
+  replyAll: boolean;
 }
 
 export interface ChatflowOption {
@@ -869,6 +877,8 @@ export interface ComposeEmailRequest {
   subject: string;
   text: string;
   html: string;
+  cc: string[];
+  bcc: string[];
 }
 
 export interface ComposeEmailResponse {
@@ -9359,6 +9369,7 @@ function createBaseMessage(): Message {
     references: [],
     replyText: "",
     authentication: undefined,
+    bcc: [],
   };
 }
 
@@ -9432,6 +9443,9 @@ export const Message: MessageFns<Message> = {
     }
     if (message.authentication !== undefined) {
       MessageAuthentication.encode(message.authentication, writer.uint32(186).fork()).join();
+    }
+    for (const v of message.bcc) {
+      EmailAddress.encode(v!, writer.uint32(194).fork()).join();
     }
     return writer;
   },
@@ -9636,6 +9650,14 @@ export const Message: MessageFns<Message> = {
             message.authentication = MessageAuthentication.decode(reader, reader.uint32());
             continue;
           }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.bcc.push(EmailAddress.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -9726,6 +9748,9 @@ export const Message: MessageFns<Message> = {
         ? globalThis.String(object.reply_text)
         : "",
       authentication: isSet(object.authentication) ? MessageAuthentication.fromJSON(object.authentication) : undefined,
+      bcc: globalThis.Array.isArray(object?.bcc)
+        ? object.bcc.map((e: any) => EmailAddress.fromJSON(e))
+        : [],
     };
   },
 
@@ -9806,6 +9831,9 @@ export const Message: MessageFns<Message> = {
     if (message.authentication !== undefined) {
       obj.authentication = MessageAuthentication.toJSON(message.authentication);
     }
+    if (message.bcc?.length) {
+      obj.bcc = message.bcc.map((e) => EmailAddress.toJSON(e));
+    }
     return obj;
   },
 
@@ -9849,6 +9877,7 @@ export const Message: MessageFns<Message> = {
     message.authentication = (object.authentication !== undefined && object.authentication !== null)
       ? MessageAuthentication.fromPartial(object.authentication)
       : undefined;
+    message.bcc = object.bcc?.map((e) => EmailAddress.fromPartial(e)) || [];
     return message;
   },
 };
@@ -11781,7 +11810,17 @@ export const AddCommentResponse: MessageFns<AddCommentResponse> = {
 };
 
 function createBaseReplyRequest(): ReplyRequest {
-  return { tenant: undefined, conversationId: "", text: "", html: "", channel: "", uploadIds: [] };
+  return {
+    tenant: undefined,
+    conversationId: "",
+    text: "",
+    html: "",
+    channel: "",
+    uploadIds: [],
+    cc: [],
+    bcc: [],
+    replyAll: false,
+  };
 }
 
 export const ReplyRequest: MessageFns<ReplyRequest> = {
@@ -11803,6 +11842,15 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
     }
     for (const v of message.uploadIds) {
       writer.uint32(50).string(v!);
+    }
+    for (const v of message.cc) {
+      writer.uint32(58).string(v!);
+    }
+    for (const v of message.bcc) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.replyAll !== false) {
+      writer.uint32(72).bool(message.replyAll);
     }
     return writer;
   },
@@ -11868,6 +11916,30 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
             message.uploadIds.push(reader.string());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.cc.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.bcc.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.replyAll = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -11896,6 +11968,13 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
         : globalThis.Array.isArray(object?.upload_ids)
         ? object.upload_ids.map((e: any) => globalThis.String(e))
         : [],
+      cc: globalThis.Array.isArray(object?.cc) ? object.cc.map((e: any) => globalThis.String(e)) : [],
+      bcc: globalThis.Array.isArray(object?.bcc) ? object.bcc.map((e: any) => globalThis.String(e)) : [],
+      replyAll: isSet(object.replyAll)
+        ? globalThis.Boolean(object.replyAll)
+        : isSet(object.reply_all)
+        ? globalThis.Boolean(object.reply_all)
+        : false,
     };
   },
 
@@ -11919,6 +11998,15 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
     if (message.uploadIds?.length) {
       obj.uploadIds = message.uploadIds;
     }
+    if (message.cc?.length) {
+      obj.cc = message.cc;
+    }
+    if (message.bcc?.length) {
+      obj.bcc = message.bcc;
+    }
+    if (message.replyAll !== false) {
+      obj.replyAll = message.replyAll;
+    }
     return obj;
   },
 
@@ -11935,6 +12023,9 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
     message.html = object.html ?? "";
     message.channel = object.channel ?? "";
     message.uploadIds = object.uploadIds?.map((e) => e) || [];
+    message.cc = object.cc?.map((e) => e) || [];
+    message.bcc = object.bcc?.map((e) => e) || [];
+    message.replyAll = object.replyAll ?? false;
     return message;
   },
 };
@@ -14094,7 +14185,7 @@ export const ReplyResponse: MessageFns<ReplyResponse> = {
 };
 
 function createBaseComposeEmailRequest(): ComposeEmailRequest {
-  return { tenant: undefined, inboxId: "", to: "", subject: "", text: "", html: "" };
+  return { tenant: undefined, inboxId: "", to: "", subject: "", text: "", html: "", cc: [], bcc: [] };
 }
 
 export const ComposeEmailRequest: MessageFns<ComposeEmailRequest> = {
@@ -14116,6 +14207,12 @@ export const ComposeEmailRequest: MessageFns<ComposeEmailRequest> = {
     }
     if (message.html !== "") {
       writer.uint32(50).string(message.html);
+    }
+    for (const v of message.cc) {
+      writer.uint32(58).string(v!);
+    }
+    for (const v of message.bcc) {
+      writer.uint32(66).string(v!);
     }
     return writer;
   },
@@ -14181,6 +14278,22 @@ export const ComposeEmailRequest: MessageFns<ComposeEmailRequest> = {
             message.html = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.cc.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.bcc.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -14205,6 +14318,8 @@ export const ComposeEmailRequest: MessageFns<ComposeEmailRequest> = {
       subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
       text: isSet(object.text) ? globalThis.String(object.text) : "",
       html: isSet(object.html) ? globalThis.String(object.html) : "",
+      cc: globalThis.Array.isArray(object?.cc) ? object.cc.map((e: any) => globalThis.String(e)) : [],
+      bcc: globalThis.Array.isArray(object?.bcc) ? object.bcc.map((e: any) => globalThis.String(e)) : [],
     };
   },
 
@@ -14228,6 +14343,12 @@ export const ComposeEmailRequest: MessageFns<ComposeEmailRequest> = {
     if (message.html !== "") {
       obj.html = message.html;
     }
+    if (message.cc?.length) {
+      obj.cc = message.cc;
+    }
+    if (message.bcc?.length) {
+      obj.bcc = message.bcc;
+    }
     return obj;
   },
 
@@ -14244,6 +14365,8 @@ export const ComposeEmailRequest: MessageFns<ComposeEmailRequest> = {
     message.subject = object.subject ?? "";
     message.text = object.text ?? "";
     message.html = object.html ?? "";
+    message.cc = object.cc?.map((e) => e) || [];
+    message.bcc = object.bcc?.map((e) => e) || [];
     return message;
   },
 };
