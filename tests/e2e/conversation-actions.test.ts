@@ -143,6 +143,28 @@ describe('conversation actions', () => {
     expect((await f.owner.post(`/api/v1/conversations/${c.id}/comments`, { text: 'x', mentionedUserIds: ['usr_unknown'] })).body.error.code).toBe('unknown_mention');
   });
 
+  it('mentions people by their name, and refuses a first name two people share unless one was picked', async () => {
+    const tag = uniqueEmail('n').slice(0, 8).replace(/[^a-z0-9]/g, '');
+    const person = async (name: string) => {
+      const created = await f.owner.post('/api/v1/users', { name, email: uniqueEmail('named'), password: 'agent password', role: 'agent' });
+      await f.owner.post(`/api/v1/inboxes/${f.inboxId}/members`, { userId: created.body.id });
+      return created.body.id as string;
+    };
+    const [caraBerg, caraHolm, tor] = [await person(`Cara${tag} Berg`), await person(`Cara${tag} Holm`), await person(`Tor${tag} Lie`)];
+    const c = await newConversation('Mention by name');
+    const comment = (text: string, mentionedUserIds?: string[]) => f.owner.post(`/api/v1/conversations/${c.id}/comments`, { text, ...(mentionedUserIds ? { mentionedUserIds } : {}) });
+
+    expect((await comment(`@Tor${tag}, can you check?`)).body.mentionedUserIds).toEqual([tor]);
+    expect((await comment(`@cara${tag} holm and @Tor${tag} Lie, look`)).body.mentionedUserIds.sort()).toEqual([caraHolm, tor].sort());
+    const unclear = await comment(`Ask @Cara${tag} about it`);
+    expect([unclear.status, unclear.body.error.code]).toEqual([400, 'ambiguous_mention']);
+    expect(unclear.body.error.message).toContain(`Cara${tag} Berg`);
+    const picked = await comment(`Ask @Cara${tag} about it`, [caraBerg]);
+    expect([picked.status, picked.body.mentionedUserIds]).toEqual([201, [caraBerg]]);
+    // The refused comment was not stored.
+    expect((await f.owner.get(`/api/v1/conversations/${c.id}`)).body.comments).toHaveLength(3);
+  });
+
   it("unassigns a user's open conversations when they are deactivated or removed", async () => {
     const agent = await addAgent(f);
     const leaver = await addAgent(f);

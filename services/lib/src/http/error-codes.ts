@@ -5,6 +5,7 @@ export const ERROR_CODES: Readonly<Record<string, { statuses: readonly number[];
   account_name_required: { statuses: [400], example: "accountName is required" },
   account_required: { statuses: [400], example: "account_id is required" },
   actor_inactive: { statuses: [403], example: "the acting user is not active" },
+  ambiguous_mention: { statuses: [400], example: "@… could be …; pick one from the list or write the full name" },
   assignee_deactivated: { statuses: [422], example: "this user is deactivated or removed; pass includeDeactivated=true to search their conversations" },
   assignee_not_inbox_member: { statuses: [409], example: "this user is not a member of the conversation’s inbox; add them first" },
   assignment_incomplete: { statuses: [400], example: "account_id, conversation_id and user_id are required" },

@@ -1,5 +1,7 @@
-// Internal comments with @mentions. A mention is an explicit user id, an "@usr_…" token or
-// "@email" of a user of the account; the author is never notified of their own mention.
+// Internal comments with @mentions. A mention is an explicit user id, an "@usr_…" token, the
+// "@email" of a user of the account, or their name ("@Cara Berg", or "@Cara" when only one Cara
+// exists; a name two people share must be picked from the list). The author is never notified of
+// their own mention.
 import { FailedPreconditionError, InvalidArgumentError, newId, withTransaction, type Pool } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { lockConversation, updateConversation } from '../../../adapters/conversation-rows';
@@ -8,6 +10,7 @@ import type { DirectoryRepository } from '../../directory/adapters';
 import { appendEvents } from '../../../adapters/outbox';
 import type { Actor } from '../../directory';
 import { preview } from '../../../domain/email-rules';
+import { mentionsByName } from '../domain/mentions';
 import { requireActor } from '../../directory';
 
 const MAX_COMMENT = 20_000;
@@ -34,7 +37,16 @@ export class AddComment {
       .map((m) => (m[1].startsWith('usr_') ? byId.get(m[1]) : byEmail.get(m[1].toLowerCase())))
       .filter((u): u is NonNullable<typeof u> => !!u)
       .map((u) => u.id);
-    const candidates = [...new Set([...explicitMentions, ...fromText])].filter((id) => id !== author.id && !byId.get(id)?.deactivated);
+    const byName = mentionsByName(
+      body,
+      users.filter((u) => !u.deactivated && !u.removed),
+    );
+    for (const unclear of byName.ambiguous) {
+      if (unclear.userIds.some((id) => explicitMentions.includes(id))) continue;
+      const names = unclear.userIds.map((id) => byId.get(id)?.name).join(', ');
+      throw new InvalidArgumentError('ambiguous_mention', `@${unclear.written} could be ${names}; pick one from the list or write the full name`, { written: unclear.written, userIds: unclear.userIds });
+    }
+    const candidates = [...new Set([...explicitMentions, ...fromText, ...byName.userIds])].filter((id) => id !== author.id && !byId.get(id)?.deactivated);
     const comment = { id: newId('cmt'), mentionedUserIds: [] as string[], createdAt: new Date() };
     await withTransaction(this.pool, async (tx) => {
       const conversation = await lockConversation(tx, actor.accountId, conversationId);
