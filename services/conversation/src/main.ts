@@ -30,7 +30,23 @@ import { ChatflowsRepository, OpenAiCompatibleModel, SnippetsRepository } from '
 import { MessengerSender, OutboundDeliveryWorker, SmtpSender, TelephonySender } from './modules/outbound/adapters';
 import { loadConversationConfig } from './config';
 import { MIGRATIONS_DIR } from './migrations-dir';
-import { AddInboxMember, AuthenticateUser, CreateAccount, CreateChannel, CreateInbox, CreateUser, RemoveUser, Sessions, UpdateUser, VerifyChannel } from './modules/directory';
+import {
+  AddInboxMember,
+  AuthenticateUser,
+  CreateAccount,
+  CreateChannel,
+  CreateInbox,
+  CreateUser,
+  DeleteChannel,
+  DeleteInbox,
+  RemoveInboxMember,
+  RemoveUser,
+  Sessions,
+  UpdateChannel,
+  UpdateInbox,
+  UpdateUser,
+  VerifyChannel,
+} from './modules/directory';
 import { ComposeEmail, ForwardConversation, PlaceCall, RegisterUpload, ReplyToConversation, SendTranscript } from './modules/outbound';
 import { AssistWithConversation, ManageChatflows, ManageSnippets } from './modules/assist';
 import { CreateDeal, CreateTicket, DetachContact, ManageContactProperties, MergeContacts, Surveys, UpdateContact, UpdateTicket } from './modules/records';
@@ -118,6 +134,11 @@ bootService(async () => {
       removeUser: new RemoveUser(pool, directory, offboarding),
       createInbox: new CreateInbox(directory),
       addInboxMember: new AddInboxMember(directory),
+      updateInbox: new UpdateInbox(directory),
+      deleteInbox: new DeleteInbox(directory, offboarding, committed),
+      removeInboxMember: new RemoveInboxMember(directory, offboarding, committed),
+      updateChannel: new UpdateChannel(directory, config.CONVERSATION_MAIL_DOMAIN),
+      deleteChannel: new DeleteChannel(directory),
       createChannel: new CreateChannel(directory, config.CONVERSATION_MAIL_DOMAIN, verificationMailer, logger),
       verifyChannel: new VerifyChannel(directory),
       sessions: new Sessions(pool, directory, passwords),

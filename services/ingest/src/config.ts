@@ -23,6 +23,8 @@ const schema = z.object({
   ROUTING_PRESENCE_GRPC_ADDR: z.string().default('127.0.0.1:50062'),
   /** How long the widget's "someone is there" answer is kept. */
   INGEST_PRESENCE_CACHE_MS: env.int(5_000, 0),
+  /** How long a channel looked up by address or id is kept: a changed or deleted channel reaches ingest within this. */
+  INGEST_CHANNEL_CACHE_MS: env.int(60_000, 0),
   NATS_STREAM_REPLICAS: env.int(1, 1),
   // The scheme and host providers call (behind a proxy), for webhook signatures over the URL.
   // SPF/DKIM/DMARC of inbound mail: the DNS servers to ask (empty: the system's), and whether to check at all.

@@ -63,7 +63,7 @@ bootService(async () => {
   // The conversation service's edge port: the channel directory and nothing else.
   const conversation = createServiceClient(ChannelDirectoryServiceService, config.CONVERSATION_DIRECTORY_GRPC_ADDR, { deadlineMs: 5000 });
   const js = jetstream(nc);
-  const channels = new CachedChannelDirectory(conversation);
+  const channels = new CachedChannelDirectory(conversation, config.INGEST_CHANNEL_CACHE_MS);
   // Routing's edge port: only whether agents are available, for the chat widget.
   const routingPresence = config.ROUTING_PRESENCE_GRPC_ADDR
     ? createServiceClient(AgentPresenceServiceService, config.ROUTING_PRESENCE_GRPC_ADDR, { deadlineMs: 1000 })

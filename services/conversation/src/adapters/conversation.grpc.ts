@@ -5,7 +5,7 @@ import type { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channe
 import type { InboundReceipts } from '../modules/inbound/adapters';
 import type { AuthenticateUser, CreateAccount } from '../modules/directory';
 import type { CreateUser, RemoveUser, UpdateUser } from '../modules/directory';
-import type { AddInboxMember, CreateChannel, CreateInbox, VerifyChannel } from '../modules/directory';
+import type { AddInboxMember, CreateChannel, CreateInbox, DeleteChannel, DeleteInbox, RemoveInboxMember, UpdateChannel, UpdateInbox, VerifyChannel } from '../modules/directory';
 import type { Sessions } from '../modules/directory';
 import type { AddComment } from '../modules/conversations';
 import type { ApplyConversationAction, UnblockSender } from '../modules/conversations';
@@ -43,6 +43,11 @@ export interface ConversationUseCases {
   removeUser: RemoveUser;
   createInbox: CreateInbox;
   addInboxMember: AddInboxMember;
+  updateInbox: UpdateInbox;
+  deleteInbox: DeleteInbox;
+  removeInboxMember: RemoveInboxMember;
+  updateChannel: UpdateChannel;
+  deleteChannel: DeleteChannel;
   createChannel: CreateChannel;
   verifyChannel: VerifyChannel;
   sessions: Sessions;
@@ -182,6 +187,39 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
         createTicket: request.createTicket,
       });
       return { channel: channelToProto(channel) };
+    },
+
+    async updateInbox(request) {
+      return { inbox: inboxToProto(await u.updateInbox.execute(actorFrom(request.tenant), request.inboxId, { name: request.name })) };
+    },
+
+    async deleteInbox(request) {
+      return { movedConversations: await u.deleteInbox.execute(actorFrom(request.tenant), request.inboxId, request.moveConversationsTo || undefined) };
+    },
+
+    async removeInboxMember(request) {
+      return { inbox: inboxToProto(await u.removeInboxMember.execute(actorFrom(request.tenant), request.inboxId, request.userId)) };
+    },
+
+    async updateChannel(request) {
+      const channel = await u.updateChannel.execute(actorFrom(request.tenant), request.channelId, {
+        name: request.name,
+        fields: request.fields?.fields,
+        businessHours: request.clearBusinessHours ? null : request.businessHours,
+        preChatEmail: request.preChatEmail,
+        honeypotField: request.honeypotField,
+        createTicket: request.createTicket,
+        appSecret: request.appSecret,
+        pageAccessToken: request.pageAccessToken,
+        authToken: request.authToken,
+        providerAccountSid: request.providerAccountSid,
+      });
+      return { channel: channelToProto(channel) };
+    },
+
+    async deleteChannel(request) {
+      await u.deleteChannel.execute(actorFrom(request.tenant), request.channelId);
+      return {};
     },
 
     async listChannels(request) {

@@ -326,6 +326,57 @@ export function registerDirectoryRoutes(
     },
   );
 
+  api.add(
+    {
+      method: 'patch',
+      path: '/inboxes/:inboxId',
+      summary: 'Rename an inbox (admins only)',
+      tag: 'inboxes',
+      auth: true,
+      body: z.object({ name: z.string().trim().min(1).max(200) }).strict(),
+      response: InboxDto,
+      errors: [403, 404],
+    },
+    async ({ user, params, body }) => inboxDto((await conversation.call.updateInbox({ tenant: tenant(user), inboxId: params.inboxId, name: body.name })).inbox!),
+  );
+
+  api.add(
+    {
+      method: 'delete',
+      path: '/inboxes/:inboxId',
+      summary:
+        'Delete an inbox (admins only) with its channels, members and custom views. Nothing is lost: an inbox with conversations is deleted only by moving them to another inbox (moveConversationsTo), else 409 inbox_not_empty',
+      tag: 'inboxes',
+      auth: true,
+      query: z.object({ moveConversationsTo: z.string().min(1).max(100).optional() }).strict(),
+      response: z.object({ movedConversations: z.number().int() }),
+      errors: [403, 404, 409],
+    },
+    async ({ user, params, query }) => {
+      const members = (await conversation.call.listInboxes({ tenant: tenant(user) })).inboxes.find((i) => i.id === params.inboxId)?.memberIds ?? [];
+      const result = await conversation.call.deleteInbox({ tenant: tenant(user), inboxId: params.inboxId, moveConversationsTo: query.moveConversationsTo ?? '' });
+      // Former members' open sockets stop receiving the inbox now.
+      for (const memberId of members) sessionsChanged(user.accountId, memberId);
+      return { movedConversations: result.movedConversations };
+    },
+  );
+
+  api.add(
+    {
+      method: 'delete',
+      path: '/inboxes/:inboxId/members/:userId',
+      summary: "Remove a member from an inbox (admins only); an agent's open conversations there become unassigned",
+      tag: 'inboxes',
+      auth: true,
+      status: 204,
+      errors: [403, 404],
+    },
+    async ({ user, params }) => {
+      await conversation.call.removeInboxMember({ tenant: tenant(user), inboxId: params.inboxId, userId: params.userId });
+      sessionsChanged(user.accountId, params.userId);
+    },
+  );
+
   const ChannelBody = z.discriminatedUnion('type', [
     z.object({ type: z.literal('email'), name: z.string().trim().min(1).max(200), address: Email.optional() }),
     z.object({
@@ -389,6 +440,69 @@ export function registerDirectoryRoutes(
         createTicket: body.type === 'form' ? body.createTicket : false,
       };
       return toDto((await conversation.call.createChannel(request)).channel!);
+    },
+  );
+
+  api.add(
+    {
+      method: 'patch',
+      path: '/channels/:channelId',
+      summary:
+        "Change a channel (admins only): its name, and what its type has (chat: businessHours (null: always online), preChatEmail; form: fields, honeypotField, createTicket; Messenger: appSecret, pageAccessToken; phone: authToken, providerAccountSid). Its address or id stays. Ingest sees the change within a minute",
+      tag: 'inboxes',
+      auth: true,
+      body: z
+        .object({
+          name: z.string().trim().min(1).max(200).optional(),
+          businessHours: WorkingHoursDto.nullable().optional(),
+          preChatEmail: z.enum(['off', 'optional', 'required']).optional(),
+          fields: z.array(z.object({ name: z.string().min(1).max(64), required: z.boolean().default(false) })).max(100).optional(),
+          honeypotField: z.string().max(64).optional().describe('empty removes it'),
+          createTicket: z.boolean().optional(),
+          appSecret: z.string().min(8).max(200).optional(),
+          pageAccessToken: z.string().min(8).max(1000).optional(),
+          authToken: z.string().min(8).max(200).optional(),
+          providerAccountSid: z.string().regex(/^[A-Za-z0-9]{8,64}$/).optional(),
+        })
+        .strict()
+        .refine((b) => Object.keys(b).length > 0, 'send at least one field to change'),
+      response: ChannelDto,
+      errors: [403, 404],
+    },
+    async ({ user, params, body }) =>
+      toDto(
+        (
+          await conversation.call.updateChannel({
+            tenant: tenant(user),
+            channelId: params.channelId,
+            name: body.name,
+            fields: body.fields && { fields: body.fields },
+            businessHours: body.businessHours ?? undefined,
+            clearBusinessHours: body.businessHours === null,
+            preChatEmail: body.preChatEmail,
+            honeypotField: body.honeypotField,
+            createTicket: body.createTicket,
+            appSecret: body.appSecret,
+            pageAccessToken: body.pageAccessToken,
+            authToken: body.authToken,
+            providerAccountSid: body.providerAccountSid,
+          })
+        ).channel!,
+      ),
+  );
+
+  api.add(
+    {
+      method: 'delete',
+      path: '/channels/:channelId',
+      summary: "Delete a channel (admins only). Its conversations stay in their inbox; mail to its address is refused from then on (ingest's cache: within a minute)",
+      tag: 'inboxes',
+      auth: true,
+      status: 204,
+      errors: [403, 404],
+    },
+    async ({ user, params }) => {
+      await conversation.call.deleteChannel({ tenant: tenant(user), channelId: params.channelId });
     },
   );
 

@@ -188,6 +188,40 @@ export class DirectoryRepository {
     return result.rows.map((row) => ({ id: row.id, accountId: row.account_id, name: row.name, createdAt: row.created_at, memberIds: row.member_ids ?? [] }));
   }
 
+  async renameInbox(accountId: string, inboxId: string, name: string): Promise<boolean> {
+    const result = await this.pool.query('UPDATE inboxes SET name = $3 WHERE account_id = $1 AND id = $2', [accountId, inboxId, name]);
+    return result.rowCount === 1;
+  }
+
+  /** Locks the inbox for the rest of the transaction; false when the account has no such inbox. */
+  async lockInbox(db: Queryable, accountId: string, inboxId: string): Promise<boolean> {
+    const result = await db.query('SELECT 1 FROM inboxes WHERE account_id = $1 AND id = $2 FOR UPDATE', [accountId, inboxId]);
+    return result.rowCount === 1;
+  }
+
+  /** Its channels, memberships and custom views go with it (the caller moved its conversations first). */
+  async deleteInbox(db: Queryable, accountId: string, inboxId: string): Promise<void> {
+    await db.query('DELETE FROM inboxes WHERE account_id = $1 AND id = $2', [accountId, inboxId]);
+  }
+
+  async removeMember(db: Queryable, accountId: string, inboxId: string, userId: string): Promise<boolean> {
+    const result = await db.query('DELETE FROM inbox_members WHERE account_id = $1 AND inbox_id = $2 AND user_id = $3', [accountId, inboxId, userId]);
+    return result.rowCount === 1;
+  }
+
+  async updateChannel(accountId: string, channelId: string, changes: { name: string; settings: Channel['settings']; secret?: string; sendToken?: string }): Promise<void> {
+    await this.pool.query(
+      `UPDATE channels SET name = $3, settings = $4, secret = COALESCE($5, secret), send_token = COALESCE($6, send_token) WHERE account_id = $1 AND id = $2`,
+      [accountId, channelId, changes.name, changes.settings, changes.secret ?? null, changes.sendToken ?? null],
+    );
+  }
+
+  /** Its conversations stay (they no longer name a channel); its bot goes with it. */
+  async deleteChannel(accountId: string, channelId: string): Promise<boolean> {
+    const result = await this.pool.query('DELETE FROM channels WHERE account_id = $1 AND id = $2', [accountId, channelId]);
+    return result.rowCount === 1;
+  }
+
   async addMember(accountId: string, inboxId: string, userId: string): Promise<void> {
     await this.pool.query(
       'INSERT INTO inbox_members (inbox_id, user_id, account_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',

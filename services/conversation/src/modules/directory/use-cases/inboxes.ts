@@ -8,7 +8,9 @@ import {
   newId,
   isEmailAddress,
   validateWorkingHours,
+  withTransaction,
   type Logger,
+  type PoolClient,
   type WorkingHours,
 } from '@inbox/lib';
 import { emailAddressKey, emailDomainOf, type Actor, type Channel, type ChannelType, type FormField, type Inbox } from '../domain/directory';
@@ -102,7 +104,7 @@ export class CreateChannel {
     if (!inbox) throw new NotFoundError('inbox_not_found', 'no such inbox');
     const name = input.name.trim();
     if (!name) throw new InvalidArgumentError('invalid_name', 'name is required');
-    const { lookupKey, settings, secret, sendToken } = this.shape(input, name);
+    const { lookupKey, settings, secret, sendToken } = shapeChannel(input, name, this.mailDomain);
     const ownDomain = input.type !== 'email' || emailDomainOf(lookupKey) === this.mailDomain.toLowerCase();
     const code = ownDomain ? null : randomBytes(5).toString('hex').toUpperCase();
     const channel: Channel = { id: newId('chn'), accountId: actor.accountId, inboxId, type: input.type, name, lookupKey, settings, createdAt: new Date(), verified: ownDomain };
@@ -119,11 +121,14 @@ export class CreateChannel {
     return channel;
   }
 
-  private shape(input: CreateChannelInput, name: string): { lookupKey: string; settings: Channel['settings']; secret: string | null; sendToken?: string } {
+}
+
+/** A channel's key, settings and secrets from what an admin gave, each checked. */
+function shapeChannel(input: CreateChannelInput, name: string, mailDomain: string): { lookupKey: string; settings: Channel['settings']; secret: string | null; sendToken?: string } {
     switch (input.type) {
       case 'email': {
         const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 30) || 'inbox';
-        const address = (input.address?.trim() || `${slug}-${randomBytes(3).toString('hex')}@${this.mailDomain}`).toLowerCase();
+        const address = (input.address?.trim() || `${slug}-${randomBytes(3).toString('hex')}@${mailDomain}`).toLowerCase();
         if (!isEmailAddress(address)) throw new InvalidArgumentError('invalid_address', 'address is not a valid email address');
         return { lookupKey: address, settings: {}, secret: null };
       }
@@ -166,5 +171,166 @@ export class CreateChannel {
         return { lookupKey: input.phoneNumber, settings: input.providerAccountSid ? { providerAccountSid: input.providerAccountSid } : {}, secret: input.authToken };
       }
     }
+}
+
+export class UpdateInbox {
+  constructor(private readonly directory: DirectoryRepository) {}
+
+  async execute(actor: Actor, inboxId: string, input: { name: string }): Promise<Inbox> {
+    await requireActor(this.directory, actor, 'admin');
+    const name = input.name.trim();
+    if (!name || name.length > 200) throw new InvalidArgumentError('invalid_name', 'name must have 1 to 200 characters');
+    if (!(await this.directory.renameInbox(actor.accountId, inboxId, name))) throw new NotFoundError('inbox_not_found', 'no such inbox');
+    const [inbox] = await this.directory.listInboxes(actor.accountId, inboxId);
+    return inbox;
+  }
+}
+
+/** What happens to an inbox's conversations when the inbox or a membership goes (the conversations module does it). */
+export interface InboxConversations {
+  /** Moves every conversation to another inbox, announcing each; returns how many moved. */
+  moveConversations(tx: PoolClient, accountId: string, fromInboxId: string, toInboxId: string): Promise<number>;
+  countConversations(tx: PoolClient, accountId: string, inboxId: string): Promise<number>;
+  /** Unassigns the user's open conversations (of one inbox, when named), announcing each. */
+  releaseAssignments(accountId: string, userId: string, tx: PoolClient, inboxId?: string): Promise<void>;
+}
+
+/**
+ * Deleting an inbox loses no conversation: one with conversations is deleted only by moving them
+ * to another inbox. Its channels, memberships and custom views go with it.
+ */
+export class DeleteInbox {
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly conversations: InboxConversations,
+    private readonly onCommitted: () => void,
+  ) {}
+
+  async execute(actor: Actor, inboxId: string, moveConversationsTo?: string): Promise<number> {
+    await requireActor(this.directory, actor, 'admin');
+    if (moveConversationsTo === inboxId) throw new InvalidArgumentError('same_inbox', 'move the conversations to another inbox');
+    const moved = await withTransaction(this.directory.pool, async (tx) => {
+      if (!(await this.directory.lockInbox(tx, actor.accountId, inboxId))) throw new NotFoundError('inbox_not_found', 'no such inbox');
+      if (moveConversationsTo && !(await this.directory.lockInbox(tx, actor.accountId, moveConversationsTo))) {
+        throw new NotFoundError('target_inbox_not_found', 'no such inbox to move the conversations to');
+      }
+      const count = await this.conversations.countConversations(tx, actor.accountId, inboxId);
+      if (count > 0 && !moveConversationsTo) {
+        throw new FailedPreconditionError('inbox_not_empty', `the inbox has ${count} conversations; name an inbox to move them to (moveConversationsTo)`, { conversations: count });
+      }
+      const n = count > 0 ? await this.conversations.moveConversations(tx, actor.accountId, inboxId, moveConversationsTo!) : 0;
+      await this.directory.deleteInbox(tx, actor.accountId, inboxId);
+      return n;
+    });
+    this.onCommitted();
+    return moved;
+  }
+}
+
+/** A member leaves an inbox: their open conversations there become unassigned (routing offers them to others). */
+export class RemoveInboxMember {
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly conversations: InboxConversations,
+    private readonly onCommitted: () => void,
+  ) {}
+
+  async execute(actor: Actor, inboxId: string, userId: string): Promise<Inbox> {
+    await requireActor(this.directory, actor, 'admin');
+    await withTransaction(this.directory.pool, async (tx) => {
+      if (!(await this.directory.lockInbox(tx, actor.accountId, inboxId))) throw new NotFoundError('inbox_not_found', 'no such inbox');
+      if (!(await this.directory.removeMember(tx, actor.accountId, inboxId, userId))) throw new NotFoundError('member_not_found', 'that user is not a member of this inbox');
+      const user = await this.directory.findUser(actor.accountId, userId, tx);
+      // Admins see every inbox: their conversations there stay theirs.
+      if (user && user.role === 'agent') await this.conversations.releaseAssignments(actor.accountId, userId, tx, inboxId);
+    });
+    this.onCommitted();
+    const [inbox] = await this.directory.listInboxes(actor.accountId, inboxId);
+    return inbox;
+  }
+}
+
+export interface ChannelChanges {
+  name?: string;
+  fields?: FormField[];
+  /** null clears them (the widget is always online). */
+  businessHours?: WorkingHours | null;
+  preChatEmail?: string;
+  honeypotField?: string;
+  createTicket?: boolean;
+  appSecret?: string;
+  pageAccessToken?: string;
+  authToken?: string;
+  providerAccountSid?: string;
+}
+
+const KEEP_SECRET = 'kept-secret';
+
+/** Changes a channel's name and settings, checked as when it was created; its address or id stays. */
+export class UpdateChannel {
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly mailDomain: string,
+  ) {}
+
+  async execute(actor: Actor, channelId: string, changes: ChannelChanges): Promise<Channel> {
+    await requireActor(this.directory, actor, 'admin');
+    const channel = await this.directory.findChannel(actor.accountId, channelId);
+    if (!channel) throw new NotFoundError('channel_not_found', 'no such channel');
+    const wrongType = (Object.keys(changes) as (keyof ChannelChanges)[]).find((key) => changes[key] !== undefined && !CHANGEABLE[channel.type].includes(key));
+    if (wrongType) throw new InvalidArgumentError('not_a_setting_of_this_channel', `a ${channel.type} channel has no ${wrongType}`, { field: wrongType });
+    const name = (changes.name ?? channel.name).trim();
+    if (!name || name.length > 200) throw new InvalidArgumentError('invalid_name', 'name must have 1 to 200 characters');
+    const current = channel.settings;
+    const shaped = shapeChannel(
+      {
+        type: channel.type,
+        name,
+        address: channel.lookupKey,
+        pageId: channel.lookupKey,
+        phoneNumber: channel.lookupKey,
+        fields: changes.fields ?? current.fields,
+        businessHours: changes.businessHours === null ? undefined : (changes.businessHours ?? current.businessHours),
+        preChatEmail: changes.preChatEmail ?? current.preChatEmail,
+        honeypotField: changes.honeypotField ?? current.honeypotField,
+        createTicket: changes.createTicket ?? current.createTicket,
+        appSecret: changes.appSecret ?? KEEP_SECRET,
+        authToken: changes.authToken ?? KEEP_SECRET,
+        pageAccessToken: changes.pageAccessToken,
+        providerAccountSid: changes.providerAccountSid ?? current.providerAccountSid,
+      },
+      name,
+      this.mailDomain,
+    );
+    // Keys that identify the channel to the outside (Messenger's verify token, an email channel's own settings) stay.
+    const settings = channel.type === 'email' ? current : channel.type === 'messenger' ? { ...shaped.settings, verifyToken: current.verifyToken } : shaped.settings;
+    await this.directory.updateChannel(actor.accountId, channelId, {
+      name,
+      settings,
+      secret: changes.appSecret ?? changes.authToken,
+      sendToken: changes.pageAccessToken,
+    });
+    return (await this.directory.findChannel(actor.accountId, channelId))!;
+  }
+}
+
+const CHANGEABLE: Record<ChannelType, (keyof ChannelChanges)[]> = {
+  email: ['name'],
+  chat: ['name', 'businessHours', 'preChatEmail'],
+  form: ['name', 'fields', 'honeypotField', 'createTicket'],
+  messenger: ['name', 'appSecret', 'pageAccessToken'],
+  phone: ['name', 'authToken', 'providerAccountSid'],
+};
+
+/**
+ * Deleting a channel loses no conversation: its conversations stay readable in their inbox (they
+ * no longer name a channel), and replies by email go out through the inbox's other email channel.
+ */
+export class DeleteChannel {
+  constructor(private readonly directory: DirectoryRepository) {}
+
+  async execute(actor: Actor, channelId: string): Promise<void> {
+    await requireActor(this.directory, actor, 'admin');
+    if (!(await this.directory.deleteChannel(actor.accountId, channelId))) throw new NotFoundError('channel_not_found', 'no such channel');
   }
 }

@@ -305,6 +305,73 @@ export interface CreateChannelResponse {
   channel?: Channel | undefined;
 }
 
+export interface UpdateInboxRequest {
+  tenant?: Tenant | undefined;
+  inboxId: string;
+  name: string;
+}
+
+export interface UpdateInboxResponse {
+  inbox?: Inbox | undefined;
+}
+
+export interface DeleteInboxRequest {
+  tenant?: Tenant | undefined;
+  inboxId: string;
+  /** Required when the inbox has conversations: the inbox they move to. */
+  moveConversationsTo: string;
+}
+
+export interface DeleteInboxResponse {
+  movedConversations: number;
+}
+
+export interface RemoveInboxMemberRequest {
+  tenant?: Tenant | undefined;
+  inboxId: string;
+  userId: string;
+}
+
+export interface RemoveInboxMemberResponse {
+  inbox?: Inbox | undefined;
+}
+
+export interface FormFields {
+  fields: FormField[];
+}
+
+export interface UpdateChannelRequest {
+  tenant?: Tenant | undefined;
+  channelId: string;
+  /** Unset fields stay; each applies to the channel types that have it. */
+  name?: string | undefined;
+  fields?: FormFields | undefined;
+  businessHours?:
+    | WorkingHours
+    | undefined;
+  /** Chat: removes the business hours (the widget is always online). */
+  clearBusinessHours: boolean;
+  preChatEmail?: string | undefined;
+  honeypotField?: string | undefined;
+  createTicket?: boolean | undefined;
+  appSecret?: string | undefined;
+  pageAccessToken?: string | undefined;
+  authToken?: string | undefined;
+  providerAccountSid?: string | undefined;
+}
+
+export interface UpdateChannelResponse {
+  channel?: Channel | undefined;
+}
+
+export interface DeleteChannelRequest {
+  tenant?: Tenant | undefined;
+  channelId: string;
+}
+
+export interface DeleteChannelResponse {
+}
+
 export interface ListChannelsRequest {
   tenant?: Tenant | undefined;
   inboxId: string;
@@ -5072,6 +5139,1144 @@ export const CreateChannelResponse: MessageFns<CreateChannelResponse> = {
     message.channel = (object.channel !== undefined && object.channel !== null)
       ? Channel.fromPartial(object.channel)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateInboxRequest(): UpdateInboxRequest {
+  return { tenant: undefined, inboxId: "", name: "" };
+}
+
+export const UpdateInboxRequest: MessageFns<UpdateInboxRequest> = {
+  encode(message: UpdateInboxRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateInboxRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateInboxRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateInboxRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+    };
+  },
+
+  toJSON(message: UpdateInboxRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateInboxRequest>, I>>(base?: I): UpdateInboxRequest {
+    return UpdateInboxRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateInboxRequest>, I>>(object: I): UpdateInboxRequest {
+    const message = createBaseUpdateInboxRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.inboxId = object.inboxId ?? "";
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateInboxResponse(): UpdateInboxResponse {
+  return { inbox: undefined };
+}
+
+export const UpdateInboxResponse: MessageFns<UpdateInboxResponse> = {
+  encode(message: UpdateInboxResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.inbox !== undefined) {
+      Inbox.encode(message.inbox, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateInboxResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateInboxResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.inbox = Inbox.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateInboxResponse {
+    return { inbox: isSet(object.inbox) ? Inbox.fromJSON(object.inbox) : undefined };
+  },
+
+  toJSON(message: UpdateInboxResponse): unknown {
+    const obj: any = {};
+    if (message.inbox !== undefined) {
+      obj.inbox = Inbox.toJSON(message.inbox);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateInboxResponse>, I>>(base?: I): UpdateInboxResponse {
+    return UpdateInboxResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateInboxResponse>, I>>(object: I): UpdateInboxResponse {
+    const message = createBaseUpdateInboxResponse();
+    message.inbox = (object.inbox !== undefined && object.inbox !== null) ? Inbox.fromPartial(object.inbox) : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteInboxRequest(): DeleteInboxRequest {
+  return { tenant: undefined, inboxId: "", moveConversationsTo: "" };
+}
+
+export const DeleteInboxRequest: MessageFns<DeleteInboxRequest> = {
+  encode(message: DeleteInboxRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    if (message.moveConversationsTo !== "") {
+      writer.uint32(26).string(message.moveConversationsTo);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteInboxRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteInboxRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.moveConversationsTo = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteInboxRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      moveConversationsTo: isSet(object.moveConversationsTo)
+        ? globalThis.String(object.moveConversationsTo)
+        : isSet(object.move_conversations_to)
+        ? globalThis.String(object.move_conversations_to)
+        : "",
+    };
+  },
+
+  toJSON(message: DeleteInboxRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.moveConversationsTo !== "") {
+      obj.moveConversationsTo = message.moveConversationsTo;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteInboxRequest>, I>>(base?: I): DeleteInboxRequest {
+    return DeleteInboxRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteInboxRequest>, I>>(object: I): DeleteInboxRequest {
+    const message = createBaseDeleteInboxRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.inboxId = object.inboxId ?? "";
+    message.moveConversationsTo = object.moveConversationsTo ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteInboxResponse(): DeleteInboxResponse {
+  return { movedConversations: 0 };
+}
+
+export const DeleteInboxResponse: MessageFns<DeleteInboxResponse> = {
+  encode(message: DeleteInboxResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.movedConversations !== 0) {
+      writer.uint32(8).int32(message.movedConversations);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteInboxResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteInboxResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.movedConversations = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteInboxResponse {
+    return {
+      movedConversations: isSet(object.movedConversations)
+        ? globalThis.Number(object.movedConversations)
+        : isSet(object.moved_conversations)
+        ? globalThis.Number(object.moved_conversations)
+        : 0,
+    };
+  },
+
+  toJSON(message: DeleteInboxResponse): unknown {
+    const obj: any = {};
+    if (message.movedConversations !== 0) {
+      obj.movedConversations = Math.round(message.movedConversations);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteInboxResponse>, I>>(base?: I): DeleteInboxResponse {
+    return DeleteInboxResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteInboxResponse>, I>>(object: I): DeleteInboxResponse {
+    const message = createBaseDeleteInboxResponse();
+    message.movedConversations = object.movedConversations ?? 0;
+    return message;
+  },
+};
+
+function createBaseRemoveInboxMemberRequest(): RemoveInboxMemberRequest {
+  return { tenant: undefined, inboxId: "", userId: "" };
+}
+
+export const RemoveInboxMemberRequest: MessageFns<RemoveInboxMemberRequest> = {
+  encode(message: RemoveInboxMemberRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(26).string(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveInboxMemberRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveInboxMemberRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveInboxMemberRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RemoveInboxMemberRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RemoveInboxMemberRequest>, I>>(base?: I): RemoveInboxMemberRequest {
+    return RemoveInboxMemberRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoveInboxMemberRequest>, I>>(object: I): RemoveInboxMemberRequest {
+    const message = createBaseRemoveInboxMemberRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.inboxId = object.inboxId ?? "";
+    message.userId = object.userId ?? "";
+    return message;
+  },
+};
+
+function createBaseRemoveInboxMemberResponse(): RemoveInboxMemberResponse {
+  return { inbox: undefined };
+}
+
+export const RemoveInboxMemberResponse: MessageFns<RemoveInboxMemberResponse> = {
+  encode(message: RemoveInboxMemberResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.inbox !== undefined) {
+      Inbox.encode(message.inbox, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveInboxMemberResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveInboxMemberResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.inbox = Inbox.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveInboxMemberResponse {
+    return { inbox: isSet(object.inbox) ? Inbox.fromJSON(object.inbox) : undefined };
+  },
+
+  toJSON(message: RemoveInboxMemberResponse): unknown {
+    const obj: any = {};
+    if (message.inbox !== undefined) {
+      obj.inbox = Inbox.toJSON(message.inbox);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RemoveInboxMemberResponse>, I>>(base?: I): RemoveInboxMemberResponse {
+    return RemoveInboxMemberResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoveInboxMemberResponse>, I>>(object: I): RemoveInboxMemberResponse {
+    const message = createBaseRemoveInboxMemberResponse();
+    message.inbox = (object.inbox !== undefined && object.inbox !== null) ? Inbox.fromPartial(object.inbox) : undefined;
+    return message;
+  },
+};
+
+function createBaseFormFields(): FormFields {
+  return { fields: [] };
+}
+
+export const FormFields: MessageFns<FormFields> = {
+  encode(message: FormFields, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.fields) {
+      FormField.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FormFields {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFormFields();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.fields.push(FormField.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FormFields {
+    return {
+      fields: globalThis.Array.isArray(object?.fields) ? object.fields.map((e: any) => FormField.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: FormFields): unknown {
+    const obj: any = {};
+    if (message.fields?.length) {
+      obj.fields = message.fields.map((e) => FormField.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FormFields>, I>>(base?: I): FormFields {
+    return FormFields.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FormFields>, I>>(object: I): FormFields {
+    const message = createBaseFormFields();
+    message.fields = object.fields?.map((e) => FormField.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUpdateChannelRequest(): UpdateChannelRequest {
+  return {
+    tenant: undefined,
+    channelId: "",
+    name: undefined,
+    fields: undefined,
+    businessHours: undefined,
+    clearBusinessHours: false,
+    preChatEmail: undefined,
+    honeypotField: undefined,
+    createTicket: undefined,
+    appSecret: undefined,
+    pageAccessToken: undefined,
+    authToken: undefined,
+    providerAccountSid: undefined,
+  };
+}
+
+export const UpdateChannelRequest: MessageFns<UpdateChannelRequest> = {
+  encode(message: UpdateChannelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.channelId !== "") {
+      writer.uint32(18).string(message.channelId);
+    }
+    if (message.name !== undefined) {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.fields !== undefined) {
+      FormFields.encode(message.fields, writer.uint32(34).fork()).join();
+    }
+    if (message.businessHours !== undefined) {
+      WorkingHours.encode(message.businessHours, writer.uint32(42).fork()).join();
+    }
+    if (message.clearBusinessHours !== false) {
+      writer.uint32(48).bool(message.clearBusinessHours);
+    }
+    if (message.preChatEmail !== undefined) {
+      writer.uint32(58).string(message.preChatEmail);
+    }
+    if (message.honeypotField !== undefined) {
+      writer.uint32(66).string(message.honeypotField);
+    }
+    if (message.createTicket !== undefined) {
+      writer.uint32(72).bool(message.createTicket);
+    }
+    if (message.appSecret !== undefined) {
+      writer.uint32(82).string(message.appSecret);
+    }
+    if (message.pageAccessToken !== undefined) {
+      writer.uint32(90).string(message.pageAccessToken);
+    }
+    if (message.authToken !== undefined) {
+      writer.uint32(98).string(message.authToken);
+    }
+    if (message.providerAccountSid !== undefined) {
+      writer.uint32(106).string(message.providerAccountSid);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateChannelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateChannelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.channelId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fields = FormFields.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.businessHours = WorkingHours.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.clearBusinessHours = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.preChatEmail = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.honeypotField = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.createTicket = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.appSecret = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.pageAccessToken = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.authToken = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.providerAccountSid = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateChannelRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      channelId: isSet(object.channelId)
+        ? globalThis.String(object.channelId)
+        : isSet(object.channel_id)
+        ? globalThis.String(object.channel_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : undefined,
+      fields: isSet(object.fields) ? FormFields.fromJSON(object.fields) : undefined,
+      businessHours: isSet(object.businessHours)
+        ? WorkingHours.fromJSON(object.businessHours)
+        : isSet(object.business_hours)
+        ? WorkingHours.fromJSON(object.business_hours)
+        : undefined,
+      clearBusinessHours: isSet(object.clearBusinessHours)
+        ? globalThis.Boolean(object.clearBusinessHours)
+        : isSet(object.clear_business_hours)
+        ? globalThis.Boolean(object.clear_business_hours)
+        : false,
+      preChatEmail: isSet(object.preChatEmail)
+        ? globalThis.String(object.preChatEmail)
+        : isSet(object.pre_chat_email)
+        ? globalThis.String(object.pre_chat_email)
+        : undefined,
+      honeypotField: isSet(object.honeypotField)
+        ? globalThis.String(object.honeypotField)
+        : isSet(object.honeypot_field)
+        ? globalThis.String(object.honeypot_field)
+        : undefined,
+      createTicket: isSet(object.createTicket)
+        ? globalThis.Boolean(object.createTicket)
+        : isSet(object.create_ticket)
+        ? globalThis.Boolean(object.create_ticket)
+        : undefined,
+      appSecret: isSet(object.appSecret)
+        ? globalThis.String(object.appSecret)
+        : isSet(object.app_secret)
+        ? globalThis.String(object.app_secret)
+        : undefined,
+      pageAccessToken: isSet(object.pageAccessToken)
+        ? globalThis.String(object.pageAccessToken)
+        : isSet(object.page_access_token)
+        ? globalThis.String(object.page_access_token)
+        : undefined,
+      authToken: isSet(object.authToken)
+        ? globalThis.String(object.authToken)
+        : isSet(object.auth_token)
+        ? globalThis.String(object.auth_token)
+        : undefined,
+      providerAccountSid: isSet(object.providerAccountSid)
+        ? globalThis.String(object.providerAccountSid)
+        : isSet(object.provider_account_sid)
+        ? globalThis.String(object.provider_account_sid)
+        : undefined,
+    };
+  },
+
+  toJSON(message: UpdateChannelRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.channelId !== "") {
+      obj.channelId = message.channelId;
+    }
+    if (message.name !== undefined) {
+      obj.name = message.name;
+    }
+    if (message.fields !== undefined) {
+      obj.fields = FormFields.toJSON(message.fields);
+    }
+    if (message.businessHours !== undefined) {
+      obj.businessHours = WorkingHours.toJSON(message.businessHours);
+    }
+    if (message.clearBusinessHours !== false) {
+      obj.clearBusinessHours = message.clearBusinessHours;
+    }
+    if (message.preChatEmail !== undefined) {
+      obj.preChatEmail = message.preChatEmail;
+    }
+    if (message.honeypotField !== undefined) {
+      obj.honeypotField = message.honeypotField;
+    }
+    if (message.createTicket !== undefined) {
+      obj.createTicket = message.createTicket;
+    }
+    if (message.appSecret !== undefined) {
+      obj.appSecret = message.appSecret;
+    }
+    if (message.pageAccessToken !== undefined) {
+      obj.pageAccessToken = message.pageAccessToken;
+    }
+    if (message.authToken !== undefined) {
+      obj.authToken = message.authToken;
+    }
+    if (message.providerAccountSid !== undefined) {
+      obj.providerAccountSid = message.providerAccountSid;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateChannelRequest>, I>>(base?: I): UpdateChannelRequest {
+    return UpdateChannelRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateChannelRequest>, I>>(object: I): UpdateChannelRequest {
+    const message = createBaseUpdateChannelRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.channelId = object.channelId ?? "";
+    message.name = object.name ?? undefined;
+    message.fields = (object.fields !== undefined && object.fields !== null)
+      ? FormFields.fromPartial(object.fields)
+      : undefined;
+    message.businessHours = (object.businessHours !== undefined && object.businessHours !== null)
+      ? WorkingHours.fromPartial(object.businessHours)
+      : undefined;
+    message.clearBusinessHours = object.clearBusinessHours ?? false;
+    message.preChatEmail = object.preChatEmail ?? undefined;
+    message.honeypotField = object.honeypotField ?? undefined;
+    message.createTicket = object.createTicket ?? undefined;
+    message.appSecret = object.appSecret ?? undefined;
+    message.pageAccessToken = object.pageAccessToken ?? undefined;
+    message.authToken = object.authToken ?? undefined;
+    message.providerAccountSid = object.providerAccountSid ?? undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateChannelResponse(): UpdateChannelResponse {
+  return { channel: undefined };
+}
+
+export const UpdateChannelResponse: MessageFns<UpdateChannelResponse> = {
+  encode(message: UpdateChannelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== undefined) {
+      Channel.encode(message.channel, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateChannelResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateChannelResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = Channel.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateChannelResponse {
+    return { channel: isSet(object.channel) ? Channel.fromJSON(object.channel) : undefined };
+  },
+
+  toJSON(message: UpdateChannelResponse): unknown {
+    const obj: any = {};
+    if (message.channel !== undefined) {
+      obj.channel = Channel.toJSON(message.channel);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateChannelResponse>, I>>(base?: I): UpdateChannelResponse {
+    return UpdateChannelResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateChannelResponse>, I>>(object: I): UpdateChannelResponse {
+    const message = createBaseUpdateChannelResponse();
+    message.channel = (object.channel !== undefined && object.channel !== null)
+      ? Channel.fromPartial(object.channel)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteChannelRequest(): DeleteChannelRequest {
+  return { tenant: undefined, channelId: "" };
+}
+
+export const DeleteChannelRequest: MessageFns<DeleteChannelRequest> = {
+  encode(message: DeleteChannelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.channelId !== "") {
+      writer.uint32(18).string(message.channelId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteChannelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteChannelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.channelId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteChannelRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      channelId: isSet(object.channelId)
+        ? globalThis.String(object.channelId)
+        : isSet(object.channel_id)
+        ? globalThis.String(object.channel_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DeleteChannelRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.channelId !== "") {
+      obj.channelId = message.channelId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteChannelRequest>, I>>(base?: I): DeleteChannelRequest {
+    return DeleteChannelRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteChannelRequest>, I>>(object: I): DeleteChannelRequest {
+    const message = createBaseDeleteChannelRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.channelId = object.channelId ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteChannelResponse(): DeleteChannelResponse {
+  return {};
+}
+
+export const DeleteChannelResponse: MessageFns<DeleteChannelResponse> = {
+  encode(_: DeleteChannelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteChannelResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteChannelResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteChannelResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteChannelResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteChannelResponse>, I>>(base?: I): DeleteChannelResponse {
+    return DeleteChannelResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteChannelResponse>, I>>(_: I): DeleteChannelResponse {
+    const message = createBaseDeleteChannelResponse();
     return message;
   },
 };
@@ -20360,6 +21565,60 @@ export const ConversationServiceService = {
       Buffer.from(CreateChannelResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CreateChannelResponse => CreateChannelResponse.decode(value),
   },
+  /**
+   * Renaming and deleting inboxes, members leaving, channel settings changing, channels going.
+   * Nothing deletes a conversation: a deleted inbox's conversations move to another inbox, a
+   * deleted channel's stay in their inbox.
+   */
+  updateInbox: {
+    path: "/inbox.conversation.v1.ConversationService/UpdateInbox" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateInboxRequest): Buffer => Buffer.from(UpdateInboxRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateInboxRequest => UpdateInboxRequest.decode(value),
+    responseSerialize: (value: UpdateInboxResponse): Buffer => Buffer.from(UpdateInboxResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateInboxResponse => UpdateInboxResponse.decode(value),
+  },
+  deleteInbox: {
+    path: "/inbox.conversation.v1.ConversationService/DeleteInbox" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteInboxRequest): Buffer => Buffer.from(DeleteInboxRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteInboxRequest => DeleteInboxRequest.decode(value),
+    responseSerialize: (value: DeleteInboxResponse): Buffer => Buffer.from(DeleteInboxResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteInboxResponse => DeleteInboxResponse.decode(value),
+  },
+  removeInboxMember: {
+    path: "/inbox.conversation.v1.ConversationService/RemoveInboxMember" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RemoveInboxMemberRequest): Buffer =>
+      Buffer.from(RemoveInboxMemberRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RemoveInboxMemberRequest => RemoveInboxMemberRequest.decode(value),
+    responseSerialize: (value: RemoveInboxMemberResponse): Buffer =>
+      Buffer.from(RemoveInboxMemberResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RemoveInboxMemberResponse => RemoveInboxMemberResponse.decode(value),
+  },
+  updateChannel: {
+    path: "/inbox.conversation.v1.ConversationService/UpdateChannel" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateChannelRequest): Buffer => Buffer.from(UpdateChannelRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateChannelRequest => UpdateChannelRequest.decode(value),
+    responseSerialize: (value: UpdateChannelResponse): Buffer =>
+      Buffer.from(UpdateChannelResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateChannelResponse => UpdateChannelResponse.decode(value),
+  },
+  deleteChannel: {
+    path: "/inbox.conversation.v1.ConversationService/DeleteChannel" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteChannelRequest): Buffer => Buffer.from(DeleteChannelRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteChannelRequest => DeleteChannelRequest.decode(value),
+    responseSerialize: (value: DeleteChannelResponse): Buffer =>
+      Buffer.from(DeleteChannelResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteChannelResponse => DeleteChannelResponse.decode(value),
+  },
   listChannels: {
     path: "/inbox.conversation.v1.ConversationService/ListChannels" as const,
     requestStream: false as const,
@@ -20943,6 +22202,16 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   listInboxes: handleUnaryCall<ListInboxesRequest, ListInboxesResponse>;
   addInboxMember: handleUnaryCall<AddInboxMemberRequest, AddInboxMemberResponse>;
   createChannel: handleUnaryCall<CreateChannelRequest, CreateChannelResponse>;
+  /**
+   * Renaming and deleting inboxes, members leaving, channel settings changing, channels going.
+   * Nothing deletes a conversation: a deleted inbox's conversations move to another inbox, a
+   * deleted channel's stay in their inbox.
+   */
+  updateInbox: handleUnaryCall<UpdateInboxRequest, UpdateInboxResponse>;
+  deleteInbox: handleUnaryCall<DeleteInboxRequest, DeleteInboxResponse>;
+  removeInboxMember: handleUnaryCall<RemoveInboxMemberRequest, RemoveInboxMemberResponse>;
+  updateChannel: handleUnaryCall<UpdateChannelRequest, UpdateChannelResponse>;
+  deleteChannel: handleUnaryCall<DeleteChannelRequest, DeleteChannelResponse>;
   listChannels: handleUnaryCall<ListChannelsRequest, ListChannelsResponse>;
   listViews: handleUnaryCall<ListViewsRequest, ListViewsResponse>;
   saveCustomView: handleUnaryCall<SaveCustomViewRequest, SaveCustomViewResponse>;
@@ -21291,6 +22560,86 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreateChannelResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Renaming and deleting inboxes, members leaving, channel settings changing, channels going.
+   * Nothing deletes a conversation: a deleted inbox's conversations move to another inbox, a
+   * deleted channel's stay in their inbox.
+   */
+  updateInbox(
+    request: UpdateInboxRequest,
+    callback: (error: ServiceError | null, response: UpdateInboxResponse) => void,
+  ): ClientUnaryCall;
+  updateInbox(
+    request: UpdateInboxRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateInboxResponse) => void,
+  ): ClientUnaryCall;
+  updateInbox(
+    request: UpdateInboxRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateInboxResponse) => void,
+  ): ClientUnaryCall;
+  deleteInbox(
+    request: DeleteInboxRequest,
+    callback: (error: ServiceError | null, response: DeleteInboxResponse) => void,
+  ): ClientUnaryCall;
+  deleteInbox(
+    request: DeleteInboxRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteInboxResponse) => void,
+  ): ClientUnaryCall;
+  deleteInbox(
+    request: DeleteInboxRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteInboxResponse) => void,
+  ): ClientUnaryCall;
+  removeInboxMember(
+    request: RemoveInboxMemberRequest,
+    callback: (error: ServiceError | null, response: RemoveInboxMemberResponse) => void,
+  ): ClientUnaryCall;
+  removeInboxMember(
+    request: RemoveInboxMemberRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RemoveInboxMemberResponse) => void,
+  ): ClientUnaryCall;
+  removeInboxMember(
+    request: RemoveInboxMemberRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RemoveInboxMemberResponse) => void,
+  ): ClientUnaryCall;
+  updateChannel(
+    request: UpdateChannelRequest,
+    callback: (error: ServiceError | null, response: UpdateChannelResponse) => void,
+  ): ClientUnaryCall;
+  updateChannel(
+    request: UpdateChannelRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateChannelResponse) => void,
+  ): ClientUnaryCall;
+  updateChannel(
+    request: UpdateChannelRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateChannelResponse) => void,
+  ): ClientUnaryCall;
+  deleteChannel(
+    request: DeleteChannelRequest,
+    callback: (error: ServiceError | null, response: DeleteChannelResponse) => void,
+  ): ClientUnaryCall;
+  deleteChannel(
+    request: DeleteChannelRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteChannelResponse) => void,
+  ): ClientUnaryCall;
+  deleteChannel(
+    request: DeleteChannelRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteChannelResponse) => void,
   ): ClientUnaryCall;
   listChannels(
     request: ListChannelsRequest,
