@@ -188,6 +188,23 @@ describe.each([
     expect(later.contact.id).toBe(kept);
   });
 
+  it('finds contacts by part of the name, or the start of any of their emails', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const primary = `finder-${tag}@example.test`;
+    const further = `other-${tag}@example.test`;
+    const id = (await conversationFrom(primary, `Find ${tag}`)).contact.id as string;
+    expect((await f.owner.patch(`/api/v1/contacts/${id}`, { name: `Frida Finder ${tag}`, emails: [primary, further] })).status).toBe(200);
+    const ids = async (q: string) => (await agent.client.get(`/api/v1/contacts?q=${encodeURIComponent(q)}`)).body.items.map((c: { id: string }) => c.id);
+    expect(await ids(`finder ${tag}`)).toEqual([id]);
+    expect(await ids(`finder-${tag}`)).toEqual([id]);
+    expect(await ids(`other-${tag}`)).toEqual([id]);
+    expect(await ids(`%${tag}`)).toEqual([]);
+    expect((await agent.client.get('/api/v1/contacts?q=f')).status).toBe(400);
+    expect((await agent.client.get('/api/v1/contacts')).status).toBe(400);
+    const intruder = (await signUp(f.anonymous)).client;
+    expect((await intruder.get(`/api/v1/contacts?q=${tag}`)).body.items).toEqual([]);
+  });
+
   it('refuses merges that make no sense, changing nothing', async () => {
     const a = (await conversationFrom(uniqueEmail('ma'), 'Merge A')).contact.id as string;
     const b = (await conversationFrom(uniqueEmail('mb'), 'Merge B')).contact.id as string;

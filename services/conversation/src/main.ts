@@ -49,7 +49,7 @@ import {
 } from './modules/directory';
 import { ComposeEmail, ForwardConversation, PlaceCall, RegisterUpload, ReplyToConversation, SendTranscript } from './modules/outbound';
 import { AssistWithConversation, ManageChatflows, ManageSnippets } from './modules/assist';
-import { CreateDeal, CreateTicket, DetachContact, ManageContactProperties, MergeContacts, Surveys, UpdateContact, UpdateTicket } from './modules/records';
+import { CreateDeal, CreateTicket, DetachContact, FindContacts, ManageContactProperties, MergeContacts, Surveys, UpdateContact, UpdateTicket } from './modules/records';
 import { PostgresContactRecords, PostgresEmailContacts } from './modules/records/adapters';
 import { channelDirectoryGrpcHandlers } from './adapters/channel-directory.grpc';
 import { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
@@ -159,6 +159,7 @@ bootService(async () => {
       createDeal: new CreateDeal(pool, directory),
       updateContact: new UpdateContact(pool, directory, contactRecords, committed),
       mergeContacts: new MergeContacts(pool, directory, contactRecords, committed),
+      findContacts: new FindContacts(directory, contactRecords),
       contactProperties: new ManageContactProperties(pool, directory, contactRecords),
       detachContact: new DetachContact(pool, directory, committed),
       surveys: new Surveys(pool, directory, committedWithMail),

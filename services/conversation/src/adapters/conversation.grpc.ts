@@ -23,7 +23,7 @@ import type { SetMessageHidden } from '../modules/conversations';
 import type { UpdateConversation } from '../modules/conversations';
 import type { CreateTicket, UpdateTicket } from '../modules/records';
 import type { CreateDeal, DetachContact } from '../modules/records';
-import type { ManageContactProperties, MergeContacts, Surveys, UpdateContact } from '../modules/records';
+import type { FindContacts, ManageContactProperties, MergeContacts, Surveys, UpdateContact } from '../modules/records';
 import type { ConversationQueries } from '../modules/conversations/adapters';
 import type { DirectoryRepository } from '../modules/directory/adapters';
 import type { SearchDocuments } from '../modules/conversations/adapters';
@@ -67,6 +67,7 @@ export interface ConversationUseCases {
   createDeal: CreateDeal;
   updateContact: UpdateContact;
   mergeContacts: MergeContacts;
+  findContacts: FindContacts;
   contactProperties: ManageContactProperties;
   detachContact: DetachContact;
   surveys: Surveys;
@@ -486,6 +487,10 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
       const actor = actorFrom(request.tenant);
       const movedConversations = await u.mergeContacts.execute(actor, request.contactId, request.otherContactId);
       return { contact: await u.queries.contact(actor.accountId, request.contactId), movedConversations };
+    },
+
+    async findContacts(request) {
+      return { contacts: await u.findContacts.execute(actorFrom(request.tenant), request.query, request.limit) };
     },
 
     async listContactProperties(request) {

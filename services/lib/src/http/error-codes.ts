@@ -97,6 +97,7 @@ export const ERROR_CODES: Readonly<Record<string, { statuses: readonly number[];
   invalid_property_type: { statuses: [400], example: "a property type is text, number, date or choice" },
   invalid_property_value: { statuses: [400], example: "… takes …" },
   invalid_provider_account_sid: { statuses: [400], example: "providerAccountSid must be 8 to 64 letters and digits" },
+  invalid_query: { statuses: [400], example: "search contacts with 2 to 200 characters" },
   invalid_recipient: { statuses: [400], example: "… has an address that is not valid: …" },
   invalid_recording_url: { statuses: [400], example: "RecordingUrl must be an http(s) URL" },
   invalid_role: { statuses: [400], example: "role must be agent, admin or superadmin" },

@@ -122,6 +122,22 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
   );
 
   api.add(
+    {
+      method: 'get',
+      path: '/contacts',
+      summary: 'Find contacts: name containing q, or an email or phone number starting with it',
+      tag: 'contacts',
+      auth: true,
+      query: z.object({ q: z.string().trim().min(2).max(200), limit: z.coerce.number().int().min(1).max(50).default(10) }).strict(),
+      response: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable() })), nextCursor: z.null() }),
+    },
+    async ({ user, query }) => ({
+      items: (await conversation.call.findContacts({ tenant: tenant(user), query: query.q, limit: query.limit })).contacts.map((c) => ({ id: c.id, name: c.name, email: c.email || null, phone: c.phone || null })),
+      nextCursor: null,
+    }),
+  );
+
+  api.add(
     { method: 'get', path: '/contacts/:id', summary: 'A contact with their company, their conversations and their tickets', tag: 'contacts', auth: true, response: ContactDto, errors: [404] },
     async ({ user, params }) => contactDto((await conversation.call.getContact({ tenant: tenant(user), contactId: params.id })).contact!),
   );

@@ -105,6 +105,18 @@ export class PostgresContactRecords implements ContactRecords {
     );
   }
 
+  async find(accountId: string, text: string, limit: number): Promise<{ id: string; name: string; email: string; phone: string }[]> {
+    const pattern = text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    const result = await this.pool.query<{ id: string; name: string; email: string | null; phone: string | null }>(
+      `SELECT c.id, c.name, c.email, c.phone FROM contacts c
+       WHERE c.account_id = $1 AND (lower(c.name) LIKE '%' || $2 || '%' OR lower(c.email) LIKE $2 || '%' OR c.phone LIKE $2 || '%'
+         OR EXISTS (SELECT 1 FROM contact_addresses a WHERE a.contact_id = c.id AND lower(a.value) LIKE $2 || '%'))
+       ORDER BY (lower(c.email) = $2 OR lower(c.name) = $2) DESC, lower(c.name), c.id LIMIT $3`,
+      [accountId, pattern, limit],
+    );
+    return result.rows.map((r) => ({ id: r.id, name: r.name, email: r.email ?? '', phone: r.phone ?? '' }));
+  }
+
   async definitions(db: Pool | PoolClient, accountId: string): Promise<PropertyDefinition[]> {
     const result = await db.query<DefinitionRow>('SELECT key, label, type, options FROM contact_properties WHERE account_id = $1 ORDER BY key', [accountId]);
     return result.rows.map(definitionFromRow);

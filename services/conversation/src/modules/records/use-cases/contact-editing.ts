@@ -46,6 +46,8 @@ export interface ContactRecords {
   remove(tx: PoolClient, accountId: string, contactId: string): Promise<void>;
   /** Bumps each of the contact's conversations and writes an update event for it. */
   announceConversations(tx: PoolClient, accountId: string, contactId: string, actorUserId: string): Promise<void>;
+  /** Up to `limit` contacts whose name contains the text, or whose email (any) or phone starts with it. */
+  find(accountId: string, text: string, limit: number): Promise<{ id: string; name: string; email: string; phone: string }[]>;
   definitions(db: Pool | PoolClient, accountId: string): Promise<PropertyDefinition[]>;
   saveDefinition(accountId: string, definition: PropertyDefinition): Promise<PropertyDefinition>;
   deleteDefinition(accountId: string, key: string): Promise<boolean>;
@@ -208,5 +210,19 @@ export class ManageContactProperties {
   async remove(actor: Actor, key: string): Promise<void> {
     await requireActor(this.directory, actor, 'admin');
     if (!(await this.contacts.deleteDefinition(actor.accountId, key))) throw new NotFoundError('property_not_found', 'no such contact property');
+  }
+}
+
+export class FindContacts {
+  constructor(
+    private readonly directory: UserDirectory,
+    private readonly contacts: ContactRecords,
+  ) {}
+
+  async execute(actor: Actor, query: string, limit: number): Promise<{ id: string; name: string; email: string; phone: string }[]> {
+    await requireActor(this.directory, actor, 'agent');
+    const text = query.trim();
+    if (text.length < 2 || text.length > 200) throw new InvalidArgumentError('invalid_query', 'search contacts with 2 to 200 characters');
+    return this.contacts.find(actor.accountId, text, Math.min(Math.max(limit || 10, 1), 50));
   }
 }

@@ -1161,6 +1161,16 @@ export interface MergeContactsRequest {
   otherContactId: string;
 }
 
+export interface FindContactsRequest {
+  tenant?: Tenant | undefined;
+  query: string;
+  limit: number;
+}
+
+export interface FindContactsResponse {
+  contacts: ContactRef[];
+}
+
 export interface MergeContactsResponse {
   contact?: Contact | undefined;
   movedConversations: number;
@@ -19052,6 +19062,180 @@ export const MergeContactsRequest: MessageFns<MergeContactsRequest> = {
   },
 };
 
+function createBaseFindContactsRequest(): FindContactsRequest {
+  return { tenant: undefined, query: "", limit: 0 };
+}
+
+export const FindContactsRequest: MessageFns<FindContactsRequest> = {
+  encode(message: FindContactsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.query !== "") {
+      writer.uint32(18).string(message.query);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(24).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindContactsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindContactsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindContactsRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      query: isSet(object.query) ? globalThis.String(object.query) : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: FindContactsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.query !== "") {
+      obj.query = message.query;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindContactsRequest>, I>>(base?: I): FindContactsRequest {
+    return FindContactsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindContactsRequest>, I>>(object: I): FindContactsRequest {
+    const message = createBaseFindContactsRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.query = object.query ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseFindContactsResponse(): FindContactsResponse {
+  return { contacts: [] };
+}
+
+export const FindContactsResponse: MessageFns<FindContactsResponse> = {
+  encode(message: FindContactsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.contacts) {
+      ContactRef.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindContactsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindContactsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contacts.push(ContactRef.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindContactsResponse {
+    return {
+      contacts: globalThis.Array.isArray(object?.contacts)
+        ? object.contacts.map((e: any) => ContactRef.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: FindContactsResponse): unknown {
+    const obj: any = {};
+    if (message.contacts?.length) {
+      obj.contacts = message.contacts.map((e) => ContactRef.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindContactsResponse>, I>>(base?: I): FindContactsResponse {
+    return FindContactsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindContactsResponse>, I>>(object: I): FindContactsResponse {
+    const message = createBaseFindContactsResponse();
+    message.contacts = object.contacts?.map((e) => ContactRef.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseMergeContactsResponse(): MergeContactsResponse {
   return { contact: undefined, movedConversations: 0 };
 }
@@ -21981,6 +22165,17 @@ export const ConversationServiceService = {
       Buffer.from(MergeContactsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): MergeContactsResponse => MergeContactsResponse.decode(value),
   },
+  /** Contacts whose name contains the words, or whose email or phone starts with them (to pick one to merge). */
+  findContacts: {
+    path: "/inbox.conversation.v1.ConversationService/FindContacts" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FindContactsRequest): Buffer => Buffer.from(FindContactsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FindContactsRequest => FindContactsRequest.decode(value),
+    responseSerialize: (value: FindContactsResponse): Buffer =>
+      Buffer.from(FindContactsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FindContactsResponse => FindContactsResponse.decode(value),
+  },
   /** The contact properties admins define (text, number, date or choice); values are checked against them. */
   listContactProperties: {
     path: "/inbox.conversation.v1.ConversationService/ListContactProperties" as const,
@@ -22264,6 +22459,8 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
    * from the merged contact, which is then gone.
    */
   mergeContacts: handleUnaryCall<MergeContactsRequest, MergeContactsResponse>;
+  /** Contacts whose name contains the words, or whose email or phone starts with them (to pick one to merge). */
+  findContacts: handleUnaryCall<FindContactsRequest, FindContactsResponse>;
   /** The contact properties admins define (text, number, date or choice); values are checked against them. */
   listContactProperties: handleUnaryCall<ListContactPropertiesRequest, ListContactPropertiesResponse>;
   saveContactProperty: handleUnaryCall<SaveContactPropertyRequest, SaveContactPropertyResponse>;
@@ -23168,6 +23365,22 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: MergeContactsResponse) => void,
+  ): ClientUnaryCall;
+  /** Contacts whose name contains the words, or whose email or phone starts with them (to pick one to merge). */
+  findContacts(
+    request: FindContactsRequest,
+    callback: (error: ServiceError | null, response: FindContactsResponse) => void,
+  ): ClientUnaryCall;
+  findContacts(
+    request: FindContactsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FindContactsResponse) => void,
+  ): ClientUnaryCall;
+  findContacts(
+    request: FindContactsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FindContactsResponse) => void,
   ): ClientUnaryCall;
   /** The contact properties admins define (text, number, date or choice); values are checked against them. */
   listContactProperties(
