@@ -262,6 +262,47 @@ describe('the web inbox workflows in Chromium', () => {
     expect(page.errors).toEqual([]);
   });
 
+  it('edits a contact from the sidebar, merges another into it after confirming, and replies to all with a Bcc', async () => {
+    await f.owner.put('/api/v1/contact-properties/plan', { label: 'Plan', type: 'choice', options: ['Gold', 'Silver'] });
+    const customer = uniqueEmail('edited');
+    const copied = uniqueEmail('copied');
+    const duplicate = uniqueEmail('duplicate');
+    const archive = uniqueEmail('archive');
+    await deliver(f, { from: `Eli <${customer}>`, to: f.address, cc: copied, subject: 'Edit my record', text: 'Hello' });
+    await deliver(f, { from: `Eli at home <${duplicate}>`, to: f.address, subject: 'From my other address', text: 'Me again' });
+    const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
+    const other = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === duplicate);
+    const page = await signIn();
+    await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
+    const sidebar = page.getByRole('complementary', { name: 'Contact' });
+    await sidebar.getByRole('button', { name: 'Edit contact' }).click();
+    const editor = page.getByRole('dialog', { name: 'Edit contact' });
+    await editor.getByLabel('Name').fill('Eli Edited');
+    await editor.getByLabel('Plan').selectOption('Gold');
+    await editor.getByRole('button', { name: 'Save contact' }).click();
+    await editor.waitFor({ state: 'detached' });
+    await sidebar.getByRole('heading', { name: 'Eli Edited' }).waitFor();
+    await sidebar.getByText('Gold').waitFor();
+
+    await sidebar.getByRole('button', { name: 'Edit contact' }).click();
+    await editor.getByLabel('Find contact').fill(duplicate);
+    await editor.getByRole('button', { name: 'Find', exact: true }).click();
+    await editor.getByRole('button', { name: 'Merge Eli at home' }).click();
+    await editor.getByRole('alertdialog', { name: 'Confirm merge' }).getByRole('button', { name: 'Merge', exact: true }).click();
+    await editor.waitFor({ state: 'detached' });
+    await sidebar.getByText(duplicate).waitFor();
+    expect((await f.owner.get(`/api/v1/conversations/${other.id}`)).body.contact.id).toBe(conversation.contact.id);
+
+    await page.getByLabel('Reply all').check();
+    await page.getByLabel('Bcc').fill(archive);
+    await page.getByRole('textbox', { name: 'Reply' }).fill('To all of you.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const sent = await waitFor('the reply-all', async () => f.sink.messages.find((m) => m.envelope.to.includes(customer) && String(m.parsed.text).includes('To all of you.')));
+    expect([...sent.envelope.to].sort()).toEqual([customer, copied, archive].sort());
+    expect(sent.raw.toString()).not.toContain(archive);
+    expect(page.errors).toEqual([]);
+  });
+
   it('sends a satisfaction survey, takes the customer’s one-click answer on the public page, and shows it as past feedback', async () => {
     const customer = uniqueEmail('survey');
     await deliver(f, { from: `Siri Survey <${customer}>`, to: f.address, subject: 'Broken zipper', text: 'My zipper broke.' });

@@ -490,6 +490,7 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
             onOpen={setOpenId}
             onChanged={() => void refresh()}
             onSearchContact={(contact) => setSearch({ ...NO_FILTERS, contactId: contact.id, contactName: contact.name })}
+            users={users}
           />
         )}
       </div>

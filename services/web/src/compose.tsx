@@ -5,6 +5,8 @@ import { ApiError, api } from './api';
 
 export function ComposeDialog({ inboxId, onClose, onSent }: { inboxId: string; onClose: () => void; onSent: (conversationId: string) => void }) {
   const [to, setTo] = useState('');
+  const [cc, setCc] = useState('');
+  const [bcc, setBcc] = useState('');
   const [subject, setSubject] = useState('');
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -17,7 +19,9 @@ export function ComposeDialog({ inboxId, onClose, onSent }: { inboxId: string; o
     setError(null);
     setSending(true);
     try {
-      const created = await api<{ id: string }>('POST', '/conversations', { inboxId, to: to.trim(), subject, text });
+      const list = (value: string) => value.split(/[,;\s]+/).filter(Boolean);
+      const copies = { ...(cc.trim() ? { cc: list(cc) } : {}), ...(bcc.trim() ? { bcc: list(bcc) } : {}) };
+      const created = await api<{ id: string }>('POST', '/conversations', { inboxId, to: to.trim(), ...copies, subject, text });
       onSent(created.id);
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.message : 'could not send');
@@ -32,6 +36,12 @@ export function ComposeDialog({ inboxId, onClose, onSent }: { inboxId: string; o
         <h2>New email</h2>
         <label>
           To <input ref={first} type="email" required value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>
+        <label>
+          Cc <input value={cc} placeholder="addresses" onChange={(e) => setCc(e.target.value)} />
+        </label>
+        <label>
+          Bcc <input value={bcc} placeholder="addresses" onChange={(e) => setBcc(e.target.value)} />
         </label>
         <label>
           Subject <input value={subject} maxLength={998} onChange={(e) => setSubject(e.target.value)} />

@@ -2,7 +2,8 @@
 // other conversations, this conversation's tickets, and deals with them; the full record opens in
 // a dialog, and the conversation can be detached from the contact.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { ApiError, api, type ConversationItem } from './api';
+import { ApiError, api, type ConversationItem, type User } from './api';
+import { ContactEditor } from './contact-editor';
 import { useNewestLoad } from './latest';
 
 interface Contact {
@@ -10,6 +11,9 @@ interface Contact {
   name: string;
   email: string | null;
   phone: string | null;
+  emails: string[];
+  phones: string[];
+  ownerId: string | null;
   company: { id: string; name: string; domain: string } | null;
   properties: Record<string, string>;
   conversations: ConversationItem[];
@@ -53,13 +57,16 @@ export function ContactPanel({
   onOpen,
   onChanged,
   onSearchContact,
+  users,
 }: {
   conversationId: string;
   contactId: string | null;
   onOpen: (id: string) => void;
   onChanged: () => void;
   onSearchContact: (contact: { id: string; name: string }) => void;
+  users: User[];
 }) {
+  const [editing, setEditing] = useState(false);
   const [contact, setContact] = useState<Contact | null>(null);
   const [tickets, setTickets] = useState<Ticket[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -135,6 +142,9 @@ export function ContactPanel({
             <button className="link" onClick={() => setRecordOpen(true)}>
               Open contact record
             </button>
+            <button className="link" onClick={() => setEditing(true)}>
+              Edit contact
+            </button>
             <button className="link" onClick={() => onSearchContact({ id: contact.id, name: contact.name || contact.email || contact.phone || 'contact' })}>
               Search their conversations
             </button>
@@ -143,16 +153,26 @@ export function ContactPanel({
             </button>
           </div>
           <dl>
-            {contact.email && (
+            {contact.emails.length > 0 && (
               <>
                 <dt>Email</dt>
-                <dd>{contact.email}</dd>
+                {contact.emails.map((e) => (
+                  <dd key={e}>{e}</dd>
+                ))}
               </>
             )}
-            {contact.phone && (
+            {contact.phones.length > 0 && (
               <>
                 <dt>Phone</dt>
-                <dd>{contact.phone}</dd>
+                {contact.phones.map((p) => (
+                  <dd key={p}>{p}</dd>
+                ))}
+              </>
+            )}
+            {contact.ownerId && (
+              <>
+                <dt>Owner</dt>
+                <dd>{users.find((u) => u.id === contact.ownerId)?.name ?? 'Someone'}</dd>
               </>
             )}
             {contact.company && (
@@ -253,6 +273,18 @@ export function ContactPanel({
         </section>
       )}
       {error && <p role="alert">{error}</p>}
+      {editing && contact && (
+        <ContactEditor
+          contact={contact}
+          users={users}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            loadContact();
+            onChanged();
+          }}
+        />
+      )}
       {recordOpen && contact && <ContactRecord contact={contact} onOpen={(id) => (setRecordOpen(false), onOpen(id))} onClose={() => setRecordOpen(false)} />}
     </aside>
   );

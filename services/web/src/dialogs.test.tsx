@@ -27,6 +27,25 @@ describe('ComposeDialog', () => {
     expect(JSON.parse(String(init.body))).toEqual({ inboxId: 'inb_1', to: 'kari@example.com', subject: 'Your quote', text: 'Here it is.' });
   });
 
+  it('sends Cc and Bcc addresses as lists', async () => {
+    const fetch = respond(201, { id: 'con_new', messages: [] });
+    render(<ComposeDialog inboxId="inb_1" onClose={() => undefined} onSent={() => undefined} />);
+    fireEvent.change(screen.getByLabelText('To'), { target: { value: 'kari@example.com' } });
+    fireEvent.change(screen.getByLabelText('Cc'), { target: { value: 'ola@example.com, per@example.com' } });
+    fireEvent.change(screen.getByLabelText('Bcc'), { target: { value: 'archive@example.com' } });
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'Hi all' } });
+    fireEvent.submit(screen.getByRole('dialog', { name: 'New email' }));
+    await waitFor(() => expect(fetch).toHaveBeenCalled());
+    expect(JSON.parse(String((fetch.mock.calls[0] as [string, RequestInit])[1].body))).toEqual({
+      inboxId: 'inb_1',
+      to: 'kari@example.com',
+      cc: ['ola@example.com', 'per@example.com'],
+      bcc: ['archive@example.com'],
+      subject: '',
+      text: 'Hi all',
+    });
+  });
+
   it('shows the API’s refusal and keeps what was typed', async () => {
     respond(409, { error: { code: 'no_email_channel', message: 'this inbox has no email channel to send from' } });
     const onSent = vi.fn();

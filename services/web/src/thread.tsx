@@ -66,6 +66,8 @@ export function failedAuthentication(verdict: { spf?: string; dkim?: string; dma
   return [verdict.spf, verdict.dkim, verdict.dmarc].some((result) => result === 'fail' || result === 'permerror');
 }
 
+const NO_COPIES = { replyAll: false, cc: '', bcc: '' };
+
 type TimelineEntry = { kind: 'message'; at: number; message: ConversationDetail['messages'][number] } | { kind: 'comment'; at: number; comment: ConversationDetail['comments'][number] };
 
 /** Messages and comments in the order they happened (a message first when both share a moment). */
@@ -127,6 +129,8 @@ export function Thread({
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [via, setVia] = useState('');
+  // Email replies: reply to everyone the customer copied, and further Cc and Bcc addresses.
+  const [copies, setCopies] = useState(NO_COPIES);
   const [files, setFiles] = useState<File[]>([]);
   const [forwardTo, setForwardTo] = useState<string | null>(null);
   const [summaryOpen, setSummaryOpen] = useState(false);
@@ -442,15 +446,18 @@ export function Thread({
           }
           if (!draft.trim()) return;
           // Chat and Messenger carry plain text; a formatted reply by email keeps its formatting.
-          const byEmail = via === 'email' || !['chat', 'messenger'].includes(detail.channel);
+          const byEmail = via === 'email' || detail.replyChannel === 'email' || !['chat', 'messenger'].includes(detail.channel);
+          const split = (list: string) => list.split(/[,;\s]+/).filter(Boolean);
+          const copied = byEmail ? { ...(copies.replyAll ? { replyAll: true } : {}), ...(copies.cc.trim() ? { cc: split(copies.cc) } : {}), ...(copies.bcc.trim() ? { bcc: split(copies.bcc) } : {}) } : {};
           const editor = replyEditor.current!;
           const body = { text: editor.text(), ...(byEmail && editor.formatted() ? { html: editor.html() } : {}) };
           void act(async () => {
             const attachmentIds = [];
             for (const file of files) attachmentIds.push((await upload(file)).id);
-            await api('POST', `/conversations/${id}/messages`, { ...body, ...(via ? { channel: via } : {}), ...(attachmentIds.length ? { attachmentIds } : {}) });
+            await api('POST', `/conversations/${id}/messages`, { ...body, ...copied, ...(via ? { channel: via } : {}), ...(attachmentIds.length ? { attachmentIds } : {}) });
             setFiles([]);
             setVia('');
+            setCopies(NO_COPIES);
             replyEditor.current?.clear();
           });
         }}
@@ -503,6 +510,21 @@ export function Thread({
                   <option value="email">email</option>
                 </select>
               </label>
+            )}
+            {(via === 'email' || detail.replyChannel === 'email' || !['chat', 'messenger'].includes(detail.channel)) && (
+              <>
+                {detail.participantCount > 1 && (
+                  <label>
+                    <input type="checkbox" checked={copies.replyAll} onChange={(e) => setCopies({ ...copies, replyAll: e.target.checked })} /> Reply all
+                  </label>
+                )}
+                <label>
+                  Cc <input aria-label="Cc" placeholder="addresses" value={copies.cc} onChange={(e) => setCopies({ ...copies, cc: e.target.value })} />
+                </label>
+                <label>
+                  Bcc <input aria-label="Bcc" placeholder="addresses" value={copies.bcc} onChange={(e) => setCopies({ ...copies, bcc: e.target.value })} />
+                </label>
+              </>
             )}
             <label>
               Attach <input type="file" multiple aria-label="Attach files" onChange={(e) => setFiles([...(e.target.files ?? [])])} />
