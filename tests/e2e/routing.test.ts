@@ -287,7 +287,7 @@ describe('routing', () => {
       [f.owner, `/api/v1/inboxes/${inbox.id}/routing`, { mode: 'random' }, 400, 'validation_failed'],
       [f.owner, `/api/v1/inboxes/${inbox.id}/routing`, { mode: 'round_robin', capacity: { email: 0 } }, 400, 'validation_failed'],
       [f.owner, `/api/v1/inboxes/${inbox.id}/routing`, { mode: 'round_robin', userIds: ['usr_nobody'] }, 422, 'unknown_users'],
-      [f.owner, `/api/v1/inboxes/${inbox.id}/routing`, { mode: 'round_robin', teamIds: ['team_1'] }, 422, 'teams_not_supported'],
+      [f.owner, `/api/v1/inboxes/${inbox.id}/routing`, { mode: 'round_robin', teamIds: ['team_1'] }, 422, 'unknown_teams'],
       [f.owner, '/api/v1/inboxes/inb_nope/routing', { mode: 'none' }, 404, 'inbox_not_found'],
       [agent.client, `/api/v1/inboxes/${inbox.id}/routing`, { mode: 'none' }, 403, 'forbidden'],
       [f.owner, '/api/v1/me/availability', { status: 'busy' }, 400, 'validation_failed'],

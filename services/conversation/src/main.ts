@@ -19,7 +19,7 @@ import {
   runConsumer,
 } from '@inbox/lib';
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
-import { Argon2PasswordHasher, DirectoryRepository, guardInboxAccess, InboxAccess, SmtpVerificationMailer } from './modules/directory/adapters';
+import { Argon2PasswordHasher, DirectoryRepository, guardInboxAccess, InboxAccess, PostgresTeams, SmtpVerificationMailer } from './modules/directory/adapters';
 import { ConversationAssignments, ConversationQueries, CustomViewsRepository, SearchDocuments, ViewCountsRepository } from './modules/conversations/adapters';
 import { AddComment, ApplyConversationAction, AutoAssign, DeleteConversation, ManageCustomViews, PurgeTrash, SetMessageHidden, UnblockSender, UpdateConversation } from './modules/conversations';
 import { conversationGrpcHandlers } from './adapters/conversation.grpc';
@@ -39,6 +39,7 @@ import {
   CreateUser,
   DeleteChannel,
   DeleteInbox,
+  ManageTeams,
   RemoveInboxMember,
   RemoveUser,
   Sessions,
@@ -135,6 +136,7 @@ bootService(async () => {
       createInbox: new CreateInbox(directory),
       addInboxMember: new AddInboxMember(directory),
       updateInbox: new UpdateInbox(directory),
+      teams: new ManageTeams(directory, new PostgresTeams(pool), committed),
       deleteInbox: new DeleteInbox(directory, offboarding, committed),
       removeInboxMember: new RemoveInboxMember(directory, offboarding, committed),
       updateChannel: new UpdateChannel(directory, config.CONVERSATION_MAIL_DOMAIN),

@@ -246,9 +246,10 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
         api<View[]>('GET', `/inboxes/${inboxId}/views`),
         api<{ items: ConversationItem[]; nextCursor: string | null }>('GET', path),
       ]);
-      if (!ticket.apply()) return;
+      // An answer for a list no longer shown (a view left for a search) applies nothing, and must
+      // not count as the newest: the shown list's own answer may still be on its way.
+      if (shownPath.current !== path || !ticket.apply()) return;
       setViews(nextViews);
-      if (shownPath.current !== path) return;
       const loaded = itemsRef.current;
       if (loaded.length <= list.items.length || !list.nextCursor) {
         setItems(list.items);

@@ -5,7 +5,7 @@ import type { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channe
 import type { InboundReceipts } from '../modules/inbound/adapters';
 import type { AuthenticateUser, CreateAccount } from '../modules/directory';
 import type { CreateUser, RemoveUser, UpdateUser } from '../modules/directory';
-import type { AddInboxMember, CreateChannel, CreateInbox, DeleteChannel, DeleteInbox, RemoveInboxMember, UpdateChannel, UpdateInbox, VerifyChannel } from '../modules/directory';
+import type { AddInboxMember, CreateChannel, CreateInbox, DeleteChannel, DeleteInbox, ManageTeams, RemoveInboxMember, UpdateChannel, UpdateInbox, VerifyChannel } from '../modules/directory';
 import type { Sessions } from '../modules/directory';
 import type { AddComment } from '../modules/conversations';
 import type { ApplyConversationAction, UnblockSender } from '../modules/conversations';
@@ -44,6 +44,7 @@ export interface ConversationUseCases {
   createInbox: CreateInbox;
   addInboxMember: AddInboxMember;
   updateInbox: UpdateInbox;
+  teams: ManageTeams;
   deleteInbox: DeleteInbox;
   removeInboxMember: RemoveInboxMember;
   updateChannel: UpdateChannel;
@@ -190,6 +191,23 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
       return { channel: channelToProto(channel) };
     },
 
+    async listTeams(request) {
+      return { teams: await u.teams.list(actorFrom(request.tenant)) };
+    },
+
+    async createTeam(request) {
+      return { team: await u.teams.create(actorFrom(request.tenant), { name: request.name, userIds: request.userIds }) };
+    },
+
+    async updateTeam(request) {
+      return { team: await u.teams.update(actorFrom(request.tenant), request.teamId, { name: request.name, userIds: request.members?.userIds }) };
+    },
+
+    async deleteTeam(request) {
+      await u.teams.remove(actorFrom(request.tenant), request.teamId);
+      return {};
+    },
+
     async updateInbox(request) {
       return { inbox: inboxToProto(await u.updateInbox.execute(actorFrom(request.tenant), request.inboxId, { name: request.name })) };
     },
@@ -303,6 +321,7 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
         unassign: request.unassign,
         status: (request.status || undefined) as 'open' | 'closed' | undefined,
         closeTicket: request.closeTicket,
+        teamId: request.clearTeam ? null : request.teamId,
       });
       return { conversation: await u.queries.summary(actor.accountId, request.conversationId) };
     },

@@ -18,6 +18,7 @@ export const SERVICE_TENANT = (accountId: string) => ({ accountId, userId: 'svc_
 interface Directory {
   users: Map<string, User>;
   members: Map<string, string[]>;
+  teams: Map<string, string[]>;
   status: (userId: string) => Status;
 }
 
@@ -74,21 +75,31 @@ export class RouteConversations {
   }
 
   private async directory(accountId: string): Promise<Directory> {
-    const [users, inboxes, status] = await Promise.all([
+    const [users, inboxes, teams, status] = await Promise.all([
       this.conversation.call.listUsers({ tenant: SERVICE_TENANT(accountId) }),
       this.conversation.call.listInboxes({ tenant: SERVICE_TENANT(accountId) }),
+      this.conversation.call.listTeams({ tenant: SERVICE_TENANT(accountId) }),
       this.availability.statuses(accountId),
     ]);
     return {
       users: new Map(users.users.map((u) => [u.id, u])),
       members: new Map(inboxes.inboxes.map((i) => [i.id, i.memberIds])),
+      teams: new Map(teams.teams.map((t) => [t.id, t.userIds])),
       status,
     };
   }
 
-  /** The rule's own people: its users, or the inbox's members when it names none. */
+  /**
+   * The rule's own people: its users and its teams' members who can open the inbox (a team member
+   * outside it could not see the conversation), or the inbox's members when it names nobody.
+   */
   private poolOf(rule: Rule, inboxId: string, directory: Directory): string[] {
-    return rule.userIds.length > 0 ? rule.userIds : (directory.members.get(inboxId) ?? []);
+    if (rule.userIds.length === 0 && rule.teamIds.length === 0) return directory.members.get(inboxId) ?? [];
+    const fromTeams = rule.teamIds.flatMap((teamId) => directory.teams.get(teamId) ?? []).filter((userId) => {
+      const user = directory.users.get(userId);
+      return user !== undefined && this.canSeeInbox(user, inboxId, directory);
+    });
+    return [...new Set([...rule.userIds, ...fromTeams])];
   }
 
   private candidatesOf(rule: Rule, facts: { inboxId: string; contactOwnerId: string }, directory: Directory): string[] {

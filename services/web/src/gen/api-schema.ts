@@ -1018,6 +1018,273 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's teams */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Team"][];
+                            nextCursor: null;
+                        };
+                    };
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a team (admins only); a user may be in several */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default [] */
+                        userIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description ok */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Team"];
+                    };
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{teamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a team (admins only); its conversations leave it and stay where they are */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    teamId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a team, or set its members (admins only) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    teamId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        userIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Team"];
+                    };
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/inboxes/{inboxId}": {
         parameters: {
             query?: never;
@@ -1905,7 +2172,7 @@ export interface paths {
                              * @default open
                              * @enum {string}
                              */
-                            baseView?: "unassigned" | "mine" | "open" | "chat" | "email" | "messenger" | "forms" | "calls" | "bots" | "closed" | "sent" | "spam" | "trash";
+                            baseView?: "unassigned" | "mine" | "team" | "team_unassigned" | "open" | "chat" | "email" | "messenger" | "forms" | "calls" | "bots" | "closed" | "sent" | "spam" | "trash";
                             /** @enum {string} */
                             channel?: "email" | "chat" | "messenger" | "form" | "phone";
                             assignee?: string;
@@ -1995,7 +2262,7 @@ export interface paths {
                              * @default open
                              * @enum {string}
                              */
-                            baseView?: "unassigned" | "mine" | "open" | "chat" | "email" | "messenger" | "forms" | "calls" | "bots" | "closed" | "sent" | "spam" | "trash";
+                            baseView?: "unassigned" | "mine" | "team" | "team_unassigned" | "open" | "chat" | "email" | "messenger" | "forms" | "calls" | "bots" | "closed" | "sent" | "spam" | "trash";
                             /** @enum {string} */
                             channel?: "email" | "chat" | "messenger" | "form" | "phone";
                             assignee?: string;
@@ -2127,7 +2394,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    view?: ("unassigned" | "mine" | "open" | "chat" | "email" | "messenger" | "forms" | "calls" | "bots" | "closed" | "sent" | "spam" | "trash") | string;
+                    view?: ("unassigned" | "mine" | "team" | "team_unassigned" | "open" | "chat" | "email" | "messenger" | "forms" | "calls" | "bots" | "closed" | "sent" | "spam" | "trash") | string;
                     sort?: "newest" | "oldest";
                     limit?: number;
                     cursor?: string;
@@ -2311,7 +2578,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Assign, reassign or unassign (assigneeId null); close or reopen (closeTicket closes its tickets too) */
+        /** Assign, reassign or unassign (assigneeId null); put in a team or take out (teamId null); close or reopen (closeTicket closes its tickets too) */
         patch: {
             parameters: {
                 query?: never;
@@ -2325,6 +2592,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         assigneeId?: string | null;
+                        teamId?: string | null;
                         /** @enum {string} */
                         status?: "open" | "closed";
                         closeTicket?: boolean;
@@ -6468,7 +6736,7 @@ export interface paths {
                 };
             };
         };
-        /** Set the routing rule: leave unassigned, round robin (these users or all members), or the contact owner; optional capacity per agent */
+        /** Set the routing rule: leave unassigned, round robin (these users and these teams' members, or all members), or the contact owner (then the same people as the fallback); optional capacity per agent */
         put: {
             parameters: {
                 query?: never;
@@ -6673,6 +6941,11 @@ export interface components {
             memberIds: string[];
             createdAt: string;
         };
+        Team: {
+            id: string;
+            name: string;
+            userIds: string[];
+        };
         Channel: {
             id: string;
             inboxId: string;
@@ -6754,6 +7027,8 @@ export interface components {
              * @enum {string|null}
              */
             replyChannel: "email" | null;
+            /** @description the team it belongs to */
+            teamId: string | null;
             subject: string;
             preview: string;
             contact: {

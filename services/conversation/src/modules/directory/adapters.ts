@@ -3,3 +3,4 @@ export * from './adapters/argon2-password-hasher';
 export * from './adapters/directory.repository';
 export * from './adapters/inbox-access.guard';
 export * from './adapters/verification.mailer';
+export * from './adapters/teams.repository';

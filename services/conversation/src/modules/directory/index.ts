@@ -7,3 +7,4 @@ export * from './use-cases/accounts';
 export * from './use-cases/inboxes';
 export * from './use-cases/sessions';
 export * from './use-cases/users';
+export * from './use-cases/teams';

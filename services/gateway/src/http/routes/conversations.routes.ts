@@ -4,7 +4,7 @@ import type { ConversationServiceService, ConversationSummary, CustomView, GetCo
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
 
-const VIEW_IDS = ['unassigned', 'mine', 'open', 'chat', 'email', 'messenger', 'forms', 'calls', 'bots', 'closed', 'sent', 'spam', 'trash'] as const;
+const VIEW_IDS = ['unassigned', 'mine', 'team', 'team_unassigned', 'open', 'chat', 'email', 'messenger', 'forms', 'calls', 'bots', 'closed', 'sent', 'spam', 'trash'] as const;
 
 const Address = z.object({ name: z.string(), address: z.string() });
 export const ConversationItem = z
@@ -14,6 +14,7 @@ export const ConversationItem = z
     status: z.enum(['open', 'closed']),
     channel: z.enum(['email', 'chat', 'messenger', 'form', 'phone']).describe('where it came from; its channel view follows this'),
     replyChannel: z.enum(['email']).nullable().describe('where replies go when not on its own channel (a chat answered by email)'),
+    teamId: z.string().nullable().describe('the team it belongs to'),
     subject: z.string(),
     preview: z.string(),
     contact: z.object({ id: z.string(), name: z.string(), email: z.string().nullable() }).nullable(),
@@ -100,6 +101,7 @@ export function conversationItem(c: ConversationSummary): z.infer<typeof Convers
     status: c.status as 'open' | 'closed',
     channel: c.channel as z.infer<typeof ConversationItem>['channel'],
     replyChannel: c.replyChannel ? (c.replyChannel as 'email') : null,
+    teamId: c.teamId || null,
     subject: c.subject,
     preview: c.preview,
     contact: c.contact ? { id: c.contact.id, name: c.contact.name, email: c.contact.email || null } : null,
@@ -323,12 +325,17 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
     {
       method: 'patch',
       path: '/conversations/:id',
-      summary: 'Assign, reassign or unassign (assigneeId null); close or reopen (closeTicket closes its tickets too)',
+      summary: 'Assign, reassign or unassign (assigneeId null); put in a team or take out (teamId null); close or reopen (closeTicket closes its tickets too)',
       tag: 'conversations',
       auth: true,
       body: z
-        .object({ assigneeId: z.string().min(1).max(100).nullable().optional(), status: z.enum(['open', 'closed']).optional(), closeTicket: z.boolean().optional() })
-        .refine((b) => b.assigneeId !== undefined || b.status !== undefined, 'send assigneeId and/or status'),
+        .object({
+          assigneeId: z.string().min(1).max(100).nullable().optional(),
+          teamId: z.string().min(1).max(100).nullable().optional(),
+          status: z.enum(['open', 'closed']).optional(),
+          closeTicket: z.boolean().optional(),
+        })
+        .refine((b) => b.assigneeId !== undefined || b.status !== undefined || b.teamId !== undefined, 'send assigneeId, teamId and/or status'),
       response: ConversationItem,
       errors: [404, 409],
     },
@@ -342,6 +349,8 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
             unassign: body.assigneeId === null,
             status: body.status ?? '',
             closeTicket: body.closeTicket ?? false,
+            teamId: body.teamId ?? undefined,
+            clearTeam: body.teamId === null,
           })
         ).conversation!,
       ),

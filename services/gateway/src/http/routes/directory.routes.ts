@@ -326,6 +326,54 @@ export function registerDirectoryRoutes(
     },
   );
 
+  const TeamDto = z.object({ id: z.string(), name: z.string(), userIds: z.array(z.string()) }).openapi('Team');
+  const teamDto = (t: { id: string; name: string; userIds: string[] }): z.infer<typeof TeamDto> => ({ id: t.id, name: t.name, userIds: t.userIds });
+
+  api.add(
+    { method: 'get', path: '/teams', summary: "The account's teams", tag: 'teams', auth: true, response: z.object({ items: z.array(TeamDto), nextCursor: z.null() }) },
+    async ({ user }) => ({ items: (await conversation.call.listTeams({ tenant: tenant(user) })).teams.map(teamDto), nextCursor: null }),
+  );
+
+  api.add(
+    {
+      method: 'post',
+      path: '/teams',
+      summary: 'Create a team (admins only); a user may be in several',
+      tag: 'teams',
+      auth: true,
+      status: 201,
+      body: z.object({ name: z.string().trim().min(1).max(100), userIds: z.array(Id).max(1000).default([]) }).strict(),
+      response: TeamDto,
+      errors: [403, 409],
+    },
+    async ({ user, body }) => teamDto((await conversation.call.createTeam({ tenant: tenant(user), name: body.name, userIds: body.userIds })).team!),
+  );
+
+  api.add(
+    {
+      method: 'patch',
+      path: '/teams/:teamId',
+      summary: 'Rename a team, or set its members (admins only)',
+      tag: 'teams',
+      auth: true,
+      body: z
+        .object({ name: z.string().trim().min(1).max(100).optional(), userIds: z.array(Id).max(1000).optional() })
+        .strict()
+        .refine((b) => b.name !== undefined || b.userIds !== undefined, 'send name and/or userIds'),
+      response: TeamDto,
+      errors: [403, 404, 409],
+    },
+    async ({ user, params, body }) =>
+      teamDto((await conversation.call.updateTeam({ tenant: tenant(user), teamId: params.teamId, name: body.name, members: body.userIds && { userIds: body.userIds } })).team!),
+  );
+
+  api.add(
+    { method: 'delete', path: '/teams/:teamId', summary: 'Delete a team (admins only); its conversations leave it and stay where they are', tag: 'teams', auth: true, status: 204, errors: [403, 404] },
+    async ({ user, params }) => {
+      await conversation.call.deleteTeam({ tenant: tenant(user), teamId: params.teamId });
+    },
+  );
+
   api.add(
     {
       method: 'patch',

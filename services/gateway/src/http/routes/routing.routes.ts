@@ -168,7 +168,8 @@ export function registerRoutingRoutes(
     {
       method: 'put',
       path: '/inboxes/:inboxId/routing',
-      summary: 'Set the routing rule: leave unassigned, round robin (these users or all members), or the contact owner; optional capacity per agent',
+      summary:
+        "Set the routing rule: leave unassigned, round robin (these users and these teams' members, or all members), or the contact owner (then the same people as the fallback); optional capacity per agent",
       tag: 'routing',
       auth: true,
       body: z
@@ -185,7 +186,12 @@ export function registerRoutingRoutes(
     async ({ user, params, body }) => {
       requireAdmin(user);
       await requireInbox(user, params.inboxId);
-      if (body.teamIds?.length) throw new HttpError(422, 'teams_not_supported', 'teams are not built yet; name the users instead');
+      const teamIds = [...new Set(body.teamIds ?? [])];
+      if (teamIds.length > 0) {
+        const known = new Set((await conversation.call.listTeams({ tenant: tenant(user) })).teams.map((t) => t.id));
+        const unknown = teamIds.filter((id) => !known.has(id));
+        if (unknown.length > 0) throw new HttpError(422, 'unknown_teams', 'these teams are not in this account', { teamIds: unknown });
+      }
       const userIds = body.userIds ?? [];
       if (userIds.length > 0) {
         const known = new Set((await conversation.call.listUsers({ tenant: tenant(user) })).users.filter((u) => !u.removed).map((u) => u.id));
@@ -194,7 +200,7 @@ export function registerRoutingRoutes(
       }
       const result = await routing.call.setRoutingRule({
         tenant: tenant(user),
-        rule: { inboxId: params.inboxId, mode: body.mode, userIds, teamIds: [], chatCapacity: body.capacity?.chat ?? 0, emailCapacity: body.capacity?.email ?? 0 },
+        rule: { inboxId: params.inboxId, mode: body.mode, userIds, teamIds, chatCapacity: body.capacity?.chat ?? 0, emailCapacity: body.capacity?.email ?? 0 },
       });
       return ruleDto(result.rule!);
     },

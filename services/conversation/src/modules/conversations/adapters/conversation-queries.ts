@@ -16,6 +16,7 @@ interface SummaryRow {
   status: string;
   channel: string;
   reply_channel: string | null;
+  team_id: string | null;
   subject: string;
   preview: string;
   contact_id: string | null;
@@ -37,7 +38,7 @@ interface SummaryRow {
   created_at: Date;
 }
 
-const SUMMARY_COLUMNS = `c.id, c.inbox_id, c.status, c.channel, c.reply_channel, c.subject, c.preview, c.contact_id,
+const SUMMARY_COLUMNS = `c.id, c.inbox_id, c.status, c.channel, c.reply_channel, c.team_id, c.subject, c.preview, c.contact_id,
   ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone, c.participant_count,
   c.assignee_id, u.name AS assignee_name, (u.deactivated_at IS NOT NULL OR u.removed_at IS NOT NULL) AS assignee_deactivated,
   c.last_message_at, c.last_message_direction, c.comment_preview, c.filtered, c.filtered_reason, c.trashed_at,
@@ -51,6 +52,7 @@ function toSummary(row: SummaryRow): ConversationSummary {
     status: row.status,
     channel: row.channel,
     replyChannel: row.reply_channel ?? '',
+    teamId: row.team_id ?? '',
     subject: row.subject,
     preview: row.preview,
     contact: row.contact_id ? { id: row.contact_id, name: row.contact_name ?? '', email: row.contact_email ?? '', phone: row.contact_phone ?? '' } : undefined,

@@ -3,7 +3,7 @@
 // deltas into the counts; a count read in between sums both in one snapshot, so it is exact either way.
 import { withTransaction, type Pool } from '@inbox/lib';
 
-const KEY = 'account_id, inbox_id, status, channel, assignee_id, bot_chatflow_id, handed_off, awaiting_first_reply, filtered, trashed_at, last_message_direction';
+const KEY = 'account_id, inbox_id, status, channel, assignee_id, bot_chatflow_id, handed_off, awaiting_first_reply, filtered, trashed_at, last_message_direction, team_id';
 // Any constant: one compactor at a time across replicas.
 const COMPACTOR_LOCK = 7_204_611;
 

@@ -22,7 +22,7 @@ export interface CustomView {
 
 const CHANNELS = ['email', 'chat', 'messenger', 'form', 'phone'];
 // Views that make sense to narrow; trash and spam stay what they are.
-const BASES = ['open', 'unassigned', 'mine', 'closed', 'sent', 'bots', 'chat', 'email', 'messenger', 'forms', 'calls'];
+const BASES = ['open', 'unassigned', 'mine', 'team', 'team_unassigned', 'closed', 'sent', 'bots', 'chat', 'email', 'messenger', 'forms', 'calls'];
 const USER_ID = /^usr_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const CUSTOM_VIEW_ID = /^cvw_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_NAME = 60;

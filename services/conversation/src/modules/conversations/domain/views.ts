@@ -9,10 +9,13 @@ export interface ViewDefinition {
 const LIVE = 'c.trashed_at IS NULL AND NOT c.filtered';
 const OPEN = `${LIVE} AND c.status = 'open' AND NOT c.awaiting_first_reply`;
 const IN_BOT = 'c.bot_chatflow_id IS NOT NULL AND NOT c.handed_off AND c.assignee_id IS NULL';
+const MY_TEAMS = 'SELECT team_id FROM team_members WHERE user_id = {me}';
 
 export const VIEWS: ViewDefinition[] = [
   { id: 'unassigned', name: 'Unassigned', predicate: `${OPEN} AND c.assignee_id IS NULL AND NOT (${IN_BOT})` },
   { id: 'mine', name: 'Assigned to me', predicate: `${LIVE} AND c.status = 'open' AND c.assignee_id = {me}` },
+  { id: 'team', name: 'My teams', predicate: `${OPEN} AND c.team_id IN (${MY_TEAMS})` },
+  { id: 'team_unassigned', name: 'Unassigned in my teams', predicate: `${OPEN} AND c.assignee_id IS NULL AND c.team_id IN (${MY_TEAMS}) AND NOT (${IN_BOT})` },
   { id: 'open', name: 'All open', predicate: OPEN },
   { id: 'chat', name: 'Chat', predicate: `${OPEN} AND c.channel = 'chat'` },
   { id: 'email', name: 'Email', predicate: `${OPEN} AND c.channel = 'email'` },

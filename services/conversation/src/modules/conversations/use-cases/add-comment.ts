@@ -1,7 +1,7 @@
 // Internal comments with @mentions. A mention is an explicit user id, an "@usr_…" token, the
 // "@email" of a user of the account, or their name ("@Cara Berg", or "@Cara" when only one Cara
-// exists; a name two people share must be picked from the list). The author is never notified of
-// their own mention.
+// exists; a name two people share must be picked from the list), or a team's name (each member
+// once). The author is never notified of their own mention.
 import { FailedPreconditionError, InvalidArgumentError, newId, withTransaction, type Pool } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { lockConversation, updateConversation } from '../../../adapters/conversation-rows';
@@ -37,13 +37,17 @@ export class AddComment {
       .map((m) => (m[1].startsWith('usr_') ? byId.get(m[1]) : byEmail.get(m[1].toLowerCase())))
       .filter((u): u is NonNullable<typeof u> => !!u)
       .map((u) => u.id);
-    const byName = mentionsByName(
-      body,
-      users.filter((u) => !u.deactivated && !u.removed),
+    // Teams are mentioned by name too ("@Billing"): each member is notified once.
+    const teams = await this.pool.query<{ id: string; name: string; user_ids: string[] }>(
+      'SELECT t.id, t.name, ARRAY(SELECT m.user_id FROM team_members m WHERE m.team_id = t.id) AS user_ids FROM teams t WHERE t.account_id = $1',
+      [actor.accountId],
     );
+    const teamMembers = new Map(teams.rows.map((t) => [t.id, t.user_ids]));
+    const byName = mentionsByName(body, [...users.filter((u) => !u.deactivated && !u.removed), ...teams.rows.map((t) => ({ id: t.id, name: t.name }))]);
+    byName.userIds = byName.userIds.flatMap((id) => teamMembers.get(id) ?? [id]);
     for (const unclear of byName.ambiguous) {
       if (unclear.userIds.some((id) => explicitMentions.includes(id))) continue;
-      const names = unclear.userIds.map((id) => byId.get(id)?.name).join(', ');
+      const names = unclear.userIds.map((id) => byId.get(id)?.name ?? teams.rows.find((t) => t.id === id)?.name).join(', ');
       throw new InvalidArgumentError('ambiguous_mention', `@${unclear.written} could be ${names}; pick one from the list or write the full name`, { written: unclear.written, userIds: unclear.userIds });
     }
     const candidates = [...new Set([...explicitMentions, ...fromText, ...byName.userIds])].filter((id) => id !== author.id && !byId.get(id)?.deactivated);

@@ -1,5 +1,5 @@
-// Owner and status of one conversation: assign, reassign, unassign, close (optionally with its
-// tickets), reopen.
+// Owner, team and status of one conversation: assign, reassign, unassign, put in a team or take
+// out of one, close (optionally with its tickets), reopen.
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, withTransaction, type Pool } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { lockConversation, updateConversation, type LockedConversation } from '../../../adapters/conversation-rows';
@@ -17,6 +17,8 @@ export interface ConversationChange {
   unassign?: boolean;
   status?: 'open' | 'closed';
   closeTicket?: boolean;
+  /** A team id, or null to take it out of its team. */
+  teamId?: string | null;
 }
 
 export function assertClosable(conversation: LockedConversation, now: Date): void {
@@ -51,6 +53,14 @@ export class UpdateConversation {
       const columns: Record<string, unknown> = {};
       const newAssignee = change.unassign ? null : change.assigneeId;
       if (newAssignee !== undefined && newAssignee !== conversation.assigneeId) columns.assignee_id = newAssignee;
+      if (change.teamId !== undefined) {
+        if (change.teamId !== null) {
+          const team = await tx.query('SELECT 1 FROM teams WHERE account_id = $1 AND id = $2 FOR SHARE', [actor.accountId, change.teamId]);
+          if (!team.rowCount) throw new NotFoundError('team_not_found', 'no such team');
+        }
+        const current = (await tx.query<{ team_id: string | null }>('SELECT team_id FROM conversations WHERE id = $1', [conversationId])).rows[0].team_id;
+        if (current !== change.teamId) columns.team_id = change.teamId;
+      }
       if (change.status && change.status !== conversation.status) {
         if (change.status === 'closed') assertClosable(conversation, this.now());
         columns.status = change.status;

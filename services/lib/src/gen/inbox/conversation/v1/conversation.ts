@@ -305,6 +305,57 @@ export interface CreateChannelResponse {
   channel?: Channel | undefined;
 }
 
+export interface Team {
+  id: string;
+  name: string;
+  userIds: string[];
+  createdAt?: Date | undefined;
+}
+
+export interface ListTeamsRequest {
+  tenant?: Tenant | undefined;
+}
+
+export interface ListTeamsResponse {
+  teams: Team[];
+}
+
+export interface CreateTeamRequest {
+  tenant?: Tenant | undefined;
+  name: string;
+  userIds: string[];
+}
+
+export interface CreateTeamResponse {
+  team?: Team | undefined;
+}
+
+export interface TeamMembers {
+  userIds: string[];
+}
+
+export interface UpdateTeamRequest {
+  tenant?: Tenant | undefined;
+  teamId: string;
+  name?:
+    | string
+    | undefined;
+  /** When set, the team's members become exactly these. */
+  members?: TeamMembers | undefined;
+}
+
+export interface UpdateTeamResponse {
+  team?: Team | undefined;
+}
+
+export interface DeleteTeamRequest {
+  tenant?: Tenant | undefined;
+  teamId: string;
+}
+
+export interface DeleteTeamResponse {
+}
+
 export interface UpdateInboxRequest {
   tenant?: Tenant | undefined;
   inboxId: string;
@@ -546,6 +597,8 @@ export interface ConversationSummary {
     | undefined;
   /** Where replies go when not on the channel it came from (a chat answered by email): email; else empty. */
   replyChannel: string;
+  /** The team it belongs to; empty when none. */
+  teamId: string;
 }
 
 export interface View {
@@ -716,6 +769,9 @@ export interface UpdateConversationRequest {
   /** open | closed; empty leaves the status as it is. */
   status: string;
   closeTicket: boolean;
+  /** Set team_id to put it in a team; set clear_team to take it out of one. */
+  teamId?: string | undefined;
+  clearTeam: boolean;
 }
 
 export interface UpdateConversationResponse {
@@ -5153,6 +5209,849 @@ export const CreateChannelResponse: MessageFns<CreateChannelResponse> = {
   },
 };
 
+function createBaseTeam(): Team {
+  return { id: "", name: "", userIds: [], createdAt: undefined };
+}
+
+export const Team: MessageFns<Team> = {
+  encode(message: Team, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    for (const v of message.userIds) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Team {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTeam();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.userIds.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Team {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      userIds: globalThis.Array.isArray(object?.userIds)
+        ? object.userIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.user_ids)
+        ? object.user_ids.map((e: any) => globalThis.String(e))
+        : [],
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Team): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.userIds?.length) {
+      obj.userIds = message.userIds;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Team>, I>>(base?: I): Team {
+    return Team.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Team>, I>>(object: I): Team {
+    const message = createBaseTeam();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.userIds = object.userIds?.map((e) => e) || [];
+    message.createdAt = object.createdAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListTeamsRequest(): ListTeamsRequest {
+  return { tenant: undefined };
+}
+
+export const ListTeamsRequest: MessageFns<ListTeamsRequest> = {
+  encode(message: ListTeamsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTeamsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTeamsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTeamsRequest {
+    return { tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined };
+  },
+
+  toJSON(message: ListTeamsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTeamsRequest>, I>>(base?: I): ListTeamsRequest {
+    return ListTeamsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTeamsRequest>, I>>(object: I): ListTeamsRequest {
+    const message = createBaseListTeamsRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListTeamsResponse(): ListTeamsResponse {
+  return { teams: [] };
+}
+
+export const ListTeamsResponse: MessageFns<ListTeamsResponse> = {
+  encode(message: ListTeamsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.teams) {
+      Team.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTeamsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTeamsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.teams.push(Team.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTeamsResponse {
+    return { teams: globalThis.Array.isArray(object?.teams) ? object.teams.map((e: any) => Team.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListTeamsResponse): unknown {
+    const obj: any = {};
+    if (message.teams?.length) {
+      obj.teams = message.teams.map((e) => Team.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTeamsResponse>, I>>(base?: I): ListTeamsResponse {
+    return ListTeamsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTeamsResponse>, I>>(object: I): ListTeamsResponse {
+    const message = createBaseListTeamsResponse();
+    message.teams = object.teams?.map((e) => Team.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCreateTeamRequest(): CreateTeamRequest {
+  return { tenant: undefined, name: "", userIds: [] };
+}
+
+export const CreateTeamRequest: MessageFns<CreateTeamRequest> = {
+  encode(message: CreateTeamRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    for (const v of message.userIds) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateTeamRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateTeamRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.userIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateTeamRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      userIds: globalThis.Array.isArray(object?.userIds)
+        ? object.userIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.user_ids)
+        ? object.user_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CreateTeamRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.userIds?.length) {
+      obj.userIds = message.userIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateTeamRequest>, I>>(base?: I): CreateTeamRequest {
+    return CreateTeamRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateTeamRequest>, I>>(object: I): CreateTeamRequest {
+    const message = createBaseCreateTeamRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.name = object.name ?? "";
+    message.userIds = object.userIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseCreateTeamResponse(): CreateTeamResponse {
+  return { team: undefined };
+}
+
+export const CreateTeamResponse: MessageFns<CreateTeamResponse> = {
+  encode(message: CreateTeamResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.team !== undefined) {
+      Team.encode(message.team, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateTeamResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateTeamResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.team = Team.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateTeamResponse {
+    return { team: isSet(object.team) ? Team.fromJSON(object.team) : undefined };
+  },
+
+  toJSON(message: CreateTeamResponse): unknown {
+    const obj: any = {};
+    if (message.team !== undefined) {
+      obj.team = Team.toJSON(message.team);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateTeamResponse>, I>>(base?: I): CreateTeamResponse {
+    return CreateTeamResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateTeamResponse>, I>>(object: I): CreateTeamResponse {
+    const message = createBaseCreateTeamResponse();
+    message.team = (object.team !== undefined && object.team !== null) ? Team.fromPartial(object.team) : undefined;
+    return message;
+  },
+};
+
+function createBaseTeamMembers(): TeamMembers {
+  return { userIds: [] };
+}
+
+export const TeamMembers: MessageFns<TeamMembers> = {
+  encode(message: TeamMembers, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.userIds) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TeamMembers {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTeamMembers();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TeamMembers {
+    return {
+      userIds: globalThis.Array.isArray(object?.userIds)
+        ? object.userIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.user_ids)
+        ? object.user_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: TeamMembers): unknown {
+    const obj: any = {};
+    if (message.userIds?.length) {
+      obj.userIds = message.userIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TeamMembers>, I>>(base?: I): TeamMembers {
+    return TeamMembers.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TeamMembers>, I>>(object: I): TeamMembers {
+    const message = createBaseTeamMembers();
+    message.userIds = object.userIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseUpdateTeamRequest(): UpdateTeamRequest {
+  return { tenant: undefined, teamId: "", name: undefined, members: undefined };
+}
+
+export const UpdateTeamRequest: MessageFns<UpdateTeamRequest> = {
+  encode(message: UpdateTeamRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.teamId !== "") {
+      writer.uint32(18).string(message.teamId);
+    }
+    if (message.name !== undefined) {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.members !== undefined) {
+      TeamMembers.encode(message.members, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateTeamRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateTeamRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.teamId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.members = TeamMembers.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateTeamRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      teamId: isSet(object.teamId)
+        ? globalThis.String(object.teamId)
+        : isSet(object.team_id)
+        ? globalThis.String(object.team_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : undefined,
+      members: isSet(object.members) ? TeamMembers.fromJSON(object.members) : undefined,
+    };
+  },
+
+  toJSON(message: UpdateTeamRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.teamId !== "") {
+      obj.teamId = message.teamId;
+    }
+    if (message.name !== undefined) {
+      obj.name = message.name;
+    }
+    if (message.members !== undefined) {
+      obj.members = TeamMembers.toJSON(message.members);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateTeamRequest>, I>>(base?: I): UpdateTeamRequest {
+    return UpdateTeamRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateTeamRequest>, I>>(object: I): UpdateTeamRequest {
+    const message = createBaseUpdateTeamRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.teamId = object.teamId ?? "";
+    message.name = object.name ?? undefined;
+    message.members = (object.members !== undefined && object.members !== null)
+      ? TeamMembers.fromPartial(object.members)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateTeamResponse(): UpdateTeamResponse {
+  return { team: undefined };
+}
+
+export const UpdateTeamResponse: MessageFns<UpdateTeamResponse> = {
+  encode(message: UpdateTeamResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.team !== undefined) {
+      Team.encode(message.team, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateTeamResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateTeamResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.team = Team.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateTeamResponse {
+    return { team: isSet(object.team) ? Team.fromJSON(object.team) : undefined };
+  },
+
+  toJSON(message: UpdateTeamResponse): unknown {
+    const obj: any = {};
+    if (message.team !== undefined) {
+      obj.team = Team.toJSON(message.team);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateTeamResponse>, I>>(base?: I): UpdateTeamResponse {
+    return UpdateTeamResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateTeamResponse>, I>>(object: I): UpdateTeamResponse {
+    const message = createBaseUpdateTeamResponse();
+    message.team = (object.team !== undefined && object.team !== null) ? Team.fromPartial(object.team) : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteTeamRequest(): DeleteTeamRequest {
+  return { tenant: undefined, teamId: "" };
+}
+
+export const DeleteTeamRequest: MessageFns<DeleteTeamRequest> = {
+  encode(message: DeleteTeamRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.teamId !== "") {
+      writer.uint32(18).string(message.teamId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteTeamRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteTeamRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.teamId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteTeamRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      teamId: isSet(object.teamId)
+        ? globalThis.String(object.teamId)
+        : isSet(object.team_id)
+        ? globalThis.String(object.team_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DeleteTeamRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.teamId !== "") {
+      obj.teamId = message.teamId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteTeamRequest>, I>>(base?: I): DeleteTeamRequest {
+    return DeleteTeamRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteTeamRequest>, I>>(object: I): DeleteTeamRequest {
+    const message = createBaseDeleteTeamRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.teamId = object.teamId ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteTeamResponse(): DeleteTeamResponse {
+  return {};
+}
+
+export const DeleteTeamResponse: MessageFns<DeleteTeamResponse> = {
+  encode(_: DeleteTeamResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteTeamResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteTeamResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteTeamResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteTeamResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteTeamResponse>, I>>(base?: I): DeleteTeamResponse {
+    return DeleteTeamResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteTeamResponse>, I>>(_: I): DeleteTeamResponse {
+    const message = createBaseDeleteTeamResponse();
+    return message;
+  },
+};
+
 function createBaseUpdateInboxRequest(): UpdateInboxRequest {
   return { tenant: undefined, inboxId: "", name: "" };
 }
@@ -8735,6 +9634,7 @@ function createBaseConversationSummary(): ConversationSummary {
     version: "0",
     createdAt: undefined,
     replyChannel: "",
+    teamId: "",
   };
 }
 
@@ -8796,6 +9696,9 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     }
     if (message.replyChannel !== "") {
       writer.uint32(154).string(message.replyChannel);
+    }
+    if (message.teamId !== "") {
+      writer.uint32(162).string(message.teamId);
     }
     return writer;
   },
@@ -8965,6 +9868,14 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
             message.replyChannel = reader.string();
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.teamId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -9038,6 +9949,11 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
         : isSet(object.reply_channel)
         ? globalThis.String(object.reply_channel)
         : "",
+      teamId: isSet(object.teamId)
+        ? globalThis.String(object.teamId)
+        : isSet(object.team_id)
+        ? globalThis.String(object.team_id)
+        : "",
     };
   },
 
@@ -9100,6 +10016,9 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     if (message.replyChannel !== "") {
       obj.replyChannel = message.replyChannel;
     }
+    if (message.teamId !== "") {
+      obj.teamId = message.teamId;
+    }
     return obj;
   },
 
@@ -9131,6 +10050,7 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     message.version = object.version ?? "0";
     message.createdAt = object.createdAt ?? undefined;
     message.replyChannel = object.replyChannel ?? "";
+    message.teamId = object.teamId ?? "";
     return message;
   },
 };
@@ -11684,6 +12604,8 @@ function createBaseUpdateConversationRequest(): UpdateConversationRequest {
     unassign: false,
     status: "",
     closeTicket: false,
+    teamId: undefined,
+    clearTeam: false,
   };
 }
 
@@ -11706,6 +12628,12 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
     }
     if (message.closeTicket !== false) {
       writer.uint32(48).bool(message.closeTicket);
+    }
+    if (message.teamId !== undefined) {
+      writer.uint32(58).string(message.teamId);
+    }
+    if (message.clearTeam !== false) {
+      writer.uint32(64).bool(message.clearTeam);
     }
     return writer;
   },
@@ -11771,6 +12699,22 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
             message.closeTicket = reader.bool();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.teamId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.clearTeam = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -11803,6 +12747,16 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
         : isSet(object.close_ticket)
         ? globalThis.Boolean(object.close_ticket)
         : false,
+      teamId: isSet(object.teamId)
+        ? globalThis.String(object.teamId)
+        : isSet(object.team_id)
+        ? globalThis.String(object.team_id)
+        : undefined,
+      clearTeam: isSet(object.clearTeam)
+        ? globalThis.Boolean(object.clearTeam)
+        : isSet(object.clear_team)
+        ? globalThis.Boolean(object.clear_team)
+        : false,
     };
   },
 
@@ -11826,6 +12780,12 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
     if (message.closeTicket !== false) {
       obj.closeTicket = message.closeTicket;
     }
+    if (message.teamId !== undefined) {
+      obj.teamId = message.teamId;
+    }
+    if (message.clearTeam !== false) {
+      obj.clearTeam = message.clearTeam;
+    }
     return obj;
   },
 
@@ -11842,6 +12802,8 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
     message.unassign = object.unassign ?? false;
     message.status = object.status ?? "";
     message.closeTicket = object.closeTicket ?? false;
+    message.teamId = object.teamId ?? undefined;
+    message.clearTeam = object.clearTeam ?? false;
     return message;
   },
 };
@@ -21753,7 +22715,44 @@ export const ConversationServiceService = {
    * Renaming and deleting inboxes, members leaving, channel settings changing, channels going.
    * Nothing deletes a conversation: a deleted inbox's conversations move to another inbox, a
    * deleted channel's stay in their inbox.
+   * Teams: groups of users (a user may be in several) routing rules, views and mentions name.
    */
+  listTeams: {
+    path: "/inbox.conversation.v1.ConversationService/ListTeams" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTeamsRequest): Buffer => Buffer.from(ListTeamsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTeamsRequest => ListTeamsRequest.decode(value),
+    responseSerialize: (value: ListTeamsResponse): Buffer => Buffer.from(ListTeamsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListTeamsResponse => ListTeamsResponse.decode(value),
+  },
+  createTeam: {
+    path: "/inbox.conversation.v1.ConversationService/CreateTeam" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateTeamRequest): Buffer => Buffer.from(CreateTeamRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateTeamRequest => CreateTeamRequest.decode(value),
+    responseSerialize: (value: CreateTeamResponse): Buffer => Buffer.from(CreateTeamResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateTeamResponse => CreateTeamResponse.decode(value),
+  },
+  updateTeam: {
+    path: "/inbox.conversation.v1.ConversationService/UpdateTeam" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateTeamRequest): Buffer => Buffer.from(UpdateTeamRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateTeamRequest => UpdateTeamRequest.decode(value),
+    responseSerialize: (value: UpdateTeamResponse): Buffer => Buffer.from(UpdateTeamResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateTeamResponse => UpdateTeamResponse.decode(value),
+  },
+  deleteTeam: {
+    path: "/inbox.conversation.v1.ConversationService/DeleteTeam" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteTeamRequest): Buffer => Buffer.from(DeleteTeamRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteTeamRequest => DeleteTeamRequest.decode(value),
+    responseSerialize: (value: DeleteTeamResponse): Buffer => Buffer.from(DeleteTeamResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteTeamResponse => DeleteTeamResponse.decode(value),
+  },
   updateInbox: {
     path: "/inbox.conversation.v1.ConversationService/UpdateInbox" as const,
     requestStream: false as const,
@@ -22401,7 +23400,12 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
    * Renaming and deleting inboxes, members leaving, channel settings changing, channels going.
    * Nothing deletes a conversation: a deleted inbox's conversations move to another inbox, a
    * deleted channel's stay in their inbox.
+   * Teams: groups of users (a user may be in several) routing rules, views and mentions name.
    */
+  listTeams: handleUnaryCall<ListTeamsRequest, ListTeamsResponse>;
+  createTeam: handleUnaryCall<CreateTeamRequest, CreateTeamResponse>;
+  updateTeam: handleUnaryCall<UpdateTeamRequest, UpdateTeamResponse>;
+  deleteTeam: handleUnaryCall<DeleteTeamRequest, DeleteTeamResponse>;
   updateInbox: handleUnaryCall<UpdateInboxRequest, UpdateInboxResponse>;
   deleteInbox: handleUnaryCall<DeleteInboxRequest, DeleteInboxResponse>;
   removeInboxMember: handleUnaryCall<RemoveInboxMemberRequest, RemoveInboxMemberResponse>;
@@ -22762,7 +23766,68 @@ export interface ConversationServiceClient extends Client {
    * Renaming and deleting inboxes, members leaving, channel settings changing, channels going.
    * Nothing deletes a conversation: a deleted inbox's conversations move to another inbox, a
    * deleted channel's stay in their inbox.
+   * Teams: groups of users (a user may be in several) routing rules, views and mentions name.
    */
+  listTeams(
+    request: ListTeamsRequest,
+    callback: (error: ServiceError | null, response: ListTeamsResponse) => void,
+  ): ClientUnaryCall;
+  listTeams(
+    request: ListTeamsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListTeamsResponse) => void,
+  ): ClientUnaryCall;
+  listTeams(
+    request: ListTeamsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListTeamsResponse) => void,
+  ): ClientUnaryCall;
+  createTeam(
+    request: CreateTeamRequest,
+    callback: (error: ServiceError | null, response: CreateTeamResponse) => void,
+  ): ClientUnaryCall;
+  createTeam(
+    request: CreateTeamRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateTeamResponse) => void,
+  ): ClientUnaryCall;
+  createTeam(
+    request: CreateTeamRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateTeamResponse) => void,
+  ): ClientUnaryCall;
+  updateTeam(
+    request: UpdateTeamRequest,
+    callback: (error: ServiceError | null, response: UpdateTeamResponse) => void,
+  ): ClientUnaryCall;
+  updateTeam(
+    request: UpdateTeamRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateTeamResponse) => void,
+  ): ClientUnaryCall;
+  updateTeam(
+    request: UpdateTeamRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateTeamResponse) => void,
+  ): ClientUnaryCall;
+  deleteTeam(
+    request: DeleteTeamRequest,
+    callback: (error: ServiceError | null, response: DeleteTeamResponse) => void,
+  ): ClientUnaryCall;
+  deleteTeam(
+    request: DeleteTeamRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteTeamResponse) => void,
+  ): ClientUnaryCall;
+  deleteTeam(
+    request: DeleteTeamRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteTeamResponse) => void,
+  ): ClientUnaryCall;
   updateInbox(
     request: UpdateInboxRequest,
     callback: (error: ServiceError | null, response: UpdateInboxResponse) => void,
