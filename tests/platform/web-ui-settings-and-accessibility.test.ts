@@ -77,7 +77,7 @@ describe('the web inbox settings and finish in Chromium', () => {
     const inboxName = `Sales ${Date.now()}`;
     await settings.getByLabel('New inbox name').fill(inboxName);
     await settings.getByRole('button', { name: 'Create inbox' }).click();
-    await settings.getByRole('cell', { name: inboxName }).waitFor();
+    await settings.getByRole('cell', { name: inboxName, exact: true }).waitFor();
     const inbox = (await f.owner.get('/api/v1/inboxes')).body.items.find((i: { name: string }) => i.name === inboxName);
 
     await settings.getByRole('button', { name: 'Members' }).click();
@@ -90,7 +90,7 @@ describe('the web inbox settings and finish in Chromium', () => {
     await form.getByLabel('Role').selectOption('agent');
     await form.getByRole('button', { name: 'Add member' }).click();
     await settings.getByRole('button', { name: 'Add Mona Member to inbox' }).click();
-    await settings.getByRole('row', { name: /Mona Member/ }).getByRole('cell', { name: 'member', exact: true }).waitFor();
+    await settings.getByRole('row', { name: /Mona Member/ }).getByRole('button', { name: 'Remove Mona Member from inbox' }).waitFor();
     const member = (await f.owner.get('/api/v1/users')).body.items.find((u: { email: string }) => u.email === memberEmail);
     expect((await f.owner.get('/api/v1/inboxes')).body.items.find((i: { id: string }) => i.id === inbox.id).memberIds).toEqual([member.id]);
 
@@ -173,6 +173,67 @@ describe('the web inbox settings and finish in Chromium', () => {
 
     await settings.getByRole('button', { name: 'Back to inbox' }).click();
     await page.getByRole('navigation', { name: 'Views' }).waitFor();
+    expect(page.errors).toEqual([]);
+  });
+
+  it('runs teams, contact properties, inbox renames and deletions and member removal from Settings, and files a conversation under a team', async () => {
+    const agentEmail = uniqueEmail('teammate');
+    const agent = (await f.owner.post('/api/v1/users', { name: 'Tove Teammate', email: agentEmail, password: 'agent password', role: 'agent' })).body;
+    await f.owner.post(`/api/v1/inboxes/${f.inboxId}/members`, { userId: agent.id });
+    const page = await signInPage(browser, f.stack.gatewayUrl, ownerEmail, 'correct horse battery');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('region', { name: 'Settings' });
+
+    await settings.getByRole('button', { name: 'Teams', exact: true }).click();
+    const teamName = `Returns ${Date.now().toString(36)}`;
+    const newTeam = settings.getByRole('form', { name: 'New team' });
+    await newTeam.getByLabel('New team name').fill(teamName);
+    await newTeam.getByLabel('Tove Teammate').check();
+    await newTeam.getByRole('button', { name: 'Create team' }).click();
+    await settings.getByRole('cell', { name: teamName, exact: true }).waitFor();
+    const team = (await f.owner.get('/api/v1/teams')).body.items.find((t: { name: string }) => t.name === teamName);
+    expect(team.userIds).toEqual([agent.id]);
+
+    await settings.getByRole('button', { name: 'Contact properties' }).click();
+    const property = settings.getByRole('form', { name: 'New contact property' });
+    await property.getByLabel('Key').fill('tier');
+    await property.getByLabel('Label').fill('Tier');
+    await property.getByLabel('Type').selectOption('choice');
+    await property.getByLabel('Options (comma separated)').fill('Gold, Silver');
+    await property.getByRole('button', { name: 'Save property' }).click();
+    await settings.getByRole('cell', { name: 'choice: Gold, Silver' }).waitFor();
+
+    await settings.getByRole('button', { name: 'Inboxes' }).click();
+    const doomed = `Doomed ${Date.now().toString(36)}`;
+    const doomedId = (await f.owner.post('/api/v1/inboxes', { name: doomed })).body.id as string;
+    const address = (await f.owner.post(`/api/v1/inboxes/${doomedId}/channels`, { type: 'email', name: doomed })).body.address as string;
+    await deliver(f, { from: uniqueEmail('doomed'), to: address, envelopeTo: [address], subject: 'Survives the inbox', text: 'x' });
+    await waitForInView(f.owner, doomedId, 'open', (c) => c.subject === 'Survives the inbox');
+    await page.getByRole('button', { name: 'Back to inbox' }).click();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await settings.getByRole('button', { name: `Rename ${doomed}` }).click();
+    await settings.getByLabel(`New name for ${doomed}`).fill(`${doomed} renamed`);
+    await settings.getByRole('button', { name: 'Save name' }).click();
+    await settings.getByRole('cell', { name: `${doomed} renamed`, exact: true }).waitFor();
+    await settings.getByRole('button', { name: `Delete ${doomed} renamed` }).click();
+    const deletion = settings.getByRole('form', { name: 'Delete inbox' });
+    await deletion.getByRole('button', { name: `Delete ${doomed} renamed` }).click();
+    await settings.getByRole('alert').getByText(/has 1 conversations/).waitFor();
+    const inboxName = (await f.owner.get('/api/v1/inboxes')).body.items.find((i: { id: string }) => i.id === f.inboxId).name as string;
+    await deletion.getByLabel('Move its conversations to').selectOption({ label: inboxName });
+    await deletion.getByRole('button', { name: `Delete ${doomed} renamed` }).click();
+    await settings.getByRole('cell', { name: `${doomed} renamed`, exact: true }).waitFor({ state: 'detached' });
+    const moved = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.subject === 'Survives the inbox');
+
+    await settings.getByRole('button', { name: 'Members' }).click();
+    await settings.getByRole('button', { name: 'Remove Tove Teammate from inbox' }).click();
+    await settings.getByRole('status').getByText('Tove Teammate removed from').waitFor();
+    expect((await f.owner.get('/api/v1/inboxes')).body.items.find((i: { id: string }) => i.id === f.inboxId).memberIds).not.toContain(agent.id);
+
+    await page.getByRole('button', { name: 'Back to inbox' }).click();
+    await page.goto(`${f.stack.gatewayUrl}/conversations/${moved.id}`);
+    await page.getByLabel('Team').selectOption({ label: teamName });
+    await waitFor('the conversation in the team', async () => (await f.owner.get(`/api/v1/conversations/${moved.id}`)).body.teamId === team.id);
     expect(page.errors).toEqual([]);
   });
 

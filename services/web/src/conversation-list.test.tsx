@@ -13,6 +13,7 @@ function item(n: number, overrides: Partial<ConversationItem> = {}): Conversatio
     status: 'open',
     channel: 'email',
     replyChannel: null,
+    teamId: null,
     subject: `Subject ${n}`,
     preview: `Preview ${n}`,
     contact: { id: `ctc_${n}`, name: `Customer ${n}`, email: `c${n}@example.com` },

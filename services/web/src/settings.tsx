@@ -1,18 +1,23 @@
-// Admin settings: inboxes, members, channels (with how to connect each), routing rules and
-// capacity, and working hours. Each section talks to the public API only.
+// Admin settings: inboxes (renamed, deleted), members, teams, channels (with how to connect
+// each), routing rules and capacity, working hours, snippets and contact properties. Each section
+// talks to the public API only.
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, api, type Inbox, type User } from './api';
+import { api, type Inbox, type User } from './api';
 import { forgetReplyLibrary, type Snippet } from './assist';
 import { useNewestLoad } from './latest';
+import { ContactProperties, Teams } from './settings-records';
+import { useAction } from './use-action';
 
-type Section = 'inboxes' | 'members' | 'channels' | 'routing' | 'hours' | 'snippets';
+type Section = 'inboxes' | 'members' | 'teams' | 'channels' | 'routing' | 'hours' | 'snippets' | 'properties';
 const SECTIONS: [Section, string][] = [
   ['inboxes', 'Inboxes'],
   ['members', 'Members'],
+  ['teams', 'Teams'],
   ['channels', 'Channels'],
   ['routing', 'Routing'],
   ['hours', 'Working hours'],
   ['snippets', 'Snippets and templates'],
+  ['properties', 'Contact properties'],
 ];
 
 interface InboxWithMembers extends Inbox {
@@ -31,29 +36,6 @@ interface Channel {
   verifyToken?: string;
   phoneNumber?: string;
   connectUrl?: string;
-}
-
-/** Runs a settings change, showing its error (the API's message) or a short confirmation. */
-function useAction() {
-  const [state, setState] = useState<{ error: string | null; done: string | null }>({ error: null, done: null });
-  const run = useCallback(async (action: () => Promise<unknown>, done: string) => {
-    setState({ error: null, done: null });
-    try {
-      await action();
-      setState({ error: null, done });
-      return true;
-    } catch (e) {
-      setState({ error: e instanceof ApiError ? e.message : 'failed', done: null });
-      return false;
-    }
-  }, []);
-  const feedback = (
-    <>
-      {state.error && <p role="alert">{state.error}</p>}
-      {state.done && <p role="status">{state.done}</p>}
-    </>
-  );
-  return { run, feedback };
 }
 
 export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User; inboxId: string | null; onClose: () => void; onInboxesChanged: () => void }) {
@@ -105,6 +87,8 @@ export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User;
           {section === 'routing' && inbox && <Routing inbox={inbox} users={users} picker={inboxPicker} />}
           {section === 'hours' && <WorkingHours me={me} users={users} />}
           {section === 'snippets' && <ReplyLibrary />}
+          {section === 'teams' && <Teams users={users} />}
+          {section === 'properties' && <ContactProperties />}
         </div>
       </div>
     </section>
@@ -113,7 +97,22 @@ export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User;
 
 function Inboxes({ inboxes, users, onChanged }: { inboxes: InboxWithMembers[]; users: User[]; onChanged: () => Promise<void> }) {
   const [name, setName] = useState('');
+  // One inbox at a time is renamed, or deleted (its conversations moved to another first).
+  const [changing, setChanging] = useState<{ kind: 'rename' | 'delete'; inbox: InboxWithMembers; value: string } | null>(null);
   const { run, feedback } = useAction();
+  async function change(event: FormEvent) {
+    event.preventDefault();
+    if (!changing) return;
+    const { kind, inbox, value } = changing;
+    const done =
+      kind === 'rename'
+        ? await run(() => api('PATCH', `/inboxes/${inbox.id}`, { name: value }), `Inbox renamed to “${value}”`)
+        : await run(() => api('DELETE', `/inboxes/${inbox.id}${value ? `?moveConversationsTo=${value}` : ''}`), `Inbox “${inbox.name}” deleted`);
+    if (done) {
+      setChanging(null);
+      await onChanged();
+    }
+  }
   const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? id;
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -130,6 +129,9 @@ function Inboxes({ inboxes, users, onChanged }: { inboxes: InboxWithMembers[]; u
           <tr>
             <th scope="col">Name</th>
             <th scope="col">Members</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -137,10 +139,46 @@ function Inboxes({ inboxes, users, onChanged }: { inboxes: InboxWithMembers[]; u
             <tr key={i.id}>
               <td>{i.name}</td>
               <td>{i.memberIds.map(nameOf).join(', ') || '—'}</td>
+              <td>
+                <button className="link" onClick={() => setChanging({ kind: 'rename', inbox: i, value: i.name })}>
+                  Rename {i.name}
+                </button>{' '}
+                <button className="link" onClick={() => setChanging({ kind: 'delete', inbox: i, value: '' })}>
+                  Delete {i.name}
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {changing && (
+        <form className="settings-form" onSubmit={(e) => void change(e)} aria-label={changing.kind === 'rename' ? 'Rename inbox' : 'Delete inbox'}>
+          {changing.kind === 'rename' ? (
+            <label className="field">
+              New name for {changing.inbox.name}
+              <input value={changing.value} required maxLength={200} autoFocus onChange={(e) => setChanging({ ...changing, value: e.target.value })} />
+            </label>
+          ) : (
+            <label className="field">
+              Move its conversations to
+              <select value={changing.value} onChange={(e) => setChanging({ ...changing, value: e.target.value })}>
+                <option value="">(it has none)</option>
+                {inboxes
+                  .filter((other) => other.id !== changing.inbox.id)
+                  .map((other) => (
+                    <option key={other.id} value={other.id}>
+                      {other.name}
+                    </option>
+                  ))}
+              </select>
+            </label>
+          )}
+          <button type="submit">{changing.kind === 'rename' ? 'Save name' : `Delete ${changing.inbox.name}`}</button>
+          <button type="button" onClick={() => setChanging(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
       <form className="settings-form" onSubmit={create} aria-label="New inbox">
         <label className="field">
           New inbox name
@@ -192,7 +230,12 @@ function Members({ me, users, inbox, picker, onChanged }: { me: User; users: Use
               <td>{u.deactivated ? 'deactivated' : 'active'}</td>
               <td>
                 {inbox?.memberIds.includes(u.id) ? (
-                  'member'
+                  <>
+                    member{' '}
+                    <button className="link" onClick={() => void change(() => api('DELETE', `/inboxes/${inbox.id}/members/${u.id}`), `${u.name} removed from ${inbox.name}`)}>
+                      Remove {u.name} from inbox
+                    </button>
+                  </>
                 ) : (
                   <button className="link" disabled={!inbox || u.deactivated} onClick={() => void change(() => api('POST', `/inboxes/${inbox!.id}/members`, { userId: u.id }), `${u.name} added to ${inbox!.name}`)}>
                     Add {u.name} to inbox

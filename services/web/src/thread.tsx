@@ -159,6 +159,10 @@ export function Thread({
   }, [id, onContact, beginLoad]);
 
   const [present, setPresent] = useState<Present[]>([]);
+  const [teams, setTeams] = useState<{ id: string; name: string }[]>([]);
+  useEffect(() => {
+    void api<{ items: { id: string; name: string }[] }>('GET', '/teams').then((r) => setTeams(r.items), () => setTeams([]));
+  }, []);
 
   useEffect(() => {
     void load();
@@ -342,6 +346,19 @@ export function Thread({
             ))}
           </select>
         </label>
+        {teams.length > 0 && (
+          <label>
+            Team{' '}
+            <select aria-label="Team" value={detail.teamId ?? ''} onChange={(e) => void act(() => api('PATCH', `/conversations/${id}`, { teamId: e.target.value || null }))}>
+              <option value="">No team</option>
+              {teams.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {detail.status === 'open' ? (
           <>
             <button onClick={() => void act(() => api('PATCH', `/conversations/${id}`, { status: 'closed', ...(openTickets > 0 && closeTicket ? { closeTicket: true } : {}) }))}>Close</button>
