@@ -205,6 +205,57 @@ describe.each([
     expect((await intruder.get(`/api/v1/contacts?q=${tag}`)).body.items).toEqual([]);
   });
 
+  it('moves deals through their stages, closing them when won or lost', async () => {
+    const contactId = (await conversationFrom(uniqueEmail('deal'), 'Deal stages')).contact.id as string;
+    const deal = (await agent.client.post(`/api/v1/contacts/${contactId}/deals`, { name: 'Fleet renewal', amount: 10_000 })).body;
+    expect(deal).toMatchObject({ stage: 'open', closedAt: null });
+    const qualified = await agent.client.patch(`/api/v1/deals/${deal.id}`, { stage: 'qualified', amount: 12_500 });
+    expect(qualified.body).toMatchObject({ stage: 'qualified', amount: 12_500, closedAt: null });
+    const won = (await agent.client.patch(`/api/v1/deals/${deal.id}`, { stage: 'won' })).body;
+    expect(won.stage).toBe('won');
+    expect(Date.parse(won.closedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect((await agent.client.patch(`/api/v1/deals/${deal.id}`, { name: 'Fleet renewal 2027' })).body.closedAt).toBe(won.closedAt);
+    expect((await agent.client.patch(`/api/v1/deals/${deal.id}`, { stage: 'proposal' })).body.closedAt).toBeNull();
+    const intruder = (await signUp(f.anonymous)).client;
+    const cases: [typeof f.owner, string, unknown, number][] = [
+      [agent.client, `/api/v1/deals/${deal.id}`, { stage: 'signed' }, 400],
+      [agent.client, `/api/v1/deals/${deal.id}`, { amount: -1 }, 400],
+      [agent.client, `/api/v1/deals/${deal.id}`, {}, 400],
+      [agent.client, '/api/v1/deals/dea_nope', { stage: 'won' }, 404],
+      [intruder, `/api/v1/deals/${deal.id}`, { stage: 'lost' }, 404],
+    ];
+    for (const [client, path, body, status] of cases) expect({ body, status: (await client.patch(path, body)).status }).toEqual({ body, status });
+    expect((await f.owner.get(`/api/v1/contacts/${contactId}`)).body.deals[0]).toMatchObject({ name: 'Fleet renewal 2027', stage: 'proposal', amount: 12_500 });
+  });
+
+  it('sends the survey itself on close where the inbox says so, at most once per contact in its period', async () => {
+    const surveysTo = (address: string) => f.sink.messages.filter((m) => m.envelope.to.includes(address) && String(m.parsed.subject).startsWith('How did we do?'));
+    const close = async (id: string) => expect((await agent.client.patch(`/api/v1/conversations/${id}`, { status: 'closed' })).status).toBe(200);
+    const before = uniqueEmail('nosurvey');
+    await close((await conversationFrom(before, 'Closed before the setting')).id);
+
+    expect((await agent.client.put(`/api/v1/inboxes/${f.inboxId}/survey`, { onClose: true })).status).toBe(403);
+    expect((await f.owner.put(`/api/v1/inboxes/${f.inboxId}/survey`, { onClose: true, everyDays: 0 })).status).toBe(400);
+    expect((await f.owner.put('/api/v1/inboxes/inb_nope/survey', { onClose: true })).status).toBe(404);
+    expect((await f.owner.put(`/api/v1/inboxes/${f.inboxId}/survey`, { onClose: true, everyDays: 30 })).body).toEqual({ onClose: true, everyDays: 30 });
+
+    const customer = uniqueEmail('surveyed');
+    await close((await conversationFrom(customer, 'First closing')).id);
+    const first = await waitFor('the automatic survey', async () => surveysTo(customer)[0]);
+    expect(String(first.parsed.text)).toMatch(/\/feedback\/[\w-]{43}/);
+    // A second closing within the period sends nothing more, and closing the same one again neither.
+    await close((await conversationFrom(customer, 'Second closing')).id);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(surveysTo(customer)).toHaveLength(1);
+    expect(surveysTo(before)).toHaveLength(0);
+
+    expect((await f.owner.put(`/api/v1/inboxes/${f.inboxId}/survey`, { onClose: false })).status).toBe(200);
+    const after = uniqueEmail('off');
+    await close((await conversationFrom(after, 'Closed after turning it off')).id);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(surveysTo(after)).toHaveLength(0);
+  });
+
   it('refuses merges that make no sense, changing nothing', async () => {
     const a = (await conversationFrom(uniqueEmail('ma'), 'Merge A')).contact.id as string;
     const b = (await conversationFrom(uniqueEmail('mb'), 'Merge B')).contact.id as string;

@@ -243,6 +243,8 @@ describe('the web inbox workflows in Chromium', () => {
     await sidebar.getByRole('region', { name: 'Deals' }).getByText('50 chairs').waitFor();
     const contact = (await f.owner.get(`/api/v1/contacts/${conversation.contact.id}`)).body;
     expect(contact.deals).toEqual([expect.objectContaining({ name: '50 chairs', amount: 1_250_050, currency: 'NOK', conversationId: conversation.id })]);
+    await sidebar.getByLabel('Stage of 50 chairs').selectOption('won');
+    await waitFor('the deal won', async () => (await f.owner.get(`/api/v1/contacts/${conversation.contact.id}`)).body.deals[0].stage === 'won');
 
     await sidebar.getByRole('button', { name: 'Open contact record' }).click();
     const record = page.getByRole('dialog', { name: 'Contact record' });

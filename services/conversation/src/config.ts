@@ -22,6 +22,8 @@ const schema = z.object({
   /** Named prepared statements on the inbound path (PgBouncer in transaction mode needs 1.21+ with max_prepared_statements). */
   CONVERSATION_PREPARED_STATEMENTS: env.bool(true),
   CONVERSATION_MAIL_DOMAIN: env.string('inbox.localhost'),
+  /** The web app's public URL: links in the emails the service sends itself (an inbox's survey on close) point there. */
+  CONVERSATION_PUBLIC_URL: env.url('http://127.0.0.1:8080'),
   CONVERSATION_SMTP_URL: env.url('smtp://127.0.0.1:1025'),
   // Providers reached over HTTP; replaced by local fakes in tests.
   MESSENGER_GRAPH_URL: env.url('https://graph.facebook.com/v21.0').transform((u) => u.replace(/\/$/, '')),

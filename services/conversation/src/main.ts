@@ -50,7 +50,7 @@ import {
 } from './modules/directory';
 import { ComposeEmail, ForwardConversation, PlaceCall, RegisterUpload, ReplyToConversation, SendTranscript } from './modules/outbound';
 import { AssistWithConversation, ManageChatflows, ManageSnippets } from './modules/assist';
-import { CreateDeal, CreateTicket, DetachContact, FindContacts, ManageContactProperties, MergeContacts, Surveys, UpdateContact, UpdateTicket } from './modules/records';
+import { CreateDeal, CreateTicket, DetachContact, FindContacts, ManageContactProperties, MergeContacts, SurveySettings, Surveys, surveyOnClose, UpdateContact, UpdateDeal, UpdateTicket } from './modules/records';
 import { PostgresContactRecords, PostgresEmailContacts } from './modules/records/adapters';
 import { channelDirectoryGrpcHandlers } from './adapters/channel-directory.grpc';
 import { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
@@ -118,6 +118,7 @@ bootService(async () => {
   const channelDirectory = channelDirectoryGrpcHandlers(directory, queries);
   const verificationMailer = new SmtpVerificationMailer(config.CONVERSATION_SMTP_URL, config.CONVERSATION_MAIL_DOMAIN);
   const contactRecords = new PostgresContactRecords(pool);
+  const closeHook = surveyOnClose(config.CONVERSATION_PUBLIC_URL);
   const emailContacts = new PostgresEmailContacts();
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService(
@@ -144,9 +145,9 @@ bootService(async () => {
       createChannel: new CreateChannel(directory, config.CONVERSATION_MAIL_DOMAIN, verificationMailer, logger),
       verifyChannel: new VerifyChannel(directory),
       sessions: new Sessions(pool, directory, passwords),
-      updateConversation: new UpdateConversation(pool, directory, committed),
+      updateConversation: new UpdateConversation(pool, directory, committed, closeHook),
       autoAssign: new AutoAssign(pool, directory, committed),
-      applyConversationAction: new ApplyConversationAction(pool, directory, committed),
+      applyConversationAction: new ApplyConversationAction(pool, directory, committed, closeHook),
       unblockSender: new UnblockSender(pool, directory, committed),
       deleteConversation: new DeleteConversation(pool, directory, blobs, logger, committed),
       setMessageHidden: new SetMessageHidden(pool, directory, committed),
@@ -159,6 +160,8 @@ bootService(async () => {
       snippets: new ManageSnippets(directory, new SnippetsRepository(pool)),
       customViews: new ManageCustomViews(directory, new CustomViewsRepository(pool)),
       createDeal: new CreateDeal(pool, directory),
+      updateDeal: new UpdateDeal(pool, directory),
+      surveySettings: new SurveySettings(directory),
       updateContact: new UpdateContact(pool, directory, contactRecords, committed),
       mergeContacts: new MergeContacts(pool, directory, contactRecords, committed),
       findContacts: new FindContacts(directory, contactRecords),

@@ -32,12 +32,23 @@ interface Deal {
   stage: string;
 }
 
-function DealList({ deals }: { deals: Deal[] }) {
+const STAGES = ['open', 'qualified', 'proposal', 'won', 'lost'];
+
+function DealList({ deals, onStage }: { deals: Deal[]; onStage?: (deal: Deal, stage: string) => void }) {
   return (
     <ul>
       {deals.map((d) => (
         <li key={d.id}>
-          {d.name} <span className="muted">{money(d)} · {d.stage}</span>
+          {d.name} <span className="muted">{money(d)}</span>{' '}
+          {onStage ? (
+            <select aria-label={`Stage of ${d.name}`} value={d.stage} onChange={(e) => onStage(d, e.target.value)}>
+              {STAGES.map((stage) => (
+                <option key={stage}>{stage}</option>
+              ))}
+            </select>
+          ) : (
+            <span className="muted">· {d.stage}</span>
+          )}
         </li>
       ))}
     </ul>
@@ -223,7 +234,14 @@ export function ContactPanel({
       {contact && (
         <section aria-label="Deals">
           <h4>Deals</h4>
-          <DealList deals={contact.deals} />
+          <DealList
+            deals={contact.deals}
+            onStage={(d, stage) =>
+              void run(() => api('PATCH', `/deals/${d.id}`, { stage })).then((ok) => {
+                if (ok) loadContact();
+              })
+            }
+          />
           {deal ? (
             <form className="deal-form" onSubmit={(e) => void createDeal(e)} aria-label="New deal">
               <label className="field">

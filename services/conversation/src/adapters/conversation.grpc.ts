@@ -23,7 +23,7 @@ import type { SetMessageHidden } from '../modules/conversations';
 import type { UpdateConversation } from '../modules/conversations';
 import type { CreateTicket, UpdateTicket } from '../modules/records';
 import type { CreateDeal, DetachContact } from '../modules/records';
-import type { FindContacts, ManageContactProperties, MergeContacts, Surveys, UpdateContact } from '../modules/records';
+import type { FindContacts, ManageContactProperties, MergeContacts, SurveySettings, Surveys, UpdateContact, UpdateDeal } from '../modules/records';
 import type { ConversationQueries } from '../modules/conversations/adapters';
 import type { DirectoryRepository } from '../modules/directory/adapters';
 import type { SearchDocuments } from '../modules/conversations/adapters';
@@ -66,6 +66,8 @@ export interface ConversationUseCases {
   snippets: ManageSnippets;
   customViews: ManageCustomViews;
   createDeal: CreateDeal;
+  updateDeal: UpdateDeal;
+  surveySettings: SurveySettings;
   updateContact: UpdateContact;
   mergeContacts: MergeContacts;
   findContacts: FindContacts;
@@ -506,6 +508,21 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
       const actor = actorFrom(request.tenant);
       const movedConversations = await u.mergeContacts.execute(actor, request.contactId, request.otherContactId);
       return { contact: await u.queries.contact(actor.accountId, request.contactId), movedConversations };
+    },
+
+    async updateDeal(request) {
+      const deal = await u.updateDeal.execute(actorFrom(request.tenant), request.dealId, {
+        name: request.name,
+        amountMinor: request.amountMinor,
+        currency: request.currency,
+        stage: request.stage,
+      });
+      return { deal };
+    },
+
+    async setSurveyOnClose(request) {
+      const saved = await u.surveySettings.set(actorFrom(request.tenant), request.inboxId, request.enabled, request.everyDays);
+      return { enabled: saved.enabled, everyDays: saved.everyDays };
     },
 
     async findContacts(request) {

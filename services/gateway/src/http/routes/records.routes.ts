@@ -27,8 +27,9 @@ const DealDto = z
     name: z.string(),
     amount: z.number().describe('in minor units (cents, øre)'),
     currency: z.string(),
-    stage: z.enum(['open', 'won', 'lost']),
+    stage: z.enum(['open', 'qualified', 'proposal', 'won', 'lost']),
     createdAt: z.string(),
+    closedAt: z.string().nullable().describe('when it was won or lost'),
   })
   .openapi('Deal');
 
@@ -39,8 +40,9 @@ const dealDto = (d: Deal): z.infer<typeof DealDto> => ({
   name: d.name,
   amount: Number(d.amountMinor),
   currency: d.currency,
-  stage: d.stage as 'open' | 'won' | 'lost',
+  stage: d.stage as z.infer<typeof DealDto>['stage'],
   createdAt: (d.createdAt ?? new Date(0)).toISOString(),
+  closedAt: d.closedAt ? d.closedAt.toISOString() : null,
 });
 
 const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
@@ -247,6 +249,57 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
       dealDto(
         (await conversation.call.createDeal({ tenant: tenant(user), contactId: params.id, conversationId: body.conversationId ?? '', name: body.name, amountMinor: String(body.amount), currency: body.currency })).deal!,
       ),
+  );
+
+  api.add(
+    {
+      method: 'patch',
+      path: '/deals/:id',
+      summary: 'Move a deal to another stage (won and lost close it), or change its name or amount',
+      tag: 'contacts',
+      auth: true,
+      body: z
+        .object({
+          name: z.string().trim().min(1).max(200).optional(),
+          amount: z.number().int().min(0).max(1e13).optional().describe('in minor units (cents, øre)'),
+          currency: z.string().regex(/^[A-Za-z]{3}$/).optional(),
+          stage: z.enum(['open', 'qualified', 'proposal', 'won', 'lost']).optional(),
+        })
+        .strict()
+        .refine((b) => Object.keys(b).length > 0, 'send at least one field to change'),
+      response: DealDto,
+      errors: [404],
+    },
+    async ({ user, params, body }) =>
+      dealDto(
+        (
+          await conversation.call.updateDeal({
+            tenant: tenant(user),
+            dealId: params.id,
+            name: body.name,
+            amountMinor: body.amount === undefined ? undefined : String(body.amount),
+            currency: body.currency,
+            stage: body.stage,
+          })
+        ).deal!,
+      ),
+  );
+
+  api.add(
+    {
+      method: 'put',
+      path: '/inboxes/:inboxId/survey',
+      summary: 'Whether the inbox sends the satisfaction survey itself when a conversation closes, at most once per contact in everyDays (admins only)',
+      tag: 'contacts',
+      auth: true,
+      body: z.object({ onClose: z.boolean(), everyDays: z.number().int().min(1).max(365).default(30) }).strict(),
+      response: z.object({ onClose: z.boolean(), everyDays: z.number().int() }),
+      errors: [403, 404],
+    },
+    async ({ user, params, body }) => {
+      const saved = await conversation.call.setSurveyOnClose({ tenant: tenant(user), inboxId: params.inboxId, enabled: body.onClose, everyDays: body.everyDays });
+      return { onClose: saved.enabled, everyDays: saved.everyDays };
+    },
   );
 
   api.add(

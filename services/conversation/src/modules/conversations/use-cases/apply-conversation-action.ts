@@ -7,7 +7,7 @@ import { lockConversation, updateConversation, type LockedConversation } from '.
 import type { DirectoryRepository } from '../../directory/adapters';
 import { appendEvents } from '../../../adapters/outbox';
 import type { Actor, User } from '../../directory';
-import { assertClosable } from './update-conversation';
+import { assertClosable, type CloseHook } from './update-conversation';
 import { sendTranscriptOnClose } from '../../outbound';
 import { requireActor } from '../../directory';
 
@@ -31,6 +31,7 @@ export class ApplyConversationAction {
     private readonly pool: Pool,
     private readonly directory: DirectoryRepository,
     private readonly onCommitted: () => void,
+    private readonly afterClose: CloseHook = async () => undefined,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -107,7 +108,10 @@ export class ApplyConversationAction {
         type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED,
       },
     ]);
-    if (action === 'close') await sendTranscriptOnClose(tx, { ...conversation, version }, user);
+    if (action === 'close') {
+      await sendTranscriptOnClose(tx, { ...conversation, version }, user);
+      await this.afterClose(tx, { ...conversation, version, status: 'closed' }, user);
+    }
   }
 }
 

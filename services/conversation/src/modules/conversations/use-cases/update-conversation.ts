@@ -1,16 +1,19 @@
 // Owner, team and status of one conversation: assign, reassign, unassign, put in a team or take
 // out of one, close (optionally with its tickets), reopen.
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError, withTransaction, type Pool } from '@inbox/lib';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { lockConversation, updateConversation, type LockedConversation } from '../../../adapters/conversation-rows';
 import type { DirectoryRepository } from '../../directory/adapters';
 import { appendEvents } from '../../../adapters/outbox';
-import type { Actor } from '../../directory';
+import type { Actor, User } from '../../directory';
 import { sendTranscriptOnClose } from '../../outbound';
 import { requireActor } from '../../directory';
 
 /** A bot conversation whose visitor never reached "send to team member" closes only after this much inactivity. */
 export const BOT_CLOSE_INACTIVITY_MS = 30 * 60 * 1000;
+
+/** What else happens in the closing transaction (an inbox's automatic survey); other modules provide it. */
+export type CloseHook = (tx: PoolClient, conversation: LockedConversation, closedBy: User) => Promise<void>;
 
 export interface ConversationChange {
   assigneeId?: string;
@@ -33,6 +36,7 @@ export class UpdateConversation {
     private readonly pool: Pool,
     private readonly directory: DirectoryRepository,
     private readonly onCommitted: () => void,
+    private readonly afterClose: CloseHook = async () => undefined,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -80,7 +84,10 @@ export class UpdateConversation {
           ? [{ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, assigneeId: newAssignee ?? '', previousAssigneeId: conversation.assigneeId ?? '' }]
           : []),
       ]);
-      if (columns.status === 'closed') await sendTranscriptOnClose(tx, { ...conversation, version }, user);
+      if (columns.status === 'closed') {
+        await sendTranscriptOnClose(tx, { ...conversation, version }, user);
+        await this.afterClose(tx, { ...conversation, version, status: 'closed' }, user);
+      }
     });
     this.onCommitted();
   }

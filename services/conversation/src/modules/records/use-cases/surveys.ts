@@ -2,11 +2,11 @@
 // secret link to a public page where the customer scores us 1–5 and may comment (and may change
 // the answer later). The answers are the contact's "past feedback".
 import { createHash, randomBytes } from 'node:crypto';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError, newId, withTransaction, type Pool } from '@inbox/lib';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, newId, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import type { Feedback } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
-import { lockConversation } from '../../../adapters/conversation-rows';
+import { lockConversation, type LockedConversation } from '../../../adapters/conversation-rows';
 import type { DirectoryRepository } from '../../directory/adapters';
-import type { Actor } from '../../directory';
+import type { Actor, User } from '../../directory';
 import { announceOutbound, emailChannelOf, insertOutbound, replyToken } from '../../outbound';
 import { requireActor } from '../../directory';
 
@@ -39,33 +39,7 @@ export class Surveys {
         ? (await tx.query<{ name: string; email: string | null }>('SELECT name, email FROM contacts WHERE id = $1', [conversation.contactId])).rows[0]
         : undefined;
       if (!contact?.email) throw new FailedPreconditionError('no_contact_email', 'the contact has no email address to send the survey to');
-      const token = randomBytes(32).toString('base64url');
-      await tx.query('INSERT INTO surveys (id, account_id, conversation_id, contact_id, token_hash) VALUES ($1, $2, $3, $4, $5)', [
-        newId('srv'),
-        actor.accountId,
-        conversation.id,
-        conversation.contactId,
-        hashToken(token),
-      ]);
-      const inbox = (await tx.query<{ name: string }>('SELECT name FROM inboxes WHERE id = $1', [conversation.inboxId])).rows[0]?.name ?? 'us';
-      const channel = await emailChannelOf(tx, conversation.accountId, conversation.inboxId, null);
-      const link = `${linkBase.replace(/\/$/, '')}/feedback/${token}`;
-      const id = await insertOutbound(tx, {
-        conversationId: conversation.id,
-        accountId: conversation.accountId,
-        author,
-        channelAddress: channel.address,
-        token: await replyToken(tx, conversation.accountId, conversation.id),
-        to: { name: contact.name, address: contact.email },
-        subject: `How did we do? ${conversation.subject ? `(${conversation.subject})` : ''}`.trim(),
-        text: `Hi${contact.name ? ` ${contact.name}` : ''},\n\nThank you for contacting ${inbox}. How happy are you with the help you got?\nOne click tells us: ${link}\n\n${author.name}\n`,
-        html: null,
-        inReplyTo: [],
-        references: [],
-        kind: 'survey',
-      });
-      await announceOutbound(tx, conversation, author.id, id);
-      return id;
+      return queueSurvey(tx, conversation, author, { name: contact.name, email: contact.email }, linkBase);
     });
     this.onCommitted();
     return messageId;
@@ -92,5 +66,73 @@ export class Surveys {
     if (comment.length > MAX_COMMENT) throw new InvalidArgumentError('comment_too_long', `a comment has at most ${MAX_COMMENT} characters`);
     const survey = await this.byToken(token);
     await this.pool.query('UPDATE surveys SET score = $2, comment = $3, answered_at = now() WHERE id = $1', [survey.id, score, comment.trim()]);
+  }
+}
+
+/** Records the survey and queues its email in the caller's transaction; returns the message id. */
+async function queueSurvey(tx: PoolClient, conversation: LockedConversation, author: User, contact: { name: string; email: string }, linkBase: string): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await tx.query('INSERT INTO surveys (id, account_id, conversation_id, contact_id, token_hash) VALUES ($1, $2, $3, $4, $5)', [
+    newId('srv'),
+    conversation.accountId,
+    conversation.id,
+    conversation.contactId,
+    hashToken(token),
+  ]);
+  const inbox = (await tx.query<{ name: string }>('SELECT name FROM inboxes WHERE id = $1', [conversation.inboxId])).rows[0]?.name ?? 'us';
+  const channel = await emailChannelOf(tx, conversation.accountId, conversation.inboxId, null);
+  const link = `${linkBase.replace(/\/$/, '')}/feedback/${token}`;
+  const id = await insertOutbound(tx, {
+    conversationId: conversation.id,
+    accountId: conversation.accountId,
+    author,
+    channelAddress: channel.address,
+    token: await replyToken(tx, conversation.accountId, conversation.id),
+    to: { name: contact.name, address: contact.email },
+    subject: `How did we do? ${conversation.subject ? `(${conversation.subject})` : ''}`.trim(),
+    text: `Hi${contact.name ? ` ${contact.name}` : ''},\n\nThank you for contacting ${inbox}. How happy are you with the help you got?\nOne click tells us: ${link}\n\n${author.name}\n`,
+    html: null,
+    inReplyTo: [],
+    references: [],
+    kind: 'survey',
+  });
+  await announceOutbound(tx, conversation, author.id, id);
+  return id;
+}
+
+/**
+ * The survey an inbox sends itself when a conversation closes: when the inbox says so, the contact
+ * has an email, and they got no survey in the inbox's period. A closing never fails for it: an
+ * inbox without a usable email channel simply sends none.
+ */
+export function surveyOnClose(linkBase: string) {
+  return async (tx: PoolClient, conversation: LockedConversation, closedBy: User): Promise<void> => {
+    if (!conversation.contactId || conversation.trashedAt || conversation.filtered) return;
+    const inbox = (
+      await tx.query<{ survey_on_close: boolean; survey_every_days: number }>('SELECT survey_on_close, survey_every_days FROM inboxes WHERE id = $1', [conversation.inboxId])
+    ).rows[0];
+    if (!inbox?.survey_on_close) return;
+    const contact = (await tx.query<{ name: string; email: string | null }>('SELECT name, email FROM contacts WHERE id = $1 FOR UPDATE', [conversation.contactId])).rows[0];
+    if (!contact?.email) return;
+    const recent = await tx.query(
+      'SELECT 1 FROM surveys WHERE account_id = $1 AND contact_id = $2 AND sent_at > now() - make_interval(days => $3) LIMIT 1',
+      [conversation.accountId, conversation.contactId, inbox.survey_every_days],
+    );
+    if (recent.rowCount) return;
+    const usable = await tx.query("SELECT 1 FROM channels WHERE account_id = $1 AND inbox_id = $2 AND type = 'email' AND verified LIMIT 1", [conversation.accountId, conversation.inboxId]);
+    if (!usable.rowCount) return;
+    await queueSurvey(tx, conversation, closedBy, { name: contact.name, email: contact.email }, linkBase);
+  };
+}
+
+export class SurveySettings {
+  constructor(private readonly directory: DirectoryRepository) {}
+
+  async set(actor: Actor, inboxId: string, enabled: boolean, everyDays: number): Promise<{ enabled: boolean; everyDays: number }> {
+    await requireActor(this.directory, actor, 'admin');
+    if (!Number.isInteger(everyDays) || everyDays < 1 || everyDays > 365) throw new InvalidArgumentError('invalid_period', 'a contact gets at most one survey in 1 to 365 days');
+    const updated = await this.directory.pool.query('UPDATE inboxes SET survey_on_close = $3, survey_every_days = $4 WHERE account_id = $1 AND id = $2', [actor.accountId, inboxId, enabled, everyDays]);
+    if (!updated.rowCount) throw new NotFoundError('inbox_not_found', 'no such inbox');
+    return { enabled, everyDays };
   }
 }

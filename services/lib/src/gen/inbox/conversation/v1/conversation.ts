@@ -1141,9 +1141,13 @@ export interface Deal {
   /** In minor units (cents, øre) of currency; 0 when not known yet. */
   amountMinor: string;
   currency: string;
-  /** open | won | lost */
+  /** open | qualified | proposal | won | lost */
   stage: string;
-  createdAt?: Date | undefined;
+  createdAt?:
+    | Date
+    | undefined;
+  /** When it was won or lost; unset while it is still in play. */
+  closedAt?: Date | undefined;
 }
 
 export interface CreateDealRequest {
@@ -1157,6 +1161,35 @@ export interface CreateDealRequest {
 
 export interface CreateDealResponse {
   deal?: Deal | undefined;
+}
+
+export interface UpdateDealRequest {
+  tenant?: Tenant | undefined;
+  dealId: string;
+  name?: string | undefined;
+  amountMinor?: string | undefined;
+  currency?:
+    | string
+    | undefined;
+  /** open | qualified | proposal | won | lost */
+  stage?: string | undefined;
+}
+
+export interface UpdateDealResponse {
+  deal?: Deal | undefined;
+}
+
+export interface SetSurveyOnCloseRequest {
+  tenant?: Tenant | undefined;
+  inboxId: string;
+  enabled: boolean;
+  /** A contact gets at most one survey in this many days (1 to 365). */
+  everyDays: number;
+}
+
+export interface SetSurveyOnCloseResponse {
+  enabled: boolean;
+  everyDays: number;
 }
 
 export interface DetachContactRequest {
@@ -18706,6 +18739,7 @@ function createBaseDeal(): Deal {
     currency: "",
     stage: "",
     createdAt: undefined,
+    closedAt: undefined,
   };
 }
 
@@ -18734,6 +18768,9 @@ export const Deal: MessageFns<Deal> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(66).fork()).join();
+    }
+    if (message.closedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.closedAt), writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -18815,6 +18852,14 @@ export const Deal: MessageFns<Deal> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.closedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -18853,6 +18898,11 @@ export const Deal: MessageFns<Deal> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      closedAt: isSet(object.closedAt)
+        ? fromJsonTimestamp(object.closedAt)
+        : isSet(object.closed_at)
+        ? fromJsonTimestamp(object.closed_at)
+        : undefined,
     };
   },
 
@@ -18882,6 +18932,9 @@ export const Deal: MessageFns<Deal> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.closedAt !== undefined) {
+      obj.closedAt = message.closedAt.toISOString();
+    }
     return obj;
   },
 
@@ -18898,6 +18951,7 @@ export const Deal: MessageFns<Deal> = {
     message.currency = object.currency ?? "";
     message.stage = object.stage ?? "";
     message.createdAt = object.createdAt ?? undefined;
+    message.closedAt = object.closedAt ?? undefined;
     return message;
   },
 };
@@ -19128,6 +19182,455 @@ export const CreateDealResponse: MessageFns<CreateDealResponse> = {
   fromPartial<I extends Exact<DeepPartial<CreateDealResponse>, I>>(object: I): CreateDealResponse {
     const message = createBaseCreateDealResponse();
     message.deal = (object.deal !== undefined && object.deal !== null) ? Deal.fromPartial(object.deal) : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateDealRequest(): UpdateDealRequest {
+  return {
+    tenant: undefined,
+    dealId: "",
+    name: undefined,
+    amountMinor: undefined,
+    currency: undefined,
+    stage: undefined,
+  };
+}
+
+export const UpdateDealRequest: MessageFns<UpdateDealRequest> = {
+  encode(message: UpdateDealRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.dealId !== "") {
+      writer.uint32(18).string(message.dealId);
+    }
+    if (message.name !== undefined) {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.amountMinor !== undefined) {
+      writer.uint32(32).int64(message.amountMinor);
+    }
+    if (message.currency !== undefined) {
+      writer.uint32(42).string(message.currency);
+    }
+    if (message.stage !== undefined) {
+      writer.uint32(50).string(message.stage);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateDealRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateDealRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.amountMinor = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.stage = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateDealRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : undefined,
+      amountMinor: isSet(object.amountMinor)
+        ? globalThis.String(object.amountMinor)
+        : isSet(object.amount_minor)
+        ? globalThis.String(object.amount_minor)
+        : undefined,
+      currency: isSet(object.currency) ? globalThis.String(object.currency) : undefined,
+      stage: isSet(object.stage) ? globalThis.String(object.stage) : undefined,
+    };
+  },
+
+  toJSON(message: UpdateDealRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.name !== undefined) {
+      obj.name = message.name;
+    }
+    if (message.amountMinor !== undefined) {
+      obj.amountMinor = message.amountMinor;
+    }
+    if (message.currency !== undefined) {
+      obj.currency = message.currency;
+    }
+    if (message.stage !== undefined) {
+      obj.stage = message.stage;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateDealRequest>, I>>(base?: I): UpdateDealRequest {
+    return UpdateDealRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateDealRequest>, I>>(object: I): UpdateDealRequest {
+    const message = createBaseUpdateDealRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.dealId = object.dealId ?? "";
+    message.name = object.name ?? undefined;
+    message.amountMinor = object.amountMinor ?? undefined;
+    message.currency = object.currency ?? undefined;
+    message.stage = object.stage ?? undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateDealResponse(): UpdateDealResponse {
+  return { deal: undefined };
+}
+
+export const UpdateDealResponse: MessageFns<UpdateDealResponse> = {
+  encode(message: UpdateDealResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deal !== undefined) {
+      Deal.encode(message.deal, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateDealResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateDealResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deal = Deal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateDealResponse {
+    return { deal: isSet(object.deal) ? Deal.fromJSON(object.deal) : undefined };
+  },
+
+  toJSON(message: UpdateDealResponse): unknown {
+    const obj: any = {};
+    if (message.deal !== undefined) {
+      obj.deal = Deal.toJSON(message.deal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateDealResponse>, I>>(base?: I): UpdateDealResponse {
+    return UpdateDealResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateDealResponse>, I>>(object: I): UpdateDealResponse {
+    const message = createBaseUpdateDealResponse();
+    message.deal = (object.deal !== undefined && object.deal !== null) ? Deal.fromPartial(object.deal) : undefined;
+    return message;
+  },
+};
+
+function createBaseSetSurveyOnCloseRequest(): SetSurveyOnCloseRequest {
+  return { tenant: undefined, inboxId: "", enabled: false, everyDays: 0 };
+}
+
+export const SetSurveyOnCloseRequest: MessageFns<SetSurveyOnCloseRequest> = {
+  encode(message: SetSurveyOnCloseRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    if (message.enabled !== false) {
+      writer.uint32(24).bool(message.enabled);
+    }
+    if (message.everyDays !== 0) {
+      writer.uint32(32).int32(message.everyDays);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetSurveyOnCloseRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetSurveyOnCloseRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.everyDays = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetSurveyOnCloseRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      everyDays: isSet(object.everyDays)
+        ? globalThis.Number(object.everyDays)
+        : isSet(object.every_days)
+        ? globalThis.Number(object.every_days)
+        : 0,
+    };
+  },
+
+  toJSON(message: SetSurveyOnCloseRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.everyDays !== 0) {
+      obj.everyDays = Math.round(message.everyDays);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetSurveyOnCloseRequest>, I>>(base?: I): SetSurveyOnCloseRequest {
+    return SetSurveyOnCloseRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetSurveyOnCloseRequest>, I>>(object: I): SetSurveyOnCloseRequest {
+    const message = createBaseSetSurveyOnCloseRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.inboxId = object.inboxId ?? "";
+    message.enabled = object.enabled ?? false;
+    message.everyDays = object.everyDays ?? 0;
+    return message;
+  },
+};
+
+function createBaseSetSurveyOnCloseResponse(): SetSurveyOnCloseResponse {
+  return { enabled: false, everyDays: 0 };
+}
+
+export const SetSurveyOnCloseResponse: MessageFns<SetSurveyOnCloseResponse> = {
+  encode(message: SetSurveyOnCloseResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enabled !== false) {
+      writer.uint32(8).bool(message.enabled);
+    }
+    if (message.everyDays !== 0) {
+      writer.uint32(16).int32(message.everyDays);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetSurveyOnCloseResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetSurveyOnCloseResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.everyDays = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetSurveyOnCloseResponse {
+    return {
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      everyDays: isSet(object.everyDays)
+        ? globalThis.Number(object.everyDays)
+        : isSet(object.every_days)
+        ? globalThis.Number(object.every_days)
+        : 0,
+    };
+  },
+
+  toJSON(message: SetSurveyOnCloseResponse): unknown {
+    const obj: any = {};
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.everyDays !== 0) {
+      obj.everyDays = Math.round(message.everyDays);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetSurveyOnCloseResponse>, I>>(base?: I): SetSurveyOnCloseResponse {
+    return SetSurveyOnCloseResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetSurveyOnCloseResponse>, I>>(object: I): SetSurveyOnCloseResponse {
+    const message = createBaseSetSurveyOnCloseResponse();
+    message.enabled = object.enabled ?? false;
+    message.everyDays = object.everyDays ?? 0;
     return message;
   },
 };
@@ -23219,6 +23722,28 @@ export const ConversationServiceService = {
     responseSerialize: (value: CreateDealResponse): Buffer => Buffer.from(CreateDealResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CreateDealResponse => CreateDealResponse.decode(value),
   },
+  /** Moves a deal to another stage (won and lost close it), or changes its name or amount. */
+  updateDeal: {
+    path: "/inbox.conversation.v1.ConversationService/UpdateDeal" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateDealRequest): Buffer => Buffer.from(UpdateDealRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateDealRequest => UpdateDealRequest.decode(value),
+    responseSerialize: (value: UpdateDealResponse): Buffer => Buffer.from(UpdateDealResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateDealResponse => UpdateDealResponse.decode(value),
+  },
+  /** Whether the inbox sends the satisfaction survey itself when a conversation closes. */
+  setSurveyOnClose: {
+    path: "/inbox.conversation.v1.ConversationService/SetSurveyOnClose" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetSurveyOnCloseRequest): Buffer =>
+      Buffer.from(SetSurveyOnCloseRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetSurveyOnCloseRequest => SetSurveyOnCloseRequest.decode(value),
+    responseSerialize: (value: SetSurveyOnCloseResponse): Buffer =>
+      Buffer.from(SetSurveyOnCloseResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetSurveyOnCloseResponse => SetSurveyOnCloseResponse.decode(value),
+  },
   /** The conversation stops belonging to its contact (it leaves their record; the contact stays). */
   detachContact: {
     path: "/inbox.conversation.v1.ConversationService/DetachContact" as const,
@@ -23471,6 +23996,10 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   deleteContactProperty: handleUnaryCall<DeleteContactPropertyRequest, DeleteContactPropertyResponse>;
   /** A deal with the contact (created from the sidebar), listed on the contact. */
   createDeal: handleUnaryCall<CreateDealRequest, CreateDealResponse>;
+  /** Moves a deal to another stage (won and lost close it), or changes its name or amount. */
+  updateDeal: handleUnaryCall<UpdateDealRequest, UpdateDealResponse>;
+  /** Whether the inbox sends the satisfaction survey itself when a conversation closes. */
+  setSurveyOnClose: handleUnaryCall<SetSurveyOnCloseRequest, SetSurveyOnCloseResponse>;
   /** The conversation stops belonging to its contact (it leaves their record; the contact stays). */
   detachContact: handleUnaryCall<DetachContactRequest, DetachContactResponse>;
   /**
@@ -24508,6 +25037,38 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreateDealResponse) => void,
+  ): ClientUnaryCall;
+  /** Moves a deal to another stage (won and lost close it), or changes its name or amount. */
+  updateDeal(
+    request: UpdateDealRequest,
+    callback: (error: ServiceError | null, response: UpdateDealResponse) => void,
+  ): ClientUnaryCall;
+  updateDeal(
+    request: UpdateDealRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateDealResponse) => void,
+  ): ClientUnaryCall;
+  updateDeal(
+    request: UpdateDealRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateDealResponse) => void,
+  ): ClientUnaryCall;
+  /** Whether the inbox sends the satisfaction survey itself when a conversation closes. */
+  setSurveyOnClose(
+    request: SetSurveyOnCloseRequest,
+    callback: (error: ServiceError | null, response: SetSurveyOnCloseResponse) => void,
+  ): ClientUnaryCall;
+  setSurveyOnClose(
+    request: SetSurveyOnCloseRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetSurveyOnCloseResponse) => void,
+  ): ClientUnaryCall;
+  setSurveyOnClose(
+    request: SetSurveyOnCloseRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetSurveyOnCloseResponse) => void,
   ): ClientUnaryCall;
   /** The conversation stops belonging to its contact (it leaves their record; the contact stays). */
   detachContact(
