@@ -1,5 +1,5 @@
-// Custom views: a built-in view narrowed by channel, owner and needs-reply, private to its owner
-// or shared with the inbox, with live counts beside the built-in ones; only the owner (or an admin,
+// Custom views: a built-in view narrowed by channel, owner and needs-reply, private to its owner,
+// shared with the inbox or with a team, with live counts beside the built-in ones; only the owner (or an admin,
 // for a shared view) changes it; bad input and other accounts change nothing.
 import { signUp, uniqueEmail } from '../support/api-client';
 import { addAgent, deliver, listView, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
@@ -71,6 +71,32 @@ describe('custom views', () => {
     expect((await agent.client.put(`/api/v1/views/${privateOne.id}`, { name: 'Private, renamed', filters: { needsReply: true } })).body.name).toBe('Private, renamed');
     expect((await agent.client.delete(`/api/v1/views/${privateOne.id}`)).status).toBe(204);
     expect(await counts(agent.client)).not.toHaveProperty(privateOne.id);
+  });
+
+  it("shares a view with a team: its members see and count it, others don't; only members (or admins) share with a team", async () => {
+    const [member, other] = [await addAgent(f), await addAgent(f)];
+    for (const a of [member, other]) await f.owner.post(`/api/v1/inboxes/${f.inboxId}/members`, { userId: a.id });
+    const team = (await f.owner.post('/api/v1/teams', { name: `View team ${uniqueEmail('t').slice(0, 12)}`, userIds: [member.id] })).body;
+    const saved = await member.client.post(`/api/v1/inboxes/${f.inboxId}/views`, { name: 'Team email', teamId: team.id, filters: { baseView: 'open', channel: 'email' } });
+    expect(saved.status).toBe(201);
+    expect(saved.body).toMatchObject({ shared: false, teamId: team.id, ownerId: member.id });
+    expect(Object.keys(await counts(member.client))).toContain(saved.body.id);
+    expect(Object.keys(await counts(other.client))).not.toContain(saved.body.id);
+    const hidden = await other.client.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=${saved.body.id}`);
+    expect([hidden.status, hidden.body.error.code]).toEqual([400, 'unknown_view']);
+    expect((await other.client.put(`/api/v1/views/${saved.body.id}`, { name: 'Taken' })).status).toBe(404);
+
+    expect((await other.client.post(`/api/v1/inboxes/${f.inboxId}/views`, { name: 'Not mine', teamId: team.id })).body.error.code).toBe('not_team_member');
+    expect((await member.client.post(`/api/v1/inboxes/${f.inboxId}/views`, { name: 'Both', teamId: team.id, shared: true })).body.error.code).toBe('conflicting_sharing');
+    expect((await member.client.post(`/api/v1/inboxes/${f.inboxId}/views`, { name: 'Nope', teamId: 'tea_nope' })).body.error.code).toBe('team_not_found');
+    // A new member sees it at once; an admin may share with any team.
+    await f.owner.patch(`/api/v1/teams/${team.id}`, { userIds: [member.id, other.id] });
+    expect(Object.keys(await counts(other.client))).toContain(saved.body.id);
+    expect((await f.owner.post(`/api/v1/inboxes/${f.inboxId}/views`, { name: 'Admin for team', teamId: team.id })).status).toBe(201);
+    // The team goes: the view stays with its owner only.
+    await f.owner.delete(`/api/v1/teams/${team.id}`);
+    expect(Object.keys(await counts(other.client))).not.toContain(saved.body.id);
+    expect(Object.keys(await counts(member.client))).toContain(saved.body.id);
   });
 
   it('refuses bad views and other accounts, changing nothing', async () => {

@@ -199,6 +199,7 @@ describe('the web inbox workflows in Chromium', () => {
     const customer = uniqueEmail('view');
     await deliver(f, { from: customer, to: f.address, subject: 'For my custom view', text: 'Waiting for you' });
     await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
+    const team = (await f.owner.post('/api/v1/teams', { name: `Viewers ${uniqueEmail('v').slice(0, 14)}`, userIds: [] })).body;
     const page = await signIn();
     await page.getByRole('button', { name: 'New view' }).click();
     const dialog = page.getByRole('dialog', { name: 'New view' });
@@ -206,11 +207,13 @@ describe('the web inbox workflows in Chromium', () => {
     await dialog.getByLabel('Channel').selectOption('email');
     await dialog.getByLabel('Owner').selectOption('none');
     await dialog.getByLabel('Only conversations waiting for our reply').check();
+    await dialog.getByLabel('Who sees it').selectOption({ label: `Team ${team.name}` });
     await dialog.getByRole('button', { name: 'Save view' }).click();
     await dialog.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: /For my custom view/ }).waitFor();
     const saved = (await f.owner.get(`/api/v1/inboxes/${f.inboxId}/views`)).body.find((v: { name: string }) => v.name === 'Unowned email waiting');
     expect(saved.custom.filters).toEqual({ baseView: 'open', channel: 'email', assignee: 'none', needsReply: true });
+    expect([saved.custom.shared, saved.custom.teamId]).toEqual([false, team.id]);
     const viewButton = page.locator(`[data-view="${saved.id}"]`);
     await viewButton.locator('.count').getByText(String(saved.count), { exact: true }).waitFor();
     // Another customer writes: the count follows live.

@@ -1,6 +1,6 @@
 // The dialog that saves a custom view: a built-in view narrowed by channel, owner and
-// needs-reply, kept private or shared with the inbox.
-import { useState, type FormEvent } from 'react';
+// needs-reply, kept private, shared with the inbox, or shared with a team.
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, api, type CustomView, type User } from './api';
 
 const BASES: [string, string][] = [
@@ -15,7 +15,12 @@ const CHANNELS = ['email', 'chat', 'messenger', 'form', 'phone'];
 
 export function CustomViewDialog({ inboxId, users, me, view, onSaved, onClose }: { inboxId: string; users: User[]; me: User; view: CustomView | null; onSaved: (id: string | null) => void; onClose: () => void }) {
   const [name, setName] = useState(view?.name ?? '');
-  const [shared, setShared] = useState(view?.shared ?? false);
+  // '' private, 'inbox' everyone in the inbox, otherwise a team's id.
+  const [sharing, setSharing] = useState(view?.shared ? 'inbox' : (view?.teamId ?? ''));
+  const [teams, setTeams] = useState<{ id: string; name: string; userIds: string[] }[]>([]);
+  useEffect(() => {
+    void api<{ items: { id: string; name: string; userIds: string[] }[] }>('GET', '/teams').then((r) => setTeams(r.items), () => setTeams([]));
+  }, []);
   const [baseView, setBaseView] = useState(view?.filters.baseView ?? 'open');
   const [channel, setChannel] = useState(view?.filters.channel ?? '');
   const [assignee, setAssignee] = useState(view?.filters.assignee ?? '');
@@ -25,7 +30,7 @@ export function CustomViewDialog({ inboxId, users, me, view, onSaved, onClose }:
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    const body = { name, shared, filters: { baseView, needsReply, ...(channel ? { channel } : {}), ...(assignee ? { assignee } : {}) } };
+    const body = { name, shared: sharing === 'inbox', teamId: sharing && sharing !== 'inbox' ? sharing : null, filters: { baseView, needsReply, ...(channel ? { channel } : {}), ...(assignee ? { assignee } : {}) } };
     try {
       const saved = view ? await api<CustomView>('PUT', `/views/${view.id}`, body) : await api<CustomView>('POST', `/inboxes/${inboxId}/views`, body);
       onSaved(saved.id);
@@ -89,8 +94,19 @@ export function CustomViewDialog({ inboxId, users, me, view, onSaved, onClose }:
         <label className="choice">
           <input type="checkbox" checked={needsReply} onChange={(e) => setNeedsReply(e.target.checked)} /> Only conversations waiting for our reply
         </label>
-        <label className="choice">
-          <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} /> Share with everyone in this inbox
+        <label>
+          Who sees it
+          <select value={sharing} onChange={(e) => setSharing(e.target.value)}>
+            <option value="">Only me</option>
+            <option value="inbox">Everyone in this inbox</option>
+            {teams
+              .filter((t) => me.role !== 'agent' || t.userIds.includes(me.id) || t.id === view?.teamId)
+              .map((t) => (
+                <option key={t.id} value={t.id}>
+                  Team {t.name}
+                </option>
+              ))}
+          </select>
         </label>
         {error && <p role="alert">{error}</p>}
         <div className="row-fields">

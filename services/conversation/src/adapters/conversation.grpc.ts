@@ -13,7 +13,7 @@ import type { DeleteConversation } from '../modules/conversations';
 import type { ForwardConversation } from '../modules/outbound';
 import type { AssistWithConversation } from '../modules/assist';
 import type { ManageChatflows } from '../modules/assist';
-import type { ManageCustomViews } from '../modules/conversations';
+import type { CustomView, ManageCustomViews } from '../modules/conversations';
 import type { ManageSnippets } from '../modules/assist';
 import type { PlaceCall } from '../modules/outbound';
 import type { RegisterUpload } from '../modules/outbound';
@@ -81,6 +81,8 @@ export interface ConversationUseCases {
   updateTicket: UpdateTicket;
   channelDirectory: UnaryHandlers<typeof ChannelDirectoryServiceService>;
 }
+
+const customViewToProto = (view: CustomView) => ({ ...view, teamId: view.teamId ?? '' });
 
 export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers<typeof ConversationServiceService> {
   return {
@@ -252,12 +254,20 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
 
     async listViews(request) {
       const actor = actorFrom(request.tenant);
-      return { views: (await u.queries.viewCounts(actor.accountId, actor.userId, request.inboxId)).map((v) => ({ ...v, count: String(v.count) })) };
+      const views = await u.queries.viewCounts(actor.accountId, actor.userId, request.inboxId);
+      return { views: views.map((v) => ({ ...v, count: String(v.count), custom: v.custom && customViewToProto(v.custom) })) };
     },
 
     async saveCustomView(request) {
-      const view = await u.customViews.save(actorFrom(request.tenant), { id: request.id, inboxId: request.inboxId, name: request.name, shared: request.shared, filters: request.filters });
-      return { view };
+      const view = await u.customViews.save(actorFrom(request.tenant), {
+        id: request.id,
+        inboxId: request.inboxId,
+        name: request.name,
+        shared: request.shared,
+        teamId: request.teamId,
+        filters: request.filters,
+      });
+      return { view: customViewToProto(view) };
     },
 
     async deleteCustomView(request) {

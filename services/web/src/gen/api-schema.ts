@@ -2145,7 +2145,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Save a custom view: a built-in view narrowed by channel, owner and needs-reply; private, or shared with the inbox */
+        /** Save a custom view: a built-in view narrowed by channel, owner and needs-reply; private, shared with the inbox, or with a team */
         post: {
             parameters: {
                 query?: never;
@@ -2161,6 +2161,8 @@ export interface paths {
                         name: string;
                         /** @default false */
                         shared?: boolean;
+                        /** @description share with a team you are in (not with the inbox too) */
+                        teamId?: string | null;
                         /**
                          * @default {
                          *       "baseView": "open",
@@ -2251,6 +2253,8 @@ export interface paths {
                         name: string;
                         /** @default false */
                         shared?: boolean;
+                        /** @description share with a team you are in (not with the inbox too) */
+                        teamId?: string | null;
                         /**
                          * @default {
                          *       "baseView": "open",
@@ -7166,6 +7170,8 @@ export interface components {
             name: string;
             ownerId: string;
             shared: boolean;
+            /** @description shared with this team */
+            teamId: string | null;
             filters: {
                 baseView: string;
                 channel: string | null;

@@ -187,6 +187,7 @@ const CustomViewDto = z
     name: z.string(),
     ownerId: z.string(),
     shared: z.boolean(),
+    teamId: z.string().nullable().describe('shared with this team'),
     filters: z.object({ baseView: z.string(), channel: z.string().nullable(), assignee: z.string().nullable(), needsReply: z.boolean() }),
   })
   .openapi('CustomView');
@@ -197,6 +198,7 @@ const customViewDto = (v: CustomView): z.infer<typeof CustomViewDto> => ({
   name: v.name,
   ownerId: v.ownerId,
   shared: v.shared,
+  teamId: v.teamId || null,
   filters: { baseView: v.filters?.baseView ?? 'open', channel: v.filters?.channel || null, assignee: v.filters?.assignee || null, needsReply: v.filters?.needsReply ?? false },
 });
 
@@ -224,6 +226,7 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Service
     .object({
       name: z.string().trim().min(1).max(60),
       shared: z.boolean().default(false),
+      teamId: z.string().min(1).max(100).nullable().optional().describe('share with a team you are in (not with the inbox too)'),
       filters: z
         .object({
           baseView: z.enum(VIEW_IDS).default('open'),
@@ -244,6 +247,7 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Service
           inboxId,
           name: body.name,
           shared: body.shared,
+          teamId: body.teamId ?? '',
           filters: { baseView: body.filters.baseView, channel: body.filters.channel ?? '', assignee: body.filters.assignee ?? '', needsReply: body.filters.needsReply },
         })
       ).view!,
@@ -253,7 +257,7 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Service
     {
       method: 'post',
       path: '/inboxes/:inboxId/views',
-      summary: 'Save a custom view: a built-in view narrowed by channel, owner and needs-reply; private, or shared with the inbox',
+      summary: 'Save a custom view: a built-in view narrowed by channel, owner and needs-reply; private, shared with the inbox, or with a team',
       tag: 'conversations',
       auth: true,
       status: 201,

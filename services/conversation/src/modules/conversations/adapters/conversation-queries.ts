@@ -87,8 +87,8 @@ export class ConversationQueries {
   private async viewFor(accountId: string, userId: string, inboxId: string, id: string): Promise<ViewDefinition> {
     const builtIn = findView(id);
     if (builtIn) return builtIn;
-    const custom = CUSTOM_VIEW_ID.test(id) ? await this.customViews.find(accountId, id) : null;
-    if (custom && custom.inboxId === inboxId && (custom.shared || custom.ownerId === userId)) return customViewDefinition(custom);
+    const custom = CUSTOM_VIEW_ID.test(id) ? await this.customViews.findVisible(accountId, id, userId) : null;
+    if (custom && custom.inboxId === inboxId) return customViewDefinition(custom);
     throw new InvalidArgumentError('unknown_view', `unknown view ${id}`, { views: VIEWS.map((v) => v.id) });
   }
 

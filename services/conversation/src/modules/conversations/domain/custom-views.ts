@@ -17,6 +17,8 @@ export interface CustomView {
   name: string;
   ownerId: string;
   shared: boolean;
+  /** Shared with this team's members. */
+  teamId: string | null;
   filters: CustomViewFilters;
 }
 

@@ -625,9 +625,13 @@ export interface CustomView {
   inboxId: string;
   name: string;
   ownerId: string;
-  /** Shared with everyone in the inbox; otherwise only its owner sees it. */
+  /** Shared with everyone in the inbox; otherwise only its owner sees it (and team_id's members). */
   shared: boolean;
-  filters?: CustomViewFilters | undefined;
+  filters?:
+    | CustomViewFilters
+    | undefined;
+  /** Shared with this team's members; empty when not. */
+  teamId: string;
 }
 
 export interface SaveCustomViewRequest {
@@ -639,7 +643,11 @@ export interface SaveCustomViewRequest {
   inboxId: string;
   name: string;
   shared: boolean;
-  filters?: CustomViewFilters | undefined;
+  filters?:
+    | CustomViewFilters
+    | undefined;
+  /** Shares the view with a team the saver is in (admins: any team); empty shares it with no team. */
+  teamId: string;
 }
 
 export interface SaveCustomViewResponse {
@@ -10333,7 +10341,7 @@ export const CustomViewFilters: MessageFns<CustomViewFilters> = {
 };
 
 function createBaseCustomView(): CustomView {
-  return { id: "", inboxId: "", name: "", ownerId: "", shared: false, filters: undefined };
+  return { id: "", inboxId: "", name: "", ownerId: "", shared: false, filters: undefined, teamId: "" };
 }
 
 export const CustomView: MessageFns<CustomView> = {
@@ -10355,6 +10363,9 @@ export const CustomView: MessageFns<CustomView> = {
     }
     if (message.filters !== undefined) {
       CustomViewFilters.encode(message.filters, writer.uint32(50).fork()).join();
+    }
+    if (message.teamId !== "") {
+      writer.uint32(58).string(message.teamId);
     }
     return writer;
   },
@@ -10420,6 +10431,14 @@ export const CustomView: MessageFns<CustomView> = {
             message.filters = CustomViewFilters.decode(reader, reader.uint32());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.teamId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -10448,6 +10467,11 @@ export const CustomView: MessageFns<CustomView> = {
         : "",
       shared: isSet(object.shared) ? globalThis.Boolean(object.shared) : false,
       filters: isSet(object.filters) ? CustomViewFilters.fromJSON(object.filters) : undefined,
+      teamId: isSet(object.teamId)
+        ? globalThis.String(object.teamId)
+        : isSet(object.team_id)
+        ? globalThis.String(object.team_id)
+        : "",
     };
   },
 
@@ -10471,6 +10495,9 @@ export const CustomView: MessageFns<CustomView> = {
     if (message.filters !== undefined) {
       obj.filters = CustomViewFilters.toJSON(message.filters);
     }
+    if (message.teamId !== "") {
+      obj.teamId = message.teamId;
+    }
     return obj;
   },
 
@@ -10487,12 +10514,13 @@ export const CustomView: MessageFns<CustomView> = {
     message.filters = (object.filters !== undefined && object.filters !== null)
       ? CustomViewFilters.fromPartial(object.filters)
       : undefined;
+    message.teamId = object.teamId ?? "";
     return message;
   },
 };
 
 function createBaseSaveCustomViewRequest(): SaveCustomViewRequest {
-  return { tenant: undefined, id: "", inboxId: "", name: "", shared: false, filters: undefined };
+  return { tenant: undefined, id: "", inboxId: "", name: "", shared: false, filters: undefined, teamId: "" };
 }
 
 export const SaveCustomViewRequest: MessageFns<SaveCustomViewRequest> = {
@@ -10514,6 +10542,9 @@ export const SaveCustomViewRequest: MessageFns<SaveCustomViewRequest> = {
     }
     if (message.filters !== undefined) {
       CustomViewFilters.encode(message.filters, writer.uint32(50).fork()).join();
+    }
+    if (message.teamId !== "") {
+      writer.uint32(58).string(message.teamId);
     }
     return writer;
   },
@@ -10579,6 +10610,14 @@ export const SaveCustomViewRequest: MessageFns<SaveCustomViewRequest> = {
             message.filters = CustomViewFilters.decode(reader, reader.uint32());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.teamId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -10603,6 +10642,11 @@ export const SaveCustomViewRequest: MessageFns<SaveCustomViewRequest> = {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
       shared: isSet(object.shared) ? globalThis.Boolean(object.shared) : false,
       filters: isSet(object.filters) ? CustomViewFilters.fromJSON(object.filters) : undefined,
+      teamId: isSet(object.teamId)
+        ? globalThis.String(object.teamId)
+        : isSet(object.team_id)
+        ? globalThis.String(object.team_id)
+        : "",
     };
   },
 
@@ -10626,6 +10670,9 @@ export const SaveCustomViewRequest: MessageFns<SaveCustomViewRequest> = {
     if (message.filters !== undefined) {
       obj.filters = CustomViewFilters.toJSON(message.filters);
     }
+    if (message.teamId !== "") {
+      obj.teamId = message.teamId;
+    }
     return obj;
   },
 
@@ -10644,6 +10691,7 @@ export const SaveCustomViewRequest: MessageFns<SaveCustomViewRequest> = {
     message.filters = (object.filters !== undefined && object.filters !== null)
       ? CustomViewFilters.fromPartial(object.filters)
       : undefined;
+    message.teamId = object.teamId ?? "";
     return message;
   },
 };
