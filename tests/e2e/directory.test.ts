@@ -97,6 +97,17 @@ describe('accounts, users, inboxes and channels through the gateway', () => {
     expect(member.body.memberIds).toEqual([agent.body.id]);
     const listed = await agentClient.get('/api/v1/inboxes');
     expect(listed.body.items.map((i: { id: string }) => i.id)).toEqual([inbox.body.id]);
+
+    // Anyone renames themselves; their role, status and anyone else stay for admins.
+    const renamed = await agentClient.patch('/api/v1/me', { name: '  Agnes Agent ' });
+    expect([renamed.status, renamed.body.name, renamed.body.role]).toEqual([200, 'Agnes Agent', 'agent']);
+    expect((await agentClient.get('/api/v1/me')).body.name).toBe('Agnes Agent');
+    expect((await agentClient.patch('/api/v1/me', { name: '' })).status).toBe(400);
+    expect((await agentClient.patch('/api/v1/me', { name: 'X', role: 'admin' })).status).toBe(400);
+    expect((await agentClient.patch(`/api/v1/users/${agent.body.id}`, { role: 'admin' })).status).toBe(403);
+    expect((await agentClient.patch(`/api/v1/users/${agent.body.id}`, { name: 'Self via users' })).status).toBe(200);
+    expect((await agentClient.patch(`/api/v1/users/${admin.body.id}`, { name: 'Renamed by agent' })).status).toBe(403);
+    expect((await owner.client.get('/api/v1/users')).body.items.find((u: { id: string }) => u.id === admin.body.id).name).toBe('Admin');
   });
 
   it('creates a channel of each type with what a client needs to reach it, and refuses bad ones', async () => {

@@ -228,6 +228,23 @@ export function registerDirectoryRoutes(
   );
 
   api.add(
+    {
+      method: 'patch',
+      path: '/me',
+      summary: 'Change your own name (role and status are for admins: PATCH /users/:id)',
+      tag: 'accounts',
+      auth: true,
+      body: z.object({ name: z.string().trim().min(1).max(200) }).strict(),
+      response: UserDto,
+    },
+    async ({ user, body }) => {
+      const { user: updated } = await conversation.call.updateUser({ tenant: tenant(user), userId: user.id, name: body.name, role: Role.ROLE_UNSPECIFIED });
+      sessionsChanged(user.accountId, user.id);
+      return userDto(updated!);
+    },
+  );
+
+  api.add(
     { method: 'get', path: '/me', summary: 'The signed-in user', tag: 'accounts', auth: true, response: UserDto },
     async ({ user }) => userDto((await conversation.call.getUser({ tenant: tenant(user), userId: user.id })).user!),
   );

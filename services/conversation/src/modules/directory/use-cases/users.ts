@@ -63,7 +63,9 @@ export class UpdateUser {
   ) {}
 
   async execute(actor: Actor, userId: string, changes: { name?: string; role?: Role; deactivated?: boolean }): Promise<User> {
-    const acting = await requireActor(this.directory, actor, 'admin');
+    // Anyone renames themselves; everything else about a user is for admins.
+    const ownName = userId === actor.userId && changes.role === undefined && changes.deactivated === undefined;
+    const acting = await requireActor(this.directory, actor, ownName ? 'agent' : 'admin');
     const target = await this.directory.findUser(actor.accountId, userId);
     if (!target || target.removed) throw new NotFoundError('user_not_found', 'no such user');
     if (target.role === 'superadmin' && acting.role !== 'superadmin') throw new PermissionDeniedError('forbidden', 'only a super admin can change a super admin');
