@@ -176,7 +176,7 @@ describe('the web inbox settings and finish in Chromium', () => {
     expect(page.errors).toEqual([]);
   });
 
-  it('runs teams, contact properties, inbox renames and deletions and member removal from Settings, and files a conversation under a team', async () => {
+  it('runs teams, contact properties, inbox and channel renames and deletions and member removal from Settings, and files a conversation under a team', async () => {
     const agentEmail = uniqueEmail('teammate');
     const agent = (await f.owner.post('/api/v1/users', { name: 'Tove Teammate', email: agentEmail, password: 'agent password', role: 'agent' })).body;
     await f.owner.post(`/api/v1/inboxes/${f.inboxId}/members`, { userId: agent.id });
@@ -224,6 +224,20 @@ describe('the web inbox settings and finish in Chromium', () => {
     await deletion.getByRole('button', { name: `Delete ${doomed} renamed` }).click();
     await settings.getByRole('cell', { name: `${doomed} renamed`, exact: true }).waitFor({ state: 'detached' });
     const moved = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.subject === 'Survives the inbox');
+
+    await settings.getByRole('button', { name: 'Channels' }).click();
+    const spare = `Spare ${Date.now().toString(36)}`;
+    await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'chat', name: spare });
+    await settings.getByRole('button', { name: 'Inboxes' }).click();
+    await settings.getByRole('button', { name: 'Channels' }).click();
+    await settings.getByLabel('Inbox').selectOption({ label: inboxName });
+    await settings.getByRole('button', { name: `Rename ${spare}` }).click();
+    await settings.getByRole('form', { name: `Rename ${spare}` }).getByLabel('New name').fill(`${spare} chat`);
+    await settings.getByRole('button', { name: 'Save name' }).click();
+    await settings.getByRole('button', { name: `Delete ${spare} chat` }).click();
+    await settings.getByRole('alertdialog', { name: `Delete ${spare} chat?` }).getByRole('button', { name: 'Delete channel' }).click();
+    await settings.getByRole('status').getByText(`Channel “${spare} chat” deleted`).waitFor();
+    expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/channels`)).body.items.some((c: { name: string }) => c.name.startsWith(spare))).toBe(false);
 
     await settings.getByRole('button', { name: 'Members' }).click();
     await settings.getByRole('button', { name: 'Remove Tove Teammate from inbox' }).click();

@@ -361,6 +361,21 @@ function Channels({ inbox, picker }: { inbox: InboxWithMembers; picker: ReactNod
     }
   }
 
+  // Renaming here; other settings go through PATCH /channels/:id. A deleted channel's conversations stay.
+  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+  const [deleting, setDeleting] = useState<string | null>(null);
+  async function rename(event: FormEvent) {
+    event.preventDefault();
+    if (renaming && (await run(() => api('PATCH', `/channels/${renaming.id}`, { name: renaming.name }), `Channel renamed to “${renaming.name}”`))) {
+      setRenaming(null);
+      await load();
+    }
+  }
+  async function remove(channel: Channel) {
+    setDeleting(null);
+    if (await run(() => api('DELETE', `/channels/${channel.id}`), `Channel “${channel.name}” deleted; its conversations stay in the inbox`)) await load();
+  }
+
   return (
     <>
       <h2>Channels</h2>
@@ -368,7 +383,35 @@ function Channels({ inbox, picker }: { inbox: InboxWithMembers; picker: ReactNod
       <ul className="channel-list">
         {channels.map((c) => (
           <li key={c.id}>
-            <strong>{c.name}</strong> <span className={`pill ${c.type}`}>{c.type}</span>
+            {renaming?.id === c.id ? (
+              <form className="settings-form" onSubmit={(e) => void rename(e)} aria-label={`Rename ${c.name}`}>
+                <label className="field">
+                  New name
+                  <input value={renaming.name} required maxLength={200} autoFocus onChange={(e) => setRenaming({ ...renaming, name: e.target.value })} />
+                </label>
+                <button type="submit">Save name</button>
+                <button type="button" onClick={() => setRenaming(null)}>
+                  Cancel
+                </button>
+              </form>
+            ) : (
+              <>
+                <strong>{c.name}</strong> <span className={`pill ${c.type}`}>{c.type}</span>{' '}
+                <button className="link" onClick={() => setRenaming({ id: c.id, name: c.name })}>
+                  Rename {c.name}
+                </button>{' '}
+                <button className="link" onClick={() => setDeleting(c.id)}>
+                  Delete {c.name}
+                </button>
+              </>
+            )}
+            {deleting === c.id && (
+              <div role="alertdialog" aria-label={`Delete ${c.name}?`} className="notice">
+                Delete {c.name}? Its conversations stay in the inbox, but nothing more arrives through it.{' '}
+                <button onClick={() => void remove(c)}>Delete channel</button>{' '}
+                <button onClick={() => setDeleting(null)}>Keep it</button>
+              </div>
+            )}
             <HowToConnect channel={c} />
           </li>
         ))}
