@@ -251,12 +251,18 @@ describe('the web inbox settings and finish in Chromium', () => {
     expect(page.errors).toEqual([]);
   });
 
-  it('hides Settings from agents', async () => {
+  it('hides Settings from agents, who still rename themselves from their profile', async () => {
     const email = uniqueEmail('plain-agent');
     await f.owner.post('/api/v1/users', { name: 'Plain Agent', email, password: 'agent password', role: 'agent' });
     const page = await signInPage(browser, f.stack.gatewayUrl, email, 'agent password');
     await page.getByRole('navigation', { name: 'Views' }).waitFor();
     expect(await page.getByRole('button', { name: 'Settings' }).count()).toBe(0);
+    // An agent still renames themselves from their profile.
+    await page.getByRole('button', { name: 'Profile', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Your profile' }).getByLabel('Your name').fill('Plainly Renamed');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByTestId('current-user').getByText('Plainly Renamed').waitFor();
+    expect((await f.owner.get('/api/v1/users')).body.items.find((u: { email: string }) => u.email === email).name).toBe('Plainly Renamed');
     expect((await f.owner.withToken((await f.anonymous.post('/api/v1/auth/login', { email, password: 'agent password' })).body.token).post('/api/v1/inboxes', { name: 'Nope' })).status).toBe(403);
   });
 

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { ApiError, api, onSessionEnded, renewSessionIfDue, session, type ConversationDetail, type ConversationItem, type Inbox, type User, type View } from './api';
 import { AvailabilityToggle } from './availability';
 import { NotificationBell } from './notifications';
+import { ProfileDialog } from './profile';
 import { realtime, useOnline, useRealtime } from './realtime';
 import { readUrl, urlFor } from './url-state';
 import { ConversationList } from './conversation-list';
@@ -73,6 +74,7 @@ function AgentApp() {
   return (
     <Workspace
       user={user}
+      onProfileSaved={setUser}
       onSignOut={() => {
         realtime.close();
         // Ends the session on the server too, so the token is useless even if it was copied.
@@ -124,7 +126,8 @@ function Login({ onSignedIn, notice }: { onSignedIn: (user: User) => void; notic
   );
 }
 
-function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
+function Workspace({ user, onSignOut, onProfileSaved }: { user: User; onSignOut: () => void; onProfileSaved: (user: User) => void }) {
+  const [profileOpen, setProfileOpen] = useState(false);
   const [initial] = useState(() => readUrl());
   const [inboxes, setInboxes] = useState<Inbox[]>([]);
   const [inboxId, setInboxId] = useState<string | null>(initial.inboxId);
@@ -360,6 +363,9 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
           </button>
         )}
         <span data-testid="current-user">{user.name}</span>
+        <button className="link" onClick={() => setProfileOpen(true)}>
+          Profile
+        </button>
         <button className="link" onClick={onSignOut}>
           Sign out
         </button>
@@ -510,6 +516,16 @@ function Workspace({ user, onSignOut }: { user: User; onSignOut: () => void }) {
         />
       )}
       {confirming && <ConfirmDialog pending={confirming} onDone={() => setConfirming(null)} />}
+      {profileOpen && (
+        <ProfileDialog
+          user={user}
+          onClose={() => setProfileOpen(false)}
+          onSaved={(saved) => {
+            setProfileOpen(false);
+            onProfileSaved(saved);
+          }}
+        />
+      )}
       {editingView !== undefined && inboxId && (
         <CustomViewDialog
           inboxId={inboxId}

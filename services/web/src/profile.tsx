@@ -1,0 +1,40 @@
+// The signed-in person's own profile: their name as colleagues see it (PATCH /me). Working hours
+// and notification preferences have their own places; role and status are for admins.
+import { useState, type FormEvent } from 'react';
+import { ApiError, api, type User } from './api';
+
+export function ProfileDialog({ user, onSaved, onClose }: { user: User; onSaved: (user: User) => void; onClose: () => void }) {
+  const [name, setName] = useState(user.name);
+  const [error, setError] = useState<string | null>(null);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    try {
+      onSaved(await api<User>('PATCH', '/me', { name }));
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'could not save');
+    }
+  }
+
+  return (
+    <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <form className="dialog settings-form column" role="dialog" aria-modal="true" aria-label="Your profile" onSubmit={(e) => void save(e)}>
+        <h2>Your profile</h2>
+        <label>
+          Your name <input autoFocus required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <p className="muted">
+          {user.email} · {user.role}
+        </p>
+        {error && <p role="alert">{error}</p>}
+        <div className="row">
+          <button type="submit">Save profile</button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
