@@ -67,6 +67,7 @@ NATS_STREAM_REPLICAS: {{ .Values.external.nats.streamReplicas | quote }}
 OPENSEARCH_URL: {{ .Values.external.opensearch.url | quote }}
 GATEWAY_PUBLIC_URL: {{ .Values.config.publicUrl | quote }}
 NOTIFICATION_PUBLIC_URL: {{ .Values.config.publicUrl | quote }}
+CONVERSATION_PUBLIC_URL: {{ .Values.config.publicUrl | quote }}
 GATEWAY_SIGNUP_ENABLED: {{ .Values.config.signupEnabled | quote }}
 CONVERSATION_MAIL_DOMAIN: {{ .Values.config.mailDomain | quote }}
 INGEST_MAX_MESSAGE_BYTES: {{ .Values.config.maxMessageBytes | quote }}
