@@ -5,10 +5,10 @@
 import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import type { Actor } from '../../directory';
 import { requireActor } from '../../directory';
+import { MAX_PROPERTIES, checkDefinition, contactEmail, contactName, contactPhone, propertyValue, type PropertyDefinition } from '../domain/contact-properties';
 
 /** Who may act, and who may own a contact. */
 type UserDirectory = Parameters<typeof requireActor>[0];
-import { MAX_PROPERTIES, checkDefinition, contactEmail, contactName, contactPhone, propertyValue, type PropertyDefinition } from '../domain/contact-properties';
 
 export interface EditableContact {
   id: string;
