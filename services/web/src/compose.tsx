@@ -2,6 +2,7 @@
 // contact replies. Nothing is sent until Send; errors keep what was typed.
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, api } from './api';
+import { addressList } from './editor';
 
 export function ComposeDialog({ inboxId, onClose, onSent }: { inboxId: string; onClose: () => void; onSent: (conversationId: string) => void }) {
   const [to, setTo] = useState('');
@@ -19,8 +20,7 @@ export function ComposeDialog({ inboxId, onClose, onSent }: { inboxId: string; o
     setError(null);
     setSending(true);
     try {
-      const list = (value: string) => value.split(/[,;\s]+/).filter(Boolean);
-      const copies = { ...(cc.trim() ? { cc: list(cc) } : {}), ...(bcc.trim() ? { bcc: list(bcc) } : {}) };
+      const copies = { ...(cc.trim() ? { cc: addressList(cc) } : {}), ...(bcc.trim() ? { bcc: addressList(bcc) } : {}) };
       const created = await api<{ id: string }>('POST', '/conversations', { inboxId, to: to.trim(), ...copies, subject, text });
       onSent(created.id);
     } catch (failure) {

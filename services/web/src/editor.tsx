@@ -285,3 +285,6 @@ export const CommentBox = forwardRef<HTMLTextAreaElement, { value: string; users
     );
   },
 );
+
+/** Addresses typed into one field, separated by commas, semicolons or spaces. */
+export const addressList = (value: string): string[] => value.split(/[,;\s]+/).filter(Boolean);

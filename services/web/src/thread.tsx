@@ -3,7 +3,7 @@ import { drafts, type CommentDraft } from './drafts';
 import { ApiError, api, session, upload, type Call, type ConversationDetail, type User } from './api';
 import { realtime, useRealtime } from './realtime';
 import { InsertMenu, SummaryPanel, WriteForMe, useReplyLibrary } from './assist';
-import { CommentBox, RichTextEditor, type RichTextHandle } from './editor';
+import { addressList, CommentBox, RichTextEditor, type RichTextHandle } from './editor';
 import { useNewestLoad } from './latest';
 import { useShortcuts } from './shortcuts';
 import { ConfirmDialog, type PendingConfirmation } from './confirm';
@@ -464,8 +464,7 @@ export function Thread({
           if (!draft.trim()) return;
           // Chat and Messenger carry plain text; a formatted reply by email keeps its formatting.
           const byEmail = via === 'email' || detail.replyChannel === 'email' || !['chat', 'messenger'].includes(detail.channel);
-          const split = (list: string) => list.split(/[,;\s]+/).filter(Boolean);
-          const copied = byEmail ? { ...(copies.replyAll ? { replyAll: true } : {}), ...(copies.cc.trim() ? { cc: split(copies.cc) } : {}), ...(copies.bcc.trim() ? { bcc: split(copies.bcc) } : {}) } : {};
+          const copied = byEmail ? { ...(copies.replyAll ? { replyAll: true } : {}), ...(copies.cc.trim() ? { cc: addressList(copies.cc) } : {}), ...(copies.bcc.trim() ? { bcc: addressList(copies.bcc) } : {}) } : {};
           const editor = replyEditor.current!;
           const body = { text: editor.text(), ...(byEmail && editor.formatted() ? { html: editor.html() } : {}) };
           void act(async () => {
