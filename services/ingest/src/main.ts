@@ -40,7 +40,8 @@ import { formRoutes } from './http/forms.routes';
 import { messengerRoutes } from './http/messenger.routes';
 import { CallEvents } from './use-cases/accept-call-event';
 import { AcceptChatMessage, StartChatSession } from './use-cases/accept-chat-message';
-import { CachedAgentPresence } from './adapters/agent-presence';
+import { CachedAgentPresence, RoutingRingTargets } from './adapters/agent-presence';
+import { AnswerCall } from './use-cases/answer-call';
 import { AgentPresenceServiceService } from '@inbox/lib/gen/inbox/routing/v1/presence';
 import { AcceptEmail } from './use-cases/accept-email';
 import { AcceptForm } from './use-cases/accept-form';
@@ -86,7 +87,7 @@ bootService(async () => {
         messages: new RateLimiter(redis, config.INGEST_CHAT_MESSAGE_RATE_LIMIT, 60_000),
       }),
       messenger: messengerRoutes(new MessengerWebhook(channels, blobs, js, logger, createGuardedFetch(outboundPolicy(config)))),
-      calls: callRoutes(new CallEvents(channels, js), config.INGEST_PUBLIC_URL),
+      calls: callRoutes(new AnswerCall(new CallEvents(channels, js), routingPresence && new RoutingRingTargets(routingPresence), logger), config.INGEST_PUBLIC_URL),
     }, config.INGEST_TRUSTED_PROXIES),
   );
   const chatSockets = new ChatSocketServer(chatSessions, subscriber, logger, new PresenceBoard(redis, nc), conversation);

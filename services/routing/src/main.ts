@@ -77,7 +77,9 @@ bootService(async () => {
   edgeGrpc.addService(
     'inbox.routing.v1.AgentPresenceService',
     AgentPresenceServiceService,
-    agentPresenceGrpcHandlers(new AgentPresence(new ConversationInboxDirectory(conversation), store)),
+    agentPresenceGrpcHandlers(
+      new AgentPresence(new ConversationInboxDirectory(conversation), store, { lastAssigned: (accountId, inboxId) => repository.lastAssigned(pool, accountId, inboxId) }),
+    ),
   );
   const grpcPort = await grpc.listen(config.ROUTING_GRPC_PORT, config.BIND_HOST);
   const edgeGrpcPort = await edgeGrpc.listen(config.ROUTING_EDGE_GRPC_PORT, config.BIND_HOST);

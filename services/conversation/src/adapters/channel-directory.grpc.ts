@@ -4,6 +4,7 @@ import { InvalidArgumentError, NotFoundError, type UnaryHandlers } from '@inbox/
 import type { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
 import type { ConversationQueries } from '../modules/conversations/adapters';
 import type { DirectoryRepository } from '../modules/directory/adapters';
+import { DEFAULT_RING_SECONDS } from '../modules/directory';
 import { channelTypeFromProto } from './proto-mapping';
 
 export function channelDirectoryGrpcHandlers(directory: DirectoryRepository, queries: ConversationQueries): UnaryHandlers<typeof ChannelDirectoryServiceService> {
@@ -29,6 +30,8 @@ export function channelDirectoryGrpcHandlers(directory: DirectoryRepository, que
         businessHours: channel.settings.businessHours,
         preChatEmail: channel.type === 'chat' ? (channel.settings.preChatEmail ?? 'optional') : '',
         honeypotField: channel.settings.honeypotField ?? '',
+        ringStrategy: channel.type === 'phone' ? (channel.settings.ringStrategy ?? 'sequential') : '',
+        ringSeconds: channel.type === 'phone' ? (channel.settings.ringSeconds ?? DEFAULT_RING_SECONDS) : 0,
       };
     },
 

@@ -153,6 +153,7 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
         name: request.name,
         role: roleFromProto(request.role),
         deactivated: request.deactivated,
+        phoneNumber: request.phoneNumber,
       });
       return { user: userToProto(user) };
     },
@@ -191,6 +192,9 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
         preChatEmail: request.preChatEmail || undefined,
         honeypotField: request.honeypotField || undefined,
         createTicket: request.createTicket,
+        signature: request.signature || undefined,
+        ringStrategy: request.ringStrategy || undefined,
+        ringSeconds: request.ringSeconds || undefined,
       });
       return { channel: channelToProto(channel) };
     },
@@ -236,6 +240,9 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
         pageAccessToken: request.pageAccessToken,
         authToken: request.authToken,
         providerAccountSid: request.providerAccountSid,
+        signature: request.signature,
+        ringStrategy: request.ringStrategy,
+        ringSeconds: request.ringSeconds,
       });
       return { channel: channelToProto(channel) };
     },

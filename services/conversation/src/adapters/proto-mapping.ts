@@ -3,7 +3,7 @@ import { InvalidArgumentError, channelNameOf, channelNameToProto } from '@inbox/
 import type { ChannelType as ProtoChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { Tenant } from '@inbox/lib/gen/inbox/common/v1/common';
 import { Role as ProtoRole, type Channel as ProtoChannel, type Inbox as ProtoInbox, type User as ProtoUser } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
-import type { Actor, Channel, ChannelType, Inbox, Role, User } from '../modules/directory';
+import { DEFAULT_RING_SECONDS, type Actor, type Channel, type ChannelType, type Inbox, type Role, type User } from '../modules/directory';
 
 export function actorFrom(tenant: Tenant | undefined): Actor {
   if (!tenant?.accountId || !tenant.userId) throw new InvalidArgumentError('tenant_required', 'tenant account and user are required');
@@ -27,7 +27,7 @@ export function channelTypeFromProto(type: ProtoChannelType): ChannelType {
 }
 
 export function userToProto(user: User): ProtoUser {
-  return { ...user, role: ROLE_TO_PROTO[user.role] };
+  return { ...user, role: ROLE_TO_PROTO[user.role], phoneNumber: user.phoneNumber ?? '' };
 }
 
 export function inboxToProto(inbox: Inbox): ProtoInbox {
@@ -55,5 +55,8 @@ export function channelToProto(channel: Channel): ProtoChannel {
     honeypotField: channel.settings.honeypotField ?? '',
     createTicket: channel.settings.createTicket ?? false,
     verified: channel.verified,
+    signature: channel.type === 'email' ? (channel.settings.signature ?? '') : '',
+    ringStrategy: channel.type === 'phone' ? (channel.settings.ringStrategy ?? 'sequential') : '',
+    ringSeconds: channel.type === 'phone' ? (channel.settings.ringSeconds ?? DEFAULT_RING_SECONDS) : 0,
   };
 }

@@ -4,6 +4,8 @@
 import type { Logger, ServiceClient } from '@inbox/lib';
 import type { AgentPresenceServiceService } from '@inbox/lib/gen/inbox/routing/v1/presence';
 import type { AgentPresence } from '../use-cases/accept-chat-message';
+import type { RingTargets } from '../use-cases/answer-call';
+import type { DialTarget } from '../domain/twiml';
 
 export class CachedAgentPresence implements AgentPresence {
   private readonly cache = new Map<string, { value: number; expiresAt: number }>();
@@ -28,5 +30,15 @@ export class CachedAgentPresence implements AgentPresence {
       this.logger.warn({ error: (error as Error).message }, 'agent presence unknown; business hours decide');
       return undefined;
     }
+  }
+}
+
+/** Whom an inbound call rings, asked of routing at each ring and never cached: availability changes by the second. */
+export class RoutingRingTargets implements RingTargets {
+  constructor(private readonly routing: ServiceClient<typeof AgentPresenceServiceService>) {}
+
+  async list(accountId: string, inboxId: string): Promise<DialTarget[]> {
+    const { targets } = await this.routing.call.listRingTargets({ accountId, inboxId });
+    return targets;
   }
 }

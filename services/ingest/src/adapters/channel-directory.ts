@@ -19,6 +19,9 @@ export interface ResolvedChannel {
   preChatEmail?: string;
   /** Forms: a hidden field only bots fill in. */
   honeypotField?: string;
+  /** Phone: ring the available agents one after another or all at once, this long each time. */
+  ringStrategy?: string;
+  ringSeconds?: number;
 }
 
 export type ChannelLookup = string | { verifyToken: string } | { channelId: string };

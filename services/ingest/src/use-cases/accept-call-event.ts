@@ -5,12 +5,13 @@ import { createHash } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { HttpError, publishDurably } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
-import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
-import type { ChannelDirectory } from '../adapters/channel-directory';
+import { InboundMessage, type CallEvent } from '@inbox/lib/gen/inbox/events/v1/events';
+import type { ChannelDirectory, ResolvedChannel } from '../adapters/channel-directory';
 import { twilioSignatureMatches } from '../domain/webhook-signatures';
 
 const CALL_STATUSES = new Set(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled']);
 const SID = /^[A-Za-z0-9]{10,64}$/;
+export const USER_ID = /^usr_[\w-]{1,64}$/;
 
 export class CallEvents {
   constructor(
@@ -18,12 +19,23 @@ export class CallEvents {
     private readonly js: JetStreamClient,
   ) {}
 
-  async accept(channelId: string, url: string, params: Record<string, string>, signature: string | undefined, callId = ''): Promise<{ id: string; duplicate: boolean; status: string }> {
+  /** The phone channel a callback is for, once its signature proves the provider sent it. */
+  async verify(channelId: string, url: string, params: Record<string, string>, signature: string | undefined): Promise<ResolvedChannel> {
     const channel = /^chn_[\w-]{1,64}$/.test(channelId) ? await this.channels.resolve(ChannelType.CHANNEL_TYPE_PHONE, { channelId }) : null;
     if (!channel) throw new HttpError(404, 'channel_not_found', 'no phone channel with this id');
     if (!signature) throw new HttpError(401, 'signature_required', 'the X-Twilio-Signature header is missing');
     if (!channel.secret || !twilioSignatureMatches(url, params, signature, channel.secret)) throw new HttpError(401, 'invalid_signature', 'X-Twilio-Signature does not match the request');
+    return channel;
+  }
 
+  async accept(
+    channelId: string,
+    url: string,
+    params: Record<string, string>,
+    signature: string | undefined,
+    callId = '',
+  ): Promise<{ id: string; duplicate: boolean; status: string; channel: ResolvedChannel }> {
+    const channel = await this.verify(channelId, url, params, signature);
     const callSid = params.CallSid ?? '';
     if (!SID.test(callSid)) throw new HttpError(400, 'invalid_call_sid', 'CallSid is missing or malformed');
     if (callId && !/^cal_[\w-]{1,64}$/.test(callId)) throw new HttpError(400, 'invalid_call_id', 'the call query parameter is malformed');
@@ -34,6 +46,46 @@ export class CallEvents {
     const duration = Number.parseInt(params.CallDuration ?? params.RecordingDuration ?? '0', 10);
     const distinct = kind === 'status' ? status : kind === 'recording' ? params.RecordingSid || params.RecordingUrl : params.TranscriptionSid || 'transcript';
     const eventId = `call_${createHash('sha256').update(`${channel.channelId}\u0000${callSid}\u0000${kind}\u0000${distinct}`).digest('hex').slice(0, 40)}`;
+    const ack = await this.publish(channel, eventId, {
+      callSid,
+      status,
+      from: (params.From ?? '').slice(0, 64),
+      to: (params.To ?? '').slice(0, 64),
+      durationSeconds: Number.isFinite(duration) && duration > 0 ? duration : 0,
+      recordingUrl: kind === 'recording' ? params.RecordingUrl : '',
+      transcript: kind === 'transcription' ? (params.TranscriptionText ?? '').slice(0, 100_000) : '',
+      direction: (params.Direction ?? 'inbound').startsWith('outbound') ? 'outbound' : 'inbound',
+      kind,
+      recordingSid: params.RecordingSid ?? '',
+      callId,
+      answeredByUserId: '',
+    });
+    return { id: eventId, duplicate: ack.duplicate, status, channel };
+  }
+
+  /** An agent's phone picked up an inbound call we rang them for (the provider's request on their leg names the caller's call as its parent). */
+  async answered(channel: ResolvedChannel, params: Record<string, string>, userId: string): Promise<void> {
+    const callSid = params.ParentCallSid ?? '';
+    if (!SID.test(callSid)) throw new HttpError(400, 'invalid_call_sid', 'ParentCallSid is missing or malformed');
+    if (!USER_ID.test(userId)) throw new HttpError(400, 'invalid_answered_by', 'the answeredBy query parameter is malformed');
+    const eventId = `call_${createHash('sha256').update(`${channel.channelId}\u0000${callSid}\u0000answered\u0000${userId}`).digest('hex').slice(0, 40)}`;
+    await this.publish(channel, eventId, {
+      callSid,
+      status: 'in-progress',
+      from: '',
+      to: '',
+      durationSeconds: 0,
+      recordingUrl: '',
+      transcript: '',
+      direction: 'inbound',
+      kind: 'answered',
+      recordingSid: '',
+      callId: '',
+      answeredByUserId: userId,
+    });
+  }
+
+  private async publish(channel: ResolvedChannel, eventId: string, call: CallEvent) {
     const event = InboundMessage.encode({
       eventId,
       accountId: channel.accountId,
@@ -41,21 +93,8 @@ export class CallEvents {
       channelId: channel.channelId,
       channelType: ChannelType.CHANNEL_TYPE_PHONE,
       receivedAt: new Date(),
-      call: {
-        callSid,
-        status,
-        from: (params.From ?? '').slice(0, 64),
-        to: (params.To ?? '').slice(0, 64),
-        durationSeconds: Number.isFinite(duration) && duration > 0 ? duration : 0,
-        recordingUrl: kind === 'recording' ? params.RecordingUrl : '',
-        transcript: kind === 'transcription' ? (params.TranscriptionText ?? '').slice(0, 100_000) : '',
-        direction: (params.Direction ?? 'inbound').startsWith('outbound') ? 'outbound' : 'inbound',
-        kind,
-        recordingSid: params.RecordingSid ?? '',
-        callId,
-      },
+      call,
     }).finish();
-    const ack = await publishDurably(this.js, 'ingest.inbound.call', event, { msgId: eventId });
-    return { id: eventId, duplicate: ack.duplicate, status };
+    return publishDurably(this.js, 'ingest.inbound.call', event, { msgId: eventId });
   }
 }

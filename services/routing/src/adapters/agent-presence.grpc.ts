@@ -12,6 +12,10 @@ export function agentPresenceGrpcHandlers(presence: AgentPresence): UnaryHandler
       if (!request.accountId || !request.inboxId) throw new InvalidArgumentError('inbox_required', 'account_id and inbox_id are required');
       return presence.count(request.accountId, request.inboxId);
     },
+    async listRingTargets(request) {
+      if (!request.accountId || !request.inboxId) throw new InvalidArgumentError('inbox_required', 'account_id and inbox_id are required');
+      return { targets: await presence.ringTargets(request.accountId, request.inboxId) };
+    },
   };
 }
 
@@ -26,6 +30,6 @@ export class ConversationInboxDirectory implements InboxDirectory {
 
   async users(accountId: string): Promise<Map<string, MemberFacts>> {
     const { users } = await this.conversation.call.listUsers({ tenant: SERVICE_TENANT(accountId) });
-    return new Map(users.map((u) => [u.id, { deactivated: u.deactivated, removed: u.removed, seesEveryInbox: u.role === Role.ROLE_ADMIN || u.role === Role.ROLE_SUPERADMIN }]));
+    return new Map(users.map((u) => [u.id, { deactivated: u.deactivated, removed: u.removed, seesEveryInbox: u.role === Role.ROLE_ADMIN || u.role === Role.ROLE_SUPERADMIN, phoneNumber: u.phoneNumber }]));
   }
 }

@@ -86,7 +86,7 @@ export class RoutingRepository {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`route:${accountId}:${inboxId}`]);
   }
 
-  async lastAssigned(tx: PoolClient, accountId: string, inboxId: string): Promise<string | null> {
+  async lastAssigned(tx: Db, accountId: string, inboxId: string): Promise<string | null> {
     const result = await tx.query<{ last_user_id: string }>('SELECT last_user_id FROM round_robin_positions WHERE account_id = $1 AND inbox_id = $2', [accountId, inboxId]);
     return result.rows[0]?.last_user_id ?? null;
   }

@@ -1,4 +1,5 @@
-import { countAvailable, type MemberFacts } from './presence';
+import { countAvailable, ringTargets, type MemberFacts } from './presence';
+import { rotation } from './rotation';
 
 describe('who could answer a chat now', () => {
   const agent = (overrides: Partial<MemberFacts> = {}): MemberFacts => ({ deactivated: false, removed: false, seesEveryInbox: false, ...overrides });
@@ -20,5 +21,31 @@ describe('who could answer a chat now', () => {
     const onlyAgents = new Map([...users].filter(([id]) => id !== 'admin'));
     expect(countAvailable([], onlyAgents, status)).toEqual({ available: 0, members: 0 });
     expect(countAvailable(['away', 'gone'], onlyAgents, status)).toEqual({ available: 0, members: 1 });
+  });
+});
+
+describe('whom an inbound call rings', () => {
+  const person = (phoneNumber: string, overrides: Partial<MemberFacts> = {}): MemberFacts => ({ deactivated: false, removed: false, seesEveryInbox: false, phoneNumber, ...overrides });
+  const users = new Map<string, MemberFacts>([
+    ['usr_b', person('+4790000002')],
+    ['usr_a', person('+4790000001')],
+    ['usr_c', person('+4790000003')],
+    ['usr_away', person('+4790000004')],
+    ['usr_nophone', person('')],
+    ['usr_gone', person('+4790000005', { deactivated: true })],
+    ['usr_other_inbox', person('+4790000006')],
+    ['usr_admin', person('+4790000007', { seesEveryInbox: true })],
+  ]);
+  const status = (id: string) => (id === 'usr_away' ? 'away' : 'available');
+  const members = ['usr_a', 'usr_b', 'usr_c', 'usr_away', 'usr_nophone', 'usr_gone'];
+
+  it('rings the available people who see the inbox and have a number, in round-robin order after the last assigned', () => {
+    expect(ringTargets(members, users, status, (ids) => rotation(ids, 'usr_a')).map((t) => t.userId)).toEqual(['usr_admin', 'usr_b', 'usr_c', 'usr_a']);
+    expect(ringTargets(members, users, status, (ids) => rotation(ids, null))[0]).toEqual({ userId: 'usr_a', phoneNumber: '+4790000001' });
+  });
+
+  it('rings nobody when nobody can answer', () => {
+    const away = () => 'away' as const;
+    expect(ringTargets(members, users, away, (ids) => ids)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // Whether anyone is there to answer an inbox's chats now, for the chat widget (through ingest).
 import { NotFoundError } from '@inbox/lib';
-import { countAvailable, type MemberFacts } from '../domain/presence';
+import { countAvailable, ringTargets, type MemberFacts } from '../domain/presence';
+import { rotation } from '../domain/rotation';
 
 /** The account's directory as routing reads it from the conversation service. */
 export interface InboxDirectory {
@@ -12,11 +13,28 @@ export interface AvailabilityStatuses {
   statuses(accountId: string): Promise<(userId: string) => 'available' | 'away'>;
 }
 
+/** Where an inbox's round robin stands: the one assigned last. */
+export interface RotationPositions {
+  lastAssigned(accountId: string, inboxId: string): Promise<string | null>;
+}
+
 export class AgentPresence {
   constructor(
     private readonly directory: InboxDirectory,
     private readonly availability: AvailabilityStatuses,
+    private readonly positions: RotationPositions,
   ) {}
+
+  async ringTargets(accountId: string, inboxId: string): Promise<{ userId: string; phoneNumber: string }[]> {
+    const [members, users, status, last] = await Promise.all([
+      this.directory.inboxMembers(accountId, inboxId),
+      this.directory.users(accountId),
+      this.availability.statuses(accountId),
+      this.positions.lastAssigned(accountId, inboxId),
+    ]);
+    if (!members) throw new NotFoundError('inbox_not_found', 'no such inbox in this account');
+    return ringTargets(members, users, status, (ids) => rotation(ids, last));
+  }
 
   async count(accountId: string, inboxId: string): Promise<{ available: number; members: number }> {
     const [members, users, status] = await Promise.all([this.directory.inboxMembers(accountId, inboxId), this.directory.users(accountId), this.availability.statuses(accountId)]);

@@ -544,7 +544,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change your own name (role and status are for admins: PATCH /users/:id) */
+        /** Change your own name and phone number (role and status are for admins: PATCH /users/:id) */
         patch: {
             parameters: {
                 query?: never;
@@ -555,7 +555,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        name: string;
+                        name?: string;
+                        /** @description null removes it */
+                        phoneNumber?: string | null;
                     };
                 };
             };
@@ -810,6 +812,8 @@ export interface paths {
                         name?: string;
                         /** @enum {string} */
                         role?: "agent" | "admin" | "superadmin";
+                        /** @description null removes it */
+                        phoneNumber?: string | null;
                     };
                 };
             };
@@ -1623,6 +1627,8 @@ export interface paths {
                         name: string;
                         /** Format: email */
                         address?: string;
+                        /** @description plain text under every reply and new email sent from this address ({agent}: the sender's name); empty removes it */
+                        signature?: string;
                     } | {
                         /** @enum {string} */
                         type: "chat";
@@ -1657,6 +1663,13 @@ export interface paths {
                         phoneNumber: string;
                         authToken: string;
                         providerAccountSid?: string;
+                        /**
+                         * @description ring the available agents one after another (least busy first) or all at once
+                         * @enum {string}
+                         */
+                        ringStrategy?: "sequential" | "simultaneous";
+                        /** @description how long each ring lasts before the next agent (or voicemail) */
+                        ringSeconds?: number;
                     };
                 };
             };
@@ -1792,7 +1805,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a channel (admins only): its name, and what its type has (chat: businessHours (null: always online), preChatEmail; form: fields, honeypotField, createTicket; Messenger: appSecret, pageAccessToken; phone: authToken, providerAccountSid). Its address or id stays. Ingest sees the change within a minute */
+        /** Change a channel (admins only): its name, and what its type has (chat: businessHours (null: always online), preChatEmail; form: fields, honeypotField, createTicket; Messenger: appSecret, pageAccessToken; phone: authToken, providerAccountSid, ringStrategy, ringSeconds; email: signature). Its address or id stays. Ingest sees the change within a minute */
         patch: {
             parameters: {
                 query?: never;
@@ -1821,6 +1834,15 @@ export interface paths {
                         pageAccessToken?: string;
                         authToken?: string;
                         providerAccountSid?: string;
+                        /** @description plain text under every reply and new email sent from this address ({agent}: the sender's name); empty removes it */
+                        signature?: string;
+                        /**
+                         * @description ring the available agents one after another (least busy first) or all at once
+                         * @enum {string}
+                         */
+                        ringStrategy?: "sequential" | "simultaneous";
+                        /** @description how long each ring lasts before the next agent (or voicemail) */
+                        ringSeconds?: number;
                     };
                 };
             };
@@ -7142,6 +7164,8 @@ export interface components {
             /** @enum {string} */
             role: "agent" | "admin" | "superadmin";
             deactivated: boolean;
+            /** @description E.164; inbound calls ring this user here */
+            phoneNumber: string | null;
             createdAt: string;
         };
         Inbox: {
@@ -7177,6 +7201,13 @@ export interface components {
             honeypotField?: string | null;
             createTicket?: boolean;
             verified?: boolean;
+            signature?: string;
+            /**
+             * @description ring the available agents one after another (least busy first) or all at once
+             * @enum {string}
+             */
+            ringStrategy?: "sequential" | "simultaneous";
+            ringSeconds?: number;
             connectUrl?: string;
             createdAt: string;
         };
@@ -7338,6 +7369,8 @@ export interface components {
             recordingUrl: string | null;
             transcript: string | null;
             missed: boolean;
+            /** @description the user whose phone picked up the inbound call */
+            answeredBy: string | null;
             startedAt: string;
             endedAt: string | null;
         } | null;

@@ -42,6 +42,7 @@ const CallDto = z
     recordingUrl: z.string().nullable(),
     transcript: z.string().nullable(),
     missed: z.boolean(),
+    answeredBy: z.string().nullable().describe('the user whose phone picked up the inbound call'),
     startedAt: z.string(),
     endedAt: z.string().nullable(),
   })
@@ -164,6 +165,7 @@ export function conversationDetail(detail: GetConversationResponse, publicUrl: s
           callSid: detail.call.callSid || null,
           recordingUrl: detail.call.recordingUrl || null,
           transcript: detail.call.transcript || null,
+          answeredBy: detail.call.answeredBy || null,
           startedAt: iso(detail.call.startedAt),
           endedAt: detail.call.endedAt ? iso(detail.call.endedAt) : null,
         }

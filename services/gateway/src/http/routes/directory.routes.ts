@@ -33,8 +33,21 @@ export const CHANNEL_VALUES = {
 } as const;
 
 export const UserDto = z
-  .object({ id: z.string(), accountId: z.string(), name: z.string(), email: z.string(), role: RoleName, deactivated: z.boolean(), createdAt: z.string() })
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    name: z.string(),
+    email: z.string(),
+    role: RoleName,
+    deactivated: z.boolean(),
+    phoneNumber: z.string().nullable().describe('E.164; inbound calls ring this user here'),
+    createdAt: z.string(),
+  })
   .openapi('User');
+const PhoneNumber = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164, e.g. +4712345678');
+const Signature = z.string().max(2000).describe("plain text under every reply and new email sent from this address ({agent}: the sender's name); empty removes it");
+const RingStrategy = z.enum(['sequential', 'simultaneous']).describe('ring the available agents one after another (least busy first) or all at once');
+const RingSeconds = z.number().int().min(5).max(120).describe('how long each ring lasts before the next agent (or voicemail)');
 const AccountDto = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).openapi('Account');
 const InboxDto = z.object({ id: z.string(), name: z.string(), memberIds: z.array(z.string()), createdAt: z.string() }).openapi('Inbox');
 const ChannelDto = z
@@ -56,6 +69,9 @@ const ChannelDto = z
     createTicket: z.boolean().optional(),
     /** Email: false until an admin enters the code mailed to an address outside the installation's domain; nothing is sent from it until then. */
     verified: z.boolean().optional(),
+    signature: z.string().optional(),
+    ringStrategy: RingStrategy.optional(),
+    ringSeconds: z.number().int().optional(),
     /** Where the outside world reaches this channel: the widget script, the form's POST URL, or the provider's webhook. */
     connectUrl: z.string().optional(),
     createdAt: z.string(),
@@ -69,6 +85,7 @@ export const userDto = (user: User): z.infer<typeof UserDto> => ({
   email: user.email,
   role: ROLE_NAMES[user.role] ?? 'agent',
   deactivated: user.deactivated,
+  phoneNumber: user.phoneNumber || null,
   createdAt: (user.createdAt ?? new Date(0)).toISOString(),
 });
 const inboxDto = (inbox: Inbox) => ({ id: inbox.id, name: inbox.name, memberIds: inbox.memberIds, createdAt: (inbox.createdAt ?? new Date(0)).toISOString() });
@@ -76,7 +93,7 @@ function channelDto(channel: Channel, ingestUrl: string): z.infer<typeof Channel
   const base = { id: channel.id, inboxId: channel.inboxId, name: channel.name, createdAt: (channel.createdAt ?? new Date(0)).toISOString() };
   switch (channel.type) {
     case ChannelType.CHANNEL_TYPE_EMAIL:
-      return { ...base, type: 'email', address: channel.address, verified: channel.verified };
+      return { ...base, type: 'email', address: channel.address, verified: channel.verified, signature: channel.signature };
     case ChannelType.CHANNEL_TYPE_CHAT:
       return {
         ...base,
@@ -91,7 +108,14 @@ function channelDto(channel: Channel, ingestUrl: string): z.infer<typeof Channel
     case ChannelType.CHANNEL_TYPE_MESSENGER:
       return { ...base, type: 'messenger', connectUrl: `${ingestUrl}/ingest/v1/messenger/webhook`, pageId: channel.pageId, verifyToken: channel.verifyToken };
     default:
-      return { ...base, type: 'phone', connectUrl: `${ingestUrl}/ingest/v1/calls/${channel.id}/events`, phoneNumber: channel.phoneNumber };
+      return {
+        ...base,
+        type: 'phone',
+        connectUrl: `${ingestUrl}/ingest/v1/calls/${channel.id}/events`,
+        phoneNumber: channel.phoneNumber,
+        ringStrategy: (channel.ringStrategy || 'sequential') as 'sequential' | 'simultaneous',
+        ringSeconds: channel.ringSeconds,
+      };
   }
 }
 
@@ -231,14 +255,23 @@ export function registerDirectoryRoutes(
     {
       method: 'patch',
       path: '/me',
-      summary: 'Change your own name (role and status are for admins: PATCH /users/:id)',
+      summary: 'Change your own name and phone number (role and status are for admins: PATCH /users/:id)',
       tag: 'accounts',
       auth: true,
-      body: z.object({ name: z.string().trim().min(1).max(200) }).strict(),
+      body: z
+        .object({ name: z.string().trim().min(1).max(200).optional(), phoneNumber: PhoneNumber.nullable().optional().describe('null removes it') })
+        .strict()
+        .refine((b) => Object.keys(b).length > 0, 'send name or phoneNumber'),
       response: UserDto,
     },
     async ({ user, body }) => {
-      const { user: updated } = await conversation.call.updateUser({ tenant: tenant(user), userId: user.id, name: body.name, role: Role.ROLE_UNSPECIFIED });
+      const { user: updated } = await conversation.call.updateUser({
+        tenant: tenant(user),
+        userId: user.id,
+        name: body.name,
+        phoneNumber: body.phoneNumber === undefined ? undefined : (body.phoneNumber ?? ''),
+        role: Role.ROLE_UNSPECIFIED,
+      });
       sessionsChanged(user.accountId, user.id);
       return userDto(updated!);
     },
@@ -277,7 +310,13 @@ export function registerDirectoryRoutes(
       tag: 'users',
       auth: true,
       body: z
-        .object({ deactivated: z.boolean().optional(), name: z.string().trim().min(1).max(200).optional(), role: RoleName.optional() })
+        .object({
+          deactivated: z.boolean().optional(),
+          name: z.string().trim().min(1).max(200).optional(),
+          role: RoleName.optional(),
+          phoneNumber: PhoneNumber.nullable().optional().describe('null removes it'),
+        })
+        .strict()
         .refine((b) => Object.keys(b).length > 0, 'nothing to change'),
       response: UserDto,
       errors: [403, 404, 409],
@@ -288,6 +327,7 @@ export function registerDirectoryRoutes(
         userId: Id.parse(params.id),
         deactivated: body.deactivated,
         name: body.name,
+        phoneNumber: body.phoneNumber === undefined ? undefined : (body.phoneNumber ?? ''),
         role: body.role ? ROLE_VALUES[body.role] : Role.ROLE_UNSPECIFIED,
       });
       // A role change alters what the user's open sockets may see, a deactivation ends them.
@@ -443,7 +483,7 @@ export function registerDirectoryRoutes(
   );
 
   const ChannelBody = z.discriminatedUnion('type', [
-    z.object({ type: z.literal('email'), name: z.string().trim().min(1).max(200), address: Email.optional() }),
+    z.object({ type: z.literal('email'), name: z.string().trim().min(1).max(200), address: Email.optional(), signature: Signature.optional() }),
     z.object({
       type: z.literal('chat'),
       name: z.string().trim().min(1).max(200),
@@ -467,9 +507,11 @@ export function registerDirectoryRoutes(
     z.object({
       type: z.literal('phone'),
       name: z.string().trim().min(1).max(200),
-      phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164, e.g. +4712345678'),
+      phoneNumber: PhoneNumber,
       authToken: z.string().min(8).max(200),
       providerAccountSid: z.string().regex(/^[A-Za-z0-9]{8,64}$/).optional(),
+      ringStrategy: RingStrategy.optional(),
+      ringSeconds: RingSeconds.optional(),
     }),
   ]);
 
@@ -503,6 +545,9 @@ export function registerDirectoryRoutes(
         preChatEmail: body.type === 'chat' ? (body.preChatEmail ?? '') : '',
         honeypotField: body.type === 'form' ? (body.honeypotField ?? '') : '',
         createTicket: body.type === 'form' ? body.createTicket : false,
+        signature: body.type === 'email' ? (body.signature ?? '') : '',
+        ringStrategy: body.type === 'phone' ? (body.ringStrategy ?? '') : '',
+        ringSeconds: body.type === 'phone' ? (body.ringSeconds ?? 0) : 0,
       };
       return toDto((await conversation.call.createChannel(request)).channel!);
     },
@@ -513,7 +558,7 @@ export function registerDirectoryRoutes(
       method: 'patch',
       path: '/channels/:channelId',
       summary:
-        "Change a channel (admins only): its name, and what its type has (chat: businessHours (null: always online), preChatEmail; form: fields, honeypotField, createTicket; Messenger: appSecret, pageAccessToken; phone: authToken, providerAccountSid). Its address or id stays. Ingest sees the change within a minute",
+        "Change a channel (admins only): its name, and what its type has (chat: businessHours (null: always online), preChatEmail; form: fields, honeypotField, createTicket; Messenger: appSecret, pageAccessToken; phone: authToken, providerAccountSid, ringStrategy, ringSeconds; email: signature). Its address or id stays. Ingest sees the change within a minute",
       tag: 'inboxes',
       auth: true,
       body: z
@@ -528,6 +573,9 @@ export function registerDirectoryRoutes(
           pageAccessToken: z.string().min(8).max(1000).optional(),
           authToken: z.string().min(8).max(200).optional(),
           providerAccountSid: z.string().regex(/^[A-Za-z0-9]{8,64}$/).optional(),
+          signature: Signature.optional(),
+          ringStrategy: RingStrategy.optional(),
+          ringSeconds: RingSeconds.optional(),
         })
         .strict()
         .refine((b) => Object.keys(b).length > 0, 'send at least one field to change'),
@@ -551,6 +599,9 @@ export function registerDirectoryRoutes(
             pageAccessToken: body.pageAccessToken,
             authToken: body.authToken,
             providerAccountSid: body.providerAccountSid,
+            signature: body.signature,
+            ringStrategy: body.ringStrategy,
+            ringSeconds: body.ringSeconds,
           })
         ).channel!,
       ),

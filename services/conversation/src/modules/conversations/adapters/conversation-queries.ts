@@ -299,6 +299,7 @@ export class ConversationQueries {
             recordingUrl: call.recording_url ?? '',
             transcript: call.transcript ?? '',
             missed: isMissed(call.direction, call.status),
+            answeredBy: call.answered_by ?? '',
             startedAt: call.started_at,
             endedAt: call.ended_at ?? undefined,
           }

@@ -15,6 +15,7 @@ interface UserRow {
   deactivated_at: Date | null;
   removed_at: Date | null;
   created_at: Date;
+  phone_number: string | null;
   password_hash?: string;
 }
 
@@ -27,6 +28,7 @@ const toUser = (row: UserRow): User => ({
   deactivated: row.deactivated_at !== null,
   removed: row.removed_at !== null,
   createdAt: row.created_at,
+  phoneNumber: row.phone_number ?? null,
 });
 
 interface ChannelRow {
@@ -89,16 +91,22 @@ export class DirectoryRepository {
     return result.rows.map(toUser);
   }
 
-  async updateUser(db: Queryable, accountId: string, userId: string, changes: { name?: string; role?: Role; deactivated?: boolean; removed?: boolean }): Promise<User | null> {
+  async updateUser(
+    db: Queryable,
+    accountId: string,
+    userId: string,
+    changes: { name?: string; role?: Role; deactivated?: boolean; removed?: boolean; phoneNumber?: string | null },
+  ): Promise<User | null> {
     const result = await db.query<UserRow>(
       `UPDATE users SET
          name = COALESCE($3, name),
+         phone_number = CASE WHEN $7::boolean THEN $8 ELSE phone_number END,
          role = COALESCE($4, role),
          deactivated_at = CASE WHEN $5::boolean IS NULL THEN deactivated_at WHEN $5 THEN COALESCE(deactivated_at, now()) ELSE NULL END,
          removed_at = CASE WHEN $6::boolean THEN COALESCE(removed_at, now()) ELSE removed_at END
        WHERE account_id = $1 AND id = $2 AND removed_at IS NULL
        RETURNING *`,
-      [accountId, userId, changes.name ?? null, changes.role ?? null, changes.deactivated ?? null, changes.removed ?? null],
+      [accountId, userId, changes.name ?? null, changes.role ?? null, changes.deactivated ?? null, changes.removed ?? null, changes.phoneNumber !== undefined, changes.phoneNumber ?? null],
     );
     return result.rows[0] ? toUser(result.rows[0]) : null;
   }

@@ -3,6 +3,8 @@ import type { WorkingHours } from '@inbox/lib';
 
 export type Role = 'agent' | 'admin' | 'superadmin';
 export type ChannelType = 'email' | 'chat' | 'messenger' | 'form' | 'phone';
+/** How an inbound call rings the available agents: one after another, or all at once. */
+export type RingStrategy = 'sequential' | 'simultaneous';
 
 export interface Account {
   id: string;
@@ -19,6 +21,8 @@ export interface User {
   deactivated: boolean;
   removed: boolean;
   createdAt: Date;
+  /** E.164; inbound calls ring them here. */
+  phoneNumber: string | null;
 }
 
 export interface Inbox {
@@ -50,11 +54,19 @@ export interface Channel {
     preChatEmail?: 'off' | 'optional' | 'required';
     honeypotField?: string;
     createTicket?: boolean;
+    signature?: string;
+    ringStrategy?: RingStrategy;
+    ringSeconds?: number;
   };
   createdAt: Date;
   /** Email: whether the account proved it controls the address (always true on the installation's domain). */
   verified: boolean;
 }
+
+/** How long each ring of an agent's phone lasts, unless the phone channel says otherwise. */
+export const DEFAULT_RING_SECONDS = 20;
+/** A reply's signature is plain text of at most this many characters. */
+export const MAX_SIGNATURE_LENGTH = 2000;
 
 /** Who is acting: the tenant every command is scoped to. */
 export interface Actor {

@@ -40,6 +40,7 @@ export class CreateAccount {
     const account: Account = { id: newId('acc'), name: input.accountName.trim(), createdAt: now };
     const user: User = {
       id: newId('usr'),
+      phoneNumber: null,
       accountId: account.id,
       name: input.name.trim(),
       email: normaliseEmail(input.email),

@@ -13,7 +13,7 @@ import {
   type PoolClient,
   type WorkingHours,
 } from '@inbox/lib';
-import { emailAddressKey, emailDomainOf, type Actor, type Channel, type ChannelType, type FormField, type Inbox } from '../domain/directory';
+import { DEFAULT_RING_SECONDS, MAX_SIGNATURE_LENGTH, emailAddressKey, emailDomainOf, type Actor, type Channel, type ChannelType, type FormField, type Inbox } from '../domain/directory';
 import type { DirectoryRepository } from '../adapters/directory.repository';
 import { E164 } from '../../../domain/calls';
 import { requireActor } from './users';
@@ -77,6 +77,9 @@ export interface CreateChannelInput {
   preChatEmail?: string;
   honeypotField?: string;
   createTicket?: boolean;
+  signature?: string;
+  ringStrategy?: string;
+  ringSeconds?: number;
 }
 
 const FIELD_NAME = /^[A-Za-z][\w.-]{0,63}$/;
@@ -130,7 +133,9 @@ function shapeChannel(input: CreateChannelInput, name: string, mailDomain: strin
         const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 30) || 'inbox';
         const address = (input.address?.trim() || `${slug}-${randomBytes(3).toString('hex')}@${mailDomain}`).toLowerCase();
         if (!isEmailAddress(address)) throw new InvalidArgumentError('invalid_address', 'address is not a valid email address');
-        return { lookupKey: address, settings: {}, secret: null };
+        const signature = input.signature?.trim() ?? '';
+        if (signature.length > MAX_SIGNATURE_LENGTH) throw new InvalidArgumentError('invalid_signature', `a signature has at most ${MAX_SIGNATURE_LENGTH} characters`);
+        return { lookupKey: address, settings: signature ? { signature } : {}, secret: null };
       }
       case 'chat': {
         const preChatEmail = input.preChatEmail || 'optional';
@@ -168,7 +173,15 @@ function shapeChannel(input: CreateChannelInput, name: string, mailDomain: strin
         if (input.providerAccountSid !== undefined && !/^[A-Za-z0-9]{8,64}$/.test(input.providerAccountSid)) {
           throw new InvalidArgumentError('invalid_provider_account_sid', 'providerAccountSid must be 8 to 64 letters and digits');
         }
-        return { lookupKey: input.phoneNumber, settings: input.providerAccountSid ? { providerAccountSid: input.providerAccountSid } : {}, secret: input.authToken };
+        const ringStrategy = input.ringStrategy ?? 'sequential';
+        if (ringStrategy !== 'sequential' && ringStrategy !== 'simultaneous') throw new InvalidArgumentError('invalid_ring_strategy', 'ringStrategy must be sequential or simultaneous');
+        const ringSeconds = input.ringSeconds ?? DEFAULT_RING_SECONDS;
+        if (!Number.isInteger(ringSeconds) || ringSeconds < 5 || ringSeconds > 120) throw new InvalidArgumentError('invalid_ring_seconds', 'ringSeconds must be a whole number from 5 to 120');
+        return {
+          lookupKey: input.phoneNumber,
+          settings: { ...(input.providerAccountSid ? { providerAccountSid: input.providerAccountSid } : {}), ringStrategy, ringSeconds },
+          secret: input.authToken,
+        };
       }
     }
 }
@@ -262,6 +275,9 @@ export interface ChannelChanges {
   pageAccessToken?: string;
   authToken?: string;
   providerAccountSid?: string;
+  signature?: string;
+  ringStrategy?: string;
+  ringSeconds?: number;
 }
 
 const KEEP_SECRET = 'kept-secret';
@@ -298,12 +314,15 @@ export class UpdateChannel {
         authToken: changes.authToken ?? KEEP_SECRET,
         pageAccessToken: changes.pageAccessToken,
         providerAccountSid: changes.providerAccountSid ?? current.providerAccountSid,
+        signature: changes.signature ?? current.signature,
+        ringStrategy: changes.ringStrategy ?? current.ringStrategy,
+        ringSeconds: changes.ringSeconds ?? current.ringSeconds,
       },
       name,
       this.mailDomain,
     );
     // Keys that identify the channel to the outside (Messenger's verify token, an email channel's own settings) stay.
-    const settings = channel.type === 'email' ? current : channel.type === 'messenger' ? { ...shaped.settings, verifyToken: current.verifyToken } : shaped.settings;
+    const settings = channel.type === 'email' ? { ...current, signature: shaped.settings.signature } : channel.type === 'messenger' ? { ...shaped.settings, verifyToken: current.verifyToken } : shaped.settings;
     await this.directory.updateChannel(actor.accountId, channelId, {
       name,
       settings,
@@ -315,11 +334,11 @@ export class UpdateChannel {
 }
 
 const CHANGEABLE: Record<ChannelType, (keyof ChannelChanges)[]> = {
-  email: ['name'],
+  email: ['name', 'signature'],
   chat: ['name', 'businessHours', 'preChatEmail'],
   form: ['name', 'fields', 'honeypotField', 'createTicket'],
   messenger: ['name', 'appSecret', 'pageAccessToken'],
-  phone: ['name', 'authToken', 'providerAccountSid'],
+  phone: ['name', 'authToken', 'providerAccountSid', 'ringStrategy', 'ringSeconds'],
 };
 
 /**

@@ -1,7 +1,8 @@
 // Admins add, change, deactivate and remove users of their own account.
-import { AlreadyExistsError, FailedPreconditionError, NotFoundError, PermissionDeniedError, newId, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError, newId, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import { canAssignRole, isAtLeast, normaliseEmail, type Actor, type Role, type User } from '../domain/directory';
 import type { DirectoryRepository } from '../adapters/directory.repository';
+import { E164 } from '../../../domain/calls';
 import { isUniqueViolation, validateNewUser, type PasswordHasher } from './accounts';
 
 /** Loads the acting user, who must exist, be active and hold at least the given role. */
@@ -37,6 +38,7 @@ export class CreateUser {
     validateNewUser(input);
     const user: User = {
       id: newId('usr'),
+      phoneNumber: null,
       accountId: actor.accountId,
       name: input.name.trim(),
       email: normaliseEmail(input.email),
@@ -62,10 +64,11 @@ export class UpdateUser {
     private readonly offboarding: UserOffboarding,
   ) {}
 
-  async execute(actor: Actor, userId: string, changes: { name?: string; role?: Role; deactivated?: boolean }): Promise<User> {
-    // Anyone renames themselves; everything else about a user is for admins.
-    const ownName = userId === actor.userId && changes.role === undefined && changes.deactivated === undefined;
-    const acting = await requireActor(this.directory, actor, ownName ? 'agent' : 'admin');
+  async execute(actor: Actor, userId: string, changes: { name?: string; role?: Role; deactivated?: boolean; phoneNumber?: string }): Promise<User> {
+    // Anyone changes their own name and phone number; everything else about a user is for admins.
+    const ownProfile = userId === actor.userId && changes.role === undefined && changes.deactivated === undefined;
+    const acting = await requireActor(this.directory, actor, ownProfile ? 'agent' : 'admin');
+    if (changes.phoneNumber && !E164.test(changes.phoneNumber)) throw new InvalidArgumentError('invalid_phone_number', 'phoneNumber must be in E.164 form, e.g. +4712345678');
     const target = await this.directory.findUser(actor.accountId, userId);
     if (!target || target.removed) throw new NotFoundError('user_not_found', 'no such user');
     if (target.role === 'superadmin' && acting.role !== 'superadmin') throw new PermissionDeniedError('forbidden', 'only a super admin can change a super admin');
@@ -74,7 +77,7 @@ export class UpdateUser {
     return withTransaction(this.pool, async (tx) => {
       const losesSuperadmin = target.role === 'superadmin' && ((changes.role && changes.role !== 'superadmin') || changes.deactivated);
       if (losesSuperadmin) await requireAnotherSuperadmin(tx, this.directory, actor.accountId, userId);
-      const updated = await this.directory.updateUser(tx, actor.accountId, userId, changes);
+      const updated = await this.directory.updateUser(tx, actor.accountId, userId, { ...changes, phoneNumber: changes.phoneNumber === undefined ? undefined : changes.phoneNumber || null });
       if (!updated) throw new NotFoundError('user_not_found', 'no such user');
       if (changes.deactivated && !target.deactivated) {
         await this.offboarding.releaseAssignments(actor.accountId, userId, tx);

@@ -41,6 +41,7 @@ interface CallRow {
   from_number: string;
   to_number: string;
   status: string;
+  answered_by: string | null;
 }
 
 
@@ -318,6 +319,7 @@ export class StoreInboundMessage {
     }
 
     const customer = row.direction === 'outbound' ? row.to_number : row.from_number;
+    let answeredBy = '';
     if (call.kind === 'status' && call.status && statusRank(call.status) >= statusRank(row.status) && call.status !== row.status) {
       const ended = isEnded(call.status);
       await tx.query('UPDATE calls SET status = $2, duration_seconds = GREATEST(duration_seconds, $3), ended_at = CASE WHEN $4 THEN $5 ELSE ended_at END WHERE id = $1', [
@@ -333,11 +335,23 @@ export class StoreInboundMessage {
     } else if (call.kind === 'recording') {
       await tx.query('UPDATE calls SET recording_url = $2 WHERE id = $1', [row.id, call.recordingUrl]);
       lines.push(`Voicemail from ${customer} (${clock(call.durationSeconds)}): ${call.recordingUrl}`);
+    } else if (call.kind === 'answered' && call.answeredByUserId && !row.answered_by) {
+      answeredBy = call.answeredByUserId;
+      await tx.query(`UPDATE calls SET answered_by = $2, status = CASE WHEN status IN ('queued', 'initiated', 'ringing') THEN 'in-progress' ELSE status END WHERE id = $1`, [
+        row.id,
+        answeredBy,
+      ]);
+      const agent = await tx.query<{ name: string }>('SELECT name FROM users WHERE account_id = $1 AND id = $2', [accountId, answeredBy]);
+      lines.push(`Answered by ${agent.rows[0]?.name || 'an agent'}`);
     } else if (call.kind === 'transcription' && call.transcript.trim()) {
       await tx.query('UPDATE calls SET transcript = $2 WHERE id = $1', [row.id, call.transcript]);
       lines.push(`Transcript: ${call.transcript}`);
     }
 
+    // Whoever picks up the call takes its conversation, unless someone already has it.
+    const assigned = answeredBy
+      ? (await tx.query(`UPDATE conversations SET assignee_id = $3 WHERE id = $1 AND account_id = $2 AND assignee_id IS NULL AND status = 'open'`, [conversationId, accountId, answeredBy])).rowCount === 1
+      : false;
     const conversation = (
       await tx.query<{ version: string; assignee_id: string | null }>(
         `UPDATE conversations SET version = version + 1, updated_at = now() WHERE id = $1 AND account_id = $2 RETURNING version, assignee_id`,
@@ -345,6 +359,7 @@ export class StoreInboundMessage {
       )
     ).rows[0];
     const base = { accountId, inboxId, conversationId, version: conversation.version };
+    if (assigned) await appendEvents(tx, [{ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, assigneeId: answeredBy, previousAssigneeId: '' }]);
     if (lines.length === 0 || row.message_id) {
       // A call we placed is logged by its outbound message; the provider's news only updates it.
       if (lines.length > 0 && row.message_id) {

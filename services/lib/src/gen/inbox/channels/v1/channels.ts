@@ -50,6 +50,9 @@ export interface ResolveChannelResponse {
   preChatEmail: string;
   /** Forms. */
   honeypotField: string;
+  /** Phone: how an inbound call rings the available agents (sequential | simultaneous) and for how long each time. */
+  ringStrategy: string;
+  ringSeconds: number;
 }
 
 export interface ListChannelSecretsRequest {
@@ -297,6 +300,8 @@ function createBaseResolveChannelResponse(): ResolveChannelResponse {
     businessHours: undefined,
     preChatEmail: "",
     honeypotField: "",
+    ringStrategy: "",
+    ringSeconds: 0,
   };
 }
 
@@ -334,6 +339,12 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
     }
     if (message.honeypotField !== "") {
       writer.uint32(90).string(message.honeypotField);
+    }
+    if (message.ringStrategy !== "") {
+      writer.uint32(98).string(message.ringStrategy);
+    }
+    if (message.ringSeconds !== 0) {
+      writer.uint32(104).int32(message.ringSeconds);
     }
     return writer;
   },
@@ -439,6 +450,22 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
             message.honeypotField = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.ringStrategy = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.ringSeconds = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -498,6 +525,16 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
         : isSet(object.honeypot_field)
         ? globalThis.String(object.honeypot_field)
         : "",
+      ringStrategy: isSet(object.ringStrategy)
+        ? globalThis.String(object.ringStrategy)
+        : isSet(object.ring_strategy)
+        ? globalThis.String(object.ring_strategy)
+        : "",
+      ringSeconds: isSet(object.ringSeconds)
+        ? globalThis.Number(object.ringSeconds)
+        : isSet(object.ring_seconds)
+        ? globalThis.Number(object.ring_seconds)
+        : 0,
     };
   },
 
@@ -536,6 +573,12 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
     if (message.honeypotField !== "") {
       obj.honeypotField = message.honeypotField;
     }
+    if (message.ringStrategy !== "") {
+      obj.ringStrategy = message.ringStrategy;
+    }
+    if (message.ringSeconds !== 0) {
+      obj.ringSeconds = Math.round(message.ringSeconds);
+    }
     return obj;
   },
 
@@ -557,6 +600,8 @@ export const ResolveChannelResponse: MessageFns<ResolveChannelResponse> = {
       : undefined;
     message.preChatEmail = object.preChatEmail ?? "";
     message.honeypotField = object.honeypotField ?? "";
+    message.ringStrategy = object.ringStrategy ?? "";
+    message.ringSeconds = object.ringSeconds ?? 0;
     return message;
   },
 };

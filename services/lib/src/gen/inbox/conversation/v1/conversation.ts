@@ -84,6 +84,8 @@ export interface User {
   deactivated: boolean;
   createdAt?: Date | undefined;
   removed: boolean;
+  /** E.164; the number an inbound call rings them on (empty: calls do not ring them). */
+  phoneNumber: string;
 }
 
 export interface Inbox {
@@ -126,6 +128,11 @@ export interface Channel {
   createTicket: boolean;
   /** email: false until the code mailed to an address outside the installation's domain is entered. */
   verified: boolean;
+  /** email: appended to every reply sent through it. */
+  signature: string;
+  /** phone: how an inbound call rings the available agents (sequential | simultaneous), and for how long each time. */
+  ringStrategy: string;
+  ringSeconds: number;
 }
 
 export interface FormField {
@@ -253,6 +260,8 @@ export interface UpdateUserRequest {
   deactivated?: boolean | undefined;
   name?: string | undefined;
   role: Role;
+  /** E.164, or empty to remove it. */
+  phoneNumber?: string | undefined;
 }
 
 export interface UpdateUserResponse {
@@ -299,6 +308,11 @@ export interface CreateChannelRequest {
   /** Form: a hidden field only bots fill in (such submissions go to Spam), and a ticket per submission. */
   honeypotField: string;
   createTicket: boolean;
+  /** Email: a signature appended to replies. */
+  signature: string;
+  /** Phone: sequential (default) or simultaneous, and seconds each ring lasts (default 20). */
+  ringStrategy: string;
+  ringSeconds: number;
 }
 
 export interface CreateChannelResponse {
@@ -409,6 +423,9 @@ export interface UpdateChannelRequest {
   pageAccessToken?: string | undefined;
   authToken?: string | undefined;
   providerAccountSid?: string | undefined;
+  signature?: string | undefined;
+  ringStrategy?: string | undefined;
+  ringSeconds?: number | undefined;
 }
 
 export interface UpdateChannelResponse {
@@ -525,7 +542,11 @@ export interface CallRecord {
   transcript: string;
   missed: boolean;
   startedAt?: Date | undefined;
-  endedAt?: Date | undefined;
+  endedAt?:
+    | Date
+    | undefined;
+  /** Inbound calls that rang agents: who picked up (empty: nobody). */
+  answeredBy: string;
 }
 
 export interface ResolveChannelResponse {
@@ -1528,6 +1549,7 @@ function createBaseUser(): User {
     deactivated: false,
     createdAt: undefined,
     removed: false,
+    phoneNumber: "",
   };
 }
 
@@ -1556,6 +1578,9 @@ export const User: MessageFns<User> = {
     }
     if (message.removed !== false) {
       writer.uint32(64).bool(message.removed);
+    }
+    if (message.phoneNumber !== "") {
+      writer.uint32(74).string(message.phoneNumber);
     }
     return writer;
   },
@@ -1637,6 +1662,14 @@ export const User: MessageFns<User> = {
             message.removed = reader.bool();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.phoneNumber = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1667,6 +1700,11 @@ export const User: MessageFns<User> = {
         ? fromJsonTimestamp(object.created_at)
         : undefined,
       removed: isSet(object.removed) ? globalThis.Boolean(object.removed) : false,
+      phoneNumber: isSet(object.phoneNumber)
+        ? globalThis.String(object.phoneNumber)
+        : isSet(object.phone_number)
+        ? globalThis.String(object.phone_number)
+        : "",
     };
   },
 
@@ -1696,6 +1734,9 @@ export const User: MessageFns<User> = {
     if (message.removed !== false) {
       obj.removed = message.removed;
     }
+    if (message.phoneNumber !== "") {
+      obj.phoneNumber = message.phoneNumber;
+    }
     return obj;
   },
 
@@ -1712,6 +1753,7 @@ export const User: MessageFns<User> = {
     message.deactivated = object.deactivated ?? false;
     message.createdAt = object.createdAt ?? undefined;
     message.removed = object.removed ?? false;
+    message.phoneNumber = object.phoneNumber ?? "";
     return message;
   },
 };
@@ -1881,6 +1923,9 @@ function createBaseChannel(): Channel {
     honeypotField: "",
     createTicket: false,
     verified: false,
+    signature: "",
+    ringStrategy: "",
+    ringSeconds: 0,
   };
 }
 
@@ -1939,6 +1984,15 @@ export const Channel: MessageFns<Channel> = {
     }
     if (message.verified !== false) {
       writer.uint32(144).bool(message.verified);
+    }
+    if (message.signature !== "") {
+      writer.uint32(154).string(message.signature);
+    }
+    if (message.ringStrategy !== "") {
+      writer.uint32(162).string(message.ringStrategy);
+    }
+    if (message.ringSeconds !== 0) {
+      writer.uint32(168).int32(message.ringSeconds);
     }
     return writer;
   },
@@ -2100,6 +2154,30 @@ export const Channel: MessageFns<Channel> = {
             message.verified = reader.bool();
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.signature = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.ringStrategy = reader.string();
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.ringSeconds = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2182,6 +2260,17 @@ export const Channel: MessageFns<Channel> = {
         ? globalThis.Boolean(object.create_ticket)
         : false,
       verified: isSet(object.verified) ? globalThis.Boolean(object.verified) : false,
+      signature: isSet(object.signature) ? globalThis.String(object.signature) : "",
+      ringStrategy: isSet(object.ringStrategy)
+        ? globalThis.String(object.ringStrategy)
+        : isSet(object.ring_strategy)
+        ? globalThis.String(object.ring_strategy)
+        : "",
+      ringSeconds: isSet(object.ringSeconds)
+        ? globalThis.Number(object.ringSeconds)
+        : isSet(object.ring_seconds)
+        ? globalThis.Number(object.ring_seconds)
+        : 0,
     };
   },
 
@@ -2241,6 +2330,15 @@ export const Channel: MessageFns<Channel> = {
     if (message.verified !== false) {
       obj.verified = message.verified;
     }
+    if (message.signature !== "") {
+      obj.signature = message.signature;
+    }
+    if (message.ringStrategy !== "") {
+      obj.ringStrategy = message.ringStrategy;
+    }
+    if (message.ringSeconds !== 0) {
+      obj.ringSeconds = Math.round(message.ringSeconds);
+    }
     return obj;
   },
 
@@ -2269,6 +2367,9 @@ export const Channel: MessageFns<Channel> = {
     message.honeypotField = object.honeypotField ?? "";
     message.createTicket = object.createTicket ?? false;
     message.verified = object.verified ?? false;
+    message.signature = object.signature ?? "";
+    message.ringStrategy = object.ringStrategy ?? "";
+    message.ringSeconds = object.ringSeconds ?? 0;
     return message;
   },
 };
@@ -4281,7 +4382,7 @@ export const CreateUserResponse: MessageFns<CreateUserResponse> = {
 };
 
 function createBaseUpdateUserRequest(): UpdateUserRequest {
-  return { tenant: undefined, userId: "", deactivated: undefined, name: undefined, role: 0 };
+  return { tenant: undefined, userId: "", deactivated: undefined, name: undefined, role: 0, phoneNumber: undefined };
 }
 
 export const UpdateUserRequest: MessageFns<UpdateUserRequest> = {
@@ -4300,6 +4401,9 @@ export const UpdateUserRequest: MessageFns<UpdateUserRequest> = {
     }
     if (message.role !== 0) {
       writer.uint32(40).int32(message.role);
+    }
+    if (message.phoneNumber !== undefined) {
+      writer.uint32(50).string(message.phoneNumber);
     }
     return writer;
   },
@@ -4357,6 +4461,14 @@ export const UpdateUserRequest: MessageFns<UpdateUserRequest> = {
             message.role = reader.int32() as any;
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.phoneNumber = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4380,6 +4492,11 @@ export const UpdateUserRequest: MessageFns<UpdateUserRequest> = {
       deactivated: isSet(object.deactivated) ? globalThis.Boolean(object.deactivated) : undefined,
       name: isSet(object.name) ? globalThis.String(object.name) : undefined,
       role: isSet(object.role) ? roleFromJSON(object.role) : 0,
+      phoneNumber: isSet(object.phoneNumber)
+        ? globalThis.String(object.phoneNumber)
+        : isSet(object.phone_number)
+        ? globalThis.String(object.phone_number)
+        : undefined,
     };
   },
 
@@ -4400,6 +4517,9 @@ export const UpdateUserRequest: MessageFns<UpdateUserRequest> = {
     if (message.role !== 0) {
       obj.role = roleToJSON(message.role);
     }
+    if (message.phoneNumber !== undefined) {
+      obj.phoneNumber = message.phoneNumber;
+    }
     return obj;
   },
 
@@ -4415,6 +4535,7 @@ export const UpdateUserRequest: MessageFns<UpdateUserRequest> = {
     message.deactivated = object.deactivated ?? undefined;
     message.name = object.name ?? undefined;
     message.role = object.role ?? 0;
+    message.phoneNumber = object.phoneNumber ?? undefined;
     return message;
   },
 };
@@ -4825,6 +4946,9 @@ function createBaseCreateChannelRequest(): CreateChannelRequest {
     preChatEmail: "",
     honeypotField: "",
     createTicket: false,
+    signature: "",
+    ringStrategy: "",
+    ringSeconds: 0,
   };
 }
 
@@ -4877,6 +5001,15 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
     }
     if (message.createTicket !== false) {
       writer.uint32(128).bool(message.createTicket);
+    }
+    if (message.signature !== "") {
+      writer.uint32(138).string(message.signature);
+    }
+    if (message.ringStrategy !== "") {
+      writer.uint32(146).string(message.ringStrategy);
+    }
+    if (message.ringSeconds !== 0) {
+      writer.uint32(152).int32(message.ringSeconds);
     }
     return writer;
   },
@@ -5022,6 +5155,30 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
             message.createTicket = reader.bool();
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.signature = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.ringStrategy = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.ringSeconds = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5096,6 +5253,17 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
         : isSet(object.create_ticket)
         ? globalThis.Boolean(object.create_ticket)
         : false,
+      signature: isSet(object.signature) ? globalThis.String(object.signature) : "",
+      ringStrategy: isSet(object.ringStrategy)
+        ? globalThis.String(object.ringStrategy)
+        : isSet(object.ring_strategy)
+        ? globalThis.String(object.ring_strategy)
+        : "",
+      ringSeconds: isSet(object.ringSeconds)
+        ? globalThis.Number(object.ringSeconds)
+        : isSet(object.ring_seconds)
+        ? globalThis.Number(object.ring_seconds)
+        : 0,
     };
   },
 
@@ -5149,6 +5317,15 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
     if (message.createTicket !== false) {
       obj.createTicket = message.createTicket;
     }
+    if (message.signature !== "") {
+      obj.signature = message.signature;
+    }
+    if (message.ringStrategy !== "") {
+      obj.ringStrategy = message.ringStrategy;
+    }
+    if (message.ringSeconds !== 0) {
+      obj.ringSeconds = Math.round(message.ringSeconds);
+    }
     return obj;
   },
 
@@ -5177,6 +5354,9 @@ export const CreateChannelRequest: MessageFns<CreateChannelRequest> = {
     message.preChatEmail = object.preChatEmail ?? "";
     message.honeypotField = object.honeypotField ?? "";
     message.createTicket = object.createTicket ?? false;
+    message.signature = object.signature ?? "";
+    message.ringStrategy = object.ringStrategy ?? "";
+    message.ringSeconds = object.ringSeconds ?? 0;
     return message;
   },
 };
@@ -6713,6 +6893,9 @@ function createBaseUpdateChannelRequest(): UpdateChannelRequest {
     pageAccessToken: undefined,
     authToken: undefined,
     providerAccountSid: undefined,
+    signature: undefined,
+    ringStrategy: undefined,
+    ringSeconds: undefined,
   };
 }
 
@@ -6756,6 +6939,15 @@ export const UpdateChannelRequest: MessageFns<UpdateChannelRequest> = {
     }
     if (message.providerAccountSid !== undefined) {
       writer.uint32(106).string(message.providerAccountSid);
+    }
+    if (message.signature !== undefined) {
+      writer.uint32(114).string(message.signature);
+    }
+    if (message.ringStrategy !== undefined) {
+      writer.uint32(122).string(message.ringStrategy);
+    }
+    if (message.ringSeconds !== undefined) {
+      writer.uint32(128).int32(message.ringSeconds);
     }
     return writer;
   },
@@ -6877,6 +7069,30 @@ export const UpdateChannelRequest: MessageFns<UpdateChannelRequest> = {
             message.providerAccountSid = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.signature = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.ringStrategy = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.ringSeconds = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6944,6 +7160,17 @@ export const UpdateChannelRequest: MessageFns<UpdateChannelRequest> = {
         : isSet(object.provider_account_sid)
         ? globalThis.String(object.provider_account_sid)
         : undefined,
+      signature: isSet(object.signature) ? globalThis.String(object.signature) : undefined,
+      ringStrategy: isSet(object.ringStrategy)
+        ? globalThis.String(object.ringStrategy)
+        : isSet(object.ring_strategy)
+        ? globalThis.String(object.ring_strategy)
+        : undefined,
+      ringSeconds: isSet(object.ringSeconds)
+        ? globalThis.Number(object.ringSeconds)
+        : isSet(object.ring_seconds)
+        ? globalThis.Number(object.ring_seconds)
+        : undefined,
     };
   },
 
@@ -6988,6 +7215,15 @@ export const UpdateChannelRequest: MessageFns<UpdateChannelRequest> = {
     if (message.providerAccountSid !== undefined) {
       obj.providerAccountSid = message.providerAccountSid;
     }
+    if (message.signature !== undefined) {
+      obj.signature = message.signature;
+    }
+    if (message.ringStrategy !== undefined) {
+      obj.ringStrategy = message.ringStrategy;
+    }
+    if (message.ringSeconds !== undefined) {
+      obj.ringSeconds = Math.round(message.ringSeconds);
+    }
     return obj;
   },
 
@@ -7015,6 +7251,9 @@ export const UpdateChannelRequest: MessageFns<UpdateChannelRequest> = {
     message.pageAccessToken = object.pageAccessToken ?? undefined;
     message.authToken = object.authToken ?? undefined;
     message.providerAccountSid = object.providerAccountSid ?? undefined;
+    message.signature = object.signature ?? undefined;
+    message.ringStrategy = object.ringStrategy ?? undefined;
+    message.ringSeconds = object.ringSeconds ?? undefined;
     return message;
   },
 };
@@ -8729,6 +8968,7 @@ function createBaseCallRecord(): CallRecord {
     missed: false,
     startedAt: undefined,
     endedAt: undefined,
+    answeredBy: "",
   };
 }
 
@@ -8766,6 +9006,9 @@ export const CallRecord: MessageFns<CallRecord> = {
     }
     if (message.endedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.endedAt), writer.uint32(90).fork()).join();
+    }
+    if (message.answeredBy !== "") {
+      writer.uint32(98).string(message.answeredBy);
     }
     return writer;
   },
@@ -8871,6 +9114,14 @@ export const CallRecord: MessageFns<CallRecord> = {
             message.endedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.answeredBy = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8916,6 +9167,11 @@ export const CallRecord: MessageFns<CallRecord> = {
         : isSet(object.ended_at)
         ? fromJsonTimestamp(object.ended_at)
         : undefined,
+      answeredBy: isSet(object.answeredBy)
+        ? globalThis.String(object.answeredBy)
+        : isSet(object.answered_by)
+        ? globalThis.String(object.answered_by)
+        : "",
     };
   },
 
@@ -8954,6 +9210,9 @@ export const CallRecord: MessageFns<CallRecord> = {
     if (message.endedAt !== undefined) {
       obj.endedAt = message.endedAt.toISOString();
     }
+    if (message.answeredBy !== "") {
+      obj.answeredBy = message.answeredBy;
+    }
     return obj;
   },
 
@@ -8973,6 +9232,7 @@ export const CallRecord: MessageFns<CallRecord> = {
     message.missed = object.missed ?? false;
     message.startedAt = object.startedAt ?? undefined;
     message.endedAt = object.endedAt ?? undefined;
+    message.answeredBy = object.answeredBy ?? "";
     return message;
   },
 };

@@ -206,11 +206,13 @@ export interface CallEvent {
   transcript: string;
   /** inbound | outbound */
   direction: string;
-  /** status | recording | transcription */
+  /** status | recording | transcription | answered */
   kind: string;
   recordingSid: string;
   /** Our own call id, for callbacks about a call we placed (carried in the callback URL). */
   callId: string;
+  /** kind "answered": the agent whose phone picked up the inbound call. */
+  answeredByUserId: string;
 }
 
 /** Everything the conversation service changes, written to its outbox in the same transaction. */
@@ -2084,6 +2086,7 @@ function createBaseCallEvent(): CallEvent {
     kind: "",
     recordingSid: "",
     callId: "",
+    answeredByUserId: "",
   };
 }
 
@@ -2121,6 +2124,9 @@ export const CallEvent: MessageFns<CallEvent> = {
     }
     if (message.callId !== "") {
       writer.uint32(90).string(message.callId);
+    }
+    if (message.answeredByUserId !== "") {
+      writer.uint32(98).string(message.answeredByUserId);
     }
     return writer;
   },
@@ -2226,6 +2232,14 @@ export const CallEvent: MessageFns<CallEvent> = {
             message.callId = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.answeredByUserId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2271,6 +2285,11 @@ export const CallEvent: MessageFns<CallEvent> = {
         : isSet(object.call_id)
         ? globalThis.String(object.call_id)
         : "",
+      answeredByUserId: isSet(object.answeredByUserId)
+        ? globalThis.String(object.answeredByUserId)
+        : isSet(object.answered_by_user_id)
+        ? globalThis.String(object.answered_by_user_id)
+        : "",
     };
   },
 
@@ -2309,6 +2328,9 @@ export const CallEvent: MessageFns<CallEvent> = {
     if (message.callId !== "") {
       obj.callId = message.callId;
     }
+    if (message.answeredByUserId !== "") {
+      obj.answeredByUserId = message.answeredByUserId;
+    }
     return obj;
   },
 
@@ -2328,6 +2350,7 @@ export const CallEvent: MessageFns<CallEvent> = {
     message.kind = object.kind ?? "";
     message.recordingSid = object.recordingSid ?? "";
     message.callId = object.callId ?? "";
+    message.answeredByUserId = object.answeredByUserId ?? "";
     return message;
   },
 };

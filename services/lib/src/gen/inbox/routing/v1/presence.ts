@@ -19,6 +19,21 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 
+export interface ListRingTargetsRequest {
+  accountId: string;
+  inboxId: string;
+}
+
+export interface RingTarget {
+  userId: string;
+  /** E.164. */
+  phoneNumber: string;
+}
+
+export interface ListRingTargetsResponse {
+  targets: RingTarget[];
+}
+
 export interface CountAvailableAgentsRequest {
   accountId: string;
   inboxId: string;
@@ -29,6 +44,261 @@ export interface CountAvailableAgentsResponse {
   /** Active people who see the inbox, available or not. */
   members: number;
 }
+
+function createBaseListRingTargetsRequest(): ListRingTargetsRequest {
+  return { accountId: "", inboxId: "" };
+}
+
+export const ListRingTargetsRequest: MessageFns<ListRingTargetsRequest> = {
+  encode(message: ListRingTargetsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accountId !== "") {
+      writer.uint32(10).string(message.accountId);
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRingTargetsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRingTargetsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListRingTargetsRequest {
+    return {
+      accountId: isSet(object.accountId)
+        ? globalThis.String(object.accountId)
+        : isSet(object.account_id)
+        ? globalThis.String(object.account_id)
+        : "",
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListRingTargetsRequest): unknown {
+    const obj: any = {};
+    if (message.accountId !== "") {
+      obj.accountId = message.accountId;
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListRingTargetsRequest>, I>>(base?: I): ListRingTargetsRequest {
+    return ListRingTargetsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListRingTargetsRequest>, I>>(object: I): ListRingTargetsRequest {
+    const message = createBaseListRingTargetsRequest();
+    message.accountId = object.accountId ?? "";
+    message.inboxId = object.inboxId ?? "";
+    return message;
+  },
+};
+
+function createBaseRingTarget(): RingTarget {
+  return { userId: "", phoneNumber: "" };
+}
+
+export const RingTarget: MessageFns<RingTarget> = {
+  encode(message: RingTarget, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.phoneNumber !== "") {
+      writer.uint32(18).string(message.phoneNumber);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RingTarget {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRingTarget();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.phoneNumber = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RingTarget {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      phoneNumber: isSet(object.phoneNumber)
+        ? globalThis.String(object.phoneNumber)
+        : isSet(object.phone_number)
+        ? globalThis.String(object.phone_number)
+        : "",
+    };
+  },
+
+  toJSON(message: RingTarget): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.phoneNumber !== "") {
+      obj.phoneNumber = message.phoneNumber;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RingTarget>, I>>(base?: I): RingTarget {
+    return RingTarget.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RingTarget>, I>>(object: I): RingTarget {
+    const message = createBaseRingTarget();
+    message.userId = object.userId ?? "";
+    message.phoneNumber = object.phoneNumber ?? "";
+    return message;
+  },
+};
+
+function createBaseListRingTargetsResponse(): ListRingTargetsResponse {
+  return { targets: [] };
+}
+
+export const ListRingTargetsResponse: MessageFns<ListRingTargetsResponse> = {
+  encode(message: ListRingTargetsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.targets) {
+      RingTarget.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRingTargetsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRingTargetsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.targets.push(RingTarget.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListRingTargetsResponse {
+    return {
+      targets: globalThis.Array.isArray(object?.targets) ? object.targets.map((e: any) => RingTarget.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListRingTargetsResponse): unknown {
+    const obj: any = {};
+    if (message.targets?.length) {
+      obj.targets = message.targets.map((e) => RingTarget.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListRingTargetsResponse>, I>>(base?: I): ListRingTargetsResponse {
+    return ListRingTargetsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListRingTargetsResponse>, I>>(object: I): ListRingTargetsResponse {
+    const message = createBaseListRingTargetsResponse();
+    message.targets = object.targets?.map((e) => RingTarget.fromPartial(e)) || [];
+    return message;
+  },
+};
 
 function createBaseCountAvailableAgentsRequest(): CountAvailableAgentsRequest {
   return { accountId: "", inboxId: "" };
@@ -230,6 +500,22 @@ export const AgentPresenceServiceService = {
       Buffer.from(CountAvailableAgentsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CountAvailableAgentsResponse => CountAvailableAgentsResponse.decode(value),
   },
+  /**
+   * Whom an inbound call to the inbox rings, in the order to ring them: the people who see it, are
+   * available now and have a phone number, in the inbox's round-robin order. Only ids and numbers
+   * leave routing.
+   */
+  listRingTargets: {
+    path: "/inbox.routing.v1.AgentPresenceService/ListRingTargets" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListRingTargetsRequest): Buffer =>
+      Buffer.from(ListRingTargetsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListRingTargetsRequest => ListRingTargetsRequest.decode(value),
+    responseSerialize: (value: ListRingTargetsResponse): Buffer =>
+      Buffer.from(ListRingTargetsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListRingTargetsResponse => ListRingTargetsResponse.decode(value),
+  },
 } as const;
 
 export interface AgentPresenceServiceServer extends UntypedServiceImplementation {
@@ -238,6 +524,12 @@ export interface AgentPresenceServiceServer extends UntypedServiceImplementation
    * available to answer now.
    */
   countAvailableAgents: handleUnaryCall<CountAvailableAgentsRequest, CountAvailableAgentsResponse>;
+  /**
+   * Whom an inbound call to the inbox rings, in the order to ring them: the people who see it, are
+   * available now and have a phone number, in the inbox's round-robin order. Only ids and numbers
+   * leave routing.
+   */
+  listRingTargets: handleUnaryCall<ListRingTargetsRequest, ListRingTargetsResponse>;
 }
 
 export interface AgentPresenceServiceClient extends Client {
@@ -259,6 +551,26 @@ export interface AgentPresenceServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CountAvailableAgentsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Whom an inbound call to the inbox rings, in the order to ring them: the people who see it, are
+   * available now and have a phone number, in the inbox's round-robin order. Only ids and numbers
+   * leave routing.
+   */
+  listRingTargets(
+    request: ListRingTargetsRequest,
+    callback: (error: ServiceError | null, response: ListRingTargetsResponse) => void,
+  ): ClientUnaryCall;
+  listRingTargets(
+    request: ListRingTargetsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListRingTargetsResponse) => void,
+  ): ClientUnaryCall;
+  listRingTargets(
+    request: ListRingTargetsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListRingTargetsResponse) => void,
   ): ClientUnaryCall;
 }
 
