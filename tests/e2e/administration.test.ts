@@ -4,6 +4,7 @@
 import { signUp, uniqueEmail } from '../support/api-client';
 import { addAgent, deliver, listView, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { sendRawSmtp, buildEmail } from '../support/smtp';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(120_000);
 
@@ -128,6 +129,39 @@ describe('administration', () => {
     }
     const listed = (await f.owner.get(`/api/v1/inboxes/${inbox}/channels`)).body.items.find((c: { id: string }) => c.id === form.id);
     expect(listed.fields).toHaveLength(2);
+  });
+
+  it('puts an email channel’s signature under every reply and new email sent from it', async () => {
+    const { inbox, channel } = await inboxWithMail('Signed', ['Needs a signed answer']);
+    const signature = 'Best regards,\n{agent}\nSigned support';
+    const set = await f.owner.patch(`/api/v1/channels/${channel.id}`, { signature });
+    expect(set.body).toMatchObject({ id: channel.id, address: channel.address, signature });
+    const owner = (await f.owner.get('/api/v1/me')).body.name as string;
+
+    const [conversation] = await listView(f.owner, inbox, 'open');
+    const customer = (await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body.messages[0].from.address as string;
+    const reply = await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'Here is your answer.' });
+    expect(reply.status).toBe(201);
+    expect(reply.body.text).toBe(`Here is your answer.\n\n-- \nBest regards,\n${owner}\nSigned support`);
+    const mailed = await waitFor('the signed reply at the relay', async () => f.sink.messages.find((m) => m.envelope.to.includes(customer)));
+    expect(mailed.parsed.text).toContain(`-- \nBest regards,\n${owner}\nSigned support`);
+
+    const newCustomer = uniqueEmail('signed');
+    const composed = await f.owner.post(`/api/v1/conversations`, { inboxId: inbox, to: newCustomer, subject: 'Hello', html: '<p>A new question for you.</p>' });
+    expect(composed.status).toBe(201);
+    const newMail = await waitFor('the signed new email', async () => f.sink.messages.find((m) => m.envelope.to.includes(newCustomer)));
+    expect(newMail.parsed.html).toContain(`<p class="signature">-- <br>Best regards,<br>${owner}<br>Signed support</p>`);
+
+    // An empty signature removes it; one too long, or on a channel type without one, is refused.
+    expect((await f.owner.patch(`/api/v1/channels/${channel.id}`, { signature: 'x'.repeat(2001) })).status).toBe(400);
+    const chat = (await f.owner.post(`/api/v1/inboxes/${inbox}/channels`, { type: 'chat', name: 'Chat' })).body;
+    const wrongType = await f.owner.patch(`/api/v1/channels/${chat.id}`, { signature: 'Hi' });
+    expect([wrongType.status, wrongType.body.error.code]).toEqual([400, 'not_a_setting_of_this_channel']);
+    expect((await agent.client.patch(`/api/v1/channels/${channel.id}`, { signature: 'Agent was here' })).status).toBe(403);
+    expect((await f.owner.get(`/api/v1/inboxes/${inbox}/channels`)).body.items.find((c: { id: string }) => c.id === channel.id).signature).toBe(signature);
+    expect((await f.owner.patch(`/api/v1/channels/${channel.id}`, { signature: '' })).body.signature).toBe('');
+    const unsigned = await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'No signature now.' });
+    expect(unsigned.body.text).toBe('No signature now.');
   });
 
   it('deletes a channel: its conversations stay readable, replies go out through the inbox’s other email channel, and its address is refused', async () => {

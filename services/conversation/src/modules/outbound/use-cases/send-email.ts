@@ -16,6 +16,7 @@ import { hasReplyPrefix, preview } from '../../../domain/email-rules';
 import { sanitizeEmailHtml } from '../../../domain/html';
 import { requireActor } from '../../directory';
 import { parseRecipients, recipients, type Address } from '../domain/recipients';
+import { withSignature } from '../domain/signature';
 
 const MAX_BODY = 1_000_000;
 const MAX_ATTACHMENTS = 20;
@@ -65,9 +66,9 @@ export async function replyToken(tx: PoolClient, accountId: string, conversation
   return token;
 }
 
-export async function emailChannelOf(tx: PoolClient, accountId: string, inboxId: string, preferredId: string | null): Promise<{ id: string; address: string }> {
-  const found = await tx.query<{ id: string; lookup_key: string; verified: boolean }>(
-    `SELECT id, lookup_key, verified FROM channels WHERE account_id = $1 AND inbox_id = $2 AND type = 'email'
+export async function emailChannelOf(tx: PoolClient, accountId: string, inboxId: string, preferredId: string | null): Promise<{ id: string; address: string; signature: string }> {
+  const found = await tx.query<{ id: string; lookup_key: string; verified: boolean; signature: string | null }>(
+    `SELECT id, lookup_key, verified, settings->>'signature' AS signature FROM channels WHERE account_id = $1 AND inbox_id = $2 AND type = 'email'
      ORDER BY (id = $3) DESC, verified DESC, created_at LIMIT 1`,
     [accountId, inboxId, preferredId ?? ''],
   );
@@ -75,7 +76,7 @@ export async function emailChannelOf(tx: PoolClient, accountId: string, inboxId:
   if (!found.rows[0].verified) {
     throw new FailedPreconditionError('channel_unverified', `nothing is sent from ${found.rows[0].lookup_key} until an admin enters the code mailed to it`);
   }
-  return { id: found.rows[0].id, address: found.rows[0].lookup_key };
+  return { id: found.rows[0].id, address: found.rows[0].lookup_key, signature: found.rows[0].signature ?? '' };
 }
 
 export interface OutboundEmail {
@@ -181,8 +182,7 @@ export class ReplyToConversation {
         cc: addressed.cc,
         bcc: addressed.bcc,
         subject: !conversation.subject ? 'Your conversation with us' : hasReplyPrefix(conversation.subject) ? conversation.subject : `Re: ${conversation.subject}`,
-        text,
-        html,
+        ...withSignature({ text, html }, channelRow.signature, author.name),
         inReplyTo: lastInbound ? [lastInbound] : ids.slice(-1),
         references: ids.slice(-20),
       });
@@ -311,8 +311,7 @@ export class ComposeEmail {
         cc: addressed.cc,
         bcc: addressed.bcc,
         subject,
-        text,
-        html,
+        ...withSignature({ text, html }, channel.signature, author.name),
         inReplyTo: [],
         references: [],
       });
