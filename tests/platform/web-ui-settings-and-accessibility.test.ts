@@ -239,6 +239,27 @@ describe('the web inbox settings and finish in Chromium', () => {
     await settings.getByRole('status').getByText(`Channel “${spare} chat” deleted`).waitFor();
     expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/channels`)).body.items.some((c: { name: string }) => c.name.startsWith(spare))).toBe(false);
 
+    // Type-specific settings change in place: a phone line rings everyone at once, mail gets a signature.
+    const line = `Line ${Date.now().toString(36)}`;
+    const phone = (await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'phone', name: line, phoneNumber: `+4723${Date.now() % 1_000_000}`.padEnd(11, '0'), authToken: 'auth-token-for-line' })).body;
+    const mail = (await f.owner.get(`/api/v1/inboxes/${f.inboxId}/channels`)).body.items.find((c: { type: string }) => c.type === 'email');
+    await settings.getByRole('button', { name: 'Inboxes' }).click();
+    await settings.getByRole('button', { name: 'Channels' }).click();
+    await settings.getByLabel('Inbox').selectOption({ label: inboxName });
+    await settings.getByRole('button', { name: `Settings of ${line}` }).click();
+    const lineForm = settings.getByRole('form', { name: `Settings of ${line}` });
+    await lineForm.getByLabel('Ring the available agents').selectOption('simultaneous');
+    await lineForm.getByLabel('Seconds each ring lasts').fill('30');
+    await lineForm.getByRole('button', { name: 'Save settings' }).click();
+    await settings.getByRole('status').getByText(`Settings of “${line}” saved`).waitFor();
+    const savedLine = (await f.owner.get(`/api/v1/inboxes/${f.inboxId}/channels`)).body.items.find((c: { id: string }) => c.id === phone.id);
+    expect(savedLine).toMatchObject({ ringStrategy: 'simultaneous', ringSeconds: 30 });
+    await settings.getByRole('button', { name: `Settings of ${mail.name}` }).click();
+    await settings.getByRole('form', { name: `Settings of ${mail.name}` }).getByLabel(/Signature under replies/).fill('Kind regards,\n{agent}');
+    await settings.getByRole('form', { name: `Settings of ${mail.name}` }).getByRole('button', { name: 'Save settings' }).click();
+    await waitFor('the signature saved', async () => (await f.owner.get(`/api/v1/inboxes/${f.inboxId}/channels`)).body.items.find((c: { id: string }) => c.id === mail.id).signature === 'Kind regards,\n{agent}');
+    await f.owner.patch(`/api/v1/channels/${mail.id}`, { signature: '' });
+
     await settings.getByRole('button', { name: 'Members' }).click();
     await settings.getByRole('button', { name: 'Remove Tove Teammate from inbox' }).click();
     await settings.getByRole('status').getByText('Tove Teammate removed from').waitFor();
@@ -251,7 +272,7 @@ describe('the web inbox settings and finish in Chromium', () => {
     expect(page.errors).toEqual([]);
   });
 
-  it('hides Settings from agents, who still rename themselves from their profile', async () => {
+  it('hides Settings from agents, who still rename themselves and set the number calls ring from their profile', async () => {
     const email = uniqueEmail('plain-agent');
     await f.owner.post('/api/v1/users', { name: 'Plain Agent', email, password: 'agent password', role: 'agent' });
     const page = await signInPage(browser, f.stack.gatewayUrl, email, 'agent password');
@@ -260,9 +281,10 @@ describe('the web inbox settings and finish in Chromium', () => {
     // An agent still renames themselves from their profile.
     await page.getByRole('button', { name: 'Profile', exact: true }).click();
     await page.getByRole('dialog', { name: 'Your profile' }).getByLabel('Your name').fill('Plainly Renamed');
+    await page.getByRole('dialog', { name: 'Your profile' }).getByLabel('Phone number for calls').fill('+4791234567');
     await page.getByRole('button', { name: 'Save profile' }).click();
     await page.getByTestId('current-user').getByText('Plainly Renamed').waitFor();
-    expect((await f.owner.get('/api/v1/users')).body.items.find((u: { email: string }) => u.email === email).name).toBe('Plainly Renamed');
+    expect((await f.owner.get('/api/v1/users')).body.items.find((u: { email: string }) => u.email === email)).toMatchObject({ name: 'Plainly Renamed', phoneNumber: '+4791234567' });
     expect((await f.owner.withToken((await f.anonymous.post('/api/v1/auth/login', { email, password: 'agent password' })).body.token).post('/api/v1/inboxes', { name: 'Nope' })).status).toBe(403);
   });
 

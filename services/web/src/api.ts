@@ -80,6 +80,7 @@ export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> = paths[
 
 export type User = Schemas['User'];
 export type Inbox = Schemas['Inbox'];
+export type Channel = Schemas['Channel'];
 export type CustomView = Schemas['CustomView'];
 export type View = ResponseOf<'/api/v1/inboxes/{inboxId}/views', 'get'>[number];
 export type ConversationItem = Schemas['ConversationListItem'] & { highlights?: string[] };

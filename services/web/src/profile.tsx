@@ -1,17 +1,19 @@
-// The signed-in person's own profile: their name as colleagues see it (PATCH /me). Working hours
-// and notification preferences have their own places; role and status are for admins.
+// The signed-in person's own profile: their name as colleagues see it and the phone number inbound
+// calls ring them on (PATCH /me). Working hours and notification preferences have their own
+// places; role and status are for admins.
 import { useState, type FormEvent } from 'react';
 import { ApiError, api, type User } from './api';
 
 export function ProfileDialog({ user, onSaved, onClose }: { user: User; onSaved: (user: User) => void; onClose: () => void }) {
   const [name, setName] = useState(user.name);
+  const [phoneNumber, setPhoneNumber] = useState(user.phoneNumber ?? '');
   const [error, setError] = useState<string | null>(null);
 
   async function save(event: FormEvent) {
     event.preventDefault();
     setError(null);
     try {
-      onSaved(await api<User>('PATCH', '/me', { name }));
+      onSaved(await api<User>('PATCH', '/me', { name, phoneNumber: phoneNumber.trim() || null }));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'could not save');
     }
@@ -24,6 +26,18 @@ export function ProfileDialog({ user, onSaved, onClose }: { user: User; onSaved:
         <label>
           Your name <input autoFocus required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
         </label>
+        <label>
+          Phone number for calls{' '}
+          <input
+            type="tel"
+            placeholder="+4712345678"
+            pattern="\+[1-9][0-9]{6,14}"
+            title="In international form, e.g. +4712345678"
+            value={phoneNumber}
+            onChange={(e) => setPhoneNumber(e.target.value)}
+          />
+        </label>
+        <p className="muted">Inbound calls to your inboxes ring this number while you are available. Leave it empty not to be rung.</p>
         <p className="muted">
           {user.email} · {user.role}
         </p>

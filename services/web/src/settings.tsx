@@ -2,7 +2,7 @@
 // each), routing rules and capacity, working hours, snippets and contact properties. Each section
 // talks to the public API only.
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { api, type Inbox, type User } from './api';
+import { api, type Channel, type Inbox, type User } from './api';
 import { forgetReplyLibrary, type Snippet } from './assist';
 import { useNewestLoad } from './latest';
 import { ContactProperties, Teams } from './settings-records';
@@ -24,19 +24,6 @@ interface InboxWithMembers extends Inbox {
   memberIds: string[];
 }
 
-interface Channel {
-  id: string;
-  type: 'email' | 'chat' | 'messenger' | 'form' | 'phone';
-  name: string;
-  address?: string;
-  widgetId?: string;
-  formId?: string;
-  fields?: { name: string; required: boolean }[];
-  pageId?: string;
-  verifyToken?: string;
-  phoneNumber?: string;
-  connectUrl?: string;
-}
 
 export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User; inboxId: string | null; onClose: () => void; onInboxesChanged: () => void }) {
   const [section, setSection] = useState<Section>('inboxes');
@@ -296,6 +283,97 @@ const CHANNEL_FIELDS: Record<Channel['type'], [string, string, string?][]> = {
   ],
 };
 
+/** The settings a channel's type has, changed in place (PATCH /channels/:id); its address or id stays. */
+function ChannelSettings({ channel, onSave, onCancel }: { channel: Channel; onSave: (changes: Record<string, unknown>) => Promise<void>; onCancel: () => void }) {
+  const [signature, setSignature] = useState(channel.signature ?? '');
+  const [preChatEmail, setPreChatEmail] = useState(channel.preChatEmail ?? 'optional');
+  const [fields, setFields] = useState((channel.fields ?? []).map((f) => f.name + (f.required ? '*' : '')).join(', '));
+  const [createTicket, setCreateTicket] = useState(channel.createTicket ?? false);
+  const [ringStrategy, setRingStrategy] = useState(channel.ringStrategy ?? 'sequential');
+  const [ringSeconds, setRingSeconds] = useState(String(channel.ringSeconds ?? 20));
+
+  function changes(): Record<string, unknown> {
+    switch (channel.type) {
+      case 'email':
+        return { signature };
+      case 'chat':
+        return { preChatEmail };
+      case 'form':
+        return {
+          createTicket,
+          fields: fields
+            .split(',')
+            .map((f) => f.trim())
+            .filter(Boolean)
+            .map((f) => ({ name: f.replace(/\*$/, ''), required: f.endsWith('*') })),
+        };
+      case 'phone':
+        return { ringStrategy, ringSeconds: Number(ringSeconds) };
+      default:
+        return {};
+    }
+  }
+
+  function save(event: FormEvent) {
+    event.preventDefault();
+    void onSave(changes());
+  }
+
+  if (channel.type === 'messenger') return <p className="muted">A Messenger channel's secrets are replaced through the API (PATCH /channels/{channel.id}).</p>;
+  return (
+    <form className="settings-form column" onSubmit={save} aria-label={`Settings of ${channel.name}`}>
+      {channel.type === 'email' && (
+        <label className="field">
+          Signature under replies ({'{agent}'} is the sender's name)
+          <textarea rows={4} maxLength={2000} value={signature} onChange={(e) => setSignature(e.target.value)} />
+        </label>
+      )}
+      {channel.type === 'chat' && (
+        <label className="field">
+          Ask for an email before the chat
+          <select value={preChatEmail} onChange={(e) => setPreChatEmail(e.target.value as typeof preChatEmail)}>
+            <option value="off">No</option>
+            <option value="optional">Optional</option>
+            <option value="required">Required</option>
+          </select>
+        </label>
+      )}
+      {channel.type === 'form' && (
+        <>
+          <label className="field">
+            Fields (comma-separated, * for required)
+            <input value={fields} onChange={(e) => setFields(e.target.value)} />
+          </label>
+          <label>
+            <input type="checkbox" checked={createTicket} onChange={(e) => setCreateTicket(e.target.checked)} /> Open a ticket for each submission
+          </label>
+        </>
+      )}
+      {channel.type === 'phone' && (
+        <>
+          <label className="field">
+            Ring the available agents
+            <select value={ringStrategy} onChange={(e) => setRingStrategy(e.target.value as typeof ringStrategy)}>
+              <option value="sequential">One after another</option>
+              <option value="simultaneous">All at once</option>
+            </select>
+          </label>
+          <label className="field">
+            Seconds each ring lasts
+            <input type="number" min={5} max={120} required value={ringSeconds} onChange={(e) => setRingSeconds(e.target.value)} />
+          </label>
+        </>
+      )}
+      <div className="row">
+        <button type="submit">Save settings</button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
 /** What to do with a new channel, in words an admin can follow. */
 function HowToConnect({ channel }: { channel: Channel }) {
   switch (channel.type) {
@@ -361,8 +439,9 @@ function Channels({ inbox, picker }: { inbox: InboxWithMembers; picker: ReactNod
     }
   }
 
-  // Renaming here; other settings go through PATCH /channels/:id. A deleted channel's conversations stay.
+  // A deleted channel's conversations stay.
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   async function rename(event: FormEvent) {
     event.preventDefault();
@@ -400,10 +479,25 @@ function Channels({ inbox, picker }: { inbox: InboxWithMembers; picker: ReactNod
                 <button className="link" onClick={() => setRenaming({ id: c.id, name: c.name })}>
                   Rename {c.name}
                 </button>{' '}
+                <button className="link" onClick={() => setEditing(editing === c.id ? null : c.id)} aria-expanded={editing === c.id}>
+                  Settings of {c.name}
+                </button>{' '}
                 <button className="link" onClick={() => setDeleting(c.id)}>
                   Delete {c.name}
                 </button>
               </>
+            )}
+            {editing === c.id && (
+              <ChannelSettings
+                channel={c}
+                onSave={async (changes) => {
+                  if (await run(() => api('PATCH', `/channels/${c.id}`, changes), `Settings of “${c.name}” saved`)) {
+                    setEditing(null);
+                    await load();
+                  }
+                }}
+                onCancel={() => setEditing(null)}
+              />
             )}
             {deleting === c.id && (
               <div role="alertdialog" aria-label={`Delete ${c.name}?`} className="notice">

@@ -82,11 +82,13 @@ export function timeline(detail: Pick<ConversationDetail, 'messages' | 'comments
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 
 /** A phone conversation's call: who, how it went, the voicemail and its transcript. */
-function CallSummary({ call }: { call: Call }) {
+function CallSummary({ call, users }: { call: Call; users: User[] }) {
+  const answeredBy = call.answeredBy ? (users.find((u) => u.id === call.answeredBy)?.name ?? 'a colleague') : null;
   return (
     <section className="call" aria-label="Call">
       <strong>{call.direction === 'inbound' ? `Call from ${call.from}` : `Call to ${call.to}`}</strong> · {call.missed ? 'missed' : call.status}
       {call.durationSeconds > 0 && ` · ${clock(call.durationSeconds)}`}
+      {answeredBy && ` · answered by ${answeredBy}`}
       {call.recordingUrl && (
         <>
           {' · '}
@@ -421,7 +423,7 @@ export function Thread({
           This email claims to come from one of your team, but its sender could not be verified.
         </p>
       )}
-      {detail.call && <CallSummary call={detail.call} />}
+      {detail.call && <CallSummary call={detail.call} users={users} />}
       {present.length > 0 && (
         <p className="presence" role="status">
           {present.map((p) => `${p.name} is ${p.activity}`).join(' · ')}
