@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { signUp, uniqueEmail } from '../support/api-client';
 import { addAgent, deliver, listView, startInboxFixture, viewCounts, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { buildEmail } from '../support/smtp';
+import { RealtimeClient } from '../support/realtime';
 import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(300_000);
@@ -19,7 +20,8 @@ describe('teams', () => {
   let outsider: Agent;
 
   beforeAll(async () => {
-    f = await startInboxFixture({}, ['routing', 'notification']);
+    // Routing keeps its copy of the directory for long here: only the change announcements refresh it.
+    f = await startInboxFixture({}, ['routing', 'notification'], { routing: { ROUTING_DIRECTORY_CACHE_MS: '600000' } });
     for (let i = 0; i < 5; i += 1) members.push(await addAgent(f));
     outsider = await addAgent(f);
     for (const a of [...members, outsider]) await f.owner.post(`/api/v1/inboxes/${f.inboxId}/members`, { userId: a.id });
@@ -142,6 +144,32 @@ describe('teams', () => {
     expect(perAgent.get(outsider.id)).toBeUndefined();
     const sample = await Promise.all(open.slice(0, 30).map(async (c) => (await f.owner.get(`/api/v1/conversations/${c.id}/routing`)).body.items));
     for (const decisions of sample) expect(decisions.filter((d: { outcome: string }) => d.outcome === 'assigned')).toHaveLength(1);
+  });
+
+  it('announces a team change: routing uses the new members at once, and open inboxes hear of it', async () => {
+    const team = (await f.owner.post('/api/v1/teams', { name: teamName(), userIds: [members[0].id] })).body;
+    const inbox = (await f.owner.post('/api/v1/inboxes', { name: 'Team changes' })).body.id as string;
+    const address = (await f.owner.post(`/api/v1/inboxes/${inbox}/channels`, { type: 'email', name: 'Team changes' })).body.address as string;
+    for (const a of members) await f.owner.post(`/api/v1/inboxes/${inbox}/members`, { userId: a.id });
+    await f.owner.put(`/api/v1/inboxes/${inbox}/routing`, { mode: 'round_robin', teamIds: [team.id] });
+    const assigneeOf = async (subject: string) => {
+      await deliver(f, { from: uniqueEmail('changes'), to: address, envelopeTo: [address], subject, text: 'x' });
+      const c = await waitForInView(f.owner, inbox, 'open', (item) => item.subject === subject && item.assignee !== null);
+      return c.assignee.id as string;
+    };
+    expect(await assigneeOf('Before the change')).toBe(members[0].id);
+
+    const socket = await RealtimeClient.connect(f.stack.gatewayUrl, { token: members[1].client.token });
+    const other = await RealtimeClient.connect(f.stack.gatewayUrl, { token: (await signUp(f.anonymous)).client.token });
+    try {
+      expect((await f.owner.patch(`/api/v1/teams/${team.id}`, { userIds: [members[1].id] })).status).toBe(200);
+      expect(await socket.next((frame) => frame.type === 'directory.changed')).toEqual({ type: 'directory.changed', part: 'teams' });
+      expect(await assigneeOf('After the change')).toBe(members[1].id);
+      // Another account hears nothing of it.
+      expect(other.all((frame) => frame.type === 'directory.changed')).toEqual([]);
+    } finally {
+      await Promise.all([socket.close(), other.close()]);
+    }
   });
 
   it('notifies each member of a mentioned team once, and never the author', async () => {

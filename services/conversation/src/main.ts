@@ -2,6 +2,7 @@
 // message consumer, and the gRPC API.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
+  announceDirectoryChange,
   BlobStore,
   CONSUMERS,
   GrpcServer,
@@ -23,6 +24,7 @@ import { Argon2PasswordHasher, DirectoryRepository, guardInboxAccess, InboxAcces
 import { ConversationAssignments, ConversationQueries, CustomViewsRepository, SearchDocuments, ViewCountsRepository } from './modules/conversations/adapters';
 import { AddComment, ApplyConversationAction, AutoAssign, DeleteConversation, ManageCustomViews, PurgeTrash, SetMessageHidden, UnblockSender, UpdateConversation } from './modules/conversations';
 import { conversationGrpcHandlers } from './adapters/conversation.grpc';
+import { announcingDirectoryChanges } from './adapters/directory-announcements';
 import { InboundMessageHandler, InboundReceipts, PgInboundBatchStore } from './modules/inbound/adapters';
 import { StoreInboundBatch, StoreInboundMessage } from './modules/inbound';
 import { OutboxRelay } from './adapters/outbox';
@@ -124,7 +126,7 @@ bootService(async () => {
   grpc.addService(
     'inbox.conversation.v1.ConversationService',
     ConversationServiceService,
-    guardInboxAccess(conversationGrpcHandlers({
+    guardInboxAccess(announcingDirectoryChanges(conversationGrpcHandlers({
       receipts,
       directory,
       queries,
@@ -174,7 +176,7 @@ bootService(async () => {
       createTicket: new CreateTicket(pool, directory),
       updateTicket: new UpdateTicket(pool, directory),
       channelDirectory,
-    }), new InboxAccess(pool)),
+    }), (change) => announceDirectoryChange(nc, change)), new InboxAccess(pool)),
   );
   // The edge port serves ingest exactly what it needs and nothing else.
   const edgeGrpc = new GrpcServer({ logger, metrics, health });

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
+  onDirectoryChange,
   PresenceBoard,
   BlobStore,
   STREAMS,
@@ -82,6 +83,7 @@ bootService(async () => {
     tickets: auth.tickets,
     sessions,
     sessionEvents: auth.sessionEvents,
+    directoryChanges: (listener) => onDirectoryChange(nc, listener),
     maxSocketsPerUser: config.GATEWAY_MAX_SOCKETS_PER_USER,
     conversation,
     logger,

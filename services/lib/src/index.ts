@@ -34,3 +34,4 @@ export * from './realtime/presence-board';
 export * from './postgres/prepared';
 export * from './domain/channels';
 export * from './http/error-codes';
+export * from './jetstream/directory-changes';

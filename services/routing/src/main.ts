@@ -28,6 +28,7 @@ import { AgentPresenceServiceService } from '@inbox/lib/gen/inbox/routing/v1/pre
 import { ConversationEventHandler } from './adapters/conversation-event.handler';
 import { routingGrpcHandlers } from './adapters/routing.grpc';
 import { RoutingRepository } from './adapters/routing.repository';
+import { CachedDirectory } from './adapters/cached-directory';
 import { CachedRules } from './adapters/cached-rules';
 import { loadRoutingConfig } from './config';
 import { MIGRATIONS_DIR } from './migrations-dir';
@@ -56,7 +57,10 @@ bootService(async () => {
   const store = new AvailabilityStore(pool, redis);
   const rules = new CachedRules(repository);
   const stopListening = rules.listen(nc);
-  const routing = new RouteConversations(repository, store, conversation, logger, rules);
+  // Every decision reads the account's directory; the copy is dropped when the directory announces a change.
+  const directory = new CachedDirectory(conversation, config.ROUTING_DIRECTORY_CACHE_MS);
+  const stopDirectoryListener = directory.listen(nc);
+  const routing = new RouteConversations(repository, store, conversation, directory, logger, rules);
   const changeAvailability = new ChangeAvailability(store, routing, js, logger);
   const workingHours = new WorkingHoursRepository(pool);
   const clock = new WorkingHoursClock(pool, changeAvailability, logger);
@@ -78,7 +82,7 @@ bootService(async () => {
     'inbox.routing.v1.AgentPresenceService',
     AgentPresenceServiceService,
     agentPresenceGrpcHandlers(
-      new AgentPresence(new ConversationInboxDirectory(conversation), store, { lastAssigned: (accountId, inboxId) => repository.lastAssigned(pool, accountId, inboxId) }),
+      new AgentPresence(new ConversationInboxDirectory(directory), store, { lastAssigned: (accountId, inboxId) => repository.lastAssigned(pool, accountId, inboxId) }),
     ),
   );
   const grpcPort = await grpc.listen(config.ROUTING_GRPC_PORT, config.BIND_HOST);
@@ -93,6 +97,7 @@ bootService(async () => {
   lifecycle.onShutdown('working hours', () => clock.stop());
   lifecycle.onShutdown('conversation client', () => conversation.close());
   lifecycle.onShutdown('rule changes', () => stopListening());
+  lifecycle.onShutdown('directory changes', () => stopDirectoryListener());
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('redis', () => redis.close());
   lifecycle.onShutdown('postgres', () => pool.end());

@@ -21,7 +21,7 @@ const ALWAYS_SHOWN = ['unassigned', 'mine', 'open', 'chat'];
 // Changes arrive over the WebSocket; the slow poll only covers a socket that cannot connect.
 const POLL_MS = 30_000;
 // hello: whatever changed between the first load and the subscription is fetched once.
-const LIVE_TYPES = new Set(['hello', 'conversation.created', 'conversation.updated', 'conversation.deleted', 'message.created', 'comment.created', 'views.changed', 'resync']);
+const LIVE_TYPES = new Set(['hello', 'conversation.created', 'conversation.updated', 'conversation.deleted', 'message.created', 'comment.created', 'views.changed', 'resync', 'directory.changed']);
 
 export function App() {
   const survey = /^\/feedback\/([\w-]+)$/.exec(location.pathname)?.[1];
@@ -304,6 +304,8 @@ function Workspace({ user, onSignOut, onProfileSaved }: { user: User; onSignOut:
   // Bursts of events become one refresh.
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   useRealtime((frame) => {
+    // Someone changed users, inboxes or teams: names, pickers and "my team" views follow.
+    if (frame.type === 'directory.changed') loadDirectory();
     if (!LIVE_TYPES.has(frame.type) || pending.current) return;
     pending.current = setTimeout(() => {
       pending.current = null;

@@ -162,9 +162,10 @@ export function Thread({
 
   const [present, setPresent] = useState<Present[]>([]);
   const [teams, setTeams] = useState<{ id: string; name: string }[]>([]);
-  useEffect(() => {
+  const loadTeams = useCallback(() => {
     void api<{ items: { id: string; name: string }[] }>('GET', '/teams').then((r) => setTeams(r.items), () => setTeams([]));
   }, []);
+  useEffect(loadTeams, [loadTeams]);
 
   useEffect(() => {
     void load();
@@ -190,6 +191,7 @@ export function Thread({
 
   useRealtime((frame) => {
     if (frame.type === 'hello') return void load();
+    if (frame.type === 'directory.changed' && frame.part === 'teams') return loadTeams();
     if (frame.conversationId !== id) return;
     if (frame.type === 'presence') setPresent((frame.users as Present[]).filter((u) => u.userId !== me.id));
     else if (frame.stream === 'conversation') void load();

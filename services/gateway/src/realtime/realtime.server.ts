@@ -11,7 +11,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Gauge } from 'prom-client';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { HttpError, PRESENCE_TTL_MS, errorMessage, newId, type Activity, type Logger, type PresenceBoard, type PresenceChange, type ServiceClient, type ServiceMetrics } from '@inbox/lib';
+import { HttpError, PRESENCE_TTL_MS, errorMessage, newId, type Activity, type DirectoryChanged, type Logger, type PresenceBoard, type PresenceChange, type ServiceClient, type ServiceMetrics } from '@inbox/lib';
 import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { AuthenticatedUser, SessionResolver } from '../http/authenticate';
 import type { RealtimeTickets } from '../auth/realtime-tickets';
@@ -32,6 +32,8 @@ export interface RealtimeDependencies {
   tickets: RealtimeTickets;
   sessions: SessionResolver;
   sessionEvents: SessionEvents;
+  /** Subscribes to announcements that an account's users, inboxes or teams changed; returns the unsubscribe. */
+  directoryChanges: (listener: (change: DirectoryChanged) => void) => () => void;
   maxSocketsPerUser: number;
   conversation: ServiceClient<typeof ConversationServiceService>;
   logger: Logger;
@@ -64,6 +66,7 @@ export class RealtimeServer {
   private heartbeat: NodeJS.Timeout | undefined;
   private sweep: NodeJS.Timeout | undefined;
   private unsubscribeSessions: (() => void) | undefined;
+  private unsubscribeDirectory: (() => void) | undefined;
   private readonly connections: Gauge;
 
   constructor(readonly deps: RealtimeDependencies) {
@@ -95,6 +98,10 @@ export class RealtimeServer {
     this.unsubscribeSessions = this.deps.sessionEvents.subscribe((change) => void this.recheckSessions((c) => c.user.accountId === change.accountId && c.user.id === change.userId));
     this.sweep = setInterval(() => void this.recheckSessions(() => true), SESSION_SWEEP_MS);
     this.sweep.unref();
+    // Open inboxes reload their teams, members and pickers; nothing about a conversation changed.
+    this.unsubscribeDirectory = this.deps.directoryChanges((change) => {
+      for (const connection of this.byAccount.get(change.accountId) ?? []) connection.send({ type: 'directory.changed', part: change.part });
+    });
   }
 
   private userConnections(accountId: string, userId: string): RealtimeConnection[] {
@@ -123,6 +130,7 @@ export class RealtimeServer {
     clearInterval(this.heartbeat);
     clearInterval(this.sweep);
     this.unsubscribeSessions?.();
+    this.unsubscribeDirectory?.();
     this.deps.feed.stop();
     for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
     for (const unsubscribe of this.presenceSubscriptions.values()) unsubscribe();

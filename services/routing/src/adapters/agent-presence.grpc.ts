@@ -1,10 +1,10 @@
 // The edge port's one service: ingest asks how many agents could answer an inbox's chats now.
-import { InvalidArgumentError, type UnaryHandlers, type ServiceClient } from '@inbox/lib';
-import { Role, type ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { InvalidArgumentError, type UnaryHandlers } from '@inbox/lib';
+import { Role } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { MemberFacts } from '../domain/presence';
 import type { AgentPresenceServiceService } from '@inbox/lib/gen/inbox/routing/v1/presence';
 import type { AgentPresence, InboxDirectory } from '../use-cases/agent-presence';
-import { SERVICE_TENANT } from '../use-cases/route-conversations';
+import type { DirectorySource } from '../use-cases/route-conversations';
 
 export function agentPresenceGrpcHandlers(presence: AgentPresence): UnaryHandlers<typeof AgentPresenceServiceService> {
   return {
@@ -19,17 +19,21 @@ export function agentPresenceGrpcHandlers(presence: AgentPresence): UnaryHandler
   };
 }
 
-/** The directory read through the conversation service's gRPC API. */
+/** The inbox directory, from routing's copy of the account's directory. */
 export class ConversationInboxDirectory implements InboxDirectory {
-  constructor(private readonly conversation: ServiceClient<typeof ConversationServiceService>) {}
+  constructor(private readonly source: DirectorySource) {}
 
   async inboxMembers(accountId: string, inboxId: string): Promise<string[] | undefined> {
-    const { inboxes } = await this.conversation.call.listInboxes({ tenant: SERVICE_TENANT(accountId) });
-    return inboxes.find((i) => i.id === inboxId)?.memberIds;
+    return (await this.source.directory(accountId)).members.get(inboxId);
   }
 
   async users(accountId: string): Promise<Map<string, MemberFacts>> {
-    const { users } = await this.conversation.call.listUsers({ tenant: SERVICE_TENANT(accountId) });
-    return new Map(users.map((u) => [u.id, { deactivated: u.deactivated, removed: u.removed, seesEveryInbox: u.role === Role.ROLE_ADMIN || u.role === Role.ROLE_SUPERADMIN, phoneNumber: u.phoneNumber }]));
+    const { users } = await this.source.directory(accountId);
+    return new Map(
+      [...users.values()].map((u) => [
+        u.id,
+        { deactivated: u.deactivated, removed: u.removed, seesEveryInbox: u.role === Role.ROLE_ADMIN || u.role === Role.ROLE_SUPERADMIN, phoneNumber: u.phoneNumber },
+      ]),
+    );
   }
 }

@@ -15,10 +15,18 @@ type Trigger = 'new' | 'released' | 'backlog';
 /** Who routing acts as when it reads the directory. */
 export const SERVICE_TENANT = (accountId: string) => ({ accountId, userId: 'svc_routing' });
 
-interface Directory {
+/** An account's users, inboxes' members and teams' members, as routing reads them. */
+export interface AccountDirectory {
   users: Map<string, User>;
   members: Map<string, string[]>;
   teams: Map<string, string[]>;
+}
+
+export interface DirectorySource {
+  directory(accountId: string): Promise<AccountDirectory>;
+}
+
+interface Directory extends AccountDirectory {
   status: (userId: string) => Status;
 }
 
@@ -27,6 +35,7 @@ export class RouteConversations {
     private readonly repository: RoutingRepository,
     private readonly availability: AvailabilityStore,
     private readonly conversation: ServiceClient<typeof ConversationServiceService>,
+    private readonly directorySource: DirectorySource,
     private readonly logger: Logger,
     /** Where rules are read: the repository, or a cache in front of it. */
     private readonly ruleSource: Pick<RoutingRepository, 'rule' | 'rules' | 'hasRules'> = repository,
@@ -75,18 +84,8 @@ export class RouteConversations {
   }
 
   private async directory(accountId: string): Promise<Directory> {
-    const [users, inboxes, teams, status] = await Promise.all([
-      this.conversation.call.listUsers({ tenant: SERVICE_TENANT(accountId) }),
-      this.conversation.call.listInboxes({ tenant: SERVICE_TENANT(accountId) }),
-      this.conversation.call.listTeams({ tenant: SERVICE_TENANT(accountId) }),
-      this.availability.statuses(accountId),
-    ]);
-    return {
-      users: new Map(users.users.map((u) => [u.id, u])),
-      members: new Map(inboxes.inboxes.map((i) => [i.id, i.memberIds])),
-      teams: new Map(teams.teams.map((t) => [t.id, t.userIds])),
-      status,
-    };
+    const [directory, status] = await Promise.all([this.directorySource.directory(accountId), this.availability.statuses(accountId)]);
+    return { ...directory, status };
   }
 
   /**

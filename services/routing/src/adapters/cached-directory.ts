@@ -1,0 +1,52 @@
+// The account's directory (users, inboxes with their members, teams) as routing reads it from the
+// conversation service: three calls, so it is kept per account until an announcement says it
+// changed (see DirectoryChanged), and for a short while at most in case one was missed. Every
+// routing decision and every inbound call reads it; it changes rarely.
+import { onDirectoryChange, type ServiceClient } from '@inbox/lib';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { AccountDirectory, DirectorySource } from '../use-cases/route-conversations';
+import { SERVICE_TENANT } from '../use-cases/route-conversations';
+
+export class CachedDirectory implements DirectorySource {
+  private readonly cache = new Map<string, { at: number; directory: Promise<AccountDirectory> }>();
+
+  constructor(
+    private readonly conversation: ServiceClient<typeof ConversationServiceService>,
+    private readonly maxAgeMs = 30_000,
+    private readonly now: () => number = Date.now,
+    private readonly maxAccounts = 10_000,
+  ) {}
+
+  async directory(accountId: string): Promise<AccountDirectory> {
+    const cached = this.cache.get(accountId);
+    if (cached && this.now() - cached.at < this.maxAgeMs) return cached.directory;
+    const directory = this.load(accountId);
+    this.cache.set(accountId, { at: this.now(), directory });
+    directory.catch(() => this.cache.delete(accountId));
+    if (this.cache.size > this.maxAccounts) this.cache.delete(this.cache.keys().next().value!);
+    return directory;
+  }
+
+  invalidate(accountId: string): void {
+    this.cache.delete(accountId);
+  }
+
+  listen(nc: NatsConnection): () => void {
+    return onDirectoryChange(nc, (change) => this.invalidate(change.accountId));
+  }
+
+  private async load(accountId: string): Promise<AccountDirectory> {
+    const tenant = SERVICE_TENANT(accountId);
+    const [users, inboxes, teams] = await Promise.all([
+      this.conversation.call.listUsers({ tenant }),
+      this.conversation.call.listInboxes({ tenant }),
+      this.conversation.call.listTeams({ tenant }),
+    ]);
+    return {
+      users: new Map(users.users.map((u) => [u.id, u])),
+      members: new Map(inboxes.inboxes.map((i) => [i.id, i.memberIds])),
+      teams: new Map(teams.teams.map((t) => [t.id, t.userIds])),
+    };
+  }
+}
