@@ -1,7 +1,7 @@
 // Email notifications: a user who turns them on gets digests of their unread notifications
 // through SMTP, one email per interval however busy a conversation is; notifications read before
 // the digest goes out are not emailed; users who did not ask get nothing.
-import { uniqueEmail } from '../support/api-client';
+import { signUp, uniqueEmail } from '../support/api-client';
 import { SmtpSink, type CaughtMail } from '../support/smtp';
 import { addAgent, deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { waitFor } from '@inbox/testkit';
@@ -75,5 +75,31 @@ describe('email notifications', () => {
       expect({ body, status: response.status, code: response.body.error?.code }).toEqual({ body, status: 400, code: 'validation_failed' });
     }
     expect((await f.anonymous.get('/api/v1/me/notification-preferences')).status).toBe(401);
+  });
+
+  it("lets admins see and change everyone's preferences, digests going to that user's own address", async () => {
+    const agent = await addAgent(f);
+    const colleague = await addAgent(f);
+    const path = `/api/v1/users/${agent.id}/notification-preferences`;
+    expect((await f.owner.get(path)).body).toEqual({ email: false, address: null });
+    expect((await f.owner.put(path, { email: true })).body).toEqual({ email: true, address: agent.email });
+    expect((await agent.client.get('/api/v1/me/notification-preferences')).body).toEqual({ email: true, address: agent.email });
+    // Users reach their own through either path; agents never reach anyone else's.
+    expect((await agent.client.get(path)).body.email).toBe(true);
+    const cases: [typeof f.owner, 'get' | 'put', string, unknown, number, string][] = [
+      [colleague.client, 'get', path, undefined, 403, 'forbidden'],
+      [colleague.client, 'put', path, { email: false }, 403, 'forbidden'],
+      [agent.client, 'put', `/api/v1/users/${f.ownerId}/notification-preferences`, { email: true }, 403, 'forbidden'],
+      [f.owner, 'put', '/api/v1/users/usr_nobody/notification-preferences', { email: true }, 404, 'user_not_found'],
+      [f.owner, 'put', path, { email: 'off' }, 400, 'validation_failed'],
+    ];
+    const outsider = await signUp(f.anonymous);
+    cases.push([outsider.client, 'put', path, { email: false }, 404, 'user_not_found']);
+    for (const [client, method, target, body, status, code] of cases) {
+      const response = method === 'get' ? await client.get(target) : await client.put(target, body);
+      expect({ target, status: response.status, code: response.body.error?.code }).toEqual({ target, status, code });
+    }
+    expect((await f.owner.get(path)).body).toEqual({ email: true, address: agent.email });
+    expect((await f.owner.get(`/api/v1/users/${f.ownerId}/notification-preferences`)).body.email).toBe(false);
   });
 });

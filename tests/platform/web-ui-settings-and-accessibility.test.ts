@@ -261,6 +261,15 @@ describe('the web inbox settings and finish in Chromium', () => {
     await f.owner.patch(`/api/v1/channels/${mail.id}`, { signature: '' });
 
     await settings.getByRole('button', { name: 'Members' }).click();
+    // An admin edits a member's phone number and turns their email digests on.
+    await settings.getByRole('button', { name: 'Edit Tove Teammate' }).click();
+    const editor = settings.getByRole('form', { name: 'Edit Tove Teammate' });
+    await editor.getByLabel('Phone for calls').fill('+4792345678');
+    await editor.getByLabel('Email digests of unread notifications').check();
+    await editor.getByRole('button', { name: 'Save Tove Teammate' }).click();
+    await settings.getByRole('status').getByText('Tove Teammate saved').waitFor();
+    expect((await f.owner.get('/api/v1/users')).body.items.find((u: { id: string }) => u.id === agent.id).phoneNumber).toBe('+4792345678');
+    expect((await f.owner.get(`/api/v1/users/${agent.id}/notification-preferences`)).body.email).toBe(true);
     await settings.getByRole('button', { name: 'Remove Tove Teammate from inbox' }).click();
     await settings.getByRole('status').getByText('Tove Teammate removed from').waitFor();
     expect((await f.owner.get('/api/v1/inboxes')).body.items.find((i: { id: string }) => i.id === f.inboxId).memberIds).not.toContain(agent.id);

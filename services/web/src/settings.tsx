@@ -191,6 +191,7 @@ function Members({ me, users, inbox, picker, onChanged }: { me: User; users: Use
   const change = async (action: () => Promise<unknown>, done: string) => {
     if (await run(action, done)) await onChanged();
   };
+  const [editing, setEditing] = useState<User | null>(null);
   return (
     <>
       <h2>Members</h2>
@@ -201,6 +202,7 @@ function Members({ me, users, inbox, picker, onChanged }: { me: User; users: Use
             <th scope="col">Name</th>
             <th scope="col">Email</th>
             <th scope="col">Role</th>
+            <th scope="col">Phone</th>
             <th scope="col">Status</th>
             <th scope="col">In this inbox</th>
             <th scope="col">
@@ -214,6 +216,7 @@ function Members({ me, users, inbox, picker, onChanged }: { me: User; users: Use
               <td>{u.name}</td>
               <td>{u.email}</td>
               <td>{u.role}</td>
+              <td>{u.phoneNumber ?? '—'}</td>
               <td>{u.deactivated ? 'deactivated' : 'active'}</td>
               <td>
                 {inbox?.memberIds.includes(u.id) ? (
@@ -230,6 +233,9 @@ function Members({ me, users, inbox, picker, onChanged }: { me: User; users: Use
                 )}
               </td>
               <td>
+                <button className="link" onClick={() => setEditing(u)}>
+                  Edit {u.name}
+                </button>{' '}
                 {u.id !== me.id && (
                   <button className="link" onClick={() => void change(() => api('PATCH', `/users/${u.id}`, { deactivated: !u.deactivated }), `${u.name} ${u.deactivated ? 'reactivated' : 'deactivated'}`)}>
                     {u.deactivated ? `Reactivate ${u.name}` : `Deactivate ${u.name}`}
@@ -240,6 +246,19 @@ function Members({ me, users, inbox, picker, onChanged }: { me: User; users: Use
           ))}
         </tbody>
       </table>
+      {editing && (
+        <MemberEditor
+          key={editing.id}
+          user={editing}
+          onSave={async (save, done) => {
+            if (await run(save, done)) {
+              setEditing(null);
+              await onChanged();
+            }
+          }}
+          onCancel={() => setEditing(null)}
+        />
+      )}
       <form className="settings-form" onSubmit={add} aria-label="New member">
         <label className="field">
           Name
@@ -282,6 +301,55 @@ const CHANNEL_FIELDS: Record<Channel['type'], [string, string, string?][]> = {
     ['authToken', 'Provider auth token', 'password'],
   ],
 };
+
+/** An admin changes a member's name, role, phone number and email digests. */
+function MemberEditor({ user, onSave, onCancel }: { user: User; onSave: (save: () => Promise<unknown>, done: string) => Promise<void>; onCancel: () => void }) {
+  const [name, setName] = useState(user.name);
+  const [role, setRole] = useState(user.role);
+  const [phoneNumber, setPhoneNumber] = useState(user.phoneNumber ?? '');
+  const [digests, setDigests] = useState<boolean | null>(null);
+  useEffect(() => {
+    void api<{ email: boolean }>('GET', `/users/${user.id}/notification-preferences`).then((p) => setDigests(p.email), () => setDigests(null));
+  }, [user.id]);
+
+  function save(event: FormEvent) {
+    event.preventDefault();
+    const changes: Record<string, unknown> = { name, phoneNumber: phoneNumber.trim() || null };
+    if (role !== user.role) changes.role = role;
+    void onSave(async () => {
+      await api('PATCH', `/users/${user.id}`, changes);
+      if (digests !== null) await api('PUT', `/users/${user.id}/notification-preferences`, { email: digests });
+    }, `${name} saved`);
+  }
+
+  return (
+    <form className="settings-form" onSubmit={save} aria-label={`Edit ${user.name}`}>
+      <label className="field">
+        Name
+        <input value={name} required maxLength={200} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <label className="field">
+        Role
+        <select value={role} onChange={(e) => setRole(e.target.value as User['role'])}>
+          <option value="agent">Agent</option>
+          <option value="admin">Admin</option>
+          <option value="superadmin">Super admin</option>
+        </select>
+      </label>
+      <label className="field">
+        Phone for calls
+        <input type="tel" placeholder="+4712345678" pattern="\+[1-9][0-9]{6,14}" value={phoneNumber} onChange={(e) => setPhoneNumber(e.target.value)} />
+      </label>
+      <label>
+        <input type="checkbox" disabled={digests === null} checked={digests ?? false} onChange={(e) => setDigests(e.target.checked)} /> Email digests of unread notifications
+      </label>
+      <button type="submit">Save {user.name}</button>
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+    </form>
+  );
+}
 
 /** The settings a channel's type has, changed in place (PATCH /channels/:id); its address or id stays. */
 function ChannelSettings({ channel, onSave, onCancel }: { channel: Channel; onSave: (changes: Record<string, unknown>) => Promise<void>; onCancel: () => void }) {

@@ -47,7 +47,7 @@ export function registerApi(router: Router, deps: GatewayDependencies, options: 
   registerAttachmentRoutes(routes, deps.conversation, deps.blobs);
   registerRecordRoutes(routes, deps.conversation, options.publicUrl);
   registerAssistRoutes(routes, deps.conversation);
-  registerNotificationRoutes(routes, deps.notifications);
+  registerNotificationRoutes(routes, deps.notifications, deps.conversation);
   registerSearchRoutes(routes, deps.conversation, deps.search);
   registerRoutingRoutes(routes, deps.conversation, deps.routing);
   return buildOpenApiDocument(registry, options.publicUrl);

@@ -1,5 +1,8 @@
 // The signed-in user's notifications: newest first with read flags and the unread count; mark read.
-import { z, type ServiceClient } from '@inbox/lib';
+// Email digest preferences: each user's own, and (for admins) everyone's.
+import { HttpError, NotFoundError, z, type ServiceClient } from '@inbox/lib';
+import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { AuthenticatedUser } from '../authenticate';
 import type { Notification, NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import type { ApiRoutes } from '../api-route';
 
@@ -32,7 +35,11 @@ function notificationDto(n: Notification): z.infer<typeof NotificationDto> {
   };
 }
 
-export function registerNotificationRoutes(api: ApiRoutes, notifications: ServiceClient<typeof NotificationServiceService>): void {
+export function registerNotificationRoutes(
+  api: ApiRoutes,
+  notifications: ServiceClient<typeof NotificationServiceService>,
+  conversation: ServiceClient<typeof ConversationServiceService>,
+): void {
   api.add(
     {
       method: 'get',
@@ -69,39 +76,56 @@ export function registerNotificationRoutes(api: ApiRoutes, notifications: Servic
 
   const Preferences = z.object({ email: z.boolean().describe('email digests of unread notifications, at most one per interval'), address: z.string().nullable() });
 
-  api.add(
-    {
-      method: 'get',
-      path: '/me/notification-preferences',
-      summary: "The signed-in user's notification settings",
-      tag: 'notifications',
-      auth: true,
-      response: Preferences,
-    },
-    async ({ user }) => {
-      const { preference } = await notifications.call.getEmailPreference({ tenant: { accountId: user.accountId, userId: user.id } });
-      return { email: preference?.enabled ?? false, address: preference?.address || null };
-    },
-  );
-
-  api.add(
-    {
-      method: 'put',
-      path: '/me/notification-preferences',
-      summary: 'Turn email digests of unread notifications on or off (sent to the user’s own address)',
-      tag: 'notifications',
-      auth: true,
-      body: z.object({ email: z.boolean() }).strict(),
-      response: Preferences,
-    },
-    async ({ user, body }) => {
-      const { preference } = await notifications.call.setEmailPreference({
-        tenant: { accountId: user.accountId, userId: user.id },
-        enabled: body.email,
-        address: user.email,
-        name: user.name,
-      });
-      return { email: preference?.enabled ?? false, address: preference?.address || null };
-    },
-  );
+  /** Whose preferences a route is about: the signed-in user, or (admins only) another user of the account. */
+  const preferencesRoutes = (path: string, forOthers: boolean) => {
+    const owner = async (user: AuthenticatedUser, params: Record<string, string>): Promise<{ id: string; email: string; name: string }> => {
+      if (!forOthers || params.id === user.id) return user;
+      if (user.role !== 'admin' && user.role !== 'superadmin') throw new HttpError(403, 'forbidden', "only admins see and change other users' preferences");
+      const found = (await conversation.call.getUser({ tenant: { accountId: user.accountId, userId: user.id }, userId: params.id })).user;
+      if (!found || found.removed) throw new NotFoundError('user_not_found', 'no such user');
+      return found;
+    };
+    api.add(
+      {
+        method: 'get',
+        path,
+        summary: forOthers ? "A user's notification settings (admins, or the user)" : "The signed-in user's notification settings",
+        tag: 'notifications',
+        auth: true,
+        response: Preferences,
+        errors: forOthers ? [403, 404] : [],
+      },
+      async ({ user, params }) => {
+        const target = await owner(user, params);
+        const { preference } = await notifications.call.getEmailPreference({ tenant: { accountId: user.accountId, userId: target.id } });
+        return { email: preference?.enabled ?? false, address: preference?.address || null };
+      },
+    );
+    api.add(
+      {
+        method: 'put',
+        path,
+        summary: forOthers
+          ? "Turn a user's email digests on or off (admins, or the user); sent to that user's own address"
+          : 'Turn email digests of unread notifications on or off (sent to the user’s own address)',
+        tag: 'notifications',
+        auth: true,
+        body: z.object({ email: z.boolean() }).strict(),
+        response: Preferences,
+        errors: forOthers ? [403, 404] : [],
+      },
+      async ({ user, params, body }) => {
+        const target = await owner(user, params);
+        const { preference } = await notifications.call.setEmailPreference({
+          tenant: { accountId: user.accountId, userId: target.id },
+          enabled: body.email,
+          address: target.email,
+          name: target.name,
+        });
+        return { email: preference?.enabled ?? false, address: preference?.address || null };
+      },
+    );
+  };
+  preferencesRoutes('/me/notification-preferences', false);
+  preferencesRoutes('/users/:id/notification-preferences', true);
 }
