@@ -6,6 +6,7 @@ import { uniqueEmail } from '../support/api-client';
 import { launchBrowser, signInPage } from '../support/browser';
 import { deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { waitFor } from '@inbox/testkit';
+import { FakeVoiceNetwork } from '../support/fake-voice-network';
 
 describe('conversation actions in Chromium', () => {
   let f: InboxFixture;
@@ -13,7 +14,8 @@ describe('conversation actions in Chromium', () => {
   let ownerEmail: string;
 
   beforeAll(async () => {
-    f = await startInboxFixture();
+    // Routing answers whom an inbound call rings.
+    f = await startInboxFixture({}, ['routing']);
     ownerEmail = (await f.owner.get('/api/v1/me')).body.email;
     browser = await launchBrowser();
   });
@@ -110,6 +112,28 @@ describe('conversation actions in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-haspopup'))).toBe('menu');
     // The header holds the frequent actions only.
     expect(await page.locator('.thread-head > button').allInnerTexts()).toEqual(['Close', 'Delete']);
+    expect(page.errors).toEqual([]);
+  });
+
+  it('shows on a call who picked it up when it rang their phone', async () => {
+    const line = `+4724${Date.now() % 1_000_000}`.padEnd(11, '0');
+    const phone = (await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'phone', name: 'Hotline', phoneNumber: line, authToken: 'hotline-auth-token' })).body;
+    const me = (await f.owner.patch('/api/v1/me', { phoneNumber: '+4793456789' })).body;
+    const caller = `+4795${Date.now() % 1_000_000}`.padEnd(11, '0');
+    const call = await new FakeVoiceNetwork('hotline-auth-token').inboundCall({
+      eventsUrl: `${f.stack.ingestUrl}/ingest/v1/calls/${phone.id}/events`,
+      from: caller,
+      to: line,
+      picksUp: (number) => number === '+4793456789',
+      talkSeconds: 42,
+    });
+    expect(call.answeredNumber).toBe('+4793456789');
+    const conversation = await waitForInView(f.owner, f.inboxId, 'calls', (c) => c.subject === `Call from ${caller}`);
+    await waitFor('the finished call', async () => (await detail(conversation.id)).call?.status === 'completed');
+    const page = await signIn();
+    await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
+    await page.getByRole('region', { name: 'Call' }).getByText(`Call from ${caller} · completed · 0:42 · answered by ${me.name}`).waitFor();
+    await f.owner.patch('/api/v1/me', { phoneNumber: null });
     expect(page.errors).toEqual([]);
   });
 
