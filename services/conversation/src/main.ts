@@ -122,6 +122,7 @@ bootService(async () => {
   const contactRecords = new PostgresContactRecords(pool);
   const closeHook = surveyOnClose(config.CONVERSATION_PUBLIC_URL);
   const emailContacts = new PostgresEmailContacts();
+  const teams = new PostgresTeams(pool);
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService(
     'inbox.conversation.v1.ConversationService',
@@ -139,7 +140,7 @@ bootService(async () => {
       createInbox: new CreateInbox(directory),
       addInboxMember: new AddInboxMember(directory),
       updateInbox: new UpdateInbox(directory),
-      teams: new ManageTeams(directory, new PostgresTeams(pool), committed),
+      teams: new ManageTeams(directory, teams, committed),
       deleteInbox: new DeleteInbox(directory, offboarding, committed),
       removeInboxMember: new RemoveInboxMember(directory, offboarding, committed),
       updateChannel: new UpdateChannel(directory, config.CONVERSATION_MAIL_DOMAIN),
@@ -153,7 +154,7 @@ bootService(async () => {
       unblockSender: new UnblockSender(pool, directory, committed),
       deleteConversation: new DeleteConversation(pool, directory, blobs, logger, committed),
       setMessageHidden: new SetMessageHidden(pool, directory, committed),
-      addComment: new AddComment(pool, directory, committed),
+      addComment: new AddComment(pool, directory, teams, committed),
       reply: new ReplyToConversation(pool, directory, committedWithMail),
       composeEmail: new ComposeEmail(pool, directory, emailContacts, committedWithMail),
       placeCall: new PlaceCall(pool, directory, committedWithMail),

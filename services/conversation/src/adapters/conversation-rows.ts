@@ -14,6 +14,7 @@ export interface LockedConversation {
   subject: string;
   contactId: string | null;
   assigneeId: string | null;
+  teamId: string | null;
   filtered: boolean;
   filteredReason: string | null;
   trashedAt: Date | null;
@@ -27,7 +28,7 @@ export interface LockedConversation {
 
 export async function lockConversation(tx: PoolClient, accountId: string, conversationId: string): Promise<LockedConversation> {
   const result = await tx.query(
-    `SELECT id, account_id, inbox_id, channel, reply_channel, status, subject, contact_id, assignee_id, filtered, filtered_reason, trashed_at,
+    `SELECT id, account_id, inbox_id, channel, reply_channel, status, subject, contact_id, assignee_id, team_id, filtered, filtered_reason, trashed_at,
             awaiting_first_reply, bot_chatflow_id, handed_off, last_message_at, thread_key, version
      FROM conversations WHERE account_id = $1 AND id = $2 FOR UPDATE`,
     [accountId, conversationId],
@@ -44,6 +45,7 @@ export async function lockConversation(tx: PoolClient, accountId: string, conver
     subject: row.subject,
     contactId: row.contact_id,
     assigneeId: row.assignee_id,
+    teamId: row.team_id,
     filtered: row.filtered,
     filteredReason: row.filtered_reason,
     trashedAt: row.trashed_at,

@@ -5,6 +5,7 @@ import type { CallRecord, Comment, ConversationSummary, Message } from '@inbox/l
 import { isMissed } from '../../../domain/calls';
 import { dealFromRow } from '../../records';
 import { feedbackFromRow } from '../../records';
+import { moreAddressesOf } from '../../records/adapters';
 import { CUSTOM_VIEW_ID, customViewDefinition, type CustomView } from '../domain/custom-views';
 import { VIEWS, findView, type ViewDefinition } from '../domain/views';
 import { CustomViewsRepository } from './custom-views.repository';
@@ -182,9 +183,7 @@ export class ConversationQueries {
 
   async contact(accountId: string, contactId: string) {
     const found = await this.pool.query(
-      `SELECT ct.id, ct.name, ct.email, ct.phone, ct.owner_id, ct.properties, ct.created_at,
-         ARRAY(SELECT a.value FROM contact_addresses a WHERE a.contact_id = ct.id AND a.kind = 'email' ORDER BY a.position) AS more_emails,
-         ARRAY(SELECT a.value FROM contact_addresses a WHERE a.contact_id = ct.id AND a.kind = 'phone' ORDER BY a.position) AS more_phones, co.id AS company_id, co.name AS company_name, co.domain AS company_domain
+      `SELECT ct.id, ct.name, ct.email, ct.phone, ct.owner_id, ct.properties, ct.created_at, ${moreAddressesOf('ct')}, co.id AS company_id, co.name AS company_name, co.domain AS company_domain
        FROM contacts ct LEFT JOIN companies co ON co.id = ct.company_id WHERE ct.account_id = $1 AND ct.id = $2`,
       [accountId, contactId],
     );

@@ -8,7 +8,7 @@ import { lockConversation, updateConversation } from '../../../adapters/conversa
 import { canSeeInbox } from '../../directory';
 import type { DirectoryRepository } from '../../directory/adapters';
 import { appendEvents } from '../../../adapters/outbox';
-import type { Actor } from '../../directory';
+import type { Actor, TeamStore } from '../../directory';
 import { preview } from '../../../domain/email-rules';
 import { mentionsByName } from '../domain/mentions';
 import { requireActor } from '../../directory';
@@ -19,6 +19,7 @@ export class AddComment {
   constructor(
     private readonly pool: Pool,
     private readonly directory: DirectoryRepository,
+    private readonly teams: Pick<TeamStore, 'list'>,
     private readonly onCommitted: () => void,
   ) {}
 
@@ -38,16 +39,13 @@ export class AddComment {
       .filter((u): u is NonNullable<typeof u> => !!u)
       .map((u) => u.id);
     // Teams are mentioned by name too ("@Billing"): each member is notified once.
-    const teams = await this.pool.query<{ id: string; name: string; user_ids: string[] }>(
-      'SELECT t.id, t.name, ARRAY(SELECT m.user_id FROM team_members m WHERE m.team_id = t.id) AS user_ids FROM teams t WHERE t.account_id = $1',
-      [actor.accountId],
-    );
-    const teamMembers = new Map(teams.rows.map((t) => [t.id, t.user_ids]));
-    const byName = mentionsByName(body, [...users.filter((u) => !u.deactivated && !u.removed), ...teams.rows.map((t) => ({ id: t.id, name: t.name }))]);
+    const teams = await this.teams.list(actor.accountId);
+    const teamMembers = new Map(teams.map((t) => [t.id, t.userIds]));
+    const byName = mentionsByName(body, [...users.filter((u) => !u.deactivated && !u.removed), ...teams.map((t) => ({ id: t.id, name: t.name }))]);
     byName.userIds = byName.userIds.flatMap((id) => teamMembers.get(id) ?? [id]);
     for (const unclear of byName.ambiguous) {
       if (unclear.userIds.some((id) => explicitMentions.includes(id))) continue;
-      const names = unclear.userIds.map((id) => byId.get(id)?.name ?? teams.rows.find((t) => t.id === id)?.name).join(', ');
+      const names = unclear.userIds.map((id) => byId.get(id)?.name ?? teams.find((t) => t.id === id)?.name).join(', ');
       throw new InvalidArgumentError('ambiguous_mention', `@${unclear.written} could be ${names}; pick one from the list or write the full name`, { written: unclear.written, userIds: unclear.userIds });
     }
     const candidates = [...new Set([...explicitMentions, ...fromText, ...byName.userIds])].filter((id) => id !== author.id && !byId.get(id)?.deactivated);

@@ -62,8 +62,7 @@ export class UpdateConversation {
           const team = await tx.query('SELECT 1 FROM teams WHERE account_id = $1 AND id = $2 FOR SHARE', [actor.accountId, change.teamId]);
           if (!team.rowCount) throw new NotFoundError('team_not_found', 'no such team');
         }
-        const current = (await tx.query<{ team_id: string | null }>('SELECT team_id FROM conversations WHERE id = $1', [conversationId])).rows[0].team_id;
-        if (current !== change.teamId) columns.team_id = change.teamId;
+        if (conversation.teamId !== change.teamId) columns.team_id = change.teamId;
       }
       if (change.status && change.status !== conversation.status) {
         if (change.status === 'closed') assertClosable(conversation, this.now());

@@ -4,6 +4,7 @@ import { preparing, withTransaction, type Pool, type PoolClient } from '@inbox/l
 import type { Attachment, InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import { newId } from '@inbox/lib';
 import { appendEvents } from '../../../adapters/outbox';
+import { lockKeysInOrder } from '../../../adapters/advisory-locks';
 import type { KnownMessage, RecentConversation } from '../domain/threading';
 import {
   senderKey,
@@ -59,9 +60,7 @@ class PgInboundBatchUnit implements InboundBatchUnit {
   }
 
   async lock(keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    // Sorted, so two batches that share senders never wait on each other in a cycle.
-    await this.tx.query('SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted', [keys]);
+    await lockKeysInOrder(this.tx, keys);
   }
 
   async upsertEmailContacts(contacts: { accountId: string; email: string; name: string }[]): Promise<{ accountId: string; email: string; id: string; inserted: boolean }[]> {

@@ -2,6 +2,7 @@
 import type { Pool, PoolClient } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { appendEvents } from '../../../adapters/outbox';
+import { lockKeysInOrder } from '../../../adapters/advisory-locks';
 import { emailSenderLockKey } from '../../inbound';
 import type { PropertyDefinition, PropertyType } from '../domain/contact-properties';
 import type { ContactChanges, ContactRecords, EditableContact } from '../use-cases/contact-editing';
@@ -17,14 +18,17 @@ const COLUMNS = {
 type DefinitionRow = { key: string; label: string; type: PropertyType; options: string[] };
 const definitionFromRow = (row: DefinitionRow): PropertyDefinition => ({ key: row.key, label: row.label, type: row.type, options: row.options });
 
+/** A contact's further email addresses and phone numbers (beyond its primary ones), as the columns more_emails and more_phones. */
+export const moreAddressesOf = (contact: string): string =>
+  `ARRAY(SELECT a.value FROM contact_addresses a WHERE a.contact_id = ${contact}.id AND a.kind = 'email' ORDER BY a.position) AS more_emails,
+   ARRAY(SELECT a.value FROM contact_addresses a WHERE a.contact_id = ${contact}.id AND a.kind = 'phone' ORDER BY a.position) AS more_phones`;
+
 export class PostgresContactRecords implements ContactRecords {
   constructor(private readonly pool: Pool) {}
 
   async read(db: Pool | PoolClient, accountId: string, contactIds: string[], lock = false): Promise<EditableContact[]> {
     const result = await db.query(
-      `SELECT c.id, c.name, c.email, c.phone, c.owner_id, c.external_id, c.company_id, c.properties,
-         ARRAY(SELECT a.value FROM contact_addresses a WHERE a.contact_id = c.id AND a.kind = 'email' ORDER BY a.position) AS more_emails,
-         ARRAY(SELECT a.value FROM contact_addresses a WHERE a.contact_id = c.id AND a.kind = 'phone' ORDER BY a.position) AS more_phones
+      `SELECT c.id, c.name, c.email, c.phone, c.owner_id, c.external_id, c.company_id, c.properties, ${moreAddressesOf('c')}
        FROM contacts c WHERE c.account_id = $1 AND c.id = ANY($2::text[]) ORDER BY c.id ${lock ? 'FOR UPDATE OF c' : ''}`,
       [accountId, contactIds],
     );
@@ -52,10 +56,8 @@ export class PostgresContactRecords implements ContactRecords {
   }
 
   async lockSenders(tx: PoolClient, accountId: string, emails: string[]): Promise<void> {
-    const keys = [...new Set(emails.map((e) => emailSenderLockKey(accountId, e)))];
-    if (keys.length === 0) return;
-    // Sorted like inbound's batch locks, so the two never wait on each other in a cycle.
-    await tx.query('SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted', [keys]);
+    // The same keys, in the same order, as inbound takes for these senders.
+    await lockKeysInOrder(tx, [...new Set(emails.map((e) => emailSenderLockKey(accountId, e)))]);
   }
 
   async update(tx: PoolClient, accountId: string, contactId: string, changes: ContactChanges): Promise<void> {
