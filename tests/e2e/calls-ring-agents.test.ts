@@ -2,7 +2,8 @@
 // local stand-in for the provider's voice network: the available members with a phone number
 // are rung in turn (or together), the one who picks up is on the call record and takes the
 // conversation, away agents are skipped, and the caller reaches the voicemail only when nobody
-// answers. Bad phone numbers, ring settings and forged callbacks change nothing.
+// answers. Under contact-owner routing the caller's owner rings first. Bad phone numbers, ring
+// settings and forged callbacks change nothing.
 import { randomInt } from 'node:crypto';
 import { addAgent, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { FakeVoiceNetwork, newCallSid } from '../support/fake-voice-network';
@@ -133,6 +134,26 @@ describe('inbound calls ring agents', () => {
       expect(call.voicemail).toBe(true);
     } finally {
       await Promise.all([first, second].map((a) => a.client.put('/api/v1/me/availability', { status: 'available' })));
+    }
+  });
+
+  it("rings the caller's owner first under contact-owner routing, then the others", async () => {
+    const from = caller();
+    await network.inboundCall({ eventsUrl, from, to: lineNumber, picksUp: () => false });
+    const contactId = (await callConversation(from)).contact.id as string;
+    expect((await f.owner.patch(`/api/v1/contacts/${contactId}`, { ownerId: second.id })).status).toBe(200);
+    // Round robin alone rings in id order; the owner comes first only under contact-owner routing.
+    const plain = await network.inboundCall({ eventsUrl, from, to: lineNumber, picksUp: () => false });
+    expect(plain.rounds.map((r) => r.numbers[0])).toEqual([first.phone, second.phone]);
+    expect((await f.owner.put(`/api/v1/inboxes/${f.inboxId}/routing`, { mode: 'contact_owner' })).status).toBe(200);
+    try {
+      const owned = await network.inboundCall({ eventsUrl, from, to: lineNumber, picksUp: (phone) => phone === first.phone });
+      expect(owned.rounds.map((r) => r.numbers)).toEqual([[second.phone], [first.phone]]);
+      // A caller without an owner rings everyone in turn, as before.
+      const stranger = await network.inboundCall({ eventsUrl, from: caller(), to: lineNumber, picksUp: () => false });
+      expect(stranger.rounds).toHaveLength(2);
+    } finally {
+      await f.owner.put(`/api/v1/inboxes/${f.inboxId}/routing`, { mode: 'none' });
     }
   });
 

@@ -82,7 +82,15 @@ bootService(async () => {
     'inbox.routing.v1.AgentPresenceService',
     AgentPresenceServiceService,
     agentPresenceGrpcHandlers(
-      new AgentPresence(new ConversationInboxDirectory(directory), store, { lastAssigned: (accountId, inboxId) => repository.lastAssigned(pool, accountId, inboxId) }),
+      new AgentPresence(
+        new ConversationInboxDirectory(directory),
+        store,
+        { lastAssigned: (accountId, inboxId) => repository.lastAssigned(pool, accountId, inboxId) },
+        {
+          mode: async (accountId, inboxId) => (await rules.rule(accountId, inboxId)).mode,
+          callerOwner: async (accountId, phoneNumber) => (await conversation.call.findCallerOwner({ accountId, phoneNumber })).ownerId || null,
+        },
+      ),
     ),
   );
   const grpcPort = await grpc.listen(config.ROUTING_GRPC_PORT, config.BIND_HOST);

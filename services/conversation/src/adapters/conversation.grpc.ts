@@ -315,6 +315,11 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
       return { facts: await u.queries.routingFacts(request.accountId, request.conversationIds) };
     },
 
+    async findCallerOwner(request) {
+      if (!request.accountId || !request.phoneNumber) throw new InvalidArgumentError('caller_required', 'account_id and phone_number are required');
+      return { ownerId: (await u.queries.callerOwner(request.accountId, request.phoneNumber)) ?? '' };
+    },
+
     async autoAssign(request) {
       if (!request.accountId || !request.conversationId || !request.userId) {
         throw new InvalidArgumentError('assignment_incomplete', 'account_id, conversation_id and user_id are required');

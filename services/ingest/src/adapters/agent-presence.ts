@@ -37,8 +37,8 @@ export class CachedAgentPresence implements AgentPresence {
 export class RoutingRingTargets implements RingTargets {
   constructor(private readonly routing: ServiceClient<typeof AgentPresenceServiceService>) {}
 
-  async list(accountId: string, inboxId: string): Promise<DialTarget[]> {
-    const { targets } = await this.routing.call.listRingTargets({ accountId, inboxId });
+  async list(accountId: string, inboxId: string, caller: string): Promise<DialTarget[]> {
+    const { targets } = await this.routing.call.listRingTargets({ accountId, inboxId, caller: caller.slice(0, 64) });
     return targets;
   }
 }

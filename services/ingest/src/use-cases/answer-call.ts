@@ -10,7 +10,7 @@ type PhoneChannel = Awaited<ReturnType<CallEvents['verify']>>;
 
 /** Whom a call to an inbox rings now, in order (routing decides). */
 export interface RingTargets {
-  list(accountId: string, inboxId: string): Promise<DialTarget[]>;
+  list(accountId: string, inboxId: string, caller: string): Promise<DialTarget[]>;
 }
 
 export interface CallCallback {
@@ -49,16 +49,16 @@ export class AnswerCall {
       if (dialWasAnswered(params.DialCallStatus)) return HANGUP_TWIML;
       const rung = query.ring.split(',').filter((id) => USER_ID.test(id)).slice(0, MAX_SIMULTANEOUS_RINGS * 2);
       if (channel.ringStrategy === 'simultaneous' || rung.length >= MAX_SEQUENTIAL_RINGS) return VOICEMAIL_TWIML;
-      return this.ring(channel, callback.eventsUrl, rung);
+      return this.ring(channel, callback.eventsUrl, rung, params.From ?? '');
     }
     const result = await this.events.accept(channelId, url, params, signature, query.call ?? '');
     const newInboundCall = result.status === 'ringing' && !(params.Direction ?? 'inbound').startsWith('outbound');
-    return newInboundCall ? this.ring(result.channel, callback.eventsUrl, []) : EMPTY_TWIML;
+    return newInboundCall ? this.ring(result.channel, callback.eventsUrl, [], params.From ?? '') : EMPTY_TWIML;
   }
 
   /** The next ring: the available agents not rung yet, or the voicemail when there are none. */
-  private async ring(channel: PhoneChannel, eventsUrl: string, rung: string[]): Promise<string> {
-    const candidates = (await this.availableTargets(channel)).filter((t) => !rung.includes(t.userId));
+  private async ring(channel: PhoneChannel, eventsUrl: string, rung: string[], caller: string): Promise<string> {
+    const candidates = (await this.availableTargets(channel, caller)).filter((t) => !rung.includes(t.userId));
     if (candidates.length === 0) return VOICEMAIL_TWIML;
     const ringing = channel.ringStrategy === 'simultaneous' ? candidates.slice(0, MAX_SIMULTANEOUS_RINGS) : candidates.slice(0, 1);
     const withQuery = (name: string, value: string) => `${eventsUrl}?${new URLSearchParams({ [name]: value })}`;
@@ -70,10 +70,10 @@ export class AnswerCall {
     });
   }
 
-  private async availableTargets(channel: PhoneChannel): Promise<DialTarget[]> {
+  private async availableTargets(channel: PhoneChannel, caller: string): Promise<DialTarget[]> {
     if (!this.targets) return [];
     try {
-      return await this.targets.list(channel.accountId, channel.inboxId);
+      return await this.targets.list(channel.accountId, channel.inboxId, caller);
     } catch (error) {
       // A caller is never left hanging on routing: without an answer the call goes to voicemail.
       this.logger.warn({ error: (error as Error).message, channelId: channel.channelId }, 'ring targets unknown; the call goes to voicemail');

@@ -14,7 +14,7 @@ export function agentPresenceGrpcHandlers(presence: AgentPresence): UnaryHandler
     },
     async listRingTargets(request) {
       if (!request.accountId || !request.inboxId) throw new InvalidArgumentError('inbox_required', 'account_id and inbox_id are required');
-      return { targets: await presence.ringTargets(request.accountId, request.inboxId) };
+      return { targets: await presence.ringTargets(request.accountId, request.inboxId, request.caller) };
     },
   };
 }

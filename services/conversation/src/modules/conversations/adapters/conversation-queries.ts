@@ -234,6 +234,12 @@ export class ConversationQueries {
     return conversationIds.flatMap((id) => byId.get(id) ?? []);
   }
 
+  /** The owner of the contact a number's calls land on (calls file a caller under tel:<number>). */
+  async callerOwner(accountId: string, phoneNumber: string): Promise<string | null> {
+    const result = await this.pool.query<{ owner_id: string | null }>('SELECT owner_id FROM contacts WHERE account_id = $1 AND external_id = $2', [accountId, `tel:${phoneNumber}`]);
+    return result.rows[0]?.owner_id ?? null;
+  }
+
   async routingFacts(accountId: string, conversationIds: string[]) {
     if (conversationIds.length === 0) return [];
     const result = await this.pool.query(

@@ -69,6 +69,16 @@ export function roleToJSON(object: Role): string {
   }
 }
 
+export interface FindCallerOwnerRequest {
+  accountId: string;
+  /** E.164. */
+  phoneNumber: string;
+}
+
+export interface FindCallerOwnerResponse {
+  ownerId: string;
+}
+
 export interface Account {
   id: string;
   name: string;
@@ -1433,6 +1443,172 @@ export interface AutoAssignResponse {
   assigneeId: string;
   openCount: number;
 }
+
+function createBaseFindCallerOwnerRequest(): FindCallerOwnerRequest {
+  return { accountId: "", phoneNumber: "" };
+}
+
+export const FindCallerOwnerRequest: MessageFns<FindCallerOwnerRequest> = {
+  encode(message: FindCallerOwnerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accountId !== "") {
+      writer.uint32(10).string(message.accountId);
+    }
+    if (message.phoneNumber !== "") {
+      writer.uint32(18).string(message.phoneNumber);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindCallerOwnerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindCallerOwnerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.phoneNumber = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindCallerOwnerRequest {
+    return {
+      accountId: isSet(object.accountId)
+        ? globalThis.String(object.accountId)
+        : isSet(object.account_id)
+        ? globalThis.String(object.account_id)
+        : "",
+      phoneNumber: isSet(object.phoneNumber)
+        ? globalThis.String(object.phoneNumber)
+        : isSet(object.phone_number)
+        ? globalThis.String(object.phone_number)
+        : "",
+    };
+  },
+
+  toJSON(message: FindCallerOwnerRequest): unknown {
+    const obj: any = {};
+    if (message.accountId !== "") {
+      obj.accountId = message.accountId;
+    }
+    if (message.phoneNumber !== "") {
+      obj.phoneNumber = message.phoneNumber;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindCallerOwnerRequest>, I>>(base?: I): FindCallerOwnerRequest {
+    return FindCallerOwnerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindCallerOwnerRequest>, I>>(object: I): FindCallerOwnerRequest {
+    const message = createBaseFindCallerOwnerRequest();
+    message.accountId = object.accountId ?? "";
+    message.phoneNumber = object.phoneNumber ?? "";
+    return message;
+  },
+};
+
+function createBaseFindCallerOwnerResponse(): FindCallerOwnerResponse {
+  return { ownerId: "" };
+}
+
+export const FindCallerOwnerResponse: MessageFns<FindCallerOwnerResponse> = {
+  encode(message: FindCallerOwnerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ownerId !== "") {
+      writer.uint32(10).string(message.ownerId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindCallerOwnerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindCallerOwnerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindCallerOwnerResponse {
+    return {
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+    };
+  },
+
+  toJSON(message: FindCallerOwnerResponse): unknown {
+    const obj: any = {};
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindCallerOwnerResponse>, I>>(base?: I): FindCallerOwnerResponse {
+    return FindCallerOwnerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindCallerOwnerResponse>, I>>(object: I): FindCallerOwnerResponse {
+    const message = createBaseFindCallerOwnerResponse();
+    message.ownerId = object.ownerId ?? "";
+    return message;
+  },
+};
 
 function createBaseAccount(): Account {
   return { id: "", name: "", createdAt: undefined };
@@ -24208,6 +24384,21 @@ export const ConversationServiceService = {
     responseSerialize: (value: AutoAssignResponse): Buffer => Buffer.from(AutoAssignResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AutoAssignResponse => AutoAssignResponse.decode(value),
   },
+  /**
+   * The owner of the contact a phone number calls as (empty: none), so contact-owner routing can
+   * ring them first.
+   */
+  findCallerOwner: {
+    path: "/inbox.conversation.v1.ConversationService/FindCallerOwner" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FindCallerOwnerRequest): Buffer =>
+      Buffer.from(FindCallerOwnerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FindCallerOwnerRequest => FindCallerOwnerRequest.decode(value),
+    responseSerialize: (value: FindCallerOwnerResponse): Buffer =>
+      Buffer.from(FindCallerOwnerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FindCallerOwnerResponse => FindCallerOwnerResponse.decode(value),
+  },
 } as const;
 
 export interface ConversationServiceServer extends UntypedServiceImplementation {
@@ -24340,6 +24531,11 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
    * user is active and under capacity, decided under locks in the same transaction.
    */
   autoAssign: handleUnaryCall<AutoAssignRequest, AutoAssignResponse>;
+  /**
+   * The owner of the contact a phone number calls as (empty: none), so contact-owner routing can
+   * ring them first.
+   */
+  findCallerOwner: handleUnaryCall<FindCallerOwnerRequest, FindCallerOwnerResponse>;
 }
 
 export interface ConversationServiceClient extends Client {
@@ -25591,6 +25787,25 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AutoAssignResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The owner of the contact a phone number calls as (empty: none), so contact-owner routing can
+   * ring them first.
+   */
+  findCallerOwner(
+    request: FindCallerOwnerRequest,
+    callback: (error: ServiceError | null, response: FindCallerOwnerResponse) => void,
+  ): ClientUnaryCall;
+  findCallerOwner(
+    request: FindCallerOwnerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FindCallerOwnerResponse) => void,
+  ): ClientUnaryCall;
+  findCallerOwner(
+    request: FindCallerOwnerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FindCallerOwnerResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -22,6 +22,8 @@ import {
 export interface ListRingTargetsRequest {
   accountId: string;
   inboxId: string;
+  /** The caller's number: under contact-owner routing their contact's owner is rung first. */
+  caller: string;
 }
 
 export interface RingTarget {
@@ -46,7 +48,7 @@ export interface CountAvailableAgentsResponse {
 }
 
 function createBaseListRingTargetsRequest(): ListRingTargetsRequest {
-  return { accountId: "", inboxId: "" };
+  return { accountId: "", inboxId: "", caller: "" };
 }
 
 export const ListRingTargetsRequest: MessageFns<ListRingTargetsRequest> = {
@@ -56,6 +58,9 @@ export const ListRingTargetsRequest: MessageFns<ListRingTargetsRequest> = {
     }
     if (message.inboxId !== "") {
       writer.uint32(18).string(message.inboxId);
+    }
+    if (message.caller !== "") {
+      writer.uint32(26).string(message.caller);
     }
     return writer;
   },
@@ -89,6 +94,14 @@ export const ListRingTargetsRequest: MessageFns<ListRingTargetsRequest> = {
             message.inboxId = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.caller = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -113,6 +126,7 @@ export const ListRingTargetsRequest: MessageFns<ListRingTargetsRequest> = {
         : isSet(object.inbox_id)
         ? globalThis.String(object.inbox_id)
         : "",
+      caller: isSet(object.caller) ? globalThis.String(object.caller) : "",
     };
   },
 
@@ -124,6 +138,9 @@ export const ListRingTargetsRequest: MessageFns<ListRingTargetsRequest> = {
     if (message.inboxId !== "") {
       obj.inboxId = message.inboxId;
     }
+    if (message.caller !== "") {
+      obj.caller = message.caller;
+    }
     return obj;
   },
 
@@ -134,6 +151,7 @@ export const ListRingTargetsRequest: MessageFns<ListRingTargetsRequest> = {
     const message = createBaseListRingTargetsRequest();
     message.accountId = object.accountId ?? "";
     message.inboxId = object.inboxId ?? "";
+    message.caller = object.caller ?? "";
     return message;
   },
 };
