@@ -5,7 +5,7 @@ import type { CallRecord, Comment, ConversationSummary, Message } from '@inbox/l
 import { isMissed } from '../../../domain/calls';
 import { dealFromRow } from '../../records';
 import { feedbackFromRow } from '../../records';
-import { moreAddressesOf } from '../../records/adapters';
+import { moreAddressesOf } from '../../../adapters/contact-addresses';
 import { CUSTOM_VIEW_ID, customViewDefinition, type CustomView } from '../domain/custom-views';
 import { VIEWS, findView, type ViewDefinition } from '../domain/views';
 import { CustomViewsRepository } from './custom-views.repository';
@@ -37,13 +37,17 @@ interface SummaryRow {
   awaiting_first_reply: boolean;
   version: string;
   created_at: Date;
+  sla_target: string | null;
+  sla_due_at: Date | null;
+  sla_warn_at: Date | null;
+  sla_paused: boolean;
 }
 
 const SUMMARY_COLUMNS = `c.id, c.inbox_id, c.status, c.channel, c.reply_channel, c.team_id, c.subject, c.preview, c.contact_id,
   ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone, c.participant_count,
   c.assignee_id, u.name AS assignee_name, (u.deactivated_at IS NOT NULL OR u.removed_at IS NOT NULL) AS assignee_deactivated,
   c.last_message_at, c.last_message_direction, c.comment_preview, c.filtered, c.filtered_reason, c.trashed_at,
-  c.awaiting_first_reply, c.version, c.created_at`;
+  c.awaiting_first_reply, c.version, c.created_at, c.sla_target, c.sla_due_at, c.sla_warn_at, c.sla_paused`;
 const SUMMARY_JOINS = 'LEFT JOIN contacts ct ON ct.id = c.contact_id LEFT JOIN users u ON u.id = c.assignee_id';
 
 function toSummary(row: SummaryRow): ConversationSummary {
@@ -68,6 +72,10 @@ function toSummary(row: SummaryRow): ConversationSummary {
     awaitingFirstReply: row.awaiting_first_reply,
     version: row.version,
     createdAt: row.created_at,
+    slaTarget: row.sla_target ?? '',
+    slaDueAt: row.sla_due_at ?? undefined,
+    slaWarnAt: row.sla_warn_at ?? undefined,
+    slaPaused: row.sla_paused,
   };
 }
 
@@ -98,11 +106,27 @@ export class ConversationQueries {
     if (!found.rowCount) throw new NotFoundError('inbox_not_found', 'no such inbox');
   }
 
+  /** Counts of views that depend on the time (service levels), from the conversations' own indexed columns. */
+  private async liveCounts(accountId: string, inboxId: string, userId: string, views: ViewDefinition[]): Promise<number[]> {
+    if (views.length === 0) return [];
+    const columns = views.map((v, i) => `count(*) FILTER (WHERE ${withViewer(v.predicate, '$1')}) AS v${i}`).join(', ');
+    const result = await this.pool.query<Record<string, string>>(
+      `SELECT ${columns} FROM conversations c WHERE c.account_id = $2 AND c.inbox_id = $3 AND c.status = 'open' AND c.sla_warn_at IS NOT NULL AND $1::text IS NOT NULL`,
+      [userId, accountId, inboxId],
+    );
+    return views.map((_, i) => Number(result.rows[0][`v${i}`]));
+  }
+
   async viewCounts(accountId: string, userId: string, inboxId: string): Promise<{ id: string; name: string; count: number; custom?: CustomView }[]> {
     await this.requireInbox(accountId, inboxId);
     const custom = await this.customViews.visibleTo(accountId, userId, inboxId);
     const views = [...VIEWS, ...custom.map(customViewDefinition)];
-    const counts = await this.counts.count(accountId, inboxId, userId, views.map((v) => withViewer(v.predicate, '$1')));
+    const kept = views.filter((v) => !v.timeDependent);
+    const [keptCounts, liveCounts] = await Promise.all([
+      this.counts.count(accountId, inboxId, userId, kept.map((v) => withViewer(v.predicate, '$1'))),
+      this.liveCounts(accountId, inboxId, userId, views.filter((v) => v.timeDependent)),
+    ]);
+    const counts = views.map((v) => (v.timeDependent ? liveCounts.shift()! : keptCounts.shift()!));
     return views.map((v, i) => ({ id: v.id, name: v.name, count: counts[i], custom: custom[i - VIEWS.length] }));
   }
 

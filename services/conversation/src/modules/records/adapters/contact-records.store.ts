@@ -3,6 +3,7 @@ import type { Pool, PoolClient } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { appendEvents } from '../../../adapters/outbox';
 import { lockKeysInOrder } from '../../../adapters/advisory-locks';
+import { moreAddressesOf } from '../../../adapters/contact-addresses';
 import { emailSenderLockKey } from '../../inbound';
 import type { PropertyDefinition, PropertyType } from '../domain/contact-properties';
 import type { ContactChanges, ContactRecords, EditableContact } from '../use-cases/contact-editing';
@@ -17,11 +18,6 @@ const COLUMNS = {
 
 type DefinitionRow = { key: string; label: string; type: PropertyType; options: string[] };
 const definitionFromRow = (row: DefinitionRow): PropertyDefinition => ({ key: row.key, label: row.label, type: row.type, options: row.options });
-
-/** A contact's further email addresses and phone numbers (beyond its primary ones), as the columns more_emails and more_phones. */
-export const moreAddressesOf = (contact: string): string =>
-  `ARRAY(SELECT a.value FROM contact_addresses a WHERE a.contact_id = ${contact}.id AND a.kind = 'email' ORDER BY a.position) AS more_emails,
-   ARRAY(SELECT a.value FROM contact_addresses a WHERE a.contact_id = ${contact}.id AND a.kind = 'phone' ORDER BY a.position) AS more_phones`;
 
 export class PostgresContactRecords implements ContactRecords {
   constructor(private readonly pool: Pool) {}
