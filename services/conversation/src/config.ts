@@ -40,6 +40,8 @@ const schema = z.object({
   CONVERSATION_DELIVERY_MAX_ATTEMPTS: env.int(8, 1),
   CONVERSATION_DELIVERY_BACKOFF_MS: env.int(10_000, 10),
   CONVERSATION_PURGE_INTERVAL_MS: env.int(60 * 60 * 1000, 1000),
+  // How often due times are checked for breaches (each breach is announced once).
+  CONVERSATION_SLA_BREACH_CHECK_MS: env.int(15_000, 100),
   /** How often the deltas behind view counts are folded; reads stay exact in between, only cheaper after. */
   CONVERSATION_VIEW_COUNT_COMPACT_MS: env.int(1000, 50),
   NATS_STREAM_REPLICAS: env.int(1, 1),

@@ -25,6 +25,8 @@ import { ConversationAssignments, ConversationQueries, CustomViewsRepository, Se
 import { AddComment, ApplyConversationAction, AutoAssign, DeleteConversation, ManageCustomViews, PurgeTrash, SetMessageHidden, UnblockSender, UpdateConversation } from './modules/conversations';
 import { conversationGrpcHandlers } from './adapters/conversation.grpc';
 import { announcingDirectoryChanges } from './adapters/directory-announcements';
+import { ServiceLevels } from './modules/sla';
+import { BreachWatch, PostgresServiceLevels, ServiceLevelHandler } from './modules/sla/adapters';
 import { InboundMessageHandler, InboundReceipts, PgInboundBatchStore } from './modules/inbound/adapters';
 import { StoreInboundBatch, StoreInboundMessage } from './modules/inbound';
 import { OutboxRelay } from './adapters/outbox';
@@ -74,7 +76,7 @@ bootService(async () => {
   await provisionJetStream(
     await jetstreamManager(nc),
     [STREAMS.ingest, STREAMS.conversationEvents, STREAMS.chatOutbound, STREAMS.deadLetter],
-    [CONSUMERS.conversationInbound],
+    [CONSUMERS.conversationInbound, CONSUMERS.conversationServiceLevels],
     { replicas: config.NATS_STREAM_REPLICAS },
   );
   const js = jetstream(nc);
@@ -123,6 +125,7 @@ bootService(async () => {
   const closeHook = surveyOnClose(config.CONVERSATION_PUBLIC_URL);
   const emailContacts = new PostgresEmailContacts();
   const teams = new PostgresTeams(pool);
+  const serviceLevels = new ServiceLevels(directory, new PostgresServiceLevels(pool, committed));
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService(
     'inbox.conversation.v1.ConversationService',
@@ -165,6 +168,7 @@ bootService(async () => {
       createDeal: new CreateDeal(pool, directory),
       updateDeal: new UpdateDeal(pool, directory),
       surveySettings: new SurveySettings(directory),
+      serviceLevels,
       updateContact: new UpdateContact(pool, directory, contactRecords, committed),
       mergeContacts: new MergeContacts(pool, directory, contactRecords, committed),
       findContacts: new FindContacts(directory, contactRecords),
@@ -205,8 +209,12 @@ bootService(async () => {
     batchLingerMs: config.CONVERSATION_INBOUND_BATCH_LINGER_MS,
   });
 
+  const slaKeeper = await runConsumer({ js, spec: CONSUMERS.conversationServiceLevels, handler: new ServiceLevelHandler(serviceLevels), logger, metrics });
+  const breachWatch = new BreachWatch(serviceLevels, config.CONVERSATION_SLA_BREACH_CHECK_MS, (error) => logger.warn({ err: error }, 'service-level breach check failed'));
+
   relay.start();
   delivery.start();
+  breachWatch.start();
   const viewCounts = new ViewCountsRepository(pool);
   const compactTimer = setInterval(() => {
     viewCounts.compact().catch((error: Error) => logger.warn({ error: error.message }, 'view count compaction failed'));
@@ -217,6 +225,8 @@ bootService(async () => {
 
   // New work stops first: the consumer hands back what it has not started, then the API drains.
   lifecycle.onShutdown('inbound consumer', () => inbound.stop());
+  lifecycle.onShutdown('service-level consumer', () => slaKeeper.stop());
+  lifecycle.onShutdown('breach watch', () => breachWatch.stop());
   lifecycle.onShutdown('grpc', () => Promise.all([grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3), edgeGrpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3)]));
   lifecycle.onShutdown('outbox relay', () => relay.stop());
   lifecycle.onShutdown('outbound delivery', () => delivery.stop());

@@ -35,3 +35,4 @@ export * from './postgres/prepared';
 export * from './domain/channels';
 export * from './http/error-codes';
 export * from './jetstream/directory-changes';
+export * from './domain/business-time';

@@ -28,6 +28,7 @@ import type { ConversationQueries } from '../modules/conversations/adapters';
 import type { DirectoryRepository } from '../modules/directory/adapters';
 import type { SearchDocuments } from '../modules/conversations/adapters';
 import type { AutoAssign } from '../modules/conversations';
+import type { ServiceLevels, SlaPolicy } from '../modules/sla';
 import { actorFrom, channelToProto, channelTypeFromProto, inboxToProto, roleFromProto, userToProto } from './proto-mapping';
 
 export interface ConversationUseCases {
@@ -68,6 +69,7 @@ export interface ConversationUseCases {
   createDeal: CreateDeal;
   updateDeal: UpdateDeal;
   surveySettings: SurveySettings;
+  serviceLevels: ServiceLevels;
   updateContact: UpdateContact;
   mergeContacts: MergeContacts;
   findContacts: FindContacts;
@@ -83,6 +85,17 @@ export interface ConversationUseCases {
 }
 
 const customViewToProto = (view: CustomView) => ({ ...view, teamId: view.teamId ?? '' });
+
+function slaPolicyToProto(policy: SlaPolicy | null) {
+  if (!policy) return undefined;
+  return {
+    firstResponseMinutes: policy.firstResponseMinutes ?? undefined,
+    nextResponseMinutes: policy.nextResponseMinutes ?? undefined,
+    resolutionMinutes: policy.resolutionMinutes ?? undefined,
+    businessHours: policy.businessHours ?? undefined,
+    pauseWhileWaitingOnCustomer: policy.pauseWhileWaitingOnCustomer,
+  };
+}
 
 export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers<typeof ConversationServiceService> {
   return {
@@ -545,6 +558,23 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
     async setSurveyOnClose(request) {
       const saved = await u.surveySettings.set(actorFrom(request.tenant), request.inboxId, request.enabled, request.everyDays);
       return { enabled: saved.enabled, everyDays: saved.everyDays };
+    },
+
+    async getSlaPolicy(request) {
+      return { policy: slaPolicyToProto(await u.serviceLevels.policy(actorFrom(request.tenant), request.inboxId)) };
+    },
+
+    async setSlaPolicy(request) {
+      const input = request.policy
+        ? {
+            firstResponseMinutes: request.policy.firstResponseMinutes ?? null,
+            nextResponseMinutes: request.policy.nextResponseMinutes ?? null,
+            resolutionMinutes: request.policy.resolutionMinutes ?? null,
+            businessHours: request.policy.businessHours ?? null,
+            pauseWhileWaitingOnCustomer: request.policy.pauseWhileWaitingOnCustomer,
+          }
+        : null;
+      return { policy: slaPolicyToProto(await u.serviceLevels.setPolicy(actorFrom(request.tenant), request.inboxId, input)) };
     },
 
     async findContacts(request) {

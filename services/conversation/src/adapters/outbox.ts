@@ -15,6 +15,8 @@ export const EVENT_SUBJECT_NAMES: Record<ConversationEventType, string> = {
   [ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_HIDDEN]: 'message_hidden',
   [ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_UNHIDDEN]: 'message_unhidden',
   [ConversationEventType.CONVERSATION_EVENT_TYPE_DELETED]: 'deleted',
+  [ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_CHANGED]: 'sla_changed',
+  [ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_BREACHED]: 'sla_breached',
 };
 
 export type EventDraft = Omit<Partial<ConversationEvent>, 'eventId' | 'occurredAt'> &

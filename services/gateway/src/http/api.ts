@@ -16,6 +16,7 @@ import { registerAttachmentRoutes } from './routes/attachments.routes';
 import { registerConversationActionRoutes, registerConversationRoutes } from './routes/conversations.routes';
 import { registerDirectoryRoutes } from './routes/directory.routes';
 import { registerNotificationRoutes } from './routes/notifications.routes';
+import { registerServiceLevelRoutes } from './routes/service-levels.routes';
 import { registerAssistRoutes } from './routes/assist.routes';
 import { registerRecordRoutes } from './routes/records.routes';
 import { registerRoutingRoutes } from './routes/routing.routes';
@@ -50,6 +51,7 @@ export function registerApi(router: Router, deps: GatewayDependencies, options: 
   registerNotificationRoutes(routes, deps.notifications, deps.conversation);
   registerSearchRoutes(routes, deps.conversation, deps.search);
   registerRoutingRoutes(routes, deps.conversation, deps.routing);
+  registerServiceLevelRoutes(routes, deps.conversation);
   return buildOpenApiDocument(registry, options.publicUrl);
 }
 

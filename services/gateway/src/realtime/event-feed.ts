@@ -40,6 +40,8 @@ const CONVERSATION_TYPES: Record<ConversationEventType, { type: string; change?:
   [ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED]: { type: 'message.created' },
   [ConversationEventType.CONVERSATION_EVENT_TYPE_COMMENT_CREATED]: { type: 'comment.created' },
   [ConversationEventType.CONVERSATION_EVENT_TYPE_DELETED]: { type: 'conversation.deleted' },
+  [ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_CHANGED]: { type: 'conversation.updated', change: 'sla' },
+  [ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_BREACHED]: { type: 'conversation.updated', change: 'sla_breached' },
 };
 
 /** Undecodable or foreign messages give undefined and are skipped. */

@@ -91,7 +91,7 @@ export const CONSUMERS = {
   notificationFanout: {
     stream: STREAMS.conversationEvents.name,
     durable: 'notification-fanout',
-    filterSubjects: ['conversation.*.comment_created', 'conversation.*.assigned', 'conversation.*.message_created'],
+    filterSubjects: ['conversation.*.comment_created', 'conversation.*.assigned', 'conversation.*.message_created', 'conversation.*.sla_breached'],
     maxDeliver: 10,
     ackWaitMs: 30_000,
     maxAckPending: 1000,
@@ -117,6 +117,16 @@ export const CONSUMERS = {
     ackWaitMs: 10_000,
     maxAckPending: 1000,
     description: 'Routing service: assign conversations that need an owner, free capacity when they close',
+  },
+  conversationServiceLevels: {
+    stream: STREAMS.conversationEvents.name,
+    durable: 'conversation-service-levels',
+    // What can move a clock: a new conversation, a message, a close, reopen or trash.
+    filterSubjects: ['conversation.*.created', 'conversation.*.updated', 'conversation.*.message_created'],
+    maxDeliver: 10,
+    ackWaitMs: 30_000,
+    maxAckPending: 1000,
+    description: "Conversation service: keep each conversation's service-level target in step",
   },
   chatReplyDelivery: {
     stream: 'CHAT_OUTBOUND',

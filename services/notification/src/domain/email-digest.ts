@@ -10,6 +10,7 @@ const KIND_WORDS: Record<string, [string, string]> = {
   mention: ['mention', 'mentions'],
   assignment: ['assignment', 'assignments'],
   new_message: ['new message', 'new messages'],
+  sla_breached: ['missed service level', 'missed service levels'],
 };
 
 export function composeDigest(items: DigestItem[], publicUrl: string): { subject: string; text: string } {

@@ -1,9 +1,10 @@
 // Who is notified of a conversation event, and of what: each mentioned member (never the
 // author), the new owner of an assignment (unless they assigned themselves), and the owner of a
-// conversation that received an inbound message.
+// conversation that received an inbound message; a service-level breach, whoever the conversation
+// service names (its owner, or the admins when nobody owns it).
 import { ConversationEventType, type ConversationEvent } from '@inbox/lib/gen/inbox/events/v1/events';
 
-export type NotificationKind = 'mention' | 'assignment' | 'new_message';
+export type NotificationKind = 'mention' | 'assignment' | 'new_message' | 'sla_breached';
 
 export interface NotificationDraft {
   userId: string;
@@ -18,6 +19,8 @@ export function recipientsOf(event: ConversationEvent): NotificationDraft[] {
       return event.assigneeId && event.assigneeId !== event.actorUserId ? [{ userId: event.assigneeId, kind: 'assignment' }] : [];
     case ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED:
       return event.messageDirection === 'inbound' && event.assigneeId ? [{ userId: event.assigneeId, kind: 'new_message' }] : [];
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_BREACHED:
+      return [...new Set(event.recipientUserIds)].filter(Boolean).map((userId) => ({ userId, kind: 'sla_breached' }));
     default:
       return [];
   }

@@ -1,5 +1,5 @@
 import { decodeConversationEvent, type EventHandler } from '@inbox/lib';
-import type { ConversationEvent } from '@inbox/lib/gen/inbox/events/v1/events';
+import { ConversationEventType, type ConversationEvent } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { ConversationIndexer } from '../use-cases/index-conversations';
 
 /** Every conversation event means "this conversation changed": index its current state. */
@@ -20,6 +20,8 @@ export class ConversationEventHandler implements EventHandler<ConversationEvent>
   }
 
   async handle(event: ConversationEvent): Promise<void> {
+    // Service-level changes are not in the search document.
+    if (event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_CHANGED || event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_BREACHED) return;
     await this.indexer.submit({ accountId: event.accountId, conversationId: event.conversationId, version: Number(event.version) });
     this.onIndexed(event);
   }

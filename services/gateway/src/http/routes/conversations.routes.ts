@@ -4,7 +4,7 @@ import type { ConversationServiceService, ConversationSummary, CustomView, GetCo
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
 
-const VIEW_IDS = ['unassigned', 'mine', 'team', 'team_unassigned', 'open', 'chat', 'email', 'messenger', 'forms', 'calls', 'bots', 'closed', 'sent', 'spam', 'trash'] as const;
+const VIEW_IDS = ['unassigned', 'mine', 'team', 'team_unassigned', 'open', 'chat', 'email', 'messenger', 'forms', 'calls', 'sla', 'bots', 'closed', 'sent', 'spam', 'trash'] as const;
 
 const Address = z.object({ name: z.string(), address: z.string() });
 export const ConversationItem = z
@@ -28,6 +28,15 @@ export const ConversationItem = z
     trashedAt: z.string().nullable(),
     version: z.number().int(),
     createdAt: z.string(),
+    sla: z
+      .object({
+        target: z.enum(['first_response', 'next_response', 'resolution']),
+        dueAt: z.string().nullable().describe('null while resolution waits on the customer'),
+        atRiskAt: z.string().nullable().describe('when 75% of the target is used'),
+        paused: z.boolean(),
+      })
+      .nullable()
+      .describe("the inbox's service-level target due first; null when none runs"),
   })
   .openapi('ConversationListItem');
 
@@ -116,6 +125,14 @@ export function conversationItem(c: ConversationSummary): z.infer<typeof Convers
     trashedAt: c.trashedAt ? c.trashedAt.toISOString() : null,
     version: Number(c.version),
     createdAt: iso(c.createdAt),
+    sla: c.slaTarget
+      ? {
+          target: c.slaTarget as 'first_response' | 'next_response' | 'resolution',
+          dueAt: c.slaDueAt ? c.slaDueAt.toISOString() : null,
+          atRiskAt: c.slaWarnAt ? c.slaWarnAt.toISOString() : null,
+          paused: c.slaPaused,
+        }
+      : null,
   };
 }
 

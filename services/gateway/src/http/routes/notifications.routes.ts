@@ -9,7 +9,7 @@ import type { ApiRoutes } from '../api-route';
 const NotificationDto = z
   .object({
     id: z.string(),
-    kind: z.enum(['mention', 'assignment', 'new_message']),
+    kind: z.enum(['mention', 'assignment', 'new_message', 'sla_breached']),
     conversationId: z.string(),
     commentId: z.string().nullable(),
     messageId: z.string().nullable(),

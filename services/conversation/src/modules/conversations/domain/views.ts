@@ -4,6 +4,8 @@ export interface ViewDefinition {
   id: string;
   name: string;
   predicate: string;
+  /** Depends on the time of asking, so it is counted from the conversations themselves, not the kept counts. */
+  timeDependent?: boolean;
 }
 
 const LIVE = 'c.trashed_at IS NULL AND NOT c.filtered';
@@ -22,6 +24,7 @@ export const VIEWS: ViewDefinition[] = [
   { id: 'messenger', name: 'Messenger', predicate: `${OPEN} AND c.channel = 'messenger'` },
   { id: 'forms', name: 'Forms', predicate: `${OPEN} AND c.channel = 'form'` },
   { id: 'calls', name: 'Calls', predicate: `${OPEN} AND c.channel = 'phone'` },
+  { id: 'sla', name: 'SLA at risk or breached', predicate: `${LIVE} AND c.status = 'open' AND c.sla_warn_at <= now()`, timeDependent: true },
   { id: 'bots', name: 'Bots', predicate: `${LIVE} AND c.status = 'open' AND ${IN_BOT}` },
   { id: 'closed', name: 'All closed', predicate: `${LIVE} AND c.status = 'closed'` },
   { id: 'sent', name: 'Sent', predicate: 'c.trashed_at IS NULL AND c.awaiting_first_reply' },

@@ -11,7 +11,7 @@ type Handlers = UnaryHandlers<typeof ConversationServiceService>;
 type Scoped = { tenant?: { accountId: string; userId: string }; inboxId?: string; conversationId?: string; conversationIds?: string[]; messageId?: string; attachmentId?: string; ticketId?: string };
 
 /** RPCs whose inbox_id names an inbox to work in (others use it as a filter or an admin target). */
-const INBOX_SCOPED = new Set(['listConversations', 'listViews', 'composeEmail', 'saveCustomView', 'listChannels']);
+const INBOX_SCOPED = new Set(['listConversations', 'listViews', 'composeEmail', 'saveCustomView', 'listChannels', 'getSlaPolicy']);
 /** RPCs whose answers span inboxes and are narrowed to what the user may see. */
 const NARROWED = new Set(['listInboxes', 'getConversationSummaries', 'getContact', 'updateContact', 'mergeContacts']);
 

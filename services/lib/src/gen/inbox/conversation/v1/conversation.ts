@@ -630,6 +630,15 @@ export interface ConversationSummary {
   replyChannel: string;
   /** The team it belongs to; empty when none. */
   teamId: string;
+  /**
+   * Its service level now: the target due first (first_response | next_response | resolution;
+   * empty: none), when it is due and when it is at risk (75% used), and whether resolution
+   * waits on the customer.
+   */
+  slaTarget: string;
+  slaDueAt?: Date | undefined;
+  slaWarnAt?: Date | undefined;
+  slaPaused: boolean;
 }
 
 export interface View {
@@ -1224,6 +1233,39 @@ export interface SetSurveyOnCloseRequest {
   enabled: boolean;
   /** A contact gets at most one survey in this many days (1 to 365). */
   everyDays: number;
+}
+
+export interface SlaPolicy {
+  /** Minutes; unset: no such target. */
+  firstResponseMinutes?: number | undefined;
+  nextResponseMinutes?: number | undefined;
+  resolutionMinutes?:
+    | number
+    | undefined;
+  /** Unset: around the clock. */
+  businessHours?: WorkingHours | undefined;
+  pauseWhileWaitingOnCustomer: boolean;
+}
+
+export interface GetSlaPolicyRequest {
+  tenant?: Tenant | undefined;
+  inboxId: string;
+}
+
+export interface GetSlaPolicyResponse {
+  /** Unset: the inbox has none. */
+  policy?: SlaPolicy | undefined;
+}
+
+export interface SetSlaPolicyRequest {
+  tenant?: Tenant | undefined;
+  inboxId: string;
+  /** Unset: remove the inbox's policy. */
+  policy?: SlaPolicy | undefined;
+}
+
+export interface SetSlaPolicyResponse {
+  policy?: SlaPolicy | undefined;
 }
 
 export interface SetSurveyOnCloseResponse {
@@ -10112,6 +10154,10 @@ function createBaseConversationSummary(): ConversationSummary {
     createdAt: undefined,
     replyChannel: "",
     teamId: "",
+    slaTarget: "",
+    slaDueAt: undefined,
+    slaWarnAt: undefined,
+    slaPaused: false,
   };
 }
 
@@ -10176,6 +10222,18 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     }
     if (message.teamId !== "") {
       writer.uint32(162).string(message.teamId);
+    }
+    if (message.slaTarget !== "") {
+      writer.uint32(170).string(message.slaTarget);
+    }
+    if (message.slaDueAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.slaDueAt), writer.uint32(178).fork()).join();
+    }
+    if (message.slaWarnAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.slaWarnAt), writer.uint32(186).fork()).join();
+    }
+    if (message.slaPaused !== false) {
+      writer.uint32(192).bool(message.slaPaused);
     }
     return writer;
   },
@@ -10353,6 +10411,38 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
             message.teamId = reader.string();
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.slaTarget = reader.string();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.slaDueAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.slaWarnAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 24: {
+            if (tag !== 192) {
+              break;
+            }
+
+            message.slaPaused = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -10431,6 +10521,26 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
         : isSet(object.team_id)
         ? globalThis.String(object.team_id)
         : "",
+      slaTarget: isSet(object.slaTarget)
+        ? globalThis.String(object.slaTarget)
+        : isSet(object.sla_target)
+        ? globalThis.String(object.sla_target)
+        : "",
+      slaDueAt: isSet(object.slaDueAt)
+        ? fromJsonTimestamp(object.slaDueAt)
+        : isSet(object.sla_due_at)
+        ? fromJsonTimestamp(object.sla_due_at)
+        : undefined,
+      slaWarnAt: isSet(object.slaWarnAt)
+        ? fromJsonTimestamp(object.slaWarnAt)
+        : isSet(object.sla_warn_at)
+        ? fromJsonTimestamp(object.sla_warn_at)
+        : undefined,
+      slaPaused: isSet(object.slaPaused)
+        ? globalThis.Boolean(object.slaPaused)
+        : isSet(object.sla_paused)
+        ? globalThis.Boolean(object.sla_paused)
+        : false,
     };
   },
 
@@ -10496,6 +10606,18 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     if (message.teamId !== "") {
       obj.teamId = message.teamId;
     }
+    if (message.slaTarget !== "") {
+      obj.slaTarget = message.slaTarget;
+    }
+    if (message.slaDueAt !== undefined) {
+      obj.slaDueAt = message.slaDueAt.toISOString();
+    }
+    if (message.slaWarnAt !== undefined) {
+      obj.slaWarnAt = message.slaWarnAt.toISOString();
+    }
+    if (message.slaPaused !== false) {
+      obj.slaPaused = message.slaPaused;
+    }
     return obj;
   },
 
@@ -10528,6 +10650,10 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     message.createdAt = object.createdAt ?? undefined;
     message.replyChannel = object.replyChannel ?? "";
     message.teamId = object.teamId ?? "";
+    message.slaTarget = object.slaTarget ?? "";
+    message.slaDueAt = object.slaDueAt ?? undefined;
+    message.slaWarnAt = object.slaWarnAt ?? undefined;
+    message.slaPaused = object.slaPaused ?? false;
     return message;
   },
 };
@@ -20030,6 +20156,505 @@ export const SetSurveyOnCloseRequest: MessageFns<SetSurveyOnCloseRequest> = {
   },
 };
 
+function createBaseSlaPolicy(): SlaPolicy {
+  return {
+    firstResponseMinutes: undefined,
+    nextResponseMinutes: undefined,
+    resolutionMinutes: undefined,
+    businessHours: undefined,
+    pauseWhileWaitingOnCustomer: false,
+  };
+}
+
+export const SlaPolicy: MessageFns<SlaPolicy> = {
+  encode(message: SlaPolicy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.firstResponseMinutes !== undefined) {
+      writer.uint32(8).int32(message.firstResponseMinutes);
+    }
+    if (message.nextResponseMinutes !== undefined) {
+      writer.uint32(16).int32(message.nextResponseMinutes);
+    }
+    if (message.resolutionMinutes !== undefined) {
+      writer.uint32(24).int32(message.resolutionMinutes);
+    }
+    if (message.businessHours !== undefined) {
+      WorkingHours.encode(message.businessHours, writer.uint32(34).fork()).join();
+    }
+    if (message.pauseWhileWaitingOnCustomer !== false) {
+      writer.uint32(40).bool(message.pauseWhileWaitingOnCustomer);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SlaPolicy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSlaPolicy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.firstResponseMinutes = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.nextResponseMinutes = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.resolutionMinutes = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.businessHours = WorkingHours.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.pauseWhileWaitingOnCustomer = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SlaPolicy {
+    return {
+      firstResponseMinutes: isSet(object.firstResponseMinutes)
+        ? globalThis.Number(object.firstResponseMinutes)
+        : isSet(object.first_response_minutes)
+        ? globalThis.Number(object.first_response_minutes)
+        : undefined,
+      nextResponseMinutes: isSet(object.nextResponseMinutes)
+        ? globalThis.Number(object.nextResponseMinutes)
+        : isSet(object.next_response_minutes)
+        ? globalThis.Number(object.next_response_minutes)
+        : undefined,
+      resolutionMinutes: isSet(object.resolutionMinutes)
+        ? globalThis.Number(object.resolutionMinutes)
+        : isSet(object.resolution_minutes)
+        ? globalThis.Number(object.resolution_minutes)
+        : undefined,
+      businessHours: isSet(object.businessHours)
+        ? WorkingHours.fromJSON(object.businessHours)
+        : isSet(object.business_hours)
+        ? WorkingHours.fromJSON(object.business_hours)
+        : undefined,
+      pauseWhileWaitingOnCustomer: isSet(object.pauseWhileWaitingOnCustomer)
+        ? globalThis.Boolean(object.pauseWhileWaitingOnCustomer)
+        : isSet(object.pause_while_waiting_on_customer)
+        ? globalThis.Boolean(object.pause_while_waiting_on_customer)
+        : false,
+    };
+  },
+
+  toJSON(message: SlaPolicy): unknown {
+    const obj: any = {};
+    if (message.firstResponseMinutes !== undefined) {
+      obj.firstResponseMinutes = Math.round(message.firstResponseMinutes);
+    }
+    if (message.nextResponseMinutes !== undefined) {
+      obj.nextResponseMinutes = Math.round(message.nextResponseMinutes);
+    }
+    if (message.resolutionMinutes !== undefined) {
+      obj.resolutionMinutes = Math.round(message.resolutionMinutes);
+    }
+    if (message.businessHours !== undefined) {
+      obj.businessHours = WorkingHours.toJSON(message.businessHours);
+    }
+    if (message.pauseWhileWaitingOnCustomer !== false) {
+      obj.pauseWhileWaitingOnCustomer = message.pauseWhileWaitingOnCustomer;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SlaPolicy>, I>>(base?: I): SlaPolicy {
+    return SlaPolicy.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SlaPolicy>, I>>(object: I): SlaPolicy {
+    const message = createBaseSlaPolicy();
+    message.firstResponseMinutes = object.firstResponseMinutes ?? undefined;
+    message.nextResponseMinutes = object.nextResponseMinutes ?? undefined;
+    message.resolutionMinutes = object.resolutionMinutes ?? undefined;
+    message.businessHours = (object.businessHours !== undefined && object.businessHours !== null)
+      ? WorkingHours.fromPartial(object.businessHours)
+      : undefined;
+    message.pauseWhileWaitingOnCustomer = object.pauseWhileWaitingOnCustomer ?? false;
+    return message;
+  },
+};
+
+function createBaseGetSlaPolicyRequest(): GetSlaPolicyRequest {
+  return { tenant: undefined, inboxId: "" };
+}
+
+export const GetSlaPolicyRequest: MessageFns<GetSlaPolicyRequest> = {
+  encode(message: GetSlaPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSlaPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSlaPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSlaPolicyRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetSlaPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSlaPolicyRequest>, I>>(base?: I): GetSlaPolicyRequest {
+    return GetSlaPolicyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSlaPolicyRequest>, I>>(object: I): GetSlaPolicyRequest {
+    const message = createBaseGetSlaPolicyRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.inboxId = object.inboxId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetSlaPolicyResponse(): GetSlaPolicyResponse {
+  return { policy: undefined };
+}
+
+export const GetSlaPolicyResponse: MessageFns<GetSlaPolicyResponse> = {
+  encode(message: GetSlaPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      SlaPolicy.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSlaPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSlaPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = SlaPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSlaPolicyResponse {
+    return { policy: isSet(object.policy) ? SlaPolicy.fromJSON(object.policy) : undefined };
+  },
+
+  toJSON(message: GetSlaPolicyResponse): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = SlaPolicy.toJSON(message.policy);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSlaPolicyResponse>, I>>(base?: I): GetSlaPolicyResponse {
+    return GetSlaPolicyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSlaPolicyResponse>, I>>(object: I): GetSlaPolicyResponse {
+    const message = createBaseGetSlaPolicyResponse();
+    message.policy = (object.policy !== undefined && object.policy !== null)
+      ? SlaPolicy.fromPartial(object.policy)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSetSlaPolicyRequest(): SetSlaPolicyRequest {
+  return { tenant: undefined, inboxId: "", policy: undefined };
+}
+
+export const SetSlaPolicyRequest: MessageFns<SetSlaPolicyRequest> = {
+  encode(message: SetSlaPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(18).string(message.inboxId);
+    }
+    if (message.policy !== undefined) {
+      SlaPolicy.encode(message.policy, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetSlaPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetSlaPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.policy = SlaPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetSlaPolicyRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      policy: isSet(object.policy) ? SlaPolicy.fromJSON(object.policy) : undefined,
+    };
+  },
+
+  toJSON(message: SetSlaPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.policy !== undefined) {
+      obj.policy = SlaPolicy.toJSON(message.policy);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetSlaPolicyRequest>, I>>(base?: I): SetSlaPolicyRequest {
+    return SetSlaPolicyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetSlaPolicyRequest>, I>>(object: I): SetSlaPolicyRequest {
+    const message = createBaseSetSlaPolicyRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.inboxId = object.inboxId ?? "";
+    message.policy = (object.policy !== undefined && object.policy !== null)
+      ? SlaPolicy.fromPartial(object.policy)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSetSlaPolicyResponse(): SetSlaPolicyResponse {
+  return { policy: undefined };
+}
+
+export const SetSlaPolicyResponse: MessageFns<SetSlaPolicyResponse> = {
+  encode(message: SetSlaPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      SlaPolicy.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetSlaPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetSlaPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = SlaPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetSlaPolicyResponse {
+    return { policy: isSet(object.policy) ? SlaPolicy.fromJSON(object.policy) : undefined };
+  },
+
+  toJSON(message: SetSlaPolicyResponse): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = SlaPolicy.toJSON(message.policy);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetSlaPolicyResponse>, I>>(base?: I): SetSlaPolicyResponse {
+    return SetSlaPolicyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetSlaPolicyResponse>, I>>(object: I): SetSlaPolicyResponse {
+    const message = createBaseSetSlaPolicyResponse();
+    message.policy = (object.policy !== undefined && object.policy !== null)
+      ? SlaPolicy.fromPartial(object.policy)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseSetSurveyOnCloseResponse(): SetSurveyOnCloseResponse {
   return { enabled: false, everyDays: 0 };
 }
@@ -24228,6 +24853,28 @@ export const ConversationServiceService = {
       Buffer.from(SetSurveyOnCloseResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SetSurveyOnCloseResponse => SetSurveyOnCloseResponse.decode(value),
   },
+  /** An inbox's service-level policy (none: no targets). */
+  getSlaPolicy: {
+    path: "/inbox.conversation.v1.ConversationService/GetSlaPolicy" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSlaPolicyRequest): Buffer => Buffer.from(GetSlaPolicyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSlaPolicyRequest => GetSlaPolicyRequest.decode(value),
+    responseSerialize: (value: GetSlaPolicyResponse): Buffer =>
+      Buffer.from(GetSlaPolicyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSlaPolicyResponse => GetSlaPolicyResponse.decode(value),
+  },
+  /** Sets or removes it (admins); its open conversations are recomputed before the answer. */
+  setSlaPolicy: {
+    path: "/inbox.conversation.v1.ConversationService/SetSlaPolicy" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetSlaPolicyRequest): Buffer => Buffer.from(SetSlaPolicyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetSlaPolicyRequest => SetSlaPolicyRequest.decode(value),
+    responseSerialize: (value: SetSlaPolicyResponse): Buffer =>
+      Buffer.from(SetSlaPolicyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetSlaPolicyResponse => SetSlaPolicyResponse.decode(value),
+  },
   /** The conversation stops belonging to its contact (it leaves their record; the contact stays). */
   detachContact: {
     path: "/inbox.conversation.v1.ConversationService/DetachContact" as const,
@@ -24499,6 +25146,10 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
   updateDeal: handleUnaryCall<UpdateDealRequest, UpdateDealResponse>;
   /** Whether the inbox sends the satisfaction survey itself when a conversation closes. */
   setSurveyOnClose: handleUnaryCall<SetSurveyOnCloseRequest, SetSurveyOnCloseResponse>;
+  /** An inbox's service-level policy (none: no targets). */
+  getSlaPolicy: handleUnaryCall<GetSlaPolicyRequest, GetSlaPolicyResponse>;
+  /** Sets or removes it (admins); its open conversations are recomputed before the answer. */
+  setSlaPolicy: handleUnaryCall<SetSlaPolicyRequest, SetSlaPolicyResponse>;
   /** The conversation stops belonging to its contact (it leaves their record; the contact stays). */
   detachContact: handleUnaryCall<DetachContactRequest, DetachContactResponse>;
   /**
@@ -25573,6 +26224,38 @@ export interface ConversationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SetSurveyOnCloseResponse) => void,
+  ): ClientUnaryCall;
+  /** An inbox's service-level policy (none: no targets). */
+  getSlaPolicy(
+    request: GetSlaPolicyRequest,
+    callback: (error: ServiceError | null, response: GetSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  getSlaPolicy(
+    request: GetSlaPolicyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  getSlaPolicy(
+    request: GetSlaPolicyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  /** Sets or removes it (admins); its open conversations are recomputed before the answer. */
+  setSlaPolicy(
+    request: SetSlaPolicyRequest,
+    callback: (error: ServiceError | null, response: SetSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  setSlaPolicy(
+    request: SetSlaPolicyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  setSlaPolicy(
+    request: SetSlaPolicyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetSlaPolicyResponse) => void,
   ): ClientUnaryCall;
   /** The conversation stops belonging to its contact (it leaves their record; the contact stays). */
   detachContact(

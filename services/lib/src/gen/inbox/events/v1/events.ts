@@ -19,6 +19,10 @@ export enum ConversationEventType {
   CONVERSATION_EVENT_TYPE_MESSAGE_HIDDEN = 6,
   CONVERSATION_EVENT_TYPE_MESSAGE_UNHIDDEN = 7,
   CONVERSATION_EVENT_TYPE_DELETED = 8,
+  /** CONVERSATION_EVENT_TYPE_SLA_CHANGED - Its service-level target or due time changed (nothing else did). */
+  CONVERSATION_EVENT_TYPE_SLA_CHANGED = 9,
+  /** CONVERSATION_EVENT_TYPE_SLA_BREACHED - Its current target's due time passed (once per due time). */
+  CONVERSATION_EVENT_TYPE_SLA_BREACHED = 10,
 }
 
 export function conversationEventTypeFromJSON(object: any): ConversationEventType {
@@ -50,6 +54,12 @@ export function conversationEventTypeFromJSON(object: any): ConversationEventTyp
     case 8:
     case "CONVERSATION_EVENT_TYPE_DELETED":
       return ConversationEventType.CONVERSATION_EVENT_TYPE_DELETED;
+    case 9:
+    case "CONVERSATION_EVENT_TYPE_SLA_CHANGED":
+      return ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_CHANGED;
+    case 10:
+    case "CONVERSATION_EVENT_TYPE_SLA_BREACHED":
+      return ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_BREACHED;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ConversationEventType");
   }
@@ -75,6 +85,10 @@ export function conversationEventTypeToJSON(object: ConversationEventType): stri
       return "CONVERSATION_EVENT_TYPE_MESSAGE_UNHIDDEN";
     case ConversationEventType.CONVERSATION_EVENT_TYPE_DELETED:
       return "CONVERSATION_EVENT_TYPE_DELETED";
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_CHANGED:
+      return "CONVERSATION_EVENT_TYPE_SLA_CHANGED";
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_BREACHED:
+      return "CONVERSATION_EVENT_TYPE_SLA_BREACHED";
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ConversationEventType");
   }
@@ -236,6 +250,10 @@ export interface ConversationEvent {
   previousAssigneeId: string;
   /** MESSAGE_CREATED: inbound or outbound. */
   messageDirection: string;
+  /** SLA_BREACHED: who is told (the owner, or the account's admins when nobody owns it). */
+  recipientUserIds: string[];
+  /** SLA_CHANGED, SLA_BREACHED: first_response | next_response | resolution (empty: none). */
+  slaTarget: string;
 }
 
 export interface NotificationCreated {
@@ -2371,6 +2389,8 @@ function createBaseConversationEvent(): ConversationEvent {
     assigneeId: "",
     previousAssigneeId: "",
     messageDirection: "",
+    recipientUserIds: [],
+    slaTarget: "",
   };
 }
 
@@ -2417,6 +2437,12 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     }
     if (message.messageDirection !== "") {
       writer.uint32(114).string(message.messageDirection);
+    }
+    for (const v of message.recipientUserIds) {
+      writer.uint32(122).string(v!);
+    }
+    if (message.slaTarget !== "") {
+      writer.uint32(130).string(message.slaTarget);
     }
     return writer;
   },
@@ -2546,6 +2572,22 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
             message.messageDirection = reader.string();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.recipientUserIds.push(reader.string());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.slaTarget = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2622,6 +2664,16 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
         : isSet(object.message_direction)
         ? globalThis.String(object.message_direction)
         : "",
+      recipientUserIds: globalThis.Array.isArray(object?.recipientUserIds)
+        ? object.recipientUserIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.recipient_user_ids)
+        ? object.recipient_user_ids.map((e: any) => globalThis.String(e))
+        : [],
+      slaTarget: isSet(object.slaTarget)
+        ? globalThis.String(object.slaTarget)
+        : isSet(object.sla_target)
+        ? globalThis.String(object.sla_target)
+        : "",
     };
   },
 
@@ -2669,6 +2721,12 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     if (message.messageDirection !== "") {
       obj.messageDirection = message.messageDirection;
     }
+    if (message.recipientUserIds?.length) {
+      obj.recipientUserIds = message.recipientUserIds;
+    }
+    if (message.slaTarget !== "") {
+      obj.slaTarget = message.slaTarget;
+    }
     return obj;
   },
 
@@ -2691,6 +2749,8 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     message.assigneeId = object.assigneeId ?? "";
     message.previousAssigneeId = object.previousAssigneeId ?? "";
     message.messageDirection = object.messageDirection ?? "";
+    message.recipientUserIds = object.recipientUserIds?.map((e) => e) || [];
+    message.slaTarget = object.slaTarget ?? "";
     return message;
   },
 };

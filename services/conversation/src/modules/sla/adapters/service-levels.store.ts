@@ -1,0 +1,149 @@
+// Service-level policies and each conversation's target in PostgreSQL. A state is stored only if
+// the conversation has not changed since its timeline was read (its version), and every stored
+// change and breach is announced through the outbox in the same transaction.
+import { withTransaction, type Pool, type WorkingHours } from '@inbox/lib';
+import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import { appendEvents } from '../../../adapters/outbox';
+import type { SlaPolicy, SlaState, SlaTarget, Timeline } from '../domain/service-levels';
+import type { ServiceLevelStore } from '../use-cases/service-levels';
+
+interface PolicyRow {
+  first_response_minutes: number | null;
+  next_response_minutes: number | null;
+  resolution_minutes: number | null;
+  business_hours: WorkingHours | null;
+  pause_while_waiting: boolean;
+}
+
+/** What a response is: not the automatic mails (transcripts, forwards, surveys), which answer nobody. */
+const COUNTED_MESSAGES = `direction = 'inbound' OR COALESCE(fields->>'kind', '') NOT IN ('transcript', 'forward', 'survey')`;
+
+export class PostgresServiceLevels implements ServiceLevelStore {
+  constructor(
+    private readonly pool: Pool,
+    private readonly onCommitted: () => void,
+  ) {}
+
+  async policy(accountId: string, inboxId: string): Promise<SlaPolicy | null> {
+    const result = await this.pool.query<PolicyRow>('SELECT * FROM sla_policies WHERE account_id = $1 AND inbox_id = $2', [accountId, inboxId]);
+    const row = result.rows[0];
+    return row
+      ? {
+          firstResponseMinutes: row.first_response_minutes,
+          nextResponseMinutes: row.next_response_minutes,
+          resolutionMinutes: row.resolution_minutes,
+          businessHours: row.business_hours,
+          pauseWhileWaitingOnCustomer: row.pause_while_waiting,
+        }
+      : null;
+  }
+
+  async savePolicy(accountId: string, inboxId: string, policy: SlaPolicy | null): Promise<void> {
+    if (!policy) {
+      await this.pool.query('DELETE FROM sla_policies WHERE account_id = $1 AND inbox_id = $2', [accountId, inboxId]);
+      return;
+    }
+    await this.pool.query(
+      `INSERT INTO sla_policies (account_id, inbox_id, first_response_minutes, next_response_minutes, resolution_minutes, business_hours, pause_while_waiting)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (account_id, inbox_id) DO UPDATE SET first_response_minutes = $3, next_response_minutes = $4, resolution_minutes = $5,
+         business_hours = $6, pause_while_waiting = $7, updated_at = now()`,
+      [accountId, inboxId, policy.firstResponseMinutes, policy.nextResponseMinutes, policy.resolutionMinutes, policy.businessHours ? JSON.stringify(policy.businessHours) : null, policy.pauseWhileWaitingOnCustomer],
+    );
+  }
+
+  async inboxExists(accountId: string, inboxId: string): Promise<boolean> {
+    return ((await this.pool.query('SELECT 1 FROM inboxes WHERE account_id = $1 AND id = $2', [accountId, inboxId])).rowCount ?? 0) > 0;
+  }
+
+  async head(accountId: string, conversationId: string) {
+    const found = await this.pool.query<{ inbox_id: string; version: string; sla_target: SlaTarget | null; sla_due_at: Date | null; sla_warn_at: Date | null; sla_paused: boolean }>(
+      'SELECT inbox_id, version, sla_target, sla_due_at, sla_warn_at, sla_paused FROM conversations WHERE account_id = $1 AND id = $2',
+      [accountId, conversationId],
+    );
+    const row = found.rows[0];
+    return row ? { inboxId: row.inbox_id, version: Number(row.version), stored: { target: row.sla_target, dueAt: row.sla_due_at, warnAt: row.sla_warn_at, paused: row.sla_paused } } : null;
+  }
+
+  async timeline(accountId: string, conversationId: string): Promise<Timeline | null> {
+    const found = await this.pool.query<{ status: 'open' | 'closed'; created_at: Date; trashed_at: Date | null }>(
+      'SELECT status, created_at, trashed_at FROM conversations WHERE account_id = $1 AND id = $2',
+      [accountId, conversationId],
+    );
+    const row = found.rows[0];
+    if (!row) return null;
+    const messages = await this.pool.query<{ direction: 'inbound' | 'outbound'; created_at: Date }>(
+      `SELECT direction, created_at FROM messages WHERE account_id = $1 AND conversation_id = $2 AND (${COUNTED_MESSAGES}) ORDER BY created_at, id`,
+      [accountId, conversationId],
+    );
+    return {
+      createdAt: messages.rows[0]?.created_at ?? row.created_at,
+      // A conversation in the trash runs no clock.
+      status: row.trashed_at ? 'closed' : row.status,
+      messages: messages.rows.map((m) => ({ direction: m.direction, at: m.created_at })),
+    };
+  }
+
+  async saveState(accountId: string, conversationId: string, version: number, state: SlaState): Promise<boolean> {
+    const saved = await withTransaction(this.pool, async (tx) => {
+      const updated = await tx.query<{ inbox_id: string; version: string }>(
+        `UPDATE conversations SET sla_target = $4, sla_due_at = $5, sla_warn_at = $6, sla_paused = $7, version = version + 1, updated_at = now()
+         WHERE account_id = $1 AND id = $2 AND version = $3 RETURNING inbox_id, version`,
+        [accountId, conversationId, version, state.target, state.dueAt, state.warnAt, state.paused],
+      );
+      const row = updated.rows[0];
+      if (!row) return false;
+      await appendEvents(tx, [
+        { accountId, inboxId: row.inbox_id, conversationId, version: row.version, type: ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_CHANGED, slaTarget: state.target ?? '' },
+      ]);
+      return true;
+    });
+    if (saved) this.onCommitted();
+    return saved;
+  }
+
+  async openConversations(accountId: string, inboxId: string, after: string, limit: number): Promise<string[]> {
+    const result = await this.pool.query<{ id: string }>(
+      `SELECT id FROM conversations WHERE account_id = $1 AND inbox_id = $2 AND (status = 'open' OR sla_target IS NOT NULL) AND id > $3 ORDER BY id LIMIT $4`,
+      [accountId, inboxId, after, limit],
+    );
+    return result.rows.map((r) => r.id);
+  }
+
+  async announceBreaches(now: Date, limit: number): Promise<number> {
+    const count = await withTransaction(this.pool, async (tx) => {
+      const breached = await tx.query<{ id: string; account_id: string; inbox_id: string; version: string; assignee_id: string | null; sla_target: string }>(
+        `UPDATE conversations c SET sla_breached_due_at = c.sla_due_at
+         FROM (SELECT id FROM conversations WHERE status = 'open' AND trashed_at IS NULL AND sla_due_at <= $1 AND sla_breached_due_at IS DISTINCT FROM sla_due_at
+               ORDER BY sla_due_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
+         WHERE c.id = due.id RETURNING c.id, c.account_id, c.inbox_id, c.version, c.assignee_id, c.sla_target`,
+        [now, limit],
+      );
+      if (breached.rowCount === 0) return 0;
+      // Nobody owns it: the account's admins (who see every inbox) are told.
+      const accounts = [...new Set(breached.rows.filter((r) => !r.assignee_id).map((r) => r.account_id))];
+      const admins = accounts.length
+        ? await tx.query<{ account_id: string; id: string }>(
+            `SELECT account_id, id FROM users WHERE account_id = ANY($1::text[]) AND role IN ('admin', 'superadmin') AND deactivated_at IS NULL AND removed_at IS NULL`,
+            [accounts],
+          )
+        : { rows: [] };
+      await appendEvents(
+        tx,
+        breached.rows.map((r) => ({
+          accountId: r.account_id,
+          inboxId: r.inbox_id,
+          conversationId: r.id,
+          version: r.version,
+          type: ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_BREACHED,
+          slaTarget: r.sla_target,
+          assigneeId: r.assignee_id ?? '',
+          recipientUserIds: r.assignee_id ? [r.assignee_id] : admins.rows.filter((a) => a.account_id === r.account_id).map((a) => a.id),
+        })),
+      );
+      return breached.rowCount ?? 0;
+    });
+    if (count > 0) this.onCommitted();
+    return count;
+  }
+}

@@ -1,0 +1,94 @@
+// Service levels: an inbox's policy, each open conversation's current target kept in step with
+// its timeline (recomputed after every change, and for all of an inbox's open conversations when
+// its policy changes), and breaches announced once per due time to whoever must act.
+import { InvalidArgumentError, NotFoundError, validateWorkingHours, type WorkingHours } from '@inbox/lib';
+import type { Actor } from '../../directory';
+import { requireActor } from '../../directory';
+import { serviceLevel, type SlaPolicy, type SlaState, type Timeline } from '../domain/service-levels';
+
+export interface ServiceLevelStore {
+  policy(accountId: string, inboxId: string): Promise<SlaPolicy | null>;
+  savePolicy(accountId: string, inboxId: string, policy: SlaPolicy | null): Promise<void>;
+  inboxExists(accountId: string, inboxId: string): Promise<boolean>;
+  /** The conversation's inbox, version and stored state; null when it is gone. */
+  head(accountId: string, conversationId: string): Promise<{ inboxId: string; version: number; stored: SlaState } | null>;
+  /** What its clocks run on: its messages in time order, its status. */
+  timeline(accountId: string, conversationId: string): Promise<Timeline | null>;
+  /** Stores the state if the conversation is still at that version (and announces it); false when it moved on. */
+  saveState(accountId: string, conversationId: string, version: number, state: SlaState): Promise<boolean>;
+  openConversations(accountId: string, inboxId: string, after: string, limit: number): Promise<string[]>;
+  /** Marks up to `limit` conversations whose due time passed as breached (once per due time) and announces each; returns how many. */
+  announceBreaches(now: Date, limit: number): Promise<number>;
+}
+
+const MAX_MINUTES = 60 * 24 * 365;
+const NO_TARGET: SlaState = { target: null, dueAt: null, warnAt: null, paused: false };
+const sameMoment = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+const sameState = (a: SlaState, b: SlaState) => a.target === b.target && a.paused === b.paused && sameMoment(a.dueAt, b.dueAt) && sameMoment(a.warnAt, b.warnAt);
+
+export function validatePolicy(input: SlaPolicy): SlaPolicy {
+  for (const [field, value] of Object.entries({ firstResponseMinutes: input.firstResponseMinutes, nextResponseMinutes: input.nextResponseMinutes, resolutionMinutes: input.resolutionMinutes })) {
+    if (value !== null && (!Number.isInteger(value) || value < 1 || value > MAX_MINUTES)) {
+      throw new InvalidArgumentError('invalid_sla_target', `${field} must be a whole number of minutes from 1 to ${MAX_MINUTES}, or null`, { field });
+    }
+  }
+  if (input.firstResponseMinutes === null && input.nextResponseMinutes === null && input.resolutionMinutes === null) {
+    throw new InvalidArgumentError('invalid_sla_target', 'a policy needs at least one target; delete it to have none');
+  }
+  const businessHours: WorkingHours | null = input.businessHours ? validateWorkingHours(input.businessHours) : null;
+  if (businessHours && businessHours.periods.length === 0) throw new InvalidArgumentError('invalid_period', 'business hours need at least one period; send null for around the clock');
+  return { ...input, businessHours };
+}
+
+export class ServiceLevels {
+  constructor(
+    private readonly directory: Parameters<typeof requireActor>[0],
+    private readonly store: ServiceLevelStore,
+  ) {}
+
+  async policy(actor: Actor, inboxId: string): Promise<SlaPolicy | null> {
+    await requireActor(this.directory, actor, 'agent');
+    if (!(await this.store.inboxExists(actor.accountId, inboxId))) throw new NotFoundError('inbox_not_found', 'no such inbox');
+    return this.store.policy(actor.accountId, inboxId);
+  }
+
+  /** Sets (or with null removes) an inbox's policy and recomputes its open conversations. */
+  async setPolicy(actor: Actor, inboxId: string, input: SlaPolicy | null): Promise<SlaPolicy | null> {
+    await requireActor(this.directory, actor, 'admin');
+    const policy = input ? validatePolicy(input) : null;
+    if (!(await this.store.inboxExists(actor.accountId, inboxId))) throw new NotFoundError('inbox_not_found', 'no such inbox');
+    await this.store.savePolicy(actor.accountId, inboxId, policy);
+    await this.recomputeInbox(actor.accountId, inboxId);
+    return policy;
+  }
+
+  async recomputeInbox(accountId: string, inboxId: string): Promise<void> {
+    let after = '';
+    for (;;) {
+      const ids = await this.store.openConversations(accountId, inboxId, after, 200);
+      for (const id of ids) await this.recompute(accountId, id);
+      if (ids.length < 200) return;
+      after = ids[ids.length - 1];
+    }
+  }
+
+  /** Brings one conversation's target up to date with its timeline; a newer change re-runs it. */
+  async recompute(accountId: string, conversationId: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const head = await this.store.head(accountId, conversationId);
+      if (!head) return;
+      const policy = await this.store.policy(accountId, head.inboxId);
+      // Most inboxes have no policy: nothing to read when nothing is stored either.
+      if (!policy && sameState(head.stored, NO_TARGET)) return;
+      const timeline = await this.store.timeline(accountId, conversationId);
+      if (!timeline) return;
+      const state = serviceLevel(policy, timeline);
+      if (sameState(state, head.stored)) return;
+      if (await this.store.saveState(accountId, conversationId, head.version, state)) return;
+    }
+  }
+
+  announceBreaches(now: Date, limit = 200): Promise<number> {
+    return this.store.announceBreaches(now, limit);
+  }
+}

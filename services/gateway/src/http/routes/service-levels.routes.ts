@@ -1,0 +1,80 @@
+// Service-level policies per inbox: first response, next response and resolution targets in
+// minutes, in business hours or around the clock, optionally paused while waiting on the customer.
+import { z, type ServiceClient } from '@inbox/lib';
+import type { ConversationServiceService, SlaPolicy } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { ApiRoutes } from '../api-route';
+import type { AuthenticatedUser } from '../authenticate';
+import { WorkingHoursDto } from './routing.routes';
+
+const Minutes = z.number().int().min(1).max(525_600).nullable();
+const SlaPolicyDto = z
+  .object({
+    firstResponseMinutes: Minutes.describe("from the customer's first message to our first reply"),
+    nextResponseMinutes: Minutes.describe('from a customer message after our reply to our next reply'),
+    resolutionMinutes: Minutes.describe('from the first message to close'),
+    businessHours: WorkingHoursDto.nullable().describe('time counts only within these (null: around the clock)'),
+    pauseWhileWaitingOnCustomer: z.boolean().describe('resolution time stands still while our message is the last one'),
+  })
+  .openapi('SlaPolicy');
+
+const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
+
+function policyDto(policy: SlaPolicy | undefined): z.infer<typeof SlaPolicyDto> | null {
+  if (!policy) return null;
+  return {
+    firstResponseMinutes: policy.firstResponseMinutes ?? null,
+    nextResponseMinutes: policy.nextResponseMinutes ?? null,
+    resolutionMinutes: policy.resolutionMinutes ?? null,
+    businessHours: policy.businessHours ? { timeZone: policy.businessHours.timeZone, periods: policy.businessHours.periods } : null,
+    pauseWhileWaitingOnCustomer: policy.pauseWhileWaitingOnCustomer,
+  };
+}
+
+export function registerServiceLevelRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>): void {
+  api.add(
+    { method: 'get', path: '/inboxes/:inboxId/sla', summary: "The inbox's service-level policy (null: none)", tag: 'service levels', auth: true, response: SlaPolicyDto.nullable(), errors: [404] },
+    async ({ user, params }) => policyDto((await conversation.call.getSlaPolicy({ tenant: tenant(user), inboxId: params.inboxId })).policy),
+  );
+
+  api.add(
+    {
+      method: 'put',
+      path: '/inboxes/:inboxId/sla',
+      summary: 'Set the inbox’s service-level policy (admins only); its open conversations get their new targets before the answer',
+      tag: 'service levels',
+      auth: true,
+      body: SlaPolicyDto.extend({
+        firstResponseMinutes: Minutes.default(null),
+        nextResponseMinutes: Minutes.default(null),
+        resolutionMinutes: Minutes.default(null),
+        businessHours: WorkingHoursDto.nullable().default(null),
+        pauseWhileWaitingOnCustomer: z.boolean().default(false),
+      }).strict(),
+      response: SlaPolicyDto,
+      errors: [403, 404],
+    },
+    async ({ user, params, body }) =>
+      policyDto(
+        (
+          await conversation.call.setSlaPolicy({
+            tenant: tenant(user),
+            inboxId: params.inboxId,
+            policy: {
+              firstResponseMinutes: body.firstResponseMinutes ?? undefined,
+              nextResponseMinutes: body.nextResponseMinutes ?? undefined,
+              resolutionMinutes: body.resolutionMinutes ?? undefined,
+              businessHours: body.businessHours ?? undefined,
+              pauseWhileWaitingOnCustomer: body.pauseWhileWaitingOnCustomer,
+            },
+          })
+        ).policy,
+      )!,
+  );
+
+  api.add(
+    { method: 'delete', path: '/inboxes/:inboxId/sla', summary: 'Remove the inbox’s service-level policy (admins only); its conversations lose their targets', tag: 'service levels', auth: true, status: 204, errors: [403, 404] },
+    async ({ user, params }) => {
+      await conversation.call.setSlaPolicy({ tenant: tenant(user), inboxId: params.inboxId, policy: undefined });
+    },
+  );
+}
