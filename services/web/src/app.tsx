@@ -326,8 +326,10 @@ function Workspace({ user, onSignOut, onProfileSaved }: { user: User; onSignOut:
     if (online && !wasOnline.current) void refresh();
     wasOnline.current = online;
   }, [online, refresh]);
-  const shown = views.filter((v) => ALWAYS_SHOWN.includes(v.id));
-  const more = views.filter((v) => !ALWAYS_SHOWN.includes(v.id) && !v.custom);
+  // Conversations at risk of missing their service level are never behind "More".
+  const primary = (v: (typeof views)[number]) => ALWAYS_SHOWN.includes(v.id) || (v.id === 'sla' && (v.count > 0 || view === 'sla'));
+  const shown = views.filter(primary);
+  const more = views.filter((v) => !primary(v) && !v.custom);
   const custom = views.filter((v) => v.custom);
 
   return (

@@ -27,6 +27,7 @@ function item(n: number, overrides: Partial<ConversationItem> = {}): Conversatio
     trashedAt: null,
     version: 1,
     createdAt: new Date('2026-12-02T10:00:00Z').toISOString(),
+    sla: null,
     ...overrides,
   };
 }

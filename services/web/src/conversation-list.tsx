@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ConversationItem } from './api';
 import { Highlight } from './search';
+import { SlaBadge, useNow } from './sla';
 
 // Rows have one fixed height so only the visible window (plus a margin) is in the DOM:
 // 10,000 loaded conversations scroll as smoothly as 20.
@@ -22,6 +23,7 @@ interface Props {
 
 export function ConversationList({ items, openId, selected, hasMore, emptyText, onOpen, onSelect, onLoadMore }: Props) {
   const scroller = useRef<HTMLDivElement | null>(null);
+  const now = useNow();
   const [scrollTop, setScrollTop] = useState(0);
   // One Tab stop for the whole list (roving focus): arrow keys, Home and End move between rows,
   // Enter opens, x selects.
@@ -115,6 +117,7 @@ export function ConversationList({ items, openId, selected, hasMore, emptyText, 
                 {c.participantCount > 1 && <span className="muted"> +{c.participantCount - 1}</span>}
                 <span className={`pill ${c.channel}`}>{c.channel}</span>
                 {c.status === 'closed' && <span className="pill closed">Closed</span>}
+                {c.sla && c.status === 'open' && <SlaBadge sla={c.sla} now={now} />}
                 <time dateTime={c.lastMessageAt}>{shortTime(c.lastMessageAt)}</time>
               </span>
               <span className="subject">

@@ -7,7 +7,7 @@ import { useRealtime } from './realtime';
 
 interface Notification {
   id: string;
-  kind: 'mention' | 'assignment' | 'new_message';
+  kind: 'mention' | 'assignment' | 'new_message' | 'sla_breached';
   conversationId: string;
   link: string;
   read: boolean;
@@ -23,6 +23,8 @@ export function notificationText(n: Pick<Notification, 'kind' | 'actorUserId'>, 
       return actor ? `${actor} mentioned you in a comment` : 'You were mentioned in a comment';
     case 'assignment':
       return actor ? `${actor} assigned a conversation to you` : 'A conversation was assigned to you';
+    case 'sla_breached':
+      return 'A conversation missed its service level';
     default:
       return 'New message in a conversation of yours';
   }

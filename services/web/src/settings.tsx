@@ -7,14 +7,17 @@ import { forgetReplyLibrary, type Snippet } from './assist';
 import { useNewestLoad } from './latest';
 import { ContactProperties, Teams } from './settings-records';
 import { useAction } from './use-action';
+import { HoursEditor, localTimeZone, type Hours } from './hours-editor';
+import { ServiceLevels } from './settings-sla';
 
-type Section = 'inboxes' | 'members' | 'teams' | 'channels' | 'routing' | 'hours' | 'snippets' | 'properties';
+type Section = 'inboxes' | 'members' | 'teams' | 'channels' | 'routing' | 'sla' | 'hours' | 'snippets' | 'properties';
 const SECTIONS: [Section, string][] = [
   ['inboxes', 'Inboxes'],
   ['members', 'Members'],
   ['teams', 'Teams'],
   ['channels', 'Channels'],
   ['routing', 'Routing'],
+  ['sla', 'Service levels'],
   ['hours', 'Working hours'],
   ['snippets', 'Snippets and templates'],
   ['properties', 'Contact properties'],
@@ -72,6 +75,7 @@ export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User;
           {section === 'members' && <Members me={me} users={users} inbox={inbox} picker={inboxPicker} onChanged={reload} />}
           {section === 'channels' && inbox && <Channels inbox={inbox} picker={inboxPicker} />}
           {section === 'routing' && inbox && <Routing inbox={inbox} users={users} picker={inboxPicker} />}
+          {section === 'sla' && inbox && <ServiceLevels inbox={inbox} picker={inboxPicker} />}
           {section === 'hours' && <WorkingHours me={me} users={users} />}
           {section === 'snippets' && <ReplyLibrary />}
           {section === 'teams' && <Teams users={users} />}
@@ -689,12 +693,6 @@ function Routing({ inbox, users, picker }: { inbox: InboxWithMembers; users: Use
   );
 }
 
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-interface Hours {
-  timeZone: string;
-  periods: { day: number; start: string; end: string }[];
-}
-
 function WorkingHours({ me, users }: { me: User; users: User[] }) {
   const admin = me.role === 'admin' || me.role === 'superadmin';
   const [userId, setUserId] = useState(me.id);
@@ -703,7 +701,7 @@ function WorkingHours({ me, users }: { me: User; users: User[] }) {
   const { run, feedback } = useAction();
   const path = userId === me.id ? '/me/working-hours' : `/users/${userId}/working-hours`;
   useEffect(() => {
-    void api<Hours | null>('GET', path).then((h) => setLoaded({ path, hours: h ?? { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, periods: [] } }));
+    void api<Hours | null>('GET', path).then((h) => setLoaded({ path, hours: h ?? { timeZone: localTimeZone(), periods: [] } }));
   }, [path]);
   const hours = loaded?.path === path ? loaded.hours : null;
   const setHours = (next: Hours) => setLoaded({ path, hours: next });
@@ -727,7 +725,6 @@ function WorkingHours({ me, users }: { me: User; users: User[] }) {
         <p className="empty">Loading…</p>
       </>
     );
-  const setPeriod = (index: number, change: Partial<Hours['periods'][number]>) => setHours({ ...hours, periods: hours.periods.map((p, i) => (i === index ? { ...p, ...change } : p)) });
   return (
     <form
       className="settings-form column"
@@ -740,30 +737,8 @@ function WorkingHours({ me, users }: { me: User; users: User[] }) {
       <h2>Working hours</h2>
       <p className="muted">Availability switches to available at the start of each period and to away at its end.</p>
       {personPicker}
-      <label className="field">
-        Time zone
-        <input value={hours.timeZone} required onChange={(e) => setHours({ ...hours, timeZone: e.target.value })} />
-      </label>
-      {hours.periods.map((p, i) => (
-        <div className="row-fields" key={i} role="group" aria-label={`Period ${i + 1}`}>
-          <select aria-label="Day" value={p.day} onChange={(e) => setPeriod(i, { day: Number(e.target.value) })}>
-            {DAYS.map((d, n) => (
-              <option key={d} value={n}>
-                {d}
-              </option>
-            ))}
-          </select>
-          <input aria-label="From" type="time" value={p.start} required onChange={(e) => setPeriod(i, { start: e.target.value })} />
-          <input aria-label="To" type="time" value={p.end} required onChange={(e) => setPeriod(i, { end: e.target.value })} />
-          <button type="button" className="link" onClick={() => setHours({ ...hours, periods: hours.periods.filter((_, n) => n !== i) })}>
-            Remove period {i + 1}
-          </button>
-        </div>
-      ))}
+      <HoursEditor hours={hours} onChange={setHours} />
       <div className="row-fields">
-        <button type="button" onClick={() => setHours({ ...hours, periods: [...hours.periods, { day: 1, start: '09:00', end: '17:00' }] })}>
-          Add period
-        </button>
         <button type="submit">Save working hours</button>
       </div>
       {feedback}

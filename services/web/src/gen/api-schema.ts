@@ -2240,7 +2240,7 @@ export interface paths {
                              * @default open
                              * @enum {string}
                              */
-                            baseView?: "unassigned" | "mine" | "team" | "team_unassigned" | "open" | "chat" | "email" | "messenger" | "forms" | "calls" | "bots" | "closed" | "sent" | "spam" | "trash";
+                            baseView?: "unassigned" | "mine" | "team" | "team_unassigned" | "open" | "chat" | "email" | "messenger" | "forms" | "calls" | "sla" | "bots" | "closed" | "sent" | "spam" | "trash";
                             /** @enum {string} */
                             channel?: "email" | "chat" | "messenger" | "form" | "phone";
                             assignee?: string;
@@ -2332,7 +2332,7 @@ export interface paths {
                              * @default open
                              * @enum {string}
                              */
-                            baseView?: "unassigned" | "mine" | "team" | "team_unassigned" | "open" | "chat" | "email" | "messenger" | "forms" | "calls" | "bots" | "closed" | "sent" | "spam" | "trash";
+                            baseView?: "unassigned" | "mine" | "team" | "team_unassigned" | "open" | "chat" | "email" | "messenger" | "forms" | "calls" | "sla" | "bots" | "closed" | "sent" | "spam" | "trash";
                             /** @enum {string} */
                             channel?: "email" | "chat" | "messenger" | "form" | "phone";
                             assignee?: string;
@@ -2464,7 +2464,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    view?: ("unassigned" | "mine" | "team" | "team_unassigned" | "open" | "chat" | "email" | "messenger" | "forms" | "calls" | "bots" | "closed" | "sent" | "spam" | "trash") | string;
+                    view?: ("unassigned" | "mine" | "team" | "team_unassigned" | "open" | "chat" | "email" | "messenger" | "forms" | "calls" | "sla" | "bots" | "closed" | "sent" | "spam" | "trash") | string;
                     sort?: "newest" | "oldest";
                     limit?: number;
                     cursor?: string;
@@ -7268,6 +7268,199 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inboxes/{inboxId}/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inbox's service-level policy (null: none) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    inboxId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SlaPolicy"];
+                    };
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Set the inbox’s service-level policy (admins only); its open conversations get their new targets before the answer */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    inboxId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default null */
+                        firstResponseMinutes?: number | null;
+                        /** @default null */
+                        nextResponseMinutes?: number | null;
+                        /** @default null */
+                        resolutionMinutes?: number | null;
+                        businessHours?: components["schemas"]["WorkingHours"];
+                        /** @default false */
+                        pauseWhileWaitingOnCustomer?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SlaPolicy"];
+                    };
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the inbox’s service-level policy (admins only); its conversations lose their targets */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    inboxId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7439,6 +7632,16 @@ export interface components {
             trashedAt: string | null;
             version: number;
             createdAt: string;
+            /** @description the inbox's service-level target due first; null when none runs */
+            sla: {
+                /** @enum {string} */
+                target: "first_response" | "next_response" | "resolution";
+                /** @description null while resolution waits on the customer */
+                dueAt: string | null;
+                /** @description when 75% of the target is used */
+                atRiskAt: string | null;
+                paused: boolean;
+            } | null;
         };
         Message: {
             id: string;
@@ -7592,7 +7795,7 @@ export interface components {
         Notification: {
             id: string;
             /** @enum {string} */
-            kind: "mention" | "assignment" | "new_message";
+            kind: "mention" | "assignment" | "new_message" | "sla_breached";
             conversationId: string;
             commentId: string | null;
             messageId: string | null;
@@ -7649,6 +7852,17 @@ export interface components {
             fallbackReason: "no_owner" | "owner_away" | "owner_over_capacity" | "owner_deactivated" | "owner_not_inbox_member" | null;
             decidedAt: string;
         };
+        SlaPolicy: {
+            /** @description from the customer's first message to our first reply */
+            firstResponseMinutes: number | null;
+            /** @description from a customer message after our reply to our next reply */
+            nextResponseMinutes: number | null;
+            /** @description from the first message to close */
+            resolutionMinutes: number | null;
+            businessHours: components["schemas"]["WorkingHours"] & unknown;
+            /** @description resolution time stands still while our message is the last one */
+            pauseWhileWaitingOnCustomer: boolean;
+        } | null;
     };
     responses: never;
     parameters: never;

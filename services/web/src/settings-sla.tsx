@@ -1,0 +1,94 @@
+// Settings › Service levels: an inbox's targets in minutes (empty: none), counted in business
+// hours or around the clock, and whether resolution pauses while waiting on the customer.
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { ApiError, api } from './api';
+import { HoursEditor, localTimeZone, type Hours } from './hours-editor';
+import { useAction } from './use-action';
+
+interface Policy {
+  firstResponseMinutes: number | null;
+  nextResponseMinutes: number | null;
+  resolutionMinutes: number | null;
+  businessHours: Hours | null;
+  pauseWhileWaitingOnCustomer: boolean;
+}
+
+const TARGETS: [keyof Pick<Policy, 'firstResponseMinutes' | 'nextResponseMinutes' | 'resolutionMinutes'>, string][] = [
+  ['firstResponseMinutes', 'First response (minutes)'],
+  ['nextResponseMinutes', 'Next response (minutes)'],
+  ['resolutionMinutes', 'Resolution (minutes)'],
+];
+const WEEKDAYS_9_TO_5: Hours['periods'] = [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' }));
+
+export function ServiceLevels({ inbox, picker }: { inbox: { id: string; name: string }; picker: ReactNode }) {
+  const [loaded, setLoaded] = useState<{ inboxId: string; exists: boolean; minutes: Record<string, string>; hours: Hours | null; pause: boolean } | null>(null);
+  const { run, feedback } = useAction();
+  useEffect(() => {
+    void api<Policy | null>('GET', `/inboxes/${inbox.id}/sla`).then(
+      (p) =>
+        setLoaded({
+          inboxId: inbox.id,
+          exists: p !== null,
+          minutes: Object.fromEntries(TARGETS.map(([key]) => [key, p?.[key] ? String(p[key]) : ''])),
+          hours: p?.businessHours ?? null,
+          pause: p?.pauseWhileWaitingOnCustomer ?? false,
+        }),
+      (error: unknown) => setLoaded(error instanceof ApiError ? null : null),
+    );
+  }, [inbox.id]);
+  const form = loaded?.inboxId === inbox.id ? loaded : null;
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    if (!form) return;
+    const body = {
+      ...Object.fromEntries(TARGETS.map(([key]) => [key, form.minutes[key] ? Number(form.minutes[key]) : null])),
+      businessHours: form.hours,
+      pauseWhileWaitingOnCustomer: form.pause,
+    };
+    if (await run(() => api('PUT', `/inboxes/${inbox.id}/sla`, body), `Service levels of “${inbox.name}” saved`)) setLoaded({ ...form, exists: true });
+  }
+
+  async function remove() {
+    if (form && (await run(() => api('DELETE', `/inboxes/${inbox.id}/sla`), `“${inbox.name}” has no service levels now`))) {
+      setLoaded({ ...form, exists: false, minutes: { firstResponseMinutes: '', nextResponseMinutes: '', resolutionMinutes: '' } });
+    }
+  }
+
+  return (
+    <>
+      <h2>Service levels</h2>
+      {picker}
+      {!form ? (
+        <p className="empty">Loading…</p>
+      ) : (
+        <form className="settings-form column" aria-label="Service levels" onSubmit={(e) => void save(e)}>
+          <p className="muted">Conversations show when their target is due: amber once three quarters of the time is used, red when it has passed. The owner, or the admins while nobody owns it, is told of a breach.</p>
+          {TARGETS.map(([key, label]) => (
+            <label className="field" key={key}>
+              {label}
+              <input type="number" min={1} max={525600} value={form.minutes[key]} onChange={(e) => setLoaded({ ...form, minutes: { ...form.minutes, [key]: e.target.value } })} />
+            </label>
+          ))}
+          <label>
+            <input type="checkbox" checked={form.hours !== null} onChange={(e) => setLoaded({ ...form, hours: e.target.checked ? { timeZone: localTimeZone(), periods: WEEKDAYS_9_TO_5 } : null })} /> Count only business
+            hours
+          </label>
+          {form.hours && <HoursEditor hours={form.hours} onChange={(hours) => setLoaded({ ...form, hours })} />}
+          <label>
+            <input type="checkbox" checked={form.pause} onChange={(e) => setLoaded({ ...form, pause: e.target.checked })} /> Pause resolution while waiting on the customer
+          </label>
+          <div className="row-fields">
+            <button type="submit">Save service levels</button>
+            {form.exists && (
+              <button type="button" onClick={() => void remove()}>
+                Remove service levels
+              </button>
+            )}
+          </div>
+          {feedback}
+        </form>
+      )}
+    </>
+  );
+}
