@@ -31,6 +31,14 @@ export async function createEmailChannel(conversationGrpcAddress: string): Promi
       appSecret: '',
       phoneNumber: '',
       authToken: '',
+      pageAccessToken: '',
+      providerAccountSid: '',
+      preChatEmail: '',
+      honeypotField: '',
+      createTicket: false,
+      signature: '',
+      ringStrategy: '',
+      ringSeconds: 0,
     });
     return { accountId: account!.id, userId: user!.id, inboxId: inbox!.id, channelId: channel!.id, address: channel!.address };
   } finally {
