@@ -1,5 +1,6 @@
 // Service levels against the real services: an inbox's policy gives each conversation its
-// current target and due time (first response, next response, resolution), a reply moves it on,
+// current target and due time (first response, next response, resolution; a team's policy wins for
+// its conversations), a reply moves it on,
 // resolution pauses while waiting on the customer, a policy change recomputes open conversations
 // at once, and a breach notifies once (the admins, when nobody owns it) and fills the "SLA at risk"
 // view. Time passing is simulated by moving a conversation's messages back in the database.
@@ -107,6 +108,38 @@ describe('service levels', () => {
     expect((await slaOf(id)).target).toBe('next_response');
     expect((await f.owner.delete(`/api/v1/inboxes/${f.inboxId}/sla`)).status).toBe(204);
     expect(await slaOf(id)).toBeNull();
+  });
+
+  it("follows the team's policy for the team's conversations, instead of the inbox's", async () => {
+    await f.owner.put(`/api/v1/inboxes/${f.inboxId}/sla`, { firstResponseMinutes: 60 });
+    const team = (await f.owner.post('/api/v1/teams', { name: `VIP ${Date.now()}`, userIds: [f.ownerId] })).body;
+    const { id } = await newConversation('VIP customer');
+    await waitFor('the inbox target', async () => (await slaOf(id))?.target === 'first_response');
+    const received = new Date((await f.owner.get(`/api/v1/conversations/${id}`)).body.messages[0].createdAt).getTime();
+    const dueAfter = async () => new Date((await slaOf(id)).dueAt).getTime() - received;
+    expect(await dueAfter()).toBe(60 * MINUTE);
+
+    expect((await f.owner.put(`/api/v1/teams/${team.id}/sla`, { firstResponseMinutes: 15 })).status).toBe(200);
+    expect(await dueAfter()).toBe(60 * MINUTE);
+    await f.owner.patch(`/api/v1/conversations/${id}`, { teamId: team.id });
+    await waitFor("the team's target", async () => (await dueAfter()) === 15 * MINUTE);
+    // A change of the team's policy reaches its conversations before PUT answers.
+    await f.owner.put(`/api/v1/teams/${team.id}/sla`, { firstResponseMinutes: 10 });
+    expect(await dueAfter()).toBe(10 * MINUTE);
+    expect((await f.owner.get(`/api/v1/teams/${team.id}/sla`)).body.firstResponseMinutes).toBe(10);
+
+    const agent = await addAgent(f);
+    const intruder = await signUp(f.anonymous);
+    expect((await agent.client.put(`/api/v1/teams/${team.id}/sla`, { firstResponseMinutes: 1 })).status).toBe(403);
+    expect((await intruder.client.put(`/api/v1/teams/${team.id}/sla`, { firstResponseMinutes: 1 })).body.error.code).toBe('team_not_found');
+    expect((await f.owner.put('/api/v1/teams/tea_nope/sla', { firstResponseMinutes: 1 })).body.error.code).toBe('team_not_found');
+    expect((await f.owner.put(`/api/v1/teams/${team.id}/sla`, { firstResponseMinutes: -5 })).status).toBe(400);
+    expect(await dueAfter()).toBe(10 * MINUTE);
+
+    // Without the team's policy, the inbox's applies again.
+    expect((await f.owner.delete(`/api/v1/teams/${team.id}/sla`)).status).toBe(204);
+    expect(await dueAfter()).toBe(60 * MINUTE);
+    await f.owner.delete(`/api/v1/inboxes/${f.inboxId}/sla`);
   });
 
   it('notifies a breach once, live, to the admins while nobody owns the conversation, and lists it as at risk', async () => {

@@ -34,6 +34,7 @@ describe('service levels in Chromium', () => {
 
   it('sets targets in Settings and shows due, at-risk and breached badges, the SLA view and the bell', async () => {
     const ownerEmail = (await f.owner.get('/api/v1/me')).body.email as string;
+    const team = (await f.owner.post('/api/v1/teams', { name: 'Key accounts', userIds: [f.ownerId] })).body;
     const page = await signInPage(browser, f.stack.gatewayUrl, ownerEmail, 'correct horse battery');
     await page.getByRole('button', { name: 'Settings' }).click();
     const settings = page.getByRole('region', { name: 'Settings' });
@@ -51,6 +52,13 @@ describe('service levels in Chromium', () => {
       pauseWhileWaitingOnCustomer: false,
     });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'sla-settings.png') });
+    // A team's own targets, for its conversations in every inbox.
+    await settings.getByLabel('Applies to').selectOption({ label: 'Team “Key accounts” (in every inbox)' });
+    await form.getByLabel('First response (minutes)').fill('15');
+    await form.getByRole('button', { name: 'Save service levels' }).click();
+    await settings.getByRole('status').getByText('Service levels of team “Key accounts” saved').waitFor();
+    expect((await f.owner.get(`/api/v1/teams/${team.id}/sla`)).body.firstResponseMinutes).toBe(15);
+    expect((await f.owner.get(`/api/v1/inboxes/${f.inboxId}/sla`)).body.firstResponseMinutes).toBe(60);
     await page.getByRole('button', { name: 'Back to inbox' }).click();
 
     const customers = [uniqueEmail('on-time'), uniqueEmail('at-risk'), uniqueEmail('late')];

@@ -1,7 +1,7 @@
 // Settings › Service levels: an inbox's targets in minutes (empty: none), counted in business
 // hours or around the clock, and whether resolution pauses while waiting on the customer.
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, api } from './api';
+import { api } from './api';
 import { HoursEditor, localTimeZone, type Hours } from './hours-editor';
 import { useAction } from './use-action';
 
@@ -21,22 +21,31 @@ const TARGETS: [keyof Pick<Policy, 'firstResponseMinutes' | 'nextResponseMinutes
 const WEEKDAYS_9_TO_5: Hours['periods'] = [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' }));
 
 export function ServiceLevels({ inbox, picker }: { inbox: { id: string; name: string }; picker: ReactNode }) {
-  const [loaded, setLoaded] = useState<{ inboxId: string; exists: boolean; minutes: Record<string, string>; hours: Hours | null; pause: boolean } | null>(null);
+  // The inbox's policy, or a team's (its conversations follow the team's instead).
+  const [teams, setTeams] = useState<{ id: string; name: string }[]>([]);
+  const [teamId, setTeamId] = useState('');
+  useEffect(() => {
+    void api<{ items: { id: string; name: string }[] }>('GET', '/teams').then((r) => setTeams(r.items), () => setTeams([]));
+  }, []);
+  const team = teams.find((t) => t.id === teamId);
+  const path = team ? `/teams/${team.id}/sla` : `/inboxes/${inbox.id}/sla`;
+  const whose = team ? `team “${team.name}”` : `“${inbox.name}”`;
+  const [loaded, setLoaded] = useState<{ path: string; exists: boolean; minutes: Record<string, string>; hours: Hours | null; pause: boolean } | null>(null);
   const { run, feedback } = useAction();
   useEffect(() => {
-    void api<Policy | null>('GET', `/inboxes/${inbox.id}/sla`).then(
+    void api<Policy | null>('GET', path).then(
       (p) =>
         setLoaded({
-          inboxId: inbox.id,
+          path,
           exists: p !== null,
           minutes: Object.fromEntries(TARGETS.map(([key]) => [key, p?.[key] ? String(p[key]) : ''])),
           hours: p?.businessHours ?? null,
           pause: p?.pauseWhileWaitingOnCustomer ?? false,
         }),
-      (error: unknown) => setLoaded(error instanceof ApiError ? null : null),
+      () => setLoaded(null),
     );
-  }, [inbox.id]);
-  const form = loaded?.inboxId === inbox.id ? loaded : null;
+  }, [path]);
+  const form = loaded?.path === path ? loaded : null;
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -46,11 +55,11 @@ export function ServiceLevels({ inbox, picker }: { inbox: { id: string; name: st
       businessHours: form.hours,
       pauseWhileWaitingOnCustomer: form.pause,
     };
-    if (await run(() => api('PUT', `/inboxes/${inbox.id}/sla`, body), `Service levels of “${inbox.name}” saved`)) setLoaded({ ...form, exists: true });
+    if (await run(() => api('PUT', path, body), `Service levels of ${whose} saved`)) setLoaded({ ...form, exists: true });
   }
 
   async function remove() {
-    if (form && (await run(() => api('DELETE', `/inboxes/${inbox.id}/sla`), `“${inbox.name}” has no service levels now`))) {
+    if (form && (await run(() => api('DELETE', path), `${whose} has no service levels now`))) {
       setLoaded({ ...form, exists: false, minutes: { firstResponseMinutes: '', nextResponseMinutes: '', resolutionMinutes: '' } });
     }
   }
@@ -59,6 +68,17 @@ export function ServiceLevels({ inbox, picker }: { inbox: { id: string; name: st
     <>
       <h2>Service levels</h2>
       {picker}
+      <label className="field">
+        Applies to
+        <select value={teamId} onChange={(e) => setTeamId(e.target.value)}>
+          <option value="">The inbox “{inbox.name}”</option>
+          {teams.map((t) => (
+            <option key={t.id} value={t.id}>
+              Team “{t.name}” (in every inbox)
+            </option>
+          ))}
+        </select>
+      </label>
       {!form ? (
         <p className="empty">Loading…</p>
       ) : (

@@ -28,7 +28,7 @@ import type { ConversationQueries } from '../modules/conversations/adapters';
 import type { DirectoryRepository } from '../modules/directory/adapters';
 import type { SearchDocuments } from '../modules/conversations/adapters';
 import type { AutoAssign } from '../modules/conversations';
-import type { ServiceLevels, SlaPolicy } from '../modules/sla';
+import type { PolicyScope, ServiceLevels, SlaPolicy } from '../modules/sla';
 import { actorFrom, channelToProto, channelTypeFromProto, inboxToProto, roleFromProto, userToProto } from './proto-mapping';
 
 export interface ConversationUseCases {
@@ -85,6 +85,11 @@ export interface ConversationUseCases {
 }
 
 const customViewToProto = (view: CustomView) => ({ ...view, teamId: view.teamId ?? '' });
+
+function policyScope(request: { inboxId: string; teamId: string }): PolicyScope {
+  if (!request.inboxId === !request.teamId) throw new InvalidArgumentError('scope_required', 'name an inbox or a team');
+  return request.teamId ? { teamId: request.teamId } : { inboxId: request.inboxId };
+}
 
 function slaPolicyToProto(policy: SlaPolicy | null) {
   if (!policy) return undefined;
@@ -561,7 +566,7 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
     },
 
     async getSlaPolicy(request) {
-      return { policy: slaPolicyToProto(await u.serviceLevels.policy(actorFrom(request.tenant), request.inboxId)) };
+      return { policy: slaPolicyToProto(await u.serviceLevels.policy(actorFrom(request.tenant), policyScope(request))) };
     },
 
     async setSlaPolicy(request) {
@@ -574,7 +579,7 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
             pauseWhileWaitingOnCustomer: request.policy.pauseWhileWaitingOnCustomer,
           }
         : null;
-      return { policy: slaPolicyToProto(await u.serviceLevels.setPolicy(actorFrom(request.tenant), request.inboxId, input)) };
+      return { policy: slaPolicyToProto(await u.serviceLevels.setPolicy(actorFrom(request.tenant), policyScope(request), input)) };
     },
 
     async findContacts(request) {

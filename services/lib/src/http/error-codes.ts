@@ -159,6 +159,7 @@ export const ERROR_CODES: Readonly<Record<string, { statuses: readonly number[];
   request_aborted: { statuses: [400], example: "the request was aborted" },
   same_contact: { statuses: [400], example: "a contact cannot be merged into itself" },
   same_inbox: { statuses: [400], example: "move the conversations to another inbox" },
+  scope_required: { statuses: [400], example: "name an inbox or a team" },
   sender_required: { statuses: [400], example: "name the sender or a conversation of theirs" },
   session_not_found: { statuses: [404], example: "the session is unknown, expired or revoked" },
   session_required: { statuses: [400], example: "account_id and session_id are required" },

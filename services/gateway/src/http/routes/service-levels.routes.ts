@@ -1,5 +1,6 @@
-// Service-level policies per inbox: first response, next response and resolution targets in
-// minutes, in business hours or around the clock, optionally paused while waiting on the customer.
+// Service-level policies per inbox and per team (a team's wins for its conversations): first
+// response, next response and resolution targets in minutes, in business hours or around the
+// clock, optionally paused while waiting on the customer.
 import { z, type ServiceClient } from '@inbox/lib';
 import type { ConversationServiceService, SlaPolicy } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
@@ -31,50 +32,55 @@ function policyDto(policy: SlaPolicy | undefined): z.infer<typeof SlaPolicyDto> 
 }
 
 export function registerServiceLevelRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>): void {
-  api.add(
-    { method: 'get', path: '/inboxes/:inboxId/sla', summary: "The inbox's service-level policy (null: none)", tag: 'service levels', auth: true, response: SlaPolicyDto.nullable(), errors: [404] },
-    async ({ user, params }) => policyDto((await conversation.call.getSlaPolicy({ tenant: tenant(user), inboxId: params.inboxId })).policy),
-  );
+  const routes = (path: string, whose: string, scopeOf: (params: Record<string, string>) => { inboxId: string; teamId: string }) => {
+    api.add(
+      { method: 'get', path, summary: `The ${whose}'s service-level policy (null: none)`, tag: 'service levels', auth: true, response: SlaPolicyDto.nullable(), errors: [404] },
+      async ({ user, params }) => policyDto((await conversation.call.getSlaPolicy({ tenant: tenant(user), ...scopeOf(params) })).policy),
+    );
 
-  api.add(
-    {
-      method: 'put',
-      path: '/inboxes/:inboxId/sla',
-      summary: 'Set the inbox’s service-level policy (admins only); its open conversations get their new targets before the answer',
-      tag: 'service levels',
-      auth: true,
-      body: SlaPolicyDto.extend({
-        firstResponseMinutes: Minutes.default(null),
-        nextResponseMinutes: Minutes.default(null),
-        resolutionMinutes: Minutes.default(null),
-        businessHours: WorkingHoursDto.nullable().default(null),
-        pauseWhileWaitingOnCustomer: z.boolean().default(false),
-      }).strict(),
-      response: SlaPolicyDto,
-      errors: [403, 404],
-    },
-    async ({ user, params, body }) =>
-      policyDto(
-        (
-          await conversation.call.setSlaPolicy({
-            tenant: tenant(user),
-            inboxId: params.inboxId,
-            policy: {
-              firstResponseMinutes: body.firstResponseMinutes ?? undefined,
-              nextResponseMinutes: body.nextResponseMinutes ?? undefined,
-              resolutionMinutes: body.resolutionMinutes ?? undefined,
-              businessHours: body.businessHours ?? undefined,
-              pauseWhileWaitingOnCustomer: body.pauseWhileWaitingOnCustomer,
-            },
-          })
-        ).policy,
-      )!,
-  );
+    api.add(
+      {
+        method: 'put',
+        path,
+        summary: `Set the ${whose}'s service-level policy (admins only); the conversations it governs get their new targets before the answer`,
+        tag: 'service levels',
+        auth: true,
+        body: SlaPolicyDto.extend({
+          firstResponseMinutes: Minutes.default(null),
+          nextResponseMinutes: Minutes.default(null),
+          resolutionMinutes: Minutes.default(null),
+          businessHours: WorkingHoursDto.nullable().default(null),
+          pauseWhileWaitingOnCustomer: z.boolean().default(false),
+        }).strict(),
+        response: SlaPolicyDto,
+        errors: [403, 404],
+      },
+      async ({ user, params, body }) =>
+        policyDto(
+          (
+            await conversation.call.setSlaPolicy({
+              tenant: tenant(user),
+              ...scopeOf(params),
+              policy: {
+                firstResponseMinutes: body.firstResponseMinutes ?? undefined,
+                nextResponseMinutes: body.nextResponseMinutes ?? undefined,
+                resolutionMinutes: body.resolutionMinutes ?? undefined,
+                businessHours: body.businessHours ?? undefined,
+                pauseWhileWaitingOnCustomer: body.pauseWhileWaitingOnCustomer,
+              },
+            })
+          ).policy,
+        )!,
+    );
 
-  api.add(
-    { method: 'delete', path: '/inboxes/:inboxId/sla', summary: 'Remove the inbox’s service-level policy (admins only); its conversations lose their targets', tag: 'service levels', auth: true, status: 204, errors: [403, 404] },
-    async ({ user, params }) => {
-      await conversation.call.setSlaPolicy({ tenant: tenant(user), inboxId: params.inboxId, policy: undefined });
-    },
-  );
+    api.add(
+      { method: 'delete', path, summary: `Remove the ${whose}'s service-level policy (admins only)`, tag: 'service levels', auth: true, status: 204, errors: [403, 404] },
+      async ({ user, params }) => {
+        await conversation.call.setSlaPolicy({ tenant: tenant(user), ...scopeOf(params), policy: undefined });
+      },
+    );
+  };
+  routes('/inboxes/:inboxId/sla', 'inbox', (params) => ({ inboxId: params.inboxId, teamId: '' }));
+  // A team's policy governs its conversations in every inbox, instead of their inbox's.
+  routes('/teams/:teamId/sla', 'team', (params) => ({ inboxId: '', teamId: params.teamId }));
 }

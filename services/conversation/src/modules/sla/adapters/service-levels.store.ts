@@ -5,7 +5,7 @@ import { withTransaction, type Pool, type WorkingHours } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { appendEvents } from '../../../adapters/outbox';
 import type { SlaPolicy, SlaState, SlaTarget, Timeline } from '../domain/service-levels';
-import type { ServiceLevelStore } from '../use-cases/service-levels';
+import type { PolicyScope, ServiceLevelStore } from '../use-cases/service-levels';
 
 interface PolicyRow {
   first_response_minutes: number | null;
@@ -16,6 +16,17 @@ interface PolicyRow {
 }
 
 /** What a response is: not the automatic mails (transcripts, forwards, surveys), which answer nobody. */
+const toPolicy = (row: PolicyRow | undefined): SlaPolicy | null =>
+  row
+    ? {
+        firstResponseMinutes: row.first_response_minutes,
+        nextResponseMinutes: row.next_response_minutes,
+        resolutionMinutes: row.resolution_minutes,
+        businessHours: row.business_hours,
+        pauseWhileWaitingOnCustomer: row.pause_while_waiting,
+      }
+    : null;
+
 const COUNTED_MESSAGES = `direction = 'inbound' OR COALESCE(fields->>'kind', '') NOT IN ('transcript', 'forward', 'survey')`;
 
 export class PostgresServiceLevels implements ServiceLevelStore {
@@ -24,45 +35,48 @@ export class PostgresServiceLevels implements ServiceLevelStore {
     private readonly onCommitted: () => void,
   ) {}
 
-  async policy(accountId: string, inboxId: string): Promise<SlaPolicy | null> {
-    const result = await this.pool.query<PolicyRow>('SELECT * FROM sla_policies WHERE account_id = $1 AND inbox_id = $2', [accountId, inboxId]);
-    const row = result.rows[0];
-    return row
-      ? {
-          firstResponseMinutes: row.first_response_minutes,
-          nextResponseMinutes: row.next_response_minutes,
-          resolutionMinutes: row.resolution_minutes,
-          businessHours: row.business_hours,
-          pauseWhileWaitingOnCustomer: row.pause_while_waiting,
-        }
-      : null;
+  async policy(accountId: string, scope: PolicyScope): Promise<SlaPolicy | null> {
+    const result = await this.pool.query<PolicyRow>(`SELECT * FROM sla_policies WHERE account_id = $1 AND ${scope.teamId !== undefined ? 'team_id' : 'inbox_id'} = $2`, [
+      accountId,
+      scope.teamId ?? scope.inboxId,
+    ]);
+    return toPolicy(result.rows[0]);
   }
 
-  async savePolicy(accountId: string, inboxId: string, policy: SlaPolicy | null): Promise<void> {
-    if (!policy) {
-      await this.pool.query('DELETE FROM sla_policies WHERE account_id = $1 AND inbox_id = $2', [accountId, inboxId]);
-      return;
-    }
-    await this.pool.query(
-      `INSERT INTO sla_policies (account_id, inbox_id, first_response_minutes, next_response_minutes, resolution_minutes, business_hours, pause_while_waiting)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (account_id, inbox_id) DO UPDATE SET first_response_minutes = $3, next_response_minutes = $4, resolution_minutes = $5,
-         business_hours = $6, pause_while_waiting = $7, updated_at = now()`,
-      [accountId, inboxId, policy.firstResponseMinutes, policy.nextResponseMinutes, policy.resolutionMinutes, policy.businessHours ? JSON.stringify(policy.businessHours) : null, policy.pauseWhileWaitingOnCustomer],
+  async effectivePolicy(accountId: string, inboxId: string, teamId: string | null): Promise<SlaPolicy | null> {
+    const result = await this.pool.query<PolicyRow>(
+      'SELECT * FROM sla_policies WHERE account_id = $1 AND (inbox_id = $2 OR team_id = $3) ORDER BY team_id IS NULL LIMIT 1',
+      [accountId, inboxId, teamId],
     );
+    return toPolicy(result.rows[0]);
   }
 
-  async inboxExists(accountId: string, inboxId: string): Promise<boolean> {
-    return ((await this.pool.query('SELECT 1 FROM inboxes WHERE account_id = $1 AND id = $2', [accountId, inboxId])).rowCount ?? 0) > 0;
+  async savePolicy(accountId: string, scope: PolicyScope, policy: SlaPolicy | null): Promise<void> {
+    const column = scope.teamId !== undefined ? 'team_id' : 'inbox_id';
+    const id = scope.teamId ?? scope.inboxId;
+    await withTransaction(this.pool, async (tx) => {
+      await tx.query(`DELETE FROM sla_policies WHERE account_id = $1 AND ${column} = $2`, [accountId, id]);
+      if (!policy) return;
+      await tx.query(
+        `INSERT INTO sla_policies (account_id, ${column}, first_response_minutes, next_response_minutes, resolution_minutes, business_hours, pause_while_waiting)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [accountId, id, policy.firstResponseMinutes, policy.nextResponseMinutes, policy.resolutionMinutes, policy.businessHours ? JSON.stringify(policy.businessHours) : null, policy.pauseWhileWaitingOnCustomer],
+      );
+    });
+  }
+
+  async scopeExists(accountId: string, scope: PolicyScope): Promise<boolean> {
+    const table = scope.teamId !== undefined ? 'teams' : 'inboxes';
+    return ((await this.pool.query(`SELECT 1 FROM ${table} WHERE account_id = $1 AND id = $2`, [accountId, scope.teamId ?? scope.inboxId])).rowCount ?? 0) > 0;
   }
 
   async head(accountId: string, conversationId: string) {
-    const found = await this.pool.query<{ inbox_id: string; version: string; sla_target: SlaTarget | null; sla_due_at: Date | null; sla_warn_at: Date | null; sla_paused: boolean }>(
-      'SELECT inbox_id, version, sla_target, sla_due_at, sla_warn_at, sla_paused FROM conversations WHERE account_id = $1 AND id = $2',
+    const found = await this.pool.query<{ inbox_id: string; team_id: string | null; version: string; sla_target: SlaTarget | null; sla_due_at: Date | null; sla_warn_at: Date | null; sla_paused: boolean }>(
+      'SELECT inbox_id, team_id, version, sla_target, sla_due_at, sla_warn_at, sla_paused FROM conversations WHERE account_id = $1 AND id = $2',
       [accountId, conversationId],
     );
     const row = found.rows[0];
-    return row ? { inboxId: row.inbox_id, version: Number(row.version), stored: { target: row.sla_target, dueAt: row.sla_due_at, warnAt: row.sla_warn_at, paused: row.sla_paused } } : null;
+    return row ? { inboxId: row.inbox_id, teamId: row.team_id, version: Number(row.version), stored: { target: row.sla_target, dueAt: row.sla_due_at, warnAt: row.sla_warn_at, paused: row.sla_paused } } : null;
   }
 
   async timeline(accountId: string, conversationId: string): Promise<Timeline | null> {
@@ -102,10 +116,11 @@ export class PostgresServiceLevels implements ServiceLevelStore {
     return saved;
   }
 
-  async openConversations(accountId: string, inboxId: string, after: string, limit: number): Promise<string[]> {
+  async openConversations(accountId: string, scope: PolicyScope, after: string, limit: number): Promise<string[]> {
     const result = await this.pool.query<{ id: string }>(
-      `SELECT id FROM conversations WHERE account_id = $1 AND inbox_id = $2 AND (status = 'open' OR sla_target IS NOT NULL) AND id > $3 ORDER BY id LIMIT $4`,
-      [accountId, inboxId, after, limit],
+      `SELECT id FROM conversations WHERE account_id = $1 AND ${scope.teamId !== undefined ? 'team_id' : 'inbox_id'} = $2
+         AND (status = 'open' OR sla_target IS NOT NULL) AND id > $3 ORDER BY id LIMIT $4`,
+      [accountId, scope.teamId ?? scope.inboxId, after, limit],
     );
     return result.rows.map((r) => r.id);
   }

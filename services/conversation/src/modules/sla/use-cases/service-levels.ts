@@ -6,17 +6,23 @@ import type { Actor } from '../../directory';
 import { requireActor } from '../../directory';
 import { serviceLevel, type SlaPolicy, type SlaState, type Timeline } from '../domain/service-levels';
 
+/** Whose policy: an inbox's, or a team's (which its conversations follow instead of their inbox's). */
+export type PolicyScope = { inboxId: string; teamId?: undefined } | { teamId: string; inboxId?: undefined };
+
 export interface ServiceLevelStore {
-  policy(accountId: string, inboxId: string): Promise<SlaPolicy | null>;
-  savePolicy(accountId: string, inboxId: string, policy: SlaPolicy | null): Promise<void>;
-  inboxExists(accountId: string, inboxId: string): Promise<boolean>;
-  /** The conversation's inbox, version and stored state; null when it is gone. */
-  head(accountId: string, conversationId: string): Promise<{ inboxId: string; version: number; stored: SlaState } | null>;
+  policy(accountId: string, scope: PolicyScope): Promise<SlaPolicy | null>;
+  /** The team's policy when the conversation is in a team that has one, else its inbox's. */
+  effectivePolicy(accountId: string, inboxId: string, teamId: string | null): Promise<SlaPolicy | null>;
+  savePolicy(accountId: string, scope: PolicyScope, policy: SlaPolicy | null): Promise<void>;
+  scopeExists(accountId: string, scope: PolicyScope): Promise<boolean>;
+  /** The conversation's inbox, team, version and stored state; null when it is gone. */
+  head(accountId: string, conversationId: string): Promise<{ inboxId: string; teamId: string | null; version: number; stored: SlaState } | null>;
   /** What its clocks run on: its messages in time order, its status. */
   timeline(accountId: string, conversationId: string): Promise<Timeline | null>;
   /** Stores the state if the conversation is still at that version (and announces it); false when it moved on. */
   saveState(accountId: string, conversationId: string, version: number, state: SlaState): Promise<boolean>;
-  openConversations(accountId: string, inboxId: string, after: string, limit: number): Promise<string[]>;
+  /** Conversations of the scope that are open or still carry a target, by id after `after`. */
+  openConversations(accountId: string, scope: PolicyScope, after: string, limit: number): Promise<string[]>;
   /** Marks up to `limit` conversations whose due time passed as breached (once per due time) and announces each; returns how many. */
   announceBreaches(now: Date, limit: number): Promise<number>;
 }
@@ -46,26 +52,31 @@ export class ServiceLevels {
     private readonly store: ServiceLevelStore,
   ) {}
 
-  async policy(actor: Actor, inboxId: string): Promise<SlaPolicy | null> {
+  async policy(actor: Actor, scope: PolicyScope): Promise<SlaPolicy | null> {
     await requireActor(this.directory, actor, 'agent');
-    if (!(await this.store.inboxExists(actor.accountId, inboxId))) throw new NotFoundError('inbox_not_found', 'no such inbox');
-    return this.store.policy(actor.accountId, inboxId);
+    await this.requireScope(actor.accountId, scope);
+    return this.store.policy(actor.accountId, scope);
   }
 
-  /** Sets (or with null removes) an inbox's policy and recomputes its open conversations. */
-  async setPolicy(actor: Actor, inboxId: string, input: SlaPolicy | null): Promise<SlaPolicy | null> {
+  /** Sets (or with null removes) an inbox's or a team's policy and recomputes the conversations it governs. */
+  async setPolicy(actor: Actor, scope: PolicyScope, input: SlaPolicy | null): Promise<SlaPolicy | null> {
     await requireActor(this.directory, actor, 'admin');
     const policy = input ? validatePolicy(input) : null;
-    if (!(await this.store.inboxExists(actor.accountId, inboxId))) throw new NotFoundError('inbox_not_found', 'no such inbox');
-    await this.store.savePolicy(actor.accountId, inboxId, policy);
-    await this.recomputeInbox(actor.accountId, inboxId);
+    await this.requireScope(actor.accountId, scope);
+    await this.store.savePolicy(actor.accountId, scope, policy);
+    await this.recomputeScope(actor.accountId, scope);
     return policy;
   }
 
-  async recomputeInbox(accountId: string, inboxId: string): Promise<void> {
+  private async requireScope(accountId: string, scope: PolicyScope): Promise<void> {
+    if (await this.store.scopeExists(accountId, scope)) return;
+    throw scope.teamId !== undefined ? new NotFoundError('team_not_found', 'no such team') : new NotFoundError('inbox_not_found', 'no such inbox');
+  }
+
+  async recomputeScope(accountId: string, scope: PolicyScope): Promise<void> {
     let after = '';
     for (;;) {
-      const ids = await this.store.openConversations(accountId, inboxId, after, 200);
+      const ids = await this.store.openConversations(accountId, scope, after, 200);
       for (const id of ids) await this.recompute(accountId, id);
       if (ids.length < 200) return;
       after = ids[ids.length - 1];
@@ -77,7 +88,7 @@ export class ServiceLevels {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const head = await this.store.head(accountId, conversationId);
       if (!head) return;
-      const policy = await this.store.policy(accountId, head.inboxId);
+      const policy = await this.store.effectivePolicy(accountId, head.inboxId, head.teamId);
       // Most inboxes have no policy: nothing to read when nothing is stored either.
       if (!policy && sameState(head.stored, NO_TARGET)) return;
       const timeline = await this.store.timeline(accountId, conversationId);

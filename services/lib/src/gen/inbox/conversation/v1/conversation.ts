@@ -1248,8 +1248,12 @@ export interface SlaPolicy {
 }
 
 export interface GetSlaPolicyRequest {
-  tenant?: Tenant | undefined;
+  tenant?:
+    | Tenant
+    | undefined;
+  /** One of them: an inbox's policy, or a team's (its conversations follow it instead of their inbox's). */
   inboxId: string;
+  teamId: string;
 }
 
 export interface GetSlaPolicyResponse {
@@ -1258,8 +1262,12 @@ export interface GetSlaPolicyResponse {
 }
 
 export interface SetSlaPolicyRequest {
-  tenant?: Tenant | undefined;
+  tenant?:
+    | Tenant
+    | undefined;
+  /** One of them, as in GetSlaPolicyRequest. */
   inboxId: string;
+  teamId: string;
   /** Unset: remove the inbox's policy. */
   policy?: SlaPolicy | undefined;
 }
@@ -20318,7 +20326,7 @@ export const SlaPolicy: MessageFns<SlaPolicy> = {
 };
 
 function createBaseGetSlaPolicyRequest(): GetSlaPolicyRequest {
-  return { tenant: undefined, inboxId: "" };
+  return { tenant: undefined, inboxId: "", teamId: "" };
 }
 
 export const GetSlaPolicyRequest: MessageFns<GetSlaPolicyRequest> = {
@@ -20328,6 +20336,9 @@ export const GetSlaPolicyRequest: MessageFns<GetSlaPolicyRequest> = {
     }
     if (message.inboxId !== "") {
       writer.uint32(18).string(message.inboxId);
+    }
+    if (message.teamId !== "") {
+      writer.uint32(26).string(message.teamId);
     }
     return writer;
   },
@@ -20361,6 +20372,14 @@ export const GetSlaPolicyRequest: MessageFns<GetSlaPolicyRequest> = {
             message.inboxId = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.teamId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -20381,6 +20400,11 @@ export const GetSlaPolicyRequest: MessageFns<GetSlaPolicyRequest> = {
         : isSet(object.inbox_id)
         ? globalThis.String(object.inbox_id)
         : "",
+      teamId: isSet(object.teamId)
+        ? globalThis.String(object.teamId)
+        : isSet(object.team_id)
+        ? globalThis.String(object.team_id)
+        : "",
     };
   },
 
@@ -20391,6 +20415,9 @@ export const GetSlaPolicyRequest: MessageFns<GetSlaPolicyRequest> = {
     }
     if (message.inboxId !== "") {
       obj.inboxId = message.inboxId;
+    }
+    if (message.teamId !== "") {
+      obj.teamId = message.teamId;
     }
     return obj;
   },
@@ -20404,6 +20431,7 @@ export const GetSlaPolicyRequest: MessageFns<GetSlaPolicyRequest> = {
       ? Tenant.fromPartial(object.tenant)
       : undefined;
     message.inboxId = object.inboxId ?? "";
+    message.teamId = object.teamId ?? "";
     return message;
   },
 };
@@ -20478,7 +20506,7 @@ export const GetSlaPolicyResponse: MessageFns<GetSlaPolicyResponse> = {
 };
 
 function createBaseSetSlaPolicyRequest(): SetSlaPolicyRequest {
-  return { tenant: undefined, inboxId: "", policy: undefined };
+  return { tenant: undefined, inboxId: "", teamId: "", policy: undefined };
 }
 
 export const SetSlaPolicyRequest: MessageFns<SetSlaPolicyRequest> = {
@@ -20488,6 +20516,9 @@ export const SetSlaPolicyRequest: MessageFns<SetSlaPolicyRequest> = {
     }
     if (message.inboxId !== "") {
       writer.uint32(18).string(message.inboxId);
+    }
+    if (message.teamId !== "") {
+      writer.uint32(34).string(message.teamId);
     }
     if (message.policy !== undefined) {
       SlaPolicy.encode(message.policy, writer.uint32(26).fork()).join();
@@ -20524,6 +20555,14 @@ export const SetSlaPolicyRequest: MessageFns<SetSlaPolicyRequest> = {
             message.inboxId = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.teamId = reader.string();
+            continue;
+          }
           case 3: {
             if (tag !== 26) {
               break;
@@ -20552,6 +20591,11 @@ export const SetSlaPolicyRequest: MessageFns<SetSlaPolicyRequest> = {
         : isSet(object.inbox_id)
         ? globalThis.String(object.inbox_id)
         : "",
+      teamId: isSet(object.teamId)
+        ? globalThis.String(object.teamId)
+        : isSet(object.team_id)
+        ? globalThis.String(object.team_id)
+        : "",
       policy: isSet(object.policy) ? SlaPolicy.fromJSON(object.policy) : undefined,
     };
   },
@@ -20563,6 +20607,9 @@ export const SetSlaPolicyRequest: MessageFns<SetSlaPolicyRequest> = {
     }
     if (message.inboxId !== "") {
       obj.inboxId = message.inboxId;
+    }
+    if (message.teamId !== "") {
+      obj.teamId = message.teamId;
     }
     if (message.policy !== undefined) {
       obj.policy = SlaPolicy.toJSON(message.policy);
@@ -20579,6 +20626,7 @@ export const SetSlaPolicyRequest: MessageFns<SetSlaPolicyRequest> = {
       ? Tenant.fromPartial(object.tenant)
       : undefined;
     message.inboxId = object.inboxId ?? "";
+    message.teamId = object.teamId ?? "";
     message.policy = (object.policy !== undefined && object.policy !== null)
       ? SlaPolicy.fromPartial(object.policy)
       : undefined;
