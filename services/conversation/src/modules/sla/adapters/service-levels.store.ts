@@ -71,12 +71,23 @@ export class PostgresServiceLevels implements ServiceLevelStore {
   }
 
   async head(accountId: string, conversationId: string) {
-    const found = await this.pool.query<{ inbox_id: string; team_id: string | null; version: string; sla_target: SlaTarget | null; sla_due_at: Date | null; sla_warn_at: Date | null; sla_paused: boolean }>(
-      'SELECT inbox_id, team_id, version, sla_target, sla_due_at, sla_warn_at, sla_paused FROM conversations WHERE account_id = $1 AND id = $2',
+    const found = await this.pool.query<{
+      inbox_id: string;
+      team_id: string | null;
+      version: string;
+      sla_target: SlaTarget | null;
+      sla_due_at: Date | null;
+      sla_warn_at: Date | null;
+      sla_paused: boolean;
+      governed: boolean;
+    }>(
+      `SELECT c.inbox_id, c.team_id, c.version, c.sla_target, c.sla_due_at, c.sla_warn_at, c.sla_paused,
+         EXISTS (SELECT 1 FROM sla_policies p WHERE p.account_id = c.account_id AND (p.inbox_id = c.inbox_id OR p.team_id = c.team_id)) AS governed
+       FROM conversations c WHERE c.account_id = $1 AND c.id = $2`,
       [accountId, conversationId],
     );
     const row = found.rows[0];
-    return row ? { inboxId: row.inbox_id, teamId: row.team_id, version: Number(row.version), stored: { target: row.sla_target, dueAt: row.sla_due_at, warnAt: row.sla_warn_at, paused: row.sla_paused } } : null;
+    return row ? { inboxId: row.inbox_id, teamId: row.team_id, version: Number(row.version), governed: row.governed, stored: { target: row.sla_target, dueAt: row.sla_due_at, warnAt: row.sla_warn_at, paused: row.sla_paused } } : null;
   }
 
   async timeline(accountId: string, conversationId: string): Promise<Timeline | null> {

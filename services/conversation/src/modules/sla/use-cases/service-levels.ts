@@ -15,8 +15,8 @@ export interface ServiceLevelStore {
   effectivePolicy(accountId: string, inboxId: string, teamId: string | null): Promise<SlaPolicy | null>;
   savePolicy(accountId: string, scope: PolicyScope, policy: SlaPolicy | null): Promise<void>;
   scopeExists(accountId: string, scope: PolicyScope): Promise<boolean>;
-  /** The conversation's inbox, team, version and stored state; null when it is gone. */
-  head(accountId: string, conversationId: string): Promise<{ inboxId: string; teamId: string | null; version: number; stored: SlaState } | null>;
+  /** The conversation's inbox, team, version, stored state and whether any policy governs it; null when it is gone. */
+  head(accountId: string, conversationId: string): Promise<{ inboxId: string; teamId: string | null; version: number; stored: SlaState; governed: boolean } | null>;
   /** What its clocks run on: its messages in time order, its status. */
   timeline(accountId: string, conversationId: string): Promise<Timeline | null>;
   /** Stores the state if the conversation is still at that version (and announces it); false when it moved on. */
@@ -88,9 +88,9 @@ export class ServiceLevels {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const head = await this.store.head(accountId, conversationId);
       if (!head) return;
-      const policy = await this.store.effectivePolicy(accountId, head.inboxId, head.teamId);
-      // Most inboxes have no policy: nothing to read when nothing is stored either.
-      if (!policy && sameState(head.stored, NO_TARGET)) return;
+      // Most inboxes have no policy: one read, and nothing more when nothing is stored either.
+      if (!head.governed && sameState(head.stored, NO_TARGET)) return;
+      const policy = head.governed ? await this.store.effectivePolicy(accountId, head.inboxId, head.teamId) : null;
       const timeline = await this.store.timeline(accountId, conversationId);
       if (!timeline) return;
       const state = serviceLevel(policy, timeline);
