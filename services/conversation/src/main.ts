@@ -26,7 +26,7 @@ import { AddComment, ApplyConversationAction, AutoAssign, DeleteConversation, Ma
 import { conversationGrpcHandlers } from './adapters/conversation.grpc';
 import { announcingDirectoryChanges } from './adapters/directory-announcements';
 import { ServiceLevels } from './modules/sla';
-import { BreachWatch, PostgresServiceLevels, ServiceLevelHandler } from './modules/sla/adapters';
+import { BreachWatch, CachedPolicyPresence, PostgresServiceLevels, ServiceLevelHandler } from './modules/sla/adapters';
 import { InboundMessageHandler, InboundReceipts, PgInboundBatchStore } from './modules/inbound/adapters';
 import { StoreInboundBatch, StoreInboundMessage } from './modules/inbound';
 import { OutboxRelay } from './adapters/outbox';
@@ -125,7 +125,9 @@ bootService(async () => {
   const closeHook = surveyOnClose(config.CONVERSATION_PUBLIC_URL);
   const emailContacts = new PostgresEmailContacts();
   const teams = new PostgresTeams(pool);
-  const serviceLevels = new ServiceLevels(directory, new PostgresServiceLevels(pool, committed));
+  const policyPresence = new CachedPolicyPresence(pool, nc);
+  const stopPolicyListener = policyPresence.listen();
+  const serviceLevels = new ServiceLevels(directory, new PostgresServiceLevels(pool, committed), policyPresence);
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService(
     'inbox.conversation.v1.ConversationService',
@@ -227,6 +229,7 @@ bootService(async () => {
   lifecycle.onShutdown('inbound consumer', () => inbound.stop());
   lifecycle.onShutdown('service-level consumer', () => slaKeeper.stop());
   lifecycle.onShutdown('breach watch', () => breachWatch.stop());
+  lifecycle.onShutdown('policy changes', () => stopPolicyListener());
   lifecycle.onShutdown('grpc', () => Promise.all([grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3), edgeGrpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3)]));
   lifecycle.onShutdown('outbox relay', () => relay.stop());
   lifecycle.onShutdown('outbound delivery', () => delivery.stop());

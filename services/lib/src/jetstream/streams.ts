@@ -121,8 +121,9 @@ export const CONSUMERS = {
   conversationServiceLevels: {
     stream: STREAMS.conversationEvents.name,
     durable: 'conversation-service-levels',
-    // What can move a clock: a new conversation, a message, a close, reopen or trash.
-    filterSubjects: ['conversation.*.created', 'conversation.*.updated', 'conversation.*.message_created'],
+    // What can move a clock: a message (a new conversation always comes with its first), a close,
+    // reopen, trash or team change.
+    filterSubjects: ['conversation.*.updated', 'conversation.*.message_created'],
     maxDeliver: 10,
     ackWaitMs: 30_000,
     maxAckPending: 1000,

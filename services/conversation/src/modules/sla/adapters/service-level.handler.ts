@@ -17,7 +17,7 @@ export class ServiceLevelHandler implements EventHandler<ConversationEvent> {
   }
 
   async handle(event: ConversationEvent): Promise<void> {
-    await this.levels.recompute(event.accountId, event.conversationId);
+    await this.levels.onConversationChanged(event.accountId, event.conversationId);
   }
 }
 

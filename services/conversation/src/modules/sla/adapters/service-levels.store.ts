@@ -27,6 +27,10 @@ const toPolicy = (row: PolicyRow | undefined): SlaPolicy | null =>
       }
     : null;
 
+const HEAD_SQL = `SELECT c.inbox_id, c.team_id, c.version, c.sla_target, c.sla_due_at, c.sla_warn_at, c.sla_paused,
+    EXISTS (SELECT 1 FROM sla_policies p WHERE p.account_id = c.account_id AND (p.inbox_id = c.inbox_id OR p.team_id = c.team_id)) AS governed
+  FROM conversations c WHERE c.account_id = $1 AND c.id = $2`;
+
 const COUNTED_MESSAGES = `direction = 'inbound' OR COALESCE(fields->>'kind', '') NOT IN ('transcript', 'forward', 'survey')`;
 
 export class PostgresServiceLevels implements ServiceLevelStore {
@@ -71,6 +75,7 @@ export class PostgresServiceLevels implements ServiceLevelStore {
   }
 
   async head(accountId: string, conversationId: string) {
+    // Runs for every conversation event: a named statement, parsed and planned once per connection.
     const found = await this.pool.query<{
       inbox_id: string;
       team_id: string | null;
@@ -80,14 +85,17 @@ export class PostgresServiceLevels implements ServiceLevelStore {
       sla_warn_at: Date | null;
       sla_paused: boolean;
       governed: boolean;
-    }>(
-      `SELECT c.inbox_id, c.team_id, c.version, c.sla_target, c.sla_due_at, c.sla_warn_at, c.sla_paused,
-         EXISTS (SELECT 1 FROM sla_policies p WHERE p.account_id = c.account_id AND (p.inbox_id = c.inbox_id OR p.team_id = c.team_id)) AS governed
-       FROM conversations c WHERE c.account_id = $1 AND c.id = $2`,
-      [accountId, conversationId],
-    );
+    }>({ name: 'sla_head', text: HEAD_SQL, values: [accountId, conversationId] });
     const row = found.rows[0];
-    return row ? { inboxId: row.inbox_id, teamId: row.team_id, version: Number(row.version), governed: row.governed, stored: { target: row.sla_target, dueAt: row.sla_due_at, warnAt: row.sla_warn_at, paused: row.sla_paused } } : null;
+    return row
+      ? {
+          inboxId: row.inbox_id,
+          teamId: row.team_id,
+          version: Number(row.version),
+          governed: row.governed,
+          stored: { target: row.sla_target, dueAt: row.sla_due_at, warnAt: row.sla_warn_at, paused: row.sla_paused },
+        }
+      : null;
   }
 
   async timeline(accountId: string, conversationId: string): Promise<Timeline | null> {

@@ -27,6 +27,12 @@ export interface ServiceLevelStore {
   announceBreaches(now: Date, limit: number): Promise<number>;
 }
 
+/** Whether an account has any policy at all, cheaply (most have none), and word that it changed. */
+export interface PolicyPresence {
+  anyPolicy(accountId: string): Promise<boolean>;
+  changed(accountId: string): void;
+}
+
 const MAX_MINUTES = 60 * 24 * 365;
 const NO_TARGET: SlaState = { target: null, dueAt: null, warnAt: null, paused: false };
 const sameMoment = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
@@ -50,6 +56,7 @@ export class ServiceLevels {
   constructor(
     private readonly directory: Parameters<typeof requireActor>[0],
     private readonly store: ServiceLevelStore,
+    private readonly presence: PolicyPresence,
   ) {}
 
   async policy(actor: Actor, scope: PolicyScope): Promise<SlaPolicy | null> {
@@ -64,6 +71,7 @@ export class ServiceLevels {
     const policy = input ? validatePolicy(input) : null;
     await this.requireScope(actor.accountId, scope);
     await this.store.savePolicy(actor.accountId, scope, policy);
+    this.presence.changed(actor.accountId);
     await this.recomputeScope(actor.accountId, scope);
     return policy;
   }
@@ -84,6 +92,11 @@ export class ServiceLevels {
   }
 
   /** Brings one conversation's target up to date with its timeline; a newer change re-runs it. */
+  /** After a change of the conversation: an account without policies has no targets to keep (removing its last policy cleared them). */
+  async onConversationChanged(accountId: string, conversationId: string): Promise<void> {
+    if (await this.presence.anyPolicy(accountId)) await this.recompute(accountId, conversationId);
+  }
+
   async recompute(accountId: string, conversationId: string): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const head = await this.store.head(accountId, conversationId);
