@@ -91,12 +91,12 @@ export class ServiceLevels {
     }
   }
 
-  /** Brings one conversation's target up to date with its timeline; a newer change re-runs it. */
   /** After a change of the conversation: an account without policies has no targets to keep (removing its last policy cleared them). */
   async onConversationChanged(accountId: string, conversationId: string): Promise<void> {
     if (await this.presence.anyPolicy(accountId)) await this.recompute(accountId, conversationId);
   }
 
+  /** Brings one conversation's target up to date with its timeline; a newer change re-runs it. */
   async recompute(accountId: string, conversationId: string): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const head = await this.store.head(accountId, conversationId);
