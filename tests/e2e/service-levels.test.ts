@@ -1,6 +1,6 @@
 // Service levels against the real services: an inbox's policy gives each conversation its
 // current target and due time (first response, next response, resolution; a team's policy wins for
-// its conversations), a reply moves it on,
+// its conversations), a person's reply moves it on (a bot's does not),
 // resolution pauses while waiting on the customer, a policy change recomputes open conversations
 // at once, and a breach notifies once (the admins, when nobody owns it) and fills the "SLA at risk"
 // view. Time passing is simulated by moving a conversation's messages back in the database.
@@ -108,6 +108,27 @@ describe('service levels', () => {
     expect((await slaOf(id)).target).toBe('next_response');
     expect((await f.owner.delete(`/api/v1/inboxes/${f.inboxId}/sla`)).status).toBe(204);
     expect(await slaOf(id)).toBeNull();
+  });
+
+  it("counts only people's replies as responses: a chat bot's greeting leaves the first response running", async () => {
+    await f.owner.put(`/api/v1/inboxes/${f.inboxId}/sla`, { firstResponseMinutes: 30 });
+    const chat = (await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'chat', name: 'Website chat' })).body;
+    expect((await f.owner.put(`/api/v1/channels/${chat.id}/chatflow`, { name: 'Greeter', steps: [{ id: 'hello', say: 'Hi! A person will be with you shortly.', handoff: true }] })).status).toBe(200);
+    const ingest = (path: string, body: unknown, token?: string) =>
+      fetch(`${f.stack.ingestUrl}/ingest/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { 'x-visitor-token': token } : {}) }, body: JSON.stringify(body) });
+    const { sessionId, visitorToken } = (await (await ingest(`/chat/${chat.widgetId}/sessions`, { name: 'Sla Visitor' })).json()) as { sessionId: string; visitorToken: string };
+    expect((await ingest(`/chat/sessions/${sessionId}/messages`, { text: 'Is anyone there?' }, visitorToken)).status).toBe(202);
+    const conversation = await waitForInView(f.owner, f.inboxId, 'chat', (c) => c.contact?.name === 'Sla Visitor');
+    const detail = await waitFor('the bot greeting', async () => {
+      const d = (await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body;
+      return d.messages.some((m: { direction: string }) => m.direction === 'outbound') ? d : undefined;
+    });
+    expect(detail.messages.find((m: { direction: string }) => m.direction === 'outbound').text).toContain('A person will be with you shortly.');
+    await waitFor('a first-response target', async () => (await slaOf(conversation.id))?.target === 'first_response');
+    // An agent's reply is a response.
+    await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'Hello, I am here.' });
+    await waitFor('no target once answered', async () => (await slaOf(conversation.id)) === null);
+    await f.owner.delete(`/api/v1/inboxes/${f.inboxId}/sla`);
   });
 
   it("follows the team's policy for the team's conversations, instead of the inbox's", async () => {

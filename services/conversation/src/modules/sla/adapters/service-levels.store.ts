@@ -15,7 +15,6 @@ interface PolicyRow {
   pause_while_waiting: boolean;
 }
 
-/** What a response is: not the automatic mails (transcripts, forwards, surveys), which answer nobody. */
 const toPolicy = (row: PolicyRow | undefined): SlaPolicy | null =>
   row
     ? {
@@ -31,7 +30,8 @@ const HEAD_SQL = `SELECT c.inbox_id, c.team_id, c.version, c.sla_target, c.sla_d
     EXISTS (SELECT 1 FROM sla_policies p WHERE p.account_id = c.account_id AND (p.inbox_id = c.inbox_id OR p.team_id = c.team_id)) AS governed
   FROM conversations c WHERE c.account_id = $1 AND c.id = $2`;
 
-const COUNTED_MESSAGES = `direction = 'inbound' OR COALESCE(fields->>'kind', '') NOT IN ('transcript', 'forward', 'survey')`;
+/** What a response is: a person's message; not a bot's (no author), nor the automatic mails (transcripts, forwards, surveys). */
+const COUNTED_MESSAGES = `direction = 'inbound' OR (author_user_id IS NOT NULL AND COALESCE(fields->>'kind', '') NOT IN ('transcript', 'forward', 'survey'))`;
 
 export class PostgresServiceLevels implements ServiceLevelStore {
   constructor(
