@@ -157,6 +157,24 @@ describe('inbound calls ring agents', () => {
     }
   });
 
+  it("files a call under the contact that has the caller's number, and rings that contact's owner first", async () => {
+    const from = caller();
+    // A contact known by email, given the number by hand.
+    const email = `nora-${Date.now()}@example.com`;
+    expect((await f.owner.post('/api/v1/conversations', { inboxId: f.inboxId, to: email, subject: 'Hello Nora', text: 'Hi' })).status).toBe(201);
+    const contactId = (await waitForInView(f.owner, f.inboxId, 'sent', (c) => c.contact?.email === email)).contact.id as string;
+    expect((await f.owner.patch(`/api/v1/contacts/${contactId}`, { name: 'Nora Known', phones: ['+4722000000', from], ownerId: second.id })).status).toBe(200);
+    expect((await f.owner.put(`/api/v1/inboxes/${f.inboxId}/routing`, { mode: 'contact_owner' })).status).toBe(200);
+    try {
+      const call = await network.inboundCall({ eventsUrl, from, to: lineNumber, picksUp: () => false });
+      expect(call.rounds[0].numbers).toEqual([second.phone]);
+      const conversation = await callConversation(from);
+      expect(conversation.contact).toMatchObject({ id: contactId, name: 'Nora Known' });
+    } finally {
+      await f.owner.put(`/api/v1/inboxes/${f.inboxId}/routing`, { mode: 'none' });
+    }
+  });
+
   it('refuses bad phone numbers, ring settings and forged or malformed callbacks, changing nothing', async () => {
     for (const phoneNumber of ['12345', '+0123456789', 4790000000, '+47 900 00 000']) {
       const bad = await noPhone.client.patch('/api/v1/me', { phoneNumber });

@@ -9,4 +9,6 @@ export interface EmailContacts {
   upsert(tx: PoolClient, accountId: string, email: string, name?: string): Promise<{ id: string; name: string; inserted: boolean }>;
   /** The contact the address names, if any. */
   byEmail(tx: PoolClient, accountId: string, email: string): Promise<string | null>;
+  /** The contact a phone number calls as, if any: the one first called from it, else one with the number among its phones. */
+  byPhone(tx: PoolClient, accountId: string, phone: string): Promise<string | null>;
 }

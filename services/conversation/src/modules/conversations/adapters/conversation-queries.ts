@@ -5,7 +5,7 @@ import type { CallRecord, Comment, ConversationSummary, Message } from '@inbox/l
 import { isMissed } from '../../../domain/calls';
 import { dealFromRow } from '../../records';
 import { feedbackFromRow } from '../../records';
-import { moreAddressesOf } from '../../../adapters/contact-addresses';
+import { CONTACT_OF_PHONE_SQL, moreAddressesOf } from '../../../adapters/contact-addresses';
 import { CUSTOM_VIEW_ID, customViewDefinition, type CustomView } from '../domain/custom-views';
 import { VIEWS, findView, type ViewDefinition } from '../domain/views';
 import { CustomViewsRepository } from './custom-views.repository';
@@ -258,9 +258,9 @@ export class ConversationQueries {
     return conversationIds.flatMap((id) => byId.get(id) ?? []);
   }
 
-  /** The owner of the contact a number's calls land on (calls file a caller under tel:<number>). */
+  /** The owner of the contact a number's calls land on. */
   async callerOwner(accountId: string, phoneNumber: string): Promise<string | null> {
-    const result = await this.pool.query<{ owner_id: string | null }>('SELECT owner_id FROM contacts WHERE account_id = $1 AND external_id = $2', [accountId, `tel:${phoneNumber}`]);
+    const result = await this.pool.query<{ owner_id: string | null }>(`SELECT owner_id FROM contacts WHERE id = (${CONTACT_OF_PHONE_SQL})`, [accountId, phoneNumber]);
     return result.rows[0]?.owner_id ?? null;
   }
 

@@ -384,7 +384,10 @@ export class StoreInboundMessage {
     return { duplicate: false, conversationId, messageId, created };
   }
 
+  /** The contact of a calling number, or a new one identified by it. */
   private async upsertPhoneContact(tx: PoolClient, accountId: string, phone: string): Promise<string> {
+    const known = await this.contacts.byPhone(tx, accountId, phone);
+    if (known) return known;
     const result = await tx.query<{ id: string }>(
       `INSERT INTO contacts (id, account_id, name, phone, external_id) VALUES ($1, $2, '', $3, $4)
        ON CONFLICT (account_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET phone = EXCLUDED.phone RETURNING id`,

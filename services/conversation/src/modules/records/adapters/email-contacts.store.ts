@@ -1,8 +1,13 @@
 // Email contacts in PostgreSQL. The inbound batch store has the set-based twin of `upsert`.
 import { newId, type PoolClient } from '@inbox/lib';
 import type { EmailContacts } from '../../../domain/email-contacts';
+import { CONTACT_OF_PHONE_SQL } from '../../../adapters/contact-addresses';
 
 export class PostgresEmailContacts implements EmailContacts {
+  async byPhone(tx: PoolClient, accountId: string, phone: string): Promise<string | null> {
+    return (await tx.query<{ id: string }>(CONTACT_OF_PHONE_SQL, [accountId, phone])).rows[0]?.id ?? null;
+  }
+
   async upsert(tx: PoolClient, accountId: string, email: string, name = ''): Promise<{ id: string; name: string; inserted: boolean }> {
     const result = await tx.query<{ id: string; name: string; inserted: boolean }>(
       `WITH alias AS (
