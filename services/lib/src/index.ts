@@ -36,3 +36,5 @@ export * from './domain/channels';
 export * from './http/error-codes';
 export * from './jetstream/directory-changes';
 export * from './domain/business-time';
+export * from './jetstream/account-cache';
+export * from './domain/markup';

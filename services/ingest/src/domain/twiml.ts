@@ -1,6 +1,7 @@
 // The voice instructions (TwiML) ingest answers the telephony provider's callbacks with: ring
 // agents' phones through <Dial>, take a voicemail, or nothing more.
-const escapeXml = (value: string) => value.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeMarkup as escapeXml } from '@inbox/lib';
+
 const document = (body: string) => `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`;
 
 export const EMPTY_TWIML = document('');

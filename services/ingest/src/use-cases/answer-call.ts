@@ -47,7 +47,7 @@ export class AnswerCall {
     if (query.ring !== undefined) {
       const channel = await this.events.verify(channelId, url, params, signature);
       if (dialWasAnswered(params.DialCallStatus)) return HANGUP_TWIML;
-      const rung = query.ring.split(',').filter((id) => USER_ID.test(id)).slice(0, MAX_SIMULTANEOUS_RINGS * 2);
+      const rung = query.ring.split(',').filter((id) => USER_ID.test(id)).slice(0, MAX_SEQUENTIAL_RINGS);
       if (channel.ringStrategy === 'simultaneous' || rung.length >= MAX_SEQUENTIAL_RINGS) return VOICEMAIL_TWIML;
       return this.ring(channel, callback.eventsUrl, rung, params.From ?? '');
     }

@@ -2,34 +2,29 @@
 // conversation service: three calls, so it is kept per account until an announcement says it
 // changed (see DirectoryChanged), and for a short while at most in case one was missed. Every
 // routing decision and every inbound call reads it; it changes rarely.
-import { onDirectoryChange, type ServiceClient } from '@inbox/lib';
+import { AccountCache, onDirectoryChange, type ServiceClient } from '@inbox/lib';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { AccountDirectory, DirectorySource } from '../use-cases/route-conversations';
 import { SERVICE_TENANT } from '../use-cases/route-conversations';
 
 export class CachedDirectory implements DirectorySource {
-  private readonly cache = new Map<string, { at: number; directory: Promise<AccountDirectory> }>();
+  private readonly cache: AccountCache<AccountDirectory>;
 
   constructor(
     private readonly conversation: ServiceClient<typeof ConversationServiceService>,
-    private readonly maxAgeMs = 30_000,
-    private readonly now: () => number = Date.now,
-    private readonly maxAccounts = 10_000,
-  ) {}
+    maxAgeMs = 30_000,
+    now: () => number = Date.now,
+  ) {
+    this.cache = new AccountCache((accountId) => this.load(accountId), maxAgeMs, now);
+  }
 
-  async directory(accountId: string): Promise<AccountDirectory> {
-    const cached = this.cache.get(accountId);
-    if (cached && this.now() - cached.at < this.maxAgeMs) return cached.directory;
-    const directory = this.load(accountId);
-    this.cache.set(accountId, { at: this.now(), directory });
-    directory.catch(() => this.cache.delete(accountId));
-    if (this.cache.size > this.maxAccounts) this.cache.delete(this.cache.keys().next().value!);
-    return directory;
+  directory(accountId: string): Promise<AccountDirectory> {
+    return this.cache.get(accountId);
   }
 
   invalidate(accountId: string): void {
-    this.cache.delete(accountId);
+    this.cache.invalidate(accountId);
   }
 
   listen(nc: NatsConnection): () => void {

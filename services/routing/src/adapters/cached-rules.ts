@@ -2,6 +2,7 @@
 // needs its inbox's rule, and rules change rarely. A change on any replica is announced over
 // NATS and drops that account's rules everywhere; a short lifetime bounds what a missed
 // announcement can cost.
+import { AccountCache, announceAccountChange, onAccountChange } from '@inbox/lib';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { noRule, type Rule } from './routing.repository';
 
@@ -12,22 +13,14 @@ export interface RuleSource {
 const SUBJECT = 'inbox.v1.routing.rules_changed';
 
 export class CachedRules {
-  private readonly cache = new Map<string, { at: number; rules: Promise<Map<string, Rule>> }>();
+  private readonly cache: AccountCache<Map<string, Rule>>;
 
-  constructor(
-    private readonly source: RuleSource,
-    private readonly maxAgeMs = 30_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(source: RuleSource, maxAgeMs = 30_000, now: () => number = Date.now) {
+    this.cache = new AccountCache((accountId) => source.rules(accountId), maxAgeMs, now);
+  }
 
-  async rules(accountId: string): Promise<Map<string, Rule>> {
-    const cached = this.cache.get(accountId);
-    if (cached && this.now() - cached.at < this.maxAgeMs) return cached.rules;
-    const rules = this.source.rules(accountId);
-    this.cache.set(accountId, { at: this.now(), rules });
-    rules.catch(() => this.cache.delete(accountId));
-    if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
-    return rules;
+  rules(accountId: string): Promise<Map<string, Rule>> {
+    return this.cache.get(accountId);
   }
 
   async rule(accountId: string, inboxId: string): Promise<Rule> {
@@ -40,26 +33,15 @@ export class CachedRules {
   }
 
   invalidate(accountId: string): void {
-    this.cache.delete(accountId);
+    this.cache.invalidate(accountId);
   }
 
   /** Drops an account's rules on every replica when any of them saves a rule. */
   static announce(nc: NatsConnection, accountId: string): void {
-    nc.publish(SUBJECT, JSON.stringify({ accountId }));
+    announceAccountChange(nc, SUBJECT, accountId);
   }
 
   listen(nc: NatsConnection): () => void {
-    const subscription = nc.subscribe(SUBJECT, {
-      callback: (error, message) => {
-        if (error) return;
-        try {
-          const { accountId } = message.json<{ accountId?: unknown }>();
-          if (typeof accountId === 'string') this.invalidate(accountId);
-        } catch {
-          // Not ours to crash on; the cache lifetime still bounds staleness.
-        }
-      },
-    });
-    return () => subscription.unsubscribe();
+    return onAccountChange(nc, SUBJECT, (accountId) => this.invalidate(accountId));
   }
 }

@@ -4,49 +4,35 @@
 // conversation event skipped in that window; the policy save itself recomputes every conversation
 // it governs).
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { Pool } from '@inbox/lib';
+import { AccountCache, announceAccountChange, onAccountChange, type Pool } from '@inbox/lib';
 import type { PolicyPresence } from '../use-cases/service-levels';
 
 const SUBJECT = 'inbox.v1.sla.policies_changed';
 
 export class CachedPolicyPresence implements PolicyPresence {
-  private readonly cache = new Map<string, { at: number; any: Promise<boolean> }>();
+  private readonly cache: AccountCache<boolean>;
 
   constructor(
-    private readonly pool: Pool,
+    pool: Pool,
     private readonly nc: NatsConnection | undefined,
-    private readonly maxAgeMs = 5_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+    maxAgeMs = 5_000,
+    now: () => number = Date.now,
+  ) {
+    const load = async (accountId: string) =>
+      (await pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM sla_policies WHERE account_id = $1) AS any', [accountId])).rows[0].any;
+    this.cache = new AccountCache(load, maxAgeMs, now, 50_000);
+  }
 
   anyPolicy(accountId: string): Promise<boolean> {
-    const cached = this.cache.get(accountId);
-    if (cached && this.now() - cached.at < this.maxAgeMs) return cached.any;
-    const any = this.pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM sla_policies WHERE account_id = $1) AS any', [accountId]).then((r) => r.rows[0].any);
-    this.cache.set(accountId, { at: this.now(), any });
-    any.catch(() => this.cache.delete(accountId));
-    if (this.cache.size > 50_000) this.cache.delete(this.cache.keys().next().value!);
-    return any;
+    return this.cache.get(accountId);
   }
 
   changed(accountId: string): void {
-    this.cache.delete(accountId);
-    this.nc?.publish(SUBJECT, JSON.stringify({ accountId }));
+    this.cache.invalidate(accountId);
+    if (this.nc) announceAccountChange(this.nc, SUBJECT, accountId);
   }
 
   listen(): () => void {
-    if (!this.nc) return () => undefined;
-    const subscription = this.nc.subscribe(SUBJECT, {
-      callback: (error, message) => {
-        if (error) return;
-        try {
-          const { accountId } = message.json<{ accountId?: unknown }>();
-          if (typeof accountId === 'string') this.cache.delete(accountId);
-        } catch {
-          // Not ours to crash on; the lifetime still bounds staleness.
-        }
-      },
-    });
-    return () => subscription.unsubscribe();
+    return this.nc ? onAccountChange(this.nc, SUBJECT, (accountId) => this.cache.invalidate(accountId)) : () => undefined;
   }
 }
