@@ -329,7 +329,7 @@ describe('conversation actions', () => {
     const mail = await waitFor('the survey', async () => f.sink.messages.find((m) => m.envelope.to.includes(from) && String(m.parsed.subject).startsWith('How did we do?')));
     const token = /\/feedback\/([\w-]+)/.exec(String(mail.parsed.text))![1];
     expect(token).toHaveLength(43);
-    expect((await f.anonymous.get(`/api/v1/feedback/${token}`)).body).toEqual({ inboxName: 'Support', subject: 'Survey me', score: null, comment: '' });
+    expect((await f.anonymous.get(`/api/v1/feedback/${token}`)).body).toEqual({ inboxName: 'Support', subject: 'Survey me', question: 'csat', score: null, comment: '' });
     for (const body of [{ score: 0 }, { score: 6 }, { score: 2.5 }, { score: 3, comment: 'x'.repeat(2001) }, { score: 3, extra: true }, {}]) {
       expect((await f.anonymous.post(`/api/v1/feedback/${token}`, body)).status).toBe(400);
     }

@@ -51,7 +51,11 @@ import {
   UpdateInbox,
   UpdateUser,
   VerifyChannel,
+  AccountSettings,
+  requireActor,
 } from './modules/directory';
+import { Reports, SupervisorWallboard } from './modules/reports';
+import { PostgresReportFacts, PostgresWallboard } from './modules/reports/adapters';
 import { ComposeEmail, ForwardConversation, PlaceCall, RegisterUpload, ReplyToConversation, SendTranscript } from './modules/outbound';
 import { AssistWithConversation, ManageChatflows, ManageSnippets } from './modules/assist';
 import { CreateDeal, CreateTicket, DetachContact, FindContacts, ManageContactProperties, MergeContacts, SurveySettings, Surveys, surveyOnClose, UpdateContact, UpdateDeal, UpdateTicket } from './modules/records';
@@ -170,6 +174,9 @@ bootService(async () => {
       createDeal: new CreateDeal(pool, directory),
       updateDeal: new UpdateDeal(pool, directory),
       surveySettings: new SurveySettings(directory),
+      accountSettings: new AccountSettings(directory, (actor, role) => requireActor(directory, actor, role)),
+      reports: new Reports(directory, new PostgresReportFacts(pool)),
+      wallboard: new SupervisorWallboard(directory, new PostgresWallboard(pool)),
       serviceLevels,
       updateContact: new UpdateContact(pool, directory, contactRecords, committed),
       mergeContacts: new MergeContacts(pool, directory, contactRecords, committed),

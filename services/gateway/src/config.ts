@@ -24,6 +24,8 @@ const schema = z.object({
   NATS_STREAM_REPLICAS: env.int(1, 1),
   /** A reconnecting WebSocket client that missed more of its account's events than this is told to refetch. */
   GATEWAY_REALTIME_MAX_REPLAY: env.int(5000, 1),
+  // Watching wallboards get a fresh board at most this often while their account changes.
+  GATEWAY_WALLBOARD_REFRESH_MS: env.int(500, 50),
   /** Signs bearer tokens. No default: npm run up generates one per install; only NODE_ENV=test may go without. */
   GATEWAY_JWT_SECRET: z.string().optional(),
   GATEWAY_TOKEN_TTL_SECONDS: env.int(12 * 60 * 60, 60),

@@ -33,6 +33,7 @@ import { createGatewayApp } from './http/app';
 import { EventFeed } from './realtime/event-feed';
 
 import { RealtimeServer } from './realtime/realtime.server';
+import { Wallboards } from './realtime/wallboards';
 
 bootService(async () => {
   const config = loadGatewayConfig();
@@ -77,6 +78,7 @@ bootService(async () => {
   server.requestTimeout = 60_000;
   const jsm = await jetstreamManager(nc);
   await provisionJetStream(jsm, [STREAMS.conversationEvents, STREAMS.notificationEvents, STREAMS.routingEvents], [], { replicas: config.NATS_STREAM_REPLICAS });
+  const wallboards = new Wallboards(conversation, routing, logger, config.GATEWAY_WALLBOARD_REFRESH_MS);
   const realtime = new RealtimeServer({
     feed: new EventFeed(jetstream(nc), jsm, logger, config.GATEWAY_REALTIME_MAX_REPLAY),
     presence: new PresenceBoard(redis, nc),
@@ -86,6 +88,7 @@ bootService(async () => {
     directoryChanges: (listener) => onDirectoryChange(nc, listener),
     maxSocketsPerUser: config.GATEWAY_MAX_SOCKETS_PER_USER,
     conversation,
+    wallboards,
     logger,
     metrics: runtime.metrics,
   });

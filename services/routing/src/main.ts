@@ -71,6 +71,7 @@ bootService(async () => {
       changeAvailability,
       workingHours,
       repository,
+      directory,
       onRulesChanged: (accountId) => {
         rules.invalidate(accountId);
         CachedRules.announce(nc, accountId);

@@ -6,7 +6,8 @@ import type { InboundReceipts } from '../modules/inbound/adapters';
 import type { AuthenticateUser, CreateAccount } from '../modules/directory';
 import type { CreateUser, RemoveUser, UpdateUser } from '../modules/directory';
 import type { AddInboxMember, CreateChannel, CreateInbox, DeleteChannel, DeleteInbox, ManageTeams, RemoveInboxMember, UpdateChannel, UpdateInbox, VerifyChannel } from '../modules/directory';
-import type { Sessions } from '../modules/directory';
+import type { AccountSettings, Sessions } from '../modules/directory';
+import type { Figures, ReportInput, Reports, SupervisorWallboard, WallboardRow } from '../modules/reports';
 import type { AddComment } from '../modules/conversations';
 import type { ApplyConversationAction, UnblockSender } from '../modules/conversations';
 import type { DeleteConversation } from '../modules/conversations';
@@ -82,7 +83,51 @@ export interface ConversationUseCases {
   createTicket: CreateTicket;
   updateTicket: UpdateTicket;
   channelDirectory: UnaryHandlers<typeof ChannelDirectoryServiceService>;
+  accountSettings: AccountSettings;
+  reports: Reports;
+  wallboard: SupervisorWallboard;
 }
+
+const orUndefined = <T>(value: T | null): T | undefined => value ?? undefined;
+
+function figuresToProto(f: Figures) {
+  return {
+    newConversations: f.newConversations,
+    reopened: f.reopened,
+    closed: f.closed,
+    firstResponse: { count: f.firstResponse.count, medianSeconds: orUndefined(f.firstResponse.medianSeconds), p90Seconds: orUndefined(f.firstResponse.p90Seconds) },
+    resolution: { count: f.resolution.count, medianSeconds: orUndefined(f.resolution.medianSeconds), p90Seconds: orUndefined(f.resolution.p90Seconds) },
+    replies: f.replies,
+    slaMet: f.sla.met,
+    slaBreached: f.sla.breached,
+    slaAttainment: orUndefined(f.sla.attainment),
+    csatSent: f.csat.sent,
+    csatAnswered: f.csat.answered,
+    csatAverage: orUndefined(f.csat.average),
+    csatResponseRate: orUndefined(f.csat.responseRate),
+    npsSent: f.nps.sent,
+    npsAnswered: f.nps.answered,
+    npsPromoters: f.nps.promoters,
+    npsDetractors: f.nps.detractors,
+    npsScore: orUndefined(f.nps.score),
+    npsResponseRate: orUndefined(f.nps.responseRate),
+  };
+}
+
+const reportInput = (r: { from: string; to: string; groupBy: string; inboxId: string; teamId: string; agentId: string }): ReportInput => ({
+  from: r.from,
+  to: r.to,
+  groupBy: r.groupBy,
+  inboxId: r.inboxId,
+  teamId: r.teamId,
+  agentId: r.agentId,
+});
+
+const wallboardRowToProto = (row: WallboardRow) => ({
+  ...row,
+  oldestWaitingSince: orUndefined(row.oldestWaitingSince),
+  firstResponseMedianSecondsToday: orUndefined(row.firstResponseMedianSecondsToday),
+});
 
 const customViewToProto = (view: CustomView) => ({ ...view, teamId: view.teamId ?? '' });
 
@@ -109,6 +154,33 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
       const receipt = await u.receipts.find(request.eventId);
       if (!receipt) throw new NotFoundError('receipt_not_found', 'no inbound message with that event id');
       return { eventId: receipt.eventId, deliveries: receipt.deliveries, storedAt: receipt.storedAt };
+    },
+
+    async getAccount(request) {
+      return { account: await u.accountSettings.get(actorFrom(request.tenant)) };
+    },
+
+    async updateAccount(request) {
+      return { account: await u.accountSettings.update(actorFrom(request.tenant), { name: request.name, timeZone: request.timeZone }) };
+    },
+
+    async getReportSummary(request) {
+      const summary = await u.reports.summary(actorFrom(request.tenant), reportInput(request));
+      return {
+        ...summary,
+        totals: figuresToProto(summary.totals),
+        groups: summary.groups.map((g) => ({ key: g.key, label: g.label, figures: figuresToProto(g.figures) })),
+      };
+    },
+
+    async exportReport(request) {
+      if (!request.query) throw new InvalidArgumentError('query_required', 'a report query is required');
+      return { csv: await u.reports.csv(actorFrom(request.query.tenant), reportInput(request.query)) };
+    },
+
+    async getWallboard(request) {
+      const board = await u.wallboard.board(actorFrom(request.tenant));
+      return { ...board, inboxes: board.inboxes.map(wallboardRowToProto), teams: board.teams.map(wallboardRowToProto) };
     },
 
     async createAccount(request) {
@@ -443,7 +515,7 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
     },
 
     async sendSurvey(request) {
-      return { messageId: await u.surveys.send(actorFrom(request.tenant), request.conversationId, request.linkBase) };
+      return { messageId: await u.surveys.send(actorFrom(request.tenant), request.conversationId, request.linkBase, request.question) };
     },
 
     async getSurvey(request) {
@@ -561,8 +633,8 @@ export function conversationGrpcHandlers(u: ConversationUseCases): UnaryHandlers
     },
 
     async setSurveyOnClose(request) {
-      const saved = await u.surveySettings.set(actorFrom(request.tenant), request.inboxId, request.enabled, request.everyDays);
-      return { enabled: saved.enabled, everyDays: saved.everyDays };
+      const saved = await u.surveySettings.set(actorFrom(request.tenant), request.inboxId, request.enabled, request.everyDays, request.question);
+      return saved;
     },
 
     async getSlaPolicy(request) {

@@ -21,6 +21,7 @@ import { registerAssistRoutes } from './routes/assist.routes';
 import { registerRecordRoutes } from './routes/records.routes';
 import { registerRoutingRoutes } from './routes/routing.routes';
 import { registerSearchRoutes } from './routes/search.routes';
+import { registerReportRoutes } from './routes/reports.routes';
 
 export interface GatewayDependencies {
   conversation: ServiceClient<typeof ConversationServiceService>;
@@ -52,6 +53,7 @@ export function registerApi(router: Router, deps: GatewayDependencies, options: 
   registerSearchRoutes(routes, deps.conversation, deps.search);
   registerRoutingRoutes(routes, deps.conversation, deps.routing);
   registerServiceLevelRoutes(routes, deps.conversation);
+  registerReportRoutes(routes, deps.conversation, deps.routing);
   return buildOpenApiDocument(registry, options.publicUrl);
 }
 

@@ -6,7 +6,8 @@
 // per-stream sequence, in stream order; a client that reconnects with ?since=conversation:N,…
 // (or `since` in the auth frame) first receives exactly what it missed, or {type:"resync"} when
 // that is too old to replay. Clients report viewing/typing; everyone else on the conversation
-// sees the list live.
+// sees the list live. Admins may watch the wallboard ({type:"wallboard.watch"}): the whole board
+// at once, then again after each change (see Wallboards).
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Gauge } from 'prom-client';
@@ -18,6 +19,7 @@ import type { RealtimeTickets } from '../auth/realtime-tickets';
 import type { SessionEvents } from '../auth/session-events';
 import { conversationItem } from '../http/routes/conversations.routes';
 import { STREAM_KEYS, type EventFeed, type FeedEvent, type StreamKey } from './event-feed';
+import type { Wallboards } from './wallboards';
 
 export const REALTIME_PATH = '/api/v1/realtime';
 const AUTH_TIMEOUT_MS = 10_000;
@@ -36,6 +38,7 @@ export interface RealtimeDependencies {
   directoryChanges: (listener: (change: DirectoryChanged) => void) => () => void;
   maxSocketsPerUser: number;
   conversation: ServiceClient<typeof ConversationServiceService>;
+  wallboards: Wallboards;
   logger: Logger;
   metrics: ServiceMetrics;
 }
@@ -76,6 +79,7 @@ export class RealtimeServer {
   async start(server: Server): Promise<void> {
     await this.deps.feed.start((event) => {
       for (const connection of this.byAccount.get(event.accountId) ?? []) connection.offer(event);
+      if (event.stream !== 'notification') this.deps.wallboards.changed(event.accountId);
     });
     server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -101,6 +105,7 @@ export class RealtimeServer {
     // Open inboxes reload their teams, members and pickers; nothing about a conversation changed.
     this.unsubscribeDirectory = this.deps.directoryChanges((change) => {
       for (const connection of this.byAccount.get(change.accountId) ?? []) connection.send({ type: 'directory.changed', part: change.part });
+      this.deps.wallboards.changed(change.accountId);
     });
   }
 
@@ -132,6 +137,7 @@ export class RealtimeServer {
     this.unsubscribeSessions?.();
     this.unsubscribeDirectory?.();
     this.deps.feed.stop();
+    this.deps.wallboards.close();
     for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
     for (const unsubscribe of this.presenceSubscriptions.values()) unsubscribe();
     await Promise.all([...this.byAccount.values()].flatMap((set) => [...set].map((c) => c.leaveAll())));
@@ -289,6 +295,7 @@ class RealtimeConnection {
   private readonly present = new Map<string, { inboxId: string; activity: Activity }>();
   private viewsTimer: NodeJS.Timeout | undefined;
   private readonly changedInboxes = new Set<string>();
+  private unwatchWallboard: (() => void) | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -368,6 +375,8 @@ class RealtimeConnection {
 
   async leaveAll(): Promise<void> {
     clearTimeout(this.viewsTimer);
+    this.unwatchWallboard?.();
+    this.unwatchWallboard = undefined;
     const present = [...this.present.entries()];
     this.present.clear();
     for (const [conversationId, p] of present) {
@@ -424,15 +433,31 @@ class RealtimeConnection {
           return this.subscribe(frame.inboxIds);
         case 'presence':
           return await this.presence(frame.conversationId, frame.activity);
+        case 'wallboard.watch':
+          return await this.watchWallboard();
+        case 'wallboard.unwatch':
+          this.unwatchWallboard?.();
+          this.unwatchWallboard = undefined;
+          return;
         case 'auth':
           return this.send({ type: 'error', code: 'already_authenticated', message: 'this connection is authenticated' });
         default:
-          return this.send({ type: 'error', code: 'unknown_frame', message: 'frame types: ping, subscribe, presence' });
+          return this.send({ type: 'error', code: 'unknown_frame', message: 'frame types: ping, subscribe, presence, wallboard.watch, wallboard.unwatch' });
       }
     } catch (error) {
       this.server.deps.logger.warn({ error: errorMessage(error) }, 'realtime frame failed');
       this.send({ type: 'error', code: 'unavailable', message: 'try again shortly' });
     }
+  }
+
+  private async watchWallboard(): Promise<void> {
+    if (this.user.role !== 'admin' && this.user.role !== 'superadmin') {
+      return this.send({ type: 'error', code: 'forbidden', message: 'the wallboard is for admins' });
+    }
+    if (this.unwatchWallboard) return;
+    const unwatch = await this.server.deps.wallboards.watch(this.user, (frame) => this.send(frame));
+    if (this.ws.readyState === WebSocket.OPEN && !this.unwatchWallboard) this.unwatchWallboard = unwatch;
+    else unwatch();
   }
 
   private subscribe(inboxIds: unknown): void {

@@ -7,6 +7,7 @@ import type { ChangeAvailability, WorkingHoursRepository } from '../use-cases/av
 import type { AvailabilityStore } from './availability.store';
 import type { RoutingRepository, Rule } from './routing.repository';
 import { fallbackReason } from '../domain/contact-owner';
+import type { DirectorySource } from '../use-cases/route-conversations';
 
 function accountOf(tenant: Tenant | undefined): string {
   if (!tenant?.accountId || !tenant.userId) throw new InvalidArgumentError('tenant_required', 'tenant account and user are required');
@@ -20,6 +21,7 @@ export function routingGrpcHandlers(deps: {
   changeAvailability: ChangeAvailability;
   workingHours: WorkingHoursRepository;
   repository: RoutingRepository;
+  directory: DirectorySource;
   /** After a rule is saved: caches of it (on every replica) are dropped. */
   onRulesChanged?: (accountId: string) => void;
 }): UnaryHandlers<typeof RoutingServiceService> {
@@ -61,6 +63,16 @@ export function routingGrpcHandlers(deps: {
       const saved = await deps.repository.setRule(accountId, { ...rule, mode: rule.mode as Rule['mode'], userIds: [...new Set(rule.userIds)] });
       deps.onRulesChanged?.(accountId);
       return { rule: toProto(saved) };
+    },
+    async listAgentStates(request) {
+      const accountId = accountOf(request.tenant);
+      const [{ users }, statusOf, rules] = await Promise.all([deps.directory.directory(accountId), deps.store.statuses(accountId), deps.repository.rules(accountId)]);
+      return {
+        agents: [...users.values()]
+          .filter((u) => !u.deactivated && !u.removed)
+          .map((u) => ({ userId: u.id, availability: statusOf(u.id) === 'available' ? Availability.AVAILABILITY_AVAILABLE : Availability.AVAILABILITY_AWAY })),
+        capacities: [...rules.values()].map((r) => ({ inboxId: r.inboxId, chatCapacity: r.chatCapacity, emailCapacity: r.emailCapacity })),
+      };
     },
     async listDecisions(request) {
       const decisions = await deps.repository.decisions(accountOf(request.tenant), request.conversationId);

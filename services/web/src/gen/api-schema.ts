@@ -5174,7 +5174,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Whether the inbox sends the satisfaction survey itself when a conversation closes, at most once per contact in everyDays (admins only) */
+        /** Whether the inbox sends the satisfaction survey itself when a conversation closes, at most once per contact in everyDays, and which question its surveys ask (admins only) */
         put: {
             parameters: {
                 query?: never;
@@ -5190,6 +5190,11 @@ export interface paths {
                         onClose: boolean;
                         /** @default 30 */
                         everyDays?: number;
+                        /**
+                         * @description csat: how happy, 1–5; nps: how likely to recommend us, 0–10 (absent: unchanged)
+                         * @enum {string}
+                         */
+                        question?: "csat" | "nps";
                     };
                 };
             };
@@ -5203,6 +5208,8 @@ export interface paths {
                         "application/json": {
                             onClose: boolean;
                             everyDays: number;
+                            /** @enum {string} */
+                            question: "csat" | "nps";
                         };
                     };
                 };
@@ -5323,7 +5330,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Email the contact a satisfaction survey (a secret link to a one-click page) */
+        /** Email the contact a satisfaction survey (a secret link to a one-click page); it asks the inbox's question unless one is given */
         post: {
             parameters: {
                 query?: never;
@@ -5333,7 +5340,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        question?: "csat" | "nps";
+                    };
+                };
+            };
             responses: {
                 /** @description ok */
                 201: {
@@ -5418,6 +5432,8 @@ export interface paths {
                         "application/json": {
                             inboxName: string;
                             subject: string;
+                            /** @enum {string} */
+                            question: "csat" | "nps";
                             score: number | null;
                             comment: string;
                         };
@@ -5444,7 +5460,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Answer a survey: a score from 1 to 5 and an optional comment (answering again changes the answer) */
+        /** Answer a survey: a score (csat 1–5, nps 0–10) and an optional comment (answering again changes the answer) */
         post: {
             parameters: {
                 query?: never;
@@ -7654,6 +7670,319 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account: its name and time zone */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Account"];
+                    };
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename the account or set its time zone (admins only); reports count days in it */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        timeZone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Account"];
+                    };
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/reports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations opened, reopened and closed, first response and resolution times (median, 90th percentile), SLA attainment, replies, CSAT and NPS, for whole days in the account's time zone, per group and in total (admins: everyone's; agents: their own) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description first day, YYYY-MM-DD, in the account time zone */
+                    from: string;
+                    /** @description last day, included */
+                    to: string;
+                    groupBy?: "day" | "week" | "inbox" | "team" | "agent" | "channel";
+                    inboxId?: string;
+                    teamId?: string;
+                    agentId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportSummary"];
+                    };
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same report as CSV: one row per group and a total row */
+        get: {
+            parameters: {
+                query: {
+                    /** @description first day, YYYY-MM-DD, in the account time zone */
+                    from: string;
+                    /** @description last day, included */
+                    to: string;
+                    groupBy?: "day" | "week" | "inbox" | "team" | "agent" | "channel";
+                    inboxId?: string;
+                    teamId?: string;
+                    agentId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wallboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What is happening now, per inbox and team: open and unassigned conversations, the longest wait, what is breaching, today's first responses, agents available, away and at capacity (admins only; live over the WebSocket with {type:"wallboard.watch"}) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Wallboard"];
+                    };
+                };
+                /** @description error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7951,6 +8280,8 @@ export interface components {
             feedback: {
                 conversationId: string;
                 subject: string;
+                /** @enum {string} */
+                question: "csat" | "nps";
                 score: number;
                 comment: string;
                 answeredAt: string;
@@ -8056,6 +8387,98 @@ export interface components {
             /** @description resolution time stands still while our message is the last one */
             pauseWhileWaitingOnCustomer: boolean;
         } | null;
+        ReportSummary: {
+            from: string;
+            to: string;
+            timeZone: string;
+            groupBy: string;
+            totals: components["schemas"]["ReportFigures"];
+            groups: {
+                key: string;
+                label: string;
+                figures: components["schemas"]["ReportFigures"];
+            }[];
+            /** @description new conversations by hour of the day (0–23, account time) */
+            busiestHours: number[];
+        };
+        ReportFigures: {
+            newConversations: number;
+            reopened: number;
+            closed: number;
+            /** @description from the customer's first message to the first reply by a person */
+            firstResponse: {
+                count: number;
+                medianSeconds: number | null;
+                /** @description nearest rank: the smallest value with at least 90% of values at or below it */
+                p90Seconds: number | null;
+            };
+            /** @description from the start of the conversation to each closing */
+            resolution: {
+                count: number;
+                medianSeconds: number | null;
+                /** @description nearest rank: the smallest value with at least 90% of values at or below it */
+                p90Seconds: number | null;
+            };
+            /** @description replies by people (not bots, surveys, transcripts or forwards) */
+            replies: number;
+            sla: {
+                met: number;
+                breached: number;
+                attainment: number | null;
+            };
+            csat: {
+                sent: number;
+                answered: number;
+                average: number | null;
+                responseRate: number | null;
+            };
+            nps: {
+                sent: number;
+                answered: number;
+                promoters: number;
+                detractors: number;
+                score: number | null;
+                responseRate: number | null;
+            };
+        };
+        Wallboard: {
+            asOf: string;
+            timeZone: string;
+            inboxes: {
+                id: string;
+                name: string;
+                open: number;
+                unassigned: number;
+                /** @description when the longest-waiting open conversation's last customer message came */
+                oldestWaitingSince: string | null;
+                /** @description open conversations past their service-level due time */
+                breaching: number;
+                firstResponsesToday: number;
+                firstResponseMedianSecondsToday: number | null;
+                agents: {
+                    available: number;
+                    away: number;
+                    atCapacity: number;
+                };
+            }[];
+            teams: {
+                id: string;
+                name: string;
+                open: number;
+                unassigned: number;
+                /** @description when the longest-waiting open conversation's last customer message came */
+                oldestWaitingSince: string | null;
+                /** @description open conversations past their service-level due time */
+                breaching: number;
+                firstResponsesToday: number;
+                firstResponseMedianSecondsToday: number | null;
+                agents: {
+                    available: number;
+                    away: number;
+                    atCapacity: number;
+                };
+            }[];
+        };
     };
     responses: never;
     parameters: never;

@@ -46,6 +46,7 @@ const dealDto = (d: Deal): z.infer<typeof DealDto> => ({
 });
 
 const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
+const SurveyQuestion = z.enum(['csat', 'nps']);
 
 const ContactPropertyDto = z
   .object({ key: z.string(), label: z.string(), type: z.enum(['text', 'number', 'date', 'choice']), options: z.array(z.string()) })
@@ -67,7 +68,7 @@ const ContactDto = z
     conversations: z.array(ConversationItem),
     tickets: z.array(TicketDto),
     deals: z.array(DealDto),
-    feedback: z.array(z.object({ conversationId: z.string(), subject: z.string(), score: z.number().int(), comment: z.string(), answeredAt: z.string() })),
+    feedback: z.array(z.object({ conversationId: z.string(), subject: z.string(), question: z.enum(['csat', 'nps']), score: z.number().int(), comment: z.string(), answeredAt: z.string() })),
   })
   .openapi('Contact');
 
@@ -85,7 +86,14 @@ const contactDto = (contact: Contact): z.infer<typeof ContactDto> => ({
   conversations: contact.conversations.map(conversationItem),
   tickets: contact.tickets.map(ticketDto),
   deals: contact.deals.map(dealDto),
-  feedback: contact.feedback.map((f) => ({ conversationId: f.conversationId, subject: f.subject, score: f.score, comment: f.comment, answeredAt: (f.answeredAt ?? new Date(0)).toISOString() })),
+  feedback: contact.feedback.map((f) => ({
+    conversationId: f.conversationId,
+    subject: f.subject,
+    question: f.question === 'nps' ? ('nps' as const) : ('csat' as const),
+    score: f.score,
+    comment: f.comment,
+    answeredAt: (f.answeredAt ?? new Date(0)).toISOString(),
+  })),
 });
 
 export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>, publicUrl: string): void {
@@ -289,16 +297,23 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
     {
       method: 'put',
       path: '/inboxes/:inboxId/survey',
-      summary: 'Whether the inbox sends the satisfaction survey itself when a conversation closes, at most once per contact in everyDays (admins only)',
+      summary:
+        'Whether the inbox sends the satisfaction survey itself when a conversation closes, at most once per contact in everyDays, and which question its surveys ask (admins only)',
       tag: 'contacts',
       auth: true,
-      body: z.object({ onClose: z.boolean(), everyDays: z.number().int().min(1).max(365).default(30) }).strict(),
-      response: z.object({ onClose: z.boolean(), everyDays: z.number().int() }),
+      body: z
+        .object({
+          onClose: z.boolean(),
+          everyDays: z.number().int().min(1).max(365).default(30),
+          question: SurveyQuestion.optional().describe('csat: how happy, 1–5; nps: how likely to recommend us, 0–10 (absent: unchanged)'),
+        })
+        .strict(),
+      response: z.object({ onClose: z.boolean(), everyDays: z.number().int(), question: SurveyQuestion }),
       errors: [403, 404],
     },
     async ({ user, params, body }) => {
-      const saved = await conversation.call.setSurveyOnClose({ tenant: tenant(user), inboxId: params.inboxId, enabled: body.onClose, everyDays: body.everyDays });
-      return { onClose: saved.enabled, everyDays: saved.everyDays };
+      const saved = await conversation.call.setSurveyOnClose({ tenant: tenant(user), inboxId: params.inboxId, enabled: body.onClose, everyDays: body.everyDays, question: body.question ?? '' });
+      return { onClose: saved.enabled, everyDays: saved.everyDays, question: saved.question as z.infer<typeof SurveyQuestion> };
     },
   );
 
@@ -310,8 +325,18 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
   );
 
   api.add(
-    { method: 'post', path: '/conversations/:id/survey', summary: 'Email the contact a satisfaction survey (a secret link to a one-click page)', tag: 'contacts', auth: true, status: 201, response: z.object({ messageId: z.string() }), errors: [404, 409] },
-    async ({ user, params }) => conversation.call.sendSurvey({ tenant: tenant(user), conversationId: params.id, linkBase: publicUrl }),
+    {
+      method: 'post',
+      path: '/conversations/:id/survey',
+      summary: "Email the contact a satisfaction survey (a secret link to a one-click page); it asks the inbox's question unless one is given",
+      tag: 'contacts',
+      auth: true,
+      status: 201,
+      body: z.object({ question: SurveyQuestion.optional() }).strict().default({}),
+      response: z.object({ messageId: z.string() }),
+      errors: [404, 409],
+    },
+    async ({ user, params, body }) => conversation.call.sendSurvey({ tenant: tenant(user), conversationId: params.id, linkBase: publicUrl, question: body.question ?? '' }),
   );
 
   api.add(
@@ -321,12 +346,12 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
       summary: "A survey as its customer sees it (public: the link's token is the key)",
       tag: 'contacts',
       auth: false,
-      response: z.object({ inboxName: z.string(), subject: z.string(), score: z.number().int().nullable(), comment: z.string() }),
+      response: z.object({ inboxName: z.string(), subject: z.string(), question: SurveyQuestion, score: z.number().int().nullable(), comment: z.string() }),
       errors: [404],
     },
     async ({ params }) => {
       const survey = await conversation.call.getSurvey({ token: params.token });
-      return { inboxName: survey.inboxName, subject: survey.subject, score: survey.score || null, comment: survey.comment };
+      return { inboxName: survey.inboxName, subject: survey.subject, question: survey.question as z.infer<typeof SurveyQuestion>, score: survey.answered ? survey.score : null, comment: survey.comment };
     },
   );
 
@@ -334,12 +359,12 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
     {
       method: 'post',
       path: '/feedback/:token',
-      summary: 'Answer a survey: a score from 1 to 5 and an optional comment (answering again changes the answer)',
+      summary: 'Answer a survey: a score (csat 1–5, nps 0–10) and an optional comment (answering again changes the answer)',
       tag: 'contacts',
       auth: false,
       status: 204,
-      body: z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(2000).default('') }).strict(),
-      errors: [404],
+      body: z.object({ score: z.number().int().min(0).max(10), comment: z.string().max(2000).default('') }).strict(),
+      errors: [400, 404],
     },
     async ({ params, body }) => {
       await conversation.call.answerSurvey({ token: params.token, score: body.score, comment: body.comment });

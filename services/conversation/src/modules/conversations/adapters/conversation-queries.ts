@@ -231,7 +231,7 @@ export class ConversationQueries {
       tickets: await this.tickets(accountId, { contactId }),
       feedback: (
         await this.pool.query(
-          `SELECT s.conversation_id, c.subject, s.score, s.comment, s.answered_at FROM surveys s JOIN conversations c ON c.id = s.conversation_id
+          `SELECT s.conversation_id, c.subject, s.score, s.comment, s.answered_at, s.question FROM surveys s JOIN conversations c ON c.id = s.conversation_id
            WHERE s.account_id = $1 AND s.contact_id = $2 AND s.answered_at IS NOT NULL ORDER BY s.answered_at DESC LIMIT 50`,
           [accountId, contactId],
         )

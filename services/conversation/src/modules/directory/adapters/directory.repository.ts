@@ -59,7 +59,22 @@ export class DirectoryRepository {
   constructor(readonly pool: Pool) {}
 
   async insertAccount(db: Queryable, account: Account): Promise<void> {
-    await db.query('INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)', [account.id, account.name, account.createdAt]);
+    await db.query('INSERT INTO accounts (id, name, created_at, time_zone) VALUES ($1, $2, $3, $4)', [account.id, account.name, account.createdAt, account.timeZone]);
+  }
+
+  async findAccount(accountId: string): Promise<Account | null> {
+    const found = await this.pool.query<{ id: string; name: string; created_at: Date; time_zone: string }>('SELECT id, name, created_at, time_zone FROM accounts WHERE id = $1', [accountId]);
+    const row = found.rows[0];
+    return row ? { id: row.id, name: row.name, createdAt: row.created_at, timeZone: row.time_zone } : null;
+  }
+
+  async updateAccount(accountId: string, change: { name?: string; timeZone?: string }): Promise<Account | null> {
+    const found = await this.pool.query<{ id: string; name: string; created_at: Date; time_zone: string }>(
+      'UPDATE accounts SET name = COALESCE($2, name), time_zone = COALESCE($3, time_zone) WHERE id = $1 RETURNING id, name, created_at, time_zone',
+      [accountId, change.name ?? null, change.timeZone ?? null],
+    );
+    const row = found.rows[0];
+    return row ? { id: row.id, name: row.name, createdAt: row.created_at, timeZone: row.time_zone } : null;
   }
 
   async insertUser(db: Queryable, user: User, passwordHash: string): Promise<void> {

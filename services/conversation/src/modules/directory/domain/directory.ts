@@ -10,6 +10,8 @@ export interface Account {
   id: string;
   name: string;
   createdAt: Date;
+  /** IANA; reports count days in it. */
+  timeZone: string;
 }
 
 export interface User {

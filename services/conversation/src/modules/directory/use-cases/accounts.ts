@@ -1,6 +1,6 @@
 // Sign-up (an account and its first super admin) and sign-in.
-import { AlreadyExistsError, InvalidArgumentError, UnauthenticatedError, newId, withTransaction, type Pool, isEmailAddress } from '@inbox/lib';
-import { normaliseEmail, type Account, type User } from '../domain/directory';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError, UnauthenticatedError, newId, withTransaction, type Pool, isEmailAddress } from '@inbox/lib';
+import { normaliseEmail, type Account, type Actor, type User } from '../domain/directory';
 import type { DirectoryRepository } from '../adapters/directory.repository';
 import { PASSWORD_PROBLEM_MESSAGES, passwordProblem } from '../domain/password-policy';
 
@@ -37,7 +37,7 @@ export class CreateAccount {
     if (!input.accountName.trim()) throw new InvalidArgumentError('account_name_required', 'accountName is required');
     validateNewUser(input);
     const now = new Date();
-    const account: Account = { id: newId('acc'), name: input.accountName.trim(), createdAt: now };
+    const account: Account = { id: newId('acc'), name: input.accountName.trim(), createdAt: now, timeZone: 'UTC' };
     const user: User = {
       id: newId('usr'),
       phoneNumber: null,
@@ -76,5 +76,42 @@ export class AuthenticateUser {
     if (!candidate || !ok || candidate.deactivated) throw new UnauthenticatedError('invalid_credentials', 'email or password is wrong');
     const { passwordHash: _hash, ...user } = candidate;
     return user;
+  }
+}
+
+const MAX_ACCOUNT_NAME = 200;
+
+/** The account's own settings: its name and the time zone its reports count days in. */
+export class AccountSettings {
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly requireRole: (actor: Actor, role: 'agent' | 'admin') => Promise<unknown>,
+  ) {}
+
+  async get(actor: Actor): Promise<Account> {
+    await this.requireRole(actor, 'agent');
+    const account = await this.directory.findAccount(actor.accountId);
+    if (!account) throw new NotFoundError('account_not_found', 'no such account');
+    return account;
+  }
+
+  async update(actor: Actor, change: { name?: string; timeZone?: string }): Promise<Account> {
+    await this.requireRole(actor, 'admin');
+    const name = change.name?.trim();
+    if (change.name !== undefined && (!name || name.length > MAX_ACCOUNT_NAME)) throw new InvalidArgumentError('account_name_required', `name has 1 to ${MAX_ACCOUNT_NAME} characters`);
+    if (change.timeZone !== undefined && !isTimeZone(change.timeZone)) throw new InvalidArgumentError('invalid_time_zone', `unknown time zone ${change.timeZone}`);
+    const account = await this.directory.updateAccount(actor.accountId, { name, timeZone: change.timeZone });
+    if (!account) throw new NotFoundError('account_not_found', 'no such account');
+    return account;
+  }
+}
+
+function isTimeZone(value: string): boolean {
+  if (!value || value.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
   }
 }

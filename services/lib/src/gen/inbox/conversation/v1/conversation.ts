@@ -69,6 +69,141 @@ export function roleToJSON(object: Role): string {
   }
 }
 
+export interface GetAccountRequest {
+  tenant?: Tenant | undefined;
+}
+
+export interface GetAccountResponse {
+  account?: Account | undefined;
+}
+
+export interface UpdateAccountRequest {
+  tenant?:
+    | Tenant
+    | undefined;
+  /** Unset: unchanged. */
+  name?:
+    | string
+    | undefined;
+  /** An IANA time zone such as Europe/Oslo. */
+  timeZone?: string | undefined;
+}
+
+export interface UpdateAccountResponse {
+  account?: Account | undefined;
+}
+
+export interface ReportDurations {
+  count: number;
+  /** Nearest-rank percentiles in whole seconds; unset when there is none. */
+  medianSeconds?: number | undefined;
+  p90Seconds?: number | undefined;
+}
+
+export interface ReportFigures {
+  newConversations: number;
+  reopened: number;
+  closed: number;
+  firstResponse?: ReportDurations | undefined;
+  resolution?: ReportDurations | undefined;
+  replies: number;
+  slaMet: number;
+  slaBreached: number;
+  /** Shares from 0 to 1; unset when there is nothing to share. */
+  slaAttainment?: number | undefined;
+  csatSent: number;
+  csatAnswered: number;
+  csatAverage?: number | undefined;
+  csatResponseRate?: number | undefined;
+  npsSent: number;
+  npsAnswered: number;
+  npsPromoters: number;
+  npsDetractors: number;
+  npsScore?: number | undefined;
+  npsResponseRate?: number | undefined;
+}
+
+export interface ReportGroup {
+  /** A date (day; a week's Monday) or an id (empty: none, such as unassigned). */
+  key: string;
+  label: string;
+  figures?: ReportFigures | undefined;
+}
+
+export interface GetReportSummaryRequest {
+  tenant?:
+    | Tenant
+    | undefined;
+  /** YYYY-MM-DD, both included. */
+  from: string;
+  to: string;
+  /** day | week | inbox | team | agent | channel */
+  groupBy: string;
+  /** Optional filters. */
+  inboxId: string;
+  teamId: string;
+  agentId: string;
+}
+
+export interface GetReportSummaryResponse {
+  from: string;
+  to: string;
+  timeZone: string;
+  groupBy: string;
+  totals?: ReportFigures | undefined;
+  groups: ReportGroup[];
+  /** New conversations by local hour of the day, 24 of them. */
+  busiestHours: number[];
+}
+
+export interface ExportReportRequest {
+  query?: GetReportSummaryRequest | undefined;
+}
+
+export interface ExportReportResponse {
+  csv: string;
+}
+
+export interface GetWallboardRequest {
+  tenant?: Tenant | undefined;
+}
+
+export interface WallboardRow {
+  /** The inbox's or the team's. */
+  id: string;
+  name: string;
+  /** As the All open and Unassigned views count them. */
+  open: number;
+  unassigned: number;
+  /** When the longest-waiting open conversation's last customer message came; unset: none waits. */
+  oldestWaitingSince?:
+    | Date
+    | undefined;
+  /** Open conversations past their service-level due time now. */
+  breaching: number;
+  firstResponsesToday: number;
+  firstResponseMedianSecondsToday?:
+    | number
+    | undefined;
+  /** Who works it: an inbox's members, a team's members. */
+  memberIds: string[];
+}
+
+export interface AgentLoad {
+  userId: string;
+  /** Open conversations the agent holds: chat and Messenger; email and the rest. */
+  chatOpen: number;
+  emailOpen: number;
+}
+
+export interface GetWallboardResponse {
+  inboxes: WallboardRow[];
+  teams: WallboardRow[];
+  loads: AgentLoad[];
+  asOf?: Date | undefined;
+  timeZone: string;
+}
+
 export interface FindCallerOwnerRequest {
   accountId: string;
   /** E.164. */
@@ -83,6 +218,7 @@ export interface Account {
   id: string;
   name: string;
   createdAt?: Date | undefined;
+  timeZone: string;
 }
 
 export interface User {
@@ -1142,10 +1278,14 @@ export interface Contact_PropertiesEntry {
 export interface Feedback {
   conversationId: string;
   subject: string;
-  /** 1 (very unhappy) to 5 (very happy). */
+  /** csat: 1 (very unhappy) to 5 (very happy); nps: 0 to 10 (how likely to recommend us). */
   score: number;
   comment: string;
-  answeredAt?: Date | undefined;
+  answeredAt?:
+    | Date
+    | undefined;
+  /** csat | nps */
+  question: string;
 }
 
 export interface SendSurveyRequest {
@@ -1153,6 +1293,8 @@ export interface SendSurveyRequest {
   conversationId: string;
   /** Where the customer answers: the web app's public URL; the survey link is <link_base>/feedback/<token>. */
   linkBase: string;
+  /** csat | nps; empty: the question the inbox asks. */
+  question: string;
 }
 
 export interface SendSurveyResponse {
@@ -1166,9 +1308,12 @@ export interface GetSurveyRequest {
 export interface GetSurveyResponse {
   inboxName: string;
   subject: string;
-  /** 0 while unanswered. */
+  /** 0 while unanswered (see answered). */
   score: number;
   comment: string;
+  /** csat (1–5) | nps (0–10) */
+  question: string;
+  answered: boolean;
 }
 
 export interface AnswerSurveyRequest {
@@ -1233,6 +1378,8 @@ export interface SetSurveyOnCloseRequest {
   enabled: boolean;
   /** A contact gets at most one survey in this many days (1 to 365). */
   everyDays: number;
+  /** csat | nps; empty: unchanged. */
+  question: string;
 }
 
 export interface SlaPolicy {
@@ -1279,6 +1426,7 @@ export interface SetSlaPolicyResponse {
 export interface SetSurveyOnCloseResponse {
   enabled: boolean;
   everyDays: number;
+  question: string;
 }
 
 export interface DetachContactRequest {
@@ -1494,6 +1642,2033 @@ export interface AutoAssignResponse {
   openCount: number;
 }
 
+function createBaseGetAccountRequest(): GetAccountRequest {
+  return { tenant: undefined };
+}
+
+export const GetAccountRequest: MessageFns<GetAccountRequest> = {
+  encode(message: GetAccountRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAccountRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAccountRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAccountRequest {
+    return { tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined };
+  },
+
+  toJSON(message: GetAccountRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAccountRequest>, I>>(base?: I): GetAccountRequest {
+    return GetAccountRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAccountRequest>, I>>(object: I): GetAccountRequest {
+    const message = createBaseGetAccountRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetAccountResponse(): GetAccountResponse {
+  return { account: undefined };
+}
+
+export const GetAccountResponse: MessageFns<GetAccountResponse> = {
+  encode(message: GetAccountResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.account !== undefined) {
+      Account.encode(message.account, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAccountResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAccountResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.account = Account.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAccountResponse {
+    return { account: isSet(object.account) ? Account.fromJSON(object.account) : undefined };
+  },
+
+  toJSON(message: GetAccountResponse): unknown {
+    const obj: any = {};
+    if (message.account !== undefined) {
+      obj.account = Account.toJSON(message.account);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAccountResponse>, I>>(base?: I): GetAccountResponse {
+    return GetAccountResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAccountResponse>, I>>(object: I): GetAccountResponse {
+    const message = createBaseGetAccountResponse();
+    message.account = (object.account !== undefined && object.account !== null)
+      ? Account.fromPartial(object.account)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateAccountRequest(): UpdateAccountRequest {
+  return { tenant: undefined, name: undefined, timeZone: undefined };
+}
+
+export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
+  encode(message: UpdateAccountRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.name !== undefined) {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.timeZone !== undefined) {
+      writer.uint32(26).string(message.timeZone);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateAccountRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateAccountRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateAccountRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      name: isSet(object.name) ? globalThis.String(object.name) : undefined,
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : undefined,
+    };
+  },
+
+  toJSON(message: UpdateAccountRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.name !== undefined) {
+      obj.name = message.name;
+    }
+    if (message.timeZone !== undefined) {
+      obj.timeZone = message.timeZone;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateAccountRequest>, I>>(base?: I): UpdateAccountRequest {
+    return UpdateAccountRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateAccountRequest>, I>>(object: I): UpdateAccountRequest {
+    const message = createBaseUpdateAccountRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.name = object.name ?? undefined;
+    message.timeZone = object.timeZone ?? undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateAccountResponse(): UpdateAccountResponse {
+  return { account: undefined };
+}
+
+export const UpdateAccountResponse: MessageFns<UpdateAccountResponse> = {
+  encode(message: UpdateAccountResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.account !== undefined) {
+      Account.encode(message.account, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateAccountResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateAccountResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.account = Account.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateAccountResponse {
+    return { account: isSet(object.account) ? Account.fromJSON(object.account) : undefined };
+  },
+
+  toJSON(message: UpdateAccountResponse): unknown {
+    const obj: any = {};
+    if (message.account !== undefined) {
+      obj.account = Account.toJSON(message.account);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateAccountResponse>, I>>(base?: I): UpdateAccountResponse {
+    return UpdateAccountResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateAccountResponse>, I>>(object: I): UpdateAccountResponse {
+    const message = createBaseUpdateAccountResponse();
+    message.account = (object.account !== undefined && object.account !== null)
+      ? Account.fromPartial(object.account)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseReportDurations(): ReportDurations {
+  return { count: 0, medianSeconds: undefined, p90Seconds: undefined };
+}
+
+export const ReportDurations: MessageFns<ReportDurations> = {
+  encode(message: ReportDurations, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.count !== 0) {
+      writer.uint32(8).int32(message.count);
+    }
+    if (message.medianSeconds !== undefined) {
+      writer.uint32(16).int32(message.medianSeconds);
+    }
+    if (message.p90Seconds !== undefined) {
+      writer.uint32(24).int32(message.p90Seconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReportDurations {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReportDurations();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.count = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.medianSeconds = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.p90Seconds = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReportDurations {
+    return {
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      medianSeconds: isSet(object.medianSeconds)
+        ? globalThis.Number(object.medianSeconds)
+        : isSet(object.median_seconds)
+        ? globalThis.Number(object.median_seconds)
+        : undefined,
+      p90Seconds: isSet(object.p90Seconds)
+        ? globalThis.Number(object.p90Seconds)
+        : isSet(object.p90_seconds)
+        ? globalThis.Number(object.p90_seconds)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ReportDurations): unknown {
+    const obj: any = {};
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.medianSeconds !== undefined) {
+      obj.medianSeconds = Math.round(message.medianSeconds);
+    }
+    if (message.p90Seconds !== undefined) {
+      obj.p90Seconds = Math.round(message.p90Seconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReportDurations>, I>>(base?: I): ReportDurations {
+    return ReportDurations.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReportDurations>, I>>(object: I): ReportDurations {
+    const message = createBaseReportDurations();
+    message.count = object.count ?? 0;
+    message.medianSeconds = object.medianSeconds ?? undefined;
+    message.p90Seconds = object.p90Seconds ?? undefined;
+    return message;
+  },
+};
+
+function createBaseReportFigures(): ReportFigures {
+  return {
+    newConversations: 0,
+    reopened: 0,
+    closed: 0,
+    firstResponse: undefined,
+    resolution: undefined,
+    replies: 0,
+    slaMet: 0,
+    slaBreached: 0,
+    slaAttainment: undefined,
+    csatSent: 0,
+    csatAnswered: 0,
+    csatAverage: undefined,
+    csatResponseRate: undefined,
+    npsSent: 0,
+    npsAnswered: 0,
+    npsPromoters: 0,
+    npsDetractors: 0,
+    npsScore: undefined,
+    npsResponseRate: undefined,
+  };
+}
+
+export const ReportFigures: MessageFns<ReportFigures> = {
+  encode(message: ReportFigures, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.newConversations !== 0) {
+      writer.uint32(8).int32(message.newConversations);
+    }
+    if (message.reopened !== 0) {
+      writer.uint32(16).int32(message.reopened);
+    }
+    if (message.closed !== 0) {
+      writer.uint32(24).int32(message.closed);
+    }
+    if (message.firstResponse !== undefined) {
+      ReportDurations.encode(message.firstResponse, writer.uint32(34).fork()).join();
+    }
+    if (message.resolution !== undefined) {
+      ReportDurations.encode(message.resolution, writer.uint32(42).fork()).join();
+    }
+    if (message.replies !== 0) {
+      writer.uint32(48).int32(message.replies);
+    }
+    if (message.slaMet !== 0) {
+      writer.uint32(56).int32(message.slaMet);
+    }
+    if (message.slaBreached !== 0) {
+      writer.uint32(64).int32(message.slaBreached);
+    }
+    if (message.slaAttainment !== undefined) {
+      writer.uint32(73).double(message.slaAttainment);
+    }
+    if (message.csatSent !== 0) {
+      writer.uint32(80).int32(message.csatSent);
+    }
+    if (message.csatAnswered !== 0) {
+      writer.uint32(88).int32(message.csatAnswered);
+    }
+    if (message.csatAverage !== undefined) {
+      writer.uint32(97).double(message.csatAverage);
+    }
+    if (message.csatResponseRate !== undefined) {
+      writer.uint32(105).double(message.csatResponseRate);
+    }
+    if (message.npsSent !== 0) {
+      writer.uint32(112).int32(message.npsSent);
+    }
+    if (message.npsAnswered !== 0) {
+      writer.uint32(120).int32(message.npsAnswered);
+    }
+    if (message.npsPromoters !== 0) {
+      writer.uint32(128).int32(message.npsPromoters);
+    }
+    if (message.npsDetractors !== 0) {
+      writer.uint32(136).int32(message.npsDetractors);
+    }
+    if (message.npsScore !== undefined) {
+      writer.uint32(145).double(message.npsScore);
+    }
+    if (message.npsResponseRate !== undefined) {
+      writer.uint32(153).double(message.npsResponseRate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReportFigures {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReportFigures();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.newConversations = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.reopened = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.closed = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.firstResponse = ReportDurations.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.resolution = ReportDurations.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.replies = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.slaMet = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.slaBreached = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.slaAttainment = reader.double();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.csatSent = reader.int32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.csatAnswered = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 97) {
+              break;
+            }
+
+            message.csatAverage = reader.double();
+            continue;
+          }
+          case 13: {
+            if (tag !== 105) {
+              break;
+            }
+
+            message.csatResponseRate = reader.double();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.npsSent = reader.int32();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.npsAnswered = reader.int32();
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.npsPromoters = reader.int32();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.npsDetractors = reader.int32();
+            continue;
+          }
+          case 18: {
+            if (tag !== 145) {
+              break;
+            }
+
+            message.npsScore = reader.double();
+            continue;
+          }
+          case 19: {
+            if (tag !== 153) {
+              break;
+            }
+
+            message.npsResponseRate = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReportFigures {
+    return {
+      newConversations: isSet(object.newConversations)
+        ? globalThis.Number(object.newConversations)
+        : isSet(object.new_conversations)
+        ? globalThis.Number(object.new_conversations)
+        : 0,
+      reopened: isSet(object.reopened) ? globalThis.Number(object.reopened) : 0,
+      closed: isSet(object.closed) ? globalThis.Number(object.closed) : 0,
+      firstResponse: isSet(object.firstResponse)
+        ? ReportDurations.fromJSON(object.firstResponse)
+        : isSet(object.first_response)
+        ? ReportDurations.fromJSON(object.first_response)
+        : undefined,
+      resolution: isSet(object.resolution) ? ReportDurations.fromJSON(object.resolution) : undefined,
+      replies: isSet(object.replies) ? globalThis.Number(object.replies) : 0,
+      slaMet: isSet(object.slaMet)
+        ? globalThis.Number(object.slaMet)
+        : isSet(object.sla_met)
+        ? globalThis.Number(object.sla_met)
+        : 0,
+      slaBreached: isSet(object.slaBreached)
+        ? globalThis.Number(object.slaBreached)
+        : isSet(object.sla_breached)
+        ? globalThis.Number(object.sla_breached)
+        : 0,
+      slaAttainment: isSet(object.slaAttainment)
+        ? globalThis.Number(object.slaAttainment)
+        : isSet(object.sla_attainment)
+        ? globalThis.Number(object.sla_attainment)
+        : undefined,
+      csatSent: isSet(object.csatSent)
+        ? globalThis.Number(object.csatSent)
+        : isSet(object.csat_sent)
+        ? globalThis.Number(object.csat_sent)
+        : 0,
+      csatAnswered: isSet(object.csatAnswered)
+        ? globalThis.Number(object.csatAnswered)
+        : isSet(object.csat_answered)
+        ? globalThis.Number(object.csat_answered)
+        : 0,
+      csatAverage: isSet(object.csatAverage)
+        ? globalThis.Number(object.csatAverage)
+        : isSet(object.csat_average)
+        ? globalThis.Number(object.csat_average)
+        : undefined,
+      csatResponseRate: isSet(object.csatResponseRate)
+        ? globalThis.Number(object.csatResponseRate)
+        : isSet(object.csat_response_rate)
+        ? globalThis.Number(object.csat_response_rate)
+        : undefined,
+      npsSent: isSet(object.npsSent)
+        ? globalThis.Number(object.npsSent)
+        : isSet(object.nps_sent)
+        ? globalThis.Number(object.nps_sent)
+        : 0,
+      npsAnswered: isSet(object.npsAnswered)
+        ? globalThis.Number(object.npsAnswered)
+        : isSet(object.nps_answered)
+        ? globalThis.Number(object.nps_answered)
+        : 0,
+      npsPromoters: isSet(object.npsPromoters)
+        ? globalThis.Number(object.npsPromoters)
+        : isSet(object.nps_promoters)
+        ? globalThis.Number(object.nps_promoters)
+        : 0,
+      npsDetractors: isSet(object.npsDetractors)
+        ? globalThis.Number(object.npsDetractors)
+        : isSet(object.nps_detractors)
+        ? globalThis.Number(object.nps_detractors)
+        : 0,
+      npsScore: isSet(object.npsScore)
+        ? globalThis.Number(object.npsScore)
+        : isSet(object.nps_score)
+        ? globalThis.Number(object.nps_score)
+        : undefined,
+      npsResponseRate: isSet(object.npsResponseRate)
+        ? globalThis.Number(object.npsResponseRate)
+        : isSet(object.nps_response_rate)
+        ? globalThis.Number(object.nps_response_rate)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ReportFigures): unknown {
+    const obj: any = {};
+    if (message.newConversations !== 0) {
+      obj.newConversations = Math.round(message.newConversations);
+    }
+    if (message.reopened !== 0) {
+      obj.reopened = Math.round(message.reopened);
+    }
+    if (message.closed !== 0) {
+      obj.closed = Math.round(message.closed);
+    }
+    if (message.firstResponse !== undefined) {
+      obj.firstResponse = ReportDurations.toJSON(message.firstResponse);
+    }
+    if (message.resolution !== undefined) {
+      obj.resolution = ReportDurations.toJSON(message.resolution);
+    }
+    if (message.replies !== 0) {
+      obj.replies = Math.round(message.replies);
+    }
+    if (message.slaMet !== 0) {
+      obj.slaMet = Math.round(message.slaMet);
+    }
+    if (message.slaBreached !== 0) {
+      obj.slaBreached = Math.round(message.slaBreached);
+    }
+    if (message.slaAttainment !== undefined) {
+      obj.slaAttainment = floatToJson(message.slaAttainment);
+    }
+    if (message.csatSent !== 0) {
+      obj.csatSent = Math.round(message.csatSent);
+    }
+    if (message.csatAnswered !== 0) {
+      obj.csatAnswered = Math.round(message.csatAnswered);
+    }
+    if (message.csatAverage !== undefined) {
+      obj.csatAverage = floatToJson(message.csatAverage);
+    }
+    if (message.csatResponseRate !== undefined) {
+      obj.csatResponseRate = floatToJson(message.csatResponseRate);
+    }
+    if (message.npsSent !== 0) {
+      obj.npsSent = Math.round(message.npsSent);
+    }
+    if (message.npsAnswered !== 0) {
+      obj.npsAnswered = Math.round(message.npsAnswered);
+    }
+    if (message.npsPromoters !== 0) {
+      obj.npsPromoters = Math.round(message.npsPromoters);
+    }
+    if (message.npsDetractors !== 0) {
+      obj.npsDetractors = Math.round(message.npsDetractors);
+    }
+    if (message.npsScore !== undefined) {
+      obj.npsScore = floatToJson(message.npsScore);
+    }
+    if (message.npsResponseRate !== undefined) {
+      obj.npsResponseRate = floatToJson(message.npsResponseRate);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReportFigures>, I>>(base?: I): ReportFigures {
+    return ReportFigures.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReportFigures>, I>>(object: I): ReportFigures {
+    const message = createBaseReportFigures();
+    message.newConversations = object.newConversations ?? 0;
+    message.reopened = object.reopened ?? 0;
+    message.closed = object.closed ?? 0;
+    message.firstResponse = (object.firstResponse !== undefined && object.firstResponse !== null)
+      ? ReportDurations.fromPartial(object.firstResponse)
+      : undefined;
+    message.resolution = (object.resolution !== undefined && object.resolution !== null)
+      ? ReportDurations.fromPartial(object.resolution)
+      : undefined;
+    message.replies = object.replies ?? 0;
+    message.slaMet = object.slaMet ?? 0;
+    message.slaBreached = object.slaBreached ?? 0;
+    message.slaAttainment = object.slaAttainment ?? undefined;
+    message.csatSent = object.csatSent ?? 0;
+    message.csatAnswered = object.csatAnswered ?? 0;
+    message.csatAverage = object.csatAverage ?? undefined;
+    message.csatResponseRate = object.csatResponseRate ?? undefined;
+    message.npsSent = object.npsSent ?? 0;
+    message.npsAnswered = object.npsAnswered ?? 0;
+    message.npsPromoters = object.npsPromoters ?? 0;
+    message.npsDetractors = object.npsDetractors ?? 0;
+    message.npsScore = object.npsScore ?? undefined;
+    message.npsResponseRate = object.npsResponseRate ?? undefined;
+    return message;
+  },
+};
+
+function createBaseReportGroup(): ReportGroup {
+  return { key: "", label: "", figures: undefined };
+}
+
+export const ReportGroup: MessageFns<ReportGroup> = {
+  encode(message: ReportGroup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.label !== "") {
+      writer.uint32(18).string(message.label);
+    }
+    if (message.figures !== undefined) {
+      ReportFigures.encode(message.figures, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReportGroup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReportGroup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.figures = ReportFigures.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReportGroup {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      label: isSet(object.label) ? globalThis.String(object.label) : "",
+      figures: isSet(object.figures) ? ReportFigures.fromJSON(object.figures) : undefined,
+    };
+  },
+
+  toJSON(message: ReportGroup): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.label !== "") {
+      obj.label = message.label;
+    }
+    if (message.figures !== undefined) {
+      obj.figures = ReportFigures.toJSON(message.figures);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReportGroup>, I>>(base?: I): ReportGroup {
+    return ReportGroup.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReportGroup>, I>>(object: I): ReportGroup {
+    const message = createBaseReportGroup();
+    message.key = object.key ?? "";
+    message.label = object.label ?? "";
+    message.figures = (object.figures !== undefined && object.figures !== null)
+      ? ReportFigures.fromPartial(object.figures)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetReportSummaryRequest(): GetReportSummaryRequest {
+  return { tenant: undefined, from: "", to: "", groupBy: "", inboxId: "", teamId: "", agentId: "" };
+}
+
+export const GetReportSummaryRequest: MessageFns<GetReportSummaryRequest> = {
+  encode(message: GetReportSummaryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.from !== "") {
+      writer.uint32(18).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(26).string(message.to);
+    }
+    if (message.groupBy !== "") {
+      writer.uint32(34).string(message.groupBy);
+    }
+    if (message.inboxId !== "") {
+      writer.uint32(42).string(message.inboxId);
+    }
+    if (message.teamId !== "") {
+      writer.uint32(50).string(message.teamId);
+    }
+    if (message.agentId !== "") {
+      writer.uint32(58).string(message.agentId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetReportSummaryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetReportSummaryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.groupBy = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.teamId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetReportSummaryRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+      groupBy: isSet(object.groupBy)
+        ? globalThis.String(object.groupBy)
+        : isSet(object.group_by)
+        ? globalThis.String(object.group_by)
+        : "",
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      teamId: isSet(object.teamId)
+        ? globalThis.String(object.teamId)
+        : isSet(object.team_id)
+        ? globalThis.String(object.team_id)
+        : "",
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetReportSummaryRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    if (message.groupBy !== "") {
+      obj.groupBy = message.groupBy;
+    }
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.teamId !== "") {
+      obj.teamId = message.teamId;
+    }
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetReportSummaryRequest>, I>>(base?: I): GetReportSummaryRequest {
+    return GetReportSummaryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetReportSummaryRequest>, I>>(object: I): GetReportSummaryRequest {
+    const message = createBaseGetReportSummaryRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    message.groupBy = object.groupBy ?? "";
+    message.inboxId = object.inboxId ?? "";
+    message.teamId = object.teamId ?? "";
+    message.agentId = object.agentId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetReportSummaryResponse(): GetReportSummaryResponse {
+  return { from: "", to: "", timeZone: "", groupBy: "", totals: undefined, groups: [], busiestHours: [] };
+}
+
+export const GetReportSummaryResponse: MessageFns<GetReportSummaryResponse> = {
+  encode(message: GetReportSummaryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.from !== "") {
+      writer.uint32(10).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(18).string(message.to);
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(26).string(message.timeZone);
+    }
+    if (message.groupBy !== "") {
+      writer.uint32(34).string(message.groupBy);
+    }
+    if (message.totals !== undefined) {
+      ReportFigures.encode(message.totals, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.groups) {
+      ReportGroup.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.busiestHours.length !== 0) {
+      writer.uint32(58).fork();
+      for (const v of message.busiestHours) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetReportSummaryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetReportSummaryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.groupBy = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.totals = ReportFigures.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.groups.push(ReportGroup.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag === 56) {
+              message.busiestHours.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 58) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.busiestHours.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetReportSummaryResponse {
+    return {
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
+      groupBy: isSet(object.groupBy)
+        ? globalThis.String(object.groupBy)
+        : isSet(object.group_by)
+        ? globalThis.String(object.group_by)
+        : "",
+      totals: isSet(object.totals) ? ReportFigures.fromJSON(object.totals) : undefined,
+      groups: globalThis.Array.isArray(object?.groups) ? object.groups.map((e: any) => ReportGroup.fromJSON(e)) : [],
+      busiestHours: globalThis.Array.isArray(object?.busiestHours)
+        ? object.busiestHours.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.busiest_hours)
+        ? object.busiest_hours.map((e: any) => globalThis.Number(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetReportSummaryResponse): unknown {
+    const obj: any = {};
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
+    if (message.groupBy !== "") {
+      obj.groupBy = message.groupBy;
+    }
+    if (message.totals !== undefined) {
+      obj.totals = ReportFigures.toJSON(message.totals);
+    }
+    if (message.groups?.length) {
+      obj.groups = message.groups.map((e) => ReportGroup.toJSON(e));
+    }
+    if (message.busiestHours?.length) {
+      obj.busiestHours = message.busiestHours.map((e) => Math.round(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetReportSummaryResponse>, I>>(base?: I): GetReportSummaryResponse {
+    return GetReportSummaryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetReportSummaryResponse>, I>>(object: I): GetReportSummaryResponse {
+    const message = createBaseGetReportSummaryResponse();
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    message.timeZone = object.timeZone ?? "";
+    message.groupBy = object.groupBy ?? "";
+    message.totals = (object.totals !== undefined && object.totals !== null)
+      ? ReportFigures.fromPartial(object.totals)
+      : undefined;
+    message.groups = object.groups?.map((e) => ReportGroup.fromPartial(e)) || [];
+    message.busiestHours = object.busiestHours?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseExportReportRequest(): ExportReportRequest {
+  return { query: undefined };
+}
+
+export const ExportReportRequest: MessageFns<ExportReportRequest> = {
+  encode(message: ExportReportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.query !== undefined) {
+      GetReportSummaryRequest.encode(message.query, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportReportRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportReportRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.query = GetReportSummaryRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportReportRequest {
+    return { query: isSet(object.query) ? GetReportSummaryRequest.fromJSON(object.query) : undefined };
+  },
+
+  toJSON(message: ExportReportRequest): unknown {
+    const obj: any = {};
+    if (message.query !== undefined) {
+      obj.query = GetReportSummaryRequest.toJSON(message.query);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExportReportRequest>, I>>(base?: I): ExportReportRequest {
+    return ExportReportRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportReportRequest>, I>>(object: I): ExportReportRequest {
+    const message = createBaseExportReportRequest();
+    message.query = (object.query !== undefined && object.query !== null)
+      ? GetReportSummaryRequest.fromPartial(object.query)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseExportReportResponse(): ExportReportResponse {
+  return { csv: "" };
+}
+
+export const ExportReportResponse: MessageFns<ExportReportResponse> = {
+  encode(message: ExportReportResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.csv !== "") {
+      writer.uint32(10).string(message.csv);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportReportResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportReportResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.csv = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportReportResponse {
+    return { csv: isSet(object.csv) ? globalThis.String(object.csv) : "" };
+  },
+
+  toJSON(message: ExportReportResponse): unknown {
+    const obj: any = {};
+    if (message.csv !== "") {
+      obj.csv = message.csv;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExportReportResponse>, I>>(base?: I): ExportReportResponse {
+    return ExportReportResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportReportResponse>, I>>(object: I): ExportReportResponse {
+    const message = createBaseExportReportResponse();
+    message.csv = object.csv ?? "";
+    return message;
+  },
+};
+
+function createBaseGetWallboardRequest(): GetWallboardRequest {
+  return { tenant: undefined };
+}
+
+export const GetWallboardRequest: MessageFns<GetWallboardRequest> = {
+  encode(message: GetWallboardRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetWallboardRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetWallboardRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetWallboardRequest {
+    return { tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined };
+  },
+
+  toJSON(message: GetWallboardRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetWallboardRequest>, I>>(base?: I): GetWallboardRequest {
+    return GetWallboardRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetWallboardRequest>, I>>(object: I): GetWallboardRequest {
+    const message = createBaseGetWallboardRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseWallboardRow(): WallboardRow {
+  return {
+    id: "",
+    name: "",
+    open: 0,
+    unassigned: 0,
+    oldestWaitingSince: undefined,
+    breaching: 0,
+    firstResponsesToday: 0,
+    firstResponseMedianSecondsToday: undefined,
+    memberIds: [],
+  };
+}
+
+export const WallboardRow: MessageFns<WallboardRow> = {
+  encode(message: WallboardRow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.open !== 0) {
+      writer.uint32(24).int32(message.open);
+    }
+    if (message.unassigned !== 0) {
+      writer.uint32(32).int32(message.unassigned);
+    }
+    if (message.oldestWaitingSince !== undefined) {
+      Timestamp.encode(toTimestamp(message.oldestWaitingSince), writer.uint32(42).fork()).join();
+    }
+    if (message.breaching !== 0) {
+      writer.uint32(48).int32(message.breaching);
+    }
+    if (message.firstResponsesToday !== 0) {
+      writer.uint32(56).int32(message.firstResponsesToday);
+    }
+    if (message.firstResponseMedianSecondsToday !== undefined) {
+      writer.uint32(64).int32(message.firstResponseMedianSecondsToday);
+    }
+    for (const v of message.memberIds) {
+      writer.uint32(74).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WallboardRow {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWallboardRow();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.open = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.unassigned = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.oldestWaitingSince = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.breaching = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.firstResponsesToday = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.firstResponseMedianSecondsToday = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.memberIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WallboardRow {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      open: isSet(object.open) ? globalThis.Number(object.open) : 0,
+      unassigned: isSet(object.unassigned) ? globalThis.Number(object.unassigned) : 0,
+      oldestWaitingSince: isSet(object.oldestWaitingSince)
+        ? fromJsonTimestamp(object.oldestWaitingSince)
+        : isSet(object.oldest_waiting_since)
+        ? fromJsonTimestamp(object.oldest_waiting_since)
+        : undefined,
+      breaching: isSet(object.breaching) ? globalThis.Number(object.breaching) : 0,
+      firstResponsesToday: isSet(object.firstResponsesToday)
+        ? globalThis.Number(object.firstResponsesToday)
+        : isSet(object.first_responses_today)
+        ? globalThis.Number(object.first_responses_today)
+        : 0,
+      firstResponseMedianSecondsToday: isSet(object.firstResponseMedianSecondsToday)
+        ? globalThis.Number(object.firstResponseMedianSecondsToday)
+        : isSet(object.first_response_median_seconds_today)
+        ? globalThis.Number(object.first_response_median_seconds_today)
+        : undefined,
+      memberIds: globalThis.Array.isArray(object?.memberIds)
+        ? object.memberIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.member_ids)
+        ? object.member_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: WallboardRow): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.open !== 0) {
+      obj.open = Math.round(message.open);
+    }
+    if (message.unassigned !== 0) {
+      obj.unassigned = Math.round(message.unassigned);
+    }
+    if (message.oldestWaitingSince !== undefined) {
+      obj.oldestWaitingSince = message.oldestWaitingSince.toISOString();
+    }
+    if (message.breaching !== 0) {
+      obj.breaching = Math.round(message.breaching);
+    }
+    if (message.firstResponsesToday !== 0) {
+      obj.firstResponsesToday = Math.round(message.firstResponsesToday);
+    }
+    if (message.firstResponseMedianSecondsToday !== undefined) {
+      obj.firstResponseMedianSecondsToday = Math.round(message.firstResponseMedianSecondsToday);
+    }
+    if (message.memberIds?.length) {
+      obj.memberIds = message.memberIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WallboardRow>, I>>(base?: I): WallboardRow {
+    return WallboardRow.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WallboardRow>, I>>(object: I): WallboardRow {
+    const message = createBaseWallboardRow();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.open = object.open ?? 0;
+    message.unassigned = object.unassigned ?? 0;
+    message.oldestWaitingSince = object.oldestWaitingSince ?? undefined;
+    message.breaching = object.breaching ?? 0;
+    message.firstResponsesToday = object.firstResponsesToday ?? 0;
+    message.firstResponseMedianSecondsToday = object.firstResponseMedianSecondsToday ?? undefined;
+    message.memberIds = object.memberIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseAgentLoad(): AgentLoad {
+  return { userId: "", chatOpen: 0, emailOpen: 0 };
+}
+
+export const AgentLoad: MessageFns<AgentLoad> = {
+  encode(message: AgentLoad, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.chatOpen !== 0) {
+      writer.uint32(16).int32(message.chatOpen);
+    }
+    if (message.emailOpen !== 0) {
+      writer.uint32(24).int32(message.emailOpen);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentLoad {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentLoad();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.chatOpen = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.emailOpen = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentLoad {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      chatOpen: isSet(object.chatOpen)
+        ? globalThis.Number(object.chatOpen)
+        : isSet(object.chat_open)
+        ? globalThis.Number(object.chat_open)
+        : 0,
+      emailOpen: isSet(object.emailOpen)
+        ? globalThis.Number(object.emailOpen)
+        : isSet(object.email_open)
+        ? globalThis.Number(object.email_open)
+        : 0,
+    };
+  },
+
+  toJSON(message: AgentLoad): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.chatOpen !== 0) {
+      obj.chatOpen = Math.round(message.chatOpen);
+    }
+    if (message.emailOpen !== 0) {
+      obj.emailOpen = Math.round(message.emailOpen);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentLoad>, I>>(base?: I): AgentLoad {
+    return AgentLoad.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentLoad>, I>>(object: I): AgentLoad {
+    const message = createBaseAgentLoad();
+    message.userId = object.userId ?? "";
+    message.chatOpen = object.chatOpen ?? 0;
+    message.emailOpen = object.emailOpen ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetWallboardResponse(): GetWallboardResponse {
+  return { inboxes: [], teams: [], loads: [], asOf: undefined, timeZone: "" };
+}
+
+export const GetWallboardResponse: MessageFns<GetWallboardResponse> = {
+  encode(message: GetWallboardResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.inboxes) {
+      WallboardRow.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.teams) {
+      WallboardRow.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.loads) {
+      AgentLoad.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.asOf !== undefined) {
+      Timestamp.encode(toTimestamp(message.asOf), writer.uint32(34).fork()).join();
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(42).string(message.timeZone);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetWallboardResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetWallboardResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.inboxes.push(WallboardRow.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.teams.push(WallboardRow.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.loads.push(AgentLoad.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.asOf = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetWallboardResponse {
+    return {
+      inboxes: globalThis.Array.isArray(object?.inboxes)
+        ? object.inboxes.map((e: any) => WallboardRow.fromJSON(e))
+        : [],
+      teams: globalThis.Array.isArray(object?.teams) ? object.teams.map((e: any) => WallboardRow.fromJSON(e)) : [],
+      loads: globalThis.Array.isArray(object?.loads) ? object.loads.map((e: any) => AgentLoad.fromJSON(e)) : [],
+      asOf: isSet(object.asOf)
+        ? fromJsonTimestamp(object.asOf)
+        : isSet(object.as_of)
+        ? fromJsonTimestamp(object.as_of)
+        : undefined,
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
+    };
+  },
+
+  toJSON(message: GetWallboardResponse): unknown {
+    const obj: any = {};
+    if (message.inboxes?.length) {
+      obj.inboxes = message.inboxes.map((e) => WallboardRow.toJSON(e));
+    }
+    if (message.teams?.length) {
+      obj.teams = message.teams.map((e) => WallboardRow.toJSON(e));
+    }
+    if (message.loads?.length) {
+      obj.loads = message.loads.map((e) => AgentLoad.toJSON(e));
+    }
+    if (message.asOf !== undefined) {
+      obj.asOf = message.asOf.toISOString();
+    }
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetWallboardResponse>, I>>(base?: I): GetWallboardResponse {
+    return GetWallboardResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetWallboardResponse>, I>>(object: I): GetWallboardResponse {
+    const message = createBaseGetWallboardResponse();
+    message.inboxes = object.inboxes?.map((e) => WallboardRow.fromPartial(e)) || [];
+    message.teams = object.teams?.map((e) => WallboardRow.fromPartial(e)) || [];
+    message.loads = object.loads?.map((e) => AgentLoad.fromPartial(e)) || [];
+    message.asOf = object.asOf ?? undefined;
+    message.timeZone = object.timeZone ?? "";
+    return message;
+  },
+};
+
 function createBaseFindCallerOwnerRequest(): FindCallerOwnerRequest {
   return { accountId: "", phoneNumber: "" };
 }
@@ -1661,7 +3836,7 @@ export const FindCallerOwnerResponse: MessageFns<FindCallerOwnerResponse> = {
 };
 
 function createBaseAccount(): Account {
-  return { id: "", name: "", createdAt: undefined };
+  return { id: "", name: "", createdAt: undefined, timeZone: "" };
 }
 
 export const Account: MessageFns<Account> = {
@@ -1674,6 +3849,9 @@ export const Account: MessageFns<Account> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(26).fork()).join();
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(34).string(message.timeZone);
     }
     return writer;
   },
@@ -1715,6 +3893,14 @@ export const Account: MessageFns<Account> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1736,6 +3922,11 @@ export const Account: MessageFns<Account> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
     };
   },
 
@@ -1750,6 +3941,9 @@ export const Account: MessageFns<Account> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
     return obj;
   },
 
@@ -1761,6 +3955,7 @@ export const Account: MessageFns<Account> = {
     message.id = object.id ?? "";
     message.name = object.name ?? "";
     message.createdAt = object.createdAt ?? undefined;
+    message.timeZone = object.timeZone ?? "";
     return message;
   },
 };
@@ -18682,7 +20877,7 @@ export const Contact_PropertiesEntry: MessageFns<Contact_PropertiesEntry> = {
 };
 
 function createBaseFeedback(): Feedback {
-  return { conversationId: "", subject: "", score: 0, comment: "", answeredAt: undefined };
+  return { conversationId: "", subject: "", score: 0, comment: "", answeredAt: undefined, question: "" };
 }
 
 export const Feedback: MessageFns<Feedback> = {
@@ -18701,6 +20896,9 @@ export const Feedback: MessageFns<Feedback> = {
     }
     if (message.answeredAt !== undefined) {
       Timestamp.encode(toTimestamp(message.answeredAt), writer.uint32(42).fork()).join();
+    }
+    if (message.question !== "") {
+      writer.uint32(50).string(message.question);
     }
     return writer;
   },
@@ -18758,6 +20956,14 @@ export const Feedback: MessageFns<Feedback> = {
             message.answeredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.question = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -18785,6 +20991,7 @@ export const Feedback: MessageFns<Feedback> = {
         : isSet(object.answered_at)
         ? fromJsonTimestamp(object.answered_at)
         : undefined,
+      question: isSet(object.question) ? globalThis.String(object.question) : "",
     };
   },
 
@@ -18805,6 +21012,9 @@ export const Feedback: MessageFns<Feedback> = {
     if (message.answeredAt !== undefined) {
       obj.answeredAt = message.answeredAt.toISOString();
     }
+    if (message.question !== "") {
+      obj.question = message.question;
+    }
     return obj;
   },
 
@@ -18818,12 +21028,13 @@ export const Feedback: MessageFns<Feedback> = {
     message.score = object.score ?? 0;
     message.comment = object.comment ?? "";
     message.answeredAt = object.answeredAt ?? undefined;
+    message.question = object.question ?? "";
     return message;
   },
 };
 
 function createBaseSendSurveyRequest(): SendSurveyRequest {
-  return { tenant: undefined, conversationId: "", linkBase: "" };
+  return { tenant: undefined, conversationId: "", linkBase: "", question: "" };
 }
 
 export const SendSurveyRequest: MessageFns<SendSurveyRequest> = {
@@ -18836,6 +21047,9 @@ export const SendSurveyRequest: MessageFns<SendSurveyRequest> = {
     }
     if (message.linkBase !== "") {
       writer.uint32(26).string(message.linkBase);
+    }
+    if (message.question !== "") {
+      writer.uint32(34).string(message.question);
     }
     return writer;
   },
@@ -18877,6 +21091,14 @@ export const SendSurveyRequest: MessageFns<SendSurveyRequest> = {
             message.linkBase = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.question = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -18902,6 +21124,7 @@ export const SendSurveyRequest: MessageFns<SendSurveyRequest> = {
         : isSet(object.link_base)
         ? globalThis.String(object.link_base)
         : "",
+      question: isSet(object.question) ? globalThis.String(object.question) : "",
     };
   },
 
@@ -18916,6 +21139,9 @@ export const SendSurveyRequest: MessageFns<SendSurveyRequest> = {
     if (message.linkBase !== "") {
       obj.linkBase = message.linkBase;
     }
+    if (message.question !== "") {
+      obj.question = message.question;
+    }
     return obj;
   },
 
@@ -18929,6 +21155,7 @@ export const SendSurveyRequest: MessageFns<SendSurveyRequest> = {
       : undefined;
     message.conversationId = object.conversationId ?? "";
     message.linkBase = object.linkBase ?? "";
+    message.question = object.question ?? "";
     return message;
   },
 };
@@ -19074,7 +21301,7 @@ export const GetSurveyRequest: MessageFns<GetSurveyRequest> = {
 };
 
 function createBaseGetSurveyResponse(): GetSurveyResponse {
-  return { inboxName: "", subject: "", score: 0, comment: "" };
+  return { inboxName: "", subject: "", score: 0, comment: "", question: "", answered: false };
 }
 
 export const GetSurveyResponse: MessageFns<GetSurveyResponse> = {
@@ -19090,6 +21317,12 @@ export const GetSurveyResponse: MessageFns<GetSurveyResponse> = {
     }
     if (message.comment !== "") {
       writer.uint32(34).string(message.comment);
+    }
+    if (message.question !== "") {
+      writer.uint32(42).string(message.question);
+    }
+    if (message.answered !== false) {
+      writer.uint32(48).bool(message.answered);
     }
     return writer;
   },
@@ -19139,6 +21372,22 @@ export const GetSurveyResponse: MessageFns<GetSurveyResponse> = {
             message.comment = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.question = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.answered = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -19161,6 +21410,8 @@ export const GetSurveyResponse: MessageFns<GetSurveyResponse> = {
       subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
       score: isSet(object.score) ? globalThis.Number(object.score) : 0,
       comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      question: isSet(object.question) ? globalThis.String(object.question) : "",
+      answered: isSet(object.answered) ? globalThis.Boolean(object.answered) : false,
     };
   },
 
@@ -19178,6 +21429,12 @@ export const GetSurveyResponse: MessageFns<GetSurveyResponse> = {
     if (message.comment !== "") {
       obj.comment = message.comment;
     }
+    if (message.question !== "") {
+      obj.question = message.question;
+    }
+    if (message.answered !== false) {
+      obj.answered = message.answered;
+    }
     return obj;
   },
 
@@ -19190,6 +21447,8 @@ export const GetSurveyResponse: MessageFns<GetSurveyResponse> = {
     message.subject = object.subject ?? "";
     message.score = object.score ?? 0;
     message.comment = object.comment ?? "";
+    message.question = object.question ?? "";
+    message.answered = object.answered ?? false;
     return message;
   },
 };
@@ -20038,7 +22297,7 @@ export const UpdateDealResponse: MessageFns<UpdateDealResponse> = {
 };
 
 function createBaseSetSurveyOnCloseRequest(): SetSurveyOnCloseRequest {
-  return { tenant: undefined, inboxId: "", enabled: false, everyDays: 0 };
+  return { tenant: undefined, inboxId: "", enabled: false, everyDays: 0, question: "" };
 }
 
 export const SetSurveyOnCloseRequest: MessageFns<SetSurveyOnCloseRequest> = {
@@ -20054,6 +22313,9 @@ export const SetSurveyOnCloseRequest: MessageFns<SetSurveyOnCloseRequest> = {
     }
     if (message.everyDays !== 0) {
       writer.uint32(32).int32(message.everyDays);
+    }
+    if (message.question !== "") {
+      writer.uint32(42).string(message.question);
     }
     return writer;
   },
@@ -20103,6 +22365,14 @@ export const SetSurveyOnCloseRequest: MessageFns<SetSurveyOnCloseRequest> = {
             message.everyDays = reader.int32();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.question = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -20129,6 +22399,7 @@ export const SetSurveyOnCloseRequest: MessageFns<SetSurveyOnCloseRequest> = {
         : isSet(object.every_days)
         ? globalThis.Number(object.every_days)
         : 0,
+      question: isSet(object.question) ? globalThis.String(object.question) : "",
     };
   },
 
@@ -20146,6 +22417,9 @@ export const SetSurveyOnCloseRequest: MessageFns<SetSurveyOnCloseRequest> = {
     if (message.everyDays !== 0) {
       obj.everyDays = Math.round(message.everyDays);
     }
+    if (message.question !== "") {
+      obj.question = message.question;
+    }
     return obj;
   },
 
@@ -20160,6 +22434,7 @@ export const SetSurveyOnCloseRequest: MessageFns<SetSurveyOnCloseRequest> = {
     message.inboxId = object.inboxId ?? "";
     message.enabled = object.enabled ?? false;
     message.everyDays = object.everyDays ?? 0;
+    message.question = object.question ?? "";
     return message;
   },
 };
@@ -20704,7 +22979,7 @@ export const SetSlaPolicyResponse: MessageFns<SetSlaPolicyResponse> = {
 };
 
 function createBaseSetSurveyOnCloseResponse(): SetSurveyOnCloseResponse {
-  return { enabled: false, everyDays: 0 };
+  return { enabled: false, everyDays: 0, question: "" };
 }
 
 export const SetSurveyOnCloseResponse: MessageFns<SetSurveyOnCloseResponse> = {
@@ -20714,6 +22989,9 @@ export const SetSurveyOnCloseResponse: MessageFns<SetSurveyOnCloseResponse> = {
     }
     if (message.everyDays !== 0) {
       writer.uint32(16).int32(message.everyDays);
+    }
+    if (message.question !== "") {
+      writer.uint32(26).string(message.question);
     }
     return writer;
   },
@@ -20747,6 +23025,14 @@ export const SetSurveyOnCloseResponse: MessageFns<SetSurveyOnCloseResponse> = {
             message.everyDays = reader.int32();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.question = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -20767,6 +23053,7 @@ export const SetSurveyOnCloseResponse: MessageFns<SetSurveyOnCloseResponse> = {
         : isSet(object.every_days)
         ? globalThis.Number(object.every_days)
         : 0,
+      question: isSet(object.question) ? globalThis.String(object.question) : "",
     };
   },
 
@@ -20778,6 +23065,9 @@ export const SetSurveyOnCloseResponse: MessageFns<SetSurveyOnCloseResponse> = {
     if (message.everyDays !== 0) {
       obj.everyDays = Math.round(message.everyDays);
     }
+    if (message.question !== "") {
+      obj.question = message.question;
+    }
     return obj;
   },
 
@@ -20788,6 +23078,7 @@ export const SetSurveyOnCloseResponse: MessageFns<SetSurveyOnCloseResponse> = {
     const message = createBaseSetSurveyOnCloseResponse();
     message.enabled = object.enabled ?? false;
     message.everyDays = object.everyDays ?? 0;
+    message.question = object.question ?? "";
     return message;
   },
 };
@@ -25094,6 +27385,62 @@ export const ConversationServiceService = {
       Buffer.from(FindCallerOwnerResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): FindCallerOwnerResponse => FindCallerOwnerResponse.decode(value),
   },
+  /** The account's name and time zone (reports count days in it); changing them is for admins. */
+  getAccount: {
+    path: "/inbox.conversation.v1.ConversationService/GetAccount" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetAccountRequest): Buffer => Buffer.from(GetAccountRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetAccountRequest => GetAccountRequest.decode(value),
+    responseSerialize: (value: GetAccountResponse): Buffer => Buffer.from(GetAccountResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetAccountResponse => GetAccountResponse.decode(value),
+  },
+  updateAccount: {
+    path: "/inbox.conversation.v1.ConversationService/UpdateAccount" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateAccountRequest): Buffer => Buffer.from(UpdateAccountRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateAccountRequest => UpdateAccountRequest.decode(value),
+    responseSerialize: (value: UpdateAccountResponse): Buffer =>
+      Buffer.from(UpdateAccountResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateAccountResponse => UpdateAccountResponse.decode(value),
+  },
+  /**
+   * Figures over whole days in the account's time zone, grouped one way, from the facts every
+   * change records (admins: everyone's; agents: their own).
+   */
+  getReportSummary: {
+    path: "/inbox.conversation.v1.ConversationService/GetReportSummary" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetReportSummaryRequest): Buffer =>
+      Buffer.from(GetReportSummaryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetReportSummaryRequest => GetReportSummaryRequest.decode(value),
+    responseSerialize: (value: GetReportSummaryResponse): Buffer =>
+      Buffer.from(GetReportSummaryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetReportSummaryResponse => GetReportSummaryResponse.decode(value),
+  },
+  exportReport: {
+    path: "/inbox.conversation.v1.ConversationService/ExportReport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ExportReportRequest): Buffer => Buffer.from(ExportReportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExportReportRequest => ExportReportRequest.decode(value),
+    responseSerialize: (value: ExportReportResponse): Buffer =>
+      Buffer.from(ExportReportResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ExportReportResponse => ExportReportResponse.decode(value),
+  },
+  /** What is happening now, per inbox and per team, for the supervisors' wallboard (admins). */
+  getWallboard: {
+    path: "/inbox.conversation.v1.ConversationService/GetWallboard" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetWallboardRequest): Buffer => Buffer.from(GetWallboardRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetWallboardRequest => GetWallboardRequest.decode(value),
+    responseSerialize: (value: GetWallboardResponse): Buffer =>
+      Buffer.from(GetWallboardResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetWallboardResponse => GetWallboardResponse.decode(value),
+  },
 } as const;
 
 export interface ConversationServiceServer extends UntypedServiceImplementation {
@@ -25235,6 +27582,17 @@ export interface ConversationServiceServer extends UntypedServiceImplementation 
    * ring them first.
    */
   findCallerOwner: handleUnaryCall<FindCallerOwnerRequest, FindCallerOwnerResponse>;
+  /** The account's name and time zone (reports count days in it); changing them is for admins. */
+  getAccount: handleUnaryCall<GetAccountRequest, GetAccountResponse>;
+  updateAccount: handleUnaryCall<UpdateAccountRequest, UpdateAccountResponse>;
+  /**
+   * Figures over whole days in the account's time zone, grouped one way, from the facts every
+   * change records (admins: everyone's; agents: their own).
+   */
+  getReportSummary: handleUnaryCall<GetReportSummaryRequest, GetReportSummaryResponse>;
+  exportReport: handleUnaryCall<ExportReportRequest, ExportReportResponse>;
+  /** What is happening now, per inbox and per team, for the supervisors' wallboard (admins). */
+  getWallboard: handleUnaryCall<GetWallboardRequest, GetWallboardResponse>;
 }
 
 export interface ConversationServiceClient extends Client {
@@ -26538,6 +28896,87 @@ export interface ConversationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: FindCallerOwnerResponse) => void,
   ): ClientUnaryCall;
+  /** The account's name and time zone (reports count days in it); changing them is for admins. */
+  getAccount(
+    request: GetAccountRequest,
+    callback: (error: ServiceError | null, response: GetAccountResponse) => void,
+  ): ClientUnaryCall;
+  getAccount(
+    request: GetAccountRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetAccountResponse) => void,
+  ): ClientUnaryCall;
+  getAccount(
+    request: GetAccountRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetAccountResponse) => void,
+  ): ClientUnaryCall;
+  updateAccount(
+    request: UpdateAccountRequest,
+    callback: (error: ServiceError | null, response: UpdateAccountResponse) => void,
+  ): ClientUnaryCall;
+  updateAccount(
+    request: UpdateAccountRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateAccountResponse) => void,
+  ): ClientUnaryCall;
+  updateAccount(
+    request: UpdateAccountRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateAccountResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Figures over whole days in the account's time zone, grouped one way, from the facts every
+   * change records (admins: everyone's; agents: their own).
+   */
+  getReportSummary(
+    request: GetReportSummaryRequest,
+    callback: (error: ServiceError | null, response: GetReportSummaryResponse) => void,
+  ): ClientUnaryCall;
+  getReportSummary(
+    request: GetReportSummaryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetReportSummaryResponse) => void,
+  ): ClientUnaryCall;
+  getReportSummary(
+    request: GetReportSummaryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetReportSummaryResponse) => void,
+  ): ClientUnaryCall;
+  exportReport(
+    request: ExportReportRequest,
+    callback: (error: ServiceError | null, response: ExportReportResponse) => void,
+  ): ClientUnaryCall;
+  exportReport(
+    request: ExportReportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ExportReportResponse) => void,
+  ): ClientUnaryCall;
+  exportReport(
+    request: ExportReportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ExportReportResponse) => void,
+  ): ClientUnaryCall;
+  /** What is happening now, per inbox and per team, for the supervisors' wallboard (admins). */
+  getWallboard(
+    request: GetWallboardRequest,
+    callback: (error: ServiceError | null, response: GetWallboardResponse) => void,
+  ): ClientUnaryCall;
+  getWallboard(
+    request: GetWallboardRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetWallboardResponse) => void,
+  ): ClientUnaryCall;
+  getWallboard(
+    request: GetWallboardRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetWallboardResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const ConversationServiceClient = makeGenericClientConstructor(
@@ -26548,6 +28987,10 @@ export const ConversationServiceClient = makeGenericClientConstructor(
   service: typeof ConversationServiceService;
   serviceName: string;
 };
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

@@ -56,6 +56,27 @@ export function availabilityToJSON(object: Availability): string {
   }
 }
 
+export interface ListAgentStatesRequest {
+  tenant?: Tenant | undefined;
+}
+
+export interface AgentState {
+  userId: string;
+  availability: Availability;
+}
+
+export interface InboxCapacity {
+  inboxId: string;
+  /** Open conversations per agent; 0 means no limit. */
+  chatCapacity: number;
+  emailCapacity: number;
+}
+
+export interface ListAgentStatesResponse {
+  agents: AgentState[];
+  capacities: InboxCapacity[];
+}
+
 export interface GetAvailabilityRequest {
   tenant?: Tenant | undefined;
   userId: string;
@@ -167,6 +188,364 @@ export interface ListDecisionsRequest {
 export interface ListDecisionsResponse {
   decisions: Decision[];
 }
+
+function createBaseListAgentStatesRequest(): ListAgentStatesRequest {
+  return { tenant: undefined };
+}
+
+export const ListAgentStatesRequest: MessageFns<ListAgentStatesRequest> = {
+  encode(message: ListAgentStatesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAgentStatesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAgentStatesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAgentStatesRequest {
+    return { tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined };
+  },
+
+  toJSON(message: ListAgentStatesRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAgentStatesRequest>, I>>(base?: I): ListAgentStatesRequest {
+    return ListAgentStatesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAgentStatesRequest>, I>>(object: I): ListAgentStatesRequest {
+    const message = createBaseListAgentStatesRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAgentState(): AgentState {
+  return { userId: "", availability: 0 };
+}
+
+export const AgentState: MessageFns<AgentState> = {
+  encode(message: AgentState, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.availability !== 0) {
+      writer.uint32(16).int32(message.availability);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentState {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentState();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.availability = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentState {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      availability: isSet(object.availability) ? availabilityFromJSON(object.availability) : 0,
+    };
+  },
+
+  toJSON(message: AgentState): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.availability !== 0) {
+      obj.availability = availabilityToJSON(message.availability);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentState>, I>>(base?: I): AgentState {
+    return AgentState.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentState>, I>>(object: I): AgentState {
+    const message = createBaseAgentState();
+    message.userId = object.userId ?? "";
+    message.availability = object.availability ?? 0;
+    return message;
+  },
+};
+
+function createBaseInboxCapacity(): InboxCapacity {
+  return { inboxId: "", chatCapacity: 0, emailCapacity: 0 };
+}
+
+export const InboxCapacity: MessageFns<InboxCapacity> = {
+  encode(message: InboxCapacity, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.inboxId !== "") {
+      writer.uint32(10).string(message.inboxId);
+    }
+    if (message.chatCapacity !== 0) {
+      writer.uint32(16).int32(message.chatCapacity);
+    }
+    if (message.emailCapacity !== 0) {
+      writer.uint32(24).int32(message.emailCapacity);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InboxCapacity {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInboxCapacity();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.inboxId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.chatCapacity = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.emailCapacity = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InboxCapacity {
+    return {
+      inboxId: isSet(object.inboxId)
+        ? globalThis.String(object.inboxId)
+        : isSet(object.inbox_id)
+        ? globalThis.String(object.inbox_id)
+        : "",
+      chatCapacity: isSet(object.chatCapacity)
+        ? globalThis.Number(object.chatCapacity)
+        : isSet(object.chat_capacity)
+        ? globalThis.Number(object.chat_capacity)
+        : 0,
+      emailCapacity: isSet(object.emailCapacity)
+        ? globalThis.Number(object.emailCapacity)
+        : isSet(object.email_capacity)
+        ? globalThis.Number(object.email_capacity)
+        : 0,
+    };
+  },
+
+  toJSON(message: InboxCapacity): unknown {
+    const obj: any = {};
+    if (message.inboxId !== "") {
+      obj.inboxId = message.inboxId;
+    }
+    if (message.chatCapacity !== 0) {
+      obj.chatCapacity = Math.round(message.chatCapacity);
+    }
+    if (message.emailCapacity !== 0) {
+      obj.emailCapacity = Math.round(message.emailCapacity);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<InboxCapacity>, I>>(base?: I): InboxCapacity {
+    return InboxCapacity.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<InboxCapacity>, I>>(object: I): InboxCapacity {
+    const message = createBaseInboxCapacity();
+    message.inboxId = object.inboxId ?? "";
+    message.chatCapacity = object.chatCapacity ?? 0;
+    message.emailCapacity = object.emailCapacity ?? 0;
+    return message;
+  },
+};
+
+function createBaseListAgentStatesResponse(): ListAgentStatesResponse {
+  return { agents: [], capacities: [] };
+}
+
+export const ListAgentStatesResponse: MessageFns<ListAgentStatesResponse> = {
+  encode(message: ListAgentStatesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.agents) {
+      AgentState.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.capacities) {
+      InboxCapacity.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAgentStatesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAgentStatesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agents.push(AgentState.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.capacities.push(InboxCapacity.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAgentStatesResponse {
+    return {
+      agents: globalThis.Array.isArray(object?.agents) ? object.agents.map((e: any) => AgentState.fromJSON(e)) : [],
+      capacities: globalThis.Array.isArray(object?.capacities)
+        ? object.capacities.map((e: any) => InboxCapacity.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListAgentStatesResponse): unknown {
+    const obj: any = {};
+    if (message.agents?.length) {
+      obj.agents = message.agents.map((e) => AgentState.toJSON(e));
+    }
+    if (message.capacities?.length) {
+      obj.capacities = message.capacities.map((e) => InboxCapacity.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAgentStatesResponse>, I>>(base?: I): ListAgentStatesResponse {
+    return ListAgentStatesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAgentStatesResponse>, I>>(object: I): ListAgentStatesResponse {
+    const message = createBaseListAgentStatesResponse();
+    message.agents = object.agents?.map((e) => AgentState.fromPartial(e)) || [];
+    message.capacities = object.capacities?.map((e) => InboxCapacity.fromPartial(e)) || [];
+    return message;
+  },
+};
 
 function createBaseGetAvailabilityRequest(): GetAvailabilityRequest {
   return { tenant: undefined, userId: "" };
@@ -1940,6 +2319,18 @@ export const RoutingServiceService = {
       Buffer.from(ListDecisionsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListDecisionsResponse => ListDecisionsResponse.decode(value),
   },
+  /** Every active user's availability and every inbox's capacities, for the wallboard (admins). */
+  listAgentStates: {
+    path: "/inbox.routing.v1.RoutingService/ListAgentStates" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListAgentStatesRequest): Buffer =>
+      Buffer.from(ListAgentStatesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListAgentStatesRequest => ListAgentStatesRequest.decode(value),
+    responseSerialize: (value: ListAgentStatesResponse): Buffer =>
+      Buffer.from(ListAgentStatesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListAgentStatesResponse => ListAgentStatesResponse.decode(value),
+  },
 } as const;
 
 export interface RoutingServiceServer extends UntypedServiceImplementation {
@@ -1950,6 +2341,8 @@ export interface RoutingServiceServer extends UntypedServiceImplementation {
   getRoutingRule: handleUnaryCall<GetRoutingRuleRequest, GetRoutingRuleResponse>;
   setRoutingRule: handleUnaryCall<SetRoutingRuleRequest, SetRoutingRuleResponse>;
   listDecisions: handleUnaryCall<ListDecisionsRequest, ListDecisionsResponse>;
+  /** Every active user's availability and every inbox's capacities, for the wallboard (admins). */
+  listAgentStates: handleUnaryCall<ListAgentStatesRequest, ListAgentStatesResponse>;
 }
 
 export interface RoutingServiceClient extends Client {
@@ -2057,6 +2450,22 @@ export interface RoutingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListDecisionsResponse) => void,
+  ): ClientUnaryCall;
+  /** Every active user's availability and every inbox's capacities, for the wallboard (admins). */
+  listAgentStates(
+    request: ListAgentStatesRequest,
+    callback: (error: ServiceError | null, response: ListAgentStatesResponse) => void,
+  ): ClientUnaryCall;
+  listAgentStates(
+    request: ListAgentStatesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListAgentStatesResponse) => void,
+  ): ClientUnaryCall;
+  listAgentStates(
+    request: ListAgentStatesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListAgentStatesResponse) => void,
   ): ClientUnaryCall;
 }
 

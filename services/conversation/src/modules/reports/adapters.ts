@@ -1,0 +1,3 @@
+// The reports module's adapters, for the composition root.
+export * from './adapters/report-facts.store';
+export * from './adapters/wallboard.store';
