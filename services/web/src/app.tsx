@@ -1,6 +1,6 @@
 import { ComposeDialog } from './compose';
 import { ConfirmDialog, type PendingConfirmation } from './confirm';
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, api, onSessionEnded, renewSessionIfDue, session, type ConversationDetail, type ConversationItem, type Inbox, type User, type View } from './api';
 import { AvailabilityToggle } from './availability';
 import { NotificationBell } from './notifications';
@@ -16,6 +16,10 @@ import { FeedbackPage } from './feedback-page';
 import { Settings } from './settings';
 import { Shortcuts, useShortcuts } from './shortcuts';
 import { Thread } from './thread';
+
+// Reports bring a chart library; neither page loads until someone opens it.
+const ReportsPage = lazy(() => import('./reports').then((m) => ({ default: m.ReportsPage })));
+const WallboardPage = lazy(() => import('./wallboard').then((m) => ({ default: m.WallboardPage })));
 
 const ALWAYS_SHOWN = ['unassigned', 'mine', 'open', 'chat'];
 // Changes arrive over the WebSocket; the slow poll only covers a socket that cannot connect.
@@ -71,6 +75,9 @@ function AgentApp() {
         }}
       />
     );
+  if (location.pathname === '/reports' || location.pathname === '/wallboard') {
+    return <Suspense fallback={null}>{location.pathname === '/reports' ? <ReportsPage me={user} /> : <WallboardPage me={user} />}</Suspense>;
+  }
   return (
     <Workspace
       user={user}
@@ -361,6 +368,14 @@ function Workspace({ user, onSignOut, onProfileSaved }: { user: User; onSignOut:
         <span className="spacer" />
         <AvailabilityToggle user={user} />
         <NotificationBell users={users} onOpen={(conversationId) => setOpenId(conversationId)} />
+        <a className="link" href="/reports">
+          Reports
+        </a>
+        {admin && (
+          <a className="link" href="/wallboard">
+            Wallboard
+          </a>
+        )}
         {admin && (
           <button className="link" aria-pressed={settingsOpen} onClick={() => openSettings(!settingsOpen)}>
             Settings
