@@ -1,7 +1,8 @@
 // npm run bench: every scenario against the running local stack (npm run up), each bounded in
 // time and on loopback, one JSON file per scenario under bench-results/, a summary table at the
 // end. BENCH_ONLY=a,b runs some; BENCH_TIME_SCALE scales durations; BENCH_READ_CONVERSATIONS
-// sizes the generated read data set (the issue's full size is 1000000).
+// sizes the generated read data set (the issue's full size is 1000000); BENCH_REPORT_CONVERSATIONS
+// the reports one (1000000).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
@@ -233,6 +234,85 @@ async function scenarioInboxReads() {
   summary.push({ scenario: 'view counts @200', measure: `p99 ${r.viewCounts.latencyMs.p99} ms (${r.viewCounts.throughputPerSecond}/s)`, value: file, goal: '—', baseline: '—' });
 }
 
+/**
+ * A year of an account's report facts, as the conversation service's triggers write them: each
+ * conversation opened (a third assigned), replied to (90%, once or twice), closed (80%, a few
+ * reopened), its first-response target met or missed (half), a survey for one in five; 10
+ * inboxes, 5 teams, 50 agents, 5 channels. Written straight into report_facts (SQL).
+ */
+async function generateReportFacts(accountId: string, conversations: number): Promise<number> {
+  const pool = new pg.Pool({ connectionString: CONVERSATION_DB, max: 1 });
+  const t0 = performance.now();
+  try {
+    await pool.query(
+      `INSERT INTO report_facts (account_id, kind, at, conversation_id, inbox_id, team_id, agent_id, channel, value, source_id)
+       SELECT $1, k.kind, date_trunc('day', now()) - interval '365 days' + (g::float8 / $2) * interval '365 days' + k.delay * interval '1 second',
+              'con_rpt_' || g, 'inb_rpt_' || (g % 10), 'team_rpt_' || (g % 50 % 5),
+              CASE WHEN k.kind = 'created' AND g % 3 > 0 THEN NULL ELSE 'usr_rpt_' || (g % 50) END,
+              (ARRAY['email', 'chat', 'messenger', 'form', 'phone'])[g % 5 + 1],
+              CASE WHEN k.kind IN ('first_response', 'resolution') THEN k.delay WHEN k.kind IN ('csat', 'nps') THEN k.score END,
+              CASE WHEN k.kind IN ('csat_sent', 'nps_sent', 'csat', 'nps') THEN 'srv_rpt_' || g END
+         FROM generate_series(1, $2::int) g
+         CROSS JOIN LATERAL (VALUES
+           ('created', 0, true, NULL::int),
+           ('reply', (g::bigint * 7919 % 14400) + 20, g % 10 > 0, NULL),
+           ('first_response', (g::bigint * 7919 % 14400) + 20, g % 10 > 0, NULL),
+           ('reply', (g::bigint * 15485863 % 28800) + 14500, g % 2 = 0, NULL),
+           ('closed', (g::bigint * 104729 % 259200) + 15000, g % 5 > 0, NULL),
+           ('resolution', (g::bigint * 104729 % 259200) + 15000, g % 5 > 0, NULL),
+           ('reopened', 280000, g % 20 = 0, NULL),
+           ('sla_met', (g::bigint * 7919 % 14400) + 20, g % 2 = 0 AND g::bigint * 7919 % 14400 < 7200, NULL),
+           ('sla_breached', 7200, g % 2 = 0 AND g::bigint * 7919 % 14400 >= 7200, NULL),
+           ('csat_sent', 300000, g % 10 = 1, NULL),
+           ('csat', 300000, g % 10 = 1 AND g % 3 = 0, (g % 5 + 1)::int),
+           ('nps_sent', 300000, g % 10 = 2, NULL),
+           ('nps', 300000, g % 10 = 2 AND g % 3 = 0, (g % 11)::int)
+         ) k(kind, delay, happens, score)
+        WHERE k.happens`,
+      [accountId, conversations],
+    );
+    await pool.query('ANALYZE report_facts');
+  } finally {
+    await pool.end();
+  }
+  return Math.round(performance.now() - t0);
+}
+
+async function scenarioReports() {
+  const account = await benchAccount('reports');
+  const conversations = Number(process.env.BENCH_REPORT_CONVERSATIONS ?? '1000000');
+  const generationMs = await generateReportFacts(account.accountId, conversations);
+  const to = new Date().toISOString().slice(0, 10);
+  const from = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+  const queries: Record<string, string> = {
+    byDay: `groupBy=day`,
+    byWeek: `groupBy=week`,
+    byInbox: `groupBy=inbox`,
+    byTeam: `groupBy=team`,
+    byAgent: `groupBy=agent`,
+    byChannel: `groupBy=channel`,
+    oneInboxByDay: `groupBy=day&inboxId=inb_rpt_3`,
+    oneAgentByWeek: `groupBy=week&agentId=usr_rpt_7`,
+    lastMonthByDay: `groupBy=day&from=${new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10)}`,
+  };
+  const results: Record<string, unknown> = {};
+  let requests = 0;
+  for (const [name, query] of Object.entries(queries)) {
+    const params = query.includes('from=') ? `${query}&to=${to}` : `from=${from}&to=${to}&${query}`;
+    const result = await atConcurrency(2, seconds(6), async () => void (await api('GET', `/reports/summary?${params}`, account.token)));
+    results[name] = result;
+    requests += result.ok;
+    sampleMemory();
+  }
+  const file = record(
+    'reports',
+    { workload: `one account: ${conversations} conversations over 365 days as report facts (SQL generate_series, ${generationMs} ms); GET /reports/summary over the whole year (and the last 30 days), 2 clients, 6 s per query`, ...results },
+    { count: requests, unit: 'report summary' },
+  );
+  const worst = Object.entries(results).map(([name, r]: [string, any]) => `${name} p99 ${r.latencyMs.p99} ms`).join(', ');
+  summary.push({ scenario: `reports over ${conversations} conversations`, measure: worst, value: file, goal: 'p99 ≤ 200 ms', baseline: `PG ${baselines.postgres?.batched.rowsPerSecond} rows/s batched` });
+}
+
 async function scenarioSearch() {
   const account = await benchAccount('search');
   const word = `bench${Date.now().toString(36)}`;
@@ -385,6 +465,7 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
   'time-to-inbox': scenarioTimeToInbox,
   'inbox-reads': scenarioInboxReads,
   search: scenarioSearch,
+  reports: scenarioReports,
   routing: scenarioRouting,
   realtime: scenarioRealtime,
 };

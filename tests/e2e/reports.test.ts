@@ -85,6 +85,15 @@ describe('reports', () => {
         expect(got.busiestHours).toEqual(want.busiestHours);
       }
     }
+    // Days and hours in a zone half an hour off UTC, then back.
+    expect((await f.owner.patch('/api/v1/account', { timeZone: 'Asia/Kolkata' })).status).toBe(200);
+    for (const groupBy of ['day', 'week'] as Grouping[]) {
+      const got = await summary(f.owner, { from: FROM, to: TO, groupBy });
+      const want = expectedSummary(facts, { from: FROM, to: TO, groupBy }, 'Asia/Kolkata');
+      expect(rounded(Object.fromEntries(got.groups.map((g: any) => [g.key, g.figures])))).toEqual(rounded(want.groups));
+      expect(got.busiestHours).toEqual(want.busiestHours);
+    }
+    expect((await f.owner.patch('/api/v1/account', { timeZone: TIME_ZONE })).status).toBe(200);
     // A single day either side of the change to winter time, and one range of one day.
     for (const [from, to] of [
       ['2026-10-31', '2026-10-31'],
@@ -150,6 +159,11 @@ describe('reports', () => {
       expect({ query, status: response.status, code: response.body.error?.code }).toEqual({ query, status, code });
     }
     expect((await f.owner.patch('/api/v1/account', { timeZone: 'Mars/Olympus' })).body.error.code).toBe('invalid_time_zone');
+    const surveyPath = `/api/v1/inboxes/${f.inboxId}/survey`;
+    expect((await f.owner.put(surveyPath, { onClose: true, question: 'stars' })).status).toBe(400);
+    expect((await agent.client.put(surveyPath, { onClose: true, question: 'nps' })).status).toBe(403);
+    expect((await intruder.client.put(surveyPath, { onClose: true, question: 'nps' })).status).toBe(404);
+    expect((await f.owner.get('/api/v1/inboxes')).body.items.find((i: any) => i.id === f.inboxId).survey).toEqual({ onClose: false, everyDays: 30, question: 'csat' });
     expect((await f.owner.patch('/api/v1/account', { name: ' ' })).body.error.code).toBe('account_name_required');
     expect((await f.owner.get('/api/v1/account')).body).toMatchObject({ id: f.accountId, timeZone: TIME_ZONE });
   });

@@ -116,6 +116,34 @@ describe('reports and the wallboard in Chromium', () => {
     await page.close();
   });
 
+  it("sets the account's time zone and an inbox's survey question in Settings", async () => {
+    const page = await signInPage(browser, f.stack.gatewayUrl, ownerEmail, 'correct horse battery');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('region', { name: 'Settings' });
+    await settings.getByRole('button', { name: 'Account' }).click();
+    const account = settings.getByRole('form', { name: 'Account' });
+    await account.getByLabel('Time zone (reports count days in it)').selectOption('Europe/Oslo');
+    await account.getByRole('button', { name: 'Save account' }).click();
+    await settings.getByRole('status').getByText('Account saved').waitFor();
+    expect((await f.owner.get('/api/v1/account')).body.timeZone).toBe('Europe/Oslo');
+
+    await settings.getByRole('button', { name: 'Surveys' }).click();
+    const surveys = settings.getByRole('form', { name: 'Surveys' });
+    await surveys.getByLabel('Question').selectOption('nps');
+    await surveys.getByLabel('Send it when a conversation is closed').check();
+    await surveys.getByLabel('At most one survey per contact in (days)').fill('14');
+    await surveys.getByRole('button', { name: 'Save survey' }).click();
+    await settings.getByRole('status').getByText('Survey of “Support” saved').waitFor();
+    const inbox = (await f.owner.get('/api/v1/inboxes')).body.items.find((i: any) => i.id === f.inboxId);
+    expect(inbox.survey).toEqual({ onClose: true, everyDays: 14, question: 'nps' });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'settings-surveys.png') });
+    // Back to how the other tests expect it.
+    await f.owner.put(`/api/v1/inboxes/${f.inboxId}/survey`, { onClose: false, question: 'csat' });
+    await f.owner.patch('/api/v1/account', { timeZone: 'UTC' });
+    expect(page.errors).toEqual([]);
+    await page.close();
+  });
+
   it('lets a customer answer an NPS survey on its 0–10 scale', async () => {
     const customer = uniqueEmail('nps');
     await deliver(f, { from: customer, to: f.address, subject: 'Score us', text: 'Hi' });

@@ -9,15 +9,18 @@ import { ContactProperties, Teams } from './settings-records';
 import { useAction } from './use-action';
 import { HoursEditor, localTimeZone, type Hours } from './hours-editor';
 import { ServiceLevels } from './settings-sla';
+import { AccountSettings, SurveySettings } from './settings-account';
 
-type Section = 'inboxes' | 'members' | 'teams' | 'channels' | 'routing' | 'sla' | 'hours' | 'snippets' | 'properties';
+type Section = 'account' | 'inboxes' | 'members' | 'teams' | 'channels' | 'routing' | 'sla' | 'surveys' | 'hours' | 'snippets' | 'properties';
 const SECTIONS: [Section, string][] = [
+  ['account', 'Account'],
   ['inboxes', 'Inboxes'],
   ['members', 'Members'],
   ['teams', 'Teams'],
   ['channels', 'Channels'],
   ['routing', 'Routing'],
   ['sla', 'Service levels'],
+  ['surveys', 'Surveys'],
   ['hours', 'Working hours'],
   ['snippets', 'Snippets and templates'],
   ['properties', 'Contact properties'],
@@ -76,6 +79,8 @@ export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User;
           {section === 'channels' && inbox && <Channels inbox={inbox} picker={inboxPicker} />}
           {section === 'routing' && inbox && <Routing inbox={inbox} users={users} picker={inboxPicker} />}
           {section === 'sla' && inbox && <ServiceLevels inbox={inbox} picker={inboxPicker} />}
+          {section === 'surveys' && inbox && <SurveySettings inbox={inbox} picker={inboxPicker} onSaved={() => void reload()} />}
+          {section === 'account' && <AccountSettings />}
           {section === 'hours' && <WorkingHours me={me} users={users} />}
           {section === 'snippets' && <ReplyLibrary />}
           {section === 'teams' && <Teams users={users} />}

@@ -31,7 +31,8 @@ export function userToProto(user: User): ProtoUser {
 }
 
 export function inboxToProto(inbox: Inbox): ProtoInbox {
-  return inbox;
+  const survey = inbox.survey ?? { onClose: false, everyDays: 30, question: 'csat' };
+  return { id: inbox.id, accountId: inbox.accountId, name: inbox.name, createdAt: inbox.createdAt, memberIds: inbox.memberIds, surveyOnClose: survey.onClose, surveyEveryDays: survey.everyDays, surveyQuestion: survey.question };
 }
 
 export function channelToProto(channel: Channel): ProtoChannel {

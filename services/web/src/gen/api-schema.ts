@@ -8034,6 +8034,13 @@ export interface components {
             name: string;
             memberIds: string[];
             createdAt: string;
+            /** @description the satisfaction survey it sends on close (PUT /inboxes/:id/survey) */
+            survey: {
+                onClose: boolean;
+                everyDays: number;
+                /** @enum {string} */
+                question: "csat" | "nps";
+            };
         };
         Team: {
             id: string;

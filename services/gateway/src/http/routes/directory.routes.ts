@@ -49,7 +49,15 @@ const Signature = z.string().max(2000).describe("plain text under every reply an
 const RingStrategy = z.enum(['sequential', 'simultaneous']).describe('ring the available agents one after another (least busy first) or all at once');
 const RingSeconds = z.number().int().min(5).max(120).describe('how long each ring lasts before the next agent (or voicemail)');
 const AccountDto = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).openapi('Account');
-const InboxDto = z.object({ id: z.string(), name: z.string(), memberIds: z.array(z.string()), createdAt: z.string() }).openapi('Inbox');
+const InboxDto = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    memberIds: z.array(z.string()),
+    createdAt: z.string(),
+    survey: z.object({ onClose: z.boolean(), everyDays: z.number().int(), question: z.enum(['csat', 'nps']) }).describe('the satisfaction survey it sends on close (PUT /inboxes/:id/survey)'),
+  })
+  .openapi('Inbox');
 const ChannelDto = z
   .object({
     id: z.string(),
@@ -88,7 +96,13 @@ export const userDto = (user: User): z.infer<typeof UserDto> => ({
   phoneNumber: user.phoneNumber || null,
   createdAt: (user.createdAt ?? new Date(0)).toISOString(),
 });
-const inboxDto = (inbox: Inbox) => ({ id: inbox.id, name: inbox.name, memberIds: inbox.memberIds, createdAt: (inbox.createdAt ?? new Date(0)).toISOString() });
+const inboxDto = (inbox: Inbox) => ({
+  id: inbox.id,
+  name: inbox.name,
+  memberIds: inbox.memberIds,
+  createdAt: (inbox.createdAt ?? new Date(0)).toISOString(),
+  survey: { onClose: inbox.surveyOnClose, everyDays: inbox.surveyEveryDays || 30, question: inbox.surveyQuestion === 'nps' ? ('nps' as const) : ('csat' as const) },
+});
 function channelDto(channel: Channel, ingestUrl: string): z.infer<typeof ChannelDto> {
   const base = { id: channel.id, inboxId: channel.inboxId, name: channel.name, createdAt: (channel.createdAt ?? new Date(0)).toISOString() };
   switch (channel.type) {

@@ -200,15 +200,31 @@ export class DirectoryRepository {
   }
 
   async listInboxes(accountId: string, inboxId?: string): Promise<Inbox[]> {
-    const result = await this.pool.query<{ id: string; account_id: string; name: string; created_at: Date; member_ids: string[] | null }>(
-      `SELECT i.id, i.account_id, i.name, i.created_at,
+    const result = await this.pool.query<{
+      id: string;
+      account_id: string;
+      name: string;
+      created_at: Date;
+      member_ids: string[] | null;
+      survey_on_close: boolean;
+      survey_every_days: number;
+      survey_question: 'csat' | 'nps';
+    }>(
+      `SELECT i.id, i.account_id, i.name, i.created_at, i.survey_on_close, i.survey_every_days, i.survey_question,
               array_remove(array_agg(m.user_id ORDER BY m.added_at), NULL) AS member_ids
        FROM inboxes i LEFT JOIN inbox_members m ON m.inbox_id = i.id
        WHERE i.account_id = $1 AND ($2::text IS NULL OR i.id = $2)
        GROUP BY i.id ORDER BY i.created_at, i.id`,
       [accountId, inboxId ?? null],
     );
-    return result.rows.map((row) => ({ id: row.id, accountId: row.account_id, name: row.name, createdAt: row.created_at, memberIds: row.member_ids ?? [] }));
+    return result.rows.map((row) => ({
+      id: row.id,
+      accountId: row.account_id,
+      name: row.name,
+      createdAt: row.created_at,
+      memberIds: row.member_ids ?? [],
+      survey: { onClose: row.survey_on_close, everyDays: row.survey_every_days, question: row.survey_question },
+    }));
   }
 
   async renameInbox(accountId: string, inboxId: string, name: string): Promise<boolean> {

@@ -33,6 +33,8 @@ export interface Inbox {
   name: string;
   createdAt: Date;
   memberIds: string[];
+  /** The satisfaction survey it sends on close (absent on an inbox just made: off, 30 days, CSAT). */
+  survey?: { onClose: boolean; everyDays: number; question: 'csat' | 'nps' };
 }
 
 export interface FormField {

@@ -1,71 +1,102 @@
-// Reports read from report_facts (appended by triggers, see migration 0027): one pass over the
-// range's facts counts every figure for each group and for the whole range at once.
+// Reports read from report_facts (appended by triggers, see migration 0027) in two passes over
+// the range: one counts every kind per group, the other takes the response and resolution time
+// percentiles (over an index of those two kinds only). Totals of counts are the groups' sums.
+// Days and weeks are slots between local midnights computed once per query: a fact finds its
+// slot by a binary search of those instants (width_bucket), not by a time-zone conversion per
+// row, which would cost more than everything else together.
 import type { Pool } from '@inbox/lib';
-import type { FactCounts, Grouping, ReportQuery } from '../domain/reports';
+import type { Durations, FactCounts, Grouping, ReportQuery } from '../domain/reports';
 import type { ReportFacts } from '../use-cases/reports';
 
-// Keys per grouping, in the account's time zone ($4) for the calendar ones. Only these strings
-// are ever put into the SQL text.
-const GROUP_KEYS: Record<Grouping, string> = {
-  day: `to_char((at AT TIME ZONE $4)::date, 'YYYY-MM-DD')`,
-  week: `to_char(date_trunc('week', at AT TIME ZONE $4)::date, 'YYYY-MM-DD')`,
+const DIMENSIONS: Partial<Record<Grouping, string>> = {
   inbox: 'inbox_id',
   team: `coalesce(team_id, '')`,
   agent: `coalesce(agent_id, '')`,
   channel: 'channel',
 };
 
-const RANGE = `account_id = $1 AND at >= ($2::date::timestamp AT TIME ZONE $4) AND at < (($3::date + 1)::timestamp AT TIME ZONE $4)
-  AND ($5::text IS NULL OR inbox_id = $5) AND ($6::text IS NULL OR team_id = $6) AND ($7::text IS NULL OR agent_id = $7)`;
+/** The facts of the range: $1 account, $2 first and $3 end instant, $4–$6 filters. */
+const RANGE = `account_id = $1 AND at >= $2 AND at < $3
+  AND ($4::text IS NULL OR inbox_id = $4) AND ($5::text IS NULL OR team_id = $5) AND ($6::text IS NULL OR agent_id = $6)`;
 
-const durations = (kind: string, name: string) => `
-  count(*) FILTER (WHERE kind = '${kind}') AS ${name}_count,
-  percentile_disc(0.5) WITHIN GROUP (ORDER BY value) FILTER (WHERE kind = '${kind}') AS ${name}_median,
-  percentile_disc(0.9) WITHIN GROUP (ORDER BY value) FILTER (WHERE kind = '${kind}') AS ${name}_p90`;
+const DAY_MS = 86_400_000;
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+const weekday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay();
+const mondayOf = (day: string) => addDays(day, -((weekday(day) + 6) % 7));
 
-const FIGURES = `
-  count(*) FILTER (WHERE kind = 'created') AS created,
-  count(*) FILTER (WHERE kind = 'reopened') AS reopened,
-  count(*) FILTER (WHERE kind = 'closed') AS closed,
-  count(*) FILTER (WHERE kind = 'reply') AS replies,
-  ${durations('first_response', 'first_response')},
-  ${durations('resolution', 'resolution')},
-  count(*) FILTER (WHERE kind = 'sla_met') AS sla_met,
-  count(*) FILTER (WHERE kind = 'sla_breached') AS sla_breached,
-  count(*) FILTER (WHERE kind = 'csat_sent') AS csat_sent,
-  count(*) FILTER (WHERE kind = 'csat') AS csat_answered,
-  coalesce(sum(value) FILTER (WHERE kind = 'csat'), 0) AS csat_sum,
-  count(*) FILTER (WHERE kind = 'nps_sent') AS nps_sent,
-  count(*) FILTER (WHERE kind = 'nps') AS nps_answered,
-  count(*) FILTER (WHERE kind = 'nps' AND value >= 9) AS nps_promoters,
-  count(*) FILTER (WHERE kind = 'nps' AND value <= 6) AS nps_detractors`;
-
-type Row = Record<string, string | number | boolean | null> & { key: string | null; total: boolean };
-
-const num = (v: unknown) => Number(v ?? 0);
-const maybe = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-
-function countsOf(row: Row): FactCounts {
-  return {
-    created: num(row.created),
-    reopened: num(row.reopened),
-    closed: num(row.closed),
-    replies: num(row.replies),
-    firstResponse: { count: num(row.first_response_count), medianSeconds: maybe(row.first_response_median), p90Seconds: maybe(row.first_response_p90) },
-    resolution: { count: num(row.resolution_count), medianSeconds: maybe(row.resolution_median), p90Seconds: maybe(row.resolution_p90) },
-    slaMet: num(row.sla_met),
-    slaBreached: num(row.sla_breached),
-    csatSent: num(row.csat_sent),
-    csatAnswered: num(row.csat_answered),
-    csatSum: num(row.csat_sum),
-    npsSent: num(row.nps_sent),
-    npsAnswered: num(row.nps_answered),
-    npsPromoters: num(row.nps_promoters),
-    npsDetractors: num(row.nps_detractors),
-  };
+/** The local dates whose midnights start the slots of a calendar grouping, and the slots' keys; the last date only ends the range. */
+function calendarSlots(query: ReportQuery): { starts: string[]; keys: string[] } {
+  const starts: string[] = [];
+  for (let day = query.from; day <= query.to; day = addDays(day, 1)) {
+    if (query.groupBy === 'day' || day === query.from || weekday(day) === 1) starts.push(day);
+  }
+  const keys = starts.map((day) => (query.groupBy === 'week' ? mondayOf(day) : day));
+  return { starts: [...starts, addDays(query.to, 1)], keys };
 }
 
-const EMPTY: Row = { key: null, total: true };
+const emptyDurations = (): Durations => ({ count: 0, medianSeconds: null, p90Seconds: null });
+const emptyCounts = (): FactCounts => ({
+  created: 0,
+  reopened: 0,
+  closed: 0,
+  replies: 0,
+  firstResponse: emptyDurations(),
+  resolution: emptyDurations(),
+  slaMet: 0,
+  slaBreached: 0,
+  csatSent: 0,
+  csatAnswered: 0,
+  csatSum: 0,
+  npsSent: 0,
+  npsAnswered: 0,
+  npsPromoters: 0,
+  npsDetractors: 0,
+});
+
+/** Adds one kind's count (and sum of values, and NPS promoters and detractors) to the figures. */
+function addKind(c: FactCounts, kind: string, n: number, sum: number, promoters: number, detractors: number): void {
+  switch (kind) {
+    case 'created':
+      c.created += n;
+      break;
+    case 'reopened':
+      c.reopened += n;
+      break;
+    case 'closed':
+      c.closed += n;
+      break;
+    case 'reply':
+      c.replies += n;
+      break;
+    case 'first_response':
+      c.firstResponse.count += n;
+      break;
+    case 'resolution':
+      c.resolution.count += n;
+      break;
+    case 'sla_met':
+      c.slaMet += n;
+      break;
+    case 'sla_breached':
+      c.slaBreached += n;
+      break;
+    case 'csat_sent':
+      c.csatSent += n;
+      break;
+    case 'csat':
+      c.csatAnswered += n;
+      c.csatSum += sum;
+      break;
+    case 'nps_sent':
+      c.npsSent += n;
+      break;
+    case 'nps':
+      c.npsAnswered += n;
+      c.npsPromoters += promoters;
+      c.npsDetractors += detractors;
+      break;
+  }
+}
 
 export class PostgresReportFacts implements ReportFacts {
   constructor(private readonly pool: Pool) {}
@@ -76,23 +107,59 @@ export class PostgresReportFacts implements ReportFacts {
   }
 
   async count(accountId: string, query: ReportQuery, timeZone: string) {
-    const params = [accountId, query.from, query.to, timeZone, query.inboxId, query.teamId, query.agentId];
-    const [grouped, hours] = await Promise.all([
-      this.pool.query<Row>(
-        `SELECT ${GROUP_KEYS[query.groupBy]} AS key, grouping(${GROUP_KEYS[query.groupBy]}) = 1 AS total, ${FIGURES}
-           FROM report_facts WHERE ${RANGE}
-          GROUP BY GROUPING SETS ((${GROUP_KEYS[query.groupBy]}), ()) ORDER BY 2 DESC, 1`,
+    const calendar = query.groupBy === 'day' || query.groupBy === 'week' ? calendarSlots(query) : null;
+    const days = calendar?.starts ?? [query.from, addDays(query.to, 1)];
+    // The slots' first instants, and every local hour's, in one round trip.
+    const edges = await this.pool.query<{ starts: Date[]; hours: Date[]; hour_of: number[] }>(
+      `WITH s AS (SELECT array_agg(d::timestamp AT TIME ZONE $2 ORDER BY d) AS starts FROM unnest($1::date[]) d),
+            h AS (SELECT array_agg(e ORDER BY e) AS hours, array_agg(extract(hour FROM e AT TIME ZONE $2)::int ORDER BY e) AS hour_of
+                    FROM s, generate_series(s.starts[1], s.starts[array_length(s.starts, 1)] - interval '1 hour', interval '1 hour') e)
+       SELECT s.starts, h.hours, h.hour_of FROM s, h`,
+      [days, timeZone],
+    );
+    const { starts, hours, hour_of: hourOf } = edges.rows[0];
+    const key = calendar ? 'width_bucket(at, $7::timestamptz[])' : DIMENSIONS[query.groupBy]!;
+    const params: unknown[] = [accountId, starts[0], starts[starts.length - 1], query.inboxId, query.teamId, query.agentId];
+    if (calendar) params.push(starts);
+    const [counted, percentiles, busiest] = await Promise.all([
+      this.pool.query<{ key: string | number; kind: string; n: string; sum: string | null; promoters: string; detractors: string }>(
+        `SELECT ${key} AS key, kind, count(*) AS n, sum(value) AS sum,
+                count(*) FILTER (WHERE kind = 'nps' AND value >= 9) AS promoters, count(*) FILTER (WHERE kind = 'nps' AND value <= 6) AS detractors
+           FROM report_facts WHERE ${RANGE} GROUP BY 1, 2`,
         params,
       ),
-      this.pool.query<{ hour: number; n: string }>(
-        `SELECT extract(hour FROM at AT TIME ZONE $4)::int AS hour, count(*) AS n FROM report_facts WHERE ${RANGE} AND kind = 'created' GROUP BY 1`,
+      this.pool.query<{ key: string | number | null; kind: string; total: boolean; p: number[] }>(
+        `SELECT ${key} AS key, kind, grouping(${key}) = 1 AS total, percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY value) AS p
+           FROM report_facts WHERE kind IN ('first_response', 'resolution') AND ${RANGE}
+          GROUP BY GROUPING SETS ((${key}, kind), (kind))`,
         params,
+      ),
+      this.pool.query<{ slot: number; n: string }>(
+        `SELECT width_bucket(at, $7::timestamptz[]) AS slot, count(*) AS n FROM report_facts WHERE kind = 'created' AND ${RANGE} GROUP BY 1`,
+        [...params.slice(0, 6), hours],
       ),
     ]);
+
+    const keyOf = (raw: string | number | null) => (calendar ? calendar.keys[Number(raw) - 1] : String(raw ?? ''));
+    const groups = new Map<string, FactCounts>();
+    const totals = emptyCounts();
+    const group = (k: string) => groups.get(k) ?? groups.set(k, emptyCounts()).get(k)!;
+    for (const row of counted.rows) {
+      const figures = [group(keyOf(row.key)), totals];
+      for (const c of figures) addKind(c, row.kind, Number(row.n), Number(row.sum ?? 0), Number(row.promoters), Number(row.detractors));
+    }
+    for (const row of percentiles.rows) {
+      const c = row.total ? totals : group(keyOf(row.key));
+      const d = row.kind === 'first_response' ? c.firstResponse : c.resolution;
+      [d.medianSeconds, d.p90Seconds] = row.p;
+    }
     const busiestHours = Array.from({ length: 24 }, () => 0);
-    for (const row of hours.rows) busiestHours[row.hour] = Number(row.n);
-    const totals = grouped.rows.find((r) => r.total) ?? EMPTY;
-    return { totals: countsOf(totals), groups: grouped.rows.filter((r) => !r.total).map((r) => ({ key: r.key ?? '', counts: countsOf(r) })), busiestHours };
+    for (const row of busiest.rows) busiestHours[hourOf[row.slot - 1]] += Number(row.n);
+    return {
+      totals,
+      groups: [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, counts]) => ({ key: k, counts })),
+      busiestHours,
+    };
   }
 
   async names(accountId: string, grouping: Grouping, keys: string[]): Promise<Map<string, string>> {

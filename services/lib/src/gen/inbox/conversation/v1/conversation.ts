@@ -240,6 +240,13 @@ export interface Inbox {
   name: string;
   createdAt?: Date | undefined;
   memberIds: string[];
+  /**
+   * Whether it sends the satisfaction survey itself when a conversation closes, at most once per
+   * contact in survey_every_days, and which question its surveys ask (csat | nps).
+   */
+  surveyOnClose: boolean;
+  surveyEveryDays: number;
+  surveyQuestion: string;
 }
 
 export interface Channel {
@@ -4180,7 +4187,16 @@ export const User: MessageFns<User> = {
 };
 
 function createBaseInbox(): Inbox {
-  return { id: "", accountId: "", name: "", createdAt: undefined, memberIds: [] };
+  return {
+    id: "",
+    accountId: "",
+    name: "",
+    createdAt: undefined,
+    memberIds: [],
+    surveyOnClose: false,
+    surveyEveryDays: 0,
+    surveyQuestion: "",
+  };
 }
 
 export const Inbox: MessageFns<Inbox> = {
@@ -4199,6 +4215,15 @@ export const Inbox: MessageFns<Inbox> = {
     }
     for (const v of message.memberIds) {
       writer.uint32(42).string(v!);
+    }
+    if (message.surveyOnClose !== false) {
+      writer.uint32(48).bool(message.surveyOnClose);
+    }
+    if (message.surveyEveryDays !== 0) {
+      writer.uint32(56).int32(message.surveyEveryDays);
+    }
+    if (message.surveyQuestion !== "") {
+      writer.uint32(66).string(message.surveyQuestion);
     }
     return writer;
   },
@@ -4256,6 +4281,30 @@ export const Inbox: MessageFns<Inbox> = {
             message.memberIds.push(reader.string());
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.surveyOnClose = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.surveyEveryDays = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.surveyQuestion = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4287,6 +4336,21 @@ export const Inbox: MessageFns<Inbox> = {
         : globalThis.Array.isArray(object?.member_ids)
         ? object.member_ids.map((e: any) => globalThis.String(e))
         : [],
+      surveyOnClose: isSet(object.surveyOnClose)
+        ? globalThis.Boolean(object.surveyOnClose)
+        : isSet(object.survey_on_close)
+        ? globalThis.Boolean(object.survey_on_close)
+        : false,
+      surveyEveryDays: isSet(object.surveyEveryDays)
+        ? globalThis.Number(object.surveyEveryDays)
+        : isSet(object.survey_every_days)
+        ? globalThis.Number(object.survey_every_days)
+        : 0,
+      surveyQuestion: isSet(object.surveyQuestion)
+        ? globalThis.String(object.surveyQuestion)
+        : isSet(object.survey_question)
+        ? globalThis.String(object.survey_question)
+        : "",
     };
   },
 
@@ -4307,6 +4371,15 @@ export const Inbox: MessageFns<Inbox> = {
     if (message.memberIds?.length) {
       obj.memberIds = message.memberIds;
     }
+    if (message.surveyOnClose !== false) {
+      obj.surveyOnClose = message.surveyOnClose;
+    }
+    if (message.surveyEveryDays !== 0) {
+      obj.surveyEveryDays = Math.round(message.surveyEveryDays);
+    }
+    if (message.surveyQuestion !== "") {
+      obj.surveyQuestion = message.surveyQuestion;
+    }
     return obj;
   },
 
@@ -4320,6 +4393,9 @@ export const Inbox: MessageFns<Inbox> = {
     message.name = object.name ?? "";
     message.createdAt = object.createdAt ?? undefined;
     message.memberIds = object.memberIds?.map((e) => e) || [];
+    message.surveyOnClose = object.surveyOnClose ?? false;
+    message.surveyEveryDays = object.surveyEveryDays ?? 0;
+    message.surveyQuestion = object.surveyQuestion ?? "";
     return message;
   },
 };
