@@ -214,3 +214,34 @@ describe('reports', () => {
     await f.owner.delete(`/api/v1/inboxes/${f.inboxId}/sla`);
   });
 });
+
+describe('reports under a time limit', () => {
+  let f: InboxFixture;
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    f = await startInboxFixture({}, [], { conversation: { CONVERSATION_REPORTS_TIMEOUT_MS: '300' } });
+    db = new pg.Client({ connectionString: databaseUrl('inbox_test_conversation') });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await f?.stop();
+  });
+
+  it('answers 503 report_timeout when PostgreSQL stops a report at its limit, and counts again after', async () => {
+    const query = '/api/v1/reports/summary?from=2026-01-01&to=2026-01-31&groupBy=day';
+    expect((await f.owner.get(query)).status).toBe(200);
+    // A report that cannot read its facts for longer than its limit is stopped by the server.
+    await db.query('BEGIN');
+    await db.query('LOCK TABLE report_facts IN ACCESS EXCLUSIVE MODE');
+    try {
+      const stopped = await f.owner.get(query);
+      expect([stopped.status, stopped.body.error?.code]).toEqual([503, 'report_timeout']);
+    } finally {
+      await db.query('ROLLBACK');
+    }
+    expect((await f.owner.get(query)).status).toBe(200);
+  });
+});

@@ -10,6 +10,10 @@ const schema = z.object({
   CONVERSATION_HTTP_PORT: env.port(9101),
   CONVERSATION_DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/inbox_conversation'),
   CONVERSATION_DB_POOL_SIZE: env.int(20, 1),
+  // Reports have their own few connections, so a heavy one never takes the inbox's, and a time
+  // limit past which PostgreSQL stops them (the caller has given up by then).
+  CONVERSATION_REPORTS_POOL_SIZE: env.int(4, 1),
+  CONVERSATION_REPORTS_TIMEOUT_MS: env.int(5000, 10),
   CONVERSATION_MIGRATE_ON_BOOT: env.bool(true),
   /** Events stored at once when batching is off. */
   CONVERSATION_INBOUND_CONCURRENCY: env.int(32, 1),

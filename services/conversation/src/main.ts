@@ -69,6 +69,7 @@ bootService(async () => {
   const { logger, metrics, health, lifecycle } = runtime;
 
   const pool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_DB_POOL_SIZE);
+  const reportsPool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_REPORTS_POOL_SIZE, { statementTimeoutMs: config.CONVERSATION_REPORTS_TIMEOUT_MS });
   runtime.dependsOn('postgres', () => pingPostgres(pool));
   if (config.CONVERSATION_MIGRATE_ON_BOOT) {
     const result = await migrate(pool, MIGRATIONS_DIR);
@@ -175,7 +176,7 @@ bootService(async () => {
       updateDeal: new UpdateDeal(pool, directory),
       surveySettings: new SurveySettings(directory),
       accountSettings: new AccountSettings(directory, (actor, role) => requireActor(directory, actor, role)),
-      reports: new Reports(directory, new PostgresReportFacts(pool)),
+      reports: new Reports(directory, new PostgresReportFacts(reportsPool)),
       wallboard: new SupervisorWallboard(directory, new PostgresWallboard(pool)),
       serviceLevels,
       updateContact: new UpdateContact(pool, directory, contactRecords, committed),
@@ -244,7 +245,7 @@ bootService(async () => {
   lifecycle.onShutdown('view count compaction', () => clearInterval(compactTimer));
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('verification mail', () => verificationMailer.close());
-  lifecycle.onShutdown('postgres', () => pool.end());
+  lifecycle.onShutdown('postgres', () => Promise.all([pool.end(), reportsPool.end()]).then(() => undefined));
   lifecycle.onShutdown('ops http', () => ops.close());
 
   runtime.started({ grpcPort, edgeGrpcPort, httpPort: ops.port });

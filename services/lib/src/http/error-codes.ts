@@ -162,6 +162,8 @@ export const ERROR_CODES: Readonly<Record<string, { statuses: readonly number[];
   query_too_long: { statuses: [400], example: "the query is limited to … characters" },
   rate_limited: { statuses: [429], example: "too many requests; try again in … s" },
   receipt_not_found: { statuses: [404], example: "no inbound message with that event id" },
+  report_timeout: { statuses: [503], example: "this report took too long to count; try a shorter range or a filter" },
+  reports_busy: { statuses: [503], example: "every report connection is busy; try again shortly" },
   request_aborted: { statuses: [400], example: "the request was aborted" },
   same_contact: { statuses: [400], example: "a contact cannot be merged into itself" },
   same_inbox: { statuses: [400], example: "move the conversations to another inbox" },

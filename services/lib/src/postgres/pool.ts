@@ -6,8 +6,9 @@ import type { Logger } from '../logging/logger';
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
-export function createPool(connectionString: string, logger: Logger, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+/** statementTimeoutMs: the server cancels any statement running longer (PostgreSQL error 57014). */
+export function createPool(connectionString: string, logger: Logger, max = 10, options: { statementTimeoutMs?: number } = {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000, statement_timeout: options.statementTimeoutMs });
   pool.on('error', (error) => logger.warn({ error: error.message }, 'idle postgres client error'));
   return pool;
 }

@@ -4,7 +4,7 @@
 // Days and weeks are slots between local midnights computed once per query: a fact finds its
 // slot by a binary search of those instants (width_bucket), not by a time-zone conversion per
 // row, which would cost more than everything else together.
-import type { Pool } from '@inbox/lib';
+import { UnavailableError, type Pool } from '@inbox/lib';
 import type { Durations, FactCounts, Grouping, ReportQuery } from '../domain/reports';
 import type { ReportFacts } from '../use-cases/reports';
 
@@ -98,6 +98,22 @@ function addKind(c: FactCounts, kind: string, n: number, sum: number, promoters:
   }
 }
 
+/** A report the time limit stopped, or one that found every report connection busy, is a clear 503. */
+async function bounded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if ((error as { code?: string }).code === '57014') {
+      throw new UnavailableError('report_timeout', 'this report took too long to count; try a shorter range or a filter');
+    }
+    if (/timeout exceeded when trying to connect/.test((error as Error).message)) {
+      throw new UnavailableError('reports_busy', 'every report connection is busy; try again shortly');
+    }
+    throw error;
+  }
+}
+
+/** Reads through the reports' own pool (see CONVERSATION_REPORTS_POOL_SIZE and _TIMEOUT_MS). */
 export class PostgresReportFacts implements ReportFacts {
   constructor(private readonly pool: Pool) {}
 
@@ -106,7 +122,11 @@ export class PostgresReportFacts implements ReportFacts {
     return found.rows[0]?.time_zone ?? 'UTC';
   }
 
-  async count(accountId: string, query: ReportQuery, timeZone: string) {
+  count(accountId: string, query: ReportQuery, timeZone: string) {
+    return bounded(() => this.countFacts(accountId, query, timeZone));
+  }
+
+  private async countFacts(accountId: string, query: ReportQuery, timeZone: string) {
     const calendar = query.groupBy === 'day' || query.groupBy === 'week' ? calendarSlots(query) : null;
     const days = calendar?.starts ?? [query.from, addDays(query.to, 1)];
     // The slots' first instants, and every local hour's, in one round trip.
