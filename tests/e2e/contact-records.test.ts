@@ -237,7 +237,7 @@ describe.each([
     expect((await agent.client.put(`/api/v1/inboxes/${f.inboxId}/survey`, { onClose: true })).status).toBe(403);
     expect((await f.owner.put(`/api/v1/inboxes/${f.inboxId}/survey`, { onClose: true, everyDays: 0 })).status).toBe(400);
     expect((await f.owner.put('/api/v1/inboxes/inb_nope/survey', { onClose: true })).status).toBe(404);
-    expect((await f.owner.put(`/api/v1/inboxes/${f.inboxId}/survey`, { onClose: true, everyDays: 30 })).body).toEqual({ onClose: true, everyDays: 30 });
+    expect((await f.owner.put(`/api/v1/inboxes/${f.inboxId}/survey`, { onClose: true, everyDays: 30 })).body).toEqual({ onClose: true, everyDays: 30, question: 'csat' });
 
     const customer = uniqueEmail('surveyed');
     await close((await conversationFrom(customer, 'First closing')).id);

@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { signUp, uniqueEmail } from '../support/api-client';
 import { addAgent, deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
-import { expectedSummary, writeHistory, type Fact, type Grouping } from '../support/report-history';
+import { expectedSummary, removeHistory, writeHistory, type Fact, type Grouping } from '../support/report-history';
 import { databaseUrl, waitFor } from '@inbox/testkit';
 
 jest.setTimeout(180_000);
@@ -61,6 +61,7 @@ describe('reports', () => {
   });
 
   afterAll(async () => {
+    if (f) await removeHistory(db, f.accountId);
     await db?.end();
     await f?.stop();
   });

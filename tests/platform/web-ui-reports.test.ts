@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { uniqueEmail } from '../support/api-client';
 import { launchBrowser, signInPage } from '../support/browser';
 import { addAgent, deliver, startInboxFixture, viewCounts, waitForInView, type InboxFixture } from '../support/inbox-fixture';
-import { expectedSummary, writeHistory, type Fact } from '../support/report-history';
+import { expectedSummary, removeHistory, writeHistory, type Fact } from '../support/report-history';
 import { databaseUrl, waitFor } from '@inbox/testkit';
 
 const SCREENSHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
@@ -51,6 +51,7 @@ describe('reports and the wallboard in Chromium', () => {
   });
 
   afterAll(async () => {
+    if (f) await removeHistory(db, f.accountId);
     await db?.end();
     await browser?.close();
     await f?.stop();

@@ -280,3 +280,12 @@ export function expectedSummary(all: Fact[], query: { from: string; to: string; 
     busiestHours,
   };
 }
+
+/**
+ * Removes the generated conversations (their messages and surveys go with them; the facts stay).
+ * They never passed through the services, so search never indexed them: left behind, they would
+ * be "missing" to a later reconcile of the whole index.
+ */
+export async function removeHistory(db: pg.Client, accountId: string): Promise<void> {
+  await db.query(`DELETE FROM conversations WHERE account_id = $1 AND id LIKE 'cnv\\_' || $1 || 'x%'`, [accountId]);
+}

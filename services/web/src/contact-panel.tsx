@@ -19,7 +19,7 @@ interface Contact {
   conversations: ConversationItem[];
   tickets: Ticket[];
   deals: Deal[];
-  feedback: { conversationId: string; subject: string; score: number; comment: string; answeredAt: string }[];
+  feedback: { conversationId: string; subject: string; question: 'csat' | 'nps'; score: number; comment: string; answeredAt: string }[];
   createdAt: string;
 }
 
@@ -279,9 +279,13 @@ export function ContactPanel({
             <ul>
               {contact.feedback.map((f) => (
                 <li key={`${f.conversationId}-${f.answeredAt}`}>
-                  <span role="img" aria-label={`${f.score} of 5`}>
-                    {stars(f.score)}
-                  </span>{' '}
+                  {f.question === 'nps' ? (
+                    <span className="nps-score">NPS {f.score} of 10</span>
+                  ) : (
+                    <span role="img" aria-label={`${f.score} of 5`}>
+                      {stars(f.score)}
+                    </span>
+                  )}{' '}
                   <span className="muted">{f.subject}</span>
                   {f.comment && <q className="feedback-comment">{f.comment}</q>}
                 </li>

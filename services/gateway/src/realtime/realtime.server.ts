@@ -454,7 +454,9 @@ class RealtimeConnection {
     if (this.user.role !== 'admin' && this.user.role !== 'superadmin') {
       return this.send({ type: 'error', code: 'forbidden', message: 'the wallboard is for admins' });
     }
-    if (this.unwatchWallboard) return;
+    // Watching again is asking for the board now.
+    this.unwatchWallboard?.();
+    this.unwatchWallboard = undefined;
     const unwatch = await this.server.deps.wallboards.watch(this.user, (frame) => this.send(frame));
     if (this.ws.readyState === WebSocket.OPEN && !this.unwatchWallboard) this.unwatchWallboard = unwatch;
     else unwatch();

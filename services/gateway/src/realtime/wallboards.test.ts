@@ -1,5 +1,6 @@
 import { Availability } from '@inbox/lib/gen/inbox/routing/v1/routing';
-import { atCapacity, composeWallboard } from './wallboards';
+import { HttpError } from '@inbox/lib';
+import { Wallboards, atCapacity, composeWallboard } from './wallboards';
 
 const row = (id: string, memberIds: string[]) => ({
   id,
@@ -47,5 +48,40 @@ describe('the wallboard', () => {
     expect(view.teams[0].agents).toEqual({ available: 1, away: 1, atCapacity: 1 });
     expect(view.inboxes[0]).toMatchObject({ oldestWaitingSince: '2026-12-01T10:00:00.000Z', firstResponseMedianSecondsToday: null });
     expect(view).toMatchObject({ asOf: '2026-12-01T12:00:00.000Z', timeZone: 'Europe/Oslo' });
+  });
+});
+
+describe('watching the wallboard', () => {
+  const board = { inboxes: [], teams: [], loads: [], asOf: new Date('2026-12-01T12:00:00Z'), timeZone: 'UTC' };
+  const user = (id: string) => ({ id, accountId: 'acc_1', role: 'admin', name: id, sessionId: `ses_${id}` }) as never;
+  const silent = { warn: () => undefined } as never;
+
+  it('sends every watcher the board after a change, and drops a watcher who may no longer see it', async () => {
+    const forbidden = new Set<string>();
+    const conversation = {
+      call: {
+        getWallboard: async ({ tenant }: { tenant: { userId: string } }) => {
+          if (forbidden.has(tenant.userId)) throw new HttpError(403, 'forbidden', 'this needs the admin role');
+          return board;
+        },
+      },
+    } as never;
+    const routing = { call: { listAgentStates: async () => ({ agents: [], capacities: [] }) } } as never;
+    const wallboards = new Wallboards(conversation, routing, silent, 10);
+    const frames: Record<string, Record<string, unknown>[]> = { a: [], b: [] };
+    await wallboards.watch(user('a'), (f) => frames.a.push(f));
+    await wallboards.watch(user('b'), (f) => frames.b.push(f));
+    expect([frames.a.length, frames.b.length]).toEqual([1, 1]);
+
+    forbidden.add('a');
+    wallboards.changed('acc_1');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(frames.a.map((f) => f.type)).toEqual(['wallboard', 'error']);
+    expect(frames.b.map((f) => f.type)).toEqual(['wallboard', 'wallboard']);
+
+    wallboards.changed('acc_1');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect([frames.a.length, frames.b.length]).toEqual([2, 3]);
+    wallboards.close();
   });
 });

@@ -3,7 +3,7 @@
 // capacities. Watching sockets get the whole board at once and again after every change to
 // their account (conversation events, availability, the directory), at most once per refresh
 // interval; the board is computed once per account, whoever watches it.
-import { errorMessage, type Logger, type ServiceClient } from '@inbox/lib';
+import { HttpError, errorMessage, type Logger, type ServiceClient } from '@inbox/lib';
 import type { ConversationServiceService, GetWallboardResponse, WallboardRow } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { Availability, type ListAgentStatesResponse, type RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { AuthenticatedUser } from '../http/authenticate';
@@ -150,15 +150,25 @@ export class Wallboards {
     );
   }
 
+  /** Computes the board as one watcher and sends it to all; a watcher no longer allowed to see it is told and dropped. */
   private async refresh(accountId: string): Promise<void> {
-    const set = this.watchers.get(accountId);
-    if (!set || set.size === 0) return;
-    const [first] = set;
-    try {
-      const board = await this.board(first.user);
-      for (const watcher of set) watcher.send({ type: 'wallboard', board });
-    } catch (error) {
-      this.logger.warn({ error: errorMessage(error), accountId }, 'wallboard refresh failed');
+    for (;;) {
+      const set = this.watchers.get(accountId);
+      if (!set || set.size === 0) return;
+      const [first] = set;
+      try {
+        const board = await this.board(first.user);
+        for (const watcher of set) watcher.send({ type: 'wallboard', board });
+        return;
+      } catch (error) {
+        if (!(error instanceof HttpError) || (error.status !== 403 && error.status !== 401)) {
+          this.logger.warn({ error: errorMessage(error), accountId }, 'wallboard refresh failed');
+          return;
+        }
+        first.send({ type: 'error', code: 'forbidden', message: 'the wallboard is for admins' });
+        set.delete(first);
+        if (set.size === 0) this.watchers.delete(accountId);
+      }
     }
   }
 
