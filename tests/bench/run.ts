@@ -247,11 +247,11 @@ async function generateReportFacts(accountId: string, conversations: number): Pr
     await pool.query(
       `INSERT INTO report_facts (account_id, kind, at, conversation_id, inbox_id, team_id, agent_id, channel, value, source_id)
        SELECT $1, k.kind, date_trunc('day', now()) - interval '365 days' + (g::float8 / $2) * interval '365 days' + k.delay * interval '1 second',
-              'con_rpt_' || g, 'inb_rpt_' || (g % 10), 'team_rpt_' || (g % 50 % 5),
+              $1 || '_con_' || g, 'inb_rpt_' || (g % 10), 'team_rpt_' || (g % 50 % 5),
               CASE WHEN k.kind = 'created' AND g % 3 > 0 THEN NULL ELSE 'usr_rpt_' || (g % 50) END,
               (ARRAY['email', 'chat', 'messenger', 'form', 'phone'])[g % 5 + 1],
               CASE WHEN k.kind IN ('first_response', 'resolution') THEN k.delay WHEN k.kind IN ('csat', 'nps') THEN k.score END,
-              CASE WHEN k.kind IN ('csat_sent', 'nps_sent', 'csat', 'nps') THEN 'srv_rpt_' || g END
+              CASE WHEN k.kind IN ('csat_sent', 'nps_sent', 'csat', 'nps') THEN $1 || '_srv_' || g END
          FROM generate_series(1, $2::int) g
          CROSS JOIN LATERAL (VALUES
            ('created', 0, true, NULL::int),
@@ -271,7 +271,26 @@ async function generateReportFacts(accountId: string, conversations: number): Pr
         WHERE k.happens`,
       [accountId, conversations],
     );
-    await pool.query('ANALYZE report_facts');
+    // Counted per day at once, as the compactor would within minutes (under its lock).
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(7204612)');
+      await client.query('DELETE FROM report_fact_deltas WHERE account_id = $1', [accountId]);
+      await client.query(
+        `INSERT INTO report_day_counts (account_id, day, kind, inbox_id, team_id, agent_id, channel, n, total, promoters, detractors)
+         SELECT account_id, (at AT TIME ZONE 'UTC')::date, kind, inbox_id, team_id, agent_id, channel, count(*), coalesce(sum(value), 0),
+                count(*) FILTER (WHERE kind = 'nps' AND value >= 9), count(*) FILTER (WHERE kind = 'nps' AND value <= 6)
+           FROM report_facts WHERE account_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+        [accountId],
+      );
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    // As autovacuum would soon: index-only scans need the pages marked all-visible.
+    await pool.query('VACUUM (ANALYZE) report_facts');
+    await pool.query('VACUUM (ANALYZE) report_day_counts');
   } finally {
     await pool.end();
   }

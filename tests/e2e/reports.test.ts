@@ -106,6 +106,26 @@ describe('reports', () => {
     }
   });
 
+  it('counts the same once every fact is folded into the day counts, and after the time zone changes', async () => {
+    const pending = async () => Number((await db.query('SELECT count(*) AS n FROM report_fact_deltas WHERE account_id = $1', [f.accountId])).rows[0].n);
+    await waitFor('the deltas folded', async () => ((await pending()) === 0 ? true : undefined), 30_000, 200);
+    const kept = Number((await db.query('SELECT count(*) AS n FROM report_day_counts WHERE account_id = $1', [f.accountId])).rows[0].n);
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(facts.length);
+    for (const groupBy of ['day', 'agent'] as Grouping[]) {
+      const got = await summary(f.owner, { from: FROM, to: TO, groupBy });
+      const want = expectedSummary(facts, { from: FROM, to: TO, groupBy }, TIME_ZONE);
+      expect(rounded(Object.fromEntries(got.groups.map((g: any) => [g.key, g.figures])))).toEqual(rounded(want.groups));
+    }
+    // Another zone moves every day's boundaries: the kept counts are counted again in it.
+    expect((await f.owner.patch('/api/v1/account', { timeZone: 'Pacific/Auckland' })).status).toBe(200);
+    const moved = await summary(f.owner, { from: FROM, to: TO, groupBy: 'day' });
+    const wantMoved = expectedSummary(facts, { from: FROM, to: TO, groupBy: 'day' }, 'Pacific/Auckland');
+    expect(rounded(Object.fromEntries(moved.groups.map((g: any) => [g.key, g.figures])))).toEqual(rounded(wantMoved.groups));
+    expect((await f.owner.patch('/api/v1/account', { timeZone: TIME_ZONE })).status).toBe(200);
+    expect(rounded((await summary(f.owner, { from: FROM, to: TO, groupBy: 'week' })).totals)).toEqual(rounded(expectedSummary(facts, { from: FROM, to: TO, groupBy: 'week' }, TIME_ZONE).totals));
+  });
+
   it('names its groups, and exports the same figures as CSV', async () => {
     const byAgent = await summary(f.owner, { from: FROM, to: TO, groupBy: 'agent' });
     const labels = Object.fromEntries(byAgent.groups.map((g: any) => [g.key, g.label]));

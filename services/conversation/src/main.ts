@@ -55,7 +55,7 @@ import {
   requireActor,
 } from './modules/directory';
 import { Reports, SupervisorWallboard } from './modules/reports';
-import { PostgresReportFacts, PostgresWallboard } from './modules/reports/adapters';
+import { PostgresReportFacts, PostgresWallboard, ReportDayCounts } from './modules/reports/adapters';
 import { ComposeEmail, ForwardConversation, PlaceCall, RegisterUpload, ReplyToConversation, SendTranscript } from './modules/outbound';
 import { AssistWithConversation, ManageChatflows, ManageSnippets } from './modules/assist';
 import { CreateDeal, CreateTicket, DetachContact, FindContacts, ManageContactProperties, MergeContacts, SurveySettings, Surveys, surveyOnClose, UpdateContact, UpdateDeal, UpdateTicket } from './modules/records';
@@ -70,6 +70,7 @@ bootService(async () => {
 
   const pool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_DB_POOL_SIZE);
   const reportsPool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_REPORTS_POOL_SIZE, { statementTimeoutMs: config.CONVERSATION_REPORTS_TIMEOUT_MS });
+  const reportDayCounts = new ReportDayCounts(pool);
   runtime.dependsOn('postgres', () => pingPostgres(pool));
   if (config.CONVERSATION_MIGRATE_ON_BOOT) {
     const result = await migrate(pool, MIGRATIONS_DIR);
@@ -175,7 +176,11 @@ bootService(async () => {
       createDeal: new CreateDeal(pool, directory),
       updateDeal: new UpdateDeal(pool, directory),
       surveySettings: new SurveySettings(directory),
-      accountSettings: new AccountSettings(directory, (actor, role) => requireActor(directory, actor, role)),
+      accountSettings: new AccountSettings(
+        directory,
+        (actor, role) => requireActor(directory, actor, role),
+        (accountId) => reportDayCounts.rebuild(accountId),
+      ),
       reports: new Reports(directory, new PostgresReportFacts(reportsPool)),
       wallboard: new SupervisorWallboard(directory, new PostgresWallboard(pool)),
       serviceLevels,
@@ -229,6 +234,9 @@ bootService(async () => {
   const compactTimer = setInterval(() => {
     viewCounts.compact().catch((error: Error) => logger.warn({ error: error.message }, 'view count compaction failed'));
   }, config.CONVERSATION_VIEW_COUNT_COMPACT_MS);
+  const reportCompactTimer = setInterval(() => {
+    reportDayCounts.compact().catch((error: Error) => logger.warn({ error: error.message }, 'report count compaction failed'));
+  }, config.CONVERSATION_REPORT_COUNT_COMPACT_MS);
   const purgeTimer = setInterval(() => {
     purgeTrash.execute(new Date()).catch((error: Error) => logger.warn({ error: error.message }, 'trash purge failed'));
   }, config.CONVERSATION_PURGE_INTERVAL_MS);
@@ -243,6 +251,7 @@ bootService(async () => {
   lifecycle.onShutdown('outbound delivery', () => delivery.stop());
   lifecycle.onShutdown('trash purge', () => clearInterval(purgeTimer));
   lifecycle.onShutdown('view count compaction', () => clearInterval(compactTimer));
+  lifecycle.onShutdown('report count compaction', () => clearInterval(reportCompactTimer));
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('verification mail', () => verificationMailer.close());
   lifecycle.onShutdown('postgres', () => Promise.all([pool.end(), reportsPool.end()]).then(() => undefined));

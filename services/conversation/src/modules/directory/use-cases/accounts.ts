@@ -86,6 +86,8 @@ export class AccountSettings {
   constructor(
     private readonly directory: DirectoryRepository,
     private readonly requireRole: (actor: Actor, role: 'agent' | 'admin') => Promise<unknown>,
+    /** Whatever is kept per local day must be counted again. */
+    private readonly onTimeZoneChanged: (accountId: string) => Promise<void>,
   ) {}
 
   async get(actor: Actor): Promise<Account> {
@@ -100,8 +102,10 @@ export class AccountSettings {
     const name = change.name?.trim();
     if (change.name !== undefined && (!name || name.length > MAX_ACCOUNT_NAME)) throw new InvalidArgumentError('account_name_required', `name has 1 to ${MAX_ACCOUNT_NAME} characters`);
     if (change.timeZone !== undefined && !isTimeZone(change.timeZone)) throw new InvalidArgumentError('invalid_time_zone', `unknown time zone ${change.timeZone}`);
+    const before = await this.directory.findAccount(actor.accountId);
     const account = await this.directory.updateAccount(actor.accountId, { name, timeZone: change.timeZone });
-    if (!account) throw new NotFoundError('account_not_found', 'no such account');
+    if (!account || !before) throw new NotFoundError('account_not_found', 'no such account');
+    if (account.timeZone !== before.timeZone) await this.onTimeZoneChanged(actor.accountId);
     return account;
   }
 }

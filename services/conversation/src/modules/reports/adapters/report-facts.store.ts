@@ -1,14 +1,24 @@
-// Reports read from report_facts (appended by triggers, see migration 0027) in two passes over
-// the range: one counts every kind per group, the other takes the response and resolution time
-// percentiles (over an index of those two kinds only). Totals of counts are the groups' sums.
-// Days and weeks are slots between local midnights computed once per query: a fact finds its
-// slot by a binary search of those instants (width_bucket), not by a time-zone conversion per
-// row, which would cost more than everything else together.
+// Reports: counts from the rows kept per local day (report_day_counts, migration 0028) and the
+// deltas not folded into them yet, read in one statement, so exact; the response and resolution
+// time percentiles and the busiest hours from the facts themselves (migration 0027), over an
+// index of those kinds only. Totals of counts are the groups' sums. For the facts, days and
+// weeks are slots between local midnights computed once per query: a fact finds its slot by a
+// binary search of those instants (width_bucket), not by a time-zone conversion per row.
 import { UnavailableError, type Pool } from '@inbox/lib';
 import type { Durations, FactCounts, Grouping, ReportQuery } from '../domain/reports';
 import type { ReportFacts } from '../use-cases/reports';
 
 const DIMENSIONS: Partial<Record<Grouping, string>> = {
+  inbox: 'inbox_id',
+  team: `coalesce(team_id, '')`,
+  agent: `coalesce(agent_id, '')`,
+  channel: 'channel',
+};
+
+/** Count keys over report_day_counts and its pending deltas (alias-free column c.day is a local date). */
+const COUNT_KEYS: Record<Grouping, string> = {
+  day: `to_char(day, 'YYYY-MM-DD')`,
+  week: `to_char(date_trunc('week', day)::date, 'YYYY-MM-DD')`,
   inbox: 'inbox_id',
   team: `coalesce(team_id, '')`,
   agent: `coalesce(agent_id, '')`,
@@ -142,11 +152,18 @@ export class PostgresReportFacts implements ReportFacts {
     const params: unknown[] = [accountId, starts[0], starts[starts.length - 1], query.inboxId, query.teamId, query.agentId];
     if (calendar) params.push(starts);
     const [counted, percentiles, busiest] = await Promise.all([
-      this.pool.query<{ key: string | number; kind: string; n: string; sum: string | null; promoters: string; detractors: string }>(
-        `SELECT ${key} AS key, kind, count(*) AS n, sum(value) AS sum,
-                count(*) FILTER (WHERE kind = 'nps' AND value >= 9) AS promoters, count(*) FILTER (WHERE kind = 'nps' AND value <= 6) AS detractors
-           FROM report_facts WHERE ${RANGE} GROUP BY 1, 2`,
-        params,
+      this.pool.query<{ key: string; kind: string; n: string; sum: string | null; promoters: string; detractors: string }>(
+        `WITH c AS (
+           SELECT day, kind, inbox_id, team_id, agent_id, channel, n, total, promoters, detractors FROM report_day_counts
+            WHERE account_id = $1 AND day >= $7::date AND day <= $8::date
+              AND ($4::text IS NULL OR inbox_id = $4) AND ($5::text IS NULL OR team_id = $5) AND ($6::text IS NULL OR agent_id = $6)
+           UNION ALL
+           SELECT (at AT TIME ZONE $9)::date, kind, inbox_id, team_id, agent_id, channel, n, n * coalesce(value, 0),
+                  CASE WHEN kind = 'nps' AND value >= 9 THEN n ELSE 0 END, CASE WHEN kind = 'nps' AND value <= 6 THEN n ELSE 0 END
+             FROM report_fact_deltas WHERE ${RANGE})
+         SELECT ${COUNT_KEYS[query.groupBy]} AS key, kind, sum(n) AS n, sum(total) AS sum, sum(promoters) AS promoters, sum(detractors) AS detractors
+           FROM c GROUP BY 1, 2`,
+        [...params.slice(0, 6), query.from, query.to, timeZone],
       ),
       this.pool.query<{ key: string | number | null; kind: string; total: boolean; p: number[] }>(
         `SELECT ${key} AS key, kind, grouping(${key}) = 1 AS total, percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY value) AS p
@@ -165,7 +182,7 @@ export class PostgresReportFacts implements ReportFacts {
     const totals = emptyCounts();
     const group = (k: string) => groups.get(k) ?? groups.set(k, emptyCounts()).get(k)!;
     for (const row of counted.rows) {
-      const figures = [group(keyOf(row.key)), totals];
+      const figures = [group(row.key), totals];
       for (const c of figures) addKind(c, row.kind, Number(row.n), Number(row.sum ?? 0), Number(row.promoters), Number(row.detractors));
     }
     for (const row of percentiles.rows) {
