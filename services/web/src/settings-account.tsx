@@ -9,13 +9,17 @@ const ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supp
 export function AccountSettings() {
   const [name, setName] = useState('');
   const [timeZone, setTimeZone] = useState('UTC');
+  const [loaded, setLoaded] = useState(false);
   const { run, feedback } = useAction();
   useEffect(() => {
     void api<{ name: string; timeZone: string }>('GET', '/account').then((a) => {
       setName(a.name);
       setTimeZone(a.timeZone);
+      setLoaded(true);
     });
   }, []);
+  // Until the account is read, there is nothing to edit: a choice made earlier would be overwritten.
+  if (!loaded) return <p className="muted">Loading the account…</p>;
   async function save(event: FormEvent) {
     event.preventDefault();
     await run(() => api('PATCH', '/account', { name, timeZone }), 'Account saved');

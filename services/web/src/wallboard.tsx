@@ -66,7 +66,8 @@ export function WallboardPage({ me }: { me: User }) {
 
   useRealtime((frame) => {
     if (frame.type === 'hello') watch();
-    else if (frame.type === 'wallboard') setBoard(frame.board as Board);
+    // A board computed earlier can arrive after a newer one: the newest stays.
+    else if (frame.type === 'wallboard') setBoard((shown) => (shown && Date.parse(shown.asOf) > Date.parse((frame.board as Board).asOf) ? shown : (frame.board as Board)));
     else if (frame.type === 'error' && frame.code === 'forbidden') setError(frame.message);
   });
 

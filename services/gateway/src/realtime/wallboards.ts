@@ -116,18 +116,27 @@ export class Wallboards {
     return fetchWallboard(this.conversation, this.routing, user);
   }
 
-  /** Sends the board now and after every change until the returned function is called. */
+  /**
+   * Sends the board now and after every change until the returned function is called. The
+   * watcher is registered before the first board is read, so a change made meanwhile is sent
+   * after it; boards carry asOf, and a client keeps the newest.
+   */
   async watch(user: AuthenticatedUser, send: Watcher['send']): Promise<() => void> {
-    const board = await this.board(user);
     const watcher: Watcher = { user, send };
     let set = this.watchers.get(user.accountId);
     if (!set) this.watchers.set(user.accountId, (set = new Set()));
     set.add(watcher);
-    send({ type: 'wallboard', board });
-    return () => {
+    const unwatch = () => {
       set!.delete(watcher);
       if (set!.size === 0 && this.watchers.get(user.accountId) === set) this.watchers.delete(user.accountId);
     };
+    try {
+      send({ type: 'wallboard', board: await this.board(user) });
+    } catch (error) {
+      unwatch();
+      throw error;
+    }
+    return unwatch;
   }
 
   /** Something in the account changed: its watchers get a fresh board within the refresh interval. */
