@@ -15,18 +15,12 @@ export async function startInboxStack(
 ): Promise<InboxStack> {
   const services: Partial<Record<ServiceName, LaunchedService>> = {};
   const order: ServiceName[] = ['conversation', 'routing', 'search', 'notification', 'ingest', 'gateway'];
-  for (const name of order.filter((n) => names.includes(n))) {
-    const wiring: Record<string, string> = {};
-    if (services.conversation?.grpcAddress) wiring.CONVERSATION_GRPC_ADDR = services.conversation.grpcAddress;
-    if (services.conversation?.edgeGrpcAddress) wiring.CONVERSATION_DIRECTORY_GRPC_ADDR = services.conversation.edgeGrpcAddress;
-    if (services.notification?.grpcAddress) wiring.NOTIFICATION_GRPC_ADDR = services.notification.grpcAddress;
-    if (services.search?.grpcAddress) wiring.SEARCH_GRPC_ADDR = services.search.grpcAddress;
-    if (services.routing?.grpcAddress) wiring.ROUTING_GRPC_ADDR = services.routing.grpcAddress;
-    if (services.routing?.edgeGrpcAddress) wiring.ROUTING_PRESENCE_GRPC_ADDR = services.routing.edgeGrpcAddress;
-    if (name === 'gateway' && services.ingest) wiring.GATEWAY_INGEST_PUBLIC_URL = services.ingest.httpUrl;
-    const launched = await launchService(name, { ...wiring, ...overrides[name] });
-    await launched.process.waitReady();
-    services[name] = launched;
+  try {
+    await launchInOrder(order.filter((n) => names.includes(n)), services, overrides);
+  } catch (error) {
+    // A stack that did not start leaves nothing running: a stray consumer would take later tests' messages.
+    for (const name of [...order].reverse()) await services[name]?.process.stop().catch(() => undefined);
+    throw error;
   }
   return {
     services,
@@ -37,4 +31,33 @@ export async function startInboxStack(
       for (const name of [...order].reverse()) await services[name]?.process.stop();
     },
   };
+}
+
+async function launchInOrder(
+  names: ServiceName[],
+  services: Partial<Record<ServiceName, LaunchedService>>,
+  overrides: Partial<Record<ServiceName, Record<string, string>>>,
+): Promise<void> {
+  for (const name of names) {
+    const wiring: Record<string, string> = {};
+    if (services.conversation?.grpcAddress) wiring.CONVERSATION_GRPC_ADDR = services.conversation.grpcAddress;
+    if (services.conversation?.edgeGrpcAddress) wiring.CONVERSATION_DIRECTORY_GRPC_ADDR = services.conversation.edgeGrpcAddress;
+    if (services.notification?.grpcAddress) wiring.NOTIFICATION_GRPC_ADDR = services.notification.grpcAddress;
+    if (services.search?.grpcAddress) wiring.SEARCH_GRPC_ADDR = services.search.grpcAddress;
+    if (services.routing?.grpcAddress) wiring.ROUTING_GRPC_ADDR = services.routing.grpcAddress;
+    if (services.routing?.edgeGrpcAddress) wiring.ROUTING_PRESENCE_GRPC_ADDR = services.routing.edgeGrpcAddress;
+    if (name === 'gateway' && services.ingest) wiring.GATEWAY_INGEST_PUBLIC_URL = services.ingest.httpUrl;
+    // A free port can be taken by another process before the service binds it: then again, on new ports.
+    for (let attempt = 1; ; attempt += 1) {
+      const launched = await launchService(name, { ...wiring, ...overrides[name] });
+      try {
+        await launched.process.waitReady();
+        services[name] = launched;
+        break;
+      } catch (error) {
+        await launched.process.stop().catch(() => undefined);
+        if (attempt >= 3 || !/EADDRINUSE/.test(String(error))) throw error;
+      }
+    }
+  }
 }

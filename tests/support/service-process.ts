@@ -66,17 +66,19 @@ export class ServiceProcess {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** Waits until the service answers ready; fails at once if the process exits first. */
   async waitReady(timeoutMs = 60_000): Promise<void> {
-    await waitFor(
+    const outcome = await waitFor(
       `${this.name} ready`,
       async () => {
-        if (!this.running) throw new Error(`${this.name} exited: ${this.output.slice(-2000)}`);
+        if (!this.running) return 'exited' as const;
         const response = await fetch(`${this.opsUrl}/readyz`);
-        return response.status === 200;
+        return response.status === 200 ? ('ready' as const) : undefined;
       },
       timeoutMs,
       200,
     );
+    if (outcome === 'exited') throw new Error(`${this.name} exited: ${this.output.slice(-2000)}`);
   }
 
   signal(signal: NodeJS.Signals): void {
