@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import nodemailer from 'nodemailer';
 import { CONSUMERS } from '@inbox/lib';
 import { buildSearchRequest } from '../../services/search/src/domain/search-query';
+import { ReportDayCounts } from '../../services/conversation/src/modules/reports/adapters/report-day-counts';
 import { jetStreamPublish, objectStorePut, openSearchRaw, postgresInserts } from './baselines';
 import { GATEWAY, GATEWAY_OPS, INGEST, realtimeUrl, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, cpuSince, cpuSnapshot, machine, postEmail, rawEmail, seconds, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
 
@@ -271,23 +272,8 @@ async function generateReportFacts(accountId: string, conversations: number): Pr
         WHERE k.happens`,
       [accountId, conversations],
     );
-    // Counted per day at once, as the compactor would within minutes (under its lock).
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(7204612)');
-      await client.query('DELETE FROM report_fact_deltas WHERE account_id = $1', [accountId]);
-      await client.query(
-        `INSERT INTO report_day_counts (account_id, day, kind, inbox_id, team_id, agent_id, channel, n, total, promoters, detractors)
-         SELECT account_id, (at AT TIME ZONE 'UTC')::date, kind, inbox_id, team_id, agent_id, channel, count(*), coalesce(sum(value), 0),
-                count(*) FILTER (WHERE kind = 'nps' AND value >= 9), count(*) FILTER (WHERE kind = 'nps' AND value <= 6)
-           FROM report_facts WHERE account_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-        [accountId],
-      );
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
+    // Counted per day at once (the service's own rebuild), as the compactor would within minutes.
+    await new ReportDayCounts(pool).rebuild(accountId);
     // As autovacuum would soon: index-only scans need the pages marked all-visible.
     await pool.query('VACUUM (ANALYZE) report_facts');
     await pool.query('VACUUM (ANALYZE) report_day_counts');

@@ -5,7 +5,7 @@
 // weeks are slots between local midnights computed once per query: a fact finds its slot by a
 // binary search of those instants (width_bucket), not by a time-zone conversion per row.
 import { UnavailableError, type Pool } from '@inbox/lib';
-import type { Durations, FactCounts, Grouping, ReportQuery } from '../domain/reports';
+import { emptyFactCounts, type FactCounts, type Grouping, type ReportQuery } from '../domain/reports';
 import type { ReportFacts } from '../use-cases/reports';
 
 const DIMENSIONS: Partial<Record<Grouping, string>> = {
@@ -43,25 +43,6 @@ function calendarSlots(query: ReportQuery): { starts: string[]; keys: string[] }
   const keys = starts.map((day) => (query.groupBy === 'week' ? mondayOf(day) : day));
   return { starts: [...starts, addDays(query.to, 1)], keys };
 }
-
-const emptyDurations = (): Durations => ({ count: 0, medianSeconds: null, p90Seconds: null });
-const emptyCounts = (): FactCounts => ({
-  created: 0,
-  reopened: 0,
-  closed: 0,
-  replies: 0,
-  firstResponse: emptyDurations(),
-  resolution: emptyDurations(),
-  slaMet: 0,
-  slaBreached: 0,
-  csatSent: 0,
-  csatAnswered: 0,
-  csatSum: 0,
-  npsSent: 0,
-  npsAnswered: 0,
-  npsPromoters: 0,
-  npsDetractors: 0,
-});
 
 /** Adds one kind's count (and sum of values, and NPS promoters and detractors) to the figures. */
 function addKind(c: FactCounts, kind: string, n: number, sum: number, promoters: number, detractors: number): void {
@@ -179,8 +160,8 @@ export class PostgresReportFacts implements ReportFacts {
 
     const keyOf = (raw: string | number | null) => (calendar ? calendar.keys[Number(raw) - 1] : String(raw ?? ''));
     const groups = new Map<string, FactCounts>();
-    const totals = emptyCounts();
-    const group = (k: string) => groups.get(k) ?? groups.set(k, emptyCounts()).get(k)!;
+    const totals = emptyFactCounts();
+    const group = (k: string) => groups.get(k) ?? groups.set(k, emptyFactCounts()).get(k)!;
     for (const row of counted.rows) {
       const figures = [group(row.key), totals];
       for (const c of figures) addKind(c, row.kind, Number(row.n), Number(row.sum ?? 0), Number(row.promoters), Number(row.detractors));

@@ -1,23 +1,6 @@
-import { figuresFrom, reportCsv, validateReportQuery, type FactCounts } from './reports';
+import { emptyFactCounts, figuresFrom, reportCsv, validateReportQuery, type FactCounts } from './reports';
 
-const counts = (over: Partial<FactCounts> = {}): FactCounts => ({
-  created: 0,
-  reopened: 0,
-  closed: 0,
-  replies: 0,
-  firstResponse: { count: 0, medianSeconds: null, p90Seconds: null },
-  resolution: { count: 0, medianSeconds: null, p90Seconds: null },
-  slaMet: 0,
-  slaBreached: 0,
-  csatSent: 0,
-  csatAnswered: 0,
-  csatSum: 0,
-  npsSent: 0,
-  npsAnswered: 0,
-  npsPromoters: 0,
-  npsDetractors: 0,
-  ...over,
-});
+const counts = (over: Partial<FactCounts> = {}): FactCounts => ({ ...emptyFactCounts(), ...over });
 
 describe('report queries', () => {
   it('takes whole days, a known grouping and optional filters', () => {

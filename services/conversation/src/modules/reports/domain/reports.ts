@@ -64,6 +64,29 @@ export interface FactCounts {
   npsDetractors: number;
 }
 
+const noDurations = (): Durations => ({ count: 0, medianSeconds: null, p90Seconds: null });
+
+/** Nothing counted yet. */
+export function emptyFactCounts(): FactCounts {
+  return {
+    created: 0,
+    reopened: 0,
+    closed: 0,
+    replies: 0,
+    firstResponse: noDurations(),
+    resolution: noDurations(),
+    slaMet: 0,
+    slaBreached: 0,
+    csatSent: 0,
+    csatAnswered: 0,
+    csatSum: 0,
+    npsSent: 0,
+    npsAnswered: 0,
+    npsPromoters: 0,
+    npsDetractors: 0,
+  };
+}
+
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_DAYS = 3 * 366;
 const DAY_MS = 86_400_000;
