@@ -245,6 +245,9 @@ async function generateReportFacts(accountId: string, conversations: number): Pr
   const pool = new pg.Pool({ connectionString: CONVERSATION_DB, max: 1 });
   const t0 = performance.now();
   try {
+    // The rebuild below counts the facts at once, as the compactor would have over the year; their
+    // deltas (the trigger's, this session only) would be 5.7 million rows written and deleted for nothing.
+    await pool.query(`SET session_replication_role = replica`);
     await pool.query(
       `INSERT INTO report_facts (account_id, kind, at, conversation_id, inbox_id, team_id, agent_id, channel, value, source_id)
        SELECT $1, k.kind, date_trunc('day', now()) - interval '365 days' + (g::float8 / $2) * interval '365 days' + k.delay * interval '1 second',
@@ -277,6 +280,8 @@ async function generateReportFacts(accountId: string, conversations: number): Pr
     // As autovacuum would soon: index-only scans need the pages marked all-visible.
     await pool.query('VACUUM (ANALYZE) report_facts');
     await pool.query('VACUUM (ANALYZE) report_day_counts');
+    // The generation's writes reach the disk now, not during the queries.
+    await pool.query('CHECKPOINT');
   } finally {
     await pool.end();
   }
@@ -300,10 +305,14 @@ async function scenarioReports() {
     oneAgentByWeek: `groupBy=week&agentId=usr_rpt_7`,
     lastMonthByDay: `groupBy=day&from=${new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10)}`,
   };
+  const paramsOf = (query: string) => (query.includes('from=') ? `${query}&to=${to}` : `from=${from}&to=${to}&${query}`);
+  // Each query asked once first (its pages read, its plan made); the CPU per summary counts from here, not the generation's.
+  for (const query of Object.values(queries)) await api('GET', `/reports/summary?${paramsOf(query)}`, account.token);
+  scenarioStart!.cpu = cpuSnapshot();
   const results: Record<string, unknown> = {};
   let requests = 0;
   for (const [name, query] of Object.entries(queries)) {
-    const params = query.includes('from=') ? `${query}&to=${to}` : `from=${from}&to=${to}&${query}`;
+    const params = paramsOf(query);
     const result = await atConcurrency(2, seconds(6), async () => void (await api('GET', `/reports/summary?${params}`, account.token)));
     results[name] = result;
     requests += result.ok;

@@ -69,7 +69,11 @@ bootService(async () => {
   const { logger, metrics, health, lifecycle } = runtime;
 
   const pool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_DB_POOL_SIZE);
-  const reportsPool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_REPORTS_POOL_SIZE, { statementTimeoutMs: config.CONVERSATION_REPORTS_TIMEOUT_MS });
+  const reportsPool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_REPORTS_POOL_SIZE, {
+    statementTimeoutMs: config.CONVERSATION_REPORTS_TIMEOUT_MS,
+    // A year's kept rows are grouped in memory, not sorted on disk.
+    workMemMb: 64,
+  });
   const reportDayCounts = new ReportDayCounts(pool);
   runtime.dependsOn('postgres', () => pingPostgres(pool));
   if (config.CONVERSATION_MIGRATE_ON_BOOT) {

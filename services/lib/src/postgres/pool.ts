@@ -7,8 +7,15 @@ export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
 /** statementTimeoutMs: the server cancels any statement running longer (PostgreSQL error 57014). */
-export function createPool(connectionString: string, logger: Logger, max = 10, options: { statementTimeoutMs?: number } = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000, statement_timeout: options.statementTimeoutMs });
+export function createPool(connectionString: string, logger: Logger, max = 10, options: { statementTimeoutMs?: number; workMemMb?: number } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: options.statementTimeoutMs,
+    options: options.workMemMb ? `-c work_mem=${options.workMemMb}MB` : undefined,
+  });
   pool.on('error', (error) => logger.warn({ error: error.message }, 'idle postgres client error'));
   return pool;
 }

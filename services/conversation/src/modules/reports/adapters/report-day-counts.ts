@@ -1,14 +1,15 @@
-// Keeps report_day_counts (migration 0028): folds the committed fact deltas into one row per
-// local day and combination of dimensions, and rebuilds an account's rows when its time zone
-// changes (its days start at other instants then).
+// Keeps report_day_counts (migrations 0028, 0029): folds the committed fact deltas into its three
+// grains (a local day and combination of dimensions, a local month and combination, a local day
+// for all of them), values included, and rebuilds an account's rows when its time zone changes
+// (its days start at other instants then).
 import { withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 
 // Any constant: one compactor or rebuild at a time across replicas.
 const REPORT_COUNTS_LOCK = 7_204_612;
 const BATCH = 20_000;
-const COLUMNS = 'account_id, day, kind, inbox_id, team_id, agent_id, channel, n, total, promoters, detractors';
-const ADD = `ON CONFLICT ON CONSTRAINT report_day_counts_key DO UPDATE SET n = report_day_counts.n + excluded.n, total = report_day_counts.total + excluded.total,
-  promoters = report_day_counts.promoters + excluded.promoters, detractors = report_day_counts.detractors + excluded.detractors`;
+const COLUMNS = 'account_id, grain, day, kind, inbox_id, team_id, agent_id, channel, n, total, promoters, detractors, packed';
+const SAME_KEY = `d.account_id = s.account_id AND d.grain = s.grain AND d.day = s.day AND d.kind = s.kind AND d.inbox_id = s.inbox_id
+  AND d.team_id IS NOT DISTINCT FROM s.team_id AND d.agent_id IS NOT DISTINCT FROM s.agent_id AND d.channel = s.channel`;
 
 export class ReportDayCounts {
   constructor(private readonly pool: Pool) {}
@@ -17,20 +18,42 @@ export class ReportDayCounts {
   compact(): Promise<number> {
     return withTransaction(this.pool, async (tx) => {
       if (!(await this.lock(tx))) return 0;
+      // Rows that exist take the sums and merge their values; the others are inserted. The lock
+      // makes this the only writer of the kept rows, so the two halves cannot race.
       const folded = await tx.query<{ folded: string }>(
         `WITH moved AS (DELETE FROM report_fact_deltas WHERE id IN (SELECT id FROM report_fact_deltas ORDER BY id LIMIT ${BATCH}) RETURNING *),
+              daily AS (
+                SELECT m.account_id, (m.at AT TIME ZONE a.time_zone)::date AS day, m.kind, m.inbox_id, m.team_id, m.agent_id, m.channel, m.n, m.value,
+                       report_value_bytes(m.kind, report_kept_value(m.kind, m.at, m.value, a.time_zone)) AS bytes
+                  FROM moved m JOIN accounts a ON a.id = m.account_id),
               summed AS (
-                SELECT m.account_id, (m.at AT TIME ZONE a.time_zone)::date AS day, m.kind, m.inbox_id, m.team_id, m.agent_id, m.channel,
+                SELECT m.account_id, g.grain, g.day, m.kind, g.inbox_id, g.team_id, g.agent_id, g.channel,
                        sum(m.n) AS n, sum(m.n * coalesce(m.value, 0)) AS total,
                        coalesce(sum(m.n) FILTER (WHERE m.kind = 'nps' AND m.value >= 9), 0) AS promoters,
-                       coalesce(sum(m.n) FILTER (WHERE m.kind = 'nps' AND m.value <= 6), 0) AS detractors
-                  FROM moved m JOIN accounts a ON a.id = m.account_id
-                 GROUP BY 1, 2, 3, 4, 5, 6, 7),
-              applied AS (INSERT INTO report_day_counts (${COLUMNS}) SELECT ${COLUMNS} FROM summed ${ADD})
+                       coalesce(sum(m.n) FILTER (WHERE m.kind = 'nps' AND m.value <= 6), 0) AS detractors,
+                       string_agg(m.bytes, ''::bytea) FILTER (WHERE m.n > 0) AS added,
+                       string_agg(m.bytes, ''::bytea) FILTER (WHERE m.n < 0) AS removed
+                  FROM daily m
+                 CROSS JOIN LATERAL (VALUES ('day', m.day, m.inbox_id, m.team_id, m.agent_id, m.channel),
+                                            ('month', date_trunc('month', m.day)::date, m.inbox_id, m.team_id, m.agent_id, m.channel),
+                                            ('all', m.day, '', NULL, NULL, '')) g(grain, day, inbox_id, team_id, agent_id, channel)
+                 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8),
+              updated AS (
+                UPDATE report_day_counts d SET n = d.n + s.n, total = d.total + s.total, promoters = d.promoters + s.promoters,
+                       detractors = d.detractors + s.detractors, packed = report_values_merged(d.kind, d.packed, s.added, s.removed)
+                  FROM summed s WHERE ${SAME_KEY}
+                RETURNING d.account_id, d.grain, d.day, d.kind, d.inbox_id, d.team_id, d.agent_id, d.channel),
+              inserted AS (
+                INSERT INTO report_day_counts (${COLUMNS})
+                SELECT s.account_id, s.grain, s.day, s.kind, s.inbox_id, s.team_id, s.agent_id, s.channel, s.n, s.total, s.promoters, s.detractors,
+                       report_values_merged(s.kind, NULL, s.added, s.removed)
+                  FROM summed s WHERE NOT EXISTS (SELECT 1 FROM updated d WHERE ${SAME_KEY}))
          SELECT count(*) AS folded FROM moved`,
       );
-      await tx.query('DELETE FROM report_day_counts WHERE n = 0');
-      return Number(folded.rows[0].folded);
+      const count = Number(folded.rows[0].folded);
+      // Over the partial index of empty rows (0029), not the whole table.
+      if (count > 0) await tx.query('DELETE FROM report_day_counts WHERE n = 0');
+      return count;
     });
   }
 
@@ -48,14 +71,7 @@ export class ReportDayCounts {
         try {
           await client.query('DELETE FROM report_day_counts WHERE account_id = $1', [accountId]);
           await client.query('DELETE FROM report_fact_deltas WHERE account_id = $1', [accountId]);
-          await client.query(
-            `INSERT INTO report_day_counts (${COLUMNS})
-             SELECT f.account_id, (f.at AT TIME ZONE a.time_zone)::date, f.kind, f.inbox_id, f.team_id, f.agent_id, f.channel, count(*), coalesce(sum(f.value), 0),
-                    count(*) FILTER (WHERE f.kind = 'nps' AND f.value >= 9), count(*) FILTER (WHERE f.kind = 'nps' AND f.value <= 6)
-               FROM report_facts f JOIN accounts a ON a.id = f.account_id WHERE f.account_id = $1
-              GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-            [accountId],
-          );
+          await client.query('SELECT report_day_counts_recount($1)', [accountId]);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK').catch(() => undefined);

@@ -1,47 +1,79 @@
-// Reports: counts from the rows kept per local day (report_day_counts, migration 0028) and the
-// deltas not folded into them yet, read in one statement, so exact; the response and resolution
-// time percentiles and the busiest hours from the facts themselves (migration 0027), over an
-// index of those kinds only. Totals of counts are the groups' sums. For the facts, days and
-// weeks are slots between local midnights computed once per query: a fact finds its slot by a
-// binary search of those instants (width_bucket), not by a time-zone conversion per row.
+// Reports from the rows kept per local day or month (report_day_counts, migrations 0028 and 0029)
+// and the deltas not folded into them yet, read in one statement, so exact: counts are sums; the
+// response and resolution percentiles are selected from the durations those rows carry, and the
+// busiest hours counted from the local hours of the openings they carry. No report reads the facts
+// themselves: a year by day reads a few rows per day, a year by agent a few per month and agent.
 import { UnavailableError, type Pool } from '@inbox/lib';
-import { emptyFactCounts, type FactCounts, type Grouping, type ReportQuery } from '../domain/reports';
+import { nearestRanks } from '../domain/percentiles';
+import { emptyFactCounts, type Durations, type FactCounts, type Grouping, type ReportQuery } from '../domain/reports';
 import type { ReportFacts } from '../use-cases/reports';
 
-const DIMENSIONS: Partial<Record<Grouping, string>> = {
-  inbox: 'inbox_id',
-  team: `coalesce(team_id, '')`,
-  agent: `coalesce(agent_id, '')`,
-  channel: 'channel',
-};
-
-/** Count keys over report_day_counts and its pending deltas (alias-free column c.day is a local date). */
+/** Group keys over report_day_counts and its pending deltas (c.day is a local date); grouped by, then written as text. */
 const COUNT_KEYS: Record<Grouping, string> = {
-  day: `to_char(day, 'YYYY-MM-DD')`,
-  week: `to_char(date_trunc('week', day)::date, 'YYYY-MM-DD')`,
+  day: 'day',
+  week: `date_trunc('week', day)::date`,
   inbox: 'inbox_id',
   team: `coalesce(team_id, '')`,
   agent: `coalesce(agent_id, '')`,
   channel: 'channel',
 };
 
-/** The facts of the range: $1 account, $2 first and $3 end instant, $4–$6 filters. */
-const RANGE = `account_id = $1 AND at >= $2 AND at < $3
-  AND ($4::text IS NULL OR inbox_id = $4) AND ($5::text IS NULL OR team_id = $5) AND ($6::text IS NULL OR agent_id = $6)`;
+/** $1 account, $2 first and $3 last local day, $4–$6 filters, $7 the time zone, $8 the day grain, $9–$10 the whole months. */
+const FILTERS = `($4::text IS NULL OR inbox_id = $4) AND ($5::text IS NULL OR team_id = $5) AND ($6::text IS NULL OR agent_id = $6)`;
 
 const DAY_MS = 86_400_000;
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
-const weekday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay();
-const mondayOf = (day: string) => addDays(day, -((weekday(day) + 6) % 7));
+const firstOfMonth = (day: string) => `${day.slice(0, 8)}01`;
+const nextMonth = (day: string) => firstOfMonth(addDays(firstOfMonth(day), 32));
 
-/** The local dates whose midnights start the slots of a calendar grouping, and the slots' keys; the last date only ends the range. */
-function calendarSlots(query: ReportQuery): { starts: string[]; keys: string[] } {
-  const starts: string[] = [];
-  for (let day = query.from; day <= query.to; day = addDays(day, 1)) {
-    if (query.groupBy === 'day' || day === query.from || weekday(day) === 1) starts.push(day);
+/**
+ * The kept rows that answer a query: by day or week unfiltered, the days of every dimension
+ * together; by day or week filtered, the days of each combination; by a dimension, its whole
+ * months (first day to the first day after) and the days outside them.
+ */
+function grainsFor(query: ReportQuery): { dayGrain: 'day' | 'all'; months: [string, string] | null } {
+  const calendar = query.groupBy === 'day' || query.groupBy === 'week';
+  if (calendar) return { dayGrain: query.inboxId || query.teamId || query.agentId ? 'day' : 'all', months: null };
+  const first = query.from.endsWith('-01') ? query.from : nextMonth(query.from);
+  const end = firstOfMonth(addDays(query.to, 1));
+  return { dayGrain: 'day', months: first < end ? [first, end] : null };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A group's kept durations (int4s, migration 0029's report_value_bytes), less those pending deltas take away. */
+function durations(packed: Buffer, removed: Buffer): Int32Array {
+  const values = int32s(packed);
+  if (!removed.length) return values;
+  const taken = new Map<number, number>();
+  for (const v of int32s(removed)) taken.set(v, (taken.get(v) ?? 0) + 1);
+  return values.filter((v) => {
+    const left = taken.get(v) ?? 0;
+    if (left > 0) taken.set(v, left - 1);
+    return left === 0;
+  });
+}
+
+/** Big-endian int4s as a typed array, swapped in place (the buffer is this row's own). */
+function int32s(packed: Buffer): Int32Array {
+  if (!packed.length) return new Int32Array();
+  const aligned = packed.byteOffset % 4 === 0 ? packed : Buffer.from(packed);
+  aligned.swap32();
+  return new Int32Array(aligned.buffer, aligned.byteOffset, aligned.length / 4);
+}
+
+function concatenated(parts: Int32Array[]): Int32Array {
+  const all = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
   }
-  const keys = starts.map((day) => (query.groupBy === 'week' ? mondayOf(day) : day));
-  return { starts: [...starts, addDays(query.to, 1)], keys };
+  return all;
+}
+
+function setPercentiles(d: Durations, values: Int32Array): void {
+  [d.medianSeconds, d.p90Seconds] = nearestRanks(values, [0.5, 0.9]);
 }
 
 /** Adds one kind's count (and sum of values, and NPS promoters and detractors) to the figures. */
@@ -118,61 +150,60 @@ export class PostgresReportFacts implements ReportFacts {
   }
 
   private async countFacts(accountId: string, query: ReportQuery, timeZone: string) {
-    const calendar = query.groupBy === 'day' || query.groupBy === 'week' ? calendarSlots(query) : null;
-    const days = calendar?.starts ?? [query.from, addDays(query.to, 1)];
-    // The slots' first instants, and every local hour's, in one round trip.
-    const edges = await this.pool.query<{ starts: Date[]; hours: Date[]; hour_of: number[] }>(
-      `WITH s AS (SELECT array_agg(d::timestamp AT TIME ZONE $2 ORDER BY d) AS starts FROM unnest($1::date[]) d),
-            h AS (SELECT array_agg(e ORDER BY e) AS hours, array_agg(extract(hour FROM e AT TIME ZONE $2)::int ORDER BY e) AS hour_of
-                    FROM s, generate_series(s.starts[1], s.starts[array_length(s.starts, 1)] - interval '1 hour', interval '1 hour') e)
-       SELECT s.starts, h.hours, h.hour_of FROM s, h`,
-      [days, timeZone],
+    const { dayGrain, months } = grainsFor(query);
+    const counted = await this.pool.query<{
+      key: string;
+      kind: string;
+      n: string;
+      sum: string | null;
+      promoters: string;
+      detractors: string;
+      packed: string | null;
+      removed: string | null;
+    }>(
+      `WITH c AS (
+         SELECT day, kind, inbox_id, team_id, agent_id, channel, n, total, promoters, detractors, packed, NULL::bytea AS removed
+           FROM report_day_counts
+          WHERE account_id = $1 AND ${FILTERS}
+            AND (grain = $8 AND day >= $2::date AND day <= $3::date AND NOT coalesce(day >= $9::date AND day < $10::date, false)
+                 OR grain = 'month' AND day >= $9::date AND day < $10::date)
+         UNION ALL
+         SELECT (at AT TIME ZONE $7)::date, kind, inbox_id, team_id, agent_id, channel, n, n * coalesce(value, 0),
+                CASE WHEN kind = 'nps' AND value >= 9 THEN n ELSE 0 END, CASE WHEN kind = 'nps' AND value <= 6 THEN n ELSE 0 END,
+                CASE WHEN n > 0 THEN report_value_bytes(kind, report_kept_value(kind, at, value, $7)) END,
+                CASE WHEN n < 0 THEN report_value_bytes(kind, report_kept_value(kind, at, value, $7)) END
+           FROM report_fact_deltas
+          WHERE account_id = $1 AND at >= $2::date::timestamp AT TIME ZONE $7 AND at < ($3::date + 1)::timestamp AT TIME ZONE $7 AND ${FILTERS})
+       SELECT g.key::text AS key, g.kind, g.n, g.sum, g.promoters, g.detractors, encode(g.packed, 'base64') AS packed, encode(g.removed, 'base64') AS removed
+         FROM (SELECT ${COUNT_KEYS[query.groupBy]} AS key, kind, sum(n) AS n, sum(total) AS sum, sum(promoters) AS promoters, sum(detractors) AS detractors,
+                      string_agg(packed, ''::bytea) AS packed, string_agg(removed, ''::bytea) AS removed
+                 FROM c GROUP BY 1, 2) g`,
+      [accountId, query.from, query.to, query.inboxId, query.teamId, query.agentId, timeZone, dayGrain, months?.[0], months?.[1]],
     );
-    const { starts, hours, hour_of: hourOf } = edges.rows[0];
-    const key = calendar ? 'width_bucket(at, $7::timestamptz[])' : DIMENSIONS[query.groupBy]!;
-    const params: unknown[] = [accountId, starts[0], starts[starts.length - 1], query.inboxId, query.teamId, query.agentId];
-    if (calendar) params.push(starts);
-    const [counted, percentiles, busiest] = await Promise.all([
-      this.pool.query<{ key: string; kind: string; n: string; sum: string | null; promoters: string; detractors: string }>(
-        `WITH c AS (
-           SELECT day, kind, inbox_id, team_id, agent_id, channel, n, total, promoters, detractors FROM report_day_counts
-            WHERE account_id = $1 AND day >= $7::date AND day <= $8::date
-              AND ($4::text IS NULL OR inbox_id = $4) AND ($5::text IS NULL OR team_id = $5) AND ($6::text IS NULL OR agent_id = $6)
-           UNION ALL
-           SELECT (at AT TIME ZONE $9)::date, kind, inbox_id, team_id, agent_id, channel, n, n * coalesce(value, 0),
-                  CASE WHEN kind = 'nps' AND value >= 9 THEN n ELSE 0 END, CASE WHEN kind = 'nps' AND value <= 6 THEN n ELSE 0 END
-             FROM report_fact_deltas WHERE ${RANGE})
-         SELECT ${COUNT_KEYS[query.groupBy]} AS key, kind, sum(n) AS n, sum(total) AS sum, sum(promoters) AS promoters, sum(detractors) AS detractors
-           FROM c GROUP BY 1, 2`,
-        [...params.slice(0, 6), query.from, query.to, timeZone],
-      ),
-      this.pool.query<{ key: string | number | null; kind: string; total: boolean; p: number[] }>(
-        `SELECT ${key} AS key, kind, grouping(${key}) = 1 AS total, percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY value) AS p
-           FROM report_facts WHERE kind IN ('first_response', 'resolution') AND ${RANGE}
-          GROUP BY GROUPING SETS ((${key}, kind), (kind))`,
-        params,
-      ),
-      this.pool.query<{ slot: number; n: string }>(
-        `SELECT width_bucket(at, $7::timestamptz[]) AS slot, count(*) AS n FROM report_facts WHERE kind = 'created' AND ${RANGE} GROUP BY 1`,
-        [...params.slice(0, 6), hours],
-      ),
-    ]);
 
-    const keyOf = (raw: string | number | null) => (calendar ? calendar.keys[Number(raw) - 1] : String(raw ?? ''));
     const groups = new Map<string, FactCounts>();
     const totals = emptyFactCounts();
-    const group = (k: string) => groups.get(k) ?? groups.set(k, emptyFactCounts()).get(k)!;
-    for (const row of counted.rows) {
-      const figures = [group(row.key), totals];
-      for (const c of figures) addKind(c, row.kind, Number(row.n), Number(row.sum ?? 0), Number(row.promoters), Number(row.detractors));
-    }
-    for (const row of percentiles.rows) {
-      const c = row.total ? totals : group(keyOf(row.key));
-      const d = row.kind === 'first_response' ? c.firstResponse : c.resolution;
-      [d.medianSeconds, d.p90Seconds] = row.p;
-    }
+    const timed = { first_response: [] as Int32Array[], resolution: [] as Int32Array[] };
     const busiestHours = Array.from({ length: 24 }, () => 0);
-    for (const row of busiest.rows) busiestHours[hourOf[row.slot - 1]] += Number(row.n);
+    const group = (k: string) => groups.get(k) ?? groups.set(k, emptyFactCounts()).get(k)!;
+    // Base64, not bytea's hex: a year's values are megabytes, and base64 decodes several times faster.
+    const bytes = (text: string | null) => (text ? Buffer.from(text, 'base64') : EMPTY);
+    for (const row of counted.rows) {
+      const figures = group(row.key);
+      for (const c of [figures, totals]) addKind(c, row.kind, Number(row.n), Number(row.sum ?? 0), Number(row.promoters), Number(row.detractors));
+      if (row.kind === 'created') {
+        // An opening's kept value is its local hour, one byte.
+        const [added, removed] = [bytes(row.packed), bytes(row.removed)];
+        for (let i = 0; i < added.length; i++) busiestHours[added[i]]++;
+        for (let i = 0; i < removed.length; i++) busiestHours[removed[i]]--;
+      } else if (row.kind === 'first_response' || row.kind === 'resolution') {
+        const values = durations(bytes(row.packed), bytes(row.removed));
+        setPercentiles(row.kind === 'first_response' ? figures.firstResponse : figures.resolution, values);
+        timed[row.kind].push(values);
+      }
+    }
+    setPercentiles(totals.firstResponse, concatenated(timed.first_response));
+    setPercentiles(totals.resolution, concatenated(timed.resolution));
     return {
       totals,
       groups: [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, counts]) => ({ key: k, counts })),

@@ -1,0 +1,66 @@
+import { kth, nearestRank, nearestRanks } from './percentiles';
+
+/** A deterministic stream of integers (a linear congruential generator). */
+function numbers(seed: number, n: number, range: number): Int32Array {
+  const out = new Int32Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+    out[i] = x % range;
+  }
+  return out;
+}
+
+const bySorting = (values: Int32Array, share: number) => {
+  const sorted = Int32Array.from(values).sort();
+  return sorted[Math.max(Math.ceil(share * sorted.length), 1) - 1];
+};
+
+describe('nearest-rank percentiles', () => {
+  it('has none of nothing, and the one value of one', () => {
+    expect(nearestRank(new Int32Array(), 0.5)).toBeNull();
+    expect(nearestRank(Int32Array.of(7), 0.5)).toBe(7);
+    expect(nearestRank(Int32Array.of(7), 0.9)).toBe(7);
+  });
+
+  it('takes the value at position ceil(share × n), as percentile_disc does', () => {
+    expect(nearestRank(Int32Array.of(40, 10, 30, 20), 0.5)).toBe(20);
+    expect(nearestRank(Int32Array.of(40, 10, 30, 20), 0.9)).toBe(40);
+    expect(nearestRank(Int32Array.of(5, 1, 4, 2, 3), 0.5)).toBe(3);
+    expect(nearestRank(Int32Array.from({ length: 10 }, (_, i) => 10 - i), 0.9)).toBe(9);
+  });
+
+  it.each([
+    ['distinct', 1, 10_001, 1_000_000],
+    ['a million', 5, 1_000_000, 300_000],
+    ['wide', 6, 3_000, 2_147_483_647],
+    ['many repeats', 2, 5_000, 7],
+    ['all equal', 3, 999, 1],
+    ['tiny', 4, 2, 100],
+  ])('equals sorting for %s values', (_name, seed, n, range) => {
+    const values = numbers(seed, n, range);
+    for (const share of [0.5, 0.9, 0.01, 0.99, 1]) expect(nearestRank(Int32Array.from(values), share)).toBe(bySorting(values, share));
+  });
+
+  it('spans the whole int4 range, negatives included', () => {
+    const values = Int32Array.of(2_147_483_647, -2_147_483_648, 0, -1, 1, ...numbers(7, 600, 2_000_000_000).map((v, i) => (i % 2 ? v : -v)));
+    for (const share of [0.01, 0.5, 0.9, 1]) expect(nearestRank(values, share)).toBe(bySorting(values, share));
+    expect(kth(values, 0)).toBe(-2_147_483_648);
+    expect(kth(values, values.length - 1)).toBe(2_147_483_647);
+  });
+
+  it('answers several shares from one pass, in the order asked', () => {
+    const values = numbers(8, 5_000, 86_400);
+    expect(nearestRanks(values, [0.9, 0.5])).toEqual([bySorting(values, 0.9), bySorting(values, 0.5)]);
+    expect(nearestRanks(new Int32Array(), [0.5, 0.9])).toEqual([null, null]);
+  });
+
+  it('equals sorting on sorted and reversed input, for every rank', () => {
+    const ascending = Int32Array.from({ length: 1_025 }, (_, i) => i * 3);
+    const descending = Int32Array.from(ascending).reverse();
+    for (let k = 0; k < ascending.length; k++) {
+      expect(kth(ascending, k)).toBe(k * 3);
+      expect(kth(descending, k)).toBe(k * 3);
+    }
+  });
+});
