@@ -4,7 +4,7 @@
 // busiest hours counted from the local hours of the openings they carry. No report reads the facts
 // themselves: a year by day reads a few rows per day, a year by agent a few per month and agent.
 import { UnavailableError, type Pool } from '@inbox/lib';
-import { nearestRanks } from '../domain/percentiles';
+import { groupedNearestRanks } from '../domain/percentiles';
 import { emptyFactCounts, type Durations, type FactCounts, type Grouping, type ReportQuery } from '../domain/reports';
 import type { ReportFacts } from '../use-cases/reports';
 
@@ -62,18 +62,14 @@ function int32s(packed: Buffer): Int32Array {
   return new Int32Array(aligned.buffer, aligned.byteOffset, aligned.length / 4);
 }
 
-function concatenated(parts: Int32Array[]): Int32Array {
-  const all = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    all.set(part, at);
-    at += part.length;
-  }
-  return all;
-}
-
-function setPercentiles(d: Durations, values: Int32Array): void {
-  [d.medianSeconds, d.p90Seconds] = nearestRanks(values, [0.5, 0.9]);
+/** Each group's percentiles of one kind, and the totals' over all of its groups. */
+function setPercentiles(groups: Array<{ figures: Durations; values: Int32Array }>, totals: Durations): void {
+  const found = groupedNearestRanks(
+    groups.map((g) => g.values),
+    [0.5, 0.9],
+  );
+  groups.forEach((g, i) => ([g.figures.medianSeconds, g.figures.p90Seconds] = found.groups[i]));
+  [totals.medianSeconds, totals.p90Seconds] = found.total;
 }
 
 /** Adds one kind's count (and sum of values, and NPS promoters and detractors) to the figures. */
@@ -183,7 +179,7 @@ export class PostgresReportFacts implements ReportFacts {
 
     const groups = new Map<string, FactCounts>();
     const totals = emptyFactCounts();
-    const timed = { first_response: [] as Int32Array[], resolution: [] as Int32Array[] };
+    const timed = { first_response: [] as Array<{ figures: Durations; values: Int32Array }>, resolution: [] as Array<{ figures: Durations; values: Int32Array }> };
     const busiestHours = Array.from({ length: 24 }, () => 0);
     const group = (k: string) => groups.get(k) ?? groups.set(k, emptyFactCounts()).get(k)!;
     // Base64, not bytea's hex: a year's values are megabytes, and base64 decodes several times faster.
@@ -197,13 +193,11 @@ export class PostgresReportFacts implements ReportFacts {
         for (let i = 0; i < added.length; i++) busiestHours[added[i]]++;
         for (let i = 0; i < removed.length; i++) busiestHours[removed[i]]--;
       } else if (row.kind === 'first_response' || row.kind === 'resolution') {
-        const values = durations(bytes(row.packed), bytes(row.removed));
-        setPercentiles(row.kind === 'first_response' ? figures.firstResponse : figures.resolution, values);
-        timed[row.kind].push(values);
+        timed[row.kind].push({ figures: row.kind === 'first_response' ? figures.firstResponse : figures.resolution, values: durations(bytes(row.packed), bytes(row.removed)) });
       }
     }
-    setPercentiles(totals.firstResponse, concatenated(timed.first_response));
-    setPercentiles(totals.resolution, concatenated(timed.resolution));
+    setPercentiles(timed.first_response, totals.firstResponse);
+    setPercentiles(timed.resolution, totals.resolution);
     return {
       totals,
       groups: [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, counts]) => ({ key: k, counts })),

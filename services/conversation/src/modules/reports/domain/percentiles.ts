@@ -1,8 +1,8 @@
 // Nearest-rank percentiles (as PostgreSQL's percentile_disc): the value at position
 // ceil(share × n), counted from 1, of the values in order. Found by counting, not by sorting: one
 // pass finds the range, one counts the values per bucket of it, one collects the few values in the
-// buckets that hold the wanted positions, so a year's durations cost three linear passes for all
-// the percentiles asked.
+// buckets that hold the wanted positions. A report asks them of each group and of all groups
+// together; the latter counts over the groups' arrays as they are, without joining them.
 
 const SORT_BELOW = 256;
 
@@ -13,7 +13,8 @@ const rankOf = (share: number, n: number) => Math.max(Math.ceil(share * n), 1) -
 export function nearestRanks(values: Int32Array, shares: number[]): Array<number | null> {
   if (values.length === 0) return shares.map(() => null);
   return selected(
-    values,
+    [values],
+    values.length,
     shares.map((share) => rankOf(share, values.length)),
   );
 }
@@ -23,51 +24,73 @@ export function nearestRank(values: Int32Array, share: number): number | null {
   return nearestRanks(values, [share])[0];
 }
 
-/** The k-th smallest (from 0) of values. */
-export function kth(values: Int32Array, k: number): number {
-  return selected(values, [k])[0];
+/** Each group's values at each share, and those of all groups together. */
+export function groupedNearestRanks(groups: Int32Array[], shares: number[]): { groups: Array<Array<number | null>>; total: Array<number | null> } {
+  const n = groups.reduce((sum, g) => sum + g.length, 0);
+  return {
+    groups: groups.map((g) => nearestRanks(g, shares)),
+    total: n === 0 ? shares.map(() => null) : selected(groups, n, shares.map((share) => rankOf(share, n))),
+  };
 }
 
-/** Counts per bucket, shared: one selection runs at a time and zeroes what it uses. */
+/** The k-th smallest (from 0) of values. */
+export function kth(values: Int32Array, k: number): number {
+  return selected([values], values.length, [k])[0];
+}
+
+/** Counts per bucket, shared: one selection counts at a time and zeroes what it uses. */
 const scratch = new Int32Array(1 << 16);
 
 // Each pass is its own small function: V8 optimises those whole, where one long function with
 // several hot loops ran about five times slower.
 
-function rangeOf(values: Int32Array): [number, number] {
-  let min = values[0];
-  let max = values[0];
-  for (let i = 1; i < values.length; i++) {
-    const v = values[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
+function rangeOf(parts: Int32Array[]): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const values of parts) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
   return [min, max];
 }
 
-function countBuckets(values: Int32Array, min: number, shift: number, counts: Int32Array): void {
-  for (let i = 0; i < values.length; i++) counts[(values[i] - min) >>> shift]++;
+function countBuckets(parts: Int32Array[], min: number, shift: number, counts: Int32Array): void {
+  for (const values of parts) for (let i = 0; i < values.length; i++) counts[(values[i] - min) >>> shift]++;
 }
 
-/** The values of one bucket. */
-function bucketValues(values: Int32Array, min: number, shift: number, bucket: number, size: number): Int32Array {
-  const out = new Int32Array(size);
-  let at = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if ((v - min) >>> shift === bucket) out[at++] = v;
+/** The values of two buckets (the same one twice when they are), in one pass. */
+function bucketValues(parts: Int32Array[], min: number, shift: number, first: { bucket: number; size: number }, second: { bucket: number; size: number }): [Int32Array, Int32Array] {
+  const a = new Int32Array(first.size);
+  const b = second.bucket === first.bucket ? a : new Int32Array(second.size);
+  let atA = 0;
+  let atB = 0;
+  for (const values of parts) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      const bucket = (v - min) >>> shift;
+      if (bucket === first.bucket) a[atA++] = v;
+      else if (bucket === second.bucket) b[atB++] = v;
+    }
   }
-  return out;
+  return [a, b];
 }
 
-/** The k-th smallest (from 0) of values for each k of ranks. */
-function selected(values: Int32Array, ranks: number[]): number[] {
-  const n = values.length;
+/** The k-th smallest (from 0) of the n values in parts, for each k of ranks. */
+function selected(parts: Int32Array[], n: number, ranks: number[]): number[] {
   if (n < SORT_BELOW) {
-    const sorted = Int32Array.from(values).sort();
+    const sorted = new Int32Array(n);
+    let at = 0;
+    for (const values of parts) {
+      sorted.set(values, at);
+      at += values.length;
+    }
+    sorted.sort();
     return ranks.map((k) => sorted[k]);
   }
-  const [min, max] = rangeOf(values);
+  const [min, max] = rangeOf(parts);
   if (min === max) return ranks.map(() => min);
   // About four values a bucket, at most 65,536 buckets; a bucket spans 2^shift values.
   const bits = Math.min(16, Math.max(4, Math.ceil(Math.log2(n)) - 2));
@@ -76,7 +99,7 @@ function selected(values: Int32Array, ranks: number[]): number[] {
   while ((max - min) >>> shift >= 1 << bits) shift++;
   const counts = scratch;
   counts.fill(0, 0, ((max - min) >>> shift) + 1);
-  countBuckets(values, min, shift, counts);
+  countBuckets(parts, min, shift, counts);
   // Each rank's bucket, its size, and the rank among that bucket's values.
   const wanted = ranks.map((k) => {
     let b = 0;
@@ -85,5 +108,12 @@ function selected(values: Int32Array, ranks: number[]): number[] {
     return { bucket: b, size: counts[b], k: k - before };
   });
   if (shift === 0) return wanted.map((w) => min + w.bucket);
-  return wanted.map((w) => selected(bucketValues(values, min, shift, w.bucket, w.size), [w.k])[0]);
+  const found: number[] = [];
+  for (let i = 0; i < wanted.length; i += 2) {
+    const pair = [wanted[i], wanted[i + 1] ?? wanted[i]];
+    const [a, b] = bucketValues(parts, min, shift, pair[0], pair[1]);
+    found.push(selected([a], a.length, [pair[0].k])[0]);
+    if (i + 1 < wanted.length) found.push(selected([b], b.length, [pair[1].k])[0]);
+  }
+  return found;
 }
