@@ -306,10 +306,16 @@ async function scenarioReports() {
     lastMonthByDay: `groupBy=day&from=${new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10)}`,
   };
   const paramsOf = (query: string) => (query.includes('from=') ? `${query}&to=${to}` : `from=${from}&to=${to}&${query}`);
-  // Each query asked once first (its pages read, its plan made); the CPU per summary counts from here, not the generation's.
-  for (const query of Object.values(queries)) await api('GET', `/reports/summary?${paramsOf(query)}`, account.token);
+  // Each query asked once first, timed: cold, it reads every kept row of its range; the service then
+  // keeps the days that do not change. The CPU per summary counts from after these, not the generation's.
+  const firstRequestMs: Record<string, number> = {};
+  for (const [name, query] of Object.entries(queries)) {
+    const t0 = performance.now();
+    await api('GET', `/reports/summary?${paramsOf(query)}`, account.token);
+    firstRequestMs[name] = Math.round(performance.now() - t0);
+  }
   scenarioStart!.cpu = cpuSnapshot();
-  const results: Record<string, unknown> = {};
+  const results: Record<string, unknown> = { firstRequestMs };
   let requests = 0;
   for (const [name, query] of Object.entries(queries)) {
     const params = paramsOf(query);
@@ -323,7 +329,10 @@ async function scenarioReports() {
     { workload: `one account: ${conversations} conversations over 365 days as report facts (SQL generate_series, ${generationMs} ms); GET /reports/summary over the whole year (and the last 30 days), 2 clients, 6 s per query`, ...results },
     { count: requests, unit: 'report summary' },
   );
-  const worst = Object.entries(results).map(([name, r]: [string, any]) => `${name} p99 ${r.latencyMs.p99} ms`).join(', ');
+  const worst = Object.entries(results)
+    .filter(([name]) => name !== 'firstRequestMs')
+    .map(([name, r]: [string, any]) => `${name} p99 ${r.latencyMs.p99} ms (first ${firstRequestMs[name]} ms)`)
+    .join(', ');
   summary.push({ scenario: `reports over ${conversations} conversations`, measure: worst, value: file, goal: 'p99 ≤ 200 ms', baseline: `PG ${baselines.postgres?.batched.rowsPerSecond} rows/s batched` });
 }
 

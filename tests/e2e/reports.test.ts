@@ -312,9 +312,9 @@ describe('reports under a time limit', () => {
   it('answers 503 report_timeout when PostgreSQL stops a report at its limit, and counts again after', async () => {
     const query = '/api/v1/reports/summary?from=2026-01-01&to=2026-01-31&groupBy=day';
     expect((await f.owner.get(query)).status).toBe(200);
-    // A report that cannot read its kept counts for longer than its limit is stopped by the server.
+    // A report that cannot read the versions of its kept days for longer than its limit is stopped by the server.
     await db.query('BEGIN');
-    await db.query('LOCK TABLE report_day_counts IN ACCESS EXCLUSIVE MODE');
+    await db.query('LOCK TABLE report_day_versions IN ACCESS EXCLUSIVE MODE');
     try {
       const stopped = await f.owner.get(query);
       expect([stopped.status, stopped.body.error?.code]).toEqual([503, 'report_timeout']);

@@ -17,6 +17,18 @@ ALTER TABLE report_day_counts ADD CONSTRAINT report_day_counts_key UNIQUE NULLS 
 -- The compactor removes rows a fold emptied; it finds them here instead of scanning every row.
 CREATE INDEX report_day_counts_empty ON report_day_counts (account_id) WHERE n = 0;
 
+-- A version per account, grain and day, taken from one sequence whenever a fold or a recount
+-- writes that day's rows, in the same transaction. A reader that kept a day's rows from version v
+-- knows they are still exact while the day's version is v.
+CREATE SEQUENCE report_day_versions_seq;
+CREATE TABLE report_day_versions (
+  account_id  text NOT NULL,
+  grain       text NOT NULL,
+  day         date NOT NULL,
+  version     bigint NOT NULL,
+  PRIMARY KEY (account_id, grain, day)
+);
+
 -- The bytes of one value of a kind whose values are kept (NULL for the other kinds).
 CREATE FUNCTION report_value_bytes(kind text, v integer) RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN kind = 'created' THEN substring(int4send(v) FROM 4 FOR 1)
@@ -48,7 +60,8 @@ CREATE FUNCTION report_values_merged(kind text, kept bytea, added bytea, removed
 $$;
 
 -- Counts an account's facts (every account's when NULL) into rows of every grain, in its time zone
--- now. The caller clears the rows and pending deltas first, in the same snapshot.
+-- now, each day at a new version. The caller clears the rows and pending deltas first, in the same
+-- snapshot.
 CREATE FUNCTION report_day_counts_recount(for_account text) RETURNS void LANGUAGE sql AS $$
   INSERT INTO report_day_counts (account_id, grain, day, kind, inbox_id, team_id, agent_id, channel, n, total, promoters, detractors, packed)
   SELECT f.account_id, 'day', (f.at AT TIME ZONE a.time_zone)::date, f.kind, f.inbox_id, f.team_id, f.agent_id, f.channel, count(*), coalesce(sum(f.value), 0),
@@ -65,6 +78,10 @@ CREATE FUNCTION report_day_counts_recount(for_account text) RETURNS void LANGUAG
                               ('all', d.day, '', NULL, NULL, '')) g(grain, day, inbox_id, team_id, agent_id, channel)
    WHERE d.grain = 'day' AND (for_account IS NULL OR d.account_id = for_account)
    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+  DELETE FROM report_day_versions WHERE for_account IS NULL OR account_id = for_account;
+  INSERT INTO report_day_versions (account_id, grain, day, version)
+  SELECT account_id, grain, day, nextval('report_day_versions_seq')
+    FROM (SELECT DISTINCT account_id, grain, day FROM report_day_counts WHERE for_account IS NULL OR account_id = for_account) d;
 $$;
 
 -- Counted again with their values, in every grain. No fact may commit meanwhile (SHARE blocks

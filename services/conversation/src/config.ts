@@ -14,6 +14,8 @@ const schema = z.object({
   // limit past which PostgreSQL stops them (the caller has given up by then).
   CONVERSATION_REPORTS_POOL_SIZE: env.int(4, 1),
   CONVERSATION_REPORTS_TIMEOUT_MS: env.int(5000, 10),
+  // Kept report rows of days that have not changed since, decoded, per replica (0: none kept).
+  CONVERSATION_REPORTS_CACHE_MB: env.int(128, 0),
   // How often the report facts' deltas are folded into the counts kept per day.
   CONVERSATION_REPORT_COUNT_COMPACT_MS: env.int(1000, 10),
   CONVERSATION_MIGRATE_ON_BOOT: env.bool(true),

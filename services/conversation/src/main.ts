@@ -55,7 +55,7 @@ import {
   requireActor,
 } from './modules/directory';
 import { Reports, SupervisorWallboard } from './modules/reports';
-import { PostgresReportFacts, PostgresWallboard, ReportDayCounts } from './modules/reports/adapters';
+import { PostgresReportFacts, PostgresWallboard, ReportDayCache, ReportDayCounts } from './modules/reports/adapters';
 import { ComposeEmail, ForwardConversation, PlaceCall, RegisterUpload, ReplyToConversation, SendTranscript } from './modules/outbound';
 import { AssistWithConversation, ManageChatflows, ManageSnippets } from './modules/assist';
 import { CreateDeal, CreateTicket, DetachContact, FindContacts, ManageContactProperties, MergeContacts, SurveySettings, Surveys, surveyOnClose, UpdateContact, UpdateDeal, UpdateTicket } from './modules/records';
@@ -185,7 +185,7 @@ bootService(async () => {
         (actor, role) => requireActor(directory, actor, role),
         (accountId) => reportDayCounts.rebuild(accountId),
       ),
-      reports: new Reports(directory, new PostgresReportFacts(reportsPool)),
+      reports: new Reports(directory, new PostgresReportFacts(reportsPool, new ReportDayCache(config.CONVERSATION_REPORTS_CACHE_MB * 1024 * 1024))),
       wallboard: new SupervisorWallboard(directory, new PostgresWallboard(pool)),
       serviceLevels,
       updateContact: new UpdateContact(pool, directory, contactRecords, committed),

@@ -2,3 +2,4 @@
 export * from './adapters/report-facts.store';
 export * from './adapters/wallboard.store';
 export * from './adapters/report-day-counts';
+export * from './adapters/report-day-cache';

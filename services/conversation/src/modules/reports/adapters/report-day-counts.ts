@@ -18,8 +18,8 @@ export class ReportDayCounts {
   compact(): Promise<number> {
     return withTransaction(this.pool, async (tx) => {
       if (!(await this.lock(tx))) return 0;
-      // Rows that exist take the sums and merge their values; the others are inserted. The lock
-      // makes this the only writer of the kept rows, so the two halves cannot race.
+      // Rows that exist take the sums and merge their values; the others are inserted; each day
+      // written takes a new version. The lock makes this the only writer of the kept rows.
       const folded = await tx.query<{ folded: string }>(
         `WITH moved AS (DELETE FROM report_fact_deltas WHERE id IN (SELECT id FROM report_fact_deltas ORDER BY id LIMIT ${BATCH}) RETURNING *),
               daily AS (
@@ -47,7 +47,11 @@ export class ReportDayCounts {
                 INSERT INTO report_day_counts (${COLUMNS})
                 SELECT s.account_id, s.grain, s.day, s.kind, s.inbox_id, s.team_id, s.agent_id, s.channel, s.n, s.total, s.promoters, s.detractors,
                        report_values_merged(s.kind, NULL, s.added, s.removed)
-                  FROM summed s WHERE NOT EXISTS (SELECT 1 FROM updated d WHERE ${SAME_KEY}))
+                  FROM summed s WHERE NOT EXISTS (SELECT 1 FROM updated d WHERE ${SAME_KEY})),
+              versioned AS (
+                INSERT INTO report_day_versions (account_id, grain, day, version)
+                SELECT account_id, grain, day, nextval('report_day_versions_seq') FROM (SELECT DISTINCT account_id, grain, day FROM summed) t
+                ON CONFLICT (account_id, grain, day) DO UPDATE SET version = excluded.version)
          SELECT count(*) AS folded FROM moved`,
       );
       const count = Number(folded.rows[0].folded);

@@ -1,30 +1,30 @@
 // Reports from the rows kept per local day or month (report_day_counts, migrations 0028 and 0029)
-// and the deltas not folded into them yet, read in one statement, so exact: counts are sums; the
+// and the deltas not folded into them yet, read in one snapshot, so exact: counts are sums; the
 // response and resolution percentiles are selected from the durations those rows carry, and the
 // busiest hours counted from the local hours of the openings they carry. No report reads the facts
 // themselves: a year by day reads a few rows per day, a year by agent a few per month and agent.
-import { UnavailableError, type Pool } from '@inbox/lib';
+// Rows of days whose version has not moved come from the service's cache (report-day-cache.ts).
+import { UnavailableError, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import { groupedNearestRanks } from '../domain/percentiles';
 import { emptyFactCounts, type Durations, type FactCounts, type Grouping, type ReportQuery } from '../domain/reports';
 import type { ReportFacts } from '../use-cases/reports';
-
-/** Group keys over report_day_counts and its pending deltas (c.day is a local date); grouped by, then written as text. */
-const COUNT_KEYS: Record<Grouping, string> = {
-  day: 'day',
-  week: `date_trunc('week', day)::date`,
-  inbox: 'inbox_id',
-  team: `coalesce(team_id, '')`,
-  agent: `coalesce(agent_id, '')`,
-  channel: 'channel',
-};
-
-/** $1 account, $2 first and $3 last local day, $4–$6 filters, $7 the time zone, $8 the day grain, $9–$10 the whole months. */
-const FILTERS = `($4::text IS NULL OR inbox_id = $4) AND ($5::text IS NULL OR team_id = $5) AND ($6::text IS NULL OR agent_id = $6)`;
+import { ReportDayCache, type KeptDay, type KeptRow } from './report-day-cache';
 
 const DAY_MS = 86_400_000;
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 const firstOfMonth = (day: string) => `${day.slice(0, 8)}01`;
 const nextMonth = (day: string) => firstOfMonth(addDays(firstOfMonth(day), 32));
+const mondayOf = (day: string) => addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
+
+/** A row's group: its local day (or that day's Monday) or one of its dimensions ('' for none). */
+const KEYS: Record<Grouping, (day: string, row: KeptRow) => string> = {
+  day: (day) => day,
+  week: (day) => mondayOf(day),
+  inbox: (_day, row) => row.inboxId,
+  team: (_day, row) => row.teamId ?? '',
+  agent: (_day, row) => row.agentId ?? '',
+  channel: (_day, row) => row.channel,
+};
 
 /**
  * The kept rows that answer a query: by day or week unfiltered, the days of every dimension
@@ -39,22 +39,7 @@ function grainsFor(query: ReportQuery): { dayGrain: 'day' | 'all'; months: [stri
   return { dayGrain: 'day', months: first < end ? [first, end] : null };
 }
 
-const EMPTY = Buffer.alloc(0);
-
-/** A group's kept durations (int4s, migration 0029's report_value_bytes), less those pending deltas take away. */
-function durations(packed: Buffer, removed: Buffer): Int32Array {
-  const values = int32s(packed);
-  if (!removed.length) return values;
-  const taken = new Map<number, number>();
-  for (const v of int32s(removed)) taken.set(v, (taken.get(v) ?? 0) + 1);
-  return values.filter((v) => {
-    const left = taken.get(v) ?? 0;
-    if (left > 0) taken.set(v, left - 1);
-    return left === 0;
-  });
-}
-
-/** Big-endian int4s as a typed array, swapped in place (the buffer is this row's own). */
+/** Big-endian int4s (migration 0029's report_value_bytes) as a typed array, swapped in place. */
 function int32s(packed: Buffer): Int32Array {
   if (!packed.length) return new Int32Array();
   const aligned = packed.byteOffset % 4 === 0 ? packed : Buffer.from(packed);
@@ -62,12 +47,65 @@ function int32s(packed: Buffer): Int32Array {
   return new Int32Array(aligned.buffer, aligned.byteOffset, aligned.length / 4);
 }
 
+interface StoredRow {
+  grain: string;
+  day: string;
+  kind: string;
+  inbox_id: string;
+  team_id: string | null;
+  agent_id: string | null;
+  channel: string;
+  n: string;
+  total: string;
+  promoters: string;
+  detractors: string;
+  packed: string | null;
+}
+
+/** Base64, not bytea's hex: a year's values are megabytes, and base64 decodes several times faster. */
+function keptRow(r: StoredRow): KeptRow {
+  const bytes = r.packed ? Buffer.from(r.packed, 'base64') : null;
+  return {
+    kind: r.kind,
+    inboxId: r.inbox_id,
+    teamId: r.team_id,
+    agentId: r.agent_id,
+    channel: r.channel,
+    n: Number(r.n),
+    total: Number(r.total),
+    promoters: Number(r.promoters),
+    detractors: Number(r.detractors),
+    durations: bytes && (r.kind === 'first_response' || r.kind === 'resolution') ? int32s(bytes) : null,
+    hours: bytes && r.kind === 'created' ? bytes : null,
+  };
+}
+
+/** A group's durations of one kind: the kept rows' arrays, and the values pending deltas add or take away. */
+interface Timed {
+  figures: Durations;
+  parts: Int32Array[];
+  removed: number[];
+}
+
+/** The parts less one occurrence of each removed value. */
+function withoutRemoved({ parts, removed }: Timed): Int32Array[] {
+  if (removed.length === 0) return parts;
+  const taken = new Map<number, number>();
+  for (const v of removed) taken.set(v, (taken.get(v) ?? 0) + 1);
+  const kept: number[] = [];
+  for (const part of parts) {
+    for (const v of part) {
+      const left = taken.get(v) ?? 0;
+      if (left > 0) taken.set(v, left - 1);
+      else kept.push(v);
+    }
+  }
+  return [Int32Array.from(kept)];
+}
+
 /** Each group's percentiles of one kind, and the totals' over all of its groups. */
-function setPercentiles(groups: Array<{ figures: Durations; values: Int32Array }>, totals: Durations): void {
-  const found = groupedNearestRanks(
-    groups.map((g) => g.values),
-    [0.5, 0.9],
-  );
+function setPercentiles(groups: Timed[], totals: Durations): void {
+  const found = groupedNearestRanks(groups.map(withoutRemoved), [0.5, 0.9]);
   groups.forEach((g, i) => ([g.figures.medianSeconds, g.figures.p90Seconds] = found.groups[i]));
   [totals.medianSeconds, totals.p90Seconds] = found.total;
 }
@@ -134,7 +172,10 @@ async function bounded<T>(work: () => Promise<T>): Promise<T> {
 
 /** Reads through the reports' own pool (see CONVERSATION_REPORTS_POOL_SIZE and _TIMEOUT_MS). */
 export class PostgresReportFacts implements ReportFacts {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly cache: ReportDayCache,
+  ) {}
 
   async timeZone(accountId: string): Promise<string> {
     const found = await this.pool.query<{ time_zone: string }>('SELECT time_zone FROM accounts WHERE id = $1', [accountId]);
@@ -142,62 +183,88 @@ export class PostgresReportFacts implements ReportFacts {
   }
 
   count(accountId: string, query: ReportQuery, timeZone: string) {
-    return bounded(() => this.countFacts(accountId, query, timeZone));
+    // One snapshot for the versions, the rows and the deltas: a fold in between changes none of them.
+    return bounded(() => withTransaction(this.pool, (tx) => this.countFacts(tx, accountId, query, timeZone), 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'));
   }
 
-  private async countFacts(accountId: string, query: ReportQuery, timeZone: string) {
+  private async countFacts(tx: PoolClient, accountId: string, query: ReportQuery, timeZone: string) {
     const { dayGrain, months } = grainsFor(query);
-    const counted = await this.pool.query<{
-      key: string;
-      kind: string;
-      n: string;
-      sum: string | null;
-      promoters: string;
-      detractors: string;
-      packed: string | null;
-      removed: string | null;
-    }>(
-      `WITH c AS (
-         SELECT day, kind, inbox_id, team_id, agent_id, channel, n, total, promoters, detractors, packed, NULL::bytea AS removed
-           FROM report_day_counts
-          WHERE account_id = $1 AND ${FILTERS}
-            AND (grain = $8 AND day >= $2::date AND day <= $3::date AND NOT coalesce(day >= $9::date AND day < $10::date, false)
-                 OR grain = 'month' AND day >= $9::date AND day < $10::date)
-         UNION ALL
-         SELECT (at AT TIME ZONE $7)::date, kind, inbox_id, team_id, agent_id, channel, n, n * coalesce(value, 0),
-                CASE WHEN kind = 'nps' AND value >= 9 THEN n ELSE 0 END, CASE WHEN kind = 'nps' AND value <= 6 THEN n ELSE 0 END,
-                CASE WHEN n > 0 THEN report_value_bytes(kind, report_kept_value(kind, at, value, $7)) END,
-                CASE WHEN n < 0 THEN report_value_bytes(kind, report_kept_value(kind, at, value, $7)) END
-           FROM report_fact_deltas
-          WHERE account_id = $1 AND at >= $2::date::timestamp AT TIME ZONE $7 AND at < ($3::date + 1)::timestamp AT TIME ZONE $7 AND ${FILTERS})
-       SELECT g.key::text AS key, g.kind, g.n, g.sum, g.promoters, g.detractors, encode(g.packed, 'base64') AS packed, encode(g.removed, 'base64') AS removed
-         FROM (SELECT ${COUNT_KEYS[query.groupBy]} AS key, kind, sum(n) AS n, sum(total) AS sum, sum(promoters) AS promoters, sum(detractors) AS detractors,
-                      string_agg(packed, ''::bytea) AS packed, string_agg(removed, ''::bytea) AS removed
-                 FROM c GROUP BY 1, 2) g`,
-      [accountId, query.from, query.to, query.inboxId, query.teamId, query.agentId, timeZone, dayGrain, months?.[0], months?.[1]],
+    const versions = await tx.query<{ grain: string; day: string; version: string }>(
+      `SELECT grain, day::text AS day, version::text AS version FROM report_day_versions
+        WHERE account_id = $1
+          AND (grain = $2 AND day >= $3::date AND day <= $4::date AND NOT coalesce(day >= $5::date AND day < $6::date, false)
+               OR grain = 'month' AND day >= $5::date AND day < $6::date)`,
+      [accountId, dayGrain, query.from, query.to, months?.[0], months?.[1]],
+    );
+    const days = new Map<string, KeptDay>();
+    const stale: typeof versions.rows = [];
+    for (const v of versions.rows) {
+      const kept = this.cache.get(ReportDayCache.key(accountId, v.grain, v.day), v.version);
+      if (kept) days.set(`${v.grain}|${v.day}`, kept);
+      else stale.push(v);
+    }
+    if (stale.length > 0) {
+      const read = await tx.query<StoredRow>(
+        `SELECT grain, day::text AS day, kind, inbox_id, team_id, agent_id, channel, n, total, promoters, detractors, encode(packed, 'base64') AS packed
+           FROM report_day_counts WHERE account_id = $1 AND (grain, day) IN (SELECT * FROM unnest($2::text[], $3::date[]))`,
+        [accountId, stale.map((v) => v.grain), stale.map((v) => v.day)],
+      );
+      for (const v of stale) days.set(`${v.grain}|${v.day}`, { version: v.version, rows: [] });
+      for (const r of read.rows) days.get(`${r.grain}|${r.day}`)!.rows.push(keptRow(r));
+      for (const v of stale) this.cache.set(ReportDayCache.key(accountId, v.grain, v.day), days.get(`${v.grain}|${v.day}`)!);
+    }
+    const pending = await tx.query<{ day: string; kind: string; inbox_id: string; team_id: string | null; agent_id: string | null; channel: string; n: number; value: number | null; hour: number }>(
+      `SELECT (at AT TIME ZONE $4)::date::text AS day, kind, inbox_id, team_id, agent_id, channel, n, value, extract(hour FROM at AT TIME ZONE $4)::int AS hour
+         FROM report_fact_deltas
+        WHERE account_id = $1 AND at >= $2::date::timestamp AT TIME ZONE $4 AND at < ($3::date + 1)::timestamp AT TIME ZONE $4
+          AND ($5::text IS NULL OR inbox_id = $5) AND ($6::text IS NULL OR team_id = $6) AND ($7::text IS NULL OR agent_id = $7)`,
+      [accountId, query.from, query.to, timeZone, query.inboxId, query.teamId, query.agentId],
     );
 
     const groups = new Map<string, FactCounts>();
     const totals = emptyFactCounts();
-    const timed = { first_response: [] as Array<{ figures: Durations; values: Int32Array }>, resolution: [] as Array<{ figures: Durations; values: Int32Array }> };
+    const timed = { first_response: new Map<string, Timed>(), resolution: new Map<string, Timed>() };
     const busiestHours = Array.from({ length: 24 }, () => 0);
-    const group = (k: string) => groups.get(k) ?? groups.set(k, emptyFactCounts()).get(k)!;
-    // Base64, not bytea's hex: a year's values are megabytes, and base64 decodes several times faster.
-    const bytes = (text: string | null) => (text ? Buffer.from(text, 'base64') : EMPTY);
-    for (const row of counted.rows) {
-      const figures = group(row.key);
-      for (const c of [figures, totals]) addKind(c, row.kind, Number(row.n), Number(row.sum ?? 0), Number(row.promoters), Number(row.detractors));
-      if (row.kind === 'created') {
-        // An opening's kept value is its local hour, one byte.
-        const [added, removed] = [bytes(row.packed), bytes(row.removed)];
-        for (let i = 0; i < added.length; i++) busiestHours[added[i]]++;
-        for (let i = 0; i < removed.length; i++) busiestHours[removed[i]]--;
-      } else if (row.kind === 'first_response' || row.kind === 'resolution') {
-        timed[row.kind].push({ figures: row.kind === 'first_response' ? figures.firstResponse : figures.resolution, values: durations(bytes(row.packed), bytes(row.removed)) });
+    const keyOf = KEYS[query.groupBy];
+    const passes = (r: KeptRow) =>
+      (!query.inboxId || r.inboxId === query.inboxId) && (!query.teamId || r.teamId === query.teamId) && (!query.agentId || r.agentId === query.agentId);
+    const add = (key: string, r: KeptRow) => {
+      const figures = groups.get(key) ?? groups.set(key, emptyFactCounts()).get(key)!;
+      for (const c of [figures, totals]) addKind(c, r.kind, r.n, r.total, r.promoters, r.detractors);
+      if (r.kind !== 'first_response' && r.kind !== 'resolution') return undefined;
+      const byGroup = timed[r.kind];
+      return byGroup.get(key) ?? byGroup.set(key, { figures: r.kind === 'first_response' ? figures.firstResponse : figures.resolution, parts: [], removed: [] }).get(key)!;
+    };
+    for (const v of versions.rows) {
+      for (const r of days.get(`${v.grain}|${v.day}`)!.rows) {
+        if (!passes(r)) continue;
+        const durations = add(keyOf(v.day, r), r);
+        if (durations && r.durations) durations.parts.push(r.durations);
+        if (r.hours) for (let i = 0; i < r.hours.length; i++) busiestHours[r.hours[i]]++;
       }
     }
-    setPercentiles(timed.first_response, totals.firstResponse);
-    setPercentiles(timed.resolution, totals.resolution);
+    for (const p of pending.rows) {
+      const value = p.value ?? 0;
+      const r: KeptRow = {
+        kind: p.kind,
+        inboxId: p.inbox_id,
+        teamId: p.team_id,
+        agentId: p.agent_id,
+        channel: p.channel,
+        n: p.n,
+        total: p.n * value,
+        promoters: p.kind === 'nps' && value >= 9 ? p.n : 0,
+        detractors: p.kind === 'nps' && value <= 6 ? p.n : 0,
+        durations: null,
+        hours: null,
+      };
+      const durations = add(keyOf(p.day, r), r);
+      if (durations && p.n > 0) durations.parts.push(Int32Array.of(value));
+      if (durations && p.n < 0) durations.removed.push(value);
+      if (p.kind === 'created') busiestHours[p.hour] += p.n;
+    }
+    setPercentiles([...timed.first_response.values()], totals.firstResponse);
+    setPercentiles([...timed.resolution.values()], totals.resolution);
     return {
       totals,
       groups: [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, counts]) => ({ key: k, counts })),

@@ -58,11 +58,13 @@ describe('nearest-rank percentiles', () => {
   it('answers each group and all of them together, as sorting each and their union would', () => {
     const groups = [numbers(9, 3_000, 86_400), new Int32Array(), numbers(10, 40, 500), numbers(11, 120_000, 300_000), Int32Array.of(5, 5, 5)];
     const union = Int32Array.from(groups.flatMap((g) => [...g]));
-    const got = groupedNearestRanks(groups, [0.5, 0.9]);
+    // In parts, as a group's kept rows come: the first split in three, the fourth in two.
+    const parts = [[groups[0].subarray(0, 1_000), groups[0].subarray(1_000, 1_001), groups[0].subarray(1_001)], [], [groups[2]], [groups[3].subarray(0, 7), groups[3].subarray(7)], [groups[4]]];
+    const got = groupedNearestRanks(parts, [0.5, 0.9]);
     expect(got.groups).toEqual(groups.map((g) => (g.length ? [bySorting(g, 0.5), bySorting(g, 0.9)] : [null, null])));
     expect(got.total).toEqual([bySorting(union, 0.5), bySorting(union, 0.9)]);
-    expect(groupedNearestRanks([new Int32Array(), new Int32Array()], [0.5])).toEqual({ groups: [[null], [null]], total: [null] });
-    expect(groupedNearestRanks([Int32Array.of(3), Int32Array.of(1, 2)], [0.5, 0.9, 0.1])).toEqual({ groups: [[3, 3, 3], [1, 2, 1]], total: [2, 3, 1] });
+    expect(groupedNearestRanks([[new Int32Array()], []], [0.5])).toEqual({ groups: [[null], [null]], total: [null] });
+    expect(groupedNearestRanks([[Int32Array.of(3)], [Int32Array.of(1), Int32Array.of(2)]], [0.5, 0.9, 0.1])).toEqual({ groups: [[3, 3, 3], [1, 2, 1]], total: [2, 3, 1] });
   });
 
   it('equals sorting on sorted and reversed input, for every rank', () => {

@@ -24,12 +24,13 @@ export function nearestRank(values: Int32Array, share: number): number | null {
   return nearestRanks(values, [share])[0];
 }
 
-/** Each group's values at each share, and those of all groups together. */
-export function groupedNearestRanks(groups: Int32Array[], shares: number[]): { groups: Array<Array<number | null>>; total: Array<number | null> } {
-  const n = groups.reduce((sum, g) => sum + g.length, 0);
+/** Each group's values (in parts) at each share, and those of all groups together. */
+export function groupedNearestRanks(groups: Int32Array[][], shares: number[]): { groups: Array<Array<number | null>>; total: Array<number | null> } {
+  const sizes = groups.map((parts) => parts.reduce((sum, p) => sum + p.length, 0));
+  const n = sizes.reduce((sum, size) => sum + size, 0);
   return {
-    groups: groups.map((g) => nearestRanks(g, shares)),
-    total: n === 0 ? shares.map(() => null) : selected(groups, n, shares.map((share) => rankOf(share, n))),
+    groups: groups.map((parts, i) => (sizes[i] === 0 ? shares.map(() => null) : selected(parts, sizes[i], shares.map((share) => rankOf(share, sizes[i]))))),
+    total: n === 0 ? shares.map(() => null) : selected(groups.flat(), n, shares.map((share) => rankOf(share, n))),
   };
 }
 
