@@ -50,7 +50,7 @@ describe('the web inbox in Chromium', () => {
     await row.waitFor({ timeout: 15_000 });
     await page.locator('[data-view="open"] .count').getByText('1').waitFor();
     await row.click();
-    await page.getByText('Hello from the customer').waitFor();
+    await page.locator('.message').getByText('Hello from the customer').waitFor();
     await page.getByRole('textbox', { name: 'Reply' }).fill('Thanks, we are on it.');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.locator('.message.outbound').getByText('Thanks, we are on it.').waitFor();
