@@ -13,8 +13,10 @@ bash scripts/services.sh stop
 bash scripts/ensure-node-deps.sh
 
 # The rules that check themselves: lint, architecture boundaries, protos and their compatibility.
-echo "[lint] eslint, dependency rules, buf lint, buf breaking" >&2
+echo "[lint] eslint, the tests' types, dependency rules, buf lint, buf breaking" >&2
 npx --no-install eslint .
+# jest runs the tests through swc, which checks no types; this does.
+npx --no-install tsc -p tests/tsconfig.typecheck.json
 npm run --silent lint:deps
 npx --no-install buf lint
 if git rev-parse -q --verify HEAD~1 >/dev/null 2>&1; then npx --no-install buf breaking --against '.git#ref=HEAD~1'; fi

@@ -1,10 +1,9 @@
 // The chat widget says someone is there only when someone is: within its business hours and
 // with at least one member of its inbox available (asked of routing's edge port, which serves
 // ingest nothing else). Otherwise it offers to answer by email, and asks for the address.
-import { createServiceClient } from '@inbox/lib';
+import { createServiceClient, createConversationClients } from '@inbox/lib';
 import { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import { AgentPresenceServiceService } from '@inbox/lib/gen/inbox/routing/v1/presence';
-import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { waitFor } from '@inbox/testkit';
 
@@ -58,7 +57,7 @@ describe('chat widget availability', () => {
     const edge = f.stack.services.routing!.edgeGrpcAddress!;
     const presence = createServiceClient(AgentPresenceServiceService, edge, { deadlineMs: 3000 });
     const routingOnEdge = createServiceClient(RoutingServiceService, edge, { deadlineMs: 3000 });
-    const conversationOnEdge = createServiceClient(ConversationServiceService, edge, { deadlineMs: 3000 });
+    const conversationOnEdge = createConversationClients(edge, { deadlineMs: 3000 });
     try {
       expect(await presence.call.countAvailableAgents({ accountId: f.accountId, inboxId: f.inboxId })).toEqual({ available: 1, members: 1 });
       await expect(presence.call.countAvailableAgents({ accountId: f.accountId, inboxId: '' })).rejects.toMatchObject({ kind: 'invalid_argument', code: 'inbox_required' });
@@ -67,7 +66,7 @@ describe('chat widget availability', () => {
       await expect(presence.call.countAvailableAgents({ accountId: 'acc_other', inboxId: f.inboxId })).rejects.toBeDefined();
       // Routing's own API is not on the edge port.
       await expect(routingOnEdge.call.getAvailability({ tenant: { accountId: f.accountId, userId: f.ownerId }, userId: f.ownerId })).rejects.toMatchObject({ kind: 'not_implemented' });
-      await expect(conversationOnEdge.call.listInboxes({ tenant: { accountId: f.accountId, userId: f.ownerId } })).rejects.toMatchObject({ kind: 'not_implemented' });
+      await expect(conversationOnEdge.directory.call.listInboxes({ tenant: { accountId: f.accountId, userId: f.ownerId } })).rejects.toMatchObject({ kind: 'not_implemented' });
     } finally {
       presence.close();
       routingOnEdge.close();

@@ -65,7 +65,7 @@ describe('the email corpus through SMTP and the raw endpoint', () => {
     const response = await fetch(`${f.stack.ingestUrl}/ingest/v1/email?to=${encodeURIComponent(httpAddress)}`, {
       method: 'POST',
       headers: { 'content-type': 'message/rfc822' },
-      body: rawOf(c),
+      body: new Uint8Array(rawOf(c)),
     });
     const body = (await response.json()) as { id?: string; error?: { message: string } };
     if (response.status !== 202) return { accepted: false, status: `HTTP ${response.status}`, problems: [`rejected: ${body.error?.message}`] };

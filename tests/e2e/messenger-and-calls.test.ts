@@ -8,6 +8,7 @@ import { createHmac, randomInt } from 'node:crypto';
 import { startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { fakeGraphApi, fakeTelephonyApi, PHOTO_BYTES, type FakeProvider } from '../support/fake-providers';
 import { waitFor } from '@inbox/testkit';
+import { signUp } from '../support/api-client';
 
 jest.setTimeout(120_000);
 
@@ -212,7 +213,6 @@ describe('Messenger and phone calls', () => {
   });
 
   async function startOtherAccount() {
-    const { signUp } = await import('../support/api-client');
     const other = await signUp(f.anonymous, 'Other company');
     const inbox = (await other.client.post('/api/v1/inboxes', { name: 'Other' })).body;
     const page = String(randomInt(2e9, 3e9));

@@ -66,8 +66,9 @@ describe('reports', () => {
     await f?.stop();
   });
 
-  const summary = async (client: InboxFixture['owner'], query: Record<string, string>) => {
-    const response = await client.get(`/api/v1/reports/summary?${new URLSearchParams(query)}`);
+  const summary = async (client: InboxFixture['owner'], query: Record<string, string | undefined>) => {
+    const defined = Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined);
+    const response = await client.get(`/api/v1/reports/summary?${new URLSearchParams(defined)}`);
     expect(response.status).toBe(200);
     return response.body;
   };

@@ -65,7 +65,7 @@ describe('the thread in Chromium', () => {
     await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
     const newest = page.locator('.message').getByText('Message number 60 of the story');
     await newest.waitFor();
-    await waitFor('the newest message in view', async () => newest.isVisible() && (await newest.evaluate((el) => el.getBoundingClientRect().bottom <= window.innerHeight && el.getBoundingClientRect().top >= 0)), 5000, 50);
+    await waitFor('the newest message in view', async () => (await newest.isVisible()) && (await newest.evaluate((el) => el.getBoundingClientRect().bottom <= window.innerHeight && el.getBoundingClientRect().top >= 0)), 5000, 50);
     const oldestTop = await page.locator('.message').getByText('Message number 0 of the story').evaluate((el) => el.getBoundingClientRect().top);
     expect(oldestTop).toBeLessThan(0);
   });

@@ -99,7 +99,7 @@ describe('attack suite', () => {
     });
 
     it('refuses to boot a gateway outside test mode without a real signing secret', async () => {
-      for (const env of [{ NODE_ENV: 'development' }, { NODE_ENV: 'production' }, { NODE_ENV: 'development', GATEWAY_JWT_SECRET: 'dev-insecure-jwt-secret-change-me-in-production' }]) {
+      for (const env of [{ NODE_ENV: 'development' }, { NODE_ENV: 'production' }, { NODE_ENV: 'development', GATEWAY_JWT_SECRET: 'dev-insecure-jwt-secret-change-me-in-production' }] as Record<string, string>[]) {
         const gateway = await launchService('gateway', env);
         const exit = await gateway.process.exited(20_000);
         expect(exit.code).toBe(1);

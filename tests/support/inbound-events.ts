@@ -1,7 +1,6 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { createServiceClient, publishDurably, type NatsConnection } from '@inbox/lib';
+import { createConversationClients, publishDurably, type NatsConnection } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
-import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import { uniqueEmail } from './api-client';
 
@@ -15,12 +14,12 @@ export interface EmailChannelFixture {
 
 /** A fresh account with one inbox and one email channel, made through the conversation service's gRPC API. */
 export async function createEmailChannel(conversationGrpcAddress: string): Promise<EmailChannelFixture> {
-  const client = createServiceClient(ConversationServiceService, conversationGrpcAddress, { deadlineMs: 5000 });
+  const client = createConversationClients(conversationGrpcAddress, { deadlineMs: 5000 });
   try {
-    const { account, user } = await client.call.createAccount({ accountName: 'Fixture', name: 'Owner', email: uniqueEmail('fixture'), password: 'fixture password' });
+    const { account, user } = await client.directory.call.createAccount({ accountName: 'Fixture', name: 'Owner', email: uniqueEmail('fixture'), password: 'fixture password' });
     const tenant = { accountId: account!.id, userId: user!.id };
-    const { inbox } = await client.call.createInbox({ tenant, name: 'Support' });
-    const { channel } = await client.call.createChannel({
+    const { inbox } = await client.directory.call.createInbox({ tenant, name: 'Support' });
+    const { channel } = await client.directory.call.createChannel({
       tenant,
       inboxId: inbox!.id,
       type: ChannelType.CHANNEL_TYPE_EMAIL,

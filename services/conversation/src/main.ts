@@ -18,12 +18,14 @@ import {
   pingPostgres,
   provisionJetStream,
   runConsumer,
+  CONVERSATION_MODULE_SERVICES,
+  type ConversationModule,
 } from '@inbox/lib';
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { Argon2PasswordHasher, DirectoryRepository, guardInboxAccess, InboxAccess, PostgresTeams, SmtpVerificationMailer } from './modules/directory/adapters';
 import { ConversationAssignments, ConversationQueries, CustomViewsRepository, SearchDocuments, ViewCountsRepository } from './modules/conversations/adapters';
 import { AddComment, ApplyConversationAction, AutoAssign, DeleteConversation, ManageCustomViews, PurgeTrash, SetMessageHidden, UnblockSender, UpdateConversation } from './modules/conversations';
-import { conversationGrpcHandlers } from './adapters/conversation.grpc';
+import { deprecatedConversationHandlers, moduleGrpcHandlers, type ModuleHandlers } from './adapters/conversation.grpc';
 import { announcingDirectoryChanges } from './adapters/directory-announcements';
 import { ServiceLevels } from './modules/sla';
 import { BreachWatch, CachedPolicyPresence, PostgresServiceLevels, ServiceLevelHandler } from './modules/sla/adapters';
@@ -139,10 +141,8 @@ bootService(async () => {
   const stopPolicyListener = policyPresence.listen();
   const serviceLevels = new ServiceLevels(directory, new PostgresServiceLevels(pool, committed), policyPresence);
   const grpc = new GrpcServer({ logger, metrics, health });
-  grpc.addService(
-    'inbox.conversation.v1.ConversationService',
-    ConversationServiceService,
-    guardInboxAccess(announcingDirectoryChanges(conversationGrpcHandlers({
+  const access = new InboxAccess(pool);
+  const modules = moduleGrpcHandlers({
       receipts,
       directory,
       queries,
@@ -199,9 +199,17 @@ bootService(async () => {
       forwardConversation: new ForwardConversation(pool, directory, committedWithMail),
       createTicket: new CreateTicket(pool, directory),
       updateTicket: new UpdateTicket(pool, directory),
-      channelDirectory,
-    }), (change) => announceDirectoryChange(nc, change)), new InboxAccess(pool)),
-  );
+  });
+  const guarded = Object.fromEntries(
+    Object.entries({ ...modules, directory: announcingDirectoryChanges(modules.directory, (change) => announceDirectoryChange(nc, change)) }).map(
+      ([module, handlers]) => [module, guardInboxAccess(handlers, access)],
+    ),
+  ) as ModuleHandlers;
+  for (const module of Object.keys(CONVERSATION_MODULE_SERVICES) as ConversationModule[]) {
+    const service = CONVERSATION_MODULE_SERVICES[module];
+    grpc.addService(service.name, service.definition, guarded[module] as never);
+  }
+  grpc.addService('inbox.conversation.v1.ConversationService', ConversationServiceService, deprecatedConversationHandlers(guarded, channelDirectory));
   // The edge port serves ingest exactly what it needs and nothing else.
   const edgeGrpc = new GrpcServer({ logger, metrics, health });
   edgeGrpc.addService('inbox.channels.v1.ChannelDirectoryService', ChannelDirectoryServiceService, channelDirectory);

@@ -17,8 +17,8 @@ import {
   listen,
   pingNats,
   pingRedis,
+  createConversationClients,
 } from '@inbox/lib';
-import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
@@ -44,7 +44,7 @@ bootService(async () => {
   runtime.dependsOn('redis', () => pingRedis(redis));
   const nc = await connectNats(config.NATS_URL, 'gateway', logger);
   runtime.dependsOn('nats', () => pingNats(nc));
-  const conversation = createServiceClient(ConversationServiceService, config.CONVERSATION_GRPC_ADDR, {
+  const conversation = createConversationClients(config.CONVERSATION_GRPC_ADDR, {
     deadlineMs: config.GRPC_DEADLINE_MS,
   });
 

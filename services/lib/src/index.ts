@@ -9,6 +9,7 @@ export * from './runtime/service-runtime';
 export * from './grpc/errors';
 export * from './grpc/server';
 export * from './grpc/client';
+export * from './grpc/conversation-clients';
 export * from './jetstream/connection';
 export * from './jetstream/streams';
 export * from './jetstream/publisher';

@@ -11,15 +11,14 @@ import {
   connectNats,
   connectRedis,
   createPool,
-  createServiceClient,
   migrate,
   pingNats,
   pingPostgres,
   pingRedis,
   provisionJetStream,
   runConsumer,
+  createConversationClients,
 } from '@inbox/lib';
-import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import { AvailabilityStore } from './adapters/availability.store';
 import { ConversationInboxDirectory, agentPresenceGrpcHandlers } from './adapters/agent-presence.grpc';
@@ -51,7 +50,7 @@ bootService(async () => {
     replicas: config.NATS_STREAM_REPLICAS,
   });
   const js = jetstream(nc);
-  const conversation = createServiceClient(ConversationServiceService, config.CONVERSATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
+  const conversation = createConversationClients(config.CONVERSATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
 
   const repository = new RoutingRepository(pool);
   const store = new AvailabilityStore(pool, redis);
@@ -89,7 +88,7 @@ bootService(async () => {
         { lastAssigned: (accountId, inboxId) => repository.lastAssigned(pool, accountId, inboxId) },
         {
           mode: async (accountId, inboxId) => (await rules.rule(accountId, inboxId)).mode,
-          callerOwner: async (accountId, phoneNumber) => (await conversation.call.findCallerOwner({ accountId, phoneNumber })).ownerId || null,
+          callerOwner: async (accountId, phoneNumber) => (await conversation.records.call.findCallerOwner({ accountId, phoneNumber })).ownerId || null,
         },
       ),
     ),

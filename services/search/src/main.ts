@@ -10,14 +10,13 @@ import {
   bootService,
   connectNats,
   createOpenSearch,
-  createServiceClient,
   errorMessage,
   pingNats,
   pingOpenSearch,
   provisionJetStream,
   runConsumer,
+  createConversationClients,
 } from '@inbox/lib';
-import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import { ConversationDocuments } from './adapters/conversation-documents.client';
 import { ConversationEventHandler } from './adapters/conversation-event.handler';
@@ -39,7 +38,7 @@ bootService(async () => {
   await provisionJetStream(await jetstreamManager(nc), [STREAMS.conversationEvents, STREAMS.deadLetter], [CONSUMERS.searchIndexer], {
     replicas: config.NATS_STREAM_REPLICAS,
   });
-  const conversation = createServiceClient(ConversationServiceService, config.CONVERSATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
+  const conversation = createConversationClients(config.CONVERSATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
 
   const layout = new IndexLayout(opensearch, {
     prefix: config.SEARCH_INDEX_PREFIX,
@@ -58,7 +57,7 @@ bootService(async () => {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
     registers: [metrics.registry],
   });
-  const indexer = new ConversationIndexer(new ConversationDocuments(conversation), index, logger, {
+  const indexer = new ConversationIndexer(new ConversationDocuments(conversation.conversations), index, logger, {
     batchSize: config.SEARCH_BATCH_SIZE,
     lingerMs: config.SEARCH_BATCH_LINGER_MS,
   });

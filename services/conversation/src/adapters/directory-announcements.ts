@@ -2,9 +2,9 @@
 // committed, so routing's copy of the directory is dropped and open inboxes refresh their teams
 // and members (see DirectoryChanged in @inbox/lib).
 import type { DirectoryChanged, DirectoryPart, UnaryHandlers } from '@inbox/lib';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { DirectoryServiceService } from '@inbox/lib/gen/inbox/conversation/v1/directory';
 
-type Handlers = UnaryHandlers<typeof ConversationServiceService>;
+type Handlers = UnaryHandlers<typeof DirectoryServiceService>;
 
 const CHANGES: Partial<Record<keyof Handlers, DirectoryPart>> = {
   createUser: 'users',

@@ -2,8 +2,7 @@
 // registry. The running gateway and the offline description (for the web client's generated
 // types) come from this same function, so they cannot differ.
 import express, { type Router } from 'express';
-import type { BlobStore, ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { BlobStore, ServiceClient, ConversationClients } from '@inbox/lib';
 import type { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import type { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
@@ -24,7 +23,7 @@ import { registerSearchRoutes } from './routes/search.routes';
 import { registerReportRoutes } from './routes/reports.routes';
 
 export interface GatewayDependencies {
-  conversation: ServiceClient<typeof ConversationServiceService>;
+  conversation: ConversationClients;
   notifications: ServiceClient<typeof NotificationServiceService>;
   search: ServiceClient<typeof SearchServiceService>;
   routing: ServiceClient<typeof RoutingServiceService>;

@@ -1,8 +1,7 @@
 // Bearer authentication: a valid token (Authorization header only) whose session is live and
 // whose user is still active in its account.
 import type { Request } from 'express';
-import { DomainError, HttpError, currentRequestContext, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { DomainError, HttpError, currentRequestContext, type ConversationClients } from '@inbox/lib';
 import { Role } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { TokenService } from '../auth/token-service';
 
@@ -34,10 +33,10 @@ export function bearerToken(req: Request): string | null {
 export type SessionResolver = (accountId: string, sessionId: string) => Promise<AuthenticatedUser>;
 
 /** The active user behind a live session, or a 401 HttpError. */
-export function createSessionResolver(conversation: ServiceClient<typeof ConversationServiceService>): SessionResolver {
+export function createSessionResolver(conversation: ConversationClients): SessionResolver {
   return async (accountId, sessionId) => {
     try {
-      const { user } = await conversation.call.getSession({ accountId, sessionId });
+      const { user } = await conversation.directory.call.getSession({ accountId, sessionId });
       return { id: user!.id, accountId: user!.accountId, name: user!.name, email: user!.email, role: ROLE_NAMES[user!.role] ?? 'agent', sessionId };
     } catch (error) {
       if (error instanceof DomainError && error.code === 'session_not_found') throw new HttpError(401, 'invalid_token', 'the session has ended; sign in again');

@@ -12,8 +12,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Gauge } from 'prom-client';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { HttpError, PRESENCE_TTL_MS, errorMessage, newId, type Activity, type DirectoryChanged, type Logger, type PresenceBoard, type PresenceChange, type ServiceClient, type ServiceMetrics } from '@inbox/lib';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { HttpError, PRESENCE_TTL_MS, errorMessage, newId, type Activity, type DirectoryChanged, type Logger, type PresenceBoard, type PresenceChange, type ServiceMetrics, type ConversationClients } from '@inbox/lib';
 import type { AuthenticatedUser, SessionResolver } from '../http/authenticate';
 import type { RealtimeTickets } from '../auth/realtime-tickets';
 import type { SessionEvents } from '../auth/session-events';
@@ -37,7 +36,7 @@ export interface RealtimeDependencies {
   /** Subscribes to announcements that an account's users, inboxes or teams changed; returns the unsubscribe. */
   directoryChanges: (listener: (change: DirectoryChanged) => void) => () => void;
   maxSocketsPerUser: number;
-  conversation: ServiceClient<typeof ConversationServiceService>;
+  conversation: ConversationClients;
   wallboards: Wallboards;
   logger: Logger;
   metrics: ServiceMetrics;
@@ -225,7 +224,7 @@ export class RealtimeServer {
   }
 
   async visibleInboxes(user: AuthenticatedUser): Promise<Set<string>> {
-    const inboxes = (await this.deps.conversation.call.listInboxes({ tenant: { accountId: user.accountId, userId: user.id } })).inboxes;
+    const inboxes = (await this.deps.conversation.directory.call.listInboxes({ tenant: { accountId: user.accountId, userId: user.id } })).inboxes;
     // Admins see every inbox of the account; agents the inboxes they are members of.
     const everything = user.role === 'admin' || user.role === 'superadmin';
     return new Set(inboxes.filter((i) => everything || i.memberIds.includes(user.id)).map((i) => i.id));
@@ -236,7 +235,7 @@ export class RealtimeServer {
     const key = `${user.accountId}:${conversationId}@${version ?? 'now'}`;
     let found = version === undefined ? undefined : this.summaries.get(key);
     if (!found) {
-      found = this.deps.conversation.call
+      found = this.deps.conversation.conversations.call
         .getConversationSummaries({ tenant: { accountId: user.accountId, userId: user.id }, conversationIds: [conversationId] })
         .then((r) => (r.items[0] ? conversationItem(r.items[0]) : null));
       if (version !== undefined) {

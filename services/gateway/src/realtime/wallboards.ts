@@ -3,8 +3,8 @@
 // capacities. Watching sockets get the whole board at once and again after every change to
 // their account (conversation events, availability, the directory), at most once per refresh
 // interval; the board is computed once per account, whoever watches it.
-import { HttpError, errorMessage, type Logger, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService, GetWallboardResponse, WallboardRow } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { HttpError, errorMessage, type Logger, type ServiceClient, type ConversationClients } from '@inbox/lib';
+import type { GetWallboardResponse, WallboardRow } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { Availability, type ListAgentStatesResponse, type RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { AuthenticatedUser } from '../http/authenticate';
 
@@ -88,12 +88,12 @@ export function composeWallboard(board: GetWallboardResponse, states: ListAgentS
 
 /** The board now; the conversation service refuses anyone but admins (before routing is asked). */
 export async function fetchWallboard(
-  conversation: ServiceClient<typeof ConversationServiceService>,
+  conversation: ConversationClients,
   routing: ServiceClient<typeof RoutingServiceService>,
   user: AuthenticatedUser,
 ): Promise<WallboardView> {
   const tenant = { accountId: user.accountId, userId: user.id };
-  const board = await conversation.call.getWallboard({ tenant });
+  const board = await conversation.reports.call.getWallboard({ tenant });
   return composeWallboard(board, await routing.call.listAgentStates({ tenant }));
 }
 
@@ -106,7 +106,7 @@ export class Wallboards {
   private readonly again = new Set<string>();
 
   constructor(
-    private readonly conversation: ServiceClient<typeof ConversationServiceService>,
+    private readonly conversation: ConversationClients,
     private readonly routing: ServiceClient<typeof RoutingServiceService>,
     private readonly logger: Logger,
     private readonly refreshMs = 500,

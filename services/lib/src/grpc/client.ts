@@ -26,15 +26,21 @@ export interface ServiceClient<D> {
   close: () => void;
 }
 
+/** One channel to an address; several service clients of one server may share it. */
+export function createChannel(address: string): Client {
+  return new Client(address, credentials.createInsecure(), {
+    'grpc.keepalive_time_ms': 30000,
+    'grpc.max_receive_message_length': 16 * 1024 * 1024,
+  });
+}
+
 export function createServiceClient<D extends ServiceDefinition>(
   definition: D,
   address: string,
   defaults: { deadlineMs: number },
+  channel?: Client,
 ): ServiceClient<D> {
-  const client = new Client(address, credentials.createInsecure(), {
-    'grpc.keepalive_time_ms': 30000,
-    'grpc.max_receive_message_length': 16 * 1024 * 1024,
-  });
+  const client = channel ?? createChannel(address);
   const call = {} as Record<string, (request: unknown, options?: CallOptions) => Promise<unknown>>;
   for (const [name, method] of Object.entries(definition) as [string, MethodDefinition<unknown, unknown>][]) {
     call[name] = (request, options) =>

@@ -2,9 +2,8 @@
 // conversation service: three calls, so it is kept per account until an announcement says it
 // changed (see DirectoryChanged), and for a short while at most in case one was missed. Every
 // routing decision and every inbound call reads it; it changes rarely.
-import { AccountCache, onDirectoryChange, type ServiceClient } from '@inbox/lib';
+import { AccountCache, onDirectoryChange, type ConversationClients } from '@inbox/lib';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { AccountDirectory, DirectorySource } from '../use-cases/route-conversations';
 import { SERVICE_TENANT } from '../use-cases/route-conversations';
 
@@ -12,7 +11,7 @@ export class CachedDirectory implements DirectorySource {
   private readonly cache: AccountCache<AccountDirectory>;
 
   constructor(
-    private readonly conversation: ServiceClient<typeof ConversationServiceService>,
+    private readonly conversation: ConversationClients,
     maxAgeMs = 30_000,
     now: () => number = Date.now,
   ) {
@@ -34,9 +33,9 @@ export class CachedDirectory implements DirectorySource {
   private async load(accountId: string): Promise<AccountDirectory> {
     const tenant = SERVICE_TENANT(accountId);
     const [users, inboxes, teams] = await Promise.all([
-      this.conversation.call.listUsers({ tenant }),
-      this.conversation.call.listInboxes({ tenant }),
-      this.conversation.call.listTeams({ tenant }),
+      this.conversation.directory.call.listUsers({ tenant }),
+      this.conversation.directory.call.listInboxes({ tenant }),
+      this.conversation.directory.call.listTeams({ tenant }),
     ]);
     return {
       users: new Map(users.users.map((u) => [u.id, u])),

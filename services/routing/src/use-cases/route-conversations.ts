@@ -4,8 +4,8 @@
 // assigned twice. Decisions for one inbox are serialised across replicas by an advisory lock, and
 // each is recorded with the candidates and why they were skipped. When nobody can take it, the
 // conversation waits; an agent who becomes available or frees capacity gets the oldest first.
-import { withTransaction, type Logger, type ServiceClient } from '@inbox/lib';
-import { Role, type ConversationServiceService, type RoutingFacts, type User } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { withTransaction, type Logger, type ConversationClients } from '@inbox/lib';
+import { Role, type RoutingFacts, type User } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { AvailabilityStore, Status } from '../adapters/availability.store';
 import type { CandidateOutcome, RoutingRepository, Rule, Waiting } from '../adapters/routing.repository';
 import { capacityFor, rotation } from '../domain/rotation';
@@ -34,7 +34,7 @@ export class RouteConversations {
   constructor(
     private readonly repository: RoutingRepository,
     private readonly availability: AvailabilityStore,
-    private readonly conversation: ServiceClient<typeof ConversationServiceService>,
+    private readonly conversation: ConversationClients,
     private readonly directorySource: DirectorySource,
     private readonly logger: Logger,
     /** Where rules are read: the repository, or a cache in front of it. */
@@ -42,7 +42,7 @@ export class RouteConversations {
   ) {}
 
   async facts(accountId: string, conversationId: string): Promise<RoutingFacts | undefined> {
-    return (await this.conversation.call.getRoutingFacts({ accountId, conversationIds: [conversationId] })).facts[0];
+    return (await this.conversation.conversations.call.getRoutingFacts({ accountId, conversationIds: [conversationId] })).facts[0];
   }
 
   /** Reacts to a change of one conversation: route it if it needs an owner, or stop waiting for one. */
@@ -153,7 +153,7 @@ export class RouteConversations {
           tried('away');
           continue;
         }
-        const result = await this.conversation.call.autoAssign({ accountId, conversationId: facts.conversationId, userId, capacity: capacityFor(rule, facts.channel) });
+        const result = await this.conversation.conversations.call.autoAssign({ accountId, conversationId: facts.conversationId, userId, capacity: capacityFor(rule, facts.channel) });
         if (result.outcome === 'assigned') {
           chosen = userId;
           tried('chosen');
@@ -199,7 +199,7 @@ export class RouteConversations {
       if (!this.candidatesOf(rule, { inboxId: w.inboxId, contactOwnerId: facts?.contactOwnerId ?? '' }, directory).includes(userId)) continue;
       const outcome = await withTransaction(this.repository.pool, async (tx) => {
         await this.repository.lockInbox(tx, accountId, w.inboxId);
-        const result = await this.conversation.call.autoAssign({ accountId, conversationId: w.conversationId, userId, capacity: capacityFor(rule, w.channel) });
+        const result = await this.conversation.conversations.call.autoAssign({ accountId, conversationId: w.conversationId, userId, capacity: capacityFor(rule, w.channel) });
         if (result.outcome === 'over_capacity') return result.outcome;
         await this.repository.removeWaiting(tx, accountId, w.conversationId);
         if (result.outcome === 'assigned') {

@@ -1,11 +1,11 @@
 // The conversation service as the source of search documents (gRPC).
-import type { ServiceClient } from '@inbox/lib';
-import type { ConversationRef, ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type {  ConversationClients } from '@inbox/lib';
+import type { ConversationRef } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { DocumentSource } from '../use-cases/index-conversations';
 import type { DocumentExport } from '../use-cases/maintain-index';
 
 export class ConversationDocuments implements DocumentSource, DocumentExport {
-  constructor(private readonly client: ServiceClient<typeof ConversationServiceService>) {}
+  constructor(private readonly client: ConversationClients['conversations']) {}
 
   async fetch(refs: ConversationRef[]) {
     return this.client.call.getSearchDocuments({ conversations: refs });

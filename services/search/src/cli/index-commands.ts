@@ -2,8 +2,7 @@
 //   node services/search/dist/cli/index-commands.js reindex [--keep-previous]
 //   node services/search/dist/cli/index-commands.js reconcile [--repair]
 // Each prints one JSON report on stdout.
-import { createLogger, createOpenSearch, createServiceClient, errorMessage } from '@inbox/lib';
-import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { createLogger, createOpenSearch, errorMessage, createConversationClients } from '@inbox/lib';
 import { ConversationDocuments } from '../adapters/conversation-documents.client';
 import { ConversationIndex } from '../adapters/conversation-index';
 import { IndexLayout } from '../adapters/index-layout';
@@ -24,7 +23,7 @@ async function main(argv: string[]): Promise<void> {
   // Logs go to stderr; stdout carries only the report.
   const logger = createLogger({ service: 'search-index-commands', level: config.LOG_LEVEL, destination: process.stderr });
   const opensearch = createOpenSearch(config.OPENSEARCH_URL);
-  const conversation = createServiceClient(ConversationServiceService, config.CONVERSATION_GRPC_ADDR, { deadlineMs: 60_000 });
+  const conversation = createConversationClients(config.CONVERSATION_GRPC_ADDR, { deadlineMs: 60_000 });
   const layout = new IndexLayout(opensearch, {
     prefix: config.SEARCH_INDEX_PREFIX,
     shards: config.SEARCH_INDEX_SHARDS,
@@ -34,7 +33,7 @@ async function main(argv: string[]): Promise<void> {
   try {
     await layout.ensure();
     const index = new ConversationIndex(opensearch, layout);
-    const documents = new ConversationDocuments(conversation);
+    const documents = new ConversationDocuments(conversation.conversations);
     const report =
       command === 'reindex'
         ? await reindex(index, documents, logger, { deletePrevious: !flags.includes('--keep-previous') })

@@ -1,6 +1,6 @@
 // The reply library (snippets, templates, knowledge-base links) and AI assist (summarise, write for me).
-import { z, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService, Snippet } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { z, type ConversationClients } from '@inbox/lib';
+import type { Snippet } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
 
@@ -20,32 +20,32 @@ const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId
 // A model answers in seconds, not milliseconds; the conversation service bounds the wait itself.
 const MODEL_DEADLINE = { deadlineMs: 45_000 };
 
-export function registerAssistRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>): void {
+export function registerAssistRoutes(api: ApiRoutes, conversation: ConversationClients): void {
   api.add(
     { method: 'get', path: '/snippets', summary: "The account's snippets, templates and knowledge-base links", tag: 'assist', auth: true, response: z.object({ items: z.array(SnippetDto), nextCursor: z.null() }) },
-    async ({ user }) => ({ items: (await conversation.call.listSnippets({ tenant: tenant(user) })).snippets.map(snippetDto), nextCursor: null }),
+    async ({ user }) => ({ items: (await conversation.assist.call.listSnippets({ tenant: tenant(user) })).snippets.map(snippetDto), nextCursor: null }),
   );
 
   api.add(
     { method: 'post', path: '/snippets', summary: 'Add to the reply library (admins only); an article body is its URL', tag: 'assist', auth: true, status: 201, body: SnippetBody, response: SnippetDto, errors: [403, 409] },
-    async ({ user, body }) => snippetDto((await conversation.call.saveSnippet({ tenant: tenant(user), id: '', ...body })).snippet!),
+    async ({ user, body }) => snippetDto((await conversation.assist.call.saveSnippet({ tenant: tenant(user), id: '', ...body })).snippet!),
   );
 
   api.add(
     { method: 'put', path: '/snippets/:id', summary: 'Change a reply-library entry (admins only)', tag: 'assist', auth: true, body: SnippetBody, response: SnippetDto, errors: [403, 404, 409] },
-    async ({ user, params, body }) => snippetDto((await conversation.call.saveSnippet({ tenant: tenant(user), id: params.id, ...body })).snippet!),
+    async ({ user, params, body }) => snippetDto((await conversation.assist.call.saveSnippet({ tenant: tenant(user), id: params.id, ...body })).snippet!),
   );
 
   api.add(
     { method: 'delete', path: '/snippets/:id', summary: 'Remove a reply-library entry (admins only)', tag: 'assist', auth: true, status: 204, errors: [403, 404] },
     async ({ user, params }) => {
-      await conversation.call.deleteSnippet({ tenant: tenant(user), id: params.id });
+      await conversation.assist.call.deleteSnippet({ tenant: tenant(user), id: params.id });
     },
   );
 
   api.add(
     { method: 'get', path: '/assist', summary: 'What AI assist can do here: summaries always; Write for me when a model is configured', tag: 'assist', auth: true, response: z.object({ summarize: z.boolean(), writeForMe: z.boolean() }) },
-    async ({ user }) => ({ summarize: true, writeForMe: (await conversation.call.getAssistCapabilities({ tenant: tenant(user) })).model }),
+    async ({ user }) => ({ summarize: true, writeForMe: (await conversation.assist.call.getAssistCapabilities({ tenant: tenant(user) })).model }),
   );
 
   api.add(
@@ -59,7 +59,7 @@ export function registerAssistRoutes(api: ApiRoutes, conversation: ServiceClient
       errors: [404],
     },
     async ({ user, params }) => {
-      const result = await conversation.call.summarizeConversation({ tenant: tenant(user), conversationId: params.id }, MODEL_DEADLINE);
+      const result = await conversation.assist.call.summarizeConversation({ tenant: tenant(user), conversationId: params.id }, MODEL_DEADLINE);
       return { summary: result.summary, source: result.source as 'model' | 'extractive' };
     },
   );
@@ -75,6 +75,6 @@ export function registerAssistRoutes(api: ApiRoutes, conversation: ServiceClient
       response: z.object({ text: z.string() }),
       errors: [404, 409, 503],
     },
-    async ({ user, params, body }) => conversation.call.draftReply({ tenant: tenant(user), conversationId: params.id, prompt: body.prompt }, MODEL_DEADLINE),
+    async ({ user, params, body }) => conversation.assist.call.draftReply({ tenant: tenant(user), conversationId: params.id, prompt: body.prompt }, MODEL_DEADLINE),
   );
 }

@@ -1,8 +1,7 @@
 // Attachment bytes, served with headers that keep a hostile file from running in our origin:
 // a download (never rendered inline, except plain images), nosniff, and a sandboxing CSP.
-import type { BlobStore, ServiceClient } from '@inbox/lib';
+import type { BlobStore, ConversationClients } from '@inbox/lib';
 import { HttpError, z } from '@inbox/lib';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
 
 const INLINE_SAFE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -12,11 +11,11 @@ function contentDisposition(kind: 'inline' | 'attachment', filename: string): st
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-export function registerAttachmentRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>, blobs: BlobStore): void {
+export function registerAttachmentRoutes(api: ApiRoutes, conversation: ConversationClients, blobs: BlobStore): void {
   api.add(
     { method: 'get', path: '/attachments/:id', summary: 'Download an attachment', tag: 'conversations', auth: true, errors: [404, 410] },
     async ({ user, params, res }) => {
-      const found = await conversation.call.getAttachment({ tenant: { accountId: user.accountId, userId: user.id }, attachmentId: params.id });
+      const found = await conversation.conversations.call.getAttachment({ tenant: { accountId: user.accountId, userId: user.id }, attachmentId: params.id });
       if (!found.objectKey) throw new HttpError(410, 'attachment_unavailable', `this attachment was never stored: ${found.attachment!.unavailableReason || 'unavailable'}`);
       const bytes = await blobs.get(found.objectKey);
       if (!bytes) throw new HttpError(404, 'attachment_not_found', 'the attachment content is gone');
@@ -70,7 +69,7 @@ export function registerAttachmentRoutes(api: ApiRoutes, conversation: ServiceCl
       }
       if (size === 0) throw new HttpError(400, 'empty_file', 'the file is empty');
       const objectKey = await blobs.put('att', new Uint8Array(Buffer.concat(chunks)));
-      const { uploadId } = await conversation.call.registerUpload({
+      const { uploadId } = await conversation.outbound.call.registerUpload({
         tenant: { accountId: user.accountId, userId: user.id },
         filename: query.filename,
         contentType: query.contentType,

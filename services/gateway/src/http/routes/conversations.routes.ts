@@ -1,6 +1,6 @@
 // Views, conversation lists and the thread.
-import { z, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService, ConversationSummary, CustomView, GetConversationResponse } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { z, type ConversationClients } from '@inbox/lib';
+import type { ConversationSummary, CustomView, GetConversationResponse } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
 
@@ -221,7 +221,7 @@ const customViewDto = (v: CustomView): z.infer<typeof CustomViewDto> => ({
   filters: { baseView: v.filters?.baseView ?? 'open', channel: v.filters?.channel || null, assignee: v.filters?.assignee || null, needsReply: v.filters?.needsReply ?? false },
 });
 
-export function registerConversationRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>, publicUrl: string): void {
+export function registerConversationRoutes(api: ApiRoutes, conversation: ConversationClients, publicUrl: string): void {
   api.add(
     {
       method: 'get',
@@ -233,7 +233,7 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Service
       errors: [404],
     },
     async ({ user, params }) =>
-      (await conversation.call.listViews({ tenant: tenant(user), inboxId: params.inboxId })).views.map((v) => ({
+      (await conversation.conversations.call.listViews({ tenant: tenant(user), inboxId: params.inboxId })).views.map((v) => ({
         id: v.id,
         name: v.name,
         count: Number(v.count),
@@ -260,7 +260,7 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Service
   const saveView = async (user: AuthenticatedUser, id: string, inboxId: string, body: z.infer<typeof CustomViewBody>) =>
     customViewDto(
       (
-        await conversation.call.saveCustomView({
+        await conversation.conversations.call.saveCustomView({
           tenant: tenant(user),
           id,
           inboxId,
@@ -295,7 +295,7 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Service
   api.add(
     { method: 'delete', path: '/views/:id', summary: 'Remove a custom view (its owner; an admin for a shared one)', tag: 'conversations', auth: true, status: 204, errors: [403, 404] },
     async ({ user, params }) => {
-      await conversation.call.deleteCustomView({ tenant: tenant(user), id: params.id });
+      await conversation.conversations.call.deleteCustomView({ tenant: tenant(user), id: params.id });
     },
   );
 
@@ -316,7 +316,7 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Service
       errors: [404],
     },
     async ({ user, params, query }) => {
-      const page = await conversation.call.listConversations({
+      const page = await conversation.conversations.call.listConversations({
         tenant: tenant(user),
         inboxId: params.inboxId,
         view: query.view,
@@ -337,12 +337,12 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Service
       response: ConversationItem.extend({ messages: z.array(MessageDto), comments: z.array(CommentDto), call: CallDto.nullable() }),
       errors: [404],
     },
-    async ({ user, params }) => conversationDetail(await conversation.call.getConversation({ tenant: tenant(user), conversationId: params.id }), publicUrl),
+    async ({ user, params }) => conversationDetail(await conversation.conversations.call.getConversation({ tenant: tenant(user), conversationId: params.id }), publicUrl),
   );
 }
 
-export function registerConversationActionRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>, publicUrl: string): void {
-  const summaryOf = async (user: AuthenticatedUser, id: string) => conversationItem((await conversation.call.getConversation({ tenant: tenant(user), conversationId: id })).conversation!);
+export function registerConversationActionRoutes(api: ApiRoutes, conversation: ConversationClients, publicUrl: string): void {
+  const summaryOf = async (user: AuthenticatedUser, id: string) => conversationItem((await conversation.conversations.call.getConversation({ tenant: tenant(user), conversationId: id })).conversation!);
 
   api.add(
     {
@@ -365,7 +365,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
     async ({ user, params, body }) =>
       conversationItem(
         (
-          await conversation.call.updateConversation({
+          await conversation.conversations.call.updateConversation({
             tenant: tenant(user),
             conversationId: params.id,
             assigneeId: body.assigneeId === null ? undefined : body.assigneeId,
@@ -391,7 +391,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
       errors: [404, 409],
     },
     async ({ user, body }) => ({
-      items: (await conversation.call.applyToConversations({ tenant: tenant(user), conversationIds: body.ids, action: body.action })).conversations.map(conversationItem),
+      items: (await conversation.conversations.call.applyToConversations({ tenant: tenant(user), conversationIds: body.ids, action: body.action })).conversations.map(conversationItem),
     }),
   );
 
@@ -407,14 +407,14 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
   for (const [path, action, summary] of single) {
     api.add(
       { method: 'post', path: `/conversations/:id/${path}`, summary, tag: 'conversations', auth: true, response: ConversationItem, errors: [404, 409] },
-      async ({ user, params }) => conversationItem((await conversation.call.applyToConversations({ tenant: tenant(user), conversationIds: [params.id], action })).conversations[0]),
+      async ({ user, params }) => conversationItem((await conversation.conversations.call.applyToConversations({ tenant: tenant(user), conversationIds: [params.id], action })).conversations[0]),
     );
   }
 
   api.add(
     { method: 'post', path: '/conversations/:id/unblock-sender', summary: "Unblock this conversation's sender", tag: 'conversations', auth: true, response: ConversationItem, errors: [404, 409] },
     async ({ user, params }) => {
-      await conversation.call.unblockSender({ tenant: tenant(user), senderKey: '', conversationId: params.id });
+      await conversation.conversations.call.unblockSender({ tenant: tenant(user), senderKey: '', conversationId: params.id });
       return summaryOf(user, params.id);
     },
   );
@@ -429,7 +429,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
       response: z.object({ items: z.array(z.object({ senderKey: z.string(), blockedBy: z.string().nullable(), createdAt: z.string() })), nextCursor: z.null() }),
     },
     async ({ user }) => ({
-      items: (await conversation.call.listBlockedSenders({ tenant: tenant(user) })).senders.map((b) => ({ senderKey: b.senderKey, blockedBy: b.blockedBy || null, createdAt: iso(b.createdAt) })),
+      items: (await conversation.conversations.call.listBlockedSenders({ tenant: tenant(user) })).senders.map((b) => ({ senderKey: b.senderKey, blockedBy: b.blockedBy || null, createdAt: iso(b.createdAt) })),
       nextCursor: null,
     }),
   );
@@ -445,14 +445,14 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
       errors: [409],
     },
     async ({ user, params }) => {
-      await conversation.call.unblockSender({ tenant: tenant(user), senderKey: params.senderKey, conversationId: '' });
+      await conversation.conversations.call.unblockSender({ tenant: tenant(user), senderKey: params.senderKey, conversationId: '' });
     },
   );
 
   api.add(
     { method: 'delete', path: '/conversations/:id', summary: 'Delete forever (only from trash): messages, attachments and tickets are gone', tag: 'conversations', auth: true, status: 204, errors: [404, 409] },
     async ({ user, params }) => {
-      await conversation.call.deleteConversation({ tenant: tenant(user), conversationId: params.id });
+      await conversation.conversations.call.deleteConversation({ tenant: tenant(user), conversationId: params.id });
     },
   );
 
@@ -468,7 +468,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
         errors: [403, 404],
       },
       async ({ user, params }) => {
-        const { message } = await conversation.call.setMessageHidden({ tenant: tenant(user), messageId: params.id, hidden });
+        const { message } = await conversation.conversations.call.setMessageHidden({ tenant: tenant(user), messageId: params.id, hidden });
         return messageDto([message!], message!.conversationId, publicUrl)[0];
       },
     );
@@ -487,7 +487,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
       errors: [404, 409],
     },
     async ({ user, params, body }) => {
-      const { comment } = await conversation.call.addComment({ tenant: tenant(user), conversationId: params.id, text: body.text, mentionedUserIds: body.mentionedUserIds ?? [] });
+      const { comment } = await conversation.conversations.call.addComment({ tenant: tenant(user), conversationId: params.id, text: body.text, mentionedUserIds: body.mentionedUserIds ?? [] });
       return { ...comment!, createdAt: iso(comment!.createdAt) };
     },
   );
@@ -514,7 +514,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
       errors: [404, 409],
     },
     async ({ user, params, body }) => {
-      const { message } = await conversation.call.reply({
+      const { message } = await conversation.outbound.call.reply({
         tenant: tenant(user),
         conversationId: params.id,
         text: body.text ?? '',
@@ -530,7 +530,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
   );
 
   const messageOf = async (user: AuthenticatedUser, conversationId: string, messageId: string) =>
-    messageDto((await conversation.call.getConversation({ tenant: tenant(user), conversationId })).messages.filter((m) => m.id === messageId), conversationId, publicUrl)[0];
+    messageDto((await conversation.conversations.call.getConversation({ tenant: tenant(user), conversationId })).messages.filter((m) => m.id === messageId), conversationId, publicUrl)[0];
 
   api.add(
     {
@@ -545,7 +545,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
       errors: [404, 409],
     },
     async ({ user, params, body }) => {
-      const { messageId } = await conversation.call.sendTranscript({ tenant: tenant(user), conversationId: params.id, to: body.to ?? '' });
+      const { messageId } = await conversation.outbound.call.sendTranscript({ tenant: tenant(user), conversationId: params.id, to: body.to ?? '' });
       return messageOf(user, params.id, messageId);
     },
   );
@@ -563,7 +563,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
       errors: [404, 409],
     },
     async ({ user, params, body }) => {
-      const { messageId } = await conversation.call.forwardConversation({ tenant: tenant(user), conversationId: params.id, to: body.to, note: body.note ?? '', messageId: body.messageId ?? '' });
+      const { messageId } = await conversation.outbound.call.forwardConversation({ tenant: tenant(user), conversationId: params.id, to: body.to, note: body.note ?? '', messageId: body.messageId ?? '' });
       return messageOf(user, params.id, messageId);
     },
   );
@@ -581,7 +581,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
       errors: [404, 409],
     },
     async ({ user, params, body }) => {
-      const { messageId } = await conversation.call.placeCall({ tenant: tenant(user), conversationId: params.id, to: body.to ?? '' });
+      const { messageId } = await conversation.outbound.call.placeCall({ tenant: tenant(user), conversationId: params.id, to: body.to ?? '' });
       return messageOf(user, params.id, messageId);
     },
   );
@@ -609,7 +609,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: S
       errors: [404, 409],
     },
     async ({ user, body }) => {
-      const created = await conversation.call.composeEmail({
+      const created = await conversation.outbound.call.composeEmail({
         tenant: tenant(user),
         inboxId: body.inboxId,
         to: body.to,

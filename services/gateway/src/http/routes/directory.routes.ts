@@ -1,11 +1,10 @@
 // Accounts, sign-in, users, inboxes, members and channels.
 import type { Request } from 'express';
-import { DomainError, HttpError, z, type ServiceClient } from '@inbox/lib';
+import { DomainError, HttpError, z, type ConversationClients } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import {
   Role,
   type Channel,
-  type ConversationServiceService,
   type GetChatflowResponse,
   type Inbox,
   type User,
@@ -144,14 +143,14 @@ export interface AuthServices {
 
 export function registerDirectoryRoutes(
   api: ApiRoutes,
-  conversation: ServiceClient<typeof ConversationServiceService>,
+  conversation: ConversationClients,
   auth: AuthServices,
   options: { signupEnabled: boolean; ingestPublicUrl: string },
 ): void {
   const toDto = (channel: Channel) => channelDto(channel, options.ingestPublicUrl);
   const { tokens } = auth;
   const startSession = async (accountId: string, userId: string, req: Request): Promise<string> => {
-    const { sessionId } = await conversation.call.createSession({
+    const { sessionId } = await conversation.directory.call.createSession({
       tenant: { accountId, userId },
       ttlSeconds: tokens.ttlSeconds,
       ip: req.ip ?? '',
@@ -174,7 +173,7 @@ export function registerDirectoryRoutes(
     },
     async ({ body, req }) => {
       if (!options.signupEnabled) throw new HttpError(403, 'signup_disabled', 'sign-up is turned off on this installation');
-      const { account, user } = await conversation.call.createAccount(body);
+      const { account, user } = await conversation.directory.call.createAccount(body);
       return {
         account: { id: account!.id, name: account!.name, createdAt: (account!.createdAt ?? new Date(0)).toISOString() },
         user: userDto(user!),
@@ -203,7 +202,7 @@ export function registerDirectoryRoutes(
       }
       let user: User;
       try {
-        user = (await conversation.call.verifyCredentials(body)).user!;
+        user = (await conversation.directory.call.verifyCredentials(body)).user!;
       } catch (error) {
         if (error instanceof DomainError && error.code === 'invalid_credentials') await auth.throttle.failed(body.email, client);
         throw error;
@@ -222,7 +221,7 @@ export function registerDirectoryRoutes(
       response: z.object({ token: z.string(), expiresAt: z.string() }),
     },
     async ({ user }) => {
-      const { expiresAt } = await conversation.call.renewSession({ tenant: tenant(user), sessionId: user.sessionId, ttlSeconds: tokens.ttlSeconds });
+      const { expiresAt } = await conversation.directory.call.renewSession({ tenant: tenant(user), sessionId: user.sessionId, ttlSeconds: tokens.ttlSeconds });
       return { token: await tokens.issue({ userId: user.id, accountId: user.accountId, sessionId: user.sessionId }), expiresAt: (expiresAt ?? new Date()).toISOString() };
     },
   );
@@ -230,7 +229,7 @@ export function registerDirectoryRoutes(
   api.add(
     { method: 'post', path: '/auth/logout', summary: "End this token's session (it stops working at once, its sockets close)", tag: 'accounts', auth: true, status: 204 },
     async ({ user }) => {
-      await conversation.call.revokeSession({ tenant: tenant(user), sessionId: user.sessionId });
+      await conversation.directory.call.revokeSession({ tenant: tenant(user), sessionId: user.sessionId });
       sessionsChanged(user.accountId, user.id);
     },
   );
@@ -247,7 +246,7 @@ export function registerDirectoryRoutes(
       errors: [401],
     },
     async ({ user, body }) => {
-      await conversation.call.changePassword({ tenant: tenant(user), sessionId: user.sessionId, currentPassword: body.currentPassword, newPassword: body.newPassword });
+      await conversation.directory.call.changePassword({ tenant: tenant(user), sessionId: user.sessionId, currentPassword: body.currentPassword, newPassword: body.newPassword });
       sessionsChanged(user.accountId, user.id);
     },
   );
@@ -279,7 +278,7 @@ export function registerDirectoryRoutes(
       response: UserDto,
     },
     async ({ user, body }) => {
-      const { user: updated } = await conversation.call.updateUser({
+      const { user: updated } = await conversation.directory.call.updateUser({
         tenant: tenant(user),
         userId: user.id,
         name: body.name,
@@ -293,12 +292,12 @@ export function registerDirectoryRoutes(
 
   api.add(
     { method: 'get', path: '/me', summary: 'The signed-in user', tag: 'accounts', auth: true, response: UserDto },
-    async ({ user }) => userDto((await conversation.call.getUser({ tenant: tenant(user), userId: user.id })).user!),
+    async ({ user }) => userDto((await conversation.directory.call.getUser({ tenant: tenant(user), userId: user.id })).user!),
   );
 
   api.add(
     { method: 'get', path: '/users', summary: "The account's users", tag: 'users', auth: true, response: z.object({ items: z.array(UserDto), nextCursor: z.null() }) },
-    async ({ user }) => ({ items: (await conversation.call.listUsers({ tenant: tenant(user) })).users.map(userDto), nextCursor: null }),
+    async ({ user }) => ({ items: (await conversation.directory.call.listUsers({ tenant: tenant(user) })).users.map(userDto), nextCursor: null }),
   );
 
   api.add(
@@ -313,7 +312,7 @@ export function registerDirectoryRoutes(
       response: UserDto,
       errors: [403, 409],
     },
-    async ({ user, body }) => userDto((await conversation.call.createUser({ tenant: tenant(user), ...body, role: ROLE_VALUES[body.role] })).user!),
+    async ({ user, body }) => userDto((await conversation.directory.call.createUser({ tenant: tenant(user), ...body, role: ROLE_VALUES[body.role] })).user!),
   );
 
   api.add(
@@ -336,7 +335,7 @@ export function registerDirectoryRoutes(
       errors: [403, 404, 409],
     },
     async ({ user, body, params }) => {
-      const { user: updated } = await conversation.call.updateUser({
+      const { user: updated } = await conversation.directory.call.updateUser({
         tenant: tenant(user),
         userId: Id.parse(params.id),
         deactivated: body.deactivated,
@@ -353,7 +352,7 @@ export function registerDirectoryRoutes(
   api.add(
     { method: 'delete', path: '/users/:id', summary: 'Remove a user (admins only); their open conversations become unassigned', tag: 'users', auth: true, status: 204, errors: [403, 404, 409] },
     async ({ user, params }) => {
-      await conversation.call.removeUser({ tenant: tenant(user), userId: params.id });
+      await conversation.directory.call.removeUser({ tenant: tenant(user), userId: params.id });
       sessionsChanged(user.accountId, params.id);
     },
   );
@@ -370,12 +369,12 @@ export function registerDirectoryRoutes(
       response: InboxDto,
       errors: [403],
     },
-    async ({ user, body }) => inboxDto((await conversation.call.createInbox({ tenant: tenant(user), name: body.name })).inbox!),
+    async ({ user, body }) => inboxDto((await conversation.directory.call.createInbox({ tenant: tenant(user), name: body.name })).inbox!),
   );
 
   api.add(
     { method: 'get', path: '/inboxes', summary: "The account's inboxes", tag: 'inboxes', auth: true, response: z.object({ items: z.array(InboxDto), nextCursor: z.null() }) },
-    async ({ user }) => ({ items: (await conversation.call.listInboxes({ tenant: tenant(user) })).inboxes.map(inboxDto), nextCursor: null }),
+    async ({ user }) => ({ items: (await conversation.directory.call.listInboxes({ tenant: tenant(user) })).inboxes.map(inboxDto), nextCursor: null }),
   );
 
   api.add(
@@ -390,7 +389,7 @@ export function registerDirectoryRoutes(
       errors: [403, 404],
     },
     async ({ user, body, params }) => {
-      const { inbox } = await conversation.call.addInboxMember({ tenant: tenant(user), inboxId: params.inboxId, userId: body.userId });
+      const { inbox } = await conversation.directory.call.addInboxMember({ tenant: tenant(user), inboxId: params.inboxId, userId: body.userId });
       // The new member's open sockets start receiving this inbox now, not at the next sweep.
       sessionsChanged(user.accountId, body.userId);
       return inboxDto(inbox!);
@@ -402,7 +401,7 @@ export function registerDirectoryRoutes(
 
   api.add(
     { method: 'get', path: '/teams', summary: "The account's teams", tag: 'teams', auth: true, response: z.object({ items: z.array(TeamDto), nextCursor: z.null() }) },
-    async ({ user }) => ({ items: (await conversation.call.listTeams({ tenant: tenant(user) })).teams.map(teamDto), nextCursor: null }),
+    async ({ user }) => ({ items: (await conversation.directory.call.listTeams({ tenant: tenant(user) })).teams.map(teamDto), nextCursor: null }),
   );
 
   api.add(
@@ -417,7 +416,7 @@ export function registerDirectoryRoutes(
       response: TeamDto,
       errors: [403, 409],
     },
-    async ({ user, body }) => teamDto((await conversation.call.createTeam({ tenant: tenant(user), name: body.name, userIds: body.userIds })).team!),
+    async ({ user, body }) => teamDto((await conversation.directory.call.createTeam({ tenant: tenant(user), name: body.name, userIds: body.userIds })).team!),
   );
 
   api.add(
@@ -435,13 +434,13 @@ export function registerDirectoryRoutes(
       errors: [403, 404, 409],
     },
     async ({ user, params, body }) =>
-      teamDto((await conversation.call.updateTeam({ tenant: tenant(user), teamId: params.teamId, name: body.name, members: body.userIds && { userIds: body.userIds } })).team!),
+      teamDto((await conversation.directory.call.updateTeam({ tenant: tenant(user), teamId: params.teamId, name: body.name, members: body.userIds && { userIds: body.userIds } })).team!),
   );
 
   api.add(
     { method: 'delete', path: '/teams/:teamId', summary: 'Delete a team (admins only); its conversations leave it and stay where they are', tag: 'teams', auth: true, status: 204, errors: [403, 404] },
     async ({ user, params }) => {
-      await conversation.call.deleteTeam({ tenant: tenant(user), teamId: params.teamId });
+      await conversation.directory.call.deleteTeam({ tenant: tenant(user), teamId: params.teamId });
     },
   );
 
@@ -456,7 +455,7 @@ export function registerDirectoryRoutes(
       response: InboxDto,
       errors: [403, 404],
     },
-    async ({ user, params, body }) => inboxDto((await conversation.call.updateInbox({ tenant: tenant(user), inboxId: params.inboxId, name: body.name })).inbox!),
+    async ({ user, params, body }) => inboxDto((await conversation.directory.call.updateInbox({ tenant: tenant(user), inboxId: params.inboxId, name: body.name })).inbox!),
   );
 
   api.add(
@@ -472,8 +471,8 @@ export function registerDirectoryRoutes(
       errors: [403, 404, 409],
     },
     async ({ user, params, query }) => {
-      const members = (await conversation.call.listInboxes({ tenant: tenant(user) })).inboxes.find((i) => i.id === params.inboxId)?.memberIds ?? [];
-      const result = await conversation.call.deleteInbox({ tenant: tenant(user), inboxId: params.inboxId, moveConversationsTo: query.moveConversationsTo ?? '' });
+      const members = (await conversation.directory.call.listInboxes({ tenant: tenant(user) })).inboxes.find((i) => i.id === params.inboxId)?.memberIds ?? [];
+      const result = await conversation.directory.call.deleteInbox({ tenant: tenant(user), inboxId: params.inboxId, moveConversationsTo: query.moveConversationsTo ?? '' });
       // Former members' open sockets stop receiving the inbox now.
       for (const memberId of members) sessionsChanged(user.accountId, memberId);
       return { movedConversations: result.movedConversations };
@@ -491,7 +490,7 @@ export function registerDirectoryRoutes(
       errors: [403, 404],
     },
     async ({ user, params }) => {
-      await conversation.call.removeInboxMember({ tenant: tenant(user), inboxId: params.inboxId, userId: params.userId });
+      await conversation.directory.call.removeInboxMember({ tenant: tenant(user), inboxId: params.inboxId, userId: params.userId });
       sessionsChanged(user.accountId, params.userId);
     },
   );
@@ -563,7 +562,7 @@ export function registerDirectoryRoutes(
         ringStrategy: body.type === 'phone' ? (body.ringStrategy ?? '') : '',
         ringSeconds: body.type === 'phone' ? (body.ringSeconds ?? 0) : 0,
       };
-      return toDto((await conversation.call.createChannel(request)).channel!);
+      return toDto((await conversation.directory.call.createChannel(request)).channel!);
     },
   );
 
@@ -599,7 +598,7 @@ export function registerDirectoryRoutes(
     async ({ user, params, body }) =>
       toDto(
         (
-          await conversation.call.updateChannel({
+          await conversation.directory.call.updateChannel({
             tenant: tenant(user),
             channelId: params.channelId,
             name: body.name,
@@ -632,7 +631,7 @@ export function registerDirectoryRoutes(
       errors: [403, 404],
     },
     async ({ user, params }) => {
-      await conversation.call.deleteChannel({ tenant: tenant(user), channelId: params.channelId });
+      await conversation.directory.call.deleteChannel({ tenant: tenant(user), channelId: params.channelId });
     },
   );
 
@@ -647,13 +646,13 @@ export function registerDirectoryRoutes(
       response: ChannelDto,
       errors: [403, 404, 409],
     },
-    async ({ user, params, body }) => toDto((await conversation.call.verifyChannel({ tenant: tenant(user), channelId: params.channelId, code: body.code })).channel!),
+    async ({ user, params, body }) => toDto((await conversation.directory.call.verifyChannel({ tenant: tenant(user), channelId: params.channelId, code: body.code })).channel!),
   );
 
   api.add(
     { method: 'get', path: '/inboxes/:inboxId/channels', summary: "An inbox's channels", tag: 'inboxes', auth: true, response: z.object({ items: z.array(ChannelDto), nextCursor: z.null() }) },
     async ({ user, params }) => ({
-      items: (await conversation.call.listChannels({ tenant: tenant(user), inboxId: params.inboxId })).channels.map(toDto),
+      items: (await conversation.directory.call.listChannels({ tenant: tenant(user), inboxId: params.inboxId })).channels.map(toDto),
       nextCursor: null,
     }),
   );
@@ -691,7 +690,7 @@ export function registerDirectoryRoutes(
       errors: [403, 404, 409],
     },
     async ({ user, params, body }) => {
-      const { chatflow } = await conversation.call.setChatflow({
+      const { chatflow } = await conversation.assist.call.setChatflow({
         tenant: tenant(user),
         channelId: params.channelId,
         name: body.name,
@@ -705,7 +704,7 @@ export function registerDirectoryRoutes(
   api.add(
     { method: 'get', path: '/channels/:channelId/chatflow', summary: "A chat channel's bot", tag: 'inboxes', auth: true, response: ChatflowDto, errors: [404, 409] },
     async ({ user, params }) => {
-      const { chatflow } = await conversation.call.getChatflow({ tenant: tenant(user), channelId: params.channelId });
+      const { chatflow } = await conversation.assist.call.getChatflow({ tenant: tenant(user), channelId: params.channelId });
       if (!chatflow) throw new HttpError(404, 'chatflow_not_found', 'this channel has no chatflow');
       return chatflowDto(chatflow);
     },

@@ -1,7 +1,6 @@
 // The signed-in user's notifications: newest first with read flags and the unread count; mark read.
 // Email digest preferences: each user's own, and (for admins) everyone's.
-import { HttpError, NotFoundError, z, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { HttpError, NotFoundError, z, type ServiceClient, type ConversationClients } from '@inbox/lib';
 import type { AuthenticatedUser } from '../authenticate';
 import type { Notification, NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import type { ApiRoutes } from '../api-route';
@@ -38,7 +37,7 @@ function notificationDto(n: Notification): z.infer<typeof NotificationDto> {
 export function registerNotificationRoutes(
   api: ApiRoutes,
   notifications: ServiceClient<typeof NotificationServiceService>,
-  conversation: ServiceClient<typeof ConversationServiceService>,
+  conversation: ConversationClients,
 ): void {
   api.add(
     {
@@ -81,7 +80,7 @@ export function registerNotificationRoutes(
     const owner = async (user: AuthenticatedUser, params: Record<string, string>): Promise<{ id: string; email: string; name: string }> => {
       if (!forOthers || params.id === user.id) return user;
       if (user.role !== 'admin' && user.role !== 'superadmin') throw new HttpError(403, 'forbidden', "only admins see and change other users' preferences");
-      const found = (await conversation.call.getUser({ tenant: { accountId: user.accountId, userId: user.id }, userId: params.id })).user;
+      const found = (await conversation.directory.call.getUser({ tenant: { accountId: user.accountId, userId: user.id }, userId: params.id })).user;
       if (!found || found.removed) throw new NotFoundError('user_not_found', 'no such user');
       return found;
     };

@@ -1,7 +1,7 @@
 // Records beside a conversation: its tickets, and the contact with company, other
 // conversations and tickets (the right sidebar).
-import { z, type ServiceClient } from '@inbox/lib';
-import type { Contact, ContactProperty, ConversationServiceService, Deal, Ticket } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { z, type ConversationClients } from '@inbox/lib';
+import type { Contact, ContactProperty, Deal, Ticket } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
 import { ConversationItem, conversationItem } from './conversations.routes';
@@ -96,7 +96,7 @@ const contactDto = (contact: Contact): z.infer<typeof ContactDto> => ({
   })),
 });
 
-export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>, publicUrl: string): void {
+export function registerRecordRoutes(api: ApiRoutes, conversation: ConversationClients, publicUrl: string): void {
   api.add(
     {
       method: 'post',
@@ -109,12 +109,12 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
       response: TicketDto,
       errors: [404, 409],
     },
-    async ({ user, params, body }) => ticketDto((await conversation.call.createTicket({ tenant: tenant(user), conversationId: params.id, title: body.title })).ticket!),
+    async ({ user, params, body }) => ticketDto((await conversation.records.call.createTicket({ tenant: tenant(user), conversationId: params.id, title: body.title })).ticket!),
   );
 
   api.add(
     { method: 'get', path: '/conversations/:id/tickets', summary: "The conversation's tickets", tag: 'tickets', auth: true, response: z.object({ items: z.array(TicketDto), nextCursor: z.null() }), errors: [404] },
-    async ({ user, params }) => ({ items: (await conversation.call.listTickets({ tenant: tenant(user), conversationId: params.id })).tickets.map(ticketDto), nextCursor: null }),
+    async ({ user, params }) => ({ items: (await conversation.records.call.listTickets({ tenant: tenant(user), conversationId: params.id })).tickets.map(ticketDto), nextCursor: null }),
   );
 
   api.add(
@@ -128,7 +128,7 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
       response: TicketDto,
       errors: [404],
     },
-    async ({ user, params, body }) => ticketDto((await conversation.call.updateTicket({ tenant: tenant(user), ticketId: params.id, status: body.status ?? '', title: body.title })).ticket!),
+    async ({ user, params, body }) => ticketDto((await conversation.records.call.updateTicket({ tenant: tenant(user), ticketId: params.id, status: body.status ?? '', title: body.title })).ticket!),
   );
 
   api.add(
@@ -142,14 +142,14 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
       response: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable() })), nextCursor: z.null() }),
     },
     async ({ user, query }) => ({
-      items: (await conversation.call.findContacts({ tenant: tenant(user), query: query.q, limit: query.limit })).contacts.map((c) => ({ id: c.id, name: c.name, email: c.email || null, phone: c.phone || null })),
+      items: (await conversation.records.call.findContacts({ tenant: tenant(user), query: query.q, limit: query.limit })).contacts.map((c) => ({ id: c.id, name: c.name, email: c.email || null, phone: c.phone || null })),
       nextCursor: null,
     }),
   );
 
   api.add(
     { method: 'get', path: '/contacts/:id', summary: 'A contact with their company, their conversations and their tickets', tag: 'contacts', auth: true, response: ContactDto, errors: [404] },
-    async ({ user, params }) => contactDto((await conversation.call.getContact({ tenant: tenant(user), contactId: params.id })).contact!),
+    async ({ user, params }) => contactDto((await conversation.records.call.getContact({ tenant: tenant(user), contactId: params.id })).contact!),
   );
 
   api.add(
@@ -174,7 +174,7 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
     },
     async ({ user, params, body }) => {
       const entries = Object.entries(body.properties ?? {});
-      const { contact } = await conversation.call.updateContact({
+      const { contact } = await conversation.records.call.updateContact({
         tenant: tenant(user),
         contactId: params.id,
         name: body.name,
@@ -200,14 +200,14 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
       errors: [404, 409],
     },
     async ({ user, params, body }) => {
-      const merged = await conversation.call.mergeContacts({ tenant: tenant(user), contactId: params.id, otherContactId: body.otherContactId });
+      const merged = await conversation.records.call.mergeContacts({ tenant: tenant(user), contactId: params.id, otherContactId: body.otherContactId });
       return { contact: contactDto(merged.contact!), movedConversations: merged.movedConversations };
     },
   );
 
   api.add(
     { method: 'get', path: '/contact-properties', summary: 'The contact properties admins defined', tag: 'contacts', auth: true, response: z.object({ items: z.array(ContactPropertyDto), nextCursor: z.null() }) },
-    async ({ user }) => ({ items: (await conversation.call.listContactProperties({ tenant: tenant(user) })).properties.map(propertyDto), nextCursor: null }),
+    async ({ user }) => ({ items: (await conversation.records.call.listContactProperties({ tenant: tenant(user) })).properties.map(propertyDto), nextCursor: null }),
   );
 
   api.add(
@@ -224,13 +224,13 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
       errors: [403],
     },
     async ({ user, params, body }) =>
-      propertyDto((await conversation.call.saveContactProperty({ tenant: tenant(user), property: { key: params.key, label: body.label, type: body.type, options: body.options } })).property!),
+      propertyDto((await conversation.records.call.saveContactProperty({ tenant: tenant(user), property: { key: params.key, label: body.label, type: body.type, options: body.options } })).property!),
   );
 
   api.add(
     { method: 'delete', path: '/contact-properties/:key', summary: 'Delete a contact property definition (admins); values already on contacts stay until removed', tag: 'contacts', auth: true, status: 204, errors: [403, 404] },
     async ({ user, params }) => {
-      await conversation.call.deleteContactProperty({ tenant: tenant(user), key: params.key });
+      await conversation.records.call.deleteContactProperty({ tenant: tenant(user), key: params.key });
     },
   );
 
@@ -255,7 +255,7 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
     },
     async ({ user, params, body }) =>
       dealDto(
-        (await conversation.call.createDeal({ tenant: tenant(user), contactId: params.id, conversationId: body.conversationId ?? '', name: body.name, amountMinor: String(body.amount), currency: body.currency })).deal!,
+        (await conversation.records.call.createDeal({ tenant: tenant(user), contactId: params.id, conversationId: body.conversationId ?? '', name: body.name, amountMinor: String(body.amount), currency: body.currency })).deal!,
       ),
   );
 
@@ -281,7 +281,7 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
     async ({ user, params, body }) =>
       dealDto(
         (
-          await conversation.call.updateDeal({
+          await conversation.records.call.updateDeal({
             tenant: tenant(user),
             dealId: params.id,
             name: body.name,
@@ -312,7 +312,7 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
       errors: [403, 404],
     },
     async ({ user, params, body }) => {
-      const saved = await conversation.call.setSurveyOnClose({ tenant: tenant(user), inboxId: params.inboxId, enabled: body.onClose, everyDays: body.everyDays, question: body.question ?? '' });
+      const saved = await conversation.records.call.setSurveyOnClose({ tenant: tenant(user), inboxId: params.inboxId, enabled: body.onClose, everyDays: body.everyDays, question: body.question ?? '' });
       return { onClose: saved.enabled, everyDays: saved.everyDays, question: saved.question as z.infer<typeof SurveyQuestion> };
     },
   );
@@ -320,7 +320,7 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
   api.add(
     { method: 'post', path: '/conversations/:id/detach-contact', summary: "Detach the conversation from its contact (it leaves the contact's record)", tag: 'contacts', auth: true, status: 204, errors: [404] },
     async ({ user, params }) => {
-      await conversation.call.detachContact({ tenant: tenant(user), conversationId: params.id });
+      await conversation.records.call.detachContact({ tenant: tenant(user), conversationId: params.id });
     },
   );
 
@@ -336,7 +336,7 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
       response: z.object({ messageId: z.string() }),
       errors: [404, 409],
     },
-    async ({ user, params, body }) => conversation.call.sendSurvey({ tenant: tenant(user), conversationId: params.id, linkBase: publicUrl, question: body.question ?? '' }),
+    async ({ user, params, body }) => conversation.records.call.sendSurvey({ tenant: tenant(user), conversationId: params.id, linkBase: publicUrl, question: body.question ?? '' }),
   );
 
   api.add(
@@ -350,7 +350,7 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
       errors: [404],
     },
     async ({ params }) => {
-      const survey = await conversation.call.getSurvey({ token: params.token });
+      const survey = await conversation.records.call.getSurvey({ token: params.token });
       return { inboxName: survey.inboxName, subject: survey.subject, question: survey.question as z.infer<typeof SurveyQuestion>, score: survey.answered ? survey.score : null, comment: survey.comment };
     },
   );
@@ -367,7 +367,7 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ServiceClient
       errors: [400, 404],
     },
     async ({ params, body }) => {
-      await conversation.call.answerSurvey({ token: params.token, score: body.score, comment: body.comment });
+      await conversation.records.call.answerSurvey({ token: params.token, score: body.score, comment: body.comment });
     },
   );
 }

@@ -1,7 +1,7 @@
 // Reports, the wallboard and the account settings they depend on (its time zone). Who may see
 // what is decided by the conversation service: admins everyone's figures, agents their own.
-import { z, type ServiceClient } from '@inbox/lib';
-import type { Account, ConversationServiceService, ReportFigures } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { z, type ServiceClient, type ConversationClients } from '@inbox/lib';
+import type { Account, ReportFigures } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
@@ -95,10 +95,10 @@ const WallboardDto = z
   .object({ asOf: z.string(), timeZone: z.string(), inboxes: z.array(WallboardRowDto), teams: z.array(WallboardRowDto) })
   .openapi('Wallboard');
 
-export function registerReportRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>, routing: ServiceClient<typeof RoutingServiceService>): void {
+export function registerReportRoutes(api: ApiRoutes, conversation: ConversationClients, routing: ServiceClient<typeof RoutingServiceService>): void {
   api.add(
     { method: 'get', path: '/account', summary: 'The account: its name and time zone', tag: 'accounts', auth: true, response: AccountDto },
-    async ({ user }) => accountDto((await conversation.call.getAccount({ tenant: tenant(user) })).account),
+    async ({ user }) => accountDto((await conversation.directory.call.getAccount({ tenant: tenant(user) })).account),
   );
 
   api.add(
@@ -112,7 +112,7 @@ export function registerReportRoutes(api: ApiRoutes, conversation: ServiceClient
       response: AccountDto,
       errors: [403],
     },
-    async ({ user, body }) => accountDto((await conversation.call.updateAccount({ tenant: tenant(user), name: body.name, timeZone: body.timeZone })).account),
+    async ({ user, body }) => accountDto((await conversation.directory.call.updateAccount({ tenant: tenant(user), name: body.name, timeZone: body.timeZone })).account),
   );
 
   const request = (user: AuthenticatedUser, q: z.infer<typeof ReportQuery>) => ({
@@ -138,7 +138,7 @@ export function registerReportRoutes(api: ApiRoutes, conversation: ServiceClient
       errors: [403],
     },
     async ({ user, query }) => {
-      const summary = await conversation.call.getReportSummary(request(user, query));
+      const summary = await conversation.reports.call.getReportSummary(request(user, query));
       return {
         from: summary.from,
         to: summary.to,
@@ -154,7 +154,7 @@ export function registerReportRoutes(api: ApiRoutes, conversation: ServiceClient
   api.add(
     { method: 'get', path: '/reports/export.csv', summary: 'The same report as CSV: one row per group and a total row', tag: 'reports', auth: true, query: ReportQuery, errors: [403] },
     async ({ user, query, res }) => {
-      const { csv } = await conversation.call.exportReport({ query: request(user, query) });
+      const { csv } = await conversation.reports.call.exportReport({ query: request(user, query) });
       res.setHeader('content-type', 'text/csv; charset=utf-8');
       res.setHeader('content-disposition', `attachment; filename="report-${query.from}-${query.to}-by-${query.groupBy}.csv"`);
       res.status(200).send(csv);

@@ -1,6 +1,5 @@
 // Availability, working hours, routing rules and the explanation of automatic assignments.
-import { HttpError, NotFoundError, z, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { HttpError, NotFoundError, z, type ServiceClient, type ConversationClients } from '@inbox/lib';
 import { Availability, type RoutingRule, type RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
@@ -57,11 +56,11 @@ function ruleDto(rule: RoutingRule): z.infer<typeof RuleDto> {
 
 export function registerRoutingRoutes(
   api: ApiRoutes,
-  conversation: ServiceClient<typeof ConversationServiceService>,
+  conversation: ConversationClients,
   routing: ServiceClient<typeof RoutingServiceService>,
 ): void {
   const requireUser = async (user: AuthenticatedUser, userId: string) => {
-    const found = (await conversation.call.getUser({ tenant: tenant(user), userId })).user;
+    const found = (await conversation.directory.call.getUser({ tenant: tenant(user), userId })).user;
     if (!found || found.removed) throw new NotFoundError('user_not_found', 'no such user');
   };
   const availabilityOf = async (user: AuthenticatedUser, userId: string) => {
@@ -153,7 +152,7 @@ export function registerRoutingRoutes(
   hoursRoutes('/users/:id/working-hours', (_user, params) => params.id, true);
 
   const requireInbox = async (user: AuthenticatedUser, inboxId: string) => {
-    const inboxes = (await conversation.call.listInboxes({ tenant: tenant(user) })).inboxes;
+    const inboxes = (await conversation.directory.call.listInboxes({ tenant: tenant(user) })).inboxes;
     if (!inboxes.some((i) => i.id === inboxId)) throw new NotFoundError('inbox_not_found', 'no such inbox');
   };
 
@@ -188,13 +187,13 @@ export function registerRoutingRoutes(
       await requireInbox(user, params.inboxId);
       const teamIds = [...new Set(body.teamIds ?? [])];
       if (teamIds.length > 0) {
-        const known = new Set((await conversation.call.listTeams({ tenant: tenant(user) })).teams.map((t) => t.id));
+        const known = new Set((await conversation.directory.call.listTeams({ tenant: tenant(user) })).teams.map((t) => t.id));
         const unknown = teamIds.filter((id) => !known.has(id));
         if (unknown.length > 0) throw new HttpError(422, 'unknown_teams', 'these teams are not in this account', { teamIds: unknown });
       }
       const userIds = body.userIds ?? [];
       if (userIds.length > 0) {
-        const known = new Set((await conversation.call.listUsers({ tenant: tenant(user) })).users.filter((u) => !u.removed).map((u) => u.id));
+        const known = new Set((await conversation.directory.call.listUsers({ tenant: tenant(user) })).users.filter((u) => !u.removed).map((u) => u.id));
         const unknown = userIds.filter((id) => !known.has(id));
         if (unknown.length > 0) throw new HttpError(422, 'unknown_users', 'these users are not in this account', { userIds: unknown });
       }
@@ -217,7 +216,7 @@ export function registerRoutingRoutes(
       errors: [404],
     },
     async ({ user, params }) => {
-      const found = await conversation.call.getConversationSummaries({ tenant: tenant(user), conversationIds: [params.id] });
+      const found = await conversation.conversations.call.getConversationSummaries({ tenant: tenant(user), conversationIds: [params.id] });
       if (found.items.length === 0) throw new NotFoundError('conversation_not_found', 'no such conversation');
       const result = await routing.call.listDecisions({ tenant: tenant(user), conversationId: params.id });
       return {

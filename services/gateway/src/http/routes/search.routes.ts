@@ -1,8 +1,7 @@
 // Full-history search: the search service finds and ranks, the conversation service supplies
 // the list items, so results look exactly like a view's rows (plus highlights).
-import { HttpError, NotFoundError, z, type ServiceClient } from '@inbox/lib';
+import { HttpError, NotFoundError, z, type ServiceClient, type ConversationClients } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
@@ -42,7 +41,7 @@ const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId
 
 export function registerSearchRoutes(
   api: ApiRoutes,
-  conversation: ServiceClient<typeof ConversationServiceService>,
+  conversation: ConversationClients,
   search: ServiceClient<typeof SearchServiceService>,
 ): void {
   api.add(
@@ -61,12 +60,12 @@ export function registerSearchRoutes(
       const to = query.to ? new Date(query.to) : undefined;
       if (from && to && from > to) throw new HttpError(400, 'invalid_date_range', 'from must not be after to');
       // Only the inboxes this user may see (an agent's memberships); none means nothing to find.
-      const inboxes = (await conversation.call.listInboxes({ tenant: tenant(user) })).inboxes.map((i) => i.id);
+      const inboxes = (await conversation.directory.call.listInboxes({ tenant: tenant(user) })).inboxes.map((i) => i.id);
       if (query.inboxId && !inboxes.includes(query.inboxId)) throw new NotFoundError('inbox_not_found', 'no such inbox');
       if (inboxes.length === 0) return { items: [], nextCursor: null, total: 0, tookMs: 0 };
       const assignee = query.assigneeId;
       if (assignee && assignee !== 'unassigned' && assignee !== 'bot' && !assignee.startsWith('bot:')) {
-        const found = (await conversation.call.getUser({ tenant: tenant(user), userId: assignee })).user!;
+        const found = (await conversation.directory.call.getUser({ tenant: tenant(user), userId: assignee })).user!;
         if ((found.deactivated || found.removed) && !query.includeDeactivated) {
           throw new HttpError(422, 'assignee_deactivated', 'this user is deactivated or removed; pass includeDeactivated=true to search their conversations');
         }
@@ -89,7 +88,7 @@ export function registerSearchRoutes(
         byRelevance: query.sort === 'relevance',
         page: { limit: query.limit, cursor: query.cursor ?? '' },
       });
-      const summaries = await conversation.call.getConversationSummaries({ tenant: tenant(user), conversationIds: result.hits.map((h) => h.conversationId) });
+      const summaries = await conversation.conversations.call.getConversationSummaries({ tenant: tenant(user), conversationIds: result.hits.map((h) => h.conversationId) });
       const byId = new Map(summaries.items.map((s) => [s.id, s]));
       return {
         // A conversation deleted since it was indexed is simply left out.

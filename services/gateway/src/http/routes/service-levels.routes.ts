@@ -1,8 +1,8 @@
 // Service-level policies per inbox and per team (a team's wins for its conversations): first
 // response, next response and resolution targets in minutes, in business hours or around the
 // clock, optionally paused while waiting on the customer.
-import { z, type ServiceClient } from '@inbox/lib';
-import type { ConversationServiceService, SlaPolicy } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { z, type ConversationClients } from '@inbox/lib';
+import type { SlaPolicy } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
 import { WorkingHoursDto } from './routing.routes';
@@ -31,11 +31,11 @@ function policyDto(policy: SlaPolicy | undefined): z.infer<typeof SlaPolicyDto> 
   };
 }
 
-export function registerServiceLevelRoutes(api: ApiRoutes, conversation: ServiceClient<typeof ConversationServiceService>): void {
+export function registerServiceLevelRoutes(api: ApiRoutes, conversation: ConversationClients): void {
   const routes = (path: string, whose: string, scopeOf: (params: Record<string, string>) => { inboxId: string; teamId: string }) => {
     api.add(
       { method: 'get', path, summary: `The ${whose}'s service-level policy (null: none)`, tag: 'service levels', auth: true, response: SlaPolicyDto.nullable(), errors: [404] },
-      async ({ user, params }) => policyDto((await conversation.call.getSlaPolicy({ tenant: tenant(user), ...scopeOf(params) })).policy),
+      async ({ user, params }) => policyDto((await conversation.serviceLevels.call.getSlaPolicy({ tenant: tenant(user), ...scopeOf(params) })).policy),
     );
 
     api.add(
@@ -58,7 +58,7 @@ export function registerServiceLevelRoutes(api: ApiRoutes, conversation: Service
       async ({ user, params, body }) =>
         policyDto(
           (
-            await conversation.call.setSlaPolicy({
+            await conversation.serviceLevels.call.setSlaPolicy({
               tenant: tenant(user),
               ...scopeOf(params),
               policy: {
@@ -76,7 +76,7 @@ export function registerServiceLevelRoutes(api: ApiRoutes, conversation: Service
     api.add(
       { method: 'delete', path, summary: `Remove the ${whose}'s service-level policy (admins only)`, tag: 'service levels', auth: true, status: 204, errors: [403, 404] },
       async ({ user, params }) => {
-        await conversation.call.setSlaPolicy({ tenant: tenant(user), ...scopeOf(params), policy: undefined });
+        await conversation.serviceLevels.call.setSlaPolicy({ tenant: tenant(user), ...scopeOf(params), policy: undefined });
       },
     );
   };

@@ -2,12 +2,10 @@
 // conversation, a message, an attachment or a ticket on behalf of a user is checked against
 // canSeeInbox before its use case runs, and lists are narrowed to what the user may see. An
 // agent asking for another inbox's conversation gets the same NOT_FOUND as for another account's.
-import { NotFoundError, PermissionDeniedError, type Pool, type UnaryHandlers } from '@inbox/lib';
-import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { NotFoundError, PermissionDeniedError, type Pool } from '@inbox/lib';
 import { canSeeInbox, seesEveryInbox, type Viewer } from '../domain/inbox-access';
 import type { Role } from '../domain/directory';
 
-type Handlers = UnaryHandlers<typeof ConversationServiceService>;
 type Scoped = { tenant?: { accountId: string; userId: string }; inboxId?: string; conversationId?: string; conversationIds?: string[]; messageId?: string; attachmentId?: string; ticketId?: string };
 
 /** RPCs whose inbox_id names an inbox to work in (others use it as a filter or an admin target). */
@@ -90,7 +88,7 @@ export class InboxAccess {
 }
 
 /** Wraps every handler with the inbox check, and narrows the lists that span inboxes. */
-export function guardInboxAccess(handlers: Handlers, access: InboxAccess): Handlers {
+export function guardInboxAccess<H extends object>(handlers: H, access: InboxAccess): H {
   const guarded = {} as Record<string, (request: unknown, call?: unknown) => Promise<unknown>>;
   for (const [name, handler] of Object.entries(handlers) as [string, (request: unknown, call?: unknown) => Promise<unknown>][]) {
     guarded[name] = async (request: unknown, call?: unknown) => {
@@ -100,7 +98,7 @@ export function guardInboxAccess(handlers: Handlers, access: InboxAccess): Handl
       return narrow(name, response, viewer);
     };
   }
-  return guarded as unknown as Handlers;
+  return guarded as unknown as H;
 }
 
 function narrow(name: string, response: unknown, viewer: Viewer): unknown {

@@ -26569,7 +26569,15 @@ export const AutoAssignResponse: MessageFns<AutoAssignResponse> = {
   },
 };
 
-/** The source of truth for accounts, users, inboxes, channels, contacts and conversations. */
+/**
+ * Deprecated: every RPC moved to the service of the module that owns it (DirectoryService,
+ * ConversationsService, OutboundService, RecordsService, AssistService, ServiceLevelService,
+ * ReportsService, InboundService, and ChannelDirectoryService for the edge). The server still
+ * answers here for one release, so a gateway or routing replica of the previous release keeps
+ * working while the conversation service rolls out first; nothing in this release calls it.
+ *
+ * @deprecated
+ */
 export type ConversationServiceService = typeof ConversationServiceService;
 export const ConversationServiceService = {
   createAccount: {
