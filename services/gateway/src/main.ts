@@ -78,7 +78,7 @@ bootService(async () => {
   server.requestTimeout = 60_000;
   const jsm = await jetstreamManager(nc);
   await provisionJetStream(jsm, [STREAMS.conversationEvents, STREAMS.notificationEvents, STREAMS.routingEvents], [], { replicas: config.NATS_STREAM_REPLICAS });
-  const wallboards = new Wallboards(conversation, routing, logger, config.GATEWAY_WALLBOARD_REFRESH_MS);
+  const wallboards = new Wallboards(conversation.reports, routing, logger, config.GATEWAY_WALLBOARD_REFRESH_MS);
   const realtime = new RealtimeServer({
     feed: new EventFeed(jetstream(nc), jsm, logger, config.GATEWAY_REALTIME_MAX_REPLAY),
     presence: new PresenceBoard(redis, nc),

@@ -28,6 +28,7 @@ import { CachedChannelDirectory } from './adapters/channel-directory';
 import { ChatReplyHandler } from './adapters/chat-reply.handler';
 import { ChatSessionStore } from './adapters/chat-session.store';
 import { ChatSocketServer } from './adapters/chat-socket.server';
+import { parseEmail } from './adapters/email-parser';
 import { MailAuthenticator } from './adapters/mail-authenticator';
 import { RateLimiter } from './adapters/rate-limiter';
 import { createSmtpServer } from './adapters/smtp.server';
@@ -71,7 +72,7 @@ bootService(async () => {
     : undefined;
   const presence = routingPresence ? new CachedAgentPresence(routingPresence, logger, config.INGEST_PRESENCE_CACHE_MS) : undefined;
   const mailAuth = config.INGEST_MAIL_AUTH ? new MailAuthenticator(config.INGEST_MTA_NAME, logger, config.INGEST_DNS_SERVERS) : undefined;
-  const acceptEmail = new AcceptEmail(channels, blobs, js, mailAuth, config.INGEST_INLINE_RAW_BYTES);
+  const acceptEmail = new AcceptEmail(channels, parseEmail, blobs, js, mailAuth, config.INGEST_INLINE_RAW_BYTES);
   const chatSessions = new ChatSessionStore(redis);
   const widgetScript = await readFile(path.resolve(__dirname, '../widget/widget.js'), 'utf8');
   const subscriber = redis.duplicate();

@@ -57,7 +57,7 @@ bootService(async () => {
   const rules = new CachedRules(repository);
   const stopListening = rules.listen(nc);
   // Every decision reads the account's directory; the copy is dropped when the directory announces a change.
-  const directory = new CachedDirectory(conversation, config.ROUTING_DIRECTORY_CACHE_MS);
+  const directory = new CachedDirectory(conversation.directory, config.ROUTING_DIRECTORY_CACHE_MS);
   const stopDirectoryListener = directory.listen(nc);
   const routing = new RouteConversations(repository, store, conversation, directory, logger, rules);
   const changeAvailability = new ChangeAvailability(store, routing, js, logger);

@@ -88,12 +88,12 @@ export function composeWallboard(board: GetWallboardResponse, states: ListAgentS
 
 /** The board now; the conversation service refuses anyone but admins (before routing is asked). */
 export async function fetchWallboard(
-  conversation: ConversationClients,
+  reports: ConversationClients['reports'],
   routing: ServiceClient<typeof RoutingServiceService>,
   user: AuthenticatedUser,
 ): Promise<WallboardView> {
   const tenant = { accountId: user.accountId, userId: user.id };
-  const board = await conversation.reports.call.getWallboard({ tenant });
+  const board = await reports.call.getWallboard({ tenant });
   return composeWallboard(board, await routing.call.listAgentStates({ tenant }));
 }
 
@@ -106,14 +106,14 @@ export class Wallboards {
   private readonly again = new Set<string>();
 
   constructor(
-    private readonly conversation: ConversationClients,
+    private readonly reports: ConversationClients['reports'],
     private readonly routing: ServiceClient<typeof RoutingServiceService>,
     private readonly logger: Logger,
     private readonly refreshMs = 500,
   ) {}
 
   board(user: AuthenticatedUser): Promise<WallboardView> {
-    return fetchWallboard(this.conversation, this.routing, user);
+    return fetchWallboard(this.reports, this.routing, user);
   }
 
   /**

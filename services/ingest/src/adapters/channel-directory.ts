@@ -1,35 +1,12 @@
 // Which channel an address or id belongs to, asked of the conversation service and cached
 // briefly (a miss for a short time too, so a flood to unknown addresses does not hammer it).
-import { DomainError, type ServiceClient, type WorkingHours } from '@inbox/lib';
+import type { ResolvedChannel, ChannelLookup, ChannelDirectory } from '../use-cases/ports';
+import { DomainError, type ServiceClient } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
 
-export interface ResolvedChannel {
-  accountId: string;
-  inboxId: string;
-  channelId: string;
-  channelType: ChannelType;
-  name?: string;
-  fields?: { name: string; required: boolean }[];
-  /** Messenger app secret or telephony auth token. */
-  secret?: string;
-  lookupKey?: string;
-  /** Chat widgets: when they are online (absent: always), and whether they ask for an email first. */
-  businessHours?: WorkingHours;
-  preChatEmail?: string;
-  /** Forms: a hidden field only bots fill in. */
-  honeypotField?: string;
-  /** Phone: ring the available agents one after another or all at once, this long each time. */
-  ringStrategy?: string;
-  ringSeconds?: number;
-}
 
-export type ChannelLookup = string | { verifyToken: string } | { channelId: string };
 
-export interface ChannelDirectory {
-  resolve(type: ChannelType, key: ChannelLookup): Promise<ResolvedChannel | null>;
-  secrets(type: ChannelType, freshSince?: number): Promise<string[]>;
-}
 
 export class CachedChannelDirectory implements ChannelDirectory {
   private readonly cache = new Map<string, { value: ResolvedChannel | null; expiresAt: number }>();

@@ -1,40 +1,21 @@
 // Chat sessions live at the edge in Redis: the session (its channel, the visitor, a hash of the
 // visitor token) and its transcript. Live delivery to every ingest replica goes through a Redis
 // channel per session, since the visitor's socket may be on any replica.
+import type { ChatSession, TranscriptEntry, ChatSessions } from '../use-cases/ports';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { RedisClient } from '@inbox/lib';
 
 const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
 const TRANSCRIPT_MAX = 500;
 
-export interface ChatSession {
-  sessionId: string;
-  accountId: string;
-  inboxId: string;
-  channelId: string;
-  widgetId: string;
-  visitorId: string;
-  name: string;
-  email: string;
-  createdAt: string;
-}
 
-export interface TranscriptEntry {
-  id: string;
-  from: 'visitor' | 'agent';
-  text: string;
-  authorName: string;
-  at: string;
-  /** A bot's choices, offered as buttons. */
-  options?: string[];
-}
 
 const sessionKey = (id: string) => `chat:session:${id}`;
 const transcriptKey = (id: string) => `chat:transcript:${id}`;
 export const sessionChannel = (id: string) => `chat:events:${id}`;
 const digest = (secret: string) => createHash('sha256').update(secret).digest();
 
-export class ChatSessionStore {
+export class ChatSessionStore implements ChatSessions {
   constructor(private readonly redis: RedisClient) {}
 
   /** Creates a session; the visitor token is "<sessionId>.<secret>" and only the secret's hash is kept. */

@@ -7,7 +7,8 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger, PresenceBoard, RedisClient, ServiceClient } from '@inbox/lib';
 import { errorMessage } from '@inbox/lib';
 import type { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
-import { sessionChannel, type ChatSession, type ChatSessionStore } from './chat-session.store';
+import { sessionChannel, type ChatSessionStore } from './chat-session.store';
+import type { ChatSession } from '../use-cases/ports';
 import { ChatTyping } from './chat-typing';
 
 export class ChatSocketServer {

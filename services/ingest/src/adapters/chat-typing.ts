@@ -5,7 +5,7 @@
 // service once it exists.
 import { DomainError, errorMessage, type Logger, type PresenceBoard, type PresenceChange, type ServiceClient } from '@inbox/lib';
 import type { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
-import type { ChatSession } from './chat-session.store';
+import type { ChatSession } from '../use-cases/ports';
 
 const VISITOR_TYPING_TTL_MS = 8_000;
 const RECHECK_MS = 2_000;

@@ -1,36 +1,11 @@
 // MIME parsing with postal-mime: decoded addresses, subject, bodies (text derived from HTML
 // when the message has none) and attachments with their bytes.
+import type { ParsedAddress, ParsedEmail } from '../use-cases/ports';
 import { convert } from 'html-to-text';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 
-export interface ParsedAddress {
-  name: string;
-  address: string;
-}
 
-export interface ParsedAttachment {
-  filename: string;
-  contentType: string;
-  contentId: string;
-  inline: boolean;
-  content: Uint8Array;
-}
 
-export interface ParsedEmail {
-  messageId: string;
-  inReplyTo: string[];
-  references: string[];
-  from: ParsedAddress | null;
-  to: ParsedAddress[];
-  cc: ParsedAddress[];
-  replyTo: ParsedAddress[];
-  subject: string;
-  text: string;
-  html: string;
-  date: string | null;
-  headers: Record<string, string>;
-  attachments: ParsedAttachment[];
-}
 
 export class MalformedEmailError extends Error {}
 

@@ -2,20 +2,13 @@
 // time limit: an unreachable DNS yields temperror verdicts, never a stuck delivery. Answers
 // (and "no such record") are cached briefly and concurrent lookups of one name are shared, as a
 // mail server's caching resolver would: a burst from one sender costs a handful of queries.
+import type { SmtpContext, MailVerifier } from '../use-cases/ports';
 import { Resolver } from 'node:dns/promises';
 import { authenticate } from 'mailauth';
 import { errorMessage, type Logger } from '@inbox/lib';
 import type { MailAuthentication } from '@inbox/lib/gen/inbox/events/v1/events';
 
-export interface SmtpContext {
-  ip?: string;
-  helo?: string;
-  sender?: string;
-}
 
-export interface MailVerifier {
-  verify(raw: Uint8Array, smtp: SmtpContext): Promise<MailAuthentication>;
-}
 
 const UNVERIFIED = (reason: string): MailAuthentication => ({ spf: reason, dkim: reason, dmarc: reason, fromDomain: '', dkimDomains: [], aligned: false });
 

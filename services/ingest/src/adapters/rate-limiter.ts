@@ -1,8 +1,9 @@
 // A fixed-window counter in Redis, shared by every ingest replica: at most `limit` events per
 // key in each window. It answers how long to wait (0: go ahead).
+import type { RateLimits } from '../use-cases/ports';
 import type { RedisClient } from '@inbox/lib';
 
-export class RateLimiter {
+export class RateLimiter implements RateLimits {
   constructor(
     private readonly redis: RedisClient,
     private readonly limit: number,

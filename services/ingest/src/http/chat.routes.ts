@@ -2,7 +2,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { RateLimiter } from '../adapters/rate-limiter';
 import { HttpError, z } from '@inbox/lib';
-import type { ChatSession, ChatSessionStore } from '../adapters/chat-session.store';
+import type { ChatSessionStore } from '../adapters/chat-session.store';
+import type { ChatSession } from '../use-cases/ports';
 import type { AcceptChatMessage, StartChatSession } from '../use-cases/accept-chat-message';
 
 const SessionBody = z.object({ name: z.string().trim().max(200).optional(), email: z.email().max(320).optional() }).strict();

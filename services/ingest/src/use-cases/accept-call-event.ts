@@ -6,7 +6,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { HttpError, publishDurably } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage, type CallEvent } from '@inbox/lib/gen/inbox/events/v1/events';
-import type { ChannelDirectory, ResolvedChannel } from '../adapters/channel-directory';
+import type { ChannelDirectory, ResolvedChannel } from './ports';
 import { twilioSignatureMatches } from '../domain/webhook-signatures';
 
 const CALL_STATUSES = new Set(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled']);

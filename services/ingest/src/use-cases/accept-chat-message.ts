@@ -5,8 +5,8 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { HttpError, isWithinWorkingHours, publishDurably } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
-import type { ChannelDirectory } from '../adapters/channel-directory';
-import type { ChatSession, ChatSessionStore } from '../adapters/chat-session.store';
+import type { ChannelDirectory } from './ports';
+import type { ChatSession, ChatSessions } from './ports';
 
 /** How many of an inbox's agents could answer now; undefined when that cannot be known. */
 export interface AgentPresence {
@@ -16,7 +16,7 @@ export interface AgentPresence {
 export class StartChatSession {
   constructor(
     private readonly channels: ChannelDirectory,
-    private readonly sessions: ChatSessionStore,
+    private readonly sessions: ChatSessions,
     private readonly presence?: AgentPresence,
   ) {}
 
@@ -68,7 +68,7 @@ export class StartChatSession {
 
 export class AcceptChatMessage {
   constructor(
-    private readonly sessions: ChatSessionStore,
+    private readonly sessions: ChatSessions,
     private readonly js: JetStreamClient,
   ) {}
 

@@ -7,9 +7,9 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { publishDurably, type BlobStore } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
-import type { ChannelDirectory, ResolvedChannel } from '../adapters/channel-directory';
-import { parseEmail, type ParsedEmail } from '../adapters/email-parser';
-import type { MailVerifier, SmtpContext } from '../adapters/mail-authenticator';
+import type { ChannelDirectory, ResolvedChannel } from './ports';
+import type { EmailParser, ParsedEmail } from './ports';
+import type { MailVerifier, SmtpContext } from './ports';
 
 export class UnknownRecipientError extends Error {}
 
@@ -40,6 +40,7 @@ function bodyOf(raw: Uint8Array): Uint8Array {
 export class AcceptEmail {
   constructor(
     private readonly channels: ChannelDirectory,
+    private readonly parse: EmailParser,
     private readonly blobs: BlobStore,
     private readonly js: JetStreamClient,
     private readonly verifier?: MailVerifier,
@@ -66,12 +67,12 @@ export class AcceptEmail {
     let parsed: ParsedEmail | undefined;
     let recipients = envelope.recipients;
     if (recipients.length === 0) {
-      parsed = await parseEmail(raw);
+      parsed = await this.parse(raw);
       recipients = recipientsFromHeaders(parsed);
     }
     const targets = await this.resolveRecipients(recipients);
     if (targets.length === 0) throw new UnknownRecipientError('no recipient is a channel address of this installation');
-    parsed ??= await parseEmail(raw);
+    parsed ??= await this.parse(raw);
     const authentication = this.verifier?.verify(raw, { ip: envelope.ip, helo: envelope.helo, sender: envelope.from });
     const inline = raw.length <= this.inlineRawBytes;
     const rawKey = inline ? '' : await this.blobs.put('raw', raw);

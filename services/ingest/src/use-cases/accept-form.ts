@@ -8,8 +8,8 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { HttpError, isEmailAddress, publishDurably } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
-import type { ChannelDirectory } from '../adapters/channel-directory';
-import type { RateLimiter } from '../adapters/rate-limiter';
+import type { ChannelDirectory } from './ports';
+import type { RateLimits } from './ports';
 
 const MAX_FIELDS = 50;
 const MAX_VALUE = 10_000;
@@ -18,7 +18,7 @@ export class AcceptForm {
   constructor(
     private readonly channels: ChannelDirectory,
     private readonly js: JetStreamClient,
-    private readonly limiter?: RateLimiter,
+    private readonly limiter?: RateLimits,
   ) {}
 
   async execute(formId: string, body: unknown, idempotencyKey?: string, client = ''): Promise<{ id: string; duplicate: boolean }> {

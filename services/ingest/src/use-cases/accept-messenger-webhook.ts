@@ -9,7 +9,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { HttpError, OutboundRefusedError, publishDurably, type BlobStore, type GuardedFetch, type Logger } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage, type Attachment } from '@inbox/lib/gen/inbox/events/v1/events';
-import type { ChannelDirectory } from '../adapters/channel-directory';
+import type { ChannelDirectory } from './ports';
 import { isWellFormedMetaSignature, metaSignatureMatches } from '../domain/webhook-signatures';
 
 

@@ -9,6 +9,7 @@ import { PermanentError, runConsumer, type EventHandler, type RunningConsumer } 
 import { listDeadLetters, replayDeadLetter } from './dead-letter';
 import { publishDurably } from './publisher';
 import { STREAMS, provisionJetStream, type ConsumerSpec, type StreamSpec } from './streams';
+import { currentRequestId } from '../logging/request-context';
 
 type TestEvent = { id: string; key: string; fail?: 'always' | 'twice'; delayMs?: number };
 
@@ -75,7 +76,6 @@ describe('JetStream helpers against a real NATS server', () => {
           attempts.set(event.id, attempt);
           if (event.delayMs) await new Promise((resolve) => setTimeout(resolve, event.delayMs));
           if (event.fail === 'always' || (event.fail === 'twice' && attempt <= 2)) throw new Error(`transient failure of ${event.id}`);
-          const { currentRequestId } = await import('../logging/request-context');
           log.push({ id: event.id, attempt: context.deliveryCount, requestId: currentRequestId() });
         } finally {
           concurrent -= 1;

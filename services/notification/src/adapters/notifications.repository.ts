@@ -1,19 +1,9 @@
 // Stored notifications: one per recipient and triggering event (unique key), newest first,
 // always scoped to the account and the user.
+import type { NewNotification, NotificationStore } from '../use-cases/ports';
 import { decodeCursor, encodeCursor, newId, type Pool } from '@inbox/lib';
 import type { Notification } from '@inbox/lib/gen/inbox/notification/v1/notification';
-import type { NotificationKind } from '../domain/notification-rules';
 
-export interface NewNotification {
-  accountId: string;
-  userId: string;
-  kind: NotificationKind;
-  conversationId: string;
-  commentId: string;
-  messageId: string;
-  actorUserId: string;
-  sourceEventId: string;
-}
 
 interface Row {
   id: string;
@@ -37,7 +27,7 @@ const toNotification = (r: Row): Notification => ({
   createdAt: r.created_at,
 });
 
-export class NotificationsRepository {
+export class NotificationsRepository implements NotificationStore {
   constructor(private readonly pool: Pool) {}
 
   /** Stores the notification once; returns its id either way (the existing one on a repeat). */

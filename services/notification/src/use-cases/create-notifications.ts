@@ -4,12 +4,12 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { publishDurably } from '@inbox/lib';
 import type { ConversationEvent } from '@inbox/lib/gen/inbox/events/v1/events';
 import { NotificationCreated } from '@inbox/lib/gen/inbox/events/v1/events';
-import type { NotificationsRepository } from '../adapters/notifications.repository';
+import type { NotificationStore } from './ports';
 import { recipientsOf } from '../domain/notification-rules';
 
 export class CreateNotifications {
   constructor(
-    private readonly notifications: NotificationsRepository,
+    private readonly notifications: NotificationStore,
     private readonly js: JetStreamClient,
   ) {}
 

@@ -1,19 +1,14 @@
 // Availability: PostgreSQL is the record, Redis the live copy routing reads. An account's Redis
 // hash is rebuilt from PostgreSQL whenever it is missing (after a Redis restart or flush).
+import type { Status, AvailabilityRecord, AvailabilityRecords } from '../use-cases/ports';
 import type { Pool, RedisClient } from '@inbox/lib';
 
-export type Status = 'available' | 'away';
 export const DEFAULT_STATUS: Status = 'available';
 const LOADED = '__loaded';
 const key = (accountId: string) => `availability:${accountId}`;
 
-export interface AvailabilityRecord {
-  status: Status;
-  changedAt: Date | null;
-  changedBy: string;
-}
 
-export class AvailabilityStore {
+export class AvailabilityStore implements AvailabilityRecords {
   constructor(
     private readonly pool: Pool,
     private readonly redis: RedisClient,

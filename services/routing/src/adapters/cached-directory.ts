@@ -11,7 +11,7 @@ export class CachedDirectory implements DirectorySource {
   private readonly cache: AccountCache<AccountDirectory>;
 
   constructor(
-    private readonly conversation: ConversationClients,
+    private readonly directoryService: ConversationClients['directory'],
     maxAgeMs = 30_000,
     now: () => number = Date.now,
   ) {
@@ -33,9 +33,9 @@ export class CachedDirectory implements DirectorySource {
   private async load(accountId: string): Promise<AccountDirectory> {
     const tenant = SERVICE_TENANT(accountId);
     const [users, inboxes, teams] = await Promise.all([
-      this.conversation.directory.call.listUsers({ tenant }),
-      this.conversation.directory.call.listInboxes({ tenant }),
-      this.conversation.directory.call.listTeams({ tenant }),
+      this.directoryService.call.listUsers({ tenant }),
+      this.directoryService.call.listInboxes({ tenant }),
+      this.directoryService.call.listTeams({ tenant }),
     ]);
     return {
       users: new Map(users.users.map((u) => [u.id, u])),

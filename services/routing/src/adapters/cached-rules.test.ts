@@ -1,5 +1,5 @@
 import { CachedRules } from './cached-rules';
-import type { Rule } from './routing.repository';
+import type { Rule } from '../use-cases/ports';
 
 const rule = (inboxId: string, mode: Rule['mode']): Rule => ({ inboxId, mode, userIds: [], teamIds: [], chatCapacity: 0, emailCapacity: 0 });
 

@@ -4,7 +4,8 @@
 // announcement can cost.
 import { AccountCache, announceAccountChange, onAccountChange } from '@inbox/lib';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { noRule, type Rule } from './routing.repository';
+import { noRule } from './routing.repository';
+import type { Rule } from '../use-cases/ports';
 
 export interface RuleSource {
   rules(accountId: string): Promise<Map<string, Rule>>;

@@ -5,7 +5,8 @@ import type { Tenant } from '@inbox/lib/gen/inbox/common/v1/common';
 import { Availability, type RoutingRule, type RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { ChangeAvailability, WorkingHoursRepository } from '../use-cases/availability';
 import type { AvailabilityStore } from './availability.store';
-import type { RoutingRepository, Rule } from './routing.repository';
+import type { RoutingRepository } from './routing.repository';
+import type { Rule } from '../use-cases/ports';
 import { fallbackReason } from '../domain/contact-owner';
 import type { DirectorySource } from '../use-cases/route-conversations';
 

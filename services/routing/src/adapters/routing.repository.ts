@@ -1,41 +1,11 @@
 // Rules, round-robin positions, waiting conversations and decisions, in the routing database.
+import type { Rule, CandidateOutcome, DecisionRecord, Waiting, RoutingStore } from '../use-cases/ports';
 import { newId, type Pool, type PoolClient } from '@inbox/lib';
 
-export type Mode = 'none' | 'round_robin' | 'contact_owner';
 
-export interface Rule {
-  inboxId: string;
-  mode: Mode;
-  userIds: string[];
-  teamIds: string[];
-  chatCapacity: number;
-  emailCapacity: number;
-}
 
-export interface CandidateOutcome {
-  userId: string;
-  outcome: 'chosen' | 'away' | 'deactivated' | 'over_capacity' | 'already_assigned' | 'not_tried' | 'not_inbox_member';
-  /** Under contact-owner routing: whether they were asked as the owner or as a fallback. */
-  role?: 'contact_owner' | 'fallback';
-}
 
-export interface DecisionRecord {
-  accountId: string;
-  conversationId: string;
-  inboxId: string;
-  trigger: 'new' | 'released' | 'backlog';
-  rule: Rule;
-  candidates: CandidateOutcome[];
-  chosenUserId: string | null;
-  outcome: 'assigned' | 'waiting' | 'already_assigned';
-}
 
-export interface Waiting {
-  conversationId: string;
-  inboxId: string;
-  channel: string;
-  createdAt: Date;
-}
 
 type Db = Pool | PoolClient;
 
@@ -52,7 +22,7 @@ const toRule = (r: any): Rule => ({
   emailCapacity: r.email_capacity,
 });
 
-export class RoutingRepository {
+export class RoutingRepository implements RoutingStore {
   constructor(readonly pool: Pool) {}
 
   async rule(accountId: string, inboxId: string, db: Db = this.pool): Promise<Rule> {

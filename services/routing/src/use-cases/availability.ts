@@ -3,12 +3,12 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { errorMessage, isWithinWorkingHours, newId, publishDurably, validateWorkingHours, withTransaction, type Logger, type Pool, type WorkingHours } from '@inbox/lib';
 import { RoutingEvent } from '@inbox/lib/gen/inbox/events/v1/events';
-import type { AvailabilityStore, Status } from '../adapters/availability.store';
+import type { AvailabilityRecords, Status } from './ports';
 import type { RouteConversations } from './route-conversations';
 
 export class ChangeAvailability {
   constructor(
-    private readonly store: AvailabilityStore,
+    private readonly store: AvailabilityRecords,
     private readonly routing: RouteConversations,
     private readonly js: JetStreamClient,
     private readonly logger: Logger,

@@ -6,8 +6,8 @@
 // conversation waits; an agent who becomes available or frees capacity gets the oldest first.
 import { withTransaction, type Logger, type ConversationClients } from '@inbox/lib';
 import { Role, type RoutingFacts, type User } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
-import type { AvailabilityStore, Status } from '../adapters/availability.store';
-import type { CandidateOutcome, RoutingRepository, Rule, Waiting } from '../adapters/routing.repository';
+import type { AvailabilityRecords, Status } from './ports';
+import type { CandidateOutcome, RoutingStore, Rule, Waiting } from './ports';
 import { capacityFor, rotation } from '../domain/rotation';
 import { ownerFirst, type CandidateRole } from '../domain/contact-owner';
 
@@ -32,13 +32,13 @@ interface Directory extends AccountDirectory {
 
 export class RouteConversations {
   constructor(
-    private readonly repository: RoutingRepository,
-    private readonly availability: AvailabilityStore,
+    private readonly repository: RoutingStore,
+    private readonly availability: AvailabilityRecords,
     private readonly conversation: ConversationClients,
     private readonly directorySource: DirectorySource,
     private readonly logger: Logger,
     /** Where rules are read: the repository, or a cache in front of it. */
-    private readonly ruleSource: Pick<RoutingRepository, 'rule' | 'rules' | 'hasRules'> = repository,
+    private readonly ruleSource: Pick<RoutingStore, 'rule' | 'rules' | 'hasRules'> = repository,
   ) {}
 
   async facts(accountId: string, conversationId: string): Promise<RoutingFacts | undefined> {

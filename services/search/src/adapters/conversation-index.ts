@@ -1,6 +1,7 @@
 // Reads and writes of the conversation index. Writes are bulk requests with external versions
 // (the conversation's own version), so a repeated or out-of-order write never replaces a newer
 // document, and a delete leaves a tombstone a late write cannot resurrect.
+import type { Deletion, WriteOutcome, SearchIndex } from '../use-cases/ports';
 import type { OpenSearchClient } from '@inbox/lib';
 import type { SearchDocument } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { IndexLayout } from './index-layout';
@@ -55,14 +56,7 @@ export function toIndexedSource(d: SearchDocument): IndexedSource {
   };
 }
 
-export interface Deletion {
-  conversationId: string;
-  /** The version the conversation had when deleted; 0 deletes whatever is there. */
-  version: number;
-}
 
-/** Per conversation id: undefined when written (or superseded by a newer version), else why it cannot be. */
-export type WriteOutcome = Map<string, string | undefined>;
 
 export class TransientIndexError extends Error {
   override name = 'TransientIndexError';
@@ -74,7 +68,7 @@ interface BulkItem {
   error?: { type?: string; reason?: string };
 }
 
-export class ConversationIndex {
+export class ConversationIndex implements SearchIndex {
   constructor(
     private readonly client: OpenSearchClient,
     readonly layout: IndexLayout,

@@ -2,6 +2,7 @@
 // mappings), concrete indices named <prefix>-<timestamp>, and two aliases over them. Queries read
 // through <prefix>-read; the indexer writes to every index behind <prefix>-write, so a reindex can
 // add a new index to the write alias, backfill it, and then swap the read alias atomically.
+import type { IndexAliases } from '../use-cases/ports';
 import type { OpenSearchClient } from '@inbox/lib';
 
 export interface IndexLayoutOptions {
@@ -65,7 +66,7 @@ export function indexTemplate(options: IndexLayoutOptions) {
   };
 }
 
-export class IndexLayout {
+export class IndexLayout implements IndexAliases {
   readonly readAlias: string;
   readonly writeAlias: string;
 

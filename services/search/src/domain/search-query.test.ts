@@ -15,9 +15,9 @@ describe('buildSearchRequest', () => {
       const json = JSON.stringify(body);
       expect(json).not.toContain('query_string');
       if (query.trim()) {
-        for (const clause of body.query.bool.must[0].bool.should) expect(clause.multi_match.query).toBe(query.trim());
+        for (const clause of (body as Record<string, any>).query.bool.must[0].bool.should) expect(clause.multi_match.query).toBe(query.trim());
       } else {
-        expect(body.query.bool.must).toEqual([]);
+        expect((body as Record<string, any>).query.bool.must).toEqual([]);
       }
     }
   });

@@ -5,7 +5,7 @@
 // alive by the consumer's heartbeat), so nothing is dropped and the index catches up on return.
 import { PermanentError, errorMessage, type Logger } from '@inbox/lib';
 import type { ConversationRef, SearchDocument } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
-import type { ConversationIndex, Deletion } from '../adapters/conversation-index';
+import type { Deletion, SearchIndex } from './ports';
 
 export interface DocumentSource {
   fetch(refs: ConversationRef[]): Promise<{ documents: SearchDocument[]; missing: ConversationRef[] }>;
@@ -40,7 +40,7 @@ export class ConversationIndexer {
 
   constructor(
     private readonly source: DocumentSource,
-    private readonly index: ConversationIndex,
+    private readonly index: SearchIndex,
     private readonly logger: Logger,
     private readonly options: IndexerOptions,
   ) {}

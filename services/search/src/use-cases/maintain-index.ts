@@ -3,7 +3,7 @@
 // stale and orphaned documents).
 import type { Logger } from '@inbox/lib';
 import type { ConversationRef, SearchDocument } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
-import type { ConversationIndex } from '../adapters/conversation-index';
+import type { SearchIndex } from './ports';
 
 export interface DocumentExport {
   page(input: { afterId: string; limit: number; versionsOnly: boolean }): Promise<{ documents: SearchDocument[]; nextAfterId: string }>;
@@ -20,7 +20,7 @@ export interface ReindexResult {
 const PAGE = 500;
 
 export async function reindex(
-  index: ConversationIndex,
+  index: SearchIndex,
   source: DocumentExport,
   logger: Logger,
   options: { deletePrevious: boolean; settleMs?: number },
@@ -61,7 +61,7 @@ export interface ReconcileReport {
   repaired: boolean;
 }
 
-export async function reconcile(index: ConversationIndex, source: DocumentExport, options: { repair: boolean }): Promise<ReconcileReport> {
+export async function reconcile(index: SearchIndex, source: DocumentExport, options: { repair: boolean }): Promise<ReconcileReport> {
   const report: ReconcileReport = { checked: 0, indexed: 0, missing: 0, stale: 0, orphaned: 0, examples: { missing: [], stale: [], orphaned: [] }, repaired: options.repair };
   const note = (kind: 'missing' | 'stale' | 'orphaned', ids: string[]) => {
     report[kind] += ids.length;

@@ -172,6 +172,6 @@ export function registerReportRoutes(api: ApiRoutes, conversation: ConversationC
       response: WallboardDto,
       errors: [403],
     },
-    async ({ user }) => fetchWallboard(conversation, routing, user),
+    async ({ user }) => fetchWallboard(conversation.reports, routing, user),
   );
 }
