@@ -23,17 +23,18 @@ import {
 } from '@inbox/lib';
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { Argon2PasswordHasher, DirectoryRepository, guardInboxAccess, InboxAccess, PostgresTeams, SmtpVerificationMailer } from './modules/directory/adapters';
-import { ConversationAssignments, ConversationQueries, CustomViewsRepository, SearchDocuments, ViewCountsRepository } from './modules/conversations/adapters';
-import { AddComment, ApplyConversationAction, AutoAssign, DeleteConversation, ManageCustomViews, PurgeTrash, SetMessageHidden, UnblockSender, UpdateConversation } from './modules/conversations';
+import { ConversationAssignments, ConversationQueries, CustomViewsRepository, PostgresConversationWork, SearchDocuments, ViewCountsRepository } from './modules/conversations/adapters';
+import { PostgresUnitOfWork } from './adapters/conversation-rows';
+import { AddComment, ApplyConversationAction, AutoAssign, DeleteConversation, ManageCustomViews, PurgeTrash, SetMessageHidden, UnblockSender, UpdateConversation, type CloseHook } from './modules/conversations';
 import { deprecatedConversationHandlers, moduleGrpcHandlers, type ModuleHandlers } from './adapters/conversation.grpc';
 import { announcingDirectoryChanges } from './adapters/directory-announcements';
 import { ServiceLevels } from './modules/sla';
 import { BreachWatch, CachedPolicyPresence, PostgresServiceLevels, ServiceLevelHandler } from './modules/sla/adapters';
-import { InboundMessageHandler, InboundReceipts, PgInboundBatchStore } from './modules/inbound/adapters';
+import { InboundMessageHandler, InboundReceipts, PgInboundBatchStore, PgInboundMessageStore } from './modules/inbound/adapters';
 import { StoreInboundBatch, StoreInboundMessage } from './modules/inbound';
 import { OutboxRelay } from './adapters/outbox';
 import { ChatflowsRepository, OpenAiCompatibleModel, SnippetsRepository } from './modules/assist/adapters';
-import { MessengerSender, OutboundDeliveryWorker, SmtpSender, TelephonySender } from './modules/outbound/adapters';
+import { MessengerSender, OutboundDeliveryWorker, PostgresOutbound, SmtpSender, TelephonySender, sendOnChat } from './modules/outbound/adapters';
 import { loadConversationConfig } from './config';
 import { MIGRATIONS_DIR } from './migrations-dir';
 import {
@@ -58,10 +59,10 @@ import {
 } from './modules/directory';
 import { Reports, SupervisorWallboard } from './modules/reports';
 import { PostgresReportFacts, PostgresWallboard, ReportDayCache, ReportDayCounts } from './modules/reports/adapters';
-import { ComposeEmail, ForwardConversation, PlaceCall, RegisterUpload, ReplyToConversation, SendTranscript } from './modules/outbound';
+import { ChatTranscripts, ComposeEmail, ForwardConversation, OutboundMail, PlaceCall, RegisterUpload, ReplyToConversation, SendTranscript } from './modules/outbound';
 import { AssistWithConversation, ManageChatflows, ManageSnippets } from './modules/assist';
 import { CreateDeal, CreateTicket, DetachContact, FindContacts, ManageContactProperties, MergeContacts, SurveySettings, Surveys, surveyOnClose, UpdateContact, UpdateDeal, UpdateTicket } from './modules/records';
-import { PostgresContactRecords, PostgresEmailContacts } from './modules/records/adapters';
+import { PostgresContactRecords, PostgresEmailContacts, PostgresRecords } from './modules/records/adapters';
 import { channelDirectoryGrpcHandlers } from './adapters/channel-directory.grpc';
 import { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
 
@@ -112,7 +113,9 @@ bootService(async () => {
     relay.poke();
     delivery.poke();
   };
-  const purgeTrash = new PurgeTrash(pool, blobs, logger, committed);
+  const work = new PostgresUnitOfWork(pool);
+  const conversationWork = new PostgresConversationWork(pool);
+  const purgeTrash = new PurgeTrash(work, conversationWork, blobs, logger, committed);
   const directory = new DirectoryRepository(pool);
   const chatflows = new ChatflowsRepository(pool);
   const passwords = new Argon2PasswordHasher();
@@ -134,7 +137,15 @@ bootService(async () => {
   const channelDirectory = channelDirectoryGrpcHandlers(directory, queries);
   const verificationMailer = new SmtpVerificationMailer(config.CONVERSATION_SMTP_URL, config.CONVERSATION_MAIL_DOMAIN);
   const contactRecords = new PostgresContactRecords(pool);
-  const closeHook = surveyOnClose(config.CONVERSATION_PUBLIC_URL);
+  const records = new PostgresRecords(pool);
+  const outbound = new PostgresOutbound(pool);
+  const mail = new OutboundMail(work, outbound);
+  const transcripts = new ChatTranscripts(mail, outbound);
+  const surveyHook = surveyOnClose(config.CONVERSATION_PUBLIC_URL, mail, records);
+  const closeHook: CloseHook = async (tx, conversation, closedBy) => {
+    await transcripts.onClose(tx, conversation, closedBy);
+    await surveyHook(tx, conversation, closedBy);
+  };
   const emailContacts = new PostgresEmailContacts();
   const teams = new PostgresTeams(pool);
   const policyPresence = new CachedPolicyPresence(pool, nc);
@@ -163,23 +174,23 @@ bootService(async () => {
       createChannel: new CreateChannel(directory, config.CONVERSATION_MAIL_DOMAIN, verificationMailer, logger),
       verifyChannel: new VerifyChannel(directory),
       sessions: new Sessions(pool, directory, passwords),
-      updateConversation: new UpdateConversation(pool, directory, committed, closeHook),
-      autoAssign: new AutoAssign(pool, directory, committed),
-      applyConversationAction: new ApplyConversationAction(pool, directory, committed, closeHook),
-      unblockSender: new UnblockSender(pool, directory, committed),
-      deleteConversation: new DeleteConversation(pool, directory, blobs, logger, committed),
-      setMessageHidden: new SetMessageHidden(pool, directory, committed),
-      addComment: new AddComment(pool, directory, teams, committed),
-      reply: new ReplyToConversation(pool, directory, committedWithMail),
-      composeEmail: new ComposeEmail(pool, directory, emailContacts, committedWithMail),
-      placeCall: new PlaceCall(pool, directory, committedWithMail),
-      registerUpload: new RegisterUpload(directory),
+      updateConversation: new UpdateConversation(work, conversationWork, directory, committed, closeHook),
+      autoAssign: new AutoAssign(work, conversationWork, directory, committed),
+      applyConversationAction: new ApplyConversationAction(work, conversationWork, directory, committed, closeHook),
+      unblockSender: new UnblockSender(work, conversationWork, directory, committed),
+      deleteConversation: new DeleteConversation(work, conversationWork, directory, blobs, logger, committed),
+      setMessageHidden: new SetMessageHidden(work, conversationWork, directory, committed),
+      addComment: new AddComment(work, conversationWork, directory, teams, committed),
+      reply: new ReplyToConversation(work, mail, outbound, sendOnChat, directory, committedWithMail),
+      composeEmail: new ComposeEmail(work, mail, outbound, directory, emailContacts, committedWithMail),
+      placeCall: new PlaceCall(work, mail, outbound, directory, committedWithMail),
+      registerUpload: new RegisterUpload(directory, outbound),
       chatflows: new ManageChatflows(directory, chatflows),
       snippets: new ManageSnippets(directory, new SnippetsRepository(pool)),
       customViews: new ManageCustomViews(directory, new CustomViewsRepository(pool)),
-      createDeal: new CreateDeal(pool, directory),
-      updateDeal: new UpdateDeal(pool, directory),
-      surveySettings: new SurveySettings(directory),
+      createDeal: new CreateDeal(records, directory),
+      updateDeal: new UpdateDeal(records, directory),
+      surveySettings: new SurveySettings(directory, records),
       accountSettings: new AccountSettings(
         directory,
         (actor, role) => requireActor(directory, actor, role),
@@ -192,13 +203,13 @@ bootService(async () => {
       mergeContacts: new MergeContacts(pool, directory, contactRecords, committed),
       findContacts: new FindContacts(directory, contactRecords),
       contactProperties: new ManageContactProperties(pool, directory, contactRecords),
-      detachContact: new DetachContact(pool, directory, committed),
-      surveys: new Surveys(pool, directory, committedWithMail),
+      detachContact: new DetachContact(work, directory, committed),
+      surveys: new Surveys(work, mail, records, directory, committedWithMail),
       assist: new AssistWithConversation(directory, queries, assistModel, logger),
-      sendTranscript: new SendTranscript(pool, directory, committedWithMail),
-      forwardConversation: new ForwardConversation(pool, directory, committedWithMail),
-      createTicket: new CreateTicket(pool, directory),
-      updateTicket: new UpdateTicket(pool, directory),
+      sendTranscript: new SendTranscript(work, transcripts, outbound, directory, committedWithMail),
+      forwardConversation: new ForwardConversation(work, mail, outbound, directory, committedWithMail),
+      createTicket: new CreateTicket(work, records, directory),
+      updateTicket: new UpdateTicket(records, directory),
   });
   const guarded = Object.fromEntries(
     Object.entries({ ...modules, directory: announcingDirectoryChanges(modules.directory, (change) => announceDirectoryChange(nc, change)) }).map(
@@ -217,7 +228,7 @@ bootService(async () => {
   const edgeGrpcPort = await edgeGrpc.listen(config.CONVERSATION_EDGE_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.CONVERSATION_HTTP_PORT, config.BIND_HOST);
 
-  const storeInbound = new StoreInboundMessage(pool, emailContacts, () => relay.poke(), chatflows, config.CONVERSATION_PREPARED_STATEMENTS);
+  const storeInbound = new StoreInboundMessage(work, new PgInboundMessageStore(), emailContacts, sendOnChat, () => relay.poke(), chatflows, config.CONVERSATION_PREPARED_STATEMENTS);
   const batching = config.CONVERSATION_INBOUND_BATCH_SIZE > 1;
   const storeInboundBatch = batching
     ? new StoreInboundBatch(

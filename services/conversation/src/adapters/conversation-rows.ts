@@ -1,30 +1,11 @@
 // Row-level helpers every conversation write path shares: lock the conversation for the rest of
 // the transaction and apply a change that bumps its version.
-import { NotFoundError, type PoolClient } from '@inbox/lib';
+import { NotFoundError, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import type { ConversationChanges, EventDraft, LockedConversation, Transaction, UnitOfWork } from '../use-cases/unit-of-work';
+import { appendEvents } from './outbox';
 
-export interface LockedConversation {
-  id: string;
-  accountId: string;
-  inboxId: string;
-  /** Where it came from: its views and its chat transcript follow this. */
-  channel: string;
-  /** Where replies go when it was answered on another channel (a chat answered by email); else null. */
-  replyChannel: string | null;
-  status: 'open' | 'closed';
-  subject: string;
-  contactId: string | null;
-  assigneeId: string | null;
-  teamId: string | null;
-  filtered: boolean;
-  filteredReason: string | null;
-  trashedAt: Date | null;
-  awaitingFirstReply: boolean;
-  botChatflowId: string | null;
-  handedOff: boolean;
-  lastMessageAt: Date;
-  threadKey: string | null;
-  version: number;
-}
+export type { LockedConversation } from '../use-cases/unit-of-work';
+
 
 export async function lockConversation(tx: PoolClient, accountId: string, conversationId: string): Promise<LockedConversation> {
   const result = await tx.query(
@@ -68,4 +49,43 @@ export async function updateConversation(tx: PoolClient, conversation: LockedCon
     [conversation.accountId, conversation.id, ...columns.map((c) => changes[c])],
   );
   return Number(result.rows[0].version);
+}
+
+const COLUMNS: Record<keyof ConversationChanges, string> = {
+  assigneeId: 'assignee_id',
+  teamId: 'team_id',
+  status: 'status',
+  trashedAt: 'trashed_at',
+  filtered: 'filtered',
+  filteredReason: 'filtered_reason',
+  contactId: 'contact_id',
+  preview: 'preview',
+  commentPreview: 'comment_preview',
+  lastMessageDirection: 'last_message_direction',
+  replyChannel: 'reply_channel',
+  channelId: 'channel_id',
+  threadKey: 'thread_key',
+};
+
+export class PostgresUnitOfWork implements UnitOfWork {
+  constructor(private readonly pool: Pool) {}
+
+  run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, work);
+  }
+
+  lockConversation(tx: Transaction, accountId: string, conversationId: string): Promise<LockedConversation> {
+    return lockConversation(tx, accountId, conversationId);
+  }
+
+  changeConversation(tx: Transaction, conversation: LockedConversation, changes: ConversationChanges): Promise<number> {
+    const columns = Object.fromEntries(
+      (Object.entries(changes) as [keyof ConversationChanges, unknown][]).filter(([, value]) => value !== undefined).map(([field, value]) => [COLUMNS[field], value]),
+    );
+    return updateConversation(tx, conversation, columns);
+  }
+
+  emit(tx: Transaction, drafts: EventDraft[]): Promise<void> {
+    return appendEvents(tx, drafts);
+  }
 }

@@ -4,6 +4,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { errorMessage, newId, publishDurably, withTransaction, type Logger, type Pool, type PoolClient } from '@inbox/lib';
 import { ConversationEvent, ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import type { EventDraft } from '../use-cases/unit-of-work';
 
 export const EVENT_SUBJECT_NAMES: Record<ConversationEventType, string> = {
   [ConversationEventType.CONVERSATION_EVENT_TYPE_UNSPECIFIED]: 'unspecified',
@@ -19,8 +20,7 @@ export const EVENT_SUBJECT_NAMES: Record<ConversationEventType, string> = {
   [ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_BREACHED]: 'sla_breached',
 };
 
-export type EventDraft = Omit<Partial<ConversationEvent>, 'eventId' | 'occurredAt'> &
-  Pick<ConversationEvent, 'accountId' | 'inboxId' | 'conversationId' | 'type' | 'version'>;
+export type { EventDraft } from '../use-cases/unit-of-work';
 
 export async function appendEvents(tx: PoolClient, drafts: EventDraft[]): Promise<void> {
   if (drafts.length === 0) return;

@@ -3,6 +3,7 @@
 export * from './domain/directory';
 export * from './domain/inbox-access';
 export * from './domain/password-policy';
+export * from './use-cases/directory-store';
 export * from './use-cases/accounts';
 export * from './use-cases/inboxes';
 export * from './use-cases/sessions';

@@ -3,4 +3,5 @@
 export * from './domain/inbound-events';
 export * from './domain/threading';
 export * from './use-cases/store-inbound-batch';
+export * from './use-cases/inbound-message-store';
 export * from './use-cases/store-inbound-message';

@@ -2,5 +2,6 @@
 export * from './adapters/chat-outbound';
 export * from './adapters/messenger.sender';
 export * from './adapters/outbound-delivery.worker';
+export * from './adapters/outbound.store';
 export * from './adapters/smtp.sender';
 export * from './adapters/telephony.sender';

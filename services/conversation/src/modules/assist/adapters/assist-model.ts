@@ -1,10 +1,7 @@
 // An OpenAI-compatible chat-completions endpoint (OpenAI, Azure OpenAI, vLLM, Ollama, …) as the
 // pluggable model behind AI assist.
 import { UnavailableError, type GuardedFetch } from '@inbox/lib';
-
-export interface AssistModel {
-  complete(system: string, user: string): Promise<string>;
-}
+import type { AssistModel } from '../use-cases/assist';
 
 export class OpenAiCompatibleModel implements AssistModel {
   constructor(

@@ -1,11 +1,7 @@
 // Chatflows, one per chat channel, as the conversation service stores them.
+import type { ChatflowStore } from '../use-cases/chatflows';
 import { newId, type Pool, type PoolClient } from '@inbox/lib';
-import type { Chatflow, ChatflowStep } from '../domain/chatflow';
-
-export interface StoredChatflow extends Chatflow {
-  channelId: string;
-  enabled: boolean;
-}
+import type { ChatflowStep, StoredChatflow } from '../domain/chatflow';
 
 type Db = Pool | PoolClient;
 
@@ -17,7 +13,7 @@ const toChatflow = (row: { id: string; channel_id: string; name: string; steps: 
   enabled: row.enabled,
 });
 
-export class ChatflowsRepository {
+export class ChatflowsRepository implements ChatflowStore {
   constructor(readonly pool: Pool) {}
 
   async save(accountId: string, channelId: string, flow: { name: string; steps: ChatflowStep[]; enabled: boolean }): Promise<StoredChatflow> {

@@ -1,6 +1,7 @@
 // The reply library as the conversation service stores it, always within one account.
+import type { SnippetStore } from '../use-cases/snippets';
 import { newId, type Pool } from '@inbox/lib';
-import type { Snippet } from '../domain/snippets';
+import { SnippetNameTaken, type Snippet } from '../domain/snippets';
 
 interface Row {
   id: string;
@@ -12,12 +13,9 @@ interface Row {
 
 const toSnippet = (row: Row): Snippet => ({ id: row.id, kind: row.kind, name: row.name, body: row.body, updatedAt: row.updated_at });
 
-/** Thrown when another snippet of the same kind already has the name. */
-export class SnippetNameTaken extends Error {}
-
 const isNameClash = (error: unknown) => (error as { code?: string; constraint?: string }).code === '23505';
 
-export class SnippetsRepository {
+export class SnippetsRepository implements SnippetStore {
   constructor(readonly pool: Pool) {}
 
   async list(accountId: string): Promise<Snippet[]> {

@@ -25,6 +25,11 @@ export interface Chatflow {
   steps: ChatflowStep[];
 }
 
+export interface StoredChatflow extends Chatflow {
+  channelId: string;
+  enabled: boolean;
+}
+
 export interface BotState {
   step: string;
   answers: Record<string, string>;

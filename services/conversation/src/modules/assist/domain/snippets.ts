@@ -35,3 +35,6 @@ function isWebUrl(text: string): boolean {
     return false;
   }
 }
+
+/** Thrown by the store when another snippet of the same kind already has the name. */
+export class SnippetNameTaken extends Error {}

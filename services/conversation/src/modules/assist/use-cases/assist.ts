@@ -1,12 +1,22 @@
 // AI assist on a conversation. Only what the agent may see goes to the model: hidden messages
 // and internal comments never leave the service. Without a model, summaries are extractive.
 import { FailedPreconditionError, InvalidArgumentError, type Logger } from '@inbox/lib';
-import type { AssistModel } from '../adapters/assist-model';
-import type { ConversationQueries } from '../../conversations/adapters';
-import type { DirectoryRepository } from '../../directory/adapters';
+import type { DirectoryStore } from '../../directory';
 import type { Actor } from '../../directory';
 import { summarizeExtractively, type Turn } from '../domain/extractive-summary';
 import { requireActor } from '../../directory';
+
+/** The language model behind assist: a system prompt and a user prompt in, text out. */
+export interface AssistModel {
+  complete(system: string, user: string): Promise<string>;
+}
+
+type ThreadMessage = { hidden: boolean; direction: string; from?: { name: string; address: string }; replyText: string; text: string };
+
+/** What assist reads of a conversation: its subject and its messages as the agent sees them. */
+export interface ConversationThreads {
+  detail(accountId: string, conversationId: string): Promise<{ conversation: { subject: string }; messages: ThreadMessage[] }>;
+}
 
 const MAX_PROMPT = 2000;
 // The newest part of a long thread is what a reply or a summary needs.
@@ -14,8 +24,8 @@ const MAX_TRANSCRIPT = 12_000;
 
 export class AssistWithConversation {
   constructor(
-    private readonly directory: DirectoryRepository,
-    private readonly queries: ConversationQueries,
+    private readonly directory: DirectoryStore,
+    private readonly queries: ConversationThreads,
     private readonly model: AssistModel | null,
     private readonly logger: Logger,
   ) {}

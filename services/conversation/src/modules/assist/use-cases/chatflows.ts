@@ -1,21 +1,28 @@
 // Admins give a chat channel its bot; new chats on the channel then start in the Bots view.
 import { FailedPreconditionError, NotFoundError } from '@inbox/lib';
-import type { ChatflowsRepository, StoredChatflow } from '../adapters/chatflows.repository';
-import type { DirectoryRepository } from '../../directory/adapters';
-import { validateChatflow, type ChatflowStep } from '../domain/chatflow';
+import type { DirectoryStore } from '../../directory';
+import { validateChatflow, type ChatflowStep, type StoredChatflow } from '../domain/chatflow';
 import type { Actor } from '../../directory';
 import { requireActor } from '../../directory';
+import type { Pool, PoolClient } from '@inbox/lib';
+
+/** Where chat bots are kept; reads take the caller's transaction or the pool. */
+export interface ChatflowStore {
+  save(accountId: string, channelId: string, flow: { name: string; steps: ChatflowStep[]; enabled: boolean }): Promise<StoredChatflow>;
+  ofChannel(db: Pool | PoolClient, accountId: string, channelId: string): Promise<StoredChatflow | null>;
+  byId(db: Pool | PoolClient, accountId: string, id: string): Promise<StoredChatflow | null>;
+}
 
 export class ManageChatflows {
   constructor(
-    private readonly directory: DirectoryRepository,
-    private readonly chatflows: ChatflowsRepository,
+    private readonly directory: DirectoryStore,
+    private readonly chatflows: ChatflowStore,
   ) {}
 
   private async chatChannel(actor: Actor, channelId: string): Promise<void> {
-    const result = await this.directory.pool.query<{ type: string }>('SELECT type FROM channels WHERE account_id = $1 AND id = $2', [actor.accountId, channelId]);
-    if (!result.rowCount) throw new NotFoundError('channel_not_found', 'no such channel');
-    if (result.rows[0].type !== 'chat') throw new FailedPreconditionError('not_a_chat_channel', 'chatflows run on chat channels only');
+    const channel = await this.directory.findChannel(actor.accountId, channelId);
+    if (!channel) throw new NotFoundError('channel_not_found', 'no such channel');
+    if (channel.type !== 'chat') throw new FailedPreconditionError('not_a_chat_channel', 'chatflows run on chat channels only');
   }
 
   async set(actor: Actor, channelId: string, input: { name: string; steps: Partial<ChatflowStep>[]; enabled: boolean }): Promise<StoredChatflow> {

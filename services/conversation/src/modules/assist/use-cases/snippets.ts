@@ -1,15 +1,23 @@
 // Every agent reads the reply library; admins write it.
 import { AlreadyExistsError, NotFoundError } from '@inbox/lib';
-import type { DirectoryRepository } from '../../directory/adapters';
-import { SnippetNameTaken, type SnippetsRepository } from '../adapters/snippets.repository';
+import type { DirectoryStore } from '../../directory';
 import type { Actor } from '../../directory';
-import { validateSnippet, type Snippet } from '../domain/snippets';
+import { SnippetNameTaken, validateSnippet, type Snippet } from '../domain/snippets';
 import { requireActor } from '../../directory';
+
+/** The reply library's storage, always within one account; create and update throw SnippetNameTaken on a name clash. */
+export interface SnippetStore {
+  list(accountId: string): Promise<Snippet[]>;
+  create(accountId: string, userId: string, snippet: Omit<Snippet, 'id' | 'updatedAt'>): Promise<Snippet>;
+  /** Null when the account has no such snippet. */
+  update(accountId: string, id: string, snippet: Omit<Snippet, 'id' | 'updatedAt'>): Promise<Snippet | null>;
+  delete(accountId: string, id: string): Promise<boolean>;
+}
 
 export class ManageSnippets {
   constructor(
-    private readonly directory: DirectoryRepository,
-    private readonly snippets: SnippetsRepository,
+    private readonly directory: DirectoryStore,
+    private readonly snippets: SnippetStore,
   ) {}
 
   async list(actor: Actor): Promise<Snippet[]> {

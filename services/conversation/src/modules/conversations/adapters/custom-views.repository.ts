@@ -1,5 +1,6 @@
 // Custom views as stored: one inbox's, visible to their owner, to a team's members when shared
 // with a team, or to everyone when shared.
+import type { CustomViewStore } from '../use-cases/custom-views';
 import { newId, type Pool } from '@inbox/lib';
 import type { CustomView, CustomViewFilters } from '../domain/custom-views';
 
@@ -18,7 +19,7 @@ const toView = (row: Row): CustomView => ({ id: row.id, inboxId: row.inbox_id, n
 /** Who sees a view (alias v, $3 = the user). */
 const VISIBLE = '(v.shared OR v.owner_id = $3 OR v.team_id IN (SELECT team_id FROM team_members WHERE user_id = $3))';
 
-export class CustomViewsRepository {
+export class CustomViewsRepository implements CustomViewStore {
   constructor(readonly pool: Pool) {}
 
   async visibleTo(accountId: string, userId: string, inboxId: string): Promise<CustomView[]> {

@@ -54,7 +54,7 @@ describe('view counts without scanning the inbox', () => {
 
   it('counts every view exactly through inserts, moves, bulk updates, deletes and compaction', async () => {
     const { accountId, inboxId, me } = await inbox();
-    const mineOnChat = customViewDefinition({ id: 'cvw_x', inboxId, name: 'Mine on chat', ownerId: me, shared: false, filters: { baseView: 'open', channel: 'chat', assignee: 'me', needsReply: true } }).predicate;
+    const mineOnChat = customViewDefinition({ id: 'cvw_x', inboxId, name: 'Mine on chat', ownerId: me, shared: false, teamId: null, filters: { baseView: 'open', channel: 'chat', assignee: 'me', needsReply: true } }).predicate;
     const list = predicates([mineOnChat.replaceAll('{me}', '$1::text')]);
     const check = async () => expect(await counts.count(accountId, inboxId, me, list)).toEqual(await scanned(accountId, inboxId, me, list));
 

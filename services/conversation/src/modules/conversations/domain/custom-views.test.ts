@@ -6,6 +6,7 @@ const view = (filters: Partial<Parameters<typeof validateCustomView>[0]['filters
   name: 'Mine by chat',
   ownerId: 'usr_1',
   shared: false,
+  teamId: null,
   filters: validateCustomView({ name: 'x', filters }).filters,
 });
 

@@ -2,12 +2,12 @@
 // "@email" of a user of the account, or their name ("@Cara Berg", or "@Cara" when only one Cara
 // exists; a name two people share must be picked from the list), or a team's name (each member
 // once). The author is never notified of their own mention.
-import { FailedPreconditionError, InvalidArgumentError, newId, withTransaction, type Pool } from '@inbox/lib';
+import { FailedPreconditionError, InvalidArgumentError, newId } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
-import { lockConversation, updateConversation } from '../../../adapters/conversation-rows';
+import type { UnitOfWork } from '../../../use-cases/unit-of-work';
+import type { ConversationWorkStore } from './ports';
 import { canSeeInbox } from '../../directory';
-import type { DirectoryRepository } from '../../directory/adapters';
-import { appendEvents } from '../../../adapters/outbox';
+import type { DirectoryStore } from '../../directory';
 import type { Actor, TeamStore } from '../../directory';
 import { preview } from '../../../domain/email-rules';
 import { mentionsByName } from '../domain/mentions';
@@ -17,8 +17,9 @@ const MAX_COMMENT = 20_000;
 
 export class AddComment {
   constructor(
-    private readonly pool: Pool,
-    private readonly directory: DirectoryRepository,
+    private readonly work: UnitOfWork,
+    private readonly store: Pick<ConversationWorkStore, 'inboxMemberIds' | 'insertComment'>,
+    private readonly directory: DirectoryStore,
     private readonly teams: Pick<TeamStore, 'list'>,
     private readonly onCommitted: () => void,
   ) {}
@@ -50,26 +51,25 @@ export class AddComment {
     }
     const candidates = [...new Set([...explicitMentions, ...fromText, ...byName.userIds])].filter((id) => id !== author.id && !byId.get(id)?.deactivated);
     const comment = { id: newId('cmt'), mentionedUserIds: [] as string[], createdAt: new Date() };
-    await withTransaction(this.pool, async (tx) => {
-      const conversation = await lockConversation(tx, actor.accountId, conversationId);
+    await this.work.run(async (tx) => {
+      const conversation = await this.work.lockConversation(tx, actor.accountId, conversationId);
       if (conversation.trashedAt) throw new FailedPreconditionError('conversation_in_trash', 'restore the conversation first');
       // Only people who may open this inbox are notified; a mention of anyone else stays text.
-      const members = await tx.query<{ user_id: string }>('SELECT user_id FROM inbox_members WHERE account_id = $1 AND inbox_id = $2', [actor.accountId, conversation.inboxId]);
+      const memberIds = await this.store.inboxMemberIds(tx, actor.accountId, conversation.inboxId);
       const memberOf = new Set([conversation.inboxId]);
-      const memberIds = new Set(members.rows.map((r) => r.user_id));
       const mentioned = candidates.filter((id) => canSeeInbox({ role: byId.get(id)!.role, memberInboxIds: memberIds.has(id) ? memberOf : new Set() }, conversation.inboxId));
       comment.mentionedUserIds = mentioned;
-      await tx.query('INSERT INTO comments (id, account_id, conversation_id, author_id, text_body, mentioned_ids, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        comment.id,
-        actor.accountId,
+      await this.store.insertComment(tx, {
+        id: comment.id,
+        accountId: actor.accountId,
         conversationId,
-        author.id,
-        body,
-        mentioned,
-        comment.createdAt,
-      ]);
-      const version = await updateConversation(tx, conversation, { comment_preview: preview(body, 140) });
-      await appendEvents(tx, [
+        authorId: author.id,
+        text: body,
+        mentionedUserIds: mentioned,
+        createdAt: comment.createdAt,
+      });
+      const version = await this.work.changeConversation(tx, conversation, { commentPreview: preview(body, 140) });
+      await this.work.emit(tx, [
         {
           accountId: actor.accountId,
           inboxId: conversation.inboxId,

@@ -1,16 +1,26 @@
 // Anyone saves views for themselves, or shares them with the inbox or with a team they are in;
 // only the owner changes a view, and an admin may also change or remove a shared one.
 import { InvalidArgumentError, NotFoundError, PermissionDeniedError } from '@inbox/lib';
-import type { CustomViewsRepository } from '../adapters/custom-views.repository';
-import type { DirectoryRepository } from '../../directory/adapters';
+import type { DirectoryStore } from '../../directory';
 import { validateCustomView, type CustomView, type CustomViewFilters } from '../domain/custom-views';
 import type { Actor } from '../../directory';
 import { requireActor } from '../../directory';
 
+/** Saved views, always within one account. */
+export interface CustomViewStore {
+  visibleTo(accountId: string, userId: string, inboxId: string): Promise<CustomView[]>;
+  /** The view, when this user may see it. */
+  findVisible(accountId: string, id: string, userId: string): Promise<CustomView | null>;
+  isTeamMember(accountId: string, teamId: string, userId: string): Promise<'member' | 'not_member' | 'no_team'>;
+  create(accountId: string, view: Omit<CustomView, 'id'>): Promise<CustomView>;
+  update(accountId: string, id: string, changes: Pick<CustomView, 'name' | 'shared' | 'teamId' | 'filters'>): Promise<CustomView>;
+  delete(accountId: string, id: string): Promise<void>;
+}
+
 export class ManageCustomViews {
   constructor(
-    private readonly directory: DirectoryRepository,
-    private readonly views: CustomViewsRepository,
+    private readonly directory: DirectoryStore,
+    private readonly views: CustomViewStore,
   ) {}
 
   private async editable(actor: Actor, id: string): Promise<CustomView> {
@@ -40,8 +50,8 @@ export class ManageCustomViews {
       return this.views.update(actor.accountId, input.id, { name, shared: input.shared, teamId, filters });
     }
     await requireActor(this.directory, actor, 'agent');
-    const inbox = await this.directory.pool.query('SELECT 1 FROM inboxes WHERE account_id = $1 AND id = $2', [actor.accountId, input.inboxId]);
-    if (!inbox.rowCount) throw new NotFoundError('inbox_not_found', 'no such inbox');
+    const [inbox] = await this.directory.listInboxes(actor.accountId, input.inboxId);
+    if (!inbox) throw new NotFoundError('inbox_not_found', 'no such inbox');
     return this.views.create(actor.accountId, { inboxId: input.inboxId, ownerId: actor.userId, name, shared: input.shared, teamId, filters });
   }
 

@@ -4,6 +4,8 @@ import { BlobStore, connectNats, createLogger, ensureDatabase, migrate, type Nat
 import { databaseUrl, testStack, uniqueName } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../../../migrations-dir';
 import { PurgeTrash } from './delete-conversation';
+import { PostgresUnitOfWork } from '../../../adapters/conversation-rows';
+import { PostgresConversationWork } from '../adapters/conversation-work.store';
 
 describe('automatic purge of the trash after 30 days', () => {
   const url = databaseUrl('inbox_test_purge');
@@ -64,7 +66,7 @@ describe('automatic purge of the trash after 30 days', () => {
     const recent = await conversation(accountId, inboxId, new Date(now.getTime() - 29 * day), shared);
     const live = await conversation(accountId, inboxId, null);
 
-    const purged = await new PurgeTrash(pool, blobs, logger, () => undefined).execute(now);
+    const purged = await new PurgeTrash(new PostgresUnitOfWork(pool), new PostgresConversationWork(pool), blobs, logger, () => undefined).execute(now);
     expect(purged).toBeGreaterThanOrEqual(2);
     const remaining = await pool.query('SELECT id FROM conversations WHERE account_id = $1 ORDER BY id', [accountId]);
     expect(remaining.rows.map((r) => r.id).sort()).toEqual([recent.id, live.id].sort());
@@ -78,7 +80,7 @@ describe('automatic purge of the trash after 30 days', () => {
     expect(events.rows[0].n).toBe(2);
 
     // A day later the 29-day-old one is past the limit too.
-    await new PurgeTrash(pool, blobs, logger, () => undefined).execute(new Date(now.getTime() + 2 * day));
+    await new PurgeTrash(new PostgresUnitOfWork(pool), new PostgresConversationWork(pool), blobs, logger, () => undefined).execute(new Date(now.getTime() + 2 * day));
     expect((await pool.query('SELECT id FROM conversations WHERE account_id = $1', [accountId])).rows.map((r) => r.id)).toEqual([live.id]);
   });
 });

@@ -1,4 +1,4 @@
-import type { LockedConversation } from '../../../adapters/conversation-rows';
+import type { LockedConversation } from '../../../use-cases/unit-of-work';
 import { BOT_CLOSE_INACTIVITY_MS, assertClosable } from './update-conversation';
 
 const base: LockedConversation = {

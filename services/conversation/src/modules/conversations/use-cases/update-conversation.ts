@@ -1,19 +1,18 @@
 // Owner, team and status of one conversation: assign, reassign, unassign, put in a team or take
 // out of one, close (optionally with its tickets), reopen.
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
-import { lockConversation, updateConversation, type LockedConversation } from '../../../adapters/conversation-rows';
-import type { DirectoryRepository } from '../../directory/adapters';
-import { appendEvents } from '../../../adapters/outbox';
+import type { ConversationChanges, LockedConversation, Transaction, UnitOfWork } from '../../../use-cases/unit-of-work';
+import type { DirectoryStore } from '../../directory';
+import type { ConversationWorkStore } from './ports';
 import type { Actor, User } from '../../directory';
-import { sendTranscriptOnClose } from '../../outbound';
 import { requireActor } from '../../directory';
 
 /** A bot conversation whose visitor never reached "send to team member" closes only after this much inactivity. */
 export const BOT_CLOSE_INACTIVITY_MS = 30 * 60 * 1000;
 
-/** What else happens in the closing transaction (an inbox's automatic survey); other modules provide it. */
-export type CloseHook = (tx: PoolClient, conversation: LockedConversation, closedBy: User) => Promise<void>;
+/** What else happens in the closing transaction (a chat's transcript, an inbox's automatic survey); other modules provide it. */
+export type CloseHook = (tx: Transaction, conversation: LockedConversation, closedBy: User) => Promise<void>;
 
 export interface ConversationChange {
   assigneeId?: string;
@@ -33,8 +32,9 @@ export function assertClosable(conversation: LockedConversation, now: Date): voi
 
 export class UpdateConversation {
   constructor(
-    private readonly pool: Pool,
-    private readonly directory: DirectoryRepository,
+    private readonly work: UnitOfWork,
+    private readonly store: Pick<ConversationWorkStore, 'lockTeam' | 'closeOpenTickets'>,
+    private readonly directory: DirectoryStore,
     private readonly onCommitted: () => void,
     private readonly afterClose: CloseHook = async () => undefined,
     private readonly now: () => Date = () => new Date(),
@@ -48,43 +48,34 @@ export class UpdateConversation {
       if (!assignee || assignee.removed) throw new NotFoundError('user_not_found', 'no such user to assign');
       if (assignee.deactivated) throw new FailedPreconditionError('user_deactivated', 'a deactivated user cannot be assigned');
     }
-    await withTransaction(this.pool, async (tx) => {
-      const conversation = await lockConversation(tx, actor.accountId, conversationId);
+    await this.work.run(async (tx) => {
+      const conversation = await this.work.lockConversation(tx, actor.accountId, conversationId);
       if (conversation.trashedAt) throw new FailedPreconditionError('conversation_in_trash', 'restore the conversation first');
       if (assignee && !(await this.directory.canSeeInboxOf(tx, assignee, conversation.inboxId))) {
         throw new FailedPreconditionError('assignee_not_inbox_member', 'this user is not a member of the conversation’s inbox; add them first');
       }
-      const columns: Record<string, unknown> = {};
+      const changes: ConversationChanges = {};
       const newAssignee = change.unassign ? null : change.assigneeId;
-      if (newAssignee !== undefined && newAssignee !== conversation.assigneeId) columns.assignee_id = newAssignee;
+      if (newAssignee !== undefined && newAssignee !== conversation.assigneeId) changes.assigneeId = newAssignee;
       if (change.teamId !== undefined) {
-        if (change.teamId !== null) {
-          const team = await tx.query('SELECT 1 FROM teams WHERE account_id = $1 AND id = $2 FOR SHARE', [actor.accountId, change.teamId]);
-          if (!team.rowCount) throw new NotFoundError('team_not_found', 'no such team');
-        }
-        if (conversation.teamId !== change.teamId) columns.team_id = change.teamId;
+        if (change.teamId !== null && !(await this.store.lockTeam(tx, actor.accountId, change.teamId))) throw new NotFoundError('team_not_found', 'no such team');
+        if (conversation.teamId !== change.teamId) changes.teamId = change.teamId;
       }
       if (change.status && change.status !== conversation.status) {
         if (change.status === 'closed') assertClosable(conversation, this.now());
-        columns.status = change.status;
+        changes.status = change.status;
       }
-      if (Object.keys(columns).length === 0 && !change.closeTicket) return;
-      const version = await updateConversation(tx, conversation, columns);
-      if (change.status === 'closed' && change.closeTicket) {
-        await tx.query(`UPDATE tickets SET status = 'closed', closed_at = now() WHERE account_id = $1 AND conversation_id = $2 AND status = 'open'`, [
-          actor.accountId,
-          conversationId,
-        ]);
-      }
+      if (Object.keys(changes).length === 0 && !change.closeTicket) return;
+      const version = await this.work.changeConversation(tx, conversation, changes);
+      if (change.status === 'closed' && change.closeTicket) await this.store.closeOpenTickets(tx, actor.accountId, conversationId);
       const base = { accountId: actor.accountId, inboxId: conversation.inboxId, conversationId, version: String(version), actorUserId: actor.userId };
-      await appendEvents(tx, [
+      await this.work.emit(tx, [
         { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
-        ...('assignee_id' in columns
+        ...('assigneeId' in changes
           ? [{ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, assigneeId: newAssignee ?? '', previousAssigneeId: conversation.assigneeId ?? '' }]
           : []),
       ]);
-      if (columns.status === 'closed') {
-        await sendTranscriptOnClose(tx, { ...conversation, version }, user);
+      if (changes.status === 'closed') {
         await this.afterClose(tx, { ...conversation, version, status: 'closed' }, user);
       }
     });

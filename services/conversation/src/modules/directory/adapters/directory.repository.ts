@@ -1,10 +1,10 @@
 // PostgreSQL storage of accounts, users, inboxes, members and channels. Every read takes the
 // account id, so one account's ids are invisible to another.
-import type { Pool, PoolClient } from '@inbox/lib';
+import type { Pool } from '@inbox/lib';
+import type { DirectoryStore, Queryable } from '../use-cases/directory-store';
 import { canSeeInbox } from '../domain/inbox-access';
 import { emailAddressKey, type Account, type Channel, type ChannelType, type Inbox, type Role, type User } from '../domain/directory';
 
-type Queryable = Pool | PoolClient;
 
 interface UserRow {
   id: string;
@@ -55,7 +55,7 @@ const toChannel = (row: ChannelRow): Channel => ({
   verified: row.verified,
 });
 
-export class DirectoryRepository {
+export class DirectoryRepository implements DirectoryStore {
   constructor(readonly pool: Pool) {}
 
   async insertAccount(db: Queryable, account: Account): Promise<void> {

@@ -1,7 +1,7 @@
 // Sign-up (an account and its first super admin) and sign-in.
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError, UnauthenticatedError, newId, withTransaction, type Pool, isEmailAddress } from '@inbox/lib';
 import { normaliseEmail, type Account, type Actor, type User } from '../domain/directory';
-import type { DirectoryRepository } from '../adapters/directory.repository';
+import type { DirectoryStore } from './directory-store';
 import { PASSWORD_PROBLEM_MESSAGES, passwordProblem } from '../domain/password-policy';
 
 export interface PasswordHasher {
@@ -29,7 +29,7 @@ export function isUniqueViolation(error: unknown): boolean {
 export class CreateAccount {
   constructor(
     private readonly pool: Pool,
-    private readonly directory: DirectoryRepository,
+    private readonly directory: DirectoryStore,
     private readonly passwords: PasswordHasher,
   ) {}
 
@@ -65,7 +65,7 @@ export class CreateAccount {
 
 export class AuthenticateUser {
   constructor(
-    private readonly directory: DirectoryRepository,
+    private readonly directory: DirectoryStore,
     private readonly passwords: PasswordHasher,
   ) {}
 
@@ -84,7 +84,7 @@ const MAX_ACCOUNT_NAME = 200;
 /** The account's own settings: its name and the time zone its reports count days in. */
 export class AccountSettings {
   constructor(
-    private readonly directory: DirectoryRepository,
+    private readonly directory: DirectoryStore,
     private readonly requireRole: (actor: Actor, role: 'agent' | 'admin') => Promise<unknown>,
     /** Whatever is kept per local day must be counted again. */
     private readonly onTimeZoneChanged: (accountId: string) => Promise<void>,

@@ -14,12 +14,12 @@ import {
   type WorkingHours,
 } from '@inbox/lib';
 import { DEFAULT_RING_SECONDS, MAX_SIGNATURE_LENGTH, emailAddressKey, emailDomainOf, type Actor, type Channel, type ChannelType, type FormField, type Inbox } from '../domain/directory';
-import type { DirectoryRepository } from '../adapters/directory.repository';
+import type { DirectoryStore } from './directory-store';
 import { E164 } from '../../../domain/calls';
 import { requireActor } from './users';
 
 export class CreateInbox {
-  constructor(private readonly directory: DirectoryRepository) {}
+  constructor(private readonly directory: DirectoryStore) {}
 
   async execute(actor: Actor, input: { name: string }): Promise<Inbox> {
     await requireActor(this.directory, actor, 'admin');
@@ -32,7 +32,7 @@ export class CreateInbox {
 }
 
 export class AddInboxMember {
-  constructor(private readonly directory: DirectoryRepository) {}
+  constructor(private readonly directory: DirectoryStore) {}
 
   async execute(actor: Actor, inboxId: string, userId: string): Promise<Inbox> {
     await requireActor(this.directory, actor, 'admin');
@@ -48,7 +48,7 @@ export class AddInboxMember {
 
 /** An admin proves control of an email address outside the installation's domain with the mailed code. */
 export class VerifyChannel {
-  constructor(private readonly directory: DirectoryRepository) {}
+  constructor(private readonly directory: DirectoryStore) {}
 
   async execute(actor: Actor, channelId: string, code: string): Promise<Channel> {
     await requireActor(this.directory, actor, 'admin');
@@ -95,7 +95,7 @@ const hashCode = (code: string) => createHash('sha256').update(code.trim().toUpp
 
 export class CreateChannel {
   constructor(
-    private readonly directory: DirectoryRepository,
+    private readonly directory: DirectoryStore,
     private readonly mailDomain: string,
     private readonly mailer: VerificationMailer,
     private readonly logger: Logger,
@@ -187,7 +187,7 @@ function shapeChannel(input: CreateChannelInput, name: string, mailDomain: strin
 }
 
 export class UpdateInbox {
-  constructor(private readonly directory: DirectoryRepository) {}
+  constructor(private readonly directory: DirectoryStore) {}
 
   async execute(actor: Actor, inboxId: string, input: { name: string }): Promise<Inbox> {
     await requireActor(this.directory, actor, 'admin');
@@ -214,7 +214,7 @@ export interface InboxConversations {
  */
 export class DeleteInbox {
   constructor(
-    private readonly directory: DirectoryRepository,
+    private readonly directory: DirectoryStore,
     private readonly conversations: InboxConversations,
     private readonly onCommitted: () => void,
   ) {}
@@ -243,7 +243,7 @@ export class DeleteInbox {
 /** A member leaves an inbox: their open conversations there become unassigned (routing offers them to others). */
 export class RemoveInboxMember {
   constructor(
-    private readonly directory: DirectoryRepository,
+    private readonly directory: DirectoryStore,
     private readonly conversations: InboxConversations,
     private readonly onCommitted: () => void,
   ) {}
@@ -285,7 +285,7 @@ const KEEP_SECRET = 'kept-secret';
 /** Changes a channel's name and settings, checked as when it was created; its address or id stays. */
 export class UpdateChannel {
   constructor(
-    private readonly directory: DirectoryRepository,
+    private readonly directory: DirectoryStore,
     private readonly mailDomain: string,
   ) {}
 
@@ -346,7 +346,7 @@ const CHANGEABLE: Record<ChannelType, (keyof ChannelChanges)[]> = {
  * no longer name a channel), and replies by email go out through the inbox's other email channel.
  */
 export class DeleteChannel {
-  constructor(private readonly directory: DirectoryRepository) {}
+  constructor(private readonly directory: DirectoryStore) {}
 
   async execute(actor: Actor, channelId: string): Promise<void> {
     await requireActor(this.directory, actor, 'admin');

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { NotFoundError, UnauthenticatedError, withTransaction, type Pool } from '@inbox/lib';
 import type { Actor, User } from '../domain/directory';
-import type { DirectoryRepository } from '../adapters/directory.repository';
+import type { DirectoryStore } from './directory-store';
 import { requireAcceptablePassword, type PasswordHasher } from './accounts';
 
 const MAX_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -11,7 +11,7 @@ const MAX_TTL_SECONDS = 30 * 24 * 60 * 60;
 export class Sessions {
   constructor(
     private readonly pool: Pool,
-    private readonly directory: DirectoryRepository,
+    private readonly directory: DirectoryStore,
     private readonly passwords: PasswordHasher,
   ) {}
 

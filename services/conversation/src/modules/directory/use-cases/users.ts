@@ -1,12 +1,12 @@
 // Admins add, change, deactivate and remove users of their own account.
 import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError, newId, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import { canAssignRole, isAtLeast, normaliseEmail, type Actor, type Role, type User } from '../domain/directory';
-import type { DirectoryRepository } from '../adapters/directory.repository';
+import type { DirectoryStore } from './directory-store';
 import { E164 } from '../../../domain/calls';
 import { isUniqueViolation, validateNewUser, type PasswordHasher } from './accounts';
 
 /** Loads the acting user, who must exist, be active and hold at least the given role. */
-export async function requireActor(directory: DirectoryRepository, actor: Actor, role: Role): Promise<User> {
+export async function requireActor(directory: DirectoryStore, actor: Actor, role: Role): Promise<User> {
   const user = await directory.findUser(actor.accountId, actor.userId);
   if (!user || user.removed || user.deactivated) throw new PermissionDeniedError('actor_inactive', 'the acting user is not active');
   if (!isAtLeast(user.role, role)) throw new PermissionDeniedError('forbidden', `this needs the ${role} role`);
@@ -19,7 +19,7 @@ export interface UserOffboarding {
 }
 
 /** An account always keeps one active super admin: the last one cannot be demoted, deactivated or removed. */
-async function requireAnotherSuperadmin(tx: PoolClient, directory: DirectoryRepository, accountId: string, userId: string): Promise<void> {
+async function requireAnotherSuperadmin(tx: PoolClient, directory: DirectoryStore, accountId: string, userId: string): Promise<void> {
   if ((await directory.otherActiveSuperadmins(tx, accountId, userId)) === 0) {
     throw new FailedPreconditionError('last_superadmin', 'the account needs at least one active super admin; promote another user first');
   }
@@ -28,7 +28,7 @@ async function requireAnotherSuperadmin(tx: PoolClient, directory: DirectoryRepo
 export class CreateUser {
   constructor(
     private readonly pool: Pool,
-    private readonly directory: DirectoryRepository,
+    private readonly directory: DirectoryStore,
     private readonly passwords: PasswordHasher,
   ) {}
 
@@ -60,7 +60,7 @@ export class CreateUser {
 export class UpdateUser {
   constructor(
     private readonly pool: Pool,
-    private readonly directory: DirectoryRepository,
+    private readonly directory: DirectoryStore,
     private readonly offboarding: UserOffboarding,
   ) {}
 
@@ -92,7 +92,7 @@ export class UpdateUser {
 export class RemoveUser {
   constructor(
     private readonly pool: Pool,
-    private readonly directory: DirectoryRepository,
+    private readonly directory: DirectoryStore,
     private readonly offboarding: UserOffboarding,
   ) {}
 

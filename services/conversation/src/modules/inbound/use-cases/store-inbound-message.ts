@@ -2,15 +2,13 @@
 // the receipts ledger (a repeated event stops there), upserts the contact, applies the filtering
 // rules, threads the message into its conversation (or starts one), stores it with its
 // attachments and writes the outbox events.
-import { PermanentError, channelNameOf, newId, preparing, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { PermanentError, channelNameOf, newId, preparing } from '@inbox/lib';
 import type { EmailContacts } from '../../../domain/email-contacts';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
-import type { Attachment, CallEvent, ChatMessageReceived, EmailReceived, FormSubmitted, InboundMessage, MessengerMessageReceived } from '@inbox/lib/gen/inbox/events/v1/events';
-import { sendOnChat } from '../../outbound/adapters';
-import type { ChatflowsRepository } from '../../assist/adapters';
+import type { CallEvent, ChatMessageReceived, EmailReceived, FormSubmitted, InboundMessage, MessengerMessageReceived } from '@inbox/lib/gen/inbox/events/v1/events';
+import type { Transaction, UnitOfWork } from '../../../use-cases/unit-of-work';
 import { clock, isEnded, statusRank } from '../../../domain/calls';
-import { advanceChatflow, startChatflow, withNumberedOptions, type BotState, type BotTurn } from '../../assist';
-import { appendEvents } from '../../../adapters/outbox';
+import { advanceChatflow, startChatflow, withNumberedOptions, type BotState, type BotTurn, type ChatflowStore } from '../../assist';
 import { filterReason, hasReplyPrefix, isSpoofedSender, normaliseSubject, preview, replyTokenFrom } from '../../../domain/email-rules';
 import { sanitizeEmailHtml } from '../../../domain/html';
 import { visibleReply } from '../../../domain/visible-reply';
@@ -18,8 +16,16 @@ import { companyDomainOf, companyNameFor } from '../../../domain/companies';
 import { inboundLockKey, withoutNulCharacters } from '../domain/inbound-events';
 import { SUBJECT_FALLBACK_DAYS } from '../domain/threading';
 import type { InboundChannel, StoreResult } from './store-inbound-batch';
+import type { InboundMessageStore } from './inbound-message-store';
 
-
+/** A bot's message to the chat visitor, stored and handed to the chat edge in the same transaction. */
+export type BotChatSender = (
+  tx: Transaction,
+  conversation: { id: string; accountId: string; sessionId: string },
+  author: { name: string; userId: string | null },
+  text: string,
+  extra: { options?: string[]; fields?: Record<string, string>; visitorText?: string },
+) => Promise<string>;
 
 interface ThreadedConversation {
   conversationId: string;
@@ -31,62 +37,41 @@ interface ThreadedConversation {
   bot: { chatflowId: string; state: BotState | null; handedOff: boolean } | null;
 }
 
-
-interface CallRow {
-  id: string;
-  conversation_id: string;
-  message_id: string | null;
-  call_sid: string | null;
-  direction: 'inbound' | 'outbound';
-  from_number: string;
-  to_number: string;
-  status: string;
-  answered_by: string | null;
-}
-
-
 export class StoreInboundMessage {
   constructor(
-    private readonly pool: Pool,
+    private readonly work: UnitOfWork,
+    private readonly store: InboundMessageStore,
     private readonly contacts: EmailContacts,
+    private readonly sendOnChat: BotChatSender,
     private readonly onCommitted: () => void = () => undefined,
-    private readonly chatflows?: ChatflowsRepository,
+    private readonly chatflows?: Pick<ChatflowStore, 'ofChannel' | 'byId'>,
     /** Named prepared statements: PostgreSQL plans each statement of this hot path once per connection. */
     private readonly prepared = true,
   ) {}
 
   async execute(input: InboundMessage): Promise<StoreResult> {
     const event = withoutNulCharacters(input);
-    const result = await withTransaction(this.pool, async (client) => {
+    const result = await this.work.run(async (client) => {
       const tx = this.prepared ? preparing(client) : client;
-      const ledger = await tx.query<{ inserted: boolean }>(
-        `INSERT INTO inbound_receipts (event_id, account_id, channel_type, received_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (event_id) DO UPDATE SET deliveries = inbound_receipts.deliveries + 1
-         RETURNING (xmax = 0) AS inserted`,
-        [event.eventId, event.accountId, channelNameOf(event.channelType), event.receivedAt ?? new Date()],
-      );
-      if (!ledger.rows[0].inserted) return { duplicate: true };
-      const channel = await tx.query<{ inbox_id: string; name: string; settings: InboundChannel['settings'] }>(
-        'SELECT inbox_id, name, settings FROM channels WHERE id = $1 AND account_id = $2',
-        [event.channelId, event.accountId],
-      );
-      if (channel.rowCount === 0) throw new PermanentError(`channel ${event.channelId} does not exist in account ${event.accountId}`);
-      const row = channel.rows[0];
-      return this.dispatch(tx, event, { inboxId: row.inbox_id, name: row.name, settings: row.settings });
+      const stored = await this.store.recordReceipt(tx, { eventId: event.eventId, accountId: event.accountId, channelType: channelNameOf(event.channelType) ?? null, receivedAt: event.receivedAt ?? new Date() });
+      if (!stored) return { duplicate: true };
+      const channel = await this.store.channel(tx, event.accountId, event.channelId);
+      if (!channel) throw new PermanentError(`channel ${event.channelId} does not exist in account ${event.accountId}`);
+      return this.dispatch(tx, event, channel);
     });
     if (!result.duplicate) this.onCommitted();
     return result;
   }
 
   /** Stores an event whose receipt the caller recorded in this transaction (the batch path, for channels it does not store set-based). */
-  async storeRecorded(client: PoolClient, event: InboundMessage, channel: InboundChannel): Promise<StoreResult> {
+  async storeRecorded(client: Transaction, event: InboundMessage, channel: InboundChannel): Promise<StoreResult> {
     return this.dispatch(this.prepared ? preparing(client) : client, event, channel);
   }
 
-  private async dispatch(tx: PoolClient, event: InboundMessage, channel: InboundChannel): Promise<StoreResult> {
+  private async dispatch(tx: Transaction, event: InboundMessage, channel: InboundChannel): Promise<StoreResult> {
     // One sender's or thread's events are stored one at a time, across consumer replicas too.
     const lockKey = inboundLockKey(event);
-    if (lockKey) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
+    if (lockKey) await this.store.lockSender(tx, lockKey);
     if (event.email) return this.storeEmail(tx, event, event.email, channel.inboxId);
     if (event.chat) return this.storeChat(tx, event, event.chat, channel.inboxId);
     if (event.form) return this.storeForm(tx, event, event.form, channel);
@@ -95,20 +80,16 @@ export class StoreInboundMessage {
     throw new PermanentError('inbound message without a supported payload');
   }
 
-  private async storeEmail(tx: PoolClient, event: InboundMessage, email: EmailReceived, inboxId: string): Promise<StoreResult> {
+  private async storeEmail(tx: Transaction, event: InboundMessage, email: EmailReceived, inboxId: string): Promise<StoreResult> {
     const accountId = event.accountId;
     const receivedAt = event.receivedAt ?? new Date();
     const fromAddress = (email.from?.address || email.envelopeFrom || '').trim().toLowerCase();
     const fromName = email.from?.name?.trim() ?? '';
 
     const contact = fromAddress ? await this.upsertContact(tx, accountId, fromAddress, fromName) : null;
-    const blocked = fromAddress
-      ? ((await tx.query('SELECT 1 FROM blocked_senders WHERE account_id = $1 AND sender_key = $2', [accountId, `email:${fromAddress}`])).rowCount ?? 0) > 0
-      : false;
+    const blocked = fromAddress ? await this.store.isBlocked(tx, accountId, [`email:${fromAddress}`]) : false;
     // Mail that claims one of our people as its sender is theirs only when its From domain authenticates.
-    const claimedAgent = fromAddress
-      ? (await tx.query<{ id: string }>('SELECT id FROM users WHERE account_id = $1 AND lower(email) = $2 AND removed_at IS NULL', [accountId, fromAddress])).rows[0]?.id
-      : undefined;
+    const claimedAgent = fromAddress ? await this.store.userWithEmail(tx, accountId, fromAddress) : undefined;
     const spoofed = isSpoofedSender(!!claimedAgent, email.authentication);
     const reason = spoofed ? 'spoofed_sender' : filterReason({ blocked, headers: email.headers, fromAddress, knownContact: contact?.known ?? false });
 
@@ -122,76 +103,79 @@ export class StoreInboundMessage {
     let version: number;
     let assigneeId = '';
     if (conversationId) {
-      const updated = await tx.query<{ version: string; assignee_id: string | null }>(
-        `UPDATE conversations SET status = 'open', awaiting_first_reply = false, last_message_at = GREATEST(last_message_at, $3),
-           last_message_direction = 'inbound', preview = $4, participant_count = GREATEST(participant_count, $5),
-           version = version + 1, updated_at = now()
-         WHERE id = $1 AND account_id = $2 RETURNING version, assignee_id`,
-        [conversationId, accountId, receivedAt, snippet, participants.size || 1],
-      );
-      version = Number(updated.rows[0].version);
-      assigneeId = updated.rows[0].assignee_id ?? '';
+      ({ version, assigneeId } = await this.store.touchEmailConversation(tx, { id: conversationId, accountId, receivedAt, preview: snippet, participants: participants.size || 1 }));
     } else {
       conversationId = newId('con');
       created = true;
       version = 1;
-      await tx.query(
-        `INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, participant_count, preview,
-           last_message_at, last_message_direction, filtered, filtered_reason, created_at)
-         VALUES ($1, $2, $3, $4, 'email', $5, $6, $7, $8, $9, 'inbound', $10, $11, $9)`,
-        [conversationId, accountId, inboxId, event.channelId, email.subject, contact?.id ?? null, participants.size || 1, snippet, receivedAt, reason !== null, reason],
-      );
+      await this.store.insertConversation(tx, {
+        id: conversationId,
+        accountId,
+        inboxId,
+        channelId: event.channelId,
+        channel: 'email',
+        subject: email.subject,
+        contactId: contact?.id ?? null,
+        participants: participants.size || 1,
+        preview: snippet,
+        receivedAt,
+        filteredReason: reason,
+      });
     }
 
     const messageId = newId('msg');
-    await tx.query(
-      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, rfc_message_id, in_reply_to, reference_ids,
-         from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, raw_object_key, created_at, reply_text, authentication, author_user_id,
-         raw_message)
-       VALUES ($1, $2, $3, 'inbound', 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
-      [
-        messageId,
-        accountId,
-        conversationId,
-        event.eventId,
-        email.messageId || null,
-        email.inReplyTo,
-        email.references,
-        fromName,
-        fromAddress,
-        JSON.stringify(email.to),
-        JSON.stringify(email.cc),
-        email.subject,
-        text,
-        email.html ? sanitizeEmailHtml(email.html) : null,
-        email.rawObjectKey || null,
-        receivedAt,
-        reply,
-        email.authentication ? JSON.stringify({ spf: email.authentication.spf, dkim: email.authentication.dkim, dmarc: email.authentication.dmarc, aligned: email.authentication.aligned }) : null,
-        claimedAgent && !spoofed ? claimedAgent : null,
-        email.rawInline.length > 0 ? email.rawInline : null,
-      ],
-    );
-    await this.insertAttachments(tx, accountId, messageId, email.attachments);
+    const auth = email.authentication;
+    await this.store.insertEmailMessage(tx, {
+      id: messageId,
+      accountId,
+      conversationId,
+      channel: 'email',
+      sourceEventId: event.eventId,
+      rfcMessageId: email.messageId || null,
+      inReplyTo: email.inReplyTo,
+      references: email.references,
+      fromName,
+      fromAddress,
+      to: email.to,
+      cc: email.cc,
+      subject: email.subject,
+      text,
+      html: email.html ? sanitizeEmailHtml(email.html) : null,
+      rawObjectKey: email.rawObjectKey || null,
+      receivedAt,
+      replyText: reply,
+      authentication: auth ? { spf: auth.spf, dkim: auth.dkim, dmarc: auth.dmarc, aligned: auth.aligned } : null,
+      authorUserId: claimedAgent && !spoofed ? claimedAgent : null,
+      rawInline: email.rawInline.length > 0 ? email.rawInline : null,
+    });
+    await this.store.insertAttachments(tx, accountId, messageId, email.attachments);
     await this.emitInbound(tx, { accountId, inboxId, conversationId, version, created, messageId, assigneeId });
     return { duplicate: false, conversationId, messageId, created };
   }
 
   /** A chat message joins its session's conversation, or starts it. */
-  private async storeChat(tx: PoolClient, event: InboundMessage, chat: ChatMessageReceived, inboxId: string): Promise<StoreResult> {
+  private async storeChat(tx: Transaction, event: InboundMessage, chat: ChatMessageReceived, inboxId: string): Promise<StoreResult> {
     const accountId = event.accountId;
     const receivedAt = event.receivedAt ?? new Date();
     const contactId = chat.visitorEmail
       ? (await this.upsertContact(tx, accountId, chat.visitorEmail.toLowerCase(), chat.visitorName)).id
-      : await this.upsertVisitor(tx, accountId, chat.visitorId, chat.visitorName);
-    const blocked = await this.isBlocked(tx, accountId, [`chat:${chat.visitorId}`, ...(chat.visitorEmail ? [`email:${chat.visitorEmail.toLowerCase()}`] : [])]);
+      : await this.store.upsertVisitor(tx, accountId, chat.visitorId, chat.visitorName);
+    const blocked = await this.store.isBlocked(tx, accountId, [`chat:${chat.visitorId}`, ...(chat.visitorEmail ? [`email:${chat.visitorEmail.toLowerCase()}`] : [])]);
     const thread = await this.threadedConversation(tx, { accountId, inboxId, channelId: event.channelId, channel: 'chat', threadKey: chat.sessionId, contactId, snippet: preview(chat.text), receivedAt, blocked });
     const messageId = newId('msg');
-    await tx.query(
-      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, from_name, from_address, subject, text_body, reply_text, created_at)
-       VALUES ($1, $2, $3, 'inbound', 'chat', $4, $5, $6, '', $7, $7, $8)`,
-      [messageId, accountId, thread.conversationId, event.eventId, chat.visitorName, chat.visitorEmail, chat.text, receivedAt],
-    );
+    await this.store.insertMessage(tx, {
+      id: messageId,
+      accountId,
+      conversationId: thread.conversationId,
+      channel: 'chat',
+      sourceEventId: event.eventId,
+      fromName: chat.visitorName,
+      fromAddress: chat.visitorEmail,
+      subject: '',
+      text: chat.text,
+      replyText: chat.text,
+      receivedAt,
+    });
     await this.emitInbound(tx, { accountId, inboxId, ...thread, messageId });
     await this.runBot(tx, { accountId, inboxId, channelId: event.channelId, sessionId: chat.sessionId, text: chat.text }, thread);
     return { duplicate: false, conversationId: thread.conversationId, messageId, created: thread.created };
@@ -202,7 +186,7 @@ export class StoreInboundMessage {
    * the bot on until it hands the chat to the team (or a person takes it). The bot's replies are
    * part of the same transaction as the visitor's message, so each is sent exactly once.
    */
-  private async runBot(tx: PoolClient, c: { accountId: string; inboxId: string; channelId: string; sessionId: string; text: string }, thread: ThreadedConversation): Promise<void> {
+  private async runBot(tx: Transaction, c: { accountId: string; inboxId: string; channelId: string; sessionId: string; text: string }, thread: ThreadedConversation): Promise<void> {
     if (!this.chatflows) return;
     let flow;
     let turn: BotTurn;
@@ -223,58 +207,61 @@ export class StoreInboundMessage {
     const messageIds: string[] = [];
     for (const line of turn.say) {
       messageIds.push(
-        await sendOnChat(tx, { id: conversationId, accountId: c.accountId, sessionId: c.sessionId }, { name: botName, userId: null }, withNumberedOptions(line), {
+        await this.sendOnChat(tx, { id: conversationId, accountId: c.accountId, sessionId: c.sessionId }, { name: botName, userId: null }, withNumberedOptions(line), {
           options: line.options,
           visitorText: line.text,
           fields: { bot: flow?.id ?? thread.bot?.chatflowId ?? '' },
         }),
       );
     }
-    const updated = await tx.query<{ version: string }>(
-      `UPDATE conversations SET bot_chatflow_id = COALESCE(bot_chatflow_id, $2), bot_state = $3, handed_off = $4, version = version + 1, updated_at = now()
-       WHERE id = $1 RETURNING version`,
-      [conversationId, flow?.id ?? null, JSON.stringify(turn.state), turn.handoff],
-    );
-    const base = { accountId: c.accountId, inboxId: c.inboxId, conversationId, version: updated.rows[0].version };
-    await appendEvents(tx, [
+    const version = await this.store.setBotState(tx, conversationId, flow?.id ?? null, turn.state, turn.handoff);
+    const base = { accountId: c.accountId, inboxId: c.inboxId, conversationId, version: String(version) };
+    await this.work.emit(tx, [
       ...messageIds.map((id) => ({ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: id, messageDirection: 'outbound' })),
       { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
     ]);
   }
 
   /** An answer the bot collected: the visitor's email (joining a contact we already know), name, or a contact property. */
-  private async keepAnswer(tx: PoolClient, accountId: string, conversationId: string, contactId: string, answer: { key: string; value: string }): Promise<void> {
+  private async keepAnswer(tx: Transaction, accountId: string, conversationId: string, contactId: string, answer: { key: string; value: string }): Promise<void> {
     if (answer.key === 'email') {
       const email = answer.value.toLowerCase();
       const known = await this.contacts.byEmail(tx, accountId, email);
-      if (known && known !== contactId) {
-        await tx.query('UPDATE conversations SET contact_id = $2 WHERE id = $1', [conversationId, known]);
-      } else if (!known) {
-        await tx.query('UPDATE contacts SET email = $2 WHERE id = $1 AND email IS NULL', [contactId, email]);
-      }
+      if (known && known !== contactId) await this.store.moveToContact(tx, conversationId, known);
+      else if (!known) await this.store.setContactEmailIfMissing(tx, contactId, email);
     } else if (answer.key === 'name') {
-      await tx.query("UPDATE contacts SET name = $2 WHERE id = $1 AND name = ''", [contactId, answer.value]);
+      await this.store.setContactNameIfMissing(tx, contactId, answer.value);
     } else {
-      await tx.query('UPDATE contacts SET properties = properties || jsonb_build_object($2::text, $3::text) WHERE id = $1', [contactId, answer.key, answer.value]);
+      await this.store.setContactProperty(tx, contactId, answer.key, answer.value);
     }
   }
 
   /** A Messenger message or postback joins the conversation with that person on that page, or starts it. */
-  private async storeMessenger(tx: PoolClient, event: InboundMessage, messenger: MessengerMessageReceived, inboxId: string): Promise<StoreResult> {
+  private async storeMessenger(tx: Transaction, event: InboundMessage, messenger: MessengerMessageReceived, inboxId: string): Promise<StoreResult> {
     const accountId = event.accountId;
     const receivedAt = event.receivedAt ?? new Date();
     const threadKey = `${messenger.pageId}:${messenger.senderPsid}`;
-    const contactId = await this.upsertVisitor(tx, accountId, `fb:${messenger.senderPsid}`, '');
-    const blocked = await this.isBlocked(tx, accountId, [`messenger:fb:${messenger.senderPsid}`]);
+    const contactId = await this.store.upsertVisitor(tx, accountId, `fb:${messenger.senderPsid}`, '');
+    const blocked = await this.store.isBlocked(tx, accountId, [`messenger:fb:${messenger.senderPsid}`]);
     const text = messenger.text || messenger.attachments.map((a) => `[${a.filename}]`).join(' ');
     const thread = await this.threadedConversation(tx, { accountId, inboxId, channelId: event.channelId, channel: 'messenger', threadKey, contactId, snippet: preview(text), receivedAt, blocked });
     const messageId = newId('msg');
-    await tx.query(
-      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, external_id, from_name, from_address, subject, text_body, reply_text, fields, created_at)
-       VALUES ($1, $2, $3, 'inbound', 'messenger', $4, $5, '', '', '', $6, $6, $7, $8)`,
-      [messageId, accountId, thread.conversationId, event.eventId, messenger.mid, text, messenger.postbackPayload ? JSON.stringify({ postback: messenger.postbackPayload }) : null, receivedAt],
-    );
-    await this.insertAttachments(tx, accountId, messageId, messenger.attachments);
+    await this.store.insertMessage(tx, {
+      id: messageId,
+      accountId,
+      conversationId: thread.conversationId,
+      channel: 'messenger',
+      sourceEventId: event.eventId,
+      externalId: messenger.mid,
+      fromName: '',
+      fromAddress: '',
+      subject: '',
+      text,
+      replyText: text,
+      fields: messenger.postbackPayload ? { postback: messenger.postbackPayload } : null,
+      receivedAt,
+    });
+    await this.store.insertAttachments(tx, accountId, messageId, messenger.attachments);
     await this.emitInbound(tx, { accountId, inboxId, ...thread, messageId });
     return { duplicate: false, conversationId: thread.conversationId, messageId, created: thread.created };
   }
@@ -285,163 +272,131 @@ export class StoreInboundMessage {
    * call, a voicemail, its transcript. Each call is one conversation in Calls; a call we placed
    * is logged where it was placed.
    */
-  private async storeCall(tx: PoolClient, event: InboundMessage, call: CallEvent, inboxId: string): Promise<StoreResult> {
+  private async storeCall(tx: Transaction, event: InboundMessage, call: CallEvent, inboxId: string): Promise<StoreResult> {
     const accountId = event.accountId;
     const receivedAt = event.receivedAt ?? new Date();
-    let row = (
-      await tx.query<CallRow>(
-        `SELECT * FROM calls WHERE account_id = $1 AND (call_sid = $2 OR id = $3) ORDER BY (id = $3) DESC LIMIT 1`,
-        [accountId, call.callSid, call.callId],
-      )
-    ).rows[0];
+    let row = await this.store.findCall(tx, accountId, call.callSid, call.callId);
     const lines: string[] = [];
     let conversationId: string;
     let created = false;
     if (!row) {
       const customer = call.direction === 'outbound' ? call.to : call.from;
-      const contactId = customer ? await this.upsertPhoneContact(tx, accountId, customer) : await this.upsertVisitor(tx, accountId, `call:${call.callSid}`, '');
-      const blocked = customer ? await this.isBlocked(tx, accountId, [`phone:tel:${customer}`]) : false;
+      const contactId = customer ? await this.upsertPhoneContact(tx, accountId, customer) : await this.store.upsertVisitor(tx, accountId, `call:${call.callSid}`, '');
+      const blocked = customer ? await this.store.isBlocked(tx, accountId, [`phone:tel:${customer}`]) : false;
       const subject = call.direction === 'outbound' ? `Call to ${customer || 'unknown number'}` : `Call from ${customer || 'unknown number'}`;
       const thread = await this.threadedConversation(tx, { accountId, inboxId, channelId: event.channelId, channel: 'phone', threadKey: call.callSid, contactId, snippet: subject, receivedAt, blocked, subject });
       conversationId = thread.conversationId;
       created = thread.created;
-      row = (
-        await tx.query<CallRow>(
-          `INSERT INTO calls (id, account_id, conversation_id, channel_id, call_sid, direction, from_number, to_number, status, started_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
-          [newId('cal'), accountId, conversationId, event.channelId, call.callSid, call.direction || 'inbound', call.from, call.to, call.status || 'ringing', receivedAt],
-        )
-      ).rows[0];
-      if (row.direction === 'inbound') lines.push(`Incoming call from ${row.from_number || 'an unknown number'}`);
+      row = await this.store.insertCall(tx, {
+        id: newId('cal'),
+        accountId,
+        conversationId,
+        channelId: event.channelId,
+        callSid: call.callSid,
+        direction: call.direction || 'inbound',
+        from: call.from,
+        to: call.to,
+        status: call.status || 'ringing',
+        startedAt: receivedAt,
+      });
+      if (row.direction === 'inbound') lines.push(`Incoming call from ${row.fromNumber || 'an unknown number'}`);
     } else {
-      conversationId = row.conversation_id;
-      if (!row.call_sid) await tx.query('UPDATE calls SET call_sid = $2 WHERE id = $1', [row.id, call.callSid]);
+      conversationId = row.conversationId;
+      if (!row.callSid) await this.store.setCallSid(tx, row.id, call.callSid);
     }
 
-    const customer = row.direction === 'outbound' ? row.to_number : row.from_number;
+    const customer = row.direction === 'outbound' ? row.toNumber : row.fromNumber;
     let answeredBy = '';
     if (call.kind === 'status' && call.status && statusRank(call.status) >= statusRank(row.status) && call.status !== row.status) {
       const ended = isEnded(call.status);
-      await tx.query('UPDATE calls SET status = $2, duration_seconds = GREATEST(duration_seconds, $3), ended_at = CASE WHEN $4 THEN $5 ELSE ended_at END WHERE id = $1', [
-        row.id,
-        call.status,
-        call.durationSeconds,
-        ended,
-        receivedAt,
-      ]);
+      await this.store.setCallStatus(tx, row.id, call.status, call.durationSeconds, ended ? receivedAt : null);
       if (call.status === 'completed') lines.push(`Call ${row.direction === 'outbound' ? 'to' : 'from'} ${customer} ended after ${clock(call.durationSeconds)}`);
       else if (ended && row.direction === 'inbound') lines.push(`Missed call from ${customer} (${call.status})`);
       else if (ended) lines.push(`Call to ${customer} not answered (${call.status})`);
     } else if (call.kind === 'recording') {
-      await tx.query('UPDATE calls SET recording_url = $2 WHERE id = $1', [row.id, call.recordingUrl]);
+      await this.store.setCallRecording(tx, row.id, call.recordingUrl);
       lines.push(`Voicemail from ${customer} (${clock(call.durationSeconds)}): ${call.recordingUrl}`);
-    } else if (call.kind === 'answered' && call.answeredByUserId && !row.answered_by) {
+    } else if (call.kind === 'answered' && call.answeredByUserId && !row.answeredBy) {
       answeredBy = call.answeredByUserId;
-      await tx.query(`UPDATE calls SET answered_by = $2, status = CASE WHEN status IN ('queued', 'initiated', 'ringing') THEN 'in-progress' ELSE status END WHERE id = $1`, [
-        row.id,
-        answeredBy,
-      ]);
-      const agent = await tx.query<{ name: string }>('SELECT name FROM users WHERE account_id = $1 AND id = $2', [accountId, answeredBy]);
-      lines.push(`Answered by ${agent.rows[0]?.name || 'an agent'}`);
+      await this.store.setCallAnsweredBy(tx, row.id, answeredBy);
+      lines.push(`Answered by ${(await this.store.userName(tx, accountId, answeredBy)) || 'an agent'}`);
     } else if (call.kind === 'transcription' && call.transcript.trim()) {
-      await tx.query('UPDATE calls SET transcript = $2 WHERE id = $1', [row.id, call.transcript]);
+      await this.store.setCallTranscript(tx, row.id, call.transcript);
       lines.push(`Transcript: ${call.transcript}`);
     }
 
     // Whoever picks up the call takes its conversation, unless someone already has it.
-    const assigned = answeredBy
-      ? (await tx.query(`UPDATE conversations SET assignee_id = $3 WHERE id = $1 AND account_id = $2 AND assignee_id IS NULL AND status = 'open'`, [conversationId, accountId, answeredBy])).rowCount === 1
-      : false;
-    const conversation = (
-      await tx.query<{ version: string; assignee_id: string | null }>(
-        `UPDATE conversations SET version = version + 1, updated_at = now() WHERE id = $1 AND account_id = $2 RETURNING version, assignee_id`,
-        [conversationId, accountId],
-      )
-    ).rows[0];
-    const base = { accountId, inboxId, conversationId, version: conversation.version };
-    if (assigned) await appendEvents(tx, [{ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, assigneeId: answeredBy, previousAssigneeId: '' }]);
-    if (lines.length === 0 || row.message_id) {
+    const assigned = answeredBy ? await this.store.assignIfUnowned(tx, accountId, conversationId, answeredBy) : false;
+    const conversation = await this.store.bumpVersion(tx, accountId, conversationId);
+    const base = { accountId, inboxId, conversationId, version: String(conversation.version) };
+    if (assigned) await this.work.emit(tx, [{ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, assigneeId: answeredBy, previousAssigneeId: '' }]);
+    if (lines.length === 0 || row.messageId) {
       // A call we placed is logged by its outbound message; the provider's news only updates it.
-      if (lines.length > 0 && row.message_id) {
-        await tx.query('UPDATE messages SET text_body = text_body || $2, reply_text = reply_text || $2 WHERE id = $1', [row.message_id, `\n${lines.join('\n')}`]);
-      }
-      await appendEvents(tx, [{ ...base, type: created ? ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED : ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED }]);
+      if (lines.length > 0 && row.messageId) await this.store.appendToMessage(tx, row.messageId, `\n${lines.join('\n')}`);
+      await this.work.emit(tx, [{ ...base, type: created ? ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED : ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED }]);
       return { duplicate: false, conversationId, created };
     }
     const text = lines.join('\n');
-    await tx.query(
-      `UPDATE conversations SET status = 'open', last_message_at = GREATEST(last_message_at, $3), last_message_direction = 'inbound', preview = $4
-       WHERE id = $1 AND account_id = $2`,
-      [conversationId, accountId, receivedAt, preview(text)],
-    );
+    await this.store.showCallNews(tx, { id: conversationId, accountId, receivedAt, preview: preview(text) });
     const messageId = newId('msg');
-    await tx.query(
-      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, external_id, from_name, from_address, subject, text_body, reply_text, created_at)
-       VALUES ($1, $2, $3, 'inbound', 'phone', $4, $5, '', $6, '', $7, $7, $8)`,
-      [messageId, accountId, conversationId, event.eventId, call.callSid, customer, text, receivedAt],
-    );
-    await this.emitInbound(tx, { accountId, inboxId, conversationId, version: Number(conversation.version), created, messageId, assigneeId: conversation.assignee_id ?? '' });
+    await this.store.insertMessage(tx, {
+      id: messageId,
+      accountId,
+      conversationId,
+      channel: 'phone',
+      sourceEventId: event.eventId,
+      externalId: call.callSid,
+      fromName: '',
+      fromAddress: customer,
+      subject: '',
+      text,
+      replyText: text,
+      receivedAt,
+    });
+    await this.emitInbound(tx, { accountId, inboxId, conversationId, version: conversation.version, created, messageId, assigneeId: conversation.assigneeId });
     return { duplicate: false, conversationId, messageId, created };
   }
 
   /** The contact of a calling number, or a new one identified by it. */
-  private async upsertPhoneContact(tx: PoolClient, accountId: string, phone: string): Promise<string> {
-    const known = await this.contacts.byPhone(tx, accountId, phone);
-    if (known) return known;
-    const result = await tx.query<{ id: string }>(
-      `INSERT INTO contacts (id, account_id, name, phone, external_id) VALUES ($1, $2, '', $3, $4)
-       ON CONFLICT (account_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET phone = EXCLUDED.phone RETURNING id`,
-      [newId('ctc'), accountId, phone, `tel:${phone}`],
-    );
-    return result.rows[0].id;
+  private async upsertPhoneContact(tx: Transaction, accountId: string, phone: string): Promise<string> {
+    return (await this.contacts.byPhone(tx, accountId, phone)) ?? this.store.upsertPhoneContact(tx, accountId, phone);
   }
 
   /** The conversation of a channel thread (chat session, Messenger person, call), reopened and updated, or started. */
   private async threadedConversation(
-    tx: PoolClient,
+    tx: Transaction,
     t: { accountId: string; inboxId: string; channelId: string; channel: string; threadKey: string; contactId: string; snippet: string; receivedAt: Date; blocked: boolean; subject?: string },
   ): Promise<ThreadedConversation> {
-    const existing = await tx.query<{ id: string }>(
-      `SELECT id FROM conversations WHERE account_id = $1 AND channel = $2 AND thread_key = $3 AND trashed_at IS NULL`,
-      [t.accountId, t.channel, t.threadKey],
-    );
-    const found = existing.rows[0]?.id;
+    const found = await this.store.threadConversation(tx, t.accountId, t.channel, t.threadKey);
     if (found) {
-      const updated = await tx.query<{ version: string; assignee_id: string | null; contact_id: string | null; bot_chatflow_id: string | null; bot_state: BotState | null; handed_off: boolean }>(
-        `UPDATE conversations SET status = 'open', last_message_at = GREATEST(last_message_at, $3), last_message_direction = 'inbound',
-           preview = $4, filtered = filtered OR $5, filtered_reason = CASE WHEN $5 THEN 'blocked_sender' ELSE filtered_reason END,
-           version = version + 1, updated_at = now()
-         WHERE id = $1 AND account_id = $2 RETURNING version, assignee_id, contact_id, bot_chatflow_id, bot_state, handed_off`,
-        [found, t.accountId, t.receivedAt, t.snippet, t.blocked],
-      );
-      const row = updated.rows[0];
-      return {
-        conversationId: found,
-        created: false,
-        version: Number(row.version),
-        assigneeId: row.assignee_id ?? '',
-        contactId: row.contact_id,
-        bot: row.bot_chatflow_id ? { chatflowId: row.bot_chatflow_id, state: row.bot_state, handedOff: row.handed_off } : null,
-      };
+      const touched = await this.store.touchThreadConversation(tx, { id: found, accountId: t.accountId, receivedAt: t.receivedAt, preview: t.snippet, blocked: t.blocked });
+      return { conversationId: found, created: false, ...touched };
     }
     const conversationId = newId('con');
-    await tx.query(
-      `INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, preview, last_message_at,
-         last_message_direction, filtered, filtered_reason, thread_key, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'inbound', $10, $11, $12, $9)`,
-      [conversationId, t.accountId, t.inboxId, t.channelId, t.channel, t.subject ?? '', t.contactId, t.snippet, t.receivedAt, t.blocked, t.blocked ? 'blocked_sender' : null, t.threadKey],
-    );
+    await this.store.insertConversation(tx, {
+      id: conversationId,
+      accountId: t.accountId,
+      inboxId: t.inboxId,
+      channelId: t.channelId,
+      channel: t.channel,
+      subject: t.subject ?? '',
+      contactId: t.contactId,
+      preview: t.snippet,
+      receivedAt: t.receivedAt,
+      filteredReason: t.blocked ? 'blocked_sender' : null,
+      threadKey: t.threadKey,
+    });
     return { conversationId, created: true, version: 1, assigneeId: '', contactId: t.contactId, bot: null };
   }
 
   /** Every form submission starts a conversation of its own, with the fields kept as structured data. */
-  private async storeForm(tx: PoolClient, event: InboundMessage, form: FormSubmitted, channel: InboundChannel): Promise<StoreResult> {
+  private async storeForm(tx: Transaction, event: InboundMessage, form: FormSubmitted, channel: InboundChannel): Promise<StoreResult> {
     const inboxId = channel.inboxId;
     const accountId = event.accountId;
     const receivedAt = event.receivedAt ?? new Date();
     const email = form.email.toLowerCase();
-    const contactId = email ? (await this.upsertContact(tx, accountId, email, form.name)).id : await this.upsertVisitor(tx, accountId, `form:${form.submissionId}`, form.name);
-    const blocked = email ? await this.isBlocked(tx, accountId, [`email:${email}`]) : false;
+    const contactId = email ? (await this.upsertContact(tx, accountId, email, form.name)).id : await this.store.upsertVisitor(tx, accountId, `form:${form.submissionId}`, form.name);
+    const blocked = email ? await this.store.isBlocked(tx, accountId, [`email:${email}`]) : false;
     const filteredReason = blocked ? 'blocked_sender' : form.honeypotTripped ? 'honeypot' : null;
     const subject = (form.fields.subject ?? form.fields.Subject ?? '').trim() || channel.name || 'Form';
     const text = Object.entries(form.fields)
@@ -449,126 +404,76 @@ export class StoreInboundMessage {
       .join('\n');
     const body = form.fields.message ?? form.fields.Message ?? text;
     const conversationId = newId('con');
-    await tx.query(
-      `INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, preview, last_message_at,
-         last_message_direction, filtered, filtered_reason, created_at)
-       VALUES ($1, $2, $3, $4, 'form', $5, $6, $7, $8, 'inbound', $9, $10, $8)`,
-      [conversationId, accountId, inboxId, event.channelId, subject, contactId, preview(body), receivedAt, filteredReason !== null, filteredReason],
-    );
-    if (channel.settings.createTicket && !filteredReason) {
-      await tx.query('INSERT INTO tickets (id, account_id, conversation_id, title) VALUES ($1, $2, $3, $4)', [newId('tkt'), accountId, conversationId, subject]);
-    }
+    await this.store.insertConversation(tx, {
+      id: conversationId,
+      accountId,
+      inboxId,
+      channelId: event.channelId,
+      channel: 'form',
+      subject,
+      contactId,
+      preview: preview(body),
+      receivedAt,
+      filteredReason,
+    });
+    if (channel.settings.createTicket && !filteredReason) await this.store.insertTicket(tx, { id: newId('tkt'), accountId, conversationId, title: subject });
     const messageId = newId('msg');
-    await tx.query(
-      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, from_name, from_address, subject, text_body, reply_text, fields, created_at)
-       VALUES ($1, $2, $3, 'inbound', 'form', $4, $5, $6, $7, $8, $8, $9, $10)`,
-      [messageId, accountId, conversationId, event.eventId, form.name, email, subject, text, JSON.stringify(form.fields), receivedAt],
-    );
+    await this.store.insertMessage(tx, {
+      id: messageId,
+      accountId,
+      conversationId,
+      channel: 'form',
+      sourceEventId: event.eventId,
+      fromName: form.name,
+      fromAddress: email,
+      subject,
+      text,
+      replyText: text,
+      fields: form.fields,
+      receivedAt,
+    });
     await this.emitInbound(tx, { accountId, inboxId, conversationId, version: 1, created: true, messageId, assigneeId: '' });
     return { duplicate: false, conversationId, messageId, created: true };
   }
 
   private async emitInbound(
-    tx: PoolClient,
+    tx: Transaction,
     e: { accountId: string; inboxId: string; conversationId: string; version: number; created: boolean; messageId: string; assigneeId: string },
   ): Promise<void> {
     const base = { accountId: e.accountId, inboxId: e.inboxId, conversationId: e.conversationId, version: String(e.version) };
-    await appendEvents(tx, [
+    await this.work.emit(tx, [
       { ...base, type: e.created ? ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED : ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
       { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: e.messageId, assigneeId: e.assigneeId, messageDirection: 'inbound' },
     ]);
   }
 
-  private async insertAttachments(tx: PoolClient, accountId: string, messageId: string, attachments: Attachment[]): Promise<void> {
-    if (attachments.length === 0) return;
-    await tx.query(
-      `INSERT INTO attachments (id, account_id, message_id, filename, content_type, size, object_key, content_id, inline, position, unavailable_reason)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::boolean[], $10::int[], $11::text[])`,
-      [
-        attachments.map(() => newId('att')),
-        attachments.map(() => accountId),
-        attachments.map(() => messageId),
-        attachments.map((a) => a.filename),
-        attachments.map((a) => a.contentType),
-        attachments.map((a) => a.size),
-        attachments.map((a) => a.objectKey),
-        attachments.map((a) => a.contentId || null),
-        attachments.map((a) => a.inline),
-        attachments.map((_, i) => i),
-        attachments.map((a) => a.unavailableReason || null),
-      ],
-    );
-  }
-
-  private async isBlocked(tx: PoolClient, accountId: string, senderKeys: string[]): Promise<boolean> {
-    const found = await tx.query('SELECT 1 FROM blocked_senders WHERE account_id = $1 AND sender_key = ANY($2::text[]) LIMIT 1', [accountId, senderKeys]);
-    return (found.rowCount ?? 0) > 0;
-  }
-
-  /** A contact known only by a channel's own id (a chat visitor without email, an anonymous form). */
-  private async upsertVisitor(tx: PoolClient, accountId: string, externalId: string, name: string): Promise<string> {
-    const result = await tx.query<{ id: string }>(
-      `INSERT INTO contacts (id, account_id, name, external_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (account_id, external_id) WHERE external_id IS NOT NULL
-       DO UPDATE SET name = CASE WHEN contacts.name = '' THEN EXCLUDED.name ELSE contacts.name END RETURNING id`,
-      [newId('ctc'), accountId, name, externalId],
-    );
-    return result.rows[0].id;
-  }
-
-  private async linkCompany(tx: PoolClient, accountId: string, contactId: string, email: string): Promise<void> {
-    const domain = companyDomainOf(email);
-    if (!domain) return;
-    const company = await tx.query<{ id: string }>(
-      `INSERT INTO companies (id, account_id, name, domain) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (account_id, domain) DO UPDATE SET domain = EXCLUDED.domain RETURNING id`,
-      [newId('cmp'), accountId, companyNameFor(domain), domain],
-    );
-    await tx.query('UPDATE contacts SET company_id = $2 WHERE id = $1', [contactId, company.rows[0].id]);
-  }
-
-  private async upsertContact(tx: PoolClient, accountId: string, email: string, name: string): Promise<{ id: string; known: boolean }> {
+  private async upsertContact(tx: Transaction, accountId: string, email: string, name: string): Promise<{ id: string; known: boolean }> {
     const row = await this.contacts.upsert(tx, accountId, email, name);
     if (row.inserted) {
-      await this.linkCompany(tx, accountId, row.id, email);
+      const domain = companyDomainOf(email);
+      if (domain) await this.store.linkCompany(tx, accountId, row.id, { name: companyNameFor(domain), domain });
       return { id: row.id, known: false };
     }
     // Known means we have talked before: an unfiltered conversation with this contact exists.
-    const talked = await tx.query('SELECT 1 FROM conversations WHERE account_id = $1 AND contact_id = $2 AND NOT filtered LIMIT 1', [accountId, row.id]);
-    return { id: row.id, known: (talked.rowCount ?? 0) > 0 };
+    return { id: row.id, known: await this.store.hasTalkedWith(tx, accountId, row.id) };
   }
 
   /** Message-ID headers first, then a reply token, then the conservative subject + contact fallback. */
-  private async findThread(tx: PoolClient, accountId: string, inboxId: string, email: EmailReceived, contactId: string | null): Promise<string | null> {
+  private async findThread(tx: Transaction, accountId: string, inboxId: string, email: EmailReceived, contactId: string | null): Promise<string | null> {
     const ids = [...new Set([...email.inReplyTo, ...email.references])];
     if (ids.length > 0) {
-      const byHeaders = await tx.query<{ conversation_id: string }>(
-        `SELECT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
-         WHERE m.account_id = $1 AND m.rfc_message_id = ANY($2::text[]) AND c.inbox_id = $3 AND c.trashed_at IS NULL
-         ORDER BY m.created_at DESC LIMIT 1`,
-        [accountId, ids, inboxId],
-      );
-      if (byHeaders.rowCount) return byHeaders.rows[0].conversation_id;
+      const byHeaders = await this.store.conversationByMessageIds(tx, accountId, inboxId, ids);
+      if (byHeaders) return byHeaders;
     }
     const tokens = [...email.envelopeTo, ...email.to.map((t) => t.address)].map(replyTokenFrom).filter((t): t is string => !!t);
     if (tokens.length > 0) {
-      const byToken = await tx.query<{ conversation_id: string }>(
-        `SELECT t.conversation_id FROM reply_tokens t JOIN conversations c ON c.id = t.conversation_id
-         WHERE t.account_id = $1 AND t.token = ANY($2::text[]) AND c.trashed_at IS NULL LIMIT 1`,
-        [accountId, tokens],
-      );
-      if (byToken.rowCount) return byToken.rows[0].conversation_id;
+      const byToken = await this.store.conversationByReplyTokens(tx, accountId, tokens);
+      if (byToken) return byToken;
     }
     if (contactId && hasReplyPrefix(email.subject)) {
       const subject = normaliseSubject(email.subject);
-      const bySubject = await tx.query<{ id: string; subject: string }>(
-        `SELECT id, subject FROM conversations
-         WHERE account_id = $1 AND inbox_id = $2 AND contact_id = $3 AND (channel = 'email' OR reply_channel = 'email') AND trashed_at IS NULL
-           AND last_message_at > now() - make_interval(days => $4)
-         ORDER BY last_message_at DESC LIMIT 20`,
-        [accountId, inboxId, contactId, SUBJECT_FALLBACK_DAYS],
-      );
-      const match = bySubject.rows.find((row) => normaliseSubject(row.subject) === subject);
+      const recent = await this.store.recentEmailConversations(tx, accountId, inboxId, contactId, SUBJECT_FALLBACK_DAYS);
+      const match = recent.find((row) => normaliseSubject(row.subject) === subject);
       if (match) return match.id;
     }
     return null;

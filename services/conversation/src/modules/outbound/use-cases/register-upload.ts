@@ -1,13 +1,17 @@
 // An agent's file for a reply: the gateway has stored the bytes; this records who may attach them.
 import { InvalidArgumentError, newId } from '@inbox/lib';
-import type { DirectoryRepository } from '../../directory/adapters';
+import type { DirectoryStore } from '../../directory';
 import type { Actor } from '../../directory';
 import { requireActor } from '../../directory';
+import type { OutboundStore } from './ports';
 
 export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 
 export class RegisterUpload {
-  constructor(private readonly directory: DirectoryRepository) {}
+  constructor(
+    private readonly directory: DirectoryStore,
+    private readonly store: Pick<OutboundStore, 'insertUpload'>,
+  ) {}
 
   async execute(actor: Actor, input: { filename: string; contentType: string; size: number; objectKey: string }): Promise<string> {
     await requireActor(this.directory, actor, 'agent');
@@ -17,10 +21,7 @@ export class RegisterUpload {
     if (!Number.isInteger(input.size) || input.size <= 0 || input.size > MAX_UPLOAD_BYTES) throw new InvalidArgumentError('invalid_size', 'a file must have 1 byte to 25 MB');
     if (!input.objectKey) throw new InvalidArgumentError('object_key_required', 'object_key is required');
     const id = newId('upl');
-    await this.directory.pool.query(
-      'INSERT INTO uploads (id, account_id, user_id, filename, content_type, size, object_key) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [id, actor.accountId, actor.userId, filename, input.contentType.toLowerCase(), input.size, input.objectKey],
-    );
+    await this.store.insertUpload({ id, accountId: actor.accountId, userId: actor.userId, filename, contentType: input.contentType.toLowerCase(), size: input.size, objectKey: input.objectKey });
     return id;
   }
 }

@@ -1,11 +1,11 @@
 // What the sidebar does to the contact beside a conversation: create a deal with them, or detach
 // the conversation from them (it leaves their record; the contact and the conversation stay).
-import { InvalidArgumentError, NotFoundError, newId, withTransaction, type Pool } from '@inbox/lib';
+import { InvalidArgumentError, NotFoundError, newId } from '@inbox/lib';
 import type { Deal } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
-import { lockConversation, updateConversation } from '../../../adapters/conversation-rows';
-import type { DirectoryRepository } from '../../directory/adapters';
-import { appendEvents } from '../../../adapters/outbox';
+import type { UnitOfWork } from '../../../use-cases/unit-of-work';
+import type { DirectoryStore } from '../../directory';
+import type { RecordsStore } from './ports';
 import type { Actor } from '../../directory';
 import { requireActor } from '../../directory';
 
@@ -37,8 +37,8 @@ export const DEAL_STAGES = ['open', 'qualified', 'proposal', 'won', 'lost'];
 
 export class CreateDeal {
   constructor(
-    private readonly pool: Pool,
-    private readonly directory: DirectoryRepository,
+    private readonly store: Pick<RecordsStore, 'contactExists' | 'isContactsConversation' | 'insertDeal'>,
+    private readonly directory: DirectoryStore,
   ) {}
 
   async execute(actor: Actor, input: { contactId: string; conversationId: string; name: string; amountMinor: string; currency: string }): Promise<Deal> {
@@ -46,17 +46,20 @@ export class CreateDeal {
     const name = dealName(input.name);
     const amountMinor = dealAmount(input.amountMinor || '0');
     const currency = dealCurrency(input.currency || 'EUR');
-    const contact = await this.pool.query('SELECT 1 FROM contacts WHERE account_id = $1 AND id = $2', [actor.accountId, input.contactId]);
-    if (!contact.rowCount) throw new NotFoundError('contact_not_found', 'no such contact');
-    if (input.conversationId) {
-      const conversation = await this.pool.query('SELECT 1 FROM conversations WHERE account_id = $1 AND id = $2 AND contact_id = $3', [actor.accountId, input.conversationId, input.contactId]);
-      if (!conversation.rowCount) throw new NotFoundError('conversation_not_found', "no such conversation of this contact");
+    if (!(await this.store.contactExists(actor.accountId, input.contactId))) throw new NotFoundError('contact_not_found', 'no such contact');
+    if (input.conversationId && !(await this.store.isContactsConversation(actor.accountId, input.conversationId, input.contactId))) {
+      throw new NotFoundError('conversation_not_found', 'no such conversation of this contact');
     }
-    const created = await this.pool.query(
-      `INSERT INTO deals (id, account_id, contact_id, conversation_id, name, amount_minor, currency, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-      [newId('dea'), actor.accountId, input.contactId, input.conversationId || null, name, amountMinor, currency, actor.userId],
-    );
-    return dealFromRow(created.rows[0]);
+    return this.store.insertDeal({
+      id: newId('dea'),
+      accountId: actor.accountId,
+      contactId: input.contactId,
+      conversationId: input.conversationId || null,
+      name,
+      amountMinor,
+      currency,
+      createdBy: actor.userId,
+    });
   }
 }
 
@@ -81,8 +84,8 @@ function dealCurrency(raw: string): string {
 /** Moves a deal along its stages (won and lost close it; reopening clears that), or changes its name or amount. */
 export class UpdateDeal {
   constructor(
-    private readonly pool: Pool,
-    private readonly directory: DirectoryRepository,
+    private readonly store: Pick<RecordsStore, 'updateDeal'>,
+    private readonly directory: DirectoryStore,
   ) {}
 
   async execute(actor: Actor, dealId: string, input: { name?: string; amountMinor?: string; currency?: string; stage?: string }): Promise<Deal> {
@@ -91,32 +94,26 @@ export class UpdateDeal {
     const name = input.name === undefined ? null : dealName(input.name);
     const amount = input.amountMinor === undefined ? null : dealAmount(input.amountMinor);
     const currency = input.currency === undefined ? null : dealCurrency(input.currency);
-    const updated = await this.pool.query(
-      `UPDATE deals SET name = COALESCE($3, name), amount_minor = COALESCE($4, amount_minor), currency = COALESCE($5, currency),
-         closed_at = CASE WHEN $6::text IS NULL OR $6 = stage THEN closed_at WHEN $6 IN ('won', 'lost') THEN now() ELSE NULL END,
-         stage = COALESCE($6, stage)
-       WHERE account_id = $1 AND id = $2 RETURNING *`,
-      [actor.accountId, dealId, name, amount, currency, input.stage ?? null],
-    );
-    if (!updated.rowCount) throw new NotFoundError('deal_not_found', 'no such deal');
-    return dealFromRow(updated.rows[0]);
+    const updated = await this.store.updateDeal(actor.accountId, dealId, { name, amountMinor: amount, currency, stage: input.stage ?? null });
+    if (!updated) throw new NotFoundError('deal_not_found', 'no such deal');
+    return updated;
   }
 }
 
 export class DetachContact {
   constructor(
-    private readonly pool: Pool,
-    private readonly directory: DirectoryRepository,
+    private readonly work: UnitOfWork,
+    private readonly directory: DirectoryStore,
     private readonly onCommitted: () => void,
   ) {}
 
   async execute(actor: Actor, conversationId: string): Promise<void> {
     await requireActor(this.directory, actor, 'agent');
-    await withTransaction(this.pool, async (tx) => {
-      const conversation = await lockConversation(tx, actor.accountId, conversationId);
+    await this.work.run(async (tx) => {
+      const conversation = await this.work.lockConversation(tx, actor.accountId, conversationId);
       if (!conversation.contactId) return;
-      const version = await updateConversation(tx, conversation, { contact_id: null });
-      await appendEvents(tx, [
+      const version = await this.work.changeConversation(tx, conversation, { contactId: null });
+      await this.work.emit(tx, [
         { accountId: actor.accountId, inboxId: conversation.inboxId, conversationId, version: String(version), actorUserId: actor.userId, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
       ]);
     });
