@@ -3,10 +3,11 @@
 // cannot create users, read conversations or touch accounts.
 import { CONVERSATION_MODULE_SERVICES, DomainError, createConversationClients, createServiceClient, type ConversationClients } from '@inbox/lib';
 import { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
-import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
+import { ChannelType, ConversationStatus, MessageDirection } from '@inbox/lib/gen/inbox/common/v1/common';
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { launchService, type LaunchedService } from '../support/services';
 import { uniqueEmail } from '../support/api-client';
+import { createEmailChannel } from '../support/inbound-events';
 
 const notImplemented = async (attempt: () => Promise<unknown>) => {
   const error = await attempt().then(() => null, (e: unknown) => e);
@@ -101,5 +102,43 @@ describe("the conversation service's ports", () => {
       edge.close();
       old.close();
     }
+  });
+
+  it('speaks status, channel and direction as enums, and still understands the names the previous release sends', async () => {
+    const fixture = await createEmailChannel(conversation.grpcAddress!);
+    const owner = { accountId: fixture.accountId, userId: fixture.userId };
+    const composed = await internal.outbound.call.composeEmail({
+      tenant: owner,
+      inboxId: fixture.inboxId,
+      to: 'customer@example.com',
+      subject: 'Enums',
+      text: 'Hello',
+      html: '',
+      cc: [],
+      bcc: [],
+    });
+    const conversationId = composed.conversation!.id;
+    const detail = await internal.conversations.call.getConversation({ tenant: owner, conversationId });
+    expect(detail.conversation).toMatchObject({
+      status: ConversationStatus.CONVERSATION_STATUS_OPEN,
+      statusName: 'open',
+      channel: ChannelType.CHANNEL_TYPE_EMAIL,
+      channelName: 'email',
+      lastMessageDirection: MessageDirection.MESSAGE_DIRECTION_OUTBOUND,
+      lastMessageDirectionName: 'outbound',
+      replyChannel: ChannelType.CHANNEL_TYPE_UNSPECIFIED,
+    });
+    expect(detail.messages.map((m) => [m.direction, m.directionName, m.channel])).toEqual([[MessageDirection.MESSAGE_DIRECTION_OUTBOUND, 'outbound', ChannelType.CHANNEL_TYPE_EMAIL]]);
+    const change = { tenant: owner, conversationId, unassign: false, closeTicket: false, clearTeam: false };
+    // A gateway of the previous release names the status only.
+    const closed = await internal.conversations.call.updateConversation({ ...change, status: ConversationStatus.CONVERSATION_STATUS_UNSPECIFIED, statusName: 'closed' });
+    expect([closed.conversation?.status, closed.conversation?.statusName]).toEqual([ConversationStatus.CONVERSATION_STATUS_CLOSED, 'closed']);
+    const reopened = await internal.conversations.call.updateConversation({ ...change, status: ConversationStatus.CONVERSATION_STATUS_OPEN, statusName: '' });
+    expect(reopened.conversation?.status).toBe(ConversationStatus.CONVERSATION_STATUS_OPEN);
+    for (const bad of [{ status: 9 as ConversationStatus, statusName: '' }, { status: ConversationStatus.CONVERSATION_STATUS_UNSPECIFIED, statusName: 'maybe' }]) {
+      await expect(internal.conversations.call.updateConversation({ ...change, ...bad })).rejects.toMatchObject({ code: 'invalid_status' });
+    }
+    const facts = await internal.conversations.call.getRoutingFacts({ accountId: owner.accountId, conversationIds: [conversationId] });
+    expect(facts.facts.map((f) => [f.status, f.channel])).toEqual([[ConversationStatus.CONVERSATION_STATUS_OPEN, ChannelType.CHANNEL_TYPE_EMAIL]]);
   });
 });

@@ -1,7 +1,7 @@
 // The architecture rules check themselves: the tree passes them (with only the listed known
 // violations, which may shrink but not grow), and a deliberate violation of each kind fails.
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -77,5 +77,39 @@ describe('architecture rules (dependency-cruiser)', () => {
       rmSync(outside, { force: true });
       rmSync(otherModule, { recursive: true, force: true });
     }
+  });
+});
+
+describe('contract compatibility (buf breaking)', () => {
+  const copy = path.join(ROOT, 'test-results/buf-breaking-probe');
+  afterEach(() => rmSync(copy, { recursive: true, force: true }));
+
+  async function breaking(change: (proto: string) => string): Promise<{ code: number; output: string }> {
+    rmSync(copy, { recursive: true, force: true });
+    mkdirSync(copy, { recursive: true });
+    await run('cp', ['-r', path.join(ROOT, 'protos'), path.join(ROOT, 'buf.yaml'), copy]);
+    const file = path.join(copy, 'protos/inbox/conversation/v1/conversation.proto');
+    writeFileSync(file, change(readFileSync(file, 'utf8')));
+    try {
+      const { stdout, stderr } = await run('npx', ['--no-install', 'buf', 'breaking', copy, '--against', ROOT], { cwd: ROOT });
+      return { code: 0, output: stdout + stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, output: failed.stdout + failed.stderr };
+    }
+  }
+
+  it('fails when a field changes type or number, which old readers would decode wrongly', async () => {
+    const retyped = await breaking((proto) => proto.replace('  string subject = 5;\n  string preview = 6;', '  int32 subject = 5;\n  string preview = 6;'));
+    expect(retyped.code).not.toBe(0);
+    expect(retyped.output).toContain('ConversationSummary');
+    const renumbered = await breaking((proto) => proto.replace('  string subject = 5;\n  string preview = 6;', '  string subject = 29;\n  string preview = 6;'));
+    expect(renumbered.code).not.toBe(0);
+  });
+
+  it('passes a new field, and a renamed one on the same number and type', async () => {
+    const added = await breaking((proto) => proto.replace('  string subject = 5;\n  string preview = 6;', '  string subject_text = 5;\n  string preview = 6;\n  string probe = 99;'));
+    expect(added.output).toBe('');
+    expect(added.code).toBe(0);
   });
 });

@@ -34,6 +34,7 @@ export * from './domain/working-hours';
 export * from './realtime/presence-board';
 export * from './postgres/prepared';
 export * from './domain/channels';
+export * from './domain/wire-enums';
 export * from './http/error-codes';
 export * from './jetstream/directory-changes';
 export * from './domain/business-time';

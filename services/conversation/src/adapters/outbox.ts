@@ -2,7 +2,7 @@
 // the relay publishes them to JetStream (event id as message id) and deletes what was published.
 // Several replicas can relay at once: each takes rows with FOR UPDATE SKIP LOCKED.
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { errorMessage, newId, publishDurably, withTransaction, type Logger, type Pool, type PoolClient } from '@inbox/lib';
+import { errorMessage, messageDirection, newId, publishDurably, withTransaction, type Logger, type Pool, type PoolClient } from '@inbox/lib';
 import { ConversationEvent, ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { EventDraft } from '../use-cases/unit-of-work';
 
@@ -28,7 +28,12 @@ export async function appendEvents(tx: PoolClient, drafts: EventDraft[]): Promis
   const ids: string[] = [];
   const payloads: Buffer[] = [];
   for (const draft of drafts) {
-    const event = ConversationEvent.fromPartial({ ...draft, eventId: newId('evt'), occurredAt: new Date() });
+    const event = ConversationEvent.fromPartial({
+      ...draft,
+      messageDirectionName: messageDirection.nameOf(draft.messageDirection ?? 0) ?? '',
+      eventId: newId('evt'),
+      occurredAt: new Date(),
+    });
     subjects.push(`conversation.${event.accountId}.${EVENT_SUBJECT_NAMES[event.type]}`);
     ids.push(event.eventId);
     payloads.push(Buffer.from(ConversationEvent.encode(event).finish()));

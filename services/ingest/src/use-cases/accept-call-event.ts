@@ -3,11 +3,14 @@
 // InboundMessage keyed by the call and what happened, so a provider's retry is stored once.
 import { createHash } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { HttpError, publishDurably } from '@inbox/lib';
+import { HttpError, messageDirection, publishDurably } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import { InboundMessage, type CallEvent } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { ChannelDirectory, ResolvedChannel } from './ports';
 import { twilioSignatureMatches } from '../domain/webhook-signatures';
+
+/** The direction, and its name for conversation services of the previous release. */
+const callDirection = (name: 'inbound' | 'outbound') => ({ direction: messageDirection.toProto(name), directionName: name });
 
 const CALL_STATUSES = new Set(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled']);
 const SID = /^[A-Za-z0-9]{10,64}$/;
@@ -54,7 +57,7 @@ export class CallEvents {
       durationSeconds: Number.isFinite(duration) && duration > 0 ? duration : 0,
       recordingUrl: kind === 'recording' ? params.RecordingUrl : '',
       transcript: kind === 'transcription' ? (params.TranscriptionText ?? '').slice(0, 100_000) : '',
-      direction: (params.Direction ?? 'inbound').startsWith('outbound') ? 'outbound' : 'inbound',
+      ...callDirection((params.Direction ?? 'inbound').startsWith('outbound') ? 'outbound' : 'inbound'),
       kind,
       recordingSid: params.RecordingSid ?? '',
       callId,
@@ -77,7 +80,7 @@ export class CallEvents {
       durationSeconds: 0,
       recordingUrl: '',
       transcript: '',
-      direction: 'inbound',
+      ...callDirection('inbound'),
       kind: 'answered',
       recordingSid: '',
       callId: '',

@@ -1,3 +1,4 @@
+import { MessageDirection } from '@inbox/lib/gen/inbox/common/v1/common';
 import { ConversationEvent, ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { recipientsOf } from './notification-rules';
 
@@ -20,8 +21,12 @@ describe('who is notified', () => {
 
   it("notifies the owner of a new inbound message, not of our own replies or of unowned conversations", () => {
     const base = { type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, actorUserId: '' };
-    expect(recipientsOf(event({ ...base, assigneeId: 'u1', messageDirection: 'inbound' }))).toEqual([{ userId: 'u1', kind: 'new_message' }]);
-    expect(recipientsOf(event({ ...base, assigneeId: 'u1', messageDirection: 'outbound' }))).toEqual([]);
-    expect(recipientsOf(event({ ...base, assigneeId: '', messageDirection: 'inbound' }))).toEqual([]);
+    const inbound = MessageDirection.MESSAGE_DIRECTION_INBOUND;
+    expect(recipientsOf(event({ ...base, assigneeId: 'u1', messageDirection: inbound }))).toEqual([{ userId: 'u1', kind: 'new_message' }]);
+    expect(recipientsOf(event({ ...base, assigneeId: 'u1', messageDirection: MessageDirection.MESSAGE_DIRECTION_OUTBOUND }))).toEqual([]);
+    expect(recipientsOf(event({ ...base, assigneeId: '', messageDirection: inbound }))).toEqual([]);
+    // An event the previous release wrote names the direction only.
+    expect(recipientsOf(event({ ...base, assigneeId: 'u1', messageDirectionName: 'inbound' }))).toEqual([{ userId: 'u1', kind: 'new_message' }]);
+    expect(recipientsOf(event({ ...base, assigneeId: 'u1', messageDirectionName: 'outbound' }))).toEqual([]);
   });
 });

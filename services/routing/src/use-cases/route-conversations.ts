@@ -4,7 +4,7 @@
 // assigned twice. Decisions for one inbox are serialised across replicas by an advisory lock, and
 // each is recorded with the candidates and why they were skipped. When nobody can take it, the
 // conversation waits; an agent who becomes available or frees capacity gets the oldest first.
-import { withTransaction, type Logger, type ConversationClients } from '@inbox/lib';
+import { channelType, conversationStatus, withTransaction, type ConversationClients, type Logger } from '@inbox/lib';
 import { Role, type RoutingFacts, type User } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { AvailabilityRecords, Status } from './ports';
 import type { CandidateOutcome, RoutingStore, Rule, Waiting } from './ports';
@@ -12,6 +12,16 @@ import { capacityFor, rotation } from '../domain/rotation';
 import { ownerFirst, type CandidateRole } from '../domain/contact-owner';
 
 type Trigger = 'new' | 'released' | 'backlog';
+
+/** What routing knows of a conversation, its status and channel by name. */
+export type ConversationFacts = Omit<RoutingFacts, 'status' | 'statusName' | 'channel' | 'channelName'> & { status: string; channel: string };
+
+export const factsByName = (facts: RoutingFacts | undefined): ConversationFacts | undefined =>
+  facts && {
+    ...facts,
+    status: conversationStatus.nameOf(facts.status, facts.statusName) ?? '',
+    channel: channelType.nameOf(facts.channel, facts.channelName) ?? '',
+  };
 /** Who routing acts as when it reads the directory. */
 export const SERVICE_TENANT = (accountId: string) => ({ accountId, userId: 'svc_routing' });
 
@@ -41,8 +51,8 @@ export class RouteConversations {
     private readonly ruleSource: Pick<RoutingStore, 'rule' | 'rules' | 'hasRules'> = repository,
   ) {}
 
-  async facts(accountId: string, conversationId: string): Promise<RoutingFacts | undefined> {
-    return (await this.conversation.conversations.call.getRoutingFacts({ accountId, conversationIds: [conversationId] })).facts[0];
+  async facts(accountId: string, conversationId: string): Promise<ConversationFacts | undefined> {
+    return factsByName((await this.conversation.conversations.call.getRoutingFacts({ accountId, conversationIds: [conversationId] })).facts[0]);
   }
 
   /** Reacts to a change of one conversation: route it if it needs an owner, or stop waiting for one. */
@@ -112,7 +122,7 @@ export class RouteConversations {
   }
 
   /** Who is asked, in order: round robin after the last one assigned, or the contact's owner first. */
-  private orderOf(rule: Rule, facts: RoutingFacts, directory: Directory, lastAssigned: string | null): { userId: string; role?: CandidateRole }[] {
+  private orderOf(rule: Rule, facts: ConversationFacts, directory: Directory, lastAssigned: string | null): { userId: string; role?: CandidateRole }[] {
     if (rule.mode === 'contact_owner') return ownerFirst(facts.contactOwnerId, this.poolOf(rule, facts.inboxId, directory), lastAssigned);
     return rotation(this.candidatesOf(rule, facts, directory), lastAssigned).map((userId) => ({ userId }));
   }
@@ -121,7 +131,7 @@ export class RouteConversations {
     return user.role === Role.ROLE_ADMIN || user.role === Role.ROLE_SUPERADMIN || (directory.members.get(inboxId) ?? []).includes(user.id);
   }
 
-  async route(accountId: string, facts: RoutingFacts, trigger: Trigger): Promise<void> {
+  async route(accountId: string, facts: ConversationFacts, trigger: Trigger): Promise<void> {
     const rule = await this.ruleSource.rule(accountId, facts.inboxId);
     if (rule.mode === 'none') return;
     const directory = await this.directory(accountId);

@@ -2,7 +2,7 @@
 // (the conversation's own version), so a repeated or out-of-order write never replaces a newer
 // document, and a delete leaves a tombstone a late write cannot resurrect.
 import type { Deletion, WriteOutcome, SearchIndex } from '../use-cases/ports';
-import type { OpenSearchClient } from '@inbox/lib';
+import { channelType, conversationStatus, type OpenSearchClient } from '@inbox/lib';
 import type { SearchDocument } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { IndexLayout } from './index-layout';
 
@@ -36,8 +36,8 @@ export function toIndexedSource(d: SearchDocument): IndexedSource {
     account_id: d.accountId,
     inbox_id: d.inboxId,
     version: Number(d.version),
-    status: d.status,
-    channel: d.channel,
+    status: conversationStatus.nameOf(d.status, d.statusName) ?? '',
+    channel: channelType.nameOf(d.channel, d.channelName) ?? '',
     subject: d.subject,
     contact_id: d.contact?.id || null,
     contact_name: d.contact?.name || null,

@@ -1,5 +1,5 @@
 // The SearchService gRPC API.
-import { InvalidArgumentError, channelNameOf, type UnaryHandlers } from '@inbox/lib';
+import { InvalidArgumentError, channelNameOf, conversationStatus, type UnaryHandlers } from '@inbox/lib';
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import { buildSearchRequest, effectiveSort, encodeSearchCursor, type SortMode } from '../domain/search-query';
 import type { ConversationIndex } from './conversation-index';
@@ -10,14 +10,15 @@ export function searchGrpcHandlers(index: ConversationIndex): UnaryHandlers<type
     async searchConversations(request) {
       const accountId = request.tenant?.accountId;
       if (!accountId) throw new InvalidArgumentError('tenant_required', 'tenant.account_id is required');
-      if (request.status && request.status !== 'open' && request.status !== 'closed') throw new InvalidArgumentError('invalid_status', 'status must be open or closed');
+      const status = conversationStatus.nameOf(request.status, request.statusName);
+      if (!status && (request.status || request.statusName)) throw new InvalidArgumentError('invalid_status', 'status must be open or closed');
       const sort: SortMode = request.byRelevance ? 'relevance' : request.oldestFirst ? 'oldest' : 'newest';
       const criteria = {
         accountId,
         query: request.query,
         visibleInboxIds: request.visibleInboxIds,
         inboxId: request.inboxId || undefined,
-        status: (request.status || undefined) as 'open' | 'closed' | undefined,
+        status,
         channel: channelNameOf(request.channel),
         contactId: request.contactId || undefined,
         assigneeId: request.assigneeId || undefined,

@@ -1,6 +1,7 @@
 // The indexer against the real OpenSearch (own index prefix): versioned writes keep the newest
 // document whatever order writes arrive in, a delete is not undone by a late write, events of one
 // conversation in a batch become one fetch, and a failing source is retried until it answers.
+import { ChannelType, ConversationStatus } from '@inbox/lib/gen/inbox/common/v1/common';
 import { createLogger, createOpenSearch } from '@inbox/lib';
 import type { ConversationRef, SearchDocument } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { ConversationIndex } from '../adapters/conversation-index';
@@ -19,8 +20,10 @@ function doc(id: string, version: number, subject: string): SearchDocument {
     accountId: 'acc_test',
     inboxId: 'inb_test',
     version: String(version),
-    status: 'open',
-    channel: 'email',
+    status: ConversationStatus.CONVERSATION_STATUS_OPEN,
+    statusName: 'open',
+    channel: ChannelType.CHANNEL_TYPE_EMAIL,
+    channelName: 'email',
     subject,
     contact: undefined,
     assigneeKind: 'none',

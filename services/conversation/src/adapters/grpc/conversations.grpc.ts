@@ -1,11 +1,20 @@
 // The ConversationsService of the conversation service's conversations module: validated requests in, use cases, proto responses out.
-import { InvalidArgumentError, NotFoundError, type UnaryHandlers } from '@inbox/lib';
+import { InvalidArgumentError, NotFoundError, channelType, conversationStatus, type UnaryHandlers } from '@inbox/lib';
+import type { CustomViewFilters as WireViewFilters } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ConversationsServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversations';
 import type { ConversationUseCases } from './use-cases';
 import type { CustomView } from '../../modules/conversations';
 import { actorFrom } from '../proto-mapping';
 
-const customViewToProto = (view: CustomView) => ({ ...view, teamId: view.teamId ?? '' });
+const customViewToProto = (view: CustomView) => ({
+  ...view,
+  teamId: view.teamId ?? '',
+  filters: { ...view.filters, channel: channelType.toProto(view.filters.channel), channelName: view.filters.channel },
+});
+
+/** The filters as the module keeps them: a channel by its name (an unknown one is kept, to be refused by name). */
+const viewFiltersFromProto = (f: WireViewFilters | undefined) =>
+  f && { baseView: f.baseView, channel: channelType.nameOf(f.channel, f.channelName) ?? f.channelName, assignee: f.assignee, needsReply: f.needsReply };
 
 export function conversationsGrpcHandlers(u: ConversationUseCases): UnaryHandlers<typeof ConversationsServiceService> {
   return {
@@ -22,7 +31,7 @@ export function conversationsGrpcHandlers(u: ConversationUseCases): UnaryHandler
         name: request.name,
         shared: request.shared,
         teamId: request.teamId,
-        filters: request.filters,
+        filters: viewFiltersFromProto(request.filters),
       });
       return { view: customViewToProto(view) };
     },
@@ -84,11 +93,12 @@ export function conversationsGrpcHandlers(u: ConversationUseCases): UnaryHandler
 
     async updateConversation(request) {
       const actor = actorFrom(request.tenant);
-      if (request.status && request.status !== 'open' && request.status !== 'closed') throw new InvalidArgumentError('invalid_status', 'status must be open or closed');
+      const status = conversationStatus.nameOf(request.status, request.statusName);
+      if (!status && (request.status || request.statusName)) throw new InvalidArgumentError('invalid_status', 'status must be open or closed');
       await u.updateConversation.execute(actor, request.conversationId, {
         assigneeId: request.assigneeId,
         unassign: request.unassign,
-        status: (request.status || undefined) as 'open' | 'closed' | undefined,
+        status,
         closeTicket: request.closeTicket,
         teamId: request.clearTeam ? null : request.teamId,
       });

@@ -1,5 +1,5 @@
 // The OutboundService of the conversation service's outbound module: validated requests in, use cases, proto responses out.
-import type { UnaryHandlers } from '@inbox/lib';
+import { channelType, type UnaryHandlers } from '@inbox/lib';
 import type { OutboundServiceService } from '@inbox/lib/gen/inbox/conversation/v1/outbound';
 import type { ConversationUseCases } from './use-cases';
 import { actorFrom } from '../proto-mapping';
@@ -8,7 +8,7 @@ export function outboundGrpcHandlers(u: ConversationUseCases): UnaryHandlers<typ
   return {
     async reply(request) {
       const actor = actorFrom(request.tenant);
-      const messageId = await u.reply.execute(actor, request.conversationId, { text: request.text, html: request.html }, request.channel || undefined, request.uploadIds, {
+      const messageId = await u.reply.execute(actor, request.conversationId, { text: request.text, html: request.html }, channelType.nameOf(request.channel, request.channelName) ?? (request.channelName || undefined), request.uploadIds, {
         cc: request.cc,
         bcc: request.bcc,
         replyAll: request.replyAll,

@@ -1,5 +1,5 @@
 // Views, conversation lists and the thread.
-import { z, type ConversationClients } from '@inbox/lib';
+import { channelType, conversationStatus, messageDirection, z, type ConversationClients } from '@inbox/lib';
 import type { ConversationSummary, CustomView, GetConversationResponse } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
@@ -102,15 +102,19 @@ const CommentDto = z
   .object({ id: z.string(), authorId: z.string(), authorName: z.string(), text: z.string(), mentionedUserIds: z.array(z.string()), createdAt: z.string() })
   .openapi('Comment');
 
+/** A name on the wire: the enum, and the name for a conversation service of the previous release. */
+const wireChannel = (name: string | null | undefined) => ({ channel: channelType.toProto(name), channelName: name ?? '' });
+const wireStatus = (name: string | null | undefined) => ({ status: conversationStatus.toProto(name), statusName: name ?? '' });
+
 const iso = (date: Date | undefined) => (date ?? new Date(0)).toISOString();
 
 export function conversationItem(c: ConversationSummary): z.infer<typeof ConversationItem> {
   return {
     id: c.id,
     inboxId: c.inboxId,
-    status: c.status as 'open' | 'closed',
-    channel: c.channel as z.infer<typeof ConversationItem>['channel'],
-    replyChannel: c.replyChannel ? (c.replyChannel as 'email') : null,
+    status: conversationStatus.nameOf(c.status, c.statusName) ?? 'open',
+    channel: channelType.nameOf(c.channel, c.channelName) ?? 'email',
+    replyChannel: channelType.nameOf(c.replyChannel, c.replyChannelName) === 'email' ? 'email' : null,
     teamId: c.teamId || null,
     subject: c.subject,
     preview: c.preview,
@@ -118,7 +122,7 @@ export function conversationItem(c: ConversationSummary): z.infer<typeof Convers
     participantCount: c.participantCount,
     assignee: c.assignee ? { id: c.assignee.id, name: c.assignee.name, deactivated: c.assignee.deactivated } : null,
     lastMessageAt: iso(c.lastMessageAt),
-    lastMessageDirection: c.lastMessageDirection as 'inbound' | 'outbound',
+    lastMessageDirection: messageDirection.nameOf(c.lastMessageDirection, c.lastMessageDirectionName) ?? 'inbound',
     commentPreview: c.commentPreview || null,
     filtered: c.filtered,
     filteredReason: c.filteredReason || null,
@@ -142,8 +146,8 @@ export function conversationDetail(detail: GetConversationResponse, publicUrl: s
     ...conversation,
     messages: detail.messages.map((m) => ({
       id: m.id,
-      direction: m.direction as 'inbound' | 'outbound',
-      channel: m.channel,
+      direction: messageDirection.nameOf(m.direction, m.directionName) ?? 'inbound',
+      channel: channelType.nameOf(m.channel, m.channelName) ?? m.channelName,
       from: m.from ?? { name: '', address: '' },
       to: m.to,
       cc: m.cc,
@@ -179,6 +183,8 @@ export function conversationDetail(detail: GetConversationResponse, publicUrl: s
     call: detail.call
       ? {
           ...detail.call,
+          directionName: undefined,
+          direction: messageDirection.nameOf(detail.call.direction, detail.call.directionName) ?? 'inbound',
           callSid: detail.call.callSid || null,
           recordingUrl: detail.call.recordingUrl || null,
           transcript: detail.call.transcript || null,
@@ -218,7 +224,7 @@ const customViewDto = (v: CustomView): z.infer<typeof CustomViewDto> => ({
   ownerId: v.ownerId,
   shared: v.shared,
   teamId: v.teamId || null,
-  filters: { baseView: v.filters?.baseView ?? 'open', channel: v.filters?.channel || null, assignee: v.filters?.assignee || null, needsReply: v.filters?.needsReply ?? false },
+  filters: { baseView: v.filters?.baseView ?? 'open', channel: (v.filters && channelType.nameOf(v.filters.channel, v.filters.channelName)) || null, assignee: v.filters?.assignee || null, needsReply: v.filters?.needsReply ?? false },
 });
 
 export function registerConversationRoutes(api: ApiRoutes, conversation: ConversationClients, publicUrl: string): void {
@@ -267,7 +273,7 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Convers
           name: body.name,
           shared: body.shared,
           teamId: body.teamId ?? '',
-          filters: { baseView: body.filters.baseView, channel: body.filters.channel ?? '', assignee: body.filters.assignee ?? '', needsReply: body.filters.needsReply },
+          filters: { baseView: body.filters.baseView, ...wireChannel(body.filters.channel), assignee: body.filters.assignee ?? '', needsReply: body.filters.needsReply },
         })
       ).view!,
     );
@@ -370,7 +376,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: C
             conversationId: params.id,
             assigneeId: body.assigneeId === null ? undefined : body.assigneeId,
             unassign: body.assigneeId === null,
-            status: body.status ?? '',
+            ...wireStatus(body.status),
             closeTicket: body.closeTicket ?? false,
             teamId: body.teamId ?? undefined,
             clearTeam: body.teamId === null,
@@ -519,7 +525,7 @@ export function registerConversationActionRoutes(api: ApiRoutes, conversation: C
         conversationId: params.id,
         text: body.text ?? '',
         html: body.html ?? '',
-        channel: body.channel ?? '',
+        ...wireChannel(body.channel),
         uploadIds: body.attachmentIds ?? [],
         cc: body.cc ?? [],
         bcc: body.bcc ?? [],

@@ -1,6 +1,6 @@
 // Full-history search: the search service finds and ranks, the conversation service supplies
 // the list items, so results look exactly like a view's rows (plus highlights).
-import { HttpError, NotFoundError, z, type ServiceClient, type ConversationClients } from '@inbox/lib';
+import { HttpError, NotFoundError, conversationStatus, z, type ServiceClient, type ConversationClients } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import type { ApiRoutes } from '../api-route';
@@ -75,7 +75,8 @@ export function registerSearchRoutes(
         query: query.q,
         inboxId: query.inboxId ?? '',
         visibleInboxIds: inboxes,
-        status: query.status ?? '',
+        status: conversationStatus.toProto(query.status),
+        statusName: query.status ?? '',
         channel: query.channel ? CHANNEL_VALUES[query.channel] : ChannelType.CHANNEL_TYPE_UNSPECIFIED,
         contactId: query.contactId ?? '',
         assigneeId: assignee ?? '',

@@ -1,6 +1,7 @@
 // AI assist on a conversation. Only what the agent may see goes to the model: hidden messages
 // and internal comments never leave the service. Without a model, summaries are extractive.
 import { FailedPreconditionError, InvalidArgumentError, type Logger } from '@inbox/lib';
+import { MessageDirection } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { DirectoryStore } from '../../directory';
 import type { Actor } from '../../directory';
 import { summarizeExtractively, type Turn } from '../domain/extractive-summary';
@@ -11,7 +12,7 @@ export interface AssistModel {
   complete(system: string, user: string): Promise<string>;
 }
 
-type ThreadMessage = { hidden: boolean; direction: string; from?: { name: string; address: string }; replyText: string; text: string };
+type ThreadMessage = { hidden: boolean; direction: MessageDirection; from?: { name: string; address: string }; replyText: string; text: string };
 
 /** What assist reads of a conversation: its subject and its messages as the agent sees them. */
 export interface ConversationThreads {
@@ -40,8 +41,8 @@ export class AssistWithConversation {
     const turns = messages
       .filter((m) => !m.hidden)
       .map((m) => ({
-        direction: m.direction === 'outbound' ? ('outbound' as const) : ('inbound' as const),
-        who: m.from?.name || m.from?.address || (m.direction === 'outbound' ? 'Agent' : 'Customer'),
+        direction: m.direction === MessageDirection.MESSAGE_DIRECTION_OUTBOUND ? ('outbound' as const) : ('inbound' as const),
+        who: m.from?.name || m.from?.address || (m.direction === MessageDirection.MESSAGE_DIRECTION_OUTBOUND ? 'Agent' : 'Customer'),
         text: m.replyText || m.text,
       }))
       .filter((t) => t.text.trim());

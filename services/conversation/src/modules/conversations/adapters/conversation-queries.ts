@@ -1,6 +1,6 @@
 // Read side of conversations: view counts, keyset-paginated lists, and one conversation with
 // its messages, attachments and comments. Every query is scoped by account.
-import { InvalidArgumentError, NotFoundError, decodeCursor, encodeCursor, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { InvalidArgumentError, NotFoundError, channelType, conversationStatus, decodeCursor, encodeCursor, messageDirection, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import type { CallRecord, Comment, ConversationSummary, Message } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { isMissed } from '../../../domain/calls';
 import { dealFromRow } from '../../records';
@@ -54,9 +54,12 @@ function toSummary(row: SummaryRow): ConversationSummary {
   return {
     id: row.id,
     inboxId: row.inbox_id,
-    status: row.status,
-    channel: row.channel,
-    replyChannel: row.reply_channel ?? '',
+    status: conversationStatus.toProto(row.status),
+    statusName: row.status,
+    channel: channelType.toProto(row.channel),
+    channelName: row.channel,
+    replyChannel: channelType.toProto(row.reply_channel),
+    replyChannelName: row.reply_channel ?? '',
     teamId: row.team_id ?? '',
     subject: row.subject,
     preview: row.preview,
@@ -64,7 +67,8 @@ function toSummary(row: SummaryRow): ConversationSummary {
     participantCount: row.participant_count,
     assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? '', deactivated: !!row.assignee_deactivated } : undefined,
     lastMessageAt: row.last_message_at,
-    lastMessageDirection: row.last_message_direction,
+    lastMessageDirection: messageDirection.toProto(row.last_message_direction),
+    lastMessageDirectionName: row.last_message_direction,
     commentPreview: row.comment_preview ?? '',
     filtered: row.filtered,
     filteredReason: row.filtered_reason ?? '',
@@ -275,8 +279,10 @@ export class ConversationQueries {
     return result.rows.map((r) => ({
       conversationId: r.id,
       inboxId: r.inbox_id,
-      channel: r.channel,
-      status: r.status,
+      channel: channelType.toProto(r.channel),
+      channelName: r.channel,
+      status: conversationStatus.toProto(r.status),
+      statusName: r.status,
       assigneeId: r.assignee_id ?? '',
       filtered: r.filtered,
       trashed: r.trashed_at !== null,
@@ -320,7 +326,8 @@ export class ConversationQueries {
       call: call
         ? {
             callSid: call.call_sid ?? '',
-            direction: call.direction,
+            direction: messageDirection.toProto(call.direction),
+            directionName: call.direction,
             from: call.from_number,
             to: call.to_number,
             status: call.status,
@@ -337,8 +344,10 @@ export class ConversationQueries {
         const hidden = m.hidden_at !== null;
         return {
           id: m.id,
-          direction: m.direction,
-          channel: m.channel,
+          direction: messageDirection.toProto(m.direction),
+          directionName: m.direction,
+          channel: channelType.toProto(m.channel),
+          channelName: m.channel,
           from: { name: m.from_name, address: m.from_address },
           to: m.to_addresses,
           cc: m.cc_addresses,

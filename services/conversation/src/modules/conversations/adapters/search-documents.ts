@@ -1,7 +1,7 @@
 // What the search service indexes, read from the conversation tables: one document per
 // conversation with the text of its visible messages and its comments. The search service asks
 // for documents by id (after events) or pages through all of them (backfill, reconcile).
-import type { Pool } from '@inbox/lib';
+import { channelType, conversationStatus, type Pool } from '@inbox/lib';
 import type { ConversationRef, SearchDocument } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 
 /** Bounds on what one document carries, so a conversation with thousands of messages stays indexable. */
@@ -103,8 +103,10 @@ export class SearchDocuments {
         accountId: row.account_id,
         inboxId: row.inbox_id,
         version: row.version,
-        status: row.status,
-        channel: row.channel,
+        status: conversationStatus.toProto(row.status),
+        statusName: row.status,
+        channel: channelType.toProto(row.channel),
+        channelName: row.channel,
         subject: row.subject,
         contact: row.contact_id ? { id: row.contact_id, name: row.contact_name ?? '', email: row.contact_email ?? '', phone: row.contact_phone ?? '' } : undefined,
         assigneeKind: row.assignee_id ? 'user' : bot ? 'bot' : 'none',
@@ -128,8 +130,10 @@ function emptyDocument(): SearchDocument {
     accountId: '',
     inboxId: '',
     version: '0',
-    status: '',
-    channel: '',
+    status: 0,
+    statusName: '',
+    channel: 0,
+    channelName: '',
     subject: '',
     contact: undefined,
     assigneeKind: '',

@@ -5,6 +5,7 @@
 // written a statement each. Channels without a set-based path are stored one by one inside the
 // same transaction. Any failure rolls back the whole batch; the caller then stores each event
 // alone, so one poison event is retried and dead-lettered by itself.
+import { MessageDirection } from '@inbox/lib/gen/inbox/common/v1/common';
 import { PermanentError, channelNameOf, newId } from '@inbox/lib';
 import { ConversationEventType, type Attachment, type InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import { companyDomainOf, companyNameFor } from '../../../domain/companies';
@@ -83,7 +84,7 @@ export interface InboundEventDraft {
   version: string;
   messageId?: string;
   assigneeId?: string;
-  messageDirection?: string;
+  messageDirection?: MessageDirection;
 }
 
 /** The store of the inbound module: every statement the batch path runs, inside one unit of work. */
@@ -328,7 +329,7 @@ export class StoreInboundBatch {
       const base = { accountId: step.accountId, inboxId: step.inboxId, conversationId: step.conversationId, version: String(version) };
       drafts.push(
         { ...base, type: step.startsConversation ? ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED : ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
-        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: step.messageId, assigneeId, messageDirection: 'inbound' },
+        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: step.messageId, assigneeId, messageDirection: MessageDirection.MESSAGE_DIRECTION_INBOUND },
       );
       results.set(step.event, { duplicate: false, conversationId: step.conversationId, messageId: step.messageId, created: step.startsConversation });
     }

@@ -2,9 +2,10 @@
 // the receipts ledger (a repeated event stops there), upserts the contact, applies the filtering
 // rules, threads the message into its conversation (or starts one), stores it with its
 // attachments and writes the outbox events.
-import { PermanentError, channelNameOf, newId, preparing } from '@inbox/lib';
+import { PermanentError, channelNameOf, messageDirection, newId, preparing } from '@inbox/lib';
 import type { EmailContacts } from '../../../domain/email-contacts';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import { MessageDirection } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { CallEvent, ChatMessageReceived, EmailReceived, FormSubmitted, InboundMessage, MessengerMessageReceived } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { Transaction, UnitOfWork } from '../../../use-cases/unit-of-work';
 import { clock, isEnded, statusRank } from '../../../domain/calls';
@@ -217,7 +218,7 @@ export class StoreInboundMessage {
     const version = await this.store.setBotState(tx, conversationId, flow?.id ?? null, turn.state, turn.handoff);
     const base = { accountId: c.accountId, inboxId: c.inboxId, conversationId, version: String(version) };
     await this.work.emit(tx, [
-      ...messageIds.map((id) => ({ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: id, messageDirection: 'outbound' })),
+      ...messageIds.map((id) => ({ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: id, messageDirection: MessageDirection.MESSAGE_DIRECTION_OUTBOUND })),
       { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
     ]);
   }
@@ -280,10 +281,11 @@ export class StoreInboundMessage {
     let conversationId: string;
     let created = false;
     if (!row) {
-      const customer = call.direction === 'outbound' ? call.to : call.from;
+      const direction = messageDirection.nameOf(call.direction, call.directionName) ?? 'inbound';
+      const customer = direction === 'outbound' ? call.to : call.from;
       const contactId = customer ? await this.upsertPhoneContact(tx, accountId, customer) : await this.store.upsertVisitor(tx, accountId, `call:${call.callSid}`, '');
       const blocked = customer ? await this.store.isBlocked(tx, accountId, [`phone:tel:${customer}`]) : false;
-      const subject = call.direction === 'outbound' ? `Call to ${customer || 'unknown number'}` : `Call from ${customer || 'unknown number'}`;
+      const subject = direction === 'outbound' ? `Call to ${customer || 'unknown number'}` : `Call from ${customer || 'unknown number'}`;
       const thread = await this.threadedConversation(tx, { accountId, inboxId, channelId: event.channelId, channel: 'phone', threadKey: call.callSid, contactId, snippet: subject, receivedAt, blocked, subject });
       conversationId = thread.conversationId;
       created = thread.created;
@@ -293,7 +295,7 @@ export class StoreInboundMessage {
         conversationId,
         channelId: event.channelId,
         callSid: call.callSid,
-        direction: call.direction || 'inbound',
+        direction,
         from: call.from,
         to: call.to,
         status: call.status || 'ringing',
@@ -443,7 +445,7 @@ export class StoreInboundMessage {
     const base = { accountId: e.accountId, inboxId: e.inboxId, conversationId: e.conversationId, version: String(e.version) };
     await this.work.emit(tx, [
       { ...base, type: e.created ? ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED : ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
-      { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: e.messageId, assigneeId: e.assigneeId, messageDirection: 'inbound' },
+      { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId: e.messageId, assigneeId: e.assigneeId, messageDirection: MessageDirection.MESSAGE_DIRECTION_INBOUND },
     ]);
   }
 

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { FailedPreconditionError, newId, uuidv7 } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import { MessageDirection } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { ConversationChanges, EventDraft, LockedConversation, Transaction, UnitOfWork } from '../../../use-cases/unit-of-work';
 import type { User } from '../../directory';
 import { preview } from '../../../domain/email-rules';
@@ -88,7 +89,7 @@ export class OutboundMail {
         version: String(version),
         actorUserId: authorId,
         messageId,
-        messageDirection: 'outbound',
+        messageDirection: MessageDirection.MESSAGE_DIRECTION_OUTBOUND,
         type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED,
       },
     ]);
@@ -102,7 +103,7 @@ export class OutboundMail {
     const version = await this.work.changeConversation(tx, conversation, changes);
     const base = { accountId: conversation.accountId, inboxId: conversation.inboxId, conversationId: conversation.id, version: String(version), actorUserId: author.id };
     const events: EventDraft[] = [
-      { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId, messageDirection: 'outbound' },
+      { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId, messageDirection: MessageDirection.MESSAGE_DIRECTION_OUTBOUND },
       { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
     ];
     if (assignNow) events.push({ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, assigneeId: author.id, previousAssigneeId: '' });

@@ -6,6 +6,7 @@ import { FailedPreconditionError, InvalidArgumentError, NotFoundError, newId, is
 import type { EmailContacts } from '../../../domain/email-contacts';
 import { convert } from 'html-to-text';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import { MessageDirection } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { LockedConversation, Transaction, UnitOfWork } from '../../../use-cases/unit-of-work';
 import type { DirectoryStore } from '../../directory';
 import type { Actor, User } from '../../directory';
@@ -196,7 +197,7 @@ export class ComposeEmail {
       const base = { accountId: actor.accountId, inboxId: input.inboxId, conversationId, version: '1', actorUserId: author.id };
       await this.work.emit(tx, [
         { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED },
-        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId, messageDirection: 'outbound' },
+        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED, messageId, messageDirection: MessageDirection.MESSAGE_DIRECTION_OUTBOUND },
       ]);
       return { conversationId, messageId };
     });

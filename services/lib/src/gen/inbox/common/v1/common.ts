@@ -61,6 +61,77 @@ export function channelTypeToJSON(object: ChannelType): string {
   }
 }
 
+export enum ConversationStatus {
+  CONVERSATION_STATUS_UNSPECIFIED = 0,
+  CONVERSATION_STATUS_OPEN = 1,
+  CONVERSATION_STATUS_CLOSED = 2,
+}
+
+export function conversationStatusFromJSON(object: any): ConversationStatus {
+  switch (object) {
+    case 0:
+    case "CONVERSATION_STATUS_UNSPECIFIED":
+      return ConversationStatus.CONVERSATION_STATUS_UNSPECIFIED;
+    case 1:
+    case "CONVERSATION_STATUS_OPEN":
+      return ConversationStatus.CONVERSATION_STATUS_OPEN;
+    case 2:
+    case "CONVERSATION_STATUS_CLOSED":
+      return ConversationStatus.CONVERSATION_STATUS_CLOSED;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum ConversationStatus");
+  }
+}
+
+export function conversationStatusToJSON(object: ConversationStatus): string {
+  switch (object) {
+    case ConversationStatus.CONVERSATION_STATUS_UNSPECIFIED:
+      return "CONVERSATION_STATUS_UNSPECIFIED";
+    case ConversationStatus.CONVERSATION_STATUS_OPEN:
+      return "CONVERSATION_STATUS_OPEN";
+    case ConversationStatus.CONVERSATION_STATUS_CLOSED:
+      return "CONVERSATION_STATUS_CLOSED";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum ConversationStatus");
+  }
+}
+
+/** From the customer to us, or from us to the customer. */
+export enum MessageDirection {
+  MESSAGE_DIRECTION_UNSPECIFIED = 0,
+  MESSAGE_DIRECTION_INBOUND = 1,
+  MESSAGE_DIRECTION_OUTBOUND = 2,
+}
+
+export function messageDirectionFromJSON(object: any): MessageDirection {
+  switch (object) {
+    case 0:
+    case "MESSAGE_DIRECTION_UNSPECIFIED":
+      return MessageDirection.MESSAGE_DIRECTION_UNSPECIFIED;
+    case 1:
+    case "MESSAGE_DIRECTION_INBOUND":
+      return MessageDirection.MESSAGE_DIRECTION_INBOUND;
+    case 2:
+    case "MESSAGE_DIRECTION_OUTBOUND":
+      return MessageDirection.MESSAGE_DIRECTION_OUTBOUND;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum MessageDirection");
+  }
+}
+
+export function messageDirectionToJSON(object: MessageDirection): string {
+  switch (object) {
+    case MessageDirection.MESSAGE_DIRECTION_UNSPECIFIED:
+      return "MESSAGE_DIRECTION_UNSPECIFIED";
+    case MessageDirection.MESSAGE_DIRECTION_INBOUND:
+      return "MESSAGE_DIRECTION_INBOUND";
+    case MessageDirection.MESSAGE_DIRECTION_OUTBOUND:
+      return "MESSAGE_DIRECTION_OUTBOUND";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum MessageDirection");
+  }
+}
+
 /** Every command carries the tenant it acts for; services scope all reads and writes by it. */
 export interface Tenant {
   accountId: string;

@@ -23,6 +23,12 @@ import {
   ChannelType,
   channelTypeFromJSON,
   channelTypeToJSON,
+  ConversationStatus,
+  conversationStatusFromJSON,
+  conversationStatusToJSON,
+  MessageDirection,
+  messageDirectionFromJSON,
+  messageDirectionToJSON,
   PageRequest,
   Tenant,
   WorkingHours,
@@ -684,8 +690,12 @@ export interface ForwardConversationResponse {
 /** A phone call as the provider reported it. */
 export interface CallRecord {
   callSid: string;
-  /** inbound | outbound */
-  direction: string;
+  /**
+   * Deprecated: the same as direction, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  directionName: string;
   from: string;
   to: string;
   /** queued | ringing | in-progress | completed | busy | no-answer | failed | canceled */
@@ -700,6 +710,8 @@ export interface CallRecord {
     | undefined;
   /** Inbound calls that rang agents: who picked up (empty: nobody). */
   answeredBy: string;
+  /** Inbound or outbound. */
+  direction: MessageDirection;
 }
 
 export interface ResolveChannelResponse {
@@ -746,10 +758,18 @@ export interface UserRef {
 export interface ConversationSummary {
   id: string;
   inboxId: string;
-  /** open | closed */
-  status: string;
-  /** email | chat | messenger | form | phone: where it came from (its views follow this). */
-  channel: string;
+  /**
+   * Deprecated: the same as status, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  statusName: string;
+  /**
+   * Deprecated: the same as channel, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  channelName: string;
   subject: string;
   preview: string;
   contact?: ContactRef | undefined;
@@ -758,8 +778,12 @@ export interface ConversationSummary {
   lastMessageAt?:
     | Date
     | undefined;
-  /** inbound | outbound */
-  lastMessageDirection: string;
+  /**
+   * Deprecated: the same as last_message_direction, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  lastMessageDirectionName: string;
   commentPreview: string;
   filtered: boolean;
   filteredReason: string;
@@ -769,8 +793,12 @@ export interface ConversationSummary {
   createdAt?:
     | Date
     | undefined;
-  /** Where replies go when not on the channel it came from (a chat answered by email): email; else empty. */
-  replyChannel: string;
+  /**
+   * Deprecated: the same as reply_channel, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  replyChannelName: string;
   /** The team it belongs to; empty when none. */
   teamId: string;
   /**
@@ -782,6 +810,13 @@ export interface ConversationSummary {
   slaDueAt?: Date | undefined;
   slaWarnAt?: Date | undefined;
   slaPaused: boolean;
+  /** Open or closed. */
+  status: ConversationStatus;
+  /** Where it came from (its views follow this). */
+  channel: ChannelType;
+  lastMessageDirection: MessageDirection;
+  /** Where replies go when not on the channel it came from (a chat answered by email); unspecified: its own. */
+  replyChannel: ChannelType;
 }
 
 export interface View {
@@ -795,12 +830,18 @@ export interface View {
 export interface CustomViewFilters {
   /** The built-in view it narrows (open, closed, mine, …). */
   baseView: string;
-  /** Empty: any channel. */
-  channel: string;
+  /**
+   * Deprecated: the same as channel, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  channelName: string;
   /** Empty: anyone; "me", "none" (unassigned) or a user id. */
   assignee: string;
   /** Only conversations whose last message is from the customer. */
   needsReply: boolean;
+  /** Unspecified: any channel. */
+  channel: ChannelType;
 }
 
 export interface CustomView {
@@ -885,9 +926,18 @@ export interface AttachmentInfo {
 
 export interface Message {
   id: string;
-  /** inbound | outbound */
-  direction: string;
-  channel: string;
+  /**
+   * Deprecated: the same as direction, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  directionName: string;
+  /**
+   * Deprecated: the same as channel, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  channelName: string;
   from?: EmailAddress | undefined;
   to: EmailAddress[];
   cc: EmailAddress[];
@@ -914,6 +964,8 @@ export interface Message {
     | undefined;
   /** Outbound email: blind copies (in the envelope, never in the headers). */
   bcc: EmailAddress[];
+  direction: MessageDirection;
+  channel: ChannelType;
 }
 
 export interface Message_FieldsEntry {
@@ -957,12 +1009,18 @@ export interface UpdateConversationRequest {
   /** Set assignee_id to assign; set unassign to clear the owner. */
   assigneeId?: string | undefined;
   unassign: boolean;
-  /** open | closed; empty leaves the status as it is. */
-  status: string;
+  /**
+   * Deprecated: the same as status, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  statusName: string;
   closeTicket: boolean;
   /** Set team_id to put it in a team; set clear_team to take it out of one. */
   teamId?: string | undefined;
   clearTeam: boolean;
+  /** Unspecified leaves the status as it is. */
+  status: ConversationStatus;
 }
 
 export interface UpdateConversationResponse {
@@ -1040,14 +1098,20 @@ export interface ReplyRequest {
   conversationId: string;
   text: string;
   html: string;
-  /** Empty replies on the conversation's channel; "email" switches a chat or Messenger conversation to email. */
-  channel: string;
+  /**
+   * Deprecated: the same as channel, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  channelName: string;
   /** Files uploaded with RegisterUpload by the same user, attached to an email reply. */
   uploadIds: string[];
   /** Email only: further recipients, and reply_all to copy everyone the last email went to. */
   cc: string[];
   bcc: string[];
   replyAll: boolean;
+  /** Unspecified replies on the conversation's channel; email switches a chat or Messenger conversation to email. */
+  channel: ChannelType;
 }
 
 export interface ChatflowOption {
@@ -1564,8 +1628,18 @@ export interface SearchDocument {
   inboxId: string;
   /** The conversation's version: the index keeps a document only if no newer one is there. */
   version: string;
-  status: string;
-  channel: string;
+  /**
+   * Deprecated: the same as status, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  statusName: string;
+  /**
+   * Deprecated: the same as channel, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  channelName: string;
   subject: string;
   contact?:
     | ContactRef
@@ -1584,6 +1658,8 @@ export interface SearchDocument {
   createdAt?: Date | undefined;
   filtered: boolean;
   trashed: boolean;
+  status: ConversationStatus;
+  channel: ChannelType;
 }
 
 export interface GetSearchDocumentsRequest {
@@ -1614,8 +1690,18 @@ export interface ExportSearchDocumentsResponse {
 export interface RoutingFacts {
   conversationId: string;
   inboxId: string;
-  channel: string;
-  status: string;
+  /**
+   * Deprecated: the same as channel, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  channelName: string;
+  /**
+   * Deprecated: the same as status, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  statusName: string;
   assigneeId: string;
   filtered: boolean;
   trashed: boolean;
@@ -1623,6 +1709,8 @@ export interface RoutingFacts {
   inBot: boolean;
   contactOwnerId: string;
   createdAt?: Date | undefined;
+  channel: ChannelType;
+  status: ConversationStatus;
 }
 
 export interface GetRoutingFactsRequest {
@@ -11455,7 +11543,7 @@ export const ForwardConversationResponse: MessageFns<ForwardConversationResponse
 function createBaseCallRecord(): CallRecord {
   return {
     callSid: "",
-    direction: "",
+    directionName: "",
     from: "",
     to: "",
     status: "",
@@ -11466,6 +11554,7 @@ function createBaseCallRecord(): CallRecord {
     startedAt: undefined,
     endedAt: undefined,
     answeredBy: "",
+    direction: 0,
   };
 }
 
@@ -11474,8 +11563,8 @@ export const CallRecord: MessageFns<CallRecord> = {
     if (message.callSid !== "") {
       writer.uint32(10).string(message.callSid);
     }
-    if (message.direction !== "") {
-      writer.uint32(18).string(message.direction);
+    if (message.directionName !== "") {
+      writer.uint32(18).string(message.directionName);
     }
     if (message.from !== "") {
       writer.uint32(26).string(message.from);
@@ -11507,6 +11596,9 @@ export const CallRecord: MessageFns<CallRecord> = {
     if (message.answeredBy !== "") {
       writer.uint32(98).string(message.answeredBy);
     }
+    if (message.direction !== 0) {
+      writer.uint32(104).int32(message.direction);
+    }
     return writer;
   },
 
@@ -11536,7 +11628,7 @@ export const CallRecord: MessageFns<CallRecord> = {
               break;
             }
 
-            message.direction = reader.string();
+            message.directionName = reader.string();
             continue;
           }
           case 3: {
@@ -11619,6 +11711,14 @@ export const CallRecord: MessageFns<CallRecord> = {
             message.answeredBy = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.direction = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -11638,7 +11738,11 @@ export const CallRecord: MessageFns<CallRecord> = {
         : isSet(object.call_sid)
         ? globalThis.String(object.call_sid)
         : "",
-      direction: isSet(object.direction) ? globalThis.String(object.direction) : "",
+      directionName: isSet(object.directionName)
+        ? globalThis.String(object.directionName)
+        : isSet(object.direction_name)
+        ? globalThis.String(object.direction_name)
+        : "",
       from: isSet(object.from) ? globalThis.String(object.from) : "",
       to: isSet(object.to) ? globalThis.String(object.to) : "",
       status: isSet(object.status) ? globalThis.String(object.status) : "",
@@ -11669,6 +11773,7 @@ export const CallRecord: MessageFns<CallRecord> = {
         : isSet(object.answered_by)
         ? globalThis.String(object.answered_by)
         : "",
+      direction: isSet(object.direction) ? messageDirectionFromJSON(object.direction) : 0,
     };
   },
 
@@ -11677,8 +11782,8 @@ export const CallRecord: MessageFns<CallRecord> = {
     if (message.callSid !== "") {
       obj.callSid = message.callSid;
     }
-    if (message.direction !== "") {
-      obj.direction = message.direction;
+    if (message.directionName !== "") {
+      obj.directionName = message.directionName;
     }
     if (message.from !== "") {
       obj.from = message.from;
@@ -11710,6 +11815,9 @@ export const CallRecord: MessageFns<CallRecord> = {
     if (message.answeredBy !== "") {
       obj.answeredBy = message.answeredBy;
     }
+    if (message.direction !== 0) {
+      obj.direction = messageDirectionToJSON(message.direction);
+    }
     return obj;
   },
 
@@ -11719,7 +11827,7 @@ export const CallRecord: MessageFns<CallRecord> = {
   fromPartial<I extends Exact<DeepPartial<CallRecord>, I>>(object: I): CallRecord {
     const message = createBaseCallRecord();
     message.callSid = object.callSid ?? "";
-    message.direction = object.direction ?? "";
+    message.directionName = object.directionName ?? "";
     message.from = object.from ?? "";
     message.to = object.to ?? "";
     message.status = object.status ?? "";
@@ -11730,6 +11838,7 @@ export const CallRecord: MessageFns<CallRecord> = {
     message.startedAt = object.startedAt ?? undefined;
     message.endedAt = object.endedAt ?? undefined;
     message.answeredBy = object.answeredBy ?? "";
+    message.direction = object.direction ?? 0;
     return message;
   },
 };
@@ -12415,15 +12524,15 @@ function createBaseConversationSummary(): ConversationSummary {
   return {
     id: "",
     inboxId: "",
-    status: "",
-    channel: "",
+    statusName: "",
+    channelName: "",
     subject: "",
     preview: "",
     contact: undefined,
     participantCount: 0,
     assignee: undefined,
     lastMessageAt: undefined,
-    lastMessageDirection: "",
+    lastMessageDirectionName: "",
     commentPreview: "",
     filtered: false,
     filteredReason: "",
@@ -12431,12 +12540,16 @@ function createBaseConversationSummary(): ConversationSummary {
     awaitingFirstReply: false,
     version: "0",
     createdAt: undefined,
-    replyChannel: "",
+    replyChannelName: "",
     teamId: "",
     slaTarget: "",
     slaDueAt: undefined,
     slaWarnAt: undefined,
     slaPaused: false,
+    status: 0,
+    channel: 0,
+    lastMessageDirection: 0,
+    replyChannel: 0,
   };
 }
 
@@ -12448,11 +12561,11 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     if (message.inboxId !== "") {
       writer.uint32(18).string(message.inboxId);
     }
-    if (message.status !== "") {
-      writer.uint32(26).string(message.status);
+    if (message.statusName !== "") {
+      writer.uint32(26).string(message.statusName);
     }
-    if (message.channel !== "") {
-      writer.uint32(34).string(message.channel);
+    if (message.channelName !== "") {
+      writer.uint32(34).string(message.channelName);
     }
     if (message.subject !== "") {
       writer.uint32(42).string(message.subject);
@@ -12472,8 +12585,8 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     if (message.lastMessageAt !== undefined) {
       Timestamp.encode(toTimestamp(message.lastMessageAt), writer.uint32(82).fork()).join();
     }
-    if (message.lastMessageDirection !== "") {
-      writer.uint32(90).string(message.lastMessageDirection);
+    if (message.lastMessageDirectionName !== "") {
+      writer.uint32(90).string(message.lastMessageDirectionName);
     }
     if (message.commentPreview !== "") {
       writer.uint32(98).string(message.commentPreview);
@@ -12496,8 +12609,8 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(146).fork()).join();
     }
-    if (message.replyChannel !== "") {
-      writer.uint32(154).string(message.replyChannel);
+    if (message.replyChannelName !== "") {
+      writer.uint32(154).string(message.replyChannelName);
     }
     if (message.teamId !== "") {
       writer.uint32(162).string(message.teamId);
@@ -12513,6 +12626,18 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     }
     if (message.slaPaused !== false) {
       writer.uint32(192).bool(message.slaPaused);
+    }
+    if (message.status !== 0) {
+      writer.uint32(200).int32(message.status);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(208).int32(message.channel);
+    }
+    if (message.lastMessageDirection !== 0) {
+      writer.uint32(216).int32(message.lastMessageDirection);
+    }
+    if (message.replyChannel !== 0) {
+      writer.uint32(224).int32(message.replyChannel);
     }
     return writer;
   },
@@ -12551,7 +12676,7 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
               break;
             }
 
-            message.status = reader.string();
+            message.statusName = reader.string();
             continue;
           }
           case 4: {
@@ -12559,7 +12684,7 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
               break;
             }
 
-            message.channel = reader.string();
+            message.channelName = reader.string();
             continue;
           }
           case 5: {
@@ -12615,7 +12740,7 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
               break;
             }
 
-            message.lastMessageDirection = reader.string();
+            message.lastMessageDirectionName = reader.string();
             continue;
           }
           case 12: {
@@ -12679,7 +12804,7 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
               break;
             }
 
-            message.replyChannel = reader.string();
+            message.replyChannelName = reader.string();
             continue;
           }
           case 20: {
@@ -12722,6 +12847,38 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
             message.slaPaused = reader.bool();
             continue;
           }
+          case 25: {
+            if (tag !== 200) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 26: {
+            if (tag !== 208) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 27: {
+            if (tag !== 216) {
+              break;
+            }
+
+            message.lastMessageDirection = reader.int32() as any;
+            continue;
+          }
+          case 28: {
+            if (tag !== 224) {
+              break;
+            }
+
+            message.replyChannel = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -12742,8 +12899,16 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
         : isSet(object.inbox_id)
         ? globalThis.String(object.inbox_id)
         : "",
-      status: isSet(object.status) ? globalThis.String(object.status) : "",
-      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      statusName: isSet(object.statusName)
+        ? globalThis.String(object.statusName)
+        : isSet(object.status_name)
+        ? globalThis.String(object.status_name)
+        : "",
+      channelName: isSet(object.channelName)
+        ? globalThis.String(object.channelName)
+        : isSet(object.channel_name)
+        ? globalThis.String(object.channel_name)
+        : "",
       subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
       preview: isSet(object.preview) ? globalThis.String(object.preview) : "",
       contact: isSet(object.contact) ? ContactRef.fromJSON(object.contact) : undefined,
@@ -12758,10 +12923,10 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
         : isSet(object.last_message_at)
         ? fromJsonTimestamp(object.last_message_at)
         : undefined,
-      lastMessageDirection: isSet(object.lastMessageDirection)
-        ? globalThis.String(object.lastMessageDirection)
-        : isSet(object.last_message_direction)
-        ? globalThis.String(object.last_message_direction)
+      lastMessageDirectionName: isSet(object.lastMessageDirectionName)
+        ? globalThis.String(object.lastMessageDirectionName)
+        : isSet(object.last_message_direction_name)
+        ? globalThis.String(object.last_message_direction_name)
         : "",
       commentPreview: isSet(object.commentPreview)
         ? globalThis.String(object.commentPreview)
@@ -12790,10 +12955,10 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
-      replyChannel: isSet(object.replyChannel)
-        ? globalThis.String(object.replyChannel)
-        : isSet(object.reply_channel)
-        ? globalThis.String(object.reply_channel)
+      replyChannelName: isSet(object.replyChannelName)
+        ? globalThis.String(object.replyChannelName)
+        : isSet(object.reply_channel_name)
+        ? globalThis.String(object.reply_channel_name)
         : "",
       teamId: isSet(object.teamId)
         ? globalThis.String(object.teamId)
@@ -12820,6 +12985,18 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
         : isSet(object.sla_paused)
         ? globalThis.Boolean(object.sla_paused)
         : false,
+      status: isSet(object.status) ? conversationStatusFromJSON(object.status) : 0,
+      channel: isSet(object.channel) ? channelTypeFromJSON(object.channel) : 0,
+      lastMessageDirection: isSet(object.lastMessageDirection)
+        ? messageDirectionFromJSON(object.lastMessageDirection)
+        : isSet(object.last_message_direction)
+        ? messageDirectionFromJSON(object.last_message_direction)
+        : 0,
+      replyChannel: isSet(object.replyChannel)
+        ? channelTypeFromJSON(object.replyChannel)
+        : isSet(object.reply_channel)
+        ? channelTypeFromJSON(object.reply_channel)
+        : 0,
     };
   },
 
@@ -12831,11 +13008,11 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     if (message.inboxId !== "") {
       obj.inboxId = message.inboxId;
     }
-    if (message.status !== "") {
-      obj.status = message.status;
+    if (message.statusName !== "") {
+      obj.statusName = message.statusName;
     }
-    if (message.channel !== "") {
-      obj.channel = message.channel;
+    if (message.channelName !== "") {
+      obj.channelName = message.channelName;
     }
     if (message.subject !== "") {
       obj.subject = message.subject;
@@ -12855,8 +13032,8 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     if (message.lastMessageAt !== undefined) {
       obj.lastMessageAt = message.lastMessageAt.toISOString();
     }
-    if (message.lastMessageDirection !== "") {
-      obj.lastMessageDirection = message.lastMessageDirection;
+    if (message.lastMessageDirectionName !== "") {
+      obj.lastMessageDirectionName = message.lastMessageDirectionName;
     }
     if (message.commentPreview !== "") {
       obj.commentPreview = message.commentPreview;
@@ -12879,8 +13056,8 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
-    if (message.replyChannel !== "") {
-      obj.replyChannel = message.replyChannel;
+    if (message.replyChannelName !== "") {
+      obj.replyChannelName = message.replyChannelName;
     }
     if (message.teamId !== "") {
       obj.teamId = message.teamId;
@@ -12897,6 +13074,18 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     if (message.slaPaused !== false) {
       obj.slaPaused = message.slaPaused;
     }
+    if (message.status !== 0) {
+      obj.status = conversationStatusToJSON(message.status);
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelTypeToJSON(message.channel);
+    }
+    if (message.lastMessageDirection !== 0) {
+      obj.lastMessageDirection = messageDirectionToJSON(message.lastMessageDirection);
+    }
+    if (message.replyChannel !== 0) {
+      obj.replyChannel = channelTypeToJSON(message.replyChannel);
+    }
     return obj;
   },
 
@@ -12907,8 +13096,8 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     const message = createBaseConversationSummary();
     message.id = object.id ?? "";
     message.inboxId = object.inboxId ?? "";
-    message.status = object.status ?? "";
-    message.channel = object.channel ?? "";
+    message.statusName = object.statusName ?? "";
+    message.channelName = object.channelName ?? "";
     message.subject = object.subject ?? "";
     message.preview = object.preview ?? "";
     message.contact = (object.contact !== undefined && object.contact !== null)
@@ -12919,7 +13108,7 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
       ? UserRef.fromPartial(object.assignee)
       : undefined;
     message.lastMessageAt = object.lastMessageAt ?? undefined;
-    message.lastMessageDirection = object.lastMessageDirection ?? "";
+    message.lastMessageDirectionName = object.lastMessageDirectionName ?? "";
     message.commentPreview = object.commentPreview ?? "";
     message.filtered = object.filtered ?? false;
     message.filteredReason = object.filteredReason ?? "";
@@ -12927,12 +13116,16 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     message.awaitingFirstReply = object.awaitingFirstReply ?? false;
     message.version = object.version ?? "0";
     message.createdAt = object.createdAt ?? undefined;
-    message.replyChannel = object.replyChannel ?? "";
+    message.replyChannelName = object.replyChannelName ?? "";
     message.teamId = object.teamId ?? "";
     message.slaTarget = object.slaTarget ?? "";
     message.slaDueAt = object.slaDueAt ?? undefined;
     message.slaWarnAt = object.slaWarnAt ?? undefined;
     message.slaPaused = object.slaPaused ?? false;
+    message.status = object.status ?? 0;
+    message.channel = object.channel ?? 0;
+    message.lastMessageDirection = object.lastMessageDirection ?? 0;
+    message.replyChannel = object.replyChannel ?? 0;
     return message;
   },
 };
@@ -13057,7 +13250,7 @@ export const View: MessageFns<View> = {
 };
 
 function createBaseCustomViewFilters(): CustomViewFilters {
-  return { baseView: "", channel: "", assignee: "", needsReply: false };
+  return { baseView: "", channelName: "", assignee: "", needsReply: false, channel: 0 };
 }
 
 export const CustomViewFilters: MessageFns<CustomViewFilters> = {
@@ -13065,14 +13258,17 @@ export const CustomViewFilters: MessageFns<CustomViewFilters> = {
     if (message.baseView !== "") {
       writer.uint32(10).string(message.baseView);
     }
-    if (message.channel !== "") {
-      writer.uint32(18).string(message.channel);
+    if (message.channelName !== "") {
+      writer.uint32(18).string(message.channelName);
     }
     if (message.assignee !== "") {
       writer.uint32(26).string(message.assignee);
     }
     if (message.needsReply !== false) {
       writer.uint32(32).bool(message.needsReply);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(40).int32(message.channel);
     }
     return writer;
   },
@@ -13103,7 +13299,7 @@ export const CustomViewFilters: MessageFns<CustomViewFilters> = {
               break;
             }
 
-            message.channel = reader.string();
+            message.channelName = reader.string();
             continue;
           }
           case 3: {
@@ -13120,6 +13316,14 @@ export const CustomViewFilters: MessageFns<CustomViewFilters> = {
             }
 
             message.needsReply = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
             continue;
           }
         }
@@ -13141,13 +13345,18 @@ export const CustomViewFilters: MessageFns<CustomViewFilters> = {
         : isSet(object.base_view)
         ? globalThis.String(object.base_view)
         : "",
-      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      channelName: isSet(object.channelName)
+        ? globalThis.String(object.channelName)
+        : isSet(object.channel_name)
+        ? globalThis.String(object.channel_name)
+        : "",
       assignee: isSet(object.assignee) ? globalThis.String(object.assignee) : "",
       needsReply: isSet(object.needsReply)
         ? globalThis.Boolean(object.needsReply)
         : isSet(object.needs_reply)
         ? globalThis.Boolean(object.needs_reply)
         : false,
+      channel: isSet(object.channel) ? channelTypeFromJSON(object.channel) : 0,
     };
   },
 
@@ -13156,14 +13365,17 @@ export const CustomViewFilters: MessageFns<CustomViewFilters> = {
     if (message.baseView !== "") {
       obj.baseView = message.baseView;
     }
-    if (message.channel !== "") {
-      obj.channel = message.channel;
+    if (message.channelName !== "") {
+      obj.channelName = message.channelName;
     }
     if (message.assignee !== "") {
       obj.assignee = message.assignee;
     }
     if (message.needsReply !== false) {
       obj.needsReply = message.needsReply;
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelTypeToJSON(message.channel);
     }
     return obj;
   },
@@ -13174,9 +13386,10 @@ export const CustomViewFilters: MessageFns<CustomViewFilters> = {
   fromPartial<I extends Exact<DeepPartial<CustomViewFilters>, I>>(object: I): CustomViewFilters {
     const message = createBaseCustomViewFilters();
     message.baseView = object.baseView ?? "";
-    message.channel = object.channel ?? "";
+    message.channelName = object.channelName ?? "";
     message.assignee = object.assignee ?? "";
     message.needsReply = object.needsReply ?? false;
+    message.channel = object.channel ?? 0;
     return message;
   },
 };
@@ -14404,8 +14617,8 @@ export const AttachmentInfo: MessageFns<AttachmentInfo> = {
 function createBaseMessage(): Message {
   return {
     id: "",
-    direction: "",
-    channel: "",
+    directionName: "",
+    channelName: "",
     from: undefined,
     to: [],
     cc: [],
@@ -14427,6 +14640,8 @@ function createBaseMessage(): Message {
     replyText: "",
     authentication: undefined,
     bcc: [],
+    direction: 0,
+    channel: 0,
   };
 }
 
@@ -14435,11 +14650,11 @@ export const Message: MessageFns<Message> = {
     if (message.id !== "") {
       writer.uint32(10).string(message.id);
     }
-    if (message.direction !== "") {
-      writer.uint32(18).string(message.direction);
+    if (message.directionName !== "") {
+      writer.uint32(18).string(message.directionName);
     }
-    if (message.channel !== "") {
-      writer.uint32(26).string(message.channel);
+    if (message.channelName !== "") {
+      writer.uint32(26).string(message.channelName);
     }
     if (message.from !== undefined) {
       EmailAddress.encode(message.from, writer.uint32(34).fork()).join();
@@ -14504,6 +14719,12 @@ export const Message: MessageFns<Message> = {
     for (const v of message.bcc) {
       EmailAddress.encode(v!, writer.uint32(194).fork()).join();
     }
+    if (message.direction !== 0) {
+      writer.uint32(200).int32(message.direction);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(208).int32(message.channel);
+    }
     return writer;
   },
 
@@ -14533,7 +14754,7 @@ export const Message: MessageFns<Message> = {
               break;
             }
 
-            message.direction = reader.string();
+            message.directionName = reader.string();
             continue;
           }
           case 3: {
@@ -14541,7 +14762,7 @@ export const Message: MessageFns<Message> = {
               break;
             }
 
-            message.channel = reader.string();
+            message.channelName = reader.string();
             continue;
           }
           case 4: {
@@ -14715,6 +14936,22 @@ export const Message: MessageFns<Message> = {
             message.bcc.push(EmailAddress.decode(reader, reader.uint32()));
             continue;
           }
+          case 25: {
+            if (tag !== 200) {
+              break;
+            }
+
+            message.direction = reader.int32() as any;
+            continue;
+          }
+          case 26: {
+            if (tag !== 208) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -14730,8 +14967,16 @@ export const Message: MessageFns<Message> = {
   fromJSON(object: any): Message {
     return {
       id: isSet(object.id) ? globalThis.String(object.id) : "",
-      direction: isSet(object.direction) ? globalThis.String(object.direction) : "",
-      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      directionName: isSet(object.directionName)
+        ? globalThis.String(object.directionName)
+        : isSet(object.direction_name)
+        ? globalThis.String(object.direction_name)
+        : "",
+      channelName: isSet(object.channelName)
+        ? globalThis.String(object.channelName)
+        : isSet(object.channel_name)
+        ? globalThis.String(object.channel_name)
+        : "",
       from: isSet(object.from) ? EmailAddress.fromJSON(object.from) : undefined,
       to: globalThis.Array.isArray(object?.to) ? object.to.map((e: any) => EmailAddress.fromJSON(e)) : [],
       cc: globalThis.Array.isArray(object?.cc) ? object.cc.map((e: any) => EmailAddress.fromJSON(e)) : [],
@@ -14808,6 +15053,8 @@ export const Message: MessageFns<Message> = {
       bcc: globalThis.Array.isArray(object?.bcc)
         ? object.bcc.map((e: any) => EmailAddress.fromJSON(e))
         : [],
+      direction: isSet(object.direction) ? messageDirectionFromJSON(object.direction) : 0,
+      channel: isSet(object.channel) ? channelTypeFromJSON(object.channel) : 0,
     };
   },
 
@@ -14816,11 +15063,11 @@ export const Message: MessageFns<Message> = {
     if (message.id !== "") {
       obj.id = message.id;
     }
-    if (message.direction !== "") {
-      obj.direction = message.direction;
+    if (message.directionName !== "") {
+      obj.directionName = message.directionName;
     }
-    if (message.channel !== "") {
-      obj.channel = message.channel;
+    if (message.channelName !== "") {
+      obj.channelName = message.channelName;
     }
     if (message.from !== undefined) {
       obj.from = EmailAddress.toJSON(message.from);
@@ -14891,6 +15138,12 @@ export const Message: MessageFns<Message> = {
     if (message.bcc?.length) {
       obj.bcc = message.bcc.map((e) => EmailAddress.toJSON(e));
     }
+    if (message.direction !== 0) {
+      obj.direction = messageDirectionToJSON(message.direction);
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelTypeToJSON(message.channel);
+    }
     return obj;
   },
 
@@ -14900,8 +15153,8 @@ export const Message: MessageFns<Message> = {
   fromPartial<I extends Exact<DeepPartial<Message>, I>>(object: I): Message {
     const message = createBaseMessage();
     message.id = object.id ?? "";
-    message.direction = object.direction ?? "";
-    message.channel = object.channel ?? "";
+    message.directionName = object.directionName ?? "";
+    message.channelName = object.channelName ?? "";
     message.from = (object.from !== undefined && object.from !== null)
       ? EmailAddress.fromPartial(object.from)
       : undefined;
@@ -14935,6 +15188,8 @@ export const Message: MessageFns<Message> = {
       ? MessageAuthentication.fromPartial(object.authentication)
       : undefined;
     message.bcc = object.bcc?.map((e) => EmailAddress.fromPartial(e)) || [];
+    message.direction = object.direction ?? 0;
+    message.channel = object.channel ?? 0;
     return message;
   },
 };
@@ -15524,10 +15779,11 @@ function createBaseUpdateConversationRequest(): UpdateConversationRequest {
     conversationId: "",
     assigneeId: undefined,
     unassign: false,
-    status: "",
+    statusName: "",
     closeTicket: false,
     teamId: undefined,
     clearTeam: false,
+    status: 0,
   };
 }
 
@@ -15545,8 +15801,8 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
     if (message.unassign !== false) {
       writer.uint32(32).bool(message.unassign);
     }
-    if (message.status !== "") {
-      writer.uint32(42).string(message.status);
+    if (message.statusName !== "") {
+      writer.uint32(42).string(message.statusName);
     }
     if (message.closeTicket !== false) {
       writer.uint32(48).bool(message.closeTicket);
@@ -15556,6 +15812,9 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
     }
     if (message.clearTeam !== false) {
       writer.uint32(64).bool(message.clearTeam);
+    }
+    if (message.status !== 0) {
+      writer.uint32(72).int32(message.status);
     }
     return writer;
   },
@@ -15610,7 +15869,7 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
               break;
             }
 
-            message.status = reader.string();
+            message.statusName = reader.string();
             continue;
           }
           case 6: {
@@ -15635,6 +15894,14 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
             }
 
             message.clearTeam = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
             continue;
           }
         }
@@ -15663,7 +15930,11 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
         ? globalThis.String(object.assignee_id)
         : undefined,
       unassign: isSet(object.unassign) ? globalThis.Boolean(object.unassign) : false,
-      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      statusName: isSet(object.statusName)
+        ? globalThis.String(object.statusName)
+        : isSet(object.status_name)
+        ? globalThis.String(object.status_name)
+        : "",
       closeTicket: isSet(object.closeTicket)
         ? globalThis.Boolean(object.closeTicket)
         : isSet(object.close_ticket)
@@ -15679,6 +15950,7 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
         : isSet(object.clear_team)
         ? globalThis.Boolean(object.clear_team)
         : false,
+      status: isSet(object.status) ? conversationStatusFromJSON(object.status) : 0,
     };
   },
 
@@ -15696,8 +15968,8 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
     if (message.unassign !== false) {
       obj.unassign = message.unassign;
     }
-    if (message.status !== "") {
-      obj.status = message.status;
+    if (message.statusName !== "") {
+      obj.statusName = message.statusName;
     }
     if (message.closeTicket !== false) {
       obj.closeTicket = message.closeTicket;
@@ -15707,6 +15979,9 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
     }
     if (message.clearTeam !== false) {
       obj.clearTeam = message.clearTeam;
+    }
+    if (message.status !== 0) {
+      obj.status = conversationStatusToJSON(message.status);
     }
     return obj;
   },
@@ -15722,10 +15997,11 @@ export const UpdateConversationRequest: MessageFns<UpdateConversationRequest> = 
     message.conversationId = object.conversationId ?? "";
     message.assigneeId = object.assigneeId ?? undefined;
     message.unassign = object.unassign ?? false;
-    message.status = object.status ?? "";
+    message.statusName = object.statusName ?? "";
     message.closeTicket = object.closeTicket ?? false;
     message.teamId = object.teamId ?? undefined;
     message.clearTeam = object.clearTeam ?? false;
+    message.status = object.status ?? 0;
     return message;
   },
 };
@@ -16914,11 +17190,12 @@ function createBaseReplyRequest(): ReplyRequest {
     conversationId: "",
     text: "",
     html: "",
-    channel: "",
+    channelName: "",
     uploadIds: [],
     cc: [],
     bcc: [],
     replyAll: false,
+    channel: 0,
   };
 }
 
@@ -16936,8 +17213,8 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
     if (message.html !== "") {
       writer.uint32(34).string(message.html);
     }
-    if (message.channel !== "") {
-      writer.uint32(42).string(message.channel);
+    if (message.channelName !== "") {
+      writer.uint32(42).string(message.channelName);
     }
     for (const v of message.uploadIds) {
       writer.uint32(50).string(v!);
@@ -16950,6 +17227,9 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
     }
     if (message.replyAll !== false) {
       writer.uint32(72).bool(message.replyAll);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(80).int32(message.channel);
     }
     return writer;
   },
@@ -17004,7 +17284,7 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
               break;
             }
 
-            message.channel = reader.string();
+            message.channelName = reader.string();
             continue;
           }
           case 6: {
@@ -17039,6 +17319,14 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
             message.replyAll = reader.bool();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -17061,19 +17349,26 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
         : "",
       text: isSet(object.text) ? globalThis.String(object.text) : "",
       html: isSet(object.html) ? globalThis.String(object.html) : "",
-      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      channelName: isSet(object.channelName)
+        ? globalThis.String(object.channelName)
+        : isSet(object.channel_name)
+        ? globalThis.String(object.channel_name)
+        : "",
       uploadIds: globalThis.Array.isArray(object?.uploadIds)
         ? object.uploadIds.map((e: any) => globalThis.String(e))
         : globalThis.Array.isArray(object?.upload_ids)
         ? object.upload_ids.map((e: any) => globalThis.String(e))
         : [],
-      cc: globalThis.Array.isArray(object?.cc) ? object.cc.map((e: any) => globalThis.String(e)) : [],
+      cc: globalThis.Array.isArray(object?.cc)
+        ? object.cc.map((e: any) => globalThis.String(e))
+        : [],
       bcc: globalThis.Array.isArray(object?.bcc) ? object.bcc.map((e: any) => globalThis.String(e)) : [],
       replyAll: isSet(object.replyAll)
         ? globalThis.Boolean(object.replyAll)
         : isSet(object.reply_all)
         ? globalThis.Boolean(object.reply_all)
         : false,
+      channel: isSet(object.channel) ? channelTypeFromJSON(object.channel) : 0,
     };
   },
 
@@ -17091,8 +17386,8 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
     if (message.html !== "") {
       obj.html = message.html;
     }
-    if (message.channel !== "") {
-      obj.channel = message.channel;
+    if (message.channelName !== "") {
+      obj.channelName = message.channelName;
     }
     if (message.uploadIds?.length) {
       obj.uploadIds = message.uploadIds;
@@ -17105,6 +17400,9 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
     }
     if (message.replyAll !== false) {
       obj.replyAll = message.replyAll;
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelTypeToJSON(message.channel);
     }
     return obj;
   },
@@ -17120,11 +17418,12 @@ export const ReplyRequest: MessageFns<ReplyRequest> = {
     message.conversationId = object.conversationId ?? "";
     message.text = object.text ?? "";
     message.html = object.html ?? "";
-    message.channel = object.channel ?? "";
+    message.channelName = object.channelName ?? "";
     message.uploadIds = object.uploadIds?.map((e) => e) || [];
     message.cc = object.cc?.map((e) => e) || [];
     message.bcc = object.bcc?.map((e) => e) || [];
     message.replyAll = object.replyAll ?? false;
+    message.channel = object.channel ?? 0;
     return message;
   },
 };
@@ -25139,8 +25438,8 @@ function createBaseSearchDocument(): SearchDocument {
     accountId: "",
     inboxId: "",
     version: "0",
-    status: "",
-    channel: "",
+    statusName: "",
+    channelName: "",
     subject: "",
     contact: undefined,
     assigneeKind: "",
@@ -25153,6 +25452,8 @@ function createBaseSearchDocument(): SearchDocument {
     createdAt: undefined,
     filtered: false,
     trashed: false,
+    status: 0,
+    channel: 0,
   };
 }
 
@@ -25170,11 +25471,11 @@ export const SearchDocument: MessageFns<SearchDocument> = {
     if (message.version !== "0") {
       writer.uint32(32).int64(message.version);
     }
-    if (message.status !== "") {
-      writer.uint32(42).string(message.status);
+    if (message.statusName !== "") {
+      writer.uint32(42).string(message.statusName);
     }
-    if (message.channel !== "") {
-      writer.uint32(50).string(message.channel);
+    if (message.channelName !== "") {
+      writer.uint32(50).string(message.channelName);
     }
     if (message.subject !== "") {
       writer.uint32(58).string(message.subject);
@@ -25211,6 +25512,12 @@ export const SearchDocument: MessageFns<SearchDocument> = {
     }
     if (message.trashed !== false) {
       writer.uint32(144).bool(message.trashed);
+    }
+    if (message.status !== 0) {
+      writer.uint32(152).int32(message.status);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(160).int32(message.channel);
     }
     return writer;
   },
@@ -25265,7 +25572,7 @@ export const SearchDocument: MessageFns<SearchDocument> = {
               break;
             }
 
-            message.status = reader.string();
+            message.statusName = reader.string();
             continue;
           }
           case 6: {
@@ -25273,7 +25580,7 @@ export const SearchDocument: MessageFns<SearchDocument> = {
               break;
             }
 
-            message.channel = reader.string();
+            message.channelName = reader.string();
             continue;
           }
           case 7: {
@@ -25372,6 +25679,22 @@ export const SearchDocument: MessageFns<SearchDocument> = {
             message.trashed = reader.bool();
             continue;
           }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -25402,8 +25725,16 @@ export const SearchDocument: MessageFns<SearchDocument> = {
         ? globalThis.String(object.inbox_id)
         : "",
       version: isSet(object.version) ? globalThis.String(object.version) : "0",
-      status: isSet(object.status) ? globalThis.String(object.status) : "",
-      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      statusName: isSet(object.statusName)
+        ? globalThis.String(object.statusName)
+        : isSet(object.status_name)
+        ? globalThis.String(object.status_name)
+        : "",
+      channelName: isSet(object.channelName)
+        ? globalThis.String(object.channelName)
+        : isSet(object.channel_name)
+        ? globalThis.String(object.channel_name)
+        : "",
       subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
       contact: isSet(object.contact) ? ContactRef.fromJSON(object.contact) : undefined,
       assigneeKind: isSet(object.assigneeKind)
@@ -25448,6 +25779,8 @@ export const SearchDocument: MessageFns<SearchDocument> = {
         : undefined,
       filtered: isSet(object.filtered) ? globalThis.Boolean(object.filtered) : false,
       trashed: isSet(object.trashed) ? globalThis.Boolean(object.trashed) : false,
+      status: isSet(object.status) ? conversationStatusFromJSON(object.status) : 0,
+      channel: isSet(object.channel) ? channelTypeFromJSON(object.channel) : 0,
     };
   },
 
@@ -25465,11 +25798,11 @@ export const SearchDocument: MessageFns<SearchDocument> = {
     if (message.version !== "0") {
       obj.version = message.version;
     }
-    if (message.status !== "") {
-      obj.status = message.status;
+    if (message.statusName !== "") {
+      obj.statusName = message.statusName;
     }
-    if (message.channel !== "") {
-      obj.channel = message.channel;
+    if (message.channelName !== "") {
+      obj.channelName = message.channelName;
     }
     if (message.subject !== "") {
       obj.subject = message.subject;
@@ -25507,6 +25840,12 @@ export const SearchDocument: MessageFns<SearchDocument> = {
     if (message.trashed !== false) {
       obj.trashed = message.trashed;
     }
+    if (message.status !== 0) {
+      obj.status = conversationStatusToJSON(message.status);
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelTypeToJSON(message.channel);
+    }
     return obj;
   },
 
@@ -25519,8 +25858,8 @@ export const SearchDocument: MessageFns<SearchDocument> = {
     message.accountId = object.accountId ?? "";
     message.inboxId = object.inboxId ?? "";
     message.version = object.version ?? "0";
-    message.status = object.status ?? "";
-    message.channel = object.channel ?? "";
+    message.statusName = object.statusName ?? "";
+    message.channelName = object.channelName ?? "";
     message.subject = object.subject ?? "";
     message.contact = (object.contact !== undefined && object.contact !== null)
       ? ContactRef.fromPartial(object.contact)
@@ -25535,6 +25874,8 @@ export const SearchDocument: MessageFns<SearchDocument> = {
     message.createdAt = object.createdAt ?? undefined;
     message.filtered = object.filtered ?? false;
     message.trashed = object.trashed ?? false;
+    message.status = object.status ?? 0;
+    message.channel = object.channel ?? 0;
     return message;
   },
 };
@@ -25925,14 +26266,16 @@ function createBaseRoutingFacts(): RoutingFacts {
   return {
     conversationId: "",
     inboxId: "",
-    channel: "",
-    status: "",
+    channelName: "",
+    statusName: "",
     assigneeId: "",
     filtered: false,
     trashed: false,
     inBot: false,
     contactOwnerId: "",
     createdAt: undefined,
+    channel: 0,
+    status: 0,
   };
 }
 
@@ -25944,11 +26287,11 @@ export const RoutingFacts: MessageFns<RoutingFacts> = {
     if (message.inboxId !== "") {
       writer.uint32(18).string(message.inboxId);
     }
-    if (message.channel !== "") {
-      writer.uint32(26).string(message.channel);
+    if (message.channelName !== "") {
+      writer.uint32(26).string(message.channelName);
     }
-    if (message.status !== "") {
-      writer.uint32(34).string(message.status);
+    if (message.statusName !== "") {
+      writer.uint32(34).string(message.statusName);
     }
     if (message.assigneeId !== "") {
       writer.uint32(42).string(message.assigneeId);
@@ -25967,6 +26310,12 @@ export const RoutingFacts: MessageFns<RoutingFacts> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(82).fork()).join();
+    }
+    if (message.channel !== 0) {
+      writer.uint32(88).int32(message.channel);
+    }
+    if (message.status !== 0) {
+      writer.uint32(96).int32(message.status);
     }
     return writer;
   },
@@ -26005,7 +26354,7 @@ export const RoutingFacts: MessageFns<RoutingFacts> = {
               break;
             }
 
-            message.channel = reader.string();
+            message.channelName = reader.string();
             continue;
           }
           case 4: {
@@ -26013,7 +26362,7 @@ export const RoutingFacts: MessageFns<RoutingFacts> = {
               break;
             }
 
-            message.status = reader.string();
+            message.statusName = reader.string();
             continue;
           }
           case 5: {
@@ -26064,6 +26413,22 @@ export const RoutingFacts: MessageFns<RoutingFacts> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -26088,8 +26453,16 @@ export const RoutingFacts: MessageFns<RoutingFacts> = {
         : isSet(object.inbox_id)
         ? globalThis.String(object.inbox_id)
         : "",
-      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
-      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      channelName: isSet(object.channelName)
+        ? globalThis.String(object.channelName)
+        : isSet(object.channel_name)
+        ? globalThis.String(object.channel_name)
+        : "",
+      statusName: isSet(object.statusName)
+        ? globalThis.String(object.statusName)
+        : isSet(object.status_name)
+        ? globalThis.String(object.status_name)
+        : "",
       assigneeId: isSet(object.assigneeId)
         ? globalThis.String(object.assigneeId)
         : isSet(object.assignee_id)
@@ -26112,6 +26485,8 @@ export const RoutingFacts: MessageFns<RoutingFacts> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      channel: isSet(object.channel) ? channelTypeFromJSON(object.channel) : 0,
+      status: isSet(object.status) ? conversationStatusFromJSON(object.status) : 0,
     };
   },
 
@@ -26123,11 +26498,11 @@ export const RoutingFacts: MessageFns<RoutingFacts> = {
     if (message.inboxId !== "") {
       obj.inboxId = message.inboxId;
     }
-    if (message.channel !== "") {
-      obj.channel = message.channel;
+    if (message.channelName !== "") {
+      obj.channelName = message.channelName;
     }
-    if (message.status !== "") {
-      obj.status = message.status;
+    if (message.statusName !== "") {
+      obj.statusName = message.statusName;
     }
     if (message.assigneeId !== "") {
       obj.assigneeId = message.assigneeId;
@@ -26147,6 +26522,12 @@ export const RoutingFacts: MessageFns<RoutingFacts> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.channel !== 0) {
+      obj.channel = channelTypeToJSON(message.channel);
+    }
+    if (message.status !== 0) {
+      obj.status = conversationStatusToJSON(message.status);
+    }
     return obj;
   },
 
@@ -26157,14 +26538,16 @@ export const RoutingFacts: MessageFns<RoutingFacts> = {
     const message = createBaseRoutingFacts();
     message.conversationId = object.conversationId ?? "";
     message.inboxId = object.inboxId ?? "";
-    message.channel = object.channel ?? "";
-    message.status = object.status ?? "";
+    message.channelName = object.channelName ?? "";
+    message.statusName = object.statusName ?? "";
     message.assigneeId = object.assigneeId ?? "";
     message.filtered = object.filtered ?? false;
     message.trashed = object.trashed ?? false;
     message.inBot = object.inBot ?? false;
     message.contactOwnerId = object.contactOwnerId ?? "";
     message.createdAt = object.createdAt ?? undefined;
+    message.channel = object.channel ?? 0;
+    message.status = object.status ?? 0;
     return message;
   },
 };

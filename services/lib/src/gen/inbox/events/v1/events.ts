@@ -7,7 +7,14 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { ChannelType, channelTypeFromJSON, channelTypeToJSON } from "../../common/v1/common";
+import {
+  ChannelType,
+  channelTypeFromJSON,
+  channelTypeToJSON,
+  MessageDirection,
+  messageDirectionFromJSON,
+  messageDirectionToJSON,
+} from "../../common/v1/common";
 
 export enum ConversationEventType {
   CONVERSATION_EVENT_TYPE_UNSPECIFIED = 0,
@@ -218,8 +225,12 @@ export interface CallEvent {
   durationSeconds: number;
   recordingUrl: string;
   transcript: string;
-  /** inbound | outbound */
-  direction: string;
+  /**
+   * Deprecated: the same as direction, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  directionName: string;
   /** status | recording | transcription | answered */
   kind: string;
   recordingSid: string;
@@ -227,6 +238,8 @@ export interface CallEvent {
   callId: string;
   /** kind "answered": the agent whose phone picked up the inbound call. */
   answeredByUserId: string;
+  /** Inbound or outbound. */
+  direction: MessageDirection;
 }
 
 /** Everything the conversation service changes, written to its outbox in the same transaction. */
@@ -248,12 +261,18 @@ export interface ConversationEvent {
   /** ASSIGNED: the new owner (empty when unassigned). MESSAGE_CREATED: the conversation's owner then. */
   assigneeId: string;
   previousAssigneeId: string;
-  /** MESSAGE_CREATED: inbound or outbound. */
-  messageDirection: string;
+  /**
+   * Deprecated: the same as message_direction, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  messageDirectionName: string;
   /** SLA_BREACHED: who is told (the owner, or the account's admins when nobody owns it). */
   recipientUserIds: string[];
   /** SLA_CHANGED, SLA_BREACHED: first_response | next_response | resolution (empty: none). */
   slaTarget: string;
+  /** MESSAGE_CREATED: inbound or outbound. */
+  messageDirection: MessageDirection;
 }
 
 export interface NotificationCreated {
@@ -2100,11 +2119,12 @@ function createBaseCallEvent(): CallEvent {
     durationSeconds: 0,
     recordingUrl: "",
     transcript: "",
-    direction: "",
+    directionName: "",
     kind: "",
     recordingSid: "",
     callId: "",
     answeredByUserId: "",
+    direction: 0,
   };
 }
 
@@ -2131,8 +2151,8 @@ export const CallEvent: MessageFns<CallEvent> = {
     if (message.transcript !== "") {
       writer.uint32(58).string(message.transcript);
     }
-    if (message.direction !== "") {
-      writer.uint32(66).string(message.direction);
+    if (message.directionName !== "") {
+      writer.uint32(66).string(message.directionName);
     }
     if (message.kind !== "") {
       writer.uint32(74).string(message.kind);
@@ -2145,6 +2165,9 @@ export const CallEvent: MessageFns<CallEvent> = {
     }
     if (message.answeredByUserId !== "") {
       writer.uint32(98).string(message.answeredByUserId);
+    }
+    if (message.direction !== 0) {
+      writer.uint32(104).int32(message.direction);
     }
     return writer;
   },
@@ -2223,7 +2246,7 @@ export const CallEvent: MessageFns<CallEvent> = {
               break;
             }
 
-            message.direction = reader.string();
+            message.directionName = reader.string();
             continue;
           }
           case 9: {
@@ -2256,6 +2279,14 @@ export const CallEvent: MessageFns<CallEvent> = {
             }
 
             message.answeredByUserId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.direction = reader.int32() as any;
             continue;
           }
         }
@@ -2291,7 +2322,11 @@ export const CallEvent: MessageFns<CallEvent> = {
         ? globalThis.String(object.recording_url)
         : "",
       transcript: isSet(object.transcript) ? globalThis.String(object.transcript) : "",
-      direction: isSet(object.direction) ? globalThis.String(object.direction) : "",
+      directionName: isSet(object.directionName)
+        ? globalThis.String(object.directionName)
+        : isSet(object.direction_name)
+        ? globalThis.String(object.direction_name)
+        : "",
       kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
       recordingSid: isSet(object.recordingSid)
         ? globalThis.String(object.recordingSid)
@@ -2308,6 +2343,7 @@ export const CallEvent: MessageFns<CallEvent> = {
         : isSet(object.answered_by_user_id)
         ? globalThis.String(object.answered_by_user_id)
         : "",
+      direction: isSet(object.direction) ? messageDirectionFromJSON(object.direction) : 0,
     };
   },
 
@@ -2334,8 +2370,8 @@ export const CallEvent: MessageFns<CallEvent> = {
     if (message.transcript !== "") {
       obj.transcript = message.transcript;
     }
-    if (message.direction !== "") {
-      obj.direction = message.direction;
+    if (message.directionName !== "") {
+      obj.directionName = message.directionName;
     }
     if (message.kind !== "") {
       obj.kind = message.kind;
@@ -2348,6 +2384,9 @@ export const CallEvent: MessageFns<CallEvent> = {
     }
     if (message.answeredByUserId !== "") {
       obj.answeredByUserId = message.answeredByUserId;
+    }
+    if (message.direction !== 0) {
+      obj.direction = messageDirectionToJSON(message.direction);
     }
     return obj;
   },
@@ -2364,11 +2403,12 @@ export const CallEvent: MessageFns<CallEvent> = {
     message.durationSeconds = object.durationSeconds ?? 0;
     message.recordingUrl = object.recordingUrl ?? "";
     message.transcript = object.transcript ?? "";
-    message.direction = object.direction ?? "";
+    message.directionName = object.directionName ?? "";
     message.kind = object.kind ?? "";
     message.recordingSid = object.recordingSid ?? "";
     message.callId = object.callId ?? "";
     message.answeredByUserId = object.answeredByUserId ?? "";
+    message.direction = object.direction ?? 0;
     return message;
   },
 };
@@ -2388,9 +2428,10 @@ function createBaseConversationEvent(): ConversationEvent {
     mentionedUserIds: [],
     assigneeId: "",
     previousAssigneeId: "",
-    messageDirection: "",
+    messageDirectionName: "",
     recipientUserIds: [],
     slaTarget: "",
+    messageDirection: 0,
   };
 }
 
@@ -2435,14 +2476,17 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     if (message.previousAssigneeId !== "") {
       writer.uint32(106).string(message.previousAssigneeId);
     }
-    if (message.messageDirection !== "") {
-      writer.uint32(114).string(message.messageDirection);
+    if (message.messageDirectionName !== "") {
+      writer.uint32(114).string(message.messageDirectionName);
     }
     for (const v of message.recipientUserIds) {
       writer.uint32(122).string(v!);
     }
     if (message.slaTarget !== "") {
       writer.uint32(130).string(message.slaTarget);
+    }
+    if (message.messageDirection !== 0) {
+      writer.uint32(136).int32(message.messageDirection);
     }
     return writer;
   },
@@ -2569,7 +2613,7 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
               break;
             }
 
-            message.messageDirection = reader.string();
+            message.messageDirectionName = reader.string();
             continue;
           }
           case 15: {
@@ -2586,6 +2630,14 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
             }
 
             message.slaTarget = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.messageDirection = reader.int32() as any;
             continue;
           }
         }
@@ -2659,10 +2711,10 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
         : isSet(object.previous_assignee_id)
         ? globalThis.String(object.previous_assignee_id)
         : "",
-      messageDirection: isSet(object.messageDirection)
-        ? globalThis.String(object.messageDirection)
-        : isSet(object.message_direction)
-        ? globalThis.String(object.message_direction)
+      messageDirectionName: isSet(object.messageDirectionName)
+        ? globalThis.String(object.messageDirectionName)
+        : isSet(object.message_direction_name)
+        ? globalThis.String(object.message_direction_name)
         : "",
       recipientUserIds: globalThis.Array.isArray(object?.recipientUserIds)
         ? object.recipientUserIds.map((e: any) => globalThis.String(e))
@@ -2674,6 +2726,11 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
         : isSet(object.sla_target)
         ? globalThis.String(object.sla_target)
         : "",
+      messageDirection: isSet(object.messageDirection)
+        ? messageDirectionFromJSON(object.messageDirection)
+        : isSet(object.message_direction)
+        ? messageDirectionFromJSON(object.message_direction)
+        : 0,
     };
   },
 
@@ -2718,14 +2775,17 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     if (message.previousAssigneeId !== "") {
       obj.previousAssigneeId = message.previousAssigneeId;
     }
-    if (message.messageDirection !== "") {
-      obj.messageDirection = message.messageDirection;
+    if (message.messageDirectionName !== "") {
+      obj.messageDirectionName = message.messageDirectionName;
     }
     if (message.recipientUserIds?.length) {
       obj.recipientUserIds = message.recipientUserIds;
     }
     if (message.slaTarget !== "") {
       obj.slaTarget = message.slaTarget;
+    }
+    if (message.messageDirection !== 0) {
+      obj.messageDirection = messageDirectionToJSON(message.messageDirection);
     }
     return obj;
   },
@@ -2748,9 +2808,10 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     message.mentionedUserIds = object.mentionedUserIds?.map((e) => e) || [];
     message.assigneeId = object.assigneeId ?? "";
     message.previousAssigneeId = object.previousAssigneeId ?? "";
-    message.messageDirection = object.messageDirection ?? "";
+    message.messageDirectionName = object.messageDirectionName ?? "";
     message.recipientUserIds = object.recipientUserIds?.map((e) => e) || [];
     message.slaTarget = object.slaTarget ?? "";
+    message.messageDirection = object.messageDirection ?? 0;
     return message;
   },
 };

@@ -19,13 +19,27 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { ChannelType, channelTypeFromJSON, channelTypeToJSON, PageRequest, Tenant } from "../../common/v1/common";
+import {
+  ChannelType,
+  channelTypeFromJSON,
+  channelTypeToJSON,
+  ConversationStatus,
+  conversationStatusFromJSON,
+  conversationStatusToJSON,
+  PageRequest,
+  Tenant,
+} from "../../common/v1/common";
 
 export interface SearchConversationsRequest {
   tenant?: Tenant | undefined;
   query: string;
   inboxId: string;
-  status: string;
+  /**
+   * Deprecated: the same as status, as text, for readers of the previous release.
+   *
+   * @deprecated
+   */
+  statusName: string;
   channel: ChannelType;
   contactId: string;
   assigneeId: string;
@@ -42,6 +56,8 @@ export interface SearchConversationsRequest {
   visibleInboxIds: string[];
   /** Best match first (score, then newest) instead of by time. */
   byRelevance: boolean;
+  /** Unspecified: any. */
+  status: ConversationStatus;
 }
 
 export interface SearchHit {
@@ -65,7 +81,7 @@ function createBaseSearchConversationsRequest(): SearchConversationsRequest {
     tenant: undefined,
     query: "",
     inboxId: "",
-    status: "",
+    statusName: "",
     channel: 0,
     contactId: "",
     assigneeId: "",
@@ -78,6 +94,7 @@ function createBaseSearchConversationsRequest(): SearchConversationsRequest {
     page: undefined,
     visibleInboxIds: [],
     byRelevance: false,
+    status: 0,
   };
 }
 
@@ -92,8 +109,8 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
     if (message.inboxId !== "") {
       writer.uint32(26).string(message.inboxId);
     }
-    if (message.status !== "") {
-      writer.uint32(34).string(message.status);
+    if (message.statusName !== "") {
+      writer.uint32(34).string(message.statusName);
     }
     if (message.channel !== 0) {
       writer.uint32(40).int32(message.channel);
@@ -130,6 +147,9 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
     }
     if (message.byRelevance !== false) {
       writer.uint32(128).bool(message.byRelevance);
+    }
+    if (message.status !== 0) {
+      writer.uint32(136).int32(message.status);
     }
     return writer;
   },
@@ -176,7 +196,7 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
               break;
             }
 
-            message.status = reader.string();
+            message.statusName = reader.string();
             continue;
           }
           case 5: {
@@ -275,6 +295,14 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
             message.byRelevance = reader.bool();
             continue;
           }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -296,7 +324,11 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
         : isSet(object.inbox_id)
         ? globalThis.String(object.inbox_id)
         : "",
-      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      statusName: isSet(object.statusName)
+        ? globalThis.String(object.statusName)
+        : isSet(object.status_name)
+        ? globalThis.String(object.status_name)
+        : "",
       channel: isSet(object.channel) ? channelTypeFromJSON(object.channel) : 0,
       contactId: isSet(object.contactId)
         ? globalThis.String(object.contactId)
@@ -341,6 +373,7 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
         : isSet(object.by_relevance)
         ? globalThis.Boolean(object.by_relevance)
         : false,
+      status: isSet(object.status) ? conversationStatusFromJSON(object.status) : 0,
     };
   },
 
@@ -355,8 +388,8 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
     if (message.inboxId !== "") {
       obj.inboxId = message.inboxId;
     }
-    if (message.status !== "") {
-      obj.status = message.status;
+    if (message.statusName !== "") {
+      obj.statusName = message.statusName;
     }
     if (message.channel !== 0) {
       obj.channel = channelTypeToJSON(message.channel);
@@ -394,6 +427,9 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
     if (message.byRelevance !== false) {
       obj.byRelevance = message.byRelevance;
     }
+    if (message.status !== 0) {
+      obj.status = conversationStatusToJSON(message.status);
+    }
     return obj;
   },
 
@@ -407,7 +443,7 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
       : undefined;
     message.query = object.query ?? "";
     message.inboxId = object.inboxId ?? "";
-    message.status = object.status ?? "";
+    message.statusName = object.statusName ?? "";
     message.channel = object.channel ?? 0;
     message.contactId = object.contactId ?? "";
     message.assigneeId = object.assigneeId ?? "";
@@ -422,6 +458,7 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
       : undefined;
     message.visibleInboxIds = object.visibleInboxIds?.map((e) => e) || [];
     message.byRelevance = object.byRelevance ?? false;
+    message.status = object.status ?? 0;
     return message;
   },
 };
