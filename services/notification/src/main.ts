@@ -22,7 +22,7 @@ import { EmailPreferencesRepository } from './adapters/email-preferences.reposit
 import { NotificationsRepository } from './adapters/notifications.repository';
 import { loadNotificationConfig } from './config';
 import { CreateNotifications } from './use-cases/create-notifications';
-import { EmailDigestSender } from './use-cases/send-email-digests';
+import { EmailDigestSender } from './adapters/email-digest.sender';
 import { MIGRATIONS_DIR } from './migrations-dir';
 
 bootService(async () => {

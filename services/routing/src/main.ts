@@ -31,7 +31,8 @@ import { CachedDirectory } from './adapters/cached-directory';
 import { CachedRules } from './adapters/cached-rules';
 import { loadRoutingConfig } from './config';
 import { MIGRATIONS_DIR } from './migrations-dir';
-import { ChangeAvailability, WorkingHoursClock, WorkingHoursRepository } from './use-cases/availability';
+import { ChangeAvailability, WorkingHoursClock } from './use-cases/availability';
+import { WorkingHoursRepository } from './adapters/working-hours.store';
 import { RouteConversations } from './use-cases/route-conversations';
 
 bootService(async () => {
@@ -62,7 +63,7 @@ bootService(async () => {
   const routing = new RouteConversations(repository, store, conversation, directory, logger, rules);
   const changeAvailability = new ChangeAvailability(store, routing, js, logger);
   const workingHours = new WorkingHoursRepository(pool);
-  const clock = new WorkingHoursClock(pool, changeAvailability, logger);
+  const clock = new WorkingHoursClock(workingHours, changeAvailability, logger);
 
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService('inbox.routing.v1.RoutingService', RoutingServiceService, routingGrpcHandlers({

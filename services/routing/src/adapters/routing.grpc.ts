@@ -3,7 +3,8 @@
 import { InvalidArgumentError, type UnaryHandlers } from '@inbox/lib';
 import type { Tenant } from '@inbox/lib/gen/inbox/common/v1/common';
 import { Availability, type RoutingRule, type RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
-import type { ChangeAvailability, WorkingHoursRepository } from '../use-cases/availability';
+import type { ChangeAvailability } from '../use-cases/availability';
+import type { WorkingHoursStore } from '../use-cases/ports';
 import type { AvailabilityStore } from './availability.store';
 import type { RoutingRepository } from './routing.repository';
 import type { Rule } from '../use-cases/ports';
@@ -20,7 +21,7 @@ const toProto = (rule: Rule): RoutingRule => rule;
 export function routingGrpcHandlers(deps: {
   store: AvailabilityStore;
   changeAvailability: ChangeAvailability;
-  workingHours: WorkingHoursRepository;
+  workingHours: WorkingHoursStore;
   repository: RoutingRepository;
   directory: DirectorySource;
   /** After a rule is saved: caches of it (on every replica) are dropped. */

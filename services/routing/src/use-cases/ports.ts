@@ -1,5 +1,5 @@
 // What the use cases need of the outside world; the adapters implement these.
-import type { Pool, PoolClient } from '@inbox/lib';
+import type { Pool, PoolClient, WorkingHours } from '@inbox/lib';
 
 type Db = Pool | PoolClient;
 
@@ -76,4 +76,17 @@ export interface RoutingStore {
   recordDecision(db: Db, decision: DecisionRecord): Promise<void>;
   /** Whether routing has ever given this conversation an owner (that one, when `userId` is given). */
   hasDecisionFor(db: Db, accountId: string, conversationId: string, userId?: string): Promise<boolean>;
+}
+
+/** Users' working hours. */
+export interface WorkingHoursStore {
+  get(accountId: string, userId: string): Promise<WorkingHours | null>;
+  /** Validates and saves them; null removes them. */
+  set(accountId: string, userId: string, hours: WorkingHours | null): Promise<WorkingHours | null>;
+  /**
+   * Records for every user with working hours whether the rule puts them in their hours now, and
+   * answers those whose answer changed (only crossings count). Rows another replica is recording
+   * are skipped.
+   */
+  recordInHours(inHours: (hours: WorkingHours) => boolean): Promise<{ accountId: string; userId: string; inHours: boolean }[]>;
 }

@@ -7,7 +7,8 @@ import { STREAMS, connectNats, connectRedis, createLogger, createPool, ensureDat
 import type { NatsConnection } from '@nats-io/nats-core';
 import { AvailabilityStore } from '../adapters/availability.store';
 import { MIGRATIONS_DIR } from '../migrations-dir';
-import { ChangeAvailability, WorkingHoursClock, WorkingHoursRepository } from './availability';
+import { ChangeAvailability, WorkingHoursClock } from './availability';
+import { WorkingHoursRepository } from '../adapters/working-hours.store';
 import type { RouteConversations } from './route-conversations';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -46,7 +47,7 @@ it('flips availability at the boundaries of working hours, in the user’s zone,
   const hours = new WorkingHoursRepository(pool);
   await hours.set(accountId, userId, { timeZone: 'Europe/Oslo', periods: [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' })) });
   await pool.query('DELETE FROM working_hours WHERE account_id <> $1', [accountId]);
-  const clock = new WorkingHoursClock(pool, change, logger);
+  const clock = new WorkingHoursClock(hours, change, logger);
   const status = async () => (await store.get(accountId, userId)).status;
 
   // Monday 5 January 2026, Oslo is UTC+1.
