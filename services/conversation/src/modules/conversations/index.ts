@@ -9,3 +9,4 @@ export * from './use-cases/custom-views';
 export * from './use-cases/delete-conversation';
 export * from './use-cases/set-message-hidden';
 export * from './use-cases/update-conversation';
+export * from './use-cases/ports';

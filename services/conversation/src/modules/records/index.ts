@@ -3,5 +3,6 @@
 export * from './use-cases/contact-records';
 export * from './use-cases/surveys';
 export * from './use-cases/tickets';
+export * from './use-cases/ports';
 export * from './use-cases/contact-editing';
 export type { PropertyDefinition, PropertyType } from './domain/contact-properties';

@@ -18,9 +18,6 @@ import { withSignature } from '../domain/signature';
 import type { OutboundMail } from './outbound-mail';
 import type { ChatSender, OutboundStore } from './ports';
 
-export type { OutboundEmail } from './outbound-mail';
-export { OutboundMail } from './outbound-mail';
-
 const MAX_BODY = 1_000_000;
 const MAX_ATTACHMENTS = 20;
 const MESSENGER_MAX_TEXT = 2000;
