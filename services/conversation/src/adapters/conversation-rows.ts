@@ -7,7 +7,7 @@ import { appendEvents } from './outbox';
 export type { LockedConversation } from '../use-cases/unit-of-work';
 
 
-export async function lockConversation(tx: PoolClient, accountId: string, conversationId: string): Promise<LockedConversation> {
+async function lockConversation(tx: PoolClient, accountId: string, conversationId: string): Promise<LockedConversation> {
   const result = await tx.query(
     `SELECT id, account_id, inbox_id, channel, reply_channel, status, subject, contact_id, assignee_id, team_id, filtered, filtered_reason, trashed_at,
             awaiting_first_reply, bot_chatflow_id, handed_off, last_message_at, thread_key, version
@@ -40,7 +40,7 @@ export async function lockConversation(tx: PoolClient, accountId: string, conver
 }
 
 /** Applies column changes and bumps the version; returns the new version. */
-export async function updateConversation(tx: PoolClient, conversation: LockedConversation, changes: Record<string, unknown>): Promise<number> {
+async function updateConversation(tx: PoolClient, conversation: LockedConversation, changes: Record<string, unknown>): Promise<number> {
   const columns = Object.keys(changes);
   const assignments = columns.map((column, i) => `${column} = $${i + 3}`);
   const result = await tx.query<{ version: string }>(

@@ -5,7 +5,7 @@ import { ChannelType } from '../gen/inbox/common/v1/common';
 export const CHANNEL_NAMES = ['email', 'chat', 'messenger', 'form', 'phone'] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-const TO_PROTO: Record<ChannelName, ChannelType> = {
+export const CHANNEL_TYPES: Record<ChannelName, ChannelType> = {
   email: ChannelType.CHANNEL_TYPE_EMAIL,
   chat: ChannelType.CHANNEL_TYPE_CHAT,
   messenger: ChannelType.CHANNEL_TYPE_MESSENGER,
@@ -14,10 +14,10 @@ const TO_PROTO: Record<ChannelName, ChannelType> = {
 };
 
 export function channelNameToProto(name: ChannelName): ChannelType {
-  return TO_PROTO[name];
+  return CHANNEL_TYPES[name];
 }
 
 /** The channel's name, or undefined for UNSPECIFIED and values this build does not know. */
 export function channelNameOf(type: ChannelType): ChannelName | undefined {
-  return CHANNEL_NAMES.find((name) => TO_PROTO[name] === type);
+  return CHANNEL_NAMES.find((name) => CHANNEL_TYPES[name] === type);
 }

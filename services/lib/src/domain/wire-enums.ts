@@ -3,7 +3,7 @@
 // API). While the previous release's readers still exist, messages carry both: the enum, and the
 // name in a deprecated *_name field; readers take the enum and fall back to the name.
 import { ChannelType, ConversationStatus, MessageDirection } from '../gen/inbox/common/v1/common';
-import { CHANNEL_NAMES, type ChannelName } from './channels';
+import { CHANNEL_NAMES, CHANNEL_TYPES, type ChannelName } from './channels';
 
 export interface WireEnum<N extends string, E extends number> {
   readonly names: readonly N[];
@@ -32,10 +32,4 @@ export const messageDirection = wireEnum<'inbound' | 'outbound', MessageDirectio
   outbound: MessageDirection.MESSAGE_DIRECTION_OUTBOUND,
 });
 
-export const channelType = wireEnum<ChannelName, ChannelType>(CHANNEL_NAMES, {
-  email: ChannelType.CHANNEL_TYPE_EMAIL,
-  chat: ChannelType.CHANNEL_TYPE_CHAT,
-  messenger: ChannelType.CHANNEL_TYPE_MESSENGER,
-  form: ChannelType.CHANNEL_TYPE_FORM,
-  phone: ChannelType.CHANNEL_TYPE_PHONE,
-});
+export const channelType = wireEnum<ChannelName, ChannelType>(CHANNEL_NAMES, CHANNEL_TYPES);

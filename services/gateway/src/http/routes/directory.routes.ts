@@ -1,6 +1,6 @@
 // Accounts, sign-in, users, inboxes, members and channels.
 import type { Request } from 'express';
-import { DomainError, HttpError, z, type ConversationClients } from '@inbox/lib';
+import { DomainError, HttpError, channelNameToProto, z, type ConversationClients } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import {
   Role,
@@ -23,13 +23,6 @@ const Email = z.email().max(320);
 const Password = z.string().min(10).max(256);
 const RoleName = z.enum(['agent', 'admin', 'superadmin']);
 const ROLE_VALUES = { agent: Role.ROLE_AGENT, admin: Role.ROLE_ADMIN, superadmin: Role.ROLE_SUPERADMIN } as const;
-export const CHANNEL_VALUES = {
-  email: ChannelType.CHANNEL_TYPE_EMAIL,
-  chat: ChannelType.CHANNEL_TYPE_CHAT,
-  messenger: ChannelType.CHANNEL_TYPE_MESSENGER,
-  form: ChannelType.CHANNEL_TYPE_FORM,
-  phone: ChannelType.CHANNEL_TYPE_PHONE,
-} as const;
 
 export const UserDto = z
   .object({
@@ -544,7 +537,7 @@ export function registerDirectoryRoutes(
       const request = {
         tenant: tenant(user),
         inboxId: params.inboxId,
-        type: CHANNEL_VALUES[body.type],
+        type: channelNameToProto(body.type),
         name: body.name,
         address: body.type === 'email' ? (body.address ?? '') : '',
         fields: body.type === 'form' ? body.fields : [],

@@ -1,12 +1,10 @@
 // Full-history search: the search service finds and ranks, the conversation service supplies
 // the list items, so results look exactly like a view's rows (plus highlights).
-import { HttpError, NotFoundError, conversationStatus, z, type ServiceClient, type ConversationClients } from '@inbox/lib';
-import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
+import { HttpError, NotFoundError, channelType, conversationStatus, z, type ServiceClient, type ConversationClients } from '@inbox/lib';
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import type { ApiRoutes } from '../api-route';
 import type { AuthenticatedUser } from '../authenticate';
 import { ConversationItem, conversationItem } from './conversations.routes';
-import { CHANNEL_VALUES } from './directory.routes';
 
 
 const flag = z
@@ -77,7 +75,7 @@ export function registerSearchRoutes(
         visibleInboxIds: inboxes,
         status: conversationStatus.toProto(query.status),
         statusName: query.status ?? '',
-        channel: query.channel ? CHANNEL_VALUES[query.channel] : ChannelType.CHANNEL_TYPE_UNSPECIFIED,
+        channel: channelType.toProto(query.channel),
         contactId: query.contactId ?? '',
         assigneeId: assignee ?? '',
         includeDeactivated: query.includeDeactivated,
