@@ -14,7 +14,7 @@ import {
   createPool,
   outboundPolicy,
   migrate,
-  pingNats,
+  natsReadiness,
   pingPostgres,
   provisionJetStream,
   runConsumer,
@@ -85,7 +85,7 @@ bootService(async () => {
   }
 
   const nc = await connectNats(config.NATS_URL, 'conversation', logger);
-  runtime.dependsOn('nats', () => pingNats(nc));
+  runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   await provisionJetStream(
     await jetstreamManager(nc),
     [STREAMS.ingest, STREAMS.conversationEvents, STREAMS.chatOutbound, STREAMS.deadLetter],
@@ -242,12 +242,13 @@ bootService(async () => {
     handler: new InboundMessageHandler(storeInbound, blobs, storeInboundBatch),
     logger,
     metrics,
+    liveness: runtime.liveness,
     concurrency: batching ? config.CONVERSATION_INBOUND_PARALLEL_BATCHES : config.CONVERSATION_INBOUND_CONCURRENCY,
     batchSize: config.CONVERSATION_INBOUND_BATCH_SIZE,
     batchLingerMs: config.CONVERSATION_INBOUND_BATCH_LINGER_MS,
   });
 
-  const slaKeeper = await runConsumer({ js, spec: CONSUMERS.conversationServiceLevels, handler: new ServiceLevelHandler(serviceLevels), logger, metrics });
+  const slaKeeper = await runConsumer({ js, spec: CONSUMERS.conversationServiceLevels, handler: new ServiceLevelHandler(serviceLevels), logger, metrics, liveness: runtime.liveness });
   const breachWatch = new BreachWatch(serviceLevels, config.CONVERSATION_SLA_BREACH_CHECK_MS, (error) => logger.warn({ err: error }, 'service-level breach check failed'));
 
   relay.start();

@@ -15,7 +15,7 @@ import {
   connectRedis,
   createServiceClient,
   listen,
-  pingNats,
+  natsReadiness,
   pingRedis,
   createConversationClients,
 } from '@inbox/lib';
@@ -43,7 +43,7 @@ bootService(async () => {
   const redis = await connectRedis(config.REDIS_URL, logger);
   runtime.dependsOn('redis', () => pingRedis(redis));
   const nc = await connectNats(config.NATS_URL, 'gateway', logger);
-  runtime.dependsOn('nats', () => pingNats(nc));
+  runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   const conversation = createConversationClients(config.CONVERSATION_GRPC_ADDR, {
     deadlineMs: config.GRPC_DEADLINE_MS,
   });
@@ -52,7 +52,7 @@ bootService(async () => {
   const routing = createServiceClient(RoutingServiceService, config.ROUTING_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const search = createServiceClient(SearchServiceService, config.SEARCH_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const tokens = new TokenService(config.GATEWAY_JWT_SECRET, config.GATEWAY_TOKEN_TTL_SECONDS);
-  const blobs = await BlobStore.open(nc);
+  const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
   const sessionEvents = new SessionEvents(nc);
   const sessionCache = config.GATEWAY_SESSION_CACHE_MS > 0 ? new SessionCache(createSessionResolver(conversation), config.GATEWAY_SESSION_CACHE_MS) : undefined;
   if (sessionCache) {
@@ -80,7 +80,7 @@ bootService(async () => {
   await provisionJetStream(jsm, [STREAMS.conversationEvents, STREAMS.notificationEvents, STREAMS.routingEvents], [], { replicas: config.NATS_STREAM_REPLICAS });
   const wallboards = new Wallboards(conversation.reports, routing, logger, config.GATEWAY_WALLBOARD_REFRESH_MS);
   const realtime = new RealtimeServer({
-    feed: new EventFeed(jetstream(nc), jsm, logger, config.GATEWAY_REALTIME_MAX_REPLAY),
+    feed: new EventFeed(jetstream(nc), jsm, logger, runtime.liveness, config.GATEWAY_REALTIME_MAX_REPLAY),
     presence: new PresenceBoard(redis, nc),
     tickets: auth.tickets,
     sessions,

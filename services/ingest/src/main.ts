@@ -18,7 +18,7 @@ import {
   createServiceClient,
   outboundPolicy,
   listen,
-  pingNats,
+  natsReadiness,
   pingRedis,
   provisionJetStream,
   runConsumer,
@@ -54,7 +54,7 @@ bootService(async () => {
   const { logger, lifecycle } = runtime;
 
   const nc = await connectNats(config.NATS_URL, 'ingest', logger);
-  runtime.dependsOn('nats', () => pingNats(nc));
+  runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   await provisionJetStream(await jetstreamManager(nc), [STREAMS.ingest, STREAMS.chatOutbound, STREAMS.deadLetter], [CONSUMERS.chatReplyDelivery], {
     replicas: config.NATS_STREAM_REPLICAS,
   });
@@ -95,7 +95,7 @@ bootService(async () => {
   chatSockets.attach(server);
   const httpPort = await listen(server, config.INGEST_HTTP_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.INGEST_OPS_PORT, config.BIND_HOST);
-  const chatReplies = await runConsumer({ js, spec: CONSUMERS.chatReplyDelivery, handler: new ChatReplyHandler(chatSessions), logger, metrics: runtime.metrics });
+  const chatReplies = await runConsumer({ js, spec: CONSUMERS.chatReplyDelivery, handler: new ChatReplyHandler(chatSessions), logger, metrics: runtime.metrics, liveness: runtime.liveness });
   const smtp = createSmtpServer(acceptEmail, logger, { maxMessageBytes: config.INGEST_MAX_MESSAGE_BYTES });
   await new Promise<void>((resolve, reject) => {
     smtp.server.once('error', reject);

@@ -14,6 +14,7 @@ export * from './jetstream/connection';
 export * from './jetstream/streams';
 export * from './jetstream/publisher';
 export * from './jetstream/consumer';
+export * from './jetstream/liveness';
 export * from './jetstream/conversation-events';
 export * from './jetstream/dead-letter';
 export * from './postgres/pool';

@@ -10,7 +10,7 @@ import {
   connectNats,
   createPool,
   migrate,
-  pingNats,
+  natsReadiness,
   pingPostgres,
   provisionJetStream,
   runConsumer,
@@ -34,7 +34,7 @@ bootService(async () => {
   runtime.dependsOn('postgres', () => pingPostgres(pool));
   if (config.NOTIFICATION_MIGRATE_ON_BOOT) await migrate(pool, MIGRATIONS_DIR);
   const nc = await connectNats(config.NATS_URL, 'notification', logger);
-  runtime.dependsOn('nats', () => pingNats(nc));
+  runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   await provisionJetStream(
     await jetstreamManager(nc),
     [STREAMS.conversationEvents, STREAMS.notificationEvents, STREAMS.deadLetter],
@@ -54,6 +54,7 @@ bootService(async () => {
     handler: new ConversationEventHandler(new CreateNotifications(notifications, js)),
     logger,
     metrics,
+    liveness: runtime.liveness,
   });
 
   const mailer = nodemailer.createTransport(config.NOTIFICATION_SMTP_URL);

@@ -12,7 +12,7 @@ import {
   connectRedis,
   createPool,
   migrate,
-  pingNats,
+  natsReadiness,
   pingPostgres,
   pingRedis,
   provisionJetStream,
@@ -46,7 +46,7 @@ bootService(async () => {
   const redis = await connectRedis(config.REDIS_URL, logger);
   runtime.dependsOn('redis', () => pingRedis(redis));
   const nc = await connectNats(config.NATS_URL, 'routing', logger);
-  runtime.dependsOn('nats', () => pingNats(nc));
+  runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   await provisionJetStream(await jetstreamManager(nc), [STREAMS.conversationEvents, STREAMS.routingEvents, STREAMS.deadLetter], [CONSUMERS.routingAssigner], {
     replicas: config.NATS_STREAM_REPLICAS,
   });
@@ -97,7 +97,7 @@ bootService(async () => {
   const grpcPort = await grpc.listen(config.ROUTING_GRPC_PORT, config.BIND_HOST);
   const edgeGrpcPort = await edgeGrpc.listen(config.ROUTING_EDGE_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.ROUTING_HTTP_PORT, config.BIND_HOST);
-  const assigner = await runConsumer({ js, spec: CONSUMERS.routingAssigner, handler: new ConversationEventHandler(routing), logger, metrics });
+  const assigner = await runConsumer({ js, spec: CONSUMERS.routingAssigner, handler: new ConversationEventHandler(routing), logger, metrics, liveness: runtime.liveness });
   clock.start(config.ROUTING_WORKING_HOURS_CHECK_MS);
 
   // New work stops first (the consumer hands back what it has not started), then the API drains.

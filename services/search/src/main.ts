@@ -11,7 +11,7 @@ import {
   connectNats,
   createOpenSearch,
   errorMessage,
-  pingNats,
+  natsReadiness,
   pingOpenSearch,
   provisionJetStream,
   runConsumer,
@@ -34,7 +34,7 @@ bootService(async () => {
   const opensearch = createOpenSearch(config.OPENSEARCH_URL);
   runtime.dependsOn('opensearch', () => pingOpenSearch(opensearch));
   const nc = await connectNats(config.NATS_URL, 'search', logger);
-  runtime.dependsOn('nats', () => pingNats(nc));
+  runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   await provisionJetStream(await jetstreamManager(nc), [STREAMS.conversationEvents, STREAMS.deadLetter], [CONSUMERS.searchIndexer], {
     replicas: config.NATS_STREAM_REPLICAS,
   });
@@ -75,6 +75,7 @@ bootService(async () => {
     handler,
     logger,
     metrics,
+    liveness: runtime.liveness,
     concurrency: config.SEARCH_INDEXER_CONCURRENCY,
   });
 

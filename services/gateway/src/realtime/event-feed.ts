@@ -2,9 +2,9 @@
 // its own ordered consumer (fan-out across replicas through NATS), and a reconnecting client's
 // missed events are replayed from the stream by sequence. The JetStream stream sequence is the
 // per-stream sequence clients resume from.
-import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
-import { STREAMS, errorMessage, type Logger } from '@inbox/lib';
+import { STREAMS, errorMessage, type Logger, type SubscriptionLiveness } from '@inbox/lib';
 import { ConversationEvent, ConversationEventType, NotificationCreated, RoutingEvent } from '@inbox/lib/gen/inbox/events/v1/events';
 
 export type StreamKey = 'conversation' | 'notification' | 'routing';
@@ -113,6 +113,7 @@ export class EventFeed {
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly logger: Logger,
+    private readonly liveness: SubscriptionLiveness,
     /** A reconnecting client missing more than this many of its account's events is told to refetch. */
     private readonly maxReplay = 5000,
   ) {}
@@ -130,24 +131,47 @@ export class EventFeed {
     }
   }
 
-  /** An unacknowledged ephemeral consumer per stream; if it is lost it is recreated after the last event seen. */
+  /**
+   * An unacknowledged ephemeral consumer per stream. A NATS restart or a leader change loses it
+   * (it lives in memory): the tail then ends and is recreated after the last event seen, so the
+   * sockets miss nothing, and the stream is reported stalled until it receives again.
+   */
   private async tail(key: StreamKey, from: number, onEvent: (event: FeedEvent) => void): Promise<void> {
     let next = from;
+    const name = `live-${key}`;
     while (!this.stopped) {
       try {
-        const name = await this.ephemeral(key, next, []);
-        const consumer = await this.js.consumers.get(SOURCES[key].stream, name);
-        const messages = await consumer.consume({ max_messages: 1000 });
-        this.stops.push(() => void messages.close());
+        const consumerName = await this.ephemeral(key, next, []);
+        const consumer = await this.js.consumers.get(SOURCES[key].stream, consumerName);
+        const messages = await consumer.consume({ max_messages: 1000, abort_on_missing_resource: true });
+        const stop = () => void messages.close();
+        this.stops.push(stop);
+        void this.endWhenLost(messages, key);
+        this.liveness.resume(name);
         for await (const msg of messages) {
           next = msg.seq + 1;
           const event = decodeFeedEvent(key, msg.seq, msg.subject, msg.data);
           if (event) onEvent(event);
         }
+        this.stops.splice(this.stops.indexOf(stop), 1);
+        if (!this.stopped) this.liveness.stall(name, 'consumer ended');
       } catch (error) {
+        this.liveness.stall(name, errorMessage(error));
         this.logger.warn({ stream: key, error: errorMessage(error) }, 'live event tail interrupted, resuming');
       }
       if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+
+  /** Ends a tail whose consumer was deleted or stopped answering, so tail() creates a new one. */
+  private async endWhenLost(messages: ConsumerMessages, key: StreamKey): Promise<void> {
+    for await (const status of messages.status()) {
+      const lost = status.type === 'consumer_deleted' || status.type === 'consumer_not_found' || (status.type === 'heartbeats_missed' && status.count >= 2);
+      if (lost) {
+        this.logger.warn({ stream: key, status: status.type }, 'live event consumer lost');
+        await messages.close();
+        return;
+      }
     }
   }
 

@@ -1,9 +1,11 @@
-// Provisions every JetStream stream and durable consumer the services use (idempotent); the
+// Provisions every JetStream stream, durable consumer and the blob object store the services
+// use, at the configured replica count (idempotent; a changed count is applied); the
 // Helm chart runs it as a pre-install/pre-upgrade hook.
 //   NATS_URL=nats://… NATS_STREAM_REPLICAS=3 node services/lib/dist/cli/provision-jetstream.js
 import { jetstreamManager } from '@nats-io/jetstream';
 import { z } from 'zod';
 import { commonConfigShape, env, loadConfig } from '../config/config';
+import { BLOB_BUCKET, BlobStore } from '../jetstream/blob-store';
 import { connectNats } from '../jetstream/connection';
 import { CONSUMERS, STREAMS, provisionJetStream } from '../jetstream/streams';
 import { createLogger } from '../logging/logger';
@@ -15,7 +17,8 @@ async function main(): Promise<void> {
   const nc = await connectNats(config.NATS_URL, 'provision-jetstream', logger);
   try {
     await provisionJetStream(await jetstreamManager(nc), Object.values(STREAMS), Object.values(CONSUMERS), { replicas: config.NATS_STREAM_REPLICAS });
-    logger.info({ streams: Object.values(STREAMS).map((s) => s.name), consumers: Object.values(CONSUMERS).map((c) => c.durable) }, 'jetstream provisioned');
+    await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
+    logger.info({ streams: Object.values(STREAMS).map((s) => s.name), objectStores: [BLOB_BUCKET], consumers: Object.values(CONSUMERS).map((c) => c.durable) }, 'jetstream provisioned');
   } finally {
     await nc.drain();
   }

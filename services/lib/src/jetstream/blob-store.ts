@@ -1,7 +1,7 @@
 // Content-addressed blobs (raw emails, attachment bytes) in a JetStream object store, so events
 // carry keys, never bytes. The key is the SHA-256 of the content: storing twice stores once.
 import { createHash } from 'node:crypto';
-import { StorageType } from '@nats-io/jetstream';
+import { StorageType, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 
@@ -10,9 +10,19 @@ export const BLOB_BUCKET = 'inbox-blobs';
 export class BlobStore {
   private constructor(private readonly store: ObjectStore) {}
 
-  static async open(nc: NatsConnection, replicas = 1, bucket = BLOB_BUCKET): Promise<BlobStore> {
+  /**
+   * Opens the bucket, creating it if it is missing. Given a replica count, an existing bucket is
+   * brought to it: whichever service boots first must not fix the replicas for the others.
+   */
+  static async open(nc: NatsConnection, replicas?: number, bucket = BLOB_BUCKET): Promise<BlobStore> {
     const objm = new Objm(nc);
-    const store = await objm.create(bucket, { storage: StorageType.File, replicas, description: 'Raw messages and attachment bytes' });
+    const store = await objm.create(bucket, { storage: StorageType.File, replicas: replicas ?? 1, description: 'Raw messages and attachment bytes' });
+    if (replicas !== undefined) {
+      const jsm = await jetstreamManager(nc);
+      const stream = `OBJ_${bucket}`;
+      const { config } = await jsm.streams.info(stream);
+      if (config.num_replicas !== replicas) await jsm.streams.update(stream, { ...config, num_replicas: replicas });
+    }
     return new BlobStore(store);
   }
 

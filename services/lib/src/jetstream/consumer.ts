@@ -11,7 +11,8 @@ import { NATS_REQUEST_ID_HEADER, requestIdFrom, runWithRequestContext } from '..
 import { errorMessage } from '../observability/health';
 import type { ServiceMetrics } from '../observability/metrics';
 import { deadLetter } from './dead-letter';
-import type { ConsumerSpec } from './streams';
+import type { SubscriptionLiveness } from './liveness';
+import { ensureConsumer, type ConsumerSpec } from './streams';
 
 /** Thrown when retrying cannot help (undecodable payload, impossible state): dead-lettered at once. */
 export class PermanentError extends Error {
@@ -55,6 +56,8 @@ export interface ConsumerRunOptions<T> {
   backoffMs?: (deliveryCount: number) => number;
   /** How long one pull waits for messages; bounds how long stop() waits for the last pull. */
   fetchExpiresMs?: number;
+  /** Told when pulling fails and when it works again (readiness reads it). */
+  liveness?: SubscriptionLiveness;
 }
 
 export const exponentialBackoff = (deliveryCount: number): number =>
@@ -242,21 +245,35 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
   // Explicit fetch batches rather than an open-ended consume(): on shutdown no new pull is
   // issued and the current one runs out (at most fetchExpiresMs), so every message the server
   // handed us is either handled or returned with nak, never left to wait out ack_wait.
+  // A failed pull stalls the consumer until a pull works again. A durable consumer that is gone
+  // (its server lost its state) is created again from its spec, resuming from the stream's start:
+  // every handler is idempotent, so what was already handled is handled again harmlessly.
+  const stalled = async (error: unknown, pause: number): Promise<void> => {
+    const reason = errorMessage(error);
+    options.liveness?.stall(spec.durable, reason);
+    logger.warn({ error: reason }, 'jetstream pull failed, retrying');
+    if (/consumer not found|consumer deleted/i.test(reason)) {
+      await ensureConsumer(await js.jetstreamManager(), spec).then(
+        () => logger.warn('durable consumer was missing and has been created again'),
+        (createError: unknown) => logger.warn({ error: errorMessage(createError) }, 'could not create the missing consumer yet'),
+      );
+    }
+    if (!stopping) await sleep(pause);
+  };
   const loop = (async () => {
     while (!stopping) {
       let batch: ConsumerMessages;
       try {
         batch = await consumer.fetch({ max_messages: Math.max(Math.max(concurrency, 1) * 2, batchSize), expires: fetchExpiresMs });
       } catch (error) {
-        logger.warn({ error: errorMessage(error) }, 'jetstream fetch failed, retrying');
-        await sleep(1000);
+        await stalled(error, 1000);
         continue;
       }
       try {
         for await (const msg of batch) await dispatch(msg);
+        options.liveness?.resume(spec.durable);
       } catch (error) {
-        logger.warn({ error: errorMessage(error) }, 'jetstream batch ended with an error');
-        if (!stopping) await sleep(500);
+        await stalled(error, 500);
       }
     }
   })();

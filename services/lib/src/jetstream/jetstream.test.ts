@@ -6,6 +6,8 @@ import { runWithRequestContext } from '../logging/request-context';
 import { createMetrics } from '../observability/metrics';
 import { connectNats, type NatsConnection } from './connection';
 import { PermanentError, runConsumer, type EventHandler, type RunningConsumer } from './consumer';
+import { SubscriptionLiveness } from './liveness';
+import { BlobStore } from './blob-store';
 import { listDeadLetters, replayDeadLetter } from './dead-letter';
 import { publishDurably } from './publisher';
 import { STREAMS, provisionJetStream, type ConsumerSpec, type StreamSpec } from './streams';
@@ -119,6 +121,49 @@ describe('JetStream helpers against a real NATS server', () => {
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(log).toHaveLength(10);
     await waitFor('acks settled', async () => (await jsm.consumers.info(stream.name, spec.durable)).num_ack_pending === 0);
+  });
+
+  it('reports a consumer whose durable was deleted as stalled, creates it again and resumes', async () => {
+    const spec = consumerSpec();
+    await provisionJetStream(jsm, [stream], [spec]);
+    const log: { id: string; attempt: number }[] = [];
+    const { handler } = recordingHandler(log);
+    const liveness = new SubscriptionLiveness();
+    running = await runConsumer({ js, spec, handler, logger, metrics: createMetrics('t-lost'), liveness, fetchExpiresMs: 1000 });
+    const subject = `${stream.name.toLowerCase()}.x`;
+    await publishDurably(js, subject, encode({ id: 'before', key: 'k' }), { msgId: 'before' });
+    await waitFor('the first message handled', async () => log.length === 1);
+    const stalledAt = waitFor('the consumer reported stalled', async () => liveness.report().find((s) => s.name === spec.durable), 10_000, 10);
+    await jsm.consumers.delete(stream.name, spec.durable);
+    expect((await stalledAt).reason).toMatch(/consumer/i);
+    expect(() => liveness.assertLive()).toThrow(spec.durable);
+    await waitFor('the durable created again', async () => (await jsm.consumers.info(stream.name, spec.durable).catch(() => null)) !== null, 10_000);
+    await publishDurably(js, subject, encode({ id: 'after', key: 'k' }), { msgId: 'after' });
+    await waitFor('the message after the loss handled', async () => log.some((e) => e.id === 'after'), 10_000);
+    await waitFor('live again', async () => liveness.report().length === 0);
+    expect(() => liveness.assertLive()).not.toThrow();
+  });
+
+  it('applies a changed replica count to existing streams', async () => {
+    await provisionJetStream(jsm, [stream], [], { replicas: 1 });
+    // A single server cannot hold 3 replicas: the update is attempted, and NATS refuses it by name.
+    await expect(provisionJetStream(jsm, [stream], [], { replicas: 3 })).rejects.toThrow(/replica|peers|cluster/i);
+    expect((await jsm.streams.info(stream.name)).config.num_replicas).toBe(1);
+  });
+
+  it('brings an existing blob bucket to the replica count it is opened with, and leaves it when none is given', async () => {
+    const bucket = uniqueName('blobs');
+    try {
+      const store = await BlobStore.open(nc, 1, bucket);
+      const key = await store.put('raw', new TextEncoder().encode('kept'));
+      await BlobStore.open(nc, undefined, bucket);
+      expect((await jsm.streams.info(`OBJ_${bucket}`)).config.num_replicas).toBe(1);
+      // One server cannot hold 3 replicas: the update is attempted and refused, nothing changes.
+      await expect(BlobStore.open(nc, 3, bucket)).rejects.toThrow(/replica|peers|cluster/i);
+      expect(new TextDecoder().decode((await store.get(key))!)).toBe('kept');
+    } finally {
+      await jsm.streams.delete(`OBJ_${bucket}`).catch(() => undefined);
+    }
   });
 
   it('stores a message published twice with the same message id once', async () => {

@@ -178,7 +178,8 @@ async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, options: Pr
     current.max_age !== config.max_age ||
     current.duplicate_window !== config.duplicate_window ||
     current.description !== config.description ||
-    current.max_msg_size !== config.max_msg_size;
+    current.max_msg_size !== config.max_msg_size ||
+    current.num_replicas !== config.num_replicas;
   if (differs) {
     const { storage: _storage, retention: _retention, name: _name, ...updatable } = config;
     await jsm.streams.update(spec.name, { ...current, ...updatable });
@@ -200,7 +201,8 @@ export function consumerConfig(spec: ConsumerSpec): Partial<ConsumerConfig> {
   };
 }
 
-async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec): Promise<void> {
+/** Creates the durable consumer, or brings an existing one to its spec. */
+export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec): Promise<void> {
   const config = consumerConfig(spec);
   const existing = await jsm.consumers.info(spec.stream, spec.durable).catch(() => null);
   if (!existing) {

@@ -7,6 +7,7 @@ import { Health, type DependencyCheck, errorMessage } from '../observability/hea
 import { createMetrics, type ServiceMetrics } from '../observability/metrics';
 import { startOpsServer, type OpsServer } from '../observability/ops-http';
 import { Lifecycle } from '../lifecycle/shutdown';
+import { SubscriptionLiveness } from '../jetstream/liveness';
 
 export interface RuntimeSettings {
   service: string;
@@ -19,6 +20,8 @@ export class ServiceRuntime {
   readonly metrics: ServiceMetrics;
   readonly health: Health;
   readonly lifecycle: Lifecycle;
+  /** Every long-lived subscription reports here; the NATS readiness check reads it. */
+  readonly liveness = new SubscriptionLiveness();
   private readonly checks: DependencyCheck[] = [];
 
   constructor(readonly settings: RuntimeSettings) {
