@@ -3,7 +3,7 @@
 // 1.27.1 schemas (kubernetes-models 4.5.1), the security and probe invariants SREs rely on, the
 // strict values schema, and that every service has its component, artifact and image.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -122,6 +122,77 @@ describe('the Helm chart', () => {
     expect(config.data.GATEWAY_SIGNUP_ENABLED).toBe('false');
     const secretsInline = JSON.stringify(objects).match(/password|jwt-secret"\s*:\s*"[^"]{8,}/gi) ?? [];
     expect(secretsInline).toEqual([]);
+  });
+
+  it('balances gRPC over headless Services: every client address names one, resolving to each ready pod', () => {
+    const objects = render('ci/production-values.yaml');
+    const services = objects.filter((o) => o.kind === 'Service');
+    const headless = services.filter((o) => o.spec.clusterIP === 'None');
+    expect(headless.map((o) => o.metadata.name).sort()).toEqual(['inbox-conversation-grpc', 'inbox-notification-grpc', 'inbox-routing-grpc', 'inbox-search-grpc']);
+    for (const service of headless) expect(service.spec.ports.every((p: { appProtocol: string }) => p.appProtocol === 'grpc')).toBe(true);
+    const addresses = objects
+      .filter((o) => o.kind === 'Deployment')
+      .flatMap((d) => d.spec.template.spec.containers[0].env.filter((e: { name: string }) => e.name.endsWith('GRPC_ADDR')).map((e: { value: string }) => e.value));
+    expect(addresses.length).toBeGreaterThanOrEqual(8);
+    for (const address of addresses) {
+      const match = /^dns:\/\/\/([\w-]+):(\d+)$/.exec(address);
+      expect(match).not.toBeNull();
+      const service = headless.find((o) => o.metadata.name === match![1]);
+      expect(service?.spec.ports.map((p: { port: number }) => p.port)).toContain(Number(match![2]));
+    }
+  });
+
+  it('drains before stopping: SIGTERM leaves the drain delay, then 3/4 of the rest of the grace period', () => {
+    const config = render('ci/production-values.yaml').find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
+    expect(config.data.SHUTDOWN_DRAIN_DELAY_MS).toBe('5000');
+    expect(config.data.SHUTDOWN_TIMEOUT_MS).toBe(String((45 - 5) * 750));
+  });
+
+  it('applies scheduling, pod annotations and ServiceAccount annotations to every pod and hook', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'values-'));
+    const file = path.join(dir, 'scheduling.yaml');
+    writeFileSync(
+      file,
+      [
+        'pod:',
+        '  nodeSelector: { pool: inbox }',
+        '  tolerations: [{ key: dedicated, operator: Equal, value: inbox, effect: NoSchedule }]',
+        '  affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: arch, operator: In, values: [amd64] }] }] } } }',
+        '  priorityClassName: inbox-high',
+        '  annotations: { team: support }',
+        'serviceAccount:',
+        '  annotations: { iam.example.com/role: inbox }',
+      ].join('\n'),
+    );
+    const objects = render('', ['-f', file]);
+    const pods = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'Job').map((o) => o.spec.template);
+    expect(pods.length).toBe(10);
+    for (const pod of pods) {
+      expect(pod.spec).toMatchObject({ nodeSelector: { pool: 'inbox' }, priorityClassName: 'inbox-high', tolerations: [{ key: 'dedicated' }] });
+      expect(pod.spec.affinity.nodeAffinity).toBeDefined();
+    }
+    for (const d of objects.filter((o) => o.kind === 'Deployment')) expect(d.spec.template.metadata.annotations.team).toBe('support');
+    for (const sa of objects.filter((o) => o.kind === 'ServiceAccount')) expect(sa.metadata.annotations).toEqual({ 'iam.example.com/role': 'inbox' });
+    for (const object of objects) expect(() => validateAgainstSchema(object)).not.toThrow();
+  });
+
+  it('renders as a subchart of charts/inbox-dev, with the global values Helm passes', () => {
+    // The third-party dependencies cannot be downloaded here: each is an empty chart of the
+    // version the parent asks for, so Helm resolves the tree and renders the inbox subchart.
+    const dir = mkdtempSync(path.join(tmpdir(), 'inbox-dev-'));
+    cpSync(path.join(ROOT, 'charts/inbox-dev'), dir, { recursive: true });
+    cpSync(CHART, path.join(dir, 'charts/inbox'), { recursive: true });
+    const dev = parse(readFileSync(path.join(ROOT, 'charts/inbox-dev/Chart.yaml'), 'utf8')) as { dependencies: { name: string; version: string }[] };
+    for (const dependency of dev.dependencies.filter((d) => d.name !== 'inbox')) {
+      mkdirSync(path.join(dir, 'charts', dependency.name), { recursive: true });
+      writeFileSync(path.join(dir, 'charts', dependency.name, 'Chart.yaml'), `apiVersion: v2\nname: ${dependency.name}\nversion: ${dependency.version.replace(/x/g, '0')}\n`);
+    }
+    const result = helm(['template', 'dev', dir, '--kube-version', KUBE_VERSION, '--set', 'global.imageRegistry=registry.example.com']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const objects = parseAllDocuments(result.stdout).map((d) => d.toJS() as K8sObject).filter(Boolean);
+    expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort()).toEqual(SERVICES.map((s) => `dev-inbox-${s}`).sort());
+    for (const object of objects) expect(() => validateAgainstSchema(object)).not.toThrow();
   });
 
   it('rejects a typo in a key and a value of the wrong type through values.schema.json', () => {

@@ -1,20 +1,22 @@
 // Readiness names the dependency that is down: each real server of the stack is stopped in
 // turn (scripts/stack.sh stop NAME), every service that depends on it must answer 503 naming it
-// while the others stay ready, and all must be ready again once it is back.
+// while the others stay ready, and all must be ready again once it is back. The gateway stays
+// ready with Redis or NATS down, reporting itself degraded: every gateway shares them, and a blip
+// must not take them all out of the Ingress.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from '../support/service-process';
-import { DEPENDENCIES, SERVICE_NAMES, launchService, type LaunchedService, type ServiceName } from '../support/services';
+import { DEGRADED_ONLY, DEPENDENCIES, SERVICE_NAMES, launchService, type LaunchedService, type ServiceName } from '../support/services';
 import { waitFor } from '@inbox/testkit';
 
 const stack = (...args: string[]) => execFileSync('bash', [path.join(ROOT, 'scripts', 'stack.sh'), ...args], { stdio: 'pipe', timeout: 240_000 });
 
-type Readiness = { status: number; failing: string[] };
+type Readiness = { status: number; failing: string[]; degraded: string[] };
 
 async function readiness(service: LaunchedService): Promise<Readiness> {
   const response = await fetch(`${service.opsUrl}/readyz`, { signal: AbortSignal.timeout(5000) });
-  const body = (await response.json()) as { failing: string[] };
-  return { status: response.status, failing: body.failing };
+  const body = (await response.json()) as { failing: string[]; degraded: string[] };
+  return { status: response.status, failing: body.failing, degraded: body.degraded };
 }
 
 describe('readiness when a dependency goes down and comes back', () => {
@@ -30,8 +32,9 @@ describe('readiness when a dependency goes down and comes back', () => {
   });
 
   it.each(['postgres', 'redis', 'nats', 'opensearch'])('%s down: dependents answer 503 naming it; back: all ready', async (dependency) => {
-    const dependents = SERVICE_NAMES.filter((name) => DEPENDENCIES[name].includes(dependency));
-    const others = SERVICE_NAMES.filter((name) => !dependents.includes(name));
+    const degraded = SERVICE_NAMES.filter((name) => DEGRADED_ONLY[name].includes(dependency));
+    const dependents = SERVICE_NAMES.filter((name) => DEPENDENCIES[name].includes(dependency) && !degraded.includes(name));
+    const others = SERVICE_NAMES.filter((name) => !dependents.includes(name) && !degraded.includes(name));
     expect(dependents.length).toBeGreaterThan(0);
     stack('stop', dependency);
     try {
@@ -42,9 +45,16 @@ describe('readiness when a dependency goes down and comes back', () => {
         });
         expect(report.failing).toEqual([dependency]);
       }
+      for (const name of degraded) {
+        const report = await waitFor(`${name} to report ${dependency} degraded`, async () => {
+          const r = await readiness(services.get(name)!);
+          return r.degraded.includes(dependency) ? r : undefined;
+        });
+        expect(report).toEqual({ status: 200, failing: [], degraded: [dependency] });
+      }
       for (const name of others) {
         if (dependency === 'nats') continue; // every service depends on NATS
-        expect(await readiness(services.get(name)!)).toEqual({ status: 200, failing: [] });
+        expect(await readiness(services.get(name)!)).toEqual({ status: 200, failing: [], degraded: [] });
       }
       for (const name of SERVICE_NAMES) expect(services.get(name)!.process.running).toBe(true);
     } finally {

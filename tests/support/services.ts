@@ -17,6 +17,16 @@ export const DEPENDENCIES: Record<ServiceName, string[]> = {
   gateway: ['redis', 'nats'],
 };
 
+/** Dependencies whose loss leaves a service ready but reported degraded (shared by every replica, felt by few requests). */
+export const DEGRADED_ONLY: Record<ServiceName, string[]> = {
+  conversation: [],
+  routing: [],
+  search: [],
+  notification: [],
+  ingest: [],
+  gateway: ['redis', 'nats'],
+};
+
 export interface LaunchedService {
   process: ServiceProcess;
   grpcAddress?: string;

@@ -76,5 +76,26 @@ GATEWAY_INGEST_PUBLIC_URL: {{ .Values.config.ingestPublicUrl | quote }}
 CALLS_CALLBACK_BASE_URL: {{ .Values.config.ingestPublicUrl | quote }}
 MESSENGER_GRAPH_URL: {{ .Values.config.messengerGraphUrl | quote }}
 TELEPHONY_API_URL: {{ .Values.config.telephonyApiUrl | quote }}
-SHUTDOWN_TIMEOUT_MS: {{ mul .Values.config.shutdownGracePeriodSeconds 750 | quote }}
+SHUTDOWN_DRAIN_DELAY_MS: {{ mul .Values.config.drainDelaySeconds 1000 | quote }}
+SHUTDOWN_TIMEOUT_MS: {{ mul (sub .Values.config.shutdownGracePeriodSeconds .Values.config.drainDelaySeconds) 750 | quote }}
+{{- end -}}
+
+
+{{/* Scheduling of every pod: nodeSelector, tolerations, affinity, priorityClassName. */}}
+{{- define "inbox.podScheduling" -}}
+{{- with .Values.pod.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.pod.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.pod.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.pod.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
 {{- end -}}

@@ -37,13 +37,15 @@ import { Wallboards } from './realtime/wallboards';
 
 bootService(async () => {
   const config = loadGatewayConfig();
-  const runtime = new ServiceRuntime({ service: 'gateway', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  const runtime = new ServiceRuntime({ service: 'gateway', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS });
   const { logger, lifecycle } = runtime;
 
   const redis = await connectRedis(config.REDIS_URL, logger);
-  runtime.dependsOn('redis', () => pingRedis(redis));
+  // Every gateway shares Redis and NATS: a blip of either degrades sign-in throttling and live
+  // updates but must not take every gateway out of the Ingress at once.
+  runtime.dependsOn('redis', () => pingRedis(redis), 'degraded');
   const nc = await connectNats(config.NATS_URL, 'gateway', logger);
-  runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
+  runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness), 'degraded');
   const conversation = createConversationClients(config.CONVERSATION_GRPC_ADDR, {
     deadlineMs: config.GRPC_DEADLINE_MS,
   });

@@ -50,7 +50,7 @@ import { MessengerWebhook } from './use-cases/accept-messenger-webhook';
 
 bootService(async () => {
   const config = loadIngestConfig();
-  const runtime = new ServiceRuntime({ service: 'ingest', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  const runtime = new ServiceRuntime({ service: 'ingest', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS });
   const { logger, lifecycle } = runtime;
 
   const nc = await connectNats(config.NATS_URL, 'ingest', logger);

@@ -51,6 +51,8 @@ export const commonConfigShape = {
   NODE_ENV: env.nodeEnv(),
   LOG_LEVEL: env.logLevel(),
   SHUTDOWN_TIMEOUT_MS: env.int(15000, 100),
+  /** Time between SIGTERM (readiness turns 503) and closing the servers; the chart sets it. */
+  SHUTDOWN_DRAIN_DELAY_MS: env.int(0, 0),
   NATS_URL: env.string('nats://127.0.0.1:4222'),
 };
 

@@ -26,11 +26,16 @@ export interface ServiceClient<D> {
   close: () => void;
 }
 
-/** One channel to an address; several service clients of one server may share it. */
+/**
+ * One channel to an address; several service clients of one server may share it. Calls go
+ * round-robin over every address the name resolves to (a headless Service gives one per pod);
+ * the servers' maximum connection age makes clients re-resolve, so new replicas get traffic.
+ */
 export function createChannel(address: string): Client {
   return new Client(address, credentials.createInsecure(), {
     'grpc.keepalive_time_ms': 30000,
     'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
   });
 }
 

@@ -87,3 +87,45 @@ describe('gRPC server and client helpers', () => {
     expect(await check('')).toBe('SERVING');
   });
 });
+
+describe('gRPC across replicas', () => {
+  const replicas: { server: GrpcServer; calls: number }[] = [];
+
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i += 1) {
+      const replica = {
+        server: new GrpcServer({ logger: createLogger({ service: 'grpc-replica', level: 'silent' }), metrics: createMetrics(`grpc-replica-${i}`), health: new Health([]), maxConnectionAgeMs: 300 }),
+        calls: 0,
+      };
+      replica.server.addService('inbox.conversation.v1.ConversationService', ConversationServiceService, {
+        async getInboundReceipt(request) {
+          replica.calls += 1;
+          return { eventId: request.eventId, deliveries: i, storedAt: undefined };
+        },
+      });
+      await replica.server.listen(0);
+      replicas.push(replica);
+    }
+  });
+
+  afterAll(async () => {
+    for (const r of replicas) await r.server.shutdown(1000);
+  });
+
+  it('spreads calls over every address the name resolves to, and survives connections closed at their maximum age', async () => {
+    // The ipv4: target resolves to both replicas, as a headless Service's DNS name resolves to every pod.
+    const client = createServiceClient(ConversationServiceService, `ipv4:${replicas.map((r) => `127.0.0.1:${r.server.port}`).join(',')}`, { deadlineMs: 2000 });
+    try {
+      const failures: unknown[] = [];
+      // 2 seconds of calls: every connection is closed several times at its 300 ms age meanwhile.
+      for (let i = 0; i < 40; i += 1) {
+        await client.call.getInboundReceipt({ eventId: `e${i}` }).catch((error: unknown) => failures.push(error));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(failures).toEqual([]);
+      for (const r of replicas) expect(r.calls).toBeGreaterThanOrEqual(10);
+    } finally {
+      client.close();
+    }
+  });
+});

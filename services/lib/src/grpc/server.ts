@@ -34,16 +34,27 @@ export interface GrpcServerOptions {
   health: Health;
   /** How often the health service re-runs the readiness checks. */
   healthIntervalMs?: number;
+  /**
+   * Connections are closed gracefully after this long (default 5 minutes), so clients resolve
+   * the name again and spread onto replicas added since.
+   */
+  maxConnectionAgeMs?: number;
 }
 
 export class GrpcServer {
-  readonly server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
+  readonly server: Server;
   private readonly healthService = new HealthImplementation({ '': 'NOT_SERVING' });
   private readonly serviceNames: string[] = [''];
   private healthTimer: NodeJS.Timeout | undefined;
   port = 0;
 
   constructor(private readonly options: GrpcServerOptions) {
+    this.server = new Server({
+      'grpc.max_receive_message_length': 16 * 1024 * 1024,
+      'grpc.max_connection_age_ms': options.maxConnectionAgeMs ?? 300_000,
+      // In-flight calls finish on the old connection while new ones go to the new connection.
+      'grpc.max_connection_age_grace_ms': 30_000,
+    });
     this.healthService.addToServer(this.server);
   }
 

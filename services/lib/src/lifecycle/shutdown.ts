@@ -1,6 +1,7 @@
-// Graceful shutdown: on SIGTERM/SIGINT mark not ready, then run the registered steps in the
-// order they were registered (stop taking work, finish in-flight work, drain NATS, close
-// pools) under one deadline; exit 0 when all finished in time, 1 otherwise.
+// Graceful shutdown: on SIGTERM/SIGINT mark not ready, keep serving for the drain delay (so load
+// balancers and endpoint lists drop the process before it refuses anything), then run the
+// registered steps in the order they were registered (stop taking work, finish in-flight work,
+// drain NATS, close pools) under one deadline; exit 0 when all finished in time, 1 otherwise.
 import type { Logger } from '../logging/logger';
 import type { Health } from '../observability/health';
 import { errorMessage } from '../observability/health';
@@ -16,6 +17,7 @@ export class Lifecycle {
     private readonly health: Health,
     private readonly timeoutMs: number,
     private readonly exit: (code: number) => void = (code) => process.exit(code),
+    private readonly drainDelayMs = 0,
   ) {}
 
   /** Adds a shutdown step; steps run in registration order. */
@@ -41,6 +43,10 @@ export class Lifecycle {
     const started = Date.now();
     this.logger.info({ reason, deadlineMs: this.timeoutMs }, 'shutting down');
     this.health.markShuttingDown();
+    if (this.drainDelayMs > 0) {
+      this.logger.info({ drainDelayMs: this.drainDelayMs }, 'not ready; still serving while load balancers drop this process');
+      await new Promise((resolve) => setTimeout(resolve, this.drainDelayMs));
+    }
     let failed = false;
     const deadline = setTimeout(() => {
       this.logger.error({ afterMs: Date.now() - started }, 'shutdown deadline passed, exiting');

@@ -1,13 +1,17 @@
 // Liveness is cheap (the event loop answers); readiness checks the service's own dependencies
 // and names the failing one. The same checks back the HTTP endpoints and the gRPC health service.
+// A dependency every replica shares, whose loss only some requests feel, can be marked as
+// degrading: its failure is reported but leaves the replica ready, so a blip does not take every
+// replica out of its load balancer at once.
 export interface DependencyCheck {
   name: string;
   check: () => Promise<unknown>;
+  whenDown?: 'not_ready' | 'degraded';
 }
 
 export interface ReadinessReport {
   ready: boolean;
-  checks: Record<string, { ok: boolean; error?: string; ms: number }>;
+  checks: Record<string, { ok: boolean; error?: string; ms: number; degradesOnly?: boolean }>;
 }
 
 export class Health {
@@ -34,13 +38,14 @@ export class Health {
           await withTimeout(dependency.check(), this.timeoutMs, `${dependency.name} did not answer in ${this.timeoutMs} ms`);
           return [dependency.name, { ok: true, ms: Date.now() - started }] as const;
         } catch (error) {
-          return [dependency.name, { ok: false, error: errorMessage(error), ms: Date.now() - started }] as const;
+          const degradesOnly = dependency.whenDown === 'degraded' ? { degradesOnly: true } : {};
+          return [dependency.name, { ok: false, error: errorMessage(error), ms: Date.now() - started, ...degradesOnly }] as const;
         }
       }),
     );
     const checks: ReadinessReport['checks'] = Object.fromEntries(entries);
     if (this.shuttingDown) checks.shutdown = { ok: false, error: 'shutting down', ms: 0 };
-    return { ready: Object.values(checks).every((c) => c.ok), checks };
+    return { ready: Object.values(checks).every((c) => c.ok || c.degradesOnly), checks };
   }
 }
 

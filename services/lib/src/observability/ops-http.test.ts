@@ -1,3 +1,5 @@
+import { Lifecycle } from '../lifecycle/shutdown';
+import { createLogger } from '../logging/logger';
 import { Health } from './health';
 import { createMetrics } from './metrics';
 import { startOpsServer, type OpsServer } from './ops-http';
@@ -41,6 +43,45 @@ describe('ops HTTP endpoints', () => {
     const body = (await response.json()) as { failing: string[]; checks: Record<string, { error?: string }> };
     expect(body.failing).toEqual(['postgres']);
     expect(body.checks.postgres.error).toBe('connection refused');
+  });
+
+  it('stays ready, reporting it degraded, when only a dependency marked as degrading is down', async () => {
+    let redisUp = false;
+    const degrading = new Health([
+      { name: 'redis', check: async () => (redisUp ? undefined : Promise.reject(new Error('ECONNREFUSED'))), whenDown: 'degraded' },
+      { name: 'postgres', check: async () => (up ? undefined : Promise.reject(new Error('connection refused'))) },
+    ]);
+    const ops = await startOpsServer(0, { health: degrading, registry: metrics.registry });
+    try {
+      const read = async () => {
+        const response = await fetch(`http://127.0.0.1:${ops.port}/readyz`);
+        return { status: response.status, body: (await response.json()) as { status: string; failing: string[]; degraded: string[] } };
+      };
+      expect(await read()).toMatchObject({ status: 200, body: { status: 'degraded', failing: [], degraded: ['redis'] } });
+      up = false;
+      expect(await read()).toMatchObject({ status: 503, body: { status: 'not_ready', failing: ['postgres'], degraded: ['redis'] } });
+      up = true;
+      redisUp = true;
+      expect(await read()).toMatchObject({ status: 200, body: { status: 'ready', failing: [], degraded: [] } });
+    } finally {
+      await ops.close();
+    }
+  });
+
+  it('keeps serving, not ready, for the drain delay before the shutdown steps run', async () => {
+    const stopping = new Health([], 100);
+    const steps: number[] = [];
+    const exited = new Promise<number>((resolve) => {
+      const lifecycle = new Lifecycle(createLogger({ service: 'drain-test', level: 'silent' }), stopping, 5000, resolve, 400);
+      lifecycle.onShutdown('stop taking work', () => steps.push(Date.now()));
+      void lifecycle.shutdown('test');
+    });
+    const started = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await stopping.readiness()).ready).toBe(false);
+    expect(steps).toEqual([]);
+    expect(await exited).toBe(0);
+    expect(steps[0] - started).toBeGreaterThanOrEqual(390);
   });
 
   it('names a dependency that hangs past the timeout', async () => {

@@ -20,12 +20,11 @@ export async function handleOpsRequest(req: IncomingMessage, res: ServerResponse
   }
   if (path === '/readyz') {
     const report = await ops.health.readiness();
-    const failing = Object.entries(report.checks)
-      .filter(([, c]) => !c.ok)
-      .map(([name]) => name);
+    const down = Object.entries(report.checks).filter(([, c]) => !c.ok);
     sendJson(res, report.ready ? 200 : 503, {
-      status: report.ready ? 'ready' : 'not_ready',
-      failing,
+      status: report.ready ? (down.length > 0 ? 'degraded' : 'ready') : 'not_ready',
+      failing: down.filter(([, c]) => !c.degradesOnly).map(([name]) => name),
+      degraded: down.filter(([, c]) => c.degradesOnly).map(([name]) => name),
       checks: report.checks,
     });
     return true;

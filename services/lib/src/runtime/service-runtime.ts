@@ -13,6 +13,8 @@ export interface RuntimeSettings {
   service: string;
   logLevel: string;
   shutdownTimeoutMs: number;
+  /** How long a stopping process stays up, answering not ready, before it stops taking work. */
+  drainDelayMs?: number;
 }
 
 export class ServiceRuntime {
@@ -28,13 +30,16 @@ export class ServiceRuntime {
     this.logger = createLogger({ service: settings.service, level: settings.logLevel });
     this.metrics = createMetrics(settings.service);
     this.health = new Health(this.checks);
-    this.lifecycle = new Lifecycle(this.logger, this.health, settings.shutdownTimeoutMs);
+    this.lifecycle = new Lifecycle(this.logger, this.health, settings.shutdownTimeoutMs, undefined, settings.drainDelayMs);
     this.lifecycle.listenForSignals();
   }
 
-  /** Adds a dependency that /readyz and the gRPC health service check. */
-  dependsOn(name: string, check: () => Promise<unknown>): void {
-    this.checks.push({ name, check });
+  /**
+   * Adds a dependency that /readyz and the gRPC health service check. By default its failure
+   * makes the process not ready; `degraded` only reports it.
+   */
+  dependsOn(name: string, check: () => Promise<unknown>, whenDown: 'not_ready' | 'degraded' = 'not_ready'): void {
+    this.checks.push({ name, check, whenDown });
   }
 
   /** Serves /healthz, /readyz and /metrics on their own port (for services without HTTP of their own). */
