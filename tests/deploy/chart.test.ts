@@ -16,7 +16,7 @@ const HELM = [path.join(ROOT, '.stack/bin/helm'), 'helm'].find((h) => h === 'hel
 const VALUES_MATRIX = ['', 'ci/minimal-values.yaml', 'ci/production-values.yaml'];
 const SERVICES = readdirSync(path.join(ROOT, 'services')).filter((s) => !['lib', 'web'].includes(s) && existsSync(path.join(ROOT, 'services', s, 'src/main.ts')));
 
-type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any; [key: string]: unknown };
+type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; [key: string]: unknown };
 
 function helm(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(HELM, args, { encoding: 'utf8', cwd: ROOT });
@@ -34,7 +34,12 @@ function render(valuesFile: string, extra: string[] = []): K8sObject[] {
 
 function validateAgainstSchema(object: K8sObject): void {
   const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
-  const modulePath = group ? `kubernetes-models/${group}/${version}` : `kubernetes-models/${version}`;
+  const modulePath =
+    group === 'monitoring.coreos.com'
+      ? `@kubernetes-models/prometheus-operator/${group}/${version}`
+      : group
+        ? `kubernetes-models/${group}/${version}`
+        : `kubernetes-models/${version}`;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Model = (require(modulePath) as Record<string, new (data: unknown) => { validate(): void }>)[object.kind];
   if (!Model) throw new Error(`no Kubernetes ${KUBE_VERSION} schema for ${object.apiVersion} ${object.kind}`);
@@ -193,6 +198,46 @@ describe('the Helm chart', () => {
     const objects = parseAllDocuments(result.stdout).map((d) => d.toJS() as K8sObject).filter(Boolean);
     expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort()).toEqual(SERVICES.map((s) => `dev-inbox-${s}`).sort());
     for (const object of objects) expect(() => validateAgainstSchema(object)).not.toThrow();
+  });
+
+  it('scrapes every component with a ServiceMonitor and ships the alerts, unit-tested by promtool, as a PrometheusRule', () => {
+    const objects = render('ci/production-values.yaml');
+    const monitor = objects.find((o) => o.kind === 'ServiceMonitor')!;
+    expect(monitor.metadata).toMatchObject({ labels: { release: 'kube-prometheus-stack' } });
+    const selected = objects.filter(
+      (o) => o.kind === 'Service' && Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => o.metadata.labels?.[k] === v),
+    );
+    const scraped = selected.filter((o) => o.spec.ports.some((p: { name: string }) => p.name === monitor.spec.endpoints[0].port)).map((o) => o.metadata.name);
+    expect(scraped.sort()).toEqual(SERVICES.map((s) => `inbox-${s}`).sort());
+    const rule = objects.find((o) => o.kind === 'PrometheusRule')!;
+    const alerts = parse(readFileSync(path.join(CHART, 'files/alerts.yaml'), 'utf8'));
+    expect(rule.spec).toEqual(alerts);
+    // Off by default: a cluster without the Prometheus Operator's CRDs installs the chart as is.
+    expect(render('').filter((o) => ['ServiceMonitor', 'PrometheusRule'].includes(o.kind))).toEqual([]);
+    const promtool = (args: string[]) => spawnSync('promtool', args, { encoding: 'utf8', cwd: ROOT });
+    const check = promtool(['check', 'rules', path.join(CHART, 'files/alerts.yaml')]);
+    expect(check.stdout + check.stderr).toContain('SUCCESS');
+    const tests = promtool(['test', 'rules', 'deploy/prometheus/alerts.test.yaml']);
+    expect(tests.stdout + tests.stderr).toContain('SUCCESS');
+    expect(tests.status).toBe(0);
+    // Every alert has a test and a runbook section in the operations guide.
+    const names = alerts.groups.flatMap((g: { rules: { alert: string }[] }) => g.rules.map((r) => r.alert));
+    const testFile = readFileSync(path.join(ROOT, 'deploy/prometheus/alerts.test.yaml'), 'utf8');
+    const guide = readFileSync(path.join(ROOT, 'docs/operations.md'), 'utf8');
+    for (const name of names) {
+      expect(testFile).toContain(`alertname: ${name}`);
+      expect(guide).toContain(`### ${name}`);
+    }
+  });
+
+  it('points webhooks, call callbacks, the MTA name and notification mail at hosts the install serves', () => {
+    const config = (valuesFile: string) => (render(valuesFile).find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> }).data;
+    const production = config('ci/production-values.yaml');
+    // The Ingress routes /ingest on the public host to ingest, so that is where providers call.
+    for (const key of ['INGEST_PUBLIC_URL', 'GATEWAY_INGEST_PUBLIC_URL', 'CALLS_CALLBACK_BASE_URL']) expect(production[key]).toBe('https://support.example.com');
+    expect(production.INGEST_MTA_NAME).toBe('mail.support.example.com');
+    expect(production.NOTIFICATION_EMAIL_FROM).toBe('Inbox <notifications@mail.support.example.com>');
+    expect(JSON.stringify(config(''))).not.toContain('inbox.localhost');
   });
 
   it('rejects a typo in a key and a value of the wrong type through values.schema.json', () => {

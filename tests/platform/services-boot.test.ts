@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { grpcHealthCheck } from '@inbox/lib';
+import { waitFor } from '@inbox/testkit';
 import { ROOT } from '../support/service-process';
 import { DEPENDENCIES, SERVICE_NAMES, launchService, type LaunchedService, type ServiceName } from '../support/services';
 
@@ -37,7 +38,28 @@ describe.each(SERVICE_NAMES)('the %s service', (name: ServiceName) => {
     it('keeps /metrics, /healthz and /readyz off its public port', async () => {
       for (const path of ['/metrics', '/healthz', '/readyz']) expect((await fetch(`${service.httpUrl}${path}`)).status).toBe(404);
     });
+
+    it('logs every request with its route, status, duration and request id, not only failures', async () => {
+      const path = name === 'gateway' ? '/api/v1/openapi.json' : '/ingest/v1/chat/widget.js';
+      const response = await fetch(`${service.httpUrl}${path}`, { headers: { 'x-request-id': `access-log-${name}` } });
+      expect(response.status).toBeLessThan(500);
+      const logged = await waitFor('the access log line', async () =>
+        service.process.output
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .find((entry) => entry.msg === 'request' && entry.requestId === `access-log-${name}`),
+      );
+      expect(logged).toMatchObject({ status: response.status, method: 'GET', ms: expect.any(Number) });
+    });
   }
+
+  it('reports its own name on gRPC metrics and its pools and consumers by name', async () => {
+    const metrics = await (await fetch(`${service.opsUrl}/metrics`)).text();
+    expect(metrics).not.toContain('service="grpc"');
+    if (['conversation', 'routing', 'notification'].includes(name)) expect(metrics).toMatch(new RegExp(`inbox_pg_pool_connections\\{pool="main",state="max",service="${name}"\\}`));
+    if (name !== 'gateway') expect(metrics).toMatch(new RegExp(`inbox_consumer_pending_messages\\{consumer="[\\w-]+",service="${name}"\\}`));
+  });
 
   if (name !== 'ingest' && name !== 'gateway') {
     it('serves the standard gRPC health service as SERVING', async () => {

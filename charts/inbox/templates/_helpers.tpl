@@ -71,9 +71,11 @@ CONVERSATION_PUBLIC_URL: {{ .Values.config.publicUrl | quote }}
 GATEWAY_SIGNUP_ENABLED: {{ .Values.config.signupEnabled | quote }}
 CONVERSATION_MAIL_DOMAIN: {{ .Values.config.mailDomain | quote }}
 INGEST_MAX_MESSAGE_BYTES: {{ .Values.config.maxMessageBytes | quote }}
-INGEST_PUBLIC_URL: {{ .Values.config.ingestPublicUrl | quote }}
-GATEWAY_INGEST_PUBLIC_URL: {{ .Values.config.ingestPublicUrl | quote }}
-CALLS_CALLBACK_BASE_URL: {{ .Values.config.ingestPublicUrl | quote }}
+INGEST_PUBLIC_URL: {{ default .Values.config.publicUrl .Values.config.ingestPublicUrl | quote }}
+GATEWAY_INGEST_PUBLIC_URL: {{ default .Values.config.publicUrl .Values.config.ingestPublicUrl | quote }}
+CALLS_CALLBACK_BASE_URL: {{ default .Values.config.publicUrl .Values.config.ingestPublicUrl | quote }}
+INGEST_MTA_NAME: {{ .Values.config.mailDomain | quote }}
+NOTIFICATION_EMAIL_FROM: {{ printf "Inbox <notifications@%s>" .Values.config.mailDomain | quote }}
 MESSENGER_GRAPH_URL: {{ .Values.config.messengerGraphUrl | quote }}
 TELEPHONY_API_URL: {{ .Values.config.telephonyApiUrl | quote }}
 SHUTDOWN_DRAIN_DELAY_MS: {{ mul .Values.config.drainDelaySeconds 1000 | quote }}

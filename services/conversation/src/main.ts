@@ -72,11 +72,13 @@ bootService(async () => {
   const { logger, metrics, health, lifecycle } = runtime;
 
   const pool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_DB_POOL_SIZE);
+  runtime.metrics.observePool('main', pool);
   const reportsPool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_REPORTS_POOL_SIZE, {
     statementTimeoutMs: config.CONVERSATION_REPORTS_TIMEOUT_MS,
     // A year's kept rows are grouped in memory, not sorted on disk.
     workMemMb: 64,
   });
+  runtime.metrics.observePool('reports', reportsPool);
   const reportDayCounts = new ReportDayCounts(pool);
   runtime.dependsOn('postgres', () => pingPostgres(pool));
   if (config.CONVERSATION_MIGRATE_ON_BOOT) {
@@ -108,6 +110,7 @@ bootService(async () => {
     () => relay.poke(),
     { maxAttempts: config.CONVERSATION_DELIVERY_MAX_ATTEMPTS, backoffMs: config.CONVERSATION_DELIVERY_BACKOFF_MS },
   );
+  delivery.observe(metrics.registry);
   const committed = () => relay.poke();
   const committedWithMail = () => {
     relay.poke();

@@ -1,4 +1,4 @@
-import { commonConfigShape, env, loadConfig, outboundConfigShape, rejectOutboundTestSwitchesInProduction, z } from '@inbox/lib';
+import { ConfigError, commonConfigShape, env, loadConfig, outboundConfigShape, rejectOutboundTestSwitchesInProduction, z } from '@inbox/lib';
 
 const schema = z.object({
   ...commonConfigShape,
@@ -33,7 +33,11 @@ const schema = z.object({
     .string()
     .default('')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  /** This MTA's name: the SMTP greeting and the authserv-id of Authentication-Results (the MX host). */
   INGEST_MTA_NAME: env.string('inbox.localhost'),
+  /** PEM files of the MX's certificate chain and key; with both, SMTP offers STARTTLS. */
+  INGEST_SMTP_TLS_CERT_FILE: z.string().default(''),
+  INGEST_SMTP_TLS_KEY_FILE: z.string().default(''),
   // Form submissions per form and client address in each minute.
   INGEST_FORM_RATE_LIMIT: env.int(30, 1),
   INGEST_PUBLIC_URL: z.url().transform((u) => u.replace(/\/$/, '')).optional(),
@@ -44,5 +48,8 @@ export type IngestConfig = z.infer<typeof schema>;
 export function loadIngestConfig(source?: Record<string, string | undefined>): IngestConfig {
   const config = loadConfig(schema, source);
   rejectOutboundTestSwitchesInProduction(config);
+  if (Boolean(config.INGEST_SMTP_TLS_CERT_FILE) !== Boolean(config.INGEST_SMTP_TLS_KEY_FILE)) {
+    throw new ConfigError(['INGEST_SMTP_TLS_CERT_FILE and INGEST_SMTP_TLS_KEY_FILE: give both (STARTTLS) or neither']);
+  }
   return config;
 }

@@ -1,5 +1,6 @@
 // Composition root of the ingest service: the channel edge. Nothing is acknowledged to a
 // channel before JetStream has stored it.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -96,7 +97,14 @@ bootService(async () => {
   const httpPort = await listen(server, config.INGEST_HTTP_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.INGEST_OPS_PORT, config.BIND_HOST);
   const chatReplies = await runConsumer({ js, spec: CONSUMERS.chatReplyDelivery, handler: new ChatReplyHandler(chatSessions), logger, metrics: runtime.metrics, liveness: runtime.liveness });
-  const smtp = createSmtpServer(acceptEmail, logger, { maxMessageBytes: config.INGEST_MAX_MESSAGE_BYTES });
+  const smtp = createSmtpServer(acceptEmail, logger, {
+    maxMessageBytes: config.INGEST_MAX_MESSAGE_BYTES,
+    hostname: config.INGEST_MTA_NAME,
+    tls: config.INGEST_SMTP_TLS_CERT_FILE && config.INGEST_SMTP_TLS_KEY_FILE
+      ? { cert: readFileSync(config.INGEST_SMTP_TLS_CERT_FILE), key: readFileSync(config.INGEST_SMTP_TLS_KEY_FILE) }
+      : undefined,
+    registry: runtime.metrics.registry,
+  });
   await new Promise<void>((resolve, reject) => {
     smtp.server.once('error', reject);
     smtp.listen(config.INGEST_SMTP_PORT, config.BIND_HOST, () => resolve());

@@ -31,6 +31,7 @@ bootService(async () => {
   const { logger, metrics, health, lifecycle } = runtime;
 
   const pool = createPool(config.NOTIFICATION_DATABASE_URL, logger, config.NOTIFICATION_DB_POOL_SIZE);
+  runtime.metrics.observePool('main', pool);
   runtime.dependsOn('postgres', () => pingPostgres(pool));
   if (config.NOTIFICATION_MIGRATE_ON_BOOT) await migrate(pool, MIGRATIONS_DIR);
   const nc = await connectNats(config.NATS_URL, 'notification', logger);

@@ -41,6 +41,7 @@ bootService(async () => {
   const { logger, metrics, health, lifecycle } = runtime;
 
   const pool = createPool(config.ROUTING_DATABASE_URL, logger, config.ROUTING_DB_POOL_SIZE);
+  runtime.metrics.observePool('main', pool);
   runtime.dependsOn('postgres', () => pingPostgres(pool));
   if (config.ROUTING_MIGRATE_ON_BOOT) await migrate(pool, MIGRATIONS_DIR);
   const redis = await connectRedis(config.REDIS_URL, logger);

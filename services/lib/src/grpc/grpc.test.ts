@@ -73,6 +73,8 @@ describe('gRPC server and client helpers', () => {
   it('counts handled calls by status code', async () => {
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/inbox_grpc_server_handled_total\{[^}]*method="inbox.conversation.v1.ConversationService\/getInboundReceipt"[^}]*code="NOT_FOUND"[^}]*\} 1/);
+    // The process's own service label is kept, not overwritten by the call's.
+    expect(text).toMatch(/inbox_grpc_server_handled_total\{[^}]*code="NOT_FOUND",service="grpc-test"\} 1/);
   });
 
   it('serves grpc.health.v1 following readiness', async () => {

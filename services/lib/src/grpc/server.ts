@@ -117,17 +117,17 @@ export class GrpcServer {
         requestId,
         remainingMs: () => (Number.isFinite(deadlineAt) && deadlineAt > 0 ? deadlineAt - Date.now() : Infinity),
       };
-      const stopTimer = metrics.grpcDuration.startTimer({ service: 'grpc', method: fullMethod });
+      const stopTimer = metrics.grpcDuration.startTimer({ method: fullMethod });
       runWithRequestContext({ requestId }, () => {
         handler(call.request, context)
           .then((response) => {
-            metrics.grpcHandled.inc({ service: 'grpc', method: fullMethod, code: 'OK' });
+            metrics.grpcHandled.inc({ method: fullMethod, code: 'OK' });
             callback(null, response);
           })
           .catch((error: unknown) => {
             const serviceError = toServiceError(error);
             const code = serviceError.code ?? status.INTERNAL;
-            metrics.grpcHandled.inc({ service: 'grpc', method: fullMethod, code: status[code] });
+            metrics.grpcHandled.inc({ method: fullMethod, code: status[code] });
             if (error instanceof DomainError) {
               logger.debug({ method: fullMethod, code: error.code }, 'grpc call rejected');
             } else {

@@ -16,7 +16,10 @@ export function requestIdMiddleware(): Middleware {
   };
 }
 
-/** Records count and duration per matched route (express sets req.route), never per raw URL. */
+/**
+ * Records count and duration per matched route (express sets req.route), never per raw URL, and
+ * logs every request (info; 4xx warn; 5xx error) with its route, status and duration.
+ */
 export function httpMetricsMiddleware(metrics: ServiceMetrics, logger?: Logger): Middleware {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
@@ -26,7 +29,12 @@ export function httpMetricsMiddleware(metrics: ServiceMetrics, logger?: Logger):
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpRequests.inc({ method: req.method ?? 'GET', route, status: String(res.statusCode) });
       metrics.httpDuration.observe({ method: req.method ?? 'GET', route }, seconds);
-      if (logger && res.statusCode >= 500) logger.error({ method: req.method, route, status: res.statusCode }, 'request failed');
+      if (logger) {
+        const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+        // 'finish' may fire outside the request's context: the id is taken from the response.
+        const requestId = res.getHeader(REQUEST_ID_HEADER);
+        logger[level]({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      }
     });
     next();
   };

@@ -58,6 +58,8 @@ export interface ConsumerRunOptions<T> {
   fetchExpiresMs?: number;
   /** Told when pulling fails and when it works again (readiness reads it). */
   liveness?: SubscriptionLiveness;
+  /** How often the consumer's lag is read into the metrics (default 15 s). */
+  lagIntervalMs?: number;
 }
 
 export const exponentialBackoff = (deliveryCount: number): number =>
@@ -88,6 +90,17 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
   const keepAlive = setInterval(() => {
     for (const msg of held) msg.working();
   }, Math.max(250, spec.ackWaitMs / 3));
+  const readLag = () =>
+    consumer.info().then(
+      (info) => {
+        metrics.consumerPending.set({ consumer: spec.durable }, info.num_pending);
+        metrics.consumerAckPending.set({ consumer: spec.durable }, info.num_ack_pending);
+      },
+      () => undefined,
+    );
+  void readLag();
+  const lagTimer = setInterval(() => void readLag(), options.lagIntervalMs ?? 15_000);
+  lagTimer.unref();
 
   const handleOne = async (msg: JsMsg, event: T): Promise<void> => {
     const deliveryCount = msg.info.deliveryCount;
@@ -285,6 +298,7 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
       await loop;
       await Promise.allSettled([...chains.values()]);
       clearInterval(keepAlive);
+      clearInterval(lagTimer);
     },
   };
 }

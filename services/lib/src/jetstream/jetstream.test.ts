@@ -151,6 +151,21 @@ describe('JetStream helpers against a real NATS server', () => {
     expect((await jsm.streams.info(stream.name)).config.num_replicas).toBe(1);
   });
 
+  it('reports the lag of each durable consumer in the metrics, down to 0 once it has caught up', async () => {
+    const spec = consumerSpec();
+    await provisionJetStream(jsm, [stream], [spec]);
+    const subject = `${stream.name.toLowerCase()}.lag`;
+    for (let i = 0; i < 40; i += 1) await publishDurably(js, subject, encode({ id: `m${i}`, key: 'one', delayMs: 20 }), { msgId: `lag-${i}` });
+    const log: { id: string; attempt: number }[] = [];
+    const { handler } = recordingHandler(log);
+    const metrics = createMetrics('t-lag');
+    const pending = async () => (await metrics.consumerPending.get()).values.find((v) => v.labels.consumer === spec.durable)?.value;
+    running = await runConsumer({ js, spec, handler, logger, metrics, concurrency: 1, lagIntervalMs: 100 });
+    expect(await waitFor('a lag reported', async () => ((await pending()) ?? 0) > 10 ? await pending() : undefined, 5000, 20)).toBeGreaterThan(10);
+    await waitFor('every message handled', async () => log.length === 40, 20_000);
+    await waitFor('the lag back to 0', async () => (await pending()) === 0, 5000, 50);
+  });
+
   it('brings an existing blob bucket to the replica count it is opened with, and leaves it when none is given', async () => {
     const bucket = uniqueName('blobs');
     try {

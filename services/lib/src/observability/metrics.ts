@@ -1,35 +1,63 @@
 // Prometheus metrics: one registry per service with the default process metrics, and the
 // counters and histograms the shared runtime records (gRPC calls, consumed events, HTTP).
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface ServiceMetrics {
   registry: Registry;
-  grpcHandled: Counter<'service' | 'method' | 'code'>;
-  grpcDuration: Histogram<'service' | 'method'>;
+  /** method is the full gRPC path (package.Service/method); the service label is the process's own. */
+  grpcHandled: Counter<'method' | 'code'>;
+  grpcDuration: Histogram<'method'>;
   eventsHandled: Counter<'consumer' | 'outcome'>;
   eventDuration: Histogram<'consumer'>;
   eventBatchSize: Histogram<'consumer'>;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
+  /** Messages a durable consumer has not been handed yet (its lag), and handed but not acknowledged. */
+  consumerPending: Gauge<'consumer'>;
+  consumerAckPending: Gauge<'consumer'>;
+  /** Reports a PostgreSQL pool's connections at each scrape: in use, idle, waiting callers, max. */
+  observePool: (name: string, pool: PoolCounts) => void;
+}
+
+export interface PoolCounts {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  options: { max?: number };
 }
 
 export function createMetrics(service: string): ServiceMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
+  const pools = new Map<string, PoolCounts>();
+  new Gauge({
+    name: 'inbox_pg_pool_connections',
+    help: 'PostgreSQL pool connections by state: in_use, idle, waiting (callers queued for one) and max',
+    labelNames: ['pool', 'state'],
+    registers: [registry],
+    collect() {
+      for (const [name, pool] of pools) {
+        this.set({ pool: name, state: 'in_use' }, pool.totalCount - pool.idleCount);
+        this.set({ pool: name, state: 'idle' }, pool.idleCount);
+        this.set({ pool: name, state: 'waiting' }, pool.waitingCount);
+        this.set({ pool: name, state: 'max' }, pool.options.max ?? 10);
+      }
+    },
+  });
   const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
   return {
     registry,
     grpcHandled: new Counter({
       name: 'inbox_grpc_server_handled_total',
       help: 'gRPC calls handled, by status code',
-      labelNames: ['service', 'method', 'code'],
+      labelNames: ['method', 'code'],
       registers: [registry],
     }),
     grpcDuration: new Histogram({
       name: 'inbox_grpc_server_duration_seconds',
       help: 'gRPC handler duration',
-      labelNames: ['service', 'method'],
+      labelNames: ['method'],
       buckets,
       registers: [registry],
     }),
@@ -66,5 +94,18 @@ export function createMetrics(service: string): ServiceMetrics {
       buckets,
       registers: [registry],
     }),
+    consumerPending: new Gauge({
+      name: 'inbox_consumer_pending_messages',
+      help: 'Messages in the stream a durable consumer has not been handed yet (its lag)',
+      labelNames: ['consumer'],
+      registers: [registry],
+    }),
+    consumerAckPending: new Gauge({
+      name: 'inbox_consumer_ack_pending_messages',
+      help: 'Messages handed to a durable consumer and not acknowledged yet',
+      labelNames: ['consumer'],
+      registers: [registry],
+    }),
+    observePool: (name, pool) => void pools.set(name, pool),
   };
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { databaseUrl } from '@inbox/testkit';
 import { createLogger } from '../logging/logger';
+import { createMetrics } from '../observability/metrics';
 import { createPool, withTransaction } from './pool';
 
 describe('withTransaction against a real PostgreSQL', () => {
@@ -24,6 +25,41 @@ describe('withTransaction against a real PostgreSQL', () => {
       expect(answers).toEqual([1, 1, 1]);
     } finally {
       await admin.end();
+    }
+  });
+
+  it('bounds a pool with a statement timeout and work_mem set in each transaction, never on the session', async () => {
+    const bounded = createPool(databaseUrl('postgres'), createLogger({ service: 'pool-test', level: 'silent' }), 1, { statementTimeoutMs: 200, workMemMb: 48 });
+    try {
+      // Nothing goes in the startup packet: PgBouncer refuses unknown startup parameters.
+      expect((bounded as unknown as { options: Record<string, unknown> }).options.options).toBeUndefined();
+      expect((bounded as unknown as { options: Record<string, unknown> }).options.statement_timeout).toBeUndefined();
+      await expect(bounded.query('SELECT pg_sleep(1)')).rejects.toMatchObject({ code: '57014' });
+      await expect(withTransaction(bounded, (tx) => tx.query('SELECT pg_sleep(1)'))).rejects.toMatchObject({ code: '57014' });
+      expect((await bounded.query<{ work_mem: string }>('SHOW work_mem')).rows[0].work_mem).toBe('48MB');
+      expect((await withTransaction(bounded, (tx) => tx.query<{ work_mem: string }>('SHOW work_mem'), 'BEGIN READ ONLY')).rows[0].work_mem).toBe('48MB');
+      // The same server connection, outside a transaction, has the server's defaults again.
+      const client = await bounded.connect();
+      try {
+        expect((await client.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0].statement_timeout).toBe('0');
+      } finally {
+        client.release();
+      }
+    } finally {
+      await bounded.end();
+    }
+  });
+
+  it('reports its connections by state to the metrics at each scrape', async () => {
+    const metrics = createMetrics('pool-test');
+    metrics.observePool('main', pool);
+    const client = await pool.connect();
+    try {
+      const text = await metrics.registry.getSingleMetricAsString('inbox_pg_pool_connections');
+      expect(text).toMatch(/inbox_pg_pool_connections\{pool="main",state="in_use",service="pool-test"\} 1/);
+      expect(text).toMatch(/inbox_pg_pool_connections\{pool="main",state="max",service="pool-test"\} 2/);
+    } finally {
+      client.release();
     }
   });
 });

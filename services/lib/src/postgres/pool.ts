@@ -1,22 +1,33 @@
 // PostgreSQL pool per service (each service has its own database) and a transaction helper.
-// No named prepared statements, so PgBouncer in transaction mode works.
+// No named prepared statements and no session settings, so PgBouncer in transaction mode works:
+// a pool's statement timeout and work_mem are set with SET LOCAL inside each transaction, never
+// as startup parameters (PgBouncer refuses those) or session SETs (they would leak to whoever
+// gets the server connection next).
 import pg from 'pg';
 import type { Logger } from '../logging/logger';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
-/** statementTimeoutMs: the server cancels any statement running longer (PostgreSQL error 57014). */
+const transactionSettings = new WeakMap<pg.Pool, string>();
+
+/**
+ * statementTimeoutMs: the server cancels any statement running longer (PostgreSQL error 57014);
+ * workMemMb: memory each sort or hash may use. With either, every query of the pool runs in a
+ * transaction that sets them locally.
+ */
 export function createPool(connectionString: string, logger: Logger, max = 10, options: { statementTimeoutMs?: number; workMemMb?: number } = {}): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString,
-    max,
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 5_000,
-    statement_timeout: options.statementTimeoutMs,
-    options: options.workMemMb ? `-c work_mem=${options.workMemMb}MB` : undefined,
-  });
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
   pool.on('error', (error) => logger.warn({ error: error.message }, 'idle postgres client error'));
+  const settings = [
+    options.statementTimeoutMs ? `SET LOCAL statement_timeout = ${Math.floor(options.statementTimeoutMs)}` : '',
+    options.workMemMb ? `SET LOCAL work_mem = '${Math.floor(options.workMemMb)}MB'` : '',
+  ].filter(Boolean);
+  if (settings.length > 0) {
+    transactionSettings.set(pool, settings.join('; '));
+    const query = (text: string, values?: unknown[]) => withTransaction(pool, (tx) => tx.query(text, values));
+    pool.query = query as unknown as typeof pool.query;
+  }
   return pool;
 }
 
@@ -32,7 +43,8 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
   };
   client.on('error', onError);
   try {
-    await client.query(begin);
+    const settings = transactionSettings.get(pool);
+    await client.query(settings ? `${begin}; ${settings}` : begin);
     const result = await work(client);
     await client.query('COMMIT');
     return result;

@@ -1,6 +1,7 @@
 // What every service's composition root starts with: the logger, metrics, the readiness
 // checks of its own dependencies, and the shutdown sequence. bootService wraps main() so a bad
 // configuration or an unreachable dependency at boot stops the process with a clear message.
+import { Gauge } from 'prom-client';
 import { ConfigError } from '../config/config';
 import { createLogger, type Logger } from '../logging/logger';
 import { Health, type DependencyCheck, errorMessage } from '../observability/health';
@@ -30,6 +31,18 @@ export class ServiceRuntime {
     this.logger = createLogger({ service: settings.service, level: settings.logLevel });
     this.metrics = createMetrics(settings.service);
     this.health = new Health(this.checks);
+    const health = this.health;
+    // Read at each scrape, so alerts see a dependency down without a probe of their own.
+    new Gauge({
+      name: 'inbox_dependency_up',
+      help: 'Whether each dependency of the process answers its readiness check (1) or not (0)',
+      labelNames: ['dependency'],
+      registers: [this.metrics.registry],
+      async collect() {
+        const report = await health.readiness();
+        for (const [dependency, check] of Object.entries(report.checks)) if (dependency !== 'shutdown') this.set({ dependency }, check.ok ? 1 : 0);
+      },
+    });
     this.lifecycle = new Lifecycle(this.logger, this.health, settings.shutdownTimeoutMs, undefined, settings.drainDelayMs);
     this.lifecycle.listenForSignals();
   }

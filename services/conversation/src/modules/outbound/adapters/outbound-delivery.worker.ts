@@ -3,6 +3,7 @@
 // LOCKED, so several replicas share the queue; a failure is retried with backoff, a permanent one
 // (or the last attempt) is recorded on the message as failed with the provider's reason. The
 // conversation gets an event either way, so agents see the status change live.
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { errorMessage, withTransaction, type Logger, type Pool, type PoolClient } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { appendEvents } from '../../../adapters/outbox';
@@ -53,6 +54,7 @@ export class OutboundDeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private attempts: Counter<'channel' | 'outcome'> | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -65,6 +67,31 @@ export class OutboundDeliveryWorker {
 
   start(): void {
     this.schedule(0);
+  }
+
+  /** Delivery attempts by channel and outcome (sent, retry, failed), and the queue read at each scrape. */
+  observe(registry: Registry): void {
+    this.attempts = new Counter({
+      name: 'inbox_outbound_attempts_total',
+      help: 'Outbound delivery attempts by channel and outcome: sent, retry (will be tried again), failed (for good)',
+      labelNames: ['channel', 'outcome'],
+      registers: [registry],
+    });
+    const pool = this.pool;
+    new Gauge({
+      name: 'inbox_outbound_queue_messages',
+      help: 'Outbound messages waiting for delivery: due now, and waiting for a retry',
+      labelNames: ['state'],
+      registers: [registry],
+      async collect() {
+        const counts = await pool
+          .query<{ due: string; later: string }>('SELECT count(*) FILTER (WHERE next_attempt_at <= now()) AS due, count(*) FILTER (WHERE next_attempt_at > now()) AS later FROM outbound_deliveries')
+          .catch(() => undefined);
+        if (!counts) return;
+        this.set({ state: 'due' }, Number(counts.rows[0].due));
+        this.set({ state: 'retry_wait' }, Number(counts.rows[0].later));
+      },
+    });
   }
 
   poke(): void {
@@ -128,6 +155,7 @@ export class OutboundDeliveryWorker {
         await tx.query('DELETE FROM outbound_deliveries WHERE message_id = $1', [message.message_id]);
         await this.announce(tx, message.message_id);
         changed = true;
+        this.attempts?.inc({ channel: message.channel, outcome: 'sent' });
       } catch (error) {
         const attempts = message.attempts + 1;
         const reason = errorMessage(error).slice(0, 1000);
@@ -137,12 +165,14 @@ export class OutboundDeliveryWorker {
           await tx.query('DELETE FROM outbound_deliveries WHERE message_id = $1', [message.message_id]);
           await this.announce(tx, message.message_id);
           changed = true;
+          this.attempts?.inc({ channel: message.channel, outcome: 'failed' });
           this.logger.error({ messageId: message.message_id, channel: message.channel, attempts, error: reason }, 'outbound message failed for good');
         } else {
           await tx.query(
             `UPDATE outbound_deliveries SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4) WHERE message_id = $1`,
             [message.message_id, attempts, reason, Math.min((2 ** (attempts - 1) * this.retry.backoffMs) / 1000, 3600)],
           );
+          this.attempts?.inc({ channel: message.channel, outcome: 'retry' });
           this.logger.warn({ messageId: message.message_id, channel: message.channel, attempts, error: reason }, 'outbound message failed, will retry');
         }
       }
