@@ -240,6 +240,29 @@ describe('the Helm chart', () => {
     expect(JSON.stringify(config(''))).not.toContain('inbox.localhost');
   });
 
+  it('takes the NATS, OpenSearch and AI-assist credentials from Secrets, mounts the private CA, and keeps them out of the ConfigMap', () => {
+    const objects = render('ci/production-values.yaml');
+    const config = (objects.find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> }).data;
+    expect(config.NATS_URL).toBeUndefined();
+    expect(config.OPENSEARCH_URL).toBeUndefined();
+    expect(config).toMatchObject({ NATS_TLS_CA_FILE: '/etc/inbox/tls/nats/ca.pem', OPENSEARCH_CA_FILE: '/etc/inbox/tls/opensearch/ca.pem', CONVERSATION_ASSIST_URL: 'https://llm.internal.example.com/v1' });
+    const pods = objects.filter((o) => o.kind === 'Deployment' || o.metadata.name === 'inbox-provision-jetstream');
+    const secretEnv = (pod: K8sObject, name: string) => pod.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === name)?.valueFrom?.secretKeyRef;
+    for (const pod of pods) {
+      expect(secretEnv(pod, 'NATS_URL')).toEqual({ name: 'inbox-nats', key: 'urls' });
+      const mounts = pod.spec.template.spec.containers[0].volumeMounts.map((m: { mountPath: string }) => m.mountPath);
+      expect(mounts).toContain('/etc/inbox/tls/nats');
+    }
+    const byName = (name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `inbox-${name}`)!;
+    expect(secretEnv(byName('search'), 'OPENSEARCH_URL')).toEqual({ name: 'inbox-opensearch', key: 'url' });
+    expect(secretEnv(byName('gateway'), 'OPENSEARCH_URL')).toBeUndefined();
+    expect(secretEnv(byName('conversation'), 'CONVERSATION_ASSIST_API_KEY')).toEqual({ name: 'inbox-assist', key: 'api-key' });
+    expect(secretEnv(byName('gateway'), 'CONVERSATION_ASSIST_API_KEY')).toBeUndefined();
+    // A tls:// URL is accepted; credentials inline in a URL are refused (they belong in urlSecret).
+    expect(() => render('', ['--set', 'external.nats.url=tls://nats.internal:4222'])).not.toThrow();
+    expect(() => render('', ['--set', 'external.nats.url=nats://user:pass@nats:4222'])).toThrow(/does not match pattern/);
+  });
+
   it('rejects a typo in a key and a value of the wrong type through values.schema.json', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'values-'));
     const typo = path.join(dir, 'typo.yaml');

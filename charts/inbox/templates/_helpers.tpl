@@ -24,13 +24,16 @@ app.kubernetes.io/component: {{ .name }}
 {{- if $c.image }}{{ $c.image }}{{ else }}{{ printf "%s-%s:%s" .root.Values.image.repository .name (default .root.Chart.AppVersion .root.Values.image.tag) }}{{ end -}}
 {{- end -}}
 
-{{/* A Secret reference by its short name: redis, jwt, smtp or db.<service>. */}}
+{{/* A Secret reference by its short name: redis, jwt, smtp, nats, opensearch, assist or db.<service>. */}}
 {{- define "inbox.secretRef" -}}
 {{- $v := .root.Values.external -}}
 {{- $ref := dict -}}
 {{- if eq .ref "redis" }}{{ $ref = $v.redis.urlSecret }}
 {{- else if eq .ref "jwt" }}{{ $ref = $v.auth.jwtSecret }}
 {{- else if eq .ref "smtp" }}{{ $ref = $v.smtpRelay.urlSecret }}
+{{- else if eq .ref "nats" }}{{ $ref = $v.nats.urlSecret }}
+{{- else if eq .ref "opensearch" }}{{ $ref = $v.opensearch.urlSecret }}
+{{- else if eq .ref "assist" }}{{ $ref = $v.assist.apiKeySecret }}
 {{- else if hasPrefix "db." .ref }}{{ $ref = index $v.databases (trimPrefix "db." .ref) }}
 {{- else }}{{ fail (printf "unknown secret reference %q" .ref) }}{{ end -}}
 secretKeyRef:
@@ -62,9 +65,23 @@ seccompProfile:
 NODE_ENV: production
 BIND_HOST: 0.0.0.0
 LOG_LEVEL: {{ .Values.config.logLevel | quote }}
+{{- if not .Values.external.nats.urlSecret.name }}
 NATS_URL: {{ .Values.external.nats.url | quote }}
+{{- end }}
+{{- if .Values.external.nats.caSecret.name }}
+NATS_TLS_CA_FILE: /etc/inbox/tls/nats/ca.pem
+{{- end }}
 NATS_STREAM_REPLICAS: {{ .Values.external.nats.streamReplicas | quote }}
+{{- if not .Values.external.opensearch.urlSecret.name }}
 OPENSEARCH_URL: {{ .Values.external.opensearch.url | quote }}
+{{- end }}
+{{- if .Values.external.opensearch.caSecret.name }}
+OPENSEARCH_CA_FILE: /etc/inbox/tls/opensearch/ca.pem
+{{- end }}
+{{- if .Values.external.assist.url }}
+CONVERSATION_ASSIST_URL: {{ .Values.external.assist.url | quote }}
+CONVERSATION_ASSIST_MODEL: {{ .Values.external.assist.model | quote }}
+{{- end }}
 GATEWAY_PUBLIC_URL: {{ .Values.config.publicUrl | quote }}
 NOTIFICATION_PUBLIC_URL: {{ .Values.config.publicUrl | quote }}
 CONVERSATION_PUBLIC_URL: {{ .Values.config.publicUrl | quote }}
@@ -99,5 +116,47 @@ affinity:
 {{- end }}
 {{- with .Values.pod.priorityClassName }}
 priorityClassName: {{ . }}
+{{- end }}
+{{- end -}}
+
+{{/* Environment from the external servers' Secrets a pod needs: (dict "root" $ "name" component). */}}
+{{- define "inbox.externalSecretEnv" -}}
+{{- $v := .root.Values.external -}}
+{{- if $v.nats.urlSecret.name }}
+- name: NATS_URL
+  valueFrom:
+    {{- include "inbox.secretRef" (dict "root" .root "ref" "nats") | nindent 4 }}
+{{- end }}
+{{- if and (eq .name "search") $v.opensearch.urlSecret.name }}
+- name: OPENSEARCH_URL
+  valueFrom:
+    {{- include "inbox.secretRef" (dict "root" .root "ref" "opensearch") | nindent 4 }}
+{{- end }}
+{{- if and (eq .name "conversation") $v.assist.apiKeySecret.name }}
+- name: CONVERSATION_ASSIST_API_KEY
+  valueFrom:
+    {{- include "inbox.secretRef" (dict "root" .root "ref" "assist") | nindent 4 }}
+{{- end }}
+{{- end -}}
+
+{{/* The CA bundles of the external servers, as volumes and mounts: (dict "root" $ "name" component). */}}
+{{- define "inbox.caVolumes" -}}
+{{- $v := .root.Values.external -}}
+{{- if $v.nats.caSecret.name }}
+- name: nats-ca
+  secret: { secretName: {{ $v.nats.caSecret.name }}, items: [{ key: {{ $v.nats.caSecret.key }}, path: ca.pem }] }
+{{- end }}
+{{- if and (eq .name "search") $v.opensearch.caSecret.name }}
+- name: opensearch-ca
+  secret: { secretName: {{ $v.opensearch.caSecret.name }}, items: [{ key: {{ $v.opensearch.caSecret.key }}, path: ca.pem }] }
+{{- end }}
+{{- end -}}
+{{- define "inbox.caMounts" -}}
+{{- $v := .root.Values.external -}}
+{{- if $v.nats.caSecret.name }}
+- { name: nats-ca, mountPath: /etc/inbox/tls/nats, readOnly: true }
+{{- end }}
+{{- if and (eq .name "search") $v.opensearch.caSecret.name }}
+- { name: opensearch-ca, mountPath: /etc/inbox/tls/opensearch, readOnly: true }
 {{- end }}
 {{- end -}}

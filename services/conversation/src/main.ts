@@ -86,7 +86,7 @@ bootService(async () => {
     logger.info({ applied: result.applied }, 'migrations done');
   }
 
-  const nc = await connectNats(config.NATS_URL, 'conversation', logger);
+  const nc = await connectNats(config.NATS_URL, 'conversation', logger, { caFile: config.NATS_TLS_CA_FILE });
   runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   await provisionJetStream(
     await jetstreamManager(nc),

@@ -44,7 +44,7 @@ bootService(async () => {
   // Every gateway shares Redis and NATS: a blip of either degrades sign-in throttling and live
   // updates but must not take every gateway out of the Ingress at once.
   runtime.dependsOn('redis', () => pingRedis(redis), 'degraded');
-  const nc = await connectNats(config.NATS_URL, 'gateway', logger);
+  const nc = await connectNats(config.NATS_URL, 'gateway', logger, { caFile: config.NATS_TLS_CA_FILE });
   runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness), 'degraded');
   const conversation = createConversationClients(config.CONVERSATION_GRPC_ADDR, {
     deadlineMs: config.GRPC_DEADLINE_MS,

@@ -54,7 +54,7 @@ bootService(async () => {
   const runtime = new ServiceRuntime({ service: 'ingest', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS });
   const { logger, lifecycle } = runtime;
 
-  const nc = await connectNats(config.NATS_URL, 'ingest', logger);
+  const nc = await connectNats(config.NATS_URL, 'ingest', logger, { caFile: config.NATS_TLS_CA_FILE });
   runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   await provisionJetStream(await jetstreamManager(nc), [STREAMS.ingest, STREAMS.chatOutbound, STREAMS.deadLetter], [CONSUMERS.chatReplyDelivery], {
     replicas: config.NATS_STREAM_REPLICAS,

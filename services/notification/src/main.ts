@@ -34,7 +34,7 @@ bootService(async () => {
   runtime.metrics.observePool('main', pool);
   runtime.dependsOn('postgres', () => pingPostgres(pool));
   if (config.NOTIFICATION_MIGRATE_ON_BOOT) await migrate(pool, MIGRATIONS_DIR);
-  const nc = await connectNats(config.NATS_URL, 'notification', logger);
+  const nc = await connectNats(config.NATS_URL, 'notification', logger, { caFile: config.NATS_TLS_CA_FILE });
   runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   await provisionJetStream(
     await jetstreamManager(nc),

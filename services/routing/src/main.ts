@@ -46,7 +46,7 @@ bootService(async () => {
   if (config.ROUTING_MIGRATE_ON_BOOT) await migrate(pool, MIGRATIONS_DIR);
   const redis = await connectRedis(config.REDIS_URL, logger);
   runtime.dependsOn('redis', () => pingRedis(redis));
-  const nc = await connectNats(config.NATS_URL, 'routing', logger);
+  const nc = await connectNats(config.NATS_URL, 'routing', logger, { caFile: config.NATS_TLS_CA_FILE });
   runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   await provisionJetStream(await jetstreamManager(nc), [STREAMS.conversationEvents, STREAMS.routingEvents, STREAMS.deadLetter], [CONSUMERS.routingAssigner], {
     replicas: config.NATS_STREAM_REPLICAS,

@@ -6,6 +6,8 @@ const schema = z.object({
   SEARCH_GRPC_PORT: env.port(50053),
   SEARCH_HTTP_PORT: env.port(9103),
   OPENSEARCH_URL: env.url('http://127.0.0.1:9200'),
+  /** PEM bundle of the CA that signs the cluster's certificate (https URLs), if not a public one. */
+  OPENSEARCH_CA_FILE: z.string().default(''),
   CONVERSATION_GRPC_ADDR: env.string('127.0.0.1:50051'),
   GRPC_DEADLINE_MS: env.int(10_000, 50),
   NATS_STREAM_REPLICAS: env.int(1, 1),

@@ -31,9 +31,9 @@ bootService(async () => {
   const runtime = new ServiceRuntime({ service: 'search', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS });
   const { logger, metrics, health, lifecycle } = runtime;
 
-  const opensearch = createOpenSearch(config.OPENSEARCH_URL);
+  const opensearch = createOpenSearch(config.OPENSEARCH_URL, { caFile: config.OPENSEARCH_CA_FILE });
   runtime.dependsOn('opensearch', () => pingOpenSearch(opensearch));
-  const nc = await connectNats(config.NATS_URL, 'search', logger);
+  const nc = await connectNats(config.NATS_URL, 'search', logger, { caFile: config.NATS_TLS_CA_FILE });
   runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   await provisionJetStream(await jetstreamManager(nc), [STREAMS.conversationEvents, STREAMS.deadLetter], [CONSUMERS.searchIndexer], {
     replicas: config.NATS_STREAM_REPLICAS,

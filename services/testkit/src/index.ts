@@ -2,3 +2,4 @@
 // where the real servers of the test stack are, and waiting for an outcome.
 export * from './environment';
 export * from './wait';
+export * from './certificates';

@@ -11,8 +11,8 @@ import { errorMessage } from '../observability/health';
 import { z } from 'zod';
 
 async function main(argv: string[]): Promise<void> {
-  const config = loadConfig(z.object({ NATS_URL: commonConfigShape.NATS_URL }));
-  const nc = await connectNats(config.NATS_URL, 'dlq-cli', createLogger({ service: 'dlq-cli', level: 'warn' }));
+  const config = loadConfig(z.object({ NATS_URL: commonConfigShape.NATS_URL, NATS_TLS_CA_FILE: commonConfigShape.NATS_TLS_CA_FILE }));
+  const nc = await connectNats(config.NATS_URL, 'dlq-cli', createLogger({ service: 'dlq-cli', level: 'warn' }), { caFile: config.NATS_TLS_CA_FILE });
   try {
     const jsm = await jetstreamManager(nc);
     const [command, ...rest] = argv;

@@ -12,9 +12,9 @@ import { createLogger } from '../logging/logger';
 import { errorMessage } from '../observability/health';
 
 async function main(): Promise<void> {
-  const config = loadConfig(z.object({ NATS_URL: commonConfigShape.NATS_URL, NATS_STREAM_REPLICAS: env.int(1, 1) }));
+  const config = loadConfig(z.object({ NATS_URL: commonConfigShape.NATS_URL, NATS_TLS_CA_FILE: commonConfigShape.NATS_TLS_CA_FILE, NATS_STREAM_REPLICAS: env.int(1, 1) }));
   const logger = createLogger({ service: 'provision-jetstream' });
-  const nc = await connectNats(config.NATS_URL, 'provision-jetstream', logger);
+  const nc = await connectNats(config.NATS_URL, 'provision-jetstream', logger, { caFile: config.NATS_TLS_CA_FILE });
   try {
     await provisionJetStream(await jetstreamManager(nc), Object.values(STREAMS), Object.values(CONSUMERS), { replicas: config.NATS_STREAM_REPLICAS });
     await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);

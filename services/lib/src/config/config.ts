@@ -54,6 +54,8 @@ export const commonConfigShape = {
   /** Time between SIGTERM (readiness turns 503) and closing the servers; the chart sets it. */
   SHUTDOWN_DRAIN_DELAY_MS: env.int(0, 0),
   NATS_URL: env.string('nats://127.0.0.1:4222'),
+  /** PEM bundle of the CA that signs the NATS servers' certificates (tls:// URLs), if not a public one. */
+  NATS_TLS_CA_FILE: z.string().default(''),
 };
 
 /**

@@ -6,13 +6,18 @@ import type { Logger } from '../logging/logger';
 
 export type { NatsConnection } from '@nats-io/nats-core';
 
-export async function connectNats(url: string, name: string, logger: Logger): Promise<NatsConnection> {
+/**
+ * url: one or more comma-separated servers, nats:// or tls:// (TLS required), credentials in the
+ * URL if any. caFile: the PEM bundle that signs the servers' certificates, when not a public CA.
+ */
+export async function connectNats(url: string, name: string, logger: Logger, tls: { caFile?: string } = {}): Promise<NatsConnection> {
   const nc = await connect({
     servers: url.split(',').map((s) => s.trim()),
     name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     timeout: 5000,
+    ...(tls.caFile ? { tls: { caFile: tls.caFile } } : {}),
   });
   void (async () => {
     for await (const s of nc.status()) {

@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<void> {
   const config = loadSearchConfig();
   // Logs go to stderr; stdout carries only the report.
   const logger = createLogger({ service: 'search-index-commands', level: config.LOG_LEVEL, destination: process.stderr });
-  const opensearch = createOpenSearch(config.OPENSEARCH_URL);
+  const opensearch = createOpenSearch(config.OPENSEARCH_URL, { caFile: config.OPENSEARCH_CA_FILE });
   const conversation = createConversationClients(config.CONVERSATION_GRPC_ADDR, { deadlineMs: 60_000 });
   const layout = new IndexLayout(opensearch, {
     prefix: config.SEARCH_INDEX_PREFIX,
