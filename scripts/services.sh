@@ -3,6 +3,7 @@
 #   scripts/services.sh start | stop [NAME] | status | restart NAME
 # Logs: $STACK_DIR/logs/<service>.log; pids: $STACK_DIR/run/<service>.pid.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/node-env.sh"
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 STACK_DIR="${STACK_DIR:-$ROOT/.stack}"

@@ -3,6 +3,7 @@
 # installs what is missing, builds, starts the local stack, runs every test, and stops the
 # servers it started. Extra arguments go to jest (e.g. a path filter).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/node-env.sh"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export PATH="$PATH:/usr/local/go/bin"

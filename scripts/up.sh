@@ -5,6 +5,7 @@
 #   scripts/up.sh          start (or reuse) everything
 #   scripts/up.sh down     stop the services and the servers this project started
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/node-env.sh"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export PATH="$PATH:/usr/local/go/bin"

@@ -63,7 +63,7 @@ describe('the Helm chart', () => {
 
   it('gives every service a hardened Deployment with probes, limits, spread and a config checksum', () => {
     const objects = render('ci/production-values.yaml');
-    const deployments = objects.filter((o) => o.kind === 'Deployment');
+    const deployments = objects.filter((o) => o.kind === 'Deployment' && o.metadata.name !== 'inbox-pgbouncer');
     expect(deployments.map((d) => d.metadata.name.replace('inbox-', '')).sort()).toEqual([...SERVICES].sort());
     for (const deployment of deployments) {
       const pod = deployment.spec.template.spec;
@@ -136,7 +136,7 @@ describe('the Helm chart', () => {
     expect(headless.map((o) => o.metadata.name).sort()).toEqual(['inbox-conversation-grpc', 'inbox-notification-grpc', 'inbox-routing-grpc', 'inbox-search-grpc']);
     for (const service of headless) expect(service.spec.ports.every((p: { appProtocol: string }) => p.appProtocol === 'grpc')).toBe(true);
     const addresses = objects
-      .filter((o) => o.kind === 'Deployment')
+      .filter((o) => o.kind === 'Deployment' && o.metadata.name !== 'inbox-pgbouncer')
       .flatMap((d) => d.spec.template.spec.containers[0].env.filter((e: { name: string }) => e.name.endsWith('GRPC_ADDR')).map((e: { value: string }) => e.value));
     expect(addresses.length).toBeGreaterThanOrEqual(8);
     for (const address of addresses) {
@@ -246,7 +246,7 @@ describe('the Helm chart', () => {
     expect(config.NATS_URL).toBeUndefined();
     expect(config.OPENSEARCH_URL).toBeUndefined();
     expect(config).toMatchObject({ NATS_TLS_CA_FILE: '/etc/inbox/tls/nats/ca.pem', OPENSEARCH_CA_FILE: '/etc/inbox/tls/opensearch/ca.pem', CONVERSATION_ASSIST_URL: 'https://llm.internal.example.com/v1' });
-    const pods = objects.filter((o) => o.kind === 'Deployment' || o.metadata.name === 'inbox-provision-jetstream');
+    const pods = objects.filter((o) => (o.kind === 'Deployment' && o.metadata.name !== 'inbox-pgbouncer') || o.metadata.name === 'inbox-provision-jetstream');
     const secretEnv = (pod: K8sObject, name: string) => pod.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === name)?.valueFrom?.secretKeyRef;
     for (const pod of pods) {
       expect(secretEnv(pod, 'NATS_URL')).toEqual({ name: 'inbox-nats', key: 'urls' });
@@ -261,6 +261,27 @@ describe('the Helm chart', () => {
     // A tls:// URL is accepted; credentials inline in a URL are refused (they belong in urlSecret).
     expect(() => render('', ['--set', 'external.nats.url=tls://nats.internal:4222'])).not.toThrow();
     expect(() => render('', ['--set', 'external.nats.url=nats://user:pass@nats:4222'])).toThrow(/does not match pattern/);
+  });
+
+  it('puts PgBouncer between the services and PostgreSQL in production, with the migrations going around it', () => {
+    const objects = render('ci/production-values.yaml');
+    const bouncer = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'inbox-pgbouncer')!;
+    const pod = bouncer.spec.template.spec;
+    expect(pod.containers[0].command).toEqual(['pgbouncer', '/etc/pgbouncer/pgbouncer.ini']);
+    expect(pod.volumes.find((v: { name: string }) => v.name === 'config').secret.secretName).toBe('inbox-pgbouncer');
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true });
+    expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'inbox-pgbouncer')?.spec.ports[0].port).toBe(6432);
+    const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'inbox-pgbouncer')!;
+    expect(policy.spec.ingress.map((rule: any) => rule.from[0].podSelector.matchLabels['app.kubernetes.io/component']).sort()).toEqual(['conversation', 'notification', 'routing']);
+    const secretOf = (o: K8sObject, name: string) => o.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === name)?.valueFrom?.secretKeyRef.key;
+    expect(secretOf(objects.find((o) => o.metadata.name === 'inbox-conversation' && o.kind === 'Deployment')!, 'CONVERSATION_DATABASE_URL')).toBe('conversation-pgbouncer-url');
+    expect(secretOf(objects.find((o) => o.metadata.name === 'inbox-migrate-conversation')!, 'CONVERSATION_DATABASE_URL')).toBe('conversation-url');
+    const config = (objects.find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> }).data;
+    expect(config.CONVERSATION_PREPARED_STATEMENTS).toBe('false');
+    // Off by default; on without an image, a config Secret or direct migration URLs, the render names what is missing.
+    expect(render('').some((o) => o.metadata.name === 'inbox-pgbouncer')).toBe(false);
+    expect(() => render('', ['--set', 'pgbouncer.enabled=true', '--set', 'pgbouncer.configSecret=x'])).toThrow(/pgbouncer.image/);
+    expect(() => render('', ['--set', 'pgbouncer.enabled=true', '--set', 'pgbouncer.image=x', '--set', 'pgbouncer.configSecret=x'])).toThrow(/migrationdb.conversation/);
   });
 
   it('rejects a typo in a key and a value of the wrong type through values.schema.json', () => {
@@ -333,14 +354,48 @@ describe('the container image definition', () => {
   const dockerfile = readFileSync(path.join(ROOT, 'deploy/docker/Dockerfile'), 'utf8');
   const dockerignore = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n');
 
-  it('is multi-stage, non-root, without dev dependencies or a HEALTHCHECK', () => {
-    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+  it('is multi-stage on Node 24 LTS, non-root, with only the production dependencies of its service and no HEALTHCHECK', () => {
+    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(3);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-[a-z]+-slim$/m);
     expect(dockerfile).toMatch(/^ARG SERVICE$/m);
-    expect(dockerfile).toMatch(/npm ci /);
-    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    expect(dockerfile).toMatch(/npm ci --omit=dev --workspace "services\/\$\{SERVICE\}"/);
     expect(dockerfile).toMatch(/^USER 10001:10001$/m);
     expect(dockerfile).not.toMatch(/^HEALTHCHECK/m);
     for (const service of SERVICES) expect(existsSync(path.join(ROOT, 'services', service, 'package.json'))).toBe(true);
+  });
+
+  // The image's install, run here for each service: every package its compiled code (and the
+  // shared lib's) imports must be in what that install gives it, or the image fails at boot.
+  it.each(SERVICES)('gives %s every package its compiled code imports', (service) => {
+    const dir = mkdtempSync(path.join(tmpdir(), `image-${service}-`));
+    cpSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
+    cpSync(path.join(ROOT, 'package-lock.json'), path.join(dir, 'package-lock.json'));
+    cpSync(path.join(ROOT, '.npmrc'), path.join(dir, '.npmrc'));
+    for (const workspace of readdirSync(path.join(ROOT, 'services'))) {
+      if (!existsSync(path.join(ROOT, 'services', workspace, 'package.json'))) continue;
+      mkdirSync(path.join(dir, 'services', workspace), { recursive: true });
+      cpSync(path.join(ROOT, 'services', workspace, 'package.json'), path.join(dir, 'services', workspace, 'package.json'));
+    }
+    execFileSync('npm', ['ci', '--omit=dev', '--workspace', `services/${service}`, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, stdio: 'pipe', timeout: 180_000 });
+    const imported = new Set<string>();
+    const scan = (folder: string) => {
+      for (const entry of readdirSync(folder, { withFileTypes: true })) {
+        const full = path.join(folder, entry.name);
+        if (entry.isDirectory()) scan(full);
+        else if (entry.name.endsWith('.js') && !entry.name.endsWith('.test.js')) {
+          for (const match of readFileSync(full, 'utf8').matchAll(/require\("([^"./][^"]*)"\)/g)) {
+            const specifier = match[1];
+            if (specifier.startsWith('node:') || specifier.startsWith('@inbox/')) continue;
+            imported.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
+          }
+        }
+      }
+    };
+    scan(path.join(ROOT, 'services', service, 'dist'));
+    scan(path.join(ROOT, 'services/lib/dist'));
+    const builtins = new Set(require('node:module').builtinModules as string[]);
+    const missing = [...imported].filter((name) => !builtins.has(name) && !existsSync(path.join(dir, 'node_modules', name, 'package.json')));
+    expect(missing).toEqual([]);
   });
 
   it('keeps local state, build output and secrets out of the build context', () => {

@@ -46,8 +46,8 @@ describe('inbound mail authentication', () => {
   });
 
   async function signed(raw: string, domain: string, selector: string, privateKey: string): Promise<string> {
-    // One fixed signing time: without it mailauth 4.13.3 computes t= twice (Math.round of Date.now()),
-    // and a pair of calls across a half-second boundary yields a signature that never verifies.
+    // One fixed signing time: otherwise t= may be computed twice (Math.round of Date.now()), and a
+    // pair of calls across a half-second boundary yields a signature that never verifies.
     const { signatures } = await dkimSign(raw, { signTime: new Date(), signatureData: [{ signingDomain: domain, selector, privateKey }] } as Parameters<typeof dkimSign>[1]);
     return signatures + raw;
   }

@@ -24,7 +24,7 @@ app.kubernetes.io/component: {{ .name }}
 {{- if $c.image }}{{ $c.image }}{{ else }}{{ printf "%s-%s:%s" .root.Values.image.repository .name (default .root.Chart.AppVersion .root.Values.image.tag) }}{{ end -}}
 {{- end -}}
 
-{{/* A Secret reference by its short name: redis, jwt, smtp, nats, opensearch, assist or db.<service>. */}}
+{{/* A Secret reference by its short name: redis, jwt, smtp, nats, opensearch, assist, db.<service> or migrationdb.<service>. */}}
 {{- define "inbox.secretRef" -}}
 {{- $v := .root.Values.external -}}
 {{- $ref := dict -}}
@@ -35,6 +35,7 @@ app.kubernetes.io/component: {{ .name }}
 {{- else if eq .ref "opensearch" }}{{ $ref = $v.opensearch.urlSecret }}
 {{- else if eq .ref "assist" }}{{ $ref = $v.assist.apiKeySecret }}
 {{- else if hasPrefix "db." .ref }}{{ $ref = index $v.databases (trimPrefix "db." .ref) }}
+{{- else if hasPrefix "migrationdb." .ref }}{{ $ref = index $v.migrationDatabases (trimPrefix "migrationdb." .ref) | default dict }}
 {{- else }}{{ fail (printf "unknown secret reference %q" .ref) }}{{ end -}}
 secretKeyRef:
   name: {{ required (printf "secret name for %s" .ref) $ref.name }}
@@ -77,6 +78,9 @@ OPENSEARCH_URL: {{ .Values.external.opensearch.url | quote }}
 {{- end }}
 {{- if .Values.external.opensearch.caSecret.name }}
 OPENSEARCH_CA_FILE: /etc/inbox/tls/opensearch/ca.pem
+{{- end }}
+{{- if .Values.pgbouncer.enabled }}
+CONVERSATION_PREPARED_STATEMENTS: "false"
 {{- end }}
 {{- if .Values.external.assist.url }}
 CONVERSATION_ASSIST_URL: {{ .Values.external.assist.url | quote }}

@@ -66,19 +66,20 @@ export class MailAuthenticator implements MailVerifier {
       ]);
       const passing = result.dkim.results.filter((r) => r.status.result === 'pass');
       const fromDomain = (result.dkim.headerFrom[0] ?? '').split('@').pop()?.toLowerCase() ?? '';
-      const spf = result.spf ? result.spf.status.result : 'none';
+      // Without a connecting server (mail posted over HTTP) there is nothing for SPF to check.
+      const spf = smtp.ip && result.spf ? result.spf.status.result : 'none';
       const dmarc = result.dmarc ? result.dmarc.status.result : 'none';
-      const spfDomain = result.spf ? result.spf.domain.toLowerCase() : '';
+      const spfDomain = smtp.ip && result.spf ? result.spf.domain.toLowerCase() : '';
       const aligned =
         dmarc === 'pass' ||
-        passing.some((r) => r.status.aligned || r.signingDomain.toLowerCase() === fromDomain) ||
+        passing.some((r) => r.status.aligned || r.signingDomain?.toLowerCase() === fromDomain) ||
         (spf === 'pass' && !!fromDomain && spfDomain === fromDomain);
       return {
         spf,
         dkim: passing.length > 0 ? 'pass' : (result.dkim.results[0]?.status.result ?? 'none'),
         dmarc,
         fromDomain,
-        dkimDomains: passing.map((r) => r.signingDomain.toLowerCase()),
+        dkimDomains: passing.flatMap((r) => (r.signingDomain ? [r.signingDomain.toLowerCase()] : [])),
         aligned,
       };
     } catch (error) {

@@ -39,6 +39,22 @@ describe('SQL migrations against a real PostgreSQL', () => {
     expect((await migrate(pool, dir)).applied).toEqual([]);
   });
 
+  it('runs a no-transaction file statement by statement, so an index can be built concurrently', async () => {
+    const concurrently = ['CREATE TABLE big (id int, label text);', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS big_label ON big (label);'].join('\n');
+    const other = await mkdtemp(path.join(tmpdir(), 'migrations-'));
+    // In a transaction, as every other file runs, PostgreSQL refuses it.
+    await writeFile(path.join(other, '0001_big.sql'), concurrently);
+    await expect(migrate(pool, other)).rejects.toThrow(/cannot run inside a transaction block/);
+    await writeFile(path.join(other, '0001_big.sql'), `-- migrate: no-transaction\n-- builds without blocking writes\n${concurrently}\n`);
+    expect((await pool.query("SELECT to_regclass('big') AS t")).rows[0].t).toBeNull();
+    expect((await migrate(pool, other)).applied).toEqual(['0001_big.sql']);
+    const index = await pool.query<{ indisvalid: boolean }>("SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'big_label'");
+    expect(index.rows).toEqual([{ indisvalid: true }]);
+    // Safe to run again: it is recorded, and running it from the start would change nothing.
+    expect((await migrate(pool, other)).applied).toEqual([]);
+    await pool.query('DROP TABLE big');
+  });
+
   it('rolls back a failing migration entirely and records nothing', async () => {
     await writeFile(path.join(dir, '0003_broken.sql'), 'CREATE TABLE half (id int); SELECT * FROM no_such_table;');
     await expect(migrate(pool, dir)).rejects.toThrow(/0003_broken.sql failed/);

@@ -1,12 +1,26 @@
 // Forward-only SQL migrations: files NNNN_name.sql applied in order, each in its own
 // transaction, recorded with a checksum; an advisory lock lets several replicas (or the Helm
 // pre-upgrade Job) run it at once. An edited, already-applied file stops the run.
+// A file whose first line is `-- migrate: no-transaction` runs outside a transaction, one
+// statement at a time (each ends with `;` at the end of a line), for what PostgreSQL refuses in
+// one: CREATE INDEX CONCURRENTLY on a large table without blocking writes. It is recorded only
+// after its last statement, so it must be safe to run again from the start (IF NOT EXISTS, and
+// DROP INDEX CONCURRENTLY IF EXISTS before a build that may have left an invalid index).
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 
 const LOCK_KEY = 7_346_221_905;
+const NO_TRANSACTION = /^--\s*migrate:\s*no-transaction\s*$/m;
+
+/** The statements of a no-transaction file: split after each line that ends with `;`. */
+function statements(sql: string): string[] {
+  return sql
+    .split(/;[ \t]*(?:--[^\n]*)?\r?\n|;[ \t]*$/)
+    .map((s) => s.replace(/^(\s*--[^\n]*\n)+/g, '').trim())
+    .filter((s) => s.length > 0);
+}
 
 export interface MigrationResult {
   applied: string[];
@@ -37,6 +51,16 @@ export async function migrate(pool: pg.Pool, directory: string): Promise<Migrati
       const previous = done.get(file);
       if (previous !== undefined) {
         if (previous !== checksum) throw new Error(`migration ${file} was changed after it was applied`);
+        continue;
+      }
+      if (NO_TRANSACTION.test(sql)) {
+        try {
+          for (const statement of statements(sql)) await client.query(statement);
+          await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [file, checksum]);
+        } catch (error) {
+          throw new Error(`migration ${file} failed: ${(error as Error).message}`, { cause: error });
+        }
+        applied.push(file);
         continue;
       }
       await client.query('BEGIN');

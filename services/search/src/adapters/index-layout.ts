@@ -86,10 +86,18 @@ export class IndexLayout implements IndexAliases {
     await this.client.indices.putIndexTemplate({ name: this.options.prefix, body: indexTemplate(this.options) as never });
   }
 
-  /** Template, and a first index behind both aliases when there is none yet (safe to run concurrently). */
+  /**
+   * Template, and a first index behind both aliases when there is none yet (safe to run
+   * concurrently). The replica count is a live setting: existing indices are brought to it, so
+   * a cluster that grew a node gets its copies without a reindex.
+   */
   async ensure(): Promise<void> {
     await this.putTemplate();
-    if ((await this.indicesOf(this.readAlias)).length > 0) return;
+    const existing = [...new Set([...(await this.indicesOf(this.readAlias)), ...(await this.indicesOf(this.writeAlias))])];
+    if (existing.length > 0) {
+      await this.applyReplicas(existing);
+      return;
+    }
     const index = this.newIndexName();
     try {
       await this.client.indices.create({
@@ -107,6 +115,14 @@ export class IndexLayout implements IndexAliases {
         body: { actions: extra.flatMap((i) => [{ remove_index: { index: i } }]) } as never,
       });
     }
+  }
+
+  private async applyReplicas(indices: string[]): Promise<void> {
+    const response = await this.client.indices.getSettings({ index: indices.join(','), name: 'index.number_of_replicas' });
+    const settings = response.body as Record<string, { settings: { index: { number_of_replicas: string } } }>;
+    const behind = indices.filter((i) => Number(settings[i]?.settings.index.number_of_replicas) !== this.options.replicas);
+    if (behind.length === 0) return;
+    await this.client.indices.putSettings({ index: behind.join(','), body: { index: { number_of_replicas: this.options.replicas } } as never });
   }
 
   async indicesOf(alias: string): Promise<string[]> {

@@ -4,8 +4,6 @@
 // (its days start at other instants then).
 import { withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 
-// Any constant: one compactor or rebuild at a time across replicas.
-const REPORT_COUNTS_LOCK = 7_204_612;
 const BATCH = 20_000;
 const COLUMNS = 'account_id, grain, day, kind, inbox_id, team_id, agent_id, channel, n, total, promoters, detractors, packed';
 const SAME_KEY = `d.account_id = s.account_id AND d.grain = s.grain AND d.day = s.day AND d.kind = s.kind AND d.inbox_id = s.inbox_id
@@ -64,32 +62,24 @@ export class ReportDayCounts {
   /**
    * Counts the account's facts again in its time zone now. Its pending deltas are part of that
    * count, so they go: one snapshot (repeatable read) sees each fact either in both or in neither.
-   * The lock is taken first, on the session, so that snapshot is younger than any compaction.
+   * LOCK TABLE waits for a running compaction and takes no snapshot, so the snapshot (taken by
+   * the first DELETE) is younger than any compaction, and none runs until this commits.
    */
   async rebuild(accountId: string): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('SELECT pg_advisory_lock($1)', [REPORT_COUNTS_LOCK]);
-      try {
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-        try {
-          await client.query('DELETE FROM report_day_counts WHERE account_id = $1', [accountId]);
-          await client.query('DELETE FROM report_fact_deltas WHERE account_id = $1', [accountId]);
-          await client.query('SELECT report_day_counts_recount($1)', [accountId]);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [REPORT_COUNTS_LOCK]);
-      }
-    } finally {
-      client.release();
-    }
+    await withTransaction(
+      this.pool,
+      async (tx) => {
+        await tx.query('LOCK TABLE report_counts_lock IN EXCLUSIVE MODE');
+        await tx.query('DELETE FROM report_day_counts WHERE account_id = $1', [accountId]);
+        await tx.query('DELETE FROM report_fact_deltas WHERE account_id = $1', [accountId]);
+        await tx.query('SELECT report_day_counts_recount($1)', [accountId]);
+      },
+      'BEGIN ISOLATION LEVEL REPEATABLE READ',
+    );
   }
 
+  /** One compactor at a time across replicas: the others skip their turn rather than wait. */
   private async lock(tx: PoolClient): Promise<boolean> {
-    return (await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [REPORT_COUNTS_LOCK])).rows[0].ok;
+    return (await tx.query('SELECT id FROM report_counts_lock WHERE id = 1 FOR UPDATE SKIP LOCKED')).rowCount === 1;
   }
 }
