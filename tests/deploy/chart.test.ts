@@ -4,6 +4,7 @@
 // strict values schema, and that every service has its component, artifact and image.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -393,7 +394,7 @@ describe('the container image definition', () => {
     };
     scan(path.join(ROOT, 'services', service, 'dist'));
     scan(path.join(ROOT, 'services/lib/dist'));
-    const builtins = new Set(require('node:module').builtinModules as string[]);
+    const builtins = new Set(builtinModules);
     const missing = [...imported].filter((name) => !builtins.has(name) && !existsSync(path.join(dir, 'node_modules', name, 'package.json')));
     expect(missing).toEqual([]);
   });
