@@ -47,21 +47,44 @@ export function auth(token: string) {
   return { headers: { Authorization: `Bearer ${token}` } };
 }
 
-/** Signs up a throwaway account with an inbox and one channel of each inbound kind (run in setup()). */
-export function createFixture(): Fixture {
+/**
+ * The user the scenario acts as. A default install has sign-up off: give INBOX_TOKEN (a signed-in
+ * admin's token) or INBOX_EMAIL and INBOX_PASSWORD of a provisioned admin. Without either, a
+ * throwaway account is signed up (development stacks, where sign-up is on).
+ */
+function signIn(): { token: string; userId: string } {
+  let token = __ENV.INBOX_TOKEN || '';
+  if (!token && __ENV.INBOX_EMAIL) {
+    const login = http.post(`${GATEWAY}/api/v1/auth/login`, JSON.stringify({ email: __ENV.INBOX_EMAIL, password: __ENV.INBOX_PASSWORD || '' }), {
+      headers: { 'Content-Type': 'application/json' },
+    });
+    if (!check(login, { 'signed in': (r) => r.status === 200 })) fail(`sign-in failed: ${login.status} ${login.body}`);
+    token = (login.json() as { token: string }).token;
+  }
+  if (token) {
+    const me = http.get(`${GATEWAY}/api/v1/me`, auth(token));
+    if (!check(me, { 'token accepted': (r) => r.status === 200 })) fail(`the token was refused: ${me.status} ${me.body}`);
+    return { token, userId: (me.json() as { id: string }).id };
+  }
   const email = `k6-${Date.now()}-${Math.floor(Math.random() * 1e6)}@load.example`;
   const signup = http.post(`${GATEWAY}/api/v1/accounts`, JSON.stringify({ accountName: 'k6', name: 'Load Tester', email, password: 'k6 load password' }), {
     headers: { 'Content-Type': 'application/json' },
   });
-  if (!check(signup, { 'signed up': (r) => r.status === 201 })) fail(`sign-up failed: ${signup.status} ${signup.body}`);
-  const { token, user } = signup.json() as { token: string; user: { id: string } };
+  if (!check(signup, { 'signed up': (r) => r.status === 201 })) fail(`sign-up failed (sign-up is off by default: set INBOX_TOKEN or INBOX_EMAIL/INBOX_PASSWORD): ${signup.status} ${signup.body}`);
+  const body = signup.json() as { token: string; user: { id: string } };
+  return { token: body.token, userId: body.user.id };
+}
+
+/** An inbox with one channel of each inbound kind, for the signed-in user (run in setup()). */
+export function createFixture(): Fixture {
+  const { token, userId } = signIn();
   const inbox = http.post(`${GATEWAY}/api/v1/inboxes`, JSON.stringify({ name: 'Load' }), json({}, token)).json() as { id: string };
   const channel = (type: string, extra: Record<string, unknown> = {}) =>
     http.post(`${GATEWAY}/api/v1/inboxes/${inbox.id}/channels`, JSON.stringify({ type, name: `k6 ${type}`, ...extra }), json({}, token)).json() as Record<string, string>;
   const mail = channel('email');
   const form = channel('form', { fields: [{ name: 'email', required: true }, { name: 'message', required: true }] });
   const chat = channel('chat');
-  return { token, inboxId: inbox.id, address: mail.address, formId: form.formId, widgetId: chat.widgetId, userId: user.id };
+  return { token, inboxId: inbox.id, address: mail.address, formId: form.formId, widgetId: chat.widgetId, userId };
 }
 
 export function rawEmail(from: string, to: string, subject: string, text: string): string {
