@@ -238,6 +238,8 @@ describe('the Helm chart', () => {
     for (const key of ['INGEST_PUBLIC_URL', 'GATEWAY_INGEST_PUBLIC_URL', 'CALLS_CALLBACK_BASE_URL']) expect(production[key]).toBe('https://support.example.com');
     expect(production.INGEST_MTA_NAME).toBe('mail.support.example.com');
     expect(production.NOTIFICATION_EMAIL_FROM).toBe('Inbox <notifications@mail.support.example.com>');
+    expect(production.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector.monitoring:4318');
+    expect(config('').OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
     expect(JSON.stringify(config(''))).not.toContain('inbox.localhost');
   });
 

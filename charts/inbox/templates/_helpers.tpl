@@ -99,6 +99,9 @@ INGEST_MTA_NAME: {{ .Values.config.mailDomain | quote }}
 NOTIFICATION_EMAIL_FROM: {{ printf "Inbox <notifications@%s>" .Values.config.mailDomain | quote }}
 MESSENGER_GRAPH_URL: {{ .Values.config.messengerGraphUrl | quote }}
 TELEPHONY_API_URL: {{ .Values.config.telephonyApiUrl | quote }}
+{{- with .Values.config.otlpEndpoint }}
+OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
+{{- end }}
 SHUTDOWN_DRAIN_DELAY_MS: {{ mul .Values.config.drainDelaySeconds 1000 | quote }}
 SHUTDOWN_TIMEOUT_MS: {{ mul (sub .Values.config.shutdownGracePeriodSeconds .Values.config.drainDelaySeconds) 750 | quote }}
 {{- end -}}

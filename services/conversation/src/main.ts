@@ -68,7 +68,7 @@ import { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1
 
 bootService(async () => {
   const config = loadConversationConfig();
-  const runtime = new ServiceRuntime({ service: 'conversation', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS });
+  const runtime = new ServiceRuntime({ service: 'conversation', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const { logger, metrics, health, lifecycle } = runtime;
 
   const pool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_DB_POOL_SIZE);

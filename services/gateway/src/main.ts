@@ -37,7 +37,7 @@ import { Wallboards } from './realtime/wallboards';
 
 bootService(async () => {
   const config = loadGatewayConfig();
-  const runtime = new ServiceRuntime({ service: 'gateway', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS });
+  const runtime = new ServiceRuntime({ service: 'gateway', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const { logger, lifecycle } = runtime;
 
   const redis = await connectRedis(config.REDIS_URL, logger);

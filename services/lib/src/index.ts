@@ -15,6 +15,7 @@ export * from './jetstream/streams';
 export * from './jetstream/publisher';
 export * from './jetstream/consumer';
 export * from './jetstream/liveness';
+export * from './observability/tracing';
 export * from './jetstream/conversation-events';
 export * from './jetstream/dead-letter';
 export * from './postgres/pool';

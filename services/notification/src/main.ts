@@ -27,7 +27,7 @@ import { MIGRATIONS_DIR } from './migrations-dir';
 
 bootService(async () => {
   const config = loadNotificationConfig();
-  const runtime = new ServiceRuntime({ service: 'notification', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS });
+  const runtime = new ServiceRuntime({ service: 'notification', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const { logger, metrics, health, lifecycle } = runtime;
 
   const pool = createPool(config.NOTIFICATION_DATABASE_URL, logger, config.NOTIFICATION_DB_POOL_SIZE);

@@ -2,7 +2,7 @@
 // the relay publishes them to JetStream (event id as message id) and deletes what was published.
 // Several replicas can relay at once: each takes rows with FOR UPDATE SKIP LOCKED.
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { errorMessage, messageDirection, newId, publishDurably, withTransaction, type Logger, type Pool, type PoolClient } from '@inbox/lib';
+import { TRACEPARENT_HEADER, errorMessage, messageDirection, newId, publishDurably, traceHeaders, withTransaction, type Logger, type Pool, type PoolClient } from '@inbox/lib';
 import { ConversationEvent, ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { EventDraft } from '../use-cases/unit-of-work';
 
@@ -38,12 +38,17 @@ export async function appendEvents(tx: PoolClient, drafts: EventDraft[]): Promis
     ids.push(event.eventId);
     payloads.push(Buffer.from(ConversationEvent.encode(event).finish()));
   }
-  await tx.query('INSERT INTO outbox (subject, msg_id, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])', [subjects, ids, payloads]);
+  await tx.query('INSERT INTO outbox (subject, msg_id, payload, trace_context) SELECT *, $4::text FROM unnest($1::text[], $2::text[], $3::bytea[])', [
+    subjects,
+    ids,
+    payloads,
+    traceHeaders()[TRACEPARENT_HEADER] ?? null,
+  ]);
 }
 
 /** Writes an event of another type (its own subject and encoded payload) to the outbox. */
 export async function appendRawEvent(tx: PoolClient, subject: string, msgId: string, payload: Uint8Array): Promise<void> {
-  await tx.query('INSERT INTO outbox (subject, msg_id, payload) VALUES ($1, $2, $3)', [subject, msgId, Buffer.from(payload)]);
+  await tx.query('INSERT INTO outbox (subject, msg_id, payload, trace_context) VALUES ($1, $2, $3, $4)', [subject, msgId, Buffer.from(payload), traceHeaders()[TRACEPARENT_HEADER] ?? null]);
 }
 
 export class OutboxRelay {
@@ -101,12 +106,16 @@ export class OutboxRelay {
   /** Publishes one batch in id order; returns how many rows it published. */
   async relayOnce(): Promise<number> {
     return withTransaction(this.pool, async (tx) => {
-      const rows = await tx.query<{ id: string; subject: string; msg_id: string; payload: Buffer }>(
-        'SELECT id, subject, msg_id, payload FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+      const rows = await tx.query<{ id: string; subject: string; msg_id: string; payload: Buffer; trace_context: string | null }>(
+        'SELECT id, subject, msg_id, payload, trace_context FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
         [this.batchSize],
       );
       if (rows.rowCount === 0) return 0;
-      await Promise.all(rows.rows.map((row) => publishDurably(this.js, row.subject, row.payload, { msgId: row.msg_id })));
+      await Promise.all(
+        rows.rows.map((row) =>
+          publishDurably(this.js, row.subject, row.payload, { msgId: row.msg_id, headers: row.trace_context ? { [TRACEPARENT_HEADER]: row.trace_context } : undefined }),
+        ),
+      );
       await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.rows.map((r) => r.id)]);
       return rows.rowCount ?? 0;
     });

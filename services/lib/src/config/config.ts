@@ -56,6 +56,8 @@ export const commonConfigShape = {
   NATS_URL: env.string('nats://127.0.0.1:4222'),
   /** PEM bundle of the CA that signs the NATS servers' certificates (tls:// URLs), if not a public one. */
   NATS_TLS_CA_FILE: z.string().default(''),
+  /** Where traces go over OTLP/HTTP (e.g. http://otel-collector:4318); empty: context is propagated, nothing exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().default(''),
 };
 
 /**

@@ -9,7 +9,10 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { REQUEST_ID_HEADER, currentRequestId } from '../logging/request-context';
+import { SpanKind, inSpan, injectContext } from '../observability/tracing';
 import { fromServiceError } from './errors';
+
+const METADATA_SETTER = { set: (metadata: Metadata, key: string, value: string) => metadata.set(key, value) };
 
 export interface CallOptions {
   deadlineMs?: number;
@@ -49,21 +52,24 @@ export function createServiceClient<D extends ServiceDefinition>(
   const call = {} as Record<string, (request: unknown, options?: CallOptions) => Promise<unknown>>;
   for (const [name, method] of Object.entries(definition) as [string, MethodDefinition<unknown, unknown>][]) {
     call[name] = (request, options) =>
-      new Promise((resolve, reject) => {
-        const metadata = new Metadata();
-        const requestId = currentRequestId();
-        if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
-        const deadline = new Date(Date.now() + (options?.deadlineMs ?? defaults.deadlineMs));
-        client.makeUnaryRequest(
-          method.path,
-          method.requestSerialize,
-          method.responseDeserialize,
-          request,
-          metadata,
-          { deadline },
-          (error: ServiceError | null, response?: unknown) => (error ? reject(fromServiceError(error)) : resolve(response)),
-        );
-      });
+      inSpan(method.path.slice(1), { kind: SpanKind.CLIENT, attributes: { 'rpc.system': 'grpc', 'rpc.method': method.path } }, () =>
+        new Promise((resolve, reject) => {
+          const metadata = new Metadata();
+          const requestId = currentRequestId();
+          if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
+          injectContext(metadata, METADATA_SETTER);
+          const deadline = new Date(Date.now() + (options?.deadlineMs ?? defaults.deadlineMs));
+          client.makeUnaryRequest(
+            method.path,
+            method.requestSerialize,
+            method.responseDeserialize,
+            request,
+            metadata,
+            { deadline },
+            (error: ServiceError | null, response?: unknown) => (error ? reject(fromServiceError(error)) : resolve(response)),
+          );
+        }),
+      );
   }
   return {
     call: call as PromiseClient<D>,

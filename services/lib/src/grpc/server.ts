@@ -16,7 +16,16 @@ import type { Logger } from '../logging/logger';
 import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestContext } from '../logging/request-context';
 import type { Health } from '../observability/health';
 import type { ServiceMetrics } from '../observability/metrics';
+import { SpanKind, extractContext, inSpan } from '../observability/tracing';
 import { DomainError, toServiceError } from './errors';
+
+const METADATA_GETTER = {
+  keys: (metadata: ServerUnaryCall<unknown, unknown>['metadata']) => Object.keys(metadata.getMap()),
+  get: (metadata: ServerUnaryCall<unknown, unknown>['metadata'], key: string) => {
+    const value = metadata.get(key)[0];
+    return typeof value === 'string' ? value : undefined;
+  },
+};
 
 export interface CallContext {
   requestId: string;
@@ -118,8 +127,9 @@ export class GrpcServer {
         remainingMs: () => (Number.isFinite(deadlineAt) && deadlineAt > 0 ? deadlineAt - Date.now() : Infinity),
       };
       const stopTimer = metrics.grpcDuration.startTimer({ method: fullMethod });
+      const parent = extractContext(call.metadata, METADATA_GETTER);
       runWithRequestContext({ requestId }, () => {
-        handler(call.request, context)
+        inSpan(fullMethod, { kind: SpanKind.SERVER, parent, attributes: { 'rpc.system': 'grpc', 'rpc.method': fullMethod } }, () => handler(call.request, context))
           .then((response) => {
             metrics.grpcHandled.inc({ method: fullMethod, code: 'OK' });
             callback(null, response);

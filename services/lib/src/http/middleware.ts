@@ -4,17 +4,38 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger';
 import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestContext } from '../logging/request-context';
 import type { ServiceMetrics } from '../observability/metrics';
+import { SpanKind, SpanStatusCode, extractContext, tracer } from '../observability/tracing';
+import { context, trace } from '@opentelemetry/api';
 
 type Next = (error?: unknown) => void;
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
 
+/** The request id in and out, and a server span continuing the caller's W3C trace context. */
 export function requestIdMiddleware(): Middleware {
   return (req, res, next) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    runWithRequestContext({ requestId }, () => next());
+    const parent = extractContext(req.headers, HEADER_GETTER);
+    const span = tracer().startSpan(`${req.method ?? 'GET'}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET' } }, parent);
+    res.on('finish', () => {
+      const routed = req as IncomingMessage & { route?: { path?: string }; baseUrl?: string };
+      const route = routed.route?.path ? `${routed.baseUrl ?? ''}${routed.route.path}` : undefined;
+      if (route) {
+        span.updateName(`${req.method ?? 'GET'} ${route}`);
+        span.setAttribute('http.route', route);
+      }
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    runWithRequestContext({ requestId }, () => context.with(trace.setSpan(parent, span), () => next()));
   };
 }
+
+const HEADER_GETTER = {
+  keys: (carrier: IncomingMessage['headers']) => Object.keys(carrier),
+  get: (carrier: IncomingMessage['headers'], key: string) => carrier[key.toLowerCase()],
+};
 
 /**
  * Records count and duration per matched route (express sets req.route), never per raw URL, and

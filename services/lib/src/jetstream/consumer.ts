@@ -11,7 +11,15 @@ import { NATS_REQUEST_ID_HEADER, requestIdFrom, runWithRequestContext } from '..
 import { errorMessage } from '../observability/health';
 import type { ServiceMetrics } from '../observability/metrics';
 import { deadLetter } from './dead-letter';
+import { trace, type SpanContext } from '@opentelemetry/api';
+import type { MsgHdrs } from '@nats-io/nats-core';
+import { SpanKind, extractContext, inSpan } from '../observability/tracing';
 import type { SubscriptionLiveness } from './liveness';
+
+const NATS_HEADER_GETTER = {
+  keys: (headers: MsgHdrs | undefined) => (headers ? [...headers.keys()] : []),
+  get: (headers: MsgHdrs | undefined, key: string) => (headers?.has(key) ? headers.get(key) : undefined),
+};
 import { ensureConsumer, type ConsumerSpec } from './streams';
 
 /** Thrown when retrying cannot help (undecodable payload, impossible state): dead-lettered at once. */
@@ -112,7 +120,9 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
         throw new PermanentError(`delivered ${deliveryCount} times, more than max_deliver ${spec.maxDeliver}`);
       }
       await runWithRequestContext({ requestId }, () =>
-        handler.handle(event, { deliveryCount, streamSequence: msg.info.streamSequence, subject: msg.subject, logger }),
+        inSpan(`process ${spec.durable}`, { kind: SpanKind.CONSUMER, parent: extractContext(msg.headers, NATS_HEADER_GETTER), attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': spec.durable, 'messaging.destination.name': msg.subject } }, () =>
+          handler.handle(event, { deliveryCount, streamSequence: msg.info.streamSequence, subject: msg.subject, logger }),
+        ),
       );
       // A plain ack, not a confirmed one: a lost ack costs one redelivery, which every handler's
       // idempotency absorbs, while a confirmation doubles the NATS round trips of every message.
@@ -196,11 +206,15 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
     active += work.length;
     let failure: unknown;
     try {
-      await handler.handleBatch!(
-        work.map(({ msg, event }) => ({
-          event,
-          context: { deliveryCount: msg.info.deliveryCount, streamSequence: msg.info.streamSequence, subject: msg.subject, logger },
-        })),
+      // One span for the batch, linked to each message's trace.
+      const links = work.map(({ msg }) => ({ context: trace.getSpanContext(extractContext(msg.headers, NATS_HEADER_GETTER)) })).filter((l): l is { context: SpanContext } => !!l.context);
+      await inSpan(`process ${spec.durable} batch`, { kind: SpanKind.CONSUMER, links, attributes: { 'messaging.system': 'nats', 'messaging.batch.message_count': work.length } }, () =>
+        handler.handleBatch!(
+          work.map(({ msg, event }) => ({
+            event,
+            context: { deliveryCount: msg.info.deliveryCount, streamSequence: msg.info.streamSequence, subject: msg.subject, logger },
+          })),
+        ),
       );
     } catch (error) {
       failure = error;

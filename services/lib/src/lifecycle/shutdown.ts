@@ -10,6 +10,7 @@ type Step = { name: string; run: () => Promise<unknown> | unknown };
 
 export class Lifecycle {
   private readonly steps: Step[] = [];
+  private readonly lastSteps: Step[] = [];
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -23,6 +24,11 @@ export class Lifecycle {
   /** Adds a shutdown step; steps run in registration order. */
   onShutdown(name: string, run: Step['run']): void {
     this.steps.push({ name, run });
+  }
+
+  /** Runs after every onShutdown step (flushing what they produced, such as spans). */
+  afterShutdown(run: Step['run']): void {
+    this.lastSteps.push({ name: 'after shutdown', run });
   }
 
   listenForSignals(): void {
@@ -53,7 +59,7 @@ export class Lifecycle {
       this.exit(1);
     }, this.timeoutMs);
     deadline.unref();
-    for (const step of this.steps) {
+    for (const step of [...this.steps, ...this.lastSteps]) {
       try {
         await step.run();
         this.logger.debug({ step: step.name }, 'shutdown step done');

@@ -1,4 +1,5 @@
 // One logger factory for every service: stable field names, PII redacted, request id attached.
+import { activeTraceId } from '../observability/tracing';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 import { currentRequestContext } from './request-context';
 
@@ -56,10 +57,12 @@ export function createLogger(settings: LoggerSettings): Logger {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     mixin() {
       const context = currentRequestContext();
-      if (!context) return {};
+      const traceId = activeTraceId();
+      const trace = traceId ? { traceId } : {};
+      if (!context) return trace;
       return context.tenantId
-        ? { requestId: context.requestId, tenantId: context.tenantId }
-        : { requestId: context.requestId };
+        ? { requestId: context.requestId, tenantId: context.tenantId, ...trace }
+        : { requestId: context.requestId, ...trace };
     },
   };
   return settings.destination ? pino(options, settings.destination) : pino(options);

@@ -9,6 +9,7 @@ import { createMetrics, type ServiceMetrics } from '../observability/metrics';
 import { startOpsServer, type OpsServer } from '../observability/ops-http';
 import { Lifecycle } from '../lifecycle/shutdown';
 import { SubscriptionLiveness } from '../jetstream/liveness';
+import { startTracing } from '../observability/tracing';
 
 export interface RuntimeSettings {
   service: string;
@@ -16,6 +17,8 @@ export interface RuntimeSettings {
   shutdownTimeoutMs: number;
   /** How long a stopping process stays up, answering not ready, before it stops taking work. */
   drainDelayMs?: number;
+  /** OTLP/HTTP endpoint spans are exported to (e.g. http://collector:4318); empty: none exported. */
+  otlpEndpoint?: string;
 }
 
 export class ServiceRuntime {
@@ -44,6 +47,8 @@ export class ServiceRuntime {
       },
     });
     this.lifecycle = new Lifecycle(this.logger, this.health, settings.shutdownTimeoutMs, undefined, settings.drainDelayMs);
+    const tracing = startTracing(settings.service, settings.otlpEndpoint);
+    this.lifecycle.afterShutdown(() => tracing.shutdown());
     this.lifecycle.listenForSignals();
   }
 
