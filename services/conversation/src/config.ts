@@ -9,6 +9,8 @@ const schema = z.object({
   CONVERSATION_EDGE_GRPC_PORT: env.port(50061),
   CONVERSATION_HTTP_PORT: env.port(9101),
   CONVERSATION_DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/inbox_conversation'),
+  /** A streaming replica for reads that may lag (list views, counts, reports); empty: the primary. Unreachable: the primary. */
+  CONVERSATION_READ_DATABASE_URL: z.union([z.literal(''), z.url()]).default(''),
   CONVERSATION_DB_POOL_SIZE: env.int(20, 1),
   // Reports have their own few connections, so a heavy one never takes the inbox's, and a time
   // limit past which PostgreSQL stops them (the caller has given up by then).

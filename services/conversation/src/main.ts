@@ -12,6 +12,7 @@ import {
   connectNats,
   createGuardedFetch,
   createPool,
+  createReadReplicaPool,
   outboundPolicy,
   migrate,
   natsReadiness,
@@ -73,11 +74,20 @@ bootService(async () => {
 
   const pool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_DB_POOL_SIZE);
   runtime.metrics.observePool('main', pool);
-  const reportsPool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_REPORTS_POOL_SIZE, {
+  const reportsSettings = {
     statementTimeoutMs: config.CONVERSATION_REPORTS_TIMEOUT_MS,
     // A year's kept rows are grouped in memory, not sorted on disk.
     workMemMb: 64,
-  });
+  };
+  const reportsPrimary = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_REPORTS_POOL_SIZE, reportsSettings);
+  const replicaUrl = config.CONVERSATION_READ_DATABASE_URL;
+  const reportsPool = replicaUrl ? createReadReplicaPool(replicaUrl, reportsPrimary, logger, config.CONVERSATION_REPORTS_POOL_SIZE, reportsSettings) : reportsPrimary;
+  const replica = replicaUrl ? createReadReplicaPool(replicaUrl, pool, logger, config.CONVERSATION_DB_POOL_SIZE) : undefined;
+  const readPool = replica ?? pool;
+  if (replica) {
+    runtime.metrics.observePool('replica', replica);
+    runtime.dependsOn('postgres-replica', () => replica.pingReplica(), 'degraded');
+  }
   runtime.metrics.observePool('reports', reportsPool);
   const reportDayCounts = new ReportDayCounts(pool);
   runtime.dependsOn('postgres', () => pingPostgres(pool));
@@ -123,7 +133,7 @@ bootService(async () => {
   const chatflows = new ChatflowsRepository(pool);
   const passwords = new Argon2PasswordHasher();
   const offboarding = new ConversationAssignments();
-  const queries = new ConversationQueries(pool);
+  const queries = new ConversationQueries(pool, readPool);
   const assistModel = config.CONVERSATION_ASSIST_URL
     ? new OpenAiCompatibleModel(
         config.CONVERSATION_ASSIST_URL,
@@ -281,7 +291,7 @@ bootService(async () => {
   lifecycle.onShutdown('report count compaction', () => clearInterval(reportCompactTimer));
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('verification mail', () => verificationMailer.close());
-  lifecycle.onShutdown('postgres', () => Promise.all([pool.end(), reportsPool.end()]).then(() => undefined));
+  lifecycle.onShutdown('postgres', () => Promise.all([...new Set([pool, reportsPrimary, reportsPool, readPool])].map((p) => p.end())).then(() => undefined));
   lifecycle.onShutdown('ops http', () => ops.close());
 
   runtime.started({ grpcPort, edgeGrpcPort, httpPort: ops.port });

@@ -19,6 +19,7 @@ export * from './observability/tracing';
 export * from './jetstream/conversation-events';
 export * from './jetstream/dead-letter';
 export * from './postgres/pool';
+export * from './postgres/read-replica';
 export * from './postgres/migrate';
 export * from './clients/redis';
 export * from './clients/opensearch';

@@ -91,9 +91,13 @@ export class ConversationQueries {
   private readonly customViews: CustomViewsRepository;
   private readonly counts: ViewCountsRepository;
 
-  constructor(private readonly pool: Pool) {
+  /** readPool: where list views and counts read (a replica, whose lag they tolerate); the rest reads the primary. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly readPool: Pool = pool,
+  ) {
     this.customViews = new CustomViewsRepository(pool);
-    this.counts = new ViewCountsRepository(pool);
+    this.counts = new ViewCountsRepository(readPool);
   }
 
   /** A built-in view, or a custom view this user may see in this inbox. */
@@ -114,7 +118,7 @@ export class ConversationQueries {
   private async liveCounts(accountId: string, inboxId: string, userId: string, views: ViewDefinition[]): Promise<number[]> {
     if (views.length === 0) return [];
     const columns = views.map((v, i) => `count(*) FILTER (WHERE ${withViewer(v.predicate, '$1')}) AS v${i}`).join(', ');
-    const result = await this.pool.query<Record<string, string>>(
+    const result = await this.readPool.query<Record<string, string>>(
       `SELECT ${columns} FROM conversations c WHERE c.account_id = $2 AND c.inbox_id = $3 AND c.status = 'open' AND c.sla_warn_at IS NOT NULL AND $1::text IS NOT NULL`,
       [userId, accountId, inboxId],
     );
@@ -148,7 +152,7 @@ export class ConversationQueries {
       params.push(cursor.at, cursor.id);
       keyset = `AND (c.last_message_at, c.id) ${comparison} ($5, $6)`;
     }
-    const result = await this.pool.query<SummaryRow>(
+    const result = await this.readPool.query<SummaryRow>(
       `SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS}
        WHERE c.account_id = $2 AND c.inbox_id = $3 AND ${withViewer(view.predicate, '$1')} ${keyset}
          AND $1::text IS NOT NULL
