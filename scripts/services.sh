@@ -2,6 +2,8 @@
 # Runs the six backend services as separate processes from their built output (npm run build).
 #   scripts/services.sh start | stop [NAME] | status | restart NAME
 # Logs: $STACK_DIR/logs/<service>.log; pids: $STACK_DIR/run/<service>.pid.
+# With $STACK_DIR/cluster.env (scripts/stack.sh up --cluster) every service runs twice: the second
+# replica (<service>-2) on ports 1000 above the first's, and gRPC clients balance over both.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/node-env.sh"
 
@@ -11,8 +13,24 @@ RUN_DIR="$STACK_DIR/run"
 LOG_DIR="$STACK_DIR/logs"
 SERVICES=(conversation routing search notification ingest gateway)
 
+CLUSTER_ENV="$STACK_DIR/cluster.env"
+clustered() { [ -f "$CLUSTER_ENV" ]; }
+
+# The ports of a service's second replica.
+second_replica_env() {
+  case "$1" in
+    conversation) echo "CONVERSATION_GRPC_PORT=51051 CONVERSATION_EDGE_GRPC_PORT=51061 CONVERSATION_HTTP_PORT=10101" ;;
+    routing) echo "ROUTING_GRPC_PORT=51052 ROUTING_EDGE_GRPC_PORT=51062 ROUTING_HTTP_PORT=10102" ;;
+    search) echo "SEARCH_GRPC_PORT=51053 SEARCH_HTTP_PORT=10103" ;;
+    notification) echo "NOTIFICATION_GRPC_PORT=51054 NOTIFICATION_HTTP_PORT=10104" ;;
+    ingest) echo "INGEST_HTTP_PORT=9081 INGEST_OPS_PORT=10105 INGEST_SMTP_PORT=3525" ;;
+    gateway) echo "GATEWAY_PORT=9080 GATEWAY_OPS_PORT=10106" ;;
+  esac
+}
+
 ops_url() {
   case "$1" in
+    *-2) echo "http://127.0.0.1:$(( $(ops_url "${1%-2}" | sed 's/.*://') + 1000 ))" ;;
     conversation) echo "http://127.0.0.1:${CONVERSATION_HTTP_PORT:-9101}" ;;
     routing) echo "http://127.0.0.1:${ROUTING_HTTP_PORT:-9102}" ;;
     search) echo "http://127.0.0.1:${SEARCH_HTTP_PORT:-9103}" ;;
@@ -40,15 +58,16 @@ load_secrets() {
 alive() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
 start_one() {
-  local name=$1
+  local name=$1 service=${1%-2} extra=""
   if alive "$name"; then log "$name already running"; return; fi
-  [ -f "$ROOT/services/$name/dist/main.js" ] || { log "$name is not built: run npm run build"; exit 1; }
-  if [ -f "$ROOT/services/$name/dist/migrate.js" ]; then
-    node "$ROOT/services/$name/dist/migrate.js" --create-database >>"$LOG_DIR/$name.log" 2>&1
+  [ -f "$ROOT/services/$service/dist/main.js" ] || { log "$service is not built: run npm run build"; exit 1; }
+  if [ "$name" = "$service" ] && [ -f "$ROOT/services/$service/dist/migrate.js" ]; then
+    node "$ROOT/services/$service/dist/migrate.js" --create-database >>"$LOG_DIR/$name.log" 2>&1
   fi
+  [ "$name" = "$service" ] || extra="$(second_replica_env "$service")"
   # SERVICE_NODE_FLAGS adds node options, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a bench run.
   # shellcheck disable=SC2086
-  nohup node --enable-source-maps ${SERVICE_NODE_FLAGS:-} "$ROOT/services/$name/dist/main.js" >>"$LOG_DIR/$name.log" 2>&1 &
+  env $extra nohup node --enable-source-maps ${SERVICE_NODE_FLAGS:-} "$ROOT/services/$service/dist/main.js" >>"$LOG_DIR/$name.log" 2>&1 &
   echo $! >"$RUN_DIR/$name.pid"
 }
 
@@ -76,6 +95,17 @@ stop_one() {
 
 mkdir -p "$RUN_DIR" "$LOG_DIR"
 load_secrets
+if clustered; then
+  set -a
+  # shellcheck disable=SC1090
+  . "$CLUSTER_ENV"
+  set +a
+  # Clients call both replicas of a service, round-robin.
+  export CONVERSATION_GRPC_ADDR="ipv4:127.0.0.1:50051,127.0.0.1:51051" ROUTING_GRPC_ADDR="ipv4:127.0.0.1:50052,127.0.0.1:51052" \
+    SEARCH_GRPC_ADDR="ipv4:127.0.0.1:50053,127.0.0.1:51053" NOTIFICATION_GRPC_ADDR="ipv4:127.0.0.1:50054,127.0.0.1:51054" \
+    CONVERSATION_DIRECTORY_GRPC_ADDR="ipv4:127.0.0.1:50061,127.0.0.1:51061" ROUTING_PRESENCE_GRPC_ADDR="ipv4:127.0.0.1:50062,127.0.0.1:51062"
+  SERVICES=(conversation routing search notification ingest gateway conversation-2 routing-2 search-2 notification-2 ingest-2 gateway-2)
+fi
 case "${1:-start}" in
   start)
     for s in "${SERVICES[@]}"; do start_one "$s"; done
@@ -84,6 +114,8 @@ case "${1:-start}" in
   stop)
     if [ -n "${2:-}" ]; then stop_one "$2"; exit 0; fi
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_one "${SERVICES[$i]}"; done
+    # Second replicas left from a cluster run.
+    for s in conversation routing search notification ingest gateway; do stop_one "$s-2"; done
     ;;
   restart)
     stop_one "${2:?service}"

@@ -5,6 +5,10 @@
 #   scripts/stack.sh down      stop what this script started (servers it found running are left alone)
 #   scripts/stack.sh status    show each server and who started it
 #   scripts/stack.sh stop NAME / start NAME   one server (postgres, redis, nats, opensearch, mailpit)
+#   scripts/stack.sh up --cluster   the same, with NATS as a 3-node cluster (every stream and the
+#                      object store at 3 replicas) and a PostgreSQL streaming replica (:5433) that
+#                      the conversation service reads lagging views from; writes $STACK_DIR/cluster.env,
+#                      which scripts/services.sh reads to run two replicas of every service.
 # mailpit (outbound mail catcher for development) is started by scripts/up.sh, not by `up`.
 # Data lives in $STACK_DIR (default .stack/, git-ignored). A second `up` reuses what runs.
 set -euo pipefail
@@ -19,6 +23,7 @@ NATS_MONITOR_PORT="${STACK_NATS_MONITOR_PORT:-8222}"
 OPENSEARCH_PORT="${STACK_OPENSEARCH_PORT:-9200}"
 OPENSEARCH_TRANSPORT_PORT="${STACK_OPENSEARCH_TRANSPORT_PORT:-9300}"
 OPENSEARCH_HEAP="${STACK_OPENSEARCH_HEAP:-768m}"
+PG_REPLICA_PORT="${STACK_PG_REPLICA_PORT:-5433}"
 NATS_VERSION="v2.15.2"
 MAILPIT_VERSION="v1.33.1"
 HELM_VERSION="v3.22.0"
@@ -183,6 +188,75 @@ stop_nats() {
   terminate "$RUN_DIR/nats.pid"
 }
 
+# ---------- NATS cluster (up --cluster): three servers routed to each other ----------
+NATS_CLUSTER_NODES=(1 2 3)
+nats_cluster_ready() {
+  local i
+  for i in "${NATS_CLUSTER_NODES[@]}"; do
+    curl -fsS "http://127.0.0.1:$((NATS_MONITOR_PORT + i - 1))/healthz?js-enabled-only=true" 2>/dev/null | grep -q ok || return 1
+  done
+  curl -fsS "http://127.0.0.1:$NATS_MONITOR_PORT/jsz" 2>/dev/null | grep -q '"leader"'
+}
+start_nats_cluster() {
+  if nats_cluster_ready; then log "nats cluster already running on $NATS_PORT-$((NATS_PORT + 2))"; return; fi
+  local i j routes
+  for i in "${NATS_CLUSTER_NODES[@]}"; do
+    mkdir -p "$STACK_DIR/nats-cluster/n$i"
+    routes=""
+    for j in "${NATS_CLUSTER_NODES[@]}"; do
+      if [ "$j" != "$i" ]; then routes="${routes:+$routes, }nats-route://127.0.0.1:$((6221 + j))"; fi
+    done
+    cat >"$STACK_DIR/nats-cluster/n$i.conf" <<EOF
+server_name: n$i
+listen: 127.0.0.1:$((NATS_PORT + i - 1))
+http: 127.0.0.1:$((NATS_MONITOR_PORT + i - 1))
+max_payload: 8MB
+jetstream { store_dir: "$STACK_DIR/nats-cluster/n$i", max_file_store: 10G, sync_interval: always }
+cluster { name: inbox-local, listen: 127.0.0.1:$((6221 + i)), routes: [$routes] }
+EOF
+    nohup "$BIN_DIR/nats-server" -c "$STACK_DIR/nats-cluster/n$i.conf" >"$LOG_DIR/nats-n$i.log" 2>&1 &
+    echo $! >"$RUN_DIR/nats-n$i.pid"
+  done
+  wait_for "nats cluster" 60 nats_cluster_ready
+}
+stop_nats_cluster() {
+  local i
+  for i in "${NATS_CLUSTER_NODES[@]}"; do
+    if pid_alive "$RUN_DIR/nats-n$i.pid"; then terminate "$RUN_DIR/nats-n$i.pid"; fi
+    rm -f "$RUN_DIR/nats-n$i.pid"
+  done
+}
+
+# ---------- PostgreSQL streaming replica (up --cluster) ----------
+pg_replica_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_REPLICA_PORT"; }
+start_postgres_replica() {
+  if pg_replica_ready; then log "postgres replica already running on $PG_REPLICA_PORT"; return; fi
+  local data="$STACK_DIR/postgres-replica"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    mkdir -p "$data" && chown postgres:postgres "$data" && chmod 700 "$data"
+    runuser -u postgres -- "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$data" -X stream -c fast -R >"$LOG_DIR/postgres-replica-init.log" 2>&1
+  fi
+  touch "$LOG_DIR/postgres-replica.log" && chown postgres:postgres "$LOG_DIR/postgres-replica.log"
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -l "$LOG_DIR/postgres-replica.log" \
+    -o "-p $PG_REPLICA_PORT -c unix_socket_directories=$data -c hot_standby=on" -w -t 60 start >/dev/null
+  head -n 1 "$data/postmaster.pid" >"$RUN_DIR/postgres-replica.pid"
+  wait_for "postgres replica" 60 pg_replica_ready
+}
+stop_postgres_replica() {
+  pid_alive "$RUN_DIR/postgres-replica.pid" || { rm -f "$RUN_DIR/postgres-replica.pid"; return; }
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STACK_DIR/postgres-replica" -m fast -w stop >/dev/null
+  rm -f "$RUN_DIR/postgres-replica.pid"
+}
+
+# What the services need to use the cluster: scripts/services.sh reads it.
+write_cluster_env() {
+  cat >"$STACK_DIR/cluster.env" <<EOF
+NATS_URL=nats://127.0.0.1:$NATS_PORT,nats://127.0.0.1:$((NATS_PORT + 1)),nats://127.0.0.1:$((NATS_PORT + 2))
+NATS_STREAM_REPLICAS=3
+CONVERSATION_READ_DATABASE_URL=postgres://postgres@127.0.0.1:$PG_REPLICA_PORT/inbox_conversation
+EOF
+}
+
 # ---------- OpenSearch ----------
 opensearch_ready() { curl -fsS "http://127.0.0.1:$OPENSEARCH_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" 2>/dev/null | grep -qE '"status":"(green|yellow)"'; }
 start_opensearch() {
@@ -228,16 +302,29 @@ main() {
       install_all
       start_postgres
       start_redis
-      start_nats
+      if [ "${2:-}" = "--cluster" ]; then
+        if pid_alive "$RUN_DIR/nats.pid"; then stop_nats; fi
+        start_nats_cluster
+        start_postgres_replica
+        write_cluster_env
+      else
+        stop_nats_cluster
+        stop_postgres_replica
+        rm -f "$STACK_DIR/cluster.env"
+        start_nats
+      fi
       start_opensearch
-      log "stack is up: postgres :$PG_PORT, redis :$REDIS_PORT, nats :$NATS_PORT, opensearch :$OPENSEARCH_PORT"
+      log "stack is up: postgres :$PG_PORT, redis :$REDIS_PORT, nats :$NATS_PORT, opensearch :$OPENSEARCH_PORT${2:+ (cluster: nats :$NATS_PORT-$((NATS_PORT + 2)), postgres replica :$PG_REPLICA_PORT)}"
       ;;
     down)
       stop_mailpit
       stop_opensearch
       stop_nats
+      stop_nats_cluster
+      stop_postgres_replica
       stop_redis
       stop_postgres
+      rm -f "$STACK_DIR/cluster.env"
       log "stopped what stack.sh started"
       ;;
     start) "start_${2:?name}" ;;
@@ -246,6 +333,8 @@ main() {
       status_line postgres pg_ready postgres.pid
       status_line redis redis_ready redis.pid
       status_line nats nats_ready nats.pid
+      status_line nats-n1 nats_cluster_ready nats-n1.pid
+      status_line pg-replica pg_replica_ready postgres-replica.pid
       status_line opensearch opensearch_ready opensearch.pid
       status_line mailpit mailpit_ready mailpit.pid
       ;;

@@ -3,6 +3,8 @@
 # real servers, builds, runs migrations, starts the six backend services as separate processes
 # (the gateway also serves the web UI), seeds a demo account, and prints the URL and login.
 #   scripts/up.sh          start (or reuse) everything
+#   scripts/up.sh --cluster  the same on a 3-node NATS cluster and a PostgreSQL replica, with two
+#                          replicas of every service (npm run up -- --cluster; about 4 GB of memory)
 #   scripts/up.sh down     stop the services and the servers this project started
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/node-env.sh"
@@ -16,7 +18,7 @@ if [ "${1:-}" = "down" ]; then
   exit 0
 fi
 
-bash scripts/stack.sh up
+if [ "${1:-}" = "--cluster" ]; then bash scripts/stack.sh up --cluster; else bash scripts/stack.sh up; fi
 bash scripts/stack.sh start mailpit
 bash scripts/ensure-node-deps.sh
 bash scripts/services.sh start
