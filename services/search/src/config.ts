@@ -5,7 +5,8 @@ const schema = z.object({
   BIND_HOST: env.string('127.0.0.1'),
   SEARCH_GRPC_PORT: env.port(50053),
   SEARCH_HTTP_PORT: env.port(9103),
-  OPENSEARCH_URL: env.url('http://127.0.0.1:9200'),
+  /** One node or several, comma-separated. */
+  OPENSEARCH_URL: env.urls('http://127.0.0.1:9200'),
   /** PEM bundle of the CA that signs the cluster's certificate (https URLs), if not a public one. */
   OPENSEARCH_CA_FILE: z.string().default(''),
   CONVERSATION_GRPC_ADDR: env.string('127.0.0.1:50051'),

@@ -4,9 +4,14 @@ import { Client } from '@opensearch-project/opensearch';
 
 export type OpenSearchClient = Client;
 
-/** url may carry credentials; caFile is the PEM bundle that signs the cluster's certificate, if not a public CA. */
+/**
+ * url: one node, or several comma-separated (a request to a node that fails is retried on
+ * another); it may carry credentials. caFile: the PEM bundle that signs the cluster's
+ * certificate, if not a public CA.
+ */
 export function createOpenSearch(url: string, tls: { caFile?: string } = {}): Client {
-  return new Client({ node: url, requestTimeout: 10_000, maxRetries: 1, ...(tls.caFile ? { ssl: { ca: readFileSync(tls.caFile) } } : {}) });
+  const nodes = url.split(',').map((u) => u.trim()).filter(Boolean);
+  return new Client({ nodes, requestTimeout: 10_000, maxRetries: nodes.length, ...(tls.caFile ? { ssl: { ca: readFileSync(tls.caFile) } } : {}) });
 }
 
 export async function pingOpenSearch(client: Client): Promise<void> {

@@ -30,6 +30,12 @@ export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
 export const env = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   url: (fallback?: string) => (fallback === undefined ? z.url() : z.url().default(fallback)),
+  /** One URL or several, comma-separated (the nodes of a cluster). */
+  urls: (fallback: string) =>
+    z
+      .string()
+      .default(fallback)
+      .refine((v) => v.split(',').every((u) => z.url().safeParse(u.trim()).success), 'one URL or several, comma-separated'),
   string: (fallback?: string) => (fallback === undefined ? z.string().min(1) : z.string().min(1).default(fallback)),
   int: (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback),
   bool: (fallback: boolean) =>

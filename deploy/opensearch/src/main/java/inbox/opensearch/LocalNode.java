@@ -18,8 +18,11 @@ import org.opensearch.index.reindex.ReindexPlugin;
 import org.opensearch.transport.Netty4Plugin;
 
 /**
- * A single OpenSearch node for local runs and tests, assembled from Maven Central jars.
+ * An OpenSearch node for local runs and tests, assembled from Maven Central jars: alone, or one
+ * of a cluster when given its name, the transport addresses of the others and the names of the
+ * nodes that bootstrap the cluster.
  * Usage: java -cp 'lib/*:classes' inbox.opensearch.LocalNode <home> <httpPort> <transportPort>
+ *          [<nodeName> <seedHost:port,...> <initialManagerName,...> [<clusterName>]]
  */
 public final class LocalNode extends Node {
     private static final List<Class<? extends Plugin>> MODULES = List.of(
@@ -39,26 +42,34 @@ public final class LocalNode extends Node {
         Path home = Path.of(args[0]).toAbsolutePath();
         String httpPort = args.length > 1 ? args[1] : "9200";
         String transportPort = args.length > 2 ? args[2] : "9300";
+        String nodeName = args.length > 3 ? args[3] : "inbox-local-1";
+        boolean clustered = args.length > 5;
         Files.createDirectories(home.resolve("data"));
         Files.createDirectories(home.resolve("logs"));
         Files.createDirectories(home.resolve("config"));
         Files.createDirectories(home.resolve("plugins"));
-        Settings settings = Settings.builder()
+        Settings.Builder builder = Settings.builder()
             .put("path.home", home.toString())
             .put("path.data", home.resolve("data").toString())
             .put("path.logs", home.resolve("logs").toString())
-            .put("cluster.name", "inbox-local")
-            .put("node.name", "inbox-local-1")
+            .put("cluster.name", args.length > 6 ? args[6] : "inbox-local")
+            .put("node.name", nodeName)
             .put("network.host", "127.0.0.1")
             .put("http.port", httpPort)
-            .put("transport.port", transportPort)
-            .put("discovery.type", "single-node")
+            .put("transport.port", transportPort);
+        if (clustered) {
+            builder.putList("discovery.seed_hosts", args[4].split(","))
+                .putList("cluster.initial_cluster_manager_nodes", args[5].split(","));
+        } else {
+            builder.put("discovery.type", "single-node");
+        }
+        Settings settings = builder
             .put("action.auto_create_index", "false")
             .put("cluster.routing.allocation.disk.threshold_enabled", "false")
             .put("http.type", "netty4")
             .put("transport.type", "netty4")
             .build();
-        Environment env = InternalSettingsPreparer.prepareEnvironment(settings, java.util.Map.of(), home.resolve("config"), () -> "inbox-local-1");
+        Environment env = InternalSettingsPreparer.prepareEnvironment(settings, java.util.Map.of(), home.resolve("config"), () -> nodeName);
         LocalNode node = new LocalNode(env);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
