@@ -3,6 +3,8 @@
 // through the conversation service's outbox), so one trace follows an email from the edge to
 // every consumer; spans are exported over OTLP/HTTP only when an endpoint is configured.
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Context, type Link, type Span, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -18,14 +20,20 @@ export interface Tracing {
 }
 
 /**
- * Registers the process's tracer provider (AsyncLocalStorage context, W3C propagation). With an
- * OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://collector:4318) spans are batched to
- * `<endpoint>/v1/traces`; without one they still get ids, so context is propagated and logged.
+ * With an OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://collector:4318) registers a
+ * tracer provider whose spans are batched to `<endpoint>/v1/traces`. Without one, only the
+ * context machinery (AsyncLocalStorage, W3C propagation): no span is recorded, which costs next
+ * to nothing, and a caller's trace context still passes through to the next hop and the logs.
  */
 export function startTracing(service: string, otlpEndpoint = ''): Tracing {
+  if (!otlpEndpoint) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    return { shutdown: async () => undefined };
+  }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
-    spanProcessors: otlpEndpoint ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/$/, '')}/v1/traces` }), { scheduledDelayMillis: 500 })] : [],
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/$/, '')}/v1/traces` }), { scheduledDelayMillis: 500 })],
   });
   provider.register();
   return { shutdown: () => provider.shutdown() };
