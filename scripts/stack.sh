@@ -88,9 +88,11 @@ install_helm() {
 
 install_opensearch() {
   local dir="$ROOT/deploy/opensearch"
-  [ -f "$dir/target/opensearch-local-1.0.0.jar" ] && [ -d "$dir/target/lib" ] && return
+  # Built, and not older than its sources.
+  [ -f "$dir/target/opensearch-local-1.0.0.jar" ] && [ -d "$dir/target/lib" ] &&
+    [ -z "$(find "$dir/src" "$dir/pom.xml" -newer "$dir/target/opensearch-local-1.0.0.jar" -print -quit)" ] && return
   log "assembling OpenSearch from Maven Central (deploy/opensearch)"
-  (cd "$dir" && mvn -q -B -DskipTests package) >"$LOG_DIR/opensearch-build.log" 2>&1 ||
+  (cd "$dir" && mvn -q -B -DskipTests package && touch target/opensearch-local-1.0.0.jar) >"$LOG_DIR/opensearch-build.log" 2>&1 ||
     die "OpenSearch assembly failed (see $LOG_DIR/opensearch-build.log)"
 }
 
@@ -254,25 +256,56 @@ write_cluster_env() {
 NATS_URL=nats://127.0.0.1:$NATS_PORT,nats://127.0.0.1:$((NATS_PORT + 1)),nats://127.0.0.1:$((NATS_PORT + 2))
 NATS_STREAM_REPLICAS=3
 CONVERSATION_READ_DATABASE_URL=postgres://postgres@127.0.0.1:$PG_REPLICA_PORT/inbox_conversation
+OPENSEARCH_URL=http://127.0.0.1:$OPENSEARCH_PORT,http://127.0.0.1:$((OPENSEARCH_PORT + 1))
+SEARCH_INDEX_REPLICAS=1
 EOF
 }
 
 # ---------- OpenSearch ----------
+# One node; in cluster mode ($STACK_DIR/cluster.env) a second, data-only node joins it (so the
+# first stays the only manager and the pair can go back to one node), and indices keep a replica.
 opensearch_ready() { curl -fsS "http://127.0.0.1:$OPENSEARCH_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" 2>/dev/null | grep -qE '"status":"(green|yellow)"'; }
-start_opensearch() {
-  if opensearch_ready; then log "opensearch already running on $OPENSEARCH_PORT"; return; fi
-  local dir="$ROOT/deploy/opensearch/target"
-  mkdir -p "$STACK_DIR/opensearch"
-  nohup java -Xms"$OPENSEARCH_HEAP" -Xmx"$OPENSEARCH_HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
+opensearch_pair_ready() { curl -fsS "http://127.0.0.1:$OPENSEARCH_PORT/_cluster/health" 2>/dev/null | grep -q '"number_of_nodes":2'; }
+opensearch_node() { # home http-port transport-port log [java options...] -- [LocalNode arguments...]
+  local home=$1 http=$2 transport=$3 logfile=$4 dir="$ROOT/deploy/opensearch/target" java_opts=() args=()
+  shift 4
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do java_opts+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  args=("$@")
+  mkdir -p "$home"
+  nohup java -Xms"$OPENSEARCH_HEAP" -Xmx"$OPENSEARCH_HEAP" -XX:+UseG1GC -Djava.awt.headless=true "${java_opts[@]}" \
     -Dlog4j2.configurationFile="$dir/classes/log4j2.properties" -Dlog4j2.formatMsgNoLookups=true \
-    -cp "$dir/classes:$dir/lib/*" inbox.opensearch.LocalNode "$STACK_DIR/opensearch" \
-    "$OPENSEARCH_PORT" "$OPENSEARCH_TRANSPORT_PORT" >"$LOG_DIR/opensearch.log" 2>&1 &
+    -cp "$dir/classes:$dir/lib/*" inbox.opensearch.LocalNode "$home" "$http" "$transport" "${args[@]}" >"$logfile" 2>&1 &
+}
+start_opensearch() {
+  local mode=single
+  [ -f "$STACK_DIR/cluster.env" ] && mode=cluster
+  if opensearch_ready && [ "$(cat "$RUN_DIR/opensearch.mode" 2>/dev/null || echo single)" = "$mode" ]; then
+    log "opensearch already running on $OPENSEARCH_PORT"; return
+  fi
+  if pid_alive "$RUN_DIR/opensearch.pid"; then stop_opensearch; fi
+  local seeds="127.0.0.1:$OPENSEARCH_TRANSPORT_PORT,127.0.0.1:$((OPENSEARCH_TRANSPORT_PORT + 1))"
+  if [ "$mode" = cluster ]; then
+    opensearch_node "$STACK_DIR/opensearch" "$OPENSEARCH_PORT" "$OPENSEARCH_TRANSPORT_PORT" "$LOG_DIR/opensearch.log" -- inbox-local-1 "$seeds" inbox-local-1
+  else
+    opensearch_node "$STACK_DIR/opensearch" "$OPENSEARCH_PORT" "$OPENSEARCH_TRANSPORT_PORT" "$LOG_DIR/opensearch.log"
+  fi
   echo $! >"$RUN_DIR/opensearch.pid"
+  echo "$mode" >"$RUN_DIR/opensearch.mode"
   wait_for opensearch 180 opensearch_ready
+  if [ "$mode" = cluster ]; then
+    opensearch_node "$STACK_DIR/opensearch-2" "$((OPENSEARCH_PORT + 1))" "$((OPENSEARCH_TRANSPORT_PORT + 1))" "$LOG_DIR/opensearch-2.log" \
+      -Dinbox.roles=data,ingest -- inbox-local-2 "$seeds" inbox-local-1
+    echo $! >"$RUN_DIR/opensearch-2.pid"
+    wait_for "opensearch second node" 180 opensearch_pair_ready
+  fi
 }
 stop_opensearch() {
-  pid_alive "$RUN_DIR/opensearch.pid" || { rm -f "$RUN_DIR/opensearch.pid"; return; }
+  if pid_alive "$RUN_DIR/opensearch-2.pid"; then terminate "$RUN_DIR/opensearch-2.pid"; fi
+  rm -f "$RUN_DIR/opensearch-2.pid"
+  pid_alive "$RUN_DIR/opensearch.pid" || { rm -f "$RUN_DIR/opensearch.pid" "$RUN_DIR/opensearch.mode"; return; }
   terminate "$RUN_DIR/opensearch.pid"
+  rm -f "$RUN_DIR/opensearch.mode"
 }
 
 # Reads the pid once, before the signal: a server may delete its own pid file as it exits
@@ -336,6 +369,7 @@ main() {
       status_line nats-n1 nats_cluster_ready nats-n1.pid
       status_line pg-replica pg_replica_ready postgres-replica.pid
       status_line opensearch opensearch_ready opensearch.pid
+      status_line opensearch-2 opensearch_pair_ready opensearch-2.pid
       status_line mailpit mailpit_ready mailpit.pid
       ;;
     *) die "unknown command $cmd (install|up|down|status|start NAME|stop NAME)" ;;

@@ -6,12 +6,15 @@ import { uniqueEmail } from '../support/api-client';
 import { addAgent, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { NatsCluster } from '../support/nats-cluster';
 import { buildEmail } from '../support/smtp';
-import { waitFor } from '@inbox/testkit';
+import { databaseUrl, testStack, uniqueName, waitFor } from '@inbox/testkit';
+import { dropDatabase } from '../support/databases';
 
 jest.setTimeout(360_000);
 
 describe('kill -9 of the NATS server leading the inbound stream, under load', () => {
   const cluster = new NatsCluster();
+  const database = uniqueName('natskill_conversation');
+  const prefix = `inbox-test-natskill-${Date.now().toString(36)}`;
   let f: InboxFixture;
   let inbox: { id: string; address: string };
   const tag = `natskill${Date.now().toString(36)}`;
@@ -43,7 +46,16 @@ describe('kill -9 of the NATS server leading the inbound stream, under load', ()
   beforeAll(async () => {
     await cluster.start(3);
     const nats = { NATS_URL: cluster.urls, NATS_STREAM_REPLICAS: '3' };
-    f = await startInboxFixture(nats, ['routing', 'search', 'notification'], { conversation: nats, routing: nats, search: nats, notification: nats, gateway: nats });
+    // A database and an index of its own: its events never reach the shared test NATS, so the
+    // shared test database and index must not hold what the other never sees.
+    const conversation = { ...nats, CONVERSATION_DATABASE_URL: databaseUrl(database) };
+    f = await startInboxFixture(nats, ['routing', 'search', 'notification'], {
+      conversation,
+      routing: nats,
+      search: { ...nats, SEARCH_INDEX_PREFIX: prefix },
+      notification: nats,
+      gateway: nats,
+    });
     const agents = [await addAgent(f), await addAgent(f)];
     const created = (await f.owner.post('/api/v1/inboxes', { name: 'Cluster' })).body;
     const address = (await f.owner.post(`/api/v1/inboxes/${created.id}/channels`, { type: 'email', name: 'Cluster' })).body.address as string;
@@ -76,6 +88,8 @@ describe('kill -9 of the NATS server leading the inbound stream, under load', ()
   afterAll(async () => {
     await f?.stop();
     await cluster.stop();
+    await dropDatabase(database);
+    await fetch(`${testStack.TEST_OPENSEARCH_URL}/${prefix}-*`, { method: 'DELETE' }).catch(() => undefined);
   });
 
   it('acknowledged through the kill within seconds, and stored every acknowledged email exactly once', async () => {

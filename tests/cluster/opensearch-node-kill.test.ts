@@ -6,23 +6,35 @@ import { uniqueEmail } from '../support/api-client';
 import { startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { OpenSearchCluster } from '../support/opensearch-cluster';
 import { buildEmail } from '../support/smtp';
-import { waitFor } from '@inbox/testkit';
+import { databaseUrl, uniqueName, waitFor } from '@inbox/testkit';
+import { dropDatabase } from '../support/databases';
+import { NatsCluster } from '../support/nats-cluster';
 
 jest.setTimeout(420_000);
 
 describe('kill -9 of an OpenSearch node, under load', () => {
   const cluster = new OpenSearchCluster();
+  // Its own NATS and database: its search service must not take the shared test stack's events
+  // into an index the other tests never read, nor leave conversations the shared index lacks.
+  const nats = new NatsCluster();
+  const database = uniqueName('searchkill_conversation');
   let f: InboxFixture;
   const tag = `searchkill${Date.now().toString(36)}`;
 
   beforeAll(async () => {
-    await cluster.start(2);
-    f = await startInboxFixture({}, ['search'], { search: { OPENSEARCH_URL: cluster.urls, SEARCH_INDEX_REPLICAS: '1', SEARCH_INDEX_PREFIX: `inbox-kill-${Date.now().toString(36)}` } });
+    await Promise.all([cluster.start(2), nats.start(1)]);
+    const own = { NATS_URL: nats.urls };
+    f = await startInboxFixture(own, ['search'], {
+      conversation: { ...own, CONVERSATION_DATABASE_URL: databaseUrl(database) },
+      gateway: own,
+      search: { ...own, OPENSEARCH_URL: cluster.urls, SEARCH_INDEX_REPLICAS: '1', SEARCH_INDEX_PREFIX: `inbox-kill-${Date.now().toString(36)}` },
+    });
   });
 
   afterAll(async () => {
     await f?.stop();
-    await cluster.stop();
+    await Promise.all([cluster.stop(), nats.stop()]);
+    await dropDatabase(database);
   });
 
   async function found(): Promise<number | undefined> {

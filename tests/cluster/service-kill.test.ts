@@ -10,7 +10,8 @@ import { NatsCluster } from '../support/nats-cluster';
 import { RealtimeClient } from '../support/realtime';
 import { launchService, type LaunchedService, type ServiceName } from '../support/services';
 import { buildEmail } from '../support/smtp';
-import { waitFor } from '@inbox/testkit';
+import { databaseUrl, testStack, uniqueName, waitFor } from '@inbox/testkit';
+import { dropDatabase } from '../support/databases';
 
 jest.setTimeout(420_000);
 
@@ -18,6 +19,8 @@ const KILL_ORDER: ServiceName[] = ['conversation', 'routing', 'search', 'notific
 
 describe('kill -9 of one replica of each service, under load', () => {
   const cluster = new NatsCluster();
+  const database = uniqueName('replicakill_conversation');
+  const prefix = `inbox-test-replicakill-${Date.now().toString(36)}`;
   let f: InboxFixture;
   let agent: Awaited<ReturnType<typeof addAgent>>;
   let inbox: { id: string; address: string };
@@ -52,12 +55,20 @@ describe('kill -9 of one replica of each service, under load', () => {
   beforeAll(async () => {
     await cluster.start(3);
     const nats = { NATS_URL: cluster.urls, NATS_STREAM_REPLICAS: '3' };
-    f = await startInboxFixture(nats, ['routing', 'search', 'notification'], { conversation: nats, routing: nats, search: nats, notification: nats, gateway: nats });
+    // A database and an index of its own: its events never reach the shared test NATS (see nats-node-kill).
+    const conversation = { ...nats, CONVERSATION_DATABASE_URL: databaseUrl(database) };
+    f = await startInboxFixture(nats, ['routing', 'search', 'notification'], {
+      conversation,
+      routing: nats,
+      search: { ...nats, SEARCH_INDEX_PREFIX: prefix },
+      notification: nats,
+      gateway: nats,
+    });
     const first = f.stack.services;
     // The second replica of each, wired like the first (same databases, the first's gRPC peers).
     for (const name of KILL_ORDER) {
       const env = first[name]!.process.env;
-      const shared = Object.fromEntries(Object.entries(env).filter(([key]) => key.endsWith('_DATABASE_URL') || key.endsWith('_GRPC_ADDR') || key === 'CONVERSATION_SMTP_URL'));
+      const shared = Object.fromEntries(Object.entries(env).filter(([key]) => key.endsWith('_DATABASE_URL') || key.endsWith('_GRPC_ADDR') || key === 'CONVERSATION_SMTP_URL' || key === 'SEARCH_INDEX_PREFIX'));
       const replica = await launchService(name, { ...nats, ...shared });
       await replica.process.waitReady();
       second.set(name, replica);
@@ -109,6 +120,8 @@ describe('kill -9 of one replica of each service, under load', () => {
     for (const replica of second.values()) if (replica.process.running) await replica.process.stop();
     await f?.stop();
     await cluster.stop();
+    await dropDatabase(database);
+    await fetch(`${testStack.TEST_OPENSEARCH_URL}/${prefix}-*`, { method: 'DELETE' }).catch(() => undefined);
   });
 
   it('stored every acknowledged email exactly once, and the edge kept acknowledging through every kill', async () => {

@@ -41,7 +41,8 @@ export class NatsCluster {
           `http: 127.0.0.1:${node.monitorPort}`,
           'max_payload: 8MB',
           `jetstream { store_dir: "${store}", sync_interval: always }`,
-          `cluster { name: inbox-test, listen: 127.0.0.1:${node.clusterPort}, routes: [${routes.join(', ')}] }`,
+          // One server alone: JetStream without a cluster to form.
+          this.nodes.length > 1 ? `cluster { name: inbox-test, listen: 127.0.0.1:${node.clusterPort}, routes: [${routes.join(', ')}] }` : '',
           '',
         ].join('\n'),
       );
@@ -67,6 +68,7 @@ export class NatsCluster {
         const response = await fetch(`http://127.0.0.1:${node.monitorPort}/healthz?js-enabled-only=true`).catch(() => undefined);
         if (!response || response.status !== 200) return false;
       }
+      if (this.nodes.length === 1) return true;
       const jsz = await fetch(`http://127.0.0.1:${this.nodes.find((n) => n.child?.exitCode === null)!.monitorPort}/jsz`).then((r) => r.json() as Promise<{ meta_cluster?: { leader?: string } }>);
       return Boolean(jsz.meta_cluster?.leader);
     }, timeoutMs, 250);

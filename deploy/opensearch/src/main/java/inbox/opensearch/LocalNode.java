@@ -23,6 +23,7 @@ import org.opensearch.transport.Netty4Plugin;
  * nodes that bootstrap the cluster.
  * Usage: java -cp 'lib/*:classes' inbox.opensearch.LocalNode <home> <httpPort> <transportPort>
  *          [<nodeName> <seedHost:port,...> <initialManagerName,...> [<clusterName>]]
+ *        (-Dinbox.roles=data,ingest before the class name for a node that never manages)
  */
 public final class LocalNode extends Node {
     private static final List<Class<? extends Plugin>> MODULES = List.of(
@@ -60,6 +61,9 @@ public final class LocalNode extends Node {
         if (clustered) {
             builder.putList("discovery.seed_hosts", args[4].split(","))
                 .putList("cluster.initial_cluster_manager_nodes", args[5].split(","));
+            // -Dinbox.roles=data,ingest: a node that holds data and never manages the cluster.
+            String roles = System.getProperty("inbox.roles", "");
+            if (!roles.isEmpty()) builder.putList("node.roles", roles.split(","));
         } else {
             builder.put("discovery.type", "single-node");
         }
