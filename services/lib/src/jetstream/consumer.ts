@@ -10,17 +10,18 @@ import type { Logger } from '../logging/logger';
 import { NATS_REQUEST_ID_HEADER, requestIdFrom, runWithRequestContext } from '../logging/request-context';
 import { errorMessage } from '../observability/health';
 import type { ServiceMetrics } from '../observability/metrics';
-import { deadLetter } from './dead-letter';
 import { trace, type SpanContext } from '@opentelemetry/api';
 import type { MsgHdrs } from '@nats-io/nats-core';
 import { SpanKind, extractContext, inSpan } from '../observability/tracing';
+import { deadLetter } from './dead-letter';
 import type { SubscriptionLiveness } from './liveness';
+import { ensureConsumer, type ConsumerSpec } from './streams';
 
+/** W3C trace context from a message's NATS headers. */
 const NATS_HEADER_GETTER = {
   keys: (headers: MsgHdrs | undefined) => (headers ? [...headers.keys()] : []),
   get: (headers: MsgHdrs | undefined, key: string) => (headers?.has(key) ? headers.get(key) : undefined),
 };
-import { ensureConsumer, type ConsumerSpec } from './streams';
 
 /** Thrown when retrying cannot help (undecodable payload, impossible state): dead-lettered at once. */
 export class PermanentError extends Error {
