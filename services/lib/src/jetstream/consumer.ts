@@ -5,7 +5,7 @@
 // fetched message is kept alive (working) from the moment it arrives until it is settled, so one
 // queued behind a slow ordering key is never redelivered while it waits; a waiting message holds
 // no handler slot, so other keys keep flowing.
-import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from '../logging/logger';
 import { NATS_REQUEST_ID_HEADER, requestIdFrom, runWithRequestContext } from '../logging/request-context';
 import { errorMessage } from '../observability/health';
@@ -276,11 +276,22 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
   // A failed pull stalls the consumer until a pull works again. A durable consumer that is gone
   // (its server lost its state) is created again from its spec, resuming from the stream's start:
   // every handler is idempotent, so what was already handled is handled again harmlessly.
+  const consumerIsMissing = async (): Promise<boolean> => {
+    try {
+      await (await js.jetstreamManager()).consumers.info(spec.stream, spec.durable);
+      return false;
+    } catch (error) {
+      return error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound;
+    }
+  };
   const stalled = async (error: unknown, pause: number): Promise<void> => {
     const reason = errorMessage(error);
     options.liveness?.stall(spec.durable, reason);
     logger.warn({ error: reason }, 'jetstream pull failed, retrying');
-    if (/consumer not found|consumer deleted/i.test(reason)) {
+    // Asked on every failed pull, not only when the error names the consumer: a pull issued
+    // after the deletion fails as 'no responders' or missed heartbeats, never as 'not found'.
+    const missing = await consumerIsMissing();
+    if (missing) {
       await ensureConsumer(await js.jetstreamManager(), spec).then(
         () => logger.warn('durable consumer was missing and has been created again'),
         (createError: unknown) => logger.warn({ error: errorMessage(createError) }, 'could not create the missing consumer yet'),
