@@ -3,7 +3,7 @@
 // a server of its own, replays its WAL to a consistent state, and holds exactly what was
 // committed before the backup: every conversation and message, and nothing written after it.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readdirSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -29,6 +29,7 @@ describe('backup and restore of PostgreSQL', () => {
 
   afterAll(async () => {
     if (restoredPort) asPostgres('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
+    rmSync(dir, { recursive: true, force: true });
     await f?.stop();
   });
 

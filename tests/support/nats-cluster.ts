@@ -2,13 +2,13 @@
 // server on its own client, route and monitoring ports with its own store, all routed to each
 // other. Streams created through it with 3 replicas survive the loss of any one server.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { waitFor } from '@inbox/testkit';
-import { ROOT, freePort } from './service-process';
+import { ROOT, freePort, terminate } from './service-process';
 
 const NATS_SERVER = path.join(process.env.STACK_DIR ?? path.join(ROOT, '.stack'), 'bin/nats-server');
 
@@ -100,13 +100,7 @@ export class NatsCluster {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(
-      this.nodes.map(async (node) => {
-        if (!node.child || node.child.exitCode !== null || node.child.signalCode !== null) return;
-        const exited = new Promise((resolve) => node.child!.once('exit', resolve));
-        node.child.kill('SIGTERM');
-        await exited;
-      }),
-    );
+    await Promise.all(this.nodes.map((node) => terminate(node.child)));
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,11 +1,11 @@
 // A real two-node OpenSearch cluster (the project's Maven-assembled node, scripts/stack.sh builds
 // it) on free loopback ports, for tests that kill a node.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { waitFor } from '@inbox/testkit';
-import { ROOT, freePort } from './service-process';
+import { ROOT, freePort, terminate } from './service-process';
 
 const TARGET = path.join(ROOT, 'deploy/opensearch/target');
 
@@ -86,13 +86,7 @@ export class OpenSearchCluster {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(
-      this.nodes.map(async (node) => {
-        if (!node.child || node.child.exitCode !== null || node.child.signalCode !== null) return;
-        const exited = new Promise((resolve) => node.child!.once('exit', resolve));
-        node.child.kill('SIGTERM');
-        await exited;
-      }),
-    );
+    await Promise.all(this.nodes.map((node) => terminate(node.child)));
+    for (const node of this.nodes) rmSync(node.home, { recursive: true, force: true });
   }
 }

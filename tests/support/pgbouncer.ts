@@ -1,11 +1,11 @@
 // A real PgBouncer (Debian's package) in transaction pooling in front of the test PostgreSQL, on
 // a free port, for tests that run the services through it as production does.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { testStack, waitFor } from '@inbox/testkit';
+import { databaseUrl, testStack, waitFor } from '@inbox/testkit';
 import { freePort } from './service-process';
 
 export class PgBouncer {
@@ -57,11 +57,7 @@ export class PgBouncer {
 
   /** A database URL through PgBouncer. */
   url(database: string): string {
-    const url = new URL(testStack.TEST_PG_URL);
-    url.hostname = '127.0.0.1';
-    url.port = String(this.port);
-    url.pathname = `/${database}`;
-    return url.toString();
+    return databaseUrl(database, this.port);
   }
 
   /** Transactions PgBouncer has run per database (SHOW STATS on its admin console). */
@@ -81,9 +77,11 @@ export class PgBouncer {
   }
 
   async stop(): Promise<void> {
-    if (!this.child || this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child!.once('exit', resolve));
-    this.child.kill('SIGINT');
-    await exited;
+    if (this.child && this.child.exitCode === null) {
+      const exited = new Promise((resolve) => this.child!.once('exit', resolve));
+      this.child.kill('SIGINT');
+      await exited;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

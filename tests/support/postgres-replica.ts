@@ -1,10 +1,10 @@
 // A real streaming replica of the test PostgreSQL (pg_basebackup -R, hot standby) on a free port,
 // for tests that read from it and kill it.
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { testStack } from '@inbox/testkit';
+import { databaseUrl, testStack } from '@inbox/testkit';
 import { freePort } from './service-process';
 
 const PG_BIN = path.join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort().pop()!, 'bin');
@@ -32,11 +32,7 @@ export class PostgresReplica {
   }
 
   url(database: string): string {
-    const url = new URL(testStack.TEST_PG_URL);
-    url.hostname = '127.0.0.1';
-    url.port = String(this.port);
-    url.pathname = `/${database}`;
-    return url.toString();
+    return databaseUrl(database, this.port);
   }
 
   /** kill -9 of the replica's postmaster (its children exit with it). */
@@ -51,5 +47,6 @@ export class PostgresReplica {
     } catch {
       // Already gone (killed).
     }
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

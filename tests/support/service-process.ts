@@ -20,6 +20,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** SIGTERM to a server the test started, resolved once it has exited; nothing for one already gone. */
+export async function terminate(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 export interface ExitResult {
   code: number | null;
   signal: NodeJS.Signals | null;

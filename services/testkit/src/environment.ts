@@ -10,9 +10,13 @@ const schema = z.object({
 
 export const testStack = loadConfig(schema);
 
-/** A database URL on the test PostgreSQL server with another database name. */
-export function databaseUrl(name: string): string {
+/** A database URL with the test PostgreSQL's credentials: on the test server, or on another local one (a replica, a bouncer, a second cell) by its port. */
+export function databaseUrl(name: string, port?: number): string {
   const url = new URL(testStack.TEST_PG_URL);
+  if (port !== undefined) {
+    url.hostname = '127.0.0.1';
+    url.port = String(port);
+  }
   url.pathname = `/${name}`;
   return url.toString();
 }
