@@ -3,7 +3,7 @@
 // inbound stream is killed with -9 and started again. Nothing acknowledged is lost or stored
 // twice, search finds every one, routing assigns each once, and the edge is back within seconds.
 import { uniqueEmail } from '../support/api-client';
-import { addAgent, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
+import { addAgent, allInView, postEmail, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { NatsCluster } from '../support/nats-cluster';
 import { buildEmail } from '../support/smtp';
 import { databaseUrl, testStack, uniqueName, waitFor } from '@inbox/testkit';
@@ -22,26 +22,9 @@ describe('kill -9 of the NATS server leading the inbound stream, under load', ()
   let killedAt = 0;
   let leader = '';
 
-  async function post(subject: string): Promise<boolean> {
-    const response = await fetch(`${f.stack.ingestUrl}/ingest/v1/email?to=${encodeURIComponent(inbox.address)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'message/rfc822' },
-      body: buildEmail({ from: uniqueEmail('kill'), to: inbox.address, subject, text: `${subject} ${tag}` }).raw,
-      signal: AbortSignal.timeout(10_000),
-    }).catch(() => undefined);
-    return response?.status === 202;
-  }
+  const post = async (subject: string) =>
+    (await postEmail(f.stack.ingestUrl!, buildEmail({ from: uniqueEmail('kill'), to: inbox.address, subject, text: `${subject} ${tag}` }).raw, [inbox.address])) === 202;
 
-  async function all(view: string): Promise<any[]> {
-    const items: any[] = [];
-    let cursor = '';
-    do {
-      const page = (await f.owner.get(`/api/v1/inboxes/${inbox.id}/conversations?view=${view}&limit=100${cursor ? `&cursor=${cursor}` : ''}`)).body;
-      items.push(...page.items);
-      cursor = page.nextCursor ?? '';
-    } while (cursor);
-    return items;
-  }
 
   beforeAll(async () => {
     await cluster.start(3);
@@ -99,7 +82,7 @@ describe('kill -9 of the NATS server leading the inbound stream, under load', ()
     const recoveryMs = firstAfter - lastBefore;
     expect(recoveryMs).toBeLessThan(10_000);
     const stored = await waitFor('every acknowledged email stored', async () => {
-      const items = await all('open');
+      const items = await allInView(f.owner, inbox.id, 'open');
       const subjects = new Set(items.map((c) => c.subject));
       return ledger.every((e) => subjects.has(e.subject)) ? items : undefined;
     }, 120_000, 1000);
@@ -125,7 +108,7 @@ describe('kill -9 of the NATS server leading the inbound stream, under load', ()
 
   it('assigns each conversation once', async () => {
     const open = await waitFor('all assigned', async () => {
-      const items = await all('open');
+      const items = await allInView(f.owner, inbox.id, 'open');
       return items.length === ledger.length && items.every((c) => c.assignee) ? items : undefined;
     }, 120_000, 1000);
     for (let i = 0; i < open.length; i += 25) {

@@ -3,7 +3,7 @@
 // cannot outlive its manager; three manager-eligible nodes can). Search keeps answering, and
 // every acknowledged email is found once the load is over.
 import { uniqueEmail } from '../support/api-client';
-import { startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
+import { postEmail, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { OpenSearchCluster } from '../support/opensearch-cluster';
 import { buildEmail } from '../support/smtp';
 import { databaseUrl, uniqueName, waitFor } from '@inbox/testkit';
@@ -58,12 +58,7 @@ describe('kill -9 of an OpenSearch node, under load', () => {
       let i = 0;
       while (!stop) {
         const subject = `Searchable ${i++}`;
-        const response = await fetch(`${f.stack.ingestUrl}/ingest/v1/email?to=${encodeURIComponent(f.address)}`, {
-          method: 'POST',
-          headers: { 'content-type': 'message/rfc822' },
-          body: buildEmail({ from: uniqueEmail('search'), to: f.address, subject, text: `${subject} ${tag}` }).raw,
-        }).catch(() => undefined);
-        if (response?.status === 202) ledger.push(subject);
+        if ((await postEmail(f.stack.ingestUrl!, buildEmail({ from: uniqueEmail('search'), to: f.address, subject, text: `${subject} ${tag}` }).raw, [f.address])) === 202) ledger.push(subject);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();

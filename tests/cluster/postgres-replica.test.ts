@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { uniqueEmail } from '../support/api-client';
-import { startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
+import { postEmail, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { PostgresReplica } from '../support/postgres-replica';
 import { ROOT } from '../support/service-process';
 import { buildEmail } from '../support/smtp';
@@ -60,12 +60,7 @@ describe('reads from a PostgreSQL replica that is killed under load', () => {
       let i = 0;
       while (!stop) {
         const subject = `Replica read ${i++}`;
-        const response = await fetch(`${f.stack.ingestUrl}/ingest/v1/email?to=${encodeURIComponent(f.address)}`, {
-          method: 'POST',
-          headers: { 'content-type': 'message/rfc822' },
-          body: buildEmail({ from: uniqueEmail('replica'), to: f.address, subject, text: subject }).raw,
-        }).catch(() => undefined);
-        if (response?.status === 202) ledger.push(subject);
+        if ((await postEmail(f.stack.ingestUrl!, buildEmail({ from: uniqueEmail('replica'), to: f.address, subject, text: subject }).raw, [f.address])) === 202) ledger.push(subject);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();

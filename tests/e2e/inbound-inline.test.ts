@@ -6,29 +6,11 @@ import pg from 'pg';
 import { BlobStore, connectNats, createLogger } from '@inbox/lib';
 import { databaseUrl, testStack } from '@inbox/testkit';
 import { startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
+import { buildEmail } from '../support/smtp';
 
-function mail(to: string, subject: string, body: string, attachment: Buffer): string {
-  return [
-    `From: Customer <customer-${randomInt(1e9)}@customer.example>`,
-    `To: ${to}`,
-    `Subject: ${subject}`,
-    `Message-ID: <${randomInt(1e12)}@customer.example>`,
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/mixed; boundary="b1"',
-    '',
-    '--b1',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    body,
-    '--b1',
-    'Content-Type: application/pdf; name="invoice.pdf"',
-    'Content-Disposition: attachment; filename="invoice.pdf"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    attachment.toString('base64').replace(/.{76}/g, '$&\r\n'),
-    '--b1--',
-    '',
-  ].join('\r\n');
+function mail(to: string, subject: string, text: string, attachment: Buffer): string {
+  const from = `Customer <customer-${randomInt(1e9)}@customer.example>`;
+  return buildEmail({ from, to, subject, text, attachments: [{ filename: 'invoice.pdf', contentType: 'application/pdf', content: attachment }] }).raw;
 }
 
 describe('inbound email carried inside its event', () => {

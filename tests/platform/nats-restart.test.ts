@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { uniqueEmail } from '../support/api-client';
-import { addAgent, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
+import { addAgent, postEmail, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { RealtimeClient } from '../support/realtime';
 import { ROOT } from '../support/service-process';
 import { buildEmail } from '../support/smtp';
@@ -23,15 +23,7 @@ describe('after a NATS restart, without restarting any service', () => {
   const sockets: RealtimeClient[] = [];
   const acknowledged: string[] = [];
 
-  async function post(to: string, subject: string, from = uniqueEmail('restart')): Promise<number> {
-    const response = await fetch(`${f.stack.ingestUrl}/ingest/v1/email?to=${encodeURIComponent(to)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'message/rfc822' },
-      body: buildEmail({ from, to, subject, text: `${subject} body` }).raw,
-      signal: AbortSignal.timeout(10_000),
-    }).catch(() => undefined);
-    return response?.status ?? 0;
-  }
+  const post = (to: string, subject: string, from = uniqueEmail('restart')) => postEmail(f.stack.ingestUrl!, buildEmail({ from, to, subject, text: `${subject} body` }).raw, [to]);
 
   const conversationsWith = async (subject: string) =>
     (((await f.owner.get(`/api/v1/inboxes/${inbox.id}/conversations?view=open&limit=100`)).body.items ?? []) as any[]).filter((c) => c.subject === subject);

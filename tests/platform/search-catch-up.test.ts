@@ -11,7 +11,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Client } from '@opensearch-project/opensearch';
 import { CONSUMERS } from '@inbox/lib';
 import { TEST_INDEX_PREFIX, testStack } from '@inbox/testkit';
-import { startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
+import { postEmail, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { ROOT } from '../support/service-process';
 import { buildEmail } from '../support/smtp';
 import { waitFor } from '@inbox/testkit';
@@ -23,12 +23,8 @@ const run = promisify(execFile);
 const opensearch = new Client({ node: testStack.TEST_OPENSEARCH_URL });
 
 async function postRaw(f: InboxFixture, subject: string, text: string, from = `sender-${randomUUID().slice(0, 8)}@catch.example`): Promise<void> {
-  const response = await fetch(`${f.stack.ingestUrl}/ingest/v1/email?to=${encodeURIComponent(f.address)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'message/rfc822' },
-    body: buildEmail({ from, to: f.address, subject, text }).raw,
-  });
-  if (response.status !== 202) throw new Error(`ingest answered ${response.status}`);
+  const status = await postEmail(f.stack.ingestUrl!, buildEmail({ from, to: f.address, subject, text }).raw, [f.address]);
+  if (status !== 202) throw new Error(`ingest answered ${status}`);
 }
 
 async function total(f: InboxFixture, q: string): Promise<number> {

@@ -88,3 +88,27 @@ export async function viewCounts(client: ApiClient, inboxId: string): Promise<Re
   const views = (await client.get(`/api/v1/inboxes/${inboxId}/views`)).body as { id: string; count: number }[];
   return Object.fromEntries(views.map((v) => [v.id, v.count]));
 }
+
+/** POSTs a raw email to ingest's HTTP edge (to the given recipients, else those in its headers): the status it answered, or 0 when none came within 10 s. */
+export async function postEmail(ingestUrl: string, raw: string, to: string[] = []): Promise<number> {
+  const query = to.map((address) => `to=${encodeURIComponent(address)}`).join('&');
+  const response = await fetch(`${ingestUrl}/ingest/v1/email${query ? `?${query}` : ''}`, {
+    method: 'POST',
+    headers: { 'content-type': 'message/rfc822' },
+    body: raw,
+    signal: AbortSignal.timeout(10_000),
+  }).catch(() => undefined);
+  return response?.status ?? 0;
+}
+
+/** Every conversation in a view, following the cursor across pages. */
+export async function allInView(client: ApiClient, inboxId: string, view: string): Promise<any[]> {
+  const items: any[] = [];
+  let cursor = '';
+  do {
+    const page = (await client.get(`/api/v1/inboxes/${inboxId}/conversations?view=${view}&limit=100${cursor ? `&cursor=${cursor}` : ''}`)).body;
+    items.push(...page.items);
+    cursor = page.nextCursor ?? '';
+  } while (cursor);
+  return items;
+}

@@ -94,6 +94,7 @@ export function buildEmail(input: {
   references?: string[];
   headers?: Record<string, string>;
   cc?: string;
+  attachments?: { filename: string; contentType: string; content: Buffer }[];
 }): { raw: string; messageId: string } {
   sequence += 1;
   const messageId = input.messageId ?? `test-${Date.now()}-${sequence}-${Math.random().toString(36).slice(2, 8)}@client.example`;
@@ -108,11 +109,16 @@ export function buildEmail(input: {
     ...(input.references?.length ? [`References: ${input.references.map((r) => `<${r}>`).join(' ')}`] : []),
     ...Object.entries(input.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
     'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-    '',
-    input.text,
-    '',
   ];
-  return { raw: lines.join('\r\n'), messageId };
+  const text = ['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', input.text, ''];
+  if (!input.attachments?.length) return { raw: [...lines, ...text].join('\r\n'), messageId };
+  const parts = input.attachments.flatMap((a) => [
+    '--part',
+    `Content-Type: ${a.contentType}; name="${a.filename}"`,
+    `Content-Disposition: attachment; filename="${a.filename}"`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    a.content.toString('base64').replace(/.{76}/g, '$&\r\n'),
+  ]);
+  return { raw: [...lines, 'Content-Type: multipart/mixed; boundary="part"', '', '--part', ...text, ...parts, '--part--', ''].join('\r\n'), messageId };
 }
