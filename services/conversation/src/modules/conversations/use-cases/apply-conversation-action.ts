@@ -7,7 +7,7 @@ import type { ConversationChanges, LockedConversation, Transaction, UnitOfWork }
 import type { DirectoryStore } from '../../directory';
 import type { ConversationWorkStore } from './ports';
 import type { Actor, User } from '../../directory';
-import { assertClosable, type CloseHook } from './update-conversation';
+import { assertClosable, statusEnum, type CloseHook } from './update-conversation';
 import { requireActor } from '../../directory';
 
 export const CONVERSATION_ACTIONS = ['close', 'reopen', 'trash', 'restore', 'spam', 'not_spam', 'block_sender'] as const;
@@ -104,6 +104,7 @@ export class ApplyConversationAction {
         version: String(version),
         actorUserId: actor.userId,
         type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED,
+        statusChangedTo: statusEnum(changes.status),
       },
     ]);
     if (action === 'close') {

@@ -2,6 +2,7 @@
 // out of one, close (optionally with its tickets), reopen.
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
+import { ConversationStatus } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { ConversationChanges, LockedConversation, Transaction, UnitOfWork } from '../../../use-cases/unit-of-work';
 import type { DirectoryStore } from '../../directory';
 import type { ConversationWorkStore } from './ports';
@@ -70,7 +71,7 @@ export class UpdateConversation {
       if (change.status === 'closed' && change.closeTicket) await this.store.closeOpenTickets(tx, actor.accountId, conversationId);
       const base = { accountId: actor.accountId, inboxId: conversation.inboxId, conversationId, version: String(version), actorUserId: actor.userId };
       await this.work.emit(tx, [
-        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED },
+        { ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED, statusChangedTo: statusEnum(changes.status) },
         ...('assigneeId' in changes
           ? [{ ...base, type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, assigneeId: newAssignee ?? '', previousAssigneeId: conversation.assigneeId ?? '' }]
           : []),
@@ -81,4 +82,11 @@ export class UpdateConversation {
     });
     this.onCommitted();
   }
+}
+
+/** The status a change set, as events carry it (unspecified: unchanged). */
+export function statusEnum(status: 'open' | 'closed' | undefined): ConversationStatus {
+  if (status === 'closed') return ConversationStatus.CONVERSATION_STATUS_CLOSED;
+  if (status === 'open') return ConversationStatus.CONVERSATION_STATUS_OPEN;
+  return ConversationStatus.CONVERSATION_STATUS_UNSPECIFIED;
 }

@@ -11,6 +11,9 @@ import {
   ChannelType,
   channelTypeFromJSON,
   channelTypeToJSON,
+  ConversationStatus,
+  conversationStatusFromJSON,
+  conversationStatusToJSON,
   MessageDirection,
   messageDirectionFromJSON,
   messageDirectionToJSON,
@@ -273,6 +276,8 @@ export interface ConversationEvent {
   slaTarget: string;
   /** MESSAGE_CREATED: inbound or outbound. */
   messageDirection: MessageDirection;
+  /** UPDATED: the status this change set (unspecified: the status did not change). */
+  statusChangedTo: ConversationStatus;
 }
 
 export interface NotificationCreated {
@@ -2432,6 +2437,7 @@ function createBaseConversationEvent(): ConversationEvent {
     recipientUserIds: [],
     slaTarget: "",
     messageDirection: 0,
+    statusChangedTo: 0,
   };
 }
 
@@ -2487,6 +2493,9 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     }
     if (message.messageDirection !== 0) {
       writer.uint32(136).int32(message.messageDirection);
+    }
+    if (message.statusChangedTo !== 0) {
+      writer.uint32(144).int32(message.statusChangedTo);
     }
     return writer;
   },
@@ -2640,6 +2649,14 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
             message.messageDirection = reader.int32() as any;
             continue;
           }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.statusChangedTo = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2731,6 +2748,11 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
         : isSet(object.message_direction)
         ? messageDirectionFromJSON(object.message_direction)
         : 0,
+      statusChangedTo: isSet(object.statusChangedTo)
+        ? conversationStatusFromJSON(object.statusChangedTo)
+        : isSet(object.status_changed_to)
+        ? conversationStatusFromJSON(object.status_changed_to)
+        : 0,
     };
   },
 
@@ -2787,6 +2809,9 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     if (message.messageDirection !== 0) {
       obj.messageDirection = messageDirectionToJSON(message.messageDirection);
     }
+    if (message.statusChangedTo !== 0) {
+      obj.statusChangedTo = conversationStatusToJSON(message.statusChangedTo);
+    }
     return obj;
   },
 
@@ -2812,6 +2837,7 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     message.recipientUserIds = object.recipientUserIds?.map((e) => e) || [];
     message.slaTarget = object.slaTarget ?? "";
     message.messageDirection = object.messageDirection ?? 0;
+    message.statusChangedTo = object.statusChangedTo ?? 0;
     return message;
   },
 };
