@@ -1,7 +1,8 @@
-import { commonConfigShape, env, loadConfig, z } from '@inbox/lib';
+import { commonConfigShape, env, loadConfig, outboundConfigShape, rejectOutboundTestSwitchesInProduction, z } from '@inbox/lib';
 
 const schema = z.object({
   ...commonConfigShape,
+  ...outboundConfigShape,
   BIND_HOST: env.string('127.0.0.1'),
   NOTIFICATION_GRPC_PORT: env.port(50054),
   NOTIFICATION_HTTP_PORT: env.port(9104),
@@ -15,10 +16,24 @@ const schema = z.object({
   NOTIFICATION_EMAIL_INTERVAL_MS: env.int(10 * 60 * 1000, 100),
   NOTIFICATION_EMAIL_DELAY_MS: env.int(60 * 1000, 0),
   NOTIFICATION_PUBLIC_URL: env.url('http://127.0.0.1:8080'),
+  /** Outbound webhooks: how often due deliveries are looked for, how many at once, how long one send may hold its lease. */
+  NOTIFICATION_WEBHOOK_POLL_MS: env.int(500, 10),
+  NOTIFICATION_WEBHOOK_BATCH: env.int(20, 1),
+  NOTIFICATION_WEBHOOK_LEASE_MS: env.int(60_000, 1000),
+  /** Retries: the first after this long, doubling up to the cap, given up this long after the event. */
+  NOTIFICATION_WEBHOOK_RETRY_BASE_MS: env.int(10_000, 10),
+  NOTIFICATION_WEBHOOK_RETRY_MAX_MS: env.int(60 * 60 * 1000, 10),
+  NOTIFICATION_WEBHOOK_GIVE_UP_AFTER_MS: env.int(26 * 60 * 60 * 1000, 1000),
+  /** A subscription failing without one success for this long is paused. */
+  NOTIFICATION_WEBHOOK_PAUSE_AFTER_MS: env.int(24 * 60 * 60 * 1000, 1000),
+  /** Finished deliveries stay in the log this many days. */
+  NOTIFICATION_WEBHOOK_LOG_DAYS: env.int(30, 1),
 });
 
 export type NotificationConfig = z.infer<typeof schema>;
 
 export function loadNotificationConfig(source?: Record<string, string | undefined>): NotificationConfig {
-  return loadConfig(schema, source);
+  const config = loadConfig(schema, source);
+  rejectOutboundTestSwitchesInProduction(config);
+  return config;
 }

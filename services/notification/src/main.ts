@@ -8,14 +8,17 @@ import {
   ServiceRuntime,
   bootService,
   connectNats,
+  createGuardedFetch,
   createPool,
   migrate,
   natsReadiness,
+  outboundPolicy,
   pingPostgres,
   provisionJetStream,
   runConsumer,
 } from '@inbox/lib';
 import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
+import { WebhookServiceService } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
 import { ConversationEventHandler } from './adapters/conversation-event.handler';
 import { notificationGrpcHandlers } from './adapters/notification.grpc';
 import { EmailPreferencesRepository } from './adapters/email-preferences.repository';
@@ -24,6 +27,10 @@ import { loadNotificationConfig } from './config';
 import { CreateNotifications } from './use-cases/create-notifications';
 import { EmailDigestSender } from './adapters/email-digest.sender';
 import { MIGRATIONS_DIR } from './migrations-dir';
+import { WebhookDispatcher } from './adapters/webhook-dispatcher';
+import { WebhookEventHandler } from './adapters/webhook-event.handler';
+import { webhookGrpcHandlers } from './adapters/webhooks.grpc';
+import { WebhooksRepository } from './adapters/webhooks.repository';
 
 bootService(async () => {
   const config = loadNotificationConfig();
@@ -39,14 +46,17 @@ bootService(async () => {
   await provisionJetStream(
     await jetstreamManager(nc),
     [STREAMS.conversationEvents, STREAMS.notificationEvents, STREAMS.deadLetter],
-    [CONSUMERS.notificationFanout],
+    [CONSUMERS.notificationFanout, CONSUMERS.notificationWebhooks],
     { replicas: config.NATS_STREAM_REPLICAS },
   );
   const js = jetstream(nc);
   const notifications = new NotificationsRepository(pool);
+  const webhooks = new WebhooksRepository(pool);
+  const webhookPolicy = outboundPolicy(config, 1024 * 1024);
 
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService('inbox.notification.v1.NotificationService', NotificationServiceService, notificationGrpcHandlers(notifications, new EmailPreferencesRepository(pool)));
+  grpc.addService('inbox.notification.v1.WebhookService', WebhookServiceService, webhookGrpcHandlers(webhooks, webhookPolicy));
   const grpcPort = await grpc.listen(config.NOTIFICATION_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.NOTIFICATION_HTTP_PORT, config.BIND_HOST);
   const fanout = await runConsumer({
@@ -57,6 +67,18 @@ bootService(async () => {
     metrics,
     liveness: runtime.liveness,
   });
+
+  const webhookEvents = await runConsumer({ js, spec: CONSUMERS.notificationWebhooks, handler: new WebhookEventHandler(webhooks), logger, metrics, liveness: runtime.liveness });
+  const dispatcher = new WebhookDispatcher(webhooks, createGuardedFetch(webhookPolicy), logger, {
+    pollMs: config.NOTIFICATION_WEBHOOK_POLL_MS,
+    batchSize: config.NOTIFICATION_WEBHOOK_BATCH,
+    leaseMs: config.NOTIFICATION_WEBHOOK_LEASE_MS,
+    retry: { baseMs: config.NOTIFICATION_WEBHOOK_RETRY_BASE_MS, maxMs: config.NOTIFICATION_WEBHOOK_RETRY_MAX_MS, giveUpAfterMs: config.NOTIFICATION_WEBHOOK_GIVE_UP_AFTER_MS },
+    pauseAfterMs: config.NOTIFICATION_WEBHOOK_PAUSE_AFTER_MS,
+    keepLogMs: config.NOTIFICATION_WEBHOOK_LOG_DAYS * 24 * 60 * 60 * 1000,
+  });
+  dispatcher.observe(metrics.registry);
+  dispatcher.start();
 
   const mailer = nodemailer.createTransport(config.NOTIFICATION_SMTP_URL);
   const digests = new EmailDigestSender(pool, mailer, logger, {
@@ -69,6 +91,8 @@ bootService(async () => {
 
   // New work stops first (the consumer hands back what it has not started), then the API drains.
   lifecycle.onShutdown('notification fanout', () => fanout.stop());
+  lifecycle.onShutdown('webhook events', () => webhookEvents.stop());
+  lifecycle.onShutdown('webhook dispatcher', () => dispatcher.stop());
   lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
   lifecycle.onShutdown('email digests', async () => {
     await digests.stop();

@@ -130,8 +130,8 @@ function targetAllowed(policy: GuardedFetchPolicy, url: URL): boolean {
   });
 }
 
-/** Checks the URL and its addresses; returns the one address to connect to. */
-async function vet(policy: GuardedFetchPolicy, url: URL): Promise<string> {
+/** Checks the URL and its addresses; returns the one address to connect to. Throws OutboundRefusedError. */
+export async function vetOutboundUrl(policy: GuardedFetchPolicy, url: URL): Promise<string> {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowHttp)) {
     throw new OutboundRefusedError('scheme_not_allowed', `${url.protocol} URLs are not fetched`);
   }
@@ -167,7 +167,7 @@ export function createGuardedFetch(policy: GuardedFetchPolicy) {
     let method = (request.method ?? 'GET').toUpperCase();
     let body = request.body;
     for (let hop = 0; ; hop += 1) {
-      const address = await vet(policy, url);
+      const address = await vetOutboundUrl(policy, url);
       const headers = url.origin === firstOrigin ? { ...request.headers } : withoutCredentials(request.headers);
       const response = await exchange(url, address, method, headers, body, policy.maxBytes, deadline);
       const location = response.headers.location;

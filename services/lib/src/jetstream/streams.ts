@@ -29,6 +29,12 @@ export interface ConsumerSpec {
   ackWaitMs: number;
   maxAckPending: number;
   description: string;
+  /**
+   * Where a newly created durable starts: 'all' (the stream's first message, the default) or
+   * 'new' (what is published from then on), for a consumer added to a stream that already holds
+   * history it must not act on.
+   */
+  startAt?: 'all' | 'new';
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -96,6 +102,25 @@ export const CONSUMERS = {
     ackWaitMs: 30_000,
     maxAckPending: 1000,
     description: 'Notification service: mentions, assignments and new messages for their owners',
+  },
+  notificationWebhooks: {
+    stream: STREAMS.conversationEvents.name,
+    durable: 'notification-webhooks',
+    filterSubjects: [
+      'conversation.*.created',
+      'conversation.*.updated',
+      'conversation.*.assigned',
+      'conversation.*.deleted',
+      'conversation.*.message_created',
+      'conversation.*.comment_created',
+      'conversation.*.sla_breached',
+    ],
+    maxDeliver: 10,
+    ackWaitMs: 30_000,
+    maxAckPending: 1000,
+    // Added to streams that hold years of events: webhooks start with the events after it.
+    startAt: 'new',
+    description: 'Notification service: one webhook delivery per subscription that wants the event',
   },
   searchIndexer: {
     stream: STREAMS.conversationEvents.name,
@@ -191,7 +216,7 @@ export function consumerConfig(spec: ConsumerSpec): Partial<ConsumerConfig> {
     durable_name: spec.durable,
     description: spec.description,
     ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
+    deliver_policy: spec.startAt === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
     filter_subjects: spec.filterSubjects,
     ack_wait: nanos(spec.ackWaitMs),
     // One delivery beyond the handler's own limit, so a crash during the last attempt still
