@@ -20,6 +20,7 @@ import {
   createConversationClients,
 } from '@inbox/lib';
 import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
+import { WebhookServiceService } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
 import { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import { TokenService } from './auth/token-service';
@@ -51,6 +52,7 @@ bootService(async () => {
   });
 
   const notifications = createServiceClient(NotificationServiceService, config.NOTIFICATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
+  const webhooks = createServiceClient(WebhookServiceService, config.NOTIFICATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const routing = createServiceClient(RoutingServiceService, config.ROUTING_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const search = createServiceClient(SearchServiceService, config.SEARCH_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const tokens = new TokenService(config.GATEWAY_JWT_SECRET, config.GATEWAY_TOKEN_TTL_SECONDS);
@@ -75,7 +77,7 @@ bootService(async () => {
     tickets: new RealtimeTickets(redis),
     sessionEvents,
   };
-  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, search, routing, auth, authenticate, blobs }));
+  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, webhooks, search, routing, auth, authenticate, blobs }));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
   const jsm = await jetstreamManager(nc);
@@ -103,6 +105,7 @@ bootService(async () => {
   lifecycle.onShutdown('grpc clients', () => {
     conversation.close();
     notifications.close();
+    webhooks.close();
     search.close();
     routing.close();
   });

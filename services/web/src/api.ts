@@ -88,6 +88,9 @@ export type Message = Schemas['Message'];
 export type Comment = Schemas['Comment'];
 export type Call = NonNullable<Schemas['Call']>;
 export type ConversationDetail = ResponseOf<'/api/v1/conversations/{id}', 'get'>;
+export type Webhook = Schemas['Webhook'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];
+export type WebhookWithSecret = ResponseOf<'/api/v1/webhooks', 'post'>;
 
 /** Uploads a file for an email reply; returns its id for attachmentIds. */
 export async function upload(file: File): Promise<{ id: string; filename: string }> {

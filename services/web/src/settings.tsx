@@ -10,8 +10,9 @@ import { useAction } from './use-action';
 import { HoursEditor, localTimeZone, type Hours } from './hours-editor';
 import { ServiceLevels } from './settings-sla';
 import { AccountSettings, SurveySettings } from './settings-account';
+import { Webhooks } from './settings-webhooks';
 
-type Section = 'account' | 'inboxes' | 'members' | 'teams' | 'channels' | 'routing' | 'sla' | 'surveys' | 'hours' | 'snippets' | 'properties';
+type Section = 'account' | 'inboxes' | 'members' | 'teams' | 'channels' | 'routing' | 'sla' | 'surveys' | 'hours' | 'snippets' | 'properties' | 'webhooks';
 const SECTIONS: [Section, string][] = [
   ['account', 'Account'],
   ['inboxes', 'Inboxes'],
@@ -24,6 +25,7 @@ const SECTIONS: [Section, string][] = [
   ['hours', 'Working hours'],
   ['snippets', 'Snippets and templates'],
   ['properties', 'Contact properties'],
+  ['webhooks', 'Webhooks'],
 ];
 
 interface InboxWithMembers extends Inbox {
@@ -85,6 +87,7 @@ export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User;
           {section === 'snippets' && <ReplyLibrary />}
           {section === 'teams' && <Teams users={users} />}
           {section === 'properties' && <ContactProperties />}
+          {section === 'webhooks' && <Webhooks />}
         </div>
       </div>
     </section>

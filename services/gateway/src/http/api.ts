@@ -4,6 +4,7 @@
 import express, { type Router } from 'express';
 import type { BlobStore, ServiceClient, ConversationClients } from '@inbox/lib';
 import type { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
+import type { WebhookServiceService } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
 import type { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import type { AuthenticatedUser } from './authenticate';
@@ -15,6 +16,7 @@ import { registerAttachmentRoutes } from './routes/attachments.routes';
 import { registerConversationActionRoutes, registerConversationRoutes } from './routes/conversations.routes';
 import { registerDirectoryRoutes } from './routes/directory.routes';
 import { registerNotificationRoutes } from './routes/notifications.routes';
+import { registerWebhookRoutes } from './routes/webhooks.routes';
 import { registerServiceLevelRoutes } from './routes/service-levels.routes';
 import { registerAssistRoutes } from './routes/assist.routes';
 import { registerRecordRoutes } from './routes/records.routes';
@@ -25,6 +27,7 @@ import { registerReportRoutes } from './routes/reports.routes';
 export interface GatewayDependencies {
   conversation: ConversationClients;
   notifications: ServiceClient<typeof NotificationServiceService>;
+  webhooks: ServiceClient<typeof WebhookServiceService>;
   search: ServiceClient<typeof SearchServiceService>;
   routing: ServiceClient<typeof RoutingServiceService>;
   auth: AuthServices;
@@ -49,6 +52,7 @@ export function registerApi(router: Router, deps: GatewayDependencies, options: 
   registerRecordRoutes(routes, deps.conversation, options.publicUrl);
   registerAssistRoutes(routes, deps.conversation);
   registerNotificationRoutes(routes, deps.notifications, deps.conversation);
+  registerWebhookRoutes(routes, deps.webhooks);
   registerSearchRoutes(routes, deps.conversation, deps.search);
   registerRoutingRoutes(routes, deps.conversation, deps.routing);
   registerServiceLevelRoutes(routes, deps.conversation);
@@ -59,7 +63,7 @@ export function registerApi(router: Router, deps: GatewayDependencies, options: 
 /** The API's OpenAPI document without a running gateway: routes registered, never called. */
 export function describeApi(publicUrl = 'http://127.0.0.1:8080'): ReturnType<typeof buildOpenApiDocument> {
   const unreachable = new Proxy({}, { get: () => () => Promise.reject(new Error('describeApi: no backend')) }) as never;
-  return registerApi(express.Router(), { conversation: unreachable, notifications: unreachable, search: unreachable, routing: unreachable, auth: unreachable, authenticate: unreachable, blobs: unreachable }, {
+  return registerApi(express.Router(), { conversation: unreachable, notifications: unreachable, webhooks: unreachable, search: unreachable, routing: unreachable, auth: unreachable, authenticate: unreachable, blobs: unreachable }, {
     signupEnabled: true,
     ingestPublicUrl: 'http://127.0.0.1:8081',
     publicUrl,
