@@ -26,6 +26,8 @@ class Receiver {
   readonly received: Received[] = [];
   /** Answer 503 to everything (the receiver is down). */
   down = false;
+  /** Requests answered with a redirect to /hooks. */
+  redirected = 0;
   private server?: Server;
   port = 0;
 
@@ -37,6 +39,11 @@ class Receiver {
       req.on('end', () => {
         if (this.down) {
           res.writeHead(503).end();
+          return;
+        }
+        if (req.url?.startsWith('/moved')) {
+          this.redirected += 1;
+          res.writeHead(307, { location: '/hooks' }).end();
           return;
         }
         const body = Buffer.concat(chunks).toString('utf8');
@@ -139,6 +146,17 @@ describe('outbound webhooks', () => {
     expect((await agent.client.get('/api/v1/webhooks')).status).toBe(403);
     expect((await f.owner.get('/api/v1/webhooks/whk_missing')).status).toBe(404);
     expect((await f.owner.get('/api/v1/webhooks')).body.items).toHaveLength(before);
+  });
+
+  it('follows no redirect: a receiver that answers 307 has not received the delivery', async () => {
+    const moved = (await f.owner.post('/api/v1/webhooks', { url: `http://127.0.0.1:${receiver.port}/moved`, events: ['conversation.created'] })).body;
+    const conversation = await email(`moved ${randomInt(1e9)}`);
+    const attempt = await waitFor('a failed attempt', async () => (await deliveries(moved.id)).find((d) => d.attempts > 0), 30_000, 100);
+    expect(attempt).toMatchObject({ status: 'pending', conversationId: conversation.id, lastError: expect.stringMatching(/redirect/) });
+    expect(receiver.redirected).toBeGreaterThan(0);
+    expect(receiver.received.filter((r) => r.delivery === attempt.id)).toEqual([]);
+    expect((await f.owner.delete(`/api/v1/webhooks/${moved.id}`)).status).toBe(204);
+    expect((await f.owner.get(`/api/v1/webhooks/${moved.id}`)).status).toBe(404);
   });
 
   it('delivers signed events of a conversation in the order they happened', async () => {

@@ -52,7 +52,8 @@ bootService(async () => {
   const js = jetstream(nc);
   const notifications = new NotificationsRepository(pool);
   const webhooks = new WebhooksRepository(pool);
-  const webhookPolicy = outboundPolicy(config, 1024 * 1024);
+  // A receiver's redirect is not followed: a POST turned into a GET could answer 200 for nothing.
+  const webhookPolicy = { ...outboundPolicy(config, 1024 * 1024), maxRedirects: 0 };
 
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService('inbox.notification.v1.NotificationService', NotificationServiceService, notificationGrpcHandlers(notifications, new EmailPreferencesRepository(pool)));
