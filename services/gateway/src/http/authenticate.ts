@@ -16,6 +16,11 @@ export interface AuthenticatedUser {
   sessionId: string;
 }
 
+/** 403 for anyone below admin, with the caller's reason. */
+export function requireAdmin(user: AuthenticatedUser, message = 'this needs the admin role'): void {
+  if (user.role !== 'admin' && user.role !== 'superadmin') throw new HttpError(403, 'forbidden', message);
+}
+
 export const ROLE_NAMES: Record<Role, RoleName | undefined> = {
   [Role.ROLE_UNSPECIFIED]: undefined,
   [Role.ROLE_AGENT]: 'agent',

@@ -15,7 +15,7 @@ import type { MsgHdrs } from '@nats-io/nats-core';
 import { SpanKind, extractContext, inSpan } from '../observability/tracing';
 import { deadLetter } from './dead-letter';
 import type { SubscriptionLiveness } from './liveness';
-import { ensureConsumer, type ConsumerSpec } from './streams';
+import { consumerConfig, type ConsumerSpec } from './streams';
 
 /** W3C trace context from a message's NATS headers. */
 const NATS_HEADER_GETTER = {
@@ -290,9 +290,8 @@ export async function runConsumer<T>(options: ConsumerRunOptions<T>): Promise<Ru
     logger.warn({ error: reason }, 'jetstream pull failed, retrying');
     // Asked on every failed pull, not only when the error names the consumer: a pull issued
     // after the deletion fails as 'no responders' or missed heartbeats, never as 'not found'.
-    const missing = await consumerIsMissing();
-    if (missing) {
-      await ensureConsumer(await js.jetstreamManager(), spec).then(
+    if (await consumerIsMissing()) {
+      await (await js.jetstreamManager()).consumers.add(spec.stream, consumerConfig(spec)).then(
         () => logger.warn('durable consumer was missing and has been created again'),
         (createError: unknown) => logger.warn({ error: errorMessage(createError) }, 'could not create the missing consumer yet'),
       );

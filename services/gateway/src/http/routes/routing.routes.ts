@@ -2,7 +2,7 @@
 import { HttpError, NotFoundError, z, type ServiceClient, type ConversationClients } from '@inbox/lib';
 import { Availability, type RoutingRule, type RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { ApiRoutes } from '../api-route';
-import type { AuthenticatedUser } from '../authenticate';
+import { requireAdmin, type AuthenticatedUser } from '../authenticate';
 
 const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 const Status = z.enum(['available', 'away']);
@@ -39,10 +39,6 @@ const DecisionDto = z
     decidedAt: z.string(),
   })
   .openapi('RoutingDecision');
-
-function requireAdmin(user: AuthenticatedUser): void {
-  if (user.role !== 'admin' && user.role !== 'superadmin') throw new HttpError(403, 'forbidden', 'this needs the admin role');
-}
 
 function ruleDto(rule: RoutingRule): z.infer<typeof RuleDto> {
   return {

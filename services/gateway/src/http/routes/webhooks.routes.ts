@@ -1,8 +1,8 @@
 // Outbound webhooks (admins): subscribe a URL to event types, see each subscription's deliveries,
 // send one again, rotate the signing secret, pause and resume.
-import { HttpError, z, type ServiceClient } from '@inbox/lib';
+import { z, type ServiceClient } from '@inbox/lib';
 import type { Webhook, WebhookDelivery, WebhookServiceService } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
-import type { AuthenticatedUser } from '../authenticate';
+import { requireAdmin, type AuthenticatedUser } from '../authenticate';
 import type { ApiRoutes } from '../api-route';
 
 const EVENT_TYPES = ['conversation.created', 'conversation.updated', 'conversation.closed', 'conversation.assigned', 'conversation.deleted', 'message.created', 'comment.created', 'sla.breached'] as const;
@@ -63,10 +63,7 @@ const deliveryDto = (d: WebhookDelivery): z.infer<typeof DeliveryDto> => ({
   nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
 });
 
-function requireAdmin(user: AuthenticatedUser): void {
-  if (user.role !== 'admin' && user.role !== 'superadmin') throw new HttpError(403, 'forbidden', 'webhooks need the admin role');
-}
-
+const WEBHOOKS_ARE_FOR_ADMINS = 'webhooks need the admin role';
 const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 const Url = z.string().trim().min(1).max(2000);
 const Events = z.array(z.enum(EVENT_TYPES)).min(1).max(EVENT_TYPES.length);
@@ -85,7 +82,7 @@ export function registerWebhookRoutes(api: ApiRoutes, webhooks: ServiceClient<ty
       errors: [400, 403, 409],
     },
     async ({ user, body }) => {
-      requireAdmin(user);
+      requireAdmin(user, WEBHOOKS_ARE_FOR_ADMINS);
       const created = await webhooks.call.createWebhook({ tenant: tenant(user), url: body.url, eventTypes: body.events });
       return { ...webhookDto(created.webhook!), secret: created.secret };
     },
@@ -94,13 +91,13 @@ export function registerWebhookRoutes(api: ApiRoutes, webhooks: ServiceClient<ty
   api.add(
     { method: 'get', path: '/webhooks', summary: "The account's webhooks", tag: 'webhooks', auth: true, response: z.object({ items: z.array(WebhookDto), nextCursor: z.null() }), errors: [403] },
     async ({ user }) => {
-      requireAdmin(user);
+      requireAdmin(user, WEBHOOKS_ARE_FOR_ADMINS);
       return { items: (await webhooks.call.listWebhooks({ tenant: tenant(user) })).webhooks.map(webhookDto), nextCursor: null };
     },
   );
 
   api.add({ method: 'get', path: '/webhooks/:id', summary: 'A webhook', tag: 'webhooks', auth: true, response: WebhookDto, errors: [403, 404] }, async ({ user, params }) => {
-    requireAdmin(user);
+    requireAdmin(user, WEBHOOKS_ARE_FOR_ADMINS);
     return webhookDto((await webhooks.call.getWebhook({ tenant: tenant(user), webhookId: params.id })).webhook!);
   });
 
@@ -116,14 +113,14 @@ export function registerWebhookRoutes(api: ApiRoutes, webhooks: ServiceClient<ty
       errors: [400, 403, 404],
     },
     async ({ user, params, body }) => {
-      requireAdmin(user);
+      requireAdmin(user, WEBHOOKS_ARE_FOR_ADMINS);
       const updated = await webhooks.call.updateWebhook({ tenant: tenant(user), webhookId: params.id, url: body.url, eventTypes: body.events ?? [], setEventTypes: body.events !== undefined, paused: body.paused });
       return webhookDto(updated.webhook!);
     },
   );
 
   api.add({ method: 'delete', path: '/webhooks/:id', summary: 'Delete a webhook and its delivery log', tag: 'webhooks', auth: true, status: 204, errors: [403, 404] }, async ({ user, params }) => {
-    requireAdmin(user);
+    requireAdmin(user, WEBHOOKS_ARE_FOR_ADMINS);
     await webhooks.call.deleteWebhook({ tenant: tenant(user), webhookId: params.id });
   });
 
@@ -138,7 +135,7 @@ export function registerWebhookRoutes(api: ApiRoutes, webhooks: ServiceClient<ty
       errors: [403, 404],
     },
     async ({ user, params }) => {
-      requireAdmin(user);
+      requireAdmin(user, WEBHOOKS_ARE_FOR_ADMINS);
       const rotated = await webhooks.call.rotateWebhookSecret({ tenant: tenant(user), webhookId: params.id });
       return { ...webhookDto(rotated.webhook!), secret: rotated.secret };
     },
@@ -156,7 +153,7 @@ export function registerWebhookRoutes(api: ApiRoutes, webhooks: ServiceClient<ty
       errors: [400, 403, 404],
     },
     async ({ user, params, query }) => {
-      requireAdmin(user);
+      requireAdmin(user, WEBHOOKS_ARE_FOR_ADMINS);
       const page = await webhooks.call.listWebhookDeliveries({ tenant: tenant(user), webhookId: params.id, page: { limit: query.limit, cursor: query.cursor ?? '' } });
       return { items: page.deliveries.map(deliveryDto), nextCursor: page.nextCursor || null };
     },
@@ -174,7 +171,7 @@ export function registerWebhookRoutes(api: ApiRoutes, webhooks: ServiceClient<ty
       errors: [403, 404],
     },
     async ({ user, params }) => {
-      requireAdmin(user);
+      requireAdmin(user, WEBHOOKS_ARE_FOR_ADMINS);
       return deliveryDto((await webhooks.call.redeliverWebhook({ tenant: tenant(user), webhookId: params.id, deliveryId: params.deliveryId })).delivery!);
     },
   );
