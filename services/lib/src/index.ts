@@ -43,3 +43,4 @@ export * from './jetstream/directory-changes';
 export * from './domain/business-time';
 export * from './jetstream/account-cache';
 export * from './domain/markup';
+export * from './audit/audit-trail';

@@ -8,7 +8,7 @@ import {
   type ServiceDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { REQUEST_ID_HEADER, currentRequestId } from '../logging/request-context';
+import { CLIENT_AGENT_HEADER, CLIENT_IP_HEADER, REQUEST_ID_HEADER, currentRequestClient, currentRequestId } from '../logging/request-context';
 import { SpanKind, inSpan, injectContext } from '../observability/tracing';
 import { fromServiceError } from './errors';
 
@@ -57,6 +57,11 @@ export function createServiceClient<D extends ServiceDefinition>(
           const metadata = new Metadata();
           const requestId = currentRequestId();
           if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
+          const caller = currentRequestClient();
+          if (caller) {
+            metadata.set(CLIENT_IP_HEADER, caller.ip);
+            metadata.set(CLIENT_AGENT_HEADER, caller.userAgent);
+          }
           injectContext(metadata, METADATA_SETTER);
           const deadline = new Date(Date.now() + (options?.deadlineMs ?? defaults.deadlineMs));
           client.makeUnaryRequest(

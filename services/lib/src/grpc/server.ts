@@ -13,7 +13,7 @@ import {
 } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '../logging/logger';
-import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestContext } from '../logging/request-context';
+import { CLIENT_AGENT_HEADER, CLIENT_IP_HEADER, REQUEST_ID_HEADER, requestClientFrom, requestIdFrom, runWithRequestContext } from '../logging/request-context';
 import type { Health } from '../observability/health';
 import type { ServiceMetrics } from '../observability/metrics';
 import { SpanKind, extractContext, inSpan } from '../observability/tracing';
@@ -128,7 +128,8 @@ export class GrpcServer {
       };
       const stopTimer = metrics.grpcDuration.startTimer({ method: fullMethod });
       const parent = extractContext(call.metadata, METADATA_GETTER);
-      runWithRequestContext({ requestId }, () => {
+      const client = requestClientFrom(call.metadata.get(CLIENT_IP_HEADER)[0], call.metadata.get(CLIENT_AGENT_HEADER)[0]);
+      runWithRequestContext({ requestId, client }, () => {
         inSpan(fullMethod, { kind: SpanKind.SERVER, parent, attributes: { 'rpc.system': 'grpc', 'rpc.method': fullMethod } }, () => handler(call.request, context))
           .then((response) => {
             metrics.grpcHandled.inc({ method: fullMethod, code: 'OK' });
