@@ -2,6 +2,8 @@
 // message consumer, and the gRPC API.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
+  AuditTrail,
+  auditGrpcHandlers,
   announceDirectoryChange,
   BlobStore,
   CONSUMERS,
@@ -22,6 +24,7 @@ import {
   CONVERSATION_MODULE_SERVICES,
   type ConversationModule,
 } from '@inbox/lib';
+import { AuditServiceService } from '@inbox/lib/gen/inbox/audit/v1/audit';
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { Argon2PasswordHasher, DirectoryRepository, guardInboxAccess, InboxAccess, PostgresTeams, SmtpVerificationMailer } from './modules/directory/adapters';
 import { ConversationAssignments, ConversationQueries, CustomViewsRepository, PostgresConversationWork, SearchDocuments, ViewCountsRepository } from './modules/conversations/adapters';
@@ -126,9 +129,10 @@ bootService(async () => {
     relay.poke();
     delivery.poke();
   };
+  const audit = new AuditTrail();
   const work = new PostgresUnitOfWork(pool);
   const conversationWork = new PostgresConversationWork(pool);
-  const purgeTrash = new PurgeTrash(work, conversationWork, blobs, logger, committed);
+  const purgeTrash = new PurgeTrash(work, conversationWork, blobs, logger, committed, audit);
   const directory = new DirectoryRepository(pool);
   const chatflows = new ChatflowsRepository(pool);
   const passwords = new Argon2PasswordHasher();
@@ -163,7 +167,7 @@ bootService(async () => {
   const teams = new PostgresTeams(pool);
   const policyPresence = new CachedPolicyPresence(pool, nc);
   const stopPolicyListener = policyPresence.listen();
-  const serviceLevels = new ServiceLevels(directory, new PostgresServiceLevels(pool, committed), policyPresence);
+  const serviceLevels = new ServiceLevels(directory, new PostgresServiceLevels(pool, committed), policyPresence, audit);
   const grpc = new GrpcServer({ logger, metrics, health });
   const access = new InboxAccess(pool);
   const modules = moduleGrpcHandlers({
@@ -171,28 +175,28 @@ bootService(async () => {
       directory,
       queries,
       searchDocuments: new SearchDocuments(pool),
-      createAccount: new CreateAccount(pool, directory, passwords),
-      authenticateUser: new AuthenticateUser(directory, passwords),
-      createUser: new CreateUser(pool, directory, passwords),
-      updateUser: new UpdateUser(pool, directory, offboarding),
-      removeUser: new RemoveUser(pool, directory, offboarding),
-      createInbox: new CreateInbox(directory),
-      addInboxMember: new AddInboxMember(directory),
-      updateInbox: new UpdateInbox(directory),
-      teams: new ManageTeams(directory, teams, committed),
-      deleteInbox: new DeleteInbox(directory, offboarding, committed),
-      removeInboxMember: new RemoveInboxMember(directory, offboarding, committed),
-      updateChannel: new UpdateChannel(directory, config.CONVERSATION_MAIL_DOMAIN),
-      deleteChannel: new DeleteChannel(directory),
-      createChannel: new CreateChannel(directory, config.CONVERSATION_MAIL_DOMAIN, verificationMailer, logger),
-      verifyChannel: new VerifyChannel(directory),
-      sessions: new Sessions(pool, directory, passwords),
+      createAccount: new CreateAccount(pool, directory, passwords, audit),
+      authenticateUser: new AuthenticateUser(directory, passwords, audit),
+      createUser: new CreateUser(pool, directory, passwords, audit),
+      updateUser: new UpdateUser(pool, directory, offboarding, audit),
+      removeUser: new RemoveUser(pool, directory, offboarding, audit),
+      createInbox: new CreateInbox(directory, audit),
+      addInboxMember: new AddInboxMember(directory, audit),
+      updateInbox: new UpdateInbox(directory, audit),
+      teams: new ManageTeams(directory, teams, committed, audit),
+      deleteInbox: new DeleteInbox(directory, offboarding, committed, audit),
+      removeInboxMember: new RemoveInboxMember(directory, offboarding, committed, audit),
+      updateChannel: new UpdateChannel(directory, config.CONVERSATION_MAIL_DOMAIN, audit),
+      deleteChannel: new DeleteChannel(directory, audit),
+      createChannel: new CreateChannel(directory, config.CONVERSATION_MAIL_DOMAIN, verificationMailer, logger, audit),
+      verifyChannel: new VerifyChannel(directory, audit),
+      sessions: new Sessions(pool, directory, passwords, audit),
       updateConversation: new UpdateConversation(work, conversationWork, directory, committed, closeHook),
       autoAssign: new AutoAssign(work, conversationWork, directory, committed),
       applyConversationAction: new ApplyConversationAction(work, conversationWork, directory, committed, closeHook),
       unblockSender: new UnblockSender(work, conversationWork, directory, committed),
-      deleteConversation: new DeleteConversation(work, conversationWork, directory, blobs, logger, committed),
-      setMessageHidden: new SetMessageHidden(work, conversationWork, directory, committed),
+      deleteConversation: new DeleteConversation(work, conversationWork, directory, blobs, logger, committed, audit),
+      setMessageHidden: new SetMessageHidden(work, conversationWork, directory, committed, audit),
       addComment: new AddComment(work, conversationWork, directory, teams, committed),
       reply: new ReplyToConversation(work, mail, outbound, sendOnChat, directory, committedWithMail),
       composeEmail: new ComposeEmail(work, mail, outbound, directory, emailContacts, committedWithMail),
@@ -208,14 +212,17 @@ bootService(async () => {
         directory,
         (actor, role) => requireActor(directory, actor, role),
         (accountId) => reportDayCounts.rebuild(accountId),
+        audit,
       ),
-      reports: new Reports(directory, new PostgresReportFacts(reportsPool, new ReportDayCache(config.CONVERSATION_REPORTS_CACHE_MB * 1024 * 1024))),
+      reports: new Reports(directory, new PostgresReportFacts(reportsPool, new ReportDayCache(config.CONVERSATION_REPORTS_CACHE_MB * 1024 * 1024)), (actor, detail) =>
+        audit.record(pool, { accountId: actor.accountId, actorUserId: actor.userId, action: 'report.exported', targetType: 'report', targetId: actor.accountId, detail }),
+      ),
       wallboard: new SupervisorWallboard(directory, new PostgresWallboard(pool)),
       serviceLevels,
       updateContact: new UpdateContact(pool, directory, contactRecords, committed),
       mergeContacts: new MergeContacts(pool, directory, contactRecords, committed),
       findContacts: new FindContacts(directory, contactRecords),
-      contactProperties: new ManageContactProperties(pool, directory, contactRecords),
+      contactProperties: new ManageContactProperties(pool, directory, contactRecords, audit),
       detachContact: new DetachContact(work, directory, committed),
       surveys: new Surveys(work, mail, records, directory, committedWithMail),
       assist: new AssistWithConversation(directory, queries, assistModel, logger),
@@ -233,6 +240,7 @@ bootService(async () => {
     const service = CONVERSATION_MODULE_SERVICES[module];
     grpc.addService(service.name, service.definition, guarded[module] as never);
   }
+  grpc.addService('inbox.audit.v1.AuditService', AuditServiceService, auditGrpcHandlers(pool, audit));
   grpc.addService('inbox.conversation.v1.ConversationService', ConversationServiceService, deprecatedConversationHandlers(guarded, channelDirectory));
   // The edge port serves ingest exactly what it needs and nothing else.
   const edgeGrpc = new GrpcServer({ logger, metrics, health });

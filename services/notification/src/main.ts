@@ -2,6 +2,8 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import nodemailer from 'nodemailer';
 import {
+  AuditTrail,
+  auditGrpcHandlers,
   CONSUMERS,
   GrpcServer,
   STREAMS,
@@ -17,6 +19,7 @@ import {
   provisionJetStream,
   runConsumer,
 } from '@inbox/lib';
+import { AuditServiceService } from '@inbox/lib/gen/inbox/audit/v1/audit';
 import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import { WebhookServiceService } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
 import { ConversationEventHandler } from './adapters/conversation-event.handler';
@@ -55,9 +58,11 @@ bootService(async () => {
   // A receiver's redirect is not followed: a POST turned into a GET could answer 200 for nothing.
   const webhookPolicy = { ...outboundPolicy(config, 1024 * 1024), maxRedirects: 0 };
 
+  const audit = new AuditTrail();
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService('inbox.notification.v1.NotificationService', NotificationServiceService, notificationGrpcHandlers(notifications, new EmailPreferencesRepository(pool)));
-  grpc.addService('inbox.notification.v1.WebhookService', WebhookServiceService, webhookGrpcHandlers(webhooks, webhookPolicy));
+  grpc.addService('inbox.notification.v1.WebhookService', WebhookServiceService, webhookGrpcHandlers(webhooks, webhookPolicy, audit));
+  grpc.addService('inbox.audit.v1.AuditService', AuditServiceService, auditGrpcHandlers(pool, audit));
   const grpcPort = await grpc.listen(config.NOTIFICATION_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.NOTIFICATION_HTTP_PORT, config.BIND_HOST);
   const fanout = await runConsumer({

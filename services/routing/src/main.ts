@@ -3,6 +3,8 @@
 // of conversation events, the working-hours clock, and the gRPC API.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
+  AuditTrail,
+  auditGrpcHandlers,
   CONSUMERS,
   GrpcServer,
   STREAMS,
@@ -19,6 +21,8 @@ import {
   runConsumer,
   createConversationClients,
 } from '@inbox/lib';
+import { RoutingSettings } from './use-cases/routing-settings';
+import { AuditServiceService } from '@inbox/lib/gen/inbox/audit/v1/audit';
 import { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import { AvailabilityStore } from './adapters/availability.store';
 import { ConversationInboxDirectory, agentPresenceGrpcHandlers } from './adapters/agent-presence.grpc';
@@ -66,6 +70,7 @@ bootService(async () => {
   const workingHours = new WorkingHoursRepository(pool);
   const clock = new WorkingHoursClock(workingHours, changeAvailability, logger);
 
+  const audit = new AuditTrail();
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService('inbox.routing.v1.RoutingService', RoutingServiceService, routingGrpcHandlers({
       store,
@@ -73,11 +78,13 @@ bootService(async () => {
       workingHours,
       repository,
       directory,
+      settings: new RoutingSettings(pool, repository, workingHours, audit),
       onRulesChanged: (accountId) => {
         rules.invalidate(accountId);
         CachedRules.announce(nc, accountId);
       },
     }));
+  grpc.addService('inbox.audit.v1.AuditService', AuditServiceService, auditGrpcHandlers(pool, audit));
   // The edge port serves ingest exactly what the chat widget needs and nothing else.
   const edgeGrpc = new GrpcServer({ logger, metrics, health });
   edgeGrpc.addService(

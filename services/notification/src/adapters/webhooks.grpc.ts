@@ -1,4 +1,4 @@
-import { InvalidArgumentError, NotFoundError, OutboundRefusedError, FailedPreconditionError, vetOutboundUrl, type GuardedFetchPolicy, type UnaryHandlers } from '@inbox/lib';
+import { InvalidArgumentError, NotFoundError, OutboundRefusedError, FailedPreconditionError, changedFields, vetOutboundUrl, withTransaction, type AuditAct, type AuditTrail, type GuardedFetchPolicy, type PoolClient, type UnaryHandlers } from '@inbox/lib';
 import type { Tenant } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { WebhookServiceService } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
 import { isWebhookEventType } from '../domain/webhooks';
@@ -20,7 +20,14 @@ function eventTypes(types: string[]): string[] {
   return unique;
 }
 
-export function webhookGrpcHandlers(webhooks: WebhooksRepository, policy: GuardedFetchPolicy): UnaryHandlers<typeof WebhookServiceService> {
+export function webhookGrpcHandlers(webhooks: WebhooksRepository, policy: GuardedFetchPolicy, audit: AuditTrail): UnaryHandlers<typeof WebhookServiceService> {
+  // Every change of a subscription is saved with its audit entry, in one transaction.
+  const audited = <T>(tenant: { accountId: string; userId: string }, action: string, targetId: (result: T) => string, work: (tx: PoolClient) => Promise<T>, what: (result: T) => Pick<AuditAct, 'changes' | 'detail'> = () => ({})) =>
+    withTransaction(webhooks.pool, async (tx) => {
+      const result = await work(tx);
+      await audit.record(tx, { accountId: tenant.accountId, actorUserId: tenant.userId, action, targetType: 'webhook', targetId: targetId(result), ...what(result) });
+      return result;
+    });
   // Refused at once rather than failing every delivery later: the same checks the sender makes.
   const checkUrl = async (url: string): Promise<string> => {
     if (url.length > 2000) throw new InvalidArgumentError('webhook_url_invalid', 'the URL is longer than 2,000 characters');
@@ -49,7 +56,13 @@ export function webhookGrpcHandlers(webhooks: WebhooksRepository, policy: Guarde
       const types = eventTypes(request.eventTypes);
       const url = await checkUrl(request.url);
       if ((await webhooks.count(accountId)) >= MAX_SUBSCRIPTIONS) throw new FailedPreconditionError('too_many_webhooks', `an account has at most ${MAX_SUBSCRIPTIONS} webhooks`);
-      return webhooks.create(accountId, userId, url, types);
+      return audited<Awaited<ReturnType<typeof webhooks.create>>>(
+        { accountId, userId },
+        'webhook.created',
+        (r) => r.webhook.id,
+        (tx) => webhooks.create(accountId, userId, url, types, tx),
+        (r) => ({ changes: { url: { before: null, after: r.webhook.url }, eventTypes: { before: null, after: r.webhook.eventTypes } } }),
+      );
     },
     async listWebhooks(request) {
       return { webhooks: await webhooks.list(accountOf(request.tenant).accountId) };
@@ -58,20 +71,35 @@ export function webhookGrpcHandlers(webhooks: WebhooksRepository, policy: Guarde
       return { webhook: found(await webhooks.get(accountOf(request.tenant).accountId, request.webhookId)) };
     },
     async updateWebhook(request) {
-      const { accountId } = accountOf(request.tenant);
+      const tenant = accountOf(request.tenant);
       const change = {
         url: request.url !== undefined ? await checkUrl(request.url) : undefined,
         eventTypes: request.setEventTypes ? eventTypes(request.eventTypes) : undefined,
         paused: request.paused,
       };
-      return { webhook: found(await webhooks.update(accountId, request.webhookId, change)) };
+      const before = found(await webhooks.get(tenant.accountId, request.webhookId));
+      const webhook = await audited(
+        tenant,
+        'webhook.updated',
+        () => request.webhookId,
+        async (tx) => found(await webhooks.update(tenant.accountId, request.webhookId, change, tx)),
+        (after) => ({ changes: changedFields(before, after, ['url', 'eventTypes', 'paused']) }),
+      );
+      return { webhook };
     },
     async deleteWebhook(request) {
-      found(await webhooks.delete(accountOf(request.tenant).accountId, request.webhookId));
+      const tenant = accountOf(request.tenant);
+      const before = found(await webhooks.get(tenant.accountId, request.webhookId));
+      await audited(tenant, 'webhook.deleted', () => request.webhookId, async (tx) => found((await webhooks.delete(tenant.accountId, request.webhookId, tx)) || null), () => ({
+        detail: { url: before.url, eventTypes: before.eventTypes },
+      }));
       return {};
     },
     async rotateWebhookSecret(request) {
-      return found(await webhooks.rotateSecret(accountOf(request.tenant).accountId, request.webhookId, SECRET_OVERLAP_MS));
+      const tenant = accountOf(request.tenant);
+      return audited(tenant, 'webhook.secret_rotated', () => request.webhookId, async (tx) =>
+        found(await webhooks.rotateSecret(tenant.accountId, request.webhookId, SECRET_OVERLAP_MS, tx)),
+      );
     },
     async listWebhookDeliveries(request) {
       const { accountId } = accountOf(request.tenant);

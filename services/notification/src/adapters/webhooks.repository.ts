@@ -2,7 +2,7 @@
 // (subscription, event) is the outbox the dispatcher works from: written once (its id is derived
 // from both), claimed with a lease, and sent only when it heads its conversation's queue.
 import { randomBytes } from 'node:crypto';
-import { decodeCursor, encodeCursor, newId, type Pool } from '@inbox/lib';
+import { decodeCursor, encodeCursor, newId, type Pool, type PoolClient } from '@inbox/lib';
 import type { Webhook, WebhookDelivery } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
 
 interface SubscriptionRow {
@@ -74,12 +74,14 @@ const toDelivery = (r: DeliveryRow): WebhookDelivery => ({
 
 const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
-export class WebhooksRepository {
-  constructor(private readonly pool: Pool) {}
+type Db = Pool | PoolClient;
 
-  async create(accountId: string, userId: string, url: string, eventTypes: string[]): Promise<{ webhook: Webhook; secret: string }> {
+export class WebhooksRepository {
+  constructor(readonly pool: Pool) {}
+
+  async create(accountId: string, userId: string, url: string, eventTypes: string[], db: Db = this.pool): Promise<{ webhook: Webhook; secret: string }> {
     const secret = newSecret();
-    const result = await this.pool.query<SubscriptionRow>(
+    const result = await db.query<SubscriptionRow>(
       `INSERT INTO webhook_subscriptions (id, account_id, url, event_types, secret, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${SUBSCRIPTION_COLUMNS}`,
       [newId('whk'), accountId, url, eventTypes, secret, userId],
     );
@@ -95,13 +97,13 @@ export class WebhooksRepository {
     return result.rows.map(toWebhook);
   }
 
-  async get(accountId: string, id: string): Promise<Webhook | null> {
-    const result = await this.pool.query<SubscriptionRow>(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions WHERE account_id = $1 AND id = $2`, [accountId, id]);
+  async get(accountId: string, id: string, db: Db = this.pool): Promise<Webhook | null> {
+    const result = await db.query<SubscriptionRow>(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions WHERE account_id = $1 AND id = $2`, [accountId, id]);
     return result.rows[0] ? toWebhook(result.rows[0]) : null;
   }
 
-  async update(accountId: string, id: string, change: { url?: string; eventTypes?: string[]; paused?: boolean }): Promise<Webhook | null> {
-    const result = await this.pool.query<SubscriptionRow>(
+  async update(accountId: string, id: string, change: { url?: string; eventTypes?: string[]; paused?: boolean }, db: Db = this.pool): Promise<Webhook | null> {
+    const result = await db.query<SubscriptionRow>(
       `UPDATE webhook_subscriptions SET
          url = COALESCE($3, url),
          event_types = COALESCE($4, event_types),
@@ -116,14 +118,14 @@ export class WebhooksRepository {
     return result.rows[0] ? toWebhook(result.rows[0]) : null;
   }
 
-  async delete(accountId: string, id: string): Promise<boolean> {
-    return ((await this.pool.query('DELETE FROM webhook_subscriptions WHERE account_id = $1 AND id = $2', [accountId, id])).rowCount ?? 0) > 0;
+  async delete(accountId: string, id: string, db: Db = this.pool): Promise<boolean> {
+    return ((await db.query('DELETE FROM webhook_subscriptions WHERE account_id = $1 AND id = $2', [accountId, id])).rowCount ?? 0) > 0;
   }
 
   /** A new secret; the current one keeps signing beside it until overlapMs from now. */
-  async rotateSecret(accountId: string, id: string, overlapMs: number): Promise<{ webhook: Webhook; secret: string } | null> {
+  async rotateSecret(accountId: string, id: string, overlapMs: number, db: Db = this.pool): Promise<{ webhook: Webhook; secret: string } | null> {
     const secret = newSecret();
-    const result = await this.pool.query<SubscriptionRow>(
+    const result = await db.query<SubscriptionRow>(
       `UPDATE webhook_subscriptions SET previous_secret = secret, secret = $3, previous_secret_expires_at = now() + make_interval(secs => $4::double precision / 1000), updated_at = now()
        WHERE account_id = $1 AND id = $2 RETURNING ${SUBSCRIPTION_COLUMNS}`,
       [accountId, id, secret, overlapMs],

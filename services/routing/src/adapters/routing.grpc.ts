@@ -4,6 +4,7 @@ import { InvalidArgumentError, type UnaryHandlers } from '@inbox/lib';
 import type { Tenant } from '@inbox/lib/gen/inbox/common/v1/common';
 import { Availability, type RoutingRule, type RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { ChangeAvailability } from '../use-cases/availability';
+import type { RoutingSettings } from '../use-cases/routing-settings';
 import type { WorkingHoursStore } from '../use-cases/ports';
 import type { AvailabilityStore } from './availability.store';
 import type { RoutingRepository } from './routing.repository';
@@ -24,6 +25,7 @@ export function routingGrpcHandlers(deps: {
   workingHours: WorkingHoursStore;
   repository: RoutingRepository;
   directory: DirectorySource;
+  settings: RoutingSettings;
   /** After a rule is saved: caches of it (on every replica) are dropped. */
   onRulesChanged?: (accountId: string) => void;
 }): UnaryHandlers<typeof RoutingServiceService> {
@@ -50,7 +52,7 @@ export function routingGrpcHandlers(deps: {
     async setWorkingHours(request) {
       const accountId = accountOf(request.tenant);
       if (!request.userId) throw new InvalidArgumentError('user_required', 'user_id is required');
-      return { hours: (await deps.workingHours.set(accountId, request.userId, request.hours ?? null)) ?? undefined };
+      return { hours: (await deps.settings.setWorkingHours({ accountId, userId: request.tenant!.userId }, request.userId, request.hours ?? null)) ?? undefined };
     },
     async getRoutingRule(request) {
       return { rule: toProto(await deps.repository.rule(accountOf(request.tenant), request.inboxId)) };
@@ -62,7 +64,7 @@ export function routingGrpcHandlers(deps: {
       if (!['none', 'round_robin', 'contact_owner'].includes(rule.mode)) throw new InvalidArgumentError('invalid_mode', 'mode is none, round_robin or contact_owner');
       if (rule.chatCapacity < 0 || rule.emailCapacity < 0) throw new InvalidArgumentError('invalid_capacity', 'capacity is 0 (no limit) or more');
       if (rule.userIds.length > 500) throw new InvalidArgumentError('too_many_users', 'at most 500 users per rule');
-      const saved = await deps.repository.setRule(accountId, { ...rule, mode: rule.mode as Rule['mode'], userIds: [...new Set(rule.userIds)] });
+      const saved = await deps.settings.setRule({ accountId, userId: request.tenant!.userId }, { ...rule, mode: rule.mode as Rule['mode'], userIds: [...new Set(rule.userIds)] });
       deps.onRulesChanged?.(accountId);
       return { rule: toProto(saved) };
     },

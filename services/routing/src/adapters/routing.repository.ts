@@ -41,8 +41,8 @@ export class RoutingRepository implements RoutingStore {
     return new Map(result.rows.map((r) => [r.inbox_id, toRule(r)]));
   }
 
-  async setRule(accountId: string, rule: Rule): Promise<Rule> {
-    const result = await this.pool.query(
+  async setRule(accountId: string, rule: Rule, db: Db = this.pool): Promise<Rule> {
+    const result = await db.query(
       `INSERT INTO routing_rules (account_id, inbox_id, mode, user_ids, team_ids, chat_capacity, email_capacity) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (account_id, inbox_id) DO UPDATE SET mode = $3, user_ids = $4, team_ids = $5, chat_capacity = $6, email_capacity = $7, updated_at = now()
        RETURNING *`,

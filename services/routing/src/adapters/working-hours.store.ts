@@ -1,5 +1,5 @@
 // Users' working hours, in routing's own database.
-import { validateWorkingHours, withTransaction, type Pool, type WorkingHours } from '@inbox/lib';
+import { validateWorkingHours, withTransaction, type Pool, type PoolClient, type WorkingHours } from '@inbox/lib';
 import type { WorkingHoursStore } from '../use-cases/ports';
 
 export class WorkingHoursRepository implements WorkingHoursStore {
@@ -10,13 +10,13 @@ export class WorkingHoursRepository implements WorkingHoursStore {
     return result.rows[0] ? { timeZone: result.rows[0].time_zone, periods: result.rows[0].periods } : null;
   }
 
-  async set(accountId: string, userId: string, hours: WorkingHours | null): Promise<WorkingHours | null> {
+  async set(accountId: string, userId: string, hours: WorkingHours | null, db: Pool | PoolClient = this.pool): Promise<WorkingHours | null> {
     if (!hours) {
-      await this.pool.query('DELETE FROM working_hours WHERE account_id = $1 AND user_id = $2', [accountId, userId]);
+      await db.query('DELETE FROM working_hours WHERE account_id = $1 AND user_id = $2', [accountId, userId]);
       return null;
     }
     validateWorkingHours(hours);
-    await this.pool.query(
+    await db.query(
       `INSERT INTO working_hours (account_id, user_id, time_zone, periods, last_in_hours) VALUES ($1, $2, $3, $4, NULL)
        ON CONFLICT (account_id, user_id) DO UPDATE SET time_zone = $3, periods = $4, last_in_hours = NULL`,
       [accountId, userId, hours.timeZone, JSON.stringify(hours.periods)],

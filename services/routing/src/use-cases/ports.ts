@@ -64,7 +64,7 @@ export interface RoutingStore {
   /** Accounts without any rule (most events' accounts, in a shared stream) need no routing work at all. */
   hasRules(accountId: string): Promise<boolean>;
   rules(accountId: string): Promise<Map<string, Rule>>;
-  setRule(accountId: string, rule: Rule): Promise<Rule>;
+  setRule(accountId: string, rule: Rule, db?: Pool | PoolClient): Promise<Rule>;
   /** Serialises routing decisions per inbox across replicas, for the rest of the transaction. */
   lockInbox(tx: PoolClient, accountId: string, inboxId: string): Promise<void>;
   lastAssigned(tx: Db, accountId: string, inboxId: string): Promise<string | null>;
@@ -82,7 +82,7 @@ export interface RoutingStore {
 export interface WorkingHoursStore {
   get(accountId: string, userId: string): Promise<WorkingHours | null>;
   /** Validates and saves them; null removes them. */
-  set(accountId: string, userId: string, hours: WorkingHours | null): Promise<WorkingHours | null>;
+  set(accountId: string, userId: string, hours: WorkingHours | null, db?: Pool | PoolClient): Promise<WorkingHours | null>;
   /**
    * Records for every user with working hours whether the rule puts them in their hours now, and
    * answers those whose answer changed (only crossings count). Rows another replica is recording

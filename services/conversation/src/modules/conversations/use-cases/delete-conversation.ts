@@ -1,7 +1,7 @@
 // Delete forever (only from the trash) and the automatic purge of the trash after 30 days: the
 // conversation, its messages, attachments, comments and tickets are gone; attachment and raw
 // bytes no other message uses are removed from the blob store.
-import { FailedPreconditionError, type Logger } from '@inbox/lib';
+import { FailedPreconditionError, type AuditTrail, type Logger } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { LockedConversation, Transaction, UnitOfWork } from '../../../use-cases/unit-of-work';
 import type { DirectoryStore } from '../../directory';
@@ -17,9 +17,19 @@ export interface BlobRemover {
 
 type DeletionStore = Pick<ConversationWorkStore, 'blobKeysOf' | 'deleteConversation' | 'blobInUse'>;
 
-async function deleteRows(work: UnitOfWork, store: DeletionStore, tx: Transaction, conversation: LockedConversation, actorUserId: string): Promise<string[]> {
+/** Each deletion is audited: by the user who deleted it forever, or by the system's purge. */
+async function deleteRows(work: UnitOfWork, store: DeletionStore, audit: AuditTrail, tx: Transaction, conversation: LockedConversation, actorUserId: string): Promise<string[]> {
   const keys = await store.blobKeysOf(tx, conversation.id);
   await store.deleteConversation(tx, conversation.accountId, conversation.id);
+  await audit.record(tx, {
+    accountId: conversation.accountId,
+    actorUserId: actorUserId || null,
+    actorLabel: actorUserId ? '' : 'system',
+    action: actorUserId ? 'conversation.deleted_forever' : 'conversation.purged',
+    targetType: 'conversation',
+    targetId: conversation.id,
+    detail: { inboxId: conversation.inboxId, subject: conversation.subject, trashedAt: conversation.trashedAt, attachments: keys.length },
+  });
   await work.emit(tx, [
     {
       accountId: conversation.accountId,
@@ -48,6 +58,7 @@ export class DeleteConversation {
     private readonly blobs: BlobRemover,
     private readonly logger: Logger,
     private readonly onCommitted: () => void,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(actor: Actor, conversationId: string): Promise<void> {
@@ -55,7 +66,7 @@ export class DeleteConversation {
     const keys = await this.work.run(async (tx) => {
       const conversation = await this.work.lockConversation(tx, actor.accountId, conversationId);
       if (!conversation.trashedAt) throw new FailedPreconditionError('not_in_trash', 'only a conversation in the trash can be deleted forever');
-      return deleteRows(this.work, this.store, tx, conversation, actor.userId);
+      return deleteRows(this.work, this.store, this.audit, tx, conversation, actor.userId);
     });
     this.onCommitted();
     await removeUnreferencedBlobs(this.store, this.blobs, keys, this.logger);
@@ -69,6 +80,7 @@ export class PurgeTrash {
     private readonly blobs: BlobRemover,
     private readonly logger: Logger,
     private readonly onCommitted: () => void,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Deletes every conversation trashed more than 30 days before `now`; returns how many. */
@@ -79,7 +91,7 @@ export class PurgeTrash {
       const keys: string[] = [];
       const count = await this.work.run(async (tx) => {
         const due = await this.store.claimTrashedBefore(tx, cutoff, batchSize);
-        for (const row of due) keys.push(...(await deleteRows(this.work, this.store, tx, await this.work.lockConversation(tx, row.accountId, row.id), '')));
+        for (const row of due) keys.push(...(await deleteRows(this.work, this.store, this.audit, tx, await this.work.lockConversation(tx, row.accountId, row.id), '')));
         return due.length;
       });
       purged += count;

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { BlobStore, connectNats, createLogger, ensureDatabase, migrate, type NatsConnection } from '@inbox/lib';
 import { databaseUrl, testStack, uniqueName } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../../../migrations-dir';
+import { AuditTrail } from '@inbox/lib';
 import { PurgeTrash } from './delete-conversation';
 import { PostgresUnitOfWork } from '../../../adapters/conversation-rows';
 import { PostgresConversationWork } from '../adapters/conversation-work.store';
@@ -66,7 +67,7 @@ describe('automatic purge of the trash after 30 days', () => {
     const recent = await conversation(accountId, inboxId, new Date(now.getTime() - 29 * day), shared);
     const live = await conversation(accountId, inboxId, null);
 
-    const purged = await new PurgeTrash(new PostgresUnitOfWork(pool), new PostgresConversationWork(pool), blobs, logger, () => undefined).execute(now);
+    const purged = await new PurgeTrash(new PostgresUnitOfWork(pool), new PostgresConversationWork(pool), blobs, logger, () => undefined, new AuditTrail()).execute(now);
     expect(purged).toBeGreaterThanOrEqual(2);
     const remaining = await pool.query('SELECT id FROM conversations WHERE account_id = $1 ORDER BY id', [accountId]);
     expect(remaining.rows.map((r) => r.id).sort()).toEqual([recent.id, live.id].sort());
@@ -78,9 +79,11 @@ describe('automatic purge of the trash after 30 days', () => {
     expect(await blobs.get(oldShared.key!)).not.toBeNull();
     const events = await pool.query("SELECT count(*)::int AS n FROM outbox WHERE subject = $1", [`conversation.${accountId}.deleted`]);
     expect(events.rows[0].n).toBe(2);
+    const audited = await pool.query("SELECT target_id, actor_user_id, actor_label FROM audit_entries WHERE account_id = $1 AND action = 'conversation.purged' ORDER BY target_id", [accountId]);
+    expect(audited.rows).toEqual([old.id, oldShared.id].sort().map((id) => ({ target_id: id, actor_user_id: null, actor_label: 'system' })));
 
     // A day later the 29-day-old one is past the limit too.
-    await new PurgeTrash(new PostgresUnitOfWork(pool), new PostgresConversationWork(pool), blobs, logger, () => undefined).execute(new Date(now.getTime() + 2 * day));
+    await new PurgeTrash(new PostgresUnitOfWork(pool), new PostgresConversationWork(pool), blobs, logger, () => undefined, new AuditTrail()).execute(new Date(now.getTime() + 2 * day));
     expect((await pool.query('SELECT id FROM conversations WHERE account_id = $1', [accountId])).rows.map((r) => r.id)).toEqual([live.id]);
   });
 });

@@ -1,6 +1,6 @@
 // Hide a message with sensitive data (anyone in the account); unhide only by a super admin or
 // the user who hid it.
-import { NotFoundError, PermissionDeniedError } from '@inbox/lib';
+import { NotFoundError, PermissionDeniedError, type AuditTrail } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { UnitOfWork } from '../../../use-cases/unit-of-work';
 import type { DirectoryStore } from '../../directory';
@@ -17,6 +17,7 @@ export class SetMessageHidden {
     private readonly store: Pick<ConversationWorkStore, 'conversationOfMessage' | 'lockMessageHiding' | 'setMessageHidden' | 'latestMessage'>,
     private readonly directory: DirectoryStore,
     private readonly onCommitted: () => void,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(actor: Actor, messageId: string, hidden: boolean): Promise<string> {
@@ -31,6 +32,15 @@ export class SetMessageHidden {
         throw new PermissionDeniedError('forbidden', 'only a super admin or the user who hid this message can unhide it');
       }
       await this.store.setMessageHidden(tx, messageId, hidden ? { at: new Date(), by: acting.id } : null);
+      await this.audit.record(tx, {
+        accountId: actor.accountId,
+        actorUserId: actor.userId,
+        action: hidden ? 'message.hidden' : 'message.unhidden',
+        targetType: 'message',
+        targetId: messageId,
+        changes: { hidden: { before: !hidden, after: hidden } },
+        detail: { conversationId: conversation.id, ...(hidden ? {} : { hiddenBy: current.hiddenBy }) },
+      });
       // The list's preview shows the latest message: hidden there too when that is the one hidden.
       const latest = await this.store.latestMessage(tx, actor.accountId, conversation.id);
       const changes = latest?.id === messageId ? { preview: hidden ? HIDDEN_PREVIEW : preview(latest.text) } : {};

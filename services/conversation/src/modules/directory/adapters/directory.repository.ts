@@ -68,8 +68,8 @@ export class DirectoryRepository implements DirectoryStore {
     return row ? { id: row.id, name: row.name, createdAt: row.created_at, timeZone: row.time_zone } : null;
   }
 
-  async updateAccount(accountId: string, change: { name?: string; timeZone?: string }): Promise<Account | null> {
-    const found = await this.pool.query<{ id: string; name: string; created_at: Date; time_zone: string }>(
+  async updateAccount(accountId: string, change: { name?: string; timeZone?: string }, db: Queryable = this.pool): Promise<Account | null> {
+    const found = await db.query<{ id: string; name: string; created_at: Date; time_zone: string }>(
       'UPDATE accounts SET name = COALESCE($2, name), time_zone = COALESCE($3, time_zone) WHERE id = $1 RETURNING id, name, created_at, time_zone',
       [accountId, change.name ?? null, change.timeZone ?? null],
     );
@@ -227,8 +227,8 @@ export class DirectoryRepository implements DirectoryStore {
     }));
   }
 
-  async renameInbox(accountId: string, inboxId: string, name: string): Promise<boolean> {
-    const result = await this.pool.query('UPDATE inboxes SET name = $3 WHERE account_id = $1 AND id = $2', [accountId, inboxId, name]);
+  async renameInbox(accountId: string, inboxId: string, name: string, db: Queryable = this.pool): Promise<boolean> {
+    const result = await db.query('UPDATE inboxes SET name = $3 WHERE account_id = $1 AND id = $2', [accountId, inboxId, name]);
     return result.rowCount === 1;
   }
 
@@ -248,21 +248,21 @@ export class DirectoryRepository implements DirectoryStore {
     return result.rowCount === 1;
   }
 
-  async updateChannel(accountId: string, channelId: string, changes: { name: string; settings: Channel['settings']; secret?: string; sendToken?: string }): Promise<void> {
-    await this.pool.query(
+  async updateChannel(accountId: string, channelId: string, changes: { name: string; settings: Channel['settings']; secret?: string; sendToken?: string }, db: Queryable = this.pool): Promise<void> {
+    await db.query(
       `UPDATE channels SET name = $3, settings = $4, secret = COALESCE($5, secret), send_token = COALESCE($6, send_token) WHERE account_id = $1 AND id = $2`,
       [accountId, channelId, changes.name, changes.settings, changes.secret ?? null, changes.sendToken ?? null],
     );
   }
 
   /** Its conversations stay (they no longer name a channel); its bot goes with it. */
-  async deleteChannel(accountId: string, channelId: string): Promise<boolean> {
-    const result = await this.pool.query('DELETE FROM channels WHERE account_id = $1 AND id = $2', [accountId, channelId]);
+  async deleteChannel(accountId: string, channelId: string, db: Queryable = this.pool): Promise<boolean> {
+    const result = await db.query('DELETE FROM channels WHERE account_id = $1 AND id = $2', [accountId, channelId]);
     return result.rowCount === 1;
   }
 
-  async addMember(accountId: string, inboxId: string, userId: string): Promise<void> {
-    await this.pool.query(
+  async addMember(accountId: string, inboxId: string, userId: string, db: Queryable = this.pool): Promise<void> {
+    await db.query(
       'INSERT INTO inbox_members (inbox_id, user_id, account_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
       [inboxId, userId, accountId],
     );
@@ -274,8 +274,9 @@ export class DirectoryRepository implements DirectoryStore {
     secret: string | null,
     sendToken: string | null,
     ownership?: { addressKey: string; verificationCodeHash: string | null },
+    db: Queryable = this.pool,
   ): Promise<boolean> {
-    const result = await this.pool.query(
+    const result = await db.query(
       `INSERT INTO channels (id, account_id, inbox_id, type, name, lookup_key, settings, secret, send_token, created_at, verified, address_key, verification_code_hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
       [

@@ -1,5 +1,6 @@
 // Teams and their members in PostgreSQL.
 import { withTransaction, type Pool } from '@inbox/lib';
+import type { Transaction } from '../../../use-cases/unit-of-work';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { appendEvents } from '../../../adapters/outbox';
 import type { Team, TeamStore } from '../use-cases/teams';
@@ -18,11 +19,12 @@ export class PostgresTeams implements TeamStore {
     return result.rows.map((r) => ({ id: r.id, name: r.name, userIds: r.user_ids, createdAt: r.created_at }));
   }
 
-  async insert(accountId: string, team: Team): Promise<boolean> {
+  async insert(accountId: string, team: Team, alsoInTransaction?: (tx: Transaction) => Promise<void>): Promise<boolean> {
     try {
       await withTransaction(this.pool, async (tx) => {
         await tx.query('INSERT INTO teams (id, account_id, name, created_at) VALUES ($1, $2, $3, $4)', [team.id, accountId, team.name, team.createdAt]);
         await tx.query('INSERT INTO team_members (team_id, user_id, account_id) SELECT $1, u, $2 FROM unnest($3::text[]) AS u', [team.id, accountId, team.userIds]);
+        await alsoInTransaction?.(tx);
       });
       return true;
     } catch (error) {
@@ -31,7 +33,7 @@ export class PostgresTeams implements TeamStore {
     }
   }
 
-  async update(accountId: string, teamId: string, changes: { name?: string; userIds?: string[] }): Promise<boolean | null> {
+  async update(accountId: string, teamId: string, changes: { name?: string; userIds?: string[] }, alsoInTransaction?: (tx: Transaction) => Promise<void>): Promise<boolean | null> {
     try {
       return await withTransaction(this.pool, async (tx) => {
         const found = await tx.query('SELECT 1 FROM teams WHERE account_id = $1 AND id = $2 FOR UPDATE', [accountId, teamId]);
@@ -41,6 +43,7 @@ export class PostgresTeams implements TeamStore {
           await tx.query('DELETE FROM team_members WHERE team_id = $1 AND NOT (user_id = ANY($2::text[]))', [teamId, changes.userIds]);
           await tx.query('INSERT INTO team_members (team_id, user_id, account_id) SELECT $1, u, $2 FROM unnest($3::text[]) AS u ON CONFLICT DO NOTHING', [teamId, accountId, changes.userIds]);
         }
+        await alsoInTransaction?.(tx);
         return true;
       });
     } catch (error) {
@@ -49,7 +52,7 @@ export class PostgresTeams implements TeamStore {
     }
   }
 
-  async remove(accountId: string, teamId: string): Promise<boolean> {
+  async remove(accountId: string, teamId: string, alsoInTransaction?: (tx: Transaction) => Promise<void>): Promise<boolean> {
     return withTransaction(this.pool, async (tx) => {
       const found = await tx.query('SELECT 1 FROM teams WHERE account_id = $1 AND id = $2 FOR UPDATE', [accountId, teamId]);
       if (!found.rowCount) return false;
@@ -62,6 +65,7 @@ export class PostgresTeams implements TeamStore {
         released.rows.map((r) => ({ accountId, inboxId: r.inbox_id, conversationId: r.id, version: r.version, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED })),
       );
       await tx.query('DELETE FROM teams WHERE account_id = $1 AND id = $2', [accountId, teamId]);
+      await alsoInTransaction?.(tx);
       return true;
     });
   }

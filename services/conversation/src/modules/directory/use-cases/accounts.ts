@@ -1,5 +1,5 @@
 // Sign-up (an account and its first super admin) and sign-in.
-import { AlreadyExistsError, InvalidArgumentError, NotFoundError, UnauthenticatedError, newId, withTransaction, type Pool, isEmailAddress } from '@inbox/lib';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError, UnauthenticatedError, changedFields, newId, withTransaction, type AuditTrail, type Pool, isEmailAddress } from '@inbox/lib';
 import { normaliseEmail, type Account, type Actor, type User } from '../domain/directory';
 import type { DirectoryStore } from './directory-store';
 import { PASSWORD_PROBLEM_MESSAGES, passwordProblem } from '../domain/password-policy';
@@ -31,6 +31,7 @@ export class CreateAccount {
     private readonly pool: Pool,
     private readonly directory: DirectoryStore,
     private readonly passwords: PasswordHasher,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(input: { accountName: string; name: string; email: string; password: string }): Promise<{ account: Account; user: User }> {
@@ -54,6 +55,7 @@ export class CreateAccount {
       await withTransaction(this.pool, async (tx) => {
         await this.directory.insertAccount(tx, account);
         await this.directory.insertUser(tx, user, hash);
+        await this.audit.record(tx, { accountId: account.id, actorUserId: user.id, actorLabel: user.email, action: 'account.created', targetType: 'account', targetId: account.id, changes: { name: { before: null, after: account.name } } });
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new AlreadyExistsError('email_taken', 'a user with this email already exists');
@@ -63,15 +65,34 @@ export class CreateAccount {
   }
 }
 
+/**
+ * Every sign-in and failed sign-in of an existing user is audited in that user's account. A
+ * failed sign-in with an email nobody has belongs to no account, so it is not (the gateway's
+ * throttle and its logs see those).
+ */
 export class AuthenticateUser {
   constructor(
     private readonly directory: DirectoryStore,
     private readonly passwords: PasswordHasher,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(input: { email: string; password: string }): Promise<User> {
-    const candidate = await this.directory.findLoginCandidate(normaliseEmail(input.email));
+    const email = normaliseEmail(input.email);
+    const candidate = await this.directory.findLoginCandidate(email);
     const ok = await this.passwords.verify(candidate?.passwordHash ?? null, input.password);
+    if (candidate) {
+      const failure = !ok ? 'wrong_password' : candidate.deactivated ? 'deactivated' : null;
+      await this.audit.record(this.directory.pool, {
+        accountId: candidate.accountId,
+        actorUserId: failure ? null : candidate.id,
+        actorLabel: email,
+        action: failure ? 'auth.sign_in_failed' : 'auth.signed_in',
+        targetType: 'user',
+        targetId: candidate.id,
+        detail: failure ? { reason: failure, method: 'password' } : { method: 'password' },
+      });
+    }
     // A deactivated user gets the same answer as a wrong password: sign-in tells nobody who exists.
     if (!candidate || !ok || candidate.deactivated) throw new UnauthenticatedError('invalid_credentials', 'email or password is wrong');
     const { passwordHash: _hash, ...user } = candidate;
@@ -88,6 +109,7 @@ export class AccountSettings {
     private readonly requireRole: (actor: Actor, role: 'agent' | 'admin') => Promise<unknown>,
     /** Whatever is kept per local day must be counted again. */
     private readonly onTimeZoneChanged: (accountId: string) => Promise<void>,
+    private readonly audit: AuditTrail,
   ) {}
 
   async get(actor: Actor): Promise<Account> {
@@ -103,8 +125,16 @@ export class AccountSettings {
     if (change.name !== undefined && (!name || name.length > MAX_ACCOUNT_NAME)) throw new InvalidArgumentError('account_name_required', `name has 1 to ${MAX_ACCOUNT_NAME} characters`);
     if (change.timeZone !== undefined && !isTimeZone(change.timeZone)) throw new InvalidArgumentError('invalid_time_zone', `unknown time zone ${change.timeZone}`);
     const before = await this.directory.findAccount(actor.accountId);
-    const account = await this.directory.updateAccount(actor.accountId, { name, timeZone: change.timeZone });
-    if (!account || !before) throw new NotFoundError('account_not_found', 'no such account');
+    if (!before) throw new NotFoundError('account_not_found', 'no such account');
+    const account = await withTransaction(this.directory.pool, async (tx) => {
+      const updated = await this.directory.updateAccount(actor.accountId, { name, timeZone: change.timeZone }, tx);
+      if (!updated) throw new NotFoundError('account_not_found', 'no such account');
+      const changes = changedFields(before, updated, ['name', 'timeZone']);
+      if (Object.keys(changes).length > 0) {
+        await this.audit.record(tx, { accountId: actor.accountId, actorUserId: actor.userId, action: 'account.settings_changed', targetType: 'account', targetId: actor.accountId, changes });
+      }
+      return updated;
+    });
     if (account.timeZone !== before.timeZone) await this.onTimeZoneChanged(actor.accountId);
     return account;
   }

@@ -10,7 +10,7 @@ export interface DirectoryStore {
   readonly pool: Pool;
   insertAccount(db: Queryable, account: Account): Promise<void>;
   findAccount(accountId: string): Promise<Account | null>;
-  updateAccount(accountId: string, change: { name?: string; timeZone?: string }): Promise<Account | null>;
+  updateAccount(accountId: string, change: { name?: string; timeZone?: string }, db?: Queryable): Promise<Account | null>;
   insertUser(db: Queryable, user: User, passwordHash: string): Promise<void>;
   findLoginCandidate(email: string): Promise<(User & { passwordHash: string }) | null>;
   findUser(accountId: string, userId: string, db?: Queryable): Promise<User | null>;
@@ -31,18 +31,18 @@ export interface DirectoryStore {
   canSeeInboxOf(db: Queryable, user: User, inboxId: string): Promise<boolean>;
   insertInbox(db: Queryable, inbox: Inbox): Promise<void>;
   listInboxes(accountId: string, inboxId?: string): Promise<Inbox[]>;
-  renameInbox(accountId: string, inboxId: string, name: string): Promise<boolean>;
+  renameInbox(accountId: string, inboxId: string, name: string, db?: Queryable): Promise<boolean>;
   /** Locks the inbox for the rest of the transaction; false when the account has no such inbox. */
   lockInbox(db: Queryable, accountId: string, inboxId: string): Promise<boolean>;
   /** Its channels, memberships and custom views go with it (the caller moved its conversations first). */
   deleteInbox(db: Queryable, accountId: string, inboxId: string): Promise<void>;
   removeMember(db: Queryable, accountId: string, inboxId: string, userId: string): Promise<boolean>;
-  updateChannel(accountId: string, channelId: string, changes: { name: string; settings: Channel['settings']; secret?: string; sendToken?: string }): Promise<void>;
+  updateChannel(accountId: string, channelId: string, changes: { name: string; settings: Channel['settings']; secret?: string; sendToken?: string }, db?: Queryable): Promise<void>;
   /** Its conversations stay (they no longer name a channel); its bot goes with it. */
-  deleteChannel(accountId: string, channelId: string): Promise<boolean>;
-  addMember(accountId: string, inboxId: string, userId: string): Promise<void>;
+  deleteChannel(accountId: string, channelId: string, db?: Queryable): Promise<boolean>;
+  addMember(accountId: string, inboxId: string, userId: string, db?: Queryable): Promise<void>;
   /** Inserts the channel; returns false when its lookup key (or, for email, its address key) is already taken. */
-  insertChannel(channel: Channel, secret: string | null, sendToken: string | null, ownership?: { addressKey: string; verificationCodeHash: string | null }): Promise<boolean>;
+  insertChannel(channel: Channel, secret: string | null, sendToken: string | null, ownership?: { addressKey: string; verificationCodeHash: string | null }, db?: Queryable): Promise<boolean>;
   findChannel(accountId: string, channelId: string): Promise<Channel | null>;
   /** Checks a verification code in one statement: verifies on a match, counts a miss, refuses once attempts run out. */
   tryVerificationCode(accountId: string, channelId: string, codeHash: string, maxAttempts: number): Promise<'verified' | 'wrong' | 'exhausted'>;

@@ -8,7 +8,9 @@ import {
   newId,
   isEmailAddress,
   validateWorkingHours,
+  changedFields,
   withTransaction,
+  type AuditTrail,
   type Logger,
   type PoolClient,
   type WorkingHours,
@@ -19,20 +21,29 @@ import { E164 } from '../../../domain/calls';
 import { requireActor } from './users';
 
 export class CreateInbox {
-  constructor(private readonly directory: DirectoryStore) {}
+  constructor(
+    private readonly directory: DirectoryStore,
+    private readonly audit: AuditTrail,
+  ) {}
 
   async execute(actor: Actor, input: { name: string }): Promise<Inbox> {
     await requireActor(this.directory, actor, 'admin');
     const name = input.name.trim();
     if (!name || name.length > 200) throw new InvalidArgumentError('invalid_name', 'name must have 1 to 200 characters');
     const inbox: Inbox = { id: newId('inb'), accountId: actor.accountId, name, createdAt: new Date(), memberIds: [] };
-    await this.directory.insertInbox(this.directory.pool, inbox);
+    await withTransaction(this.directory.pool, async (tx) => {
+      await this.directory.insertInbox(tx, inbox);
+      await this.audit.record(tx, { accountId: actor.accountId, actorUserId: actor.userId, action: 'inbox.created', targetType: 'inbox', targetId: inbox.id, changes: { name: { before: null, after: name } } });
+    });
     return inbox;
   }
 }
 
 export class AddInboxMember {
-  constructor(private readonly directory: DirectoryStore) {}
+  constructor(
+    private readonly directory: DirectoryStore,
+    private readonly audit: AuditTrail,
+  ) {}
 
   async execute(actor: Actor, inboxId: string, userId: string): Promise<Inbox> {
     await requireActor(this.directory, actor, 'admin');
@@ -40,7 +51,12 @@ export class AddInboxMember {
     if (!inbox) throw new NotFoundError('inbox_not_found', 'no such inbox');
     const user = await this.directory.findUser(actor.accountId, userId);
     if (!user || user.removed) throw new NotFoundError('user_not_found', 'no such user');
-    await this.directory.addMember(actor.accountId, inboxId, userId);
+    if (!inbox.memberIds.includes(userId)) {
+      await withTransaction(this.directory.pool, async (tx) => {
+        await this.directory.addMember(actor.accountId, inboxId, userId, tx);
+        await this.audit.record(tx, { accountId: actor.accountId, actorUserId: actor.userId, action: 'inbox.member_added', targetType: 'inbox', targetId: inboxId, detail: { userId } });
+      });
+    }
     const [updated] = await this.directory.listInboxes(actor.accountId, inboxId);
     return updated;
   }
@@ -48,7 +64,10 @@ export class AddInboxMember {
 
 /** An admin proves control of an email address outside the installation's domain with the mailed code. */
 export class VerifyChannel {
-  constructor(private readonly directory: DirectoryStore) {}
+  constructor(
+    private readonly directory: DirectoryStore,
+    private readonly audit: AuditTrail,
+  ) {}
 
   async execute(actor: Actor, channelId: string, code: string): Promise<Channel> {
     await requireActor(this.directory, actor, 'admin');
@@ -58,6 +77,7 @@ export class VerifyChannel {
     const attempt = await this.directory.tryVerificationCode(actor.accountId, channelId, hashCode(code), VERIFICATION_ATTEMPTS);
     if (attempt === 'exhausted') throw new FailedPreconditionError('verification_locked', 'too many wrong codes; remove the channel and add it again for a new code');
     if (attempt === 'wrong') throw new InvalidArgumentError('invalid_code', 'the code is wrong');
+    await this.audit.record(this.directory.pool, { accountId: actor.accountId, actorUserId: actor.userId, action: 'channel.verified', targetType: 'channel', targetId: channelId, changes: { verified: { before: false, after: true } } });
     return { ...channel, verified: true };
   }
 }
@@ -99,6 +119,7 @@ export class CreateChannel {
     private readonly mailDomain: string,
     private readonly mailer: VerificationMailer,
     private readonly logger: Logger,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(actor: Actor, inboxId: string, input: CreateChannelInput): Promise<Channel> {
@@ -112,10 +133,20 @@ export class CreateChannel {
     const code = ownDomain ? null : randomBytes(5).toString('hex').toUpperCase();
     const channel: Channel = { id: newId('chn'), accountId: actor.accountId, inboxId, type: input.type, name, lookupKey, settings, createdAt: new Date(), verified: ownDomain };
     const ownership = input.type === 'email' ? { addressKey: emailAddressKey(lookupKey), verificationCodeHash: code ? hashCode(code) : null } : undefined;
-    if (!(await this.directory.insertChannel(channel, secret, sendToken ?? null, ownership))) {
-      // One answer whoever holds the identifier, so creating channels cannot probe other accounts.
-      throw new AlreadyExistsError('channel_identifier_unavailable', `this ${input.type === 'email' ? 'address' : 'identifier'} cannot be connected`);
-    }
+    await withTransaction(this.directory.pool, async (tx) => {
+      if (!(await this.directory.insertChannel(channel, secret, sendToken ?? null, ownership, tx))) {
+        // One answer whoever holds the identifier, so creating channels cannot probe other accounts.
+        throw new AlreadyExistsError('channel_identifier_unavailable', `this ${input.type === 'email' ? 'address' : 'identifier'} cannot be connected`);
+      }
+      await this.audit.record(tx, {
+        accountId: actor.accountId,
+        actorUserId: actor.userId,
+        action: 'channel.created',
+        targetType: 'channel',
+        targetId: channel.id,
+        changes: changedFields({} as Partial<Channel>, channel, ['type', 'name', 'lookupKey', 'inboxId']),
+      });
+    });
     if (code) {
       await this.mailer.sendChannelCode(lookupKey, code, name).catch((error: Error) => {
         this.logger.warn({ err: error, channelId: channel.id }, 'channel verification mail not sent');
@@ -187,13 +218,23 @@ function shapeChannel(input: CreateChannelInput, name: string, mailDomain: strin
 }
 
 export class UpdateInbox {
-  constructor(private readonly directory: DirectoryStore) {}
+  constructor(
+    private readonly directory: DirectoryStore,
+    private readonly audit: AuditTrail,
+  ) {}
 
   async execute(actor: Actor, inboxId: string, input: { name: string }): Promise<Inbox> {
     await requireActor(this.directory, actor, 'admin');
     const name = input.name.trim();
     if (!name || name.length > 200) throw new InvalidArgumentError('invalid_name', 'name must have 1 to 200 characters');
-    if (!(await this.directory.renameInbox(actor.accountId, inboxId, name))) throw new NotFoundError('inbox_not_found', 'no such inbox');
+    const [before] = await this.directory.listInboxes(actor.accountId, inboxId);
+    if (!before) throw new NotFoundError('inbox_not_found', 'no such inbox');
+    await withTransaction(this.directory.pool, async (tx) => {
+      if (!(await this.directory.renameInbox(actor.accountId, inboxId, name, tx))) throw new NotFoundError('inbox_not_found', 'no such inbox');
+      if (before.name !== name) {
+        await this.audit.record(tx, { accountId: actor.accountId, actorUserId: actor.userId, action: 'inbox.updated', targetType: 'inbox', targetId: inboxId, changes: { name: { before: before.name, after: name } } });
+      }
+    });
     const [inbox] = await this.directory.listInboxes(actor.accountId, inboxId);
     return inbox;
   }
@@ -217,6 +258,7 @@ export class DeleteInbox {
     private readonly directory: DirectoryStore,
     private readonly conversations: InboxConversations,
     private readonly onCommitted: () => void,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(actor: Actor, inboxId: string, moveConversationsTo?: string): Promise<number> {
@@ -233,6 +275,7 @@ export class DeleteInbox {
       }
       const n = count > 0 ? await this.conversations.moveConversations(tx, actor.accountId, inboxId, moveConversationsTo!) : 0;
       await this.directory.deleteInbox(tx, actor.accountId, inboxId);
+      await this.audit.record(tx, { accountId: actor.accountId, actorUserId: actor.userId, action: 'inbox.deleted', targetType: 'inbox', targetId: inboxId, detail: { conversationsMovedTo: moveConversationsTo ?? null, conversationsMoved: n } });
       return n;
     });
     this.onCommitted();
@@ -246,6 +289,7 @@ export class RemoveInboxMember {
     private readonly directory: DirectoryStore,
     private readonly conversations: InboxConversations,
     private readonly onCommitted: () => void,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(actor: Actor, inboxId: string, userId: string): Promise<Inbox> {
@@ -256,6 +300,7 @@ export class RemoveInboxMember {
       const user = await this.directory.findUser(actor.accountId, userId, tx);
       // Admins see every inbox: their conversations there stay theirs.
       if (user && user.role === 'agent') await this.conversations.releaseAssignments(actor.accountId, userId, tx, inboxId);
+      await this.audit.record(tx, { accountId: actor.accountId, actorUserId: actor.userId, action: 'inbox.member_removed', targetType: 'inbox', targetId: inboxId, detail: { userId } });
     });
     this.onCommitted();
     const [inbox] = await this.directory.listInboxes(actor.accountId, inboxId);
@@ -287,6 +332,7 @@ export class UpdateChannel {
   constructor(
     private readonly directory: DirectoryStore,
     private readonly mailDomain: string,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(actor: Actor, channelId: string, changes: ChannelChanges): Promise<Channel> {
@@ -323,11 +369,20 @@ export class UpdateChannel {
     );
     // Keys that identify the channel to the outside (Messenger's verify token, an email channel's own settings) stay.
     const settings = channel.type === 'email' ? { ...current, signature: shaped.settings.signature } : channel.type === 'messenger' ? { ...shaped.settings, verifyToken: current.verifyToken } : shaped.settings;
-    await this.directory.updateChannel(actor.accountId, channelId, {
-      name,
-      settings,
-      secret: changes.appSecret ?? changes.authToken,
-      sendToken: changes.pageAccessToken,
+    const secret = changes.appSecret ?? changes.authToken;
+    await withTransaction(this.directory.pool, async (tx) => {
+      await this.directory.updateChannel(actor.accountId, channelId, { name, settings, secret, sendToken: changes.pageAccessToken }, tx);
+      // Secrets are never written to the trail: only that they changed.
+      const secretsChanged = [changes.appSecret && 'appSecret', changes.authToken && 'authToken', changes.pageAccessToken && 'pageAccessToken'].filter(Boolean);
+      await this.audit.record(tx, {
+        accountId: actor.accountId,
+        actorUserId: actor.userId,
+        action: 'channel.updated',
+        targetType: 'channel',
+        targetId: channelId,
+        changes: changedFields({ name: channel.name, settings: channel.settings }, { name, settings }, ['name', 'settings']),
+        detail: secretsChanged.length ? { secretsChanged } : {},
+      });
     });
     return (await this.directory.findChannel(actor.accountId, channelId))!;
   }
@@ -346,10 +401,18 @@ const CHANGEABLE: Record<ChannelType, (keyof ChannelChanges)[]> = {
  * no longer name a channel), and replies by email go out through the inbox's other email channel.
  */
 export class DeleteChannel {
-  constructor(private readonly directory: DirectoryStore) {}
+  constructor(
+    private readonly directory: DirectoryStore,
+    private readonly audit: AuditTrail,
+  ) {}
 
   async execute(actor: Actor, channelId: string): Promise<void> {
     await requireActor(this.directory, actor, 'admin');
-    if (!(await this.directory.deleteChannel(actor.accountId, channelId))) throw new NotFoundError('channel_not_found', 'no such channel');
+    const channel = await this.directory.findChannel(actor.accountId, channelId);
+    if (!channel) throw new NotFoundError('channel_not_found', 'no such channel');
+    await withTransaction(this.directory.pool, async (tx) => {
+      if (!(await this.directory.deleteChannel(actor.accountId, channelId, tx))) throw new NotFoundError('channel_not_found', 'no such channel');
+      await this.audit.record(tx, { accountId: actor.accountId, actorUserId: actor.userId, action: 'channel.deleted', targetType: 'channel', targetId: channelId, detail: { type: channel.type, name: channel.name, lookupKey: channel.lookupKey } });
+    });
   }
 }

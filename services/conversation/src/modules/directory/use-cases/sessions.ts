@@ -1,7 +1,7 @@
 // Sessions behind bearer tokens: one per sign-in, checked on every request, revoked by logout,
 // password change, deactivation and removal so a token stops working at once.
 import { randomBytes } from 'node:crypto';
-import { NotFoundError, UnauthenticatedError, withTransaction, type Pool } from '@inbox/lib';
+import { NotFoundError, UnauthenticatedError, withTransaction, type AuditTrail, type Pool } from '@inbox/lib';
 import type { Actor, User } from '../domain/directory';
 import type { DirectoryStore } from './directory-store';
 import { requireAcceptablePassword, type PasswordHasher } from './accounts';
@@ -13,6 +13,7 @@ export class Sessions {
     private readonly pool: Pool,
     private readonly directory: DirectoryStore,
     private readonly passwords: PasswordHasher,
+    private readonly audit: AuditTrail,
   ) {}
 
   async create(actor: Actor, input: { ttlSeconds: number; ip: string; userAgent: string }): Promise<{ sessionId: string; expiresAt: Date }> {
@@ -54,6 +55,7 @@ export class Sessions {
     await withTransaction(this.pool, async (tx) => {
       await this.directory.setPasswordHash(tx, actor.accountId, actor.userId, newHash);
       await this.directory.revokeSessions(tx, actor.accountId, actor.userId, { except: input.sessionId });
+      await this.audit.record(tx, { accountId: actor.accountId, actorUserId: actor.userId, action: 'user.password_changed', targetType: 'user', targetId: actor.userId });
     });
   }
 }

@@ -1,7 +1,8 @@
 // Teams: named groups of users (a user may be in several). Admins create, rename and delete them
 // and choose their members; everyone may list them. Deleting a team takes its conversations out
 // of it (they stay where they are otherwise).
-import { AlreadyExistsError, InvalidArgumentError, NotFoundError, newId } from '@inbox/lib';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError, changedFields, newId, type AuditAct, type AuditTrail } from '@inbox/lib';
+import type { Transaction } from '../../../use-cases/unit-of-work';
 import type { Actor } from '../domain/directory';
 import { requireActor } from './users';
 
@@ -15,15 +16,15 @@ export interface Team {
   createdAt: Date;
 }
 
-/** Where teams are kept (PostgreSQL in production). */
+/** Where teams are kept (PostgreSQL in production); alsoInTransaction runs in the write's own transaction. */
 export interface TeamStore {
   list(accountId: string, teamId?: string): Promise<Team[]>;
   /** False when another team of the account has the name. */
-  insert(accountId: string, team: Team): Promise<boolean>;
+  insert(accountId: string, team: Team, alsoInTransaction?: (tx: Transaction) => Promise<void>): Promise<boolean>;
   /** False when no such team; null when another team has the name. */
-  update(accountId: string, teamId: string, changes: { name?: string; userIds?: string[] }): Promise<boolean | null>;
+  update(accountId: string, teamId: string, changes: { name?: string; userIds?: string[] }, alsoInTransaction?: (tx: Transaction) => Promise<void>): Promise<boolean | null>;
   /** Takes its conversations out of it (announcing each) and deletes it. */
-  remove(accountId: string, teamId: string): Promise<boolean>;
+  remove(accountId: string, teamId: string, alsoInTransaction?: (tx: Transaction) => Promise<void>): Promise<boolean>;
 }
 
 const MAX_MEMBERS = 1000;
@@ -33,6 +34,7 @@ export class ManageTeams {
     private readonly directory: TeamsDirectory,
     private readonly teams: TeamStore,
     private readonly onCommitted: () => void,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Like the account's users, listed for any caller of the account (services such as routing included). */
@@ -43,14 +45,18 @@ export class ManageTeams {
   async create(actor: Actor, input: { name: string; userIds: string[] }): Promise<Team> {
     await requireActor(this.directory, actor, 'admin');
     const team: Team = { id: newId('tea'), name: teamName(input.name), userIds: await this.members(actor.accountId, input.userIds), createdAt: new Date() };
-    if (!(await this.teams.insert(actor.accountId, team))) throw new AlreadyExistsError('team_name_taken', `there is already a team called ${team.name}`);
+    const audited = this.audited(actor, 'team.created', team.id, { changes: changedFields({} as Partial<Team>, team, ['name', 'userIds']) });
+    if (!(await this.teams.insert(actor.accountId, team, audited))) throw new AlreadyExistsError('team_name_taken', `there is already a team called ${team.name}`);
     return team;
   }
 
   async update(actor: Actor, teamId: string, input: { name?: string; userIds?: string[] }): Promise<Team> {
     await requireActor(this.directory, actor, 'admin');
     const changes = { name: input.name === undefined ? undefined : teamName(input.name), userIds: input.userIds === undefined ? undefined : await this.members(actor.accountId, input.userIds) };
-    const updated = await this.teams.update(actor.accountId, teamId, changes);
+    const [before] = await this.teams.list(actor.accountId, teamId);
+    const after = { name: changes.name ?? before?.name, userIds: changes.userIds ?? before?.userIds };
+    const audited = this.audited(actor, 'team.updated', teamId, { changes: before ? changedFields({ name: before.name, userIds: before.userIds }, after, ['name', 'userIds']) : {} });
+    const updated = await this.teams.update(actor.accountId, teamId, changes, audited);
     if (updated === false) throw new NotFoundError('team_not_found', 'no such team');
     if (updated === null) throw new AlreadyExistsError('team_name_taken', `there is already a team called ${changes.name}`);
     return (await this.teams.list(actor.accountId, teamId))[0];
@@ -58,8 +64,16 @@ export class ManageTeams {
 
   async remove(actor: Actor, teamId: string): Promise<void> {
     await requireActor(this.directory, actor, 'admin');
-    if (!(await this.teams.remove(actor.accountId, teamId))) throw new NotFoundError('team_not_found', 'no such team');
+    const [before] = await this.teams.list(actor.accountId, teamId);
+    const audited = this.audited(actor, 'team.deleted', teamId, { detail: { name: before?.name ?? null, userIds: before?.userIds ?? [] } });
+    if (!(await this.teams.remove(actor.accountId, teamId, audited))) throw new NotFoundError('team_not_found', 'no such team');
     this.onCommitted();
+  }
+
+  private audited(actor: Actor, action: string, teamId: string, what: Pick<AuditAct, 'changes' | 'detail'>) {
+    return async (tx: Transaction) => {
+      await this.audit.record(tx, { accountId: actor.accountId, actorUserId: actor.userId, action, targetType: 'team', targetId: teamId, ...what });
+    };
   }
 
   private async members(accountId: string, userIds: string[]): Promise<string[]> {

@@ -1,5 +1,5 @@
 // Admins add, change, deactivate and remove users of their own account.
-import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError, newId, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError, changedFields, newId, withTransaction, type AuditTrail, type Pool, type PoolClient } from '@inbox/lib';
 import { canAssignRole, isAtLeast, normaliseEmail, type Actor, type Role, type User } from '../domain/directory';
 import type { DirectoryStore } from './directory-store';
 import { E164 } from '../../../domain/calls';
@@ -30,6 +30,7 @@ export class CreateUser {
     private readonly pool: Pool,
     private readonly directory: DirectoryStore,
     private readonly passwords: PasswordHasher,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(actor: Actor, input: { name: string; email: string; password: string; role: Role }): Promise<User> {
@@ -47,8 +48,19 @@ export class CreateUser {
       removed: false,
       createdAt: new Date(),
     };
+    const passwordHash = await this.passwords.hash(input.password);
     try {
-      await this.directory.insertUser(this.pool, user, await this.passwords.hash(input.password));
+      await withTransaction(this.pool, async (tx) => {
+        await this.directory.insertUser(tx, user, passwordHash);
+        await this.audit.record(tx, {
+          accountId: actor.accountId,
+          actorUserId: actor.userId,
+          action: 'user.created',
+          targetType: 'user',
+          targetId: user.id,
+          changes: changedFields({} as Partial<User>, user, ['name', 'email', 'role']),
+        });
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw new AlreadyExistsError('email_taken', 'a user with this email already exists');
       throw error;
@@ -62,6 +74,7 @@ export class UpdateUser {
     private readonly pool: Pool,
     private readonly directory: DirectoryStore,
     private readonly offboarding: UserOffboarding,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(actor: Actor, userId: string, changes: { name?: string; role?: Role; deactivated?: boolean; phoneNumber?: string }): Promise<User> {
@@ -84,9 +97,21 @@ export class UpdateUser {
         // Revoked now, so reactivating the user later does not revive old tokens.
         await this.directory.revokeSessions(tx, actor.accountId, userId);
       }
+      const fieldChanges = changedFields(target, updated, ['name', 'phoneNumber', 'role', 'deactivated']);
+      if (Object.keys(fieldChanges).length > 0) {
+        await this.audit.record(tx, { accountId: actor.accountId, actorUserId: actor.userId, action: userChangeAction(fieldChanges), targetType: 'user', targetId: userId, changes: fieldChanges });
+      }
       return updated;
     });
   }
+}
+
+/** One entry per change, named by what matters most in it: access first, then the role. */
+function userChangeAction(changes: Record<string, unknown>): string {
+  const deactivated = changes.deactivated as { after: boolean } | undefined;
+  if (deactivated) return deactivated.after ? 'user.deactivated' : 'user.reactivated';
+  if (changes.role) return 'user.role_changed';
+  return 'user.updated';
 }
 
 export class RemoveUser {
@@ -94,6 +119,7 @@ export class RemoveUser {
     private readonly pool: Pool,
     private readonly directory: DirectoryStore,
     private readonly offboarding: UserOffboarding,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(actor: Actor, userId: string): Promise<void> {
@@ -107,6 +133,14 @@ export class RemoveUser {
       await this.directory.updateUser(tx, actor.accountId, userId, { removed: true });
       await this.offboarding.releaseAssignments(actor.accountId, userId, tx);
       await this.directory.revokeSessions(tx, actor.accountId, userId);
+      await this.audit.record(tx, {
+        accountId: actor.accountId,
+        actorUserId: actor.userId,
+        action: 'user.removed',
+        targetType: 'user',
+        targetId: userId,
+        detail: { name: target.name, email: target.email, role: target.role },
+      });
     });
   }
 }

@@ -120,8 +120,8 @@ export class PostgresContactRecords implements ContactRecords {
     return result.rows.map(definitionFromRow);
   }
 
-  async saveDefinition(accountId: string, definition: PropertyDefinition): Promise<PropertyDefinition> {
-    const result = await this.pool.query<DefinitionRow>(
+  async saveDefinition(accountId: string, definition: PropertyDefinition, db: Pool | PoolClient = this.pool): Promise<PropertyDefinition> {
+    const result = await db.query<DefinitionRow>(
       `INSERT INTO contact_properties (account_id, key, label, type, options) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (account_id, key) DO UPDATE SET label = EXCLUDED.label, type = EXCLUDED.type, options = EXCLUDED.options
        RETURNING key, label, type, options`,
@@ -130,8 +130,8 @@ export class PostgresContactRecords implements ContactRecords {
     return definitionFromRow(result.rows[0]);
   }
 
-  async deleteDefinition(accountId: string, key: string): Promise<boolean> {
-    const result = await this.pool.query('DELETE FROM contact_properties WHERE account_id = $1 AND key = $2', [accountId, key]);
+  async deleteDefinition(accountId: string, key: string, db: Pool | PoolClient = this.pool): Promise<boolean> {
+    const result = await db.query('DELETE FROM contact_properties WHERE account_id = $1 AND key = $2', [accountId, key]);
     return (result.rowCount ?? 0) > 0;
   }
 }

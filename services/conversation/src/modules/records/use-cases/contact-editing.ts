@@ -2,7 +2,7 @@
 // assigns), and merging two into one. A change a conversation shows (the contact's name, email
 // or owner) is announced as an update of each of the contact's conversations, in the same
 // transaction, so search re-indexes them and routing re-reads the owner.
-import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError, changedFields, withTransaction, type AuditTrail, type Pool, type PoolClient } from '@inbox/lib';
 import type { Actor } from '../../directory';
 import { requireActor } from '../../directory';
 import { MAX_PROPERTIES, checkDefinition, contactEmail, contactName, contactPhone, propertyValue, type PropertyDefinition } from '../domain/contact-properties';
@@ -49,8 +49,8 @@ export interface ContactRecords {
   /** Up to `limit` contacts whose name contains the text, or whose email (any) or phone starts with it. */
   find(accountId: string, text: string, limit: number): Promise<{ id: string; name: string; email: string; phone: string }[]>;
   definitions(db: Pool | PoolClient, accountId: string): Promise<PropertyDefinition[]>;
-  saveDefinition(accountId: string, definition: PropertyDefinition): Promise<PropertyDefinition>;
-  deleteDefinition(accountId: string, key: string): Promise<boolean>;
+  saveDefinition(accountId: string, definition: PropertyDefinition, db?: Pool | PoolClient): Promise<PropertyDefinition>;
+  deleteDefinition(accountId: string, key: string, db?: Pool | PoolClient): Promise<boolean>;
 }
 
 export interface ContactEdit {
@@ -194,6 +194,7 @@ export class ManageContactProperties {
     private readonly pool: Pool,
     private readonly directory: UserDirectory,
     private readonly contacts: ContactRecords,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(actor: Actor): Promise<PropertyDefinition[]> {
@@ -203,13 +204,25 @@ export class ManageContactProperties {
 
   async save(actor: Actor, input: { key: string; label: string; type: string; options: string[] }): Promise<PropertyDefinition> {
     await requireActor(this.directory, actor, 'admin');
-    return this.contacts.saveDefinition(actor.accountId, checkDefinition(input));
+    const definition = checkDefinition(input);
+    const before = (await this.contacts.definitions(this.pool, actor.accountId)).find((d) => d.key === definition.key);
+    return withTransaction(this.pool, async (tx) => {
+      const saved = await this.contacts.saveDefinition(actor.accountId, definition, tx);
+      const changes = changedFields<Partial<PropertyDefinition>>(before ?? {}, saved, ['label', 'type', 'options']);
+      if (Object.keys(changes).length > 0) {
+        await this.audit.record(tx, { accountId: actor.accountId, actorUserId: actor.userId, action: 'contact_property.saved', targetType: 'contact_property', targetId: saved.key, changes });
+      }
+      return saved;
+    });
   }
 
   /** Existing values stay on the contacts (shown, not editable) until removed from each. */
   async remove(actor: Actor, key: string): Promise<void> {
     await requireActor(this.directory, actor, 'admin');
-    if (!(await this.contacts.deleteDefinition(actor.accountId, key))) throw new NotFoundError('property_not_found', 'no such contact property');
+    await withTransaction(this.pool, async (tx) => {
+      if (!(await this.contacts.deleteDefinition(actor.accountId, key, tx))) throw new NotFoundError('property_not_found', 'no such contact property');
+      await this.audit.record(tx, { accountId: actor.accountId, actorUserId: actor.userId, action: 'contact_property.removed', targetType: 'contact_property', targetId: key });
+    });
   }
 }
 

@@ -38,6 +38,8 @@ export class Reports {
   constructor(
     private readonly directory: Parameters<typeof requireActor>[0],
     private readonly facts: ReportFacts,
+    /** Records the export in the audit trail (on the primary: the facts may come from a replica). */
+    private readonly auditExport: (actor: Actor, detail: Record<string, unknown>) => Promise<unknown>,
   ) {}
 
   async summary(actor: Actor, input: ReportInput): Promise<ReportSummary> {
@@ -62,6 +64,8 @@ export class Reports {
   }
 
   async csv(actor: Actor, input: ReportInput): Promise<string> {
-    return reportCsv(await this.summary(actor, input));
+    const summary = await this.summary(actor, input);
+    await this.auditExport(actor, { from: summary.from, to: summary.to, groupBy: summary.groupBy, rows: summary.groups.length });
+    return reportCsv(summary);
   }
 }

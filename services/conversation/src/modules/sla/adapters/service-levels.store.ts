@@ -1,7 +1,7 @@
 // Service-level policies and each conversation's target in PostgreSQL. A state is stored only if
 // the conversation has not changed since its timeline was read (its version), and every stored
 // change and breach is announced through the outbox in the same transaction.
-import { withTransaction, type Pool, type WorkingHours } from '@inbox/lib';
+import { withTransaction, type Pool, type PoolClient, type WorkingHours } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { appendEvents } from '../../../adapters/outbox';
 import type { SlaPolicy, SlaState, SlaTarget, Timeline } from '../domain/service-levels';
@@ -55,17 +55,19 @@ export class PostgresServiceLevels implements ServiceLevelStore {
     return toPolicy(result.rows[0]);
   }
 
-  async savePolicy(accountId: string, scope: PolicyScope, policy: SlaPolicy | null): Promise<void> {
+  async savePolicy(accountId: string, scope: PolicyScope, policy: SlaPolicy | null, alsoInTransaction?: (tx: PoolClient) => Promise<void>): Promise<void> {
     const column = scope.teamId !== undefined ? 'team_id' : 'inbox_id';
     const id = scope.teamId ?? scope.inboxId;
     await withTransaction(this.pool, async (tx) => {
       await tx.query(`DELETE FROM sla_policies WHERE account_id = $1 AND ${column} = $2`, [accountId, id]);
-      if (!policy) return;
-      await tx.query(
-        `INSERT INTO sla_policies (account_id, ${column}, first_response_minutes, next_response_minutes, resolution_minutes, business_hours, pause_while_waiting)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [accountId, id, policy.firstResponseMinutes, policy.nextResponseMinutes, policy.resolutionMinutes, policy.businessHours ? JSON.stringify(policy.businessHours) : null, policy.pauseWhileWaitingOnCustomer],
-      );
+      if (policy) {
+        await tx.query(
+          `INSERT INTO sla_policies (account_id, ${column}, first_response_minutes, next_response_minutes, resolution_minutes, business_hours, pause_while_waiting)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [accountId, id, policy.firstResponseMinutes, policy.nextResponseMinutes, policy.resolutionMinutes, policy.businessHours ? JSON.stringify(policy.businessHours) : null, policy.pauseWhileWaitingOnCustomer],
+        );
+      }
+      await alsoInTransaction?.(tx);
     });
   }
 

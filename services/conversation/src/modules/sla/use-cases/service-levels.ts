@@ -1,7 +1,7 @@
 // Service levels: an inbox's policy, each open conversation's current target kept in step with
 // its timeline (recomputed after every change, and for all of an inbox's open conversations when
 // its policy changes), and breaches announced once per due time to whoever must act.
-import { InvalidArgumentError, NotFoundError, validateWorkingHours, type WorkingHours } from '@inbox/lib';
+import { InvalidArgumentError, NotFoundError, changedFields, validateWorkingHours, type AuditTrail, type PoolClient, type WorkingHours } from '@inbox/lib';
 import type { Actor } from '../../directory';
 import { requireActor } from '../../directory';
 import { serviceLevel, type SlaPolicy, type SlaState, type Timeline } from '../domain/service-levels';
@@ -13,7 +13,8 @@ export interface ServiceLevelStore {
   policy(accountId: string, scope: PolicyScope): Promise<SlaPolicy | null>;
   /** The team's policy when the conversation is in a team that has one, else its inbox's. */
   effectivePolicy(accountId: string, inboxId: string, teamId: string | null): Promise<SlaPolicy | null>;
-  savePolicy(accountId: string, scope: PolicyScope, policy: SlaPolicy | null): Promise<void>;
+  /** alsoInTransaction runs in the save's own transaction. */
+  savePolicy(accountId: string, scope: PolicyScope, policy: SlaPolicy | null, alsoInTransaction?: (tx: PoolClient) => Promise<void>): Promise<void>;
   scopeExists(accountId: string, scope: PolicyScope): Promise<boolean>;
   /** The conversation's inbox, team, version, stored state and whether any policy governs it; null when it is gone. */
   head(accountId: string, conversationId: string): Promise<{ inboxId: string; teamId: string | null; version: number; stored: SlaState; governed: boolean } | null>;
@@ -57,6 +58,7 @@ export class ServiceLevels {
     private readonly directory: Parameters<typeof requireActor>[0],
     private readonly store: ServiceLevelStore,
     private readonly presence: PolicyPresence,
+    private readonly audit: AuditTrail,
   ) {}
 
   async policy(actor: Actor, scope: PolicyScope): Promise<SlaPolicy | null> {
@@ -70,7 +72,20 @@ export class ServiceLevels {
     await requireActor(this.directory, actor, 'admin');
     const policy = input ? validatePolicy(input) : null;
     await this.requireScope(actor.accountId, scope);
-    await this.store.savePolicy(actor.accountId, scope, policy);
+    const before = await this.store.policy(actor.accountId, scope);
+    await this.store.savePolicy(actor.accountId, scope, policy, async (tx) => {
+      const fields: (keyof SlaPolicy)[] = ['firstResponseMinutes', 'nextResponseMinutes', 'resolutionMinutes', 'businessHours', 'pauseWhileWaitingOnCustomer'];
+      const changes = changedFields<Partial<SlaPolicy>>(before ?? {}, policy ?? {}, fields);
+      if (Object.keys(changes).length === 0) return;
+      await this.audit.record(tx, {
+        accountId: actor.accountId,
+        actorUserId: actor.userId,
+        action: policy ? 'sla.policy_set' : 'sla.policy_removed',
+        targetType: scope.teamId !== undefined ? 'team' : 'inbox',
+        targetId: scope.teamId ?? scope.inboxId,
+        changes,
+      });
+    });
     this.presence.changed(actor.accountId);
     await this.recomputeScope(actor.accountId, scope);
     return policy;
