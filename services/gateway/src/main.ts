@@ -21,6 +21,7 @@ import {
 } from '@inbox/lib';
 import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import { WebhookServiceService } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
+import { AuditServiceService } from '@inbox/lib/gen/inbox/audit/v1/audit';
 import { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import { TokenService } from './auth/token-service';
@@ -54,6 +55,11 @@ bootService(async () => {
   const notifications = createServiceClient(NotificationServiceService, config.NOTIFICATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const webhooks = createServiceClient(WebhookServiceService, config.NOTIFICATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const routing = createServiceClient(RoutingServiceService, config.ROUTING_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
+  const audit = {
+    conversation: createServiceClient(AuditServiceService, config.CONVERSATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS }),
+    routing: createServiceClient(AuditServiceService, config.ROUTING_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS }),
+    notification: createServiceClient(AuditServiceService, config.NOTIFICATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS }),
+  };
   const search = createServiceClient(SearchServiceService, config.SEARCH_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const tokens = new TokenService(config.GATEWAY_JWT_SECRET, config.GATEWAY_TOKEN_TTL_SECONDS);
   const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
@@ -77,7 +83,7 @@ bootService(async () => {
     tickets: new RealtimeTickets(redis),
     sessionEvents,
   };
-  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, webhooks, search, routing, auth, authenticate, blobs }));
+  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, webhooks, search, routing, audit, auth, authenticate, blobs }));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
   const jsm = await jetstreamManager(nc);
@@ -108,6 +114,7 @@ bootService(async () => {
     webhooks.close();
     search.close();
     routing.close();
+    for (const trail of Object.values(audit)) trail.close();
   });
   lifecycle.onShutdown('nats', () => nc.drain());
   lifecycle.onShutdown('redis', () => redis.close());

@@ -91,6 +91,7 @@ export type ConversationDetail = ResponseOf<'/api/v1/conversations/{id}', 'get'>
 export type Webhook = Schemas['Webhook'];
 export type WebhookDelivery = Schemas['WebhookDelivery'];
 export type WebhookWithSecret = ResponseOf<'/api/v1/webhooks', 'post'>;
+export type AuditEntry = Schemas['AuditEntry'];
 
 /** Uploads a file for an email reply; returns its id for attachmentIds. */
 export async function upload(file: File): Promise<{ id: string; filename: string }> {

@@ -11,8 +11,9 @@ import { HoursEditor, localTimeZone, type Hours } from './hours-editor';
 import { ServiceLevels } from './settings-sla';
 import { AccountSettings, SurveySettings } from './settings-account';
 import { Webhooks } from './settings-webhooks';
+import { AuditLog } from './settings-audit';
 
-type Section = 'account' | 'inboxes' | 'members' | 'teams' | 'channels' | 'routing' | 'sla' | 'surveys' | 'hours' | 'snippets' | 'properties' | 'webhooks';
+type Section = 'account' | 'inboxes' | 'members' | 'teams' | 'channels' | 'routing' | 'sla' | 'surveys' | 'hours' | 'snippets' | 'properties' | 'webhooks' | 'audit';
 const SECTIONS: [Section, string][] = [
   ['account', 'Account'],
   ['inboxes', 'Inboxes'],
@@ -26,6 +27,7 @@ const SECTIONS: [Section, string][] = [
   ['snippets', 'Snippets and templates'],
   ['properties', 'Contact properties'],
   ['webhooks', 'Webhooks'],
+  ['audit', 'Audit log'],
 ];
 
 interface InboxWithMembers extends Inbox {
@@ -69,7 +71,7 @@ export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User;
       </header>
       <div className="settings-body">
         <nav aria-label="Settings sections" className="settings-nav">
-          {SECTIONS.map(([id, name]) => (
+          {SECTIONS.filter(([id]) => id !== 'audit' || me.role === 'superadmin').map(([id, name]) => (
             <button key={id} aria-current={section === id ? 'page' : undefined} className={section === id ? 'view active' : 'view'} onClick={() => setSection(id)}>
               {name}
             </button>
@@ -88,6 +90,7 @@ export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User;
           {section === 'teams' && <Teams users={users} />}
           {section === 'properties' && <ContactProperties />}
           {section === 'webhooks' && <Webhooks />}
+          {section === 'audit' && <AuditLog users={users} />}
         </div>
       </div>
     </section>

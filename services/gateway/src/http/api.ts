@@ -23,6 +23,7 @@ import { registerRecordRoutes } from './routes/records.routes';
 import { registerRoutingRoutes } from './routes/routing.routes';
 import { registerSearchRoutes } from './routes/search.routes';
 import { registerReportRoutes } from './routes/reports.routes';
+import { registerAuditRoutes, type AuditTrails } from './routes/audit.routes';
 
 export interface GatewayDependencies {
   conversation: ConversationClients;
@@ -30,6 +31,7 @@ export interface GatewayDependencies {
   webhooks: ServiceClient<typeof WebhookServiceService>;
   search: ServiceClient<typeof SearchServiceService>;
   routing: ServiceClient<typeof RoutingServiceService>;
+  audit: AuditTrails;
   auth: AuthServices;
   authenticate: (token: string) => Promise<AuthenticatedUser>;
   blobs: BlobStore;
@@ -57,13 +59,14 @@ export function registerApi(router: Router, deps: GatewayDependencies, options: 
   registerRoutingRoutes(routes, deps.conversation, deps.routing);
   registerServiceLevelRoutes(routes, deps.conversation);
   registerReportRoutes(routes, deps.conversation, deps.routing);
+  registerAuditRoutes(routes, deps.audit);
   return buildOpenApiDocument(registry, options.publicUrl);
 }
 
 /** The API's OpenAPI document without a running gateway: routes registered, never called. */
 export function describeApi(publicUrl = 'http://127.0.0.1:8080'): ReturnType<typeof buildOpenApiDocument> {
   const unreachable = new Proxy({}, { get: () => () => Promise.reject(new Error('describeApi: no backend')) }) as never;
-  return registerApi(express.Router(), { conversation: unreachable, notifications: unreachable, webhooks: unreachable, search: unreachable, routing: unreachable, auth: unreachable, authenticate: unreachable, blobs: unreachable }, {
+  return registerApi(express.Router(), { conversation: unreachable, notifications: unreachable, webhooks: unreachable, search: unreachable, routing: unreachable, audit: unreachable, auth: unreachable, authenticate: unreachable, blobs: unreachable }, {
     signupEnabled: true,
     ingestPublicUrl: 'http://127.0.0.1:8081',
     publicUrl,

@@ -61,6 +61,7 @@ export const ERROR_CODES: Readonly<Record<string, { statuses: readonly number[];
   invalid_answered_by: { statuses: [400], example: "the answeredBy query parameter is malformed" },
   invalid_app_secret: { statuses: [400], example: "appSecret is required" },
   invalid_assignee: { statuses: [400], example: "assignee must be \"me\", \"none\" or a user id" },
+  invalid_audit_entry: { statuses: [400], example: "… must be a JSON object" },
   invalid_availability: { statuses: [400], example: "available or away" },
   invalid_base_view: { statuses: [400], example: "a custom view narrows one of …" },
   invalid_body: { statuses: [400], example: "send the fields as a JSON object or a url-encoded form" },
