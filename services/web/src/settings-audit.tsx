@@ -1,6 +1,6 @@
 // Settings › Audit log (super admins): who did what, when and from where, newest first, with the
 // before and after of each change; filtered by person, action and dates; exported as JSON lines.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, session, type AuditEntry, type User } from './api';
 import { useAction } from './use-action';
 
@@ -24,6 +24,8 @@ export function AuditLog({ users }: { users: User[] }) {
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { run, feedback } = useAction();
+  // A slow answer for an earlier filter must not replace the current one's.
+  const latest = useRef(0);
   const nameOf = (id: string | null, label: string) => (id ? (users.find((u) => u.id === id)?.name ?? id) : label || 'system');
 
   const load = useCallback(
@@ -31,8 +33,10 @@ export function AuditLog({ users }: { users: User[] }) {
       const query = filterQuery(filter);
       query.set('limit', '50');
       if (cursor) query.set('cursor', cursor);
+      const request = ++latest.current;
       try {
         const page = await api<{ entries: AuditEntry[]; nextCursor: string | null }>('GET', `/audit?${query}`);
+        if (request !== latest.current) return;
         setEntries((shown) => (cursor ? [...shown, ...page.entries] : page.entries));
         setNext(page.nextCursor);
         setError(null);

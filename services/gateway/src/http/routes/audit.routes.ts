@@ -81,12 +81,18 @@ function filterRequest(user: AuthenticatedUser, filter: z.infer<typeof Filter>):
   return { accountId: user.accountId, actorUserId: filter.actor ?? '', action: filter.action ?? '', from, to, beforeAt: undefined, beforeId: '', limit: 0 };
 }
 
-/** One page of the merged log: each trail's newest before the cursor, merged, the first `limit` kept. */
-async function mergedPage(trails: AuditTrails, request: ListAuditEntriesRequest): Promise<{ entries: AuditEntry[]; more: boolean }> {
-  const pages = await Promise.all(Object.values(trails).map((trail) => trail.call.listAuditEntries(request)));
+/**
+ * One page of the merged log: each trail's newest before the cursor, merged, the first `limit`
+ * kept. A trail that does not answer is named in `unavailable` rather than failing the page.
+ */
+async function mergedPage(trails: AuditTrails, request: ListAuditEntriesRequest): Promise<{ entries: AuditEntry[]; more: boolean; unavailable: string[] }> {
+  const names = Object.keys(trails) as (keyof AuditTrails)[];
+  const settled = await Promise.allSettled(names.map((name) => trails[name].call.listAuditEntries(request)));
+  const unavailable = names.filter((_, i) => settled[i].status === 'rejected');
+  const pages = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const all = pages.flatMap((p) => p.entries).sort(newestFirst);
   const more = all.length > request.limit || pages.some((p) => p.entries.length === request.limit);
-  return { entries: all.slice(0, request.limit), more };
+  return { entries: all.slice(0, request.limit), more, unavailable };
 }
 
 export function registerAuditRoutes(api: ApiRoutes, trails: AuditTrails): void {
@@ -98,16 +104,20 @@ export function registerAuditRoutes(api: ApiRoutes, trails: AuditTrails): void {
       tag: 'audit',
       auth: true,
       query: ListQuery,
-      response: z.object({ entries: z.array(AuditEntryDto), nextCursor: z.string().nullable() }),
+      response: z.object({
+        entries: z.array(AuditEntryDto),
+        nextCursor: z.string().nullable(),
+        unavailable: z.array(z.enum(['conversation', 'routing', 'notification'])).describe("services whose trail did not answer: their entries are missing from this page"),
+      }),
       errors: [403],
     },
     async ({ user, query }) => {
       requireSuperadmin(user);
       const before = query.cursor ? decodeCursor(query.cursor) : undefined;
       const request = { ...filterRequest(user, query), beforeAt: before?.at, beforeId: before?.id ?? '', limit: query.limit };
-      const { entries, more } = await mergedPage(trails, request);
+      const { entries, more, unavailable } = await mergedPage(trails, request);
       const last = entries.at(-1);
-      return { entries: entries.map(toDto), nextCursor: more && last ? encodeCursor(last.at ?? new Date(0), last.id) : null };
+      return { entries: entries.map(toDto), nextCursor: more && last ? encodeCursor(last.at ?? new Date(0), last.id) : null, unavailable };
     },
   );
 
@@ -119,11 +129,14 @@ export function registerAuditRoutes(api: ApiRoutes, trails: AuditTrails): void {
       tag: 'audit',
       auth: true,
       query: Filter,
-      errors: [403],
+      errors: [403, 503],
     },
     async ({ user, query, res }) => {
       requireSuperadmin(user);
       const filter = filterRequest(user, query);
+      // An export is complete or it is not made.
+      const { unavailable } = await mergedPage(trails, { ...filter, limit: 1 });
+      if (unavailable.length) throw new HttpError(503, 'audit_unavailable', `the audit trail of ${unavailable.join(', ')} is not answering; export again shortly`);
       await trails.conversation.call.recordAuditEntry({
         entry: {
           id: '',
@@ -145,7 +158,12 @@ export function registerAuditRoutes(api: ApiRoutes, trails: AuditTrails): void {
       res.status(200);
       let cursor: { at?: Date; id: string } = { at: undefined, id: '' };
       for (let written = 0; written < EXPORT_MAX_ENTRIES; ) {
-        const { entries, more } = await mergedPage(trails, { ...filter, beforeAt: cursor.at, beforeId: cursor.id, limit: EXPORT_PAGE });
+        const { entries, more, unavailable: missing } = await mergedPage(trails, { ...filter, beforeAt: cursor.at, beforeId: cursor.id, limit: EXPORT_PAGE });
+        // Headers are sent: a trail lost midway ends the file with a line saying so, never silently short.
+        if (missing.length) {
+          res.write(`${JSON.stringify({ error: 'audit_unavailable', unavailable: missing })}\n`);
+          break;
+        }
         const lines = entries.slice(0, EXPORT_MAX_ENTRIES - written).map((e) => JSON.stringify(toDto(e))).join('\n');
         if (lines && !res.write(`${lines}\n`)) await once(res, 'drain');
         written += entries.length;
