@@ -84,7 +84,7 @@ describe('the chat widget on a customer website', () => {
     await inbox.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
     await inbox.getByLabel('Email').fill(agent.email);
     await inbox.getByLabel('Password').fill('agent password');
-    await inbox.getByRole('button', { name: 'Sign in' }).click();
+    await inbox.getByRole('button', { name: 'Sign in', exact: true }).click();
     await inbox.locator('.message.inbound').getByText('Do you ship to Tromsø?').waitFor();
     await inbox.getByRole('textbox', { name: 'Reply' }).fill('Yes, in two days.');
     await inbox.getByRole('button', { name: 'Send', exact: true }).click();

@@ -317,7 +317,7 @@ describe('the web inbox settings and finish in Chromium', () => {
 
       const login = await browser.newPage({ viewport });
       await login.goto(`${f.stack.gatewayUrl}/`);
-      await login.getByRole('button', { name: 'Sign in' }).waitFor();
+      await login.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
       await login.screenshot({ path: path.join(SCREENSHOTS, `login-${size}.png`) });
       problems.push(...(await seriousViolations(login)).map((p) => `login: ${p}`), ...(await overflowing(login)).map((p) => `login: ${p}`));
 

@@ -37,7 +37,7 @@ describe('the web inbox in Chromium', () => {
     await page.goto(`${f.stack.gatewayUrl}/`);
     await page.getByLabel('Email').fill(ownerEmail);
     await page.getByLabel('Password').fill('wrong password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('alert').getByText('email or password is wrong').waitFor();
   });
 

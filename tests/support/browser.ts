@@ -34,7 +34,7 @@ export async function signInPage(browser: Browser, gatewayUrl: string, email: st
   if (!response?.headers()['content-security-policy']?.includes("default-src 'self'")) throw new Error('the page is served without its content security policy');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByTestId('current-user').waitFor();
   return page;
 }

@@ -26,13 +26,15 @@ import {
 } from '@inbox/lib';
 import { AuditServiceService } from '@inbox/lib/gen/inbox/audit/v1/audit';
 import { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
-import { Argon2PasswordHasher, DirectoryRepository, guardInboxAccess, InboxAccess, PostgresTeams, SmtpVerificationMailer } from './modules/directory/adapters';
+import { Argon2PasswordHasher, DirectoryRepository, guardInboxAccess, InboxAccess, PostgresTeams, SmtpVerificationMailer, SsoRepository } from './modules/directory/adapters';
 import { ConversationAssignments, ConversationQueries, CustomViewsRepository, PostgresConversationWork, SearchDocuments, ViewCountsRepository } from './modules/conversations/adapters';
 import { PostgresUnitOfWork } from './adapters/conversation-rows';
-import { AddComment, ApplyConversationAction, AutoAssign, DeleteConversation, ManageCustomViews, PurgeTrash, SetMessageHidden, UnblockSender, UpdateConversation, type CloseHook } from './modules/conversations';
+import { AddComment, ApplyConversationAction, AutoAssign, ConversationDeletion, DeleteConversation, ManageCustomViews, PurgeTrash, SetMessageHidden, UnblockSender, UpdateConversation, type CloseHook } from './modules/conversations';
 import { deprecatedConversationHandlers, moduleGrpcHandlers, type ModuleHandlers } from './adapters/conversation.grpc';
 import { announcingDirectoryChanges } from './adapters/directory-announcements';
 import { ServiceLevels } from './modules/sla';
+import { LegalHolds, PersonalData, Retention } from './modules/governance';
+import { PostgresGovernance, PostgresPersonalData } from './modules/governance/adapters';
 import { BreachWatch, CachedPolicyPresence, PostgresServiceLevels, ServiceLevelHandler } from './modules/sla/adapters';
 import { InboundMessageHandler, InboundReceipts, PgInboundBatchStore, PgInboundMessageStore } from './modules/inbound/adapters';
 import { StoreInboundBatch, StoreInboundMessage } from './modules/inbound';
@@ -54,6 +56,7 @@ import {
   RemoveInboxMember,
   RemoveUser,
   Sessions,
+  SingleSignOn,
   UpdateChannel,
   UpdateInbox,
   UpdateUser,
@@ -132,8 +135,11 @@ bootService(async () => {
   const audit = new AuditTrail();
   const work = new PostgresUnitOfWork(pool);
   const conversationWork = new PostgresConversationWork(pool);
-  const purgeTrash = new PurgeTrash(work, conversationWork, blobs, logger, committed, audit);
+  const governance = new PostgresGovernance(pool);
+  const deletion = new ConversationDeletion(work, conversationWork, governance, audit, blobs, logger, committed);
+  const purgeTrash = new PurgeTrash(work, conversationWork, deletion, logger);
   const directory = new DirectoryRepository(pool);
+  const singleSignOn = new SingleSignOn(directory, new SsoRepository(pool), audit);
   const chatflows = new ChatflowsRepository(pool);
   const passwords = new Argon2PasswordHasher();
   const offboarding = new ConversationAssignments();
@@ -168,6 +174,7 @@ bootService(async () => {
   const policyPresence = new CachedPolicyPresence(pool, nc);
   const stopPolicyListener = policyPresence.listen();
   const serviceLevels = new ServiceLevels(directory, new PostgresServiceLevels(pool, committed), policyPresence, audit);
+  const retention = new Retention(directory, work, governance, deletion, audit, logger);
   const grpc = new GrpcServer({ logger, metrics, health });
   const access = new InboxAccess(pool);
   const modules = moduleGrpcHandlers({
@@ -176,7 +183,7 @@ bootService(async () => {
       queries,
       searchDocuments: new SearchDocuments(pool),
       createAccount: new CreateAccount(pool, directory, passwords, audit),
-      authenticateUser: new AuthenticateUser(directory, passwords, audit),
+      authenticateUser: new AuthenticateUser(directory, passwords, audit, singleSignOn),
       createUser: new CreateUser(pool, directory, passwords, audit),
       updateUser: new UpdateUser(pool, directory, offboarding, audit),
       removeUser: new RemoveUser(pool, directory, offboarding, audit),
@@ -195,7 +202,7 @@ bootService(async () => {
       autoAssign: new AutoAssign(work, conversationWork, directory, committed),
       applyConversationAction: new ApplyConversationAction(work, conversationWork, directory, committed, closeHook),
       unblockSender: new UnblockSender(work, conversationWork, directory, committed),
-      deleteConversation: new DeleteConversation(work, conversationWork, directory, blobs, logger, committed, audit),
+      deleteConversation: new DeleteConversation(work, directory, deletion),
       setMessageHidden: new SetMessageHidden(work, conversationWork, directory, committed, audit),
       addComment: new AddComment(work, conversationWork, directory, teams, committed),
       reply: new ReplyToConversation(work, mail, outbound, sendOnChat, directory, committedWithMail),
@@ -217,6 +224,10 @@ bootService(async () => {
       reports: new Reports(directory, new PostgresReportFacts(reportsPool, new ReportDayCache(config.CONVERSATION_REPORTS_CACHE_MB * 1024 * 1024)), (actor, detail) =>
         audit.record(pool, { accountId: actor.accountId, actorUserId: actor.userId, action: 'report.exported', targetType: 'report', targetId: actor.accountId, detail }),
       ),
+      retention,
+      singleSignOn,
+      legalHolds: new LegalHolds(directory, work, governance, audit),
+      personalData: new PersonalData(directory, work, new PostgresPersonalData(pool), governance, deletion, audit),
       wallboard: new SupervisorWallboard(directory, new PostgresWallboard(pool)),
       serviceLevels,
       updateContact: new UpdateContact(pool, directory, contactRecords, committed),
@@ -284,6 +295,7 @@ bootService(async () => {
   }, config.CONVERSATION_REPORT_COUNT_COMPACT_MS);
   const purgeTimer = setInterval(() => {
     purgeTrash.execute(new Date()).catch((error: Error) => logger.warn({ error: error.message }, 'trash purge failed'));
+    retention.run(new Date()).catch((error: Error) => logger.warn({ error: error.message }, 'retention run failed'));
   }, config.CONVERSATION_PURGE_INTERVAL_MS);
 
   // New work stops first: the consumer hands back what it has not started, then the API drains.
@@ -294,7 +306,7 @@ bootService(async () => {
   lifecycle.onShutdown('grpc', () => Promise.all([grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3), edgeGrpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3)]));
   lifecycle.onShutdown('outbox relay', () => relay.stop());
   lifecycle.onShutdown('outbound delivery', () => delivery.stop());
-  lifecycle.onShutdown('trash purge', () => clearInterval(purgeTimer));
+  lifecycle.onShutdown('trash purge and retention', () => clearInterval(purgeTimer));
   lifecycle.onShutdown('view count compaction', () => clearInterval(compactTimer));
   lifecycle.onShutdown('report count compaction', () => clearInterval(reportCompactTimer));
   lifecycle.onShutdown('nats', () => nc.drain());

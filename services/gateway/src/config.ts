@@ -1,8 +1,10 @@
 import path from 'node:path';
-import { commonConfigShape, env, loadConfig, requireSecrets, z } from '@inbox/lib';
+import { commonConfigShape, env, loadConfig, outboundConfigShape, rejectOutboundTestSwitchesInProduction, requireSecrets, z } from '@inbox/lib';
 
 const schema = z.object({
   ...commonConfigShape,
+  // Single sign-on reaches identity providers through the guarded HTTP client.
+  ...outboundConfigShape,
   BIND_HOST: env.string('127.0.0.1'),
   GATEWAY_PORT: env.port(8080),
   /** /healthz, /readyz and /metrics: never on the public port. */
@@ -43,5 +45,6 @@ export type GatewayConfig = Omit<z.infer<typeof schema>, 'GATEWAY_JWT_SECRET'> &
 
 export function loadGatewayConfig(source?: Record<string, string | undefined>): GatewayConfig {
   const config = loadConfig(schema, source);
+  rejectOutboundTestSwitchesInProduction(config);
   return { ...config, ...requireSecrets(config.NODE_ENV, { GATEWAY_JWT_SECRET: config.GATEWAY_JWT_SECRET }) };
 }

@@ -13,7 +13,9 @@ import {
   closeHttpServer,
   connectNats,
   connectRedis,
+  createGuardedFetch,
   createServiceClient,
+  outboundPolicy,
   listen,
   natsReadiness,
   pingRedis,
@@ -21,6 +23,8 @@ import {
 } from '@inbox/lib';
 import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import { WebhookServiceService } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
+import { OidcClient } from './auth/oidc-client';
+import { SsoStates } from './auth/sso-states';
 import { AuditServiceService } from '@inbox/lib/gen/inbox/audit/v1/audit';
 import { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
@@ -60,6 +64,10 @@ bootService(async () => {
     routing: createServiceClient(AuditServiceService, config.ROUTING_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS }),
     notification: createServiceClient(AuditServiceService, config.NOTIFICATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS }),
   };
+  const sso = {
+    client: new OidcClient(createGuardedFetch(outboundPolicy(config, 1024 * 1024)), `${config.GATEWAY_PUBLIC_URL.replace(/\/$/, '')}/api/v1/auth/sso/callback`),
+    states: new SsoStates(redis),
+  };
   const search = createServiceClient(SearchServiceService, config.SEARCH_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const tokens = new TokenService(config.GATEWAY_JWT_SECRET, config.GATEWAY_TOKEN_TTL_SECONDS);
   const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
@@ -83,7 +91,7 @@ bootService(async () => {
     tickets: new RealtimeTickets(redis),
     sessionEvents,
   };
-  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, webhooks, search, routing, audit, auth, authenticate, blobs }));
+  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, webhooks, search, routing, audit, sso, auth, authenticate, blobs }));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
   const jsm = await jetstreamManager(nc);

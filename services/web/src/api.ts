@@ -92,6 +92,10 @@ export type Webhook = Schemas['Webhook'];
 export type WebhookDelivery = Schemas['WebhookDelivery'];
 export type WebhookWithSecret = ResponseOf<'/api/v1/webhooks', 'post'>;
 export type AuditEntry = Schemas['AuditEntry'];
+export type RetentionPolicy = Schemas['RetentionPolicy'];
+export type RetentionPreview = Schemas['RetentionPreview'];
+export type LegalHold = Schemas['LegalHold'];
+export type SsoSettings = Schemas['SsoSettings'];
 
 /** Uploads a file for an email reply; returns its id for attachmentIds. */
 export async function upload(file: File): Promise<{ id: string; filename: string }> {

@@ -36,6 +36,7 @@ function AgentApp() {
   const [user, setUser] = useState<User | null>(null);
   const [checked, setChecked] = useState(false);
   const [ended, setEnded] = useState(false);
+  const [ssoError, setSsoError] = useState<string | null>(null);
 
   // A session the server no longer accepts sends the agent to the sign-in form, saying why.
   useEffect(
@@ -54,6 +55,13 @@ function AgentApp() {
   }, []);
 
   useEffect(() => {
+    // Back from single sign-on: the token arrives in the fragment (never sent to a server) and leaves the address bar at once.
+    const returned = new URLSearchParams(location.hash.slice(1));
+    if (returned.has('sso_token') || returned.has('sso_error')) {
+      if (returned.get('sso_token')) session.token = returned.get('sso_token');
+      setSsoError(returned.get('sso_error'));
+      history.replaceState(null, '', location.pathname + location.search);
+    }
     if (!session.token) return setChecked(true);
     api<User>('GET', '/me')
       .then((me) => {
@@ -69,6 +77,7 @@ function AgentApp() {
     return (
       <Login
         notice={ended ? 'Your session has ended. Sign in again to continue.' : null}
+        ssoError={ssoError}
         onSignedIn={(signedIn) => {
           setEnded(false);
           setUser(signedIn);
@@ -93,10 +102,30 @@ function AgentApp() {
   );
 }
 
-function Login({ onSignedIn, notice }: { onSignedIn: (user: User) => void; notice: string | null }) {
+const SSO_ERRORS: Record<string, string> = {
+  sso_state_invalid: 'That single sign-on was not started here, was used already, or took too long. Try again.',
+  sso_nonce_mismatch: 'The identity provider answered for another sign-in. Try again.',
+  sso_email_unverified: 'Your identity provider has not verified your email address.',
+  sso_sign_up_disabled: 'There is no user with your email here. Ask an admin to add you.',
+  sso_account_mismatch: 'Your email belongs to a user of another account.',
+  user_inactive: 'Your user is deactivated.',
+};
+
+function Login({ onSignedIn, notice, ssoError }: { onSignedIn: (user: User) => void; notice: string | null; ssoError: string | null }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(ssoError ? (SSO_ERRORS[ssoError] ?? 'Single sign-on failed.') : null);
+
+  async function signInWithSso() {
+    setMessage(null);
+    if (!email) return setMessage('Enter your email first: it tells which identity provider signs you in.');
+    try {
+      const { authorizationUrl } = await api<{ authorizationUrl: string }>('POST', '/auth/sso/start', { email });
+      location.assign(authorizationUrl);
+    } catch (error) {
+      setMessage(error instanceof ApiError && error.code === 'sso_not_configured' ? 'Single sign-on is not set up for this email.' : error instanceof ApiError ? error.message : 'Single sign-on failed');
+    }
+  }
 
   async function signIn(event: FormEvent) {
     event.preventDefault();
@@ -127,6 +156,9 @@ function Login({ onSignedIn, notice }: { onSignedIn: (user: User) => void; notic
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" />
         </label>
         <button type="submit">Sign in</button>
+        <button type="button" onClick={() => void signInWithSso()}>
+          Sign in with SSO
+        </button>
         {message && <p role="alert">{message}</p>}
       </form>
     </main>

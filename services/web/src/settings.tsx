@@ -12,8 +12,10 @@ import { ServiceLevels } from './settings-sla';
 import { AccountSettings, SurveySettings } from './settings-account';
 import { Webhooks } from './settings-webhooks';
 import { AuditLog } from './settings-audit';
+import { DataRetention } from './settings-retention';
+import { SingleSignOn } from './settings-sso';
 
-type Section = 'account' | 'inboxes' | 'members' | 'teams' | 'channels' | 'routing' | 'sla' | 'surveys' | 'hours' | 'snippets' | 'properties' | 'webhooks' | 'audit';
+type Section = 'account' | 'inboxes' | 'members' | 'teams' | 'channels' | 'routing' | 'sla' | 'surveys' | 'hours' | 'snippets' | 'properties' | 'webhooks' | 'sso' | 'retention' | 'audit';
 const SECTIONS: [Section, string][] = [
   ['account', 'Account'],
   ['inboxes', 'Inboxes'],
@@ -27,6 +29,8 @@ const SECTIONS: [Section, string][] = [
   ['snippets', 'Snippets and templates'],
   ['properties', 'Contact properties'],
   ['webhooks', 'Webhooks'],
+  ['sso', 'Single sign-on'],
+  ['retention', 'Data retention'],
   ['audit', 'Audit log'],
 ];
 
@@ -90,6 +94,8 @@ export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User;
           {section === 'teams' && <Teams users={users} />}
           {section === 'properties' && <ContactProperties />}
           {section === 'webhooks' && <Webhooks />}
+          {section === 'sso' && <SingleSignOn me={me} />}
+          {section === 'retention' && <DataRetention me={me} inboxes={inboxes} />}
           {section === 'audit' && <AuditLog users={users} />}
         </div>
       </div>

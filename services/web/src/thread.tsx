@@ -328,6 +328,9 @@ export function Thread({
     items.push({ label: 'Send survey', onSelect: () => void act(() => api('POST', `/conversations/${id}/survey`), 'Survey sent') });
     items.push({ label: summaryOpen ? 'Hide summary' : 'Summarize', onSelect: () => setSummaryOpen(!summaryOpen) });
     if (detail.channel === 'phone') items.push({ label: 'Call back', onSelect: () => void act(() => api('POST', `/conversations/${id}/calls`, {}), 'Calling…') });
+    if (me.role === 'superadmin') {
+      items.push({ label: 'Place legal hold', onSelect: () => void act(() => api('PUT', `/legal-holds/conversation/${id}`, { reason: `Placed by ${me.name}` }), 'Legal hold placed: nothing of this conversation is deleted until it is released') });
+    }
     return items;
   }
 

@@ -1,5 +1,6 @@
 // The gRPC services of the conversation service: one per module, and the deprecated
 // ConversationService that answers every module's RPCs (and ingest's three) for one more release.
+import { governanceGrpcHandlers } from './grpc/governance.grpc';
 import { CONVERSATION_MODULE_SERVICES, type ConversationModule, type UnaryHandlers } from '@inbox/lib';
 import type { ConversationServiceService } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
@@ -28,6 +29,7 @@ export function moduleGrpcHandlers(u: ConversationUseCases): ModuleHandlers {
     serviceLevels: serviceLevelsGrpcHandlers(u),
     reports: reportsGrpcHandlers(u),
     inbound: inboundGrpcHandlers(u),
+    governance: governanceGrpcHandlers(u),
   };
 }
 

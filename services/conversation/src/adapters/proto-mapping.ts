@@ -12,6 +12,10 @@ export function actorFrom(tenant: Tenant | undefined): Actor {
 
 const ROLE_TO_PROTO: Record<Role, ProtoRole> = { agent: ProtoRole.ROLE_AGENT, admin: ProtoRole.ROLE_ADMIN, superadmin: ProtoRole.ROLE_SUPERADMIN };
 
+export function roleToProto(role: Role): ProtoRole {
+  return ROLE_TO_PROTO[role];
+}
+
 export function roleFromProto(role: ProtoRole): Role | undefined {
   return (Object.entries(ROLE_TO_PROTO) as [Role, ProtoRole][]).find(([, p]) => p === role)?.[0];
 }

@@ -24,6 +24,10 @@ import { registerRoutingRoutes } from './routes/routing.routes';
 import { registerSearchRoutes } from './routes/search.routes';
 import { registerReportRoutes } from './routes/reports.routes';
 import { registerAuditRoutes, type AuditTrails } from './routes/audit.routes';
+import { registerGovernanceRoutes } from './routes/governance.routes';
+import { registerSsoRoutes } from './routes/sso.routes';
+import type { OidcClient } from '../auth/oidc-client';
+import type { SsoStates } from '../auth/sso-states';
 
 export interface GatewayDependencies {
   conversation: ConversationClients;
@@ -32,6 +36,7 @@ export interface GatewayDependencies {
   search: ServiceClient<typeof SearchServiceService>;
   routing: ServiceClient<typeof RoutingServiceService>;
   audit: AuditTrails;
+  sso: { client: OidcClient; states: SsoStates };
   auth: AuthServices;
   authenticate: (token: string) => Promise<AuthenticatedUser>;
   blobs: BlobStore;
@@ -60,13 +65,15 @@ export function registerApi(router: Router, deps: GatewayDependencies, options: 
   registerServiceLevelRoutes(routes, deps.conversation);
   registerReportRoutes(routes, deps.conversation, deps.routing);
   registerAuditRoutes(routes, deps.audit);
+  registerGovernanceRoutes(routes, deps.conversation, deps.blobs);
+  registerSsoRoutes(routes, deps.conversation, { ...deps.sso, tokens: deps.auth.tokens });
   return buildOpenApiDocument(registry, options.publicUrl);
 }
 
 /** The API's OpenAPI document without a running gateway: routes registered, never called. */
 export function describeApi(publicUrl = 'http://127.0.0.1:8080'): ReturnType<typeof buildOpenApiDocument> {
   const unreachable = new Proxy({}, { get: () => () => Promise.reject(new Error('describeApi: no backend')) }) as never;
-  return registerApi(express.Router(), { conversation: unreachable, notifications: unreachable, webhooks: unreachable, search: unreachable, routing: unreachable, audit: unreachable, auth: unreachable, authenticate: unreachable, blobs: unreachable }, {
+  return registerApi(express.Router(), { conversation: unreachable, notifications: unreachable, webhooks: unreachable, search: unreachable, routing: unreachable, audit: unreachable, sso: { client: { redirectUri: `${publicUrl}/api/v1/auth/sso/callback` } as never, states: unreachable }, auth: { tokens: unreachable } as never, authenticate: unreachable, blobs: unreachable }, {
     signupEnabled: true,
     ingestPublicUrl: 'http://127.0.0.1:8081',
     publicUrl,

@@ -4,6 +4,7 @@ import { AssistServiceService } from '../gen/inbox/conversation/v1/assist';
 import { ConversationsServiceService } from '../gen/inbox/conversation/v1/conversations';
 import { DirectoryServiceService } from '../gen/inbox/conversation/v1/directory';
 import { InboundServiceService } from '../gen/inbox/conversation/v1/inbound';
+import { GovernanceServiceService } from '../gen/inbox/conversation/v1/governance';
 import { OutboundServiceService } from '../gen/inbox/conversation/v1/outbound';
 import { RecordsServiceService } from '../gen/inbox/conversation/v1/records';
 import { ReportsServiceService } from '../gen/inbox/conversation/v1/reports';
@@ -20,6 +21,7 @@ export const CONVERSATION_MODULE_SERVICES = {
   serviceLevels: { name: 'inbox.conversation.v1.ServiceLevelService', definition: ServiceLevelServiceService },
   reports: { name: 'inbox.conversation.v1.ReportsService', definition: ReportsServiceService },
   inbound: { name: 'inbox.conversation.v1.InboundService', definition: InboundServiceService },
+  governance: { name: 'inbox.conversation.v1.GovernanceService', definition: GovernanceServiceService },
 } as const;
 
 type ModuleServices = typeof CONVERSATION_MODULE_SERVICES;

@@ -2,7 +2,12 @@
 import { InvalidArgumentError, NotFoundError, type UnaryHandlers } from '@inbox/lib';
 import type { DirectoryServiceService } from '@inbox/lib/gen/inbox/conversation/v1/directory';
 import type { ConversationUseCases } from './use-cases';
-import { actorFrom, channelToProto, channelTypeFromProto, inboxToProto, roleFromProto, userToProto } from '../proto-mapping';
+import type { SsoSettings } from '../../modules/directory';
+import { actorFrom, channelToProto, channelTypeFromProto, inboxToProto, roleFromProto, roleToProto, userToProto } from '../proto-mapping';
+
+function ssoToProto(s: SsoSettings) {
+  return { ...s, defaultRole: roleToProto(s.defaultRole) };
+}
 
 export function directoryGrpcHandlers(u: ConversationUseCases): UnaryHandlers<typeof DirectoryServiceService> {
   return {
@@ -17,6 +22,27 @@ export function directoryGrpcHandlers(u: ConversationUseCases): UnaryHandlers<ty
     async createAccount(request) {
       const { account, user } = await u.createAccount.execute(request);
       return { account, user: userToProto(user) };
+    },
+
+    async getSsoSettings(request) {
+      return { settings: ssoToProto(await u.singleSignOn.get(actorFrom(request.tenant))) };
+    },
+
+    async setSsoSettings(request) {
+      const s = request.settings;
+      if (!s) throw new InvalidArgumentError('settings_required', 'settings are required');
+      const defaultRole = roleFromProto(s.defaultRole) ?? 'agent';
+      if (defaultRole === 'superadmin') throw new InvalidArgumentError('invalid_role', 'users created by SSO are agents or admins');
+      const input = { enabled: s.enabled, issuer: s.issuer, clientId: s.clientId, emailDomains: s.emailDomains, allowSignUp: s.allowSignUp, defaultRole, passwordSignInDisabled: s.passwordSignInDisabled };
+      return { settings: ssoToProto(await u.singleSignOn.set(actorFrom(request.tenant), input, request.clientSecret)) };
+    },
+
+    async resolveSso(request) {
+      return u.singleSignOn.resolve(request.email);
+    },
+
+    async completeSsoSignIn(request) {
+      return { user: userToProto(await u.singleSignOn.complete(request)) };
     },
 
     async verifyCredentials(request) {

@@ -1,6 +1,6 @@
 // What the conversation service's gRPC handlers are given: the use cases of every module, built in main.ts.
 import type { InboundReceipts } from '../../modules/inbound/adapters';
-import type { AccountSettings, AddInboxMember, AuthenticateUser, CreateAccount, CreateChannel, CreateInbox, CreateUser, DeleteChannel, DeleteInbox, ManageTeams, RemoveInboxMember, RemoveUser, Sessions, UpdateChannel, UpdateInbox, UpdateUser, VerifyChannel } from '../../modules/directory';
+import type { AccountSettings, AddInboxMember, AuthenticateUser, SingleSignOn, CreateAccount, CreateChannel, CreateInbox, CreateUser, DeleteChannel, DeleteInbox, ManageTeams, RemoveInboxMember, RemoveUser, Sessions, UpdateChannel, UpdateInbox, UpdateUser, VerifyChannel } from '../../modules/directory';
 import type { Reports, SupervisorWallboard } from '../../modules/reports';
 import type { AddComment, ApplyConversationAction, AutoAssign, DeleteConversation, ManageCustomViews, SetMessageHidden, UnblockSender, UpdateConversation } from '../../modules/conversations';
 import type { ComposeEmail, ForwardConversation, PlaceCall, RegisterUpload, ReplyToConversation, SendTranscript } from '../../modules/outbound';
@@ -9,6 +9,7 @@ import type { CreateDeal, CreateTicket, DetachContact, FindContacts, ManageConta
 import type { ConversationQueries, SearchDocuments } from '../../modules/conversations/adapters';
 import type { DirectoryRepository } from '../../modules/directory/adapters';
 import type { ServiceLevels } from '../../modules/sla';
+import type { LegalHolds, PersonalData, Retention } from '../../modules/governance';
 
 export interface ConversationUseCases {
   receipts: InboundReceipts;
@@ -63,4 +64,8 @@ export interface ConversationUseCases {
   accountSettings: AccountSettings;
   reports: Reports;
   wallboard: SupervisorWallboard;
+  retention: Retention;
+  legalHolds: LegalHolds;
+  personalData: PersonalData;
+  singleSignOn: SingleSignOn;
 }

@@ -4,3 +4,4 @@ export * from './adapters/directory.repository';
 export * from './adapters/inbox-access.guard';
 export * from './adapters/verification.mailer';
 export * from './adapters/teams.repository';
+export * from './adapters/sso.repository';

@@ -9,3 +9,4 @@ export * from './use-cases/inboxes';
 export * from './use-cases/sessions';
 export * from './use-cases/users';
 export * from './use-cases/teams';
+export * from './use-cases/single-sign-on';

@@ -134,15 +134,9 @@ export interface AuthServices {
   sessionEvents: SessionEvents;
 }
 
-export function registerDirectoryRoutes(
-  api: ApiRoutes,
-  conversation: ConversationClients,
-  auth: AuthServices,
-  options: { signupEnabled: boolean; ingestPublicUrl: string },
-): void {
-  const toDto = (channel: Channel) => channelDto(channel, options.ingestPublicUrl);
-  const { tokens } = auth;
-  const startSession = async (accountId: string, userId: string, req: Request): Promise<string> => {
+/** A new session for the user and the bearer token that carries it. */
+export function sessionStarter(conversation: ConversationClients, tokens: TokenService) {
+  return async (accountId: string, userId: string, req: Request): Promise<string> => {
     const { sessionId } = await conversation.directory.call.createSession({
       tenant: { accountId, userId },
       ttlSeconds: tokens.ttlSeconds,
@@ -151,6 +145,17 @@ export function registerDirectoryRoutes(
     });
     return tokens.issue({ userId, accountId, sessionId });
   };
+}
+
+export function registerDirectoryRoutes(
+  api: ApiRoutes,
+  conversation: ConversationClients,
+  auth: AuthServices,
+  options: { signupEnabled: boolean; ingestPublicUrl: string },
+): void {
+  const toDto = (channel: Channel) => channelDto(channel, options.ingestPublicUrl);
+  const { tokens } = auth;
+  const startSession = sessionStarter(conversation, tokens);
   const sessionsChanged = (accountId: string, userId: string) => auth.sessionEvents.publish({ accountId, userId });
   api.add(
     {

@@ -1,5 +1,6 @@
 // PostgreSQL behind the conversations module's use cases: comments, blocked senders, tickets a
 // change touches, assignment counts, hidden messages and deleting forever.
+import { notUnderLegalHold } from '../../governance/adapters';
 import type { Pool } from '@inbox/lib';
 import type { Transaction } from '../../../use-cases/unit-of-work';
 import type { ConversationWorkStore, StoredComment } from '../use-cases/ports';
@@ -119,7 +120,7 @@ export class PostgresConversationWork implements ConversationWorkStore {
 
   async claimTrashedBefore(tx: Transaction, cutoff: Date, limit: number): Promise<{ id: string; accountId: string }[]> {
     const due = await tx.query<{ id: string; account_id: string }>(
-      'SELECT id, account_id FROM conversations WHERE trashed_at IS NOT NULL AND trashed_at < $1 ORDER BY trashed_at LIMIT $2 FOR UPDATE SKIP LOCKED',
+      `SELECT c.id, c.account_id FROM conversations c WHERE c.trashed_at IS NOT NULL AND c.trashed_at < $1 AND ${notUnderLegalHold('c')} ORDER BY c.trashed_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [cutoff, limit],
     );
     return due.rows.map((row) => ({ id: row.id, accountId: row.account_id }));

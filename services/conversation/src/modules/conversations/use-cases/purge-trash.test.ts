@@ -4,7 +4,8 @@ import { BlobStore, connectNats, createLogger, ensureDatabase, migrate, type Nat
 import { databaseUrl, testStack, uniqueName } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../../../migrations-dir';
 import { AuditTrail } from '@inbox/lib';
-import { PurgeTrash } from './delete-conversation';
+import { ConversationDeletion, PurgeTrash } from './delete-conversation';
+import { PostgresGovernance } from '../../governance/adapters';
 import { PostgresUnitOfWork } from '../../../adapters/conversation-rows';
 import { PostgresConversationWork } from '../adapters/conversation-work.store';
 
@@ -27,6 +28,13 @@ describe('automatic purge of the trash after 30 days', () => {
     await pool.end();
     await nc.drain();
   });
+
+  const purge = (now: Date) => {
+    const work = new PostgresUnitOfWork(pool);
+    const store = new PostgresConversationWork(pool);
+    const deletion = new ConversationDeletion(work, store, new PostgresGovernance(pool), new AuditTrail(), blobs, logger, () => undefined);
+    return new PurgeTrash(work, store, deletion, logger).execute(now);
+  };
 
   async function conversation(accountId: string, inboxId: string, trashedAt: Date | null, attachment?: Uint8Array) {
     const id = uniqueName('con');
@@ -53,7 +61,7 @@ describe('automatic purge of the trash after 30 days', () => {
     return { id, key };
   }
 
-  it('deletes conversations trashed more than 30 days before now, with messages, tickets and unused blobs; keeps the rest', async () => {
+  it('deletes conversations trashed more than 30 days before now, with messages, tickets and unused blobs; keeps the rest and what a legal hold keeps', async () => {
     const accountId = uniqueName('acc');
     const inboxId = uniqueName('inb');
     await pool.query('INSERT INTO accounts (id, name) VALUES ($1, $2)', [accountId, 'Purge test']);
@@ -67,10 +75,13 @@ describe('automatic purge of the trash after 30 days', () => {
     const recent = await conversation(accountId, inboxId, new Date(now.getTime() - 29 * day), shared);
     const live = await conversation(accountId, inboxId, null);
 
-    const purged = await new PurgeTrash(new PostgresUnitOfWork(pool), new PostgresConversationWork(pool), blobs, logger, () => undefined, new AuditTrail()).execute(now);
+    const held = await conversation(accountId, inboxId, new Date(now.getTime() - 50 * day));
+    await pool.query(`INSERT INTO legal_holds (account_id, target_type, target_id, placed_by) VALUES ($1, 'conversation', $2, 'usr_x')`, [accountId, held.id]);
+
+    const purged = await purge(now);
     expect(purged).toBeGreaterThanOrEqual(2);
     const remaining = await pool.query('SELECT id FROM conversations WHERE account_id = $1 ORDER BY id', [accountId]);
-    expect(remaining.rows.map((r) => r.id).sort()).toEqual([recent.id, live.id].sort());
+    expect(remaining.rows.map((r) => r.id).sort()).toEqual([recent.id, live.id, held.id].sort());
     const orphans = await pool.query('SELECT count(*)::int AS n FROM messages WHERE conversation_id = ANY($1)', [[old.id, oldShared.id]]);
     expect(orphans.rows[0].n).toBe(0);
     const tickets = await pool.query('SELECT count(*)::int AS n FROM tickets WHERE conversation_id = ANY($1)', [[old.id, oldShared.id]]);
@@ -83,7 +94,11 @@ describe('automatic purge of the trash after 30 days', () => {
     expect(audited.rows).toEqual([old.id, oldShared.id].sort().map((id) => ({ target_id: id, actor_user_id: null, actor_label: 'system' })));
 
     // A day later the 29-day-old one is past the limit too.
-    await new PurgeTrash(new PostgresUnitOfWork(pool), new PostgresConversationWork(pool), blobs, logger, () => undefined, new AuditTrail()).execute(new Date(now.getTime() + 2 * day));
+    await purge(new Date(now.getTime() + 2 * day));
+    expect((await pool.query('SELECT id FROM conversations WHERE account_id = $1 ORDER BY id', [accountId])).rows.map((r) => r.id)).toEqual([live.id, held.id].sort());
+    // Released, it goes with the next purge.
+    await pool.query('DELETE FROM legal_holds WHERE account_id = $1', [accountId]);
+    await purge(new Date(now.getTime() + 2 * day));
     expect((await pool.query('SELECT id FROM conversations WHERE account_id = $1', [accountId])).rows.map((r) => r.id)).toEqual([live.id]);
   });
 });

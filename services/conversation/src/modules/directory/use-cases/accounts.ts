@@ -1,5 +1,5 @@
 // Sign-up (an account and its first super admin) and sign-in.
-import { AlreadyExistsError, InvalidArgumentError, NotFoundError, UnauthenticatedError, changedFields, newId, withTransaction, type AuditTrail, type Pool, isEmailAddress } from '@inbox/lib';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError, PermissionDeniedError, UnauthenticatedError, changedFields, newId, withTransaction, type AuditTrail, type Pool, isEmailAddress } from '@inbox/lib';
 import { normaliseEmail, type Account, type Actor, type User } from '../domain/directory';
 import type { DirectoryStore } from './directory-store';
 import { PASSWORD_PROBLEM_MESSAGES, passwordProblem } from '../domain/password-policy';
@@ -75,14 +75,18 @@ export class AuthenticateUser {
     private readonly directory: DirectoryStore,
     private readonly passwords: PasswordHasher,
     private readonly audit: AuditTrail,
+    /** Accounts that sign in by SSO may turn passwords off. */
+    private readonly sso: { passwordSignInRefused(user: Pick<User, 'accountId' | 'role'>): Promise<boolean> },
   ) {}
 
   async execute(input: { email: string; password: string }): Promise<User> {
     const email = normaliseEmail(input.email);
     const candidate = await this.directory.findLoginCandidate(email);
     const ok = await this.passwords.verify(candidate?.passwordHash ?? null, input.password);
+    // Told only to whoever knows the password: it says nothing about who has an account.
+    const ssoOnly = !!candidate && ok && !candidate.deactivated && (await this.sso.passwordSignInRefused(candidate));
     if (candidate) {
-      const failure = !ok ? 'wrong_password' : candidate.deactivated ? 'deactivated' : null;
+      const failure = !ok ? 'wrong_password' : candidate.deactivated ? 'deactivated' : ssoOnly ? 'password_sign_in_disabled' : null;
       await this.audit.record(this.directory.pool, {
         accountId: candidate.accountId,
         actorUserId: failure ? null : candidate.id,
@@ -95,6 +99,7 @@ export class AuthenticateUser {
     }
     // A deactivated user gets the same answer as a wrong password: sign-in tells nobody who exists.
     if (!candidate || !ok || candidate.deactivated) throw new UnauthenticatedError('invalid_credentials', 'email or password is wrong');
+    if (ssoOnly) throw new PermissionDeniedError('password_sign_in_disabled', 'this account signs in with single sign-on');
     const { passwordHash: _hash, ...user } = candidate;
     return user;
   }

@@ -5,6 +5,7 @@
 // source: inbox/conversation/v1/directory.proto
 
 /* eslint-disable */
+import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import {
   type CallOptions,
   type ChannelCredentials,
@@ -17,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Tenant } from "../../common/v1/common";
 import {
   AddInboxMemberRequest,
   AddInboxMemberResponse,
@@ -62,6 +64,9 @@ import {
   RenewSessionResponse,
   RevokeSessionRequest,
   RevokeSessionResponse,
+  Role,
+  roleFromJSON,
+  roleToJSON,
   UpdateAccountRequest,
   UpdateAccountResponse,
   UpdateChannelRequest,
@@ -72,11 +77,1022 @@ import {
   UpdateTeamResponse,
   UpdateUserRequest,
   UpdateUserResponse,
+  User,
   VerifyChannelRequest,
   VerifyChannelResponse,
   VerifyCredentialsRequest,
   VerifyCredentialsResponse,
 } from "./conversation";
+
+export interface SsoSettings {
+  enabled: boolean;
+  /** The OpenID provider's issuer URL; its discovery document is at /.well-known/openid-configuration. */
+  issuer: string;
+  clientId: string;
+  hasClientSecret: boolean;
+  /** Emails of these domains may sign up by SSO (when allowed); anyone who has a user here may sign in. */
+  emailDomains: string[];
+  allowSignUp: boolean;
+  defaultRole: Role;
+  /** Agents and admins then sign in by SSO only; super admins keep their password for emergencies. */
+  passwordSignInDisabled: boolean;
+}
+
+export interface GetSsoSettingsRequest {
+  tenant?: Tenant | undefined;
+}
+
+export interface GetSsoSettingsResponse {
+  settings?: SsoSettings | undefined;
+}
+
+export interface SetSsoSettingsRequest {
+  tenant?: Tenant | undefined;
+  settings?:
+    | SsoSettings
+    | undefined;
+  /** Empty keeps the current secret. */
+  clientSecret: string;
+}
+
+export interface SetSsoSettingsResponse {
+  settings?: SsoSettings | undefined;
+}
+
+export interface ResolveSsoRequest {
+  email: string;
+}
+
+export interface ResolveSsoResponse {
+  accountId: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface CompleteSsoSignInRequest {
+  accountId: string;
+  email: string;
+  emailVerified: boolean;
+  name: string;
+  /** The provider's subject (sub) and issuer, for the audit trail. */
+  subject: string;
+  issuer: string;
+}
+
+export interface CompleteSsoSignInResponse {
+  user?: User | undefined;
+}
+
+function createBaseSsoSettings(): SsoSettings {
+  return {
+    enabled: false,
+    issuer: "",
+    clientId: "",
+    hasClientSecret: false,
+    emailDomains: [],
+    allowSignUp: false,
+    defaultRole: 0,
+    passwordSignInDisabled: false,
+  };
+}
+
+export const SsoSettings: MessageFns<SsoSettings> = {
+  encode(message: SsoSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enabled !== false) {
+      writer.uint32(8).bool(message.enabled);
+    }
+    if (message.issuer !== "") {
+      writer.uint32(18).string(message.issuer);
+    }
+    if (message.clientId !== "") {
+      writer.uint32(26).string(message.clientId);
+    }
+    if (message.hasClientSecret !== false) {
+      writer.uint32(32).bool(message.hasClientSecret);
+    }
+    for (const v of message.emailDomains) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.allowSignUp !== false) {
+      writer.uint32(48).bool(message.allowSignUp);
+    }
+    if (message.defaultRole !== 0) {
+      writer.uint32(56).int32(message.defaultRole);
+    }
+    if (message.passwordSignInDisabled !== false) {
+      writer.uint32(64).bool(message.passwordSignInDisabled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SsoSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSsoSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.issuer = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.clientId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.hasClientSecret = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.emailDomains.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.allowSignUp = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.defaultRole = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.passwordSignInDisabled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SsoSettings {
+    return {
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      issuer: isSet(object.issuer) ? globalThis.String(object.issuer) : "",
+      clientId: isSet(object.clientId)
+        ? globalThis.String(object.clientId)
+        : isSet(object.client_id)
+        ? globalThis.String(object.client_id)
+        : "",
+      hasClientSecret: isSet(object.hasClientSecret)
+        ? globalThis.Boolean(object.hasClientSecret)
+        : isSet(object.has_client_secret)
+        ? globalThis.Boolean(object.has_client_secret)
+        : false,
+      emailDomains: globalThis.Array.isArray(object?.emailDomains)
+        ? object.emailDomains.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.email_domains)
+        ? object.email_domains.map((e: any) => globalThis.String(e))
+        : [],
+      allowSignUp: isSet(object.allowSignUp)
+        ? globalThis.Boolean(object.allowSignUp)
+        : isSet(object.allow_sign_up)
+        ? globalThis.Boolean(object.allow_sign_up)
+        : false,
+      defaultRole: isSet(object.defaultRole)
+        ? roleFromJSON(object.defaultRole)
+        : isSet(object.default_role)
+        ? roleFromJSON(object.default_role)
+        : 0,
+      passwordSignInDisabled: isSet(object.passwordSignInDisabled)
+        ? globalThis.Boolean(object.passwordSignInDisabled)
+        : isSet(object.password_sign_in_disabled)
+        ? globalThis.Boolean(object.password_sign_in_disabled)
+        : false,
+    };
+  },
+
+  toJSON(message: SsoSettings): unknown {
+    const obj: any = {};
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.issuer !== "") {
+      obj.issuer = message.issuer;
+    }
+    if (message.clientId !== "") {
+      obj.clientId = message.clientId;
+    }
+    if (message.hasClientSecret !== false) {
+      obj.hasClientSecret = message.hasClientSecret;
+    }
+    if (message.emailDomains?.length) {
+      obj.emailDomains = message.emailDomains;
+    }
+    if (message.allowSignUp !== false) {
+      obj.allowSignUp = message.allowSignUp;
+    }
+    if (message.defaultRole !== 0) {
+      obj.defaultRole = roleToJSON(message.defaultRole);
+    }
+    if (message.passwordSignInDisabled !== false) {
+      obj.passwordSignInDisabled = message.passwordSignInDisabled;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SsoSettings>, I>>(base?: I): SsoSettings {
+    return SsoSettings.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SsoSettings>, I>>(object: I): SsoSettings {
+    const message = createBaseSsoSettings();
+    message.enabled = object.enabled ?? false;
+    message.issuer = object.issuer ?? "";
+    message.clientId = object.clientId ?? "";
+    message.hasClientSecret = object.hasClientSecret ?? false;
+    message.emailDomains = object.emailDomains?.map((e) => e) || [];
+    message.allowSignUp = object.allowSignUp ?? false;
+    message.defaultRole = object.defaultRole ?? 0;
+    message.passwordSignInDisabled = object.passwordSignInDisabled ?? false;
+    return message;
+  },
+};
+
+function createBaseGetSsoSettingsRequest(): GetSsoSettingsRequest {
+  return { tenant: undefined };
+}
+
+export const GetSsoSettingsRequest: MessageFns<GetSsoSettingsRequest> = {
+  encode(message: GetSsoSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSsoSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSsoSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSsoSettingsRequest {
+    return { tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined };
+  },
+
+  toJSON(message: GetSsoSettingsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSsoSettingsRequest>, I>>(base?: I): GetSsoSettingsRequest {
+    return GetSsoSettingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSsoSettingsRequest>, I>>(object: I): GetSsoSettingsRequest {
+    const message = createBaseGetSsoSettingsRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetSsoSettingsResponse(): GetSsoSettingsResponse {
+  return { settings: undefined };
+}
+
+export const GetSsoSettingsResponse: MessageFns<GetSsoSettingsResponse> = {
+  encode(message: GetSsoSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      SsoSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSsoSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSsoSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = SsoSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSsoSettingsResponse {
+    return { settings: isSet(object.settings) ? SsoSettings.fromJSON(object.settings) : undefined };
+  },
+
+  toJSON(message: GetSsoSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.settings !== undefined) {
+      obj.settings = SsoSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSsoSettingsResponse>, I>>(base?: I): GetSsoSettingsResponse {
+    return GetSsoSettingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSsoSettingsResponse>, I>>(object: I): GetSsoSettingsResponse {
+    const message = createBaseGetSsoSettingsResponse();
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? SsoSettings.fromPartial(object.settings)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSetSsoSettingsRequest(): SetSsoSettingsRequest {
+  return { tenant: undefined, settings: undefined, clientSecret: "" };
+}
+
+export const SetSsoSettingsRequest: MessageFns<SetSsoSettingsRequest> = {
+  encode(message: SetSsoSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.settings !== undefined) {
+      SsoSettings.encode(message.settings, writer.uint32(18).fork()).join();
+    }
+    if (message.clientSecret !== "") {
+      writer.uint32(26).string(message.clientSecret);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetSsoSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetSsoSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.settings = SsoSettings.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.clientSecret = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetSsoSettingsRequest {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      settings: isSet(object.settings) ? SsoSettings.fromJSON(object.settings) : undefined,
+      clientSecret: isSet(object.clientSecret)
+        ? globalThis.String(object.clientSecret)
+        : isSet(object.client_secret)
+        ? globalThis.String(object.client_secret)
+        : "",
+    };
+  },
+
+  toJSON(message: SetSsoSettingsRequest): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.settings !== undefined) {
+      obj.settings = SsoSettings.toJSON(message.settings);
+    }
+    if (message.clientSecret !== "") {
+      obj.clientSecret = message.clientSecret;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetSsoSettingsRequest>, I>>(base?: I): SetSsoSettingsRequest {
+    return SetSsoSettingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetSsoSettingsRequest>, I>>(object: I): SetSsoSettingsRequest {
+    const message = createBaseSetSsoSettingsRequest();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? SsoSettings.fromPartial(object.settings)
+      : undefined;
+    message.clientSecret = object.clientSecret ?? "";
+    return message;
+  },
+};
+
+function createBaseSetSsoSettingsResponse(): SetSsoSettingsResponse {
+  return { settings: undefined };
+}
+
+export const SetSsoSettingsResponse: MessageFns<SetSsoSettingsResponse> = {
+  encode(message: SetSsoSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      SsoSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetSsoSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetSsoSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = SsoSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetSsoSettingsResponse {
+    return { settings: isSet(object.settings) ? SsoSettings.fromJSON(object.settings) : undefined };
+  },
+
+  toJSON(message: SetSsoSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.settings !== undefined) {
+      obj.settings = SsoSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetSsoSettingsResponse>, I>>(base?: I): SetSsoSettingsResponse {
+    return SetSsoSettingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetSsoSettingsResponse>, I>>(object: I): SetSsoSettingsResponse {
+    const message = createBaseSetSsoSettingsResponse();
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? SsoSettings.fromPartial(object.settings)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseResolveSsoRequest(): ResolveSsoRequest {
+  return { email: "" };
+}
+
+export const ResolveSsoRequest: MessageFns<ResolveSsoRequest> = {
+  encode(message: ResolveSsoRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.email !== "") {
+      writer.uint32(10).string(message.email);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveSsoRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveSsoRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveSsoRequest {
+    return { email: isSet(object.email) ? globalThis.String(object.email) : "" };
+  },
+
+  toJSON(message: ResolveSsoRequest): unknown {
+    const obj: any = {};
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveSsoRequest>, I>>(base?: I): ResolveSsoRequest {
+    return ResolveSsoRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveSsoRequest>, I>>(object: I): ResolveSsoRequest {
+    const message = createBaseResolveSsoRequest();
+    message.email = object.email ?? "";
+    return message;
+  },
+};
+
+function createBaseResolveSsoResponse(): ResolveSsoResponse {
+  return { accountId: "", issuer: "", clientId: "", clientSecret: "" };
+}
+
+export const ResolveSsoResponse: MessageFns<ResolveSsoResponse> = {
+  encode(message: ResolveSsoResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accountId !== "") {
+      writer.uint32(10).string(message.accountId);
+    }
+    if (message.issuer !== "") {
+      writer.uint32(18).string(message.issuer);
+    }
+    if (message.clientId !== "") {
+      writer.uint32(26).string(message.clientId);
+    }
+    if (message.clientSecret !== "") {
+      writer.uint32(34).string(message.clientSecret);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveSsoResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveSsoResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.issuer = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.clientId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.clientSecret = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveSsoResponse {
+    return {
+      accountId: isSet(object.accountId)
+        ? globalThis.String(object.accountId)
+        : isSet(object.account_id)
+        ? globalThis.String(object.account_id)
+        : "",
+      issuer: isSet(object.issuer) ? globalThis.String(object.issuer) : "",
+      clientId: isSet(object.clientId)
+        ? globalThis.String(object.clientId)
+        : isSet(object.client_id)
+        ? globalThis.String(object.client_id)
+        : "",
+      clientSecret: isSet(object.clientSecret)
+        ? globalThis.String(object.clientSecret)
+        : isSet(object.client_secret)
+        ? globalThis.String(object.client_secret)
+        : "",
+    };
+  },
+
+  toJSON(message: ResolveSsoResponse): unknown {
+    const obj: any = {};
+    if (message.accountId !== "") {
+      obj.accountId = message.accountId;
+    }
+    if (message.issuer !== "") {
+      obj.issuer = message.issuer;
+    }
+    if (message.clientId !== "") {
+      obj.clientId = message.clientId;
+    }
+    if (message.clientSecret !== "") {
+      obj.clientSecret = message.clientSecret;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveSsoResponse>, I>>(base?: I): ResolveSsoResponse {
+    return ResolveSsoResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveSsoResponse>, I>>(object: I): ResolveSsoResponse {
+    const message = createBaseResolveSsoResponse();
+    message.accountId = object.accountId ?? "";
+    message.issuer = object.issuer ?? "";
+    message.clientId = object.clientId ?? "";
+    message.clientSecret = object.clientSecret ?? "";
+    return message;
+  },
+};
+
+function createBaseCompleteSsoSignInRequest(): CompleteSsoSignInRequest {
+  return { accountId: "", email: "", emailVerified: false, name: "", subject: "", issuer: "" };
+}
+
+export const CompleteSsoSignInRequest: MessageFns<CompleteSsoSignInRequest> = {
+  encode(message: CompleteSsoSignInRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accountId !== "") {
+      writer.uint32(10).string(message.accountId);
+    }
+    if (message.email !== "") {
+      writer.uint32(18).string(message.email);
+    }
+    if (message.emailVerified !== false) {
+      writer.uint32(24).bool(message.emailVerified);
+    }
+    if (message.name !== "") {
+      writer.uint32(34).string(message.name);
+    }
+    if (message.subject !== "") {
+      writer.uint32(42).string(message.subject);
+    }
+    if (message.issuer !== "") {
+      writer.uint32(50).string(message.issuer);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CompleteSsoSignInRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCompleteSsoSignInRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.emailVerified = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.issuer = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CompleteSsoSignInRequest {
+    return {
+      accountId: isSet(object.accountId)
+        ? globalThis.String(object.accountId)
+        : isSet(object.account_id)
+        ? globalThis.String(object.account_id)
+        : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      emailVerified: isSet(object.emailVerified)
+        ? globalThis.Boolean(object.emailVerified)
+        : isSet(object.email_verified)
+        ? globalThis.Boolean(object.email_verified)
+        : false,
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      issuer: isSet(object.issuer) ? globalThis.String(object.issuer) : "",
+    };
+  },
+
+  toJSON(message: CompleteSsoSignInRequest): unknown {
+    const obj: any = {};
+    if (message.accountId !== "") {
+      obj.accountId = message.accountId;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.emailVerified !== false) {
+      obj.emailVerified = message.emailVerified;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.issuer !== "") {
+      obj.issuer = message.issuer;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CompleteSsoSignInRequest>, I>>(base?: I): CompleteSsoSignInRequest {
+    return CompleteSsoSignInRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CompleteSsoSignInRequest>, I>>(object: I): CompleteSsoSignInRequest {
+    const message = createBaseCompleteSsoSignInRequest();
+    message.accountId = object.accountId ?? "";
+    message.email = object.email ?? "";
+    message.emailVerified = object.emailVerified ?? false;
+    message.name = object.name ?? "";
+    message.subject = object.subject ?? "";
+    message.issuer = object.issuer ?? "";
+    return message;
+  },
+};
+
+function createBaseCompleteSsoSignInResponse(): CompleteSsoSignInResponse {
+  return { user: undefined };
+}
+
+export const CompleteSsoSignInResponse: MessageFns<CompleteSsoSignInResponse> = {
+  encode(message: CompleteSsoSignInResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CompleteSsoSignInResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCompleteSsoSignInResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CompleteSsoSignInResponse {
+    return { user: isSet(object.user) ? User.fromJSON(object.user) : undefined };
+  },
+
+  toJSON(message: CompleteSsoSignInResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CompleteSsoSignInResponse>, I>>(base?: I): CompleteSsoSignInResponse {
+    return CompleteSsoSignInResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CompleteSsoSignInResponse>, I>>(object: I): CompleteSsoSignInResponse {
+    const message = createBaseCompleteSsoSignInResponse();
+    message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
+    return message;
+  },
+};
 
 /** The conversation service's directory module. Accounts, users and their sessions, inboxes and members, teams, channels and their ownership. */
 export type DirectoryServiceService = typeof DirectoryServiceService;
@@ -368,6 +1384,54 @@ export const DirectoryServiceService = {
       Buffer.from(UpdateAccountResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): UpdateAccountResponse => UpdateAccountResponse.decode(value),
   },
+  /** Single sign-on with OpenID Connect: the account's identity provider (admins read, super admins set). */
+  getSsoSettings: {
+    path: "/inbox.conversation.v1.DirectoryService/GetSsoSettings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSsoSettingsRequest): Buffer =>
+      Buffer.from(GetSsoSettingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSsoSettingsRequest => GetSsoSettingsRequest.decode(value),
+    responseSerialize: (value: GetSsoSettingsResponse): Buffer =>
+      Buffer.from(GetSsoSettingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSsoSettingsResponse => GetSsoSettingsResponse.decode(value),
+  },
+  setSsoSettings: {
+    path: "/inbox.conversation.v1.DirectoryService/SetSsoSettings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetSsoSettingsRequest): Buffer =>
+      Buffer.from(SetSsoSettingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetSsoSettingsRequest => SetSsoSettingsRequest.decode(value),
+    responseSerialize: (value: SetSsoSettingsResponse): Buffer =>
+      Buffer.from(SetSsoSettingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetSsoSettingsResponse => SetSsoSettingsResponse.decode(value),
+  },
+  /** For the gateway: the provider that signs in this email's owner (NOT_FOUND sso_not_configured: none). */
+  resolveSso: {
+    path: "/inbox.conversation.v1.DirectoryService/ResolveSso" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResolveSsoRequest): Buffer => Buffer.from(ResolveSsoRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResolveSsoRequest => ResolveSsoRequest.decode(value),
+    responseSerialize: (value: ResolveSsoResponse): Buffer => Buffer.from(ResolveSsoResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResolveSsoResponse => ResolveSsoResponse.decode(value),
+  },
+  /**
+   * For the gateway, once it has verified the ID token: the user to start a session for, matched
+   * by verified email or created when the account allows it.
+   */
+  completeSsoSignIn: {
+    path: "/inbox.conversation.v1.DirectoryService/CompleteSsoSignIn" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CompleteSsoSignInRequest): Buffer =>
+      Buffer.from(CompleteSsoSignInRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CompleteSsoSignInRequest => CompleteSsoSignInRequest.decode(value),
+    responseSerialize: (value: CompleteSsoSignInResponse): Buffer =>
+      Buffer.from(CompleteSsoSignInResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CompleteSsoSignInResponse => CompleteSsoSignInResponse.decode(value),
+  },
 } as const;
 
 export interface DirectoryServiceServer extends UntypedServiceImplementation {
@@ -408,6 +1472,16 @@ export interface DirectoryServiceServer extends UntypedServiceImplementation {
   /** The account's name and time zone (reports count days in it); changing them is for admins. */
   getAccount: handleUnaryCall<GetAccountRequest, GetAccountResponse>;
   updateAccount: handleUnaryCall<UpdateAccountRequest, UpdateAccountResponse>;
+  /** Single sign-on with OpenID Connect: the account's identity provider (admins read, super admins set). */
+  getSsoSettings: handleUnaryCall<GetSsoSettingsRequest, GetSsoSettingsResponse>;
+  setSsoSettings: handleUnaryCall<SetSsoSettingsRequest, SetSsoSettingsResponse>;
+  /** For the gateway: the provider that signs in this email's owner (NOT_FOUND sso_not_configured: none). */
+  resolveSso: handleUnaryCall<ResolveSsoRequest, ResolveSsoResponse>;
+  /**
+   * For the gateway, once it has verified the ID token: the user to start a session for, matched
+   * by verified email or created when the account allows it.
+   */
+  completeSsoSignIn: handleUnaryCall<CompleteSsoSignInRequest, CompleteSsoSignInResponse>;
 }
 
 export interface DirectoryServiceClient extends Client {
@@ -854,6 +1928,72 @@ export interface DirectoryServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: UpdateAccountResponse) => void,
   ): ClientUnaryCall;
+  /** Single sign-on with OpenID Connect: the account's identity provider (admins read, super admins set). */
+  getSsoSettings(
+    request: GetSsoSettingsRequest,
+    callback: (error: ServiceError | null, response: GetSsoSettingsResponse) => void,
+  ): ClientUnaryCall;
+  getSsoSettings(
+    request: GetSsoSettingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetSsoSettingsResponse) => void,
+  ): ClientUnaryCall;
+  getSsoSettings(
+    request: GetSsoSettingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetSsoSettingsResponse) => void,
+  ): ClientUnaryCall;
+  setSsoSettings(
+    request: SetSsoSettingsRequest,
+    callback: (error: ServiceError | null, response: SetSsoSettingsResponse) => void,
+  ): ClientUnaryCall;
+  setSsoSettings(
+    request: SetSsoSettingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetSsoSettingsResponse) => void,
+  ): ClientUnaryCall;
+  setSsoSettings(
+    request: SetSsoSettingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetSsoSettingsResponse) => void,
+  ): ClientUnaryCall;
+  /** For the gateway: the provider that signs in this email's owner (NOT_FOUND sso_not_configured: none). */
+  resolveSso(
+    request: ResolveSsoRequest,
+    callback: (error: ServiceError | null, response: ResolveSsoResponse) => void,
+  ): ClientUnaryCall;
+  resolveSso(
+    request: ResolveSsoRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResolveSsoResponse) => void,
+  ): ClientUnaryCall;
+  resolveSso(
+    request: ResolveSsoRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResolveSsoResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * For the gateway, once it has verified the ID token: the user to start a session for, matched
+   * by verified email or created when the account allows it.
+   */
+  completeSsoSignIn(
+    request: CompleteSsoSignInRequest,
+    callback: (error: ServiceError | null, response: CompleteSsoSignInResponse) => void,
+  ): ClientUnaryCall;
+  completeSsoSignIn(
+    request: CompleteSsoSignInRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CompleteSsoSignInResponse) => void,
+  ): ClientUnaryCall;
+  completeSsoSignIn(
+    request: CompleteSsoSignInRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CompleteSsoSignInResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const DirectoryServiceClient = makeGenericClientConstructor(
@@ -864,3 +2004,28 @@ export const DirectoryServiceClient = makeGenericClientConstructor(
   service: typeof DirectoryServiceService;
   serviceName: string;
 };
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
+
+type KeysOfUnion<T> = T extends T ? keyof T : never;
+type Exact<P, I extends P> = P extends Builtin ? P
+  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function isSet(value: any): boolean {
+  return value !== null && value !== undefined;
+}
+
+interface MessageFns<T> {
+  encode(message: T, writer?: BinaryWriter): BinaryWriter;
+  decode(input: BinaryReader | Uint8Array, length?: number): T;
+  fromJSON(object: any): T;
+  toJSON(message: T): unknown;
+  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
+  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+}
