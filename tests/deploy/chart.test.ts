@@ -93,7 +93,7 @@ describe('the Helm chart', () => {
     const policies = Object.fromEntries(render('').filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name.replace('inbox-', ''), o.spec]));
     const peers = (name: string) =>
       policies[name].ingress.flatMap((rule: any) => (rule.from ?? []).map((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/component']).filter(Boolean));
-    expect(peers('conversation').sort()).toEqual(['gateway', 'ingest', 'routing', 'search']);
+    expect(peers('conversation').sort()).toEqual(['gateway', 'ingest', 'notification', 'routing', 'search']);
     // Ingest, the internet-facing edge, reaches only the conversation service's edge port…
     const portsFor = (name: string, peer: string) =>
       policies[name].ingress
@@ -101,6 +101,7 @@ describe('the Helm chart', () => {
         .flatMap((rule: any) => rule.ports.map((p: { port: string }) => p.port));
     expect(portsFor('conversation', 'ingest')).toEqual(['edge']);
     expect(portsFor('conversation', 'gateway')).toEqual(['grpc']);
+    expect(portsFor('conversation', 'notification')).toEqual(['grpc']);
     // The ingress controller reaches the public ports, never the ops ports.
     const fromIngress = (name: string) => policies[name].ingress.filter((rule: any) => (rule.from ?? []).some((f: any) => f.namespaceSelector && !JSON.stringify(f).includes('monitoring')));
     expect(fromIngress('gateway').flatMap((rule: any) => rule.ports.map((p: { port: string }) => p.port))).toEqual(['web']);

@@ -5,6 +5,9 @@ const schema = z.object({
   ...outboundConfigShape,
   BIND_HOST: env.string('127.0.0.1'),
   NOTIFICATION_GRPC_PORT: env.port(50054),
+  /** The directory: who an account's admins are (told when a webhook is paused). */
+  CONVERSATION_GRPC_ADDR: env.string('127.0.0.1:50051'),
+  GRPC_DEADLINE_MS: env.int(5000, 50),
   NOTIFICATION_HTTP_PORT: env.port(9104),
   NOTIFICATION_DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/inbox_notification'),
   NOTIFICATION_DB_POOL_SIZE: env.int(10, 1),

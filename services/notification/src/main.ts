@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import nodemailer from 'nodemailer';
 import {
   AuditTrail,
+  createServiceClient,
   auditGrpcHandlers,
   CONSUMERS,
   GrpcServer,
@@ -19,6 +20,9 @@ import {
   provisionJetStream,
   runConsumer,
 } from '@inbox/lib';
+import { DirectoryServiceService } from '@inbox/lib/gen/inbox/conversation/v1/directory';
+import { DirectoryAdmins } from './adapters/directory-admins';
+import { NoticeWebhookPaused } from './use-cases/notice-webhook-paused';
 import { AuditServiceService } from '@inbox/lib/gen/inbox/audit/v1/audit';
 import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import { WebhookServiceService } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
@@ -74,6 +78,8 @@ bootService(async () => {
     liveness: runtime.liveness,
   });
 
+  const directory = createServiceClient(DirectoryServiceService, config.CONVERSATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
+  const pausedNotice = new NoticeWebhookPaused(notifications, new DirectoryAdmins(directory), js);
   const webhookEvents = await runConsumer({ js, spec: CONSUMERS.notificationWebhooks, handler: new WebhookEventHandler(webhooks), logger, metrics, liveness: runtime.liveness });
   const dispatcher = new WebhookDispatcher(webhooks, createGuardedFetch(webhookPolicy), logger, {
     pollMs: config.NOTIFICATION_WEBHOOK_POLL_MS,
@@ -82,6 +88,9 @@ bootService(async () => {
     retry: { baseMs: config.NOTIFICATION_WEBHOOK_RETRY_BASE_MS, maxMs: config.NOTIFICATION_WEBHOOK_RETRY_MAX_MS, giveUpAfterMs: config.NOTIFICATION_WEBHOOK_GIVE_UP_AFTER_MS },
     pauseAfterMs: config.NOTIFICATION_WEBHOOK_PAUSE_AFTER_MS,
     keepLogMs: config.NOTIFICATION_WEBHOOK_LOG_DAYS * 24 * 60 * 60 * 1000,
+  }, async (webhookId) => {
+    const state = await webhooks.pausedState(webhookId);
+    if (state) await pausedNotice.execute(state.accountId, webhookId, state.failingSince);
   });
   dispatcher.observe(metrics.registry);
   dispatcher.start();
@@ -100,6 +109,7 @@ bootService(async () => {
   lifecycle.onShutdown('webhook events', () => webhookEvents.stop());
   lifecycle.onShutdown('webhook dispatcher', () => dispatcher.stop());
   lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
+  lifecycle.onShutdown('directory client', () => directory.close());
   lifecycle.onShutdown('email digests', async () => {
     await digests.stop();
     mailer.close();

@@ -7,8 +7,8 @@ import { useRealtime } from './realtime';
 
 interface Notification {
   id: string;
-  kind: 'mention' | 'assignment' | 'new_message' | 'sla_breached';
-  conversationId: string;
+  kind: 'mention' | 'assignment' | 'new_message' | 'sla_breached' | 'webhook_paused';
+  conversationId: string | null;
   link: string;
   read: boolean;
   createdAt: string;
@@ -25,6 +25,8 @@ export function notificationText(n: Pick<Notification, 'kind' | 'actorUserId'>, 
       return actor ? `${actor} assigned a conversation to you` : 'A conversation was assigned to you';
     case 'sla_breached':
       return 'A conversation missed its service level';
+    case 'webhook_paused':
+      return 'A webhook was paused: it failed for a day (Settings › Webhooks)';
     default:
       return 'New message in a conversation of yours';
   }
@@ -56,7 +58,7 @@ export function NotificationBell({ onOpen, users }: { onOpen: (conversationId: s
     setOpen(false);
     if (!n.read) setUnread((await api<{ unreadCount: number }>('POST', '/notifications/read', { ids: [n.id] })).unreadCount);
     history.pushState(null, '', n.link);
-    onOpen(n.conversationId);
+    if (n.conversationId) onOpen(n.conversationId);
     // The thread scrolls to the comment or message in the link's fragment, also when it is already open.
     window.dispatchEvent(new HashChangeEvent('hashchange'));
     await load();

@@ -69,7 +69,7 @@ export class EmailDigestSender {
       );
       const user = due.rows[0];
       if (!user) return false;
-      const pending = await tx.query<{ id: string; kind: string; conversation_id: string; created_at: Date }>(
+      const pending = await tx.query<{ id: string; kind: string; conversation_id: string | null; created_at: Date }>(
         `SELECT id, kind, conversation_id, created_at FROM notifications
          WHERE account_id = $1 AND user_id = $2 AND emailed_at IS NULL AND read_at IS NULL ORDER BY created_at LIMIT 500 FOR UPDATE`,
         [user.account_id, user.user_id],

@@ -12,6 +12,7 @@ interface Row {
   comment_id: string | null;
   message_id: string | null;
   actor_user_id: string | null;
+  webhook_id: string | null;
   read_at: Date | null;
   created_at: Date;
 }
@@ -23,6 +24,7 @@ const toNotification = (r: Row): Notification => ({
   commentId: r.comment_id ?? '',
   messageId: r.message_id ?? '',
   actorUserId: r.actor_user_id ?? '',
+  webhookId: r.webhook_id ?? '',
   read: r.read_at !== null,
   createdAt: r.created_at,
 });
@@ -34,13 +36,13 @@ export class NotificationsRepository implements NotificationStore {
   async insert(n: NewNotification): Promise<string> {
     const result = await this.pool.query<{ id: string }>(
       `WITH inserted AS (
-         INSERT INTO notifications (id, account_id, user_id, kind, conversation_id, comment_id, message_id, actor_user_id, source_event_id)
-         VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''), $9)
+         INSERT INTO notifications (id, account_id, user_id, kind, conversation_id, comment_id, message_id, actor_user_id, source_event_id, webhook_id)
+         VALUES ($1, $2, $3, $4, NULLIF($5, ''), NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''), $9, $10)
          ON CONFLICT (account_id, user_id, source_event_id) DO NOTHING RETURNING id)
        SELECT id FROM inserted
        UNION ALL SELECT id FROM notifications WHERE account_id = $2 AND user_id = $3 AND source_event_id = $9
        LIMIT 1`,
-      [newId('ntf'), n.accountId, n.userId, n.kind, n.conversationId, n.commentId, n.messageId, n.actorUserId, n.sourceEventId],
+      [newId('ntf'), n.accountId, n.userId, n.kind, n.conversationId, n.commentId, n.messageId, n.actorUserId, n.sourceEventId, n.webhookId ?? null],
     );
     return result.rows[0].id;
   }
@@ -56,7 +58,7 @@ export class NotificationsRepository implements NotificationStore {
     }
     const [rows, unread] = await Promise.all([
       this.pool.query<Row>(
-        `SELECT id, kind, conversation_id, comment_id, message_id, actor_user_id, read_at, created_at FROM notifications
+        `SELECT id, kind, conversation_id, comment_id, message_id, actor_user_id, webhook_id, read_at, created_at FROM notifications
          WHERE account_id = $1 AND user_id = $2 ${keyset} ORDER BY created_at DESC, id DESC LIMIT $3`,
         params,
       ),

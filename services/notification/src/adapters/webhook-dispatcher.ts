@@ -32,6 +32,8 @@ export class WebhookDispatcher {
     private readonly fetch: GuardedFetch,
     private readonly logger: Logger,
     private readonly options: DispatcherOptions,
+    /** Told once when a subscription is paused for failing. */
+    private readonly onPaused: (subscriptionId: string) => Promise<unknown> = async () => undefined,
   ) {}
 
   observe(registry: Registry): void {
@@ -116,6 +118,9 @@ export class WebhookDispatcher {
     const retryAt = nextAttemptAt(this.options.retry, delivery.attempts + 1, delivery.createdAt, new Date());
     const pausedNow = await this.webhooks.recordFailure(delivery, { statusCode, error, latencyMs: Date.now() - started }, retryAt, this.options.pauseAfterMs);
     this.attempts?.inc({ outcome: retryAt ? 'retry' : 'failed' });
-    if (pausedNow) this.logger.warn({ webhookId: delivery.subscriptionId }, 'webhook paused: it has been failing for longer than allowed');
+    if (pausedNow) {
+      this.logger.warn({ webhookId: delivery.subscriptionId }, 'webhook paused: it has been failing for longer than allowed');
+      await this.onPaused(delivery.subscriptionId).catch((error: Error) => this.logger.error({ webhookId: delivery.subscriptionId, err: error }, 'admins not told of the paused webhook'));
+    }
   }
 }

@@ -88,6 +88,12 @@ export class WebhooksRepository {
     return { webhook: toWebhook(result.rows[0]), secret };
   }
 
+  /** The account and the time a subscription the server paused has been failing since. */
+  async pausedState(id: string): Promise<{ accountId: string; failingSince: Date | null } | null> {
+    const result = await this.pool.query<{ account_id: string; failing_since: Date | null }>('SELECT account_id, failing_since FROM webhook_subscriptions WHERE id = $1', [id]);
+    return result.rows[0] ? { accountId: result.rows[0].account_id, failingSince: result.rows[0].failing_since } : null;
+  }
+
   async count(accountId: string): Promise<number> {
     return (await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_subscriptions WHERE account_id = $1', [accountId])).rows[0].n;
   }

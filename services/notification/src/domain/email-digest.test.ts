@@ -18,4 +18,17 @@ describe('composeDigest', () => {
   it('speaks in the singular for one notification', () => {
     expect(composeDigest([{ kind: 'mention', conversationId: 'con_1', createdAt: new Date() }], 'http://x').subject).toBe('1 new notification in 1 conversation');
   });
+
+  it('points a notice about the account (a paused webhook) to the settings, not to a conversation', () => {
+    const digest = composeDigest(
+      [
+        { kind: 'webhook_paused', conversationId: null, createdAt: new Date() },
+        { kind: 'mention', conversationId: 'con_1', createdAt: new Date() },
+      ],
+      'https://inbox.example',
+    );
+    expect(digest.subject).toBe('2 new notifications in 1 conversation');
+    expect(digest.text).toContain('- 1 paused webhook: https://inbox.example/ (Settings)');
+    expect(digest.text).not.toContain('/conversations/null');
+  });
 });

@@ -9,7 +9,7 @@ import { ConversationEventType, type ConversationEvent } from '@inbox/lib/gen/in
 const isInbound = (event: ConversationEvent) =>
   event.messageDirection === MessageDirection.MESSAGE_DIRECTION_INBOUND || (!event.messageDirection && event.messageDirectionName === 'inbound');
 
-export type NotificationKind = 'mention' | 'assignment' | 'new_message' | 'sla_breached';
+export type NotificationKind = 'mention' | 'assignment' | 'new_message' | 'sla_breached' | 'webhook_paused';
 
 export interface NotificationDraft {
   userId: string;

@@ -26,17 +26,22 @@ export class CreateNotifications {
         actorUserId: event.actorUserId,
         sourceEventId: event.eventId,
       });
-      const created = NotificationCreated.encode({
-        eventId: `notification:${id}`,
-        accountId: event.accountId,
-        userId: draft.userId,
-        notificationId: id,
-        kind: draft.kind,
-        conversationId: event.conversationId,
-        createdAt: new Date(),
-      }).finish();
-      await publishDurably(this.js, `notification.${event.accountId}.created`, created, { msgId: `notification:${id}` });
+      await announceNotification(this.js, { id, accountId: event.accountId, userId: draft.userId, kind: draft.kind, conversationId: event.conversationId });
     }
     return drafts.length;
   }
+}
+
+/** Tells the real-time channel; the message id makes a repeated publish a no-op. */
+export async function announceNotification(js: JetStreamClient, n: { id: string; accountId: string; userId: string; kind: string; conversationId: string }): Promise<void> {
+  const created = NotificationCreated.encode({
+    eventId: `notification:${n.id}`,
+    accountId: n.accountId,
+    userId: n.userId,
+    notificationId: n.id,
+    kind: n.kind,
+    conversationId: n.conversationId,
+    createdAt: new Date(),
+  }).finish();
+  await publishDurably(js, `notification.${n.accountId}.created`, created, { msgId: `notification:${n.id}` });
 }

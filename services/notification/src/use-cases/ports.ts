@@ -11,6 +11,7 @@ export interface NewNotification {
   messageId: string;
   actorUserId: string;
   sourceEventId: string;
+  webhookId?: string;
 }
 
 /** Stored notifications, scoped to the account and the user. */

@@ -9929,8 +9929,11 @@ export interface components {
         Notification: {
             id: string;
             /** @enum {string} */
-            kind: "mention" | "assignment" | "new_message" | "sla_breached";
-            conversationId: string;
+            kind: "mention" | "assignment" | "new_message" | "sla_breached" | "webhook_paused";
+            /** @description null for a notice about the account (webhook_paused) */
+            conversationId: string | null;
+            /** @description webhook_paused: the webhook the server paused */
+            webhookId: string | null;
             commentId: string | null;
             messageId: string | null;
             actorUserId: string | null;

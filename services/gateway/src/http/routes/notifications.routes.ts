@@ -8,8 +8,9 @@ import type { ApiRoutes } from '../api-route';
 const NotificationDto = z
   .object({
     id: z.string(),
-    kind: z.enum(['mention', 'assignment', 'new_message', 'sla_breached']),
-    conversationId: z.string(),
+    kind: z.enum(['mention', 'assignment', 'new_message', 'sla_breached', 'webhook_paused']),
+    conversationId: z.string().nullable().describe('null for a notice about the account (webhook_paused)'),
+    webhookId: z.string().nullable().describe('webhook_paused: the webhook the server paused'),
     commentId: z.string().nullable(),
     messageId: z.string().nullable(),
     actorUserId: z.string().nullable(),
@@ -24,11 +25,12 @@ function notificationDto(n: Notification): z.infer<typeof NotificationDto> {
   return {
     id: n.id,
     kind: n.kind as z.infer<typeof NotificationDto>['kind'],
-    conversationId: n.conversationId,
+    conversationId: n.conversationId || null,
+    webhookId: n.webhookId || null,
     commentId: n.commentId || null,
     messageId: n.messageId || null,
     actorUserId: n.actorUserId || null,
-    link: `/conversations/${n.conversationId}${anchor}`,
+    link: n.conversationId ? `/conversations/${n.conversationId}${anchor}` : '/settings/webhooks',
     read: n.read,
     createdAt: (n.createdAt ?? new Date(0)).toISOString(),
   };

@@ -23,7 +23,7 @@ import { PageRequest, Tenant } from "../../common/v1/common";
 
 export interface Notification {
   id: string;
-  /** mention | assignment | new_message */
+  /** mention | assignment | new_message | sla_breached | webhook_paused */
   kind: string;
   conversationId: string;
   commentId: string;
@@ -31,6 +31,8 @@ export interface Notification {
   createdAt?: Date | undefined;
   actorUserId: string;
   messageId: string;
+  /** webhook_paused: the webhook the server paused. */
+  webhookId: string;
 }
 
 export interface ListNotificationsRequest {
@@ -89,6 +91,7 @@ function createBaseNotification(): Notification {
     createdAt: undefined,
     actorUserId: "",
     messageId: "",
+    webhookId: "",
   };
 }
 
@@ -117,6 +120,9 @@ export const Notification: MessageFns<Notification> = {
     }
     if (message.messageId !== "") {
       writer.uint32(66).string(message.messageId);
+    }
+    if (message.webhookId !== "") {
+      writer.uint32(74).string(message.webhookId);
     }
     return writer;
   },
@@ -198,6 +204,14 @@ export const Notification: MessageFns<Notification> = {
             message.messageId = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.webhookId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -240,6 +254,11 @@ export const Notification: MessageFns<Notification> = {
         : isSet(object.message_id)
         ? globalThis.String(object.message_id)
         : "",
+      webhookId: isSet(object.webhookId)
+        ? globalThis.String(object.webhookId)
+        : isSet(object.webhook_id)
+        ? globalThis.String(object.webhook_id)
+        : "",
     };
   },
 
@@ -269,6 +288,9 @@ export const Notification: MessageFns<Notification> = {
     if (message.messageId !== "") {
       obj.messageId = message.messageId;
     }
+    if (message.webhookId !== "") {
+      obj.webhookId = message.webhookId;
+    }
     return obj;
   },
 
@@ -285,6 +307,7 @@ export const Notification: MessageFns<Notification> = {
     message.createdAt = object.createdAt ?? undefined;
     message.actorUserId = object.actorUserId ?? "";
     message.messageId = object.messageId ?? "";
+    message.webhookId = object.webhookId ?? "";
     return message;
   },
 };
