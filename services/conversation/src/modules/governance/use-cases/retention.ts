@@ -71,7 +71,8 @@ export class Retention {
     if (total !== expected) {
       throw new FailedPreconditionError('retention_count_changed', `${total} conversations are due now, not ${expected}; preview again`, { due: total });
     }
-    return this.deleteDue(actor.accountId, now, actor.userId);
+    // Never more than counted: one that fell due since the count waits for the next run.
+    return this.deleteDue(actor.accountId, now, actor.userId, expected);
   }
 
   /** The scheduled run: every account's due conversations, as the system. */
@@ -82,19 +83,21 @@ export class Retention {
     return deleted;
   }
 
-  private async deleteDue(accountId: string, now: Date, userId: string | null): Promise<number> {
+  private async deleteDue(accountId: string, now: Date, userId: string | null, max = Infinity): Promise<number> {
     let deleted = 0;
     for (;;) {
       const keys: string[] = [];
+      const batch = Math.min(BATCH, max - deleted);
+      if (batch <= 0) return deleted;
       const count = await this.work.run(async (tx) => {
-        const due = await this.store.claimDue(tx, accountId, now, BATCH);
+        const due = await this.store.claimDue(tx, accountId, now, batch);
         for (const id of due) keys.push(...(await this.deleteOne(tx, accountId, id, userId)));
         return due.length;
       });
       deleted += count;
       if (count > 0) this.deletion.committed();
       await this.deletion.removeUnusedBlobs(keys);
-      if (count < BATCH) return deleted;
+      if (count < batch) return deleted;
     }
   }
 
