@@ -167,4 +167,13 @@ describe('single sign-on with OpenID Connect', () => {
     const ownerEmail = (await f.owner.get('/api/v1/me')).body.email;
     expect((await f.anonymous.post('/api/v1/auth/login', { email: ownerEmail, password: 'correct horse battery' })).status).toBe(200);
   });
+
+  it('limits how many sign-ins one client starts, each keeping a state until it ends', async () => {
+    const answers: number[] = [];
+    for (let i = 0; i < 35; i += 1) answers.push((await f.anonymous.post('/api/v1/auth/sso/start', { email: `flood-${i}@${domain}` })).status);
+    expect(answers.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(answers.slice(answers.indexOf(429)).every((s) => s === 429)).toBe(true);
+    const refused = await f.anonymous.post('/api/v1/auth/sso/start', { email: `flood@${domain}` });
+    expect([refused.status, refused.body.error.code]).toEqual([429, 'too_many_attempts']);
+  });
 });

@@ -3,6 +3,8 @@
 import type { RedisClient } from '@inbox/lib';
 
 export const SSO_STATE_TTL_SECONDS = 600;
+/** Sign-ins one client may start per ten minutes: each keeps a state in Redis until it ends or expires. */
+export const SSO_STARTS_PER_CLIENT = 30;
 
 export interface PendingSso {
   email: string;
@@ -13,6 +15,14 @@ export interface PendingSso {
 
 export class SsoStates {
   constructor(private readonly redis: RedisClient) {}
+
+  /** Counts a start by this client; false once it started too many in the window. */
+  async allowStart(client: string): Promise<boolean> {
+    const key = `sso:starts:${client}`;
+    const count = await this.redis.incr(key);
+    if (count === 1) await this.redis.expire(key, SSO_STATE_TTL_SECONDS);
+    return count <= SSO_STARTS_PER_CLIENT;
+  }
 
   async keep(state: string, pending: PendingSso): Promise<void> {
     await this.redis.set(`sso:state:${state}`, JSON.stringify(pending), { EX: SSO_STATE_TTL_SECONDS });

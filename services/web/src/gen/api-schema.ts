@@ -9523,6 +9523,15 @@ export interface paths {
                     };
                 };
                 /** @description error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
                 502: {
                     headers: {
                         [name: string]: unknown;

@@ -81,9 +81,10 @@ export function registerSsoRoutes(api: ApiRoutes, conversation: ConversationClie
       auth: false,
       body: z.object({ email: z.string().trim().email().max(320) }).strict(),
       response: z.object({ authorizationUrl: z.string() }),
-      errors: [404, 502],
+      errors: [404, 429, 502],
     },
-    async ({ body }) => {
+    async ({ body, req }) => {
+      if (!(await sso.states.allowStart(req.ip ?? 'unknown'))) throw new HttpError(429, 'too_many_attempts', 'too many single sign-ins started from here; try again in a few minutes');
       const provider = await directory.resolveSso({ email: body.email });
       const { url, state, nonce, verifier } = await sso.client.authorization(provider);
       await sso.states.keep(state, { email: body.email, accountId: provider.accountId, nonce, verifier });
