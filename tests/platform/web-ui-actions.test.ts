@@ -103,7 +103,8 @@ describe('conversation actions in Chromium', () => {
     await more.focus();
     await page.keyboard.press('Enter');
     const items = await page.getByRole('menuitem').allInnerTexts();
-    expect(items).toEqual(['Mark as spam', 'Block sender', 'Forward', 'Send survey', 'Summarize']);
+    // The owner is a super admin: legal holds are theirs to place.
+    expect(items).toEqual(['Mark as spam', 'Block sender', 'Forward', 'Send survey', 'Summarize', 'Place legal hold']);
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Mark as spam');
     await page.keyboard.press('ArrowDown');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Block sender');
@@ -112,6 +113,10 @@ describe('conversation actions in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-haspopup'))).toBe('menu');
     // The header holds the frequent actions only.
     expect(await page.locator('.thread-head > button').allInnerTexts()).toEqual(['Close', 'Delete']);
+    await more.click();
+    await page.getByRole('menuitem', { name: 'Place legal hold' }).click();
+    await page.getByRole('status').getByText('Legal hold placed').waitFor();
+    expect(((await f.owner.get('/api/v1/legal-holds')).body.items as { targetId: string }[]).map((h) => h.targetId)).toContain(conversation.id);
     expect(page.errors).toEqual([]);
   });
 
