@@ -16,6 +16,9 @@ export interface AuthenticatedUser {
   sessionId: string;
 }
 
+/** The tenant every gRPC command carries: the signed-in user's account and id. */
+export const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
+
 /** 403 for anyone below admin, with the caller's reason. */
 export function requireAdmin(user: AuthenticatedUser, message = 'this needs the admin role'): void {
   if (user.role !== 'admin' && user.role !== 'superadmin') throw new HttpError(403, 'forbidden', message);

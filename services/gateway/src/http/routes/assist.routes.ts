@@ -2,7 +2,7 @@
 import { z, type ConversationClients } from '@inbox/lib';
 import type { Snippet } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
-import type { AuthenticatedUser } from '../authenticate';
+import { tenant } from '../authenticate';
 
 const Kind = z.enum(['snippet', 'template', 'article']);
 const SnippetDto = z.object({ id: z.string(), kind: Kind, name: z.string(), body: z.string(), updatedAt: z.string() }).openapi('Snippet');
@@ -16,7 +16,6 @@ const snippetDto = (s: Snippet): z.infer<typeof SnippetDto> => ({
   updatedAt: (s.updatedAt ?? new Date(0)).toISOString(),
 });
 
-const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 // A model answers in seconds, not milliseconds; the conversation service bounds the wait itself.
 const MODEL_DEADLINE = { deadlineMs: 45_000 };
 

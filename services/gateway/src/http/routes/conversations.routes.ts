@@ -2,7 +2,7 @@
 import { channelType, conversationStatus, messageDirection, z, type ConversationClients } from '@inbox/lib';
 import type { ConversationSummary, CustomView, GetConversationResponse } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
-import type { AuthenticatedUser } from '../authenticate';
+import { type AuthenticatedUser, tenant } from '../authenticate';
 
 const VIEW_IDS = ['unassigned', 'mine', 'team', 'team_unassigned', 'open', 'chat', 'email', 'messenger', 'forms', 'calls', 'sla', 'bots', 'closed', 'sent', 'spam', 'trash'] as const;
 
@@ -196,7 +196,6 @@ export function conversationDetail(detail: GetConversationResponse, publicUrl: s
   };
 }
 
-const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 
 const Body = z
   .object({ text: z.string().max(1_000_000).optional(), html: z.string().max(1_000_000).optional() })

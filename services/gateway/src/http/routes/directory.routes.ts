@@ -15,7 +15,7 @@ import { TICKET_TTL_SECONDS, type RealtimeTickets } from '../../auth/realtime-ti
 import type { SessionEvents } from '../../auth/session-events';
 import type { ApiRoutes } from '../api-route';
 import { WorkingHoursDto } from './routing.routes';
-import { ROLE_NAMES, type AuthenticatedUser } from '../authenticate';
+import { ROLE_NAMES, tenant } from '../authenticate';
 
 const Id = z.string().min(1).max(100);
 const Email = z.email().max(320);
@@ -125,7 +125,6 @@ function channelDto(channel: Channel, ingestUrl: string): z.infer<typeof Channel
   }
 }
 
-const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 
 export interface AuthServices {
   tokens: TokenService;

@@ -7,9 +7,8 @@ import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { z, type BlobStore, type ConversationClients } from '@inbox/lib';
 import type { LegalHold, RetentionPolicy } from '@inbox/lib/gen/inbox/conversation/v1/governance';
 import type { ApiRoutes } from '../api-route';
-import type { AuthenticatedUser } from '../authenticate';
+import { tenant } from '../authenticate';
 
-const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 
 const Days = z.number().int().min(1).max(36_500);
 

@@ -3,7 +3,7 @@
 import { z, type ConversationClients } from '@inbox/lib';
 import type { Contact, ContactProperty, Deal, Ticket } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
-import type { AuthenticatedUser } from '../authenticate';
+import { tenant } from '../authenticate';
 import { ConversationItem, conversationItem } from './conversations.routes';
 
 const TicketDto = z
@@ -45,7 +45,6 @@ const dealDto = (d: Deal): z.infer<typeof DealDto> => ({
   closedAt: d.closedAt ? d.closedAt.toISOString() : null,
 });
 
-const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 const SurveyQuestion = z.enum(['csat', 'nps']);
 
 const ContactPropertyDto = z

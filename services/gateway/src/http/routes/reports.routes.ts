@@ -4,10 +4,9 @@ import { z, type ServiceClient, type ConversationClients } from '@inbox/lib';
 import type { Account, ReportFigures } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { ApiRoutes } from '../api-route';
-import type { AuthenticatedUser } from '../authenticate';
+import { type AuthenticatedUser, tenant } from '../authenticate';
 import { fetchWallboard } from '../../realtime/wallboards';
 
-const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 
 const AccountDto = z.object({ id: z.string(), name: z.string(), timeZone: z.string().describe('IANA; reports count days in it') }).openapi('Account');
 const accountDto = (a: Account | undefined): z.infer<typeof AccountDto> => ({ id: a?.id ?? '', name: a?.name ?? '', timeZone: a?.timeZone ?? 'UTC' });

@@ -2,9 +2,8 @@
 import { HttpError, NotFoundError, z, type ServiceClient, type ConversationClients } from '@inbox/lib';
 import { Availability, type RoutingRule, type RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { ApiRoutes } from '../api-route';
-import { requireAdmin, type AuthenticatedUser } from '../authenticate';
+import { requireAdmin, type AuthenticatedUser, tenant } from '../authenticate';
 
-const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 const Status = z.enum(['available', 'away']);
 const AvailabilityDto = z.object({ userId: z.string(), status: Status, changedAt: z.string().nullable(), changedBy: z.string().nullable() }).openapi('Availability');
 const Period = z.object({ day: z.number().int().min(0).max(6), start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/) });

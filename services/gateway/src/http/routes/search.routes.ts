@@ -3,7 +3,7 @@
 import { HttpError, NotFoundError, channelType, conversationStatus, z, type ServiceClient, type ConversationClients } from '@inbox/lib';
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import type { ApiRoutes } from '../api-route';
-import type { AuthenticatedUser } from '../authenticate';
+import { tenant } from '../authenticate';
 import { ConversationItem, conversationItem } from './conversations.routes';
 
 
@@ -35,7 +35,6 @@ const SearchItem = ConversationItem.extend({
   score: z.number(),
 }).openapi('SearchResult');
 
-const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 
 export function registerSearchRoutes(
   api: ApiRoutes,

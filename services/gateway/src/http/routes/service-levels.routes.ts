@@ -4,7 +4,7 @@
 import { z, type ConversationClients } from '@inbox/lib';
 import type { SlaPolicy } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
-import type { AuthenticatedUser } from '../authenticate';
+import { tenant } from '../authenticate';
 import { WorkingHoursDto } from './routing.routes';
 
 const Minutes = z.number().int().min(1).max(525_600).nullable();
@@ -18,7 +18,6 @@ const SlaPolicyDto = z
   })
   .openapi('SlaPolicy');
 
-const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 
 function policyDto(policy: SlaPolicy | undefined): z.infer<typeof SlaPolicyDto> | null {
   if (!policy) return null;

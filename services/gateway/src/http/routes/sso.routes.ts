@@ -8,7 +8,7 @@ import { DomainError, HttpError, z, type ConversationClients } from '@inbox/lib'
 import { Role } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { SsoSettings } from '@inbox/lib/gen/inbox/conversation/v1/directory';
 import type { ApiRoutes } from '../api-route';
-import type { AuthenticatedUser } from '../authenticate';
+import { tenant } from '../authenticate';
 import type { OidcClient } from '../../auth/oidc-client';
 import type { SsoStates } from '../../auth/sso-states';
 import type { TokenService } from '../../auth/token-service';
@@ -32,7 +32,6 @@ const SsoInput = SsoDto.omit({ hasClientSecret: true, redirectUri: true })
   .extend({ clientSecret: z.string().max(500).optional().describe('write-only; omitted keeps the current one') })
   .strict();
 
-const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 
 export function registerSsoRoutes(api: ApiRoutes, conversation: ConversationClients, sso: { client: OidcClient; states: SsoStates; tokens: TokenService }): void {
   const directory = conversation.directory.call;

@@ -2,7 +2,7 @@
 // send one again, rotate the signing secret, pause and resume.
 import { z, type ServiceClient } from '@inbox/lib';
 import type { Webhook, WebhookDelivery, WebhookServiceService } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
-import { requireAdmin, type AuthenticatedUser } from '../authenticate';
+import { requireAdmin, tenant } from '../authenticate';
 import type { ApiRoutes } from '../api-route';
 
 const EVENT_TYPES = ['conversation.created', 'conversation.updated', 'conversation.closed', 'conversation.assigned', 'conversation.deleted', 'message.created', 'comment.created', 'sla.breached'] as const;
@@ -64,7 +64,6 @@ const deliveryDto = (d: WebhookDelivery): z.infer<typeof DeliveryDto> => ({
 });
 
 const WEBHOOKS_ARE_FOR_ADMINS = 'webhooks need the admin role';
-const tenant = (user: AuthenticatedUser) => ({ accountId: user.accountId, userId: user.id });
 const Url = z.string().trim().min(1).max(2000);
 const Events = z.array(z.enum(EVENT_TYPES)).min(1).max(EVENT_TYPES.length);
 
