@@ -97,6 +97,18 @@ export type RetentionPreview = Schemas['RetentionPreview'];
 export type LegalHold = Schemas['LegalHold'];
 export type SsoSettings = Schemas['SsoSettings'];
 
+/** Fetches an authenticated download (a CSV, an export) and hands it to the browser as a file. */
+export async function downloadFile(path: string, fileName: string): Promise<void> {
+  const response = await fetch(`/api/v1${path}`, { headers: session.token ? { authorization: `Bearer ${session.token}` } : {} });
+  if (!response.ok) throw new ApiError(response.status, 'export_failed', `export failed (${response.status})`);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
 /** Uploads a file for an email reply; returns its id for attachmentIds. */
 export async function upload(file: File): Promise<{ id: string; filename: string }> {
   const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };

@@ -4,7 +4,7 @@
 // as CSV. Agents see their own figures.
 import { useEffect, useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { ApiError, api, session, type ResponseOf, type User } from './api';
+import { ApiError, api, downloadFile, type ResponseOf, type User } from './api';
 import { formatDuration } from './durations';
 import { useNewestLoad } from './latest';
 
@@ -51,15 +51,8 @@ function Headline({ f }: { f: Figures }) {
   );
 }
 
-async function downloadCsv(query: string, fileName: string): Promise<void> {
-  const response = await fetch(`/api/v1/reports/export.csv?${query}`, { headers: session.token ? { authorization: `Bearer ${session.token}` } : {} });
-  if (!response.ok) throw new ApiError(response.status, 'export_failed', `export failed (${response.status})`);
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  URL.revokeObjectURL(url);
+function downloadCsv(query: string, fileName: string): Promise<void> {
+  return downloadFile(`/reports/export.csv?${query}`, fileName);
 }
 
 export function ReportsPage({ me }: { me: User }) {

@@ -1,7 +1,7 @@
 // Settings › Audit log (super admins): who did what, when and from where, newest first, with the
 // before and after of each change; filtered by person, action and dates; exported as JSON lines.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api, session, type AuditEntry, type User } from './api';
+import { ApiError, api, downloadFile, type AuditEntry, type User } from './api';
 import { useAction } from './use-action';
 
 const ACTION_GROUPS = ['auth.', 'user.', 'account.', 'inbox.', 'team.', 'channel.', 'routing.', 'sla.', 'contact_property.', 'message.', 'conversation.', 'webhook.', 'report.', 'audit.'];
@@ -49,16 +49,7 @@ export function AuditLog({ users }: { users: User[] }) {
   useEffect(() => void load(null), [load]);
 
   async function exportLog() {
-    await run(async () => {
-      const response = await fetch(`/api/v1/audit/export?${filterQuery(filter)}`, { headers: session.token ? { authorization: `Bearer ${session.token}` } : {} });
-      if (!response.ok) throw new ApiError(response.status, 'export_failed', `export failed (${response.status})`);
-      const url = URL.createObjectURL(await response.blob());
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `audit-${new Date().toISOString().slice(0, 10)}.jsonl`;
-      link.click();
-      URL.revokeObjectURL(url);
-    }, 'Audit log exported');
+    await run(() => downloadFile(`/audit/export?${filterQuery(filter)}`, `audit-${new Date().toISOString().slice(0, 10)}.jsonl`), 'Audit log exported');
   }
 
   return (
