@@ -8,6 +8,7 @@ import { signUp, uniqueEmail } from '../support/api-client';
 import { addAgent, postEmail, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { buildEmail } from '../support/smtp';
 import { launchBrowser, signInPage } from '../support/browser';
+import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(240_000);
 
@@ -136,8 +137,9 @@ describe('retention and legal holds', () => {
       await page.getByRole('button', { name: 'Settings' }).click();
       const settings = page.getByRole('region', { name: 'Settings' });
       await settings.getByRole('button', { name: 'Data retention' }).click();
-      await settings.getByLabel('Keep closed conversations (days)').fill('30');
-      expect(await settings.getByLabel('Rule for Legal').inputValue()).toBe('forever');
+      // The saved policy arrives after the page opens: its rules are shown before anything is typed.
+      await waitFor('the saved policy shown', async () => (await settings.getByLabel('Rule for Legal').inputValue()) === 'forever', 10_000, 100);
+      expect(await settings.getByLabel('Keep closed conversations (days)').inputValue()).toBe('30');
       await settings.getByRole('button', { name: 'Count what would be deleted' }).click();
       const dryRun = settings.getByRole('region', { name: 'Dry run' });
       await dryRun.getByText('1 closed conversations are due now; 1 more are kept by legal holds.').waitFor();
