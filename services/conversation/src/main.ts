@@ -143,7 +143,7 @@ bootService(async () => {
   const chatflows = new ChatflowsRepository(pool);
   const passwords = new Argon2PasswordHasher();
   const offboarding = new ConversationAssignments();
-  const queries = new ConversationQueries(pool, readPool);
+  const queries = new ConversationQueries(pool, readPool, config.CONVERSATION_PREPARED_STATEMENTS);
   const assistModel = config.CONVERSATION_ASSIST_URL
     ? new OpenAiCompatibleModel(
         config.CONVERSATION_ASSIST_URL,
@@ -176,7 +176,7 @@ bootService(async () => {
   const serviceLevels = new ServiceLevels(directory, new PostgresServiceLevels(pool, committed), policyPresence, audit);
   const retention = new Retention(directory, work, governance, deletion, audit, logger);
   const grpc = new GrpcServer({ logger, metrics, health });
-  const access = new InboxAccess(pool);
+  const access = new InboxAccess(pool, config.CONVERSATION_PREPARED_STATEMENTS);
   const modules = moduleGrpcHandlers({
       receipts,
       directory,

@@ -37,6 +37,10 @@ import { SessionEvents } from './auth/session-events';
 import { SessionCache } from './auth/session-cache';
 import { createGatewayApp } from './http/app';
 import { EventFeed } from './realtime/event-feed';
+import { Gauge } from 'prom-client';
+import { AccountChanges } from './http/account-changes';
+import { ReadCache, cacheScope } from './http/read-cache';
+import type { AuthenticatedUser } from './http/authenticate';
 
 import { RealtimeServer } from './realtime/realtime.server';
 import { Wallboards } from './realtime/wallboards';
@@ -91,14 +95,42 @@ bootService(async () => {
     tickets: new RealtimeTickets(redis),
     sessionEvents,
   };
-  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, webhooks, search, routing, audit, sso, auth, authenticate, blobs }));
+  const readCache = config.GATEWAY_READ_CACHE_MS > 0 ? new ReadCache(config.GATEWAY_READ_CACHE_MS) : undefined;
+  const accountChanges = new AccountChanges(nc);
+  if (readCache) {
+    new Gauge({
+      name: 'inbox_gateway_read_cache',
+      help: 'Conversation list pages: answers served from memory (hits), loaded (misses), and kept now (size)',
+      labelNames: ['measure'],
+      registers: [runtime.metrics.registry],
+      collect() {
+        for (const [measure, value] of Object.entries(readCache.stats())) this.set({ measure }, value);
+      },
+    });
+    sessionEvents.onPublish(({ accountId, userId }) => readCache.invalidate(cacheScope.user(accountId, userId)));
+    sessionEvents.subscribe(({ accountId, userId }) => readCache.invalidate(cacheScope.user(accountId, userId)));
+    accountChanges.subscribe((accountId) => readCache.invalidate(cacheScope.account(accountId)));
+    // Announcements missed while disconnected cannot be told apart: forget everything.
+    void (async () => {
+      for await (const status of nc.status()) if (status.type === 'reconnect') readCache.invalidateAll();
+    })();
+  }
+  const onWrite = readCache ? (user: AuthenticatedUser) => accountChanges.publish(user.accountId) : undefined;
+  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, webhooks, search, routing, audit, sso, auth, authenticate, blobs, readCache, onWrite }));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
   const jsm = await jetstreamManager(nc);
   await provisionJetStream(jsm, [STREAMS.conversationEvents, STREAMS.notificationEvents, STREAMS.routingEvents], [], { replicas: config.NATS_STREAM_REPLICAS });
   const wallboards = new Wallboards(conversation.reports, routing, logger, config.GATEWAY_WALLBOARD_REFRESH_MS);
+  const feed = new EventFeed(jetstream(nc), jsm, logger, runtime.liveness, config.GATEWAY_REALTIME_MAX_REPLAY);
+  // Before any socket hears of a change, no cached page shows the state before it.
+  if (readCache) {
+    feed.observe((event) => {
+      if (event.stream === 'conversation') readCache.invalidate(event.inboxId ? cacheScope.inbox(event.accountId, event.inboxId) : cacheScope.account(event.accountId));
+    });
+  }
   const realtime = new RealtimeServer({
-    feed: new EventFeed(jetstream(nc), jsm, logger, runtime.liveness, config.GATEWAY_REALTIME_MAX_REPLAY),
+    feed,
     presence: new PresenceBoard(redis, nc),
     tickets: auth.tickets,
     sessions,

@@ -32,11 +32,15 @@ export interface RouteContext<B, Q> {
 
 export type Authenticator = (req: Request) => Promise<AuthenticatedUser>;
 
+/** Told of every signed-in write that succeeded, before its answer leaves (cached reads of the account drop). */
+export type WriteListener = (user: AuthenticatedUser) => void;
+
 export class ApiRoutes {
   constructor(
     private readonly router: Router,
     private readonly registry: OpenAPIRegistry,
     private readonly authenticate: Authenticator,
+    private readonly onWrite: WriteListener = () => {},
     private readonly basePath = '/api/v1',
   ) {}
 
@@ -55,6 +59,7 @@ export class ApiRoutes {
         const body = spec.body ? parse(spec.body, req.body ?? {}, 'body') : undefined;
         const query = spec.query ? parse(spec.query, { ...req.query }, 'query') : undefined;
         const result = await handler({ body, query, params: req.params as Record<string, string>, user, req, res } as RouteContext<z.infer<B>, z.infer<Q>>);
+        if (spec.method !== 'get' && user) this.onWrite(user);
         if (res.headersSent) return;
         if (status === 204) res.status(204).end();
         else res.status(status).json(result);

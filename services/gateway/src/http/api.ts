@@ -9,7 +9,8 @@ import type { RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/rout
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import type { AuthenticatedUser } from './authenticate';
 import type { AuthServices } from './routes/directory.routes';
-import { ApiRoutes } from './api-route';
+import { ApiRoutes, type WriteListener } from './api-route';
+import type { ReadCache } from './read-cache';
 import { createAuthenticator } from './authenticate';
 import { buildOpenApiDocument, createApiRegistry } from './openapi';
 import { registerAttachmentRoutes } from './routes/attachments.routes';
@@ -40,6 +41,9 @@ export interface GatewayDependencies {
   auth: AuthServices;
   authenticate: (token: string) => Promise<AuthenticatedUser>;
   blobs: BlobStore;
+  /** Conversation list pages kept in memory; absent, every read asks the conversation service. */
+  readCache?: ReadCache;
+  onWrite?: WriteListener;
 }
 
 export interface ApiOptions {
@@ -51,9 +55,9 @@ export interface ApiOptions {
 /** Registers every route on the router; returns the OpenAPI document describing them. */
 export function registerApi(router: Router, deps: GatewayDependencies, options: ApiOptions): ReturnType<typeof buildOpenApiDocument> {
   const registry = createApiRegistry();
-  const routes = new ApiRoutes(router, registry, createAuthenticator(deps.authenticate));
+  const routes = new ApiRoutes(router, registry, createAuthenticator(deps.authenticate), deps.onWrite);
   registerDirectoryRoutes(routes, deps.conversation, deps.auth, { signupEnabled: options.signupEnabled, ingestPublicUrl: options.ingestPublicUrl });
-  registerConversationRoutes(routes, deps.conversation, options.publicUrl);
+  registerConversationRoutes(routes, deps.conversation, options.publicUrl, deps.readCache);
   registerConversationActionRoutes(routes, deps.conversation, options.publicUrl);
   registerAttachmentRoutes(routes, deps.conversation, deps.blobs);
   registerRecordRoutes(routes, deps.conversation, options.publicUrl);

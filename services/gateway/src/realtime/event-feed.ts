@@ -107,6 +107,7 @@ export type ReplayResult = { events: FeedEvent[]; lastSeq: number } | { tooOld: 
 
 export class EventFeed {
   private readonly stops: (() => void)[] = [];
+  private readonly observers: ((event: FeedEvent) => void)[] = [];
   private stopped = false;
 
   constructor(
@@ -121,6 +122,11 @@ export class EventFeed {
   async lastSeqs(): Promise<Record<StreamKey, number>> {
     const entries = await Promise.all(STREAM_KEYS.map(async (key) => [key, (await this.jsm.streams.info(SOURCES[key].stream)).state.last_seq] as const));
     return Object.fromEntries(entries) as Record<StreamKey, number>;
+  }
+
+  /** Sees every event before it is sent to any socket (caches drop what it changed). */
+  observe(observer: (event: FeedEvent) => void): void {
+    this.observers.push(observer);
   }
 
   /** Tails every stream from now on; `onEvent` is called in stream order per stream. */
@@ -151,7 +157,9 @@ export class EventFeed {
         for await (const msg of messages) {
           next = msg.seq + 1;
           const event = decodeFeedEvent(key, msg.seq, msg.subject, msg.data);
-          if (event) onEvent(event);
+          if (!event) continue;
+          for (const observer of this.observers) observer(event);
+          onEvent(event);
         }
         this.stops.splice(this.stops.indexOf(stop), 1);
         if (!this.stopped) this.liveness.stall(name, 'consumer ended');

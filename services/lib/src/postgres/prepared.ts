@@ -6,7 +6,8 @@ import type pg from 'pg';
 
 const names = new Map<string, string>();
 
-function nameOf(text: string): string {
+/** The statement's name: the same text always gets the same one. */
+export function statementName(text: string): string {
   let name = names.get(text);
   if (!name) {
     name = `p_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
@@ -21,7 +22,7 @@ export function preparing(client: pg.PoolClient): pg.PoolClient {
     get(target, property, receiver) {
       if (property !== 'query') return Reflect.get(target, property, receiver);
       return (text: unknown, values?: unknown[]) =>
-        typeof text === 'string' ? target.query({ name: nameOf(text), text, values }) : (target.query as (...args: unknown[]) => unknown)(text, values);
+        typeof text === 'string' ? target.query({ name: statementName(text), text, values }) : (target.query as (...args: unknown[]) => unknown)(text, values);
     },
   });
 }

@@ -3,6 +3,7 @@ import { channelType, conversationStatus, messageDirection, z, type Conversation
 import type { ConversationSummary, CustomView, GetConversationResponse } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
 import { type AuthenticatedUser, tenant } from '../authenticate';
+import { cacheScope, sendCached, type ReadCache } from '../read-cache';
 
 const VIEW_IDS = ['unassigned', 'mine', 'team', 'team_unassigned', 'open', 'chat', 'email', 'messenger', 'forms', 'calls', 'sla', 'bots', 'closed', 'sent', 'spam', 'trash'] as const;
 
@@ -226,7 +227,7 @@ const customViewDto = (v: CustomView): z.infer<typeof CustomViewDto> => ({
   filters: { baseView: v.filters?.baseView ?? 'open', channel: (v.filters && channelType.nameOf(v.filters.channel, v.filters.channelName)) || null, assignee: v.filters?.assignee || null, needsReply: v.filters?.needsReply ?? false },
 });
 
-export function registerConversationRoutes(api: ApiRoutes, conversation: ConversationClients, publicUrl: string): void {
+export function registerConversationRoutes(api: ApiRoutes, conversation: ConversationClients, publicUrl: string, readCache?: ReadCache): void {
   api.add(
     {
       method: 'get',
@@ -320,15 +321,22 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Convers
       response: z.object({ items: z.array(ConversationItem), nextCursor: z.string().nullable() }),
       errors: [404],
     },
-    async ({ user, params, query }) => {
-      const page = await conversation.conversations.call.listConversations({
-        tenant: tenant(user),
-        inboxId: params.inboxId,
-        view: query.view,
-        oldestFirst: query.sort === 'oldest',
-        page: { limit: query.limit, cursor: query.cursor ?? '' },
-      });
-      return { items: page.items.map(conversationItem), nextCursor: page.nextCursor || null };
+    async ({ user, params, query, req, res }) => {
+      const load = async () => {
+        const page = await conversation.conversations.call.listConversations({
+          tenant: tenant(user),
+          inboxId: params.inboxId,
+          view: query.view,
+          oldestFirst: query.sort === 'oldest',
+          page: { limit: query.limit, cursor: query.cursor ?? '' },
+        });
+        return { items: page.items.map(conversationItem), nextCursor: page.nextCursor || null };
+      };
+      if (!readCache) return load();
+      // Per reader: the answer was allowed for this user, and views like "mine" differ by user.
+      const key = ['list', user.accountId, user.id, params.inboxId, query.view, query.sort, query.limit, query.cursor ?? ''].join('\u0000');
+      const scopes = [cacheScope.account(user.accountId), cacheScope.inbox(user.accountId, params.inboxId), cacheScope.user(user.accountId, user.id)];
+      sendCached(req, res, await readCache.get(key, scopes, load));
     },
   );
 

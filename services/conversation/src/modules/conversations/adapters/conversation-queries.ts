@@ -1,6 +1,6 @@
 // Read side of conversations: view counts, keyset-paginated lists, and one conversation with
 // its messages, attachments and comments. Every query is scoped by account.
-import { InvalidArgumentError, NotFoundError, channelType, conversationStatus, decodeCursor, encodeCursor, messageDirection, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { InvalidArgumentError, NotFoundError, statementName, channelType, conversationStatus, decodeCursor, encodeCursor, messageDirection, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import type { CallRecord, Comment, ConversationSummary, Message } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { isMissed } from '../../../domain/calls';
 import { dealFromRow } from '../../records';
@@ -95,6 +95,7 @@ export class ConversationQueries {
   constructor(
     private readonly pool: Pool,
     private readonly readPool: Pool = pool,
+    private readonly prepared = false,
   ) {
     this.customViews = new CustomViewsRepository(pool);
     this.counts = new ViewCountsRepository(readPool);
@@ -139,7 +140,6 @@ export class ConversationQueries {
   }
 
   async list(input: { accountId: string; userId: string; inboxId: string; view: string; oldestFirst: boolean; limit: number; cursor?: string }) {
-    await this.requireInbox(input.accountId, input.inboxId);
     const view = await this.viewFor(input.accountId, input.userId, input.inboxId, input.view);
     const limit = Math.min(Math.max(input.limit || 25, 1), 100);
     const direction = input.oldestFirst ? 'ASC' : 'DESC';
@@ -152,13 +152,14 @@ export class ConversationQueries {
       params.push(cursor.at, cursor.id);
       keyset = `AND (c.last_message_at, c.id) ${comparison} ($5, $6)`;
     }
-    const result = await this.readPool.query<SummaryRow>(
-      `SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS}
+    const text = `SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS}
        WHERE c.account_id = $2 AND c.inbox_id = $3 AND ${withViewer(view.predicate, '$1')} ${keyset}
          AND $1::text IS NOT NULL
-       ORDER BY c.last_message_at ${direction}, c.id ${direction} LIMIT $4`,
-      params,
-    );
+       ORDER BY c.last_message_at ${direction}, c.id ${direction} LIMIT $4`;
+    // Built-in views are a few fixed statements, planned once per connection; custom views' texts vary.
+    const result = await this.readPool.query<SummaryRow>(this.prepared && findView(input.view) ? { name: statementName(text), text, values: params } : { text, values: params });
+    // An empty page may be an unknown inbox; a page with rows proves the inbox (one round trip fewer).
+    if (result.rows.length === 0) await this.requireInbox(input.accountId, input.inboxId);
     const rows = result.rows.slice(0, limit);
     const last = rows[rows.length - 1];
     return { items: rows.map(toSummary), nextCursor: result.rows.length > limit && last ? encodeCursor(last.last_message_at, last.id) : '' };
@@ -300,7 +301,6 @@ export class ConversationQueries {
     // One snapshot for every part, or a change committed between two of the reads would show
     // (say) a call already completed beside the message it has not yet updated.
     const { conversation, messages, attachments, comments, calls } = await withTransaction(this.pool, async (tx) => {
-      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const conversation = await this.summary(accountId, conversationId, tx);
       const [messages, attachments, comments, calls] = await Promise.all([
         tx.query(
@@ -323,7 +323,7 @@ export class ConversationQueries {
         tx.query('SELECT * FROM calls WHERE account_id = $1 AND conversation_id = $2 ORDER BY started_at DESC, id DESC LIMIT 1', [accountId, conversationId]),
       ]);
       return { conversation, messages, attachments, comments, calls };
-    });
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const call = calls.rows[0];
     return {
       conversation,

@@ -2,7 +2,7 @@
 // conversation, a message, an attachment or a ticket on behalf of a user is checked against
 // canSeeInbox before its use case runs, and lists are narrowed to what the user may see. An
 // agent asking for another inbox's conversation gets the same NOT_FOUND as for another account's.
-import { NotFoundError, PermissionDeniedError, type Pool } from '@inbox/lib';
+import { NotFoundError, PermissionDeniedError, statementName, type Pool } from '@inbox/lib';
 import { canSeeInbox, seesEveryInbox, type Viewer } from '../domain/inbox-access';
 import type { Role } from '../domain/directory';
 
@@ -26,15 +26,22 @@ function inboxBound(name: string, request: Scoped): boolean {
   );
 }
 
+const VIEWER_SQL = `SELECT u.role, ARRAY(SELECT m.inbox_id FROM inbox_members m WHERE m.user_id = u.id AND m.account_id = u.account_id) AS inbox_ids
+  FROM users u WHERE u.account_id = $1 AND u.id = $2`;
+
 export class InboxAccess {
-  constructor(private readonly pool: Pool) {}
+  /** prepared: the check runs before nearly every call, so it is planned once per connection. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly prepared = false,
+  ) {}
 
   async viewer(accountId: string, userId: string): Promise<Viewer | null> {
-    const result = await this.pool.query<{ role: Role; inbox_ids: string[] }>(
-      `SELECT u.role, ARRAY(SELECT m.inbox_id FROM inbox_members m WHERE m.user_id = u.id AND m.account_id = u.account_id) AS inbox_ids
-       FROM users u WHERE u.account_id = $1 AND u.id = $2`,
-      [accountId, userId],
-    );
+    const result = await this.pool.query<{ role: Role; inbox_ids: string[] }>({
+      ...(this.prepared ? { name: statementName(VIEWER_SQL) } : {}),
+      text: VIEWER_SQL,
+      values: [accountId, userId],
+    });
     const row = result.rows[0];
     return row ? { role: row.role, memberInboxIds: new Set(row.inbox_ids) } : null;
   }

@@ -1,0 +1,127 @@
+// Answers of hot reads (conversation list pages), kept as the bytes sent: the JSON once serialised
+// and, on first demand, gzipped. An answer belongs to scopes (its account, its inbox, its reader);
+// anything that changes what a scope shows invalidates the scope, and an answer is served only if
+// none of its scopes was invalidated after its loading began. That rule also keeps out an answer
+// whose query ran before a change and finished after the change was seen, so a cached answer is
+// never older than the last change this replica has seen. The lifetime bounds what a missed
+// announcement (another replica's write, a change without an event) can cost.
+import { gzipSync } from 'node:zlib';
+import type { Request, Response } from 'express';
+
+export interface CachedBody {
+  json: Buffer;
+  gzip?: Buffer;
+}
+
+interface Entry {
+  body: CachedBody;
+  scopes: string[];
+  /** The invalidation clock when loading began. */
+  loadedFrom: number;
+  expiresAt: number;
+}
+
+export interface ReadCacheStats {
+  hits: number;
+  misses: number;
+  size: number;
+}
+
+export class ReadCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loading = new Map<string, { body: Promise<CachedBody>; scopes: string[]; loadedFrom: number }>();
+  /** When each scope was last invalidated, on one clock that only moves forward. */
+  private readonly invalidatedAt = new Map<string, number>();
+  /** Everything loaded before this is stale (the whole cache was invalidated). */
+  private floor = 0;
+  private clock = 0;
+  private hits = 0;
+  private misses = 0;
+
+  constructor(
+    private readonly ttlMs = 5_000,
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The cached answer for `key`, or `load`'s (serialised, and kept unless a scope changed meanwhile). */
+  async get(key: string, scopes: string[], load: () => Promise<unknown>): Promise<CachedBody> {
+    const hit = this.entries.get(key);
+    if (hit && this.fresh(hit)) {
+      this.hits += 1;
+      return hit.body;
+    }
+    if (hit) this.entries.delete(key);
+    this.misses += 1;
+    // A load that began before a change this replica has since seen is not joined: its answer may predate it.
+    const pending = this.loading.get(key);
+    if (pending && this.unchangedSince(pending.scopes, pending.loadedFrom)) return pending.body;
+    const loadedFrom = this.clock;
+    const loading = { scopes, loadedFrom, body: Promise.resolve<CachedBody>({ json: Buffer.alloc(0) }) };
+    loading.body = load()
+      .then((value) => {
+        const body = { json: Buffer.from(JSON.stringify(value)) };
+        if (this.unchangedSince(scopes, loadedFrom)) this.remember(key, { body, scopes, loadedFrom, expiresAt: this.now() + this.ttlMs });
+        return body;
+      })
+      .finally(() => {
+        if (this.loading.get(key) === loading) this.loading.delete(key);
+      });
+    this.loading.set(key, loading);
+    return loading.body;
+  }
+
+  /** Drops every answer of the scope, and any still loading. */
+  invalidate(scope: string): void {
+    this.clock += 1;
+    this.invalidatedAt.set(scope, this.clock);
+    // The clocks of scopes are only needed while answers loaded before them can exist.
+    if (this.invalidatedAt.size > this.maxEntries * 4) this.invalidateAll();
+  }
+
+  invalidateAll(): void {
+    this.clock += 1;
+    this.floor = this.clock;
+    this.invalidatedAt.clear();
+    this.entries.clear();
+  }
+
+  stats(): ReadCacheStats {
+    return { hits: this.hits, misses: this.misses, size: this.entries.size };
+  }
+
+  private fresh(entry: Entry): boolean {
+    return entry.expiresAt > this.now() && this.unchangedSince(entry.scopes, entry.loadedFrom);
+  }
+
+  private unchangedSince(scopes: string[], loadedFrom: number): boolean {
+    return loadedFrom >= this.floor && scopes.every((scope) => (this.invalidatedAt.get(scope) ?? 0) <= loadedFrom);
+  }
+
+  private remember(key: string, entry: Entry): void {
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, entry);
+  }
+}
+
+/** Sends a cached answer as it is kept: gzipped once for every client that takes gzip. */
+export function sendCached(req: Request, res: Response, body: CachedBody): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Vary', 'Accept-Encoding');
+  if (body.json.length >= 1024 && req.acceptsEncodings('gzip')) {
+    body.gzip ??= gzipSync(body.json);
+    res.setHeader('Content-Encoding', 'gzip');
+    res.setHeader('Content-Length', body.gzip.length);
+    res.end(body.gzip);
+    return;
+  }
+  res.setHeader('Content-Length', body.json.length);
+  res.end(body.json);
+}
+
+/** The scopes a change names: its account, and within it an inbox or a user. */
+export const cacheScope = {
+  account: (accountId: string) => `a:${accountId}`,
+  inbox: (accountId: string, inboxId: string) => `i:${accountId}:${inboxId}`,
+  user: (accountId: string, userId: string) => `u:${accountId}:${userId}`,
+};
