@@ -35,6 +35,8 @@ const schema = z.object({
   GATEWAY_SESSION_CACHE_MS: env.int(10_000, 0),
   /** How long a conversation list page is served from memory at most (any change it shows drops it at once); 0 turns the cache off. */
   GATEWAY_READ_CACHE_MS: env.int(5_000, 0),
+  /** The list pages kept, in MB of JSON (the oldest leave first); counted against the heap caps of the chart. */
+  GATEWAY_READ_CACHE_MB: env.int(32, 1),
   /** Failed sign-ins allowed per email and per client in each window before 429 too_many_attempts. */
   GATEWAY_LOGIN_MAX_FAILURES_PER_EMAIL: env.int(5, 1),
   GATEWAY_LOGIN_MAX_FAILURES_PER_CLIENT: env.int(30, 1),

@@ -95,12 +95,12 @@ bootService(async () => {
     tickets: new RealtimeTickets(redis),
     sessionEvents,
   };
-  const readCache = config.GATEWAY_READ_CACHE_MS > 0 ? new ReadCache(config.GATEWAY_READ_CACHE_MS) : undefined;
+  const readCache = config.GATEWAY_READ_CACHE_MS > 0 ? new ReadCache(config.GATEWAY_READ_CACHE_MS, config.GATEWAY_READ_CACHE_MB * 1024 * 1024) : undefined;
   const accountChanges = new AccountChanges(nc);
   if (readCache) {
     new Gauge({
       name: 'inbox_gateway_read_cache',
-      help: 'Conversation list pages: answers served from memory (hits), loaded (misses), and kept now (size)',
+      help: 'Conversation list pages: answers served from memory (hits), loaded (misses), kept now (size) and their JSON bytes (bytes)',
       labelNames: ['measure'],
       registers: [runtime.metrics.registry],
       collect() {

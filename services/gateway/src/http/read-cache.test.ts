@@ -25,7 +25,7 @@ describe('the read cache', () => {
   });
 
   it('serves a kept answer until its lifetime ends, then loads again', async () => {
-    const cache = new ReadCache(1000, 100, now);
+    const cache = new ReadCache(1000, 1_000_000, now);
     const load = jest.fn(async () => ({ items: [1, 2] }));
     expect(text(await cache.get('k', scopes, load))).toEqual({ items: [1, 2] });
     await cache.get('k', scopes, load);
@@ -33,11 +33,11 @@ describe('the read cache', () => {
     clock = 1000;
     await cache.get('k', scopes, load);
     expect(load).toHaveBeenCalledTimes(2);
-    expect(cache.stats()).toEqual({ hits: 1, misses: 2, size: 1 });
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 2, size: 1 });
   });
 
   it('drops an answer when any of its scopes changes, and only those answers', async () => {
-    const cache = new ReadCache(60_000, 100, now);
+    const cache = new ReadCache(60_000, 1_000_000, now);
     const state = { value: 1 };
     const load = jest.fn(async () => ({ value: state.value }));
     const other = jest.fn(async () => ({ other: true }));
@@ -57,7 +57,7 @@ describe('the read cache', () => {
   });
 
   it('does not keep an answer whose load began before a change seen while it ran', async () => {
-    const cache = new ReadCache(60_000, 100, now);
+    const cache = new ReadCache(60_000, 1_000_000, now);
     const state = { value: 1 };
     const first = deferredLoad(state);
     const pending = cache.get('k', scopes, first.load);
@@ -72,7 +72,7 @@ describe('the read cache', () => {
   });
 
   it('does not hand a request made after a change the answer of a load begun before it', async () => {
-    const cache = new ReadCache(60_000, 100, now);
+    const cache = new ReadCache(60_000, 1_000_000, now);
     const state = { value: 1 };
     const first = deferredLoad(state);
     const before = cache.get('k', scopes, first.load);
@@ -85,7 +85,7 @@ describe('the read cache', () => {
   });
 
   it('shares one load between requests made with nothing changed between them', async () => {
-    const cache = new ReadCache(60_000, 100, now);
+    const cache = new ReadCache(60_000, 1_000_000, now);
     const first = deferredLoad({ value: 1 });
     const both = Promise.all([cache.get('k', scopes, first.load), cache.get('k', scopes, first.load)]);
     first.release();
@@ -93,17 +93,26 @@ describe('the read cache', () => {
     expect(first.load).toHaveBeenCalledTimes(1);
   });
 
-  it('keeps at most its bound of answers, the oldest leaving first', async () => {
-    const cache = new ReadCache(60_000, 2, now);
-    for (const key of ['a', 'b', 'c']) await cache.get(key, scopes, async () => key);
-    expect(cache.stats().size).toBe(2);
-    const reloaded = jest.fn(async () => 'a');
+  it('keeps at most its bound of bytes, the oldest leaving first', async () => {
+    const cache = new ReadCache(60_000, 50, now);
+    // Each answer is 12 bytes of JSON: four fit in 50, the fifth pushes the first out.
+    const answer = (key: string) => async () => key.repeat(10);
+    for (const key of ['a', 'b', 'c', 'd', 'e']) await cache.get(key, scopes, answer(key));
+    expect(cache.stats()).toMatchObject({ size: 4, bytes: 48 });
+    const reloaded = jest.fn(answer('a'));
     await cache.get('a', scopes, reloaded);
     expect(reloaded).toHaveBeenCalledTimes(1);
+    await cache.get('e', scopes, reloaded);
+    expect(reloaded).toHaveBeenCalledTimes(1);
+    // An answer above a quarter of the bound is served but not kept.
+    const large = jest.fn(async () => 'x'.repeat(20));
+    await cache.get('large', scopes, large);
+    await cache.get('large', scopes, large);
+    expect(large).toHaveBeenCalledTimes(2);
   });
 
   it('gzips an answer once, to the same JSON', async () => {
-    const cache = new ReadCache(60_000, 100, now);
+    const cache = new ReadCache(60_000, 1_000_000, now);
     const body = await cache.get('k', scopes, async () => ({ items: Array.from({ length: 100 }, (_, i) => ({ id: `con_${i}` })) }));
     const sent: Buffer[] = [];
     const headers: Record<string, unknown> = {};

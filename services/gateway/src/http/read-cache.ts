@@ -25,6 +25,7 @@ export interface ReadCacheStats {
   hits: number;
   misses: number;
   size: number;
+  bytes: number;
 }
 
 export class ReadCache {
@@ -38,10 +39,14 @@ export class ReadCache {
   private hits = 0;
   private misses = 0;
 
+  /** JSON bytes kept (their gzip, a tenth as large, is not counted). */
+  private bytes = 0;
+
   constructor(
     private readonly ttlMs = 5_000,
-    private readonly maxEntries = 10_000,
+    private readonly maxBytes = 32 * 1024 * 1024,
     private readonly now: () => number = Date.now,
+    private readonly maxEntries = 20_000,
   ) {}
 
   /** The cached answer for `key`, or `load`'s (serialised, and kept unless a scope changed meanwhile). */
@@ -51,7 +56,7 @@ export class ReadCache {
       this.hits += 1;
       return hit.body;
     }
-    if (hit) this.entries.delete(key);
+    if (hit) this.forget(key, hit);
     this.misses += 1;
     // A load that began before a change this replica has since seen is not joined: its answer may predate it.
     const pending = this.loading.get(key);
@@ -84,10 +89,11 @@ export class ReadCache {
     this.floor = this.clock;
     this.invalidatedAt.clear();
     this.entries.clear();
+    this.bytes = 0;
   }
 
   stats(): ReadCacheStats {
-    return { hits: this.hits, misses: this.misses, size: this.entries.size };
+    return { hits: this.hits, misses: this.misses, size: this.entries.size, bytes: this.bytes };
   }
 
   private fresh(entry: Entry): boolean {
@@ -99,8 +105,21 @@ export class ReadCache {
   }
 
   private remember(key: string, entry: Entry): void {
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    if (entry.body.json.length > this.maxBytes / 4) return;
+    const replaced = this.entries.get(key);
+    if (replaced) this.forget(key, replaced);
+    // The oldest leave first until the new answer fits.
+    while (this.entries.size > 0 && (this.bytes + entry.body.json.length > this.maxBytes || this.entries.size >= this.maxEntries)) {
+      const [oldestKey, oldest] = this.entries.entries().next().value!;
+      this.forget(oldestKey, oldest);
+    }
     this.entries.set(key, entry);
+    this.bytes += entry.body.json.length;
+  }
+
+  private forget(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.bytes -= entry.body.json.length;
   }
 }
 
