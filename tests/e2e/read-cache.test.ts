@@ -1,4 +1,4 @@
-// The gateway keeps conversation list pages in memory. A kept page may never be older than the
+// The gateway keeps conversation list pages and threads in memory. A kept page may never be older than the
 // last change the gateway has told anyone about: a change that arrives as an event (a customer's
 // reply, stored by the conversation service) drops the inbox's pages before any socket hears of
 // it, a write through the API drops the account's pages before its answer leaves, and a reader who
@@ -18,11 +18,14 @@ async function cacheCounts(f: InboxFixture): Promise<{ hits: number; misses: num
   return { hits: value('hits'), misses: value('misses') };
 }
 
-/** Reads the view over and over until stopped, as a busy team's browsers do. */
-function readInALoop(f: InboxFixture, readers = 4) {
+/** Reads the view and the thread over and over until stopped, as a busy team's browsers do. */
+function readInALoop(f: InboxFixture, conversationId: string, readers = 4) {
   let running = true;
-  const loops = Array.from({ length: readers }, async () => {
-    while (running) await listView(f.owner, f.inboxId, 'open');
+  const loops = Array.from({ length: readers }, async (_, i) => {
+    while (running) {
+      if (i % 2) await listView(f.owner, f.inboxId, 'open');
+      else expect((await f.owner.get(`/api/v1/conversations/${conversationId}`)).status).toBe(200);
+    }
   });
   return async () => {
     running = false;
@@ -49,11 +52,11 @@ describe('the gateway read cache', () => {
     await f?.stop();
   });
 
-  it('never answers with a page older than an event its sockets have been sent', async () => {
+  it('never answers with a page or thread older than an event its sockets have been sent', async () => {
     const seen = new Set<string>();
     const socket = await RealtimeClient.connect(f.stack.gatewayUrl, { token: f.owner.token });
     const before = await cacheCounts(f);
-    const stop = readInALoop(f);
+    const stop = readInALoop(f, conversationId);
     try {
       for (let round = 1; round <= 8; round++) {
         const text = `follow-up number ${round} ${randomInt(1e9)}`;
@@ -65,6 +68,8 @@ describe('the gateway read cache', () => {
         const item = (await listView(f.owner, f.inboxId, 'open')).find((c) => c.id === conversationId);
         expect(item.preview).toContain(`follow-up number ${round}`);
         expect(item.version).toBeGreaterThanOrEqual(heard.version);
+        const thread = (await f.owner.get(`/api/v1/conversations/${conversationId}`)).body;
+        expect(thread.messages.map((m: { id: string }) => m.id)).toContain(heard.messageId);
       }
     } finally {
       await stop();
@@ -84,15 +89,17 @@ describe('the gateway read cache', () => {
     expect((await f.owner.patch(`/api/v1/contacts/${contactId}`, { name })).status).toBe(200);
     const item = (await listView(f.owner, f.inboxId, 'open')).find((c) => c.id === conversationId);
     expect(item.contact.name).toBe(name);
+    expect((await f.owner.get(`/api/v1/conversations/${conversationId}`)).body.contact.name).toBe(name);
   });
 
   it('stops serving a reader the pages of an inbox they were removed from', async () => {
     const agent = await addAgent(f, 'agent');
     expect((await listView(agent.client, f.inboxId, 'open')).map((c) => c.id)).toContain(conversationId);
     expect((await listView(agent.client, f.inboxId, 'open')).map((c) => c.id)).toContain(conversationId);
+    expect((await agent.client.get(`/api/v1/conversations/${conversationId}`)).status).toBe(200);
     expect((await f.owner.delete(`/api/v1/inboxes/${f.inboxId}/members/${agent.id}`)).status).toBe(204);
-    const refused = await agent.client.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=open`);
-    expect(refused.status).toBe(403);
+    expect((await agent.client.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=open`)).status).toBe(403);
+    expect((await agent.client.get(`/api/v1/conversations/${conversationId}`)).status).toBe(404);
   });
 
   it('keeps the "mine" view of one reader apart from that of another', async () => {

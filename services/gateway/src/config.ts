@@ -33,7 +33,7 @@ const schema = z.object({
   GATEWAY_TOKEN_TTL_SECONDS: env.int(12 * 60 * 60, 60),
   /** How long a session's user is remembered between API calls (changes drop it at once); 0 asks every time. */
   GATEWAY_SESSION_CACHE_MS: env.int(10_000, 0),
-  /** How long a conversation list page is served from memory at most (any change it shows drops it at once); 0 turns the cache off. */
+  /** How long a conversation list page or thread is served from memory at most (any change it shows drops it at once); 0 turns the cache off. */
   GATEWAY_READ_CACHE_MS: env.int(5_000, 0),
   /** The list pages kept, in MB of JSON (the oldest leave first); counted against the heap caps of the chart. */
   GATEWAY_READ_CACHE_MB: env.int(32, 1),

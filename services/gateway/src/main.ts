@@ -100,7 +100,7 @@ bootService(async () => {
   if (readCache) {
     new Gauge({
       name: 'inbox_gateway_read_cache',
-      help: 'Conversation list pages: answers served from memory (hits), loaded (misses), kept now (size) and their JSON bytes (bytes)',
+      help: 'Conversation list pages and threads: answers served from memory (hits), loaded (misses), kept now (size) and their JSON bytes (bytes)',
       labelNames: ['measure'],
       registers: [runtime.metrics.registry],
       collect() {
@@ -126,7 +126,9 @@ bootService(async () => {
   // Before any socket hears of a change, no cached page shows the state before it.
   if (readCache) {
     feed.observe((event) => {
-      if (event.stream === 'conversation') readCache.invalidate(event.inboxId ? cacheScope.inbox(event.accountId, event.inboxId) : cacheScope.account(event.accountId));
+      if (event.stream !== 'conversation') return;
+      readCache.invalidate(event.inboxId ? cacheScope.inbox(event.accountId, event.inboxId) : cacheScope.account(event.accountId));
+      if (event.conversationId) readCache.invalidate(cacheScope.conversation(event.accountId, event.conversationId));
     });
   }
   const realtime = new RealtimeServer({

@@ -1,10 +1,11 @@
-// Answers of hot reads (conversation list pages), kept as the bytes sent: the JSON once serialised
-// and, on first demand, gzipped. An answer belongs to scopes (its account, its inbox, its reader);
-// anything that changes what a scope shows invalidates the scope, and an answer is served only if
-// none of its scopes was invalidated after its loading began. That rule also keeps out an answer
-// whose query ran before a change and finished after the change was seen, so a cached answer is
-// never older than the last change this replica has seen. The lifetime bounds what a missed
-// announcement (another replica's write, a change without an event) can cost.
+// Answers of hot reads (conversation list pages and threads), kept as the bytes sent: the JSON
+// serialised once and, on first demand, gzipped. An answer belongs to scopes (its account, its
+// reader, its inbox or its conversation); anything that changes what a scope shows invalidates the
+// scope, and an answer is served only if none of its scopes was invalidated after its loading
+// began. That rule also keeps out an answer whose query ran before a change and finished after the
+// change was seen, so a cached answer is never older than the last change this replica has seen.
+// The lifetime bounds what a missed announcement (another replica's write, a change without an
+// event) can cost.
 import { gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
 
@@ -143,4 +144,5 @@ export const cacheScope = {
   account: (accountId: string) => `a:${accountId}`,
   inbox: (accountId: string, inboxId: string) => `i:${accountId}:${inboxId}`,
   user: (accountId: string, userId: string) => `u:${accountId}:${userId}`,
+  conversation: (accountId: string, conversationId: string) => `c:${accountId}:${conversationId}`,
 };

@@ -350,7 +350,13 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Convers
       response: ConversationItem.extend({ messages: z.array(MessageDto), comments: z.array(CommentDto), call: CallDto.nullable() }),
       errors: [404],
     },
-    async ({ user, params }) => conversationDetail(await conversation.conversations.call.getConversation({ tenant: tenant(user), conversationId: params.id }), publicUrl),
+    async ({ user, params, req, res }) => {
+      const load = async () => conversationDetail(await conversation.conversations.call.getConversation({ tenant: tenant(user), conversationId: params.id }), publicUrl);
+      if (!readCache) return load();
+      const key = ['thread', user.accountId, user.id, params.id].join('\u0000');
+      const scopes = [cacheScope.account(user.accountId), cacheScope.conversation(user.accountId, params.id), cacheScope.user(user.accountId, user.id)];
+      sendCached(req, res, await readCache.get(key, scopes, load));
+    },
   );
 }
 
