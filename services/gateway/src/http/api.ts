@@ -64,7 +64,7 @@ export function registerApi(router: Router, deps: GatewayDependencies, options: 
   registerAssistRoutes(routes, deps.conversation);
   registerNotificationRoutes(routes, deps.notifications, deps.conversation);
   registerWebhookRoutes(routes, deps.webhooks);
-  registerSearchRoutes(routes, deps.conversation, deps.search);
+  registerSearchRoutes(routes, deps.conversation, deps.search, deps.readCache);
   registerRoutingRoutes(routes, deps.conversation, deps.routing);
   registerServiceLevelRoutes(routes, deps.conversation);
   registerReportRoutes(routes, deps.conversation, deps.routing);

@@ -33,6 +33,7 @@ export const MAX_QUERY_LENGTH = 500;
 const WORD_FIELDS = ['subject^3', 'contact_name^3', 'contact_email^2', 'messages', 'comments'];
 const PREFIX_FIELDS = ['subject', 'subject._2gram', 'subject._3gram', 'contact_name', 'contact_name._2gram', 'contact_name._3gram', 'messages', 'comments'];
 const EXACT_FIELDS = ['subject.exact', 'contact_email.exact', 'messages.exact', 'comments.exact', 'participants'];
+const HIGHLIGHT_FIELDS = ['subject', 'messages', 'comments'];
 
 export function buildSearchRequest(c: SearchCriteria): Record<string, unknown> {
   if (!c.accountId) throw new InvalidArgumentError('tenant_required', 'the account is required');
@@ -81,6 +82,9 @@ export function buildSearchRequest(c: SearchCriteria): Record<string, unknown> {
   };
   if (sortMode === 'relevance') body.track_scores = true;
   if (text) {
+    // Snippets of what a row does not show already (its contact is on it), marked by the words
+    // alone: the highlighter re-reads each hit, and running the prefix and n-gram clauses over every
+    // field again cost a fifth of a search's CPU in OpenSearch.
     body.highlight = {
       encoder: 'html',
       pre_tags: ['<mark>'],
@@ -88,7 +92,10 @@ export function buildSearchRequest(c: SearchCriteria): Record<string, unknown> {
       fragment_size: 160,
       number_of_fragments: 2,
       require_field_match: false,
-      fields: { subject: {}, contact_name: {}, contact_email: {}, messages: {}, comments: {} },
+      highlight_query: {
+        multi_match: { query: text, fields: HIGHLIGHT_FIELDS, ...(c.typoTolerant ? { fuzziness: 'AUTO', prefix_length: 1, max_expansions: 50 } : {}) },
+      },
+      fields: Object.fromEntries(HIGHLIGHT_FIELDS.map((field) => [field, {}])),
     };
   }
   if (c.cursor) body.search_after = decodeSearchCursor(c.cursor, sortMode);

@@ -3,7 +3,8 @@
 import { HttpError, NotFoundError, channelType, conversationStatus, z, type ServiceClient, type ConversationClients } from '@inbox/lib';
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import type { ApiRoutes } from '../api-route';
-import { tenant } from '../authenticate';
+import { type AuthenticatedUser, tenant } from '../authenticate';
+import { cacheScope, type ReadCache } from '../read-cache';
 import { ConversationItem, conversationItem } from './conversations.routes';
 
 
@@ -40,7 +41,18 @@ export function registerSearchRoutes(
   api: ApiRoutes,
   conversation: ConversationClients,
   search: ServiceClient<typeof SearchServiceService>,
+  readCache?: ReadCache,
 ): void {
+  // The inboxes a user may search change only through the API (inboxes, memberships, roles) or
+  // with the user's sessions, both of which drop the kept answer.
+  const loadInboxIds = async (user: AuthenticatedUser) => (await conversation.directory.call.listInboxes({ tenant: tenant(user) })).inboxes.map((i) => i.id);
+  const visibleInboxIds = async (user: AuthenticatedUser): Promise<string[]> => {
+    if (!readCache) return loadInboxIds(user);
+    const key = ['search-inboxes', user.accountId, user.id].join('\u0000');
+    const kept = await readCache.get(key, [cacheScope.account(user.accountId), cacheScope.user(user.accountId, user.id)], () => loadInboxIds(user));
+    return JSON.parse(kept.json.toString('utf8')) as string[];
+  };
+
   api.add(
     {
       method: 'get',
@@ -57,7 +69,7 @@ export function registerSearchRoutes(
       const to = query.to ? new Date(query.to) : undefined;
       if (from && to && from > to) throw new HttpError(400, 'invalid_date_range', 'from must not be after to');
       // Only the inboxes this user may see (an agent's memberships); none means nothing to find.
-      const inboxes = (await conversation.directory.call.listInboxes({ tenant: tenant(user) })).inboxes.map((i) => i.id);
+      const inboxes = await visibleInboxIds(user);
       if (query.inboxId && !inboxes.includes(query.inboxId)) throw new NotFoundError('inbox_not_found', 'no such inbox');
       if (inboxes.length === 0) return { items: [], nextCursor: null, total: 0, tookMs: 0 };
       const assignee = query.assigneeId;
