@@ -9,6 +9,13 @@ const DRIVERS_IN_NODE_MODULES = 'node_modules/(@grpc/grpc-js|express|pg|@nats-io
 module.exports = {
   forbidden: [
     {
+      name: 'gateway-routes-stand-alone',
+      comment: 'A gateway route module shares shapes through http/shapes and helpers through auth/ or http/, never through another route module.',
+      severity: 'error',
+      from: { path: '^services/gateway/src/http/routes/([^/]+)\\.ts$' },
+      to: { path: '^services/gateway/src/http/routes/', pathNot: '^services/gateway/src/http/routes/$1\\.ts$' },
+    },
+    {
       name: 'no-other-service-source',
       comment: 'A service uses another only through its contract (protos) or the shared @inbox/lib package, never its source.',
       severity: 'error',

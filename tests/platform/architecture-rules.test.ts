@@ -42,6 +42,19 @@ describe('architecture rules (dependency-cruiser)', () => {
     for (const [file, , rule] of probes) expect([file, result.output]).toEqual([file, expect.stringContaining(`${rule}: services/conversation/src/domain/zz-rule-probe/${file}`)]);
   });
 
+  it('fail on a gateway route module that imports another route module', async () => {
+    const file = path.join(ROOT, 'services/gateway/src/http/routes/zz-rule-probe.routes.ts');
+    writeFileSync(file, "import { registerSearchRoutes } from './search.routes';\nimport { ConversationItem } from '../shapes/conversation.shapes';\nexport const probe = [registerSearchRoutes, ConversationItem];\n");
+    try {
+      const result = await cruise('services/gateway/src/http/routes/zz-rule-probe.routes.ts');
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('gateway-routes-stand-alone: services/gateway/src/http/routes/zz-rule-probe.routes.ts → services/gateway/src/http/routes/search.routes.ts');
+      expect(result.output).not.toContain('→ services/gateway/src/http/shapes/conversation.shapes.ts');
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   it('fail on a new use case that imports an adapter, though old ones are listed as known', async () => {
     const file = path.join(ROOT, 'services/conversation/src/modules/records/use-cases/zz-rule-probe.ts');
     writeFileSync(file, "import { appendEvents } from '../../../adapters/outbox';\nimport { SmtpSender } from '../../outbound/adapters';\nexport const probe = [appendEvents, SmtpSender];\n");

@@ -21,11 +21,12 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType> {
   errors?: number[];
 }
 
-export interface RouteContext<B, Q> {
+export interface RouteContext<B, Q, U extends AuthenticatedUser | undefined = AuthenticatedUser> {
   body: B;
   query: Q;
   params: Record<string, string>;
-  user: AuthenticatedUser;
+  /** The signed-in user on routes with auth; routes without it have none. */
+  user: U;
   req: Request;
   res: Response;
 }
@@ -44,21 +45,21 @@ export class ApiRoutes {
     private readonly basePath = '/api/v1',
   ) {}
 
-  add<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
-    spec: RouteSpec<B, Q>,
-    handler: (ctx: RouteContext<z.infer<B>, z.infer<Q>>) => Promise<unknown>,
+  add<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, A extends boolean = boolean>(
+    spec: RouteSpec<B, Q> & { auth: A },
+    handler: (ctx: RouteContext<z.infer<B>, z.infer<Q>, A extends true ? AuthenticatedUser : undefined>) => Promise<unknown>,
   ): void {
     const status = spec.status ?? 200;
     this.registry.registerPath(this.describe(spec, status));
     this.router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
-        const user = spec.auth ? await this.authenticate(req) : (undefined as unknown as AuthenticatedUser);
+        const user = spec.auth ? await this.authenticate(req) : undefined;
         if (spec.body && req.headers['content-type'] && !req.is('application/json')) {
           throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
         }
         const body = spec.body ? parse(spec.body, req.body ?? {}, 'body') : undefined;
         const query = spec.query ? parse(spec.query, { ...req.query }, 'query') : undefined;
-        const result = await handler({ body, query, params: req.params as Record<string, string>, user, req, res } as RouteContext<z.infer<B>, z.infer<Q>>);
+        const result = await handler({ body, query, params: req.params as Record<string, string>, user, req, res } as RouteContext<z.infer<B>, z.infer<Q>, A extends true ? AuthenticatedUser : undefined>);
         if (spec.method !== 'get' && user) this.onWrite(user);
         if (res.headersSent) return;
         if (status === 204) res.status(204).end();

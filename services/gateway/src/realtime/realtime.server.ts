@@ -16,7 +16,7 @@ import { HttpError, PRESENCE_TTL_MS, errorMessage, newId, type Activity, type Di
 import type { AuthenticatedUser, SessionResolver } from '../http/authenticate';
 import type { RealtimeTickets } from '../auth/realtime-tickets';
 import type { SessionEvents } from '../auth/session-events';
-import { conversationItem } from '../http/routes/conversations.routes';
+import { conversationItem } from '../http/shapes/conversation.shapes';
 import { STREAM_KEYS, type EventFeed, type FeedEvent, type StreamKey } from './event-feed';
 import type { Wallboards } from './wallboards';
 

@@ -1,5 +1,4 @@
 // Accounts, sign-in, users, inboxes, members and channels.
-import type { Request } from 'express';
 import { DomainError, HttpError, channelNameToProto, z, type ConversationClients } from '@inbox/lib';
 import { ChannelType } from '@inbox/lib/gen/inbox/common/v1/common';
 import {
@@ -14,7 +13,8 @@ import type { SignInThrottle } from '../../auth/sign-in-throttle';
 import { TICKET_TTL_SECONDS, type RealtimeTickets } from '../../auth/realtime-tickets';
 import type { SessionEvents } from '../../auth/session-events';
 import type { ApiRoutes } from '../api-route';
-import { WorkingHoursDto } from './routing.routes';
+import { sessionStarter } from '../../auth/session-starter';
+import { WorkingHoursDto } from '../shapes/working-hours.shapes';
 import { ROLE_NAMES, tenant } from '../authenticate';
 
 const Id = z.string().min(1).max(100);
@@ -131,19 +131,6 @@ export interface AuthServices {
   throttle: SignInThrottle;
   tickets: RealtimeTickets;
   sessionEvents: SessionEvents;
-}
-
-/** A new session for the user and the bearer token that carries it. */
-export function sessionStarter(conversation: ConversationClients, tokens: TokenService) {
-  return async (accountId: string, userId: string, req: Request): Promise<string> => {
-    const { sessionId } = await conversation.directory.call.createSession({
-      tenant: { accountId, userId },
-      ttlSeconds: tokens.ttlSeconds,
-      ip: req.ip ?? '',
-      userAgent: String(req.headers['user-agent'] ?? ''),
-    });
-    return tokens.issue({ userId, accountId, sessionId });
-  };
 }
 
 export function registerDirectoryRoutes(

@@ -4,7 +4,7 @@ import { z, type ConversationClients } from '@inbox/lib';
 import type { Contact, ContactProperty, Deal, Ticket } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
 import { tenant } from '../authenticate';
-import { ConversationItem, conversationItem } from './conversations.routes';
+import { ConversationItem, conversationItem } from '../shapes/conversation.shapes';
 
 const TicketDto = z
   .object({ id: z.string(), conversationId: z.string(), status: z.enum(['open', 'closed']), title: z.string(), createdAt: z.string(), closedAt: z.string().nullable() })

@@ -3,11 +3,10 @@ import { HttpError, NotFoundError, z, type ServiceClient, type ConversationClien
 import { Availability, type RoutingRule, type RoutingServiceService } from '@inbox/lib/gen/inbox/routing/v1/routing';
 import type { ApiRoutes } from '../api-route';
 import { requireAdmin, type AuthenticatedUser, tenant } from '../authenticate';
+import { WorkingHoursDto } from '../shapes/working-hours.shapes';
 
 const Status = z.enum(['available', 'away']);
 const AvailabilityDto = z.object({ userId: z.string(), status: Status, changedAt: z.string().nullable(), changedBy: z.string().nullable() }).openapi('Availability');
-const Period = z.object({ day: z.number().int().min(0).max(6), start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/) });
-export const WorkingHoursDto = z.object({ timeZone: z.string().min(1).max(64), periods: z.array(Period).max(50) }).openapi('WorkingHours');
 const RuleDto = z
   .object({
     inboxId: z.string(),

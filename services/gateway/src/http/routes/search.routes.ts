@@ -5,7 +5,7 @@ import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search
 import type { ApiRoutes } from '../api-route';
 import { type AuthenticatedUser, tenant } from '../authenticate';
 import { cacheScope, type ReadCache } from '../read-cache';
-import { ConversationItem, conversationItem } from './conversations.routes';
+import { ConversationItem, conversationItem } from '../shapes/conversation.shapes';
 
 
 const flag = z

@@ -5,7 +5,7 @@ import { z, type ConversationClients } from '@inbox/lib';
 import type { SlaPolicy } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { ApiRoutes } from '../api-route';
 import { tenant } from '../authenticate';
-import { WorkingHoursDto } from './routing.routes';
+import { WorkingHoursDto } from '../shapes/working-hours.shapes';
 
 const Minutes = z.number().int().min(1).max(525_600).nullable();
 const SlaPolicyDto = z

@@ -12,7 +12,7 @@ import { tenant } from '../authenticate';
 import type { OidcClient } from '../../auth/oidc-client';
 import type { SsoStates } from '../../auth/sso-states';
 import type { TokenService } from '../../auth/token-service';
-import { sessionStarter } from './directory.routes';
+import { sessionStarter } from '../../auth/session-starter';
 
 const SsoDto = z
   .object({
