@@ -66,6 +66,7 @@ alive() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/
 heap_mb() {
   case $1 in
     conversation) echo "${CONVERSATION_HEAP_MB:-256}" ;;
+    gateway) echo "${GATEWAY_HEAP_MB:-128}" ;;
     *) echo "${SERVICE_HEAP_MB:-128}" ;;
   esac
 }
