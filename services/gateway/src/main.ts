@@ -107,8 +107,9 @@ bootService(async () => {
         for (const [measure, value] of Object.entries(readCache.stats())) this.set({ measure }, value);
       },
     });
-    sessionEvents.onPublish(({ accountId, userId }) => readCache.invalidate(cacheScope.user(accountId, userId)));
-    sessionEvents.subscribe(({ accountId, userId }) => readCache.invalidate(cacheScope.user(accountId, userId)));
+    const forgetReader = ({ accountId, userId }: { accountId: string; userId: string }) => readCache.invalidate(cacheScope.user(accountId, userId));
+    sessionEvents.onPublish(forgetReader);
+    sessionEvents.subscribe(forgetReader);
     accountChanges.subscribe((accountId) => readCache.invalidate(cacheScope.account(accountId)));
     // Announcements missed while disconnected cannot be told apart: forget everything.
     void (async () => {

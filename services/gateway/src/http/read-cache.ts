@@ -63,18 +63,17 @@ export class ReadCache {
     const pending = this.loading.get(key);
     if (pending && this.unchangedSince(pending.scopes, pending.loadedFrom)) return pending.body;
     const loadedFrom = this.clock;
-    const loading = { scopes, loadedFrom, body: Promise.resolve<CachedBody>({ json: Buffer.alloc(0) }) };
-    loading.body = load()
+    const loaded: Promise<CachedBody> = load()
       .then((value) => {
         const body = { json: Buffer.from(JSON.stringify(value)) };
         if (this.unchangedSince(scopes, loadedFrom)) this.remember(key, { body, scopes, loadedFrom, expiresAt: this.now() + this.ttlMs });
         return body;
       })
       .finally(() => {
-        if (this.loading.get(key) === loading) this.loading.delete(key);
+        if (this.loading.get(key)?.body === loaded) this.loading.delete(key);
       });
-    this.loading.set(key, loading);
-    return loading.body;
+    this.loading.set(key, { body: loaded, scopes, loadedFrom });
+    return loaded;
   }
 
   /** Drops every answer of the scope, and any still loading. */
