@@ -53,6 +53,20 @@ describe('the REST contract', () => {
     expect(types).toContain('"/api/v1/conversations/{id}"');
   });
 
+  // Two schemas given one component name leave only one in the document: GET /account was
+  // documented with the sign-up answer's shape, without the time zone it sends.
+  it('names each response schema once, so the document describes every answer as sent', () => {
+    const routes = path.join(ROOT, 'services/gateway/src');
+    const names = listFiles(routes)
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+      .flatMap((file) => [...readFileSync(path.join(routes, file), 'utf8').matchAll(/\.openapi\('(\w+)'/g)].map((m) => `${m[1]} in ${file}`));
+    const byName = new Map<string, string[]>();
+    for (const entry of names) byName.set(entry.split(' ')[0], [...(byName.get(entry.split(' ')[0]) ?? []), entry]);
+    expect([...byName.values()].filter((places) => places.length > 1)).toEqual([]);
+    const document = JSON.parse(readFileSync(path.join(ROOT, 'services/gateway/openapi.json'), 'utf8'));
+    expect(Object.keys(document.components.schemas.Account.properties)).toEqual(['id', 'name', 'timeZone']);
+  });
+
   it('fails the check when the web types have drifted from the gateway', () => {
     const file = path.join(ROOT, 'services/web/src/gen/api-schema.ts');
     const committed = readFileSync(file, 'utf8');

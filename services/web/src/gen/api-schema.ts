@@ -154,7 +154,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            account: components["schemas"]["Account"];
+                            account: components["schemas"]["NewAccount"];
                             user: components["schemas"]["User"];
                             token: string;
                         };
@@ -9624,7 +9624,7 @@ export interface components {
                 };
             };
         };
-        Account: {
+        NewAccount: {
             id: string;
             name: string;
             createdAt: string;
@@ -10041,6 +10041,12 @@ export interface components {
             /** @description resolution time stands still while our message is the last one */
             pauseWhileWaitingOnCustomer: boolean;
         } | null;
+        Account: {
+            id: string;
+            name: string;
+            /** @description IANA; reports count days in it */
+            timeZone: string;
+        };
         ReportSummary: {
             from: string;
             to: string;

@@ -40,7 +40,7 @@ const PhoneNumber = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164, e.g. +
 const Signature = z.string().max(2000).describe("plain text under every reply and new email sent from this address ({agent}: the sender's name); empty removes it");
 const RingStrategy = z.enum(['sequential', 'simultaneous']).describe('ring the available agents one after another (least busy first) or all at once');
 const RingSeconds = z.number().int().min(5).max(120).describe('how long each ring lasts before the next agent (or voicemail)');
-const AccountDto = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).openapi('Account');
+const AccountDto = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).openapi('NewAccount');
 const InboxDto = z
   .object({
     id: z.string(),
