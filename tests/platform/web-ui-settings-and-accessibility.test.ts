@@ -297,6 +297,45 @@ describe('the web inbox settings and finish in Chromium', () => {
     expect((await f.owner.withToken((await f.anonymous.post('/api/v1/auth/login', { email, password: 'agent password' })).body.token).post('/api/v1/inboxes', { name: 'Nope' })).status).toBe(403);
   });
 
+  it('follows the system into dark mode, switches from the top bar, keeps the choice over a reload, and passes axe in the dark', async () => {
+    const customer = uniqueEmail('dark');
+    await deliver(f, { from: `Nattugle Mørk <${customer}>`, to: f.address, subject: 'Reading at night', text: 'Is there a dark mode?' });
+    const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
+    await f.owner.post(`/api/v1/conversations/${conversation.id}/comments`, { text: 'Yes, in the top bar.' });
+    const background = (page: Page, selector: string) =>
+      page.locator(selector).first().evaluate((el) => {
+        const [r, g, b] = getComputedStyle(el).backgroundColor.match(/\d+/g)!.map(Number);
+        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+      });
+    const scheme = (page: Page) => page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'));
+
+    // A system that prefers dark gets the dark scheme before anyone chooses.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    const system = await context.newPage();
+    await system.goto(`${f.stack.gatewayUrl}/`);
+    await system.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    expect(await scheme(system)).toBe('dark');
+    await context.close();
+
+    const page = await signInPage(browser, f.stack.gatewayUrl, ownerEmail, 'correct horse battery', { width: 1280, height: 800 });
+    expect(await scheme(page)).toBe('light');
+    expect(await background(page, '.list')).toBeGreaterThan(0.9);
+    await page.getByRole('button', { name: 'Use dark mode' }).click();
+    expect(await scheme(page)).toBe('dark');
+    expect(await background(page, '.list')).toBeLessThan(0.2);
+    await page.reload();
+    await page.getByTestId('current-user').waitFor();
+    expect(await scheme(page)).toBe('dark');
+    await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
+    await page.locator('.comment').getByText('Yes, in the top bar.').waitFor();
+    expect(await background(page, '.message')).toBeLessThan(0.2);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inbox-dark-1280x800.png') });
+    expect([...(await seriousViolations(page)), ...(await overflowing(page))]).toEqual([]);
+    await page.getByRole('button', { name: 'Use light mode' }).click();
+    expect(await scheme(page)).toBe('light');
+    expect(page.errors).toEqual([]);
+  });
+
   for (const viewport of [
     { width: 1024, height: 768 },
     { width: 1280, height: 800 },

@@ -1,3 +1,5 @@
+import type { BodyArgs, Method, PathOf, ResponseFor } from './api-routes';
+export type { BodyFor, ResponseFor } from './api-routes';
 import type { components, paths } from './gen/api-schema';
 // The gateway's REST API as the inbox uses it; the token lives in localStorage.
 export class ApiError extends Error {
@@ -37,7 +39,7 @@ export async function renewSessionIfDue(now = Date.now() / 1000): Promise<void> 
   const token = session.token;
   const times = token ? tokenTimes(token) : null;
   if (!times || now < times.iat + (times.exp - times.iat) / 2) return;
-  const renewed = await api<{ token: string }>('POST', '/auth/refresh');
+  const renewed = await api('POST', '/auth/refresh');
   if (session.token === token) session.token = renewed.token;
 }
 
@@ -55,7 +57,19 @@ export function endSession(): void {
   if (hadSession) for (const listener of endedListeners) listener();
 }
 
-export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * Calls the gateway. The path must be one of its routes (see api-routes.ts); the body and the
+ * answer are typed from the route's OpenAPI operation.
+ */
+export function api<M extends Method, P extends PathOf<M>>(method: M, path: P, ...body: BodyArgs<M, P>): Promise<ResponseFor<M, P>> {
+  return request(method, path, body[0]);
+}
+
+/**
+ * A call whose path is composed at run time (a list's or a search's query), so the compiler
+ * cannot match it to a route: the caller names the answer's type, ideally with ResponseFor.
+ */
+export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';

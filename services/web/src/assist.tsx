@@ -22,7 +22,7 @@ let library: Promise<{ snippets: Snippet[]; assist: AssistCapabilities }> | null
 export function useReplyLibrary() {
   const [state, setState] = useState<{ snippets: Snippet[]; assist: AssistCapabilities }>({ snippets: [], assist: { summarize: true, writeForMe: false } });
   useEffect(() => {
-    library ??= Promise.all([api<{ items: Snippet[] }>('GET', '/snippets'), api<AssistCapabilities>('GET', '/assist')]).then(([s, a]) => ({ snippets: s.items, assist: a }));
+    library ??= Promise.all([api('GET', '/snippets'), api('GET', '/assist')]).then(([s, a]) => ({ snippets: s.items, assist: a }));
     library.then(setState).catch(() => (library = null));
   }, []);
   return state;
@@ -85,7 +85,7 @@ export function WriteForMe({ conversationId, editor }: { conversationId: string;
     setBusy(true);
     setError(null);
     try {
-      const result = await api<{ text: string }>('POST', `/conversations/${conversationId}/draft`, { prompt });
+      const result = await api('POST', `/conversations/${conversationId}/draft`, { prompt });
       editor.current?.clear();
       editor.current?.insert(textToHtml(result.text));
       setPrompt(null);
@@ -134,7 +134,7 @@ export function SummaryPanel({ conversationId, onClose }: { conversationId: stri
     setSummary(null);
     setError(null);
     const ticket = beginLoad();
-    api<{ summary: string; source: string }>('POST', `/conversations/${conversationId}/summary`, {})
+    api('POST', `/conversations/${conversationId}/summary`)
       .then((loaded) => ticket.apply() && setSummary(loaded))
       .catch((e) => !ticket.superseded() && setError(e instanceof ApiError ? e.message : 'failed'));
   }, [conversationId, beginLoad]);

@@ -12,7 +12,7 @@ export function AvailabilityToggle({ user }: { user: User }) {
 
   const load = useCallback(() => {
     const mine = ++latest.current;
-    api<{ status: Status }>('GET', '/me/availability')
+    api('GET', '/me/availability')
       .then((r) => mine === latest.current && setStatus(r.status))
       .catch(() => undefined);
   }, []);
@@ -38,7 +38,7 @@ export function AvailabilityToggle({ user }: { user: User }) {
         const next = e.target.value as Status;
         const mine = ++latest.current;
         setStatus(next);
-        void api<{ status: Status }>('PUT', '/me/availability', { status: next }).then((r) => mine === latest.current && setStatus(r.status));
+        void api('PUT', '/me/availability', { status: next }).then((r) => mine === latest.current && setStatus(r.status));
       }}
     >
       <option value="available">Available</option>

@@ -1,4 +1,5 @@
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
+import { render } from './test-render';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { User } from './api';

@@ -21,7 +21,7 @@ export function ComposeDialog({ inboxId, onClose, onSent }: { inboxId: string; o
     setSending(true);
     try {
       const copies = { ...(cc.trim() ? { cc: addressList(cc) } : {}), ...(bcc.trim() ? { bcc: addressList(bcc) } : {}) };
-      const created = await api<{ id: string }>('POST', '/conversations', { inboxId, to: to.trim(), ...copies, subject, text });
+      const created = await api('POST', '/conversations', { inboxId, to: to.trim(), ...copies, subject, text });
       onSent(created.id);
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.message : 'could not send');

@@ -1,5 +1,6 @@
 // A confirmation for what cannot be undone (or is costly to undo): the action runs only after an
 // explicit second click; Escape or Cancel leaves everything as it was.
+import { Button } from '@mantine/core';
 import { useEffect, useRef } from 'react';
 
 export interface PendingConfirmation {
@@ -18,18 +19,18 @@ export function ConfirmDialog({ pending, onDone }: { pending: PendingConfirmatio
         <h2 id="confirm-title">{pending.title}</h2>
         <p id="confirm-body">{pending.body}</p>
         <div className="row">
-          <button
-            className="danger"
+          <Button
+            color="red"
             onClick={() => {
               onDone();
               void pending.run();
             }}
           >
             {pending.confirmLabel}
-          </button>
-          <button ref={cancel} onClick={onDone}>
+          </Button>
+          <Button variant="default" ref={cancel} onClick={onDone}>
             Cancel
-          </button>
+          </Button>
         </div>
       </section>
     </div>

@@ -61,7 +61,7 @@ export function ContactEditor({ contact, users, onSaved, onClose }: { contact: E
   const [merging, setMerging] = useState<Found | null>(null);
 
   useEffect(() => {
-    void api<{ items: PropertyDefinition[] }>('GET', '/contact-properties').then((r) => setDefinitions(r.items), () => setDefinitions([]));
+    void api('GET', '/contact-properties').then((r) => setDefinitions(r.items), () => setDefinitions([]));
   }, []);
 
   async function run(action: () => Promise<unknown>) {
@@ -89,7 +89,7 @@ export function ContactEditor({ contact, users, onSaved, onClose }: { contact: E
     event.preventDefault();
     setError(null);
     try {
-      const result = await api<{ items: Found[] }>('GET', `/contacts?q=${encodeURIComponent(query.trim())}`);
+      const result = await api('GET', `/contacts?q=${encodeURIComponent(query.trim())}`);
       setFound(result.items.filter((c) => c.id !== contact.id));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'could not search');

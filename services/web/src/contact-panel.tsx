@@ -2,46 +2,25 @@
 // other conversations, this conversation's tickets, and deals with them; the full record opens in
 // a dialog, and the conversation can be detached from the contact.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { ApiError, api, type ConversationItem, type User } from './api';
+import { ApiError, api, type ResponseFor, type User } from './api';
 import { ContactEditor } from './contact-editor';
 import { useNewestLoad } from './latest';
 
-interface Contact {
-  id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  emails: string[];
-  phones: string[];
-  ownerId: string | null;
-  company: { id: string; name: string; domain: string } | null;
-  properties: Record<string, string>;
-  conversations: ConversationItem[];
-  tickets: Ticket[];
-  deals: Deal[];
-  feedback: { conversationId: string; subject: string; question: 'csat' | 'nps'; score: number; comment: string; answeredAt: string }[];
-  createdAt: string;
-}
+type Contact = ResponseFor<'GET', `/contacts/${string}`>;
+type Deal = Contact['deals'][number];
+type Ticket = ResponseFor<'GET', `/conversations/${string}/tickets`>['items'][number];
 
 const stars = (score: number) => `${'★'.repeat(score)}${'☆'.repeat(5 - score)}`;
-interface Deal {
-  id: string;
-  name: string;
-  amount: number;
-  currency: string;
-  stage: string;
-}
+const STAGES: Deal['stage'][] = ['open', 'qualified', 'proposal', 'won', 'lost'];
 
-const STAGES = ['open', 'qualified', 'proposal', 'won', 'lost'];
-
-function DealList({ deals, onStage }: { deals: Deal[]; onStage?: (deal: Deal, stage: string) => void }) {
+function DealList({ deals, onStage }: { deals: Deal[]; onStage?: (deal: Deal, stage: Deal['stage']) => void }) {
   return (
     <ul>
       {deals.map((d) => (
         <li key={d.id}>
           {d.name} <span className="muted">{money(d)}</span>{' '}
           {onStage ? (
-            <select aria-label={`Stage of ${d.name}`} value={d.stage} onChange={(e) => onStage(d, e.target.value)}>
+            <select aria-label={`Stage of ${d.name}`} value={d.stage} onChange={(e) => onStage(d, e.target.value as Deal['stage'])}>
               {STAGES.map((stage) => (
                 <option key={stage}>{stage}</option>
               ))}
@@ -56,12 +35,6 @@ function DealList({ deals, onStage }: { deals: Deal[]; onStage?: (deal: Deal, st
 }
 
 const money = (deal: Deal) => new Intl.NumberFormat(undefined, { style: 'currency', currency: deal.currency }).format(deal.amount / 100);
-interface Ticket {
-  id: string;
-  title: string;
-  status: string;
-}
-
 export function ContactPanel({
   conversationId,
   contactId,
@@ -90,7 +63,7 @@ export function ContactPanel({
   const loadContact = useCallback(() => {
     const ticket = beginContact();
     if (!contactId) return;
-    void api<Contact>('GET', `/contacts/${contactId}`).then(
+    void api('GET', `/contacts/${contactId}`).then(
       (loaded) => ticket.apply() && setContact(loaded),
       () => ticket.apply() && setContact(null),
     );
@@ -99,7 +72,7 @@ export function ContactPanel({
     setContact(null);
     loadContact();
     const ticket = beginTickets();
-    void api<{ items: Ticket[] }>('GET', `/conversations/${conversationId}/tickets`).then(
+    void api('GET', `/conversations/${conversationId}/tickets`).then(
       (r) => ticket.apply() && setTickets(r.items),
       () => !ticket.superseded() && setTickets([]),
     );
@@ -136,7 +109,7 @@ export function ContactPanel({
   async function createTicket() {
     setError(null);
     try {
-      const ticket = await api<Ticket>('POST', `/conversations/${conversationId}/tickets`, { title: '' });
+      const ticket = await api('POST', `/conversations/${conversationId}/tickets`, { title: '' });
       setTickets((current) => [...current, ticket]);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'could not create the ticket');

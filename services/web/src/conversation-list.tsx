@@ -1,11 +1,13 @@
+import { Avatar, Badge } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import type { ConversationItem } from './api';
+import { Icon, channelIcon } from './icons';
 import { Highlight } from './search';
 import { SlaBadge, useNow } from './sla';
 
 // Rows have one fixed height so only the visible window (plus a margin) is in the DOM:
 // 10,000 loaded conversations scroll as smoothly as 20.
-export const ROW_HEIGHT = 92;
+export const ROW_HEIGHT = 96;
 const OVERSCAN = 6;
 // Ask for the next page while this many rows are still below the window.
 const PREFETCH_ROWS = 20;
@@ -98,11 +100,12 @@ export function ConversationList({ items, openId, selected, hasMore, emptyText, 
         {items.slice(first, last).map((c, offset) => (
           <li
             key={c.id}
-            className={c.id === openId ? 'row active' : 'row'}
+            className={`row${c.id === openId ? ' active' : ''}${c.lastMessageDirection === 'inbound' && c.status === 'open' ? ' unreplied' : ''}`}
             style={{ top: (first + offset) * ROW_HEIGHT, height: ROW_HEIGHT }}
             aria-setsize={hasMore ? -1 : items.length}
             aria-posinset={first + offset + 1}
           >
+            <Avatar className="row-avatar" name={who(c)} color="initials" size={30} aria-hidden="true" />
             <input type="checkbox" tabIndex={-1} aria-label={`Select ${c.subject || c.preview}`} checked={selected.has(c.id)} onChange={(e) => onSelect(c.id, e.target.checked)} />
             <button
               className="row-body"
@@ -113,11 +116,8 @@ export function ConversationList({ items, openId, selected, hasMore, emptyText, 
               data-conversation={c.id}
             >
               <span className="row-top">
-                <strong className="ellipsis">{c.contact?.name || c.contact?.email || 'Visitor'}</strong>
+                <strong className="ellipsis">{who(c)}</strong>
                 {c.participantCount > 1 && <span className="muted"> +{c.participantCount - 1}</span>}
-                <span className={`pill ${c.channel}`}>{c.channel}</span>
-                {c.status === 'closed' && <span className="pill closed">Closed</span>}
-                {c.sla && c.status === 'open' && <SlaBadge sla={c.sla} now={now} />}
                 <time dateTime={c.lastMessageAt}>{shortTime(c.lastMessageAt)}</time>
               </span>
               <span className="subject">
@@ -129,7 +129,19 @@ export function ConversationList({ items, openId, selected, hasMore, emptyText, 
                 <span className="ellipsis">{c.subject || UNTITLED[c.channel] || '(no subject)'}</span>
               </span>
               {c.highlights?.length ? <Highlight html={c.highlights[0]} /> : <span className="preview">{c.preview}</span>}
-              {c.commentPreview && <span className="comment-preview">Note: {c.commentPreview}</span>}
+              <span className="row-meta">
+                <span className={`channel ${c.channel}`}>
+                  <Icon name={channelIcon(c.channel)} size={12} />
+                  {CHANNEL_NAMES[c.channel] ?? c.channel}
+                </span>
+                {c.status === 'closed' && (
+                  <Badge className="closed" color="green" size="xs">
+                    Closed
+                  </Badge>
+                )}
+                {c.sla && c.status === 'open' && <SlaBadge sla={c.sla} now={now} />}
+                {c.commentPreview && <span className="comment-preview">Note: {c.commentPreview}</span>}
+              </span>
             </button>
           </li>
         ))}
@@ -137,6 +149,10 @@ export function ConversationList({ items, openId, selected, hasMore, emptyText, 
     </div>
   );
 }
+
+const who = (c: ConversationItem) => c.contact?.name || c.contact?.email || 'Visitor';
+
+const CHANNEL_NAMES: Record<string, string> = { email: 'Email', chat: 'Chat', messenger: 'Messenger', phone: 'Call', form: 'Form' };
 
 /** What a row says where a channel has no subjects. */
 const UNTITLED: Record<string, string> = { chat: 'Live chat', messenger: 'Messenger conversation', phone: 'Phone call' };

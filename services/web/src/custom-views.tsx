@@ -1,7 +1,7 @@
 // The dialog that saves a custom view: a built-in view narrowed by channel, owner and
 // needs-reply, kept private, shared with the inbox, or shared with a team.
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, api, type CustomView, type User } from './api';
+import { ApiError, api, type BodyFor, type CustomView, type User } from './api';
 
 const BASES: [string, string][] = [
   ['open', 'All open'],
@@ -11,7 +11,9 @@ const BASES: [string, string][] = [
   ['bots', 'Bots'],
   ['sent', 'Sent'],
 ];
-const CHANNELS = ['email', 'chat', 'messenger', 'form', 'phone'];
+const CHANNELS = ['email', 'chat', 'messenger', 'form', 'phone'] as const;
+type ViewBody = BodyFor<'POST', `/inboxes/${string}/views`>;
+type Filters = NonNullable<ViewBody['filters']>;
 
 export function CustomViewDialog({ inboxId, users, me, view, onSaved, onClose }: { inboxId: string; users: User[]; me: User; view: CustomView | null; onSaved: (id: string | null) => void; onClose: () => void }) {
   const [name, setName] = useState(view?.name ?? '');
@@ -19,10 +21,10 @@ export function CustomViewDialog({ inboxId, users, me, view, onSaved, onClose }:
   const [sharing, setSharing] = useState(view?.shared ? 'inbox' : (view?.teamId ?? ''));
   const [teams, setTeams] = useState<{ id: string; name: string; userIds: string[] }[]>([]);
   useEffect(() => {
-    void api<{ items: { id: string; name: string; userIds: string[] }[] }>('GET', '/teams').then((r) => setTeams(r.items), () => setTeams([]));
+    void api('GET', '/teams').then((r) => setTeams(r.items), () => setTeams([]));
   }, []);
-  const [baseView, setBaseView] = useState(view?.filters.baseView ?? 'open');
-  const [channel, setChannel] = useState(view?.filters.channel ?? '');
+  const [baseView, setBaseView] = useState(((view?.filters.baseView ?? 'open') as Filters['baseView'])!);
+  const [channel, setChannel] = useState<Filters['channel'] | ''>((view?.filters.channel ?? '') as Filters['channel'] | '');
   const [assignee, setAssignee] = useState(view?.filters.assignee ?? '');
   const [needsReply, setNeedsReply] = useState(view?.filters.needsReply ?? false);
   const [error, setError] = useState<string | null>(null);
@@ -32,7 +34,7 @@ export function CustomViewDialog({ inboxId, users, me, view, onSaved, onClose }:
     event.preventDefault();
     const body = { name, shared: sharing === 'inbox', teamId: sharing && sharing !== 'inbox' ? sharing : null, filters: { baseView, needsReply, ...(channel ? { channel } : {}), ...(assignee ? { assignee } : {}) } };
     try {
-      const saved = view ? await api<CustomView>('PUT', `/views/${view.id}`, body) : await api<CustomView>('POST', `/inboxes/${inboxId}/views`, body);
+      const saved = view ? await api('PUT', `/views/${view.id}`, body) : await api('POST', `/inboxes/${inboxId}/views`, body);
       onSaved(saved.id);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'failed');
@@ -57,7 +59,7 @@ export function CustomViewDialog({ inboxId, users, me, view, onSaved, onClose }:
         </label>
         <label className="field">
           Start from
-          <select value={baseView} onChange={(e) => setBaseView(e.target.value)}>
+          <select value={baseView} onChange={(e) => setBaseView(e.target.value as Filters['baseView'] & string)}>
             {BASES.map(([id, label]) => (
               <option key={id} value={id}>
                 {label}
@@ -67,7 +69,7 @@ export function CustomViewDialog({ inboxId, users, me, view, onSaved, onClose }:
         </label>
         <label className="field">
           Channel
-          <select value={channel} onChange={(e) => setChannel(e.target.value)}>
+          <select value={channel} onChange={(e) => setChannel(e.target.value as Filters['channel'] | '')}>
             <option value="">Any channel</option>
             {CHANNELS.map((c) => (
               <option key={c} value={c}>

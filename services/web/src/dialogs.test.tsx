@@ -1,4 +1,5 @@
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { render } from './test-render';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ComposeDialog } from './compose';
 import { ConfirmDialog } from './confirm';

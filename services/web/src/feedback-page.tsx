@@ -24,7 +24,7 @@ export function FeedbackPage({ token }: { token: string }) {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    api<Survey>('GET', `/feedback/${encodeURIComponent(token)}`)
+    api('GET', `/feedback/${encodeURIComponent(token)}`)
       .then((s) => {
         setSurvey(s);
         setScore(s.score);

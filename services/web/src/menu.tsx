@@ -1,6 +1,8 @@
 // A menu button: the thread's less frequent actions behind one "More" button instead of a row of
 // flat buttons. Arrow keys move through the items, Escape closes and returns focus.
+import { Button } from '@mantine/core';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Icon } from './icons';
 
 export interface MenuItem {
   label: string;
@@ -35,9 +37,9 @@ export function MenuButton({ label, items }: { label: ReactNode; items: MenuItem
   }
   return (
     <div className="menu-button">
-      <button ref={button} aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
+      <Button variant="default" ref={button} aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)} rightSection={<Icon name="dots" />}>
         {label}
-      </button>
+      </Button>
       {open && (
         <ul ref={list} role="menu" className="menu" onKeyDown={onKey}>
           {items.map((item) => (

@@ -40,7 +40,7 @@ export function NotificationBell({ onOpen, users }: { onOpen: (conversationId: s
   const beginLoad = useNewestLoad();
   const load = useCallback(async () => {
     const ticket = beginLoad();
-    const page = await api<{ items: Notification[]; unreadCount: number }>('GET', '/notifications?limit=20');
+    const page = await api('GET', '/notifications?limit=20');
     if (!ticket.apply()) return;
     setItems(page.items);
     setUnread(page.unreadCount);
@@ -56,7 +56,7 @@ export function NotificationBell({ onOpen, users }: { onOpen: (conversationId: s
 
   async function choose(n: Notification) {
     setOpen(false);
-    if (!n.read) setUnread((await api<{ unreadCount: number }>('POST', '/notifications/read', { ids: [n.id] })).unreadCount);
+    if (!n.read) setUnread((await api('POST', '/notifications/read', { ids: [n.id] })).unreadCount);
     history.pushState(null, '', n.link);
     if (n.conversationId) onOpen(n.conversationId);
     // The thread scrolls to the comment or message in the link's fragment, also when it is already open.

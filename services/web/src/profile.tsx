@@ -13,7 +13,7 @@ export function ProfileDialog({ user, onSaved, onClose }: { user: User; onSaved:
     event.preventDefault();
     setError(null);
     try {
-      onSaved(await api<User>('PATCH', '/me', { name, phoneNumber: phoneNumber.trim() || null }));
+      onSaved(await api('PATCH', '/me', { name, phoneNumber: phoneNumber.trim() || null }));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'could not save');
     }

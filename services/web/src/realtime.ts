@@ -39,7 +39,7 @@ class RealtimeChannel {
     if (this.ws || this.connecting || !session.token) return;
     this.connecting = true;
     // The token stays in the Authorization header; the socket gets a single-use ticket for its URL.
-    api<{ ticket: string }>('POST', '/realtime/tickets')
+    api('POST', '/realtime/tickets')
       .then(({ ticket }) => this.connect(ticket))
       .catch(() => this.scheduleRetry())
       .finally(() => (this.connecting = false));

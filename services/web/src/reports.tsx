@@ -69,8 +69,8 @@ export function ReportsPage({ me }: { me: User }) {
   const load = useNewestLoad();
 
   useEffect(() => {
-    void api<{ items: { id: string; name: string }[] }>('GET', '/inboxes').then((r) => setInboxes(r.items));
-    void api<{ items: { id: string; name: string }[] }>('GET', '/teams').then((r) => setTeams(r.items));
+    void api('GET', '/inboxes').then((r) => setInboxes(r.items));
+    void api('GET', '/teams').then((r) => setTeams(r.items));
   }, []);
 
   const query = useMemo(() => {
@@ -82,7 +82,7 @@ export function ReportsPage({ me }: { me: User }) {
 
   useEffect(() => {
     const ticket = load();
-    api<Summary>('GET', `/reports/summary?${query}`)
+    api('GET', `/reports/summary?${query}`)
       .then((s) => {
         if (!ticket.apply()) return;
         setSummary(s);

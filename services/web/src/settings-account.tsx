@@ -12,7 +12,7 @@ export function AccountSettings() {
   const [loaded, setLoaded] = useState(false);
   const { run, feedback } = useAction();
   useEffect(() => {
-    void api<{ name: string; timeZone: string }>('GET', '/account').then((a) => {
+    void api('GET', '/account').then((a) => {
       setName(a.name);
       setTimeZone(a.timeZone);
       setLoaded(true);

@@ -35,7 +35,7 @@ export function AuditLog({ users }: { users: User[] }) {
       if (cursor) query.set('cursor', cursor);
       const request = ++latest.current;
       try {
-        const page = await api<{ entries: AuditEntry[]; nextCursor: string | null }>('GET', `/audit?${query}`);
+        const page = await api('GET', `/audit?${query}`);
         if (request !== latest.current) return;
         setEntries((shown) => (cursor ? [...shown, ...page.entries] : page.entries));
         setNext(page.nextCursor);

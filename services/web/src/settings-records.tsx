@@ -29,7 +29,7 @@ export function Teams({ users }: { users: User[] }) {
   const [draft, setDraft] = useState<{ name: string; userIds: string[] }>({ name: '', userIds: [] });
   const [editing, setEditing] = useState<Team | null>(null);
   const { run, feedback } = useAction();
-  const load = useCallback(async () => setTeams((await api<{ items: Team[] }>('GET', '/teams')).items), []);
+  const load = useCallback(async () => setTeams((await api('GET', '/teams')).items), []);
   useEffect(() => void load(), [load]);
   const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? id;
 
@@ -121,7 +121,7 @@ export function ContactProperties() {
   const [properties, setProperties] = useState<Property[]>([]);
   const [draft, setDraft] = useState({ key: '', label: '', type: 'text' as Property['type'], options: '' });
   const { run, feedback } = useAction();
-  const load = useCallback(async () => setProperties((await api<{ items: Property[] }>('GET', '/contact-properties')).items), []);
+  const load = useCallback(async () => setProperties((await api('GET', '/contact-properties')).items), []);
   useEffect(() => void load(), [load]);
 
   async function save(event: FormEvent) {

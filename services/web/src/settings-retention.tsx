@@ -2,7 +2,7 @@
 // account and per inbox; the dry run of what applying it now deletes, and applying it after a
 // confirmation; the legal holds that keep conversations and contacts, with Release.
 import { useCallback, useEffect, useState } from 'react';
-import { api, type Inbox, type LegalHold, type RetentionPolicy, type RetentionPreview, type User } from './api';
+import { api, type Inbox, type LegalHold, type RetentionPreview, type User } from './api';
 import { ConfirmDialog, type PendingConfirmation } from './confirm';
 import { useAction } from './use-action';
 
@@ -18,7 +18,7 @@ export function DataRetention({ me, inboxes }: { me: User; inboxes: Inbox[] }) {
   const { run, feedback } = useAction();
 
   const load = useCallback(async () => {
-    const [policy, held] = await Promise.all([api<RetentionPolicy>('GET', '/retention'), api<{ items: LegalHold[] }>('GET', '/legal-holds')]);
+    const [policy, held] = await Promise.all([api('GET', '/retention'), api('GET', '/legal-holds')]);
     setAccountDays(policy.closedConversationDays === null ? '' : String(policy.closedConversationDays));
     setRules(Object.fromEntries(policy.inboxes.map((i) => [i.inboxId, { rule: i.keep, days: i.days === null ? '' : String(i.days) }])));
     setHolds(held.items);
@@ -33,13 +33,13 @@ export function DataRetention({ me, inboxes }: { me: User; inboxes: Inbox[] }) {
       closedConversationDays: accountDays ? Number(accountDays) : null,
       inboxes: Object.entries(rules)
         .filter(([, r]) => r.rule !== 'account')
-        .map(([inboxId, r]) => ({ inboxId, keep: r.rule, days: r.rule === 'days' ? Number(r.days) : null })),
+        .map(([inboxId, r]) => ({ inboxId, keep: r.rule === 'days' ? ('days' as const) : ('forever' as const), days: r.rule === 'days' ? Number(r.days) : null })),
     };
     if (await run(() => api('PUT', '/retention', body), 'Retention saved')) await load();
   }
 
   async function dryRun() {
-    await run(async () => setPreview(await api<RetentionPreview>('GET', '/retention/preview')), 'Counted');
+    await run(async () => setPreview(await api('GET', '/retention/preview')), 'Counted');
   }
 
   function apply(count: number) {
@@ -49,7 +49,7 @@ export function DataRetention({ me, inboxes }: { me: User; inboxes: Inbox[] }) {
       confirmLabel: `Delete ${count} conversations`,
       run: async () => {
         let deleted = 0;
-        if (await run(async () => void (deleted = (await api<{ deleted: number }>('POST', '/retention/apply', { expected: count })).deleted), () => `${deleted} conversations deleted`)) await load();
+        if (await run(async () => void (deleted = (await api('POST', '/retention/apply', { expected: count })).deleted), () => `${deleted} conversations deleted`)) await load();
       },
     });
   }

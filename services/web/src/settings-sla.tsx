@@ -25,15 +25,15 @@ export function ServiceLevels({ inbox, picker }: { inbox: { id: string; name: st
   const [teams, setTeams] = useState<{ id: string; name: string }[]>([]);
   const [teamId, setTeamId] = useState('');
   useEffect(() => {
-    void api<{ items: { id: string; name: string }[] }>('GET', '/teams').then((r) => setTeams(r.items), () => setTeams([]));
+    void api('GET', '/teams').then((r) => setTeams(r.items), () => setTeams([]));
   }, []);
   const team = teams.find((t) => t.id === teamId);
-  const path = team ? `/teams/${team.id}/sla` : `/inboxes/${inbox.id}/sla`;
+  const path = team ? (`/teams/${team.id}/sla` as const) : (`/inboxes/${inbox.id}/sla` as const);
   const whose = team ? `team “${team.name}”` : `“${inbox.name}”`;
   const [loaded, setLoaded] = useState<{ path: string; exists: boolean; minutes: Record<string, string>; hours: Hours | null; pause: boolean } | null>(null);
   const { run, feedback } = useAction();
   useEffect(() => {
-    void api<Policy | null>('GET', path).then(
+    void api('GET', path).then(
       (p) =>
         setLoaded({
           path,

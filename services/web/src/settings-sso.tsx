@@ -12,7 +12,7 @@ export function SingleSignOn({ me }: { me: User }) {
   const { run, feedback } = useAction();
 
   useEffect(() => {
-    void api<SsoSettings>('GET', '/sso')
+    void api('GET', '/sso')
       .then((s) => {
         setSettings(s);
         setDomains(s.emailDomains.join(', '));
@@ -27,7 +27,7 @@ export function SingleSignOn({ me }: { me: User }) {
     const { hasClientSecret: _has, redirectUri: _uri, ...rest } = settings!;
     const body = { ...rest, emailDomains: domains.split(/[\s,]+/).filter(Boolean), ...(secret ? { clientSecret: secret } : {}) };
     let saved: SsoSettings | undefined;
-    if (await run(async () => void (saved = await api<SsoSettings>('PUT', '/sso', body)), 'Single sign-on saved')) {
+    if (await run(async () => void (saved = await api('PUT', '/sso', body)), 'Single sign-on saved')) {
       setSettings(saved!);
       setSecret('');
     }

@@ -16,13 +16,13 @@ export function Webhooks() {
   const [open, setOpen] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<PendingConfirmation | null>(null);
   const { run, feedback } = useAction();
-  const reload = useCallback(async () => setHooks((await api<{ items: Webhook[] }>('GET', '/webhooks')).items), []);
+  const reload = useCallback(async () => setHooks((await api('GET', '/webhooks')).items), []);
   useEffect(() => void reload().catch(() => setHooks([])), [reload]);
 
   async function create(event: FormEvent) {
     event.preventDefault();
     let created: WebhookWithSecret | undefined;
-    if (await run(async () => (created = await api<WebhookWithSecret>('POST', '/webhooks', { url, events })), `Webhook to ${url} added`)) {
+    if (await run(async () => (created = await api('POST', '/webhooks', { url, events })), `Webhook to ${url} added`)) {
       setSecret({ url: created!.url, value: created!.secret });
       setUrl('');
       await reload();
@@ -32,7 +32,7 @@ export function Webhooks() {
     let rotated: { secret: string } | undefined;
     const done = await run(async () => {
       if (action === 'delete') await api('DELETE', `/webhooks/${hook.id}`);
-      else if (action === 'rotate') rotated = await api<{ secret: string }>('POST', `/webhooks/${hook.id}/rotate-secret`);
+      else if (action === 'rotate') rotated = await api('POST', `/webhooks/${hook.id}/rotate-secret`);
       else await api('PATCH', `/webhooks/${hook.id}`, { paused: action === 'pause' });
     }, { pause: 'Webhook paused', resume: 'Webhook resumed', rotate: 'New secret made; the old one signs beside it for 24 hours', delete: 'Webhook deleted' }[action]);
     if (done && rotated) setSecret({ url: hook.url, value: rotated.secret });
@@ -109,7 +109,7 @@ export function Webhooks() {
 function Deliveries({ webhookId }: { webhookId: string }) {
   const [items, setItems] = useState<Delivery[] | null>(null);
   const { run, feedback } = useAction();
-  const reload = useCallback(async () => setItems((await api<{ items: Delivery[] }>('GET', `/webhooks/${webhookId}/deliveries?limit=50`)).items), [webhookId]);
+  const reload = useCallback(async () => setItems((await api('GET', `/webhooks/${webhookId}/deliveries?limit=50`)).items), [webhookId]);
   useEffect(() => void reload().catch(() => setItems([])), [reload]);
   if (!items) return <p className="muted">Loading deliveries…</p>;
   return (

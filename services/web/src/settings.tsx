@@ -2,7 +2,7 @@
 // each), routing rules and capacity, working hours, snippets and contact properties. Each section
 // talks to the public API only.
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { api, type Channel, type Inbox, type User } from './api';
+import { api, type BodyFor, type Channel, type Inbox, type User } from './api';
 import { forgetReplyLibrary, type Snippet } from './assist';
 import { useNewestLoad } from './latest';
 import { ContactProperties, Teams } from './settings-records';
@@ -46,7 +46,7 @@ export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User;
   const [current, setCurrent] = useState<string | null>(inboxId);
 
   const reload = useCallback(async () => {
-    const [i, u] = await Promise.all([api<{ items: InboxWithMembers[] }>('GET', '/inboxes'), api<{ items: User[] }>('GET', '/users')]);
+    const [i, u] = await Promise.all([api('GET', '/inboxes'), api('GET', '/users')]);
     setInboxes(i.items);
     setUsers(u.items);
     setCurrent((c) => c ?? i.items[0]?.id ?? null);
@@ -200,7 +200,7 @@ function Inboxes({ inboxes, users, onChanged }: { inboxes: InboxWithMembers[]; u
 }
 
 function Members({ me, users, inbox, picker, onChanged }: { me: User; users: User[]; inbox: InboxWithMembers | null; picker: ReactNode; onChanged: () => Promise<void> }) {
-  const [draft, setDraft] = useState({ name: '', email: '', password: '', role: 'agent' });
+  const [draft, setDraft] = useState<{ name: string; email: string; password: string; role: User['role'] }>({ name: '', email: '', password: '', role: 'agent' });
   const { run, feedback } = useAction();
   async function add(event: FormEvent) {
     event.preventDefault();
@@ -295,7 +295,7 @@ function Members({ me, users, inbox, picker, onChanged }: { me: User; users: Use
         </label>
         <label className="field">
           Role
-          <select value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value })}>
+          <select value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as User['role'] })}>
             <option value="agent">Agent</option>
             <option value="admin">Admin</option>
             <option value="superadmin">Super admin</option>
@@ -330,7 +330,7 @@ function MemberEditor({ user, onSave, onCancel }: { user: User; onSave: (save: (
   const [phoneNumber, setPhoneNumber] = useState(user.phoneNumber ?? '');
   const [digests, setDigests] = useState<boolean | null>(null);
   useEffect(() => {
-    void api<{ email: boolean }>('GET', `/users/${user.id}/notification-preferences`).then((p) => setDigests(p.email), () => setDigests(null));
+    void api('GET', `/users/${user.id}/notification-preferences`).then((p) => setDigests(p.email), () => setDigests(null));
   }, [user.id]);
 
   function save(event: FormEvent) {
@@ -504,7 +504,7 @@ function Channels({ inbox, picker }: { inbox: InboxWithMembers; picker: ReactNod
   const [type, setType] = useState<Channel['type']>('email');
   const [values, setValues] = useState<Record<string, string>>({ name: '' });
   const { run, feedback } = useAction();
-  const load = useCallback(async () => setChannels((await api<{ items: Channel[] }>('GET', `/inboxes/${inbox.id}/channels`)).items), [inbox.id]);
+  const load = useCallback(async () => setChannels((await api('GET', `/inboxes/${inbox.id}/channels`)).items), [inbox.id]);
   useEffect(() => void load(), [load]);
 
   async function create(event: FormEvent) {
@@ -522,7 +522,7 @@ function Channels({ inbox, picker }: { inbox: InboxWithMembers; picker: ReactNod
               .map((f) => ({ name: f.replace(/\*$/, ''), required: f.endsWith('*') }))
           : value;
     }
-    if (await run(() => api('POST', `/inboxes/${inbox.id}/channels`, body), `${type} channel “${values.name}” connected`)) {
+    if (await run(() => api('POST', `/inboxes/${inbox.id}/channels`, body as BodyFor<'POST', `/inboxes/${string}/channels`>), `${type} channel “${values.name}” connected`)) {
       setValues({ name: '' });
       await load();
     }
@@ -642,7 +642,7 @@ function Routing({ inbox, users, picker }: { inbox: InboxWithMembers; users: Use
   useEffect(() => {
     setRule(null);
     const ticket = beginLoad();
-    void api<Rule>('GET', `/inboxes/${inbox.id}/routing`).then((loaded) => ticket.apply() && setRule(loaded));
+    void api('GET', `/inboxes/${inbox.id}/routing`).then((loaded) => ticket.apply() && setRule(loaded));
   }, [inbox.id, beginLoad]);
   if (!rule) return <p className="empty">Loading…</p>;
   const members = users.filter((u) => inbox.memberIds.includes(u.id));
@@ -716,9 +716,9 @@ function WorkingHours({ me, users }: { me: User; users: User[] }) {
   // Whose hours are loaded: another person's stay hidden until theirs arrive.
   const [loaded, setLoaded] = useState<{ path: string; hours: Hours } | null>(null);
   const { run, feedback } = useAction();
-  const path = userId === me.id ? '/me/working-hours' : `/users/${userId}/working-hours`;
+  const path = userId === me.id ? ('/me/working-hours' as const) : (`/users/${userId}/working-hours` as const);
   useEffect(() => {
-    void api<Hours | null>('GET', path).then((h) => setLoaded({ path, hours: h ?? { timeZone: localTimeZone(), periods: [] } }));
+    void api('GET', path).then((h) => setLoaded({ path, hours: h ?? { timeZone: localTimeZone(), periods: [] } }));
   }, [path]);
   const hours = loaded?.path === path ? loaded.hours : null;
   const setHours = (next: Hours) => setLoaded({ path, hours: next });
@@ -770,7 +770,7 @@ function ReplyLibrary() {
   const [snippets, setSnippets] = useState<Snippet[]>([]);
   const [draft, setDraft] = useState(EMPTY_SNIPPET);
   const { run, feedback } = useAction();
-  const load = useCallback(async () => setSnippets((await api<{ items: Snippet[] }>('GET', '/snippets')).items), []);
+  const load = useCallback(async () => setSnippets((await api('GET', '/snippets')).items), []);
   useEffect(() => void load(), [load]);
 
   async function save(event: FormEvent) {

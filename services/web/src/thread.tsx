@@ -1,3 +1,4 @@
+import { Avatar, Button } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { drafts, type CommentDraft } from './drafts';
 import { ApiError, api, session, upload, type Call, type ConversationDetail, type User } from './api';
@@ -68,7 +69,7 @@ export function failedAuthentication(verdict: { spf?: string; dkim?: string; dma
 
 const NO_COPIES = { replyAll: false, cc: '', bcc: '' };
 
-type TimelineEntry = { kind: 'message'; at: number; message: ConversationDetail['messages'][number] } | { kind: 'comment'; at: number; comment: ConversationDetail['comments'][number] };
+export type TimelineEntry = { kind: 'message'; at: number; message: ConversationDetail['messages'][number] } | { kind: 'comment'; at: number; comment: ConversationDetail['comments'][number] };
 
 /** Messages and comments in the order they happened (a message first when both share a moment). */
 export function timeline(detail: Pick<ConversationDetail, 'messages' | 'comments'>): TimelineEntry[] {
@@ -77,6 +78,26 @@ export function timeline(detail: Pick<ConversationDetail, 'messages' | 'comments
     ...detail.comments.map((comment) => ({ kind: 'comment' as const, at: Date.parse(comment.createdAt), comment })),
   ];
   return entries.sort((a, b) => a.at - b.at || (a.kind === b.kind ? 0 : a.kind === 'message' ? -1 : 1));
+}
+
+// Entries of one sender within this long of each other read as one run: one avatar, one name.
+const RUN_GAP_MS = 10 * 60 * 1000;
+
+/** Who wrote an entry: the customer's address, our side, or a comment's author. */
+function senderOf(entry: TimelineEntry): string {
+  if (entry.kind === 'comment') return `comment:${entry.comment.authorName}`;
+  const m = entry.message;
+  return `${m.direction}:${(m.from.address || m.from.name || '').toLowerCase()}`;
+}
+
+/** For each entry, whether it continues the run of the one before (same sender, close in time). */
+export function continuesRun(entries: TimelineEntry[]): boolean[] {
+  return entries.map((entry, i) => i > 0 && senderOf(entries[i - 1]) === senderOf(entry) && entry.at - entries[i - 1].at <= RUN_GAP_MS);
+}
+
+/** The name shown for a message's sender. */
+function senderName(m: ConversationDetail['messages'][number]): string {
+  return m.from.name || m.from.address || (m.direction === 'outbound' ? 'Us' : 'Visitor');
 }
 
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
@@ -130,7 +151,7 @@ export function Thread({
   };
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [via, setVia] = useState('');
+  const [via, setVia] = useState<'' | 'email'>('');
   // Email replies: reply to everyone the customer copied, and further Cc and Bcc addresses.
   const [copies, setCopies] = useState(NO_COPIES);
   const [files, setFiles] = useState<File[]>([]);
@@ -148,7 +169,7 @@ export function Thread({
   const load = useCallback(async () => {
     const ticket = beginLoad();
     try {
-      const [conversation, tickets] = await Promise.all([api<ConversationDetail>('GET', `/conversations/${id}`), api<{ items: { status: string }[] }>('GET', `/conversations/${id}/tickets`)]);
+      const [conversation, tickets] = await Promise.all([api('GET', `/conversations/${id}`), api('GET', `/conversations/${id}/tickets`)]);
       if (!ticket.apply()) return;
       setDetail(conversation);
       onContact(conversation.contact?.id ?? null);
@@ -163,7 +184,7 @@ export function Thread({
   const [present, setPresent] = useState<Present[]>([]);
   const [teams, setTeams] = useState<{ id: string; name: string }[]>([]);
   const loadTeams = useCallback(() => {
-    void api<{ items: { id: string; name: string }[] }>('GET', '/teams').then((r) => setTeams(r.items), () => setTeams([]));
+    void api('GET', '/teams').then((r) => setTeams(r.items), () => setTeams([]));
   }, []);
   useEffect(loadTeams, [loadTeams]);
 
@@ -261,11 +282,14 @@ export function Thread({
   }, [detail]);
 
   // A render function, not a component: an inner component would remount every email frame on each update.
-  const renderMessage = (m: ConversationDetail['messages'][number], itemRef?: React.Ref<HTMLLIElement>) => (
-          <li key={m.id} id={`message-${m.id}`} className={`message ${m.direction}`} ref={itemRef}>
+  const renderMessage = (m: ConversationDetail['messages'][number], continued: boolean, itemRef?: React.Ref<HTMLLIElement>) => (
+          <li key={m.id} className={`entry${continued ? ' continued' : ''}`} ref={itemRef}>
+            <Avatar className="entry-avatar" name={senderName(m)} color={m.direction === 'outbound' ? 'indigo' : 'initials'} size={32} aria-hidden="true" />
+            <div id={`message-${m.id}`} className={`message ${m.direction}`}>
             <div className="meta">
-              <strong>{m.from.name || m.from.address || (m.direction === 'outbound' ? 'Us' : 'Visitor')}</strong> · {m.channel} ·{' '}
-              {new Date(m.createdAt).toLocaleString()}
+              <strong className="sender">{senderName(m)}</strong>
+              <span className="direction muted">{m.direction === 'outbound' ? 'replied' : 'wrote'}</span> · {m.channel} ·{' '}
+              <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleString()}</time>
               {m.deliveryStatus && m.direction === 'outbound' && <span className="muted"> · {m.deliveryStatus}</span>}
               {m.deliveryError && <span className="delivery-error"> · {m.deliveryError}</span>}
               {m.authentication && failedAuthentication(m.authentication) && <span className="warning"> · sender failed verification</span>}
@@ -296,6 +320,7 @@ export function Thread({
                 ))}
               </ul>
             )}
+            </div>
           </li>
   );
 
@@ -327,13 +352,15 @@ export function Thread({
     }
     items.push({ label: 'Send survey', onSelect: () => void act(() => api('POST', `/conversations/${id}/survey`), 'Survey sent') });
     items.push({ label: summaryOpen ? 'Hide summary' : 'Summarize', onSelect: () => setSummaryOpen(!summaryOpen) });
-    if (detail.channel === 'phone') items.push({ label: 'Call back', onSelect: () => void act(() => api('POST', `/conversations/${id}/calls`, {}), 'Calling…') });
+    if (detail.channel === 'phone') items.push({ label: 'Call back', onSelect: () => void act(() => api('POST', `/conversations/${id}/calls`), 'Calling…') });
     if (me.role === 'superadmin') {
       items.push({ label: 'Place legal hold', onSelect: () => void act(() => api('PUT', `/legal-holds/conversation/${id}`, { reason: `Placed by ${me.name}` }), 'Legal hold placed: nothing of this conversation is deleted until it is released') });
     }
     return items;
   }
 
+  const entries = timeline(detail);
+  const runs = continuesRun(entries);
   return (
     <article className="thread">
       <header className="thread-head">
@@ -368,7 +395,9 @@ export function Thread({
         )}
         {detail.status === 'open' ? (
           <>
-            <button onClick={() => void act(() => api('PATCH', `/conversations/${id}`, { status: 'closed', ...(openTickets > 0 && closeTicket ? { closeTicket: true } : {}) }))}>Close</button>
+            <Button variant="default" onClick={() => void act(() => api('PATCH', `/conversations/${id}`, { status: 'closed', ...(openTickets > 0 && closeTicket ? { closeTicket: true } : {}) }))}>
+              Close
+            </Button>
             {openTickets > 0 && (
               <label className="choice">
                 <input type="checkbox" checked={closeTicket} onChange={(e) => setCloseTicket(e.target.checked)} /> and its ticket
@@ -376,13 +405,17 @@ export function Thread({
             )}
           </>
         ) : (
-          <button onClick={() => void act(() => api('POST', `/conversations/${id}/reopen`))}>Reopen</button>
+          <Button variant="default" onClick={() => void act(() => api('POST', `/conversations/${id}/reopen`))}>
+            Reopen
+          </Button>
         )}
         {detail.trashedAt ? (
           <>
-            <button onClick={() => void act(() => api('POST', `/conversations/${id}/restore`), 'Restored')}>Restore</button>
-            <button
-              className="danger"
+            <Button variant="default" onClick={() => void act(() => api('POST', `/conversations/${id}/restore`), 'Restored')}>
+              Restore
+            </Button>
+            <Button
+              color="red"
               onClick={() =>
                 setConfirming({
                   title: 'Delete forever?',
@@ -396,10 +429,12 @@ export function Thread({
               }
             >
               Delete forever
-            </button>
+            </Button>
           </>
         ) : (
-          <button onClick={() => void act(() => api('POST', `/conversations/${id}/trash`), 'Moved to Trash')}>Delete</button>
+          <Button variant="default" onClick={() => void act(() => api('POST', `/conversations/${id}/trash`), 'Moved to Trash')}>
+            Delete
+          </Button>
         )}
         <MenuButton label="More actions" items={moreActions()} />
       </header>
@@ -435,16 +470,19 @@ export function Thread({
         </p>
       )}
       <ol className="messages" onWheel={() => (pinnedUntil.current = 0)} onTouchMove={() => (pinnedUntil.current = 0)}>
-        {timeline(detail).map((entry, index, all) =>
+        {entries.map((entry, index, all) =>
           entry.kind === 'comment' ? (
-            <li key={entry.comment.id} id={`comment-${entry.comment.id}`} className="comment" ref={index === all.length - 1 ? newest : undefined}>
-              <div className="meta">
-                <strong>{entry.comment.authorName}</strong> commented · {new Date(entry.comment.createdAt).toLocaleString()}
+            <li key={entry.comment.id} className={`entry${runs[index] ? ' continued' : ''}`} ref={index === all.length - 1 ? newest : undefined}>
+              <Avatar className="entry-avatar" name={entry.comment.authorName} color="yellow" size={32} aria-hidden="true" />
+              <div id={`comment-${entry.comment.id}`} className="comment">
+                <div className="meta">
+                  <strong className="sender">{entry.comment.authorName}</strong> commented · <time dateTime={entry.comment.createdAt}>{new Date(entry.comment.createdAt).toLocaleString()}</time>
+                </div>
+                <p className="text">{entry.comment.text}</p>
               </div>
-              <p className="text">{entry.comment.text}</p>
             </li>
           ) : (
-            renderMessage(entry.message, index === all.length - 1 ? newest : undefined)
+            renderMessage(entry.message, runs[index], index === all.length - 1 ? newest : undefined)
           ),
         )}
       </ol>
@@ -471,7 +509,7 @@ export function Thread({
           if (!draft.trim()) return;
           // Chat and Messenger carry plain text; a formatted reply by email keeps its formatting.
           const byEmail = via === 'email' || detail.replyChannel === 'email' || !['chat', 'messenger'].includes(detail.channel);
-          const copied = byEmail ? { ...(copies.replyAll ? { replyAll: true } : {}), ...(copies.cc.trim() ? { cc: addressList(copies.cc) } : {}), ...(copies.bcc.trim() ? { bcc: addressList(copies.bcc) } : {}) } : {};
+          const copied = byEmail ? { ...(copies.replyAll ? { replyAll: true as const } : {}), ...(copies.cc.trim() ? { cc: addressList(copies.cc) } : {}), ...(copies.bcc.trim() ? { bcc: addressList(copies.bcc) } : {}) } : {};
           const editor = replyEditor.current!;
           const body = { text: editor.text(), ...(byEmail && editor.formatted() ? { html: editor.html() } : {}) };
           void act(async () => {
@@ -528,7 +566,7 @@ export function Thread({
             {(detail.channel === 'chat' || detail.channel === 'messenger') && !detail.replyChannel && (
               <label>
                 Reply via{' '}
-                <select aria-label="Reply via" value={via} onChange={(e) => setVia(e.target.value)}>
+                <select aria-label="Reply via" value={via} onChange={(e) => setVia(e.target.value as '' | 'email')}>
                   <option value="">{detail.channel}</option>
                   <option value="email">email</option>
                 </select>
