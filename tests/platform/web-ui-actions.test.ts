@@ -163,6 +163,25 @@ describe('conversation actions in Chromium', () => {
     expect(page.errors).toEqual([]);
   });
 
+  it('undoes a move to Trash from the toast that reports it', async () => {
+    const customer = uniqueEmail('undo');
+    await deliver(f, { from: customer, to: f.address, subject: 'Trashed by mistake', text: 'Keep me' });
+    const conversation = await waitForInView(f.owner, f.inboxId, 'open', (c) => c.contact?.email === customer);
+    const page = await signIn();
+    await page.goto(`${f.stack.gatewayUrl}/conversations/${conversation.id}`);
+    await page.locator('.message').getByText('Keep me').waitFor();
+    await page.locator('.thread-head').getByRole('button', { name: 'Delete', exact: true }).click();
+    const toast = page.getByRole('status').filter({ hasText: 'Moved to Trash' });
+    await toast.waitFor();
+    expect((await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body.trashedAt).not.toBeNull();
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await page.getByRole('status').filter({ hasText: 'Undone' }).waitFor();
+    expect((await f.owner.get(`/api/v1/conversations/${conversation.id}`)).body.trashedAt).toBeNull();
+    await page.getByRole('status').getByRole('button', { name: 'Dismiss' }).click();
+    await page.getByRole('status').filter({ hasText: 'Undone' }).waitFor({ state: 'detached' });
+    expect(page.errors).toEqual([]);
+  });
+
   it('closes the thread quietly when a colleague deletes the conversation that is open', async () => {
     const customer = uniqueEmail('vanish');
     await deliver(f, { from: customer, to: f.address, subject: 'Deleted by a colleague', text: 'Now you see me' });

@@ -1,5 +1,6 @@
 // Helpers beside the reply editor: the reply library's insert menu, Write for me, and the
 // conversation summary.
+import { NativeSelect } from '@mantine/core';
 import { useEffect, useState, type RefObject } from 'react';
 import { ApiError, api } from './api';
 import { escapeHtml, textToHtml, type RichTextHandle } from './editor';
@@ -67,12 +68,12 @@ export function InsertMenu({ snippets, editor: editorRef, values }: { snippets: 
     }
   }
   return (
-    <select aria-label="Insert" value="" onChange={(e) => insert(e.target.value)}>
+    <NativeSelect size="xs" aria-label="Insert" value="" onChange={(e) => insert(e.target.value)}>
       <option value="">Insert…</option>
       {group('snippet', 'Snippets')}
       {group('template', 'Templates')}
       {group('article', 'Knowledge base')}
-    </select>
+    </NativeSelect>
   );
 }
 

@@ -1,4 +1,5 @@
 // The availability toggle: available agents get new conversations from routing, away agents none.
+import { NativeSelect } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type User } from './api';
 import { useRealtime } from './realtime';
@@ -30,7 +31,7 @@ export function AvailabilityToggle({ user }: { user: User }) {
 
   if (!status) return null;
   return (
-    <select
+    <NativeSelect size="xs"
       aria-label="Availability"
       className={`availability ${status}`}
       value={status}
@@ -43,6 +44,6 @@ export function AvailabilityToggle({ user }: { user: User }) {
     >
       <option value="available">Available</option>
       <option value="away">Away</option>
-    </select>
+    </NativeSelect>
   );
 }

@@ -1,6 +1,7 @@
 // Editing a contact: name, emails and phone numbers (the first of each is the primary one), the
 // owner contact-owner routing assigns, and the properties admins defined; and merging another
 // contact into this one. Nothing changes until Save or Merge; errors keep what was typed.
+import { NativeSelect } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, api, type User } from './api';
 
@@ -36,12 +37,12 @@ const lines = (text: string) =>
 function PropertyInput({ definition, value, onChange }: { definition: PropertyDefinition; value: string; onChange: (value: string) => void }) {
   if (definition.type === 'choice') {
     return (
-      <select aria-label={definition.label} value={value} onChange={(e) => onChange(e.target.value)}>
+      <NativeSelect size="xs" aria-label={definition.label} value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">—</option>
         {definition.options.map((o) => (
           <option key={o}>{o}</option>
         ))}
-      </select>
+      </NativeSelect>
     );
   }
   const type = definition.type === 'number' ? 'number' : definition.type === 'date' ? 'date' : 'text';
@@ -116,7 +117,7 @@ export function ContactEditor({ contact, users, onSaved, onClose }: { contact: E
           </label>
           <label>
             Owner
-            <select value={ownerId} onChange={(e) => setOwnerId(e.target.value)}>
+            <NativeSelect size="xs" value={ownerId} onChange={(e) => setOwnerId(e.target.value)}>
               <option value="">Nobody</option>
               {users
                 .filter((u) => !u.deactivated || u.id === contact.ownerId)
@@ -125,7 +126,7 @@ export function ContactEditor({ contact, users, onSaved, onClose }: { contact: E
                     {u.name}
                   </option>
                 ))}
-            </select>
+            </NativeSelect>
           </label>
           {definitions.map((d) => (
             <label key={d.key}>

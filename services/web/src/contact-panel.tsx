@@ -1,6 +1,7 @@
 // The right sidebar: who the customer is (contact, company, what we learned about them), their
 // other conversations, this conversation's tickets, and deals with them; the full record opens in
 // a dialog, and the conversation can be detached from the contact.
+import { NativeSelect } from '@mantine/core';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError, api, type ResponseFor, type User } from './api';
 import { ContactEditor } from './contact-editor';
@@ -20,11 +21,11 @@ function DealList({ deals, onStage }: { deals: Deal[]; onStage?: (deal: Deal, st
         <li key={d.id}>
           {d.name} <span className="muted">{money(d)}</span>{' '}
           {onStage ? (
-            <select aria-label={`Stage of ${d.name}`} value={d.stage} onChange={(e) => onStage(d, e.target.value as Deal['stage'])}>
+            <NativeSelect size="xs" aria-label={`Stage of ${d.name}`} value={d.stage} onChange={(e) => onStage(d, e.target.value as Deal['stage'])}>
               {STAGES.map((stage) => (
                 <option key={stage}>{stage}</option>
               ))}
-            </select>
+            </NativeSelect>
           ) : (
             <span className="muted">· {d.stage}</span>
           )}

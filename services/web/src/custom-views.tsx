@@ -1,5 +1,6 @@
 // The dialog that saves a custom view: a built-in view narrowed by channel, owner and
 // needs-reply, kept private, shared with the inbox, or shared with a team.
+import { NativeSelect } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, api, type BodyFor, type CustomView, type User } from './api';
 
@@ -59,28 +60,28 @@ export function CustomViewDialog({ inboxId, users, me, view, onSaved, onClose }:
         </label>
         <label className="field">
           Start from
-          <select value={baseView} onChange={(e) => setBaseView(e.target.value as Filters['baseView'] & string)}>
+          <NativeSelect size="xs" value={baseView} onChange={(e) => setBaseView(e.target.value as Filters['baseView'] & string)}>
             {BASES.map(([id, label]) => (
               <option key={id} value={id}>
                 {label}
               </option>
             ))}
-          </select>
+          </NativeSelect>
         </label>
         <label className="field">
           Channel
-          <select value={channel} onChange={(e) => setChannel(e.target.value as Filters['channel'] | '')}>
+          <NativeSelect size="xs" value={channel} onChange={(e) => setChannel(e.target.value as Filters['channel'] | '')}>
             <option value="">Any channel</option>
             {CHANNELS.map((c) => (
               <option key={c} value={c}>
                 {c}
               </option>
             ))}
-          </select>
+          </NativeSelect>
         </label>
         <label className="field">
           Owner
-          <select value={assignee} onChange={(e) => setAssignee(e.target.value)}>
+          <NativeSelect size="xs" value={assignee} onChange={(e) => setAssignee(e.target.value)}>
             <option value="">Anyone</option>
             <option value="me">Me (whoever looks)</option>
             <option value="none">Nobody (unassigned)</option>
@@ -91,14 +92,14 @@ export function CustomViewDialog({ inboxId, users, me, view, onSaved, onClose }:
                   {u.name}
                 </option>
               ))}
-          </select>
+          </NativeSelect>
         </label>
         <label className="choice">
           <input type="checkbox" checked={needsReply} onChange={(e) => setNeedsReply(e.target.checked)} /> Only conversations waiting for our reply
         </label>
         <label>
           Who sees it
-          <select value={sharing} onChange={(e) => setSharing(e.target.value)}>
+          <NativeSelect size="xs" value={sharing} onChange={(e) => setSharing(e.target.value)}>
             <option value="">Only me</option>
             <option value="inbox">Everyone in this inbox</option>
             {teams
@@ -108,7 +109,7 @@ export function CustomViewDialog({ inboxId, users, me, view, onSaved, onClose }:
                   Team {t.name}
                 </option>
               ))}
-          </select>
+          </NativeSelect>
         </label>
         {error && <p role="alert">{error}</p>}
         <div className="row-fields">

@@ -1,5 +1,6 @@
 // Weekly hours in a time zone, edited as a list of periods: people's working hours and an inbox's
 // business hours for its service levels.
+import { NativeSelect } from '@mantine/core';
 export interface Hours {
   timeZone: string;
   periods: { day: number; start: string; end: string }[];
@@ -18,13 +19,13 @@ export function HoursEditor({ hours, onChange }: { hours: Hours; onChange: (hour
       </label>
       {hours.periods.map((p, i) => (
         <div className="row-fields" key={i} role="group" aria-label={`Period ${i + 1}`}>
-          <select aria-label="Day" value={p.day} onChange={(e) => setPeriod(i, { day: Number(e.target.value) })}>
+          <NativeSelect size="xs" aria-label="Day" value={p.day} onChange={(e) => setPeriod(i, { day: Number(e.target.value) })}>
             {DAYS.map((d, n) => (
               <option key={d} value={n}>
                 {d}
               </option>
             ))}
-          </select>
+          </NativeSelect>
           <input aria-label="From" type="time" value={p.start} required onChange={(e) => setPeriod(i, { start: e.target.value })} />
           <input aria-label="To" type="time" value={p.end} required onChange={(e) => setPeriod(i, { end: e.target.value })} />
           <button type="button" className="link" onClick={() => onChange({ ...hours, periods: hours.periods.filter((_, n) => n !== i) })}>

@@ -2,6 +2,7 @@
 // channel) and optional inbox and team filters; the headline figures, charts of the volume and
 // response times per group and of the busiest hours, the table behind them, and the same figures
 // as CSV. Agents see their own figures.
+import { NativeSelect } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ApiError, api, downloadFile, type ResponseOf, type User } from './api';
@@ -125,35 +126,35 @@ export function ReportsPage({ me }: { me: User }) {
           </label>
           <label className="field">
             Group by
-            <select value={groupBy} onChange={(e) => setGroupBy(e.target.value as Grouping)}>
+            <NativeSelect size="xs" value={groupBy} onChange={(e) => setGroupBy(e.target.value as Grouping)}>
               {GROUPINGS.map(([id, name]) => (
                 <option key={id} value={id}>
                   {name}
                 </option>
               ))}
-            </select>
+            </NativeSelect>
           </label>
           <label className="field">
             Inbox
-            <select value={inboxId} onChange={(e) => setInboxId(e.target.value)}>
+            <NativeSelect size="xs" value={inboxId} onChange={(e) => setInboxId(e.target.value)}>
               <option value="">All inboxes</option>
               {inboxes.map((i) => (
                 <option key={i.id} value={i.id}>
                   {i.name}
                 </option>
               ))}
-            </select>
+            </NativeSelect>
           </label>
           <label className="field">
             Team
-            <select value={teamId} onChange={(e) => setTeamId(e.target.value)}>
+            <NativeSelect size="xs" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
               <option value="">All teams</option>
               {teams.map((t) => (
                 <option key={t.id} value={t.id}>
                   {t.name}
                 </option>
               ))}
-            </select>
+            </NativeSelect>
           </label>
           <button type="button" onClick={() => void downloadCsv(query, `report-${from}-${to}-by-${groupBy}.csv`).catch((e) => setError(e.message))}>
             Download CSV

@@ -1,4 +1,5 @@
 // The search bar's filter panel and the rendering of search highlights.
+import { NativeSelect } from '@mantine/core';
 import type { User } from './api';
 
 export interface SearchFilters {
@@ -38,20 +39,20 @@ export function FilterPanel({ filters, users, onChange }: { filters: SearchFilte
   const assignable = users.filter((u) => filters.includeDeactivated || !u.deactivated);
   return (
     <fieldset className="filters" aria-label="Search filters">
-      <select aria-label="Status" value={filters.status} onChange={(e) => set('status', e.target.value as SearchFilters['status'])}>
+      <NativeSelect size="xs" aria-label="Status" value={filters.status} onChange={(e) => set('status', e.target.value as SearchFilters['status'])}>
         <option value="">Any status</option>
         <option value="open">Open</option>
         <option value="closed">Closed</option>
-      </select>
-      <select aria-label="Channel" value={filters.channel} onChange={(e) => set('channel', e.target.value as SearchFilters['channel'])}>
+      </NativeSelect>
+      <NativeSelect size="xs" aria-label="Channel" value={filters.channel} onChange={(e) => set('channel', e.target.value as SearchFilters['channel'])}>
         <option value="">Any channel</option>
         {['email', 'chat', 'messenger', 'form', 'phone'].map((c) => (
           <option key={c} value={c}>
             {c}
           </option>
         ))}
-      </select>
-      <select aria-label="Assignee" value={filters.assigneeId} onChange={(e) => set('assigneeId', e.target.value)}>
+      </NativeSelect>
+      <NativeSelect size="xs" aria-label="Assignee" value={filters.assigneeId} onChange={(e) => set('assigneeId', e.target.value)}>
         <option value="">Anyone</option>
         <option value="unassigned">Unassigned</option>
         <option value="bot">A bot chatflow</option>
@@ -61,7 +62,7 @@ export function FilterPanel({ filters, users, onChange }: { filters: SearchFilte
             {u.deactivated ? ' (deactivated)' : ''}
           </option>
         ))}
-      </select>
+      </NativeSelect>
       {filters.contactId && (
         <button type="button" className="chip" aria-label={`Remove the contact filter ${filters.contactName}`} onClick={() => onChange({ ...filters, contactId: '', contactName: '' })}>
           Contact: {filters.contactName} ×

@@ -1,5 +1,6 @@
 // Settings of the account (its name, and the time zone its reports count days in) and of an
 // inbox's satisfaction survey (sent by itself on close or not, how often per contact, CSAT or NPS).
+import { NativeSelect } from '@mantine/core';
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api, type Inbox } from './api';
 import { useAction } from './use-action';
@@ -33,13 +34,13 @@ export function AccountSettings() {
       </label>
       <label className="field">
         Time zone (reports count days in it)
-        <select value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
+        <NativeSelect size="xs" value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
           {[...new Set(['UTC', ...ZONES])].map((z) => (
             <option key={z} value={z}>
               {z}
             </option>
           ))}
-        </select>
+        </NativeSelect>
       </label>
       <button type="submit">Save account</button>
       {feedback}
@@ -67,10 +68,10 @@ export function SurveySettings({ inbox, picker, onSaved }: { inbox: Inbox; picke
       {picker}
       <label className="field">
         Question
-        <select value={question} onChange={(e) => setQuestion(e.target.value as 'csat' | 'nps')}>
+        <NativeSelect size="xs" value={question} onChange={(e) => setQuestion(e.target.value as 'csat' | 'nps')}>
           <option value="csat">CSAT: how happy were you with our help (1–5)</option>
           <option value="nps">NPS: how likely are you to recommend us (0–10)</option>
-        </select>
+        </NativeSelect>
       </label>
       <label className="choice">
         <input type="checkbox" checked={onClose} onChange={(e) => setOnClose(e.target.checked)} /> Send it when a conversation is closed

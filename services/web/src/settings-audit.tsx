@@ -1,5 +1,6 @@
 // Settings › Audit log (super admins): who did what, when and from where, newest first, with the
 // before and after of each change; filtered by person, action and dates; exported as JSON lines.
+import { NativeSelect } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, downloadFile, type AuditEntry, type User } from './api';
 import { useAction } from './use-action';
@@ -59,25 +60,25 @@ export function AuditLog({ users }: { users: User[] }) {
       <div className="filters" role="group" aria-label="Audit filters">
         <label className="field">
           Person
-          <select value={filter.actor} onChange={(e) => setFilter({ ...filter, actor: e.target.value })}>
+          <NativeSelect size="xs" value={filter.actor} onChange={(e) => setFilter({ ...filter, actor: e.target.value })}>
             <option value="">Anyone</option>
             {users.map((u) => (
               <option key={u.id} value={u.id}>
                 {u.name}
               </option>
             ))}
-          </select>
+          </NativeSelect>
         </label>
         <label className="field">
           Action
-          <select value={filter.action} onChange={(e) => setFilter({ ...filter, action: e.target.value })}>
+          <NativeSelect size="xs" value={filter.action} onChange={(e) => setFilter({ ...filter, action: e.target.value })}>
             <option value="">All</option>
             {ACTION_GROUPS.map((a) => (
               <option key={a} value={a}>
                 {a.slice(0, -1).replace('_', ' ')}
               </option>
             ))}
-          </select>
+          </NativeSelect>
         </label>
         <label className="field">
           From

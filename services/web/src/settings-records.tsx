@@ -1,4 +1,5 @@
 // Admin settings for teams (name and members) and the contact properties agents fill in.
+import { NativeSelect } from '@mantine/core';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, type User } from './api';
 import { useAction } from './use-action';
@@ -178,12 +179,12 @@ export function ContactProperties() {
         </label>
         <label className="field">
           Type
-          <select value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.target.value as Property['type'] })}>
+          <NativeSelect size="xs" value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.target.value as Property['type'] })}>
             <option value="text">Text</option>
             <option value="number">Number</option>
             <option value="date">Date</option>
             <option value="choice">Choice</option>
-          </select>
+          </NativeSelect>
         </label>
         {draft.type === 'choice' && (
           <label className="field">

@@ -1,6 +1,7 @@
 // Settings › Data retention (super admins change it): how long closed conversations are kept, per
 // account and per inbox; the dry run of what applying it now deletes, and applying it after a
 // confirmation; the legal holds that keep conversations and contacts, with Release.
+import { NativeSelect } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Inbox, type LegalHold, type RetentionPreview, type User } from './api';
 import { ConfirmDialog, type PendingConfirmation } from './confirm';
@@ -82,11 +83,11 @@ export function DataRetention({ me, inboxes }: { me: User; inboxes: Inbox[] }) {
                 <tr key={inbox.id}>
                   <td>{inbox.name}</td>
                   <td>
-                    <select aria-label={`Rule for ${inbox.name}`} value={own.rule} disabled={!canChange} onChange={(e) => setRules({ ...rules, [inbox.id]: { ...own, rule: e.target.value as InboxRule } })}>
+                    <NativeSelect size="xs" aria-label={`Rule for ${inbox.name}`} value={own.rule} disabled={!canChange} onChange={(e) => setRules({ ...rules, [inbox.id]: { ...own, rule: e.target.value as InboxRule } })}>
                       <option value="account">As the account</option>
                       <option value="forever">Keep forever</option>
                       <option value="days">Own number of days</option>
-                    </select>
+                    </NativeSelect>
                   </td>
                   <td>
                     {own.rule === 'days' && (

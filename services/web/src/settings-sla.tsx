@@ -1,5 +1,6 @@
 // Settings › Service levels: an inbox's targets in minutes (empty: none), counted in business
 // hours or around the clock, and whether resolution pauses while waiting on the customer.
+import { NativeSelect } from '@mantine/core';
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api } from './api';
 import { HoursEditor, localTimeZone, type Hours } from './hours-editor';
@@ -70,14 +71,14 @@ export function ServiceLevels({ inbox, picker }: { inbox: { id: string; name: st
       {picker}
       <label className="field">
         Applies to
-        <select value={teamId} onChange={(e) => setTeamId(e.target.value)}>
+        <NativeSelect size="xs" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
           <option value="">The inbox “{inbox.name}”</option>
           {teams.map((t) => (
             <option key={t.id} value={t.id}>
               Team “{t.name}” (in every inbox)
             </option>
           ))}
-        </select>
+        </NativeSelect>
       </label>
       {!form ? (
         <p className="empty">Loading…</p>

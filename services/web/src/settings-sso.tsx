@@ -1,5 +1,6 @@
 // Settings › Single sign-on (super admins change it): the account's OpenID Connect provider, who
 // may sign up through it, and whether agents and admins may still use a password.
+import { NativeSelect } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type SsoSettings, type User } from './api';
 import { useAction } from './use-action';
@@ -64,10 +65,10 @@ export function SingleSignOn({ me }: { me: User }) {
         </label>
         <label className="field">
           Their role
-          <select value={settings.defaultRole} disabled={!canChange} onChange={(e) => change({ defaultRole: e.target.value as SsoSettings['defaultRole'] })}>
+          <NativeSelect size="xs" value={settings.defaultRole} disabled={!canChange} onChange={(e) => change({ defaultRole: e.target.value as SsoSettings['defaultRole'] })}>
             <option value="agent">Agent</option>
             <option value="admin">Admin</option>
-          </select>
+          </NativeSelect>
         </label>
         <label className="check">
           <input type="checkbox" checked={settings.passwordSignInDisabled} disabled={!canChange} onChange={(e) => change({ passwordSignInDisabled: e.target.checked })} /> Agents and admins sign in by SSO only (super

@@ -1,6 +1,7 @@
 // Admin settings: inboxes (renamed, deleted), members, teams, channels (with how to connect
 // each), routing rules and capacity, working hours, snippets and contact properties. Each section
 // talks to the public API only.
+import { NativeSelect } from '@mantine/core';
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api, type BodyFor, type Channel, type Inbox, type User } from './api';
 import { forgetReplyLibrary, type Snippet } from './assist';
@@ -57,13 +58,13 @@ export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User;
   const inboxPicker = (
     <label className="field">
       Inbox
-      <select value={current ?? ''} onChange={(e) => setCurrent(e.target.value)}>
+      <NativeSelect size="xs" value={current ?? ''} onChange={(e) => setCurrent(e.target.value)}>
         {inboxes.map((i) => (
           <option key={i.id} value={i.id}>
             {i.name}
           </option>
         ))}
-      </select>
+      </NativeSelect>
     </label>
   );
 
@@ -169,7 +170,7 @@ function Inboxes({ inboxes, users, onChanged }: { inboxes: InboxWithMembers[]; u
           ) : (
             <label className="field">
               Move its conversations to
-              <select value={changing.value} onChange={(e) => setChanging({ ...changing, value: e.target.value })}>
+              <NativeSelect size="xs" value={changing.value} onChange={(e) => setChanging({ ...changing, value: e.target.value })}>
                 <option value="">(it has none)</option>
                 {inboxes
                   .filter((other) => other.id !== changing.inbox.id)
@@ -178,7 +179,7 @@ function Inboxes({ inboxes, users, onChanged }: { inboxes: InboxWithMembers[]; u
                       {other.name}
                     </option>
                   ))}
-              </select>
+              </NativeSelect>
             </label>
           )}
           <button type="submit">{changing.kind === 'rename' ? 'Save name' : `Delete ${changing.inbox.name}`}</button>
@@ -295,11 +296,11 @@ function Members({ me, users, inbox, picker, onChanged }: { me: User; users: Use
         </label>
         <label className="field">
           Role
-          <select value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as User['role'] })}>
+          <NativeSelect size="xs" value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as User['role'] })}>
             <option value="agent">Agent</option>
             <option value="admin">Admin</option>
             <option value="superadmin">Super admin</option>
-          </select>
+          </NativeSelect>
         </label>
         <button type="submit">Add member</button>
       </form>
@@ -351,11 +352,11 @@ function MemberEditor({ user, onSave, onCancel }: { user: User; onSave: (save: (
       </label>
       <label className="field">
         Role
-        <select value={role} onChange={(e) => setRole(e.target.value as User['role'])}>
+        <NativeSelect size="xs" value={role} onChange={(e) => setRole(e.target.value as User['role'])}>
           <option value="agent">Agent</option>
           <option value="admin">Admin</option>
           <option value="superadmin">Super admin</option>
-        </select>
+        </NativeSelect>
       </label>
       <label className="field">
         Phone for calls
@@ -420,11 +421,11 @@ function ChannelSettings({ channel, onSave, onCancel }: { channel: Channel; onSa
       {channel.type === 'chat' && (
         <label className="field">
           Ask for an email before the chat
-          <select value={preChatEmail} onChange={(e) => setPreChatEmail(e.target.value as typeof preChatEmail)}>
+          <NativeSelect size="xs" value={preChatEmail} onChange={(e) => setPreChatEmail(e.target.value as typeof preChatEmail)}>
             <option value="off">No</option>
             <option value="optional">Optional</option>
             <option value="required">Required</option>
-          </select>
+          </NativeSelect>
         </label>
       )}
       {channel.type === 'form' && (
@@ -442,10 +443,10 @@ function ChannelSettings({ channel, onSave, onCancel }: { channel: Channel; onSa
         <>
           <label className="field">
             Ring the available agents
-            <select value={ringStrategy} onChange={(e) => setRingStrategy(e.target.value as typeof ringStrategy)}>
+            <NativeSelect size="xs" value={ringStrategy} onChange={(e) => setRingStrategy(e.target.value as typeof ringStrategy)}>
               <option value="sequential">One after another</option>
               <option value="simultaneous">All at once</option>
-            </select>
+            </NativeSelect>
           </label>
           <label className="field">
             Seconds each ring lasts
@@ -603,13 +604,13 @@ function Channels({ inbox, picker }: { inbox: InboxWithMembers; picker: ReactNod
       <form className="settings-form" onSubmit={create} aria-label="New channel">
         <label className="field">
           Kind
-          <select value={type} onChange={(e) => setType(e.target.value as Channel['type'])}>
+          <NativeSelect size="xs" value={type} onChange={(e) => setType(e.target.value as Channel['type'])}>
             <option value="email">Email</option>
             <option value="chat">Live chat</option>
             <option value="form">Support form</option>
             <option value="messenger">Facebook Messenger</option>
             <option value="phone">Phone</option>
-          </select>
+          </NativeSelect>
         </label>
         <label className="field">
           Channel name
@@ -725,13 +726,13 @@ function WorkingHours({ me, users }: { me: User; users: User[] }) {
   const personPicker = admin && (
     <label className="field">
       Person
-      <select value={userId} onChange={(e) => setUserId(e.target.value)}>
+      <NativeSelect size="xs" value={userId} onChange={(e) => setUserId(e.target.value)}>
         {users.map((u) => (
           <option key={u.id} value={u.id}>
             {u.name}
           </option>
         ))}
-      </select>
+      </NativeSelect>
     </label>
   );
   if (!hours)
@@ -837,13 +838,13 @@ function ReplyLibrary() {
         <div className="row-fields">
           <label className="field">
             Kind
-            <select value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as Snippet['kind'] })}>
+            <NativeSelect size="xs" value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as Snippet['kind'] })}>
               {Object.entries(KIND_NAMES).map(([kind, name]) => (
                 <option key={kind} value={kind}>
                   {name}
                 </option>
               ))}
-            </select>
+            </NativeSelect>
           </label>
           <label className="field grow">
             Name

@@ -22,6 +22,10 @@ import '@mantine/core/styles/Modal.layer.css';
 import '@mantine/core/styles/CloseButton.layer.css';
 import '@mantine/core/styles/Paper.layer.css';
 import '@mantine/core/styles/Group.layer.css';
+import '@mantine/core/styles/Input.layer.css';
+import '@mantine/core/styles/Combobox.layer.css';
+import '@mantine/core/styles/Notification.layer.css';
+import '@mantine/core/styles/Loader.layer.css';
 
 export const theme = createTheme({
   primaryColor: 'indigo',

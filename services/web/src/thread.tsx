@@ -1,4 +1,4 @@
-import { Avatar, Button } from '@mantine/core';
+import { Avatar, Button, NativeSelect, Notification } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { drafts, type CommentDraft } from './drafts';
 import { ApiError, api, session, upload, type Call, type ConversationDetail, type User } from './api';
@@ -150,7 +150,8 @@ export function Thread({
     drafts.saveComment(id, next);
   };
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // What the last action did, shown as a toast; undo where the action has an inverse.
+  const [notice, setNotice] = useState<{ text: string; undo?: () => Promise<unknown> } | null>(null);
   const [via, setVia] = useState<'' | 'email'>('');
   // Email replies: reply to everyone the customer copied, and further Cc and Bcc addresses.
   const [copies, setCopies] = useState(NO_COPIES);
@@ -231,12 +232,12 @@ export function Thread({
     return () => window.removeEventListener('hashchange', reveal);
   }, [detail?.id]);
 
-  async function act(run: () => Promise<unknown>, done?: string) {
+  async function act(run: () => Promise<unknown>, done?: string, undo?: () => Promise<unknown>) {
     setError(null);
     setNotice(null);
     try {
       await run();
-      if (done) setNotice(done);
+      if (done) setNotice({ text: done, undo });
       await load();
       await onChanged();
     } catch (e) {
@@ -329,7 +330,7 @@ export function Thread({
     if (!detail) return [];
     const items: MenuItem[] = [];
     if (detail.filtered) items.push({ label: 'Not spam', onSelect: () => void act(() => api('POST', `/conversations/${id}/not-spam`), 'Back in the inbox') });
-    else items.push({ label: 'Mark as spam', onSelect: () => void act(() => api('POST', `/conversations/${id}/spam`), 'Moved to Spam') });
+    else items.push({ label: 'Mark as spam', onSelect: () => void act(() => api('POST', `/conversations/${id}/spam`), 'Moved to Spam', () => api('POST', `/conversations/${id}/not-spam`)) });
     if (detail.filteredReason === 'blocked_sender') {
       items.push({ label: 'Unblock sender', onSelect: () => void act(() => api('POST', `/conversations/${id}/unblock-sender`), 'Sender unblocked') });
     } else if (detail.contact) {
@@ -367,7 +368,7 @@ export function Thread({
         <h2>{detail.subject || detail.contact?.name || 'Conversation'}</h2>
         <label>
           Owner{' '}
-          <select
+          <NativeSelect size="xs"
             aria-label="Owner"
             value={detail.assignee?.id ?? ''}
             onChange={(e) => void act(() => api('PATCH', `/conversations/${id}`, { assigneeId: e.target.value || null }))}
@@ -378,19 +379,19 @@ export function Thread({
                 {u.name}
               </option>
             ))}
-          </select>
+          </NativeSelect>
         </label>
         {teams.length > 0 && (
           <label>
             Team{' '}
-            <select aria-label="Team" value={detail.teamId ?? ''} onChange={(e) => void act(() => api('PATCH', `/conversations/${id}`, { teamId: e.target.value || null }))}>
+            <NativeSelect size="xs" aria-label="Team" value={detail.teamId ?? ''} onChange={(e) => void act(() => api('PATCH', `/conversations/${id}`, { teamId: e.target.value || null }))}>
               <option value="">No team</option>
               {teams.map((t) => (
                 <option key={t.id} value={t.id}>
                   {t.name}
                 </option>
               ))}
-            </select>
+            </NativeSelect>
           </label>
         )}
         {detail.status === 'open' ? (
@@ -432,7 +433,7 @@ export function Thread({
             </Button>
           </>
         ) : (
-          <Button variant="default" onClick={() => void act(() => api('POST', `/conversations/${id}/trash`), 'Moved to Trash')}>
+          <Button variant="default" onClick={() => void act(() => api('POST', `/conversations/${id}/trash`), 'Moved to Trash', () => api('POST', `/conversations/${id}/restore`))}>
             Delete
           </Button>
         )}
@@ -457,7 +458,16 @@ export function Thread({
       )}
       {summaryOpen && <SummaryPanel conversationId={id} onClose={() => setSummaryOpen(false)} />}
       {confirming && <ConfirmDialog pending={confirming} onDone={() => setConfirming(null)} />}
-      {notice && <p role="status">{notice}</p>}
+      {notice && (
+        <Notification className="toast" role="status" withBorder onClose={() => setNotice(null)} closeButtonProps={{ 'aria-label': 'Dismiss' }}>
+          {notice.text}
+          {notice.undo && (
+            <Button variant="subtle" size="compact-xs" ml="sm" onClick={() => void act(notice.undo!, 'Undone')}>
+              Undo
+            </Button>
+          )}
+        </Notification>
+      )}
       {detail.filteredReason === 'spoofed_sender' && (
         <p role="alert" className="warning">
           This email claims to come from one of your team, but its sender could not be verified.
@@ -566,10 +576,10 @@ export function Thread({
             {(detail.channel === 'chat' || detail.channel === 'messenger') && !detail.replyChannel && (
               <label>
                 Reply via{' '}
-                <select aria-label="Reply via" value={via} onChange={(e) => setVia(e.target.value as '' | 'email')}>
+                <NativeSelect size="xs" aria-label="Reply via" value={via} onChange={(e) => setVia(e.target.value as '' | 'email')}>
                   <option value="">{detail.channel}</option>
                   <option value="email">email</option>
-                </select>
+                </NativeSelect>
               </label>
             )}
             {(via === 'email' || detail.replyChannel === 'email' || !['chat', 'messenger'].includes(detail.channel)) && (

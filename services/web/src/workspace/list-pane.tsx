@@ -1,6 +1,6 @@
 // The list column: new email, sort, select all, bulk close and trash, search filters, and the
 // conversations themselves.
-import { Button } from '@mantine/core';
+import { Button, NativeSelect } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { api, type User } from '../api';
 import type { PendingConfirmation } from '../confirm';
@@ -49,10 +49,10 @@ export function ListPane({ list, place, users, onCompose, onConfirm }: Props) {
             All
           </label>
         )}
-        <select aria-label="Sort" value={place.sort} onChange={(e) => place.setSort(e.target.value as Sort)}>
+        <NativeSelect size="xs" aria-label="Sort" value={place.sort} onChange={(e) => place.setSort(e.target.value as Sort)}>
           <option value="newest">Newest first</option>
           <option value="oldest">Oldest first</option>
-        </select>
+        </NativeSelect>
         {search && (
           <Button
             variant="default"

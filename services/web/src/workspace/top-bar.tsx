@@ -1,5 +1,5 @@
 // The bar above everything: inbox picker, search, availability, the bell, and the user's menu.
-import { Avatar } from '@mantine/core';
+import { Avatar, NativeSelect } from '@mantine/core';
 import type { Inbox, User } from '../api';
 import { AvailabilityToggle } from '../availability';
 import { NotificationBell } from '../notifications';
@@ -21,13 +21,13 @@ export function TopBar({ user, users, inboxes, place, onProfile, onSignOut }: Pr
   return (
     <header className="topbar">
       <span className="brand">Inbox</span>
-      <select aria-label="Inbox" value={place.inboxId ?? ''} onChange={(e) => place.setInboxId(e.target.value)}>
+      <NativeSelect size="xs" aria-label="Inbox" value={place.inboxId ?? ''} onChange={(e) => place.setInboxId(e.target.value)}>
         {inboxes.map((i) => (
           <option key={i.id} value={i.id}>
             {i.name}
           </option>
         ))}
-      </select>
+      </NativeSelect>
       <form
         className="search"
         role="search"
@@ -56,7 +56,7 @@ export function TopBar({ user, users, inboxes, place, onProfile, onSignOut }: Pr
       )}
       <ColorSchemeToggle />
       <span className="current-user">
-        <Avatar name={user.name} color="initials" size={26} aria-hidden="true" />
+        <Avatar name={user.name} color="initials" size={26} aria-hidden="true" title={user.name} />
         <span data-testid="current-user">{user.name}</span>
       </span>
       <button className="link" onClick={onProfile}>
