@@ -1,14 +1,11 @@
-import { Avatar, Button, NativeSelect, Notification } from '@mantine/core';
+import { Avatar, Button, Notification } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { drafts, type CommentDraft } from './drafts';
-import { ApiError, api, session, upload, type Call, type ConversationDetail, type User } from './api';
-import { realtime, useRealtime } from './realtime';
-import { InsertMenu, SummaryPanel, WriteForMe, useReplyLibrary } from './assist';
-import { addressList, CommentBox, RichTextEditor, type RichTextHandle } from './editor';
+import { ApiError, api, session, type Call, type ConversationDetail, type User } from './api';
+import { Composer } from './composer';
 import { useNewestLoad } from './latest';
+import { realtime, useRealtime } from './realtime';
 import { useShortcuts } from './shortcuts';
-import { ConfirmDialog, type PendingConfirmation } from './confirm';
-import { MenuButton, type MenuItem } from './menu';
+import { ThreadHeader } from './thread-header';
 
 /** Attachments are served with the bearer token, so the download goes through fetch. */
 async function download(event: React.MouseEvent, url: string, filename: string) {
@@ -66,8 +63,6 @@ function EmailHtml({ html, onResized }: { html: string; onResized?: () => void }
 export function failedAuthentication(verdict: { spf?: string; dkim?: string; dmarc?: string }): boolean {
   return [verdict.spf, verdict.dkim, verdict.dmarc].some((result) => result === 'fail' || result === 'permerror');
 }
-
-const NO_COPIES = { replyAll: false, cc: '', bcc: '' };
 
 export type TimelineEntry = { kind: 'message'; at: number; message: ConversationDetail['messages'][number] } | { kind: 'comment'; at: number; comment: ConversationDetail['comments'][number] };
 
@@ -139,30 +134,11 @@ export function Thread({
   onContact: (contactId: string | null) => void;
 }) {
   const [detail, setDetail] = useState<ConversationDetail | null>(null);
-  const [tab, setTab] = useState<'reply' | 'comment'>('reply');
-  // The draft's plain text (the reply editor keeps its own HTML); mentions picked from the @ list.
-  // Both start from this conversation's saved drafts: a draft never follows the agent elsewhere.
-  const [savedReply] = useState(() => drafts.reply(id));
-  const [draft, setDraft] = useState('');
-  const [comment, setCommentState] = useState<CommentDraft>(() => drafts.comment(id));
-  const setComment = (next: CommentDraft) => {
-    setCommentState(next);
-    drafts.saveComment(id, next);
-  };
   const [error, setError] = useState<string | null>(null);
   // What the last action did, shown as a toast; undo where the action has an inverse.
   const [notice, setNotice] = useState<{ text: string; undo?: () => Promise<unknown> } | null>(null);
-  const [via, setVia] = useState<'' | 'email'>('');
-  // Email replies: reply to everyone the customer copied, and further Cc and Bcc addresses.
-  const [copies, setCopies] = useState(NO_COPIES);
-  const [files, setFiles] = useState<File[]>([]);
-  const [forwardTo, setForwardTo] = useState<string | null>(null);
-  const [summaryOpen, setSummaryOpen] = useState(false);
-  const [confirming, setConfirming] = useState<PendingConfirmation | null>(null);
-  const { snippets, assist } = useReplyLibrary();
 
   const [openTickets, setOpenTickets] = useState(0);
-  const [closeTicket, setCloseTicket] = useState(false);
   // Deleted meanwhile (here or by a colleague): the thread closes instead of failing.
   const gone = useRef(onGone);
   gone.current = onGone;
@@ -183,11 +159,6 @@ export function Thread({
   }, [id, onContact, beginLoad]);
 
   const [present, setPresent] = useState<Present[]>([]);
-  const [teams, setTeams] = useState<{ id: string; name: string }[]>([]);
-  const loadTeams = useCallback(() => {
-    void api('GET', '/teams').then((r) => setTeams(r.items), () => setTeams([]));
-  }, []);
-  useEffect(loadTeams, [loadTeams]);
 
   useEffect(() => {
     void load();
@@ -213,7 +184,6 @@ export function Thread({
 
   useRealtime((frame) => {
     if (frame.type === 'hello') return void load();
-    if (frame.type === 'directory.changed' && frame.part === 'teams') return loadTeams();
     if (frame.conversationId !== id) return;
     if (frame.type === 'presence') setPresent((frame.users as Present[]).filter((u) => u.userId !== me.id));
     else if (frame.stream === 'conversation') void load();
@@ -245,23 +215,7 @@ export function Thread({
     }
   }
 
-  const replyEditor = useRef<RichTextHandle | null>(null);
-  const commentEditor = useRef<HTMLTextAreaElement | null>(null);
-  // Focus follows the tab once React has drawn it (the comment box exists only on its tab).
-  const focusAfterRender = useRef<'reply' | 'comment' | null>(null);
-  function compose(kind: 'reply' | 'comment') {
-    focusAfterRender.current = kind;
-    if (tab === kind) (kind === 'reply' ? replyEditor.current : commentEditor.current)?.focus();
-    else setTab(kind);
-  }
-  useEffect(() => {
-    if (focusAfterRender.current !== tab) return;
-    focusAfterRender.current = null;
-    (tab === 'reply' ? replyEditor.current : commentEditor.current)?.focus();
-  }, [tab]);
   useShortcuts({
-    r: () => compose('reply'),
-    c: () => compose('comment'),
     a: () => void act(() => api('PATCH', `/conversations/${id}`, { assigneeId: me.id })),
     e: () => detail && void act(() => api('POST', `/conversations/${id}/${detail.status === 'open' ? 'close' : 'reopen'}`)),
   });
@@ -326,138 +280,12 @@ export function Thread({
   );
 
   if (!detail) return <p className="empty">Loading…</p>;
-  function moreActions(): MenuItem[] {
-    if (!detail) return [];
-    const items: MenuItem[] = [];
-    if (detail.filtered) items.push({ label: 'Not spam', onSelect: () => void act(() => api('POST', `/conversations/${id}/not-spam`), 'Back in the inbox') });
-    else items.push({ label: 'Mark as spam', onSelect: () => void act(() => api('POST', `/conversations/${id}/spam`), 'Moved to Spam', () => api('POST', `/conversations/${id}/not-spam`)) });
-    if (detail.filteredReason === 'blocked_sender') {
-      items.push({ label: 'Unblock sender', onSelect: () => void act(() => api('POST', `/conversations/${id}/unblock-sender`), 'Sender unblocked') });
-    } else if (detail.contact) {
-      const who = detail.contact.email ?? detail.contact.name ?? 'this sender';
-      items.push({
-        label: 'Block sender',
-        danger: true,
-        onSelect: () =>
-          setConfirming({
-            title: `Block ${who}?`,
-            body: 'This conversation and every future one from them go to Spam, and their tickets are deleted. You can unblock them later.',
-            confirmLabel: 'Block sender',
-            run: () => act(() => api('POST', `/conversations/${id}/block-sender`), 'Sender blocked'),
-          }),
-      });
-    }
-    items.push({ label: 'Forward', onSelect: () => setForwardTo(forwardTo === null ? '' : null) });
-    if (detail.channel === 'chat' || detail.channel === 'messenger') {
-      items.push({ label: 'Send transcript', onSelect: () => void act(() => api('POST', `/conversations/${id}/transcript`, {}), 'Transcript sent') });
-    }
-    items.push({ label: 'Send survey', onSelect: () => void act(() => api('POST', `/conversations/${id}/survey`), 'Survey sent') });
-    items.push({ label: summaryOpen ? 'Hide summary' : 'Summarize', onSelect: () => setSummaryOpen(!summaryOpen) });
-    if (detail.channel === 'phone') items.push({ label: 'Call back', onSelect: () => void act(() => api('POST', `/conversations/${id}/calls`), 'Calling…') });
-    if (me.role === 'superadmin') {
-      items.push({ label: 'Place legal hold', onSelect: () => void act(() => api('PUT', `/legal-holds/conversation/${id}`, { reason: `Placed by ${me.name}` }), 'Legal hold placed: nothing of this conversation is deleted until it is released') });
-    }
-    return items;
-  }
 
   const entries = timeline(detail);
   const runs = continuesRun(entries);
   return (
     <article className="thread">
-      <header className="thread-head">
-        <h2>{detail.subject || detail.contact?.name || 'Conversation'}</h2>
-        <label>
-          Owner{' '}
-          <NativeSelect size="xs"
-            aria-label="Owner"
-            value={detail.assignee?.id ?? ''}
-            onChange={(e) => void act(() => api('PATCH', `/conversations/${id}`, { assigneeId: e.target.value || null }))}
-          >
-            <option value="">Unassigned</option>
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </NativeSelect>
-        </label>
-        {teams.length > 0 && (
-          <label>
-            Team{' '}
-            <NativeSelect size="xs" aria-label="Team" value={detail.teamId ?? ''} onChange={(e) => void act(() => api('PATCH', `/conversations/${id}`, { teamId: e.target.value || null }))}>
-              <option value="">No team</option>
-              {teams.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </NativeSelect>
-          </label>
-        )}
-        {detail.status === 'open' ? (
-          <>
-            <Button variant="default" onClick={() => void act(() => api('PATCH', `/conversations/${id}`, { status: 'closed', ...(openTickets > 0 && closeTicket ? { closeTicket: true } : {}) }))}>
-              Close
-            </Button>
-            {openTickets > 0 && (
-              <label className="choice">
-                <input type="checkbox" checked={closeTicket} onChange={(e) => setCloseTicket(e.target.checked)} /> and its ticket
-              </label>
-            )}
-          </>
-        ) : (
-          <Button variant="default" onClick={() => void act(() => api('POST', `/conversations/${id}/reopen`))}>
-            Reopen
-          </Button>
-        )}
-        {detail.trashedAt ? (
-          <>
-            <Button variant="default" onClick={() => void act(() => api('POST', `/conversations/${id}/restore`), 'Restored')}>
-              Restore
-            </Button>
-            <Button
-              color="red"
-              onClick={() =>
-                setConfirming({
-                  title: 'Delete forever?',
-                  body: 'Its messages, attachments and tickets are deleted for good. This cannot be undone.',
-                  confirmLabel: 'Delete forever',
-                  run: () =>
-                    api('DELETE', `/conversations/${id}`)
-                      .then(async () => (await onChanged(), onGone()))
-                      .catch((e) => setError(e instanceof ApiError ? e.message : 'failed')),
-                })
-              }
-            >
-              Delete forever
-            </Button>
-          </>
-        ) : (
-          <Button variant="default" onClick={() => void act(() => api('POST', `/conversations/${id}/trash`), 'Moved to Trash', () => api('POST', `/conversations/${id}/restore`))}>
-            Delete
-          </Button>
-        )}
-        <MenuButton label="More actions" items={moreActions()} />
-      </header>
-      {forwardTo !== null && (
-        <form
-          className="forward"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void act(async () => {
-              await api('POST', `/conversations/${id}/forward`, { to: forwardTo });
-              setForwardTo(null);
-            }, 'Forwarded');
-          }}
-        >
-          <label>
-            Forward to <input type="email" required value={forwardTo} onChange={(e) => setForwardTo(e.target.value)} />
-          </label>
-          <button type="submit">Send forward</button>
-        </form>
-      )}
-      {summaryOpen && <SummaryPanel conversationId={id} onClose={() => setSummaryOpen(false)} />}
-      {confirming && <ConfirmDialog pending={confirming} onDone={() => setConfirming(null)} />}
+      <ThreadHeader detail={detail} me={me} users={users} openTickets={openTickets} act={act} onDeleted={() => void onChanged().then(onGone)} onError={setError} />
       {notice && (
         <Notification className="toast" role="status" withBorder onClose={() => setNotice(null)} closeButtonProps={{ 'aria-label': 'Dismiss' }}>
           {notice.text}
@@ -497,114 +325,7 @@ export function Thread({
         )}
       </ol>
       {detail.trashedAt && <p className="notice">This conversation is in Trash. Restore it to reply or comment.</p>}
-      <form
-        className="composer"
-        hidden={!!detail.trashedAt}
-        // Ctrl+Enter (Cmd+Enter on a Mac) sends the reply or adds the comment.
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault();
-            e.currentTarget.requestSubmit();
-          }
-        }}
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (tab === 'comment') {
-            if (!comment.text.trim()) return;
-            return void act(async () => {
-              await api('POST', `/conversations/${id}/comments`, { text: comment.text, ...(comment.mentions.length ? { mentionedUserIds: comment.mentions } : {}) });
-              setComment({ text: '', mentions: [] });
-            });
-          }
-          if (!draft.trim()) return;
-          // Chat and Messenger carry plain text; a formatted reply by email keeps its formatting.
-          const byEmail = via === 'email' || detail.replyChannel === 'email' || !['chat', 'messenger'].includes(detail.channel);
-          const copied = byEmail ? { ...(copies.replyAll ? { replyAll: true as const } : {}), ...(copies.cc.trim() ? { cc: addressList(copies.cc) } : {}), ...(copies.bcc.trim() ? { bcc: addressList(copies.bcc) } : {}) } : {};
-          const editor = replyEditor.current!;
-          const body = { text: editor.text(), ...(byEmail && editor.formatted() ? { html: editor.html() } : {}) };
-          void act(async () => {
-            const attachmentIds = [];
-            for (const file of files) attachmentIds.push((await upload(file)).id);
-            await api('POST', `/conversations/${id}/messages`, { ...body, ...copied, ...(via ? { channel: via } : {}), ...(attachmentIds.length ? { attachmentIds } : {}) });
-            setFiles([]);
-            setVia('');
-            setCopies(NO_COPIES);
-            replyEditor.current?.clear();
-          });
-        }}
-      >
-        <div className="tabs" role="tablist">
-          <button type="button" role="tab" aria-selected={tab === 'reply'} onClick={() => setTab('reply')}>
-            Reply
-          </button>
-          <button type="button" role="tab" aria-selected={tab === 'comment'} onClick={() => setTab('comment')}>
-            Comment
-          </button>
-        </div>
-        <div hidden={tab !== 'reply'}>
-          <RichTextEditor
-            ref={replyEditor}
-            label="Reply"
-            initialHtml={savedReply}
-            onInput={(text) => {
-              setDraft(text);
-              drafts.saveReply(id, text.trim() ? (replyEditor.current?.html() ?? '') : '');
-              typed();
-            }}
-          />
-        </div>
-        {tab === 'comment' && (
-          <CommentBox
-            ref={commentEditor}
-            value={comment.text}
-            users={users}
-            onChange={(text, mentions) => {
-              setComment({ text, mentions });
-              typed();
-            }}
-          />
-        )}
-        {tab === 'reply' && (
-          <div className="reply-options">
-            <InsertMenu
-              snippets={snippets}
-              editor={replyEditor}
-              values={{ contactName: detail.contact?.name ?? '', contactEmail: detail.contact?.email ?? '', agentName: me.name }}
-            />
-            {assist.writeForMe && <WriteForMe conversationId={id} editor={replyEditor} />}
-            {detail.replyChannel && <span className="muted">Continued by {detail.replyChannel}</span>}
-            {(detail.channel === 'chat' || detail.channel === 'messenger') && !detail.replyChannel && (
-              <label>
-                Reply via{' '}
-                <NativeSelect size="xs" aria-label="Reply via" value={via} onChange={(e) => setVia(e.target.value as '' | 'email')}>
-                  <option value="">{detail.channel}</option>
-                  <option value="email">email</option>
-                </NativeSelect>
-              </label>
-            )}
-            {(via === 'email' || detail.replyChannel === 'email' || !['chat', 'messenger'].includes(detail.channel)) && (
-              <>
-                {detail.participantCount > 1 && (
-                  <label>
-                    <input type="checkbox" checked={copies.replyAll} onChange={(e) => setCopies({ ...copies, replyAll: e.target.checked })} /> Reply all
-                  </label>
-                )}
-                <label>
-                  Cc <input aria-label="Cc" placeholder="addresses" value={copies.cc} onChange={(e) => setCopies({ ...copies, cc: e.target.value })} />
-                </label>
-                <label>
-                  Bcc <input aria-label="Bcc" placeholder="addresses" value={copies.bcc} onChange={(e) => setCopies({ ...copies, bcc: e.target.value })} />
-                </label>
-              </>
-            )}
-            <label>
-              Attach <input type="file" multiple aria-label="Attach files" onChange={(e) => setFiles([...(e.target.files ?? [])])} />
-            </label>
-          </div>
-        )}
-        <button type="submit">{tab === 'reply' ? 'Send' : 'Add comment'}</button>
-        {error && <p role="alert">{error}</p>}
-      </form>
+      <Composer key={id} detail={detail} users={users} me={me} error={error} act={act} onTyped={typed} />
     </article>
   );
 }
