@@ -31,6 +31,10 @@ describe('notifications', () => {
     expect(list.items).toHaveLength(1);
     expect(list.items[0]).toMatchObject({ kind: 'mention', conversationId: conversation.id, commentId: comment.id, actorUserId: f.ownerId, read: false, link: `/conversations/${conversation.id}#comment-${comment.id}` });
     expect(list.unreadCount).toBe(1);
+    // The bell names the conversation, as far as the reader may still open it.
+    expect(list.items[0].conversation).toEqual({ subject: 'Mention me', contactName: expect.any(String) });
+    expect((await f.owner.delete(`/api/v1/inboxes/${f.inboxId}/members/${agent.id}`)).status).toBe(204);
+    expect((await notificationsOf(agent.client)).items[0]).toMatchObject({ conversationId: conversation.id, conversation: null });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await notificationsOf(f.owner)).items.filter((n: { kind: string }) => n.kind === 'mention')).toEqual([]);
   });

@@ -208,8 +208,8 @@ describe('the web inbox in Chromium', () => {
     const comment = (await f.owner.post(`/api/v1/conversations/${conversation.id}/comments`, { text: `@${agentEmail} can you take this?` })).body;
     await agentPage.getByTestId('unread-count').getByText('1').waitFor({ timeout: 5000 });
     await agentPage.getByRole('button', { name: /Notifications, 1 unread/ }).click();
-    // It says who mentioned whom, not just that something happened.
-    await agentPage.getByRole('button', { name: /Owner mentioned you in a comment/ }).click();
+    // It says who mentioned whom, and in which conversation, not just that something happened.
+    await agentPage.getByRole('button', { name: /Owner mentioned you in a comment · Ring the bell \(Cleo Customer\)/ }).click();
     await agentPage.locator(`#comment-${comment.id}`).getByText('can you take this?').waitFor();
     const opened = new URL(agentPage.url());
     expect([opened.pathname, opened.hash]).toEqual([`/conversations/${conversation.id}`, `#comment-${comment.id}`]);

@@ -3,7 +3,7 @@
 // contact into this one. Nothing changes until Save or Merge; errors keep what was typed.
 import { NativeSelect } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, api, type User } from './api';
+import { ApiError, api, type ResponseFor, type User } from './api';
 
 export interface EditableContact {
   id: string;
@@ -14,19 +14,9 @@ export interface EditableContact {
   properties: Record<string, string>;
 }
 
-interface PropertyDefinition {
-  key: string;
-  label: string;
-  type: 'text' | 'number' | 'date' | 'choice';
-  options: string[];
-}
+type PropertyDefinition = ResponseFor<'GET', '/contact-properties'>['items'][number];
 
-interface Found {
-  id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-}
+type Found = ResponseFor<'GET', '/contacts'>['items'][number];
 
 const lines = (text: string) =>
   text

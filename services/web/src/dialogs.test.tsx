@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ComposeDialog } from './compose';
 import { ConfirmDialog } from './confirm';
 import { MenuButton } from './menu';
-import { notificationText } from './notifications';
+import { conversationName, notificationText } from './notifications';
 
 afterEach(cleanup);
 
@@ -112,5 +112,10 @@ describe('notificationText', () => {
     expect(notificationText({ kind: 'assignment', actorUserId: 'usr_1' }, names)).toBe('Kari assigned a conversation to you');
     expect(notificationText({ kind: 'mention', actorUserId: 'usr_gone' }, names)).toBe('You were mentioned in a comment');
     expect(notificationText({ kind: 'new_message', actorUserId: null }, names)).toBe('New message in a conversation of yours');
+  });
+
+  it('names the conversation with its customer', () => {
+    expect(conversationName({ subject: 'Where is my order?', contactName: 'Kari Nordmann' })).toBe('Where is my order? (Kari Nordmann)');
+    expect(conversationName({ subject: '', contactName: null })).toBe('an untitled conversation');
   });
 });

@@ -2,7 +2,7 @@
 // link (the token in the URL is the only key), one click for a score, an optional comment. The
 // question is CSAT (how happy, 1–5) or NPS (how likely to recommend us, 0–10).
 import { useEffect, useState } from 'react';
-import { ApiError, api } from './api';
+import { ApiError, api, type ResponseFor } from './api';
 
 const SCORES: [number, string][] = [
   [1, 'Very unhappy'],
@@ -14,7 +14,7 @@ const SCORES: [number, string][] = [
 
 const NPS_SCORES: [number, string][] = Array.from({ length: 11 }, (_, n) => [n, n === 0 ? 'Not at all likely' : n === 10 ? 'Extremely likely' : '']);
 
-type Survey = { inboxName: string; subject: string; question: 'csat' | 'nps'; score: number | null; comment: string };
+type Survey = ResponseFor<'GET', `/feedback/${string}`>;
 
 export function FeedbackPage({ token }: { token: string }) {
   const [survey, setSurvey] = useState<Survey | null>(null);

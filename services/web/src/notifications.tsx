@@ -1,21 +1,19 @@
 // The bell: live unread count, the latest notifications, and a click that opens the conversation
 // at the comment or message and marks the notification read.
 import { useCallback, useEffect, useState } from 'react';
-import { api } from './api';
+import { api, type ResponseFor } from './api';
 import { useNewestLoad } from './latest';
 import { useRealtime } from './realtime';
 
-interface Notification {
-  id: string;
-  kind: 'mention' | 'assignment' | 'new_message' | 'sla_breached' | 'webhook_paused';
-  conversationId: string | null;
-  link: string;
-  read: boolean;
-  createdAt: string;
-  actorUserId: string | null;
-}
+type Notification = ResponseFor<'GET', '/notifications'>['items'][number];
 
 /** What happened and who did it, e.g. "Kari Nordmann mentioned you". */
+/** The conversation a notice is about: its subject, and whose it is. */
+export function conversationName(c: { subject: string; contactName: string | null }): string {
+  const subject = c.subject || 'an untitled conversation';
+  return c.contactName ? `${subject} (${c.contactName})` : subject;
+}
+
 export function notificationText(n: Pick<Notification, 'kind' | 'actorUserId'>, nameOf: (userId: string) => string | undefined): string {
   const actor = n.actorUserId ? nameOf(n.actorUserId) : undefined;
   switch (n.kind) {
@@ -82,7 +80,9 @@ export function NotificationBell({ onOpen, users }: { onOpen: (conversationId: s
           {items.map((n) => (
             <li key={n.id}>
               <button className={n.read ? 'link' : 'link unread'} onClick={() => void choose(n)}>
-                {notificationText(n, (id) => users.find((u) => u.id === id)?.name)} · {new Date(n.createdAt).toLocaleTimeString()}
+                {notificationText(n, (id) => users.find((u) => u.id === id)?.name)}
+                {n.conversation && <span className="notification-place"> · {conversationName(n.conversation)}</span>}
+                <span className="muted"> · {new Date(n.createdAt).toLocaleTimeString()}</span>
               </button>
             </li>
           ))}

@@ -1,14 +1,10 @@
 // Admin settings for teams (name and members) and the contact properties agents fill in.
 import { NativeSelect } from '@mantine/core';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, type User } from './api';
+import { api, type ResponseFor, type User } from './api';
 import { useAction } from './use-action';
 
-interface Team {
-  id: string;
-  name: string;
-  userIds: string[];
-}
+type Team = ResponseFor<'GET', '/teams'>['items'][number];
 
 function MemberPicker({ users, chosen, onChange, label }: { users: User[]; chosen: string[]; onChange: (ids: string[]) => void; label: string }) {
   return (
@@ -111,12 +107,7 @@ export function Teams({ users }: { users: User[] }) {
   );
 }
 
-interface Property {
-  key: string;
-  label: string;
-  type: 'text' | 'number' | 'date' | 'choice';
-  options: string[];
-}
+type Property = ResponseFor<'GET', '/contact-properties'>['items'][number];
 
 export function ContactProperties() {
   const [properties, setProperties] = useState<Property[]>([]);

@@ -2,17 +2,11 @@
 // hours or around the clock, and whether resolution pauses while waiting on the customer.
 import { NativeSelect } from '@mantine/core';
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { api } from './api';
+import { api, type ResponseFor } from './api';
 import { HoursEditor, localTimeZone, type Hours } from './hours-editor';
 import { useAction } from './use-action';
 
-interface Policy {
-  firstResponseMinutes: number | null;
-  nextResponseMinutes: number | null;
-  resolutionMinutes: number | null;
-  businessHours: Hours | null;
-  pauseWhileWaitingOnCustomer: boolean;
-}
+type Policy = NonNullable<ResponseFor<'GET', `/inboxes/${string}/sla`>>;
 
 const TARGETS: [keyof Pick<Policy, 'firstResponseMinutes' | 'nextResponseMinutes' | 'resolutionMinutes'>, string][] = [
   ['firstResponseMinutes', 'First response (minutes)'],

@@ -3,7 +3,7 @@
 // talks to the public API only.
 import { NativeSelect } from '@mantine/core';
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { api, type BodyFor, type Channel, type Inbox, type User } from './api';
+import { api, type BodyFor, type Channel, type ResponseFor, type User } from './api';
 import { forgetReplyLibrary, type Snippet } from './assist';
 import { useNewestLoad } from './latest';
 import { ContactProperties, Teams } from './settings-records';
@@ -35,9 +35,7 @@ const SECTIONS: [Section, string][] = [
   ['audit', 'Audit log'],
 ];
 
-interface InboxWithMembers extends Inbox {
-  memberIds: string[];
-}
+type InboxWithMembers = ResponseFor<'GET', '/inboxes'>['items'][number];
 
 
 export function Settings({ me, inboxId, onClose, onInboxesChanged }: { me: User; inboxId: string | null; onClose: () => void; onInboxesChanged: () => void }) {
@@ -629,11 +627,7 @@ function Channels({ inbox, picker }: { inbox: InboxWithMembers; picker: ReactNod
   );
 }
 
-interface Rule {
-  mode: 'none' | 'round_robin' | 'contact_owner';
-  userIds: string[];
-  capacity: { chat: number | null; email: number | null };
-}
+type Rule = ResponseFor<'GET', `/inboxes/${string}/routing`>;
 
 function Routing({ inbox, users, picker }: { inbox: InboxWithMembers; users: User[]; picker: ReactNode }) {
   const [rule, setRule] = useState<Rule | null>(null);

@@ -9946,6 +9946,11 @@ export interface components {
             commentId: string | null;
             messageId: string | null;
             actorUserId: string | null;
+            /** @description what the notice is about, named for the bell (null: an account notice, or a conversation the reader can no longer open) */
+            conversation: {
+                subject: string;
+                contactName: string | null;
+            } | null;
             link: string;
             read: boolean;
             createdAt: string;

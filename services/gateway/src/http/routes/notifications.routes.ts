@@ -14,13 +14,19 @@ const NotificationDto = z
     commentId: z.string().nullable(),
     messageId: z.string().nullable(),
     actorUserId: z.string().nullable(),
+    conversation: z
+      .object({ subject: z.string(), contactName: z.string().nullable() })
+      .nullable()
+      .describe('what the notice is about, named for the bell (null: an account notice, or a conversation the reader can no longer open)'),
     link: z.string(),
     read: z.boolean(),
     createdAt: z.string(),
   })
   .openapi('Notification');
 
-function notificationDto(n: Notification): z.infer<typeof NotificationDto> {
+type Named = z.infer<typeof NotificationDto>['conversation'];
+
+function notificationDto(n: Notification, conversations: Map<string, Named>): z.infer<typeof NotificationDto> {
   const anchor = n.commentId ? `#comment-${n.commentId}` : n.messageId ? `#message-${n.messageId}` : '';
   return {
     id: n.id,
@@ -30,6 +36,7 @@ function notificationDto(n: Notification): z.infer<typeof NotificationDto> {
     commentId: n.commentId || null,
     messageId: n.messageId || null,
     actorUserId: n.actorUserId || null,
+    conversation: conversations.get(n.conversationId) ?? null,
     link: n.conversationId ? `/conversations/${n.conversationId}${anchor}` : '/settings/webhooks',
     read: n.read,
     createdAt: (n.createdAt ?? new Date(0)).toISOString(),
@@ -52,8 +59,13 @@ export function registerNotificationRoutes(
       response: z.object({ items: z.array(NotificationDto), nextCursor: z.string().nullable(), unreadCount: z.number().int() }),
     },
     async ({ user, query }) => {
-      const page = await notifications.call.listNotifications({ tenant: { accountId: user.accountId, userId: user.id }, page: { limit: query.limit, cursor: query.cursor ?? '' } });
-      return { items: page.notifications.map(notificationDto), nextCursor: page.nextCursor || null, unreadCount: Number(page.unreadCount) };
+      const tenant = { accountId: user.accountId, userId: user.id };
+      const page = await notifications.call.listNotifications({ tenant, page: { limit: query.limit, cursor: query.cursor ?? '' } });
+      // One look-up for the page's conversations, narrowed to those the reader may still open.
+      const ids = [...new Set(page.notifications.map((n) => n.conversationId).filter(Boolean))];
+      const found = ids.length > 0 ? (await conversation.conversations.call.getConversationSummaries({ tenant, conversationIds: ids })).items : [];
+      const named = new Map<string, Named>(found.map((c) => [c.id, { subject: c.subject, contactName: c.contact?.name || c.contact?.email || null }]));
+      return { items: page.notifications.map((n) => notificationDto(n, named)), nextCursor: page.nextCursor || null, unreadCount: Number(page.unreadCount) };
     },
   );
 
