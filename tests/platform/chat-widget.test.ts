@@ -11,6 +11,7 @@ import { uniqueEmail } from '../support/api-client';
 import { launchBrowser } from '../support/browser';
 import { addAgent, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { waitFor } from '@inbox/testkit';
+import { seriousViolations } from '../support/axe';
 
 jest.setTimeout(120_000);
 
@@ -37,7 +38,7 @@ describe('the chat widget on a customer website', () => {
     site = http.createServer((req, res) => {
       const widget = new URL(req.url ?? '/', 'http://site').searchParams.get('widget') ?? '';
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(`<!doctype html><html><head><title>Shop</title></head><body><h1>Our shop</h1>
+      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><h1>Our shop</h1>
         <script src="${f.stack.ingestUrl}/ingest/v1/chat/widget.js" data-widget-id="${widget}" async></script></body></html>`);
     });
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
@@ -159,6 +160,37 @@ describe('the chat widget on a customer website', () => {
       expect(await page.getByRole('textbox', { name: 'Write a message' }).isVisible()).toBe(true);
       await page.screenshot({ path: path.join(ARTIFACTS, `widget-${viewport.width}x${viewport.height}-reloaded.png`) });
       expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+
+  for (const viewport of [
+    { width: 1024, height: 768 },
+    { width: 1280, height: 800 },
+    { width: 1920, height: 1080 },
+  ]) {
+    it(`passes axe at ${viewport.width}×${viewport.height}, before and during a chat, without scrolling sideways`, async () => {
+      const channel = (await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'chat', name: 'Audited', preChatEmail: 'optional' })).body;
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      await openSite(page, channel.widgetId);
+      const problems = (await seriousViolations(page)).map((p) => `start: ${p}`);
+      await page.getByLabel('Name').fill('Ada Audit');
+      await page.getByLabel('Message', { exact: true }).fill(`Audit at ${viewport.width}`);
+      await page.getByRole('button', { name: 'Start chat' }).click();
+      const log = page.getByRole('log', { name: 'Conversation' });
+      await log.getByText(`Audit at ${viewport.width}`).waitFor();
+      const conversation = await waitFor('the audited chat in the inbox', async () => {
+        for (const item of (await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=chat&limit=100`)).body.items) {
+          if (item.preview === `Audit at ${viewport.width}`) return item;
+        }
+        return undefined;
+      });
+      await f.owner.post(`/api/v1/conversations/${conversation.id}/messages`, { text: 'An agent answers.' });
+      await log.getByText('An agent answers.').waitFor({ timeout: 10_000 });
+      problems.push(...(await seriousViolations(page)).map((p) => `chat: ${p}`));
+      expect(problems).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       await context.close();
     });
   }

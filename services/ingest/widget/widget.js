@@ -24,7 +24,8 @@
     // form stays on screen beside the conversation and squeezes it to a strip.
     '[hidden]{display:none!important}' +
     'header{background:#2f5bea;color:#fff;padding:12px 14px}header h2{margin:0;font-size:15px}header p{margin:2px 0 0;font-size:12px;opacity:.9}' +
-    '.log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;margin:0;list-style:none}' +
+    // The log region scrolls; the list inside keeps its list semantics (a role on the ul would drop them).
+    '.log{flex:1;overflow-y:auto;padding:12px}.entries{display:flex;flex-direction:column;gap:8px;margin:0;padding:0;list-style:none}' +
     '.log li{max-width:80%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}' +
     '.log .visitor{align-self:flex-end;background:#2f5bea;color:#fff}.log .agent{align-self:flex-start;background:#eef1f6}' +
     '.log .author{display:block;font-size:11px;opacity:.75}' +
@@ -43,7 +44,7 @@
     '<button class="launcher" type="button" aria-expanded="false" aria-controls="panel">Chat with us</button>' +
     '<section class="panel" id="panel" role="dialog" aria-label="Chat" hidden>' +
     '<header><h2 class="title">Chat</h2><p class="status"></p></header>' +
-    '<ul class="log" role="log" aria-live="polite" aria-label="Conversation"></ul>' +
+    '<div class="log" role="log" aria-live="polite" aria-label="Conversation"><ul class="entries"></ul></div>' +
     '<p class="typing" aria-live="polite"></p>' +
     '<form class="start" novalidate>' +
     '<label class="name-field">Name<input name="name" autocomplete="name" maxlength="200"></label>' +
@@ -55,7 +56,7 @@
     '</section>';
 
   var $ = function (selector) { return root.querySelector(selector); };
-  var launcher = $('.launcher'), panel = $('.panel'), log = $('.log'), start = $('.start'), compose = $('.compose');
+  var launcher = $('.launcher'), panel = $('.panel'), log = $('.log'), entries = $('.entries'), start = $('.start'), compose = $('.compose');
   var config = { name: 'Chat', online: true, preChatEmail: 'optional' };
   var session = null;
   var socket = null, retry = 0;
@@ -114,7 +115,7 @@
       });
       item.appendChild(choices);
     }
-    log.appendChild(item);
+    entries.appendChild(item);
     shown[entry.id] = item;
     log.scrollTop = log.scrollHeight;
   }
