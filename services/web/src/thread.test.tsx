@@ -2,6 +2,8 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { User } from './api';
 import { render } from './test-render';
+import { Composer } from './composer';
+import { drafts } from './drafts';
 import { Thread, continuesRun, timeline } from './thread';
 
 afterEach(cleanup);
@@ -103,5 +105,49 @@ describe('Thread', () => {
     await screen.findByText('This conversation is in Trash. Restore it to reply or comment.');
     await waitFor(() => expect(screen.queryByRole('textbox', { name: 'Reply' })).toBeNull());
     expect(screen.getByRole('button', { name: 'Restore' })).toBeTruthy();
+  });
+});
+
+describe('Composer', () => {
+  const acted = () => {
+    const runs: Promise<unknown>[] = [];
+    const act = vi.fn(async (run: () => Promise<unknown>) => {
+      runs.push(run());
+      await runs[runs.length - 1];
+    });
+    return { act, done: () => Promise.all(runs) };
+  };
+
+  it('sends the reply on Ctrl+Enter as text with the Cc addresses as a list, and clears the saved draft', async () => {
+    const fetch = serve({ 'POST /conversations/con_1/messages': { id: 'msg_new' } });
+    const { act, done } = acted();
+    render(<Composer detail={{ ...detail, participantCount: 1 } as never} users={[me]} me={me} error={null} act={act} onTyped={() => undefined} />);
+    const reply = screen.getByRole('textbox', { name: 'Reply' });
+    reply.textContent = 'It ships today.';
+    fireEvent.input(reply);
+    expect(drafts.reply('con_1')).toContain('It ships today.');
+    fireEvent.change(screen.getByLabelText('Cc'), { target: { value: 'ola@example.com, per@example.com' } });
+    fireEvent.keyDown(reply, { key: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(act).toHaveBeenCalledTimes(1));
+    await done();
+    const call = fetch.mock.calls.find(([url]) => String(url).endsWith('/conversations/con_1/messages'))!;
+    expect(JSON.parse(String((call[1] as RequestInit).body))).toEqual({ text: 'It ships today.', cc: ['ola@example.com', 'per@example.com'] });
+    expect(reply.textContent).toBe('');
+    expect(drafts.reply('con_1')).toBe('');
+  });
+
+  it('adds a comment from the Comment tab, and sends nothing for an empty one', async () => {
+    const fetch = serve({ 'POST /conversations/con_1/comments': { id: 'cmt_new' } });
+    const { act, done } = acted();
+    render(<Composer detail={detail as never} users={[me]} me={me} error={null} act={act} onTyped={() => undefined} />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Comment' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Add comment' }));
+    expect(act).not.toHaveBeenCalled();
+    fireEvent.change(screen.getByRole('textbox', { name: 'Comment' }), { target: { value: 'Checked with the warehouse.' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add comment' }));
+    await waitFor(() => expect(act).toHaveBeenCalledTimes(1));
+    await done();
+    const call = fetch.mock.calls.find(([url]) => String(url).endsWith('/conversations/con_1/comments'))!;
+    expect(JSON.parse(String((call[1] as RequestInit).body))).toEqual({ text: 'Checked with the warehouse.' });
   });
 });
