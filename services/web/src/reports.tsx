@@ -8,6 +8,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContai
 import { ApiError, api, downloadFile, type ResponseOf, type User } from './api';
 import { formatDuration } from './durations';
 import { useNewestLoad } from './latest';
+import { DateField } from './date-field';
 
 type Summary = ResponseOf<'/api/v1/reports/summary', 'get'>;
 type Figures = Summary['totals'];
@@ -116,14 +117,8 @@ export function ReportsPage({ me }: { me: User }) {
       </header>
       <section className="reports" aria-label="Reports">
         <form className="report-controls" onSubmit={(e) => e.preventDefault()}>
-          <label className="field">
-            From
-            <input type="date" value={from} max={to} onChange={(e) => e.target.value && setFrom(e.target.value)} />
-          </label>
-          <label className="field">
-            To
-            <input type="date" value={to} min={from} onChange={(e) => e.target.value && setTo(e.target.value)} />
-          </label>
+          <DateField className="field" label="From" value={from} max={to} onChange={setFrom} />
+          <DateField className="field" label="To" value={to} min={from} onChange={setTo} />
           <label className="field">
             Group by
             <NativeSelect size="xs" value={groupBy} onChange={(e) => setGroupBy(e.target.value as Grouping)}>

@@ -1,6 +1,7 @@
 // The search bar's filter panel and the rendering of search highlights.
 import { NativeSelect } from '@mantine/core';
 import type { User } from './api';
+import { DateField } from './date-field';
 
 export interface SearchFilters {
   q: string;
@@ -71,12 +72,8 @@ export function FilterPanel({ filters, users, onChange }: { filters: SearchFilte
       <label>
         <input type="checkbox" checked={filters.includeDeactivated} onChange={(e) => set('includeDeactivated', e.target.checked)} /> Show deactivated users
       </label>
-      <label>
-        From <input type="date" value={filters.from} onChange={(e) => set('from', e.target.value)} />
-      </label>
-      <label>
-        To <input type="date" value={filters.to} onChange={(e) => set('to', e.target.value)} />
-      </label>
+      <DateField className="date-filter" label="From" value={filters.from} max={filters.to} clearable onChange={(value) => set('from', value)} />
+      <DateField className="date-filter" label="To" value={filters.to} min={filters.from} clearable onChange={(value) => set('to', value)} />
       <label>
         <input type="checkbox" checked={filters.hideFiltered} onChange={(e) => set('hideFiltered', e.target.checked)} /> Hide filtered
       </label>

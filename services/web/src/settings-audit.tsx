@@ -4,6 +4,7 @@ import { NativeSelect } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, downloadFile, type AuditEntry, type User } from './api';
 import { useAction } from './use-action';
+import { DateField } from './date-field';
 
 const ACTION_GROUPS = ['auth.', 'user.', 'account.', 'inbox.', 'team.', 'channel.', 'routing.', 'sla.', 'contact_property.', 'message.', 'conversation.', 'webhook.', 'report.', 'audit.'];
 
@@ -80,14 +81,8 @@ export function AuditLog({ users }: { users: User[] }) {
             ))}
           </NativeSelect>
         </label>
-        <label className="field">
-          From
-          <input type="date" value={filter.from} onChange={(e) => setFilter({ ...filter, from: e.target.value })} />
-        </label>
-        <label className="field">
-          To
-          <input type="date" value={filter.to} onChange={(e) => setFilter({ ...filter, to: e.target.value })} />
-        </label>
+        <DateField className="field" label="From" value={filter.from} max={filter.to} clearable onChange={(from) => setFilter({ ...filter, from })} />
+        <DateField className="field" label="To" value={filter.to} min={filter.from} clearable onChange={(to) => setFilter({ ...filter, to })} />
         <button onClick={() => void exportLog()}>Export</button>
       </div>
       {feedback}
