@@ -42,6 +42,21 @@ export const theme = createTheme({
   },
 });
 
+/**
+ * The scheme on the page before the first render (what Mantine's inline ColorSchemeScript does,
+ * which the CSP forbids): the agent's choice, else the system's. No light flash for dark users.
+ */
+export function applySavedColorScheme(): void {
+  let saved: string | null = null;
+  try {
+    saved = localStorage.getItem('mantine-color-scheme-value');
+  } catch {
+    // Storage refused (private mode): the system decides.
+  }
+  const scheme = saved === 'light' || saved === 'dark' ? saved : matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  document.documentElement.setAttribute('data-mantine-color-scheme', scheme);
+}
+
 /** The app inside the theme; light, dark or the system's choice, remembered per browser. */
 export function ThemeProvider({ children }: { children: ReactNode }) {
   return (
