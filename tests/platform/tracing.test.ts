@@ -40,9 +40,12 @@ describe('distributed traces', () => {
     const { traceId, header } = traceparent();
     const response = await fetch(`${f.stack.gatewayUrl}/api/v1/inboxes`, { headers: { authorization: `Bearer ${f.owner.token}`, traceparent: header } });
     expect(response.status).toBe(200);
+    // Each service exports on its own schedule: the gateway's request span ends after the answer
+    // and may arrive after the conversation service's, so wait for both ends.
     const spans = await waitFor('the spans exported', async () => {
       const found = receiver.trace(traceId);
-      return found.some((s) => s.service === 'conversation' && s.kind === SERVER) ? found : undefined;
+      const has = (service: string, kind: number) => found.some((s) => s.service === service && s.kind === kind);
+      return has('conversation', SERVER) && has('gateway', SERVER) && has('gateway', CLIENT) ? found : undefined;
     }, 15_000, 200);
     const http = spans.find((s) => s.service === 'gateway' && s.kind === SERVER)!;
     expect(http.name).toBe('GET /api/v1/inboxes');
