@@ -49,6 +49,7 @@ const SUMMARY_COLUMNS = `c.id, c.inbox_id, c.status, c.channel, c.reply_channel,
   c.last_message_at, c.last_message_direction, c.comment_preview, c.filtered, c.filtered_reason, c.trashed_at,
   c.awaiting_first_reply, c.version, c.created_at, c.sla_target, c.sla_due_at, c.sla_warn_at, c.sla_paused`;
 const SUMMARY_JOINS = 'LEFT JOIN contacts ct ON ct.id = c.contact_id LEFT JOIN users u ON u.id = c.assignee_id';
+const SUMMARIES_SQL = `SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS} WHERE c.account_id = $1 AND c.id = ANY($2::text[])`;
 
 function toSummary(row: SummaryRow): ConversationSummary {
   return {
@@ -259,10 +260,12 @@ export class ConversationQueries {
   /** List items of the named conversations of the account, in the order asked; unknown ids are left out. */
   async summaries(accountId: string, conversationIds: string[]): Promise<ConversationSummary[]> {
     if (conversationIds.length === 0) return [];
-    const result = await this.pool.query<SummaryRow>(
-      `SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS} WHERE c.account_id = $1 AND c.id = ANY($2::text[])`,
-      [accountId, conversationIds],
-    );
+    // Every search page asks for this: planned once per connection.
+    const result = await this.pool.query<SummaryRow>({
+      ...(this.prepared ? { name: statementName(SUMMARIES_SQL) } : {}),
+      text: SUMMARIES_SQL,
+      values: [accountId, conversationIds],
+    });
     const byId = new Map(result.rows.map((row) => [row.id, toSummary(row)]));
     return conversationIds.flatMap((id) => byId.get(id) ?? []);
   }
