@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { HttpError, z } from '@inbox/lib';
 import { ErrorBody } from './openapi';
 import type { AuthenticatedUser } from './authenticate';
+import { sendJson } from './send-json';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -63,7 +64,7 @@ export class ApiRoutes {
         if (spec.method !== 'get' && user) this.onWrite(user);
         if (res.headersSent) return;
         if (status === 204) res.status(204).end();
-        else res.status(status).json(result);
+        else await sendJson(req, res, status, { json: Buffer.from(JSON.stringify(result) ?? '') });
       } catch (error) {
         next(error);
       }

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { ReadCache, cacheScope, sendCached } from './read-cache';
+import { ReadCache, cacheScope } from './read-cache';
+import { sendJson } from './send-json';
 
 const scopes = [cacheScope.account('acc_1'), cacheScope.inbox('acc_1', 'inb_1'), cacheScope.user('acc_1', 'usr_1')];
 const text = (body: { json: Buffer }) => JSON.parse(body.json.toString());
@@ -116,10 +117,10 @@ describe('the read cache', () => {
     const body = await cache.get('k', scopes, async () => ({ items: Array.from({ length: 100 }, (_, i) => ({ id: `con_${i}` })) }));
     const sent: Buffer[] = [];
     const headers: Record<string, unknown> = {};
-    const res = { setHeader: (k: string, v: unknown) => (headers[k] = v), end: (b: Buffer) => sent.push(b) };
+    const res = { status: () => res, setHeader: (k: string, v: unknown) => (headers[k] = v), end: (b: Buffer) => sent.push(b) };
     const req = { acceptsEncodings: () => 'gzip' };
-    sendCached(req as never, res as never, body);
-    sendCached(req as never, res as never, body);
+    await sendJson(req as never, res as never, 200, body);
+    await sendJson(req as never, res as never, 200, body);
     expect(headers['Content-Encoding']).toBe('gzip');
     expect(sent[0]).toBe(sent[1]);
     expect(gunzipSync(sent[0]).equals(body.json)).toBe(true);

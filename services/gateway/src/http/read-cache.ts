@@ -6,13 +6,9 @@
 // change was seen, so a cached answer is never older than the last change this replica has seen.
 // The lifetime bounds what a missed announcement (another replica's write, a change without an
 // event) can cost.
-import { gzipSync } from 'node:zlib';
-import type { Request, Response } from 'express';
+import type { JsonBody } from './send-json';
 
-export interface CachedBody {
-  json: Buffer;
-  gzip?: Buffer;
-}
+export type CachedBody = JsonBody;
 
 interface Entry {
   body: CachedBody;
@@ -121,21 +117,6 @@ export class ReadCache {
     this.entries.delete(key);
     this.bytes -= entry.body.json.length;
   }
-}
-
-/** Sends a cached answer as it is kept: gzipped once for every client that takes gzip. */
-export function sendCached(req: Request, res: Response, body: CachedBody): void {
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Vary', 'Accept-Encoding');
-  if (body.json.length >= 1024 && req.acceptsEncodings('gzip')) {
-    body.gzip ??= gzipSync(body.json);
-    res.setHeader('Content-Encoding', 'gzip');
-    res.setHeader('Content-Length', body.gzip.length);
-    res.end(body.gzip);
-    return;
-  }
-  res.setHeader('Content-Length', body.json.length);
-  res.end(body.json);
 }
 
 /** The scopes a change names: its account, and within it an inbox or a user. */

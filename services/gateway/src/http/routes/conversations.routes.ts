@@ -4,7 +4,8 @@ import type { ConversationSummary, CustomView, GetConversationResponse } from '@
 import type { ApiRoutes } from '../api-route';
 import { type AuthenticatedUser, tenant } from '../authenticate';
 import { CallDto, CommentDto, ConversationItem, MessageDto, conversationDetail, conversationItem, iso } from '../shapes/conversation.shapes';
-import { cacheScope, sendCached, type ReadCache } from '../read-cache';
+import { cacheScope, type ReadCache } from '../read-cache';
+import { sendJson } from '../send-json';
 
 const VIEW_IDS = ['unassigned', 'mine', 'team', 'team_unassigned', 'open', 'chat', 'email', 'messenger', 'forms', 'calls', 'sla', 'bots', 'closed', 'sent', 'spam', 'trash'] as const;
 
@@ -150,7 +151,7 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Convers
       // Per reader: the answer was allowed for this user, and views like "mine" differ by user.
       const key = ['list', user.accountId, user.id, params.inboxId, query.view, query.sort, query.limit, query.cursor ?? ''].join('\u0000');
       const scopes = [cacheScope.account(user.accountId), cacheScope.inbox(user.accountId, params.inboxId), cacheScope.user(user.accountId, user.id)];
-      sendCached(req, res, await readCache.get(key, scopes, load));
+      await sendJson(req, res, 200, await readCache.get(key, scopes, load));
     },
   );
 
@@ -169,7 +170,7 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Convers
       if (!readCache) return load();
       const key = ['thread', user.accountId, user.id, params.id].join('\u0000');
       const scopes = [cacheScope.account(user.accountId), cacheScope.conversation(user.accountId, params.id), cacheScope.user(user.accountId, user.id)];
-      sendCached(req, res, await readCache.get(key, scopes, load));
+      await sendJson(req, res, 200, await readCache.get(key, scopes, load));
     },
   );
 }
