@@ -1,6 +1,6 @@
 // OpenSearch client; readiness asks for cluster health and fails on red.
 import { readFileSync } from 'node:fs';
-import { Client } from '@opensearch-project/opensearch';
+import type { Client } from '@opensearch-project/opensearch';
 
 export type OpenSearchClient = Client;
 
@@ -10,6 +10,10 @@ export type OpenSearchClient = Client;
  * certificate, if not a public CA.
  */
 export function createOpenSearch(url: string, tls: { caFile?: string } = {}): Client {
+  // Loaded on first use: only the search service talks to OpenSearch, and the client is about
+  // 25 MB of resident code in every other service that loads this library.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require('@opensearch-project/opensearch') as typeof import('@opensearch-project/opensearch');
   const nodes = url.split(',').map((u) => u.trim()).filter(Boolean);
   return new Client({ nodes, requestTimeout: 10_000, maxRetries: nodes.length, ...(tls.caFile ? { ssl: { ca: readFileSync(tls.caFile) } } : {}) });
 }
