@@ -367,13 +367,19 @@ async function scenarioSearch() {
   await atConcurrency(16, seconds(6), (i) => postEmail(account.address, `Refund request ${i} ${word}`, `Order ${i}: the parcel never arrived, please refund ${word}`));
   await drain();
   await waitUntil('indexed', async () => (await api<{ total: number }>('GET', `/search?q=${word}&limit=1`, account.token)).total > 0, 60_000);
-  const tookMs: number[] = [];
-  const queryCpuStart = cpuSnapshot();
-  const queryLoad = await atConcurrency(20, seconds(10), async () => {
-    const r = await api<{ tookMs: number }>('GET', `/search?q=parcel%20refund&status=open&hideTrash=true&limit=25`, account.token);
-    tookMs.push(r.tookMs);
-  });
-  const query = { ...queryLoad, cpu: cpuSince(queryCpuStart, queryLoad.ok) };
+  const searchAt = async (clients: number, durationMs: number) => {
+    const tookMs: number[] = [];
+    const start = cpuSnapshot();
+    const load = await atConcurrency(clients, durationMs, async () => {
+      const r = await api<{ tookMs: number }>('GET', `/search?q=parcel%20refund&status=open&hideTrash=true&limit=25`, account.token);
+      tookMs.push(r.tookMs);
+    });
+    return { clients, ...load, serverTookMs: summarize(tookMs), cpu: cpuSince(start, load.ok) };
+  };
+  // OpenSearch's JIT takes thousands of queries to settle (its CPU per query fell from 38 to 6 ms
+  // over the first three runs on a fresh start): the cells measure the steady state after it.
+  await searchAt(10, seconds(8));
+  const queries = [await searchAt(10, seconds(10)), await searchAt(20, seconds(10))];
   // Freshness under load: 1,000 msg/s offered for 10 s; one poller notes when each becomes searchable.
   const fresh = `fresh${Date.now().toString(36)}`;
   const accepted = new Map<string, number>();
@@ -404,13 +410,21 @@ async function scenarioSearch() {
     buildSearchRequest({ accountId: account.accountId, query: 'parcel refund', status: 'open', visibleInboxIds: [account.inboxId], hideFiltered: false, hideTrash: true, sort: 'newest', limit: 25 }),
   );
   const file = record('search', {
-    workload: 'keyword + filters at 20 concurrent clients for 10 s; freshness: raw email offered at the given rate for 10 s, first seen by a 50 ms poller (newest 100 only, so under heavy load some are never observed)',
-    query: { ...query, serverTookMs: summarize(tookMs) },
+    workload: 'keyword + filters at 10 and then 20 concurrent clients, 10 s each after an 8 s warm-up; freshness: raw email offered at the given rate for 10 s, first seen by a 50 ms poller (newest 100 only, so under heavy load some are never observed)',
+    queries,
     freshness: { offeredRate: rate, accept: load, observed: freshness.length, accepted: accepted.size, acceptedToSearchableMs: summarize(freshness) },
     baseline: baselines.opensearch,
   });
-  const searchCpu = Object.entries(query.cpu.perUnitMs ?? {}).filter(([k, v]) => k !== 'bench client' && v >= 0.05).map(([k, v]) => `${k} ${v}`).join(', ');
-  summary.push({ scenario: 'search @20 clients', measure: `API p50 ${query.latencyMs.p50} / p99 ${query.latencyMs.p99} ms, ${query.throughputPerSecond}/s (took p99 ${summarize(tookMs).p99} ms); CPU ms per search: ${searchCpu}`, value: file, goal: 'API p99 ≤ 120 ms', baseline: `same query straight to OpenSearch: p99 ${baselines.opensearch.query.oneClient.latencyMs.p99} ms at 1 client, ${baselines.opensearch.query.twentyClients.latencyMs.p99} ms at 20 (${baselines.opensearch.query.twentyClients.throughputPerSecond}/s); bulk ${baselines.opensearch.bulk.docsPerSecond} docs/s` });
+  for (const query of queries) {
+    const searchCpu = Object.entries(query.cpu.perUnitMs ?? {}).filter(([k, v]) => k !== 'bench client' && v >= 0.05).map(([k, v]) => `${k} ${v}`).join(', ');
+    summary.push({
+      scenario: `search @${query.clients} clients`,
+      measure: `API p50 ${query.latencyMs.p50} / p99 ${query.latencyMs.p99} ms, ${query.throughputPerSecond}/s (took p99 ${query.serverTookMs.p99} ms); CPU ms per search: ${searchCpu}`,
+      value: file,
+      goal: query.clients === 10 ? '≥ 300/s, API p99 ≤ 60 ms' : 'API p99 ≤ 120 ms',
+      baseline: `same query straight to OpenSearch: p99 ${baselines.opensearch.query.oneClient.latencyMs.p99} ms at 1 client, ${baselines.opensearch.query.twentyClients.latencyMs.p99} ms at 20 (${baselines.opensearch.query.twentyClients.throughputPerSecond}/s); bulk ${baselines.opensearch.bulk.docsPerSecond} docs/s`,
+    });
+  }
   summary.push({ scenario: `search freshness @${rate}/s`, measure: `p50 ${summarize(freshness).p50} / p99 ${summarize(freshness).p99} ms (${freshness.length}/${accepted.size} observed)`, value: file, goal: 'p99 ≤ 2 s', baseline: '—' });
 }
 
