@@ -62,6 +62,15 @@ export function parseSince(value: unknown): Since | undefined {
 const viewsChangedFrames = new Map<string, Buffer>();
 
 /** The same few bytes for every socket of an inbox, made once (10,000 sockets made them 10,000 times a change). */
+/**
+ * A comment changes no view's count (views select by status, assignee, team, channel and who spoke
+ * last); telling every socket of the inbox to refetch its counts would double each comment's
+ * frames and send a count query per agent.
+ */
+function changesViewCounts(event: FeedEvent): boolean {
+  return event.frame.type !== 'comment.created';
+}
+
 function viewsChangedFrame(inboxId: string): Buffer {
   let frame = viewsChangedFrames.get(inboxId);
   if (!frame) {
@@ -417,7 +426,7 @@ class RealtimeConnection {
         if (event.seq <= this.lastSent[event.stream]) return;
         this.lastSent[event.stream] = event.seq;
         this.sendEncoded(bytes);
-        if (event.inboxId) this.viewsChanged(event.inboxId);
+        if (event.inboxId && changesViewCounts(event)) this.viewsChanged(event.inboxId);
       })
       .catch((error: unknown) => {
         // Without this event the client's view is wrong: close, so it resumes from its last seq.
