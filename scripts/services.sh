@@ -4,6 +4,8 @@
 # Logs: $STACK_DIR/logs/<service>.log; pids: $STACK_DIR/run/<service>.pid.
 # With $STACK_DIR/cluster.env (scripts/stack.sh up --cluster) every service runs twice: the second
 # replica (<service>-2) on ports 1000 above the first's, and gRPC clients balance over both.
+# GATEWAY_PROCESSES=2 (without the cluster) runs a second gateway process on the same public port
+# (SO_REUSEPORT: the kernel spreads connections and WebSockets over both), its ops port 1000 above.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/node-env.sh"
 
@@ -15,6 +17,7 @@ SERVICES=(conversation routing search notification ingest gateway)
 
 CLUSTER_ENV="$STACK_DIR/cluster.env"
 clustered() { [ -f "$CLUSTER_ENV" ]; }
+shared_gateway_port() { ! clustered && [ "${GATEWAY_PROCESSES:-1}" = 2 ]; }
 
 # The ports of a service's second replica.
 second_replica_env() {
@@ -79,6 +82,10 @@ start_one() {
     node "$ROOT/services/$service/dist/migrate.js" --create-database >>"$LOG_DIR/$name.log" 2>&1
   fi
   [ "$name" = "$service" ] || extra="$(second_replica_env "$service")"
+  if [ "$service" = gateway ] && shared_gateway_port; then
+    extra="GATEWAY_SHARE_PORT=true"
+    [ "$name" = gateway ] || extra="$extra GATEWAY_OPS_PORT=$(( ${GATEWAY_OPS_PORT:-9106} + 1000 ))"
+  fi
   # SERVICE_NODE_FLAGS adds node options, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a bench run.
   # shellcheck disable=SC2086
   env $extra nohup node --enable-source-maps --max-old-space-size="$(heap_mb "$service")" --max-semi-space-size=16 ${SERVICE_NODE_FLAGS:-} "$ROOT/services/$service/dist/main.js" >>"$LOG_DIR/$name.log" 2>&1 &
@@ -119,6 +126,10 @@ if clustered; then
     SEARCH_GRPC_ADDR="ipv4:127.0.0.1:50053,127.0.0.1:51053" NOTIFICATION_GRPC_ADDR="ipv4:127.0.0.1:50054,127.0.0.1:51054" \
     CONVERSATION_DIRECTORY_GRPC_ADDR="ipv4:127.0.0.1:50061,127.0.0.1:51061" ROUTING_PRESENCE_GRPC_ADDR="ipv4:127.0.0.1:50062,127.0.0.1:51062"
   SERVICES=(conversation routing search notification ingest gateway conversation-2 routing-2 search-2 notification-2 ingest-2 gateway-2)
+elif shared_gateway_port; then
+  SERVICES+=(gateway-2)
+elif [ "${GATEWAY_PROCESSES:-1}" != 1 ]; then
+  log "GATEWAY_PROCESSES is 1 or 2"; exit 2
 fi
 case "${1:-start}" in
   start)

@@ -133,16 +133,48 @@ export function writeResult(name: string, result: Record<string, unknown>): stri
 export function serviceMemory(): Record<string, number | null> {
   const runDir = path.join(process.env.STACK_DIR ?? path.join(ROOT, '.stack'), 'run');
   const out: Record<string, number | null> = {};
+  for (const name of SERVICES) out[name] = residentMb(path.join(runDir, `${name}.pid`));
+  // A second process of a service (GATEWAY_PROCESSES=2, or the cluster), when one runs.
   for (const name of SERVICES) {
-    try {
-      const pid = readFileSync(path.join(runDir, `${name}.pid`), 'utf8').trim();
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      out[name] = Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
-    } catch {
-      out[name] = null;
-    }
+    const second = residentMb(path.join(runDir, `${name}-2.pid`));
+    if (second !== null) out[`${name}-2`] = second;
   }
   return out;
+}
+
+function residentMb(pidFile: string): number | null {
+  try {
+    const status = readFileSync(`/proc/${readFileSync(pidFile, 'utf8').trim()}/status`, 'utf8');
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Memory (MB) of the servers the stack runs on (PostgreSQL, NATS, Redis, OpenSearch) as their
+ * proportional set size: PostgreSQL's backends share its buffers, which resident sizes would
+ * count once per backend.
+ */
+export function serverMemory(): Record<string, number> {
+  const kb: Record<string, number> = {};
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const component = componentOf(pid, stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), new Map());
+      if (!component || component === 'bench client') continue;
+      const pss = /^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      kb[component] = (kb[component] ?? 0) + Number(pss?.[1] ?? 0);
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return Object.fromEntries(Object.entries(kb).map(([component, total]) => [component, Math.round(total / 1024)]));
+}
+
+/** How many processes of a service scripts/services.sh runs (1, or 2 with a second one). */
+export function processCount(service: string): number {
+  return Object.keys(serviceMemory()).filter((name) => name === service || name === `${service}-2`).length;
 }
 
 export function rawEmail(from: string, to: string, subject: string, text: string): string {
@@ -241,11 +273,14 @@ function componentOf(pid: string, comm: string, servicePids: Map<string, string>
 export function cpuSnapshot(): CpuSnapshot {
   const runDir = path.join(process.env.STACK_DIR ?? path.join(ROOT, '.stack'), 'run');
   const servicePids = new Map<string, string>();
+  // A service's second process counts as the service.
   for (const name of SERVICES) {
-    try {
-      servicePids.set(readFileSync(path.join(runDir, `${name}.pid`), 'utf8').trim(), name);
-    } catch {
-      // A service that is not running uses no CPU.
+    for (const file of [`${name}.pid`, `${name}-2.pid`]) {
+      try {
+        servicePids.set(readFileSync(path.join(runDir, file), 'utf8').trim(), name);
+      } catch {
+        // A service that is not running uses no CPU.
+      }
     }
   }
   const byComponent: Record<string, number> = {};

@@ -14,13 +14,14 @@ import { CONSUMERS } from '@inbox/lib';
 import { buildSearchRequest } from '../../services/search/src/domain/search-query';
 import { ReportDayCounts } from '../../services/conversation/src/modules/reports/adapters/report-day-counts';
 import { jetStreamPublish, objectStorePut, openSearchRaw, postgresInserts } from './baselines';
-import { GATEWAY, GATEWAY_OPS, INGEST, realtimeUrl, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, cpuSince, cpuSnapshot, machine, postEmail, rawEmail, seconds, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
+import { GATEWAY, GATEWAY_OPS, INGEST, realtimeUrl, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, cpuSince, cpuSnapshot, machine, postEmail, processCount, rawEmail, seconds, serverMemory, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
 
 const CONVERSATION_DB = process.env.BENCH_CONVERSATION_DB_URL ?? 'postgres://postgres@127.0.0.1:5432/inbox_conversation';
 const SMTP_PORT = Number(process.env.INGEST_SMTP_PORT ?? '2525');
 const summary: { scenario: string; measure: string; value: string; goal: string; baseline: string }[] = [];
 const baselines: Record<string, any> = {};
 const peakMemory: Record<string, number> = {};
+const peakServerMemory: Record<string, number> = {};
 const cpuByScenario: Record<string, CpuUse> = {};
 let scenarioStart: { name: string; cpu: CpuSnapshot } | undefined;
 
@@ -33,6 +34,7 @@ function record(name: string, result: Record<string, unknown>, units?: { count: 
 
 function sampleMemory(): void {
   for (const [name, mb] of Object.entries(serviceMemory())) if (mb !== null) peakMemory[name] = Math.max(peakMemory[name] ?? 0, mb);
+  for (const [name, mb] of Object.entries(serverMemory())) peakServerMemory[name] = Math.max(peakServerMemory[name] ?? 0, mb);
 }
 
 let natsConnection: Awaited<ReturnType<typeof connect>> | undefined;
@@ -374,6 +376,7 @@ async function scenarioSearch() {
       const r = await api<{ tookMs: number }>('GET', `/search?q=parcel%20refund&status=open&hideTrash=true&limit=25`, account.token);
       tookMs.push(r.tookMs);
     });
+    sampleMemory();
     return { clients, ...load, serverTookMs: summarize(tookMs), cpu: cpuSince(start, load.ok) };
   };
   // OpenSearch's JIT takes thousands of queries to settle (its CPU per query fell from 38 to 6 ms
@@ -478,7 +481,9 @@ async function scenarioRouting() {
 async function scenarioRealtime() {
   const account = await benchAccount('sockets');
   const sockets = Number(process.env.BENCH_SOCKETS ?? '2000');
-  const before = serviceMemory().gateway ?? 0;
+  const gateways = processCount('gateway');
+  const gatewayRss = () => (serviceMemory().gateway ?? 0) + (serviceMemory()['gateway-2'] ?? 0);
+  const before = gatewayRss();
   const clients: WebSocket[] = [];
   const received = new Map<string, number[]>();
   for (let i = 0; i < sockets; i += 1) {
@@ -495,7 +500,8 @@ async function scenarioRealtime() {
     clients.push(ws);
   }
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const after = serviceMemory().gateway ?? 0;
+  const after = gatewayRss();
+  sampleMemory();
   await postEmail(account.address, 'Socket fan-out');
   await waitUntil('the conversation', async () => (await openCount(account.token, account.inboxId)) === 1, 30_000);
   const conversationId = (await api<{ items: { id: string }[] }>('GET', `/inboxes/${account.inboxId}/conversations?view=open`, account.token)).items[0].id;
@@ -512,7 +518,7 @@ async function scenarioRealtime() {
   const latencies = [...sentAt.entries()].flatMap(([id, at]) => (received.get(id) ?? []).map((t) => Math.max(0, t - at)));
   for (const ws of clients) ws.close();
   const file = record('realtime', {
-    workload: `${sockets} agent sockets on one gateway, ${events} comments 250 ms apart, each fanned out to every socket`,
+    workload: `${sockets} agent sockets on ${gateways} gateway process(es) sharing one port, ${events} comments 250 ms apart, each fanned out to every socket`,
     sockets,
     delivered: latencies.length,
     expected: sockets * events,
@@ -520,7 +526,7 @@ async function scenarioRealtime() {
     commentToSocketMs: summarize(latencies),
     gatewayRssMb: { before, after, perConnectionKb: sockets ? Math.round(((after - before) * 1024) / sockets) : 0 },
   });
-  summary.push({ scenario: `real time (${sockets} sockets)`, measure: `delivery p99 ${summarize(latencies).p99} ms, ${latencies.length}/${sockets * events} frames, ${sockets ? Math.round(((after - before) * 1024) / sockets) : 0} KB/socket`, value: file, goal: '10,000 sockets, p99 ≤ 100 ms', baseline: '—' });
+  summary.push({ scenario: `real time (${sockets} sockets, ${gateways} gateway process${gateways > 1 ? 'es' : ''})`, measure: `delivery p99 ${summarize(latencies).p99} ms, ${latencies.length}/${sockets * events} frames, ${sockets ? Math.round(((after - before) * 1024) / sockets) : 0} KB/socket`, value: file, goal: '10,000 sockets, p99 ≤ 100 ms', baseline: '—' });
 }
 
 const SCENARIOS: Record<string, () => Promise<void>> = {
@@ -543,6 +549,8 @@ async function main(): Promise<void> {
   });
   const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
   const idle = serviceMemory();
+  const idleServers = serverMemory();
+  sampleMemory();
   for (const [name, run] of Object.entries(SCENARIOS)) {
     if (only && !only.includes(name) && name !== 'baselines') continue;
     process.stderr.write(`[bench] ${name}…\n`);
@@ -551,8 +559,23 @@ async function main(): Promise<void> {
     await run();
     process.stderr.write(`[bench] ${name} done in ${Math.round((performance.now() - t0) / 1000)} s\n`);
   }
-  const file = writeResult('footprint', { workload: 'resident memory of each service: idle at the start, and the peak sampled during the scenarios', idleMb: idle, peakMb: peakMemory });
+  const total = (mb: Record<string, number | null>) => Object.values(mb).reduce<number>((sum, v) => sum + (v ?? 0), 0);
+  const stack = { idleMb: total(idle) + total(idleServers), peakMb: total(peakMemory) + total(peakServerMemory) };
+  const file = writeResult('footprint', {
+    workload: 'resident memory of each service, and the proportional set size of each server (PostgreSQL, NATS, Redis, OpenSearch): idle at the start, and the peak sampled during the scenarios',
+    idleMb: idle,
+    peakMb: peakMemory,
+    servers: { idleMb: idleServers, peakMb: peakServerMemory },
+    stack,
+  });
   summary.push({ scenario: 'footprint', measure: Object.entries(peakMemory).map(([k, v]) => `${k} ${v}`).join(', ') + ' MB peak', value: file, goal: '≤ 200 MB each', baseline: '—' });
+  summary.push({
+    scenario: 'footprint, whole stack',
+    measure: `${stack.idleMb} MB idle, ${stack.peakMb} MB peak (servers at peak: ${Object.entries(peakServerMemory).map(([k, v]) => `${k} ${v}`).join(', ')} MB)`,
+    value: file,
+    goal: '—',
+    baseline: '—',
+  });
   const m = machine();
   const table = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}; whole stack co-located.`,

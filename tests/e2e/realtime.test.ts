@@ -6,6 +6,7 @@ import { signUp, uniqueEmail } from '../support/api-client';
 import { addAgent, deliver, startInboxFixture, waitForInView, type InboxFixture } from '../support/inbox-fixture';
 import { RealtimeClient, type Frame } from '../support/realtime';
 import { launchService, type LaunchedService } from '../support/services';
+import { freePort } from '../support/service-process';
 import { waitFor } from '@inbox/testkit';
 
 jest.setTimeout(120_000);
@@ -86,6 +87,21 @@ describe('realtime', () => {
       expect(mine[mine.length - 1].conversation).toMatchObject({ id: conversation.id, status: 'closed' });
     }
     await onFirst.next((fr) => fr.type === 'views.changed' && fr.inboxId === f.inboxId);
+  });
+
+  it('tells sockets to refetch view counts after a change that moves them, not after a comment', async () => {
+    const { conversation } = await newConversation('Counts or not');
+    const socket = await connect(f.stack.gatewayUrl, { token: f.owner.token });
+    // The conversation's own events may still be on their way, with their views.changed after them.
+    await new Promise((resolve) => setTimeout(resolve, 750));
+    socket.frames.length = 0;
+    const comment = (await f.owner.post(`/api/v1/conversations/${conversation.id}/comments`, { text: 'only a note' })).body;
+    await socket.next((fr) => fr.type === 'comment.created' && fr.commentId === comment.id);
+    // views.changed follows a change within a quarter of a second.
+    await new Promise((resolve) => setTimeout(resolve, 750));
+    expect(socket.all((fr) => fr.type === 'views.changed')).toEqual([]);
+    await f.owner.patch(`/api/v1/conversations/${conversation.id}`, { status: 'closed' });
+    await socket.next((fr) => fr.type === 'views.changed' && fr.inboxId === f.inboxId);
   });
 
   it('replays exactly what a client missed during 10 seconds away: 200 events, none twice', async () => {
@@ -214,5 +230,30 @@ describe('realtime', () => {
     await viewer.close();
     await watcher.next(presenceOf(), 1000);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+  it('spreads sockets over two gateway processes sharing one port, each hearing every event, and refuses a third that does not share', async () => {
+    const env = f.stack.services.gateway!.process.env;
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const shared = { CONVERSATION_GRPC_ADDR: env.CONVERSATION_GRPC_ADDR, NOTIFICATION_GRPC_ADDR: env.NOTIFICATION_GRPC_ADDR, GATEWAY_PORT: `${port}`, GATEWAY_PUBLIC_URL: url };
+    const pair = [await launchService('gateway', { ...shared, GATEWAY_SHARE_PORT: 'true' }), await launchService('gateway', { ...shared, GATEWAY_SHARE_PORT: 'true' })];
+    try {
+      await Promise.all(pair.map((g) => g.process.waitReady()));
+      const sockets: RealtimeClient[] = [];
+      for (let i = 0; i < 16; i += 1) sockets.push(await connect(url, { token: f.owner.token }));
+      const open = async (g: LaunchedService) => Number(/inbox_realtime_connections(?:\{[^}]*\})? (\d+)/.exec(await (await fetch(`${g.opsUrl}/metrics`)).text())?.[1] ?? 'NaN');
+      const counts = await Promise.all(pair.map(open));
+      expect(counts[0] + counts[1]).toBe(16);
+      expect(Math.min(...counts)).toBeGreaterThan(0);
+      const { conversation } = await newConversation('Shared port');
+      for (const socket of sockets) await socket.next((fr) => fr.stream === 'conversation' && fr.conversationId === conversation.id);
+
+      const unshared = await launchService('gateway', shared);
+      pair.push(unshared);
+      expect((await unshared.process.exited()).code).not.toBe(0);
+      expect(unshared.process.output).toContain('EADDRINUSE');
+    } finally {
+      for (const g of pair) await g.process.stop();
+    }
   });
 });

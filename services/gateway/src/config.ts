@@ -9,6 +9,12 @@ const schema = z.object({
   GATEWAY_PORT: env.port(8080),
   /** /healthz, /readyz and /metrics: never on the public port. */
   GATEWAY_OPS_PORT: env.port(9106),
+  /**
+   * Gateway processes on one host that all set this listen on the same GATEWAY_PORT, the kernel
+   * spreading connections (and so WebSockets) over them (SO_REUSEPORT). Off, a second process on
+   * a taken port fails to start instead of quietly sharing it.
+   */
+  GATEWAY_SHARE_PORT: env.bool(false),
   /** Proxies whose X-Forwarded-For is believed (express "trust proxy" list: addresses, CIDRs, loopback…); empty: none. */
   GATEWAY_TRUSTED_PROXIES: env.list(),
   GATEWAY_PUBLIC_URL: env.url('http://127.0.0.1:8080'),

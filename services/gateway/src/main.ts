@@ -146,7 +146,7 @@ bootService(async () => {
     metrics: runtime.metrics,
   });
   await realtime.start(server);
-  const port = await listen(server, config.GATEWAY_PORT, config.BIND_HOST);
+  const port = await listen(server, config.GATEWAY_PORT, config.BIND_HOST, { reusePort: config.GATEWAY_SHARE_PORT });
   const ops = await runtime.serveOps(config.GATEWAY_OPS_PORT, config.BIND_HOST);
 
   lifecycle.onShutdown('realtime', () => realtime.close());

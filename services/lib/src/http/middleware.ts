@@ -61,10 +61,11 @@ export function httpMetricsMiddleware(metrics: ServiceMetrics, logger?: Logger):
   };
 }
 
-export function listen(server: Server, port: number, host: string): Promise<number> {
+/** reusePort: several processes bind the same port and the kernel spreads connections over them. */
+export function listen(server: Server, port: number, host: string, options: { reusePort?: boolean } = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, reusePort: options.reusePort ?? false }, () => {
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : port);
     });
