@@ -10,8 +10,8 @@ export type OpenSearchClient = Client;
  * certificate, if not a public CA.
  */
 export function createOpenSearch(url: string, tls: { caFile?: string } = {}): Client {
-  // Loaded on first use: only the search service talks to OpenSearch, and the client is about
-  // 25 MB of resident code in every other service that loads this library.
+  // Loaded on first use: only the search service talks to OpenSearch. Loaded with the library,
+  // it and the trace exporter held 9 MB of every service's heap.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Client } = require('@opensearch-project/opensearch') as typeof import('@opensearch-project/opensearch');
   const nodes = url.split(',').map((u) => u.trim()).filter(Boolean);

@@ -27,8 +27,7 @@ export function startTracing(service: string, otlpEndpoint = ''): Tracing {
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     return { shutdown: async () => undefined };
   }
-  // The exporting SDK is loaded only when spans are exported: it is about 10 MB of resident code
-  // every service would otherwise carry unused.
+  // The exporting SDK is loaded only when spans are exported, not carried unused by every service.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
