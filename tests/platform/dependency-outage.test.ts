@@ -13,10 +13,14 @@ const stack = (...args: string[]) => execFileSync('bash', [path.join(ROOT, 'scri
 
 type Readiness = { status: number; failing: string[]; degraded: string[] };
 
-async function readiness(service: LaunchedService): Promise<Readiness> {
+async function readinessBody(service: LaunchedService): Promise<{ status: number; body: { failing: string[]; degraded: string[] } }> {
   const response = await fetch(`${service.opsUrl}/readyz`, { signal: AbortSignal.timeout(5000) });
-  const body = (await response.json()) as { failing: string[]; degraded: string[] };
-  return { status: response.status, failing: body.failing, degraded: body.degraded };
+  return { status: response.status, body: (await response.json()) as { failing: string[]; degraded: string[] } };
+}
+
+async function readiness(service: LaunchedService): Promise<Readiness> {
+  const { status, body } = await readinessBody(service);
+  return { status, failing: body.failing, degraded: body.degraded };
 }
 
 describe('readiness when a dependency goes down and comes back', () => {
@@ -61,7 +65,20 @@ describe('readiness when a dependency goes down and comes back', () => {
       stack('start', dependency);
     }
     for (const name of SERVICE_NAMES) {
-      await waitFor(`${name} ready again after ${dependency} returned`, async () => (await readiness(services.get(name)!)).status === 200, 60_000, 250);
+      // A service that stays unready says why: its last readiness answer and its last log lines.
+      let last = '';
+      await waitFor(
+        `${name} ready again after ${dependency} returned`,
+        async () => {
+          const { status, body } = await readinessBody(services.get(name)!);
+          last = JSON.stringify(body);
+          return status === 200;
+        },
+        60_000,
+        250,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; its last readiness: ${last}; its last output: ${services.get(name)!.process.output.slice(-3000)}`);
+      });
     }
   });
 });
