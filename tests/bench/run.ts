@@ -379,7 +379,7 @@ async function scenarioSearch() {
     sampleMemory();
     return { clients, ...load, serverTookMs: summarize(tookMs), cpu: cpuSince(start, load.ok) };
   };
-  // OpenSearch's JIT takes thousands of queries to settle (its CPU per query fell from 38 to 6 ms
+  // OpenSearch's JIT takes thousands of queries to settle (its CPU per query fell from 38 to 13 to 8 ms
   // over the first three runs on a fresh start): the cells measure the steady state after it.
   await searchAt(10, seconds(8));
   const queries = [await searchAt(10, seconds(10)), await searchAt(20, seconds(10))];
@@ -482,7 +482,10 @@ async function scenarioRealtime() {
   const account = await benchAccount('sockets');
   const sockets = Number(process.env.BENCH_SOCKETS ?? '2000');
   const gateways = processCount('gateway');
-  const gatewayRss = () => (serviceMemory().gateway ?? 0) + (serviceMemory()['gateway-2'] ?? 0);
+  const gatewayRss = () => {
+    const mb = serviceMemory();
+    return (mb.gateway ?? 0) + (mb['gateway-2'] ?? 0);
+  };
   const before = gatewayRss();
   const clients: WebSocket[] = [];
   const received = new Map<string, number[]>();
