@@ -233,6 +233,29 @@ export async function benchAccount(label: string): Promise<BenchAccount> {
   return { token: signup.token, accountId: signup.account.id, userId: signup.user.id, inboxId: inbox.id, address: channel.address };
 }
 
+/**
+ * Agents of the account who are members of its inbox, signed in: what the realtime scenario
+ * spreads its sockets over, at most the gateway's per-user cap (20 by default) each, so it
+ * measures the gateway as deployed.
+ */
+export async function benchAgents(account: BenchAccount, count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < count) {
+        const i = next++;
+        const email = `agent-${i}-${account.accountId.slice(-8)}@bench.example`;
+        const password = 'bench password 2026';
+        const agent = await api<{ id: string }>('POST', '/users', account.token, { name: `Agent ${i}`, email, password, role: 'agent' });
+        await api('POST', `/inboxes/${account.inboxId}/members`, account.token, { userId: agent.id });
+        tokens.push((await api<{ token: string }>('POST', '/auth/login', undefined, { email, password })).token);
+      }
+    }),
+  );
+  return tokens;
+}
+
 export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 250): Promise<number> {
   const start = performance.now();
   while (!(await probe())) {

@@ -14,7 +14,7 @@ import { CONSUMERS } from '@inbox/lib';
 import { buildSearchRequest } from '../../services/search/src/domain/search-query';
 import { ReportDayCounts } from '../../services/conversation/src/modules/reports/adapters/report-day-counts';
 import { jetStreamPublish, objectStorePut, openSearchRaw, postgresInserts } from './baselines';
-import { GATEWAY, GATEWAY_OPS, INGEST, realtimeUrl, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, cpuSince, cpuSnapshot, machine, postEmail, processCount, rawEmail, seconds, serverMemory, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
+import { GATEWAY, GATEWAY_OPS, INGEST, realtimeUrl, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, benchAgents, cpuSince, cpuSnapshot, machine, postEmail, processCount, rawEmail, seconds, serverMemory, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
 
 const CONVERSATION_DB = process.env.BENCH_CONVERSATION_DB_URL ?? 'postgres://postgres@127.0.0.1:5432/inbox_conversation';
 const SMTP_PORT = Number(process.env.INGEST_SMTP_PORT ?? '2525');
@@ -478,9 +478,13 @@ async function scenarioRouting() {
   summary.push({ scenario: 'routing', measure: `${Math.round(count / elapsed)} assignments/s, created→decided p99 ${summarize(decisionLatency).p99} ms, doubles ${doubles}, per agent ${perAgent.join('/')}`, value: file, goal: '0 doubles, decision p99 ≤ 10 ms', baseline: '—' });
 }
 
+/** Within the gateway's default per-user cap (GATEWAY_MAX_SOCKETS_PER_USER, 20). */
+const SOCKETS_PER_AGENT = 20;
+
 async function scenarioRealtime() {
   const account = await benchAccount('sockets');
   const sockets = Number(process.env.BENCH_SOCKETS ?? '2000');
+  const agents = await benchAgents(account, Math.ceil(sockets / SOCKETS_PER_AGENT));
   const gateways = processCount('gateway');
   const gatewayRss = () => {
     const mb = serviceMemory();
@@ -490,7 +494,7 @@ async function scenarioRealtime() {
   const clients: WebSocket[] = [];
   const received = new Map<string, number[]>();
   for (let i = 0; i < sockets; i += 1) {
-    const ws = new WebSocket(await realtimeUrl(account.token));
+    const ws = new WebSocket(await realtimeUrl(agents[i % agents.length]));
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString());
       if (frame.type === 'comment.created') {
@@ -510,6 +514,7 @@ async function scenarioRealtime() {
   const conversationId = (await api<{ items: { id: string }[] }>('GET', `/inboxes/${account.inboxId}/conversations?view=open`, account.token)).items[0].id;
   const events = 20;
   const sentAt = new Map<string, number>();
+  const deliveryCpu = cpuSnapshot();
   const t0 = performance.now();
   for (let i = 0; i < events; i += 1) {
     const comment = await api<{ id: string }>('POST', `/conversations/${conversationId}/comments`, account.token, { text: `fan-out ${i}` });
@@ -519,17 +524,21 @@ async function scenarioRealtime() {
   await waitUntil('every socket got every comment', async () => [...sentAt.keys()].every((id) => (received.get(id)?.length ?? 0) >= sockets), 120_000, 250).catch(() => undefined);
   const elapsed = (performance.now() - t0) / 1000;
   const latencies = [...sentAt.entries()].flatMap(([id, at]) => (received.get(id) ?? []).map((t) => Math.max(0, t - at)));
+  // The delivery alone (comments written, fanned out, received), per 1,000 frames delivered.
+  const deliveryUse = cpuSince(deliveryCpu, latencies.length / 1000);
   for (const ws of clients) ws.close();
   const file = record('realtime', {
-    workload: `${sockets} agent sockets on ${gateways} gateway process(es) sharing one port, ${events} comments 250 ms apart, each fanned out to every socket`,
+    workload: `${sockets} sockets of ${agents.length} agents on ${gateways} gateway process(es) sharing one port, ${events} comments 250 ms apart, each fanned out to every socket`,
     sockets,
     delivered: latencies.length,
     expected: sockets * events,
     framesPerSecond: Math.round(latencies.length / elapsed),
     commentToSocketMs: summarize(latencies),
     gatewayRssMb: { before, after, perConnectionKb: sockets ? Math.round(((after - before) * 1024) / sockets) : 0 },
+    deliveryCpuMsPer1000Frames: deliveryUse.perUnitMs,
+    deliveryCpu: deliveryUse,
   });
-  summary.push({ scenario: `real time (${sockets} sockets, ${gateways} gateway process${gateways > 1 ? 'es' : ''})`, measure: `delivery p99 ${summarize(latencies).p99} ms, ${latencies.length}/${sockets * events} frames, ${sockets ? Math.round(((after - before) * 1024) / sockets) : 0} KB/socket`, value: file, goal: '10,000 sockets, p99 ≤ 100 ms', baseline: '—' });
+  summary.push({ scenario: `real time (${sockets} sockets, ${gateways} gateway process${gateways > 1 ? 'es' : ''})`, measure: `delivery p99 ${summarize(latencies).p99} ms, ${latencies.length}/${sockets * events} frames, ${sockets ? Math.round(((after - before) * 1024) / sockets) : 0} KB/socket; gateway ${deliveryUse.perUnitMs?.gateway ?? 0} ms CPU per 1,000 frames`, value: file, goal: '10,000 sockets, p99 ≤ 100 ms', baseline: '—' });
 }
 
 const SCENARIOS: Record<string, () => Promise<void>> = {

@@ -128,6 +128,39 @@ describe('realtime', () => {
     expect(missed(back).map((fr) => fr.commentId)).toEqual(missed(control).map((fr) => fr.commentId));
   });
 
+  it('resumes a client while events keep coming: what it missed and what is live, each once and in order', async () => {
+    const { conversation } = await newConversation('Busy while resuming');
+    const comments = `/api/v1/conversations/${conversation.id}/comments`;
+    const control = await connect(f.stack.gatewayUrl, { token: f.owner.token });
+    const leaving = await connect(f.stack.gatewayUrl, { token: agent.client.token });
+    await f.owner.post(comments, { text: 'before leaving' });
+    await leaving.next((fr) => fr.type === 'comment.created' && fr.conversationId === conversation.id);
+    const since = leaving.lastSeq();
+    await leaving.close();
+    let posted = 0;
+    for (; posted < 50; posted += 1) await f.owner.post(comments, { text: `while away ${posted}` });
+    // The socket's replay and the live events meet while the writer goes on.
+    let writing = true;
+    const writer = (async () => {
+      while (writing) {
+        posted += 1;
+        await f.owner.post(comments, { text: `while coming back ${posted}` });
+      }
+    })();
+    const back = await connect(f.stack.gatewayUrl, { token: agent.client.token, since });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    writing = false;
+    await writer;
+    const missed = (c: RealtimeClient) => c.all((fr) => fr.type === 'comment.created' && fr.conversationId === conversation.id && fr.seq > since.conversation);
+    await waitFor('every comment on both sockets', async () => missed(back).length >= posted && missed(control).length >= posted, 20_000, 50);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const seqs = back.all((fr) => fr.stream === 'conversation').map((fr) => fr.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(missed(back).map((fr) => fr.commentId)).toEqual(missed(control).map((fr) => fr.commentId));
+    expect(missed(back)).toHaveLength(posted);
+  });
+
   it('tells a client to refetch when it missed more than can be replayed', async () => {
     const gateway = f.stack.services.gateway!.process.env;
     const small = await launchService('gateway', { CONVERSATION_GRPC_ADDR: gateway.CONVERSATION_GRPC_ADDR, GATEWAY_REALTIME_MAX_REPLAY: '20' });
