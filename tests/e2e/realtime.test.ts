@@ -185,6 +185,30 @@ describe('realtime', () => {
     }
   });
 
+  it('reads what a user may see once when it changes, not once per socket, and every socket follows', async () => {
+    const joining = await addAgent(f, 'agent', { member: false });
+    const sockets = await Promise.all(Array.from({ length: 8 }, () => connect(f.stack.gatewayUrl, { token: joining.client.token })));
+    const inboxReads = async () => {
+      const text = await (await fetch(`${f.stack.services.conversation!.opsUrl}/metrics`)).text();
+      return [...text.matchAll(/^inbox_grpc_server_handled_total\{[^}]*\/listInboxes"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const settled = async () => {
+      let last = await inboxReads();
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const now = await inboxReads();
+        if (now === last) return now;
+        last = now;
+      }
+    };
+    const before = await settled();
+    expect((await f.owner.post(`/api/v1/inboxes/${f.inboxId}/members`, { userId: joining.id })).status).toBeLessThan(300);
+    // The 8 sockets' new access is one read (it was 8).
+    expect((await settled()) - before).toBeLessThanOrEqual(2);
+    const { conversation } = await newConversation('Seen by every socket after joining');
+    await Promise.all(sockets.map((socket) => socket.next((fr) => fr.type === 'conversation.created' && fr.conversationId === conversation.id)));
+  });
+
   it('gives another account and a non-member nothing', async () => {
     const { client: stranger } = await signUp(f.anonymous, 'Strangers');
     const outsider = await addAgent(f, 'agent', { member: false }); // same account, member of no inbox

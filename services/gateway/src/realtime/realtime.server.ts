@@ -122,7 +122,7 @@ export class RealtimeServer {
         alive.alive = false;
         ws.ping();
       }
-      for (const set of this.byAccount.values()) for (const c of set) void c.refreshPresence();
+      for (const set of this.byAccount.values()) for (const c of set) if (c.showsPresence) void c.refreshPresence();
     }, PRESENCE_TTL_MS / 3);
     this.heartbeat.unref();
     this.unsubscribeSessions = this.deps.sessionEvents.subscribe((change) => void this.recheckSessions((c) => c.user.accountId === change.accountId && c.user.id === change.userId));
@@ -171,13 +171,25 @@ export class RealtimeServer {
   async recheckSessions(which: (c: RealtimeConnection) => boolean): Promise<void> {
     const bySession = new Map<string, RealtimeConnection[]>();
     for (const set of this.byAccount.values()) {
-      for (const c of set) if (which(c)) bySession.set(c.user.sessionId, [...(bySession.get(c.user.sessionId) ?? []), c]);
+      for (const c of set) {
+        if (!which(c)) continue;
+        const connections = bySession.get(c.user.sessionId);
+        if (connections) connections.push(c);
+        else bySession.set(c.user.sessionId, [c]);
+      }
     }
+    // What a user may see is read once per user, not once per socket (10,000 sockets asked the
+    // conversation service 10,000 times a minute, and the garbage kept the gateway collecting).
+    const visibleByUser = new Map<string, Promise<Set<string>>>();
     for (const [sessionId, connections] of bySession) {
       const { accountId } = connections[0].user;
       try {
         const user = await this.deps.sessions(accountId, sessionId);
-        for (const c of connections) await c.refreshAccess(user);
+        const userKey = `${user.accountId}\u0000${user.id}`;
+        let visible = visibleByUser.get(userKey);
+        if (!visible) visibleByUser.set(userKey, (visible = this.visibleInboxes(user)));
+        const inboxes = await visible;
+        for (const c of connections) c.refreshAccess(user, inboxes);
       } catch (error) {
         if (error instanceof HttpError && error.status === 401) for (const c of connections) c.revoke();
         else this.deps.logger.warn({ err: error }, 'realtime session re-check failed');
@@ -396,9 +408,9 @@ class RealtimeConnection {
   }
 
   /** The user changed (role, memberships): what this socket may see is read again. */
-  async refreshAccess(user: AuthenticatedUser): Promise<void> {
+  refreshAccess(user: AuthenticatedUser, visible: Set<string>): void {
     this.user = user;
-    this.visible = await this.server.visibleInboxes(user);
+    this.visible = visible;
   }
 
   canSee(inboxId: string): boolean {
@@ -444,6 +456,10 @@ class RealtimeConnection {
       return;
     }
     this.socket.write(frame);
+  }
+
+  get showsPresence(): boolean {
+    return this.present.size > 0;
   }
 
   async refreshPresence(): Promise<void> {
