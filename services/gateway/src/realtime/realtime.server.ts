@@ -27,6 +27,7 @@ const AUTH_TIMEOUT_MS = 10_000;
 const SESSION_SWEEP_MS = 60_000;
 export const CLOSE_REVOKED = 4401;
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const VIEWS_CHANGED_DELAY_MS = 250;
 
 export interface RealtimeDependencies {
   feed: EventFeed;
@@ -92,6 +93,9 @@ export class RealtimeServer {
   private readonly encoded = new WeakMap<FeedEvent, Promise<Buffer>>();
   /** Per account, the fan-out of its latest event: events are framed concurrently and written in order. */
   private readonly deliveries = new Map<string, Promise<void>>();
+  /** Per account, the inboxes whose view counts changed since the last views.changed. */
+  private readonly countsChanged = new Map<string, Set<string>>();
+  private countsTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private sweep: NodeJS.Timeout | undefined;
   private unsubscribeSessions: (() => void) | undefined;
@@ -163,6 +167,26 @@ export class RealtimeServer {
     });
   }
 
+  /**
+   * One {type:"views.changed"} per inbox a quarter of a second after a change, to every live socket
+   * that sees it, telling the client to refetch its counts: one timer for the gateway, not one per
+   * socket.
+   */
+  viewCountsChanged(accountId: string, inboxId: string): void {
+    let inboxes = this.countsChanged.get(accountId);
+    if (!inboxes) this.countsChanged.set(accountId, (inboxes = new Set()));
+    inboxes.add(inboxId);
+    this.countsTimer ??= setTimeout(() => this.flushViewCounts(), VIEWS_CHANGED_DELAY_MS);
+  }
+
+  private flushViewCounts(): void {
+    this.countsTimer = undefined;
+    for (const [accountId, inboxes] of this.countsChanged) {
+      for (const connection of this.byAccount.get(accountId) ?? []) for (const inboxId of inboxes) connection.viewCountsChanged(inboxId);
+    }
+    this.countsChanged.clear();
+  }
+
   private userConnections(accountId: string, userId: string): RealtimeConnection[] {
     return [...(this.byUser.get(`${accountId}\u0000${userId}`) ?? [])];
   }
@@ -200,6 +224,7 @@ export class RealtimeServer {
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
     clearInterval(this.sweep);
+    clearTimeout(this.countsTimer);
     this.unsubscribeSessions?.();
     this.unsubscribeDirectory?.();
     this.deps.feed.stop();
@@ -363,8 +388,6 @@ class RealtimeConnection {
   private visible = new Set<string>();
   private subscribed: Set<string> | null = null;
   private readonly present = new Map<string, { inboxId: string; activity: Activity }>();
-  private viewsTimer: NodeJS.Timeout | undefined;
-  private readonly changedInboxes = new Set<string>();
   private unwatchWallboard: (() => void) | undefined;
 
   constructor(
@@ -445,7 +468,7 @@ class RealtimeConnection {
     if (event.seq <= this.lastSent[event.stream]) return;
     this.lastSent[event.stream] = event.seq;
     this.sendFrame(frame);
-    if (event.inboxId && changesViewCounts(event)) this.viewsChanged(event.inboxId);
+    if (event.inboxId && changesViewCounts(event)) this.server.viewCountsChanged(this.user.accountId, event.inboxId);
   }
 
   private sendFrame(frame: Buffer): void {
@@ -471,7 +494,6 @@ class RealtimeConnection {
   }
 
   async leaveAll(): Promise<void> {
-    clearTimeout(this.viewsTimer);
     this.unwatchWallboard?.();
     this.unwatchWallboard = undefined;
     const present = [...this.present.entries()];
@@ -506,15 +528,8 @@ class RealtimeConnection {
     this.chain = this.chain.then(() => this.send(frame())).finally(() => (this.queued -= 1));
   }
 
-  /** One {type:"views.changed"} per inbox per quarter second, telling the client to refetch counts. */
-  private viewsChanged(inboxId: string): void {
-    this.changedInboxes.add(inboxId);
-    if (this.viewsTimer) return;
-    this.viewsTimer = setTimeout(() => {
-      this.viewsTimer = undefined;
-      for (const id of this.changedInboxes) this.sendFrame(viewsChangedFrame(id));
-      this.changedInboxes.clear();
-    }, 250);
+  viewCountsChanged(inboxId: string): void {
+    if (this.live && this.canSee(inboxId)) this.sendFrame(viewsChangedFrame(inboxId));
   }
 
   private async receive(data: RawData): Promise<void> {
