@@ -82,6 +82,8 @@ start_one() {
     node "$ROOT/services/$service/dist/migrate.js" --create-database >>"$LOG_DIR/$name.log" 2>&1
   fi
   [ "$name" = "$service" ] || extra="$(second_replica_env "$service")"
+  # Password hashes' 19 MB buffers go back to the system when freed, not kept per thread by glibc.
+  if [ "$service" = conversation ]; then extra="$extra MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-1048576}"; fi
   if [ "$service" = gateway ] && shared_gateway_port; then
     extra="GATEWAY_SHARE_PORT=true"
     [ "$name" = gateway ] || extra="$extra GATEWAY_OPS_PORT=$(( ${GATEWAY_OPS_PORT:-9106} + 1000 ))"

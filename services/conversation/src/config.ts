@@ -31,6 +31,8 @@ const schema = z.object({
   CONVERSATION_INBOUND_BATCH_LINGER_MS: env.int(5, 0),
   /** Named prepared statements on the inbound path (PgBouncer in transaction mode needs 1.21+ with max_prepared_statements). */
   CONVERSATION_PREPARED_STATEMENTS: env.bool(true),
+  /** Password hashes and checks run at once (19 MB of memory each); the rest wait their turn. */
+  CONVERSATION_PASSWORD_HASHES_AT_ONCE: env.int(2, 1),
   CONVERSATION_MAIL_DOMAIN: env.string('inbox.localhost'),
   /** The web app's public URL: links in the emails the service sends itself (an inbox's survey on close) point there. */
   CONVERSATION_PUBLIC_URL: env.url('http://127.0.0.1:8080'),
