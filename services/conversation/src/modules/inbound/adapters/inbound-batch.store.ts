@@ -4,6 +4,7 @@ import { preparing, withTransaction, type Pool, type PoolClient } from '@inbox/l
 import type { Attachment, InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import { newId } from '@inbox/lib';
 import { appendEvents } from '../../../adapters/outbox';
+import { announceContactConversations } from '../../../adapters/contact-conversations';
 import { lockKeysInOrder } from '../../../adapters/advisory-locks';
 import type { KnownMessage, RecentConversation } from '../domain/threading';
 import {
@@ -65,22 +66,26 @@ class PgInboundBatchUnit implements InboundBatchUnit {
 
   async upsertEmailContacts(contacts: { accountId: string; email: string; name: string }[]): Promise<{ accountId: string; email: string; id: string; inserted: boolean }[]> {
     if (contacts.length === 0) return [];
-    const rows = await this.tx.query<{ id: string; account_id: string; email: string; inserted: boolean }>(
+    const rows = await this.tx.query<{ id: string; account_id: string; email: string; inserted: boolean; named: boolean }>(
       // A sender who is one of a contact's further addresses is that contact; the others are upserted by primary address.
       `WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(id, account_id, name, email, ord)),
        alias AS (
          SELECT a.contact_id AS id, a.account_id, lower(a.value) AS email FROM contact_addresses a
          JOIN input i ON a.account_id = i.account_id AND a.kind = 'email' AND lower(a.value) = lower(i.email)),
+       before AS (
+         SELECT c.id, c.name FROM contacts c JOIN input i ON c.account_id = i.account_id AND lower(c.email) = lower(i.email)),
        upserted AS (
          INSERT INTO contacts (id, account_id, name, email)
          SELECT i.id, i.account_id, i.name, i.email FROM input i
          WHERE NOT EXISTS (SELECT 1 FROM alias WHERE alias.account_id = i.account_id AND alias.email = lower(i.email)) ORDER BY i.ord
          ON CONFLICT (account_id, lower(email)) WHERE email IS NOT NULL
          DO UPDATE SET name = CASE WHEN contacts.name = '' THEN EXCLUDED.name ELSE contacts.name END
-         RETURNING id, account_id, lower(email) AS email, (xmax = 0) AS inserted)
-       SELECT * FROM upserted UNION ALL SELECT id, account_id, email, false FROM alias`,
+         RETURNING id, account_id, lower(email) AS email, name, (xmax = 0) AS inserted)
+       SELECT u.id, u.account_id, u.email, u.inserted, (u.name <> '' AND EXISTS (SELECT 1 FROM before b WHERE b.id = u.id AND b.name = '')) AS named FROM upserted u
+       UNION ALL SELECT id, account_id, email, false, false FROM alias`,
       [contacts.map(() => newId('ctc')), contacts.map((c) => c.accountId), contacts.map((c) => c.name), contacts.map((c) => c.email)],
     );
+    await announceContactConversations(this.tx, rows.rows.filter((r) => r.named).map((r) => ({ accountId: r.account_id, contactId: r.id })));
     return rows.rows.map((r) => ({ accountId: r.account_id, email: r.email, id: r.id, inserted: r.inserted }));
   }
 

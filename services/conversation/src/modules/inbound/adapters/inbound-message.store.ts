@@ -2,6 +2,7 @@
 // look-ups, conversations, messages, attachments and calls. The caller passes a transaction that
 // names its statements (prepared once per connection) on this hot path.
 import { newId } from '@inbox/lib';
+import { announceContactConversations } from '../../../adapters/contact-conversations';
 import type { Attachment } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { Transaction } from '../../../use-cases/unit-of-work';
 import type { BotState } from '../../assist';
@@ -73,13 +74,18 @@ export class PgInboundMessageStore implements InboundMessageStore {
   }
 
   async upsertVisitor(tx: Transaction, accountId: string, externalId: string, name: string): Promise<string> {
-    const result = await tx.query<{ id: string }>(
-      `INSERT INTO contacts (id, account_id, name, external_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (account_id, external_id) WHERE external_id IS NOT NULL
-       DO UPDATE SET name = CASE WHEN contacts.name = '' THEN EXCLUDED.name ELSE contacts.name END RETURNING id`,
+    const result = await tx.query<{ id: string; named: boolean }>(
+      `WITH before AS (SELECT id, name FROM contacts WHERE account_id = $2 AND external_id = $4),
+       upserted AS (
+         INSERT INTO contacts (id, account_id, name, external_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (account_id, external_id) WHERE external_id IS NOT NULL
+         DO UPDATE SET name = CASE WHEN contacts.name = '' THEN EXCLUDED.name ELSE contacts.name END RETURNING id, name)
+       SELECT u.id, (u.name <> '' AND EXISTS (SELECT 1 FROM before b WHERE b.id = u.id AND b.name = '')) AS named FROM upserted u`,
       [newId('ctc'), accountId, name, externalId],
     );
-    return result.rows[0].id;
+    const { id, named } = result.rows[0];
+    if (named) await announceContactConversations(tx, [{ accountId, contactId: id }]);
+    return id;
   }
 
   async upsertPhoneContact(tx: Transaction, accountId: string, phone: string): Promise<string> {
@@ -105,11 +111,13 @@ export class PgInboundMessageStore implements InboundMessageStore {
   }
 
   async setContactEmailIfMissing(tx: Transaction, contactId: string, email: string): Promise<void> {
-    await tx.query('UPDATE contacts SET email = $2 WHERE id = $1 AND email IS NULL', [contactId, email]);
+    const set = await tx.query<{ account_id: string }>("UPDATE contacts SET email = $2 WHERE id = $1 AND email IS NULL AND $2 <> '' RETURNING account_id", [contactId, email]);
+    await announceContactConversations(tx, set.rows.map((r) => ({ accountId: r.account_id, contactId })));
   }
 
   async setContactNameIfMissing(tx: Transaction, contactId: string, name: string): Promise<void> {
-    await tx.query("UPDATE contacts SET name = $2 WHERE id = $1 AND name = ''", [contactId, name]);
+    const set = await tx.query<{ account_id: string }>("UPDATE contacts SET name = $2 WHERE id = $1 AND name = '' AND $2 <> '' RETURNING account_id", [contactId, name]);
+    await announceContactConversations(tx, set.rows.map((r) => ({ accountId: r.account_id, contactId })));
   }
 
   async setContactProperty(tx: Transaction, contactId: string, key: string, value: string): Promise<void> {

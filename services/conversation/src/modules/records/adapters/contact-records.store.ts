@@ -1,7 +1,6 @@
 // Contacts and their property definitions in PostgreSQL.
 import type { Pool, PoolClient } from '@inbox/lib';
-import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
-import { appendEvents } from '../../../adapters/outbox';
+import { announceContactConversations } from '../../../adapters/contact-conversations';
 import { lockKeysInOrder } from '../../../adapters/advisory-locks';
 import { moreAddressesOf } from '../../../adapters/contact-addresses';
 import { emailSenderLockKey } from '../../inbound';
@@ -93,14 +92,7 @@ export class PostgresContactRecords implements ContactRecords {
   }
 
   async announceConversations(tx: PoolClient, accountId: string, contactId: string, actorUserId: string): Promise<void> {
-    const bumped = await tx.query<{ id: string; inbox_id: string; version: string }>(
-      `UPDATE conversations SET version = version + 1, updated_at = now() WHERE account_id = $1 AND contact_id = $2 RETURNING id, inbox_id, version`,
-      [accountId, contactId],
-    );
-    await appendEvents(
-      tx,
-      bumped.rows.map((r) => ({ accountId, inboxId: r.inbox_id, conversationId: r.id, version: r.version, actorUserId, type: ConversationEventType.CONVERSATION_EVENT_TYPE_UPDATED })),
-    );
+    await announceContactConversations(tx, [{ accountId, contactId }], actorUserId);
   }
 
   async find(accountId: string, text: string, limit: number): Promise<{ id: string; name: string; email: string; phone: string }[]> {

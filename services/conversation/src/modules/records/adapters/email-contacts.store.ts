@@ -2,6 +2,7 @@
 import { newId, type PoolClient } from '@inbox/lib';
 import type { EmailContacts } from '../../../domain/email-contacts';
 import { CONTACT_OF_PHONE_SQL } from '../../../adapters/contact-addresses';
+import { announceContactConversations } from '../../../adapters/contact-conversations';
 
 export class PostgresEmailContacts implements EmailContacts {
   async byPhone(tx: PoolClient, accountId: string, phone: string): Promise<string | null> {
@@ -9,19 +10,23 @@ export class PostgresEmailContacts implements EmailContacts {
   }
 
   async upsert(tx: PoolClient, accountId: string, email: string, name = ''): Promise<{ id: string; name: string; inserted: boolean }> {
-    const result = await tx.query<{ id: string; name: string; inserted: boolean }>(
+    const result = await tx.query<{ id: string; name: string; inserted: boolean; named: boolean }>(
       `WITH alias AS (
          SELECT c.id, c.name FROM contact_addresses a JOIN contacts c ON c.id = a.contact_id
          WHERE a.account_id = $2 AND a.kind = 'email' AND lower(a.value) = lower($4::text)),
+       before AS (SELECT id, name FROM contacts WHERE account_id = $2 AND lower(email) = lower($4::text)),
        upserted AS (
          INSERT INTO contacts (id, account_id, name, email) SELECT $1::text, $2::text, $3::text, $4::text WHERE NOT EXISTS (SELECT 1 FROM alias)
          ON CONFLICT (account_id, lower(email)) WHERE email IS NOT NULL
          DO UPDATE SET name = CASE WHEN contacts.name = '' THEN EXCLUDED.name ELSE contacts.name END
          RETURNING id, name, (xmax = 0) AS inserted)
-       SELECT id, name, inserted FROM upserted UNION ALL SELECT id, name, false FROM alias`,
+       SELECT u.id, u.name, u.inserted, (u.name <> '' AND EXISTS (SELECT 1 FROM before b WHERE b.id = u.id AND b.name = '')) AS named FROM upserted u
+       UNION ALL SELECT id, name, false, false FROM alias`,
       [newId('ctc'), accountId, name, email],
     );
-    return result.rows[0];
+    const { named, ...row } = result.rows[0];
+    if (named) await announceContactConversations(tx, [{ accountId, contactId: row.id }]);
+    return row;
   }
 
   async byEmail(tx: PoolClient, accountId: string, email: string): Promise<string | null> {
