@@ -2,12 +2,14 @@
 // within two seconds; every filter alone and combined returns exactly the conversations a model
 // of the seeded data says it should; both sort orders page through 500+ results exactly; words
 // are stemmed, folded, fuzzy and prefix-matched; hidden messages and deleted conversations leave
-// the index; and no query string reaches another account's conversations.
+// the index; no query string reaches another account's conversations; and the rows, served from
+// the index, are the rows the conversation lists show.
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { ApiClient, signUp } from '../support/api-client';
 import { addAgent, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { buildEmail } from '../support/smtp';
-import { waitFor } from '@inbox/testkit';
+import { TEST_INDEX_PREFIX, testStack, waitFor } from '@inbox/testkit';
 
 jest.setTimeout(240_000);
 
@@ -62,6 +64,7 @@ describe('search', () => {
   let salesInbox: string;
   let salesAddress: string;
   let agent: Awaited<ReturnType<typeof addAgent>>;
+  let formId: string;
   const seeded: Seeded[] = [];
   const word = `matrix${randomUUID().slice(0, 8)}`;
   const customers = [0, 1, 2].map((i) => `customer${i}-${randomUUID().slice(0, 6)}@shop.example`);
@@ -74,7 +77,7 @@ describe('search', () => {
     // Assigned in both inboxes below, so a member of both.
     await f.owner.post(`/api/v1/inboxes/${salesInbox}/members`, { userId: agent.id });
     const widgetId = (await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'chat', name: 'Chat' })).body.widgetId;
-    const formId = (await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'form', name: 'Contact form', fields: [{ name: 'email', required: true }, { name: 'name', required: false }, { name: 'message', required: true }] })).body.formId;
+    formId = (await f.owner.post(`/api/v1/inboxes/${f.inboxId}/channels`, { type: 'form', name: 'Contact form', fields: [{ name: 'email', required: true }, { name: 'name', required: false }, { name: 'message', required: true }] })).body.formId;
 
     // 24 conversations whose properties follow from their number, so the test knows every answer.
     for (let i = 0; i < 24; i += 1) {
@@ -194,6 +197,110 @@ describe('search', () => {
     const ranged = (await searchIds(f.owner, { q: word, from, to })).sort();
     expect(ranged).toEqual(expected((s) => s.lastMessageAt >= from && s.lastMessageAt <= to));
     expect(ranged.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('answers with the rows the conversation lists show, from the index alone', async () => {
+    const summaryReads = async () => {
+      const text = await (await fetch(`${f.stack.services.conversation!.opsUrl}/metrics`)).text();
+      return [...text.matchAll(/^inbox_grpc_server_handled_total\{[^}]*\/getConversationSummaries"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const listedRows = async () => {
+      const listed = new Map<string, Record<string, unknown>>();
+      for (const inbox of [f.inboxId, salesInbox]) {
+        for (const view of ['open', 'closed']) {
+          const page = await f.owner.get(`/api/v1/inboxes/${inbox}/conversations?view=${view}&limit=100`);
+          expect(page.status).toBe(200);
+          for (const item of page.body.items) listed.set(item.id, item);
+        }
+      }
+      return listed;
+    };
+    const before = await summaryReads();
+    // The index follows the conversations' events; once it has caught up, its rows are the lists' rows.
+    const found = await waitFor(
+      'search rows equal to the lists',
+      async () => {
+        const [page, listed] = await Promise.all([search(f.owner, { q: word, hideTrash: true, hideFiltered: true, limit: 100 }), listedRows()]);
+        const items = page.body.items as { highlights: unknown; score: unknown; id: string }[];
+        if (items.length !== 20) throw new Error(`${items.length} rows`);
+        for (const { highlights, score, ...row } of items) {
+          if (!isDeepStrictEqual(row, listed.get(row.id))) throw new Error(`search row ${JSON.stringify(row)}, list row ${JSON.stringify(listed.get(row.id))}`);
+        }
+        return items;
+      },
+      15_000,
+      200,
+    );
+    expect(await summaryReads()).toBe(before);
+    for (const item of found) {
+      expect(Array.isArray(item.highlights)).toBe(true);
+      expect(typeof item.score).toBe('number');
+    }
+  });
+
+  it.each(['form', 'mail'])('finds every conversation of a contact by the name a later %s first gave them', async (by) => {
+    const tag = randomUUID().slice(0, 8);
+    const email = `nameless-${tag}@shop.example`;
+    await postRaw(f, f.address, email, `Nameless ${tag}`, `first words from ${tag}`);
+    const first = await waitFor('the nameless mail', async () => (await searchIds(f.owner, { q: `Nameless ${tag}` }))[0], 20_000, 200);
+    const name = `Zebediah${tag}`;
+    if (by === 'form') {
+      const submitted = await fetch(`${f.stack.ingestUrl}/ingest/v1/forms/${formId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, name, message: `a form from ${tag}` }),
+      });
+      expect(submitted.status).toBe(202);
+    } else {
+      await postRaw(f, f.address, `"${name}" <${email}>`, `Another matter ${tag}`, `more words from ${tag}`);
+    }
+    // The first conversation did not change, but its contact did: it is found by the new name too.
+    const found = await waitFor('both conversations under the new name', async () => {
+      const ids = await searchIds(f.owner, { q: name });
+      return ids.length === 2 ? ids : undefined;
+    }, 10_000, 200);
+    expect(found).toContain(first);
+    const row = (await search(f.owner, { q: `Nameless ${tag}` })).body.items[0];
+    expect(row.contact.name).toBe(name);
+  });
+
+  it('shows an assignee renamed since indexing by the name they have now', async () => {
+    const renamed = await addAgent(f);
+    const s = seeded[2];
+    expect((await f.owner.patch(`/api/v1/conversations/${s.id}`, { assigneeId: renamed.id })).status).toBe(200);
+    s.assigneeId = renamed.id;
+    await settle(f.owner, { q: word, assigneeId: renamed.id }, 1);
+    const name = `Renamed ${randomUUID().slice(0, 6)}`;
+    expect((await f.owner.patch(`/api/v1/users/${renamed.id}`, { name })).status).toBe(200);
+    // No wait: the conversation itself did not change, so its document is not written again.
+    const item = (await search(f.owner, { q: word, assigneeId: renamed.id })).body.items[0];
+    expect(item.assignee).toEqual({ id: renamed.id, name, deactivated: false });
+  });
+
+  it('reads the row of a document indexed without one from the conversation service', async () => {
+    const s = seeded[5];
+    const index = `${TEST_INDEX_PREFIX}-read`;
+    const os = testStack.TEST_OPENSEARCH_URL.split(',')[0];
+    const hits = (await (await fetch(`${os}/${index}/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: { ids: { values: [s.id] } }, version: true }) })).json()) as {
+      hits: { hits: { _index: string; _version: number; _source: Record<string, unknown> }[] };
+    };
+    const kept = hits.hits.hits[0];
+    // The same document as an index made before rows were kept holds it: no summary.
+    delete kept._source.summary;
+    const rewritten = await fetch(`${os}/${kept._index}/_doc/${s.id}?version=${kept._version}&version_type=external_gte&refresh=true`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(kept._source),
+    });
+    expect(rewritten.status).toBe(200);
+    const raw = await (await fetch(`${os}/${index}/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: { ids: { values: [s.id] } }, docvalue_fields: ['summary'] }) })).json() as { hits: { hits: { fields?: unknown }[] } };
+    expect(raw.hits.hits[0].fields).toBeUndefined();
+    const item = (await search(f.owner, { q: word, limit: 100 })).body.items.find((i: { id: string }) => i.id === s.id);
+    const listed = (await f.owner.get(`/api/v1/inboxes/${s.inboxId}/conversations?view=${s.status === 'open' ? 'open' : 'closed'}&limit=100`)).body.items.find((i: { id: string }) => i.id === s.id);
+    const { highlights, score, ...row } = item;
+    expect(highlights.length).toBeGreaterThan(0);
+    expect(typeof score).toBe('number');
+    expect(row).toEqual(listed);
   });
 
   it('finds by stem, typo, prefix, folded accents and email address, with highlights', async () => {

@@ -20,6 +20,7 @@ import {
   natsReadiness,
   pingRedis,
   createConversationClients,
+  DomainError,
 } from '@inbox/lib';
 import { NotificationServiceService } from '@inbox/lib/gen/inbox/notification/v1/notification';
 import { WebhookServiceService } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
@@ -40,6 +41,7 @@ import { EventFeed } from './realtime/event-feed';
 import { Gauge } from 'prom-client';
 import { AccountChanges } from './http/account-changes';
 import { ReadCache, cacheScope } from './http/read-cache';
+import { UserRefs } from './http/user-refs';
 import type { AuthenticatedUser } from './http/authenticate';
 
 import { RealtimeServer } from './realtime/realtime.server';
@@ -95,6 +97,17 @@ bootService(async () => {
     tickets: new RealtimeTickets(redis),
     sessionEvents,
   };
+  const userRefs = new UserRefs(async (tenant, userId) => {
+    try {
+      const found = (await conversation.directory.call.getUser({ tenant, userId })).user;
+      return found ? { id: found.id, name: found.name, deactivated: found.deactivated || found.removed } : null;
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'not_found') return null;
+      throw error;
+    }
+  });
+  sessionEvents.onPublish(({ accountId, userId }) => userRefs.forget(accountId, userId));
+  sessionEvents.subscribe(({ accountId, userId }) => userRefs.forget(accountId, userId));
   const readCache = config.GATEWAY_READ_CACHE_MS > 0 ? new ReadCache(config.GATEWAY_READ_CACHE_MS, config.GATEWAY_READ_CACHE_MB * 1024 * 1024) : undefined;
   const accountChanges = new AccountChanges(nc);
   if (readCache) {
@@ -117,7 +130,7 @@ bootService(async () => {
     })();
   }
   const onWrite = readCache ? (user: AuthenticatedUser) => accountChanges.publish(user.accountId) : undefined;
-  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, webhooks, search, routing, audit, sso, auth, authenticate, blobs, readCache, onWrite }));
+  const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, webhooks, search, routing, audit, sso, auth, authenticate, blobs, readCache, userRefs, onWrite }));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
   const jsm = await jetstreamManager(nc);

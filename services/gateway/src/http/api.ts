@@ -11,6 +11,7 @@ import type { AuthenticatedUser } from './authenticate';
 import type { AuthServices } from './routes/directory.routes';
 import { ApiRoutes, type WriteListener } from './api-route';
 import type { ReadCache } from './read-cache';
+import type { UserRefs } from './user-refs';
 import { createAuthenticator } from './authenticate';
 import { buildOpenApiDocument, createApiRegistry } from './openapi';
 import { registerAttachmentRoutes } from './routes/attachments.routes';
@@ -43,6 +44,8 @@ export interface GatewayDependencies {
   blobs: BlobStore;
   /** Conversation list pages kept in memory; absent, every read asks the conversation service. */
   readCache?: ReadCache;
+  /** Users as now, for rows served from the search index; absent, those rows show them as indexed. */
+  userRefs?: UserRefs;
   onWrite?: WriteListener;
 }
 
@@ -64,7 +67,7 @@ export function registerApi(router: Router, deps: GatewayDependencies, options: 
   registerAssistRoutes(routes, deps.conversation);
   registerNotificationRoutes(routes, deps.notifications, deps.conversation);
   registerWebhookRoutes(routes, deps.webhooks);
-  registerSearchRoutes(routes, deps.conversation, deps.search, deps.readCache);
+  registerSearchRoutes(routes, deps.conversation, deps.search, deps.readCache, deps.userRefs);
   registerRoutingRoutes(routes, deps.conversation, deps.routing);
   registerServiceLevelRoutes(routes, deps.conversation);
   registerReportRoutes(routes, deps.conversation, deps.routing);

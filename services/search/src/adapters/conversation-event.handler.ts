@@ -20,8 +20,8 @@ export class ConversationEventHandler implements EventHandler<ConversationEvent>
   }
 
   async handle(event: ConversationEvent): Promise<void> {
-    // Service-level changes are not in the search document.
-    if (event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_CHANGED || event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_BREACHED) return;
+    // A breach changes nothing a document holds; a service-level change moves the list item's target.
+    if (event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_SLA_BREACHED) return;
     await this.indexer.submit({ accountId: event.accountId, conversationId: event.conversationId, version: Number(event.version) });
     this.onIndexed(event);
   }

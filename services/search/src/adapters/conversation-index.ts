@@ -3,7 +3,7 @@
 // document, and a delete leaves a tombstone a late write cannot resurrect.
 import type { Deletion, WriteOutcome, SearchIndex } from '../use-cases/ports';
 import { channelType, conversationStatus, type OpenSearchClient } from '@inbox/lib';
-import type { SearchDocument } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { ConversationSummary, type SearchDocument } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { IndexLayout } from './index-layout';
 
 export interface IndexedSource {
@@ -28,6 +28,8 @@ export interface IndexedSource {
   created_at: string | null;
   filtered: boolean;
   trashed: boolean;
+  /** The list item (ConversationSummary, protobuf, base64): a search's rows come from the index alone. */
+  summary?: string;
 }
 
 export function toIndexedSource(d: SearchDocument): IndexedSource {
@@ -53,7 +55,22 @@ export function toIndexedSource(d: SearchDocument): IndexedSource {
     created_at: d.createdAt?.toISOString() ?? null,
     filtered: d.filtered,
     trashed: d.trashed,
+    ...(d.summary ? { summary: Buffer.from(ConversationSummary.encode(d.summary).finish()).toString('base64') } : {}),
   };
+}
+
+/** The list item kept in a hit's doc values (an encoded ConversationSummary), or empty if it was indexed without one. */
+export function summaryOf(hit: SearchHit): Buffer {
+  const kept = hit.fields?.summary?.[0];
+  return kept ? Buffer.from(kept, 'base64') : Buffer.alloc(0);
+}
+
+export interface SearchHit {
+  _id: string;
+  _score: number | null;
+  sort: unknown[];
+  highlight?: Record<string, string[]>;
+  fields?: { summary?: string[] };
 }
 
 
@@ -130,12 +147,9 @@ export class ConversationIndex implements SearchIndex {
     return indices;
   }
 
-  async search(body: Record<string, unknown>): Promise<{ took: number; total: number; hits: { _id: string; _score: number | null; sort: unknown[]; highlight?: Record<string, string[]> }[] }> {
+  async search(body: Record<string, unknown>): Promise<{ took: number; total: number; hits: SearchHit[] }> {
     const response = await this.client.search({ index: this.layout.readAlias, body: body as never });
-    const result = response.body as unknown as {
-      took: number;
-      hits: { total: { value: number }; hits: { _id: string; _score: number | null; sort: unknown[]; highlight?: Record<string, string[]> }[] };
-    };
+    const result = response.body as unknown as { took: number; hits: { total: { value: number }; hits: SearchHit[] } };
     return { took: result.took, total: result.hits.total.value, hits: result.hits.hits };
   }
 

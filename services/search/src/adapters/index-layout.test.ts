@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { createOpenSearch } from '@inbox/lib';
+import { testStack } from '@inbox/testkit';
 import { HIGHLIGHT_FIELDS } from '../domain/search-query';
-import { indexTemplate } from './index-layout';
+import { IndexLayout, indexTemplate } from './index-layout';
 
 describe('the index template', () => {
-  const properties = indexTemplate({ prefix: 'inbox-conversations', shards: 1, replicas: 0, refreshInterval: '1s' }).template.mappings.properties as Record<string, { index_options?: string }>;
+  const template = indexTemplate({ prefix: 'inbox-conversations', shards: 1, replicas: 0, refreshInterval: '1s' }).template;
+  const properties = template.mappings.properties as Record<string, { index_options?: string }>;
 
   it('keeps word offsets for every field a search highlights, so snippets come from the postings', () => {
     for (const field of HIGHLIGHT_FIELDS) expect([field, properties[field]?.index_options]).toEqual([field, 'offsets']);
@@ -11,5 +15,46 @@ describe('the index template', () => {
   it('keeps no offsets where nothing is highlighted (they cost disk)', () => {
     const withOffsets = Object.entries(properties).filter(([, mapping]) => mapping.index_options === 'offsets').map(([field]) => field);
     expect(withOffsets.sort()).toEqual([...HIGHLIGHT_FIELDS].sort());
+  });
+
+  it('keeps the list item in doc values only, not in the source', () => {
+    expect(properties.summary).toEqual({ type: 'binary', doc_values: true });
+    expect(template.mappings._source).toEqual({ excludes: ['summary'] });
+  });
+});
+
+describe('an index made before list items were kept', () => {
+  const client = createOpenSearch(testStack.TEST_OPENSEARCH_URL);
+  const prefix = `inbox-layout-test-${randomUUID().slice(0, 8)}`;
+
+  afterAll(async () => {
+    await client.indices.delete({ index: `${prefix}-*` }).catch(() => undefined);
+    await client.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+    await client.close();
+  });
+
+  it('gets the list item field when the service starts, and keeps its documents', async () => {
+    const layout = new IndexLayout(client, { prefix, shards: 1, replicas: 0, refreshInterval: '1s' });
+    const old = indexTemplate(layout.options);
+    const { summary: _added, ...oldProperties } = old.template.mappings.properties as Record<string, unknown>;
+    const index = `${prefix}-old`;
+    await client.indices.create({
+      index,
+      body: { settings: old.template.settings, mappings: { dynamic: 'strict', properties: oldProperties }, aliases: { [layout.readAlias]: {}, [layout.writeAlias]: {} } } as never,
+    });
+    await client.index({ index, id: 'con_1', body: { conversation_id: 'con_1', account_id: 'acc_1', subject: 'kept' }, refresh: true });
+
+    await layout.ensure();
+
+    const mapping = (await client.indices.getMapping({ index })).body as Record<string, { mappings: { properties: Record<string, unknown> } }>;
+    expect(mapping[index].mappings.properties.summary).toEqual({ type: 'binary', doc_values: true });
+    await client.index({ index, id: 'con_2', body: { conversation_id: 'con_2', account_id: 'acc_1', subject: 'new', summary: Buffer.from('row').toString('base64') }, refresh: true });
+    const found = await client.search({ index: layout.readAlias, body: { query: { match_all: {} }, docvalue_fields: ['summary'], sort: [{ conversation_id: 'asc' }] } as never });
+    const hits = (found.body as { hits: { hits: { _id: string; fields?: { summary: string[] } }[] } }).hits.hits;
+    expect(hits.map((h) => [h._id, h.fields?.summary?.[0]])).toEqual([
+      ['con_1', undefined],
+      ['con_2', Buffer.from('row').toString('base64')],
+    ]);
+    expect(await layout.indicesOf(layout.readAlias)).toEqual([index]);
   });
 });

@@ -17,6 +17,13 @@ const TEXT = { type: 'text', analyzer: 'inbox_text', fields: { exact: { type: 't
 // analysing each hit's text again: highlighting was half of OpenSearch's CPU per search.
 const HIGHLIGHTED = { index_options: 'offsets' };
 
+// Fields added after indices were first made: put on existing indices too, since the mapping is strict.
+const ADDED_FIELDS = {
+  // The list item a hit answers with: never searched. Read from doc values, because reading it as
+  // a stored field decompresses the document's texts stored before it.
+  summary: { type: 'binary', doc_values: true },
+};
+
 export function indexTemplate(options: IndexLayoutOptions) {
   return {
     index_patterns: [`${options.prefix}-*`],
@@ -41,6 +48,8 @@ export function indexTemplate(options: IndexLayoutOptions) {
       },
       mappings: {
         dynamic: 'strict',
+        // The stored list item is not kept twice.
+        _source: { excludes: Object.keys(ADDED_FIELDS) },
         properties: {
           conversation_id: { type: 'keyword' },
           account_id: { type: 'keyword' },
@@ -63,6 +72,7 @@ export function indexTemplate(options: IndexLayoutOptions) {
           created_at: { type: 'date' },
           filtered: { type: 'boolean' },
           trashed: { type: 'boolean' },
+          ...ADDED_FIELDS,
         },
       },
     },
@@ -99,6 +109,7 @@ export class IndexLayout implements IndexAliases {
     const existing = [...new Set([...(await this.indicesOf(this.readAlias)), ...(await this.indicesOf(this.writeAlias))])];
     if (existing.length > 0) {
       await this.applyReplicas(existing);
+      await this.client.indices.putMapping({ index: existing.join(','), body: { properties: ADDED_FIELDS } as never });
       return;
     }
     const index = this.newIndexName();

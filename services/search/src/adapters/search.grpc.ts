@@ -2,7 +2,7 @@
 import { InvalidArgumentError, channelNameOf, conversationStatus, type UnaryHandlers } from '@inbox/lib';
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import { buildSearchRequest, effectiveSort, encodeSearchCursor, type SortMode } from '../domain/search-query';
-import type { ConversationIndex } from './conversation-index';
+import { summaryOf, type ConversationIndex } from './conversation-index';
 
 
 export function searchGrpcHandlers(index: ConversationIndex): UnaryHandlers<typeof SearchServiceService> {
@@ -44,6 +44,7 @@ export function searchGrpcHandlers(index: ConversationIndex): UnaryHandlers<type
           conversationId: hit._id,
           score: hit._score ?? 0,
           highlights: Object.values(hit.highlight ?? {}).flat().slice(0, 3),
+          summary: summaryOf(hit),
         })),
         nextCursor: result.hits.length > limit && last ? encodeSearchCursor(effectiveSort(sort, request.query), last.sort) : '',
         tookMs: String(result.took),

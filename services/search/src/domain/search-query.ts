@@ -77,6 +77,8 @@ export function buildSearchRequest(c: SearchCriteria): Record<string, unknown> {
     size: clampLimit(c.limit),
     track_total_hits: 10_000,
     _source: false,
+    // A hit's list item, from doc values: read without the document's texts.
+    docvalue_fields: ['summary'],
     query: { bool: { filter, must, must_not: mustNot } },
     sort: sortClause(sortMode),
   };

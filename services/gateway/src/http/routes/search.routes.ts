@@ -1,11 +1,15 @@
-// Full-history search: the search service finds and ranks, the conversation service supplies
-// the list items, so results look exactly like a view's rows (plus highlights).
+// Full-history search: the search service finds and ranks, and answers with each hit's list item
+// as indexed, so results look exactly like a view's rows (plus highlights) without a second read.
+// An assignee's name and state come from the user as now; a hit indexed without its item (an
+// index made before items were kept) is read from the conversation service.
 import { HttpError, NotFoundError, channelType, conversationStatus, z, type ServiceClient, type ConversationClients } from '@inbox/lib';
 import type { SearchServiceService } from '@inbox/lib/gen/inbox/search/v1/search';
 import type { ApiRoutes } from '../api-route';
 import { type AuthenticatedUser, tenant } from '../authenticate';
 import { cacheScope, type ReadCache } from '../read-cache';
 import { ConversationItem, conversationItem } from '../shapes/conversation.shapes';
+import { ConversationSummary } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import type { UserRefs } from '../user-refs';
 
 
 const flag = z
@@ -42,6 +46,7 @@ export function registerSearchRoutes(
   conversation: ConversationClients,
   search: ServiceClient<typeof SearchServiceService>,
   readCache?: ReadCache,
+  users?: UserRefs,
 ): void {
   // The inboxes a user may search change only through the API (inboxes, memberships, roles) or
   // with the user's sessions, both of which drop the kept answer.
@@ -51,6 +56,12 @@ export function registerSearchRoutes(
     const key = ['search-inboxes', user.accountId, user.id].join('\u0000');
     const kept = await readCache.get(key, [cacheScope.account(user.accountId), cacheScope.user(user.accountId, user.id)], () => loadInboxIds(user));
     return JSON.parse(kept.json.toString('utf8')) as string[];
+  };
+
+  const withAssigneeAsNow = async (reader: AuthenticatedUser, summary: ConversationSummary): Promise<ConversationSummary> => {
+    if (!summary.assignee || !users) return summary;
+    const now = await users.get(reader.accountId, summary.assignee.id, reader.id);
+    return now ? { ...summary, assignee: now } : summary;
   };
 
   api.add(
@@ -98,14 +109,18 @@ export function registerSearchRoutes(
         byRelevance: query.sort === 'relevance',
         page: { limit: query.limit, cursor: query.cursor ?? '' },
       });
-      const summaries = await conversation.conversations.call.getConversationSummaries({ tenant: tenant(user), conversationIds: result.hits.map((h) => h.conversationId) });
-      const byId = new Map(summaries.items.map((s) => [s.id, s]));
+      const unkept = result.hits.filter((h) => h.summary.length === 0).map((h) => h.conversationId);
+      const read = unkept.length > 0 ? (await conversation.conversations.call.getConversationSummaries({ tenant: tenant(user), conversationIds: unkept })).items : [];
+      const byId = new Map(read.map((s) => [s.id, s]));
+      const rows = await Promise.all(
+        result.hits.map(async (hit) => {
+          const summary = hit.summary.length > 0 ? ConversationSummary.decode(hit.summary) : byId.get(hit.conversationId);
+          return summary ? { ...conversationItem(await withAssigneeAsNow(user, summary)), highlights: hit.highlights, score: hit.score } : undefined;
+        }),
+      );
       return {
         // A conversation deleted since it was indexed is simply left out.
-        items: result.hits.flatMap((hit) => {
-          const summary = byId.get(hit.conversationId);
-          return summary ? [{ ...conversationItem(summary), highlights: hit.highlights, score: hit.score }] : [];
-        }),
+        items: rows.filter((row) => row !== undefined),
         nextCursor: result.nextCursor || null,
         total: Number(result.total),
         tookMs: Number(result.tookMs),

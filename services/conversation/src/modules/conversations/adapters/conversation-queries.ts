@@ -11,7 +11,7 @@ import { VIEWS, findView, type ViewDefinition } from '../domain/views';
 import { CustomViewsRepository } from './custom-views.repository';
 import { ViewCountsRepository } from './view-counts.repository';
 
-interface SummaryRow {
+export interface SummaryRow {
   id: string;
   inbox_id: string;
   status: string;
@@ -43,15 +43,15 @@ interface SummaryRow {
   sla_paused: boolean;
 }
 
-const SUMMARY_COLUMNS = `c.id, c.inbox_id, c.status, c.channel, c.reply_channel, c.team_id, c.subject, c.preview, c.contact_id,
+export const SUMMARY_COLUMNS = `c.id, c.inbox_id, c.status, c.channel, c.reply_channel, c.team_id, c.subject, c.preview, c.contact_id,
   ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone, c.participant_count,
   c.assignee_id, u.name AS assignee_name, (u.deactivated_at IS NOT NULL OR u.removed_at IS NOT NULL) AS assignee_deactivated,
   c.last_message_at, c.last_message_direction, c.comment_preview, c.filtered, c.filtered_reason, c.trashed_at,
   c.awaiting_first_reply, c.version, c.created_at, c.sla_target, c.sla_due_at, c.sla_warn_at, c.sla_paused`;
-const SUMMARY_JOINS = 'LEFT JOIN contacts ct ON ct.id = c.contact_id LEFT JOIN users u ON u.id = c.assignee_id';
+export const SUMMARY_JOINS = 'LEFT JOIN contacts ct ON ct.id = c.contact_id LEFT JOIN users u ON u.id = c.assignee_id';
 const SUMMARIES_SQL = `SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS} WHERE c.account_id = $1 AND c.id = ANY($2::text[])`;
 
-function toSummary(row: SummaryRow): ConversationSummary {
+export function toSummary(row: SummaryRow): ConversationSummary {
   return {
     id: row.id,
     inboxId: row.inbox_id,

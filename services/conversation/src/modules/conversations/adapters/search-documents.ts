@@ -3,34 +3,21 @@
 // for documents by id (after events) or pages through all of them (backfill, reconcile).
 import { channelType, conversationStatus, type Pool } from '@inbox/lib';
 import type { ConversationRef, SearchDocument } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
+import { SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './conversation-queries';
 
 /** Bounds on what one document carries, so a conversation with thousands of messages stays indexable. */
 export const SEARCH_DOCUMENT_LIMITS = { messages: 300, messageChars: 32_000, comments: 300 };
 
-interface ConversationRow {
-  id: string;
+// The list item's columns and a few only the index needs: one read gives the document and the
+// row a search answers with.
+interface ConversationRow extends SummaryRow {
   account_id: string;
-  inbox_id: string;
-  version: string;
-  status: string;
-  channel: string;
-  subject: string;
-  contact_id: string | null;
-  contact_name: string | null;
-  contact_email: string | null;
-  contact_phone: string | null;
-  assignee_id: string | null;
   bot_chatflow_id: string | null;
   handed_off: boolean;
-  filtered: boolean;
   trashed: boolean;
-  last_message_at: Date;
-  created_at: Date;
 }
 
-const CONVERSATION_COLUMNS = `c.id, c.account_id, c.inbox_id, c.version, c.status, c.channel, c.subject, c.contact_id,
-  ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone, c.assignee_id, c.bot_chatflow_id,
-  c.handed_off, c.filtered, (c.trashed_at IS NOT NULL) AS trashed, c.last_message_at, c.created_at`;
+const CONVERSATION_COLUMNS = `${SUMMARY_COLUMNS}, c.account_id, c.bot_chatflow_id, c.handed_off, (c.trashed_at IS NOT NULL) AS trashed`;
 
 export class SearchDocuments {
   constructor(private readonly pool: Pool) {}
@@ -38,7 +25,7 @@ export class SearchDocuments {
   async byRefs(refs: ConversationRef[]): Promise<{ documents: SearchDocument[]; missing: ConversationRef[] }> {
     if (refs.length === 0) return { documents: [], missing: [] };
     const rows = await this.pool.query<ConversationRow>(
-      `SELECT ${CONVERSATION_COLUMNS} FROM conversations c LEFT JOIN contacts ct ON ct.id = c.contact_id
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations c ${SUMMARY_JOINS}
        WHERE (c.account_id, c.id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
       [refs.map((r) => r.accountId), refs.map((r) => r.conversationId)],
     );
@@ -50,7 +37,7 @@ export class SearchDocuments {
   async export(input: { afterId: string; limit: number; versionsOnly: boolean; accountId: string }): Promise<{ documents: SearchDocument[]; nextAfterId: string }> {
     const limit = Math.min(Math.max(input.limit || 500, 1), 2000);
     const rows = await this.pool.query<ConversationRow>(
-      `SELECT ${CONVERSATION_COLUMNS} FROM conversations c LEFT JOIN contacts ct ON ct.id = c.contact_id
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations c ${SUMMARY_JOINS}
        WHERE c.id > $1 AND ($2::text = '' OR c.account_id = $2) ORDER BY c.id LIMIT $3`,
       [input.afterId, input.accountId, limit],
     );
@@ -119,6 +106,7 @@ export class SearchDocuments {
         createdAt: row.created_at,
         filtered: row.filtered,
         trashed: row.trashed,
+        summary: toSummary(row),
       };
     });
   }
@@ -146,5 +134,6 @@ function emptyDocument(): SearchDocument {
     createdAt: undefined,
     filtered: false,
     trashed: false,
+    summary: undefined,
   };
 }

@@ -1660,6 +1660,11 @@ export interface SearchDocument {
   trashed: boolean;
   status: ConversationStatus;
   channel: ChannelType;
+  /**
+   * The conversation's list item as of this version, so a search answers with its rows from the
+   * index alone. Absent when only versions were asked for.
+   */
+  summary?: ConversationSummary | undefined;
 }
 
 export interface GetSearchDocumentsRequest {
@@ -25454,6 +25459,7 @@ function createBaseSearchDocument(): SearchDocument {
     trashed: false,
     status: 0,
     channel: 0,
+    summary: undefined,
   };
 }
 
@@ -25518,6 +25524,9 @@ export const SearchDocument: MessageFns<SearchDocument> = {
     }
     if (message.channel !== 0) {
       writer.uint32(160).int32(message.channel);
+    }
+    if (message.summary !== undefined) {
+      ConversationSummary.encode(message.summary, writer.uint32(170).fork()).join();
     }
     return writer;
   },
@@ -25695,6 +25704,14 @@ export const SearchDocument: MessageFns<SearchDocument> = {
             message.channel = reader.int32() as any;
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.summary = ConversationSummary.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -25781,6 +25798,7 @@ export const SearchDocument: MessageFns<SearchDocument> = {
       trashed: isSet(object.trashed) ? globalThis.Boolean(object.trashed) : false,
       status: isSet(object.status) ? conversationStatusFromJSON(object.status) : 0,
       channel: isSet(object.channel) ? channelTypeFromJSON(object.channel) : 0,
+      summary: isSet(object.summary) ? ConversationSummary.fromJSON(object.summary) : undefined,
     };
   },
 
@@ -25846,6 +25864,9 @@ export const SearchDocument: MessageFns<SearchDocument> = {
     if (message.channel !== 0) {
       obj.channel = channelTypeToJSON(message.channel);
     }
+    if (message.summary !== undefined) {
+      obj.summary = ConversationSummary.toJSON(message.summary);
+    }
     return obj;
   },
 
@@ -25876,6 +25897,9 @@ export const SearchDocument: MessageFns<SearchDocument> = {
     message.trashed = object.trashed ?? false;
     message.status = object.status ?? 0;
     message.channel = object.channel ?? 0;
+    message.summary = (object.summary !== undefined && object.summary !== null)
+      ? ConversationSummary.fromPartial(object.summary)
+      : undefined;
     return message;
   },
 };

@@ -65,6 +65,13 @@ export interface SearchHit {
   score: number;
   /** Matching fragments, HTML-escaped, with the matched words in <mark>. */
   highlights: string[];
+  /**
+   * Its list item as indexed (its version is the document's): an encoded
+   * inbox.conversation.v1.ConversationSummary, passed on as the index keeps it rather than decoded
+   * and encoded again here. Empty for a document indexed before items were kept, whose item the
+   * caller reads from the conversation service.
+   */
+  summary: Buffer;
 }
 
 export interface SearchConversationsResponse {
@@ -464,7 +471,7 @@ export const SearchConversationsRequest: MessageFns<SearchConversationsRequest> 
 };
 
 function createBaseSearchHit(): SearchHit {
-  return { conversationId: "", score: 0, highlights: [] };
+  return { conversationId: "", score: 0, highlights: [], summary: Buffer.alloc(0) };
 }
 
 export const SearchHit: MessageFns<SearchHit> = {
@@ -477,6 +484,9 @@ export const SearchHit: MessageFns<SearchHit> = {
     }
     for (const v of message.highlights) {
       writer.uint32(26).string(v!);
+    }
+    if (message.summary.length !== 0) {
+      writer.uint32(34).bytes(message.summary);
     }
     return writer;
   },
@@ -518,6 +528,14 @@ export const SearchHit: MessageFns<SearchHit> = {
             message.highlights.push(reader.string());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.summary = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -541,6 +559,7 @@ export const SearchHit: MessageFns<SearchHit> = {
       highlights: globalThis.Array.isArray(object?.highlights)
         ? object.highlights.map((e: any) => globalThis.String(e))
         : [],
+      summary: isSet(object.summary) ? Buffer.from(bytesFromBase64(object.summary)) : Buffer.alloc(0),
     };
   },
 
@@ -555,6 +574,9 @@ export const SearchHit: MessageFns<SearchHit> = {
     if (message.highlights?.length) {
       obj.highlights = message.highlights;
     }
+    if (message.summary.length !== 0) {
+      obj.summary = base64FromBytes(message.summary);
+    }
     return obj;
   },
 
@@ -566,6 +588,7 @@ export const SearchHit: MessageFns<SearchHit> = {
     message.conversationId = object.conversationId ?? "";
     message.score = object.score ?? 0;
     message.highlights = object.highlights?.map((e) => e) || [];
+    message.summary = object.summary ?? Buffer.alloc(0);
     return message;
   },
 };
@@ -741,6 +764,14 @@ export const SearchServiceClient = makeGenericClientConstructor(
   service: typeof SearchServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
   return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
