@@ -106,8 +106,9 @@ bootService(async () => {
       throw error;
     }
   });
-  sessionEvents.onPublish(({ accountId, userId }) => userRefs.forget(accountId, userId));
-  sessionEvents.subscribe(({ accountId, userId }) => userRefs.forget(accountId, userId));
+  const forgetUserRef = ({ accountId, userId }: { accountId: string; userId: string }) => userRefs.forget(accountId, userId);
+  sessionEvents.onPublish(forgetUserRef);
+  sessionEvents.subscribe(forgetUserRef);
   const readCache = config.GATEWAY_READ_CACHE_MS > 0 ? new ReadCache(config.GATEWAY_READ_CACHE_MS, config.GATEWAY_READ_CACHE_MB * 1024 * 1024) : undefined;
   const accountChanges = new AccountChanges(nc);
   if (readCache) {

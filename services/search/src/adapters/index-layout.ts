@@ -48,8 +48,8 @@ export function indexTemplate(options: IndexLayoutOptions) {
       },
       mappings: {
         dynamic: 'strict',
-        // The stored list item is not kept twice.
-        _source: { excludes: Object.keys(ADDED_FIELDS) },
+        // The list item lives in doc values only.
+        _source: { excludes: ['summary'] },
         properties: {
           conversation_id: { type: 'keyword' },
           account_id: { type: 'keyword' },
