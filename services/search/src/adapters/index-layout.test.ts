@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createOpenSearch } from '@inbox/lib';
 import { testStack } from '@inbox/testkit';
-import { HIGHLIGHT_FIELDS } from '../domain/search-query';
+import { HIGHLIGHT_FIELDS, buildSearchRequest } from '../domain/search-query';
 import { IndexLayout, indexTemplate } from './index-layout';
 
 describe('the index template', () => {
@@ -15,6 +15,10 @@ describe('the index template', () => {
   it('keeps no offsets where nothing is highlighted (they cost disk)', () => {
     const withOffsets = Object.entries(properties).filter(([, mapping]) => mapping.index_options === 'offsets').map(([field]) => field);
     expect(withOffsets.sort()).toEqual([...HIGHLIGHT_FIELDS].sort());
+  });
+
+  it('keeps segments newest first, in the order a search sorts by when it has no words to rank', () => {
+    expect(template.settings.sort).toEqual({ field: ['last_message_at', 'conversation_id'], order: ['desc', 'desc'] });
   });
 
   it('keeps the list item in doc values only, not in the source', () => {
@@ -56,5 +60,41 @@ describe('an index made before list items were kept', () => {
       ['con_2', Buffer.from('row').toString('base64')],
     ]);
     expect(await layout.indicesOf(layout.readAlias)).toEqual([index]);
+  });
+});
+
+describe('an index made from the template', () => {
+  const client = createOpenSearch(testStack.TEST_OPENSEARCH_URL);
+  const prefix = `inbox-layout-test-${randomUUID().slice(0, 8)}`;
+
+  afterAll(async () => {
+    await client.indices.delete({ index: `${prefix}-*` }).catch(() => undefined);
+    await client.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+    await client.close();
+  });
+
+  it('stops a newest-first search once it has its page and its bounded total, instead of reading every match', async () => {
+    const layout = new IndexLayout(client, { prefix, shards: 1, replicas: 0, refreshInterval: '1s' });
+    await layout.ensure();
+    const matches = 2_000;
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const body = Array.from({ length: matches }, (_, i) => [
+      { index: { _index: layout.writeAlias, _id: `con_${String(i).padStart(5, '0')}` } },
+      { conversation_id: `con_${String(i).padStart(5, '0')}`, account_id: 'acc_1', inbox_id: 'inb_1', status: 'open', subject: `Parcel ${i}`, messages: ['where is my parcel'], last_message_at: new Date(start + i * 60_000).toISOString() },
+    ]).flat();
+    const bulk = await client.bulk({ body: body as never, refresh: true });
+    expect((bulk.body as { errors: boolean }).errors).toBe(false);
+
+    const request = buildSearchRequest({ accountId: 'acc_1', query: 'parcel', visibleInboxIds: [], hideFiltered: false, hideTrash: false, sort: 'newest', limit: 5 });
+    const found = await client.search({ index: layout.readAlias, body: { ...request, track_total_hits: 100, highlight: undefined, profile: true } as never });
+    const answer = found.body as {
+      hits: { total: { value: number; relation: string }; hits: { _id: string }[] };
+      profile: { shards: { searches: { query: { breakdown: { next_doc_count: number } }[] }[] }[] };
+    };
+    expect(answer.hits.hits.map((h) => h._id)).toEqual(['con_01999', 'con_01998', 'con_01997', 'con_01996', 'con_01995']);
+    expect(answer.hits.total).toEqual({ value: 100, relation: 'gte' });
+    const visited = answer.profile.shards[0].searches[0].query[0].breakdown.next_doc_count;
+    // An unsorted index visits all 2,000 matches to find the newest five.
+    expect(visited).toBeLessThan(matches / 4);
   });
 });

@@ -32,6 +32,9 @@ export function indexTemplate(options: IndexLayoutOptions) {
         number_of_shards: options.shards,
         number_of_replicas: options.replicas,
         refresh_interval: options.refreshInterval,
+        // Segments kept in the order searches usually want, newest first: a search in that order stops
+        // reading a segment once it has its page and its bounded total, instead of visiting every match.
+        sort: { field: ['last_message_at', 'conversation_id'], order: ['desc', 'desc'] },
         analysis: {
           filter: {
             inbox_possessive: { type: 'stemmer', language: 'possessive_english' },
