@@ -30,6 +30,13 @@ describe('buildSearchRequest', () => {
     ]);
   });
 
+  it('ranks by phrase only when sorting by relevance, where ranking shows', () => {
+    const types = (sort: SearchCriteria['sort']) => (buildSearchRequest({ ...base, query: 'parcel refund', sort }) as Record<string, any>).query.bool.must[0].bool.should.map((clause: any) => clause.multi_match.type ?? 'words');
+    expect(types('relevance')).toEqual(['cross_fields', 'bool_prefix', 'phrase', 'words']);
+    expect(types('newest')).toEqual(['cross_fields', 'bool_prefix', 'words']);
+    expect(types('oldest')).toEqual(['cross_fields', 'bool_prefix', 'words']);
+  });
+
   it('turns each filter into its clause', () => {
     const body = buildSearchRequest({
       ...base,

@@ -56,6 +56,7 @@ export function buildSearchRequest(c: SearchCriteria): Record<string, unknown> {
   if (c.hideTrash) mustNot.push({ term: { trashed: true } });
 
   const text = c.query.trim();
+  const sortMode = effectiveSort(c.sort, text);
   const must: Record<string, unknown>[] = [];
   if (text) {
     must.push({
@@ -64,7 +65,9 @@ export function buildSearchRequest(c: SearchCriteria): Record<string, unknown> {
           ...(c.typoTolerant ? [{ multi_match: { query: text, type: 'best_fields', fields: WORD_FIELDS, operator: 'and', fuzziness: 'AUTO', prefix_length: 1, max_expansions: 50 } }] : []),
           { multi_match: { query: text, type: 'cross_fields', fields: WORD_FIELDS, operator: 'and' } },
           { multi_match: { query: text, type: 'bool_prefix', fields: PREFIX_FIELDS, operator: 'and' } },
-          { multi_match: { query: text, type: 'phrase', fields: WORD_FIELDS, boost: 2 } },
+          // A phrase only ranks: whatever it matches, the words clause above matches too (same fields,
+          // same analyser), so in time order it would be evaluated for nothing.
+          ...(sortMode === 'relevance' ? [{ multi_match: { query: text, type: 'phrase', fields: WORD_FIELDS, boost: 2 } }] : []),
           { multi_match: { query: text, fields: EXACT_FIELDS, operator: 'and', boost: 4 } },
         ],
         minimum_should_match: 1,
@@ -72,7 +75,6 @@ export function buildSearchRequest(c: SearchCriteria): Record<string, unknown> {
     });
   }
 
-  const sortMode = effectiveSort(c.sort, text);
   const body: Record<string, unknown> = {
     size: clampLimit(c.limit),
     track_total_hits: 10_000,
