@@ -75,6 +75,9 @@ export interface SearchHit {
 
 
 
+// What a search reads of OpenSearch's answer; the rest (index names, shard counts, max score) is left out of it.
+const SEARCH_ANSWER_PATHS = ['took', 'hits.total.value', 'hits.hits._id', 'hits.hits._score', 'hits.hits.sort', 'hits.hits.highlight', 'hits.hits.fields'].join(',');
+
 export class TransientIndexError extends Error {
   override name = 'TransientIndexError';
 }
@@ -148,9 +151,9 @@ export class ConversationIndex implements SearchIndex {
   }
 
   async search(body: Record<string, unknown>): Promise<{ took: number; total: number; hits: SearchHit[] }> {
-    const response = await this.client.search({ index: this.layout.readAlias, body: body as never });
-    const result = response.body as unknown as { took: number; hits: { total: { value: number }; hits: SearchHit[] } };
-    return { took: result.took, total: result.hits.total.value, hits: result.hits.hits };
+    const response = await this.client.search({ index: this.layout.readAlias, body: body as never, filter_path: SEARCH_ANSWER_PATHS });
+    const result = response.body as unknown as { took: number; hits: { total: { value: number }; hits?: SearchHit[] } };
+    return { took: result.took, total: result.hits.total.value, hits: result.hits.hits ?? [] };
   }
 
   /** id → version of what the read alias holds for these conversations. */
