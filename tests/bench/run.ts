@@ -437,9 +437,10 @@ async function scenarioSearch() {
 }
 
 // Search over a large account: a generated data set like the reads' (100,000 conversations by
-// default; the goal's 1,000,000 takes about 25 minutes more), indexed by the operator's repair
-// command, since the rows were written behind the pipeline's back. Two queries: words every conversation holds (the worst case: every
-// document matches, the total counts to 10,000, newest first) and a subject number that matches two.
+// default; generating and indexing the goal's 1,000,000 took 17 minutes), indexed by the
+// operator's repair command, since the rows were written behind the pipeline's back. Two queries:
+// words every conversation holds (the worst case: every document matches, the total counts to
+// 10,000, newest first) and a subject number that matches two.
 async function scenarioSearchAtScale() {
   const account = await benchAccount('search-scale');
   const conversations = Number(process.env.BENCH_SEARCH_CONVERSATIONS ?? '100000');

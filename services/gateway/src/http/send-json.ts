@@ -17,8 +17,8 @@ const MIN_COMPRESSED_BYTES = 1024;
 const MAX_INLINE_GZIP_BYTES = 128 * 1024;
 const gzipAsync = promisify(gzip);
 // The fastest level, as web servers default to for answers made per request (nginx's
-// gzip_comp_level 1): on the API's JSON it takes half the CPU of the default level 6 for a body
-// about 7% larger.
+// gzip_comp_level 1): on a page of 25 search results it takes half the CPU of the default level 6
+// (0.07 against 0.14–0.16 ms) for a body about 8% larger.
 const GZIP: ZlibOptions = { level: constants.Z_BEST_SPEED };
 
 export async function sendJson(req: Request, res: Response, status: number, body: JsonBody): Promise<void> {
