@@ -27,15 +27,20 @@ describe('the index template', () => {
   });
 });
 
-describe('an index made before list items were kept', () => {
+/** A client and an index prefix of this describe's own, with its indices and template removed afterwards. */
+function scratchLayout() {
   const client = createOpenSearch(testStack.TEST_OPENSEARCH_URL);
   const prefix = `inbox-layout-test-${randomUUID().slice(0, 8)}`;
-
   afterAll(async () => {
     await client.indices.delete({ index: `${prefix}-*` }).catch(() => undefined);
     await client.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
     await client.close();
   });
+  return { client, prefix };
+}
+
+describe('an index made before list items were kept', () => {
+  const { client, prefix } = scratchLayout();
 
   it('gets the list item field when the service starts, and keeps its documents', async () => {
     const layout = new IndexLayout(client, { prefix, shards: 1, replicas: 0, refreshInterval: '1s' });
@@ -64,14 +69,7 @@ describe('an index made before list items were kept', () => {
 });
 
 describe('an index made from the template', () => {
-  const client = createOpenSearch(testStack.TEST_OPENSEARCH_URL);
-  const prefix = `inbox-layout-test-${randomUUID().slice(0, 8)}`;
-
-  afterAll(async () => {
-    await client.indices.delete({ index: `${prefix}-*` }).catch(() => undefined);
-    await client.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
-    await client.close();
-  });
+  const { client, prefix } = scratchLayout();
 
   it('stops a newest-first search once it has its page and its bounded total, instead of reading every match', async () => {
     const layout = new IndexLayout(client, { prefix, shards: 1, replicas: 0, refreshInterval: '1s' });
