@@ -37,6 +37,7 @@ import { MIGRATIONS_DIR } from './migrations-dir';
 import { WebhookDispatcher } from './adapters/webhook-dispatcher';
 import { WebhookEventHandler } from './adapters/webhook-event.handler';
 import { webhookGrpcHandlers } from './adapters/webhooks.grpc';
+import { SubscribedEventTypes } from './adapters/subscribed-event-types';
 import { WebhooksRepository } from './adapters/webhooks.repository';
 
 bootService(async () => {
@@ -59,13 +60,15 @@ bootService(async () => {
   const js = jetstream(nc);
   const notifications = new NotificationsRepository(pool);
   const webhooks = new WebhooksRepository(pool);
+  const subscribedTypes = new SubscribedEventTypes((accountId) => webhooks.eventTypesOf(accountId), nc);
+  const stopSubscriptionListener = subscribedTypes.listen();
   // A receiver's redirect is not followed: a POST turned into a GET could answer 200 for nothing.
   const webhookPolicy = { ...outboundPolicy(config, 1024 * 1024), maxRedirects: 0 };
 
   const audit = new AuditTrail();
   const grpc = new GrpcServer({ logger, metrics, health });
   grpc.addService('inbox.notification.v1.NotificationService', NotificationServiceService, notificationGrpcHandlers(notifications, new EmailPreferencesRepository(pool)));
-  grpc.addService('inbox.notification.v1.WebhookService', WebhookServiceService, webhookGrpcHandlers(webhooks, webhookPolicy, audit));
+  grpc.addService('inbox.notification.v1.WebhookService', WebhookServiceService, webhookGrpcHandlers(webhooks, webhookPolicy, audit, subscribedTypes));
   grpc.addService('inbox.audit.v1.AuditService', AuditServiceService, auditGrpcHandlers(pool, audit));
   const grpcPort = await grpc.listen(config.NOTIFICATION_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.NOTIFICATION_HTTP_PORT, config.BIND_HOST);
@@ -80,7 +83,7 @@ bootService(async () => {
 
   const directory = createServiceClient(DirectoryServiceService, config.CONVERSATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const pausedNotice = new NoticeWebhookPaused(notifications, new DirectoryAdmins(directory), js);
-  const webhookEvents = await runConsumer({ js, spec: CONSUMERS.notificationWebhooks, handler: new WebhookEventHandler(webhooks), logger, metrics, liveness: runtime.liveness });
+  const webhookEvents = await runConsumer({ js, spec: CONSUMERS.notificationWebhooks, handler: new WebhookEventHandler(webhooks, subscribedTypes), logger, metrics, liveness: runtime.liveness });
   const dispatcher = new WebhookDispatcher(webhooks, createGuardedFetch(webhookPolicy), logger, {
     pollMs: config.NOTIFICATION_WEBHOOK_POLL_MS,
     batchSize: config.NOTIFICATION_WEBHOOK_BATCH,
@@ -110,6 +113,7 @@ bootService(async () => {
   lifecycle.onShutdown('webhook dispatcher', () => dispatcher.stop());
   lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
   lifecycle.onShutdown('directory client', () => directory.close());
+  lifecycle.onShutdown('subscription changes', () => stopSubscriptionListener());
   lifecycle.onShutdown('email digests', async () => {
     await digests.stop();
     mailer.close();

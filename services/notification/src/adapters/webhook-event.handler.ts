@@ -4,10 +4,14 @@
 import { decodeConversationEvent, type EventHandler } from '@inbox/lib';
 import type { ConversationEvent } from '@inbox/lib/gen/inbox/events/v1/events';
 import { webhookEventType, webhookPayload } from '../domain/webhooks';
+import type { SubscribedEventTypes } from './subscribed-event-types';
 import type { WebhooksRepository } from './webhooks.repository';
 
 export class WebhookEventHandler implements EventHandler<ConversationEvent> {
-  constructor(private readonly webhooks: WebhooksRepository) {}
+  constructor(
+    private readonly webhooks: Pick<WebhooksRepository, 'enqueue'>,
+    private readonly subscribed: SubscribedEventTypes,
+  ) {}
 
   decode(data: Uint8Array): ConversationEvent {
     return decodeConversationEvent(data);
@@ -20,7 +24,7 @@ export class WebhookEventHandler implements EventHandler<ConversationEvent> {
 
   async handle(event: ConversationEvent): Promise<void> {
     const type = webhookEventType(event);
-    if (!type) return;
+    if (!type || !(await this.subscribed.wants(event.accountId, type))) return;
     await this.webhooks.enqueue({ accountId: event.accountId, eventId: event.eventId, eventType: type, orderingKey: event.conversationId, occurredAt: event.occurredAt ?? new Date(), payload: webhookPayload(event, type) });
   }
 }

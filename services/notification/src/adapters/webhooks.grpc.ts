@@ -2,6 +2,7 @@ import { InvalidArgumentError, NotFoundError, OutboundRefusedError, FailedPrecon
 import type { Tenant } from '@inbox/lib/gen/inbox/common/v1/common';
 import type { WebhookServiceService } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
 import { isWebhookEventType } from '../domain/webhooks';
+import type { SubscribedEventTypes } from './subscribed-event-types';
 import type { WebhooksRepository } from './webhooks.repository';
 
 const MAX_SUBSCRIPTIONS = 25;
@@ -20,14 +21,21 @@ function eventTypes(types: string[]): string[] {
   return unique;
 }
 
-export function webhookGrpcHandlers(webhooks: WebhooksRepository, policy: GuardedFetchPolicy, audit: AuditTrail): UnaryHandlers<typeof WebhookServiceService> {
-  // Every change of a subscription is saved with its audit entry, in one transaction.
-  const audited = <T>(tenant: { accountId: string; userId: string }, action: string, targetId: (result: T) => string, work: (tx: PoolClient) => Promise<T>, what: (result: T) => Pick<AuditAct, 'changes' | 'detail'> = () => ({})) =>
-    withTransaction(webhooks.pool, async (tx) => {
-      const result = await work(tx);
-      await audit.record(tx, { accountId: tenant.accountId, actorUserId: tenant.userId, action, targetType: 'webhook', targetId: targetId(result), ...what(result) });
-      return result;
-    });
+export function webhookGrpcHandlers(webhooks: WebhooksRepository, policy: GuardedFetchPolicy, audit: AuditTrail, subscribed: SubscribedEventTypes): UnaryHandlers<typeof WebhookServiceService> {
+  // Every change of a subscription is saved with its audit entry, in one transaction. The event
+  // consumers' copy of the account's subscriptions is dropped only after the commit: a reload
+  // before it would keep the old answer.
+  const audited = async <T>(tenant: { accountId: string; userId: string }, action: string, targetId: (result: T) => string, work: (tx: PoolClient) => Promise<T>, what: (result: T) => Pick<AuditAct, 'changes' | 'detail'> = () => ({})) => {
+    try {
+      return await withTransaction(webhooks.pool, async (tx) => {
+        const result = await work(tx);
+        await audit.record(tx, { accountId: tenant.accountId, actorUserId: tenant.userId, action, targetType: 'webhook', targetId: targetId(result), ...what(result) });
+        return result;
+      });
+    } finally {
+      subscribed.changed(tenant.accountId);
+    }
+  };
   // Refused at once rather than failing every delivery later: the same checks the sender makes.
   const checkUrl = async (url: string): Promise<string> => {
     if (url.length > 2000) throw new InvalidArgumentError('webhook_url_invalid', 'the URL is longer than 2,000 characters');

@@ -140,6 +140,16 @@ export class WebhooksRepository {
   }
 
   /** One delivery per subscription of the account to this event type; a repeat of the event adds nothing. */
+  /** Every event type some subscription of the account wants, paused ones included (their deliveries wait). */
+  async eventTypesOf(accountId: string): Promise<string[]> {
+    const result = await this.pool.query<{ event_type: string }>({
+      name: 'webhook-event-types-of-account',
+      text: 'SELECT DISTINCT unnest(event_types) AS event_type FROM webhook_subscriptions WHERE account_id = $1',
+      values: [accountId],
+    });
+    return result.rows.map((r) => r.event_type);
+  }
+
   async enqueue(event: { accountId: string; eventId: string; eventType: string; orderingKey: string; occurredAt: Date; payload: unknown }): Promise<number> {
     const result = await this.pool.query(
       `INSERT INTO webhook_deliveries (id, account_id, subscription_id, event_id, event_type, ordering_key, payload)
