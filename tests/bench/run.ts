@@ -7,15 +7,13 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import path from 'node:path';
-import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import WebSocket from 'ws';
 import nodemailer from 'nodemailer';
-import { CONSUMERS } from '@inbox/lib';
 import { buildSearchRequest } from '../../services/search/src/domain/search-query';
 import { ReportDayCounts } from '../../services/conversation/src/modules/reports/adapters/report-day-counts';
 import { jetStreamPublish, objectStorePut, openSearchRaw, postgresInserts } from './baselines';
+import { closePipelineWatch, drain, inboundPending } from './pipeline';
 import { GATEWAY, GATEWAY_OPS, INGEST, ROOT, realtimeUrl, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, benchAgents, cpuSince, cpuSnapshot, machine, postEmail, processCount, rawEmail, seconds, serverMemory, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
 
 const CONVERSATION_DB = process.env.BENCH_CONVERSATION_DB_URL ?? 'postgres://postgres@127.0.0.1:5432/inbox_conversation';
@@ -42,32 +40,6 @@ function stackCpuMs(cpu: CpuUse): string {
 function sampleMemory(): void {
   for (const [name, mb] of Object.entries(serviceMemory())) if (mb !== null) peakMemory[name] = Math.max(peakMemory[name] ?? 0, mb);
   for (const [name, mb] of Object.entries(serverMemory())) peakServerMemory[name] = Math.max(peakServerMemory[name] ?? 0, mb);
-}
-
-let natsConnection: Awaited<ReturnType<typeof connect>> | undefined;
-
-/** Messages accepted by ingest and not yet stored (one NATS connection for the whole run). */
-async function inboundPending(): Promise<number> {
-  natsConnection ??= await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', timeout: 10_000 });
-  const info = await (await jetstreamManager(natsConnection)).consumers.info(CONSUMERS.conversationInbound.stream, CONSUMERS.conversationInbound.durable);
-  return info.num_pending + info.num_ack_pending;
-}
-
-/** Messages any durable consumer (inbound, search, routing, notification…) has not finished. */
-async function pendingEverywhere(): Promise<number> {
-  natsConnection ??= await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', timeout: 10_000 });
-  const jsm = await jetstreamManager(natsConnection);
-  let pending = 0;
-  for (const spec of Object.values(CONSUMERS)) {
-    const info = await jsm.consumers.info(spec.stream, spec.durable).catch(() => undefined);
-    if (info) pending += info.num_pending + info.num_ack_pending;
-  }
-  return pending;
-}
-
-/** Waits until every consumer has caught up, so one scenario's work never bills the next. */
-async function drain(): Promise<void> {
-  await waitUntil('every consumer to catch up', async () => (await pendingEverywhere()) === 0, 600_000, 1000);
 }
 
 async function openCount(token: string, inboxId: string): Promise<number> {
@@ -649,13 +621,13 @@ async function main(): Promise<void> {
     '| --- | --- | --- | --- |',
     ...Object.entries(cpuByScenario).map(([name, cpu]) => {
       const top = Object.entries(cpu.sharePercent).slice(0, 4).map(([k, v]) => `${k} ${v}%`).join(', ');
-      const perUnit = cpu.perUnitMs ? `${Object.values(cpu.perUnitMs).reduce((a, b) => a + b, 0).toFixed(1)} ms total: ${Object.entries(cpu.perUnitMs).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k} ${v}`).join(', ')}` : '—';
+      const perUnit = cpu.perUnitMs ? `${stackCpuMs(cpu)} ms stack (load generator excluded): ${Object.entries(cpu.perUnitMs).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k} ${v}`).join(', ')}` : '—';
       return `| ${name} | ${cpu.machinePercent.busy}% / ${cpu.machinePercent.steal}% | ${top} | ${perUnit} |`;
     }),
   ].join('\n');
   writeFileSync(path.join(RESULTS_DIR, 'summary.md'), `${table}\n`);
   process.stdout.write(`${table}\n`);
-  await natsConnection?.close();
+  await closePipelineWatch();
 }
 
 main().catch((error: unknown) => {
