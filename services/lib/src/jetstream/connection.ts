@@ -17,6 +17,9 @@ export async function connectNats(url: string, name: string, logger: Logger, tls
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     timeout: 5000,
+    // Otherwise every request (each JetStream publish among them) builds two Error objects up
+    // front, stack traces and all, in case it fails: 4% of ingest's CPU. A failure still says what failed.
+    noAsyncTraces: true,
     ...(tls.caFile ? { tls: { caFile: tls.caFile } } : {}),
   });
   void (async () => {
