@@ -7,17 +7,20 @@ import { waitUntil } from './harness';
 
 let natsConnection: Awaited<ReturnType<typeof connect>> | undefined;
 
-/** Messages accepted by ingest and not yet stored (one NATS connection for the whole run). */
-export async function inboundPending(): Promise<number> {
+async function connection(): Promise<Awaited<ReturnType<typeof connect>>> {
   natsConnection ??= await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', timeout: 10_000 });
-  const info = await (await jetstreamManager(natsConnection)).consumers.info(CONSUMERS.conversationInbound.stream, CONSUMERS.conversationInbound.durable);
+  return natsConnection;
+}
+
+/** Messages accepted by ingest and not yet stored. */
+export async function inboundPending(): Promise<number> {
+  const info = await (await jetstreamManager(await connection())).consumers.info(CONSUMERS.conversationInbound.stream, CONSUMERS.conversationInbound.durable);
   return info.num_pending + info.num_ack_pending;
 }
 
 /** Messages any durable consumer (inbound, search, routing, notification…) has not finished. */
 async function pendingEverywhere(): Promise<number> {
-  natsConnection ??= await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', timeout: 10_000 });
-  const jsm = await jetstreamManager(natsConnection);
+  const jsm = await jetstreamManager(await connection());
   let pending = 0;
   for (const spec of Object.values(CONSUMERS)) {
     const info = await jsm.consumers.info(spec.stream, spec.durable).catch(() => undefined);
@@ -30,7 +33,6 @@ async function pendingEverywhere(): Promise<number> {
 export async function drain(): Promise<void> {
   await waitUntil('every consumer to catch up', async () => (await pendingEverywhere()) === 0, 600_000, 1000);
 }
-
 
 export async function closePipelineWatch(): Promise<void> {
   await natsConnection?.close();

@@ -29,6 +29,39 @@ export class AccountCache<T> {
   }
 }
 
+/**
+ * An AccountCache shared by the replicas of a service: changed() drops the account's copy here and,
+ * announced on the subject, on every replica that listens. Without a connection it is local only.
+ */
+export class AnnouncedAccountCache<T> {
+  private readonly cache: AccountCache<T>;
+
+  constructor(
+    load: (accountId: string) => Promise<T>,
+    private readonly subject: string,
+    private readonly nc: NatsConnection | undefined,
+    maxAgeMs: number,
+    now: () => number = Date.now,
+    maxAccounts?: number,
+  ) {
+    this.cache = new AccountCache(load, maxAgeMs, now, maxAccounts);
+  }
+
+  get(accountId: string): Promise<T> {
+    return this.cache.get(accountId);
+  }
+
+  changed(accountId: string): void {
+    this.cache.invalidate(accountId);
+    if (this.nc) announceAccountChange(this.nc, this.subject, accountId);
+  }
+
+  /** Drops the copies other replicas announce as changed; returns the unsubscribe. */
+  listen(): () => void {
+    return this.nc ? onAccountChange(this.nc, this.subject, (accountId) => this.cache.invalidate(accountId)) : () => undefined;
+  }
+}
+
 /** Tells every replica that an account's copy of something (named by the subject) is stale. */
 export function announceAccountChange(nc: NatsConnection, subject: string, accountId: string): void {
   nc.publish(subject, JSON.stringify({ accountId }));

@@ -4,20 +4,15 @@
 // core NATS; the short lifetime bounds what a missed announcement can cost (events of a new
 // subscription's first seconds).
 import type { NatsConnection } from '@nats-io/nats-core';
-import { AccountCache, announceAccountChange, onAccountChange } from '@inbox/lib';
+import { AnnouncedAccountCache } from '@inbox/lib';
 
 const SUBJECT = 'inbox.v1.webhooks.subscriptions_changed';
 
 export class SubscribedEventTypes {
-  private readonly cache: AccountCache<ReadonlySet<string>>;
+  private readonly cache: AnnouncedAccountCache<ReadonlySet<string>>;
 
-  constructor(
-    eventTypesOf: (accountId: string) => Promise<string[]>,
-    private readonly nc: NatsConnection | undefined,
-    maxAgeMs = 5_000,
-    now: () => number = Date.now,
-  ) {
-    this.cache = new AccountCache(async (accountId) => new Set(await eventTypesOf(accountId)), maxAgeMs, now, 50_000);
+  constructor(eventTypesOf: (accountId: string) => Promise<string[]>, nc: NatsConnection | undefined, maxAgeMs = 5_000, now: () => number = Date.now) {
+    this.cache = new AnnouncedAccountCache(async (accountId) => new Set(await eventTypesOf(accountId)), SUBJECT, nc, maxAgeMs, now, 50_000);
   }
 
   async wants(accountId: string, eventType: string): Promise<boolean> {
@@ -25,11 +20,10 @@ export class SubscribedEventTypes {
   }
 
   changed(accountId: string): void {
-    this.cache.invalidate(accountId);
-    if (this.nc) announceAccountChange(this.nc, SUBJECT, accountId);
+    this.cache.changed(accountId);
   }
 
   listen(): () => void {
-    return this.nc ? onAccountChange(this.nc, SUBJECT, (accountId) => this.cache.invalidate(accountId)) : () => undefined;
+    return this.cache.listen();
   }
 }

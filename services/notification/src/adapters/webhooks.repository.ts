@@ -139,7 +139,6 @@ export class WebhooksRepository {
     return result.rows[0] ? { webhook: toWebhook(result.rows[0]), secret } : null;
   }
 
-  /** One delivery per subscription of the account to this event type; a repeat of the event adds nothing. */
   /** Every event type some subscription of the account wants, paused ones included (their deliveries wait). */
   async eventTypesOf(accountId: string): Promise<string[]> {
     const result = await this.pool.query<{ event_type: string }>({
@@ -150,6 +149,7 @@ export class WebhooksRepository {
     return result.rows.map((r) => r.event_type);
   }
 
+  /** One delivery per subscription of the account to this event type; a repeat of the event adds nothing. */
   async enqueue(event: { accountId: string; eventId: string; eventType: string; orderingKey: string; occurredAt: Date; payload: unknown }): Promise<number> {
     const result = await this.pool.query(
       `INSERT INTO webhook_deliveries (id, account_id, subscription_id, event_id, event_type, ordering_key, payload)

@@ -4,23 +4,18 @@
 // conversation event skipped in that window; the policy save itself recomputes every conversation
 // it governs).
 import type { NatsConnection } from '@nats-io/nats-core';
-import { AccountCache, announceAccountChange, onAccountChange, type Pool } from '@inbox/lib';
+import { AnnouncedAccountCache, type Pool } from '@inbox/lib';
 import type { PolicyPresence } from '../use-cases/service-levels';
 
 const SUBJECT = 'inbox.v1.sla.policies_changed';
 
 export class CachedPolicyPresence implements PolicyPresence {
-  private readonly cache: AccountCache<boolean>;
+  private readonly cache: AnnouncedAccountCache<boolean>;
 
-  constructor(
-    pool: Pool,
-    private readonly nc: NatsConnection | undefined,
-    maxAgeMs = 5_000,
-    now: () => number = Date.now,
-  ) {
+  constructor(pool: Pool, nc: NatsConnection | undefined, maxAgeMs = 5_000, now: () => number = Date.now) {
     const load = async (accountId: string) =>
       (await pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM sla_policies WHERE account_id = $1) AS any', [accountId])).rows[0].any;
-    this.cache = new AccountCache(load, maxAgeMs, now, 50_000);
+    this.cache = new AnnouncedAccountCache(load, SUBJECT, nc, maxAgeMs, now, 50_000);
   }
 
   anyPolicy(accountId: string): Promise<boolean> {
@@ -28,11 +23,10 @@ export class CachedPolicyPresence implements PolicyPresence {
   }
 
   changed(accountId: string): void {
-    this.cache.invalidate(accountId);
-    if (this.nc) announceAccountChange(this.nc, SUBJECT, accountId);
+    this.cache.changed(accountId);
   }
 
   listen(): () => void {
-    return this.nc ? onAccountChange(this.nc, SUBJECT, (accountId) => this.cache.invalidate(accountId)) : () => undefined;
+    return this.cache.listen();
   }
 }
