@@ -13,6 +13,9 @@ export class PgBouncer {
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'pgbouncer-'));
   port = 0;
 
+  /** poolSize: server connections per database, shared by every client's transactions in turn. */
+  constructor(private readonly poolSize = 20) {}
+
   async start(): Promise<this> {
     const upstream = new URL(testStack.TEST_PG_URL);
     this.port = await freePort();
@@ -29,7 +32,7 @@ export class PgBouncer {
         'auth_type = any',
         'pool_mode = transaction',
         'max_client_conn = 1000',
-        'default_pool_size = 20',
+        `default_pool_size = ${this.poolSize}`,
         'ignore_startup_parameters = extra_float_digits',
         `admin_users = ${decodeURIComponent(upstream.username || 'postgres')}`,
         'unix_socket_dir =',

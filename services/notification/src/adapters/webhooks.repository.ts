@@ -141,11 +141,11 @@ export class WebhooksRepository {
 
   /** Every event type some subscription of the account wants, paused ones included (their deliveries wait). */
   async eventTypesOf(accountId: string): Promise<string[]> {
-    const result = await this.pool.query<{ event_type: string }>({
-      name: 'webhook-event-types-of-account',
-      text: 'SELECT DISTINCT unnest(event_types) AS event_type FROM webhook_subscriptions WHERE account_id = $1',
-      values: [accountId],
-    });
+    // Unnamed: its callers keep the answer, so a prepared statement would save little, and a pooler
+    // in transaction mode (PgBouncer before 1.21) refuses a name another client already prepared.
+    const result = await this.pool.query<{ event_type: string }>('SELECT DISTINCT unnest(event_types) AS event_type FROM webhook_subscriptions WHERE account_id = $1', [
+      accountId,
+    ]);
     return result.rows.map((r) => r.event_type);
   }
 

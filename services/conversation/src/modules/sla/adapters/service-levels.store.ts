@@ -37,6 +37,8 @@ export class PostgresServiceLevels implements ServiceLevelStore {
   constructor(
     private readonly pool: Pool,
     private readonly onCommitted: () => void,
+    /** Off behind a pooler that keeps no prepared statements across transactions (PgBouncer before 1.21). */
+    private readonly prepared = true,
   ) {}
 
   async policy(accountId: string, scope: PolicyScope): Promise<SlaPolicy | null> {
@@ -77,7 +79,7 @@ export class PostgresServiceLevels implements ServiceLevelStore {
   }
 
   async head(accountId: string, conversationId: string) {
-    // Runs for every conversation event: a named statement, parsed and planned once per connection.
+    // Runs for every conversation event: named, it is parsed and planned once per connection.
     const found = await this.pool.query<{
       inbox_id: string;
       team_id: string | null;
@@ -87,7 +89,7 @@ export class PostgresServiceLevels implements ServiceLevelStore {
       sla_warn_at: Date | null;
       sla_paused: boolean;
       governed: boolean;
-    }>({ name: 'sla_head', text: HEAD_SQL, values: [accountId, conversationId] });
+    }>({ ...(this.prepared ? { name: 'sla_head' } : {}), text: HEAD_SQL, values: [accountId, conversationId] });
     const row = found.rows[0];
     return row
       ? {
