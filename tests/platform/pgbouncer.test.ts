@@ -68,7 +68,7 @@ describe('the services through PgBouncer in transaction pooling', () => {
     await admin.end();
   });
 
-  it('stores, routes and notifies a burst of mail, delivers a reply, and answers reports before and after a rebuild', async () => {
+  it('stores, routes, notifies and announces a burst of mail under a service level, delivers a reply, and answers reports before and after a rebuild', async () => {
     const agent = await addAgent(f);
     expect((await f.owner.put(`/api/v1/inboxes/${f.inboxId}/routing`, { mode: 'round_robin' })).status).toBe(200);
     // A service-level policy and a webhook put their per-event statements on the path too.
@@ -89,7 +89,8 @@ describe('the services through PgBouncer in transaction pooling', () => {
       const { items } = (await f.owner.get(`/api/v1/webhooks/${hook.body.id}/deliveries?limit=100`)).body as { items: { status: string }[] };
       return items.length === 30 && items.every((d) => d.status === 'delivered');
     }, 30_000, 300);
-    expect(hooks).toHaveLength(30);
+    // Webhooks are at least once: a repeat would carry the same body.
+    expect(new Set(hooks).size).toBe(30);
 
     const open = (await f.owner.get(`/api/v1/inboxes/${f.inboxId}/conversations?view=open&limit=1`)).body.items[0];
     await waitFor('a first-response target on it', async () => (await f.owner.get(`/api/v1/conversations/${open.id}`)).body.sla?.target === 'first_response', 30_000, 300);
