@@ -70,6 +70,9 @@ export async function postgresInserts() {
       await pool.query('INSERT INTO bench_rows (id, account_id, subject, body) SELECT id, $2, $3, $4 FROM unnest($1::text[]) AS id', [ids, 'acc', 'batched', body]);
     });
     await pool.query('DROP TABLE bench_rows');
+    // The batched inserts leave about a gigabyte of WAL, enough to start a checkpoint: it is
+    // written now rather than during the scenario measured next.
+    await pool.query('CHECKPOINT');
     return {
       perRowTransactions: { rowsPerSecond: perRow.throughputPerSecond, ...perRow },
       batched: { batchSize: batch, rowsPerSecond: batched.throughputPerSecond * batch, ...batched },
