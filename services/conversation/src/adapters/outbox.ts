@@ -103,21 +103,24 @@ export class OutboxRelay {
     }
   }
 
-  /** Publishes one batch in id order; returns how many rows it published. */
+  /**
+   * Publishes one batch in id order; returns how many rows it published. The rows are deleted
+   * first, in the same transaction, so a failed publish (or a crash) rolls the deletion back and
+   * the rows are published again, deduplicated by their message ids.
+   */
   async relayOnce(): Promise<number> {
     return withTransaction(this.pool, async (tx) => {
-      const rows = await tx.query<{ id: string; subject: string; msg_id: string; payload: Buffer; trace_context: string | null }>(
-        'SELECT id, subject, msg_id, payload, trace_context FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+      const taken = await tx.query<{ id: string; subject: string; msg_id: string; payload: Buffer; trace_context: string | null }>(
+        'DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id, subject, msg_id, payload, trace_context',
         [this.batchSize],
       );
-      if (rows.rowCount === 0) return 0;
+      const rows = taken.rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
       await Promise.all(
-        rows.rows.map((row) =>
+        rows.map((row) =>
           publishDurably(this.js, row.subject, row.payload, { msgId: row.msg_id, headers: row.trace_context ? { [TRACEPARENT_HEADER]: row.trace_context } : undefined }),
         ),
       );
-      await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.rows.map((r) => r.id)]);
-      return rows.rowCount ?? 0;
+      return rows.length;
     });
   }
 }
