@@ -2,7 +2,6 @@ import { cpuUsedBetween, type CpuSnapshot, type ProcessCpu } from './harness';
 
 const snapshot = (processes: Record<string, Omit<ProcessCpu, 'children'> & { children?: number }>): CpuSnapshot => ({
   at: 0,
-  byComponent: {},
   byPid: new Map(Object.entries(processes).map(([pid, p]) => [pid, { children: 0, ...p }])),
   machine: { busy: 0, idle: 0, steal: 0 },
 });

@@ -277,9 +277,7 @@ export interface ProcessCpu {
 
 export interface CpuSnapshot {
   at: number;
-  /** CPU time (ms, user + system) of each component's live processes. */
-  byComponent: Record<string, number>;
-  /** The same per process, so a window counts only what each process used in it. */
+  /** CPU time (ms, user + system) of each live process of a component, so a window counts only what each process used in it. */
   byPid: Map<string, ProcessCpu>;
   /** Machine-wide jiffies from /proc/stat: busy, idle (incl. iowait) and stolen by the hypervisor. */
   machine: { busy: number; idle: number; steal: number };
@@ -314,7 +312,6 @@ export function cpuSnapshot(): CpuSnapshot {
       }
     }
   }
-  const byComponent: Record<string, number> = {};
   const byPid = new Map<string, ProcessCpu>();
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
@@ -327,16 +324,14 @@ export function cpuSnapshot(): CpuSnapshot {
       // Fields here start at field 3. The children's share is what exited PostgreSQL backends used
       // (the postmaster reaps them), which would otherwise vanish with their processes.
       const ms = (from: number) => ((Number(fields[from]) + Number(fields[from + 1])) * 1000) / CLOCK_TICKS_PER_SECOND;
-      const usage = { component, parent: fields[1], own: ms(11), children: ms(13) };
-      byComponent[component] = (byComponent[component] ?? 0) + usage.own + usage.children;
-      byPid.set(pid, usage);
+      byPid.set(pid, { component, parent: fields[1], own: ms(11), children: ms(13) });
     } catch {
       // The process ended between listing and reading.
     }
   }
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = cpu;
-  return { at: performance.now(), byComponent, byPid, machine: { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal } };
+  return { at: performance.now(), byPid, machine: { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal } };
 }
 
 export interface CpuUse {
