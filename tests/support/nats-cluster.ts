@@ -25,7 +25,8 @@ export class NatsCluster {
   readonly nodes: NatsNode[] = [];
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'nats-cluster-'));
 
-  async start(size = 3): Promise<this> {
+  /** Configures size servers routed to each other and launches the first `running` of them. */
+  async start(size = 3, running = size): Promise<this> {
     for (let i = 1; i <= size; i += 1) {
       this.nodes.push({ name: `n${i}`, port: await freePort(), clusterPort: await freePort(), monitorPort: await freePort(), config: path.join(this.dir, `n${i}.conf`) });
     }
@@ -47,7 +48,7 @@ export class NatsCluster {
         ].join('\n'),
       );
     }
-    for (const node of this.nodes) this.launch(node);
+    for (const node of this.nodes.slice(0, running)) this.launch(node);
     await this.waitHealthy();
     return this;
   }
@@ -61,16 +62,28 @@ export class NatsCluster {
     node.child = spawn(NATS_SERVER, ['-c', node.config], { stdio: 'ignore' });
   }
 
-  /** Every running node answers healthy with JetStream, and the cluster has a meta leader. */
+  /**
+   * Every running node answers healthy with JetStream, the cluster has a meta leader, and the
+   * leader counts every running node as a current peer: until then it cannot place a stream on it.
+   */
   async waitHealthy(timeoutMs = 60_000): Promise<void> {
+    const running = () => this.nodes.filter((n) => n.child && n.child.exitCode === null && n.child.signalCode === null);
     await waitFor('the NATS cluster healthy', async () => {
-      for (const node of this.nodes.filter((n) => n.child && n.child.exitCode === null && n.child.signalCode === null)) {
+      for (const node of running()) {
         const response = await fetch(`http://127.0.0.1:${node.monitorPort}/healthz?js-enabled-only=true`).catch(() => undefined);
         if (!response || response.status !== 200) return false;
       }
       if (this.nodes.length === 1) return true;
-      const jsz = await fetch(`http://127.0.0.1:${this.nodes.find((n) => n.child?.exitCode === null)!.monitorPort}/jsz`).then((r) => r.json() as Promise<{ meta_cluster?: { leader?: string } }>);
-      return Boolean(jsz.meta_cluster?.leader);
+      for (const node of running()) {
+        const jsz = await fetch(`http://127.0.0.1:${node.monitorPort}/jsz`)
+          .then((r) => r.json() as Promise<{ meta_cluster?: { leader?: string; replicas?: { name: string; current: boolean }[] } }>)
+          .catch(() => undefined);
+        const meta = jsz?.meta_cluster;
+        if (meta?.leader !== node.name) continue;
+        const current = new Set([meta.leader, ...(meta.replicas ?? []).filter((r) => r.current).map((r) => r.name)]);
+        return running().every((n) => current.has(n.name));
+      }
+      return false;
     }, timeoutMs, 250);
   }
 
@@ -94,6 +107,7 @@ export class NatsCluster {
     await exited;
   }
 
+  /** Launches a server again after a kill, or for the first time after a partial start. */
   async restart(name: string): Promise<void> {
     this.launch(this.nodes.find((n) => n.name === name)!);
     await this.waitHealthy();

@@ -20,6 +20,7 @@ import {
   natsReadiness,
   pingPostgres,
   provisionJetStream,
+  loggedSettle,
   runConsumer,
   CONVERSATION_MODULE_SERVICES,
   type ConversationModule,
@@ -108,13 +109,13 @@ bootService(async () => {
     await jetstreamManager(nc),
     [STREAMS.ingest, STREAMS.conversationEvents, STREAMS.chatOutbound, STREAMS.deadLetter],
     [CONSUMERS.conversationInbound, CONSUMERS.conversationServiceLevels],
-    { replicas: config.NATS_STREAM_REPLICAS },
+    { replicas: config.NATS_STREAM_REPLICAS, settle: loggedSettle(logger) },
   );
   const js = jetstream(nc);
 
   const receipts = new InboundReceipts(pool);
   const relay = new OutboxRelay(pool, js, logger);
-  const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
+  const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS, undefined, loggedSettle(logger));
   const delivery = new OutboundDeliveryWorker(
     pool,
     {

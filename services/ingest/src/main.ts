@@ -22,6 +22,7 @@ import {
   natsReadiness,
   pingRedis,
   provisionJetStream,
+  loggedSettle,
   runConsumer,
 } from '@inbox/lib';
 import { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1/channels';
@@ -58,11 +59,12 @@ bootService(async () => {
   runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   await provisionJetStream(await jetstreamManager(nc), [STREAMS.ingest, STREAMS.chatOutbound, STREAMS.deadLetter], [CONSUMERS.chatReplyDelivery], {
     replicas: config.NATS_STREAM_REPLICAS,
+    settle: loggedSettle(logger),
   });
   const redis = await connectRedis(config.REDIS_URL, logger);
   runtime.dependsOn('redis', () => pingRedis(redis));
 
-  const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
+  const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS, undefined, loggedSettle(logger));
   // The conversation service's edge port: the channel directory and nothing else.
   const conversation = createServiceClient(ChannelDirectoryServiceService, config.CONVERSATION_DIRECTORY_GRPC_ADDR, { deadlineMs: 5000 });
   const js = jetstream(nc);

@@ -12,6 +12,7 @@ export * from './grpc/client';
 export * from './grpc/conversation-clients';
 export * from './jetstream/connection';
 export * from './jetstream/streams';
+export * from './jetstream/cluster-settle';
 export * from './jetstream/publisher';
 export * from './jetstream/consumer';
 export * from './jetstream/liveness';

@@ -18,6 +18,7 @@ import {
   outboundPolicy,
   pingPostgres,
   provisionJetStream,
+  loggedSettle,
   runConsumer,
 } from '@inbox/lib';
 import { DirectoryServiceService } from '@inbox/lib/gen/inbox/conversation/v1/directory';
@@ -55,7 +56,7 @@ bootService(async () => {
     await jetstreamManager(nc),
     [STREAMS.conversationEvents, STREAMS.notificationEvents, STREAMS.deadLetter],
     [CONSUMERS.notificationFanout, CONSUMERS.notificationWebhooks],
-    { replicas: config.NATS_STREAM_REPLICAS },
+    { replicas: config.NATS_STREAM_REPLICAS, settle: loggedSettle(logger) },
   );
   const js = jetstream(nc);
   const notifications = new NotificationsRepository(pool);

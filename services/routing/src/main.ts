@@ -18,6 +18,7 @@ import {
   pingPostgres,
   pingRedis,
   provisionJetStream,
+  loggedSettle,
   runConsumer,
   createConversationClients,
 } from '@inbox/lib';
@@ -54,6 +55,7 @@ bootService(async () => {
   runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   await provisionJetStream(await jetstreamManager(nc), [STREAMS.conversationEvents, STREAMS.routingEvents, STREAMS.deadLetter], [CONSUMERS.routingAssigner], {
     replicas: config.NATS_STREAM_REPLICAS,
+    settle: loggedSettle(logger),
   });
   const js = jetstream(nc);
   const conversation = createConversationClients(config.CONVERSATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });

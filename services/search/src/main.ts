@@ -14,6 +14,7 @@ import {
   natsReadiness,
   pingOpenSearch,
   provisionJetStream,
+  loggedSettle,
   runConsumer,
   createConversationClients,
 } from '@inbox/lib';
@@ -37,6 +38,7 @@ bootService(async () => {
   runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
   await provisionJetStream(await jetstreamManager(nc), [STREAMS.conversationEvents, STREAMS.deadLetter], [CONSUMERS.searchIndexer], {
     replicas: config.NATS_STREAM_REPLICAS,
+    settle: loggedSettle(logger),
   });
   const conversation = createConversationClients(config.CONVERSATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
 

@@ -6,6 +6,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { z } from 'zod';
 import { commonConfigShape, env, loadConfig } from '../config/config';
 import { BLOB_BUCKET, BlobStore } from '../jetstream/blob-store';
+import { loggedSettle } from '../jetstream/cluster-settle';
 import { connectNats } from '../jetstream/connection';
 import { CONSUMERS, STREAMS, provisionJetStream } from '../jetstream/streams';
 import { createLogger } from '../logging/logger';
@@ -16,8 +17,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'provision-jetstream' });
   const nc = await connectNats(config.NATS_URL, 'provision-jetstream', logger, { caFile: config.NATS_TLS_CA_FILE });
   try {
-    await provisionJetStream(await jetstreamManager(nc), Object.values(STREAMS), Object.values(CONSUMERS), { replicas: config.NATS_STREAM_REPLICAS });
-    await BlobStore.open(nc, config.NATS_STREAM_REPLICAS);
+    await provisionJetStream(await jetstreamManager(nc), Object.values(STREAMS), Object.values(CONSUMERS), { replicas: config.NATS_STREAM_REPLICAS, settle: loggedSettle(logger) });
+    await BlobStore.open(nc, config.NATS_STREAM_REPLICAS, undefined, loggedSettle(logger));
     logger.info({ streams: Object.values(STREAMS).map((s) => s.name), objectStores: [BLOB_BUCKET], consumers: Object.values(CONSUMERS).map((c) => c.durable) }, 'jetstream provisioned');
   } finally {
     await nc.drain();

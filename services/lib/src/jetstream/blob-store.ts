@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { StorageType, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Objm, type ObjectStore } from '@nats-io/obj';
+import { whenClusterPlaces, type SettleOptions } from './cluster-settle';
 
 export const BLOB_BUCKET = 'inbox-blobs';
 
@@ -14,14 +15,19 @@ export class BlobStore {
    * Opens the bucket, creating it if it is missing. Given a replica count, an existing bucket is
    * brought to it: whichever service boots first must not fix the replicas for the others.
    */
-  static async open(nc: NatsConnection, replicas?: number, bucket = BLOB_BUCKET): Promise<BlobStore> {
+  static async open(nc: NatsConnection, replicas?: number, bucket = BLOB_BUCKET, settle?: SettleOptions): Promise<BlobStore> {
     const objm = new Objm(nc);
-    const store = await objm.create(bucket, { storage: StorageType.File, replicas: replicas ?? 1, description: 'Raw messages and attachment bytes' });
+    const store = await whenClusterPlaces(
+      () => objm.create(bucket, { storage: StorageType.File, replicas: replicas ?? 1, description: 'Raw messages and attachment bytes' }),
+      settle,
+    );
     if (replicas !== undefined) {
       const jsm = await jetstreamManager(nc);
       const stream = `OBJ_${bucket}`;
-      const { config } = await jsm.streams.info(stream);
-      if (config.num_replicas !== replicas) await jsm.streams.update(stream, { ...config, num_replicas: replicas });
+      await whenClusterPlaces(async () => {
+        const { config } = await jsm.streams.info(stream);
+        if (config.num_replicas !== replicas) await jsm.streams.update(stream, { ...config, num_replicas: replicas });
+      }, settle);
     }
     return new BlobStore(store);
   }

@@ -11,6 +11,7 @@ import {
   type ConsumerConfig,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
+import { whenClusterPlaces, type SettleOptions } from './cluster-settle';
 
 export interface StreamSpec {
   name: string;
@@ -167,6 +168,8 @@ export const CONSUMERS = {
 
 export interface ProvisionOptions {
   replicas: number;
+  /** While a cluster is still forming, how long to wait for it to place replicas. */
+  settle?: SettleOptions;
 }
 
 export async function provisionJetStream(
@@ -175,8 +178,8 @@ export async function provisionJetStream(
   consumers: ConsumerSpec[],
   options: ProvisionOptions = { replicas: 1 },
 ): Promise<void> {
-  for (const spec of streams) await ensureStream(jsm, spec, options);
-  for (const spec of consumers) await ensureConsumer(jsm, spec);
+  for (const spec of streams) await whenClusterPlaces(() => ensureStream(jsm, spec, options), options.settle);
+  for (const spec of consumers) await whenClusterPlaces(() => ensureConsumer(jsm, spec), options.settle);
 }
 
 async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, options: ProvisionOptions): Promise<void> {
