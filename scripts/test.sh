@@ -36,8 +36,9 @@ trap cleanup EXIT
 
 results="$(mktemp -d)/jest.json"
 status=0
-# In band: some suites stop and restart the shared servers.
-npx jest --runInBand --json --outputFile="$results" "$@" || status=$?
+# In band: some suites stop and restart the shared servers. --forceExit: once every result is
+# written, a handle a failed suite left open must not hold the run until CI's time limit.
+npx jest --runInBand --forceExit --json --outputFile="$results" "$@" || status=$?
 node -e '
   const r = require(process.argv[1]);
   const failed = r.testResults.flatMap((s) => s.assertionResults.filter((a) => a.status === "failed").map((a) => `  ${a.fullName}`));

@@ -24,29 +24,39 @@ export async function startInboxFixture(
   overrides: Partial<Record<ServiceName, Record<string, string>>> = {},
 ): Promise<InboxFixture> {
   const sink = await new SmtpSink().start();
-  const stack = await startInboxStack(['conversation', 'ingest', 'gateway', ...extraServices], {
-    ...overrides,
-    conversation: { CONVERSATION_SMTP_URL: sink.url, ...overrides.conversation },
-    ingest: ingestOverrides,
-  });
-  const anonymous = new ApiClient(stack.gatewayUrl);
-  const { client: owner, accountId, userId } = await signUp(anonymous);
-  const inbox = (await owner.post('/api/v1/inboxes', { name: 'Support' })).body;
-  const channel = (await owner.post(`/api/v1/inboxes/${inbox.id}/channels`, { type: 'email', name: 'Support mail' })).body;
-  return {
-    stack,
-    sink,
-    anonymous,
-    owner,
-    ownerId: userId,
-    accountId,
-    inboxId: inbox.id,
-    address: channel.address,
-    stop: async () => {
-      await stack.stop();
-      await sink.stop();
-    },
-  };
+  let stack: InboxStack | undefined;
+  // A fixture that did not start leaves nothing open: a listening sink or a running service keeps
+  // jest from exiting after the last test.
+  try {
+    stack = await startInboxStack(['conversation', 'ingest', 'gateway', ...extraServices], {
+      ...overrides,
+      conversation: { CONVERSATION_SMTP_URL: sink.url, ...overrides.conversation },
+      ingest: ingestOverrides,
+    });
+    const started = stack;
+    const anonymous = new ApiClient(started.gatewayUrl);
+    const { client: owner, accountId, userId } = await signUp(anonymous);
+    const inbox = (await owner.post('/api/v1/inboxes', { name: 'Support' })).body;
+    const channel = (await owner.post(`/api/v1/inboxes/${inbox.id}/channels`, { type: 'email', name: 'Support mail' })).body;
+    return {
+      stack: started,
+      sink,
+      anonymous,
+      owner,
+      ownerId: userId,
+      accountId,
+      inboxId: inbox.id,
+      address: channel.address,
+      stop: async () => {
+        await started.stop();
+        await sink.stop();
+      },
+    };
+  } catch (error) {
+    await stack?.stop().catch(() => undefined);
+    await sink.stop();
+    throw error;
+  }
 }
 
 /** Adds a user who works in the fixture's inbox (agents see only inboxes they are members of), unless member is false. */
