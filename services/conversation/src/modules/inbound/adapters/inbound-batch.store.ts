@@ -8,8 +8,9 @@ import { announceContactConversations } from '../../../adapters/contact-conversa
 import { lockKeysInOrder } from '../../../adapters/advisory-locks';
 import type { KnownMessage, RecentConversation } from '../domain/threading';
 import {
-  senderKey,
+  channelKey,
   type ContinuedConversation,
+  type EmailSender,
   type InboundBatchStore,
   type InboundBatchUnit,
   type InboundChannel,
@@ -40,34 +41,48 @@ class PgInboundBatchUnit implements InboundBatchUnit {
     private readonly recorded: StoreRecorded,
   ) {}
 
-  async channels(refs: { accountId: string; channelId: string }[]): Promise<Map<string, InboundChannel>> {
-    const found = await this.tx.query<{ id: string; account_id: string; inbox_id: string; name: string; settings: InboundChannel['settings'] }>(
-      `SELECT c.id, c.account_id, c.inbox_id, c.name, c.settings FROM channels c
-       JOIN unnest($1::text[], $2::text[]) AS k(account_id, id) ON c.account_id = k.account_id AND c.id = k.id`,
-      [refs.map((r) => r.accountId), refs.map((r) => r.channelId)],
+  async admit(
+    channels: { accountId: string; channelId: string }[],
+    receipts: { eventId: string; accountId: string; channelType: string; receivedAt: Date }[],
+  ): Promise<{ channels: Map<string, InboundChannel>; recorded: Set<string> }> {
+    const rows = await this.tx.query<{ kind: 'channel' | 'receipt'; id: string; account_id: string; inbox_id: string; name: string; settings: InboundChannel['settings']; inserted: boolean }>(
+      `WITH channel AS (
+         SELECT c.id, c.account_id, c.inbox_id, c.name, c.settings FROM channels c
+         JOIN unnest($1::text[], $2::text[]) AS k(account_id, id) ON c.account_id = k.account_id AND c.id = k.id),
+       receipt AS (
+         INSERT INTO inbound_receipts (event_id, account_id, channel_type, received_at)
+         SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[])
+         ON CONFLICT (event_id) DO UPDATE SET deliveries = inbound_receipts.deliveries + 1
+         RETURNING event_id, (xmax = 0) AS inserted)
+       SELECT 'channel' AS kind, id, account_id, inbox_id, name, settings, NULL::boolean AS inserted FROM channel
+       UNION ALL SELECT 'receipt', event_id, NULL, NULL, NULL, NULL, inserted FROM receipt`,
+      [
+        channels.map((r) => r.accountId),
+        channels.map((r) => r.channelId),
+        receipts.map((r) => r.eventId),
+        receipts.map((r) => r.accountId),
+        receipts.map((r) => r.channelType),
+        receipts.map((r) => r.receivedAt),
+      ],
     );
-    return new Map(found.rows.map((r) => [`${r.account_id}\u0000${r.id}`, { inboxId: r.inbox_id, name: r.name, settings: r.settings }]));
-  }
-
-  async recordReceipts(receipts: { eventId: string; accountId: string; channelType: string; receivedAt: Date }[]): Promise<Set<string>> {
-    const rows = await this.tx.query<{ event_id: string; inserted: boolean }>(
-      `INSERT INTO inbound_receipts (event_id, account_id, channel_type, received_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
-       ON CONFLICT (event_id) DO UPDATE SET deliveries = inbound_receipts.deliveries + 1
-       RETURNING event_id, (xmax = 0) AS inserted`,
-      [receipts.map((r) => r.eventId), receipts.map((r) => r.accountId), receipts.map((r) => r.channelType), receipts.map((r) => r.receivedAt)],
-    );
-    return new Set(rows.rows.filter((r) => r.inserted).map((r) => r.event_id));
+    const found = new Map<string, InboundChannel>();
+    const recorded = new Set<string>();
+    for (const r of rows.rows) {
+      if (r.kind === 'channel') found.set(channelKey(r.account_id, r.id), { inboxId: r.inbox_id, name: r.name, settings: r.settings });
+      else if (r.inserted) recorded.add(r.id);
+    }
+    return { channels: found, recorded };
   }
 
   async lock(keys: string[]): Promise<void> {
     await lockKeysInOrder(this.tx, keys);
   }
 
-  async upsertEmailContacts(contacts: { accountId: string; email: string; name: string }[]): Promise<{ accountId: string; email: string; id: string; inserted: boolean }[]> {
-    if (contacts.length === 0) return [];
-    const rows = await this.tx.query<{ id: string; account_id: string; email: string; inserted: boolean; named: boolean }>(
-      // A sender who is one of a contact's further addresses is that contact; the others are upserted by primary address.
+  async upsertEmailSenders(senders: { accountId: string; email: string; name: string }[]): Promise<EmailSender[]> {
+    if (senders.length === 0) return [];
+    const rows = await this.tx.query<{ id: string; account_id: string; email: string; inserted: boolean; named: boolean; talked_with: boolean; blocked: boolean; user_id: string | null }>(
+      // A sender who is one of a contact's further addresses is that contact; the others are upserted
+      // by primary address. What the account knows of each sender is read in the same statement.
       `WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(id, account_id, name, email, ord)),
        alias AS (
          SELECT a.contact_id AS id, a.account_id, lower(a.value) AS email FROM contact_addresses a
@@ -80,13 +95,19 @@ class PgInboundBatchUnit implements InboundBatchUnit {
          WHERE NOT EXISTS (SELECT 1 FROM alias WHERE alias.account_id = i.account_id AND alias.email = lower(i.email)) ORDER BY i.ord
          ON CONFLICT (account_id, lower(email)) WHERE email IS NOT NULL
          DO UPDATE SET name = CASE WHEN contacts.name = '' THEN EXCLUDED.name ELSE contacts.name END
-         RETURNING id, account_id, lower(email) AS email, name, (xmax = 0) AS inserted)
-       SELECT u.id, u.account_id, u.email, u.inserted, (u.name <> '' AND EXISTS (SELECT 1 FROM before b WHERE b.id = u.id AND b.name = '')) AS named FROM upserted u
-       UNION ALL SELECT id, account_id, email, false, false FROM alias`,
-      [contacts.map(() => newId('ctc')), contacts.map((c) => c.accountId), contacts.map((c) => c.name), contacts.map((c) => c.email)],
+         RETURNING id, account_id, lower(email) AS email, name, (xmax = 0) AS inserted),
+       sender AS (
+         SELECT u.id, u.account_id, u.email, u.inserted, (u.name <> '' AND EXISTS (SELECT 1 FROM before b WHERE b.id = u.id AND b.name = '')) AS named FROM upserted u
+         UNION ALL SELECT id, account_id, email, false, false FROM alias)
+       SELECT s.id, s.account_id, s.email, s.inserted, s.named,
+         (NOT s.inserted AND EXISTS (SELECT 1 FROM conversations c WHERE c.account_id = s.account_id AND c.contact_id = s.id AND NOT c.filtered)) AS talked_with,
+         EXISTS (SELECT 1 FROM blocked_senders b WHERE b.account_id = s.account_id AND b.sender_key = 'email:' || s.email) AS blocked,
+         (SELECT u.id FROM users u WHERE u.account_id = s.account_id AND lower(u.email) = s.email AND u.removed_at IS NULL LIMIT 1) AS user_id
+       FROM sender s`,
+      [senders.map(() => newId('ctc')), senders.map((c) => c.accountId), senders.map((c) => c.name), senders.map((c) => c.email)],
     );
     await announceContactConversations(this.tx, rows.rows.filter((r) => r.named).map((r) => ({ accountId: r.account_id, contactId: r.id })));
-    return rows.rows.map((r) => ({ accountId: r.account_id, email: r.email, id: r.id, inserted: r.inserted }));
+    return rows.rows.map((r) => ({ accountId: r.account_id, email: r.email, contactId: r.id, inserted: r.inserted, talkedWith: r.talked_with, blocked: r.blocked, userId: r.user_id }));
   }
 
   async linkCompanies(links: { accountId: string; contactId: string; domain: string; name: string }[]): Promise<void> {
@@ -109,34 +130,6 @@ class PgInboundBatchUnit implements InboundBatchUnit {
         links.map((l) => l.domain),
       ],
     );
-  }
-
-  async contactsTalkedWith(contacts: { accountId: string; contactId: string }[]): Promise<Set<string>> {
-    const rows = await this.tx.query<{ contact_id: string }>(
-      `SELECT k.contact_id FROM unnest($1::text[], $2::text[]) AS k(account_id, contact_id)
-       WHERE EXISTS (SELECT 1 FROM conversations c WHERE c.account_id = k.account_id AND c.contact_id = k.contact_id AND NOT c.filtered)`,
-      [contacts.map((c) => c.accountId), contacts.map((c) => c.contactId)],
-    );
-    return new Set(rows.rows.map((r) => r.contact_id));
-  }
-
-  async blockedSenders(senders: { accountId: string; senderKey: string }[]): Promise<Set<string>> {
-    const rows = await this.tx.query<{ account_id: string; sender_key: string }>(
-      `SELECT b.account_id, b.sender_key FROM blocked_senders b
-       JOIN unnest($1::text[], $2::text[]) AS k(account_id, sender_key) ON b.account_id = k.account_id AND b.sender_key = k.sender_key`,
-      [senders.map((s) => s.accountId), senders.map((s) => s.senderKey)],
-    );
-    return new Set(rows.rows.map((r) => senderKey(r.account_id, r.sender_key)));
-  }
-
-  async activeUsersByEmail(addresses: { accountId: string; email: string }[]): Promise<Map<string, string>> {
-    const rows = await this.tx.query<{ account_id: string; email: string; id: string }>(
-      `SELECT u.account_id, lower(u.email) AS email, u.id FROM users u
-       JOIN unnest($1::text[], $2::text[]) AS k(account_id, email) ON u.account_id = k.account_id AND lower(u.email) = k.email
-       WHERE u.removed_at IS NULL`,
-      [addresses.map((a) => a.accountId), addresses.map((a) => a.email)],
-    );
-    return new Map(rows.rows.map((r) => [senderKey(r.account_id, r.email), r.id]));
   }
 
   async messagesByRfcId(ids: { accountId: string; rfcMessageId: string }[]): Promise<KnownMessage[]> {
@@ -177,35 +170,6 @@ class PgInboundBatchUnit implements InboundBatchUnit {
     return rows.rows.map((r) => ({ accountId: r.account_id, inboxId: r.inbox_id, contactId: r.contact_id, conversationId: r.id, subject: r.subject, lastMessageAt: r.last_message_at }));
   }
 
-  async insertEmailConversations(rows: NewEmailConversation[]): Promise<void> {
-    await this.tx.query(
-      `INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, participant_count, preview,
-         last_message_at, last_message_direction, filtered, filtered_reason, version, created_at)
-       SELECT id, account_id, inbox_id, channel_id, 'email', subject, contact_id, participant_count, preview,
-         last_message_at, 'inbound', filtered_reason IS NOT NULL, filtered_reason, version, created_at
-       FROM jsonb_to_recordset($1::jsonb) AS r(id text, account_id text, inbox_id text, channel_id text, subject text, contact_id text,
-         participant_count int, preview text, last_message_at timestamptz, filtered_reason text, version bigint, created_at timestamptz)`,
-      [
-        JSON.stringify(
-          rows.map((c) => ({
-            id: c.id,
-            account_id: c.accountId,
-            inbox_id: c.inboxId,
-            channel_id: c.channelId,
-            subject: c.subject,
-            contact_id: c.contactId,
-            participant_count: c.participantCount,
-            preview: c.preview,
-            last_message_at: c.lastMessageAt,
-            filtered_reason: c.filteredReason,
-            version: c.version,
-            created_at: c.firstMessageAt,
-          })),
-        ),
-      ],
-    );
-  }
-
   async continueConversations(rows: ContinuedConversation[]): Promise<Map<string, { version: number; assigneeId: string }>> {
     const updated = await this.tx.query<{ id: string; version: string; assignee_id: string | null }>(
       `UPDATE conversations c SET status = 'open', awaiting_first_reply = false, last_message_at = GREATEST(c.last_message_at, u.last_message_at),
@@ -220,21 +184,46 @@ class PgInboundBatchUnit implements InboundBatchUnit {
     return new Map(updated.rows.map((r) => [r.id, { version: Number(r.version), assigneeId: r.assignee_id ?? '' }]));
   }
 
-  async insertEmailMessages(rows: NewEmailMessage[]): Promise<void> {
+  async insertEmails(conversations: NewEmailConversation[], messages: NewEmailMessage[]): Promise<void> {
+    // The messages' foreign keys are checked at the end of the statement, when the conversations
+    // started beside them exist.
     await this.tx.query(
-      `INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, rfc_message_id, in_reply_to, reference_ids,
+      `WITH conversation AS (
+         INSERT INTO conversations (id, account_id, inbox_id, channel_id, channel, subject, contact_id, participant_count, preview,
+           last_message_at, last_message_direction, filtered, filtered_reason, version, created_at)
+         SELECT id, account_id, inbox_id, channel_id, 'email', subject, contact_id, participant_count, preview,
+           last_message_at, 'inbound', filtered_reason IS NOT NULL, filtered_reason, version, created_at
+         FROM jsonb_to_recordset($1::jsonb) AS r(id text, account_id text, inbox_id text, channel_id text, subject text, contact_id text,
+           participant_count int, preview text, last_message_at timestamptz, filtered_reason text, version bigint, created_at timestamptz))
+       INSERT INTO messages (id, account_id, conversation_id, direction, channel, source_event_id, rfc_message_id, in_reply_to, reference_ids,
          from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, raw_object_key, created_at, reply_text, authentication,
          author_user_id, raw_message)
        SELECT id, account_id, conversation_id, 'inbound', 'email', source_event_id, rfc_message_id, in_reply_to, reference_ids,
          from_name, from_address, to_addresses, cc_addresses, subject, text_body, html_body, raw_object_key, created_at, reply_text, authentication,
          author_user_id, decode(raw_message, 'base64')
-       FROM jsonb_to_recordset($1::jsonb) AS r(id text, account_id text, conversation_id text, source_event_id text, rfc_message_id text,
+       FROM jsonb_to_recordset($2::jsonb) AS r(id text, account_id text, conversation_id text, source_event_id text, rfc_message_id text,
          in_reply_to text[], reference_ids text[], from_name text, from_address text, to_addresses jsonb, cc_addresses jsonb, subject text,
          text_body text, html_body text, raw_object_key text, created_at timestamptz, reply_text text, authentication jsonb, author_user_id text,
          raw_message text)`,
       [
         JSON.stringify(
-          rows.map((m) => ({
+          conversations.map((c) => ({
+            id: c.id,
+            account_id: c.accountId,
+            inbox_id: c.inboxId,
+            channel_id: c.channelId,
+            subject: c.subject,
+            contact_id: c.contactId,
+            participant_count: c.participantCount,
+            preview: c.preview,
+            last_message_at: c.lastMessageAt,
+            filtered_reason: c.filteredReason,
+            version: c.version,
+            created_at: c.firstMessageAt,
+          })),
+        ),
+        JSON.stringify(
+          messages.map((m) => ({
             id: m.id,
             account_id: m.accountId,
             conversation_id: m.conversationId,

@@ -1,10 +1,12 @@
-// Stores a batch of inbound events in one transaction with set-based statements: the receipts
-// ledger drops what was stored before, every sender lock is taken up front in one sorted pass,
-// emails are threaded in memory (stream order, each seeing the ones before it) from a handful of
-// lookups for the whole batch, and conversations, messages, attachments and outbox events are
-// written a statement each. Channels without a set-based path are stored one by one inside the
-// same transaction. Any failure rolls back the whole batch; the caller then stores each event
-// alone, so one poison event is retried and dead-lettered by itself.
+// Stores a batch of inbound events in one transaction with set-based statements, each a round
+// trip, so as few as the rules allow: one admits the batch (its channels, and the receipts ledger
+// dropping what was stored before), every sender lock is taken up front in one sorted pass, one
+// upserts the senders with what the account knows of them, emails are threaded in memory (stream
+// order, each seeing the ones before it) from a handful of lookups for the whole batch, and one
+// writes new conversations with every message, then attachments and outbox events a statement
+// each. Channels without a set-based path are stored one by one inside the same transaction. Any
+// failure rolls back the whole batch; the caller then stores each event alone, so one poison
+// event is retried and dead-lettered by itself.
 import { MessageDirection } from '@inbox/lib/gen/inbox/common/v1/common';
 import { PermanentError, channelNameOf, newId } from '@inbox/lib';
 import { ConversationEventType, type Attachment, type InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
@@ -87,29 +89,46 @@ export interface InboundEventDraft {
   messageDirection?: MessageDirection;
 }
 
+export interface EmailSender {
+  accountId: string;
+  /** The sender address, lower-cased. */
+  email: string;
+  contactId: string;
+  /** The contact was created by this upsert. */
+  inserted: boolean;
+  /** An unfiltered conversation with this contact existed before the batch. */
+  talkedWith: boolean;
+  /** The address is on the account's blocked-sender list. */
+  blocked: boolean;
+  /** The active user of the account with this address, if any (whose mail may be spoofed). */
+  userId: string | null;
+}
+
 /** The store of the inbound module: every statement the batch path runs, inside one unit of work. */
 export interface InboundBatchStore {
   inTransaction<T>(work: (unit: InboundBatchUnit) => Promise<T>): Promise<T>;
 }
 
 export interface InboundBatchUnit {
-  channels(refs: { accountId: string; channelId: string }[]): Promise<Map<string, InboundChannel>>;
-  /** Records each event in the receipts ledger; returns the ids recorded now (the rest were stored before). */
-  recordReceipts(receipts: { eventId: string; accountId: string; channelType: string; receivedAt: Date }[]): Promise<Set<string>>;
+  /**
+   * In one statement: the channels the events name (by account and id), and each event recorded in
+   * the receipts ledger, with the ids recorded now (the rest were stored before).
+   */
+  admit(
+    channels: { accountId: string; channelId: string }[],
+    receipts: { eventId: string; accountId: string; channelType: string; receivedAt: Date }[],
+  ): Promise<{ channels: Map<string, InboundChannel>; recorded: Set<string> }>;
   lock(keys: string[]): Promise<void>;
-  upsertEmailContacts(contacts: { accountId: string; email: string; name: string }[]): Promise<{ accountId: string; email: string; id: string; inserted: boolean }[]>;
+  /** The contact of each sender address (created when new), with what the account knows of the sender. */
+  upsertEmailSenders(senders: { accountId: string; email: string; name: string }[]): Promise<EmailSender[]>;
   linkCompanies(links: { accountId: string; contactId: string; domain: string; name: string }[]): Promise<void>;
-  /** Of these contacts, those we have talked with before (an unfiltered conversation exists). */
-  contactsTalkedWith(contacts: { accountId: string; contactId: string }[]): Promise<Set<string>>;
-  blockedSenders(senders: { accountId: string; senderKey: string }[]): Promise<Set<string>>;
-  activeUsersByEmail(addresses: { accountId: string; email: string }[]): Promise<Map<string, string>>;
   messagesByRfcId(ids: { accountId: string; rfcMessageId: string }[]): Promise<KnownMessage[]>;
   replyTokens(tokens: { accountId: string; token: string }[]): Promise<{ accountId: string; token: string; conversationId: string }[]>;
   recentEmailConversations(contacts: { accountId: string; inboxId: string; contactId: string }[], days: number): Promise<RecentConversation[]>;
-  insertEmailConversations(rows: NewEmailConversation[]): Promise<void>;
   /** Applies each conversation's inbound messages; returns its new version and assignee. */
   continueConversations(rows: ContinuedConversation[]): Promise<Map<string, { version: number; assigneeId: string }>>;
-  insertEmailMessages(rows: NewEmailMessage[]): Promise<void>;
+  /** The conversations the batch starts and every message it stores, in one statement. */
+  insertEmails(conversations: NewEmailConversation[], messages: NewEmailMessage[]): Promise<void>;
   insertAttachments(rows: { accountId: string; messageId: string; attachments: Attachment[] }[]): Promise<void>;
   appendEvents(drafts: InboundEventDraft[]): Promise<void>;
   /** Stores one recorded event of a channel without a set-based path, in this transaction. */
@@ -126,14 +145,15 @@ export class StoreInboundBatch {
   async execute(input: InboundMessage[]): Promise<StoreResult[]> {
     const events = input.map(withoutNulCharacters);
     const results = await this.store.inTransaction(async (unit) => {
-      const channels = await unit.channels(unique(events.map((e) => ({ accountId: e.accountId, channelId: e.channelId })), (r) => channelKey(r.accountId, r.channelId)));
+      const firstOfEach = unique(events, (e) => e.eventId);
+      // An event of a channel that does not exist fails the batch, and with it the receipts just recorded.
+      const { channels, recorded } = await unit.admit(
+        unique(events.map((e) => ({ accountId: e.accountId, channelId: e.channelId })), (r) => channelKey(r.accountId, r.channelId)),
+        firstOfEach.map((e) => ({ eventId: e.eventId, accountId: e.accountId, channelType: channelNameOf(e.channelType) ?? 'unknown', receivedAt: e.receivedAt ?? new Date() })),
+      );
       for (const event of events) {
         if (!channels.has(channelKey(event.accountId, event.channelId))) throw new PermanentError(`channel ${event.channelId} does not exist in account ${event.accountId}`);
       }
-      const firstOfEach = unique(events, (e) => e.eventId);
-      const recorded = await unit.recordReceipts(
-        firstOfEach.map((e) => ({ eventId: e.eventId, accountId: e.accountId, channelType: channelNameOf(e.channelType) ?? 'unknown', receivedAt: e.receivedAt ?? new Date() })),
-      );
       const fresh = firstOfEach.filter((e) => recorded.has(e.eventId));
       await unit.lock([...new Set(fresh.map(inboundLockKey).filter((k): k is string => k !== null))].sort());
       const stored = new Map<InboundMessage, StoreResult>();
@@ -165,35 +185,32 @@ export class StoreInboundBatch {
     });
     const senders = unique(mails.filter((m) => m.fromAddress), (m) => senderKey(m.accountId, m.fromAddress));
 
-    const contactRows = await unit.upsertEmailContacts(
+    // One statement answers for every sender: its contact, and whether it is known, blocked or one of our people.
+    const senderRows = await unit.upsertEmailSenders(
       senders.map((m) => ({ accountId: m.accountId, email: m.fromAddress, name: m.fromName })).sort((a, b) => compare(senderKey(a.accountId, a.email), senderKey(b.accountId, b.email))),
     );
-    const contacts = new Map(contactRows.map((c) => [senderKey(c.accountId, c.email), c]));
-    const companies = contactRows
+    const standing = new Map(senderRows.map((c) => [senderKey(c.accountId, c.email), c]));
+    const companies = senderRows
       .filter((c) => c.inserted)
       .flatMap((c) => {
         const domain = companyDomainOf(c.email);
-        return domain ? [{ accountId: c.accountId, contactId: c.id, domain, name: companyNameFor(domain) }] : [];
+        return domain ? [{ accountId: c.accountId, contactId: c.contactId, domain, name: companyNameFor(domain) }] : [];
       });
     if (companies.length > 0) await unit.linkCompanies(companies);
-    const returning = contactRows.filter((c) => !c.inserted);
-    const talkedWith = returning.length > 0 ? await unit.contactsTalkedWith(returning.map((c) => ({ accountId: c.accountId, contactId: c.id }))) : new Set<string>();
-    const blocked = senders.length > 0 ? await unit.blockedSenders(senders.map((m) => ({ accountId: m.accountId, senderKey: `email:${m.fromAddress}` }))) : new Set<string>();
-    const ourPeople = senders.length > 0 ? await unit.activeUsersByEmail(senders.map((m) => ({ accountId: m.accountId, email: m.fromAddress }))) : new Map<string, string>();
 
     const threaded = mails.map((m) => {
-      const contact = m.fromAddress ? contacts.get(senderKey(m.accountId, m.fromAddress)) : undefined;
+      const sender = m.fromAddress ? standing.get(senderKey(m.accountId, m.fromAddress)) : undefined;
       const email: ThreadedEmail = {
         accountId: m.accountId,
         inboxId: m.inboxId,
-        contactId: contact?.id ?? null,
+        contactId: sender?.contactId ?? null,
         subject: m.email.subject,
         inReplyTo: m.email.inReplyTo,
         references: m.email.references,
         envelopeTo: m.email.envelopeTo,
         to: m.email.to.map((t) => t.address),
       };
-      return { ...m, contact, threadedEmail: email, lookups: threadLookups(email) };
+      return { ...m, sender, threadedEmail: email, lookups: threadLookups(email) };
     });
     const index = new ThreadIndex({
       messages: await lookupIf(
@@ -206,7 +223,7 @@ export class StoreInboundBatch {
       ),
       recent: await lookupIf(
         unique(
-          threaded.filter((t) => t.lookups.subjectFallback).map((t) => ({ accountId: t.accountId, inboxId: t.inboxId, contactId: t.contact!.id })),
+          threaded.filter((t) => t.lookups.subjectFallback).map((t) => ({ accountId: t.accountId, inboxId: t.inboxId, contactId: t.sender!.contactId })),
           (r) => `${r.accountId}\u0000${r.inboxId}\u0000${r.contactId}`,
         ),
         (wanted) => unit.recentEmailConversations(wanted, SUBJECT_FALLBACK_DAYS),
@@ -219,10 +236,10 @@ export class StoreInboundBatch {
     const messages: NewEmailMessage[] = [];
     const steps: { event: InboundMessage; conversationId: string; messageId: string; accountId: string; inboxId: string; startsConversation: boolean; ordinal: number }[] = [];
     for (const m of threaded) {
-      const contactId = m.contact?.id ?? null;
-      const known = !!contactId && (talkedInBatch.has(contactId) || (!m.contact!.inserted && talkedWith.has(contactId)));
-      const isBlocked = m.fromAddress ? blocked.has(senderKey(m.accountId, `email:${m.fromAddress}`)) : false;
-      const claimedUser = m.fromAddress ? ourPeople.get(senderKey(m.accountId, m.fromAddress)) : undefined;
+      const contactId = m.sender?.contactId ?? null;
+      const known = !!contactId && (talkedInBatch.has(contactId) || (!m.sender!.inserted && m.sender!.talkedWith));
+      const isBlocked = m.sender?.blocked ?? false;
+      const claimedUser = m.sender?.userId ?? undefined;
       const spoofed = isSpoofedSender(!!claimedUser, m.email.authentication);
       const reason = spoofed ? 'spoofed_sender' : filterReason({ blocked: isBlocked, headers: m.email.headers, fromAddress: m.fromAddress, knownContact: known });
       const text = m.email.text;
@@ -308,9 +325,8 @@ export class StoreInboundBatch {
       steps.push({ event: m.event, conversationId, messageId, accountId: m.accountId, inboxId: m.inboxId, startsConversation, ordinal });
     }
 
-    if (startedHere.size > 0) await unit.insertEmailConversations([...startedHere.values()]);
     const versions = continued.size > 0 ? await unit.continueConversations([...continued.values()].sort((a, b) => compare(a.id, b.id))) : new Map<string, { version: number; assigneeId: string }>();
-    await unit.insertEmailMessages(messages);
+    await unit.insertEmails([...startedHere.values()], messages);
     const withAttachments = threaded.flatMap((t, i) => (t.email.attachments.length > 0 ? [{ accountId: t.accountId, messageId: messages[i].id, attachments: t.email.attachments }] : []));
     if (withAttachments.length > 0) await unit.insertAttachments(withAttachments);
 
@@ -338,7 +354,7 @@ export class StoreInboundBatch {
   }
 }
 
-function channelKey(accountId: string, channelId: string): string {
+export function channelKey(accountId: string, channelId: string): string {
   return `${accountId}\u0000${channelId}`;
 }
 
