@@ -29,7 +29,7 @@ const schema = z.object({
   CONVERSATION_INBOUND_PARALLEL_BATCHES: env.int(2, 1),
   /** How long a batch that is not full waits for more events: a little latency for fewer statements per message. */
   CONVERSATION_INBOUND_BATCH_LINGER_MS: env.int(5, 0),
-  /** Named prepared statements on the inbound path (PgBouncer in transaction mode needs 1.21+ with max_prepared_statements). */
+  /** Named prepared statements on the hot paths; false sends them unnamed (PgBouncer in transaction mode needs 1.21+ with max_prepared_statements for them). */
   CONVERSATION_PREPARED_STATEMENTS: env.bool(true),
   /** Password hashes and checks run at once (19 MB of memory each); the rest wait their turn. */
   CONVERSATION_PASSWORD_HASHES_AT_ONCE: env.int(2, 1),

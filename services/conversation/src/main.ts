@@ -79,9 +79,12 @@ bootService(async () => {
   const runtime = new ServiceRuntime({ service: 'conversation', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const { logger, metrics, health, lifecycle } = runtime;
 
-  const pool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_DB_POOL_SIZE);
+  // Statements the code names are sent unnamed when prepared statements are off (an old PgBouncer).
+  const named = { namedStatements: config.CONVERSATION_PREPARED_STATEMENTS };
+  const pool = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_DB_POOL_SIZE, named);
   runtime.metrics.observePool('main', pool);
   const reportsSettings = {
+    ...named,
     statementTimeoutMs: config.CONVERSATION_REPORTS_TIMEOUT_MS,
     // A year's kept rows are grouped in memory, not sorted on disk.
     workMemMb: 64,
@@ -89,7 +92,7 @@ bootService(async () => {
   const reportsPrimary = createPool(config.CONVERSATION_DATABASE_URL, logger, config.CONVERSATION_REPORTS_POOL_SIZE, reportsSettings);
   const replicaUrl = config.CONVERSATION_READ_DATABASE_URL;
   const reportsPool = replicaUrl ? createReadReplicaPool(replicaUrl, reportsPrimary, logger, config.CONVERSATION_REPORTS_POOL_SIZE, reportsSettings) : reportsPrimary;
-  const replica = replicaUrl ? createReadReplicaPool(replicaUrl, pool, logger, config.CONVERSATION_DB_POOL_SIZE) : undefined;
+  const replica = replicaUrl ? createReadReplicaPool(replicaUrl, pool, logger, config.CONVERSATION_DB_POOL_SIZE, named) : undefined;
   const readPool = replica ?? pool;
   if (replica) {
     runtime.metrics.observePool('replica', replica);
@@ -144,7 +147,7 @@ bootService(async () => {
   const chatflows = new ChatflowsRepository(pool);
   const passwords = new Argon2PasswordHasher(config.CONVERSATION_PASSWORD_HASHES_AT_ONCE);
   const offboarding = new ConversationAssignments();
-  const queries = new ConversationQueries(pool, readPool, config.CONVERSATION_PREPARED_STATEMENTS);
+  const queries = new ConversationQueries(pool, readPool);
   const assistModel = config.CONVERSATION_ASSIST_URL
     ? new OpenAiCompatibleModel(
         config.CONVERSATION_ASSIST_URL,
@@ -174,10 +177,10 @@ bootService(async () => {
   const teams = new PostgresTeams(pool);
   const policyPresence = new CachedPolicyPresence(pool, nc);
   const stopPolicyListener = policyPresence.listen();
-  const serviceLevels = new ServiceLevels(directory, new PostgresServiceLevels(pool, committed, config.CONVERSATION_PREPARED_STATEMENTS), policyPresence, audit);
+  const serviceLevels = new ServiceLevels(directory, new PostgresServiceLevels(pool, committed), policyPresence, audit);
   const retention = new Retention(directory, work, governance, deletion, audit, logger);
   const grpc = new GrpcServer({ logger, metrics, health });
-  const access = new InboxAccess(pool, config.CONVERSATION_PREPARED_STATEMENTS);
+  const access = new InboxAccess(pool);
   const modules = moduleGrpcHandlers({
       receipts,
       directory,
@@ -261,11 +264,11 @@ bootService(async () => {
   const edgeGrpcPort = await edgeGrpc.listen(config.CONVERSATION_EDGE_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.CONVERSATION_HTTP_PORT, config.BIND_HOST);
 
-  const storeInbound = new StoreInboundMessage(work, new PgInboundMessageStore(), emailContacts, sendOnChat, () => relay.poke(), chatflows, config.CONVERSATION_PREPARED_STATEMENTS);
+  const storeInbound = new StoreInboundMessage(work, new PgInboundMessageStore(), emailContacts, sendOnChat, () => relay.poke(), chatflows);
   const batching = config.CONVERSATION_INBOUND_BATCH_SIZE > 1;
   const storeInboundBatch = batching
     ? new StoreInboundBatch(
-        new PgInboundBatchStore(pool, (client, event, channel) => storeInbound.storeRecorded(client, event, channel), config.CONVERSATION_PREPARED_STATEMENTS),
+        new PgInboundBatchStore(pool, (client, event, channel) => storeInbound.storeRecorded(client, event, channel)),
         () => relay.poke(),
       )
     : undefined;

@@ -3,6 +3,7 @@ import { databaseUrl } from '@inbox/testkit';
 import { createLogger } from '../logging/logger';
 import { createMetrics } from '../observability/metrics';
 import { createPool, withTransaction } from './pool';
+import { preparing, statementName } from './prepared';
 
 describe('withTransaction against a real PostgreSQL', () => {
   const pool = createPool(databaseUrl('postgres'), createLogger({ service: 'pool-test', level: 'silent' }), 2);
@@ -25,6 +26,24 @@ describe('withTransaction against a real PostgreSQL', () => {
       expect(answers).toEqual([1, 1, 1]);
     } finally {
       await admin.end();
+    }
+  });
+
+  it.each([
+    [true, 'prepares a statement the code names, once per connection'],
+    [false, 'sends named statements unnamed when named statements are off, from the pool and a transaction client alike'],
+  ])('with named statements %s, %s', async (named) => {
+    const text = `SELECT $1::int + ${named ? 1 : 2} AS n`;
+    const through = createPool(databaseUrl('postgres'), createLogger({ service: 'pool-test', level: 'silent' }), 1, { namedStatements: named });
+    try {
+      expect((await through.query<{ n: number }>({ name: statementName(text), text, values: [1] })).rows[0].n).toBe(named ? 2 : 3);
+      const prepared = await withTransaction(through, async (tx) => {
+        expect((await preparing(tx).query<{ n: number }>(text, [2])).rows[0].n).toBe(named ? 3 : 4);
+        return (await tx.query<{ name: string }>('SELECT name FROM pg_prepared_statements')).rows.map((r) => r.name);
+      });
+      expect(prepared).toEqual(named ? [statementName(text)] : []);
+    } finally {
+      await through.end();
     }
   });
 

@@ -1,8 +1,8 @@
 // PostgreSQL pool per service (each service has its own database) and a transaction helper.
-// No named prepared statements and no session settings, so PgBouncer in transaction mode works:
-// a pool's statement timeout and work_mem are set with SET LOCAL inside each transaction, never
-// as startup parameters (PgBouncer refuses those) or session SETs (they would leak to whoever
-// gets the server connection next).
+// PgBouncer in transaction mode works: no session settings (a pool's statement timeout and
+// work_mem are set with SET LOCAL inside each transaction, never as startup parameters, which
+// PgBouncer refuses, or session SETs, which would leak to whoever gets the server connection
+// next), and named prepared statements only where the pool allows them.
 import pg from 'pg';
 import type { Logger } from '../logging/logger';
 
@@ -12,12 +12,38 @@ export type PoolClient = pg.PoolClient;
 const transactionSettings = new WeakMap<pg.Pool, string>();
 
 /**
- * statementTimeoutMs: the server cancels any statement running longer (PostgreSQL error 57014);
- * workMemMb: memory each sort or hash may use. With either, every query of the pool runs in a
- * transaction that sets them locally.
+ * A client that sends every statement unnamed, whatever the caller asked. Behind PgBouncer before
+ * 1.21 in transaction mode, a name prepared on one server connection is unknown, or already
+ * taken, on the next one a client is handed.
  */
-export function createPool(connectionString: string, logger: Logger, max = 10, options: { statementTimeoutMs?: number; workMemMb?: number } = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+class UnnamedStatementsClient extends pg.Client {}
+const sendQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+UnnamedStatementsClient.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const config = args[0] as { name?: string; submit?: unknown } | null;
+  if (config && typeof config === 'object' && typeof config.submit !== 'function' && config.name !== undefined) {
+    const { name: _name, ...unnamed } = config;
+    args[0] = unnamed;
+  }
+  return sendQuery.apply(this, args);
+} as typeof pg.Client.prototype.query;
+
+export interface PoolOptions {
+  /** The server cancels any statement running longer (PostgreSQL error 57014). */
+  statementTimeoutMs?: number;
+  /** Memory each sort or hash may use. With this or the timeout, every query runs in a transaction that sets them locally. */
+  workMemMb?: number;
+  /** false: statements the code names are sent unnamed (PgBouncer before 1.21 in transaction mode). Default true. */
+  namedStatements?: boolean;
+}
+
+export function createPool(connectionString: string, logger: Logger, max = 10, options: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    ...(options.namedStatements === false ? { Client: UnnamedStatementsClient } : {}),
+  });
   pool.on('error', (error) => logger.warn({ error: error.message }, 'idle postgres client error'));
   const settings = [
     options.statementTimeoutMs ? `SET LOCAL statement_timeout = ${Math.floor(options.statementTimeoutMs)}` : '',

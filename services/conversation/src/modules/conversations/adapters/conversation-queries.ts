@@ -96,7 +96,6 @@ export class ConversationQueries {
   constructor(
     private readonly pool: Pool,
     private readonly readPool: Pool = pool,
-    private readonly prepared = false,
   ) {
     this.customViews = new CustomViewsRepository(pool);
     this.counts = new ViewCountsRepository(readPool);
@@ -158,7 +157,7 @@ export class ConversationQueries {
          AND $1::text IS NOT NULL
        ORDER BY c.last_message_at ${direction}, c.id ${direction} LIMIT $4`;
     // Built-in views are a few fixed statements, planned once per connection; custom views' texts vary.
-    const result = await this.readPool.query<SummaryRow>(this.prepared && findView(input.view) ? { name: statementName(text), text, values: params } : { text, values: params });
+    const result = await this.readPool.query<SummaryRow>(findView(input.view) ? { name: statementName(text), text, values: params } : { text, values: params });
     // An empty page may be an unknown inbox; a page with rows proves the inbox (one round trip fewer).
     if (result.rows.length === 0) await this.requireInbox(input.accountId, input.inboxId);
     const rows = result.rows.slice(0, limit);
@@ -262,7 +261,7 @@ export class ConversationQueries {
     if (conversationIds.length === 0) return [];
     // Every search page asks for this: planned once per connection.
     const result = await this.pool.query<SummaryRow>({
-      ...(this.prepared ? { name: statementName(SUMMARIES_SQL) } : {}),
+      name: statementName(SUMMARIES_SQL),
       text: SUMMARIES_SQL,
       values: [accountId, conversationIds],
     });

@@ -30,15 +30,12 @@ const VIEWER_SQL = `SELECT u.role, ARRAY(SELECT m.inbox_id FROM inbox_members m 
   FROM users u WHERE u.account_id = $1 AND u.id = $2`;
 
 export class InboxAccess {
-  /** prepared: the check runs before nearly every call, so it is planned once per connection. */
-  constructor(
-    private readonly pool: Pool,
-    private readonly prepared = false,
-  ) {}
+  constructor(private readonly pool: Pool) {}
 
   async viewer(accountId: string, userId: string): Promise<Viewer | null> {
     const result = await this.pool.query<{ role: Role; inbox_ids: string[] }>({
-      ...(this.prepared ? { name: statementName(VIEWER_SQL) } : {}),
+      // The check runs before nearly every call: planned once per connection.
+      name: statementName(VIEWER_SQL),
       text: VIEWER_SQL,
       values: [accountId, userId],
     });

@@ -3,7 +3,7 @@
 // (created, existing, or found by a further address) with whether the account talked with it
 // before, blocks it, or has it as an active user. Nothing of another account leaks in.
 import pg from 'pg';
-import { ensureDatabase, migrate } from '@inbox/lib';
+import { createLogger, createPool, ensureDatabase, migrate } from '@inbox/lib';
 import { databaseUrl, uniqueName } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../../../migrations-dir';
 import { PgInboundBatchStore } from './inbound-batch.store';
@@ -12,6 +12,7 @@ import type { EmailSender, NewEmailMessage } from '../use-cases/store-inbound-ba
 describe('the inbound batch store', () => {
   const url = databaseUrl('inbox_test_inbound_batch_store');
   let pool: pg.Pool;
+  const logger = createLogger({ service: 'inbound-batch-store-test', level: 'silent' });
   const account = uniqueName('acc');
   const other = uniqueName('acc');
   const domain = `${uniqueName('d').toLowerCase()}.test`;
@@ -98,10 +99,16 @@ describe('the inbound batch store', () => {
     expect((await pool.query('SELECT 1 FROM inbound_receipts WHERE event_id = $1', [event])).rowCount).toBe(0);
   });
 
-  const upsert = (prepared: boolean, emails: string[]) =>
-    new PgInboundBatchStore(pool, () => Promise.reject(new Error('not used')), prepared).inTransaction((unit) =>
-      unit.upsertEmailSenders(emails.map((email) => ({ accountId: account, email, name: 'Named' }))),
-    );
+  const upsert = async (prepared: boolean, emails: string[]) => {
+    const through = prepared ? pool : createPool(url, logger, 1, { namedStatements: false });
+    try {
+      return await new PgInboundBatchStore(through, () => Promise.reject(new Error('not used'))).inTransaction((unit) =>
+        unit.upsertEmailSenders(emails.map((email) => ({ accountId: account, email, name: 'Named' }))),
+      );
+    } finally {
+      if (through !== pool) await through.end();
+    }
+  };
   const byEmail = (rows: EmailSender[]) => new Map(rows.map((r) => [r.email, r]));
 
   it.each([true, false])('answers for new, known, filtered, aliased, blocked and agent senders in one statement (prepared %s)', async (prepared) => {

@@ -26,11 +26,10 @@ export class PgInboundBatchStore implements InboundBatchStore {
   constructor(
     private readonly pool: Pool,
     private readonly storeRecorded: StoreRecorded,
-    private readonly prepared = true,
   ) {}
 
   inTransaction<T>(work: (unit: InboundBatchUnit) => Promise<T>): Promise<T> {
-    return withTransaction(this.pool, (client) => work(new PgInboundBatchUnit(client, this.prepared ? preparing(client) : client, this.storeRecorded)));
+    return withTransaction(this.pool, (client) => work(new PgInboundBatchUnit(client, preparing(client), this.storeRecorded)));
   }
 }
 

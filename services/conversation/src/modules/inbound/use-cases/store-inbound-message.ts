@@ -33,8 +33,6 @@ export class StoreInboundMessage {
     sendOnChat: BotChatSender,
     private readonly onCommitted: () => void = () => undefined,
     chatflows?: Pick<ChatflowStore, 'ofChannel' | 'byId'>,
-    /** Named prepared statements: PostgreSQL plans each statement of this hot path once per connection. */
-    private readonly prepared = true,
   ) {
     const threads = new InboundThreads(work, store, contacts);
     this.email = new StoreInboundEmail(store, threads);
@@ -47,7 +45,8 @@ export class StoreInboundMessage {
   async execute(input: InboundMessage): Promise<StoreResult> {
     const event = withoutNulCharacters(input);
     const result = await this.work.run(async (client) => {
-      const tx = this.prepared ? preparing(client) : client;
+      // Named prepared statements: PostgreSQL plans each statement of this hot path once per connection.
+      const tx = preparing(client);
       const stored = await this.store.recordReceipt(tx, { eventId: event.eventId, accountId: event.accountId, channelType: channelNameOf(event.channelType) ?? null, receivedAt: event.receivedAt ?? new Date() });
       if (!stored) return { duplicate: true };
       const channel = await this.store.channel(tx, event.accountId, event.channelId);
@@ -60,7 +59,7 @@ export class StoreInboundMessage {
 
   /** Stores an event whose receipt the caller recorded in this transaction (the batch path, for channels it does not store set-based). */
   async storeRecorded(client: Transaction, event: InboundMessage, channel: InboundChannel): Promise<StoreResult> {
-    return this.dispatch(this.prepared ? preparing(client) : client, event, channel);
+    return this.dispatch(preparing(client), event, channel);
   }
 
   private async dispatch(tx: Transaction, event: InboundMessage, channel: InboundChannel): Promise<StoreResult> {

@@ -37,8 +37,6 @@ export class PostgresServiceLevels implements ServiceLevelStore {
   constructor(
     private readonly pool: Pool,
     private readonly onCommitted: () => void,
-    /** Off behind a pooler that keeps no prepared statements across transactions (PgBouncer before 1.21). */
-    private readonly prepared = true,
   ) {}
 
   async policy(accountId: string, scope: PolicyScope): Promise<SlaPolicy | null> {
@@ -89,7 +87,7 @@ export class PostgresServiceLevels implements ServiceLevelStore {
       sla_warn_at: Date | null;
       sla_paused: boolean;
       governed: boolean;
-    }>({ ...(this.prepared ? { name: 'sla_head' } : {}), text: HEAD_SQL, values: [accountId, conversationId] });
+    }>({ name: 'sla_head', text: HEAD_SQL, values: [accountId, conversationId] });
     const row = found.rows[0];
     return row
       ? {
