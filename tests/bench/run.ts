@@ -6,12 +6,14 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
 import nodemailer from 'nodemailer';
 import { buildSearchRequest } from '../../services/search/src/domain/search-query';
 import { ReportDayCounts } from '../../services/conversation/src/modules/reports/adapters/report-day-counts';
+import { closeFrameReceiver, openFrameReceiver } from './frame-receiver';
 import { jetStreamPublish, objectStorePut, openSearchRaw, postgresInserts } from './baselines';
 import { closePipelineWatch, drain, inboundPending } from './pipeline';
 import { GATEWAY, GATEWAY_OPS, INGEST, ROOT, realtimeUrl, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, benchAgents, cpuSince, cpuSnapshot, machine, postEmail, processCount, rawEmail, seconds, serverMemory, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
@@ -509,21 +511,14 @@ async function scenarioRealtime() {
     return (mb.gateway ?? 0) + (mb['gateway-2'] ?? 0);
   };
   const before = gatewayRss();
-  const clients: WebSocket[] = [];
+  const clients: Socket[] = [];
   const received = new Map<string, number[]>();
-  for (let i = 0; i < sockets; i += 1) {
-    const ws = new WebSocket(await realtimeUrl(agents[i % agents.length]));
-    ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString());
-      if (frame.type === 'comment.created') {
-        const list = received.get(frame.commentId) ?? [];
-        list.push(performance.now());
-        received.set(frame.commentId, list);
-      }
-    });
-    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-    clients.push(ws);
-  }
+  const onComment = (commentId: string) => {
+    const list = received.get(commentId);
+    if (list) list.push(performance.now());
+    else received.set(commentId, [performance.now()]);
+  };
+  for (let i = 0; i < sockets; i += 1) clients.push(await openFrameReceiver(await realtimeUrl(agents[i % agents.length]), onComment));
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const after = gatewayRss();
   sampleMemory();
@@ -541,10 +536,11 @@ async function scenarioRealtime() {
   }
   await waitUntil('every socket got every comment', async () => [...sentAt.keys()].every((id) => (received.get(id)?.length ?? 0) >= sockets), 120_000, 250).catch(() => undefined);
   const elapsed = (performance.now() - t0) / 1000;
-  const latencies = [...sentAt.entries()].flatMap(([id, at]) => (received.get(id) ?? []).map((t) => Math.max(0, t - at)));
+  const perComment = [...sentAt.entries()].map(([id, at]) => (received.get(id) ?? []).map((t) => Math.max(0, t - at))).filter((l) => l.length > 0);
+  const latencies = perComment.flat();
   // The delivery alone (comments written, fanned out, received), per 1,000 frames delivered.
   const deliveryUse = cpuSince(deliveryCpu, latencies.length / 1000);
-  for (const ws of clients) ws.close();
+  for (const socket of clients) closeFrameReceiver(socket);
   const file = record('realtime', {
     workload: `${sockets} sockets of ${agents.length} agents on ${gateways} gateway process(es) sharing one port, ${events} comments 250 ms apart, each fanned out to every socket`,
     sockets,
@@ -552,6 +548,9 @@ async function scenarioRealtime() {
     expected: sockets * events,
     framesPerSecond: Math.round(latencies.length / elapsed),
     commentToSocketMs: summarize(latencies),
+    // Per comment: how long until its first socket had it (the pipeline), and from then to its last (the fan-out).
+    firstSocketMs: summarize(perComment.map((l) => l[0])),
+    firstToLastSocketMs: summarize(perComment.map((l) => l[l.length - 1] - l[0])),
     gatewayRssMb: { before, after, perConnectionKb: sockets ? Math.round(((after - before) * 1024) / sockets) : 0 },
     deliveryCpuMsPer1000Frames: deliveryUse.perUnitMs,
     deliveryCpu: deliveryUse,
