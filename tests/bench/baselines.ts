@@ -1,13 +1,18 @@
 // The raw speed of the parts, measured in the same run: JetStream publish with the storage
 // settings our streams use, PostgreSQL inserts of a conversation-sized row (one transaction per
-// row, and batched), and OpenSearch bulk indexing and the query search runs.
+// row, and batched), OpenSearch bulk indexing and the query search runs, and a bare Node process
+// writing one frame to thousands of sockets.
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { DiscardPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Client } from '@opensearch-project/opensearch';
 import pg from 'pg';
 import { BlobStore, ensureDatabase } from '@inbox/lib';
-import { atConcurrency, seconds, summarize } from './harness';
+import { closeFrameReceiver, openFrameReceiver } from './frame-receiver';
+import { atConcurrency, seconds, summarize, waitUntil } from './harness';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/inbox_bench';
@@ -118,3 +123,58 @@ export async function openSearchRaw(readAlias: string, search: Record<string, un
     await client.close();
   }
 }
+
+/**
+ * The same fan-out as the real-time scenario with nothing but Node and the kernel in it: a bare
+ * process (raw-fan-out.server.ts) writes a frame of the gateway's size to as many sockets, received
+ * by the same client, `rounds` times 250 ms apart.
+ */
+export async function rawSocketFanOut(sockets: number, payloadBytes: number, rounds = 20) {
+  const server = fork(path.join(__dirname, 'raw-fan-out.server.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const replies: { port?: number; cpuMs?: number }[] = [];
+  server.on('message', (message: { port?: number; cpuMs?: number }) => replies.push(message));
+  const reply = async () => {
+    const deadline = Date.now() + 30_000;
+    while (replies.length === 0) {
+      if (Date.now() > deadline) throw new Error('the raw fan-out server did not answer');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return replies.shift()!;
+  };
+  const clients: Socket[] = [];
+  try {
+    const { port } = await reply();
+    const received = new Map<string, number[]>();
+    const onComment = (id: string) => received.get(id)?.push(performance.now());
+    for (let i = 0; i < sockets; i += 1) clients.push(await openFrameReceiver(`ws://127.0.0.1:${port}/raw`, onComment));
+    const sentAt = new Map<string, number>();
+    let serverCpuMs = 0;
+    const receiverBefore = process.cpuUsage();
+    for (let round = 0; round < rounds; round += 1) {
+      const commentId = `raw-${round}`;
+      received.set(commentId, []);
+      sentAt.set(commentId, performance.now());
+      server.send({ commentId, payloadBytes });
+      serverCpuMs += (await reply()).cpuMs ?? 0;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await waitUntil('every raw frame', async () => [...received.values()].every((l) => l.length >= sockets), 60_000, 50).catch(() => undefined);
+    const receiver = process.cpuUsage(receiverBefore);
+    const perRound = [...sentAt.entries()].map(([id, at]) => received.get(id)!.map((t) => t - at)).filter((l) => l.length > 0);
+    const frames = perRound.reduce((n, l) => n + l.length, 0);
+    return {
+      sockets,
+      payloadBytes,
+      delivered: frames,
+      expected: sockets * rounds,
+      commentToSocketMs: summarize(perRound.flat()),
+      firstToLastSocketMs: summarize(perRound.map((l) => l[l.length - 1] - l[0])),
+      cpuMsPer1000Frames: { server: round2((serverCpuMs * 1000) / frames), receiver: round2(((receiver.user + receiver.system) / 1000) * (1000 / frames)) },
+    };
+  } finally {
+    for (const socket of clients) closeFrameReceiver(socket);
+    server.disconnect();
+  }
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;

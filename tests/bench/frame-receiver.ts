@@ -65,10 +65,10 @@ export function commentIdOf(payload: Buffer): string | undefined {
 }
 
 /**
- * Opens a WebSocket to `url` (ws://host:port/path?query) and calls `onComment` with the id of each
- * comment.created frame as it arrives. Answers pings, so the gateway's heartbeat keeps it.
+ * Opens a WebSocket to `url` (ws://host:port/path?query) and calls `onComment` with the id and size
+ * of each comment.created frame as it arrives. Answers pings, so the gateway's heartbeat keeps it.
  */
-export function openFrameReceiver(url: string, onComment: (commentId: string) => void): Promise<Socket> {
+export function openFrameReceiver(url: string, onComment: (commentId: string, payloadBytes: number) => void): Promise<Socket> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     let upgraded = false;
@@ -76,7 +76,7 @@ export function openFrameReceiver(url: string, onComment: (commentId: string) =>
     const splitter = new FrameSplitter((opcode, payload) => {
       if (opcode === OPCODE_TEXT) {
         const id = commentIdOf(payload);
-        if (id) onComment(id);
+        if (id) onComment(id, payload.length);
       } else if (opcode === OPCODE_PING) {
         socket.write(clientFrame(0xa, payload));
       } else if (opcode === OPCODE_CLOSE) {

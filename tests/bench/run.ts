@@ -14,7 +14,7 @@ import nodemailer from 'nodemailer';
 import { buildSearchRequest } from '../../services/search/src/domain/search-query';
 import { ReportDayCounts } from '../../services/conversation/src/modules/reports/adapters/report-day-counts';
 import { closeFrameReceiver, openFrameReceiver } from './frame-receiver';
-import { jetStreamPublish, objectStorePut, openSearchRaw, postgresInserts } from './baselines';
+import { jetStreamPublish, objectStorePut, openSearchRaw, postgresInserts, rawSocketFanOut } from './baselines';
 import { closePipelineWatch, drain, inboundPending } from './pipeline';
 import { GATEWAY, GATEWAY_OPS, INGEST, ROOT, realtimeUrl, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, benchAgents, cpuSince, cpuSnapshot, machine, postEmail, processCount, rawEmail, seconds, serverMemory, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
 
@@ -513,7 +513,9 @@ async function scenarioRealtime() {
   const before = gatewayRss();
   const clients: Socket[] = [];
   const received = new Map<string, number[]>();
-  const onComment = (commentId: string) => {
+  let payloadBytes = 0;
+  const onComment = (commentId: string, bytes: number) => {
+    payloadBytes = Math.max(payloadBytes, bytes);
     const list = received.get(commentId);
     if (list) list.push(performance.now());
     else received.set(commentId, [performance.now()]);
@@ -541,6 +543,7 @@ async function scenarioRealtime() {
   // The delivery alone (comments written, fanned out, received), per 1,000 frames delivered.
   const deliveryUse = cpuSince(deliveryCpu, latencies.length / 1000);
   for (const socket of clients) closeFrameReceiver(socket);
+  const raw = await rawSocketFanOut(sockets, payloadBytes, events);
   const file = record('realtime', {
     workload: `${sockets} sockets of ${agents.length} agents on ${gateways} gateway process(es) sharing one port, ${events} comments 250 ms apart, each fanned out to every socket`,
     sockets,
@@ -554,8 +557,10 @@ async function scenarioRealtime() {
     gatewayRssMb: { before, after, perConnectionKb: sockets ? Math.round(((after - before) * 1024) / sockets) : 0 },
     deliveryCpuMsPer1000Frames: deliveryUse.perUnitMs,
     deliveryCpu: deliveryUse,
+    payloadBytes,
+    rawFanOut: raw,
   });
-  summary.push({ scenario: `real time (${sockets} sockets, ${gateways} gateway process${gateways > 1 ? 'es' : ''})`, measure: `delivery p99 ${summarize(latencies).p99} ms, ${latencies.length}/${sockets * events} frames, ${sockets ? Math.round(((after - before) * 1024) / sockets) : 0} KB/socket; gateway ${deliveryUse.perUnitMs?.gateway ?? 0} ms CPU per 1,000 frames`, value: file, goal: '10,000 sockets, p99 ≤ 100 ms', baseline: '—' });
+  summary.push({ scenario: `real time (${sockets} sockets, ${gateways} gateway process${gateways > 1 ? 'es' : ''})`, measure: `delivery p99 ${summarize(latencies).p99} ms, ${latencies.length}/${sockets * events} frames, ${sockets ? Math.round(((after - before) * 1024) / sockets) : 0} KB/socket; gateway ${deliveryUse.perUnitMs?.gateway ?? 0} ms CPU per 1,000 frames`, value: file, goal: '10,000 sockets, p99 ≤ 100 ms', baseline: `a bare Node process to as many sockets: p99 ${raw.commentToSocketMs.p99} ms, ${raw.cpuMsPer1000Frames.server} ms CPU per 1,000 frames` });
 }
 
 const SCENARIOS: Record<string, () => Promise<void>> = {
