@@ -108,17 +108,18 @@ bootService(async () => {
 
   const nc = await connectNats(config.NATS_URL, 'conversation', logger, { caFile: config.NATS_TLS_CA_FILE });
   runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
+  const placement = { replicas: config.NATS_STREAM_REPLICAS, settle: loggedSettle(logger) };
   await provisionJetStream(
     await jetstreamManager(nc),
     [STREAMS.ingest, STREAMS.conversationEvents, STREAMS.chatOutbound, STREAMS.deadLetter],
     [CONSUMERS.conversationInbound, CONSUMERS.conversationServiceLevels],
-    { replicas: config.NATS_STREAM_REPLICAS, settle: loggedSettle(logger) },
+    placement,
   );
   const js = jetstream(nc);
 
   const receipts = new InboundReceipts(pool);
   const relay = new OutboxRelay(pool, js, logger);
-  const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS, undefined, loggedSettle(logger));
+  const blobs = await BlobStore.open(nc, placement);
   const delivery = new OutboundDeliveryWorker(
     pool,
     {

@@ -77,7 +77,8 @@ bootService(async () => {
   };
   const search = createServiceClient(SearchServiceService, config.SEARCH_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const tokens = new TokenService(config.GATEWAY_JWT_SECRET, config.GATEWAY_TOKEN_TTL_SECONDS);
-  const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS, undefined, loggedSettle(logger));
+  const placement = { replicas: config.NATS_STREAM_REPLICAS, settle: loggedSettle(logger) };
+  const blobs = await BlobStore.open(nc, placement);
   const sessionEvents = new SessionEvents(nc);
   const sessionCache = config.GATEWAY_SESSION_CACHE_MS > 0 ? new SessionCache(createSessionResolver(conversation), config.GATEWAY_SESSION_CACHE_MS) : undefined;
   if (sessionCache) {
@@ -136,7 +137,7 @@ bootService(async () => {
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
   const jsm = await jetstreamManager(nc);
-  await provisionJetStream(jsm, [STREAMS.conversationEvents, STREAMS.notificationEvents, STREAMS.routingEvents], [], { replicas: config.NATS_STREAM_REPLICAS, settle: loggedSettle(logger) });
+  await provisionJetStream(jsm, [STREAMS.conversationEvents, STREAMS.notificationEvents, STREAMS.routingEvents], [], placement);
   const wallboards = new Wallboards(conversation.reports, routing, logger, config.GATEWAY_WALLBOARD_REFRESH_MS);
   const feed = new EventFeed(jetstream(nc), jsm, logger, runtime.liveness, config.GATEWAY_REALTIME_MAX_REPLAY);
   // Before any socket hears of a change, no cached page shows the state before it.

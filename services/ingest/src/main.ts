@@ -57,14 +57,12 @@ bootService(async () => {
 
   const nc = await connectNats(config.NATS_URL, 'ingest', logger, { caFile: config.NATS_TLS_CA_FILE });
   runtime.dependsOn('nats', natsReadiness(nc, runtime.liveness));
-  await provisionJetStream(await jetstreamManager(nc), [STREAMS.ingest, STREAMS.chatOutbound, STREAMS.deadLetter], [CONSUMERS.chatReplyDelivery], {
-    replicas: config.NATS_STREAM_REPLICAS,
-    settle: loggedSettle(logger),
-  });
+  const placement = { replicas: config.NATS_STREAM_REPLICAS, settle: loggedSettle(logger) };
+  await provisionJetStream(await jetstreamManager(nc), [STREAMS.ingest, STREAMS.chatOutbound, STREAMS.deadLetter], [CONSUMERS.chatReplyDelivery], placement);
   const redis = await connectRedis(config.REDIS_URL, logger);
   runtime.dependsOn('redis', () => pingRedis(redis));
 
-  const blobs = await BlobStore.open(nc, config.NATS_STREAM_REPLICAS, undefined, loggedSettle(logger));
+  const blobs = await BlobStore.open(nc, placement);
   // The conversation service's edge port: the channel directory and nothing else.
   const conversation = createServiceClient(ChannelDirectoryServiceService, config.CONVERSATION_DIRECTORY_GRPC_ADDR, { deadlineMs: 5000 });
   const js = jetstream(nc);

@@ -17,8 +17,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'provision-jetstream' });
   const nc = await connectNats(config.NATS_URL, 'provision-jetstream', logger, { caFile: config.NATS_TLS_CA_FILE });
   try {
-    await provisionJetStream(await jetstreamManager(nc), Object.values(STREAMS), Object.values(CONSUMERS), { replicas: config.NATS_STREAM_REPLICAS, settle: loggedSettle(logger) });
-    await BlobStore.open(nc, config.NATS_STREAM_REPLICAS, undefined, loggedSettle(logger));
+    const placement = { replicas: config.NATS_STREAM_REPLICAS, settle: loggedSettle(logger) };
+    await provisionJetStream(await jetstreamManager(nc), Object.values(STREAMS), Object.values(CONSUMERS), placement);
+    await BlobStore.open(nc, placement);
     logger.info({ streams: Object.values(STREAMS).map((s) => s.name), objectStores: [BLOB_BUCKET], consumers: Object.values(CONSUMERS).map((c) => c.durable) }, 'jetstream provisioned');
   } finally {
     await nc.drain();

@@ -8,6 +8,14 @@ import { whenClusterPlaces, type SettleOptions } from './cluster-settle';
 
 export const BLOB_BUCKET = 'inbox-blobs';
 
+export interface BlobStoreOptions {
+  /** The replica count to create the bucket with, or bring an existing one to; left as it is when absent. */
+  replicas?: number;
+  bucket?: string;
+  /** How long to wait for a cluster that is still forming. */
+  settle?: SettleOptions;
+}
+
 export class BlobStore {
   private constructor(private readonly store: ObjectStore) {}
 
@@ -15,7 +23,7 @@ export class BlobStore {
    * Opens the bucket, creating it if it is missing. Given a replica count, an existing bucket is
    * brought to it: whichever service boots first must not fix the replicas for the others.
    */
-  static async open(nc: NatsConnection, replicas?: number, bucket = BLOB_BUCKET, settle?: SettleOptions): Promise<BlobStore> {
+  static async open(nc: NatsConnection, { replicas, bucket = BLOB_BUCKET, settle }: BlobStoreOptions = {}): Promise<BlobStore> {
     const objm = new Objm(nc);
     const store = await whenClusterPlaces(
       () => objm.create(bucket, { storage: StorageType.File, replicas: replicas ?? 1, description: 'Raw messages and attachment bytes' }),

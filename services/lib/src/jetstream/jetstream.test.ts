@@ -169,12 +169,12 @@ describe('JetStream helpers against a real NATS server', () => {
   it('brings an existing blob bucket to the replica count it is opened with, and leaves it when none is given', async () => {
     const bucket = uniqueName('blobs');
     try {
-      const store = await BlobStore.open(nc, 1, bucket);
+      const store = await BlobStore.open(nc, { replicas: 1, bucket });
       const key = await store.put('raw', new TextEncoder().encode('kept'));
-      await BlobStore.open(nc, undefined, bucket);
+      await BlobStore.open(nc, { bucket });
       expect((await jsm.streams.info(`OBJ_${bucket}`)).config.num_replicas).toBe(1);
       // One server cannot hold 3 replicas: the update is attempted and refused, nothing changes.
-      await expect(BlobStore.open(nc, 3, bucket)).rejects.toThrow(/replica|peers|cluster/i);
+      await expect(BlobStore.open(nc, { replicas: 3, bucket })).rejects.toThrow(/replica|peers|cluster/i);
       expect(new TextDecoder().decode((await store.get(key))!)).toBe('kept');
     } finally {
       await jsm.streams.delete(`OBJ_${bucket}`).catch(() => undefined);
