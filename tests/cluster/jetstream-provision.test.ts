@@ -48,7 +48,7 @@ describe('provisioning JetStream while the cluster forms', () => {
       replicas: 3,
       settle,
     })
-      .then(() => BlobStore.open(nc, 3, BLOB_BUCKET, settle))
+      .then(() => BlobStore.open(nc, { replicas: 3, bucket: BLOB_BUCKET, settle }))
       .finally(() => {
         done = true;
       });
