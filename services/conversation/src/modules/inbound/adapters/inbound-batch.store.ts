@@ -6,6 +6,7 @@ import { newId } from '@inbox/lib';
 import { appendEvents } from '../../../adapters/outbox';
 import { announceContactConversations } from '../../../adapters/contact-conversations';
 import { lockKeysInOrder } from '../../../adapters/advisory-locks';
+import { linkContactsToCompanies, type CompanyLink } from './company-links';
 import type { KnownMessage, RecentConversation } from '../domain/threading';
 import {
   channelKey,
@@ -109,26 +110,8 @@ class PgInboundBatchUnit implements InboundBatchUnit {
     return rows.rows.map((r) => ({ accountId: r.account_id, email: r.email, contactId: r.id, inserted: r.inserted, talkedWith: r.talked_with, blocked: r.blocked, userId: r.user_id }));
   }
 
-  async linkCompanies(links: { accountId: string; contactId: string; domain: string; name: string }[]): Promise<void> {
-    const companies = [...new Map(links.map((l) => [`${l.accountId}\u0000${l.domain}`, l])).values()];
-    await this.tx.query(
-      `WITH company AS (
-         INSERT INTO companies (id, account_id, name, domain) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-         ON CONFLICT (account_id, domain) DO UPDATE SET domain = EXCLUDED.domain RETURNING id, account_id, domain)
-       UPDATE contacts SET company_id = company.id
-       FROM unnest($5::text[], $6::text[], $7::text[]) AS link(contact_id, account_id, domain)
-       JOIN company ON company.account_id = link.account_id AND company.domain = link.domain
-       WHERE contacts.id = link.contact_id`,
-      [
-        companies.map(() => newId('cmp')),
-        companies.map((c) => c.accountId),
-        companies.map((c) => c.name),
-        companies.map((c) => c.domain),
-        links.map((l) => l.contactId),
-        links.map((l) => l.accountId),
-        links.map((l) => l.domain),
-      ],
-    );
+  async linkCompanies(links: CompanyLink[]): Promise<void> {
+    await linkContactsToCompanies(this.tx, links);
   }
 
   async messagesByRfcId(ids: { accountId: string; rfcMessageId: string }[]): Promise<KnownMessage[]> {

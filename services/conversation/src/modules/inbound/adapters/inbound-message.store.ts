@@ -3,6 +3,7 @@
 // names its statements (prepared once per connection) on this hot path.
 import { newId } from '@inbox/lib';
 import { announceContactConversations } from '../../../adapters/contact-conversations';
+import { linkContactsToCompanies } from './company-links';
 import type { Attachment } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { Transaction } from '../../../use-cases/unit-of-work';
 import type { BotState } from '../../assist';
@@ -98,12 +99,7 @@ export class PgInboundMessageStore implements InboundMessageStore {
   }
 
   async linkCompany(tx: Transaction, accountId: string, contactId: string, company: { name: string; domain: string }): Promise<void> {
-    const row = await tx.query<{ id: string }>(
-      `INSERT INTO companies (id, account_id, name, domain) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (account_id, domain) DO UPDATE SET domain = EXCLUDED.domain RETURNING id`,
-      [newId('cmp'), accountId, company.name, company.domain],
-    );
-    await tx.query('UPDATE contacts SET company_id = $2 WHERE id = $1', [contactId, row.rows[0].id]);
+    await linkContactsToCompanies(tx, [{ accountId, contactId, ...company }]);
   }
 
   async hasTalkedWith(tx: Transaction, accountId: string, contactId: string): Promise<boolean> {
