@@ -21,13 +21,9 @@ const schema = z.object({
   SEARCH_INDEX_SHARDS: env.int(1, 1),
   /** How soon written documents become searchable. */
   SEARCH_REFRESH_INTERVAL: z.string().regex(/^\d+(ms|s)$/).default('500ms'),
-  /**
-   * Conversations per bulk request, and how long a partial batch waits for more. A quarter of a
-   * second lets a slow stream of events share bulk requests, and the several events of one new
-   * conversation (created, assigned, named) one write, within the freshness goal (2 s).
-   */
+  /** Conversations per bulk request, and how long a partial batch waits for more. */
   SEARCH_BATCH_SIZE: env.int(200, 1),
-  SEARCH_BATCH_LINGER_MS: env.int(250, 0),
+  SEARCH_BATCH_LINGER_MS: env.int(25, 0),
   /** Events handled at once by one replica (each waits for its batch's bulk request). */
   SEARCH_INDEXER_CONCURRENCY: env.int(500, 1),
 });
