@@ -4,6 +4,7 @@
 // writing one frame to thousands of sockets.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
@@ -131,16 +132,8 @@ export async function openSearchRaw(readAlias: string, search: Record<string, un
  */
 export async function rawSocketFanOut(sockets: number, payloadBytes: number, rounds = 20) {
   const server = fork(path.join(__dirname, 'raw-fan-out.server.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  const replies: { port?: number; cpuMs?: number }[] = [];
-  server.on('message', (message: { port?: number; cpuMs?: number }) => replies.push(message));
-  const reply = async () => {
-    const deadline = Date.now() + 30_000;
-    while (replies.length === 0) {
-      if (Date.now() > deadline) throw new Error('the raw fan-out server did not answer');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    return replies.shift()!;
-  };
+  // The server answers each message in turn: first its port, then the CPU of each round.
+  const reply = async () => ((await once(server, 'message', { signal: AbortSignal.timeout(30_000) })) as [{ port?: number; cpuMs?: number }])[0];
   const clients: Socket[] = [];
   try {
     const { port } = await reply();

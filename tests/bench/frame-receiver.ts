@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 const OPCODE_TEXT = 0x1;
 const OPCODE_CLOSE = 0x8;
 const OPCODE_PING = 0x9;
+const OPCODE_PONG = 0xa;
 
 /**
  * Splits a server's (unmasked) byte stream into frames, however TCP cut or joined them. `onFrame`
@@ -78,7 +79,7 @@ export function openFrameReceiver(url: string, onComment: (commentId: string, pa
         const id = commentIdOf(payload);
         if (id) onComment(id, payload.length);
       } else if (opcode === OPCODE_PING) {
-        socket.write(clientFrame(0xa, payload));
+        socket.write(clientFrame(OPCODE_PONG, payload));
       } else if (opcode === OPCODE_CLOSE) {
         socket.end();
       }
