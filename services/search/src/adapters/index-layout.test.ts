@@ -95,4 +95,21 @@ describe('an index made from the template', () => {
     // An unsorted index visits all 2,000 matches to find the newest five.
     expect(visited).toBeLessThan(matches / 4);
   });
+
+  it('snippets the messages and comments a row does not show, and not the subject it does', async () => {
+    const layout = new IndexLayout(client, { prefix, shards: 1, replicas: 0, refreshInterval: '1s' });
+    await layout.ensure();
+    const doc = (id: string, subject: string, messages: string[], comments: string[] = []) => [
+      { index: { _index: layout.writeAlias, _id: id } },
+      { conversation_id: id, account_id: 'acc_2', inbox_id: 'inb_1', status: 'open', subject, messages, comments, last_message_at: '2026-02-01T00:00:00Z' },
+    ];
+    const bulk = await client.bulk({ body: [...doc('con_s', 'Kettle broken', ['please help']), ...doc('con_m', 'Help', ['my kettle leaks']), ...doc('con_c', 'Help', ['hello'], ['kettle replaced'])] as never, refresh: true });
+    expect((bulk.body as { errors: boolean }).errors).toBe(false);
+
+    const request = buildSearchRequest({ accountId: 'acc_2', query: 'kettle', visibleInboxIds: [], hideFiltered: false, hideTrash: false, sort: 'newest', limit: 5 });
+    const found = await client.search({ index: layout.readAlias, body: request as never });
+    const hits = (found.body as { hits: { hits: { _id: string; highlight?: Record<string, string[]> }[] } }).hits.hits;
+    const snippets = Object.fromEntries(hits.map((h) => [h._id, h.highlight ?? {}]));
+    expect(snippets).toEqual({ con_s: {}, con_m: { messages: ['my <mark>kettle</mark> leaks'] }, con_c: { comments: ['<mark>kettle</mark> replaced'] } });
+  });
 });

@@ -60,7 +60,7 @@ export function indexTemplate(options: IndexLayoutOptions) {
           version: { type: 'long' },
           status: { type: 'keyword' },
           channel: { type: 'keyword' },
-          subject: { type: 'search_as_you_type', analyzer: 'inbox_text', ...HIGHLIGHTED, fields: { exact: { type: 'text', analyzer: 'inbox_exact' } } },
+          subject: { type: 'search_as_you_type', analyzer: 'inbox_text', fields: { exact: { type: 'text', analyzer: 'inbox_exact' } } },
           contact_id: { type: 'keyword' },
           contact_name: { type: 'search_as_you_type', analyzer: 'inbox_text' },
           contact_email: { ...TEXT, fields: { ...TEXT.fields, keyword: { type: 'keyword', normalizer: 'inbox_folded' } } },
