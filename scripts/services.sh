@@ -88,6 +88,9 @@ start_one() {
     extra="GATEWAY_SHARE_PORT=true"
     [ "$name" = gateway ] || extra="$extra GATEWAY_OPS_PORT=$(( ${GATEWAY_OPS_PORT:-9106} + 1000 ))"
   fi
+  # Two malloc arenas, not eight per core: each libuv and V8 thread kept freed memory in its own
+  # (the gateway held 240 MB resident with 10,000 sockets, 221 MB with two).
+  extra="$extra MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}"
   # SERVICE_NODE_FLAGS adds node options, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a bench run.
   # shellcheck disable=SC2086
   env $extra nohup node --enable-source-maps --max-old-space-size="$(heap_mb "$service")" --max-semi-space-size=16 ${SERVICE_NODE_FLAGS:-} "$ROOT/services/$service/dist/main.js" >>"$LOG_DIR/$name.log" 2>&1 &

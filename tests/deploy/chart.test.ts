@@ -89,6 +89,18 @@ describe('the Helm chart', () => {
     }
   });
 
+  it('runs every Node service with a capped heap and two malloc arenas, as the local run does', () => {
+    const deployments = render('ci/production-values.yaml').filter((o) => o.kind === 'Deployment' && o.metadata.name !== 'inbox-pgbouncer');
+    const envOf = (d: K8sObject) => Object.fromEntries(d.spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    const node = deployments.filter((d) => envOf(d).NODE_OPTIONS !== undefined);
+    expect(node.length).toBeGreaterThanOrEqual(6);
+    for (const deployment of node) {
+      expect([deployment.metadata.name, envOf(deployment).NODE_OPTIONS]).toEqual([deployment.metadata.name, expect.stringMatching(/--max-old-space-size=\d+ --max-semi-space-size=16/)]);
+      expect([deployment.metadata.name, envOf(deployment).MALLOC_ARENA_MAX]).toEqual([deployment.metadata.name, '2']);
+    }
+    expect(readFileSync(path.join(ROOT, 'scripts/services.sh'), 'utf8')).toContain('MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}');
+  });
+
   it('lets only the traffic each service needs through its NetworkPolicy', () => {
     const policies = Object.fromEntries(render('').filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name.replace('inbox-', ''), o.spec]));
     const peers = (name: string) =>
