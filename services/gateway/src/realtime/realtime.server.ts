@@ -11,7 +11,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Gauge } from 'prom-client';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { HttpError, PRESENCE_TTL_MS, errorMessage, newId, type Activity, type DirectoryChanged, type Logger, type PresenceBoard, type PresenceChange, type ServiceMetrics, type ConversationClients } from '@inbox/lib';
 import type { AuthenticatedUser, SessionResolver } from '../http/authenticate';
 import type { RealtimeTickets } from '../auth/realtime-tickets';
@@ -19,6 +18,7 @@ import type { SessionEvents } from '../auth/session-events';
 import { conversationItem } from '../http/shapes/conversation.shapes';
 import { STREAM_KEYS, type EventFeed, type FeedEvent, type StreamKey } from './event-feed';
 import { jsonFrame } from './text-frame';
+import { CLOSE_GOING_AWAY, CLOSE_INTERNAL_ERROR, SocketState, acceptWebSocket, type AgentSocket, type SocketListener } from './agent-socket';
 import type { Wallboards } from './wallboards';
 
 export const REALTIME_PATH = '/api/v1/realtime';
@@ -27,6 +27,7 @@ const AUTH_TIMEOUT_MS = 10_000;
 const SESSION_SWEEP_MS = 60_000;
 export const CLOSE_REVOKED = 4401;
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const MAX_PAYLOAD_BYTES = 64 * 1024;
 const VIEWS_CHANGED_DELAY_MS = 250;
 
 export interface RealtimeDependencies {
@@ -84,7 +85,8 @@ function viewsChangedFrame(inboxId: string): Buffer {
 }
 
 export class RealtimeServer {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  /** Every open socket, signed in or not: the heartbeat pings them all. */
+  private readonly sockets = new Set<AgentSocket>();
   private readonly byAccount = new Map<string, Set<RealtimeConnection>>();
   /** The same connections by user: counting a user's sockets must not scan the account's (10,000 accepts took 7 s). */
   private readonly byUser = new Map<string, Set<RealtimeConnection>>();
@@ -117,14 +119,13 @@ export class RealtimeServer {
       void this.accept(req, url, socket, head);
     });
     this.heartbeat = setInterval(() => {
-      for (const ws of this.wss.clients) {
-        const alive = ws as WebSocket & { alive?: boolean };
-        if (alive.alive === false) {
-          ws.terminate();
+      for (const socket of this.sockets) {
+        if (!socket.alive) {
+          socket.terminate();
           continue;
         }
-        alive.alive = false;
-        ws.ping();
+        socket.alive = false;
+        socket.ping();
       }
       for (const set of this.byAccount.values()) for (const c of set) if (c.showsPresence) void c.refreshPresence();
     }, PRESENCE_TTL_MS / 3);
@@ -229,7 +230,7 @@ export class RealtimeServer {
     this.unsubscribeDirectory?.();
     this.deps.feed.stop();
     this.deps.wallboards.close();
-    for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
+    for (const socket of this.sockets) socket.close(CLOSE_GOING_AWAY, 'server shutting down');
     for (const unsubscribe of this.presenceSubscriptions.values()) unsubscribe();
     await Promise.all([...this.byAccount.values()].flatMap((set) => [...set].map((c) => c.leaveAll())));
   }
@@ -260,64 +261,85 @@ export class RealtimeServer {
         return refuse(socket, 503, 'unavailable', 'try again shortly');
       }
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      (ws as WebSocket & { alive?: boolean }).alive = true;
-      ws.on('pong', () => ((ws as WebSocket & { alive?: boolean }).alive = true));
-      if (user) void this.open(ws, socket, user, since);
-      else this.awaitAuthFrame(ws, socket);
-    });
+    const ws = acceptWebSocket(req, socket, head, MAX_PAYLOAD_BYTES);
+    if (!ws) return;
+    this.sockets.add(ws);
+    if (user) void this.open(ws, user, since);
+    else this.awaitAuthFrame(ws);
   }
 
-  private awaitAuthFrame(ws: WebSocket, socket: Duplex): void {
+  private awaitAuthFrame(ws: AgentSocket): void {
     const timer = setTimeout(() => ws.close(4401, 'authenticate first'), AUTH_TIMEOUT_MS);
-    ws.once('message', async (data) => {
-      clearTimeout(timer);
-      const frame = parseFrame(data);
-      const since = parseSince(frame?.since);
-      if (frame?.type !== 'auth' || typeof frame.ticket !== 'string' || !since) {
-        send(ws, { type: 'error', code: 'auth_required', message: 'the first frame must be {type:"auth", ticket}' });
-        return ws.close(4401, 'authenticate first');
-      }
-      try {
-        await this.open(ws, socket, await this.redeem(frame.ticket), since);
-      } catch (error) {
-        const code = error instanceof HttpError ? error.code : 'unavailable';
-        send(ws, { type: 'error', code, message: error instanceof HttpError ? error.message : 'try again shortly' });
-        ws.close(error instanceof HttpError ? (error.status === 429 ? 4429 : 4401) : 1011, code);
-      }
+    let waiting = true;
+    ws.listen({
+      message: async (data) => {
+        if (!waiting) return;
+        waiting = false;
+        clearTimeout(timer);
+        const frame = parseFrame(data);
+        const since = parseSince(frame?.since);
+        if (frame?.type !== 'auth' || typeof frame.ticket !== 'string' || !since) {
+          ws.sendJson({ type: 'error', code: 'auth_required', message: 'the first frame must be {type:"auth", ticket}' });
+          return ws.close(4401, 'authenticate first');
+        }
+        try {
+          await this.open(ws, await this.redeem(frame.ticket), since);
+        } catch (error) {
+          const code = error instanceof HttpError ? error.code : 'unavailable';
+          ws.sendJson({ type: 'error', code, message: error instanceof HttpError ? error.message : 'try again shortly' });
+          ws.close(error instanceof HttpError ? (error.status === 429 ? 4429 : 4401) : CLOSE_INTERNAL_ERROR, code);
+        }
+      },
+      pong: () => undefined,
+      closed: () => {
+        clearTimeout(timer);
+        this.sockets.delete(ws);
+      },
     });
   }
 
-  private async open(ws: WebSocket, socket: Duplex, user: AuthenticatedUser, since: Since): Promise<void> {
-    const connection = new RealtimeConnection(ws, socket, user, this);
+  private async open(ws: AgentSocket, signedIn: AuthenticatedUser, since: Since): Promise<void> {
+    // Closed while its ticket was being redeemed: nothing would ever release it.
+    if (ws.state !== SocketState.Open) return;
+    const userKey = `${signedIn.accountId}\u0000${signedIn.id}`;
+    const mine = this.byUser.get(userKey) ?? new Set<RealtimeConnection>();
+    // A user's sockets share one user object while it is the same (10,000 copies of it were 4 MB).
+    const peer = mine.values().next().value;
+    const user = peer && sameUser(peer.user, signedIn) ? peer.user : signedIn;
+    const connection = new RealtimeConnection(ws, user, this);
     let set = this.byAccount.get(user.accountId);
     if (!set) {
       this.byAccount.set(user.accountId, (set = new Set()));
       this.presenceSubscriptions.set(user.accountId, this.deps.presence.subscribe(user.accountId, (change) => void this.pushPresence(change)));
     }
     set.add(connection);
-    const userKey = `${user.accountId}\u0000${user.id}`;
-    const mine = this.byUser.get(userKey) ?? new Set<RealtimeConnection>();
     this.byUser.set(userKey, mine.add(connection));
     this.connections.inc();
-    ws.on('close', () => {
-      this.connections.dec();
-      set!.delete(connection);
-      mine.delete(connection);
-      if (mine.size === 0 && this.byUser.get(userKey) === mine) this.byUser.delete(userKey);
-      if (set!.size === 0) {
-        this.byAccount.delete(user.accountId);
-        this.presenceSubscriptions.get(user.accountId)?.();
-        this.presenceSubscriptions.delete(user.accountId);
-      }
-      void connection.leaveAll();
-    });
     try {
       await connection.start(since);
     } catch (error) {
       this.deps.logger.warn({ error: errorMessage(error) }, 'realtime connection could not start');
-      ws.close(1011, 'could not start');
+      ws.close(CLOSE_INTERNAL_ERROR, 'could not start');
     }
+  }
+
+  /** The connection's socket closed: it leaves every index, and its presence is cleared. */
+  release(connection: RealtimeConnection): void {
+    this.sockets.delete(connection.ws);
+    this.connections.dec();
+    const { accountId, id } = connection.user;
+    const userKey = `${accountId}\u0000${id}`;
+    const mine = this.byUser.get(userKey);
+    mine?.delete(connection);
+    if (mine?.size === 0) this.byUser.delete(userKey);
+    const set = this.byAccount.get(accountId);
+    set?.delete(connection);
+    if (set?.size === 0) {
+      this.byAccount.delete(accountId);
+      this.presenceSubscriptions.get(accountId)?.();
+      this.presenceSubscriptions.delete(accountId);
+    }
+    void connection.leaveAll();
   }
 
   async visibleInboxes(user: AuthenticatedUser): Promise<Set<string>> {
@@ -377,27 +399,44 @@ export class RealtimeServer {
   }
 }
 
-class RealtimeConnection {
-  readonly id = newId('rtc');
+const SETTLED = Promise.resolve();
+
+class RealtimeConnection implements SocketListener {
+  private presenceId: string | undefined;
   private readonly lastSent: Record<StreamKey, number> = { conversation: 0, notification: 0, routing: 0 };
   private live = false;
-  private buffer: FeedEvent[] = [];
-  private chain: Promise<void> = Promise.resolve();
+  /** Events that came while the socket was starting; null once it is live (or revoked). */
+  private buffer: FeedEvent[] | null = [];
+  private chain: Promise<void> = SETTLED;
   /** Frames waiting in `chain`; while there are any, live events queue behind them to keep the order. */
   private queued = 0;
   private visible = new Set<string>();
   private subscribed: Set<string> | null = null;
-  private readonly present = new Map<string, { inboxId: string; activity: Activity }>();
+  /** The conversations this socket shows presence on; made on the first (most sockets show none). */
+  private present: Map<string, { inboxId: string; activity: Activity }> | undefined;
   private unwatchWallboard: (() => void) | undefined;
 
   constructor(
-    private readonly ws: WebSocket,
-    /** The socket under `ws`: prepared frames are written to it directly (ws adds no queue without compression). */
-    private readonly socket: Duplex,
+    readonly ws: AgentSocket,
     public user: AuthenticatedUser,
     private readonly server: RealtimeServer,
   ) {
-    ws.on('message', (data) => void this.receive(data));
+    ws.listen(this);
+  }
+
+  /** Names this socket in presence lists; made when it first shows presence, not for every socket. */
+  get id(): string {
+    return (this.presenceId ??= newId('rtc'));
+  }
+
+  message(data: Buffer): void {
+    void this.receive(data);
+  }
+
+  pong(): void {}
+
+  closed(): void {
+    this.server.release(this);
   }
 
   /** Events are buffered until the starting point is known, then replayed, then live. */
@@ -418,16 +457,16 @@ class RealtimeConnection {
         for (const event of replay.events) if (this.matches(event)) this.enqueue(event);
       }
     }
-    for (const event of this.buffer) this.enqueue(event);
-    this.buffer = [];
+    for (const event of this.buffer ?? []) this.enqueue(event);
+    this.buffer = null;
     this.live = true;
   }
 
   /** The session ended: nothing more is sent, and the client is told why. */
   revoke(): void {
     this.live = false;
-    this.buffer = [];
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(CLOSE_REVOKED, 'session revoked');
+    this.buffer = null;
+    this.ws.close(CLOSE_REVOKED, 'session revoked');
   }
 
   /** The user changed (role, memberships): what this socket may see is read again. */
@@ -444,7 +483,7 @@ class RealtimeConnection {
   offer(event: FeedEvent): boolean {
     if (!this.matches(event)) return false;
     if (this.live) return true;
-    this.buffer.push(event);
+    this.buffer?.push(event);
     return false;
   }
 
@@ -457,7 +496,7 @@ class RealtimeConnection {
   /** An event this socket should have had could not be rendered. */
   missed(): void {
     // Without it the client's view is wrong: close, so it resumes from its last seq.
-    this.ws.close(1011, 'resume from your last seq');
+    this.ws.close(CLOSE_INTERNAL_ERROR, 'resume from your last seq');
   }
 
   send(frame: Record<string, unknown>): void {
@@ -472,21 +511,21 @@ class RealtimeConnection {
   }
 
   private sendFrame(frame: Buffer): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.state !== SocketState.Open) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       // A client this far behind reconnects with its last seq and gets the rest by replay.
       this.ws.close(4008, 'too slow');
       return;
     }
-    this.socket.write(frame);
+    this.ws.write(frame);
   }
 
   get showsPresence(): boolean {
-    return this.present.size > 0;
+    return (this.present?.size ?? 0) > 0;
   }
 
   async refreshPresence(): Promise<void> {
-    for (const [conversationId, p] of this.present) {
+    for (const [conversationId, p] of this.present ?? []) {
       await this.server.deps.presence
         .set({ accountId: this.user.accountId, inboxId: p.inboxId, conversationId }, { connectionId: this.id, userId: this.user.id, name: this.user.name, activity: p.activity })
         .catch(() => undefined);
@@ -496,8 +535,8 @@ class RealtimeConnection {
   async leaveAll(): Promise<void> {
     this.unwatchWallboard?.();
     this.unwatchWallboard = undefined;
-    const present = [...this.present.entries()];
-    this.present.clear();
+    const present = [...(this.present?.entries() ?? [])];
+    this.present?.clear();
     for (const [conversationId, p] of present) {
       await this.server.deps.presence.clear({ accountId: this.user.accountId, inboxId: p.inboxId, conversationId }, this.id).catch(() => undefined);
     }
@@ -532,7 +571,7 @@ class RealtimeConnection {
     if (this.live && this.canSee(inboxId)) this.sendFrame(viewsChangedFrame(inboxId));
   }
 
-  private async receive(data: RawData): Promise<void> {
+  private async receive(data: Buffer): Promise<void> {
     const frame = parseFrame(data);
     if (!frame) return this.send({ type: 'error', code: 'invalid_json', message: 'frames are JSON objects' });
     try {
@@ -568,7 +607,7 @@ class RealtimeConnection {
     this.unwatchWallboard?.();
     this.unwatchWallboard = undefined;
     const unwatch = await this.server.deps.wallboards.watch(this.user, (frame) => this.send(frame));
-    if (this.ws.readyState === WebSocket.OPEN && !this.unwatchWallboard) this.unwatchWallboard = unwatch;
+    if (this.ws.state === SocketState.Open && !this.unwatchWallboard) this.unwatchWallboard = unwatch;
     else unwatch();
   }
 
@@ -586,9 +625,9 @@ class RealtimeConnection {
     if (typeof conversationId !== 'string' || conversationId.length > 100 || !['viewing', 'typing', 'left'].includes(activity as string)) {
       return this.send({ type: 'error', code: 'invalid_presence', message: 'presence needs conversationId and activity viewing, typing or left' });
     }
-    const change = { accountId: this.user.accountId, conversationId, inboxId: this.present.get(conversationId)?.inboxId ?? '' };
+    const change = { accountId: this.user.accountId, conversationId, inboxId: this.present?.get(conversationId)?.inboxId ?? '' };
     if (activity === 'left') {
-      if (!this.present.delete(conversationId)) return;
+      if (!this.present?.delete(conversationId)) return;
       return this.server.deps.presence.clear(change, this.id);
     }
     if (!change.inboxId) {
@@ -596,12 +635,12 @@ class RealtimeConnection {
       if (!summary || !this.visible.has(summary.inboxId)) return this.send({ type: 'error', code: 'conversation_not_found', message: 'no such conversation' });
       change.inboxId = summary.inboxId;
     }
-    this.present.set(conversationId, { inboxId: change.inboxId, activity: activity as Activity });
+    (this.present ??= new Map()).set(conversationId, { inboxId: change.inboxId, activity: activity as Activity });
     await this.server.deps.presence.set(change, { connectionId: this.id, userId: this.user.id, name: this.user.name, activity: activity as Activity });
   }
 }
 
-function parseFrame(data: RawData): Record<string, any> | undefined {
+function parseFrame(data: Buffer): Record<string, any> | undefined {
   try {
     const parsed = JSON.parse(data.toString());
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
@@ -610,8 +649,8 @@ function parseFrame(data: RawData): Record<string, any> | undefined {
   }
 }
 
-function send(ws: WebSocket, frame: Record<string, unknown>): void {
-  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+function sameUser(a: AuthenticatedUser, b: AuthenticatedUser): boolean {
+  return a.id === b.id && a.accountId === b.accountId && a.sessionId === b.sessionId && a.role === b.role && a.name === b.name && a.email === b.email;
 }
 
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
