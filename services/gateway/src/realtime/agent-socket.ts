@@ -91,7 +91,10 @@ export class AgentSocket {
     head: Buffer = EMPTY,
   ) {
     if (head.length > 0) this.partial = Buffer.from(head);
-    (socket as Duplex & { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
+    // As ws did: frames leave at once, and no idle timeout of the HTTP server applies to a socket.
+    const tcp = socket as Duplex & { setNoDelay?: (noDelay: boolean) => void; setTimeout?: (ms: number) => void };
+    tcp.setNoDelay?.(true);
+    tcp.setTimeout?.(0);
     // Shared listeners that find their AgentSocket on the socket: no closures per connection.
     (socket as OwnedSocket)[OWNER] = this;
     socket.on('data', onData);
