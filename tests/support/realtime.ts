@@ -34,7 +34,7 @@ export class RealtimeClient {
     const client = new RealtimeClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
+      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode} ${res.statusMessage}`), { status: res.statusCode, statusLine: `${res.statusCode} ${res.statusMessage}` })));
       ws.once('error', reject);
     });
     if (options.authFrame) client.send(options.authFrame);

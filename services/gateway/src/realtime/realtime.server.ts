@@ -8,7 +8,7 @@
 // that is too old to replay. Clients report viewing/typing; everyone else on the conversation
 // sees the list live. Admins may watch the wallboard ({type:"wallboard.watch"}): the whole board
 // at once, then again after each change (see Wallboards).
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Gauge } from 'prom-client';
 import { HttpError, PRESENCE_TTL_MS, errorMessage, newId, type Activity, type DirectoryChanged, type Logger, type PresenceBoard, type PresenceChange, type ServiceMetrics, type ConversationClients } from '@inbox/lib';
@@ -655,6 +655,5 @@ function sameUser(a: AuthenticatedUser, b: AuthenticatedUser): boolean {
 
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
-  const reason = status === 401 ? 'Unauthorized' : status === 400 ? 'Bad Request' : 'Service Unavailable';
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
