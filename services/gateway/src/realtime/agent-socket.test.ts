@@ -179,6 +179,16 @@ describe('AgentSocket', () => {
     }
   });
 
+  it('answers a close code no client may send with 1002', async () => {
+    const { socket, bytes, server: side } = await rawClient();
+    socket.write(maskedFrame(0x88, Buffer.from([0x03, 0xee]))); // 1006, which only describes a lost connection
+    await until('a close frame', () => closeCodeIn(bytes()) !== undefined);
+    expect(closeCodeIn(bytes())).toBe(1002);
+    await until('the server side closed', () => side.closed !== undefined);
+    expect(side.closed?.code).toBe(1006);
+    socket.destroy();
+  });
+
   it('reads frames however TCP cuts them, one byte at a time included', async () => {
     const { socket, server: side } = await rawClient();
     const frames = Buffer.concat([maskedFrame(0x81, Buffer.from('{"a":1}')), maskedFrame(0x81, Buffer.from('é'.repeat(100)))]);

@@ -223,8 +223,10 @@ export class AgentSocket {
   private closeReceived(payload: Buffer): void {
     const code = payload.length >= 2 ? payload.readUInt16BE(0) : CLOSE_NO_STATUS;
     this.received = { code, reason: payload.subarray(2).toString() };
-    // Answered with the same code, then the connection ends (RFC 6455 §5.5.1).
-    if (this.state === SocketState.Open) this.close(code === CLOSE_NO_STATUS ? CLOSE_NORMAL : code);
+    // Answered with the same code, then the connection ends (RFC 6455 §5.5.1); a code a peer may
+    // not send (1005, 1006, an unassigned one) is answered as a protocol error.
+    const answer = code === CLOSE_NO_STATUS ? CLOSE_NORMAL : sendableCloseCode(code) ? code : CLOSE_PROTOCOL_ERROR;
+    if (this.state === SocketState.Open) this.close(answer);
     else this.socket.end();
   }
 
@@ -248,7 +250,6 @@ export class AgentSocket {
   }
 }
 
-
 const OWNER = Symbol('agentSocket');
 type OwnedSocket = Duplex & { [OWNER]: AgentSocket };
 
@@ -267,6 +268,11 @@ function onError(this: Duplex): void {
 
 function onClose(this: Duplex): void {
   (this as OwnedSocket)[OWNER].gone();
+}
+
+/** The close codes an endpoint may put in a close frame (RFC 6455 §7.4). */
+function sendableCloseCode(code: number): boolean {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }
 
 /** A server's control frame: final, unmasked, at most 125 bytes of payload. */
