@@ -90,8 +90,15 @@ describe('the Helm chart', () => {
   });
 
   it('runs every Node service with a capped heap and two malloc arenas, as the local run does', () => {
-    const deployments = render('ci/production-values.yaml').filter((o) => o.kind === 'Deployment' && o.metadata.name !== 'inbox-pgbouncer');
-    const envOf = (d: K8sObject) => Object.fromEntries(d.spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    const objects = render('ci/production-values.yaml');
+    const deployments = objects.filter((o) => o.kind === 'Deployment' && o.metadata.name !== 'inbox-pgbouncer');
+    // What a container sees: the shared ConfigMap it takes with envFrom, under its own env.
+    const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, (o as { data?: Record<string, string> }).data ?? {}]));
+    const envOf = (d: K8sObject) => {
+      const [container] = d.spec.template.spec.containers;
+      const shared = (container.envFrom ?? []).map((from: { configMapRef?: { name: string } }) => configMaps.get(from.configMapRef?.name ?? '') ?? {});
+      return Object.assign({}, ...shared, Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value])));
+    };
     const node = deployments.filter((d) => envOf(d).NODE_OPTIONS !== undefined);
     expect(node.length).toBeGreaterThanOrEqual(6);
     for (const deployment of node) {

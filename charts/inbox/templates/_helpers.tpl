@@ -65,6 +65,9 @@ seccompProfile:
 {{- define "inbox.commonEnv" -}}
 NODE_ENV: production
 BIND_HOST: 0.0.0.0
+{{- /* Two malloc arenas instead of eight per core: the threads of libuv and V8 each kept freed memory in
+an arena of their own (the gateway peaked at 240 MB resident with 10,000 sockets, 221 with two). */}}
+MALLOC_ARENA_MAX: "2"
 LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 {{- if not .Values.external.nats.urlSecret.name }}
 NATS_URL: {{ .Values.external.nats.url | quote }}

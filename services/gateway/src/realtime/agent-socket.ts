@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { jsonFrame } from './text-frame';
+import { OPCODE_TEXT, jsonFrame, serverFrame } from './text-frame';
 
 const HANDSHAKE_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
@@ -16,19 +16,18 @@ const CLOSE_TIMEOUT_MS = 5_000;
 const EMPTY = Buffer.alloc(0);
 
 const OPCODE_CONTINUATION = 0x0;
-const OPCODE_TEXT = 0x1;
 const OPCODE_BINARY = 0x2;
 const OPCODE_CLOSE = 0x8;
 const OPCODE_PING = 0x9;
 const OPCODE_PONG = 0xa;
 
-export const CLOSE_NORMAL = 1000;
+const CLOSE_NORMAL = 1000;
 export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_PROTOCOL_ERROR = 1002;
+const CLOSE_PROTOCOL_ERROR = 1002;
 const CLOSE_NO_STATUS = 1005;
 const CLOSE_ABNORMAL = 1006;
-export const CLOSE_INVALID_DATA = 1007;
-export const CLOSE_TOO_BIG = 1009;
+const CLOSE_INVALID_DATA = 1007;
+const CLOSE_TOO_BIG = 1009;
 export const CLOSE_INTERNAL_ERROR = 1011;
 
 export enum SocketState {
@@ -123,7 +122,7 @@ export class AgentSocket {
   }
 
   ping(): void {
-    this.write(controlFrame(OPCODE_PING, EMPTY));
+    this.write(serverFrame(OPCODE_PING, EMPTY));
   }
 
   /** Sends a close frame and waits (a while) for the client's before cutting the connection. */
@@ -133,7 +132,7 @@ export class AgentSocket {
     const payload = Buffer.allocUnsafe(2 + reasonBytes.length);
     payload.writeUInt16BE(code, 0);
     reasonBytes.copy(payload, 2);
-    this.socket.write(controlFrame(OPCODE_CLOSE, payload));
+    this.socket.write(serverFrame(OPCODE_CLOSE, payload));
     this.state = SocketState.Closing;
     if (this.received) this.socket.end();
     else {
@@ -186,7 +185,7 @@ export class AgentSocket {
   private frame(opcode: number, final: boolean, payload: Buffer): void {
     switch (opcode) {
       case OPCODE_PING:
-        return this.write(controlFrame(OPCODE_PONG, payload));
+        return this.write(serverFrame(OPCODE_PONG, payload));
       case OPCODE_PONG:
         this.alive = true;
         return this.listener.pong();
@@ -235,7 +234,6 @@ export class AgentSocket {
     this.fragments = null;
     if (this.state === SocketState.Open) this.close(code, reason);
     this.socket.end();
-    this.state = SocketState.Closing;
   }
 
   /** The TCP connection is gone. */
@@ -273,13 +271,4 @@ function onClose(this: Duplex): void {
 /** The close codes an endpoint may put in a close frame (RFC 6455 §7.4). */
 function sendableCloseCode(code: number): boolean {
   return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
-}
-
-/** A server's control frame: final, unmasked, at most 125 bytes of payload. */
-function controlFrame(opcode: number, payload: Buffer): Buffer {
-  const frame = Buffer.allocUnsafe(2 + payload.length);
-  frame[0] = 0x80 | opcode;
-  frame[1] = payload.length;
-  payload.copy(frame, 2);
-  return frame;
 }

@@ -1,10 +1,16 @@
-// A WebSocket text frame as a server sends it: final, unmasked (RFC 6455 §5.2). A server's frame
-// is the same bytes for every socket, so an event is framed once and written to each as it is.
+// A WebSocket frame as a server sends it: final, unmasked (RFC 6455 §5.2). A server's frame is
+// the same bytes for every socket, so an event is framed once and written to each as it is.
+export const OPCODE_TEXT = 0x1;
+
 export function textFrame(payload: Buffer): Buffer {
+  return serverFrame(OPCODE_TEXT, payload);
+}
+
+export function serverFrame(opcode: number, payload: Buffer): Buffer {
   const length = payload.length;
   const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(headerLength + length);
-  frame[0] = 0x81;
+  frame[0] = 0x80 | opcode;
   if (length < 126) {
     frame[1] = length;
   } else if (length < 65_536) {
