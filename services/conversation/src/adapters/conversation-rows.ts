@@ -1,6 +1,6 @@
 // Row-level helpers every conversation write path shares: lock the conversation for the rest of
 // the transaction and apply a change that bumps its version.
-import { NotFoundError, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { NotFoundError, withCachedPlans, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
 import type { ConversationChanges, EventDraft, LockedConversation, Transaction, UnitOfWork } from '../use-cases/unit-of-work';
 import { appendEvents } from './outbox';
 
@@ -72,6 +72,10 @@ export class PostgresUnitOfWork implements UnitOfWork {
 
   run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return withTransaction(this.pool, work);
+  }
+
+  runWithCachedPlans<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return withCachedPlans(this.pool, work);
   }
 
   lockConversation(tx: Transaction, accountId: string, conversationId: string): Promise<LockedConversation> {

@@ -56,6 +56,8 @@ export type EventDraft = Omit<Partial<ConversationEvent>, 'eventId' | 'occurredA
 export interface UnitOfWork {
   /** Runs the work in one transaction: committed when it returns, rolled back when it throws. */
   run<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** The same for a hot path of static statements: each is named and runs the plan cached for it on the connection. */
+  runWithCachedPlans<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Locks the conversation for the rest of the transaction; conversation_not_found when the account has no such one. */
   lockConversation(tx: Transaction, accountId: string, conversationId: string): Promise<LockedConversation>;
   /** Applies the changes and bumps the version; returns the new version. */

@@ -3,7 +3,7 @@ import { databaseUrl } from '@inbox/testkit';
 import { createLogger } from '../logging/logger';
 import { createMetrics } from '../observability/metrics';
 import { createPool, withTransaction } from './pool';
-import { preparing, statementName } from './prepared';
+import { preparing, queryWithCachedPlan, statementName, withCachedPlans } from './prepared';
 
 describe('withTransaction against a real PostgreSQL', () => {
   const pool = createPool(databaseUrl('postgres'), createLogger({ service: 'pool-test', level: 'silent' }), 2);
@@ -44,6 +44,47 @@ describe('withTransaction against a real PostgreSQL', () => {
       expect(prepared).toEqual(named ? [statementName(text)] : []);
     } finally {
       await through.end();
+    }
+  });
+
+  it('runs a named statement that takes an array with the plan cached for it instead of planning it on every call', async () => {
+    const statement = (n: number) => `SELECT count(*)::int AS n${n} FROM pg_class WHERE oid = ANY($1::oid[])`;
+    const plans = (tx: pg.PoolClient, text: string) =>
+      tx.query<{ generic_plans: string; custom_plans: string }>('SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = $1', [statementName(text)]);
+    const one = createPool(databaseUrl('postgres'), createLogger({ service: 'pool-test', level: 'silent' }), 1);
+    try {
+      // A name alone: PostgreSQL keeps choosing a custom plan, so it plans the statement every time.
+      const named = await withTransaction(one, async (tx) => {
+        for (let i = 0; i < 8; i += 1) await preparing(tx).query(statement(1), [[1259]]);
+        return (await plans(tx, statement(1))).rows[0];
+      });
+      expect(named).toEqual({ generic_plans: '0', custom_plans: '8' });
+      for (let i = 0; i < 7; i += 1) expect((await queryWithCachedPlan<{ n2: number }>(one, statement(2), [[1259, 1247]])).rows[0].n2).toBe(2);
+      const cached = await withCachedPlans(one, async (tx) => {
+        await tx.query(statement(2), [[1259]]);
+        return (await plans(tx, statement(2))).rows[0];
+      });
+      expect(cached).toEqual({ generic_plans: '8', custom_plans: '0' });
+      // The setting ends with each transaction: the session plans as before outside one.
+      expect((await one.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0].plan_cache_mode).toBe('auto');
+    } finally {
+      await one.end();
+    }
+  });
+
+  it('plans with the values on a pool that sends statements unnamed, where nothing is cached', async () => {
+    const unnamed = createPool(databaseUrl('postgres'), createLogger({ service: 'pool-test', level: 'silent' }), 1, { namedStatements: false });
+    try {
+      const seen = await withCachedPlans(unnamed, async (tx) => {
+        await tx.query('SELECT count(*) FROM pg_class WHERE oid = ANY($1::oid[])', [[1259]]);
+        return {
+          mode: (await tx.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0].plan_cache_mode,
+          prepared: (await tx.query<{ n: string }>('SELECT count(*) AS n FROM pg_prepared_statements')).rows[0].n,
+        };
+      });
+      expect(seen).toEqual({ mode: 'auto', prepared: '0' });
+    } finally {
+      await unnamed.end();
     }
   });
 

@@ -10,6 +10,7 @@ export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
 const transactionSettings = new WeakMap<pg.Pool, string>();
+const unnamedPools = new WeakSet<pg.Pool>();
 
 /**
  * A client that sends every statement unnamed, whatever the caller asked. Behind PgBouncer before
@@ -45,6 +46,7 @@ export function createPool(connectionString: string, logger: Logger, max = 10, o
     ...(options.namedStatements === false ? { Client: UnnamedStatementsClient } : {}),
   });
   pool.on('error', (error) => logger.warn({ error: error.message }, 'idle postgres client error'));
+  if (options.namedStatements === false) unnamedPools.add(pool);
   const settings = [
     options.statementTimeoutMs ? `SET LOCAL statement_timeout = ${Math.floor(options.statementTimeoutMs)}` : '',
     options.workMemMb ? `SET LOCAL work_mem = '${Math.floor(options.workMemMb)}MB'` : '',
@@ -55,6 +57,11 @@ export function createPool(connectionString: string, logger: Logger, max = 10, o
     pool.query = query as unknown as typeof pool.query;
   }
   return pool;
+}
+
+/** Whether the pool sends the statements the code names as named prepared statements. */
+export function namesStatements(pool: pg.Pool): boolean {
+  return !unnamedPools.has(pool);
 }
 
 /** begin: the statement that opens it, e.g. 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' for one snapshot. */

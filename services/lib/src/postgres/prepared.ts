@@ -3,6 +3,7 @@
 // only static SQL (values as parameters, never spliced in) belongs behind this.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { namesStatements, withTransaction } from './pool';
 
 const names = new Map<string, string>();
 
@@ -25,4 +26,28 @@ export function preparing(client: pg.PoolClient): pg.PoolClient {
         typeof text === 'string' ? target.query({ name: statementName(text), text, values }) : (target.query as (...args: unknown[]) => unknown)(text, values);
     },
   });
+}
+
+// A name alone does not stop the planning. PostgreSQL plans a prepared statement with its values
+// (a custom plan) until the generic plan looks no dearer, and for a parameter that is an array,
+// which every set-based statement here takes (`= ANY($2)`, `unnest($1)`), the generic plan is
+// costed for ten elements: it never looks cheap enough, and the statement is planned again on
+// every call. For a conversation's summary that planning is 0.5 ms against 0.05 ms of execution.
+// The setting is transaction-local because a pooler in transaction mode shares server sessions.
+const CACHED_PLANS = 'SET LOCAL plan_cache_mode = force_generic_plan';
+
+/**
+ * A transaction whose statements are named and run the plan cached for them on the connection,
+ * never planned again. Only for static statements whose generic plan is as good as a custom one
+ * (keyed look-ups and set-based writes, not searches whose plan depends on the values).
+ */
+export function withCachedPlans<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  // Without names nothing is cached; a plan made without the values would only be worse.
+  if (!namesStatements(pool)) return withTransaction(pool, work, begin);
+  return withTransaction(pool, (client) => work(preparing(client)), `${begin}; ${CACHED_PLANS}`);
+}
+
+/** One static statement with its cached plan (see withCachedPlans). */
+export function queryWithCachedPlan<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  return withCachedPlans(pool, (tx) => tx.query<R>(text, values));
 }

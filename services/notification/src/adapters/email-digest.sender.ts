@@ -4,7 +4,7 @@
 // not emailed. If the process dies between the SMTP hand-off and the commit, that digest is sent
 // again on the next tick: at-least-once, like all outbound mail.
 import type { Transporter } from 'nodemailer';
-import { errorMessage, withTransaction, type Logger, type Pool } from '@inbox/lib';
+import { errorMessage, withCachedPlans, type Logger, type Pool } from '@inbox/lib';
 import { composeDigest, type DigestItem } from '../domain/email-digest';
 
 export interface DigestOptions {
@@ -58,7 +58,7 @@ export class EmailDigestSender {
   }
 
   private sendOne(): Promise<boolean> {
-    return withTransaction(this.pool, async (tx) => {
+    return withCachedPlans(this.pool, async (tx) => {
       const due = await tx.query<{ account_id: string; user_id: string; address: string; name: string }>(
         `SELECT p.account_id, p.user_id, p.address, p.name FROM email_preferences p
          WHERE p.enabled AND (p.last_sent_at IS NULL OR p.last_sent_at <= now() - $1 * interval '1 millisecond')

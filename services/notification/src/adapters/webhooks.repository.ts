@@ -2,7 +2,7 @@
 // (subscription, event) is the outbox the dispatcher works from: written once (its id is derived
 // from both), claimed with a lease, and sent only when it heads its conversation's queue.
 import { randomBytes } from 'node:crypto';
-import { decodeCursor, encodeCursor, newId, type Pool, type PoolClient } from '@inbox/lib';
+import { decodeCursor, encodeCursor, newId, queryWithCachedPlan, type Pool, type PoolClient } from '@inbox/lib';
 import type { Webhook, WebhookDelivery } from '@inbox/lib/gen/inbox/notification/v1/webhooks';
 
 interface SubscriptionRow {
@@ -167,7 +167,8 @@ export class WebhooksRepository {
    * delivery due again: it is sent again with the same id.
    */
   async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const result = await this.pool.query<{
+    // Polled every tick by every process: planned once per connection.
+    const result = await queryWithCachedPlan<{
       id: string;
       subscription_id: string;
       event_id: string;
@@ -179,6 +180,7 @@ export class WebhooksRepository {
       secret: string;
       previous_secret: string | null;
     }>(
+      this.pool,
       `UPDATE webhook_deliveries d SET lease_until = now() + make_interval(secs => $2::double precision / 1000)
        FROM (
          SELECT h.id FROM (

@@ -1,6 +1,6 @@
 // Read side of conversations: view counts, keyset-paginated lists, and one conversation with
 // its messages, attachments and comments. Every query is scoped by account.
-import { InvalidArgumentError, NotFoundError, statementName, channelType, conversationStatus, decodeCursor, encodeCursor, messageDirection, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { InvalidArgumentError, NotFoundError, queryWithCachedPlan, statementName, withCachedPlans, channelType, conversationStatus, decodeCursor, encodeCursor, messageDirection, type Pool, type PoolClient } from '@inbox/lib';
 import type { CallRecord, Comment, ConversationSummary, Message } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { isMissed } from '../../../domain/calls';
 import { dealFromRow } from '../../records';
@@ -259,12 +259,8 @@ export class ConversationQueries {
   /** List items of the named conversations of the account, in the order asked; unknown ids are left out. */
   async summaries(accountId: string, conversationIds: string[]): Promise<ConversationSummary[]> {
     if (conversationIds.length === 0) return [];
-    // Every search page asks for this: planned once per connection.
-    const result = await this.pool.query<SummaryRow>({
-      name: statementName(SUMMARIES_SQL),
-      text: SUMMARIES_SQL,
-      values: [accountId, conversationIds],
-    });
+    // Every search page and every new conversation an agent sees asks for this: planned once per connection.
+    const result = await queryWithCachedPlan<SummaryRow>(this.pool, SUMMARIES_SQL, [accountId, conversationIds]);
     const byId = new Map(result.rows.map((row) => [row.id, toSummary(row)]));
     return conversationIds.flatMap((id) => byId.get(id) ?? []);
   }
@@ -301,8 +297,9 @@ export class ConversationQueries {
 
   async detail(accountId: string, conversationId: string): Promise<{ conversation: ConversationSummary; messages: Message[]; comments: Comment[]; call?: CallRecord }> {
     // One snapshot for every part, or a change committed between two of the reads would show
-    // (say) a call already completed beside the message it has not yet updated.
-    const { conversation, messages, attachments, comments, calls } = await withTransaction(this.pool, async (tx) => {
+    // (say) a call already completed beside the message it has not yet updated. Five keyed reads
+    // behind every opened conversation: planned once per connection, not on every open.
+    const { conversation, messages, attachments, comments, calls } = await withCachedPlans(this.pool, async (tx) => {
       const conversation = await this.summary(accountId, conversationId, tx);
       const [messages, attachments, comments, calls] = await Promise.all([
         tx.query(

@@ -1,6 +1,6 @@
 // PostgreSQL store of the inbound batch path: one statement per step for the whole batch
 // (unnest arrays or a JSON row set), as named prepared statements, all in one transaction.
-import { preparing, withTransaction, type Pool, type PoolClient } from '@inbox/lib';
+import { withCachedPlans, type Pool, type PoolClient } from '@inbox/lib';
 import type { Attachment, InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import { newId } from '@inbox/lib';
 import { appendEvents } from '../../../adapters/outbox';
@@ -30,13 +30,12 @@ export class PgInboundBatchStore implements InboundBatchStore {
   ) {}
 
   inTransaction<T>(work: (unit: InboundBatchUnit) => Promise<T>): Promise<T> {
-    return withTransaction(this.pool, (client) => work(new PgInboundBatchUnit(client, preparing(client), this.storeRecorded)));
+    return withCachedPlans(this.pool, (tx) => work(new PgInboundBatchUnit(tx, this.storeRecorded)));
   }
 }
 
 class PgInboundBatchUnit implements InboundBatchUnit {
   constructor(
-    private readonly client: PoolClient,
     private readonly tx: PoolClient,
     private readonly recorded: StoreRecorded,
   ) {}
@@ -258,6 +257,6 @@ class PgInboundBatchUnit implements InboundBatchUnit {
   }
 
   storeRecorded(event: InboundMessage, channel: InboundChannel): Promise<StoreResult> {
-    return this.recorded(this.client, event, channel);
+    return this.recorded(this.tx, event, channel);
   }
 }

@@ -2,7 +2,7 @@
 // the receipts ledger (a repeated event stops there), takes the sender's lock, and hands the
 // message to its channel's use case (email, chat, form, Messenger, call), which threads it into
 // its conversation (or starts one), stores it and writes the outbox events.
-import { PermanentError, channelNameOf, preparing } from '@inbox/lib';
+import { PermanentError, channelNameOf } from '@inbox/lib';
 import type { EmailContacts } from '../../../domain/email-contacts';
 import type { InboundMessage } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { Transaction, UnitOfWork } from '../../../use-cases/unit-of-work';
@@ -44,9 +44,7 @@ export class StoreInboundMessage {
 
   async execute(input: InboundMessage): Promise<StoreResult> {
     const event = withoutNulCharacters(input);
-    const result = await this.work.run(async (client) => {
-      // Named prepared statements: PostgreSQL plans each statement of this hot path once per connection.
-      const tx = preparing(client);
+    const result = await this.work.runWithCachedPlans(async (tx) => {
       const stored = await this.store.recordReceipt(tx, { eventId: event.eventId, accountId: event.accountId, channelType: channelNameOf(event.channelType) ?? null, receivedAt: event.receivedAt ?? new Date() });
       if (!stored) return { duplicate: true };
       const channel = await this.store.channel(tx, event.accountId, event.channelId);
@@ -57,9 +55,12 @@ export class StoreInboundMessage {
     return result;
   }
 
-  /** Stores an event whose receipt the caller recorded in this transaction (the batch path, for channels it does not store set-based). */
-  async storeRecorded(client: Transaction, event: InboundMessage, channel: InboundChannel): Promise<StoreResult> {
-    return this.dispatch(preparing(client), event, channel);
+  /**
+   * Stores an event whose receipt the caller recorded in this transaction (the batch path, for
+   * channels it does not store set-based), opened with cached plans as execute() opens its own.
+   */
+  async storeRecorded(tx: Transaction, event: InboundMessage, channel: InboundChannel): Promise<StoreResult> {
+    return this.dispatch(tx, event, channel);
   }
 
   private async dispatch(tx: Transaction, event: InboundMessage, channel: InboundChannel): Promise<StoreResult> {

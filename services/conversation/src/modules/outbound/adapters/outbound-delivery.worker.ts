@@ -4,7 +4,7 @@
 // (or the last attempt) is recorded on the message as failed with the provider's reason. The
 // conversation gets an event either way, so agents see the status change live.
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { errorMessage, withTransaction, type Logger, type Pool, type PoolClient } from '@inbox/lib';
+import { errorMessage, withCachedPlans, type Logger, type Pool, type PoolClient } from '@inbox/lib';
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import { appendEvents } from '../../../adapters/outbox';
 
@@ -128,7 +128,7 @@ export class OutboundDeliveryWorker {
 
   private async deliverOne(): Promise<boolean> {
     let changed = false;
-    const found = await withTransaction(this.pool, async (tx) => {
+    const found = await withCachedPlans(this.pool, async (tx) => {
       const due = await tx.query<DueMessage>(
         `SELECT d.message_id, d.attempts, m.channel, m.from_name, m.from_address, m.to_addresses, m.cc_addresses, m.bcc_addresses, m.subject, m.text_body, m.html_body,
                 m.rfc_message_id, m.in_reply_to, m.reference_ids, m.reply_to_address, c.thread_key,
