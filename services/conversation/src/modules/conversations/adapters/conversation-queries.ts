@@ -84,6 +84,8 @@ export function toSummary(row: SummaryRow): ConversationSummary {
   };
 }
 
+const INBOX_EXISTS_SQL = 'SELECT 1 FROM inboxes WHERE account_id = $1 AND id = $2';
+
 function withViewer(predicate: string, parameter: string): string {
   return predicate.replaceAll('{me}', `${parameter}::text`);
 }
@@ -111,7 +113,7 @@ export class ConversationQueries {
   }
 
   async requireInbox(accountId: string, inboxId: string): Promise<void> {
-    const found = await this.pool.query('SELECT 1 FROM inboxes WHERE account_id = $1 AND id = $2', [accountId, inboxId]);
+    const found = await this.pool.query({ name: statementName(INBOX_EXISTS_SQL), text: INBOX_EXISTS_SQL, values: [accountId, inboxId] });
     if (!found.rowCount) throw new NotFoundError('inbox_not_found', 'no such inbox');
   }
 
@@ -119,23 +121,26 @@ export class ConversationQueries {
   private async liveCounts(accountId: string, inboxId: string, userId: string, views: ViewDefinition[]): Promise<number[]> {
     if (views.length === 0) return [];
     const columns = views.map((v, i) => `count(*) FILTER (WHERE ${withViewer(v.predicate, '$1')}) AS v${i}`).join(', ');
-    const result = await this.readPool.query<Record<string, string>>(
-      `SELECT ${columns} FROM conversations c WHERE c.account_id = $2 AND c.inbox_id = $3 AND c.status = 'open' AND c.sla_warn_at IS NOT NULL AND $1::text IS NOT NULL`,
-      [userId, accountId, inboxId],
-    );
+    const text = `SELECT ${columns} FROM conversations c WHERE c.account_id = $2 AND c.inbox_id = $3 AND c.status = 'open' AND c.sla_warn_at IS NOT NULL AND $1::text IS NOT NULL`;
+    // Only built-in views depend on the time: one fixed statement, planned once per connection.
+    const result = await this.readPool.query<Record<string, string>>({ name: statementName(text), text, values: [userId, accountId, inboxId] });
     return views.map((_, i) => Number(result.rows[0][`v${i}`]));
   }
 
   async viewCounts(accountId: string, userId: string, inboxId: string): Promise<{ id: string; name: string; count: number; custom?: CustomView }[]> {
     await this.requireInbox(accountId, inboxId);
     const custom = await this.customViews.visibleTo(accountId, userId, inboxId);
-    const views = [...VIEWS, ...custom.map(customViewDefinition)];
-    const kept = views.filter((v) => !v.timeDependent);
-    const [keptCounts, liveCounts] = await Promise.all([
-      this.counts.count(accountId, inboxId, userId, kept.map((v) => withViewer(v.predicate, '$1'))),
-      this.liveCounts(accountId, inboxId, userId, views.filter((v) => v.timeDependent)),
+    const customViews = custom.map(customViewDefinition);
+    const predicates = (views: ViewDefinition[]) => views.map((v) => withViewer(v.predicate, '$1'));
+    // The built-in views' counts are one fixed statement, planned once per connection; custom
+    // views' predicates differ from user to user, so theirs are counted apart, unnamed.
+    const [builtInCounts, customCounts, liveCounts] = await Promise.all([
+      this.counts.count(accountId, inboxId, userId, predicates(VIEWS.filter((v) => !v.timeDependent)), { fixed: true }),
+      customViews.length > 0 ? this.counts.count(accountId, inboxId, userId, predicates(customViews)) : [],
+      this.liveCounts(accountId, inboxId, userId, VIEWS.filter((v) => v.timeDependent)),
     ]);
-    const counts = views.map((v) => (v.timeDependent ? liveCounts.shift()! : keptCounts.shift()!));
+    const views = [...VIEWS, ...customViews];
+    const counts = views.map((v, i) => (v.timeDependent ? liveCounts.shift()! : i < VIEWS.length ? builtInCounts.shift()! : customCounts.shift()!));
     return views.map((v, i) => ({ id: v.id, name: v.name, count: counts[i], custom: custom[i - VIEWS.length] }));
   }
 

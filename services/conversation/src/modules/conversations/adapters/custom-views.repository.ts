@@ -1,7 +1,7 @@
 // Custom views as stored: one inbox's, visible to their owner, to a team's members when shared
 // with a team, or to everyone when shared.
 import type { CustomViewStore } from '../use-cases/custom-views';
-import { newId, type Pool } from '@inbox/lib';
+import { newId, statementName, type Pool } from '@inbox/lib';
 import type { CustomView, CustomViewFilters } from '../domain/custom-views';
 
 interface Row {
@@ -18,15 +18,14 @@ const toView = (row: Row): CustomView => ({ id: row.id, inboxId: row.inbox_id, n
 
 /** Who sees a view (alias v, $3 = the user). */
 const VISIBLE = '(v.shared OR v.owner_id = $3 OR v.team_id IN (SELECT team_id FROM team_members WHERE user_id = $3))';
+const VISIBLE_IN_INBOX_SQL = `SELECT * FROM custom_views v WHERE v.account_id = $1 AND v.inbox_id = $2 AND ${VISIBLE} ORDER BY lower(v.name), v.id`;
 
 export class CustomViewsRepository implements CustomViewStore {
   constructor(readonly pool: Pool) {}
 
   async visibleTo(accountId: string, userId: string, inboxId: string): Promise<CustomView[]> {
-    const result = await this.pool.query<Row>(
-      `SELECT * FROM custom_views v WHERE v.account_id = $1 AND v.inbox_id = $2 AND ${VISIBLE} ORDER BY lower(v.name), v.id`,
-      [accountId, inboxId, userId],
-    );
+    // Asked for with every view count: planned once per connection.
+    const result = await this.pool.query<Row>({ name: statementName(VISIBLE_IN_INBOX_SQL), text: VISIBLE_IN_INBOX_SQL, values: [accountId, inboxId, userId] });
     return result.rows.map(toView);
   }
 

@@ -10,6 +10,7 @@ import { VIEWS as ALL_VIEWS } from '../domain/views';
 // The kept counts serve every view but those that depend on the time of asking.
 const VIEWS = ALL_VIEWS.filter((v) => !v.timeDependent);
 import { customViewDefinition } from '../domain/custom-views';
+import { ConversationQueries } from './conversation-queries';
 import { ViewCountsRepository } from './view-counts.repository';
 
 describe('view counts without scanning the inbox', () => {
@@ -110,5 +111,31 @@ describe('view counts without scanning the inbox', () => {
     // Another inbox's conversations never show in these counts.
     const other = await inbox();
     expect((await counts.count(other.accountId, other.inboxId, me, list)).every((n) => n === 0)).toBe(true);
+  });
+
+  it('answers the view counts an agent polls with statements prepared once per connection, custom views counted beside them', async () => {
+    const { accountId, inboxId, me } = await inbox();
+    await insert(accountId, inboxId, 30, `CASE WHEN g % 3 = 0 THEN 'closed' ELSE 'open' END, CASE WHEN g % 2 = 0 THEN '${me}' END, false, false, 'inbound'`);
+    const filters = { baseView: 'open', channel: 'chat', assignee: 'me', needsReply: true } as const;
+    await pool.query('INSERT INTO custom_views (id, account_id, inbox_id, owner_id, name, shared, filters) VALUES ($1, $2, $3, $4, $5, false, $6)', [uniqueName('cvw'), accountId, inboxId, me, 'Mine on chat', JSON.stringify(filters)]);
+    const mineOnChat = customViewDefinition({ id: 'cvw_x', inboxId, name: 'Mine on chat', ownerId: me, shared: false, teamId: null, filters }).predicate;
+    // One connection, so the statements it prepared can be read back from it.
+    const one = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      const queries = new ConversationQueries(one);
+      let answer: { id: string; count: number }[] = [];
+      for (let i = 0; i < 8; i += 1) answer = await queries.viewCounts(accountId, me, inboxId);
+      const expected = await scanned(accountId, inboxId, me, predicates([mineOnChat.replaceAll('{me}', '$1::text')]));
+      expect(answer.filter((v) => !ALL_VIEWS.find((b) => b.id === v.id)?.timeDependent).map((v) => v.count)).toEqual(expected);
+      expect(answer.map((v) => v.id)).toEqual([...ALL_VIEWS.map((v) => v.id), expect.stringMatching(/^cvw_/)]);
+      const prepared = await one.query<{ statement: string; generic_plans: string }>('SELECT statement, generic_plans FROM pg_prepared_statements');
+      // The inbox check, the visible custom views, the built-in views' kept counts and their live (SLA) counts:
+      // each parsed once and, after PostgreSQL's five trial plans, never planned again. The custom
+      // views' counts, whose text differs from user to user, are not kept on the connection.
+      expect(prepared.rows).toHaveLength(4);
+      for (const row of prepared.rows) expect(Number(row.generic_plans)).toBeGreaterThan(0);
+    } finally {
+      await one.end();
+    }
   });
 });
