@@ -122,8 +122,8 @@ export class ConversationQueries {
     if (views.length === 0) return [];
     const columns = views.map((v, i) => `count(*) FILTER (WHERE ${withViewer(v.predicate, '$1')}) AS v${i}`).join(', ');
     const text = `SELECT ${columns} FROM conversations c WHERE c.account_id = $2 AND c.inbox_id = $3 AND c.status = 'open' AND c.sla_warn_at IS NOT NULL AND $1::text IS NOT NULL`;
-    // Only built-in views depend on the time: one fixed statement, planned once per connection.
-    const result = await this.readPool.query<Record<string, string>>({ name: statementName(text), text, values: [userId, accountId, inboxId] });
+    // Only built-in views depend on the time: one fixed statement, run with a plan cached on the connection.
+    const result = await queryWithCachedPlan<Record<string, string>>(this.readPool, text, [userId, accountId, inboxId]);
     return views.map((_, i) => Number(result.rows[0][`v${i}`]));
   }
 

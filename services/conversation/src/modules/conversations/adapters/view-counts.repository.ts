@@ -1,7 +1,7 @@
 // View counts from the per-combination counts and not-yet-folded deltas that the conversations
 // table's triggers keep (migration 0015), instead of a scan of the inbox. The compactor folds the
 // deltas into the counts; a count read in between sums both in one snapshot, so it is exact either way.
-import { statementName, withTransaction, type Pool } from '@inbox/lib';
+import { queryWithCachedPlan, withTransaction, type Pool } from '@inbox/lib';
 
 const KEY = 'account_id, inbox_id, status, channel, assignee_id, bot_chatflow_id, handed_off, awaiting_first_reply, filtered, trashed_at, last_message_direction, team_id';
 // Any constant: one compactor at a time across replicas.
@@ -12,8 +12,9 @@ export class ViewCountsRepository {
 
   /**
    * One count per predicate (over alias c, $1 = the viewing user) for this inbox. fixed: the
-   * predicates are always the same (the built-in views), so the statement is prepared once per
-   * connection; its planning costs twice its execution.
+   * predicates are always the same (the built-in views), so the statement runs a plan cached on
+   * the connection; planning it cost twice its execution, and with a name alone PostgreSQL kept
+   * planning it once the counts table had grown.
    */
   async count(accountId: string, inboxId: string, userId: string, predicates: string[], { fixed = false }: { fixed?: boolean } = {}): Promise<number[]> {
     const columns = predicates.map((predicate, i) => `coalesce(sum(c.n) FILTER (WHERE ${predicate}), 0) AS v${i}`).join(', ');
@@ -23,7 +24,7 @@ export class ViewCountsRepository {
          SELECT ${KEY}, n FROM conversation_view_count_deltas WHERE account_id = $2 AND inbox_id = $3
        ) c WHERE $1::text IS NOT NULL`;
     const values = [userId, accountId, inboxId];
-    const result = await this.pool.query<Record<string, string>>(fixed ? { name: statementName(text), text, values } : { text, values });
+    const result = fixed ? await queryWithCachedPlan<Record<string, string>>(this.pool, text, values) : await this.pool.query<Record<string, string>>(text, values);
     return predicates.map((_, i) => Number(result.rows[0][`v${i}`]));
   }
 
