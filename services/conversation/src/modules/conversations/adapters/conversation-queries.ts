@@ -278,7 +278,9 @@ export class ConversationQueries {
 
   async routingFacts(accountId: string, conversationIds: string[]) {
     if (conversationIds.length === 0) return [];
-    const result = await this.pool.query(
+    // Routing asks for these on every event it routes: planned once per connection.
+    const result = await queryWithCachedPlan(
+      this.pool,
       `SELECT c.id, c.inbox_id, COALESCE(c.reply_channel, c.channel) AS channel, c.status, c.assignee_id, c.filtered, c.trashed_at, c.bot_chatflow_id, c.handed_off,
          c.created_at, ct.owner_id
        FROM conversations c LEFT JOIN contacts ct ON ct.id = c.contact_id WHERE c.account_id = $1 AND c.id = ANY($2::text[])`,
