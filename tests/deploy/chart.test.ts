@@ -301,6 +301,7 @@ describe('the Helm chart', () => {
     expect(secretOf(objects.find((o) => o.metadata.name === 'inbox-migrate-conversation')!, 'CONVERSATION_DATABASE_URL')).toBe('conversation-url');
     const config = (objects.find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> }).data;
     expect(config.CONVERSATION_PREPARED_STATEMENTS).toBe('false');
+    expect(config.NOTIFICATION_PREPARED_STATEMENTS).toBe('false');
     // Off by default; on without an image, a config Secret or direct migration URLs, the render names what is missing.
     expect(render('').some((o) => o.metadata.name === 'inbox-pgbouncer')).toBe(false);
     expect(() => render('', ['--set', 'pgbouncer.enabled=true', '--set', 'pgbouncer.configSecret=x'])).toThrow(/pgbouncer.image/);

@@ -51,6 +51,7 @@ describe('the services through PgBouncer in transaction pooling', () => {
       routing: through('routing'),
       notification: {
         ...through('notification'),
+        NOTIFICATION_PREPARED_STATEMENTS: 'false',
         OUTBOUND_ALLOW_HTTP: 'true',
         OUTBOUND_ALLOWED_TARGETS: `127.0.0.1:${(receiver.address() as AddressInfo).port}`,
         NOTIFICATION_WEBHOOK_POLL_MS: '100',

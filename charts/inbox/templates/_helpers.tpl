@@ -84,6 +84,7 @@ OPENSEARCH_CA_FILE: /etc/inbox/tls/opensearch/ca.pem
 {{- end }}
 {{- if .Values.pgbouncer.enabled }}
 CONVERSATION_PREPARED_STATEMENTS: "false"
+NOTIFICATION_PREPARED_STATEMENTS: "false"
 {{- end }}
 {{- if .Values.external.assist.url }}
 CONVERSATION_ASSIST_URL: {{ .Values.external.assist.url | quote }}

@@ -12,6 +12,8 @@ const schema = z.object({
   NOTIFICATION_DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/inbox_notification'),
   NOTIFICATION_DB_POOL_SIZE: env.int(10, 1),
   NOTIFICATION_MIGRATE_ON_BOOT: env.bool(true),
+  /** Named prepared statements on the polling paths; false sends them unnamed (PgBouncer in transaction mode needs 1.21+ with max_prepared_statements for them). */
+  NOTIFICATION_PREPARED_STATEMENTS: env.bool(true),
   NATS_STREAM_REPLICAS: env.int(1, 1),
   /** Email digests of unread notifications, for users who turned them on. */
   NOTIFICATION_SMTP_URL: env.url('smtp://127.0.0.1:1025'),

@@ -46,7 +46,7 @@ bootService(async () => {
   const runtime = new ServiceRuntime({ service: 'notification', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const { logger, metrics, health, lifecycle } = runtime;
 
-  const pool = createPool(config.NOTIFICATION_DATABASE_URL, logger, config.NOTIFICATION_DB_POOL_SIZE);
+  const pool = createPool(config.NOTIFICATION_DATABASE_URL, logger, config.NOTIFICATION_DB_POOL_SIZE, { namedStatements: config.NOTIFICATION_PREPARED_STATEMENTS });
   runtime.metrics.observePool('main', pool);
   runtime.dependsOn('postgres', () => pingPostgres(pool));
   if (config.NOTIFICATION_MIGRATE_ON_BOOT) await migrate(pool, MIGRATIONS_DIR);
