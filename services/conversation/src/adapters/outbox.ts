@@ -2,7 +2,7 @@
 // the relay publishes them to JetStream (event id as message id) and deletes what was published.
 // Several replicas can relay at once: each takes rows with FOR UPDATE SKIP LOCKED.
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { TRACEPARENT_HEADER, errorMessage, messageDirection, newId, publishDurably, traceHeaders, withCachedPlans, type Logger, type Pool, type PoolClient } from '@inbox/lib';
+import { TRACEPARENT_HEADER, errorMessage, messageDirection, newId, publishDurably, traceHeaders, withTransaction, type Logger, type Pool, type PoolClient } from '@inbox/lib';
 import { ConversationEvent, ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { EventDraft } from '../use-cases/unit-of-work';
 
@@ -109,7 +109,7 @@ export class OutboxRelay {
    * the rows are published again, deduplicated by their message ids.
    */
   async relayOnce(): Promise<number> {
-    return withCachedPlans(this.pool, async (tx) => {
+    return withTransaction(this.pool, async (tx) => {
       const taken = await tx.query<{ id: string; subject: string; msg_id: string; payload: Buffer; trace_context: string | null }>(
         'DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id, subject, msg_id, payload, trace_context',
         [this.batchSize],
