@@ -132,15 +132,16 @@ export class ConversationQueries {
     const custom = await this.customViews.visibleTo(accountId, userId, inboxId);
     const customViews = custom.map(customViewDefinition);
     const predicates = (views: ViewDefinition[]) => views.map((v) => withViewer(v.predicate, '$1'));
-    // The built-in views' counts are one fixed statement, planned once per connection; custom
-    // views' predicates differ from user to user, so theirs are counted apart, unnamed.
+    // The built-in views' counts are one fixed statement with a plan cached on the connection;
+    // custom views' predicates differ from user to user, so theirs are counted apart, unnamed.
     const [builtInCounts, customCounts, liveCounts] = await Promise.all([
       this.counts.count(accountId, inboxId, userId, predicates(VIEWS.filter((v) => !v.timeDependent)), { fixed: true }),
       customViews.length > 0 ? this.counts.count(accountId, inboxId, userId, predicates(customViews)) : [],
       this.liveCounts(accountId, inboxId, userId, VIEWS.filter((v) => v.timeDependent)),
     ]);
     const views = [...VIEWS, ...customViews];
-    const counts = views.map((v, i) => (v.timeDependent ? liveCounts.shift()! : i < VIEWS.length ? builtInCounts.shift()! : customCounts.shift()!));
+    // Custom views narrow a built-in one and are never counted live.
+    const counts = [...VIEWS.map((v) => (v.timeDependent ? liveCounts.shift()! : builtInCounts.shift()!)), ...customCounts];
     return views.map((v, i) => ({ id: v.id, name: v.name, count: counts[i], custom: custom[i - VIEWS.length] }));
   }
 
