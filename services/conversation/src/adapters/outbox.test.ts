@@ -58,6 +58,20 @@ describe('the outbox relay', () => {
     expect(await pending()).toEqual([]);
   });
 
+  it('takes no more rows than its batch when the planner expects the outbox to hold one row', async () => {
+    // Statistics taken with one row pending (the usual state of an outbox) make the planner join the
+    // locking subquery as the inner side of a nested loop, which it scans again for every row.
+    await append(`${prefix}.events`, [`${prefix}-stats-0`]);
+    await pool.query('ANALYZE outbox');
+    const ids = Array.from({ length: 6 }, (_, i) => `${prefix}-stats-${i + 1}`);
+    await append(`${prefix}.events`, ids);
+    const relay = new OutboxRelay(pool, jetstream(nc), logger, 250, 5);
+    expect(await relay.relayOnce()).toBe(5);
+    expect(await pending()).toEqual(ids.slice(4));
+    expect(await relay.relayOnce()).toBe(2);
+    expect(await pending()).toEqual([]);
+  });
+
   it('keeps every row of a batch JetStream did not take, for the next try', async () => {
     const ids = [`${prefix}-lost-1`, `${prefix}-lost-2`];
     // No stream takes this subject: the publish is refused, as when JetStream is unreachable.

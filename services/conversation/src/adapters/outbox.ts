@@ -111,7 +111,10 @@ export class OutboxRelay {
   async relayOnce(): Promise<number> {
     return withTransaction(this.pool, async (tx) => {
       const taken = await tx.query<{ id: string; subject: string; msg_id: string; payload: Buffer; trace_context: string | null }>(
-        'DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id, subject, msg_id, payload, trace_context',
+        // Materialised: as a join's inner side, the locking subquery can be rescanned per outer row,
+        // skip the rows this statement already deleted and hand over the next ones, past the limit.
+        `WITH taken AS MATERIALIZED (SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+         DELETE FROM outbox o USING taken WHERE o.id = taken.id RETURNING o.id, o.subject, o.msg_id, o.payload, o.trace_context`,
         [this.batchSize],
       );
       const rows = taken.rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));

@@ -149,9 +149,10 @@ export class PostgresServiceLevels implements ServiceLevelStore {
   async announceBreaches(now: Date, limit: number): Promise<number> {
     const count = await withTransaction(this.pool, async (tx) => {
       const breached = await tx.query<{ id: string; account_id: string; inbox_id: string; version: string; assignee_id: string | null; sla_target: string }>(
-        `UPDATE conversations c SET sla_breached_due_at = c.sla_due_at
-         FROM (SELECT id FROM conversations WHERE status = 'open' AND trashed_at IS NULL AND sla_due_at <= $1 AND sla_breached_due_at IS DISTINCT FROM sla_due_at
-               ORDER BY sla_due_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
+        // Materialised, as the outbox relay's batch: a rescanned locking subquery would pass its limit.
+        `WITH due AS MATERIALIZED (SELECT id FROM conversations WHERE status = 'open' AND trashed_at IS NULL AND sla_due_at <= $1 AND sla_breached_due_at IS DISTINCT FROM sla_due_at
+               ORDER BY sla_due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         UPDATE conversations c SET sla_breached_due_at = c.sla_due_at FROM due
          WHERE c.id = due.id RETURNING c.id, c.account_id, c.inbox_id, c.version, c.assignee_id, c.sla_target`,
         [now, limit],
       );
