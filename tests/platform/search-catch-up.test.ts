@@ -10,7 +10,8 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Client } from '@opensearch-project/opensearch';
 import { CONSUMERS } from '@inbox/lib';
-import { TEST_INDEX_PREFIX, testStack } from '@inbox/testkit';
+import pg from 'pg';
+import { TEST_INDEX_PREFIX, databaseUrl, testStack } from '@inbox/testkit';
 import { postEmail, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { ROOT } from '../support/service-process';
 import { buildEmail } from '../support/smtp';
@@ -41,21 +42,25 @@ async function indexCommand(f: InboxFixture, ...args: string[]): Promise<Record<
   return JSON.parse(stdout.trim().split('\n').pop()!);
 }
 
-/** The indexer has handled every conversation event there is. */
+/** The indexer has handled every conversation event there is, including those still in the conversation service's outbox. */
 async function indexerIdle(): Promise<void> {
   const nc = await connect({ servers: testStack.TEST_NATS_URL });
+  const conversations = new pg.Client({ connectionString: databaseUrl('inbox_test_conversation') });
+  await conversations.connect();
   try {
     const jsm = await jetstreamManager(nc);
     await waitFor(
-      'the search indexer to drain its backlog',
+      'the outbox relayed and the search indexer drained',
       async () => {
+        const unrelayed = Number((await conversations.query<{ n: string }>('SELECT count(*) AS n FROM outbox')).rows[0]!.n);
         const info = await jsm.consumers.info(CONSUMERS.searchIndexer.stream, CONSUMERS.searchIndexer.durable);
-        return info.num_pending === 0 && info.num_ack_pending === 0;
+        return unrelayed === 0 && info.num_pending === 0 && info.num_ack_pending === 0;
       },
       180_000,
       250,
     );
   } finally {
+    await conversations.end();
     await nc.close();
   }
 }

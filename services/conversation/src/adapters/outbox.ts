@@ -113,6 +113,8 @@ export class OutboxRelay {
       const taken = await tx.query<{ id: string; subject: string; msg_id: string; payload: Buffer; trace_context: string | null }>(
         // Materialised: as a join's inner side, the locking subquery can be rescanned per outer row,
         // skip the rows this statement already deleted and hand over the next ones, past the limit.
+        // Planned with its values on every call, never from a cached plan: the queue swings between
+        // empty and thousands of rows, and a plan made for an empty table scans it whole per batch.
         `WITH taken AS MATERIALIZED (SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
          DELETE FROM outbox o USING taken WHERE o.id = taken.id RETURNING o.id, o.subject, o.msg_id, o.payload, o.trace_context`,
         [this.batchSize],

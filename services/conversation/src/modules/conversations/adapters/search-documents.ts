@@ -1,7 +1,7 @@
 // What the search service indexes, read from the conversation tables: one document per
 // conversation with the text of its visible messages and its comments. The search service asks
 // for documents by id (after events) or pages through all of them (backfill, reconcile).
-import { channelType, conversationStatus, type Pool } from '@inbox/lib';
+import { channelType, conversationStatus, queryWithCachedPlan, type Pool } from '@inbox/lib';
 import type { ConversationRef, SearchDocument } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import { SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './conversation-queries';
 
@@ -24,7 +24,9 @@ export class SearchDocuments {
 
   async byRefs(refs: ConversationRef[]): Promise<{ documents: SearchDocument[]; missing: ConversationRef[] }> {
     if (refs.length === 0) return { documents: [], missing: [] };
-    const rows = await this.pool.query<ConversationRow>(
+    // Asked for after nearly every event: planned once per connection.
+    const rows = await queryWithCachedPlan<ConversationRow>(
+      this.pool,
       `SELECT ${CONVERSATION_COLUMNS} FROM conversations c ${SUMMARY_JOINS}
        WHERE (c.account_id, c.id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
       [refs.map((r) => r.accountId), refs.map((r) => r.conversationId)],
@@ -51,7 +53,8 @@ export class SearchDocuments {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const [messages, comments] = await Promise.all([
-      this.pool.query<{ conversation_id: string; text: string; from_address: string; first_at: Date }>(
+      queryWithCachedPlan<{ conversation_id: string; text: string; from_address: string; first_at: Date }>(
+        this.pool,
         `SELECT conversation_id, text, from_address, first_at FROM (
            SELECT conversation_id, left(text_body, $2) AS text, from_address, hidden_at, created_at, id,
                   min(created_at) OVER (PARTITION BY conversation_id) AS first_at,
@@ -60,7 +63,8 @@ export class SearchDocuments {
          ) m WHERE hidden_at IS NULL AND recent <= $3 ORDER BY conversation_id, created_at, id`,
         [ids, SEARCH_DOCUMENT_LIMITS.messageChars, SEARCH_DOCUMENT_LIMITS.messages],
       ),
-      this.pool.query<{ conversation_id: string; text_body: string }>(
+      queryWithCachedPlan<{ conversation_id: string; text_body: string }>(
+        this.pool,
         `SELECT conversation_id, text_body FROM (
            SELECT conversation_id, text_body, created_at, id,
                   row_number() OVER (PARTITION BY conversation_id ORDER BY created_at DESC, id DESC) AS recent
