@@ -50,6 +50,21 @@ export interface OutboundSender {
   close?(): void;
 }
 
+const LOCK_DUE_SQL = 'SELECT message_id, attempts FROM outbound_deliveries WHERE next_attempt_at <= now() ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED';
+
+const DUE_MESSAGE_SQL = `SELECT m.id AS message_id, $2::int AS attempts, m.channel, m.from_name, m.from_address, m.to_addresses, m.cc_addresses, m.bcc_addresses, m.subject, m.text_body, m.html_body,
+         m.rfc_message_id, m.in_reply_to, m.reference_ids, m.reply_to_address, c.thread_key,
+         ch.id AS channel_id, ch.lookup_key AS channel_key, ch.secret AS channel_secret, ch.send_token, ch.settings AS channel_settings,
+         cl.id AS call_id, cl.to_number AS call_to,
+         (SELECT json_agg(json_build_object('filename', a.filename, 'content_type', a.content_type, 'object_key', a.object_key,
+                                            'content_id', a.content_id, 'inline', a.inline) ORDER BY a.position, a.id)
+          FROM attachments a WHERE a.message_id = m.id) AS attachments
+  FROM messages m
+  JOIN conversations c ON c.id = m.conversation_id
+  LEFT JOIN calls cl ON cl.message_id = m.id
+  LEFT JOIN channels ch ON ch.id = COALESCE(cl.channel_id, c.channel_id)
+  WHERE m.id = $1`;
+
 export class OutboundDeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -129,23 +144,16 @@ export class OutboundDeliveryWorker {
   private async deliverOne(): Promise<boolean> {
     let changed = false;
     const found = await withCachedPlans(this.pool, async (tx) => {
-      const due = await tx.query<DueMessage>(
-        `SELECT d.message_id, d.attempts, m.channel, m.from_name, m.from_address, m.to_addresses, m.cc_addresses, m.bcc_addresses, m.subject, m.text_body, m.html_body,
-                m.rfc_message_id, m.in_reply_to, m.reference_ids, m.reply_to_address, c.thread_key,
-                ch.id AS channel_id, ch.lookup_key AS channel_key, ch.secret AS channel_secret, ch.send_token, ch.settings AS channel_settings,
-                cl.id AS call_id, cl.to_number AS call_to,
-                (SELECT json_agg(json_build_object('filename', a.filename, 'content_type', a.content_type, 'object_key', a.object_key,
-                                                   'content_id', a.content_id, 'inline', a.inline) ORDER BY a.position, a.id)
-                 FROM attachments a WHERE a.message_id = m.id) AS attachments
-         FROM outbound_deliveries d
-         JOIN messages m ON m.id = d.message_id
-         JOIN conversations c ON c.id = m.conversation_id
-         LEFT JOIN calls cl ON cl.message_id = m.id
-         LEFT JOIN channels ch ON ch.id = COALESCE(cl.channel_id, c.channel_id)
-         WHERE d.next_attempt_at <= now() ORDER BY d.next_attempt_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED`,
-      );
+      // The queue is locked with a plan made for its size now (a statement without parameters
+      // is never cached): it swings between empty and a backlog, and a plan cached while it was
+      // empty sorts the whole backlog, joined to its messages, on every poll. The message is then
+      // read by keys alone, whose cached plan holds at any size.
+      const locked = await tx.query<{ message_id: string; attempts: number }>({ text: LOCK_DUE_SQL });
+      const head = locked.rows[0];
+      if (!head) return false;
+      const due = await tx.query<DueMessage>(DUE_MESSAGE_SQL, [head.message_id, head.attempts]);
       const message = due.rows[0];
-      if (!message) return false;
+      if (!message) throw new Error(`outbound delivery ${head.message_id} has no message`);
       const sender = this.senders[message.call_id ? 'call' : message.channel];
       try {
         if (!sender) throw new PermanentDeliveryError(`no sender for ${message.channel} messages`);
