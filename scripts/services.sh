@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the six backend services as separate processes from their built output (npm run build).
-#   scripts/services.sh start | stop [NAME] | status | restart NAME
+#   scripts/services.sh start [NAME] | stop [NAME] | status | restart [NAME]
 # Logs: $STACK_DIR/logs/<service>.log; pids: $STACK_DIR/run/<service>.pid.
 # With $STACK_DIR/cluster.env (scripts/stack.sh up --cluster) every service runs twice: the second
 # replica (<service>-2) on ports 1000 above the first's, and gRPC clients balance over both.
@@ -136,26 +136,38 @@ elif shared_gateway_port; then
 elif [ "${GATEWAY_PROCESSES:-1}" != 1 ]; then
   log "GATEWAY_PROCESSES is 1 or 2"; exit 2
 fi
+stop_all() {
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_one "${SERVICES[$i]}"; done
+  # Second replicas left from a cluster run.
+  for s in conversation routing search notification ingest gateway; do stop_one "$s-2"; done
+}
+
+start_all() {
+  for s in "${SERVICES[@]}"; do start_one "$s"; done
+  for s in "${SERVICES[@]}"; do wait_ready "$s"; done
+}
+
+if [ -n "${2:-}" ] && [[ ! "$2" =~ ^(conversation|routing|search|notification|ingest|gateway)(-2)?$ ]]; then
+  log "no service named $2 (conversation, routing, search, notification, ingest or gateway, -2 for a second replica)"; exit 2
+fi
 case "${1:-start}" in
   start)
-    for s in "${SERVICES[@]}"; do start_one "$s"; done
-    for s in "${SERVICES[@]}"; do wait_ready "$s"; done
+    if [ -n "${2:-}" ]; then start_one "$2"; wait_ready "$2"; exit 0; fi
+    start_all
     ;;
   stop)
     if [ -n "${2:-}" ]; then stop_one "$2"; exit 0; fi
-    for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_one "${SERVICES[$i]}"; done
-    # Second replicas left from a cluster run.
-    for s in conversation routing search notification ingest gateway; do stop_one "$s-2"; done
+    stop_all
     ;;
   restart)
-    stop_one "${2:?service}"
-    start_one "$2"
-    wait_ready "$2"
+    if [ -n "${2:-}" ]; then stop_one "$2"; start_one "$2"; wait_ready "$2"; exit 0; fi
+    stop_all
+    start_all
     ;;
   status)
     for s in "${SERVICES[@]}"; do
       if alive "$s"; then printf '%-13s running  %s\n' "$s" "$(curl -s "$(ops_url "$s")/readyz" | head -c 200)"; else printf '%-13s stopped\n' "$s"; fi
     done
     ;;
-  *) log "usage: services.sh start|stop [NAME]|status|restart NAME"; exit 2 ;;
+  *) log "usage: services.sh start|stop|restart [NAME] | status"; exit 2 ;;
 esac
