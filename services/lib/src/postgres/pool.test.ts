@@ -65,6 +65,14 @@ describe('withTransaction against a real PostgreSQL', () => {
         return (await plans(tx, statement(2))).rows[0];
       });
       expect(cached).toEqual({ generic_plans: '8', custom_plans: '0' });
+      // A statement given as a config object is sent as given, unnamed: nothing is kept for it.
+      const asGiven = 'SELECT count(*)::int AS n3 FROM pg_class WHERE relkind = \'r\'';
+      const kept = await withCachedPlans(one, async (tx) => {
+        await tx.query({ text: asGiven });
+        return (await tx.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements')).rows.map((r) => r.statement);
+      });
+      expect(kept).not.toContain(asGiven);
+      expect(kept.length).toBeGreaterThan(0);
       // The setting ends with each transaction: the session plans as before outside one.
       expect((await one.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0].plan_cache_mode).toBe('auto');
     } finally {

@@ -17,7 +17,11 @@ export function statementName(text: string): string {
   return name;
 }
 
-/** The client, with query(text, values) sent as a named prepared statement. */
+/**
+ * The client, with query(text, values) sent as a named prepared statement. A query given as a
+ * config object goes as given: unnamed unless it names itself, so planned for the tables as they
+ * are now (a queue that swings between empty and a backlog), even inside withCachedPlans.
+ */
 export function preparing(client: pg.PoolClient): pg.PoolClient {
   return new Proxy(client, {
     get(target, property, receiver) {

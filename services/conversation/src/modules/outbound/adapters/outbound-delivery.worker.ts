@@ -52,7 +52,7 @@ export interface OutboundSender {
 
 const LOCK_DUE_SQL = 'SELECT message_id, attempts FROM outbound_deliveries WHERE next_attempt_at <= now() ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED';
 
-const DUE_MESSAGE_SQL = `SELECT m.id AS message_id, $2::int AS attempts, m.channel, m.from_name, m.from_address, m.to_addresses, m.cc_addresses, m.bcc_addresses, m.subject, m.text_body, m.html_body,
+const DUE_MESSAGE_SQL = `SELECT m.id AS message_id, m.channel, m.from_name, m.from_address, m.to_addresses, m.cc_addresses, m.bcc_addresses, m.subject, m.text_body, m.html_body,
          m.rfc_message_id, m.in_reply_to, m.reference_ids, m.reply_to_address, c.thread_key,
          ch.id AS channel_id, ch.lookup_key AS channel_key, ch.secret AS channel_secret, ch.send_token, ch.settings AS channel_settings,
          cl.id AS call_id, cl.to_number AS call_to,
@@ -144,16 +144,16 @@ export class OutboundDeliveryWorker {
   private async deliverOne(): Promise<boolean> {
     let changed = false;
     const found = await withCachedPlans(this.pool, async (tx) => {
-      // The queue is locked with a plan made for its size now (a statement without parameters
-      // is never cached): it swings between empty and a backlog, and a plan cached while it was
-      // empty sorts the whole backlog, joined to its messages, on every poll. The message is then
-      // read by keys alone, whose cached plan holds at any size.
+      // The queue is locked with a plan made for its size now (a config object is sent unnamed,
+      // so nothing is cached): it swings between empty and a backlog, and a plan cached while it
+      // was empty sorts the whole backlog, joined to its messages, on every poll. The message is
+      // then read by keys alone, whose cached plan holds at any size.
       const locked = await tx.query<{ message_id: string; attempts: number }>({ text: LOCK_DUE_SQL });
       const head = locked.rows[0];
       if (!head) return false;
-      const due = await tx.query<DueMessage>(DUE_MESSAGE_SQL, [head.message_id, head.attempts]);
-      const message = due.rows[0];
-      if (!message) throw new Error(`outbound delivery ${head.message_id} has no message`);
+      const row = (await tx.query<Omit<DueMessage, 'attempts'>>(DUE_MESSAGE_SQL, [head.message_id])).rows[0];
+      if (!row) throw new Error(`outbound delivery ${head.message_id} has no message`);
+      const message: DueMessage = { ...row, attempts: head.attempts };
       const sender = this.senders[message.call_id ? 'call' : message.channel];
       try {
         if (!sender) throw new PermanentDeliveryError(`no sender for ${message.channel} messages`);
