@@ -1,4 +1,4 @@
-import { cpuUsedBetween, type CpuSnapshot, type ProcessCpu } from './harness';
+import { cpuUsedBetween, settled, type CpuSnapshot, type ProcessCpu } from './harness';
 
 const snapshot = (processes: Record<string, Omit<ProcessCpu, 'children'> & { children?: number }>): CpuSnapshot => ({
   at: 0,
@@ -41,5 +41,17 @@ describe('the CPU a scenario used', () => {
       '30': { component: 'nats', parent: '1', own: 800 },
     });
     expect(cpuUsedBetween(start, end)).toEqual({ ingest: 450, nats: 300 });
+  });
+});
+
+describe('a warm-up that waits for the cost per round to settle', () => {
+  it('is not settled while the cost still falls by more than the tolerance, as a compiling JVM does', () => {
+    expect(settled([12.5, 9.1, 7.2, 6.8], 0.1, 3)).toBe(false);
+    expect(settled([12.5, 9.1], 0.1, 3)).toBe(false);
+  });
+
+  it('is settled once the last rounds each stay within the tolerance of the one before', () => {
+    expect(settled([12.5, 9.1, 3.1, 3.0, 3.2, 3.1], 0.1, 3)).toBe(true);
+    expect(settled([3.1, 3.0, 3.6], 0.1, 2)).toBe(false);
   });
 });

@@ -76,6 +76,16 @@ export async function atConcurrency(concurrency: number, durationMs: number, tas
 }
 
 /**
+ * Whether per-round costs have settled: each of the last `rounds` within `tolerance` of the round
+ * before it.
+ */
+export function settled(costs: number[], tolerance = 0.1, rounds = 2): boolean {
+  if (costs.length < rounds + 1) return false;
+  const tail = costs.slice(-(rounds + 1));
+  return tail.every((cost, i) => i === 0 || Math.abs(cost - tail[i - 1]) <= tolerance * tail[i - 1]);
+}
+
+/**
  * Starts `task` `rate` times a second for `durationMs` (open loop: slow answers do not slow the
  * offered rate). Starts that would exceed `maxInFlight` are not made and counted as dropped, so
  * an overloaded system cannot stretch the run beyond its time bound.
