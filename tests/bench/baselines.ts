@@ -101,7 +101,7 @@ export async function warmOpenSearch(readAlias: string, search: Record<string, u
   const start = performance.now();
   try {
     const body = { ...search, size: 26 };
-    while (!settled(msPerQuery, 0.1, 3) && performance.now() - start < maxMs) {
+    while (!settled(msPerQuery) && performance.now() - start < maxMs) {
       const cpu = cpuSnapshot();
       const load = await atConcurrency(10, seconds(10), async () => void (await client.search({ index: readAlias, body: body as never })));
       msPerQuery.push(cpuSince(cpu, load.ok).perUnitMs?.opensearch ?? 0);
@@ -109,7 +109,7 @@ export async function warmOpenSearch(readAlias: string, search: Record<string, u
   } finally {
     await client.close();
   }
-  return { ms: Math.round(performance.now() - start), openSearchCpuMsPerQuery: msPerQuery, settled: settled(msPerQuery, 0.1, 3) };
+  return { ms: Math.round(performance.now() - start), openSearchCpuMsPerQuery: msPerQuery, settled: settled(msPerQuery) };
 }
 
 export async function openSearchRaw(readAlias: string, search: Record<string, unknown>) {

@@ -79,7 +79,7 @@ export async function atConcurrency(concurrency: number, durationMs: number, tas
  * Whether per-round costs have settled: each of the last `rounds` within `tolerance` of the round
  * before it.
  */
-export function settled(costs: number[], tolerance = 0.1, rounds = 2): boolean {
+export function settled(costs: number[], tolerance = 0.1, rounds = 3): boolean {
   if (costs.length < rounds + 1) return false;
   const tail = costs.slice(-(rounds + 1));
   return tail.every((cost, i) => i === 0 || Math.abs(cost - tail[i - 1]) <= tolerance * tail[i - 1]);
