@@ -133,6 +133,44 @@ describe('search catch-up, reconcile and reindex', () => {
     expect(await indexCommand(f, 'reconcile')).toMatchObject({ missing: 0, stale: 0, orphaned: 0 });
   });
 
+  it('reconcile finds and removes documents whose conversation is gone, all accounts or one', async () => {
+    const ownOrphan = `con_orphan_${randomUUID()}`;
+    const otherAccount = `acc_orphan_${randomUUID()}`;
+    const otherOrphan = `con_orphan_${randomUUID()}`;
+    const now = new Date().toISOString();
+    for (const [id, accountId] of [[ownOrphan, f.accountId], [otherOrphan, otherAccount]]) {
+      await opensearch.index({
+        index: `${TEST_INDEX_PREFIX}-write`,
+        id,
+        refresh: true,
+        body: { conversation_id: id, account_id: accountId, inbox_id: f.inboxId, version: 1, subject: 'Gone for good', last_message_at: now, created_at: now },
+      });
+    }
+    const everyAccount = await indexCommand(f, 'reconcile');
+    expect(everyAccount.orphaned).toBe(2);
+    expect(everyAccount.examples.orphaned.sort()).toEqual([ownOrphan, otherOrphan].sort());
+
+    // Scoped to one account: only its conversations and its documents are read.
+    const own = await indexCommand(f, 'reconcile', '--account', f.accountId);
+    expect(own).toMatchObject({ missing: 0, stale: 0, orphaned: 1, examples: { orphaned: [ownOrphan] } });
+    expect(own.checked).toBe(own.indexed - 1);
+    expect(await indexCommand(f, 'reconcile', '--account', otherAccount)).toMatchObject({ checked: 0, indexed: 1, orphaned: 1 });
+
+    expect(await indexCommand(f, 'reconcile', '--repair', '--account', f.accountId)).toMatchObject({ orphaned: 1, repaired: true });
+    expect((await opensearch.exists({ index: `${TEST_INDEX_PREFIX}-read`, id: ownOrphan })).body).toBe(false);
+    expect((await opensearch.exists({ index: `${TEST_INDEX_PREFIX}-read`, id: otherOrphan })).body).toBe(true);
+    expect(await indexCommand(f, 'reconcile', '--repair')).toMatchObject({ orphaned: 1, examples: { orphaned: [otherOrphan] } });
+    expect(await indexCommand(f, 'reconcile')).toMatchObject({ missing: 0, stale: 0, orphaned: 0 });
+  });
+
+  it('refuses arguments it does not know with its usage and exit code 2', async () => {
+    for (const args of [['reconcile', '--account'], ['reconcile', '--account', '--repair'], ['reindex', '--account', f.accountId], ['reconcile', '--keep-previous'], ['rebuild']]) {
+      const failure = await indexCommand(f, ...args).then(() => undefined, (error: { code?: number; stderr?: string }) => error);
+      expect([args, failure?.code]).toEqual([args, 2]);
+      expect(failure?.stderr).toContain('usage: index-commands');
+    }
+  });
+
   it('reindexes under continuous writes with no lost document and an atomic alias swap', async () => {
     const stable = `stable${randomUUID().slice(0, 8)}`;
     const live = `live${randomUUID().slice(0, 8)}`;

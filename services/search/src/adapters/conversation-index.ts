@@ -76,6 +76,8 @@ export interface SearchHit {
 
 
 // What a search reads of OpenSearch's answer; the rest (index names, shard counts, max score) is left out of it.
+// How long a scan's scroll lives between two pages (each page is also checked against the conversation service).
+const SCAN_KEEP_ALIVE = '2m';
 const SEARCH_ANSWER_PATHS = ['took', 'hits.total.value', 'hits.hits._id', 'hits.hits._score', 'hits.hits.sort', 'hits.hits.highlight', 'hits.hits.fields'].join(',');
 
 export class TransientIndexError extends Error {
@@ -159,27 +161,44 @@ export class ConversationIndex implements SearchIndex {
   /** id → version of what the read alias holds for these conversations. */
   async versionsOf(ids: string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
+    // From doc values alone: loading _source (or even _id) decompresses each document's stored texts.
     const response = await this.client.search({
       index: this.layout.readAlias,
-      body: { size: ids.length, _source: ['version'], query: { ids: { values: ids } } } as never,
+      body: { size: ids.length, _source: false, stored_fields: '_none_', docvalue_fields: ['conversation_id', 'version'], query: { ids: { values: ids } } } as never,
     });
-    const hits = (response.body as unknown as { hits: { hits: { _id: string; _source: { version: number } }[] } }).hits.hits;
-    return new Map(hits.map((h) => [h._id, h._source.version]));
+    const hits = (response.body as unknown as { hits: { hits: { fields: { conversation_id: [string]; version: [number] } }[] } }).hits.hits;
+    return new Map(hits.map((h) => [h.fields.conversation_id[0], h.fields.version[0]]));
   }
 
-  /** id → version of what an index holds, in conversation id order after `afterId`. */
-  async versionsPage(index: string, afterId: string, size: number): Promise<{ id: string; version: number; accountId: string }[]> {
-    const response = await this.client.search({
+  /**
+   * A scroll in index order: every page costs the same. (Sorting by id with a range after the
+   * last one re-sorted every match for each page: 0.5–1.2 s per 500 over 3.8 million documents.)
+   */
+  async *scan(index: string, options: { accountId: string; pageSize: number }): AsyncIterable<{ id: string; accountId: string }[]> {
+    type Page = { _scroll_id?: string; hits: { hits: { fields: { conversation_id: [string]; account_id: [string] } }[] } };
+    const toRows = (page: Page) => page.hits.hits.map((h) => ({ id: h.fields.conversation_id[0], accountId: h.fields.account_id[0] }));
+    let response = await this.client.search({
       index,
+      scroll: SCAN_KEEP_ALIVE,
       body: {
-        size,
-        _source: ['version', 'account_id'],
-        query: afterId ? { range: { conversation_id: { gt: afterId } } } : { match_all: {} },
-        sort: [{ conversation_id: 'asc' }],
+        size: options.pageSize,
+        _source: false,
+        stored_fields: '_none_',
+        docvalue_fields: ['conversation_id', 'account_id'],
+        sort: ['_doc'],
+        query: options.accountId ? { bool: { filter: [{ term: { account_id: options.accountId } }] } } : { match_all: {} },
       } as never,
     });
-    const hits = (response.body as unknown as { hits: { hits: { _id: string; _source: { version: number; account_id: string } }[] } }).hits.hits;
-    return hits.map((h) => ({ id: h._id, version: h._source.version, accountId: h._source.account_id }));
+    let page = response.body as unknown as Page;
+    try {
+      while (page.hits.hits.length > 0) {
+        yield toRows(page);
+        response = await this.client.scroll({ scroll_id: page._scroll_id, scroll: SCAN_KEEP_ALIVE } as never);
+        page = response.body as unknown as Page;
+      }
+    } finally {
+      if (page._scroll_id) await this.client.clearScroll({ scroll_id: page._scroll_id } as never).catch(() => undefined);
+    }
   }
 
   async refresh(index?: string): Promise<void> {

@@ -6,8 +6,11 @@ import type { ConversationRef, SearchDocument } from '@inbox/lib/gen/inbox/conve
 import type { SearchIndex } from './ports';
 
 export interface DocumentExport {
-  page(input: { afterId: string; limit: number; versionsOnly: boolean }): Promise<{ documents: SearchDocument[]; nextAfterId: string }>;
+  /** In conversation id order; `accountId` empty for every account. */
+  page(input: { afterId: string; limit: number; versionsOnly: boolean; accountId: string }): Promise<{ documents: SearchDocument[]; nextAfterId: string }>;
   fetch(refs: ConversationRef[]): Promise<{ documents: SearchDocument[]; missing: ConversationRef[] }>;
+  /** Which of these conversations no longer exist, asked without reading their texts. */
+  missing(refs: ConversationRef[]): Promise<ConversationRef[]>;
 }
 
 export interface ReindexResult {
@@ -18,6 +21,8 @@ export interface ReindexResult {
 }
 
 const PAGE = 500;
+// The conversation service answers at most 1,000 references per call.
+const SCAN_PAGE = 1000;
 
 export async function reindex(
   index: SearchIndex,
@@ -35,7 +40,7 @@ export async function reindex(
   let afterId = '';
   let documents = 0;
   do {
-    const page = await source.page({ afterId, limit: PAGE, versionsOnly: false });
+    const page = await source.page({ afterId, limit: PAGE, versionsOnly: false, accountId: '' });
     const outcome = await index.write(page.documents, [], [target]);
     const failed = [...outcome.entries()].filter(([, problem]) => problem);
     if (failed.length > 0) throw new Error(`backfill could not index ${failed.length} documents, first: ${failed[0][0]} ${failed[0][1]}`);
@@ -61,7 +66,9 @@ export interface ReconcileReport {
   repaired: boolean;
 }
 
-export async function reconcile(index: SearchIndex, source: DocumentExport, options: { repair: boolean }): Promise<ReconcileReport> {
+/** Compares the index with the conversation service: every account's conversations, or one account's (`accountId`). */
+export async function reconcile(index: SearchIndex, source: DocumentExport, options: { repair: boolean; accountId?: string }): Promise<ReconcileReport> {
+  const accountId = options.accountId ?? '';
   const report: ReconcileReport = { checked: 0, indexed: 0, missing: 0, stale: 0, orphaned: 0, examples: { missing: [], stale: [], orphaned: [] }, repaired: options.repair };
   const note = (kind: 'missing' | 'stale' | 'orphaned', ids: string[]) => {
     report[kind] += ids.length;
@@ -71,7 +78,7 @@ export async function reconcile(index: SearchIndex, source: DocumentExport, opti
 
   let afterId = '';
   do {
-    const page = await source.page({ afterId, limit: PAGE, versionsOnly: true });
+    const page = await source.page({ afterId, limit: PAGE, versionsOnly: true, accountId });
     const held = await index.versionsOf(page.documents.map((d) => d.conversationId));
     const missing = page.documents.filter((d) => !held.has(d.conversationId));
     const stale = page.documents.filter((d) => held.has(d.conversationId) && held.get(d.conversationId)! < Number(d.version));
@@ -87,15 +94,11 @@ export async function reconcile(index: SearchIndex, source: DocumentExport, opti
   } while (afterId);
 
   // Documents whose conversation no longer exists (deleted forever while the indexer was behind).
-  let indexAfter = '';
-  for (;;) {
-    const page = await index.versionsPage(index.layout.readAlias, indexAfter, PAGE);
-    if (page.length === 0) break;
+  for await (const page of index.scan(index.layout.readAlias, { accountId, pageSize: SCAN_PAGE })) {
     report.indexed += page.length;
-    const { missing } = await source.fetch(page.map((p) => ({ accountId: p.accountId, conversationId: p.id })));
+    const missing = await source.missing(page.map((p) => ({ accountId: p.accountId, conversationId: p.id })));
     note('orphaned', missing.map((m) => m.conversationId));
     if (options.repair && missing.length > 0) await index.write([], missing.map((m) => ({ conversationId: m.conversationId, version: 0 })));
-    indexAfter = page[page.length - 1].id;
   }
   if (options.repair) await index.refresh();
   return report;

@@ -33,8 +33,8 @@ export interface SearchIndex {
   search(body: Record<string, unknown>): Promise<{ took: number; total: number; hits: { _id: string; _score: number | null; sort: unknown[]; highlight?: Record<string, string[]> }[] }>;
   /** id → version of what the read alias holds for these conversations. */
   versionsOf(ids: string[]): Promise<Map<string, number>>;
-  /** id → version of what an index holds, in conversation id order after `afterId`. */
-  versionsPage(index: string, afterId: string, size: number): Promise<{ id: string; version: number; accountId: string }[]>;
+  /** Every document an index holds (of one account, when given), in pages, in no particular order. */
+  scan(index: string, options: { accountId: string; pageSize: number }): AsyncIterable<{ id: string; accountId: string }[]>;
   refresh(index?: string): Promise<void>;
   count(index: string): Promise<number>;
 }

@@ -65,7 +65,7 @@ export function conversationsGrpcHandlers(u: ConversationUseCases): UnaryHandler
       if (request.conversations.some((r) => !r.accountId || !r.conversationId)) {
         throw new InvalidArgumentError('conversation_ref_required', 'every reference needs account_id and conversation_id');
       }
-      return u.searchDocuments.byRefs(request.conversations);
+      return u.searchDocuments.byRefs(request.conversations, { versionsOnly: request.versionsOnly });
     },
 
     async getRoutingFacts(request) {

@@ -19,34 +19,42 @@ interface ConversationRow extends SummaryRow {
 
 const CONVERSATION_COLUMNS = `${SUMMARY_COLUMNS}, c.account_id, c.bot_chatflow_id, c.handed_off, (c.trashed_at IS NOT NULL) AS trashed`;
 
+// What reconcile compares: no joins and no texts.
+interface VersionRow {
+  id: string;
+  account_id: string;
+  version: string;
+}
+
+const VERSION_COLUMNS = 'c.id, c.account_id, c.version';
+
 export class SearchDocuments {
   constructor(private readonly pool: Pool) {}
 
-  async byRefs(refs: ConversationRef[]): Promise<{ documents: SearchDocument[]; missing: ConversationRef[] }> {
+  async byRefs(refs: ConversationRef[], options: { versionsOnly: boolean } = { versionsOnly: false }): Promise<{ documents: SearchDocument[]; missing: ConversationRef[] }> {
     if (refs.length === 0) return { documents: [], missing: [] };
+    const keys = [refs.map((r) => r.accountId), refs.map((r) => r.conversationId)];
     // Asked for after nearly every event: planned once per connection.
-    const rows = await queryWithCachedPlan<ConversationRow>(
-      this.pool,
-      `SELECT ${CONVERSATION_COLUMNS} FROM conversations c ${SUMMARY_JOINS}
-       WHERE (c.account_id, c.id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [refs.map((r) => r.accountId), refs.map((r) => r.conversationId)],
-    );
-    const documents = await this.withTexts(rows.rows);
+    const documents = options.versionsOnly
+      ? versionDocuments(
+          (await queryWithCachedPlan<VersionRow>(this.pool, `SELECT ${VERSION_COLUMNS} FROM conversations c WHERE (c.account_id, c.id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys)).rows,
+        )
+      : await this.withTexts(
+          (await queryWithCachedPlan<ConversationRow>(this.pool, `SELECT ${CONVERSATION_COLUMNS} FROM conversations c ${SUMMARY_JOINS} WHERE (c.account_id, c.id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys)).rows,
+        );
     const found = new Set(documents.map((d) => d.conversationId));
     return { documents, missing: refs.filter((r) => !found.has(r.conversationId)) };
   }
 
   async export(input: { afterId: string; limit: number; versionsOnly: boolean; accountId: string }): Promise<{ documents: SearchDocument[]; nextAfterId: string }> {
     const limit = Math.min(Math.max(input.limit || 500, 1), 2000);
-    const rows = await this.pool.query<ConversationRow>(
-      `SELECT ${CONVERSATION_COLUMNS} FROM conversations c ${SUMMARY_JOINS}
-       WHERE c.id > $1 AND ($2::text = '' OR c.account_id = $2) ORDER BY c.id LIMIT $3`,
-      [input.afterId, input.accountId, limit],
-    );
-    const documents = input.versionsOnly
-      ? rows.rows.map((row) => ({ ...emptyDocument(), conversationId: row.id, accountId: row.account_id, version: row.version }))
-      : await this.withTexts(rows.rows);
-    return { documents, nextAfterId: rows.rows.length === limit ? rows.rows[rows.rows.length - 1].id : '' };
+    const where = `WHERE c.id > $1 AND ($2::text = '' OR c.account_id = $2) ORDER BY c.id LIMIT $3`;
+    const params = [input.afterId, input.accountId, limit];
+    const rows = input.versionsOnly
+      ? (await this.pool.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM conversations c ${where}`, params)).rows
+      : (await this.pool.query<ConversationRow>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations c ${SUMMARY_JOINS} ${where}`, params)).rows;
+    const documents = input.versionsOnly ? versionDocuments(rows) : await this.withTexts(rows as ConversationRow[]);
+    return { documents, nextAfterId: rows.length === limit ? rows[rows.length - 1].id : '' };
   }
 
   private async withTexts(rows: ConversationRow[]): Promise<SearchDocument[]> {
@@ -114,6 +122,10 @@ export class SearchDocuments {
       };
     });
   }
+}
+
+function versionDocuments(rows: VersionRow[]): SearchDocument[] {
+  return rows.map((row) => ({ ...emptyDocument(), conversationId: row.id, accountId: row.account_id, version: row.version }));
 }
 
 function emptyDocument(): SearchDocument {

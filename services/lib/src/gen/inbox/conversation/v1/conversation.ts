@@ -1669,6 +1669,8 @@ export interface SearchDocument {
 
 export interface GetSearchDocumentsRequest {
   conversations: ConversationRef[];
+  /** Only id, account and version: what reconcile needs to learn which conversations still exist. */
+  versionsOnly: boolean;
 }
 
 export interface GetSearchDocumentsResponse {
@@ -25905,13 +25907,16 @@ export const SearchDocument: MessageFns<SearchDocument> = {
 };
 
 function createBaseGetSearchDocumentsRequest(): GetSearchDocumentsRequest {
-  return { conversations: [] };
+  return { conversations: [], versionsOnly: false };
 }
 
 export const GetSearchDocumentsRequest: MessageFns<GetSearchDocumentsRequest> = {
   encode(message: GetSearchDocumentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.conversations) {
       ConversationRef.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.versionsOnly !== false) {
+      writer.uint32(16).bool(message.versionsOnly);
     }
     return writer;
   },
@@ -25937,6 +25942,14 @@ export const GetSearchDocumentsRequest: MessageFns<GetSearchDocumentsRequest> = 
             message.conversations.push(ConversationRef.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.versionsOnly = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -25954,6 +25967,11 @@ export const GetSearchDocumentsRequest: MessageFns<GetSearchDocumentsRequest> = 
       conversations: globalThis.Array.isArray(object?.conversations)
         ? object.conversations.map((e: any) => ConversationRef.fromJSON(e))
         : [],
+      versionsOnly: isSet(object.versionsOnly)
+        ? globalThis.Boolean(object.versionsOnly)
+        : isSet(object.versions_only)
+        ? globalThis.Boolean(object.versions_only)
+        : false,
     };
   },
 
@@ -25961,6 +25979,9 @@ export const GetSearchDocumentsRequest: MessageFns<GetSearchDocumentsRequest> = 
     const obj: any = {};
     if (message.conversations?.length) {
       obj.conversations = message.conversations.map((e) => ConversationRef.toJSON(e));
+    }
+    if (message.versionsOnly !== false) {
+      obj.versionsOnly = message.versionsOnly;
     }
     return obj;
   },
@@ -25971,6 +25992,7 @@ export const GetSearchDocumentsRequest: MessageFns<GetSearchDocumentsRequest> = 
   fromPartial<I extends Exact<DeepPartial<GetSearchDocumentsRequest>, I>>(object: I): GetSearchDocumentsRequest {
     const message = createBaseGetSearchDocumentsRequest();
     message.conversations = object.conversations?.map((e) => ConversationRef.fromPartial(e)) || [];
+    message.versionsOnly = object.versionsOnly ?? false;
     return message;
   },
 };
