@@ -131,6 +131,8 @@ bootService(async () => {
     void (async () => {
       for await (const status of nc.status()) if (status.type === 'reconnect') readCache.invalidateAll();
     })();
+    const sweeper = setInterval(() => readCache.sweep(), config.GATEWAY_READ_CACHE_MS).unref();
+    lifecycle.onShutdown('read cache', () => clearInterval(sweeper));
   }
   const onWrite = readCache ? (user: AuthenticatedUser) => accountChanges.publish(user.accountId) : undefined;
   const server = http.createServer(createGatewayApp(runtime, config, { conversation, notifications, webhooks, search, routing, audit, sso, auth, authenticate, blobs, readCache, userRefs, onWrite }));

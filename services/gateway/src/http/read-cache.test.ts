@@ -112,6 +112,54 @@ describe('the read cache', () => {
     expect(large).toHaveBeenCalledTimes(2);
   });
 
+  it('sweeps expired answers out, freeing their bytes, and keeps the fresh ones', async () => {
+    const cache = new ReadCache(1000, 1_000_000, now);
+    await cache.get('old', scopes, async () => 'old answer');
+    clock = 600;
+    await cache.get('new', scopes, async () => 'new answer');
+    cache.sweep();
+    expect(cache.stats()).toMatchObject({ size: 2, bytes: 24 });
+    clock = 1000;
+    cache.sweep();
+    expect(cache.stats()).toMatchObject({ size: 1, bytes: 12 });
+    const reloaded = jest.fn(async () => 'new answer');
+    await cache.get('new', scopes, reloaded);
+    expect(reloaded).not.toHaveBeenCalled();
+    clock = 1600;
+    cache.sweep();
+    expect(cache.stats()).toMatchObject({ size: 0, bytes: 0 });
+  });
+
+  it('after a sweep that empties it, still drops an answer on a change of its scope', async () => {
+    const cache = new ReadCache(1000, 1_000_000, now);
+    const state = { value: 1 };
+    const load = jest.fn(async () => ({ value: state.value }));
+    await cache.get('k', scopes, load);
+    cache.invalidate(cacheScope.inbox('acc_1', 'inb_1'));
+    clock = 1000;
+    cache.sweep();
+    await cache.get('k', scopes, load);
+    await cache.get('k', scopes, load);
+    expect(load).toHaveBeenCalledTimes(2);
+    state.value = 2;
+    cache.invalidate(cacheScope.inbox('acc_1', 'inb_1'));
+    expect(text(await cache.get('k', scopes, load))).toEqual({ value: 2 });
+  });
+
+  it('does not sweep the scope clocks a load still running needs', async () => {
+    const cache = new ReadCache(1000, 1_000_000, now);
+    const state = { value: 1 };
+    const first = deferredLoad(state);
+    const pending = cache.get('k', scopes, first.load);
+    state.value = 2;
+    cache.invalidate(cacheScope.inbox('acc_1', 'inb_1'));
+    cache.sweep();
+    first.release();
+    expect(text(await pending)).toEqual({ value: 1 });
+    // The answer loaded before the change was not kept.
+    expect(text(await cache.get('k', scopes, async () => ({ value: state.value })))).toEqual({ value: 2 });
+  });
+
   it('gzips an answer once, to the same JSON', async () => {
     const cache = new ReadCache(60_000, 1_000_000, now);
     const body = await cache.get('k', scopes, async () => ({ items: Array.from({ length: 100 }, (_, i) => ({ id: `con_${i}` })) }));

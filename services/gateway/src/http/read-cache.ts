@@ -88,6 +88,23 @@ export class ReadCache {
     this.bytes = 0;
   }
 
+  /**
+   * Drops expired answers, so they do not sit in the heap until touched or pushed out. Every answer
+   * lives equally long and is kept in the order it was loaded, so the expired ones are the first.
+   */
+  sweep(): void {
+    const now = this.now();
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt > now) break;
+      this.forget(key, entry);
+    }
+    // With no answer kept or loading, no scope's clock can matter any more.
+    if (this.entries.size === 0 && this.loading.size === 0) {
+      this.floor = this.clock;
+      this.invalidatedAt.clear();
+    }
+  }
+
   stats(): ReadCacheStats {
     return { hits: this.hits, misses: this.misses, size: this.entries.size, bytes: this.bytes };
   }
