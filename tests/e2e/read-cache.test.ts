@@ -81,6 +81,39 @@ describe('the gateway read cache', () => {
     expect(after.misses - before.misses).toBeGreaterThanOrEqual(8);
   });
 
+  it('never answers with view counts older than a new conversation its sockets have been sent', async () => {
+    const openCount = async () => {
+      const response = await f.owner.get(`/api/v1/inboxes/${f.inboxId}/views`);
+      expect(response.status).toBe(200);
+      return (response.body as { id: string; count: number }[]).find((v) => v.id === 'open')!.count;
+    };
+    const initial = await openCount();
+    const known = new Set<string>([conversationId]);
+    const socket = await RealtimeClient.connect(f.stack.gatewayUrl, { token: f.owner.token });
+    const before = await cacheCounts(f);
+    let running = true;
+    const loops = Array.from({ length: 3 }, async () => {
+      while (running) await openCount();
+    });
+    try {
+      for (let round = 1; round <= 5; round++) {
+        const email = buildEmail({ from: uniqueEmail('newcomer'), to: f.address, subject: `new ${round} ${randomInt(1e9)}`, text: 'a new question' });
+        expect(await postEmail(f.stack.ingestUrl!, email.raw, [f.address])).toBe(202);
+        const heard = await socket.next((frame) => frame.type === 'message.created' && !known.has(frame.conversationId), 30_000);
+        known.add(heard.conversationId);
+        // The first read after the socket heard of the new conversation already counts it.
+        expect(await openCount()).toBe(initial + round);
+      }
+    } finally {
+      running = false;
+      await Promise.all(loops);
+      await socket.close();
+    }
+    const after = await cacheCounts(f);
+    expect(after.hits - before.hits).toBeGreaterThan(50);
+    expect(after.misses - before.misses).toBeGreaterThanOrEqual(5);
+  });
+
   it('shows a write made through the API in the next read, with no event in between', async () => {
     await listView(f.owner, f.inboxId, 'open');
     await listView(f.owner, f.inboxId, 'open');

@@ -53,13 +53,21 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Convers
       response: z.array(z.object({ id: z.string(), name: z.string(), count: z.number().int(), custom: CustomViewDto.optional() })),
       errors: [404],
     },
-    async ({ user, params }) =>
-      (await conversation.conversations.call.listViews({ tenant: tenant(user), inboxId: params.inboxId })).views.map((v) => ({
-        id: v.id,
-        name: v.name,
-        count: Number(v.count),
-        ...(v.custom ? { custom: customViewDto(v.custom) } : {}),
-      })),
+    async ({ user, params, req, res }) => {
+      const load = async () =>
+        (await conversation.conversations.call.listViews({ tenant: tenant(user), inboxId: params.inboxId })).views.map((v) => ({
+          id: v.id,
+          name: v.name,
+          count: Number(v.count),
+          ...(v.custom ? { custom: customViewDto(v.custom) } : {}),
+        }));
+      if (!readCache) return load();
+      // Kept as the inbox's pages are: "mine" and custom views differ by reader, and any change in the
+      // inbox, the account or the reader's rights drops them.
+      const key = ['views', user.accountId, user.id, params.inboxId].join('\u0000');
+      const scopes = [cacheScope.account(user.accountId), cacheScope.inbox(user.accountId, params.inboxId), cacheScope.user(user.accountId, user.id)];
+      await sendJson(req, res, 200, await readCache.get(key, scopes, load));
+    },
   );
 
   const CustomViewBody = z
