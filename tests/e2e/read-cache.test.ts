@@ -18,14 +18,11 @@ async function cacheCounts(f: InboxFixture): Promise<{ hits: number; misses: num
   return { hits: value('hits'), misses: value('misses') };
 }
 
-/** Reads the view and the thread over and over until stopped, as a busy team's browsers do. */
-function readInALoop(f: InboxFixture, conversationId: string, readers = 4) {
+/** Reads over and over until stopped, as a busy team's browsers do; `read` is told which reader it is. */
+function readInALoop(read: (reader: number) => Promise<unknown>, readers: number) {
   let running = true;
   const loops = Array.from({ length: readers }, async (_, i) => {
-    while (running) {
-      if (i % 2) await listView(f.owner, f.inboxId, 'open');
-      else expect((await f.owner.get(`/api/v1/conversations/${conversationId}`)).status).toBe(200);
-    }
+    while (running) await read(i);
   });
   return async () => {
     running = false;
@@ -56,7 +53,11 @@ describe('the gateway read cache', () => {
     const seen = new Set<string>();
     const socket = await RealtimeClient.connect(f.stack.gatewayUrl, { token: f.owner.token });
     const before = await cacheCounts(f);
-    const stop = readInALoop(f, conversationId);
+    // Half the readers read the view, half the thread.
+    const stop = readInALoop(async (reader) => {
+      if (reader % 2) await listView(f.owner, f.inboxId, 'open');
+      else expect((await f.owner.get(`/api/v1/conversations/${conversationId}`)).status).toBe(200);
+    }, 4);
     try {
       for (let round = 1; round <= 8; round++) {
         const text = `follow-up number ${round} ${randomInt(1e9)}`;
@@ -91,10 +92,7 @@ describe('the gateway read cache', () => {
     const known = new Set<string>([conversationId]);
     const socket = await RealtimeClient.connect(f.stack.gatewayUrl, { token: f.owner.token });
     const before = await cacheCounts(f);
-    let running = true;
-    const loops = Array.from({ length: 3 }, async () => {
-      while (running) await openCount();
-    });
+    const stop = readInALoop(openCount, 3);
     try {
       for (let round = 1; round <= 5; round++) {
         const email = buildEmail({ from: uniqueEmail('newcomer'), to: f.address, subject: `new ${round} ${randomInt(1e9)}`, text: 'a new question' });
@@ -105,8 +103,7 @@ describe('the gateway read cache', () => {
         expect(await openCount()).toBe(initial + round);
       }
     } finally {
-      running = false;
-      await Promise.all(loops);
+      await stop();
       await socket.close();
     }
     const after = await cacheCounts(f);

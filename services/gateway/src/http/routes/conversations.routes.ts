@@ -43,6 +43,19 @@ const customViewDto = (v: CustomView): z.infer<typeof CustomViewDto> => ({
 });
 
 export function registerConversationRoutes(api: ApiRoutes, conversation: ConversationClients, publicUrl: string, readCache?: ReadCache): void {
+  // Kept per reader (the answer was allowed for this user, and views like "mine" differ by user), and
+  // dropped by any change in the account, the reader's rights, or the inbox or conversation it shows.
+  const sendCached = async (
+    { user, req, res }: { user: AuthenticatedUser; req: Parameters<typeof sendJson>[0]; res: Parameters<typeof sendJson>[1] },
+    key: (string | number)[],
+    scope: string,
+    load: () => Promise<unknown>,
+  ) => {
+    if (!readCache) return load();
+    const scopes = [cacheScope.account(user.accountId), scope, cacheScope.user(user.accountId, user.id)];
+    await sendJson(req, res, 200, await readCache.get([key[0], user.accountId, user.id, ...key.slice(1)].join('\u0000'), scopes, load));
+  };
+
   api.add(
     {
       method: 'get',
@@ -53,21 +66,15 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Convers
       response: z.array(z.object({ id: z.string(), name: z.string(), count: z.number().int(), custom: CustomViewDto.optional() })),
       errors: [404],
     },
-    async ({ user, params, req, res }) => {
-      const load = async () =>
-        (await conversation.conversations.call.listViews({ tenant: tenant(user), inboxId: params.inboxId })).views.map((v) => ({
+    async (ctx) =>
+      sendCached(ctx, ['views', ctx.params.inboxId], cacheScope.inbox(ctx.user.accountId, ctx.params.inboxId), async () =>
+        (await conversation.conversations.call.listViews({ tenant: tenant(ctx.user), inboxId: ctx.params.inboxId })).views.map((v) => ({
           id: v.id,
           name: v.name,
           count: Number(v.count),
           ...(v.custom ? { custom: customViewDto(v.custom) } : {}),
-        }));
-      if (!readCache) return load();
-      // Kept as the inbox's pages are: "mine" and custom views differ by reader, and any change in the
-      // inbox, the account or the reader's rights drops them.
-      const key = ['views', user.accountId, user.id, params.inboxId].join('\u0000');
-      const scopes = [cacheScope.account(user.accountId), cacheScope.inbox(user.accountId, params.inboxId), cacheScope.user(user.accountId, user.id)];
-      await sendJson(req, res, 200, await readCache.get(key, scopes, load));
-    },
+        })),
+      ),
   );
 
   const CustomViewBody = z
@@ -144,7 +151,8 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Convers
       response: z.object({ items: z.array(ConversationItem), nextCursor: z.string().nullable() }),
       errors: [404],
     },
-    async ({ user, params, query, req, res }) => {
+    async (ctx) => {
+      const { user, params, query } = ctx;
       const load = async () => {
         const page = await conversation.conversations.call.listConversations({
           tenant: tenant(user),
@@ -155,11 +163,7 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Convers
         });
         return { items: page.items.map(conversationItem), nextCursor: page.nextCursor || null };
       };
-      if (!readCache) return load();
-      // Per reader: the answer was allowed for this user, and views like "mine" differ by user.
-      const key = ['list', user.accountId, user.id, params.inboxId, query.view, query.sort, query.limit, query.cursor ?? ''].join('\u0000');
-      const scopes = [cacheScope.account(user.accountId), cacheScope.inbox(user.accountId, params.inboxId), cacheScope.user(user.accountId, user.id)];
-      await sendJson(req, res, 200, await readCache.get(key, scopes, load));
+      return sendCached(ctx, ['list', params.inboxId, query.view, query.sort, query.limit, query.cursor ?? ''], cacheScope.inbox(user.accountId, params.inboxId), load);
     },
   );
 
@@ -173,13 +177,10 @@ export function registerConversationRoutes(api: ApiRoutes, conversation: Convers
       response: ConversationItem.extend({ messages: z.array(MessageDto), comments: z.array(CommentDto), call: CallDto.nullable() }),
       errors: [404],
     },
-    async ({ user, params, req, res }) => {
-      const load = async () => conversationDetail(await conversation.conversations.call.getConversation({ tenant: tenant(user), conversationId: params.id }), publicUrl);
-      if (!readCache) return load();
-      const key = ['thread', user.accountId, user.id, params.id].join('\u0000');
-      const scopes = [cacheScope.account(user.accountId), cacheScope.conversation(user.accountId, params.id), cacheScope.user(user.accountId, user.id)];
-      await sendJson(req, res, 200, await readCache.get(key, scopes, load));
-    },
+    async (ctx) =>
+      sendCached(ctx, ['thread', ctx.params.id], cacheScope.conversation(ctx.user.accountId, ctx.params.id), async () =>
+        conversationDetail(await conversation.conversations.call.getConversation({ tenant: tenant(ctx.user), conversationId: ctx.params.id }), publicUrl),
+      ),
   );
 }
 

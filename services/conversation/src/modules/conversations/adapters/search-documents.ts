@@ -26,35 +26,39 @@ interface VersionRow {
   version: string;
 }
 
-const VERSION_COLUMNS = 'c.id, c.account_id, c.version';
+/** What each kind of answer reads: the versions alone, or the list item and what only the index needs. */
+const selectFrom = (versionsOnly: boolean) =>
+  versionsOnly ? 'SELECT c.id, c.account_id, c.version FROM conversations c' : `SELECT ${CONVERSATION_COLUMNS} FROM conversations c ${SUMMARY_JOINS}`;
 
 export class SearchDocuments {
   constructor(private readonly pool: Pool) {}
 
   async byRefs(refs: ConversationRef[], options: { versionsOnly: boolean } = { versionsOnly: false }): Promise<{ documents: SearchDocument[]; missing: ConversationRef[] }> {
     if (refs.length === 0) return { documents: [], missing: [] };
-    const keys = [refs.map((r) => r.accountId), refs.map((r) => r.conversationId)];
     // Asked for after nearly every event: planned once per connection.
-    const documents = options.versionsOnly
-      ? versionDocuments(
-          (await queryWithCachedPlan<VersionRow>(this.pool, `SELECT ${VERSION_COLUMNS} FROM conversations c WHERE (c.account_id, c.id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys)).rows,
-        )
-      : await this.withTexts(
-          (await queryWithCachedPlan<ConversationRow>(this.pool, `SELECT ${CONVERSATION_COLUMNS} FROM conversations c ${SUMMARY_JOINS} WHERE (c.account_id, c.id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys)).rows,
-        );
+    const rows = await queryWithCachedPlan<VersionRow | ConversationRow>(
+      this.pool,
+      `${selectFrom(options.versionsOnly)} WHERE (c.account_id, c.id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [refs.map((r) => r.accountId), refs.map((r) => r.conversationId)],
+    );
+    const documents = await this.toDocuments(rows.rows, options.versionsOnly);
     const found = new Set(documents.map((d) => d.conversationId));
     return { documents, missing: refs.filter((r) => !found.has(r.conversationId)) };
   }
 
   async export(input: { afterId: string; limit: number; versionsOnly: boolean; accountId: string }): Promise<{ documents: SearchDocument[]; nextAfterId: string }> {
     const limit = Math.min(Math.max(input.limit || 500, 1), 2000);
-    const where = `WHERE c.id > $1 AND ($2::text = '' OR c.account_id = $2) ORDER BY c.id LIMIT $3`;
-    const params = [input.afterId, input.accountId, limit];
-    const rows = input.versionsOnly
-      ? (await this.pool.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM conversations c ${where}`, params)).rows
-      : (await this.pool.query<ConversationRow>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations c ${SUMMARY_JOINS} ${where}`, params)).rows;
-    const documents = input.versionsOnly ? versionDocuments(rows) : await this.withTexts(rows as ConversationRow[]);
+    const { rows } = await this.pool.query<VersionRow | ConversationRow>(
+      `${selectFrom(input.versionsOnly)} WHERE c.id > $1 AND ($2::text = '' OR c.account_id = $2) ORDER BY c.id LIMIT $3`,
+      [input.afterId, input.accountId, limit],
+    );
+    const documents = await this.toDocuments(rows, input.versionsOnly);
     return { documents, nextAfterId: rows.length === limit ? rows[rows.length - 1].id : '' };
+  }
+
+  private async toDocuments(rows: (VersionRow | ConversationRow)[], versionsOnly: boolean): Promise<SearchDocument[]> {
+    if (!versionsOnly) return this.withTexts(rows as ConversationRow[]);
+    return rows.map((row) => ({ ...emptyDocument(), conversationId: row.id, accountId: row.account_id, version: row.version }));
   }
 
   private async withTexts(rows: ConversationRow[]): Promise<SearchDocument[]> {
@@ -122,10 +126,6 @@ export class SearchDocuments {
       };
     });
   }
-}
-
-function versionDocuments(rows: VersionRow[]): SearchDocument[] {
-  return rows.map((row) => ({ ...emptyDocument(), conversationId: row.id, accountId: row.account_id, version: row.version }));
 }
 
 function emptyDocument(): SearchDocument {
