@@ -61,6 +61,12 @@ describe.each(SERVICE_NAMES)('the %s service', (name: ServiceName) => {
     if (name !== 'gateway') expect(metrics).toMatch(new RegExp(`inbox_consumer_pending_messages\\{consumer="[\\w-]+",service="${name}"\\}`));
   });
 
+  it('trims the native memory its allocator keeps free and reports it', async () => {
+    const metrics = await (await fetch(`${service.opsUrl}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^inbox_native_memory_free_bytes\\{service="${name}"\\} \\d+$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^inbox_native_memory_released_bytes_total\\{service="${name}"\\} \\d+$`, 'm'));
+  });
+
   if (name !== 'ingest' && name !== 'gateway') {
     it('serves the standard gRPC health service as SERVING', async () => {
       expect(await grpcHealthCheck(service.grpcAddress!)).toBe('SERVING');

@@ -6,6 +6,7 @@ export * from './observability/health';
 export * from './observability/ops-http';
 export * from './lifecycle/shutdown';
 export * from './runtime/service-runtime';
+export * from './runtime/native-memory';
 export * from './grpc/errors';
 export * from './grpc/server';
 export * from './grpc/client';

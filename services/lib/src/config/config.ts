@@ -64,6 +64,8 @@ export const commonConfigShape = {
   NATS_TLS_CA_FILE: z.string().default(''),
   /** Where traces go over OTLP/HTTP (e.g. http://otel-collector:4318); empty: context is propagated, nothing exported. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().default(''),
+  /** How often (ms) the C allocator's free pages go back to the system; 0 turns it off. */
+  NATIVE_MEMORY_TRIM_INTERVAL_MS: env.int(10000, 0),
 };
 
 /**

@@ -10,6 +10,7 @@ import { startOpsServer, type OpsServer } from '../observability/ops-http';
 import { Lifecycle } from '../lifecycle/shutdown';
 import { SubscriptionLiveness } from '../jetstream/liveness';
 import { startTracing } from '../observability/tracing';
+import { startNativeMemoryTrim } from './native-memory';
 
 export interface RuntimeSettings {
   service: string;
@@ -19,6 +20,8 @@ export interface RuntimeSettings {
   drainDelayMs?: number;
   /** OTLP/HTTP endpoint spans are exported to (e.g. http://collector:4318); empty: none exported. */
   otlpEndpoint?: string;
+  /** How often freed native memory glibc keeps is returned to the system; 0: never. */
+  nativeMemoryTrimIntervalMs?: number;
 }
 
 export class ServiceRuntime {
@@ -49,6 +52,8 @@ export class ServiceRuntime {
     this.lifecycle = new Lifecycle(this.logger, this.health, settings.shutdownTimeoutMs, undefined, settings.drainDelayMs);
     const tracing = startTracing(settings.service, settings.otlpEndpoint);
     this.lifecycle.afterShutdown(() => tracing.shutdown());
+    const trim = startNativeMemoryTrim({ intervalMs: settings.nativeMemoryTrimIntervalMs ?? 0, logger: this.logger, registry: this.metrics.registry });
+    this.lifecycle.afterShutdown(async () => trim.stop());
     this.lifecycle.listenForSignals();
   }
 
