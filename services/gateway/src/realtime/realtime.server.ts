@@ -18,6 +18,7 @@ import type { SessionEvents } from '../auth/session-events';
 import { conversationItem } from '../http/shapes/conversation.shapes';
 import { STREAM_KEYS, type EventFeed, type FeedEvent, type StreamKey } from './event-feed';
 import { jsonFrame } from './text-frame';
+import { SocketHeartbeat } from './socket-heartbeat';
 import { CLOSE_GOING_AWAY, CLOSE_INTERNAL_ERROR, SocketState, acceptWebSocket, type AgentSocket, type SocketListener } from './agent-socket';
 import type { Wallboards } from './wallboards';
 
@@ -25,6 +26,8 @@ export const REALTIME_PATH = '/api/v1/realtime';
 const AUTH_TIMEOUT_MS = 10_000;
 /** How often every open socket's session is checked again, for a revocation whose notice was missed. */
 const SESSION_SWEEP_MS = 60_000;
+const HEARTBEAT_PERIOD_MS = PRESENCE_TTL_MS / 3;
+const HEARTBEAT_TICK_MS = 250;
 export const CLOSE_REVOKED = 4401;
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -85,8 +88,8 @@ function viewsChangedFrame(inboxId: string): Buffer {
 }
 
 export class RealtimeServer {
-  /** Every open socket, signed in or not: the heartbeat pings them all. */
-  private readonly sockets = new Set<AgentSocket>();
+  /** Every open socket, signed in or not, pinged once per heartbeat period a share at a time. */
+  private readonly sockets = new SocketHeartbeat<AgentSocket>(HEARTBEAT_PERIOD_MS, HEARTBEAT_TICK_MS);
   private readonly byAccount = new Map<string, Set<RealtimeConnection>>();
   /** The same connections by user: counting a user's sockets must not scan the account's (10,000 accepts took 7 s). */
   private readonly byUser = new Map<string, Set<RealtimeConnection>>();
@@ -98,7 +101,7 @@ export class RealtimeServer {
   /** Per account, the inboxes whose view counts changed since the last views.changed. */
   private readonly countsChanged = new Map<string, Set<string>>();
   private countsTimer: NodeJS.Timeout | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
+  private presenceRefresh: NodeJS.Timeout | undefined;
   private sweep: NodeJS.Timeout | undefined;
   private unsubscribeSessions: (() => void) | undefined;
   private unsubscribeDirectory: (() => void) | undefined;
@@ -118,18 +121,11 @@ export class RealtimeServer {
       if (url.pathname !== REALTIME_PATH) return socket.destroy();
       void this.accept(req, url, socket, head);
     });
-    this.heartbeat = setInterval(() => {
-      for (const socket of this.sockets) {
-        if (!socket.alive) {
-          socket.terminate();
-          continue;
-        }
-        socket.alive = false;
-        socket.ping();
-      }
+    this.sockets.start();
+    this.presenceRefresh = setInterval(() => {
       for (const set of this.byAccount.values()) for (const c of set) if (c.showsPresence) void c.refreshPresence();
     }, PRESENCE_TTL_MS / 3);
-    this.heartbeat.unref();
+    this.presenceRefresh.unref();
     this.unsubscribeSessions = this.deps.sessionEvents.subscribe((change) => void this.recheckSessions((c) => c.user.accountId === change.accountId && c.user.id === change.userId));
     this.sweep = setInterval(() => void this.recheckSessions(() => true), SESSION_SWEEP_MS);
     this.sweep.unref();
@@ -223,7 +219,8 @@ export class RealtimeServer {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.heartbeat);
+    this.sockets.stop();
+    clearInterval(this.presenceRefresh);
     clearInterval(this.sweep);
     clearTimeout(this.countsTimer);
     this.unsubscribeSessions?.();
