@@ -1,6 +1,6 @@
 // Every open socket, pinged once per period; one that has not answered the ping before is cut.
 // The sockets are spread over the period's ticks and each tick pings its share: pinging 10,000
-// sockets at once held the event loop for about 100 ms every 10 s (and brought 10,000 pongs back
+// sockets at once held the event loop for about 200 ms every 10 s (and brought 10,000 pongs back
 // at once), and an event fanned out behind that burst reached its last socket that much later.
 
 export interface Pingable {
