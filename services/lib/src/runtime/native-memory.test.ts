@@ -60,7 +60,7 @@ describe('native memory trim', () => {
     let trims = 0;
     const heap: NativeHeap = { freeBytes: () => 64 * MB, trim: () => void (trims += 1) };
     const trim = startNativeMemoryTrim({ intervalMs: 20, logger, registry: new Registry(), heap });
-    await new Promise((resolve) => setTimeout(resolve, 110));
+    for (let waited = 0; trims < 3 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     trim.stop();
     const seen = trims;
     expect(seen).toBeGreaterThanOrEqual(3);
