@@ -1,11 +1,13 @@
 // The raw speed of the parts, measured in the same run: JetStream publish with the storage
 // settings our streams use, PostgreSQL inserts of a conversation-sized row (one transaction per
 // row, and batched), OpenSearch bulk indexing and the query search runs, and a bare Node process
-// writing one frame to thousands of sockets.
-import { fork } from 'node:child_process';
+// writing one frame to thousands of sockets, and what one loopback round trip between two processes
+// costs on one core and across two.
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { DiscardPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -14,6 +16,7 @@ import pg from 'pg';
 import { BlobStore, ensureDatabase } from '@inbox/lib';
 import { closeFrameReceiver, openFrameReceiver } from './frame-receiver';
 import { atConcurrency, cpuSince, cpuSnapshot, seconds, settled, summarize, waitUntil } from './harness';
+import type { EndReport } from './loopback-round-trip.process';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/inbox_bench';
@@ -191,6 +194,67 @@ export async function rawSocketFanOut(sockets: number, payloadBytes: number, rou
   } finally {
     for (const socket of clients) closeFrameReceiver(socket);
     server.disconnect();
+  }
+}
+
+/** Where the two ends of a round trip run: both on core 0, on cores 0 and 1, or wherever the scheduler puts them. */
+export type Placement = 'one core' | 'two cores' | 'as scheduled';
+
+const ROUND_TRIP_PROCESS = path.join(__dirname, 'loopback-round-trip.process.ts');
+
+function startEnd(cpu: string | null, args: string[]): ChildProcess {
+  const node = [process.execPath, '--import', 'tsx', ROUND_TRIP_PROCESS, ...args];
+  const [command, ...rest] = cpu === null ? node : ['taskset', '-c', cpu, ...node];
+  return spawn(command, rest, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+const nextMessage = async <T>(child: ChildProcess): Promise<T> => ((await once(child, 'message', { signal: AbortSignal.timeout(30_000) })) as [T])[0];
+
+/**
+ * Every hop of the stack (a statement to PostgreSQL, a message through NATS, a gRPC call) is a
+ * loopback round trip that wakes another process. Two bare Node processes ping-pong a message of
+ * `messageBytes` `roundTrips` times; each end reports its CPU. Where cores are virtual, waking a
+ * process on the other core can cost several times the work of the round trip itself.
+ */
+export async function loopbackRoundTrips(placement: Placement, roundTrips = 20_000, messageBytes = 200) {
+  const [echoCpu, pingCpu] = placement === 'one core' ? ['0', '0'] : placement === 'two cores' ? ['0', '1'] : [null, null];
+  const echo = startEnd(echoCpu, ['echo']);
+  try {
+    const { port } = await nextMessage<{ port: number }>(echo);
+    echo.send('start');
+    const pinger = startEnd(pingCpu, ['ping', String(port), String(roundTrips), String(messageBytes)]);
+    const ping = await nextMessage<EndReport>(pinger);
+    echo.send('report');
+    const echoed = await nextMessage<EndReport>(echo);
+    const perRoundTripUs = (ms: number) => round2((ms * 1000) / roundTrips);
+    return {
+      placement,
+      roundTrips,
+      messageBytes,
+      cores: { ping: ping.cpusAllowed, echo: echoed.cpusAllowed },
+      wallUsPerRoundTrip: perRoundTripUs(ping.wallMs ?? 0),
+      cpuUsPerRoundTrip: { ping: perRoundTripUs(ping.cpuMs), echo: perRoundTripUs(echoed.cpuMs) },
+    };
+  } finally {
+    echo.disconnect();
+  }
+}
+
+/** The round trip on one core, across two (when the machine has two and taskset is there), and as scheduled. */
+export async function loopbackRoundTripCosts(roundTrips = 20_000) {
+  const canPin = availableParallelism() >= 2 && hasTaskset();
+  const placements: Placement[] = canPin ? ['one core', 'two cores', 'as scheduled'] : ['as scheduled'];
+  const results = [];
+  for (const placement of placements) results.push(await loopbackRoundTrips(placement, roundTrips));
+  return results;
+}
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
   }
 }
 

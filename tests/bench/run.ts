@@ -14,7 +14,7 @@ import nodemailer from 'nodemailer';
 import { buildSearchRequest } from '../../services/search/src/domain/search-query';
 import { ReportDayCounts } from '../../services/conversation/src/modules/reports/adapters/report-day-counts';
 import { closeFrameReceiver, openFrameReceiver } from './frame-receiver';
-import { jetStreamPublish, objectStorePut, openSearchRaw, postgresInserts, rawSocketFanOut, warmOpenSearch } from './baselines';
+import { jetStreamPublish, loopbackRoundTripCosts, objectStorePut, openSearchRaw, postgresInserts, rawSocketFanOut, warmOpenSearch } from './baselines';
 import { closePipelineWatch, drain, inboundPending } from './pipeline';
 import { GATEWAY, GATEWAY_OPS, INGEST, ROOT, realtimeUrl, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, benchAgents, cpuSince, cpuSnapshot, machine, postEmail, processCount, rawEmail, seconds, serverMemory, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
 
@@ -53,7 +53,15 @@ async function scenarioBaselines() {
   baselines.jetstream = await jetStreamPublish();
   baselines.objectStore = await objectStorePut();
   baselines.postgres = await postgresInserts();
-  record('baseline-components', { workload: 'raw JetStream publish (2 KB, file storage, 64 in flight); object store put of a 2 KB blob (16 in flight), as ingest stores each raw email; PostgreSQL row inserts (1.5 KB rows) per transaction and batched', ...baselines });
+  baselines.loopbackRoundTrip = await loopbackRoundTripCosts();
+  const file = record('baseline-components', { workload: 'raw JetStream publish (2 KB, file storage, 64 in flight); object store put of a 2 KB blob (16 in flight), as ingest stores each raw email; PostgreSQL row inserts (1.5 KB rows) per transaction and batched; a 200-byte loopback round trip between two bare Node processes, 20,000 times, on one core, across two and as scheduled', ...baselines });
+  summary.push({ scenario: 'loopback round trip (raw)', measure: roundTripCosts(), value: file, goal: '—', baseline: '—' });
+}
+
+/** What a hop costs this machine: CPU of both ends per round trip, by where they run. */
+function roundTripCosts(): string {
+  const costs = (baselines.loopbackRoundTrip ?? []) as Awaited<ReturnType<typeof loopbackRoundTripCosts>>;
+  return costs.map((c) => `${c.placement}: ${Math.round(c.cpuUsPerRoundTrip.ping + c.cpuUsPerRoundTrip.echo)} µs CPU (wall ${Math.round(c.wallUsPerRoundTrip)} µs)`).join('; ') || 'not measured in this run';
 }
 
 async function scenarioIngestAccepted() {
@@ -152,7 +160,7 @@ async function scenarioTimeToInbox() {
   ws.close();
   const file = record('time-to-inbox', { workload: 'raw email at fixed rates for 10 s each; latency from the 202 to the agent socket receiving conversation.created', levels }, { count: levels.reduce((n, l: any) => n + l.accept.ok, 0), unit: 'message' });
   const described = levels.map((l: any) => `@${l.rate}/s p50 ${l.acceptedToSocketMs.p50} / p99 ${l.acceptedToSocketMs.p99} ms${l.accept.dropped ? ` (${l.accept.dropped} not sent: ingest saturated)` : ''}`).join('; ');
-  summary.push({ scenario: 'time to inbox', measure: described, value: file, goal: 'p50 ≤ 50 ms, p99 ≤ 250 ms', baseline: `JetStream publish p50 ${baselines.jetstream?.latencyMs.p50} ms` });
+  summary.push({ scenario: 'time to inbox', measure: described, value: file, goal: 'p50 ≤ 50 ms, p99 ≤ 250 ms', baseline: `JetStream publish p50 ${baselines.jetstream?.latencyMs.p50} ms; a loopback round trip, ${roundTripCosts()}` });
 }
 
 async function generateReadData(account: Awaited<ReturnType<typeof benchAccount>>, conversations: number) {
