@@ -51,7 +51,30 @@ export function withCachedPlans<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => P
   return withTransaction(pool, (client) => work(preparing(client)), `${begin}; ${CACHED_PLANS}`);
 }
 
-/** One static statement with its cached plan (see withCachedPlans). */
-export function queryWithCachedPlan<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+/**
+ * One static statement with its cached plan (see withCachedPlans). Where the database itself makes
+ * named statements use their generic plan (`plan_cache_mode`, set by the services' migrations), it
+ * is one round trip; elsewhere a transaction sets the mode around it, three.
+ */
+export async function queryWithCachedPlan<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  if (namesStatements(pool) && (await plansGenericByDefault(pool))) return pool.query<R>({ name: statementName(text), text, values });
   return withCachedPlans(pool, (tx) => tx.query<R>(text, values));
+}
+
+const GENERIC_BY_DEFAULT = 'force_generic_plan';
+const defaultModes = new WeakMap<pg.Pool, Promise<boolean>>();
+
+/**
+ * Whether the pool's sessions start with generic plans for named statements: asked once per pool.
+ * A database default reaches every server session, behind a pooler in transaction mode too.
+ */
+export function plansGenericByDefault(pool: pg.Pool): Promise<boolean> {
+  let known = defaultModes.get(pool);
+  if (!known) {
+    known = pool.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode').then((r) => r.rows[0]?.plan_cache_mode === GENERIC_BY_DEFAULT);
+    // A failed answer is asked again next time rather than kept.
+    known.catch(() => defaultModes.delete(pool));
+    defaultModes.set(pool, known);
+  }
+  return known;
 }
