@@ -4,6 +4,7 @@ import {
   Client,
   Metadata,
   credentials,
+  status,
   type MethodDefinition,
   type ServiceDefinition,
   type ServiceError,
@@ -13,6 +14,31 @@ import { SpanKind, inSpan, injectContext } from '../observability/tracing';
 import { fromServiceError } from './errors';
 
 const METADATA_SETTER = { set: (metadata: Metadata, key: string, value: string) => metadata.set(key, value) };
+
+/**
+ * A stream the server refused (HTTP/2 REFUSED_STREAM) never reached its handler, so sending the
+ * call again is safe. grpc-js does so once by itself; while the servers' connections reach their
+ * maximum age together, the second attempt can be refused as well.
+ */
+const REFUSED_RETRIES = 2;
+
+function refusedUnprocessed(error: ServiceError): boolean {
+  // grpc-js reports the stream's reset code only in these words.
+  return error.code === status.UNAVAILABLE && error.details === 'Stream refused by server';
+}
+
+function callMetadata(): Metadata {
+  const metadata = new Metadata();
+  const requestId = currentRequestId();
+  if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
+  const caller = currentRequestClient();
+  if (caller) {
+    metadata.set(CLIENT_IP_HEADER, caller.ip);
+    metadata.set(CLIENT_AGENT_HEADER, caller.userAgent);
+  }
+  injectContext(metadata, METADATA_SETTER);
+  return metadata;
+}
 
 export interface CallOptions {
   deadlineMs?: number;
@@ -54,25 +80,23 @@ export function createServiceClient<D extends ServiceDefinition>(
     call[name] = (request, options) =>
       inSpan(method.path.slice(1), { kind: SpanKind.CLIENT, attributes: { 'rpc.system': 'grpc', 'rpc.method': method.path } }, () =>
         new Promise((resolve, reject) => {
-          const metadata = new Metadata();
-          const requestId = currentRequestId();
-          if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
-          const caller = currentRequestClient();
-          if (caller) {
-            metadata.set(CLIENT_IP_HEADER, caller.ip);
-            metadata.set(CLIENT_AGENT_HEADER, caller.userAgent);
-          }
-          injectContext(metadata, METADATA_SETTER);
           const deadline = new Date(Date.now() + (options?.deadlineMs ?? defaults.deadlineMs));
-          client.makeUnaryRequest(
-            method.path,
-            method.requestSerialize,
-            method.responseDeserialize,
-            request,
-            metadata,
-            { deadline },
-            (error: ServiceError | null, response?: unknown) => (error ? reject(fromServiceError(error)) : resolve(response)),
-          );
+          // Made here, in the caller's context: a retry runs in grpc-js's callback.
+          const metadata = callMetadata();
+          const attempt = (refusalsLeft: number) =>
+            client.makeUnaryRequest(
+              method.path,
+              method.requestSerialize,
+              method.responseDeserialize,
+              request,
+              metadata.clone(),
+              { deadline },
+              (error: ServiceError | null, response?: unknown) => {
+                if (error && refusalsLeft > 0 && refusedUnprocessed(error) && Date.now() < deadline.getTime()) return attempt(refusalsLeft - 1);
+                return error ? reject(fromServiceError(error)) : resolve(response);
+              },
+            );
+          attempt(REFUSED_RETRIES);
         }),
       );
   }

@@ -1,3 +1,5 @@
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { ConversationServiceService } from '../gen/inbox/conversation/v1/conversation';
 import { createLogger } from '../logging/logger';
 import { currentRequestId, runWithRequestContext } from '../logging/request-context';
@@ -128,6 +130,56 @@ describe('gRPC across replicas', () => {
       for (const r of replicas) expect(r.calls).toBeGreaterThanOrEqual(10);
     } finally {
       client.close();
+    }
+  });
+});
+
+describe('streams a server refuses', () => {
+  // A bare HTTP/2 server that refuses the first `refusals` streams (REFUSED_STREAM: the handler never
+  // saw them) and answers the rest as a gRPC server would.
+  async function refusingServer(refusals: number) {
+    const seen = { streams: 0 };
+    const server = http2.createServer();
+    server.on('stream', (stream) => {
+      seen.streams += 1;
+      stream.on('error', () => undefined);
+      if (seen.streams <= refusals) return stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        const message = ConversationServiceService.getInboundReceipt.responseSerialize({ eventId: 'answered', deliveries: 1, storedAt: undefined });
+        const frame = Buffer.alloc(5 + message.length);
+        frame.writeUInt32BE(message.length, 1);
+        message.copy(frame, 5);
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+        stream.end(frame);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { server, seen, address: `127.0.0.1:${(server.address() as AddressInfo).port}` };
+  }
+
+  it('sends a refused call again, as the handler never saw it, up to three refusals', async () => {
+    const { server, seen, address } = await refusingServer(3);
+    const client = createServiceClient(ConversationServiceService, address, { deadlineMs: 2000 });
+    try {
+      expect(await client.call.getInboundReceipt({ eventId: 'e1' })).toMatchObject({ eventId: 'answered', deliveries: 1 });
+      expect(seen.streams).toBe(4);
+    } finally {
+      client.close();
+      server.close();
+    }
+  });
+
+  it('gives up after three attempts, each also retried once by grpc-js, with the server unavailable', async () => {
+    const { server, seen, address } = await refusingServer(100);
+    const client = createServiceClient(ConversationServiceService, address, { deadlineMs: 2000 });
+    try {
+      await expect(client.call.getInboundReceipt({ eventId: 'e1' })).rejects.toMatchObject({ message: 'Stream refused by server' });
+      expect(seen.streams).toBe(6);
+    } finally {
+      client.close();
+      server.close();
     }
   });
 });
