@@ -219,10 +219,11 @@ const nextMessage = async <T>(child: ChildProcess): Promise<T> => ((await once(c
 export async function loopbackRoundTrips(placement: Placement, roundTrips = 20_000, messageBytes = 200) {
   const [echoCpu, pingCpu] = placement === 'one core' ? ['0', '0'] : placement === 'two cores' ? ['0', '1'] : [null, null];
   const echo = startEnd(echoCpu, ['echo']);
+  let pinger: ChildProcess | undefined;
   try {
     const { port } = await nextMessage<{ port: number }>(echo);
     echo.send('start');
-    const pinger = startEnd(pingCpu, ['ping', String(port), String(roundTrips), String(messageBytes)]);
+    pinger = startEnd(pingCpu, ['ping', String(port), String(roundTrips), String(messageBytes)]);
     const ping = await nextMessage<EndReport>(pinger);
     echo.send('report');
     const echoed = await nextMessage<EndReport>(echo);
@@ -236,6 +237,8 @@ export async function loopbackRoundTrips(placement: Placement, roundTrips = 20_0
       cpuUsPerRoundTrip: { ping: perRoundTripUs(ping.cpuMs), echo: perRoundTripUs(echoed.cpuMs) },
     };
   } finally {
+    // A ping end that never reported (it timed out) is not left running.
+    if (pinger && pinger.exitCode === null) pinger.kill();
     echo.disconnect();
   }
 }

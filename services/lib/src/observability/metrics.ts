@@ -26,7 +26,7 @@ export interface PoolCounts {
   options: { max?: number };
 }
 
-export const EVENT_LOOP_SAMPLE_MS = 100;
+const EVENT_LOOP_SAMPLE_MS = 100;
 
 export function createMetrics(service: string): ServiceMetrics {
   const registry = new Registry();
