@@ -45,8 +45,9 @@ describe('drafts in the web inbox', () => {
     await page.getByRole('tab', { name: 'Comment' }).click();
     expect(await page.getByLabel('Comment').inputValue()).toBe('');
 
-    // Back in the first, both drafts are there; and after a reload too.
-    await page.getByRole('button', { name: /Refund for order 1/ }).click();
+    // Back in the first, both drafts are there; and after a reload too. Its row in the list, by id:
+    // the open conversation's panel may link to it by its subject as well.
+    await page.locator(`button[data-conversation="${a.id}"]`).click();
     await page.locator('.message').getByText('Please refund order 1.').waitFor();
     await page.getByRole('textbox', { name: 'Reply' }).getByText('Your refund for order 1 is confirmed.').waitFor();
     await page.goto(`${f.stack.gatewayUrl}/conversations/${a.id}`);
