@@ -89,7 +89,7 @@ describe('the Helm chart', () => {
     }
   });
 
-  it('runs every Node service with a capped heap, one V8 helper thread and two malloc arenas, as the local run does', () => {
+  it('runs every Node service with a capped heap, one V8 helper thread, the collector exposed and two malloc arenas, as the local run does', () => {
     const objects = render('ci/production-values.yaml');
     const deployments = objects.filter((o) => o.kind === 'Deployment' && o.metadata.name !== 'inbox-pgbouncer');
     // What a container sees: the shared ConfigMap it takes with envFrom, under its own env.
@@ -102,12 +102,12 @@ describe('the Helm chart', () => {
     const node = deployments.filter((d) => envOf(d).NODE_OPTIONS !== undefined);
     expect(node.length).toBeGreaterThanOrEqual(6);
     for (const deployment of node) {
-      expect([deployment.metadata.name, envOf(deployment).NODE_OPTIONS]).toEqual([deployment.metadata.name, expect.stringMatching(/--max-old-space-size=\d+ --max-semi-space-size=16 --v8-pool-size=1/)]);
+      expect([deployment.metadata.name, envOf(deployment).NODE_OPTIONS]).toEqual([deployment.metadata.name, expect.stringMatching(/--max-old-space-size=\d+ --max-semi-space-size=16 --v8-pool-size=1 --expose-gc/)]);
       expect([deployment.metadata.name, envOf(deployment).MALLOC_ARENA_MAX]).toEqual([deployment.metadata.name, '2']);
     }
     const localRun = readFileSync(path.join(ROOT, 'scripts/services.sh'), 'utf8');
     expect(localRun).toContain('MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}');
-    expect(localRun).toContain('--max-semi-space-size=16 --v8-pool-size=1');
+    expect(localRun).toContain('--max-semi-space-size=16 --v8-pool-size=1 --expose-gc');
   });
 
   it('lets only the traffic each service needs through its NetworkPolicy', () => {

@@ -63,10 +63,11 @@ seccompProfile:
 
 {{/* Node flags every service runs with, after its own heap cap, as scripts/services.sh starts them:
 16 MB semi-spaces (a young generation shrunk with the capped heap multiplied the collector's CPU)
-and one V8 helper thread (a container limited to one CPU has no use for four, and each young
-collection woke them all). */}}
+one V8 helper thread (a container limited to one CPU has no use for four, and each young
+collection woke them all), and the collector exposed, so a started service gives back the heap it
+grew while loading its modules (services/lib/src/runtime/startup-heap.ts). */}}
 {{- define "inbox.nodeFlags" -}}
---max-semi-space-size=16 --v8-pool-size=1
+--max-semi-space-size=16 --v8-pool-size=1 --expose-gc
 {{- end -}}
 
 {{/* Settings every service reads, for the ConfigMap and the hook Jobs. */}}

@@ -2,7 +2,7 @@
 // gives it back to the system only from the top of the heap, so holes left between live blocks
 // stay resident for good. After a search load and 10,000 sockets the gateway held 149 MB of
 // anonymous memory of which 53 MB were such free blocks; malloc_trim(0) returned 47 MB of them.
-// V8 returns its own heap pages by itself: this is about the rest.
+// V8's own heap is another matter (startup-heap.ts): this is about the rest.
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../logging/logger';
 import { errorMessage } from '../observability/health';

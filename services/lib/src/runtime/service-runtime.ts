@@ -11,6 +11,7 @@ import { Lifecycle } from '../lifecycle/shutdown';
 import { SubscriptionLiveness } from '../jetstream/liveness';
 import { startTracing } from '../observability/tracing';
 import { startNativeMemoryTrim } from './native-memory';
+import { releaseStartupHeap } from './startup-heap';
 
 export interface RuntimeSettings {
   service: string;
@@ -72,7 +73,10 @@ export class ServiceRuntime {
   }
 
   started(details: Record<string, unknown>): void {
-    this.logger.info(details, 'started');
+    const released = releaseStartupHeap();
+    const mb = (bytes: number) => Math.round(bytes / 1048576);
+    const heap = released && { heapMb: [mb(released.heapBeforeBytes), mb(released.heapAfterBytes)], rssMb: [mb(released.rssBeforeBytes), mb(released.rssAfterBytes)], heapReleaseMs: Math.round(released.ms) };
+    this.logger.info({ ...details, ...heap }, 'started');
   }
 }
 
