@@ -62,7 +62,7 @@ seccompProfile:
 {{- end -}}
 
 {{/* Node flags every service runs with, after its own heap cap, as scripts/services.sh starts them:
-16 MB semi-spaces (a young generation shrunk with the capped heap multiplied the collector's CPU)
+16 MB semi-spaces (a young generation shrunk with the capped heap multiplied the collector's CPU),
 one V8 helper thread (a container limited to one CPU has no use for four, and each young
 collection woke them all), and the collector exposed, so a started service gives back the heap it
 grew while loading its modules (services/lib/src/runtime/startup-heap.ts). */}}
