@@ -91,6 +91,11 @@ start_one() {
   # Two malloc arenas, not eight per core: each libuv and V8 thread kept freed memory in its own
   # (the gateway held 240 MB resident with 10,000 sockets, 221 MB with two).
   extra="$extra MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}"
+  # Past 180 MB resident the gateway gives back the heap pages V8 pools after each collection and
+  # would return only once idle (services/lib/src/runtime/heap-budget.ts): with 10,000 sockets it
+  # peaked at 149 MB instead of 179-194. Not the conversation service: under the reports benchmark
+  # it grew back within seconds, and the collections' pauses took a report's p99 from 90 to 248 ms.
+  if [ "$service" = gateway ]; then extra="$extra MEMORY_BUDGET_MB=${MEMORY_BUDGET_MB:-180}"; fi
   # One V8 helper thread per process instead of four (--v8-pool-size): every young-generation
   # collection woke all four, and seven processes sharing two cores paid for those wake-ups
   # (search at 10 clients: p99 64-72 ms with four, 53-62 with one; time to inbox and real-time

@@ -89,7 +89,7 @@ describe('the Helm chart', () => {
     }
   });
 
-  it('runs every Node service with a capped heap, one V8 helper thread, the collector exposed and two malloc arenas, as the local run does', () => {
+  it('runs every Node service with a capped heap, one V8 helper thread, the collector exposed, two malloc arenas and a memory budget, as the local run does', () => {
     const objects = render('ci/production-values.yaml');
     const deployments = objects.filter((o) => o.kind === 'Deployment' && o.metadata.name !== 'inbox-pgbouncer');
     // What a container sees: the shared ConfigMap it takes with envFrom, under its own env.
@@ -104,10 +104,16 @@ describe('the Helm chart', () => {
     for (const deployment of node) {
       expect([deployment.metadata.name, envOf(deployment).NODE_OPTIONS]).toEqual([deployment.metadata.name, expect.stringMatching(/--max-old-space-size=\d+ --max-semi-space-size=16 --v8-pool-size=1 --expose-gc/)]);
       expect([deployment.metadata.name, envOf(deployment).MALLOC_ARENA_MAX]).toEqual([deployment.metadata.name, '2']);
+      // 70% of the container's memory limit: the pooled heap pages go back well before the limit.
+      const limit = String(deployment.spec.template.spec.containers[0].resources.limits.memory);
+      const limitMb = limit.endsWith('Gi') ? Number(limit.slice(0, -2)) * 1024 : Number(limit.slice(0, -2));
+      expect([deployment.metadata.name, envOf(deployment).MEMORY_BUDGET_MB]).toEqual([deployment.metadata.name, String(Math.floor(limitMb * 0.7))]);
+      expect(Number(envOf(deployment).MEMORY_BUDGET_MB)).toBeGreaterThan(100);
     }
     const localRun = readFileSync(path.join(ROOT, 'scripts/services.sh'), 'utf8');
     expect(localRun).toContain('MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}');
     expect(localRun).toContain('--max-semi-space-size=16 --v8-pool-size=1 --expose-gc');
+    expect(localRun).toContain('MEMORY_BUDGET_MB=${MEMORY_BUDGET_MB:-180}');
   });
 
   it('lets only the traffic each service needs through its NetworkPolicy', () => {

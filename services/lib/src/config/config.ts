@@ -66,6 +66,8 @@ export const commonConfigShape = {
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().default(''),
   /** How often (ms) the C allocator's free pages go back to the system; 0 turns it off. */
   NATIVE_MEMORY_TRIM_INTERVAL_MS: env.int(10000, 0),
+  /** Resident MB past which V8's pooled heap pages are given back by a memory-reducing collection; 0 turns it off. */
+  MEMORY_BUDGET_MB: env.int(0, 0),
 };
 
 /**

@@ -12,6 +12,7 @@ import { SubscriptionLiveness } from '../jetstream/liveness';
 import { startTracing } from '../observability/tracing';
 import { startNativeMemoryTrim } from './native-memory';
 import { releaseStartupHeap } from './startup-heap';
+import { startHeapBudget } from './heap-budget';
 
 export interface RuntimeSettings {
   service: string;
@@ -23,6 +24,8 @@ export interface RuntimeSettings {
   otlpEndpoint?: string;
   /** How often freed native memory glibc keeps is returned to the system; 0: never. */
   nativeMemoryTrimIntervalMs?: number;
+  /** Resident megabytes past which V8's heap is collected to give its pooled pages back; 0: never. */
+  memoryBudgetMb?: number;
 }
 
 export class ServiceRuntime {
@@ -55,6 +58,8 @@ export class ServiceRuntime {
     this.lifecycle.afterShutdown(() => tracing.shutdown());
     const trim = startNativeMemoryTrim({ intervalMs: settings.nativeMemoryTrimIntervalMs ?? 0, logger: this.logger, registry: this.metrics.registry });
     this.lifecycle.afterShutdown(async () => trim.stop());
+    const budget = startHeapBudget({ budgetBytes: (settings.memoryBudgetMb ?? 0) * 1024 * 1024, logger: this.logger, registry: this.metrics.registry });
+    this.lifecycle.afterShutdown(async () => budget.stop());
     this.lifecycle.listenForSignals();
   }
 
