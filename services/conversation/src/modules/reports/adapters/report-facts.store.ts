@@ -17,13 +17,16 @@ const nextMonth = (day: string) => firstOfMonth(addDays(firstOfMonth(day), 32));
 const mondayOf = (day: string) => addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
 
 /** A row's group: its local day (or that day's Monday) or one of its dimensions ('' for none). */
-const KEYS: Record<Grouping, (day: string, row: KeptRow) => string> = {
+/** A group's key: the day's own (by day or week), else the row's. */
+const DAY_KEYS: Partial<Record<Grouping, (day: string) => string>> = {
   day: (day) => day,
   week: (day) => mondayOf(day),
-  inbox: (_day, row) => row.inboxId,
-  team: (_day, row) => row.teamId ?? '',
-  agent: (_day, row) => row.agentId ?? '',
-  channel: (_day, row) => row.channel,
+};
+const ROW_KEYS: Partial<Record<Grouping, (row: KeptRow) => string>> = {
+  inbox: (row) => row.inboxId,
+  team: (row) => row.teamId ?? '',
+  agent: (row) => row.agentId ?? '',
+  channel: (row) => row.channel,
 };
 
 /**
@@ -225,20 +228,26 @@ export class PostgresReportFacts implements ReportFacts {
     const totals = emptyFactCounts();
     const timed = { first_response: new Map<string, Timed>(), resolution: new Map<string, Timed>() };
     const busiestHours = Array.from({ length: 24 }, () => 0);
-    const keyOf = KEYS[query.groupBy];
+    const dayKeyOf = DAY_KEYS[query.groupBy];
+    const rowKeyOf = ROW_KEYS[query.groupBy] ?? (() => '');
     const passes = (r: KeptRow) =>
       (!query.inboxId || r.inboxId === query.inboxId) && (!query.teamId || r.teamId === query.teamId) && (!query.agentId || r.agentId === query.agentId);
     const add = (key: string, r: KeptRow) => {
       const figures = groups.get(key) ?? groups.set(key, emptyFactCounts()).get(key)!;
-      for (const c of [figures, totals]) addKind(c, r.kind, r.n, r.total, r.promoters, r.detractors);
+      addKind(figures, r.kind, r.n, r.total, r.promoters, r.detractors);
+      addKind(totals, r.kind, r.n, r.total, r.promoters, r.detractors);
       if (r.kind !== 'first_response' && r.kind !== 'resolution') return undefined;
       const byGroup = timed[r.kind];
       return byGroup.get(key) ?? byGroup.set(key, { figures: r.kind === 'first_response' ? figures.firstResponse : figures.resolution, parts: [], removed: [] }).get(key)!;
     };
+    // A summary walks tens of thousands of kept rows, so the loop makes no garbage of its own: with
+    // a day's key made per row (a week's: two dates and three strings) and an array per row to add
+    // it to, the reports benchmark's summaries ran 907 young collections; without, 407.
     for (const v of versions.rows) {
+      const dayKey = dayKeyOf?.(v.day);
       for (const r of days.get(`${v.grain}|${v.day}`)!.rows) {
         if (!passes(r)) continue;
-        const durations = add(keyOf(v.day, r), r);
+        const durations = add(dayKey ?? rowKeyOf(r), r);
         if (durations && r.durations) durations.parts.push(r.durations);
         if (r.hours) for (let i = 0; i < r.hours.length; i++) busiestHours[r.hours[i]]++;
       }
@@ -258,7 +267,7 @@ export class PostgresReportFacts implements ReportFacts {
         durations: null,
         hours: null,
       };
-      const durations = add(keyOf(p.day, r), r);
+      const durations = add(dayKeyOf?.(p.day) ?? rowKeyOf(r), r);
       if (durations && p.n > 0) durations.parts.push(Int32Array.of(value));
       if (durations && p.n < 0) durations.removed.push(value);
       if (p.kind === 'created') busiestHours[p.hour] += p.n;
