@@ -8,7 +8,7 @@
 // itself when it is over.
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../logging/logger';
-import { releaseStartupHeap, type StartupHeapRelease } from './startup-heap';
+import { releaseHeapPages, type HeapPagesRelease } from './startup-heap';
 
 export interface HeapBudgetOptions {
   /** Resident bytes above which the heap is collected to give its pooled pages back; 0 turns it off. */
@@ -26,7 +26,7 @@ export interface HeapBudgetOptions {
 
 export interface HeapBudget {
   /** One check now: collects when over budget and allowed to; answers what the collection did. */
-  tick(): StartupHeapRelease | undefined;
+  tick(): HeapPagesRelease | undefined;
   stop(): void;
 }
 
@@ -57,10 +57,11 @@ export function startHeapBudget(options: HeapBudgetOptions): HeapBudget {
   const enabled = options.budgetBytes > 0 && typeof gc === 'function';
   let gap = minGap;
   let notBefore = 0;
-  const tick = (): StartupHeapRelease | undefined => {
+  const tick = (): HeapPagesRelease | undefined => {
+    if (!enabled || now() < notBefore) return undefined;
     const before = rss();
-    if (!enabled || before <= options.budgetBytes || now() < notBefore) return undefined;
-    const result = { ...releaseStartupHeap(gc)!, rssBeforeBytes: before, rssAfterBytes: rss() };
+    if (before <= options.budgetBytes) return undefined;
+    const result = { ...releaseHeapPages(gc)!, rssBeforeBytes: before, rssAfterBytes: rss() };
     const freed = Math.max(0, result.rssBeforeBytes - result.rssAfterBytes);
     gap = freed < options.budgetBytes / 16 ? Math.min(gap * 2, MAX_GAP_MS) : minGap;
     notBefore = now() + gap;

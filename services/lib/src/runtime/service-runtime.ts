@@ -11,7 +11,7 @@ import { Lifecycle } from '../lifecycle/shutdown';
 import { SubscriptionLiveness } from '../jetstream/liveness';
 import { startTracing } from '../observability/tracing';
 import { startNativeMemoryTrim } from './native-memory';
-import { releaseStartupHeap } from './startup-heap';
+import { releaseHeapPages } from './startup-heap';
 import { startHeapBudget } from './heap-budget';
 
 export interface RuntimeSettings {
@@ -78,7 +78,7 @@ export class ServiceRuntime {
   }
 
   started(details: Record<string, unknown>): void {
-    const released = releaseStartupHeap();
+    const released = releaseHeapPages();
     const mb = (bytes: number) => Math.round(bytes / 1048576);
     const heap = released && { heapMb: [mb(released.heapBeforeBytes), mb(released.heapAfterBytes)], rssMb: [mb(released.rssBeforeBytes), mb(released.rssAfterBytes)], heapReleaseMs: Math.round(released.ms) };
     this.logger.info({ ...details, ...heap }, 'started');

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { releaseStartupHeap } from './startup-heap';
+import { releaseHeapPages } from './startup-heap';
 
 const MB = 1024 * 1024;
 
@@ -18,7 +18,7 @@ describe('the heap grown while starting', () => {
     gc({ type: 'major', execution: 'sync' });
     const afterOrdinary = process.memoryUsage().heapTotal;
 
-    const released = releaseStartupHeap(gc)!;
+    const released = releaseHeapPages(gc)!;
 
     expect(released.heapBeforeBytes).toBeGreaterThanOrEqual(afterOrdinary - 8 * MB);
     expect(released.heapBeforeBytes - released.heapAfterBytes).toBeGreaterThan(60 * MB);
@@ -32,7 +32,7 @@ describe('the heap grown while starting', () => {
     const exposed = globalThis.gc;
     globalThis.gc = undefined;
     try {
-      expect(releaseStartupHeap()).toBeUndefined();
+      expect(releaseHeapPages()).toBeUndefined();
     } finally {
       globalThis.gc = exposed;
     }

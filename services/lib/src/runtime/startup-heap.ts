@@ -5,7 +5,7 @@
 // such collection each (the gateway 161 → 110 MB). It needs node's --expose-gc, which
 // scripts/services.sh and the chart pass; without it nothing happens.
 
-export interface StartupHeapRelease {
+export interface HeapPagesRelease {
   heapBeforeBytes: number;
   heapAfterBytes: number;
   rssBeforeBytes: number;
@@ -14,10 +14,11 @@ export interface StartupHeapRelease {
 }
 
 /**
- * One compacting collection of the whole heap, synchronous (a service calls it once, as it starts:
- * 80–200 ms on this machine). Undefined when the collector is not exposed.
+ * One compacting, memory-reducing collection of the whole heap, synchronous (80–200 ms on this
+ * machine): once as a service starts, and again past its memory budget (heap-budget.ts). Undefined
+ * when the collector is not exposed.
  */
-export function releaseStartupHeap(gc: NodeJS.GCFunction | undefined = globalThis.gc): StartupHeapRelease | undefined {
+export function releaseHeapPages(gc: NodeJS.GCFunction | undefined = globalThis.gc): HeapPagesRelease | undefined {
   if (typeof gc !== 'function') return undefined;
   const before = process.memoryUsage();
   const start = performance.now();
