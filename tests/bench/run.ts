@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import nodemailer from 'nodemailer';
 import { buildSearchRequest } from '../../services/search/src/domain/search-query';
 import { ReportDayCounts } from '../../services/conversation/src/modules/reports/adapters/report-day-counts';
+import { earlierBenchAccounts, forgetReadData, forgetReportFacts } from './earlier-runs';
 import { closeFrameReceiver, openFrameReceiver } from './frame-receiver';
 import { jetStreamPublish, loopbackRoundTripCosts, objectStorePut, openSearchRaw, postgresInserts, rawSocketFanOut, warmOpenSearch } from './baselines';
 import { closePipelineWatch, drain, inboundPending } from './pipeline';
@@ -41,14 +42,35 @@ function stackCpuMs(cpu: CpuUse): string {
   return Object.entries(cpu.perUnitMs ?? {}).filter(([k]) => k !== 'bench client').reduce((n, [, v]) => n + v, 0).toFixed(2);
 }
 
-function sampleMemory(): void {
+function sampleServiceMemory(): void {
   const inScenario = (peakMemoryByScenario[scenarioStart?.name ?? 'idle'] ??= {});
   for (const [name, mb] of Object.entries(serviceMemory())) {
     if (mb === null) continue;
     peakMemory[name] = Math.max(peakMemory[name] ?? 0, mb);
     inScenario[name] = Math.max(inScenario[name] ?? 0, mb);
   }
+}
+
+function sampleMemory(): void {
+  sampleServiceMemory();
   for (const [name, mb] of Object.entries(serverMemory())) peakServerMemory[name] = Math.max(peakServerMemory[name] ?? 0, mb);
+}
+
+/** Deletes what earlier runs of a scenario generated (earlier-runs.ts); a failure is reported, not fatal. */
+async function forgetEarlierRuns(label: string, currentAccountId: string, forget: (pool: pg.Pool, accounts: string[]) => Promise<number>): Promise<string[]> {
+  const pool = new pg.Pool({ connectionString: CONVERSATION_DB, max: 1 });
+  const t0 = performance.now();
+  try {
+    const accounts = await earlierBenchAccounts(pool, label, currentAccountId);
+    const rows = await forget(pool, accounts);
+    if (rows > 0) process.stderr.write(`[bench] ${label}: deleted ${rows} generated rows of ${accounts.length} earlier run(s) in ${Math.round((performance.now() - t0) / 1000)} s\n`);
+    return accounts;
+  } catch (error) {
+    process.stderr.write(`[bench] ${label}: could not delete what earlier runs generated (${(error as Error).message}); the disk keeps it\n`);
+    return [];
+  } finally {
+    await pool.end();
+  }
 }
 
 async function openCount(token: string, inboxId: string): Promise<number> {
@@ -201,6 +223,7 @@ async function generateReadData(account: Awaited<ReturnType<typeof benchAccount>
 
 async function scenarioInboxReads() {
   const account = await benchAccount('reads');
+  await forgetEarlierRuns('reads', account.accountId, forgetReadData);
   const conversations = Number(process.env.BENCH_READ_CONVERSATIONS ?? '100000');
   const generationMs = await generateReadData(account, conversations);
   const list = (cursor = '', limit = 25) => api<{ items: { id: string }[]; nextCursor: string | null }>('GET', `/inboxes/${account.inboxId}/conversations?view=open&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, account.token);
@@ -314,6 +337,7 @@ async function generateReportFacts(accountId: string, conversations: number): Pr
 
 async function scenarioReports() {
   const account = await benchAccount('reports');
+  await forgetEarlierRuns('reports', account.accountId, forgetReportFacts);
   const conversations = Number(process.env.BENCH_REPORT_CONVERSATIONS ?? '1000000');
   const generationMs = await generateReportFacts(account.accountId, conversations);
   const to = new Date().toISOString().slice(0, 10);
@@ -440,6 +464,10 @@ async function scenarioSearch() {
 async function scenarioSearchAtScale() {
   const account = await benchAccount('search-scale');
   const conversations = Number(process.env.BENCH_SEARCH_CONVERSATIONS ?? '100000');
+  // Their documents go too: reconcile deletes those whose conversation is gone.
+  for (const earlier of await forgetEarlierRuns('search-scale', account.accountId, forgetReadData)) {
+    await promisify(execFile)(process.execPath, [path.join(ROOT, 'services/search/dist/cli/index-commands.js'), 'reconcile', '--repair', '--account', earlier], { cwd: ROOT, maxBuffer: 1 << 20 });
+  }
   const generationMs = await generateReadData(account, conversations);
   const t0 = performance.now();
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'services/search/dist/cli/index-commands.js'), 'reconcile', '--repair', '--account', account.accountId], { cwd: ROOT, maxBuffer: 1 << 20 });
@@ -607,6 +635,9 @@ async function main(): Promise<void> {
   const idle = serviceMemory();
   const idleServers = serverMemory();
   sampleMemory();
+  // Between the scenarios' own samples too: a peak that lasts a second (a cold report read
+  // 283 MB for a second) fell between them.
+  const sampler = setInterval(sampleServiceMemory, 500);
   for (const [name, run] of Object.entries(SCENARIOS)) {
     if (only && !only.includes(name) && name !== 'baselines') continue;
     process.stderr.write(`[bench] ${name}…\n`);
@@ -615,6 +646,7 @@ async function main(): Promise<void> {
     await run();
     process.stderr.write(`[bench] ${name} done in ${Math.round((performance.now() - t0) / 1000)} s\n`);
   }
+  clearInterval(sampler);
   const total = (mb: Record<string, number | null>) => Object.values(mb).reduce<number>((sum, v) => sum + (v ?? 0), 0);
   const stack = { idleMb: total(idle) + total(idleServers), peakMb: total(peakMemory) + total(peakServerMemory) };
   const file = writeResult('footprint', {

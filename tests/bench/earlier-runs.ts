@@ -1,0 +1,42 @@
+// What earlier benchmark runs generated straight into the conversation database goes before a
+// scenario generates its own, so running the benchmark again does not fill the disk: seventeen
+// reports runs had left 42 GB of report facts (a year over 1,000,000 conversations is about
+// 2.5 GB), and each read data set is 100,000 conversations and 500,000 messages. Only accounts the
+// benchmark signed up are touched (named "Bench <label>", with a bench-…@bench.example user), and
+// only the rows it generated; the accounts stay. The space is vacuumed for the next generation.
+import type pg from 'pg';
+
+/** The accounts earlier runs of this scenario signed up, the current one left out. */
+export async function earlierBenchAccounts(pool: pg.Pool, label: string, currentAccountId: string): Promise<string[]> {
+  const found = await pool.query<{ id: string }>(
+    `SELECT a.id FROM accounts a
+      WHERE a.name = $1 AND a.id <> $2
+        AND EXISTS (SELECT 1 FROM users u WHERE u.account_id = a.id AND u.email LIKE 'bench-%@bench.example')`,
+    [`Bench ${label}`, currentAccountId],
+  );
+  return found.rows.map((r) => r.id);
+}
+
+/** The report facts earlier reports runs generated, and what was counted from them. */
+export async function forgetReportFacts(pool: pg.Pool, accounts: string[]): Promise<number> {
+  if (accounts.length === 0) return 0;
+  const deleted = await pool.query('DELETE FROM report_facts WHERE account_id = ANY($1::text[])', [accounts]);
+  for (const table of ['report_fact_deltas', 'report_day_counts', 'report_day_versions']) {
+    await pool.query(`DELETE FROM ${table} WHERE account_id = ANY($1::text[])`, [accounts]);
+  }
+  await pool.query('VACUUM report_facts, report_fact_deltas, report_day_counts');
+  return deleted.rowCount ?? 0;
+}
+
+/** The conversations, messages and contacts generateReadData made for earlier runs (ids *_gen_*). */
+export async function forgetReadData(pool: pg.Pool, accounts: string[]): Promise<number> {
+  if (accounts.length === 0) return 0;
+  let conversations = 0;
+  for (const account of accounts) {
+    await pool.query(`DELETE FROM messages WHERE account_id = $1 AND id LIKE 'msg\\_gen\\_%'`, [account]);
+    conversations += (await pool.query(`DELETE FROM conversations WHERE account_id = $1 AND id LIKE 'con\\_gen\\_%'`, [account])).rowCount ?? 0;
+    await pool.query(`DELETE FROM contacts WHERE account_id = $1 AND id LIKE 'ctc\\_gen\\_%'`, [account]);
+  }
+  await pool.query('VACUUM conversations, messages, contacts');
+  return conversations;
+}
