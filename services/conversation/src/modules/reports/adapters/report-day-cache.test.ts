@@ -28,18 +28,21 @@ describe('the cache of kept report days', () => {
     expect(cache.size.days).toBe(1);
   });
 
-  it('drops the least recently used days past its limit in bytes, and keeps nothing larger than the limit', () => {
-    // Each day: 64 + 200 bookkeeping + 4 bytes a value.
-    const cache = new ReportDayCache(3 * (264 + 400));
-    const keys = ['a', 'b', 'c', 'd'].map((d) => ReportDayCache.key('acc_1', 'day', d));
-    for (const key of keys.slice(0, 3)) cache.set(key, day('1', 100));
-    expect(cache.get(keys[0], '1')).toBeDefined(); // a is now the most recent
-    cache.set(keys[3], day('1', 100));
-    expect(cache.get(keys[1], '1')).toBeUndefined();
-    expect([keys[0], keys[2], keys[3]].map((k) => cache.get(k, '1') !== undefined)).toEqual([true, true, true]);
-    expect(cache.size).toEqual({ days: 3, bytes: 3 * 664 });
-    cache.set(ReportDayCache.key('acc_1', 'day', 'huge'), day('1', 10_000));
-    expect(cache.size.days).toBe(3);
+  it('drops the least recently used days past its limit in bytes until a tenth is free, and keeps nothing larger than the limit', () => {
+    // Each day: 64 + 200 bookkeeping + 4 bytes a value; the limit holds ten.
+    const cache = new ReportDayCache(10 * 664);
+    const keys = Array.from({ length: 11 }, (_, i) => ReportDayCache.key('acc_1', 'day', `d${i}`));
+    for (const key of keys.slice(0, 10)) cache.set(key, day('1', 100));
+    expect(cache.size).toEqual({ days: 10, bytes: 10 * 664 });
+    // d0 and d2 read again: d1 and d3 are now the least recently used.
+    expect(cache.get(keys[0], '1')).toBeDefined();
+    expect(cache.get(keys[2], '1')).toBeDefined();
+    cache.set(keys[10], day('1', 100));
+    // Eleven days over a limit of ten: down to nine, a tenth under it.
+    expect(cache.size).toEqual({ days: 9, bytes: 9 * 664 });
+    expect(keys.map((k) => cache.get(k, '1') !== undefined)).toEqual([true, false, true, false, true, true, true, true, true, true, true]);
+    cache.set(ReportDayCache.key('acc_1', 'day', 'huge'), day('1', 100_000));
+    expect(cache.size.days).toBe(9);
     expect(new ReportDayCache(0).size.days).toBe(0);
   });
 });
