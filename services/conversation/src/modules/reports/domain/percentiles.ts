@@ -13,7 +13,7 @@ const rankOf = (share: number, n: number) => Math.max(Math.ceil(share * n), 1) -
 export function nearestRanks(values: Int32Array, shares: number[]): Array<number | null> {
   if (values.length === 0) return shares.map(() => null);
   return selected(
-    [values],
+    [[values]],
     values.length,
     shares.map((share) => rankOf(share, values.length)),
   );
@@ -29,73 +29,84 @@ export function groupedNearestRanks(groups: Int32Array[][], shares: number[]): {
   const sizes = groups.map((parts) => parts.reduce((sum, p) => sum + p.length, 0));
   const n = sizes.reduce((sum, size) => sum + size, 0);
   return {
-    groups: groups.map((parts, i) => (sizes[i] === 0 ? shares.map(() => null) : selected(parts, sizes[i], shares.map((share) => rankOf(share, sizes[i]))))),
-    total: n === 0 ? shares.map(() => null) : selected(groups.flat(), n, shares.map((share) => rankOf(share, n))),
+    groups: groups.map((parts, i) => (sizes[i] === 0 ? shares.map(() => null) : selected([parts], sizes[i], shares.map((share) => rankOf(share, sizes[i]))))),
+    // The groups as they are: flattened, a year's parts were an array of thousands per summary.
+    total: n === 0 ? shares.map(() => null) : selected(groups, n, shares.map((share) => rankOf(share, n))),
   };
 }
 
 /** The k-th smallest (from 0) of values. */
 export function kth(values: Int32Array, k: number): number {
-  return selected([values], values.length, [k])[0];
+  return selected([[values]], values.length, [k])[0];
 }
 
 /** Counts per bucket, shared: one selection counts at a time and zeroes what it uses. */
 const scratch = new Int32Array(1 << 16);
 /** Few values copied to be sorted, shared: each sort reads what it needs before the next copies. */
 const sortScratch = new Int32Array(SORT_BELOW);
+/** Its first n values for each n, made once: a view per selection was 5 MB of garbage in 20 s of reports. */
+const sortViews = Array.from({ length: SORT_BELOW }, (_, n) => sortScratch.subarray(0, n));
 
 // Each pass is its own small function: V8 optimises those whole, where one long function with
 // several hot loops ran about five times slower.
 
-function rangeOf(parts: Int32Array[]): [number, number] {
+// Values come as groups of parts (each group's parts, or one group of one part).
+
+function rangeOf(groups: Int32Array[][]): [number, number] {
   let min = Infinity;
   let max = -Infinity;
-  for (const values of parts) {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v < min) min = v;
-      if (v > max) max = v;
+  for (const parts of groups) {
+    for (const values of parts) {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
     }
   }
   return [min, max];
 }
 
-function countBuckets(parts: Int32Array[], min: number, shift: number, counts: Int32Array): void {
-  for (const values of parts) for (let i = 0; i < values.length; i++) counts[(values[i] - min) >>> shift]++;
+function countBuckets(groups: Int32Array[][], min: number, shift: number, counts: Int32Array): void {
+  for (const parts of groups) for (const values of parts) for (let i = 0; i < values.length; i++) counts[(values[i] - min) >>> shift]++;
 }
 
 /** The values of two buckets (the same one twice when they are), in one pass. */
-function bucketValues(parts: Int32Array[], min: number, shift: number, first: { bucket: number; size: number }, second: { bucket: number; size: number }): [Int32Array, Int32Array] {
+function bucketValues(groups: Int32Array[][], min: number, shift: number, first: { bucket: number; size: number }, second: { bucket: number; size: number }): [Int32Array, Int32Array] {
   const a = new Int32Array(first.size);
   const b = second.bucket === first.bucket ? a : new Int32Array(second.size);
   let atA = 0;
   let atB = 0;
-  for (const values of parts) {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      const bucket = (v - min) >>> shift;
-      if (bucket === first.bucket) a[atA++] = v;
-      else if (bucket === second.bucket) b[atB++] = v;
+  for (const parts of groups) {
+    for (const values of parts) {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        const bucket = (v - min) >>> shift;
+        if (bucket === first.bucket) a[atA++] = v;
+        else if (bucket === second.bucket) b[atB++] = v;
+      }
     }
   }
   return [a, b];
 }
 
 /** The k-th smallest (from 0) of the n values in parts, for each k of ranks. */
-function selected(parts: Int32Array[], n: number, ranks: number[]): number[] {
+function selected(groups: Int32Array[][], n: number, ranks: number[]): number[] {
   if (n < SORT_BELOW) {
     // A typed array of its own for each (two per group and kind, hundreds per summary) was half of
     // what the reports benchmark's summaries allocated that outlived a young collection.
-    const sorted = sortScratch.subarray(0, n);
+    const sorted = sortViews[n];
     let at = 0;
-    for (const values of parts) {
-      sorted.set(values, at);
-      at += values.length;
+    for (const parts of groups) {
+      for (const values of parts) {
+        sorted.set(values, at);
+        at += values.length;
+      }
     }
     sorted.sort();
     return ranks.map((k) => sorted[k]);
   }
-  const [min, max] = rangeOf(parts);
+  const [min, max] = rangeOf(groups);
   if (min === max) return ranks.map(() => min);
   // About four values a bucket, at most 65,536 buckets; a bucket spans 2^shift values.
   const bits = Math.min(16, Math.max(4, Math.ceil(Math.log2(n)) - 2));
@@ -104,7 +115,7 @@ function selected(parts: Int32Array[], n: number, ranks: number[]): number[] {
   while ((max - min) >>> shift >= 1 << bits) shift++;
   const counts = scratch;
   counts.fill(0, 0, ((max - min) >>> shift) + 1);
-  countBuckets(parts, min, shift, counts);
+  countBuckets(groups, min, shift, counts);
   // Each rank's bucket, its size, and the rank among that bucket's values.
   const wanted = ranks.map((k) => {
     let b = 0;
@@ -116,9 +127,9 @@ function selected(parts: Int32Array[], n: number, ranks: number[]): number[] {
   const found: number[] = [];
   for (let i = 0; i < wanted.length; i += 2) {
     const pair = [wanted[i], wanted[i + 1] ?? wanted[i]];
-    const [a, b] = bucketValues(parts, min, shift, pair[0], pair[1]);
-    found.push(selected([a], a.length, [pair[0].k])[0]);
-    if (i + 1 < wanted.length) found.push(selected([b], b.length, [pair[1].k])[0]);
+    const [a, b] = bucketValues(groups, min, shift, pair[0], pair[1]);
+    found.push(selected([[a]], a.length, [pair[0].k])[0]);
+    if (i + 1 < wanted.length) found.push(selected([[b]], b.length, [pair[1].k])[0]);
   }
   return found;
 }
