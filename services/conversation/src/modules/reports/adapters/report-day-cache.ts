@@ -2,39 +2,19 @@
 // (report_day_versions, migration 0029). A day whose version has not moved has the same rows, so a
 // report over a year reads from PostgreSQL only the days written since, today's as a rule. The
 // least recently used days go first once the cache holds its limit in bytes.
-
-export interface KeptRow {
-  kind: string;
-  inboxId: string;
-  teamId: string | null;
-  agentId: string | null;
-  channel: string;
-  n: number;
-  total: number;
-  promoters: number;
-  detractors: number;
-  /** first_response, resolution: seconds. */
-  durations: Int32Array | null;
-  /** created: local hours. */
-  hours: Uint8Array | null;
-}
+import { TextIds, type KeptRows } from './kept-rows';
 
 export interface KeptDay {
   version: string;
-  rows: KeptRow[];
+  rows: KeptRows;
 }
 
-/** A row's fields and its share of the map's own bookkeeping, roughly. */
-const ROW_BYTES = 200;
-
-const sizeOf = (day: KeptDay) => day.rows.reduce((n, r) => n + ROW_BYTES + (r.durations?.byteLength ?? 0) + (r.hours?.byteLength ?? 0), 64);
-
-/** Past this many distinct texts the pool starts again: the rows already kept keep theirs. */
-const SHARED_TEXTS = 65_536;
+const sizeOf = (day: KeptDay) => 64 + day.rows.bytes;
+const TEXTS_PER_TABLE = 100_000;
 
 export class ReportDayCache {
   private readonly days = new Map<string, { day: KeptDay; bytes: number; usedAt: number }>();
-  private readonly texts = new Map<string, string>();
+  private currentTexts = new TextIds();
   private bytes = 0;
   private uses = 0;
 
@@ -76,17 +56,12 @@ export class ReportDayCache {
   }
 
   /**
-   * One instance of each text the kept rows repeat (kinds, channels, ids). Every row read from
-   * PostgreSQL brings its own copies: a year's 121,000 rows held 605,000 strings, 33 MB of the
-   * service's 98 MB heap.
+   * The texts new rows' ids stand for: every id and kind reports count, so past a bound (an
+   * install of very many agents) days read from then on take a new table; those kept hold theirs.
    */
-  shared<T extends string | null>(text: T): T {
-    if (text === null) return text;
-    const found = this.texts.get(text);
-    if (found !== undefined) return found as T;
-    if (this.texts.size >= SHARED_TEXTS) this.texts.clear();
-    this.texts.set(text, text);
-    return text;
+  get texts(): TextIds {
+    if (this.currentTexts.size >= TEXTS_PER_TABLE) this.currentTexts = new TextIds();
+    return this.currentTexts;
   }
 
   get size(): { days: number; bytes: number } {

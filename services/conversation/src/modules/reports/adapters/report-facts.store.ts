@@ -8,7 +8,8 @@ import { UnavailableError, withTransaction, type Pool, type PoolClient } from '@
 import { groupedNearestRanks } from '../domain/percentiles';
 import { emptyFactCounts, type Durations, type FactCounts, type Grouping, type ReportQuery } from '../domain/reports';
 import type { ReportFacts } from '../use-cases/reports';
-import { ReportDayCache, type KeptDay, type KeptRow } from './report-day-cache';
+import { AGENT, CHANNEL, DETRACTORS, DIMS, INBOX, KIND, N, PROMOTERS, SUMS, TEAM, TOTAL, keptRows, type StoredRow } from './kept-rows';
+import { ReportDayCache, type KeptDay } from './report-day-cache';
 
 const DAY_MS = 86_400_000;
 /**
@@ -27,12 +28,8 @@ const DAY_KEYS: Partial<Record<Grouping, (day: string) => string>> = {
   day: (day) => day,
   week: (day) => mondayOf(day),
 };
-const ROW_KEYS: Partial<Record<Grouping, (row: KeptRow) => string>> = {
-  inbox: (row) => row.inboxId,
-  team: (row) => row.teamId ?? '',
-  agent: (row) => row.agentId ?? '',
-  channel: (row) => row.channel,
-};
+/** The dimension a group's key is, else none. */
+const ROW_DIMS: Partial<Record<Grouping, number>> = { inbox: INBOX, team: TEAM, agent: AGENT, channel: CHANNEL };
 
 /**
  * The kept rows that answer a query: by day or week unfiltered, the days of every dimension
@@ -47,46 +44,25 @@ function grainsFor(query: ReportQuery): { dayGrain: 'day' | 'all'; months: [stri
   return { dayGrain: 'day', months: first < end ? [first, end] : null };
 }
 
-/** Big-endian int4s (migration 0029's report_value_bytes) as a typed array, swapped in place. */
-function int32s(packed: Buffer): Int32Array {
-  if (!packed.length) return new Int32Array();
-  const aligned = packed.byteOffset % 4 === 0 ? packed : Buffer.from(packed);
-  aligned.swap32();
-  return new Int32Array(aligned.buffer, aligned.byteOffset, aligned.length / 4);
-}
-
-interface StoredRow {
-  grain: string;
+/** A delta not folded into the kept rows yet, at its local day and hour. */
+interface PendingRow {
   day: string;
   kind: string;
   inbox_id: string;
   team_id: string | null;
   agent_id: string | null;
   channel: string;
-  n: string;
-  total: string;
-  promoters: string;
-  detractors: string;
-  packed: string | null;
+  n: number;
+  value: number | null;
+  hour: number;
 }
 
-/** Base64, not bytea's hex: a year's values are megabytes, and base64 decodes several times faster. */
-function keptRow(r: StoredRow, cache: ReportDayCache): KeptRow {
-  const bytes = r.packed ? Buffer.from(r.packed, 'base64') : null;
-  return {
-    kind: cache.shared(r.kind),
-    inboxId: cache.shared(r.inbox_id),
-    teamId: cache.shared(r.team_id),
-    agentId: cache.shared(r.agent_id),
-    channel: cache.shared(r.channel),
-    n: Number(r.n),
-    total: Number(r.total),
-    promoters: Number(r.promoters),
-    detractors: Number(r.detractors),
-    durations: bytes && (r.kind === 'first_response' || r.kind === 'resolution') ? int32s(bytes) : null,
-    hours: bytes && r.kind === 'created' ? bytes : null,
-  };
-}
+const PENDING_KEYS: Partial<Record<Grouping, (p: PendingRow) => string>> = {
+  inbox: (p) => p.inbox_id,
+  team: (p) => p.team_id ?? '',
+  agent: (p) => p.agent_id ?? '',
+  channel: (p) => p.channel,
+};
 
 /** A group's durations of one kind: the kept rows' arrays, and the values pending deltas add or take away. */
 interface Timed {
@@ -213,16 +189,20 @@ export class PostgresReportFacts implements ReportFacts {
     }
     for (let at = 0; at < stale.length; at += READ_DAYS) {
       const some = stale.slice(at, at + READ_DAYS);
-      const read = await tx.query<StoredRow>(
+      const read = await tx.query<StoredRow & { grain: string; day: string }>(
         `SELECT grain, day::text AS day, kind, inbox_id, team_id, agent_id, channel, n, total, promoters, detractors, encode(packed, 'base64') AS packed
            FROM report_day_counts WHERE account_id = $1 AND (grain, day) IN (SELECT * FROM unnest($2::text[], $3::date[]))`,
         [accountId, some.map((v) => v.grain), some.map((v) => v.day)],
       );
-      for (const v of some) days.set(`${v.grain}|${v.day}`, { version: v.version, rows: [] });
-      for (const r of read.rows) days.get(`${r.grain}|${r.day}`)!.rows.push(keptRow(r, this.cache));
-      for (const v of some) this.cache.set(ReportDayCache.key(accountId, v.grain, v.day), days.get(`${v.grain}|${v.day}`)!);
+      const byDay = new Map<string, StoredRow[]>(some.map((v) => [`${v.grain}|${v.day}`, []]));
+      for (const r of read.rows) byDay.get(`${r.grain}|${r.day}`)!.push(r);
+      for (const v of some) {
+        const kept: KeptDay = { version: v.version, rows: keptRows(byDay.get(`${v.grain}|${v.day}`)!, this.cache.texts) };
+        days.set(`${v.grain}|${v.day}`, kept);
+        this.cache.set(ReportDayCache.key(accountId, v.grain, v.day), kept);
+      }
     }
-    const pending = await tx.query<{ day: string; kind: string; inbox_id: string; team_id: string | null; agent_id: string | null; channel: string; n: number; value: number | null; hour: number }>(
+    const pending = await tx.query<PendingRow>(
       `SELECT (at AT TIME ZONE $4)::date::text AS day, kind, inbox_id, team_id, agent_id, channel, n, value, extract(hour FROM at AT TIME ZONE $4)::int AS hour
          FROM report_fact_deltas
         WHERE account_id = $1 AND at >= $2::date::timestamp AT TIME ZONE $4 AND at < ($3::date + 1)::timestamp AT TIME ZONE $4
@@ -235,47 +215,45 @@ export class PostgresReportFacts implements ReportFacts {
     const timed = { first_response: new Map<string, Timed>(), resolution: new Map<string, Timed>() };
     const busiestHours = Array.from({ length: 24 }, () => 0);
     const dayKeyOf = DAY_KEYS[query.groupBy];
-    const rowKeyOf = ROW_KEYS[query.groupBy] ?? (() => '');
-    const passes = (r: KeptRow) =>
-      (!query.inboxId || r.inboxId === query.inboxId) && (!query.teamId || r.teamId === query.teamId) && (!query.agentId || r.agentId === query.agentId);
-    const add = (key: string, r: KeptRow) => {
+    const rowDim = ROW_DIMS[query.groupBy];
+    // A filter as the text id the day's rows hold (-2, held by none, for an id never counted); -3 for none.
+    const NONE = -3;
+    const add = (key: string, kind: string, n: number, total: number, promoters: number, detractors: number) => {
       const figures = groups.get(key) ?? groups.set(key, emptyFactCounts()).get(key)!;
-      addKind(figures, r.kind, r.n, r.total, r.promoters, r.detractors);
-      addKind(totals, r.kind, r.n, r.total, r.promoters, r.detractors);
-      if (r.kind !== 'first_response' && r.kind !== 'resolution') return undefined;
-      const byGroup = timed[r.kind];
-      return byGroup.get(key) ?? byGroup.set(key, { figures: r.kind === 'first_response' ? figures.firstResponse : figures.resolution, parts: [], removed: [] }).get(key)!;
+      addKind(figures, kind, n, total, promoters, detractors);
+      addKind(totals, kind, n, total, promoters, detractors);
+      if (kind !== 'first_response' && kind !== 'resolution') return undefined;
+      const byGroup = timed[kind];
+      return byGroup.get(key) ?? byGroup.set(key, { figures: kind === 'first_response' ? figures.firstResponse : figures.resolution, parts: [], removed: [] }).get(key)!;
     };
     // A summary walks tens of thousands of kept rows, so the loop makes no garbage of its own: with
     // a day's key made per row (a week's: two dates and three strings) and an array per row to add
     // it to, the reports benchmark's summaries ran 907 young collections; without, 407.
     for (const v of versions.rows) {
       const dayKey = dayKeyOf?.(v.day);
-      for (const r of days.get(`${v.grain}|${v.day}`)!.rows) {
-        if (!passes(r)) continue;
-        const durations = add(dayKey ?? rowKeyOf(r), r);
-        if (durations && r.durations) durations.parts.push(r.durations);
-        if (r.hours) for (let i = 0; i < r.hours.length; i++) busiestHours[r.hours[i]]++;
+      const { texts, count, dims, sums, durations, hours, hourStarts } = days.get(`${v.grain}|${v.day}`)!.rows;
+      const inboxFilter = query.inboxId ? texts.find(query.inboxId) : NONE;
+      const teamFilter = query.teamId ? texts.find(query.teamId) : NONE;
+      const agentFilter = query.agentId ? texts.find(query.agentId) : NONE;
+      for (let i = 0; i < count; i++) {
+        const d = i * DIMS;
+        if ((inboxFilter !== NONE && dims[d + INBOX] !== inboxFilter) || (teamFilter !== NONE && dims[d + TEAM] !== teamFilter) || (agentFilter !== NONE && dims[d + AGENT] !== agentFilter)) continue;
+        const s = i * SUMS;
+        const key = dayKey ?? (rowDim === undefined ? '' : (texts.text(dims[d + rowDim]) ?? ''));
+        const timedGroup = add(key, texts.text(dims[d + KIND])!, sums[s + N], sums[s + TOTAL], sums[s + PROMOTERS], sums[s + DETRACTORS]);
+        const values = durations[i];
+        if (timedGroup && values) timedGroup.parts.push(values);
+        for (let h = hourStarts[i]; h < hourStarts[i + 1]; h++) busiestHours[hours[h]]++;
       }
     }
     for (const p of pending.rows) {
       const value = p.value ?? 0;
-      const r: KeptRow = {
-        kind: p.kind,
-        inboxId: p.inbox_id,
-        teamId: p.team_id,
-        agentId: p.agent_id,
-        channel: p.channel,
-        n: p.n,
-        total: p.n * value,
-        promoters: p.kind === 'nps' && value >= 9 ? p.n : 0,
-        detractors: p.kind === 'nps' && value <= 6 ? p.n : 0,
-        durations: null,
-        hours: null,
-      };
-      const durations = add(dayKeyOf?.(p.day) ?? rowKeyOf(r), r);
-      if (durations && p.n > 0) durations.parts.push(Int32Array.of(value));
-      if (durations && p.n < 0) durations.removed.push(value);
+      const promoters = p.kind === 'nps' && value >= 9 ? p.n : 0;
+      const detractors = p.kind === 'nps' && value <= 6 ? p.n : 0;
+      const key = dayKeyOf?.(p.day) ?? PENDING_KEYS[query.groupBy]?.(p) ?? '';
+      const timedGroup = add(key, p.kind, p.n, p.n * value, promoters, detractors);
+      if (timedGroup && p.n > 0) timedGroup.parts.push(Int32Array.of(value));
+      if (timedGroup && p.n < 0) timedGroup.removed.push(value);
       if (p.kind === 'created') busiestHours[p.hour] += p.n;
     }
     setPercentiles([...timed.first_response.values()], totals.firstResponse);
