@@ -35,11 +35,11 @@ export async function forgetReportFacts(pool: pg.Pool, accounts: string[]): Prom
  */
 export async function forgetReadData(pool: pg.Pool, accounts: string[]): Promise<number> {
   if (accounts.length === 0) return 0;
-  let conversations = 0;
+  let rows = 0;
   for (const account of accounts) {
-    await pool.query(`DELETE FROM messages WHERE account_id = $1 AND id LIKE 'msg\\_gen\\_%'`, [account]);
-    conversations += (await pool.query(`DELETE FROM conversations WHERE account_id = $1 AND id LIKE 'con\\_gen\\_%'`, [account])).rowCount ?? 0;
+    rows += (await pool.query(`DELETE FROM messages WHERE account_id = $1 AND id LIKE 'msg\\_gen\\_%'`, [account])).rowCount ?? 0;
+    rows += (await pool.query(`DELETE FROM conversations WHERE account_id = $1 AND id LIKE 'con\\_gen\\_%'`, [account])).rowCount ?? 0;
   }
   await pool.query('VACUUM conversations, messages');
-  return conversations;
+  return rows;
 }
