@@ -34,6 +34,33 @@ describe('createLogger', () => {
     expect(lines[0]).toMatchObject({ email: '[redacted]', contact: { email: '[redacted]', phone: '[redacted]' } });
   });
 
+  it('redacts the credentials among request headers, and personal data in bindings', () => {
+    const { lines, logger } = capture();
+    const req = { method: 'GET', headers: { authorization: 'Bearer s3cret', cookie: 'sid=abc', 'x-visitor-token': 'vt-1', accept: 'application/json' } };
+    logger.child({ email: 'carol@example.com', component: 'http' }).info({ req }, 'request');
+    const serialized = JSON.stringify(lines[0]);
+    for (const secret of ['s3cret', 'sid=abc', 'vt-1', 'carol@example.com']) expect(serialized).not.toContain(secret);
+    expect(lines[0]).toMatchObject({ component: 'http', req: { method: 'GET', headers: { accept: 'application/json', authorization: '[redacted]' } } });
+  });
+
+  it('leaves the logged objects themselves as they were', () => {
+    const { logger } = capture();
+    const fields = { email: 'dan@example.com', contact: { phone: '+4798765432', name: 'Dan' }, req: { headers: { cookie: 'sid=1' } } };
+    const before = JSON.stringify(fields);
+    logger.info(fields, 'kept');
+    expect(JSON.stringify(fields)).toBe(before);
+  });
+
+  it('keeps the message and stack of an error whose fields it redacts', () => {
+    const { lines, logger } = capture();
+    const err = Object.assign(new Error('provider refused'), { status: 400, body: 'card 4111 1111' });
+    logger.error({ err }, 'failed');
+    const logged = lines[0].err as Record<string, unknown>;
+    expect(logged).toMatchObject({ message: 'provider refused', status: 400, body: '[redacted]' });
+    expect(String(logged.stack)).toContain('provider refused');
+    expect(err.body).toBe('card 4111 1111');
+  });
+
   it('adds the request id and tenant of the current context', () => {
     const { lines, logger } = capture();
     runWithRequestContext({ requestId: 'req-123', tenantId: 'acc-9' }, () => logger.info('inside'));
