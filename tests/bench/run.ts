@@ -56,14 +56,15 @@ function sampleMemory(): void {
   for (const [name, mb] of Object.entries(serverMemory())) peakServerMemory[name] = Math.max(peakServerMemory[name] ?? 0, mb);
 }
 
-/** Deletes what earlier runs of a scenario generated (earlier-runs.ts); a failure is reported, not fatal. */
+/** Deletes what earlier runs of a scenario generated (earlier-runs.ts); the accounts it deleted from (none when nothing was left). A failure is reported, not fatal. */
 async function forgetEarlierRuns(label: string, currentAccountId: string, forget: (pool: pg.Pool, accounts: string[]) => Promise<number>): Promise<string[]> {
   const pool = new pg.Pool({ connectionString: CONVERSATION_DB, max: 1 });
   const t0 = performance.now();
   try {
     const accounts = await earlierBenchAccounts(pool, label, currentAccountId);
     const rows = await forget(pool, accounts);
-    if (rows > 0) process.stderr.write(`[bench] ${label}: deleted ${rows} generated rows of ${accounts.length} earlier run(s) in ${Math.round((performance.now() - t0) / 1000)} s\n`);
+    if (rows === 0) return [];
+    process.stderr.write(`[bench] ${label}: deleted ${rows} generated rows of ${accounts.length} earlier run(s) in ${Math.round((performance.now() - t0) / 1000)} s\n`);
     return accounts;
   } catch (error) {
     process.stderr.write(`[bench] ${label}: could not delete what earlier runs generated (${(error as Error).message}); the disk keeps it\n`);
@@ -461,16 +462,22 @@ async function scenarioSearch() {
 // operator's repair command for this account alone, since the rows were written behind the
 // pipeline's back. Two queries: words every conversation holds (the worst case: every document
 // matches, the total counts to 10,000, newest first) and a subject number that matches two.
+/** The search index made to agree with the account's conversations (missing ones indexed, orphans deleted); its report. */
+async function reconcileSearch(accountId: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'services/search/dist/cli/index-commands.js'), 'reconcile', '--repair', '--account', accountId], { cwd: ROOT, maxBuffer: 1 << 20 });
+  return stdout;
+}
+
 async function scenarioSearchAtScale() {
   const account = await benchAccount('search-scale');
   const conversations = Number(process.env.BENCH_SEARCH_CONVERSATIONS ?? '100000');
   // Their documents go too: reconcile deletes those whose conversation is gone.
   for (const earlier of await forgetEarlierRuns('search-scale', account.accountId, forgetReadData)) {
-    await promisify(execFile)(process.execPath, [path.join(ROOT, 'services/search/dist/cli/index-commands.js'), 'reconcile', '--repair', '--account', earlier], { cwd: ROOT, maxBuffer: 1 << 20 });
+    await reconcileSearch(earlier);
   }
   const generationMs = await generateReadData(account, conversations);
   const t0 = performance.now();
-  const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'services/search/dist/cli/index-commands.js'), 'reconcile', '--repair', '--account', account.accountId], { cwd: ROOT, maxBuffer: 1 << 20 });
+  const stdout = await reconcileSearch(account.accountId);
   const repairSeconds = (performance.now() - t0) / 1000;
   const repaired = JSON.parse(stdout) as { missing: number };
   const indexedPerSecond = Math.round(repaired.missing / repairSeconds);
