@@ -3,3 +3,4 @@
 export * from './environment';
 export * from './wait';
 export * from './certificates';
+export * from './schema';

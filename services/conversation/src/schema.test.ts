@@ -1,0 +1,95 @@
+// The migrated conversation database: every foreign key is served by an index from the referencing
+// side, so deleting a contact, team or channel finds the rows that name it without reading whole
+// tables; and keys that name a record of the account hold tenants apart in the database itself.
+import pg from 'pg';
+import { ensureDatabase, migrate } from '@inbox/lib';
+import { databaseUrl, foreignKeysWithoutIndex, uniqueName } from '@inbox/testkit';
+import { MIGRATIONS_DIR } from './migrations-dir';
+
+describe('the conversation database schema', () => {
+  const url = databaseUrl('inbox_test_conversation_schema');
+  let pool: pg.Pool;
+  const [a, b] = [uniqueName('acc'), uniqueName('acc')];
+  const id = (prefix: string, account: string) => `${prefix}_${account}`;
+
+  beforeAll(async () => {
+    await ensureDatabase(url);
+    pool = new pg.Pool({ connectionString: url, max: 2 });
+    await migrate(pool, MIGRATIONS_DIR);
+    for (const account of [a, b]) {
+      await pool.query('INSERT INTO accounts (id, name) VALUES ($1, $1)', [account]);
+      await pool.query("INSERT INTO inboxes (id, account_id, name) VALUES ($1, $2, 'Support')", [id('inb', account), account]);
+      await pool.query("INSERT INTO teams (id, account_id, name) VALUES ($1, $2, 'Tier 1')", [id('tea', account), account]);
+      await pool.query(
+        "INSERT INTO channels (id, account_id, inbox_id, type, name, lookup_key) VALUES ($1, $2, $3, 'chat', 'Chat', $1)",
+        [id('chn', account), account, id('inb', account)],
+      );
+      await pool.query("INSERT INTO contacts (id, account_id, name) VALUES ($1, $2, 'Ada')", [id('con', account), account]);
+    }
+  });
+
+  afterAll(() => pool?.end());
+
+  const conversation = (conversationId: string, account: string, refs: { inbox?: string; contact?: string; team?: string; channel?: string }) =>
+    pool.query(
+      `INSERT INTO conversations (id, account_id, inbox_id, contact_id, team_id, channel_id, channel, last_message_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'chat', now())`,
+      [conversationId, account, refs.inbox ?? id('inb', account), refs.contact ?? null, refs.team ?? null, refs.channel ?? null],
+    );
+
+  it('has an index leading with the columns of every foreign key', async () => {
+    expect(await foreignKeysWithoutIndex(pool)).toEqual([]);
+  });
+
+  it('refuses a conversation that names the inbox, contact, team or channel of another account', async () => {
+    for (const refs of [{ inbox: id('inb', b) }, { contact: id('con', b) }, { team: id('tea', b) }, { channel: id('chn', b) }]) {
+      await expect(conversation(uniqueName('cnv'), a, refs)).rejects.toMatchObject({ code: '23503' });
+    }
+    expect((await pool.query('SELECT count(*)::int AS n FROM conversations WHERE account_id = $1', [a])).rows[0].n).toBe(0);
+  });
+
+  it('keeps the account of a conversation whose contact, team or channel is deleted', async () => {
+    const conversationId = uniqueName('cnv');
+    await conversation(conversationId, a, { contact: id('con', a), team: id('tea', a), channel: id('chn', a) });
+    await conversation(uniqueName('cnv'), b, { contact: id('con', b), team: id('tea', b), channel: id('chn', b) });
+
+    for (const table of ['contacts', 'teams', 'channels']) await pool.query(`DELETE FROM ${table} WHERE account_id = $1`, [a]);
+
+    const rows = (await pool.query('SELECT id, account_id, contact_id, team_id, channel_id FROM conversations WHERE account_id IN ($1, $2) ORDER BY account_id = $2', [a, b])).rows;
+    expect(rows).toEqual([
+      { id: conversationId, account_id: a, contact_id: null, team_id: null, channel_id: null },
+      expect.objectContaining({ account_id: b, contact_id: id('con', b), team_id: id('tea', b), channel_id: id('chn', b) }),
+    ]);
+  });
+
+  it('deletes a contact, team, channel, company, conversation or inbox without reading any table whole', async () => {
+    const conversationId = uniqueName('cnv');
+    await conversation(conversationId, b, { contact: id('con', b), team: id('tea', b), channel: id('chn', b) });
+    await pool.query("INSERT INTO companies (id, account_id, name, domain) VALUES ($1, $2, 'Acme', 'acme.example')", [id('cmp', b), b]);
+    await pool.query('UPDATE contacts SET company_id = $2 WHERE id = $1', [id('con', b), id('cmp', b)]);
+    const deletions: [string, string][] = [
+      ['contacts', id('con', b)],
+      ['teams', id('tea', b)],
+      ['channels', id('chn', b)],
+      ['companies', id('cmp', b)],
+      ['conversations', conversationId],
+      ['inboxes', id('inb', b)],
+    ];
+    for (const [table, rowId] of deletions) {
+      // A connection of its own: each connection keeps the plans of its key checks once made.
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query('BEGIN');
+        // On tables this small a scan is the cheaper plan; forbidding it shows whether an index could serve.
+        await client.query('SET LOCAL enable_seqscan = off');
+        await client.query(`DELETE FROM ${table} WHERE account_id = $1 AND id = $2`, [b, rowId]);
+        const scanned = (await client.query<{ relname: string }>('SELECT relname FROM pg_stat_xact_user_tables WHERE seq_scan > 0 ORDER BY relname')).rows;
+        expect({ table, scanned: scanned.map((r) => r.relname) }).toEqual({ table, scanned: [] });
+      } finally {
+        await client.query('ROLLBACK');
+        await client.end();
+      }
+    }
+  });
+});

@@ -1,0 +1,41 @@
+interface Queryable {
+  query<R>(text: string): Promise<{ rows: R[] }>;
+}
+
+export interface UnindexedForeignKey {
+  table: string;
+  constraint: string;
+  columns: string;
+}
+
+/**
+ * Foreign keys no index can serve from the referencing side. Deleting or re-keying a parent row
+ * makes PostgreSQL find the rows that name it; without an index leading with the key's columns
+ * that is a scan of the whole referencing table, under the deleting transaction. A partial index
+ * counts only when its condition is that the key's last column is not null, which every row the
+ * key constrains satisfies.
+ */
+export async function foreignKeysWithoutIndex(db: Queryable): Promise<UnindexedForeignKey[]> {
+  const result = await db.query<UnindexedForeignKey>(`
+    WITH keys AS (
+      SELECT c.conrelid, c.conname, c.conkey,
+             (SELECT string_agg(a.attname, ', ' ORDER BY k.ord)
+                FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS columns,
+             (SELECT a.attname FROM pg_attribute a
+               WHERE a.attrelid = c.conrelid AND a.attnum = c.conkey[cardinality(c.conkey)]) AS last_column
+        FROM pg_constraint c
+        JOIN pg_namespace n ON n.oid = c.connamespace
+       WHERE c.contype = 'f' AND n.nspname = current_schema()
+    )
+    SELECT k.conrelid::regclass::text AS table, k.conname AS constraint, k.columns
+      FROM keys k
+     WHERE NOT EXISTS (
+       SELECT 1 FROM pg_index i
+        WHERE i.indrelid = k.conrelid
+          AND (i.indkey::int2[])[0:cardinality(k.conkey) - 1] @> k.conkey
+          AND (i.indkey::int2[])[0:cardinality(k.conkey) - 1] <@ k.conkey
+          AND (i.indpred IS NULL OR pg_get_expr(i.indpred, i.indrelid) = format('(%s IS NOT NULL)', quote_ident(k.last_column))))
+     ORDER BY 1, 2`);
+  return result.rows;
+}
