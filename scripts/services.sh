@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the six backend services as separate processes from their built output (npm run build).
 #   scripts/services.sh start [NAME] | stop [NAME] | status | restart [NAME]
-# Logs: $STACK_DIR/logs/<service>.log; pids: $STACK_DIR/run/<service>.pid.
+# Logs: $STACK_DIR/logs/<service>.log, rotated by the service past SERVICE_LOG_MAX_MB (100) with
+# three older files kept; what a process prints outside its logger (a crash) goes to <service>.out.
+# Pids: $STACK_DIR/run/<service>.pid.
 # With $STACK_DIR/cluster.env (scripts/stack.sh up --cluster) every service runs twice: the second
 # replica (<service>-2) on ports 1000 above the first's, and gRPC clients balance over both.
 # GATEWAY_PROCESSES=2 (without the cluster) runs a second gateway process on the same public port
@@ -91,6 +93,8 @@ start_one() {
   # Two malloc arenas, not eight per core: each libuv and V8 thread kept freed memory in its own
   # (the gateway held 240 MB resident with 10,000 sockets, 221 MB with two).
   extra="$extra MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}"
+  # Every request is logged: unrotated, the gateway's file grew past a gigabyte in days of benchmarks.
+  extra="$extra LOG_FILE=$LOG_DIR/$name.log LOG_FILE_MAX_MB=${SERVICE_LOG_MAX_MB:-100}"
   # Past 180 MB resident the gateway gives back the heap pages V8 pools after each collection and
   # would return only once idle (services/lib/src/runtime/heap-budget.ts): with 10,000 sockets it
   # peaked at 149 MB instead of 179-194. Not the conversation service: under the reports benchmark
@@ -106,7 +110,7 @@ start_one() {
   # or "--enable-source-maps" for TypeScript positions in stack traces: off by default, because every
   # map a process loads stays parsed in its heap (the gateway's old space: 56 MB with them, 32 without).
   # shellcheck disable=SC2086
-  env $extra nohup node --max-old-space-size="$(heap_mb "$service")" --max-semi-space-size=16 --v8-pool-size=1 --expose-gc ${SERVICE_NODE_FLAGS:-} "$ROOT/services/$service/dist/main.js" >>"$LOG_DIR/$name.log" 2>&1 &
+  env $extra nohup node --max-old-space-size="$(heap_mb "$service")" --max-semi-space-size=16 --v8-pool-size=1 --expose-gc ${SERVICE_NODE_FLAGS:-} "$ROOT/services/$service/dist/main.js" >>"$LOG_DIR/$name.out" 2>&1 &
   echo $! >"$RUN_DIR/$name.pid"
 }
 
@@ -114,7 +118,7 @@ wait_ready() {
   local name=$1 url deadline=$((SECONDS + 60))
   url="$(ops_url "$name")/readyz"
   until curl -fsS "$url" >/dev/null 2>&1; do
-    alive "$name" || { log "$name exited; last log lines:"; tail -n 20 "$LOG_DIR/$name.log" >&2; exit 1; }
+    alive "$name" || { log "$name exited; last log lines:"; tail -n 20 "$LOG_DIR/$name.log" "$LOG_DIR/$name.out" >&2 2>/dev/null; exit 1; }
     [ $SECONDS -lt $deadline ] || { log "$name not ready after 60s: $(curl -s "$url")"; exit 1; }
     sleep 0.3
   done

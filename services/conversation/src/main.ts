@@ -10,6 +10,7 @@ import {
   GrpcServer,
   STREAMS,
   ServiceRuntime,
+  runtimeSettingsFrom,
   bootService,
   connectNats,
   createGuardedFetch,
@@ -76,7 +77,7 @@ import { ChannelDirectoryServiceService } from '@inbox/lib/gen/inbox/channels/v1
 
 bootService(async () => {
   const config = loadConversationConfig();
-  const runtime = new ServiceRuntime({ service: 'conversation', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, nativeMemoryTrimIntervalMs: config.NATIVE_MEMORY_TRIM_INTERVAL_MS, memoryBudgetMb: config.MEMORY_BUDGET_MB });
+  const runtime = new ServiceRuntime(runtimeSettingsFrom('conversation', config));
   const { logger, metrics, health, lifecycle } = runtime;
 
   // Statements the code names are sent unnamed when prepared statements are off (an old PgBouncer).

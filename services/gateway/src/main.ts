@@ -10,6 +10,7 @@ import {
   provisionJetStream,
   loggedSettle,
   ServiceRuntime,
+  runtimeSettingsFrom,
   bootService,
   closeHttpServer,
   connectNats,
@@ -50,7 +51,7 @@ import { Wallboards } from './realtime/wallboards';
 
 bootService(async () => {
   const config = loadGatewayConfig();
-  const runtime = new ServiceRuntime({ service: 'gateway', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, nativeMemoryTrimIntervalMs: config.NATIVE_MEMORY_TRIM_INTERVAL_MS, memoryBudgetMb: config.MEMORY_BUDGET_MB });
+  const runtime = new ServiceRuntime(runtimeSettingsFrom('gateway', config));
   const { logger, lifecycle } = runtime;
 
   const redis = await connectRedis(config.REDIS_URL, logger);

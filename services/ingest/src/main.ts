@@ -11,6 +11,7 @@ import {
   CONSUMERS,
   STREAMS,
   ServiceRuntime,
+  runtimeSettingsFrom,
   bootService,
   closeHttpServer,
   connectNats,
@@ -52,7 +53,7 @@ import { MessengerWebhook } from './use-cases/accept-messenger-webhook';
 
 bootService(async () => {
   const config = loadIngestConfig();
-  const runtime = new ServiceRuntime({ service: 'ingest', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, nativeMemoryTrimIntervalMs: config.NATIVE_MEMORY_TRIM_INTERVAL_MS, memoryBudgetMb: config.MEMORY_BUDGET_MB });
+  const runtime = new ServiceRuntime(runtimeSettingsFrom('ingest', config));
   const { logger, lifecycle } = runtime;
 
   const nc = await connectNats(config.NATS_URL, 'ingest', logger, { caFile: config.NATS_TLS_CA_FILE });

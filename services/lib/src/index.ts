@@ -1,6 +1,7 @@
 export * from './config/config';
 export * from './logging/logger';
 export * from './logging/request-context';
+export * from './logging/rotating-file';
 export * from './observability/metrics';
 export * from './observability/health';
 export * from './observability/ops-http';

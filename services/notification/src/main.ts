@@ -9,6 +9,7 @@ import {
   GrpcServer,
   STREAMS,
   ServiceRuntime,
+  runtimeSettingsFrom,
   bootService,
   connectNats,
   createGuardedFetch,
@@ -43,7 +44,7 @@ import { WebhooksRepository } from './adapters/webhooks.repository';
 
 bootService(async () => {
   const config = loadNotificationConfig();
-  const runtime = new ServiceRuntime({ service: 'notification', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, nativeMemoryTrimIntervalMs: config.NATIVE_MEMORY_TRIM_INTERVAL_MS, memoryBudgetMb: config.MEMORY_BUDGET_MB });
+  const runtime = new ServiceRuntime(runtimeSettingsFrom('notification', config));
   const { logger, metrics, health, lifecycle } = runtime;
 
   const pool = createPool(config.NOTIFICATION_DATABASE_URL, logger, config.NOTIFICATION_DB_POOL_SIZE, { namedStatements: config.NOTIFICATION_PREPARED_STATEMENTS });

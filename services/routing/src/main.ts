@@ -9,6 +9,7 @@ import {
   GrpcServer,
   STREAMS,
   ServiceRuntime,
+  runtimeSettingsFrom,
   bootService,
   connectNats,
   connectRedis,
@@ -42,7 +43,7 @@ import { RouteConversations } from './use-cases/route-conversations';
 
 bootService(async () => {
   const config = loadRoutingConfig();
-  const runtime = new ServiceRuntime({ service: 'routing', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, nativeMemoryTrimIntervalMs: config.NATIVE_MEMORY_TRIM_INTERVAL_MS, memoryBudgetMb: config.MEMORY_BUDGET_MB });
+  const runtime = new ServiceRuntime(runtimeSettingsFrom('routing', config));
   const { logger, metrics, health, lifecycle } = runtime;
 
   const pool = createPool(config.ROUTING_DATABASE_URL, logger, config.ROUTING_DB_POOL_SIZE);

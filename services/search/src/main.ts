@@ -7,6 +7,7 @@ import {
   GrpcServer,
   STREAMS,
   ServiceRuntime,
+  runtimeSettingsFrom,
   bootService,
   connectNats,
   createOpenSearch,
@@ -29,7 +30,7 @@ import { ConversationIndexer } from './use-cases/index-conversations';
 
 bootService(async () => {
   const config = loadSearchConfig();
-  const runtime = new ServiceRuntime({ service: 'search', logLevel: config.LOG_LEVEL, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, nativeMemoryTrimIntervalMs: config.NATIVE_MEMORY_TRIM_INTERVAL_MS, memoryBudgetMb: config.MEMORY_BUDGET_MB });
+  const runtime = new ServiceRuntime(runtimeSettingsFrom('search', config));
   const { logger, metrics, health, lifecycle } = runtime;
 
   const opensearch = createOpenSearch(config.OPENSEARCH_URL, { caFile: config.OPENSEARCH_CA_FILE });

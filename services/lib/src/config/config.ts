@@ -68,7 +68,14 @@ export const commonConfigShape = {
   NATIVE_MEMORY_TRIM_INTERVAL_MS: env.int(10000, 0),
   /** Resident MB past which V8's pooled heap pages are given back by a memory-reducing collection; 0 turns it off. */
   MEMORY_BUDGET_MB: env.int(0, 0),
+  /** A file the logs go to instead of stdout, rotated by size (the local run); empty: stdout. */
+  LOG_FILE: z.string().default(''),
+  LOG_FILE_MAX_MB: env.int(100, 1),
+  /** Rotated files kept beside the current one (<file>.1 is the newest). */
+  LOG_FILE_KEEP: env.int(3, 1),
 };
+
+export type CommonConfig = z.infer<z.ZodObject<typeof commonConfigShape>>;
 
 /**
  * Secrets are never defaults: outside NODE_ENV=test each must be set, at least 32 characters and

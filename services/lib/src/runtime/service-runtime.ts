@@ -2,8 +2,9 @@
 // checks of its own dependencies, and the shutdown sequence. bootService wraps main() so a bad
 // configuration or an unreachable dependency at boot stops the process with a clear message.
 import { Gauge } from 'prom-client';
-import { ConfigError } from '../config/config';
+import { ConfigError, type CommonConfig } from '../config/config';
 import { createLogger, type Logger } from '../logging/logger';
+import { openRotatingFile } from '../logging/rotating-file';
 import { Health, type DependencyCheck, errorMessage } from '../observability/health';
 import { createMetrics, type ServiceMetrics } from '../observability/metrics';
 import { startOpsServer, type OpsServer } from '../observability/ops-http';
@@ -26,6 +27,22 @@ export interface RuntimeSettings {
   nativeMemoryTrimIntervalMs?: number;
   /** Resident megabytes past which V8's heap is collected to give its pooled pages back; 0: never. */
   memoryBudgetMb?: number;
+  /** Logs go to this file, rotated by size, instead of stdout. */
+  logFile?: { path: string; maxMb: number; keep: number };
+}
+
+/** The runtime settings every service reads from the same variables. */
+export function runtimeSettingsFrom(service: string, config: CommonConfig): RuntimeSettings {
+  return {
+    service,
+    logLevel: config.LOG_LEVEL,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    nativeMemoryTrimIntervalMs: config.NATIVE_MEMORY_TRIM_INTERVAL_MS,
+    memoryBudgetMb: config.MEMORY_BUDGET_MB,
+    logFile: config.LOG_FILE ? { path: config.LOG_FILE, maxMb: config.LOG_FILE_MAX_MB, keep: config.LOG_FILE_KEEP } : undefined,
+  };
 }
 
 export class ServiceRuntime {
@@ -38,7 +55,8 @@ export class ServiceRuntime {
   private readonly checks: DependencyCheck[] = [];
 
   constructor(readonly settings: RuntimeSettings) {
-    this.logger = createLogger({ service: settings.service, level: settings.logLevel });
+    const logFile = settings.logFile && openRotatingFile({ path: settings.logFile.path, maxBytes: settings.logFile.maxMb * 1024 * 1024, keep: settings.logFile.keep });
+    this.logger = createLogger({ service: settings.service, level: settings.logLevel, destination: logFile?.stream });
     this.metrics = createMetrics(settings.service);
     this.health = new Health(this.checks);
     const health = this.health;
@@ -60,6 +78,7 @@ export class ServiceRuntime {
     this.lifecycle.afterShutdown(async () => trim.stop());
     const budget = startHeapBudget({ budgetBytes: (settings.memoryBudgetMb ?? 0) * 1024 * 1024, logger: this.logger, registry: this.metrics.registry });
     this.lifecycle.afterShutdown(async () => budget.stop());
+    if (logFile) this.lifecycle.afterShutdown(async () => logFile.stop());
     this.lifecycle.listenForSignals();
   }
 
