@@ -92,4 +92,21 @@ describe('the conversation database schema', () => {
       }
     }
   });
+
+  it('plans a statement sent with values for those values, so an index made for them can serve it', async () => {
+    // The closed-conversations index holds only closed ones: a plan made without the values
+    // (a generic plan) cannot know that status is 'closed' and may not use it.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      await client.query('SELECT id FROM conversations WHERE account_id = $1 AND status = $2 AND updated_at < $3', [a, 'closed', new Date()]);
+      const used = await client.query<{ n: string }>("SELECT pg_stat_get_xact_numscans('conversations_closed_idx'::regclass) AS n");
+      expect(Number(used.rows[0].n)).toBe(1);
+    } finally {
+      await client.query('ROLLBACK');
+      await client.end();
+    }
+  });
 });

@@ -52,29 +52,12 @@ export function withCachedPlans<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => P
 }
 
 /**
- * One static statement with its cached plan (see withCachedPlans). Where the database itself makes
- * named statements use their generic plan (`plan_cache_mode`, set by the services' migrations), it
- * is one round trip; elsewhere a transaction sets the mode around it, three.
+ * One static statement with its cached plan (see withCachedPlans): three round trips, because the
+ * mode can only be set around it. A database default of force_generic_plan would save two, but it
+ * reaches every statement sent with values, named or not, and plans made without their values
+ * cannot use an index built for one value or size a LIMIT (migration 0039 of the conversation
+ * database undid one).
  */
-export async function queryWithCachedPlan<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
-  if (namesStatements(pool) && (await plansGenericByDefault(pool))) return pool.query<R>({ name: statementName(text), text, values });
+export function queryWithCachedPlan<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
   return withCachedPlans(pool, (tx) => tx.query<R>(text, values));
-}
-
-const GENERIC_BY_DEFAULT = 'force_generic_plan';
-const defaultModes = new WeakMap<pg.Pool, Promise<boolean>>();
-
-/**
- * Whether the pool's sessions start with generic plans for named statements: asked once per pool.
- * A database default reaches every server session, behind a pooler in transaction mode too.
- */
-export function plansGenericByDefault(pool: pg.Pool): Promise<boolean> {
-  let known = defaultModes.get(pool);
-  if (!known) {
-    known = pool.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode').then((r) => r.rows[0]?.plan_cache_mode === GENERIC_BY_DEFAULT);
-    // A failed answer is asked again next time rather than kept.
-    known.catch(() => defaultModes.delete(pool));
-    defaultModes.set(pool, known);
-  }
-  return known;
 }
