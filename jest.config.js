@@ -12,6 +12,8 @@ module.exports = {
     '^@inbox/lib/gen/(.*)$': '<rootDir>/services/lib/src/gen/$1',
     '^@inbox/testkit$': '<rootDir>/services/testkit/src/index.ts',
   },
+  // Removes the scratch directories each file made (@inbox/testkit scratchDirectory).
+  setupFilesAfterEnv: ['<rootDir>/services/testkit/src/jest-setup.ts'],
   testTimeout: 120000,
   verbose: true,
 };

@@ -3,13 +3,13 @@
 // 1.27.1 schemas (kubernetes-models 4.5.1), the security and probe invariants SREs rely on, the
 // strict values schema, and that every service has its component, artifact and image.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parseAllDocuments, parse } from 'yaml';
 import { ROOT } from '../support/service-process';
+import { scratchDirectory } from '@inbox/testkit';
 
 const KUBE_VERSION = '1.27.1';
 const CHART = path.join(ROOT, 'charts/inbox');
@@ -183,7 +183,7 @@ describe('the Helm chart', () => {
   });
 
   it('applies scheduling, pod annotations and ServiceAccount annotations to every pod and hook', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'values-'));
+    const dir = scratchDirectory('values-');
     const file = path.join(dir, 'scheduling.yaml');
     writeFileSync(
       file,
@@ -213,7 +213,7 @@ describe('the Helm chart', () => {
   it('renders as a subchart of charts/inbox-dev, with the global values Helm passes', () => {
     // The third-party dependencies cannot be downloaded here: each is an empty chart of the
     // version the parent asks for, so Helm resolves the tree and renders the inbox subchart.
-    const dir = mkdtempSync(path.join(tmpdir(), 'inbox-dev-'));
+    const dir = scratchDirectory('inbox-dev-');
     cpSync(path.join(ROOT, 'charts/inbox-dev'), dir, { recursive: true });
     cpSync(CHART, path.join(dir, 'charts/inbox'), { recursive: true });
     const dev = parse(readFileSync(path.join(ROOT, 'charts/inbox-dev/Chart.yaml'), 'utf8')) as { dependencies: { name: string; version: string }[] };
@@ -317,7 +317,7 @@ describe('the Helm chart', () => {
   });
 
   it('rejects a typo in a key and a value of the wrong type through values.schema.json', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'values-'));
+    const dir = scratchDirectory('values-');
     const typo = path.join(dir, 'typo.yaml');
     writeFileSync(typo, 'components:\n  gateway:\n    replica: 3\n');
     const wrongType = path.join(dir, 'type.yaml');
@@ -399,7 +399,7 @@ describe('the container image definition', () => {
   // The image's install, run here for each service: every package its compiled code (and the
   // shared lib's) imports must be in what that install gives it, or the image fails at boot.
   it.each(SERVICES)('gives %s every package its compiled code imports', (service) => {
-    const dir = mkdtempSync(path.join(tmpdir(), `image-${service}-`));
+    const dir = scratchDirectory(`image-${service}-`);
     cpSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
     cpSync(path.join(ROOT, 'package-lock.json'), path.join(dir, 'package-lock.json'));
     cpSync(path.join(ROOT, '.npmrc'), path.join(dir, '.npmrc'));

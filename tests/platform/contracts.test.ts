@@ -1,10 +1,10 @@
 // The contracts in protos/ pass buf lint, and regenerating the TypeScript code from them gives
 // exactly the files committed under services/lib/src/gen.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../support/service-process';
+import { scratchDirectory } from '@inbox/testkit';
 
 const buf = path.join(ROOT, 'node_modules', '.bin', 'buf');
 
@@ -21,7 +21,7 @@ describe('protos', () => {
   });
 
   it('regenerate to exactly the committed TypeScript', () => {
-    const out = mkdtempSync(path.join(tmpdir(), 'proto-gen-'));
+    const out = scratchDirectory('proto-gen-');
     execFileSync(buf, ['generate', '-o', out], { cwd: ROOT, stdio: 'pipe' });
     const generated = path.join(out, 'services/lib/src/gen');
     const committed = path.join(ROOT, 'services/lib/src/gen');

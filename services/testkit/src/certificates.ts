@@ -1,9 +1,9 @@
 // A private CA and a server certificate signed by it, made with openssl, for TLS tests against
 // real servers. The certificate names 127.0.0.1 and localhost (nats.js checks 127.0.0.1 as localhost).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { scratchDirectory } from './scratch';
 
 export interface TestCertificates {
   /** PEM files: the CA's certificate, the server's certificate and its key. */
@@ -13,7 +13,7 @@ export interface TestCertificates {
 }
 
 export function privateCertificates(): TestCertificates {
-  const dir = mkdtempSync(path.join(tmpdir(), 'test-ca-'));
+  const dir = scratchDirectory('test-ca-');
   const file = (name: string) => path.join(dir, name);
   const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
   openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '1', '-subj', '/CN=Inbox test CA');

@@ -4,3 +4,4 @@ export * from './environment';
 export * from './wait';
 export * from './certificates';
 export * from './schema';
+export * from './scratch';

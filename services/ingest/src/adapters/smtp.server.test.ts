@@ -2,9 +2,8 @@
 // works) when a certificate is configured and not otherwise, and every reply is counted by stage
 // and code. The use case behind it is a stand-in: what it does is tested end to end elsewhere.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { Registry } from 'prom-client';
@@ -12,6 +11,7 @@ import type { SMTPServer } from 'smtp-server';
 import { createLogger } from '@inbox/lib';
 import type { AcceptEmail } from '../use-cases/accept-email';
 import { createSmtpServer } from './smtp.server';
+import { scratchDirectory } from '@inbox/testkit';
 
 const logger = createLogger({ service: 'smtp-test', level: 'silent' });
 const accepted: string[] = [];
@@ -24,7 +24,7 @@ const acceptEmail = {
 } as unknown as AcceptEmail;
 
 function selfSignedCertificate(): { cert: Buffer; key: Buffer } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'mx-'));
+  const dir = scratchDirectory('mx-');
   const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=mx.support.example.com'], { stdio: 'pipe' });
   return { cert: readFileSync(cert), key: readFileSync(key) };

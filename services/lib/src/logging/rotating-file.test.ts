@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { createLogger } from './logger';
 import { openRotatingFile } from './rotating-file';
+import { scratchDirectory } from '@inbox/testkit';
 
 describe('a rotating log file', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rotating-log-'));
+  const dir = scratchDirectory('rotating-log-');
   const lines = (file: string) => readFileSync(path.join(dir, file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).n as number);
 
   it('moves a full file aside, keeps only the newest ones, and loses no line to a rotation', () => {

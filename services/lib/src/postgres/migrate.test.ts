@@ -1,8 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { databaseUrl, uniqueName } from '@inbox/testkit';
+import { databaseUrl, scratchDirectory, uniqueName } from '@inbox/testkit';
 import { createLogger } from '../logging/logger';
 import { ensureDatabase, migrate } from './migrate';
 import { createPool } from './pool';
@@ -17,7 +16,7 @@ describe('SQL migrations against a real PostgreSQL', () => {
     expect(await ensureDatabase(url)).toBe(true);
     expect(await ensureDatabase(url)).toBe(false);
     pool = createPool(url, createLogger({ service: 'migrate-test', level: 'silent' }), 4);
-    dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
+    dir = scratchDirectory('migrations-');
     await writeFile(path.join(dir, '0001_items.sql'), 'CREATE TABLE items (id text PRIMARY KEY);');
     await writeFile(path.join(dir, '0002_items_name.sql'), 'ALTER TABLE items ADD COLUMN name text;');
     await writeFile(path.join(dir, 'README.md'), 'not a migration');
@@ -41,7 +40,7 @@ describe('SQL migrations against a real PostgreSQL', () => {
 
   it('runs a no-transaction file statement by statement, so an index can be built concurrently', async () => {
     const concurrently = ['CREATE TABLE big (id int, label text);', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS big_label ON big (label);'].join('\n');
-    const other = await mkdtemp(path.join(tmpdir(), 'migrations-'));
+    const other = scratchDirectory('migrations-');
     // In a transaction, as every other file runs, PostgreSQL refuses it.
     await writeFile(path.join(other, '0001_big.sql'), concurrently);
     await expect(migrate(pool, other)).rejects.toThrow(/cannot run inside a transaction block/);

@@ -1,12 +1,11 @@
 // Upgrading an install where chats, Messenger threads and calls were answered by email (they
 // became email conversations then): the migration gives each its channel of origin back and
 // keeps its replies on email; conversations that began as email stay as they are.
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { ensureDatabase, migrate } from '@inbox/lib';
-import { databaseUrl, uniqueName } from '@inbox/testkit';
+import { databaseUrl, uniqueName, scratchDirectory } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../../../migrations-dir';
 
 describe('the reply channel migration on existing data', () => {
@@ -21,7 +20,7 @@ describe('the reply channel migration on existing data', () => {
   afterAll(() => pool?.end());
 
   it('gives moved conversations their origin back, with replies by email, and leaves the rest alone', async () => {
-    const before = mkdtempSync(path.join(tmpdir(), 'migrations-'));
+    const before = scratchDirectory('migrations-');
     for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f < '0019')) copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(before, file));
     await migrate(pool, before);
     await pool.query("INSERT INTO accounts (id, name) VALUES ('acc_a', 'A')");

@@ -1,12 +1,11 @@
 // Upgrading an install whose email channels include +tag variants of one another (registered
 // before addresses were unique): the migration keeps the oldest on the address, sets the later
 // ones unverified, and mail to each exact address still reaches its own channel.
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { ensureDatabase, migrate } from '@inbox/lib';
-import { databaseUrl, uniqueName } from '@inbox/testkit';
+import { databaseUrl, uniqueName, scratchDirectory } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../../../migrations-dir';
 import { DirectoryRepository } from './directory.repository';
 
@@ -22,7 +21,7 @@ describe('the channel ownership migration on existing data', () => {
   afterAll(() => pool?.end());
 
   it('keeps the oldest of colliding addresses, sets the others unverified, and routes exact addresses to their own channel', async () => {
-    const before = mkdtempSync(path.join(tmpdir(), 'migrations-'));
+    const before = scratchDirectory('migrations-');
     for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f < '0016')) copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(before, file));
     await migrate(pool, before);
     await pool.query("INSERT INTO accounts (id, name) VALUES ('acc_a', 'A'), ('acc_b', 'B')");
