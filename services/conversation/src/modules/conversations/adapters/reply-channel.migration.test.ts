@@ -9,15 +9,22 @@ import { databaseUrl, uniqueName, scratchDirectory } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../../../migrations-dir';
 
 describe('the reply channel migration on existing data', () => {
+  const name = uniqueName('inbox_test_upgrade').toLowerCase();
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    const url = databaseUrl(uniqueName('inbox_test_upgrade').toLowerCase());
+    const url = databaseUrl(name);
     await ensureDatabase(url);
     pool = new pg.Pool({ connectionString: url, max: 2 });
   });
 
-  afterAll(() => pool?.end());
+  afterAll(async () => {
+    await pool?.end();
+    const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.end();
+  });
 
   it('gives moved conversations their origin back, with replies by email, and leaves the rest alone', async () => {
     const before = scratchDirectory('migrations-');

@@ -10,15 +10,22 @@ import { MIGRATIONS_DIR } from '../../../migrations-dir';
 import { DirectoryRepository } from './directory.repository';
 
 describe('the channel ownership migration on existing data', () => {
+  const name = uniqueName('inbox_test_upgrade').toLowerCase();
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    const url = databaseUrl(uniqueName('inbox_test_upgrade').toLowerCase());
+    const url = databaseUrl(name);
     await ensureDatabase(url);
     pool = new pg.Pool({ connectionString: url, max: 2 });
   });
 
-  afterAll(() => pool?.end());
+  afterAll(async () => {
+    await pool?.end();
+    const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.end();
+  });
 
   it('keeps the oldest of colliding addresses, sets the others unverified, and routes exact addresses to their own channel', async () => {
     const before = scratchDirectory('migrations-');
