@@ -1,0 +1,76 @@
+// The views that hold few of an inbox's conversations, against the real database: a page of Chat,
+// Calls, Bots, Sent, Spam or My teams in an inbox of thousands of email conversations reads its own
+// conversations, not every conversation of the inbox until a page is found.
+import pg from 'pg';
+import { ensureDatabase, migrate } from '@inbox/lib';
+import { databaseUrl, uniqueName } from '@inbox/testkit';
+import { MIGRATIONS_DIR } from '../../../migrations-dir';
+import { ConversationQueries } from './conversation-queries';
+
+describe('sparse inbox views', () => {
+  const url = databaseUrl('inbox_test_sparse_views');
+  const account = uniqueName('acc');
+  const inbox = `inb_${account}`;
+  const EMAILS = 3000;
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    await ensureDatabase(url);
+    const setup = new pg.Pool({ connectionString: url, max: 1 });
+    await migrate(setup, MIGRATIONS_DIR);
+    await setup.query('INSERT INTO accounts (id, name) VALUES ($1, $1)', [account]);
+    await setup.query("INSERT INTO inboxes (id, account_id, name) VALUES ($1, $2, 'Support')", [inbox, account]);
+    await setup.query("INSERT INTO teams (id, account_id, name) VALUES ($1, $2, 'Tier 2')", [`tea_${account}`, account]);
+    await setup.query("INSERT INTO team_members (team_id, user_id, account_id) VALUES ($1, 'usr_viewer', $2)", [`tea_${account}`, account]);
+    // The few, oldest first, so a walk from the newest conversation would pass every email.
+    await setup.query(
+      `INSERT INTO conversations (id, account_id, inbox_id, channel, last_message_at, bot_chatflow_id, awaiting_first_reply, filtered)
+       VALUES ($2 || '_chat', $1, $3, 'chat', now() - interval '30 days', NULL, false, false),
+              ($2 || '_call', $1, $3, 'phone', now() - interval '30 days', NULL, false, false),
+              ($2 || '_bot', $1, $3, 'messenger', now() - interval '30 days', 'cf_1', false, false),
+              ($2 || '_sent', $1, $3, 'email', now() - interval '30 days', NULL, true, false),
+              ($2 || '_spam', $1, $3, 'email', now() - interval '30 days', NULL, false, true)`,
+      [account, account.replace('acc', 'cnv'), inbox],
+    );
+    await setup.query(
+      `INSERT INTO conversations (id, account_id, inbox_id, channel, last_message_at, team_id) VALUES ($2 || '_team', $1, $3, 'email', now() - interval '30 days', $4)`,
+      [account, account.replace('acc', 'cnv'), inbox, `tea_${account}`],
+    );
+    await setup.query(
+      `INSERT INTO conversations (id, account_id, inbox_id, channel, last_message_at)
+       SELECT $2 || '_mail_' || g, $1, $3, 'email', now() - g * interval '1 minute' FROM generate_series(1, $4::int) g`,
+      [account, account.replace('acc', 'cnv'), inbox, EMAILS],
+    );
+    await setup.query('ANALYZE conversations');
+    await setup.end();
+    // One connection, so the list and the reads of its counters share a transaction.
+    pool = new pg.Pool({ connectionString: url, max: 1 });
+  });
+
+  afterAll(() => pool?.end());
+
+  it.each([
+    ['chat', '_chat'],
+    ['calls', '_call'],
+    ['bots', '_bot'],
+    ['sent', '_sent'],
+    ['spam', '_spam'],
+    ['team', '_team'],
+  ])('lists the %s view from its own conversations', async (view, suffix) => {
+    // Counted before and after: the counters also hold what earlier transactions have not reported yet.
+    const conversationsRead = async () =>
+      Number(
+        (await pool.query<{ n: string }>("SELECT pg_stat_get_xact_tuples_returned('conversations'::regclass) + pg_stat_get_xact_tuples_fetched('conversations'::regclass) AS n")).rows[0].n,
+      );
+    await pool.query('BEGIN');
+    try {
+      const before = await conversationsRead();
+      const page = await new ConversationQueries(pool).list({ accountId: account, userId: 'usr_viewer', inboxId: inbox, view, oldestFirst: false, limit: 25 });
+      const read = (await conversationsRead()) - before;
+      expect(page.items.map((c) => c.id)).toEqual([account.replace('acc', 'cnv') + suffix]);
+      expect(read).toBeLessThan(20);
+    } finally {
+      await pool.query('ROLLBACK');
+    }
+  });
+});
