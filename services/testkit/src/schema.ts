@@ -1,5 +1,5 @@
 interface Queryable {
-  query<R>(text: string): Promise<{ rows: R[] }>;
+  query<R>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
 }
 
 export interface UnindexedForeignKey {
@@ -38,4 +38,18 @@ export async function foreignKeysWithoutIndex(db: Queryable): Promise<UnindexedF
           AND (i.indpred IS NULL OR pg_get_expr(i.indpred, i.indrelid) = format('(%s IS NOT NULL)', quote_ident(k.last_column))))
      ORDER BY 1, 2`);
   return result.rows;
+}
+
+/**
+ * What the current transaction has read of a table so far: rows read by its scans and entries its
+ * indexes returned (PostgreSQL counts a plain index scan's rows on the index, not the table).
+ * Counters can include what earlier transactions have not reported yet: compare two readings.
+ */
+export async function rowsRead(db: Queryable, table: string): Promise<number> {
+  const result = await db.query<{ n: string }>(
+    `SELECT coalesce(sum(pg_stat_get_xact_tuples_returned(r) + pg_stat_get_xact_tuples_fetched(r)), 0) AS n
+       FROM (SELECT $1::regclass::oid AS r UNION ALL SELECT indexrelid FROM pg_index WHERE indrelid = $1::regclass) AS relations`,
+    [table],
+  );
+  return Number(result.rows[0].n);
 }

@@ -3,7 +3,7 @@
 // conversations, not every conversation of the inbox until a page is found.
 import pg from 'pg';
 import { ensureDatabase, migrate } from '@inbox/lib';
-import { databaseUrl, uniqueName } from '@inbox/testkit';
+import { databaseUrl, rowsRead, uniqueName } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../../../migrations-dir';
 import { ConversationQueries } from './conversation-queries';
 
@@ -57,16 +57,11 @@ describe('sparse inbox views', () => {
     ['spam', '_spam'],
     ['team', '_team'],
   ])('lists the %s view from its own conversations', async (view, suffix) => {
-    // Counted before and after: the counters also hold what earlier transactions have not reported yet.
-    const conversationsRead = async () =>
-      Number(
-        (await pool.query<{ n: string }>("SELECT pg_stat_get_xact_tuples_returned('conversations'::regclass) + pg_stat_get_xact_tuples_fetched('conversations'::regclass) AS n")).rows[0].n,
-      );
     await pool.query('BEGIN');
     try {
-      const before = await conversationsRead();
+      const before = await rowsRead(pool, 'conversations');
       const page = await new ConversationQueries(pool).list({ accountId: account, userId: 'usr_viewer', inboxId: inbox, view, oldestFirst: false, limit: 25 });
-      const read = (await conversationsRead()) - before;
+      const read = (await rowsRead(pool, 'conversations')) - before;
       expect(page.items.map((c) => c.id)).toEqual([account.replace('acc', 'cnv') + suffix]);
       expect(read).toBeLessThan(20);
     } finally {
