@@ -457,17 +457,17 @@ async function scenarioSearch() {
   summary.push({ scenario: `search freshness @${rate}/s`, measure: `p50 ${summarize(freshness).p50} / p99 ${summarize(freshness).p99} ms (${freshness.length}/${accepted.size} observed)`, value: file, goal: 'p99 ≤ 2 s', baseline: '—' });
 }
 
-// Search over a large account: a generated data set like the reads' (100,000 conversations by
-// default; generating and indexing the goal's 1,000,000 took 17 minutes), indexed by the
-// operator's repair command for this account alone, since the rows were written behind the
-// pipeline's back. Two queries: words every conversation holds (the worst case: every document
-// matches, the total counts to 10,000, newest first) and a subject number that matches two.
 /** The search index made to agree with the account's conversations (missing ones indexed, orphans deleted); its report. */
 async function reconcileSearch(accountId: string): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'services/search/dist/cli/index-commands.js'), 'reconcile', '--repair', '--account', accountId], { cwd: ROOT, maxBuffer: 1 << 20 });
   return stdout;
 }
 
+// Search over a large account: a generated data set like the reads' (100,000 conversations by
+// default; generating and indexing the goal's 1,000,000 took 17 minutes), indexed by the
+// operator's repair command for this account alone, since the rows were written behind the
+// pipeline's back. Two queries: words every conversation holds (the worst case: every document
+// matches, the total counts to 10,000, newest first) and a subject number that matches two.
 async function scenarioSearchAtScale() {
   const account = await benchAccount('search-scale');
   const conversations = Number(process.env.BENCH_SEARCH_CONVERSATIONS ?? '100000');

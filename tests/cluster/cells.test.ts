@@ -7,7 +7,6 @@ import { createHmac, randomInt } from 'node:crypto';
 import pg from 'pg';
 import { ApiClient, signUp, uniqueEmail } from '../support/api-client';
 import { CellRouter, type Cell } from '../support/cell-router';
-import { dropDatabase } from '../support/databases';
 import { startInboxStack, type InboxStack } from '../support/inbox-stack';
 import { listView, postEmail, waitForInView } from '../support/inbox-fixture';
 import { PostgresServer, RedisServer } from '../support/local-servers';
@@ -15,7 +14,7 @@ import { NatsCluster } from '../support/nats-cluster';
 import { RealtimeClient } from '../support/realtime';
 import { SERVICE_NAMES, type ServiceName } from '../support/services';
 import { SmtpSink, buildEmail } from '../support/smtp';
-import { databaseUrl, testStack, uniqueName, waitFor } from '@inbox/testkit';
+import { databaseUrl, testStack, uniqueName, waitFor, dropDatabase } from '@inbox/testkit';
 
 jest.setTimeout(600_000);
 

@@ -6,8 +6,7 @@ import { uniqueEmail } from '../support/api-client';
 import { addAgent, allInView, postEmail, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { NatsCluster } from '../support/nats-cluster';
 import { buildEmail } from '../support/smtp';
-import { databaseUrl, testStack, uniqueName, waitFor } from '@inbox/testkit';
-import { dropDatabase } from '../support/databases';
+import { databaseUrl, testStack, uniqueName, waitFor, dropDatabase } from '@inbox/testkit';
 
 jest.setTimeout(360_000);
 

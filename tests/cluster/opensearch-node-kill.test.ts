@@ -6,8 +6,7 @@ import { uniqueEmail } from '../support/api-client';
 import { postEmail, startInboxFixture, type InboxFixture } from '../support/inbox-fixture';
 import { OpenSearchCluster } from '../support/opensearch-cluster';
 import { buildEmail } from '../support/smtp';
-import { databaseUrl, uniqueName, waitFor } from '@inbox/testkit';
-import { dropDatabase } from '../support/databases';
+import { databaseUrl, uniqueName, waitFor, dropDatabase } from '@inbox/testkit';
 import { NatsCluster } from '../support/nats-cluster';
 
 jest.setTimeout(420_000);

@@ -10,8 +10,7 @@ import { NatsCluster } from '../support/nats-cluster';
 import { RealtimeClient } from '../support/realtime';
 import { launchService, type LaunchedService, type ServiceName } from '../support/services';
 import { buildEmail } from '../support/smtp';
-import { databaseUrl, testStack, uniqueName, waitFor } from '@inbox/testkit';
-import { dropDatabase } from '../support/databases';
+import { databaseUrl, testStack, uniqueName, waitFor, dropDatabase } from '@inbox/testkit';
 
 jest.setTimeout(420_000);
 

@@ -37,6 +37,24 @@ describe('the conversation database schema', () => {
       [conversationId, account, refs.inbox ?? id('inb', account), refs.contact ?? null, refs.team ?? null, refs.channel ?? null],
     );
 
+  /**
+   * Work in a transaction, rolled back, on a connection of its own (each connection keeps the plans
+   * of its key checks once made) with scans forbidden: on tables this small a scan is the cheaper
+   * plan, and forbidding it shows whether an index could serve.
+   */
+  const withoutScans = async (work: (client: pg.Client) => Promise<void>) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      await work(client);
+    } finally {
+      await client.query('ROLLBACK');
+      await client.end();
+    }
+  };
+
   it('has an index leading with the columns of every foreign key', async () => {
     expect(await foreignKeysWithoutIndex(pool)).toEqual([]);
   });
@@ -76,37 +94,21 @@ describe('the conversation database schema', () => {
       ['inboxes', id('inb', b)],
     ];
     for (const [table, rowId] of deletions) {
-      // A connection of its own: each connection keeps the plans of its key checks once made.
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query('BEGIN');
-        // On tables this small a scan is the cheaper plan; forbidding it shows whether an index could serve.
-        await client.query('SET LOCAL enable_seqscan = off');
+      await withoutScans(async (client) => {
         await client.query(`DELETE FROM ${table} WHERE account_id = $1 AND id = $2`, [b, rowId]);
         const scanned = (await client.query<{ relname: string }>('SELECT relname FROM pg_stat_xact_user_tables WHERE seq_scan > 0 ORDER BY relname')).rows;
         expect({ table, scanned: scanned.map((r) => r.relname) }).toEqual({ table, scanned: [] });
-      } finally {
-        await client.query('ROLLBACK');
-        await client.end();
-      }
+      });
     }
   });
 
   it('plans a statement sent with values for those values, so an index made for them can serve it', async () => {
     // The closed-conversations index holds only closed ones: a plan made without the values
     // (a generic plan) cannot know that status is 'closed' and may not use it.
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SET LOCAL enable_seqscan = off');
+    await withoutScans(async (client) => {
       await client.query('SELECT id FROM conversations WHERE account_id = $1 AND status = $2 AND updated_at < $3', [a, 'closed', new Date()]);
       const used = await client.query<{ n: string }>("SELECT pg_stat_get_xact_numscans('conversations_closed_idx'::regclass) AS n");
       expect(Number(used.rows[0].n)).toBe(1);
-    } finally {
-      await client.query('ROLLBACK');
-      await client.end();
-    }
+    });
   });
 });

@@ -5,3 +5,4 @@ export * from './wait';
 export * from './certificates';
 export * from './schema';
 export * from './scratch';
+export * from './databases';

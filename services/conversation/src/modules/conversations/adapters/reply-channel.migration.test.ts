@@ -5,7 +5,7 @@ import { copyFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { ensureDatabase, migrate } from '@inbox/lib';
-import { databaseUrl, uniqueName, scratchDirectory } from '@inbox/testkit';
+import { databaseUrl, dropDatabase, scratchDirectory, uniqueName } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../../../migrations-dir';
 
 describe('the reply channel migration on existing data', () => {
@@ -20,10 +20,7 @@ describe('the reply channel migration on existing data', () => {
 
   afterAll(async () => {
     await pool?.end();
-    const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.end();
+    await dropDatabase(name);
   });
 
   it('gives moved conversations their origin back, with replies by email, and leaves the rest alone', async () => {

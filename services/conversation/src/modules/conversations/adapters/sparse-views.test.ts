@@ -3,12 +3,13 @@
 // conversations, not every conversation of the inbox until a page is found.
 import pg from 'pg';
 import { ensureDatabase, migrate } from '@inbox/lib';
-import { databaseUrl, rowsRead, uniqueName } from '@inbox/testkit';
+import { databaseUrl, dropDatabase, rowsRead, uniqueName } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../../../migrations-dir';
 import { ConversationQueries } from './conversation-queries';
 
 describe('sparse inbox views', () => {
-  const url = databaseUrl('inbox_test_sparse_views');
+  const database = 'inbox_test_sparse_views';
+  const url = databaseUrl(database);
   const account = uniqueName('acc');
   const inbox = `inb_${account}`;
   const EMAILS = 3000;
@@ -47,7 +48,11 @@ describe('sparse inbox views', () => {
     pool = new pg.Pool({ connectionString: url, max: 1 });
   });
 
-  afterAll(() => pool?.end());
+  // Thousands of rows a run: the database goes with the suite.
+  afterAll(async () => {
+    await pool?.end();
+    await dropDatabase(database);
+  });
 
   it.each([
     ['chat', '_chat'],

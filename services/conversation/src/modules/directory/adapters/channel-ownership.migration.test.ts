@@ -5,7 +5,7 @@ import { copyFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { ensureDatabase, migrate } from '@inbox/lib';
-import { databaseUrl, uniqueName, scratchDirectory } from '@inbox/testkit';
+import { databaseUrl, dropDatabase, scratchDirectory, uniqueName } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../../../migrations-dir';
 import { DirectoryRepository } from './directory.repository';
 
@@ -21,10 +21,7 @@ describe('the channel ownership migration on existing data', () => {
 
   afterAll(async () => {
     await pool?.end();
-    const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.end();
+    await dropDatabase(name);
   });
 
   it('keeps the oldest of colliding addresses, sets the others unverified, and routes exact addresses to their own channel', async () => {

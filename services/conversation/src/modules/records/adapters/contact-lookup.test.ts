@@ -3,12 +3,13 @@
 // reading the contacts that match rather than every contact of the account.
 import pg from 'pg';
 import { ensureDatabase, migrate } from '@inbox/lib';
-import { databaseUrl, rowsRead, uniqueName } from '@inbox/testkit';
+import { databaseUrl, dropDatabase, rowsRead, uniqueName } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../../../migrations-dir';
 import { PostgresContactRecords } from './contact-records.store';
 
 describe('finding contacts', () => {
-  const url = databaseUrl('inbox_test_contact_lookup');
+  const database = 'inbox_test_contact_lookup';
+  const url = databaseUrl(database);
   const [account, other] = [uniqueName('acc'), uniqueName('acc')];
   // Enough that reading the account costs more than the trigram index, as in a real account.
   const CROWD = 20_000;
@@ -40,7 +41,11 @@ describe('finding contacts', () => {
     pool = new pg.Pool({ connectionString: url, max: 1 });
   });
 
-  afterAll(() => pool?.end());
+  // Thousands of rows a run: the database goes with the suite.
+  afterAll(async () => {
+    await pool?.end();
+    await dropDatabase(database);
+  });
 
   const find = async (text: string) => {
     await pool.query('BEGIN');

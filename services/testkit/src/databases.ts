@@ -1,6 +1,6 @@
-// Dropping a test's own database once its services have stopped.
+// Dropping a test's own database once it, and any service using it, is done with it.
 import pg from 'pg';
-import { databaseUrl } from '@inbox/testkit';
+import { databaseUrl } from './environment';
 
 export async function dropDatabase(name: string): Promise<void> {
   const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
