@@ -3,7 +3,7 @@
 // tables; and keys that name a record of the account hold tenants apart in the database itself.
 import pg from 'pg';
 import { ensureDatabase, migrate } from '@inbox/lib';
-import { databaseUrl, foreignKeysWithoutIndex, uniqueName } from '@inbox/testkit';
+import { databaseUrl, foreignKeysWithoutIndex, keysWithoutAccount, uniqueName } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from './migrations-dir';
 
 describe('the conversation database schema', () => {
@@ -25,6 +25,10 @@ describe('the conversation database schema', () => {
         [id('chn', account), account, id('inb', account)],
       );
       await pool.query("INSERT INTO contacts (id, account_id, name) VALUES ($1, $2, 'Ada')", [id('con', account), account]);
+      await pool.query(
+        "INSERT INTO users (id, account_id, name, email, password_hash, role) VALUES ($1, $2, 'Agent', $1 || '@example.com', 'x', 'agent')",
+        [id('usr', account), account],
+      );
     }
   });
 
@@ -59,6 +63,47 @@ describe('the conversation database schema', () => {
     expect(await foreignKeysWithoutIndex(pool)).toEqual([]);
   });
 
+  it('names the account in every key between two records of an account, except in the content of a conversation', async () => {
+    // Written in its conversation's (or message's) transaction under that account; a key with the
+    // account would need a second index on every message.
+    const contentOfAConversation = [
+      { table: 'attachments', references: 'messages', columns: 'message_id' },
+      { table: 'calls', references: 'conversations', columns: 'conversation_id' },
+      { table: 'comments', references: 'conversations', columns: 'conversation_id' },
+      { table: 'deals', references: 'conversations', columns: 'conversation_id' },
+      { table: 'messages', references: 'conversations', columns: 'conversation_id' },
+      { table: 'outbound_deliveries', references: 'messages', columns: 'message_id' },
+      { table: 'reply_tokens', references: 'conversations', columns: 'conversation_id' },
+      { table: 'surveys', references: 'conversations', columns: 'conversation_id' },
+      { table: 'tickets', references: 'conversations', columns: 'conversation_id' },
+    ];
+    expect(await keysWithoutAccount(pool)).toEqual(contentOfAConversation);
+  });
+
+  it('refuses a membership, session, channel, chat flow or address that ties records of two accounts together', async () => {
+    const refused = [
+      ['INSERT INTO inbox_members (account_id, inbox_id, user_id) VALUES ($1, $2, $3)', [a, id('inb', a), id('usr', b)]],
+      ['INSERT INTO inbox_members (account_id, inbox_id, user_id) VALUES ($1, $2, $3)', [a, id('inb', b), id('usr', a)]],
+      ['INSERT INTO team_members (account_id, team_id, user_id) VALUES ($1, $2, $3)', [a, id('tea', a), id('usr', b)]],
+      ['INSERT INTO team_members (account_id, team_id, user_id) VALUES ($1, $2, $3)', [a, id('tea', b), id('usr', a)]],
+      ['INSERT INTO team_members (account_id, team_id, user_id) VALUES ($1, $2, $3)', [a, id('tea', a), 'usr_nobody']],
+      ["INSERT INTO sessions (id, account_id, user_id, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')", [uniqueName('ses'), a, id('usr', b)]],
+      ["INSERT INTO channels (id, account_id, inbox_id, type, name, lookup_key) VALUES ($1, $2, $3, 'chat', 'Chat', $1)", [uniqueName('chn'), a, id('inb', b)]],
+      ["INSERT INTO chatflows (id, account_id, channel_id, name, steps) VALUES ($1, $2, $3, 'Flow', '[]')", [uniqueName('cfl'), a, id('chn', b)]],
+      ["INSERT INTO contact_addresses (account_id, contact_id, kind, position, value) VALUES ($1, $2, 'email', 1, 'ada@example.com')", [a, id('con', b)]],
+    ] as const;
+    for (const [text, values] of refused) {
+      await expect(pool.query(text, [...values])).rejects.toMatchObject({ code: '23503' });
+    }
+    const kept = await pool.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM inbox_members WHERE account_id = $1) + (SELECT count(*) FROM team_members WHERE account_id = $1)
+            + (SELECT count(*) FROM sessions WHERE account_id = $1) + (SELECT count(*) FROM chatflows WHERE account_id = $1)
+            + (SELECT count(*) FROM contact_addresses WHERE account_id = $1) + (SELECT count(*) FROM channels WHERE account_id = $1 AND inbox_id = $2) AS n`,
+      [a, id('inb', b)],
+    );
+    expect(Number(kept.rows[0].n)).toBe(0);
+  });
+
   it('refuses a conversation that names the inbox, contact, team or channel of another account', async () => {
     for (const refs of [{ inbox: id('inb', b) }, { contact: id('con', b) }, { team: id('tea', b) }, { channel: id('chn', b) }]) {
       await expect(conversation(uniqueName('cnv'), a, refs)).rejects.toMatchObject({ code: '23503' });
@@ -80,12 +125,16 @@ describe('the conversation database schema', () => {
     ]);
   });
 
-  it('deletes a contact, team, channel, company, conversation or inbox without reading any table whole', async () => {
+  it('deletes a user, contact, team, channel, company, conversation or inbox without reading any table whole', async () => {
     const conversationId = uniqueName('cnv');
     await conversation(conversationId, b, { contact: id('con', b), team: id('tea', b), channel: id('chn', b) });
     await pool.query("INSERT INTO companies (id, account_id, name, domain) VALUES ($1, $2, 'Acme', 'acme.example')", [id('cmp', b), b]);
     await pool.query('UPDATE contacts SET company_id = $2 WHERE id = $1', [id('con', b), id('cmp', b)]);
+    await pool.query('INSERT INTO inbox_members (account_id, inbox_id, user_id) VALUES ($1, $2, $3)', [b, id('inb', b), id('usr', b)]);
+    await pool.query('INSERT INTO team_members (account_id, team_id, user_id) VALUES ($1, $2, $3)', [b, id('tea', b), id('usr', b)]);
+    await pool.query("INSERT INTO sessions (id, account_id, user_id, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')", [id('ses', b), b, id('usr', b)]);
     const deletions: [string, string][] = [
+      ['users', id('usr', b)],
       ['contacts', id('con', b)],
       ['teams', id('tea', b)],
       ['channels', id('chn', b)],

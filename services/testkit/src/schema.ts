@@ -53,3 +53,29 @@ export async function rowsRead(db: Queryable, table: string): Promise<number> {
   );
   return Number(result.rows[0].n);
 }
+
+export interface KeyWithoutAccount {
+  table: string;
+  references: string;
+  columns: string;
+}
+
+/**
+ * Foreign keys between two tables that both belong to accounts (both have account_id) whose
+ * columns do not include the account: such a key lets a row of one account name another's record.
+ */
+export async function keysWithoutAccount(db: Queryable): Promise<KeyWithoutAccount[]> {
+  const result = await db.query<KeyWithoutAccount>(`
+    SELECT c.conrelid::regclass::text AS table, c.confrelid::regclass::text AS references,
+           (SELECT string_agg(a.attname, ', ' ORDER BY k.ord)
+              FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS columns
+      FROM pg_constraint c
+      JOIN pg_namespace n ON n.oid = c.connamespace
+     WHERE c.contype = 'f' AND n.nspname = current_schema()
+       AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attname = 'account_id' AND NOT a.attisdropped)
+       AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.confrelid AND a.attname = 'account_id' AND NOT a.attisdropped)
+       AND NOT EXISTS (SELECT 1 FROM unnest(c.conkey) k JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k WHERE a.attname = 'account_id')
+     ORDER BY 1, 2, 3`);
+  return result.rows;
+}

@@ -7,7 +7,7 @@ import { dealFromRow } from '../../records';
 import { feedbackFromRow } from '../../records';
 import { CONTACT_OF_PHONE_SQL, moreAddressesOf } from '../../../adapters/contact-addresses';
 import { CUSTOM_VIEW_ID, customViewDefinition, type CustomView } from '../domain/custom-views';
-import { VIEWS, findView, type ViewDefinition } from '../domain/views';
+import { VIEWS, findView, predicateSql, type ViewDefinition } from '../domain/views';
 import { CustomViewsRepository } from './custom-views.repository';
 import { ViewCountsRepository } from './view-counts.repository';
 
@@ -86,10 +86,6 @@ export function toSummary(row: SummaryRow): ConversationSummary {
 
 const INBOX_EXISTS_SQL = 'SELECT 1 FROM inboxes WHERE account_id = $1 AND id = $2';
 
-function withViewer(predicate: string, parameter: string): string {
-  return predicate.replaceAll('{me}', `${parameter}::text`);
-}
-
 export class ConversationQueries {
   private readonly customViews: CustomViewsRepository;
   private readonly counts: ViewCountsRepository;
@@ -120,7 +116,7 @@ export class ConversationQueries {
   /** Counts of views that depend on the time (service levels), from the conversations' own indexed columns. */
   private async liveCounts(accountId: string, inboxId: string, userId: string, views: ViewDefinition[]): Promise<number[]> {
     if (views.length === 0) return [];
-    const columns = views.map((v, i) => `count(*) FILTER (WHERE ${withViewer(v.predicate, '$1')}) AS v${i}`).join(', ');
+    const columns = views.map((v, i) => `count(*) FILTER (WHERE ${predicateSql(v.predicate)}) AS v${i}`).join(', ');
     const text = `SELECT ${columns} FROM conversations c WHERE c.account_id = $2 AND c.inbox_id = $3 AND c.status = 'open' AND c.sla_warn_at IS NOT NULL AND $1::text IS NOT NULL`;
     // Only built-in views depend on the time: one fixed statement, run with a plan cached on the connection.
     const result = await queryWithCachedPlan<Record<string, string>>(this.readPool, text, [userId, accountId, inboxId]);
@@ -131,7 +127,7 @@ export class ConversationQueries {
     await this.requireInbox(accountId, inboxId);
     const custom = await this.customViews.visibleTo(accountId, userId, inboxId);
     const customViews = custom.map(customViewDefinition);
-    const predicates = (views: ViewDefinition[]) => views.map((v) => withViewer(v.predicate, '$1'));
+    const predicates = (views: ViewDefinition[]) => views.map((v) => predicateSql(v.predicate));
     // The built-in views' counts are one fixed statement with a plan cached on the connection;
     // custom views' predicates differ from user to user, so theirs are counted apart, unnamed.
     const [builtInCounts, customCounts, liveCounts] = await Promise.all([
@@ -159,7 +155,7 @@ export class ConversationQueries {
       keyset = `AND (c.last_message_at, c.id) ${comparison} ($5, $6)`;
     }
     const text = `SELECT ${SUMMARY_COLUMNS} FROM conversations c ${SUMMARY_JOINS}
-       WHERE c.account_id = $2 AND c.inbox_id = $3 AND ${withViewer(view.predicate, '$1')} ${keyset}
+       WHERE c.account_id = $2 AND c.inbox_id = $3 AND ${predicateSql(view.predicate)} ${keyset}
          AND $1::text IS NOT NULL
        ORDER BY c.last_message_at ${direction}, c.id ${direction} LIMIT $4`;
     // Built-in views are a few fixed statements, planned once per connection; custom views' texts vary.

@@ -16,8 +16,8 @@ interface Row {
 
 const toView = (row: Row): CustomView => ({ id: row.id, inboxId: row.inbox_id, name: row.name, ownerId: row.owner_id, shared: row.shared, teamId: row.team_id, filters: row.filters });
 
-/** Who sees a view (alias v, $3 = the user). */
-const VISIBLE = '(v.shared OR v.owner_id = $3 OR v.team_id IN (SELECT team_id FROM team_members WHERE user_id = $3))';
+/** Who sees a view (alias v, $1 = the account, $3 = the user). */
+const VISIBLE = '(v.shared OR v.owner_id = $3 OR v.team_id IN (SELECT m.team_id FROM team_members m WHERE m.account_id = $1 AND m.user_id = $3))';
 const VISIBLE_IN_INBOX_SQL = `SELECT * FROM custom_views v WHERE v.account_id = $1 AND v.inbox_id = $2 AND ${VISIBLE} ORDER BY lower(v.name), v.id`;
 
 export class CustomViewsRepository implements CustomViewStore {
@@ -37,7 +37,7 @@ export class CustomViewsRepository implements CustomViewStore {
 
   async isTeamMember(accountId: string, teamId: string, userId: string): Promise<'member' | 'not_member' | 'no_team'> {
     const result = await this.pool.query<{ member: boolean }>(
-      'SELECT EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.user_id = $3) AS member FROM teams t WHERE t.account_id = $1 AND t.id = $2',
+      'SELECT EXISTS (SELECT 1 FROM team_members m WHERE m.account_id = t.account_id AND m.team_id = t.id AND m.user_id = $3) AS member FROM teams t WHERE t.account_id = $1 AND t.id = $2',
       [accountId, teamId, userId],
     );
     if (!result.rowCount) return 'no_team';

@@ -12,6 +12,7 @@ describe('sparse inbox views', () => {
   const url = databaseUrl(database);
   const account = uniqueName('acc');
   const inbox = `inb_${account}`;
+  const viewer = `usr_${account}`;
   const EMAILS = 3000;
   let pool: pg.Pool;
 
@@ -22,7 +23,8 @@ describe('sparse inbox views', () => {
     await setup.query('INSERT INTO accounts (id, name) VALUES ($1, $1)', [account]);
     await setup.query("INSERT INTO inboxes (id, account_id, name) VALUES ($1, $2, 'Support')", [inbox, account]);
     await setup.query("INSERT INTO teams (id, account_id, name) VALUES ($1, $2, 'Tier 2')", [`tea_${account}`, account]);
-    await setup.query("INSERT INTO team_members (team_id, user_id, account_id) VALUES ($1, 'usr_viewer', $2)", [`tea_${account}`, account]);
+    await setup.query("INSERT INTO users (id, account_id, name, email, password_hash, role) VALUES ($1, $2, 'Viewer', $2 || '@example.com', 'x', 'agent')", [viewer, account]);
+    await setup.query('INSERT INTO team_members (team_id, user_id, account_id) VALUES ($1, $2, $3)', [`tea_${account}`, viewer, account]);
     // The few, oldest first, so a walk from the newest conversation would pass every email.
     await setup.query(
       `INSERT INTO conversations (id, account_id, inbox_id, channel, last_message_at, bot_chatflow_id, awaiting_first_reply, filtered)
@@ -65,7 +67,7 @@ describe('sparse inbox views', () => {
     await pool.query('BEGIN');
     try {
       const before = await rowsRead(pool, 'conversations');
-      const page = await new ConversationQueries(pool).list({ accountId: account, userId: 'usr_viewer', inboxId: inbox, view, oldestFirst: false, limit: 25 });
+      const page = await new ConversationQueries(pool).list({ accountId: account, userId: viewer, inboxId: inbox, view, oldestFirst: false, limit: 25 });
       const read = (await rowsRead(pool, 'conversations')) - before;
       expect(page.items.map((c) => c.id)).toEqual([account.replace('acc', 'cnv') + suffix]);
       expect(read).toBeLessThan(20);

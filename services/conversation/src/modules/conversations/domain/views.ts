@@ -1,5 +1,5 @@
 // The inbox views: each one's exact membership rule, as a SQL predicate over the conversations
-// table (alias c), with $1 = the viewing user's id. Shared by lists and counts.
+// table (alias c), with {me} the viewing user and {account} its account. Shared by lists and counts.
 export interface ViewDefinition {
   id: string;
   name: string;
@@ -11,7 +11,9 @@ export interface ViewDefinition {
 const LIVE = 'c.trashed_at IS NULL AND NOT c.filtered';
 const OPEN = `${LIVE} AND c.status = 'open' AND NOT c.awaiting_first_reply`;
 const IN_BOT = 'c.bot_chatflow_id IS NOT NULL AND NOT c.handed_off AND c.assignee_id IS NULL';
-const MY_TEAMS = 'SELECT team_id FROM team_members WHERE user_id = {me}';
+// By the account's value, not c.account_id: a subquery that names a row of the outer query is run
+// again for each conversation, and a team view then walked the whole inbox.
+const MY_TEAMS = 'SELECT m.team_id FROM team_members m WHERE m.account_id = {account} AND m.user_id = {me}';
 
 export const VIEWS: ViewDefinition[] = [
   { id: 'unassigned', name: 'Unassigned', predicate: `${OPEN} AND c.assignee_id IS NULL AND NOT (${IN_BOT})` },
@@ -33,6 +35,11 @@ export const VIEWS: ViewDefinition[] = [
 ];
 
 export const VIEW_IDS = VIEWS.map((v) => v.id);
+
+/** A view's predicate for a statement whose $1 is the viewing user and $2 the account. */
+export function predicateSql(predicate: string): string {
+  return predicate.replaceAll('{me}', '$1::text').replaceAll('{account}', '$2::text');
+}
 
 export function findView(id: string): ViewDefinition | undefined {
   return VIEWS.find((v) => v.id === id);

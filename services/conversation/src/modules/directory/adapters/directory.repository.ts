@@ -212,7 +212,7 @@ export class DirectoryRepository implements DirectoryStore {
     }>(
       `SELECT i.id, i.account_id, i.name, i.created_at, i.survey_on_close, i.survey_every_days, i.survey_question,
               array_remove(array_agg(m.user_id ORDER BY m.added_at), NULL) AS member_ids
-       FROM inboxes i LEFT JOIN inbox_members m ON m.inbox_id = i.id
+       FROM inboxes i LEFT JOIN inbox_members m ON m.account_id = i.account_id AND m.inbox_id = i.id
        WHERE i.account_id = $1 AND ($2::text IS NULL OR i.id = $2)
        GROUP BY i.id ORDER BY i.created_at, i.id`,
       [accountId, inboxId ?? null],

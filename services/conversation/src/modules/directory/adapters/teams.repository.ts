@@ -12,7 +12,7 @@ export class PostgresTeams implements TeamStore {
 
   async list(accountId: string, teamId?: string): Promise<Team[]> {
     const result = await this.pool.query<{ id: string; name: string; created_at: Date; user_ids: string[] }>(
-      `SELECT t.id, t.name, t.created_at, ARRAY(SELECT m.user_id FROM team_members m WHERE m.team_id = t.id ORDER BY m.added_at, m.user_id) AS user_ids
+      `SELECT t.id, t.name, t.created_at, ARRAY(SELECT m.user_id FROM team_members m WHERE m.account_id = t.account_id AND m.team_id = t.id ORDER BY m.added_at, m.user_id) AS user_ids
        FROM teams t WHERE t.account_id = $1 AND ($2::text IS NULL OR t.id = $2) ORDER BY lower(t.name), t.id`,
       [accountId, teamId ?? null],
     );
@@ -40,7 +40,7 @@ export class PostgresTeams implements TeamStore {
         if (!found.rowCount) return false;
         if (changes.name !== undefined) await tx.query('UPDATE teams SET name = $3 WHERE account_id = $1 AND id = $2', [accountId, teamId, changes.name]);
         if (changes.userIds !== undefined) {
-          await tx.query('DELETE FROM team_members WHERE team_id = $1 AND NOT (user_id = ANY($2::text[]))', [teamId, changes.userIds]);
+          await tx.query('DELETE FROM team_members WHERE account_id = $1 AND team_id = $2 AND NOT (user_id = ANY($3::text[]))', [accountId, teamId, changes.userIds]);
           await tx.query('INSERT INTO team_members (team_id, user_id, account_id) SELECT $1, u, $2 FROM unnest($3::text[]) AS u ON CONFLICT DO NOTHING', [teamId, accountId, changes.userIds]);
         }
         await alsoInTransaction?.(tx);

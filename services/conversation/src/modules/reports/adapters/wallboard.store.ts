@@ -28,12 +28,12 @@ export class PostgresWallboard implements WallboardSource {
       this.pool.query<{ time_zone: string }>('SELECT time_zone FROM accounts WHERE id = $1', [accountId]),
       this.pool.query<{ id: string; name: string; member_ids: string[] }>(
         `SELECT i.id, i.name, coalesce(array_agg(m.user_id ORDER BY m.user_id) FILTER (WHERE m.user_id IS NOT NULL), '{}') AS member_ids
-           FROM inboxes i LEFT JOIN inbox_members m ON m.inbox_id = i.id WHERE i.account_id = $1 GROUP BY i.id ORDER BY i.name, i.id`,
+           FROM inboxes i LEFT JOIN inbox_members m ON m.account_id = i.account_id AND m.inbox_id = i.id WHERE i.account_id = $1 GROUP BY i.id ORDER BY i.name, i.id`,
         [accountId],
       ),
       this.pool.query<{ id: string; name: string; member_ids: string[] }>(
         `SELECT t.id, t.name, coalesce(array_agg(m.user_id ORDER BY m.user_id) FILTER (WHERE m.user_id IS NOT NULL), '{}') AS member_ids
-           FROM teams t LEFT JOIN team_members m ON m.team_id = t.id WHERE t.account_id = $1 GROUP BY t.id ORDER BY t.name, t.id`,
+           FROM teams t LEFT JOIN team_members m ON m.account_id = t.account_id AND m.team_id = t.id WHERE t.account_id = $1 GROUP BY t.id ORDER BY t.name, t.id`,
         [accountId],
       ),
       this.pool.query<Cell & { assignee_id: string | null; open: string; unassigned: string; chat_held: string; email_held: string }>(
