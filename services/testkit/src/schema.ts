@@ -79,3 +79,19 @@ export async function keysWithoutAccount(db: Queryable): Promise<KeyWithoutAccou
      ORDER BY 1, 2, 3`);
   return result.rows;
 }
+
+/**
+ * Rows of a table read while work runs (counted as rowsRead counts them), for work that commits
+ * transactions of its own. db must hold one connection (a client, or a pool of one) that the work
+ * uses too. A backend reports its finished transactions' counters at most once a second, and a
+ * report resets what rowsRead sees: one report forced first leaves a second in which none is made.
+ */
+export async function rowsReadWhile(db: Queryable, table: string, work: () => Promise<unknown>): Promise<number> {
+  await db.query('SELECT pg_stat_force_next_flush()');
+  const startedAt = Date.now();
+  const before = await rowsRead(db, table);
+  await work();
+  const read = (await rowsRead(db, table)) - before;
+  if (Date.now() - startedAt >= 900) throw new Error('rowsReadWhile: the work took too long to be measured (counters may have been reported meanwhile)');
+  return read;
+}

@@ -158,8 +158,10 @@ export class ConversationQueries {
        WHERE c.account_id = $2 AND c.inbox_id = $3 AND ${predicateSql(view.predicate)} ${keyset}
          AND $1::text IS NOT NULL
        ORDER BY c.last_message_at ${direction}, c.id ${direction} LIMIT $4`;
-    // Built-in views are a few fixed statements, planned once per connection; custom views' texts vary.
-    const result = await this.readPool.query<SummaryRow>(findView(input.view) ? { name: statementName(text), text, values: params } : { text, values: params });
+    // Built-in views are a few fixed statements, run with the plan cached on the connection: planned
+    // with the values on every call, the million-conversation inbox's pages took 0.5-2.5 ms, and
+    // 0.2-1 ms with the cached plan. Custom views' texts vary from user to user, so they are planned.
+    const result = findView(input.view) ? await queryWithCachedPlan<SummaryRow>(this.readPool, text, params) : await this.readPool.query<SummaryRow>({ text, values: params });
     // An empty page may be an unknown inbox; a page with rows proves the inbox (one round trip fewer).
     if (result.rows.length === 0) await this.requireInbox(input.accountId, input.inboxId);
     const rows = result.rows.slice(0, limit);
