@@ -1,6 +1,8 @@
 // The views that hold few of an inbox's conversations, against the real database: a page of Chat,
-// Calls, Bots, Sent, Spam or My teams in an inbox of thousands of email conversations reads its own
-// conversations, not every conversation of the inbox until a page is found.
+// Calls, Bots, Sent, Spam, My teams or a custom view of closed Messenger conversations, in an inbox
+// of thousands of email conversations, reads its own conversations, not every conversation of the
+// inbox until a page is found.
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { ensureDatabase, migrate } from '@inbox/lib';
 import { databaseUrl, dropDatabase, rowsReadWhile, uniqueName } from '@inbox/testkit';
@@ -13,6 +15,7 @@ describe('sparse inbox views', () => {
   const account = uniqueName('acc');
   const inbox = `inb_${account}`;
   const viewer = `usr_${account}`;
+  const closedMessenger = `cvw_${randomUUID()}`;
   const EMAILS = 3000;
   let pool: pg.Pool;
 
@@ -44,6 +47,16 @@ describe('sparse inbox views', () => {
        SELECT $2 || '_mail_' || g, $1, $3, 'email', now() - g * interval '1 minute' FROM generate_series(1, $4::int) g`,
       [account, account.replace('acc', 'cnv'), inbox, EMAILS],
     );
+    await setup.query(
+      `INSERT INTO conversations (id, account_id, inbox_id, channel, status, last_message_at)
+       SELECT $2 || '_closed_mail_' || g, $1, $3, 'email', 'closed', now() - g * interval '1 minute' FROM generate_series(1, $4::int) g
+       UNION ALL SELECT $2 || '_closed_chat', $1, $3, 'messenger', 'closed', now() - interval '30 days'`,
+      [account, account.replace('acc', 'cnv'), inbox, EMAILS],
+    );
+    await setup.query(
+      "INSERT INTO custom_views (id, account_id, inbox_id, owner_id, name, filters) VALUES ($1, $2, $3, $4, 'Closed Messenger', $5)",
+      [closedMessenger, account, inbox, viewer, JSON.stringify({ baseView: 'closed', channel: 'messenger', assignee: '', needsReply: false })],
+    );
     await setup.query('ANALYZE conversations');
     await setup.end();
     // One connection, so the list and the reads of its counters share a transaction.
@@ -57,13 +70,14 @@ describe('sparse inbox views', () => {
   });
 
   it.each([
-    ['chat', '_chat'],
-    ['calls', '_call'],
-    ['bots', '_bot'],
-    ['sent', '_sent'],
-    ['spam', '_spam'],
-    ['team', '_team'],
-  ])('lists the %s view from its own conversations', async (view, suffix) => {
+    ['chat', 'chat', '_chat'],
+    ['calls', 'calls', '_call'],
+    ['bots', 'bots', '_bot'],
+    ['sent', 'sent', '_sent'],
+    ['spam', 'spam', '_spam'],
+    ['team', 'team', '_team'],
+    ['custom closed messenger', closedMessenger, '_closed_chat'],
+  ])('lists the %s view from its own conversations', async (_title, view, suffix) => {
     let ids: string[] = [];
     const read = await rowsReadWhile(pool, 'conversations', async () => {
       const page = await new ConversationQueries(pool).list({ accountId: account, userId: viewer, inboxId: inbox, view, oldestFirst: false, limit: 25 });
