@@ -35,11 +35,11 @@ export async function forgetReportFacts(pool: pg.Pool, accounts: string[]): Prom
  */
 export async function forgetReadData(pool: pg.Pool, accounts: string[]): Promise<number> {
   if (accounts.length === 0) return 0;
-  let rows = 0;
-  for (const account of accounts) {
-    rows += (await pool.query(`DELETE FROM messages WHERE account_id = $1 AND id LIKE 'msg\\_gen\\_%'`, [account])).rowCount ?? 0;
-    rows += (await pool.query(`DELETE FROM conversations WHERE account_id = $1 AND id LIKE 'con\\_gen\\_%'`, [account])).rowCount ?? 0;
-  }
+  // Every earlier account in one statement: messages have no index by account, so a statement per
+  // account read all of them once per earlier run (44 s with nineteen runs behind, most of them
+  // already emptied by the run after them).
+  const messages = await pool.query(`DELETE FROM messages WHERE account_id = ANY($1::text[]) AND id LIKE 'msg\\_gen\\_%'`, [accounts]);
+  const conversations = await pool.query(`DELETE FROM conversations WHERE account_id = ANY($1::text[]) AND id LIKE 'con\\_gen\\_%'`, [accounts]);
   await pool.query('VACUUM conversations, messages');
-  return rows;
+  return (messages.rowCount ?? 0) + (conversations.rowCount ?? 0);
 }
