@@ -3,6 +3,7 @@
 // build of one index on 1.4 million conversations held a write for 4.6 s).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { runsOutsideTransaction } from '@inbox/lib';
 import { MIGRATIONS_DIR } from './migrations-dir';
 
 const LARGE_TABLES = ['conversations', 'messages', 'attachments', 'comments', 'contacts', 'contact_addresses', 'report_facts', 'audit_entries', 'inbound_receipts'];
@@ -31,7 +32,7 @@ describe('the conversation migrations', () => {
     const blocking = files.flatMap((file) => {
       const sql = readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8');
       const builds = blockingIndexBuilds(sql);
-      const concurrentOutsideTransaction = /CONCURRENTLY/i.test(sql) && !/^--\s*migrate:\s*no-transaction\s*$/m.test(sql);
+      const concurrentOutsideTransaction = /CONCURRENTLY/i.test(sql) && !runsOutsideTransaction(sql);
       return [...builds.map((b) => `${file}: ${b}`), ...(concurrentOutsideTransaction ? [`${file}: CONCURRENTLY needs -- migrate: no-transaction`] : [])];
     });
     expect(blocking).toEqual([]);

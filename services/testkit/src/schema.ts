@@ -2,6 +2,11 @@ interface Queryable {
   query<R>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
 }
 
+/** A foreign key's (alias c, from pg_constraint) columns, in order, as "a, b". */
+const KEY_COLUMNS = `(SELECT string_agg(a.attname, ', ' ORDER BY k.ord)
+    FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS columns`;
+
 export interface UnindexedForeignKey {
   table: string;
   constraint: string;
@@ -19,9 +24,7 @@ export async function foreignKeysWithoutIndex(db: Queryable): Promise<UnindexedF
   const result = await db.query<UnindexedForeignKey>(`
     WITH keys AS (
       SELECT c.conrelid, c.conname, c.conkey,
-             (SELECT string_agg(a.attname, ', ' ORDER BY k.ord)
-                FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
-                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS columns,
+             ${KEY_COLUMNS},
              (SELECT a.attname FROM pg_attribute a
                WHERE a.attrelid = c.conrelid AND a.attnum = c.conkey[cardinality(c.conkey)]) AS last_column
         FROM pg_constraint c
@@ -67,9 +70,7 @@ export interface KeyWithoutAccount {
 export async function keysWithoutAccount(db: Queryable): Promise<KeyWithoutAccount[]> {
   const result = await db.query<KeyWithoutAccount>(`
     SELECT c.conrelid::regclass::text AS table, c.confrelid::regclass::text AS references,
-           (SELECT string_agg(a.attname, ', ' ORDER BY k.ord)
-              FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
-              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS columns
+           ${KEY_COLUMNS}
       FROM pg_constraint c
       JOIN pg_namespace n ON n.oid = c.connamespace
      WHERE c.contype = 'f' AND n.nspname = current_schema()

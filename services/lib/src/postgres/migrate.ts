@@ -14,6 +14,11 @@ import type pg from 'pg';
 const LOCK_KEY = 7_346_221_905;
 const NO_TRANSACTION = /^--\s*migrate:\s*no-transaction\s*$/m;
 
+/** Whether a migration file runs outside a transaction (its `-- migrate: no-transaction` line). */
+export function runsOutsideTransaction(sql: string): boolean {
+  return NO_TRANSACTION.test(sql);
+}
+
 /** The statements of a no-transaction file: split after each line that ends with `;`. */
 function statements(sql: string): string[] {
   return sql
@@ -53,7 +58,7 @@ export async function migrate(pool: pg.Pool, directory: string): Promise<Migrati
         if (previous !== checksum) throw new Error(`migration ${file} was changed after it was applied`);
         continue;
       }
-      if (NO_TRANSACTION.test(sql)) {
+      if (runsOutsideTransaction(sql)) {
         try {
           for (const statement of statements(sql)) await client.query(statement);
           await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [file, checksum]);

@@ -59,7 +59,7 @@ describe('sparse inbox views', () => {
     );
     await setup.query('ANALYZE conversations');
     await setup.end();
-    // One connection, so the list and the reads of its counters share a transaction.
+    // One connection, so the list runs on the backend whose counters are read.
     pool = new pg.Pool({ connectionString: url, max: 1 });
   });
 
