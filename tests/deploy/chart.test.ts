@@ -110,10 +110,12 @@ describe('the Helm chart', () => {
       expect([deployment.metadata.name, envOf(deployment).MEMORY_BUDGET_MB]).toEqual([deployment.metadata.name, String(Math.floor(limitMb * 0.7))]);
       expect(Number(envOf(deployment).MEMORY_BUDGET_MB)).toBeGreaterThan(100);
     }
+    expect(envOf(node.find((d) => d.metadata.name.endsWith('-search'))!).NODE_OPTIONS).toContain('--heap-growing-percent=100');
     const localRun = readFileSync(path.join(ROOT, 'scripts/services.sh'), 'utf8');
     expect(localRun).toContain('MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}');
     expect(localRun).toContain('--max-semi-space-size=16 --v8-pool-size=1 --expose-gc');
     expect(localRun).toContain('MEMORY_BUDGET_MB=${MEMORY_BUDGET_MB:-180}');
+    expect(localRun).toContain('search) echo "--heap-growing-percent=${SEARCH_HEAP_GROWING_PERCENT:-100}"');
   });
 
   it('lets only the traffic each service needs through its NetworkPolicy', () => {
