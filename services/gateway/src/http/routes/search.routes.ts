@@ -61,7 +61,9 @@ export function registerSearchRoutes(
   const withAssigneeAsNow = async (reader: AuthenticatedUser, summary: ConversationSummary): Promise<ConversationSummary> => {
     if (!summary.assignee || !users) return summary;
     const now = await users.get(reader.accountId, summary.assignee.id, reader.id);
-    return now ? { ...summary, assignee: now } : summary;
+    // Each summary is decoded for this answer alone, so it is corrected in place, not copied.
+    if (now) summary.assignee = now;
+    return summary;
   };
 
   api.add(
@@ -115,7 +117,7 @@ export function registerSearchRoutes(
       const rows = await Promise.all(
         result.hits.map(async (hit) => {
           const summary = hit.summary.length > 0 ? ConversationSummary.decode(hit.summary) : byId.get(hit.conversationId);
-          return summary ? { ...conversationItem(await withAssigneeAsNow(user, summary)), highlights: hit.highlights, score: hit.score } : undefined;
+          return summary ? Object.assign(conversationItem(await withAssigneeAsNow(user, summary)), { highlights: hit.highlights, score: hit.score }) : undefined;
         }),
       );
       return {
