@@ -78,10 +78,10 @@ heap_mb() {
 
 # How far the old generation may grow past what a full collection kept before the next one starts.
 # V8 scales that with the heap cap and, under 128 MB, picks its least: 1.3 times. The search
-# service keeps about 29 MB and turns over 14 MB of short-lived objects per 60 searches, so at
-# 10 clients it ran a full collection every 230-450 ms (10 in 20 s with twice). Twice: 0.89-0.96 ms
-# of its CPU per search instead of 1.25-1.37, for 20 MB more resident. The inbound path's
-# services measured the same either way (ingest-persisted), so they keep V8's own.
+# service keeps about 29 MB live, so at 10 search clients it ran a full collection every
+# 230-450 ms; with twice, 10 in 20 s, and 0.89-0.96 ms of its CPU per search instead of
+# 1.25-1.37, for 20 MB more resident. The inbound path's services measured the same either way
+# (ingest-persisted), so they keep V8's own.
 gc_flags() {
   case $1 in
     search) echo "--heap-growing-percent=${SEARCH_HEAP_GROWING_PERCENT:-100}" ;;
