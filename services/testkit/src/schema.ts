@@ -86,13 +86,20 @@ export async function keysWithoutAccount(db: Queryable): Promise<KeyWithoutAccou
  * transactions of its own. db must hold one connection (a client, or a pool of one) that the work
  * uses too. A backend reports its finished transactions' counters at most once a second, and a
  * report resets what rowsRead sees: one report forced first leaves a second in which none is made.
+ * The work runs without parallel workers: what a worker reads is counted in its own backend, never
+ * in this one's, so a plan that read a table whole in workers would show as having read nothing.
  */
 export async function rowsReadWhile(db: Queryable, table: string, work: () => Promise<unknown>): Promise<number> {
-  await db.query('SELECT pg_stat_force_next_flush()');
-  const startedAt = Date.now();
-  const before = await rowsRead(db, table);
-  await work();
-  const read = (await rowsRead(db, table)) - before;
-  if (Date.now() - startedAt >= 900) throw new Error('rowsReadWhile: the work took too long to be measured (counters may have been reported meanwhile)');
-  return read;
+  await db.query('SET max_parallel_workers_per_gather = 0');
+  try {
+    await db.query('SELECT pg_stat_force_next_flush()');
+    const startedAt = Date.now();
+    const before = await rowsRead(db, table);
+    await work();
+    const read = (await rowsRead(db, table)) - before;
+    if (Date.now() - startedAt >= 900) throw new Error('rowsReadWhile: the work took too long to be measured (counters may have been reported meanwhile)');
+    return read;
+  } finally {
+    await db.query('RESET max_parallel_workers_per_gather');
+  }
 }

@@ -4543,7 +4543,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Find contacts: name containing q, or an email or phone number starting with it */
+        /** Find contacts: a name containing q (of two characters: a word of the name starting with them), or an email, phone number or further address starting with it */
         get: {
             parameters: {
                 query: {

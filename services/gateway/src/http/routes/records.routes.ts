@@ -134,7 +134,7 @@ export function registerRecordRoutes(api: ApiRoutes, conversation: ConversationC
     {
       method: 'get',
       path: '/contacts',
-      summary: 'Find contacts: name containing q, or an email or phone number starting with it',
+      summary: 'Find contacts: a name containing q (of two characters: a word of the name starting with them), or an email, phone number or further address starting with it',
       tag: 'contacts',
       auth: true,
       query: z.object({ q: z.string().trim().min(2).max(200), limit: z.coerce.number().int().min(1).max(50).default(10) }).strict(),

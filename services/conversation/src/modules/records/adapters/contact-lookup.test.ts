@@ -3,7 +3,7 @@
 // reading the contacts that match rather than every contact of the account.
 import pg from 'pg';
 import { ensureDatabase, migrate } from '@inbox/lib';
-import { databaseUrl, dropDatabase, rowsRead, uniqueName } from '@inbox/testkit';
+import { databaseUrl, dropDatabase, rowsReadWhile, uniqueName } from '@inbox/testkit';
 import { MIGRATIONS_DIR } from '../../../migrations-dir';
 import { PostgresContactRecords } from './contact-records.store';
 
@@ -30,10 +30,16 @@ describe('finding contacts', () => {
       await setup.query(
         `INSERT INTO contacts (id, account_id, name, email, phone) VALUES
            ($2 || '_zelda', $1, 'Zelda Fitzgerald', 'zelda@jazz.example', '+15550001'),
-           ($2 || '_scott', $1, 'Scott Fitzgerald', 'scott@jazz.example', NULL)`,
+           ($2 || '_scott', $1, 'Scott Fitzgerald', 'scott@jazz.example', NULL),
+           ($2 || '_jean', $1, 'Jean-Luc Picard', 'captain@enterprise.example', NULL)`,
         [a, a.replace('acc', 'ctc')],
       );
     }
+    // Another account whose contacts share a name with this one's: a lookup must not read them.
+    await setup.query(
+      `INSERT INTO contacts (id, account_id, name) SELECT $2 || '_namesake_' || g, $1, 'Picard ' || g FROM generate_series(1, 1000) g`,
+      [other, other.replace('acc', 'ctc')],
+    );
     await setup.query("INSERT INTO contact_addresses (account_id, contact_id, kind, position, value) VALUES ($1, $2, 'email', 1, 'f.scott@paris.example')", [account, id('scott')]);
     await setup.query('ANALYZE contacts; ANALYZE contact_addresses');
     await setup.end();
@@ -52,9 +58,9 @@ describe('finding contacts', () => {
     try {
       // On tables this small a scan of the account is the cheaper plan; forbidding it shows whether an index could serve.
       await pool.query('SET LOCAL enable_seqscan = off');
-      const before = await rowsRead(pool, 'contacts');
-      const found = await new PostgresContactRecords(pool as never).find(account, text, 10);
-      return { ids: found.map((c) => c.id), read: (await rowsRead(pool, 'contacts')) - before };
+      let found: { id: string }[] = [];
+      const read = await rowsReadWhile(pool, 'contacts', async () => (found = await new PostgresContactRecords(pool as never).find(account, text, 10)));
+      return { ids: found.map((c) => c.id), read };
     } finally {
       await pool.query('ROLLBACK');
     }
@@ -65,11 +71,25 @@ describe('finding contacts', () => {
     ['the start of an email', 'zelda@', ['zelda']],
     ['the start of a phone number', '+1555', ['zelda']],
     ['the start of a further address', 'f.scott', ['scott']],
+    ['two characters starting a word of a name', 'fi', ['scott', 'zelda']],
+    ['two characters after a hyphen in a name', 'lu', ['jean']],
   ])('finds by %s, in the account only, reading only the contacts that match', async (_what, text, expected) => {
     const { ids, read } = await find(text);
     expect(ids).toEqual(expected.map((suffix) => id(suffix)));
     // Trigrams of a phone number are common among numbers: a few dozen candidates, not 40,000 rows.
     expect(read).toBeLessThan(200);
+  });
+
+  it('reads none of the matches of another account', async () => {
+    const { ids, read } = await find('picar');
+    expect(ids).toEqual([id('jean')]);
+    expect(read).toBeLessThan(50);
+  });
+
+  it('matches two characters only where a word of a name starts, never inside one', async () => {
+    // Inside a word, two characters have no trigram to look up: finding them would read the account.
+    expect((await find('tz')).ids).toEqual([]);
+    expect((await find('pi')).ids).toEqual([id('jean')]);
   });
 
   it('puts an exact name or email first, and treats % and _ as the characters they are', async () => {

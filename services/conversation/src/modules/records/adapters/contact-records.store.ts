@@ -97,15 +97,22 @@ export class PostgresContactRecords implements ContactRecords {
 
   async find(accountId: string, text: string, limit: number): Promise<{ id: string; name: string; email: string; phone: string }[]> {
     const pattern = text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    // A trigram index finds text inside a name from three characters on. Two characters find a name
+    // with a word starting with them: pg_trgm indexes a word's start as its own trigrams ("  a",
+    // " ab"), so that is served too, where "inside" would read every contact of the account.
+    const name = text.length >= 3 ? `lower(name) LIKE '%' || $2 || '%'` : `(lower(name) LIKE $2 || '%' OR lower(name) LIKE '% ' || $2 || '%' OR lower(name) LIKE '%-' || $2 || '%')`;
     const result = await this.pool.query<{ id: string; name: string; email: string | null; phone: string | null }>(
-      // One branch per indexed column (a trigram index each), so no branch reads the whole account.
-      `SELECT c.id, c.name, c.email, c.phone FROM contacts c
-       WHERE c.account_id = $1 AND c.id IN (
-         SELECT id FROM contacts WHERE account_id = $1 AND lower(name) LIKE '%' || $2 || '%'
-         UNION ALL SELECT id FROM contacts WHERE account_id = $1 AND lower(email) LIKE $2 || '%'
-         UNION ALL SELECT id FROM contacts WHERE account_id = $1 AND phone LIKE $2 || '%'
-         UNION ALL SELECT contact_id FROM contact_addresses WHERE account_id = $1 AND lower(value) LIKE $2 || '%')
-       ORDER BY (lower(c.email) = $2 OR lower(c.name) = $2) DESC, lower(c.name), c.id LIMIT $3`,
+      // One branch per indexed column (a trigram index each), so no branch reads the whole account;
+      // each branch reads its contacts itself, since a join back to contacts by id let the planner
+      // read the account to join against when it guessed many matches.
+      `SELECT id, name, email, phone FROM (
+         SELECT id, name, email, phone FROM contacts WHERE account_id = $1 AND ${name}
+         UNION SELECT id, name, email, phone FROM contacts WHERE account_id = $1 AND lower(email) LIKE $2 || '%'
+         UNION SELECT id, name, email, phone FROM contacts WHERE account_id = $1 AND phone LIKE $2 || '%'
+         UNION SELECT c.id, c.name, c.email, c.phone FROM contact_addresses a
+           JOIN contacts c ON c.account_id = a.account_id AND c.id = a.contact_id
+           WHERE a.account_id = $1 AND lower(a.value) LIKE $2 || '%') found
+       ORDER BY (lower(email) = $2 OR lower(name) = $2) DESC, lower(name), id LIMIT $3`,
       [accountId, pattern, limit],
     );
     return result.rows.map((r) => ({ id: r.id, name: r.name, email: r.email ?? '', phone: r.phone ?? '' }));
