@@ -64,8 +64,38 @@ export function namesStatements(pool: pg.Pool): boolean {
   return !unnamedPools.has(pool);
 }
 
+/** Where a pool's transactions run again when its own server cannot be reached (a replica's primary). */
+export interface ReadFallback {
+  primary: pg.Pool;
+  /** Whether the pool's server is being left alone after it failed. */
+  avoiding(): boolean;
+  /** Whether the error says the server cannot be reached (and, if so, leaves it alone a while). */
+  failedOver(error: unknown): boolean;
+}
+
+const readFallbacks = new WeakMap<pg.Pool, ReadFallback>();
+
+/** Only for pools that read: their transactions may run twice. */
+export function setReadFallback(pool: pg.Pool, fallback: ReadFallback): void {
+  readFallbacks.set(pool, fallback);
+}
+
 /** begin: the statement that opens it, e.g. 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' for one snapshot. */
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const fallback = readFallbacks.get(pool);
+  if (!fallback) return transaction(pool, work, begin);
+  if (fallback.avoiding()) return transaction(fallback.primary, work, begin);
+  // A connection the replica loses in the middle of a read fails the read: it runs again, whole,
+  // on the primary (falling back only where a connection is made would let this one fail).
+  try {
+    return await transaction(pool, work, begin);
+  } catch (error) {
+    if (fallback.failedOver(error)) return transaction(fallback.primary, work, begin);
+    throw error;
+  }
+}
+
+async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, begin: string): Promise<T> {
   const client = await pool.connect();
   // A checked-out client has no pool error listener: a connection the server terminates between
   // two queries would otherwise be an unhandled 'error' that kills the process. Its next query

@@ -1,10 +1,11 @@
 // A pool on a streaming replica for reads that may lag a little (list views, counts, reports).
 // When the replica cannot be reached (down, restarting, promoted away) a read goes to the
-// primary instead, and the replica is left alone for a while, so its loss costs no request.
+// primary instead, and the replica is left alone for a while, so its loss costs no request: a
+// query, a connection, and a transaction (withTransaction) that loses its connection midway.
 import type pg from 'pg';
 import type { Logger } from '../logging/logger';
 import { errorMessage } from '../observability/health';
-import { createPool } from './pool';
+import { createPool, setReadFallback } from './pool';
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
@@ -55,5 +56,6 @@ export function createReadReplicaPool(
       throw error;
     });
   }) as typeof replica.connect;
+  setReadFallback(replica, { primary, avoiding: () => Date.now() < avoidUntil, failedOver });
   return Object.assign(replica, { pingReplica: () => query('SELECT 1').then(() => undefined) });
 }
