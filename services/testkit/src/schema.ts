@@ -90,6 +90,7 @@ export async function keysWithoutAccount(db: Queryable): Promise<KeyWithoutAccou
  * in this one's, so a plan that read a table whole in workers would show as having read nothing.
  */
 export async function rowsReadWhile(db: Queryable, table: string, work: () => Promise<unknown>): Promise<number> {
+  const { previous } = (await db.query<{ previous: string }>("SELECT current_setting('max_parallel_workers_per_gather') AS previous")).rows[0];
   await db.query('SET max_parallel_workers_per_gather = 0');
   try {
     await db.query('SELECT pg_stat_force_next_flush()');
@@ -100,6 +101,6 @@ export async function rowsReadWhile(db: Queryable, table: string, work: () => Pr
     if (Date.now() - startedAt >= 900) throw new Error('rowsReadWhile: the work took too long to be measured (counters may have been reported meanwhile)');
     return read;
   } finally {
-    await db.query('RESET max_parallel_workers_per_gather');
+    await db.query("SELECT set_config('max_parallel_workers_per_gather', $1, false)", [previous]);
   }
 }
