@@ -29,7 +29,11 @@ describe('a read replica that dies in the middle of a read', () => {
   const readThatLosesTheReplica = (served: string[]) => async (tx: pg.PoolClient) => {
     const { name, pid } = (await tx.query<{ name: string; pid: number }>("SELECT current_setting('application_name') AS name, pg_backend_pid() AS pid")).rows[0];
     served.push(name);
-    if (name === 'replica') await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    if (name === 'replica') {
+      // Asked to end, the backend goes at once; the wait only keeps the test from racing the signal.
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     return (await tx.query<{ one: number }>('SELECT 1 AS one')).rows[0].one;
   };
 
