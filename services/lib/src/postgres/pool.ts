@@ -113,7 +113,9 @@ async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Pr
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    // On a broken connection pg answers every later query "not queryable": the connection's own
+    // error (terminated, reset) says what happened, and lets a replica's reader fall back.
+    throw broken ?? error;
   } finally {
     client.off('error', onError);
     client.release(broken);
