@@ -2,6 +2,12 @@
 # older gets it from the npm registry's node binary package (node-linux-<arch>), unpacked once
 # into $STACK_DIR/node; npm, npx and everything they run then use it.
 NODE_VERSION="24.22.3"
+# Node trusts only the certificate authorities it ships with, not the system's. Where the registry
+# is reached through a proxy that the system trusts (its authority added to the system store), npm
+# run by this node fails with SELF_SIGNED_CERT_IN_CHAIN on whatever its cache does not hold.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
 _node_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _node_dir="${STACK_DIR:-$_node_root/.stack}/node"
 _node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
