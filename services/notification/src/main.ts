@@ -37,7 +37,7 @@ import { CreateNotifications } from './use-cases/create-notifications';
 import { EmailDigestSender } from './adapters/email-digest.sender';
 import { MIGRATIONS_DIR } from './migrations-dir';
 import { WebhookDispatcher } from './adapters/webhook-dispatcher';
-import { WebhookEventHandler } from './adapters/webhook-event.handler';
+import { WebhookDeliveries } from './adapters/webhook-deliveries';
 import { webhookGrpcHandlers } from './adapters/webhooks.grpc';
 import { SubscribedEventTypes } from './adapters/subscribed-event-types';
 import { WebhooksRepository } from './adapters/webhooks.repository';
@@ -56,7 +56,7 @@ bootService(async () => {
   await provisionJetStream(
     await jetstreamManager(nc),
     [STREAMS.conversationEvents, STREAMS.notificationEvents, STREAMS.deadLetter],
-    [CONSUMERS.notificationFanout, CONSUMERS.notificationWebhooks],
+    [CONSUMERS.notificationEvents],
     { replicas: config.NATS_STREAM_REPLICAS, settle: loggedSettle(logger) },
   );
   const js = jetstream(nc);
@@ -74,10 +74,10 @@ bootService(async () => {
   grpc.addService('inbox.audit.v1.AuditService', AuditServiceService, auditGrpcHandlers(pool, audit));
   const grpcPort = await grpc.listen(config.NOTIFICATION_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.NOTIFICATION_HTTP_PORT, config.BIND_HOST);
-  const fanout = await runConsumer({
+  const conversationEvents = await runConsumer({
     js,
-    spec: CONSUMERS.notificationFanout,
-    handler: new ConversationEventHandler(new CreateNotifications(notifications, js)),
+    spec: CONSUMERS.notificationEvents,
+    handler: new ConversationEventHandler(new CreateNotifications(notifications, js), new WebhookDeliveries(webhooks, subscribedTypes)),
     logger,
     metrics,
     liveness: runtime.liveness,
@@ -85,7 +85,6 @@ bootService(async () => {
 
   const directory = createServiceClient(DirectoryServiceService, config.CONVERSATION_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
   const pausedNotice = new NoticeWebhookPaused(notifications, new DirectoryAdmins(directory), js);
-  const webhookEvents = await runConsumer({ js, spec: CONSUMERS.notificationWebhooks, handler: new WebhookEventHandler(webhooks, subscribedTypes), logger, metrics, liveness: runtime.liveness });
   const dispatcher = new WebhookDispatcher(webhooks, createGuardedFetch(webhookPolicy), logger, {
     pollMs: config.NOTIFICATION_WEBHOOK_POLL_MS,
     batchSize: config.NOTIFICATION_WEBHOOK_BATCH,
@@ -110,8 +109,7 @@ bootService(async () => {
   digests.start();
 
   // New work stops first (the consumer hands back what it has not started), then the API drains.
-  lifecycle.onShutdown('notification fanout', () => fanout.stop());
-  lifecycle.onShutdown('webhook events', () => webhookEvents.stop());
+  lifecycle.onShutdown('conversation events', () => conversationEvents.stop());
   lifecycle.onShutdown('webhook dispatcher', () => dispatcher.stop());
   lifecycle.onShutdown('grpc', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 3));
   lifecycle.onShutdown('directory client', () => directory.close());

@@ -100,6 +100,42 @@ describe('JetStream helpers against a real NATS server', () => {
     expect((await jsm.streams.info(stream.name)).config.storage).toBe('file');
   });
 
+  it('starts a durable that replaces others at their lowest acknowledgement floor, then deletes them', async () => {
+    const subject = `${stream.name.toLowerCase()}.e`;
+    const ahead = consumerSpec();
+    const behind = consumerSpec();
+    await provisionJetStream(jsm, [stream], [ahead, behind]);
+    for (let n = 1; n <= 6; n++) await js.publish(subject, encode({ id: `m${n}`, key: 'k' }));
+    const ack = async (durable: string, count: number) => {
+      const batch = await (await js.consumers.get(stream.name, durable)).fetch({ max_messages: count, expires: 2000 });
+      for await (const message of batch) await message.ackAck();
+    };
+    await ack(ahead.durable, 5);
+    await ack(behind.durable, 2);
+    const merged = consumerSpec({ replaces: [ahead.durable, behind.durable, 'never-existed'] });
+    await provisionJetStream(jsm, [stream], [merged]);
+    const received: string[] = [];
+    const batch = await (await js.consumers.get(stream.name, merged.durable)).fetch({ max_messages: 10, expires: 1000 });
+    for await (const message of batch) {
+      received.push((JSON.parse(new TextDecoder().decode(message.data)) as TestEvent).id);
+      await message.ackAck();
+    }
+    expect(received).toEqual(['m3', 'm4', 'm5', 'm6']);
+    for (const durable of [ahead.durable, behind.durable]) await expect(jsm.consumers.info(stream.name, durable)).rejects.toThrow(/consumer not found/);
+    // Provisioned again (the next boot), it stays where it is.
+    await provisionJetStream(jsm, [stream], [merged]);
+    expect((await jsm.consumers.info(stream.name, merged.durable)).ack_floor.stream_seq).toBeGreaterThanOrEqual(6);
+  });
+
+  it('deletes the durables it replaces on a later boot when a crash left them behind', async () => {
+    const left = consumerSpec();
+    const merged = consumerSpec({ replaces: [left.durable] });
+    await provisionJetStream(jsm, [stream], [merged, left]);
+    expect((await jsm.consumers.info(stream.name, left.durable)).config.durable_name).toBe(left.durable);
+    await provisionJetStream(jsm, [stream], [merged]);
+    await expect(jsm.consumers.info(stream.name, left.durable)).rejects.toThrow(/consumer not found/);
+  });
+
   it('keeps messages queued behind a stalled key alive past ack_wait, and lets other keys through meanwhile', async () => {
     // ack_wait 2 s; key "slow" stalls 5 s on its first message while 6 more of its messages wait.
     const spec = consumerSpec({ ackWaitMs: 2000 });

@@ -36,6 +36,12 @@ export interface ConsumerSpec {
    * history it must not act on.
    */
   startAt?: 'all' | 'new';
+  /**
+   * Durables this one takes over. Created while any of them exists, it starts at the lowest of
+   * their acknowledgement floors, so nothing either had not finished is skipped (what one of them
+   * had finished may be handled again: the handler must be idempotent); then they are deleted.
+   */
+  replaces?: string[];
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -95,18 +101,12 @@ export const CONSUMERS = {
     maxAckPending: 1000,
     description: 'Conversation service: store inbound messages',
   },
-  notificationFanout: {
+  // One consumer for both of the notification service's uses of conversation events: the two it
+  // replaces each took and acknowledged the same message_created of every inbound message.
+  notificationEvents: {
     stream: STREAMS.conversationEvents.name,
-    durable: 'notification-fanout',
-    filterSubjects: ['conversation.*.comment_created', 'conversation.*.assigned', 'conversation.*.message_created', 'conversation.*.sla_breached'],
-    maxDeliver: 10,
-    ackWaitMs: 30_000,
-    maxAckPending: 1000,
-    description: 'Notification service: mentions, assignments and new messages for their owners',
-  },
-  notificationWebhooks: {
-    stream: STREAMS.conversationEvents.name,
-    durable: 'notification-webhooks',
+    durable: 'notification-events',
+    replaces: ['notification-fanout', 'notification-webhooks'],
     filterSubjects: [
       'conversation.*.created',
       'conversation.*.updated',
@@ -119,9 +119,7 @@ export const CONSUMERS = {
     maxDeliver: 10,
     ackWaitMs: 30_000,
     maxAckPending: 1000,
-    // Added to streams that hold years of events: webhooks start with the events after it.
-    startAt: 'new',
-    description: 'Notification service: one webhook delivery per subscription that wants the event',
+    description: 'Notification service: mentions, assignments and new messages for their owners, and one webhook delivery per subscription that wants the event',
   },
   searchIndexer: {
     stream: STREAMS.conversationEvents.name,
@@ -234,9 +232,15 @@ export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec):
   const config = consumerConfig(spec);
   const existing = await jsm.consumers.info(spec.stream, spec.durable).catch(() => null);
   if (!existing) {
-    await jsm.consumers.add(spec.stream, config);
+    const replaced = await Promise.all((spec.replaces ?? []).map((durable) => jsm.consumers.info(spec.stream, durable).catch(() => null)));
+    const floors = replaced.flatMap((info) => (info ? [info.ack_floor.stream_seq] : []));
+    if (floors.length > 0) await jsm.consumers.add(spec.stream, { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.min(...floors) + 1 });
+    else await jsm.consumers.add(spec.stream, config);
+    await deleteReplaced(jsm, spec);
     return;
   }
+  // A crash between creating this durable and deleting the ones it replaces leaves them behind.
+  await deleteReplaced(jsm, spec);
   const current = existing.config;
   const differs =
     JSON.stringify(current.filter_subjects ?? [current.filter_subject]) !== JSON.stringify(spec.filterSubjects) ||
@@ -245,4 +249,8 @@ export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec):
     current.max_ack_pending !== config.max_ack_pending ||
     current.description !== config.description;
   if (differs) await jsm.consumers.update(spec.stream, spec.durable, config);
+}
+
+async function deleteReplaced(jsm: JetStreamManager, spec: ConsumerSpec): Promise<void> {
+  for (const durable of spec.replaces ?? []) await jsm.consumers.delete(spec.stream, durable).catch(() => false);
 }

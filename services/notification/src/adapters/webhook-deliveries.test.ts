@@ -1,7 +1,7 @@
 import { ConversationEventType } from '@inbox/lib/gen/inbox/events/v1/events';
 import type { ConversationEvent } from '@inbox/lib/gen/inbox/events/v1/events';
 import { SubscribedEventTypes } from './subscribed-event-types';
-import { WebhookEventHandler } from './webhook-event.handler';
+import { WebhookDeliveries } from './webhook-deliveries';
 
 const event = (accountId: string, n: number, type = ConversationEventType.CONVERSATION_EVENT_TYPE_MESSAGE_CREATED) =>
   ({ eventId: `ev_${n}`, accountId, conversationId: `cnv_${n}`, type, occurredAt: new Date() }) as ConversationEvent;
@@ -11,7 +11,7 @@ describe('webhook deliveries from conversation events', () => {
   let stored: Record<string, string[]>;
   let enqueued: string[];
   let now: number;
-  let handler: WebhookEventHandler;
+  let deliveries: WebhookDeliveries;
   let subscribed: SubscribedEventTypes;
 
   beforeEach(() => {
@@ -20,33 +20,33 @@ describe('webhook deliveries from conversation events', () => {
     enqueued = [];
     now = 0;
     subscribed = new SubscribedEventTypes(async (accountId) => (lookups.push(accountId), stored[accountId] ?? []), undefined, 5_000, () => now);
-    handler = new WebhookEventHandler({ enqueue: async (e) => (enqueued.push(e.eventId), 1) }, subscribed);
+    deliveries = new WebhookDeliveries({ enqueue: async (e) => (enqueued.push(e.eventId), 1) }, subscribed);
   });
 
   it('costs an account without webhooks one look-up, not a statement per event', async () => {
-    for (let n = 0; n < 50; n++) await handler.handle(event('acc_quiet', n));
+    for (let n = 0; n < 50; n++) await deliveries.queueFor(event('acc_quiet', n));
     expect(enqueued).toEqual([]);
     expect(lookups).toEqual(['acc_quiet']);
   });
 
   it('enqueues only the types an account subscribes to', async () => {
     stored.acc_hooked = ['message.created'];
-    await handler.handle(event('acc_hooked', 1));
-    await handler.handle(event('acc_hooked', 2, ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED));
+    await deliveries.queueFor(event('acc_hooked', 1));
+    await deliveries.queueFor(event('acc_hooked', 2, ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED));
     expect(enqueued).toEqual(['ev_1']);
   });
 
   it('sees a new subscription at once after a change, and after the copy ages out without one', async () => {
-    await handler.handle(event('acc_new', 1));
+    await deliveries.queueFor(event('acc_new', 1));
     stored.acc_new = ['message.created'];
-    await handler.handle(event('acc_new', 2));
+    await deliveries.queueFor(event('acc_new', 2));
     expect(enqueued).toEqual([]);
     subscribed.changed('acc_new');
-    await handler.handle(event('acc_new', 3));
+    await deliveries.queueFor(event('acc_new', 3));
     expect(enqueued).toEqual(['ev_3']);
     stored.acc_new = ['conversation.created'];
     now = 5_001;
-    await handler.handle(event('acc_new', 4));
+    await deliveries.queueFor(event('acc_new', 4));
     expect(enqueued).toEqual(['ev_3']);
   });
 });
