@@ -17,7 +17,7 @@ import { earlierBenchAccounts, forgetReadData, forgetReportFacts } from './earli
 import { closeFrameReceiver, openFrameReceiver } from './frame-receiver';
 import { jetStreamPublish, loopbackRoundTripCosts, objectStorePut, openSearchRaw, postgresInserts, rawSocketFanOut, warmOpenSearch } from './baselines';
 import { closePipelineWatch, drain, inboundPending } from './pipeline';
-import { GATEWAY, GATEWAY_OPS, INGEST, ROOT, realtimeUrl, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, benchAgents, cpuSince, cpuSnapshot, machine, postEmail, processCount, rawEmail, seconds, serverMemory, serviceMemory, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
+import { GATEWAY, GATEWAY_OPS, INGEST, ROOT, realtimeUrl, RESULTS_DIR, api, atConcurrency, atRate, benchAccount, benchAgents, cpuSince, cpuSnapshot, machine, postEmail, processCount, rawEmail, seconds, serverMemory, serviceMemory, settled, summarize, waitUntil, writeResult, type CpuSnapshot, type CpuUse } from './harness';
 
 const CONVERSATION_DB = process.env.BENCH_CONVERSATION_DB_URL ?? 'postgres://postgres@127.0.0.1:5432/inbox_conversation';
 const SMTP_PORT = Number(process.env.INGEST_SMTP_PORT ?? '2525');
@@ -120,10 +120,33 @@ async function scenarioIngestAccepted() {
   summary.push({ scenario: 'ingest accepted (SMTP)', measure: `${smtp.throughputPerSecond} msg/s, p99 ${smtp.latencyMs.p99} ms`, value: file, goal: '—', baseline: '—' });
 }
 
+/**
+ * Offers the scenario's own load in rounds of 10 s until the stack's CPU per message has settled
+ * (three rounds within 10%, 180 s at most). A freshly started OpenSearch compiles its indexing path
+ * for minutes: in the first 60 s runs after a start its compiler threads used 7.5–9.7 s of CPU,
+ * half of its share, which a minute's measurement charged to each message.
+ */
+async function warmInboundPath(address: string, rate: number, maxMs = seconds(180)) {
+  const stackMsPerMessage: number[] = [];
+  const start = performance.now();
+  let sent = 0;
+  while (!settled(stackMsPerMessage) && performance.now() - start < maxMs) {
+    const cpu = cpuSnapshot();
+    const load = await atRate(rate, seconds(10), (i) => postEmail(address, `Warm ${sent + i}`));
+    sent += load.ok;
+    await drain();
+    stackMsPerMessage.push(Number(stackCpuMs(cpuSince(cpu, load.ok))));
+  }
+  return { ms: Math.round(performance.now() - start), messages: sent, stackCpuMsPerMessage: stackMsPerMessage, settled: settled(stackMsPerMessage) };
+}
+
 async function scenarioPersisted() {
   const account = await benchAccount('persist');
-  const rate = Number(process.env.BENCH_SUSTAIN_RATE ?? '150');
+  // The issue's sustained rate: 400 msg/s persisted and visible, at ≤ 4 ms of stack CPU each.
+  const rate = Number(process.env.BENCH_SUSTAIN_RATE ?? '400');
   const durationMs = seconds(60);
+  const warmUp = await warmInboundPath(account.address, rate);
+  scenarioStart!.cpu = cpuSnapshot();
   const samples: { t: number; stored: number; backlog: number }[] = [];
   const startCount = await openCount(account.token, account.inboxId);
   const t0 = performance.now();
@@ -148,7 +171,8 @@ async function scenarioPersisted() {
   const persistedRate = Math.round(acceptedAll / totalSeconds);
   const backlogGrowth = samples.length > 2 ? samples[samples.length - 1].backlog - samples[1].backlog : 0;
   const file = record('ingest-persisted', {
-    workload: `raw email at ${rate} msg/s offered for ${durationMs / 1000} s; stored = new conversations visible in the list API`,
+    workload: `raw email at ${rate} msg/s offered for ${durationMs / 1000} s, after the same load in rounds of 10 s until the stack's CPU per message settled (warmUp); stored = new conversations visible in the list API`,
+    warmUp,
     offered,
     persisted: { messages: acceptedAll, drainAfterLoadMs: Math.round(drainMs), ratePerSecond: persistedRate },
     samples,
@@ -159,7 +183,7 @@ async function scenarioPersisted() {
     scenario: 'persisted and visible',
     measure: `${persistedRate} msg/s over ${Math.round(totalSeconds)} s (offered ${rate}/s, ${offered.dropped} not sent, backlog +${backlogGrowth})`,
     value: file,
-    goal: '≥ 1,000 msg/s, no backlog growth',
+    goal: '≥ 400 msg/s (stretch 1,000), no backlog growth; ≤ 4 ms stack CPU per message',
     baseline: `PG ${baselines.postgres.perRowTransactions.rowsPerSecond} rows/s per-tx, ${baselines.postgres.batched.rowsPerSecond} batched`,
   });
 }
