@@ -76,6 +76,10 @@ export class RouteConversations {
    * died before recording it). The inbox lock waits out a router still recording its decision.
    */
   async explainAutomaticAssignment(accountId: string, inboxId: string, conversationId: string, assigneeId: string): Promise<void> {
+    // Decisions are never taken back, so one found without the lock is final. Nearly every
+    // automatic assignment has its decision by the time its event arrives; only the rest wait
+    // for the inbox's lock, behind the routing of that inbox's new conversations.
+    if (await this.repository.hasDecisionFor(this.repository.pool, accountId, conversationId, assigneeId)) return;
     const rule = await this.ruleSource.rule(accountId, inboxId);
     await withTransaction(this.repository.pool, async (tx) => {
       await this.repository.lockInbox(tx, accountId, inboxId);
