@@ -15,6 +15,8 @@ const schema = z.object({
   GRPC_DEADLINE_MS: env.int(5000, 50),
   NATS_STREAM_REPLICAS: env.int(1, 1),
   ROUTING_WORKING_HOURS_CHECK_MS: env.int(30_000, 100),
+  // Most events one unit of work takes: new conversations of one inbox among them are routed under one hold of its lock.
+  ROUTING_BATCH_SIZE: env.int(50, 1),
   // How long a copy of an account's directory is used at most when no change announcement arrives.
   ROUTING_DIRECTORY_CACHE_MS: env.int(30_000, 0),
 });

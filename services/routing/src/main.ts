@@ -108,7 +108,7 @@ bootService(async () => {
   const grpcPort = await grpc.listen(config.ROUTING_GRPC_PORT, config.BIND_HOST);
   const edgeGrpcPort = await edgeGrpc.listen(config.ROUTING_EDGE_GRPC_PORT, config.BIND_HOST);
   const ops = await runtime.serveOps(config.ROUTING_HTTP_PORT, config.BIND_HOST);
-  const assigner = await runConsumer({ js, spec: CONSUMERS.routingAssigner, handler: new ConversationEventHandler(routing), logger, metrics, liveness: runtime.liveness });
+  const assigner = await runConsumer({ js, spec: CONSUMERS.routingAssigner, handler: new ConversationEventHandler(routing), batchSize: config.ROUTING_BATCH_SIZE, logger, metrics, liveness: runtime.liveness });
   clock.start(config.ROUTING_WORKING_HOURS_CHECK_MS);
 
   // New work stops first (the consumer hands back what it has not started), then the API drains.

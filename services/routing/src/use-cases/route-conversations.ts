@@ -4,7 +4,7 @@
 // assigned twice. Decisions for one inbox are serialised across replicas by an advisory lock, and
 // each is recorded with the candidates and why they were skipped. When nobody can take it, the
 // conversation waits; an agent who becomes available or frees capacity gets the oldest first.
-import { channelType, conversationStatus, withTransaction, type ConversationClients, type Logger } from '@inbox/lib';
+import { channelType, conversationStatus, withTransaction, type ConversationClients, type Logger, type PoolClient } from '@inbox/lib';
 import { Role, type RoutingFacts, type User } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { AvailabilityRecords, Status } from './ports';
 import type { CandidateOutcome, RoutingStore, Rule, Waiting } from './ports';
@@ -135,67 +135,102 @@ export class RouteConversations {
     return user.role === Role.ROLE_ADMIN || user.role === Role.ROLE_SUPERADMIN || (directory.members.get(inboxId) ?? []).includes(user.id);
   }
 
+  /**
+   * Routes new conversations of one account together: their facts in one call, and each inbox's
+   * share under one hold of its lock, in the order they were created. A burst of new mail to one
+   * inbox otherwise took the lock, and committed, once per conversation.
+   */
+  async onConversationsCreated(accountId: string, conversationIds: string[]): Promise<void> {
+    if (!(await this.ruleSource.hasRules(accountId))) return;
+    const facts = (await this.conversation.conversations.call.getRoutingFacts({ accountId, conversationIds })).facts.flatMap((f) => factsByName(f) ?? []);
+    const byInbox = new Map<string, ConversationFacts[]>();
+    const others = new Set(conversationIds);
+    for (const f of facts) {
+      if (f.status !== 'open' || f.assigneeId || f.trashed || f.filtered || f.inBot) continue;
+      others.delete(f.conversationId);
+      byInbox.set(f.inboxId, [...(byInbox.get(f.inboxId) ?? []), f]);
+    }
+    for (const [inboxId, waiting] of byInbox) {
+      waiting.sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) || a.conversationId.localeCompare(b.conversationId));
+      await this.routeAll(accountId, inboxId, waiting, 'new');
+    }
+    // Gone, owned already or not routable: what one change of one conversation does.
+    for (const conversationId of others) await this.onConversationChanged(accountId, conversationId, 'new');
+  }
+
   async route(accountId: string, facts: ConversationFacts, trigger: Trigger): Promise<void> {
-    const rule = await this.ruleSource.rule(accountId, facts.inboxId);
+    await this.routeAll(accountId, facts.inboxId, [facts], trigger);
+  }
+
+  private async routeAll(accountId: string, inboxId: string, conversations: ConversationFacts[], trigger: Trigger): Promise<void> {
+    const rule = await this.ruleSource.rule(accountId, inboxId);
     if (rule.mode === 'none') return;
     const directory = await this.directory(accountId);
     await withTransaction(this.repository.pool, async (tx) => {
-      await this.repository.lockInbox(tx, accountId, facts.inboxId);
-      // A late event of an earlier assignment can be the one that finds the conversation released.
-      if (trigger === 'new' && (await this.repository.hasDecisionFor(tx, accountId, facts.conversationId))) trigger = 'released';
-      const order = this.orderOf(rule, facts, directory, rule.mode === 'round_robin' || rule.mode === 'contact_owner' ? await this.repository.lastAssigned(tx, accountId, facts.inboxId) : null);
-      const candidates: CandidateOutcome[] = [];
-      let chosen: string | null = null;
-      let alreadyAssignedTo = '';
-      for (const { userId, role } of order) {
-        const tried = (outcome: CandidateOutcome['outcome']) => candidates.push(role ? { userId, outcome, role } : { userId, outcome });
-        if (chosen || alreadyAssignedTo) {
-          tried('not_tried');
-          continue;
-        }
-        const user = directory.users.get(userId);
-        if (!user || user.deactivated || user.removed) {
-          tried('deactivated');
-          continue;
-        }
-        // An owner outside the inbox could not even see the conversation.
-        if (role === 'contact_owner' && !this.canSeeInbox(user, facts.inboxId, directory)) {
-          tried('not_inbox_member');
-          continue;
-        }
-        if (directory.status(userId) !== 'available') {
-          tried('away');
-          continue;
-        }
-        const result = await this.conversation.conversations.call.autoAssign({ accountId, conversationId: facts.conversationId, userId, capacity: capacityFor(rule, facts.channel) });
-        if (result.outcome === 'assigned') {
-          chosen = userId;
-          tried('chosen');
-        } else if (result.outcome === 'over_capacity') {
-          tried('over_capacity');
-        } else if (result.outcome === 'user_inactive') {
-          tried('deactivated');
-        } else if (result.outcome === 'already_assigned') {
-          // Assigned meanwhile (by a person, or by an earlier attempt of ours that crashed before recording it).
-          alreadyAssignedTo = result.assigneeId;
-          tried('already_assigned');
-        } else {
-          await this.repository.removeWaiting(tx, accountId, facts.conversationId);
-          return;
-        }
-      }
-      const base = { accountId, conversationId: facts.conversationId, inboxId: facts.inboxId, trigger, rule, candidates };
-      if (chosen || alreadyAssignedTo) {
-        const owner = chosen ?? alreadyAssignedTo;
-        const fellBack = candidates.find((c) => c.userId === owner)?.role === 'fallback';
-        if (rule.mode === 'round_robin' || fellBack) await this.repository.setLastAssigned(tx, accountId, facts.inboxId, owner);
-        await this.repository.removeWaiting(tx, accountId, facts.conversationId);
-        await this.repository.recordDecision(tx, { ...base, chosenUserId: owner, outcome: chosen ? 'assigned' : 'already_assigned' });
-        return;
-      }
-      const waiting: Waiting = { conversationId: facts.conversationId, inboxId: facts.inboxId, channel: facts.channel, createdAt: facts.createdAt ?? new Date() };
-      if (await this.repository.addWaiting(tx, accountId, waiting)) await this.repository.recordDecision(tx, { ...base, chosenUserId: null, outcome: 'waiting' });
+      await this.repository.lockInbox(tx, accountId, inboxId);
+      let lastAssigned = rule.mode === 'round_robin' || rule.mode === 'contact_owner' ? await this.repository.lastAssigned(tx, accountId, inboxId) : null;
+      for (const facts of conversations) lastAssigned = await this.decide(tx, accountId, rule, directory, facts, trigger, lastAssigned);
     });
+  }
+
+  /** Offers one conversation to its candidates in order and records the decision; returns who is now last assigned. */
+  private async decide(tx: PoolClient, accountId: string, rule: Rule, directory: Directory, facts: ConversationFacts, trigger: Trigger, lastAssigned: string | null): Promise<string | null> {
+    // A late event of an earlier assignment can be the one that finds the conversation released.
+    if (trigger === 'new' && (await this.repository.hasDecisionFor(tx, accountId, facts.conversationId))) trigger = 'released';
+    const order = this.orderOf(rule, facts, directory, lastAssigned);
+    const candidates: CandidateOutcome[] = [];
+    let chosen: string | null = null;
+    let alreadyAssignedTo = '';
+    for (const { userId, role } of order) {
+      const tried = (outcome: CandidateOutcome['outcome']) => candidates.push(role ? { userId, outcome, role } : { userId, outcome });
+      if (chosen || alreadyAssignedTo) {
+        tried('not_tried');
+        continue;
+      }
+      const user = directory.users.get(userId);
+      if (!user || user.deactivated || user.removed) {
+        tried('deactivated');
+        continue;
+      }
+      // An owner outside the inbox could not even see the conversation.
+      if (role === 'contact_owner' && !this.canSeeInbox(user, facts.inboxId, directory)) {
+        tried('not_inbox_member');
+        continue;
+      }
+      if (directory.status(userId) !== 'available') {
+        tried('away');
+        continue;
+      }
+      const result = await this.conversation.conversations.call.autoAssign({ accountId, conversationId: facts.conversationId, userId, capacity: capacityFor(rule, facts.channel) });
+      if (result.outcome === 'assigned') {
+        chosen = userId;
+        tried('chosen');
+      } else if (result.outcome === 'over_capacity') {
+        tried('over_capacity');
+      } else if (result.outcome === 'user_inactive') {
+        tried('deactivated');
+      } else if (result.outcome === 'already_assigned') {
+        // Assigned meanwhile (by a person, or by an earlier attempt of ours that crashed before recording it).
+        alreadyAssignedTo = result.assigneeId;
+        tried('already_assigned');
+      } else {
+        await this.repository.removeWaiting(tx, accountId, facts.conversationId);
+        return lastAssigned;
+      }
+    }
+    const base = { accountId, conversationId: facts.conversationId, inboxId: facts.inboxId, trigger, rule, candidates };
+    if (chosen || alreadyAssignedTo) {
+      const owner = chosen ?? alreadyAssignedTo;
+      const fellBack = candidates.find((c) => c.userId === owner)?.role === 'fallback';
+      const rotates = rule.mode === 'round_robin' || fellBack;
+      if (rotates) await this.repository.setLastAssigned(tx, accountId, facts.inboxId, owner);
+      await this.repository.removeWaiting(tx, accountId, facts.conversationId);
+      await this.repository.recordDecision(tx, { ...base, chosenUserId: owner, outcome: chosen ? 'assigned' : 'already_assigned' });
+      return rotates ? owner : lastAssigned;
+    }
+    const waiting: Waiting = { conversationId: facts.conversationId, inboxId: facts.inboxId, channel: facts.channel, createdAt: facts.createdAt ?? new Date() };
+    if (await this.repository.addWaiting(tx, accountId, waiting)) await this.repository.recordDecision(tx, { ...base, chosenUserId: null, outcome: 'waiting' });
+    return lastAssigned;
   }
 
   /** Gives an agent who can take more the oldest waiting conversations their rules allow. */
