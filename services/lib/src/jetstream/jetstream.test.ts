@@ -127,6 +127,19 @@ describe('JetStream helpers against a real NATS server', () => {
     expect((await jsm.consumers.info(stream.name, merged.durable)).ack_floor.stream_seq).toBeGreaterThanOrEqual(6);
   });
 
+  it('lets two replicas that boot together both provision a durable that replaces others', async () => {
+    const subject = `${stream.name.toLowerCase()}.e`;
+    const old = consumerSpec();
+    await provisionJetStream(jsm, [stream], [old]);
+    for (let n = 1; n <= 3; n++) await js.publish(subject, encode({ id: `m${n}`, key: 'k' }));
+    const batch = await (await js.consumers.get(stream.name, old.durable)).fetch({ max_messages: 2, expires: 2000 });
+    for await (const message of batch) await message.ackAck();
+    const merged = consumerSpec({ replaces: [old.durable] });
+    await Promise.all([provisionJetStream(jsm, [stream], [merged]), provisionJetStream(jsm, [stream], [merged])]);
+    expect((await jsm.consumers.info(stream.name, merged.durable)).config.opt_start_seq).toBe(3);
+    await expect(jsm.consumers.info(stream.name, old.durable)).rejects.toThrow(/consumer not found/);
+  });
+
   it('deletes the durables it replaces on a later boot when a crash left them behind', async () => {
     const left = consumerSpec();
     const merged = consumerSpec({ replaces: [left.durable] });

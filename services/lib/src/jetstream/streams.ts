@@ -234,8 +234,13 @@ export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec):
   if (!existing) {
     const replaced = await Promise.all((spec.replaces ?? []).map((durable) => jsm.consumers.info(spec.stream, durable).catch(() => null)));
     const floors = replaced.flatMap((info) => (info ? [info.ack_floor.stream_seq] : []));
-    if (floors.length > 0) await jsm.consumers.add(spec.stream, { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.min(...floors) + 1 });
-    else await jsm.consumers.add(spec.stream, config);
+    const starting = floors.length > 0 ? { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.min(...floors) + 1 } : config;
+    // Two replicas booting together both find it missing. The second one's add is refused when it
+    // read the floors later, or found the replaced durables already deleted; the durable the first
+    // made is the one to keep.
+    await jsm.consumers.add(spec.stream, starting).catch(async (error: unknown) => {
+      if (!(await jsm.consumers.info(spec.stream, spec.durable).catch(() => null))) throw error;
+    });
     await deleteReplaced(jsm, spec);
     return;
   }
