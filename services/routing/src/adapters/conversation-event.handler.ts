@@ -1,6 +1,6 @@
 import { decodeConversationEvent, type EventHandler } from '@inbox/lib';
 import { ConversationEventType, type ConversationEvent } from '@inbox/lib/gen/inbox/events/v1/events';
-import type { RouteConversations } from '../use-cases/route-conversations';
+import type { ConversationChange, RouteConversations } from '../use-cases/route-conversations';
 
 export class ConversationEventHandler implements EventHandler<ConversationEvent> {
   constructor(private readonly routing: RouteConversations) {}
@@ -13,28 +13,40 @@ export class ConversationEventHandler implements EventHandler<ConversationEvent>
     return event.conversationId;
   }
 
-  // New conversations are routed per account and inbox together; every other change alone, as handle() does.
+  // New conversations are routed per account and inbox together; every other change is handled
+  // as handle() does, with the facts of an account's conversations fetched in one call.
   async handleBatch(items: { event: ConversationEvent }[]): Promise<void> {
     const created = new Map<string, string[]>();
-    const others: ConversationEvent[] = [];
+    const changed = new Map<string, ConversationEvent[]>();
     for (const { event } of items) {
       if (event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED) created.set(event.accountId, [...(created.get(event.accountId) ?? []), event.conversationId]);
-      else others.push(event);
+      else changed.set(event.accountId, [...(changed.get(event.accountId) ?? []), event]);
     }
-    // The others one after another: the consumer's concurrency already bounds how many batches run.
-    const handleOthers = async () => {
-      for (const event of others) await this.handle(event);
+    // The changes one account after another: the consumer's concurrency already bounds how many batches run.
+    const handleChanges = async () => {
+      for (const [accountId, events] of changed) {
+        for (const event of events) await this.explainIfAutomatic(event);
+        await this.routing.onConversationsChanged(accountId, events.map(changeOf));
+      }
     };
-    await Promise.all([...[...created].map(([accountId, conversationIds]) => this.routing.onConversationsCreated(accountId, conversationIds)), handleOthers()]);
+    await Promise.all([...[...created].map(([accountId, conversationIds]) => this.routing.onConversationsCreated(accountId, conversationIds)), handleChanges()]);
   }
 
   async handle(event: ConversationEvent): Promise<void> {
-    const released = event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED && !event.assigneeId;
-    const previous = event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED ? event.previousAssigneeId : '';
-    // An automatic assignment (no acting user) whose decision was lost with a crashed replica is still explained.
+    await this.explainIfAutomatic(event);
+    const change = changeOf(event);
+    await this.routing.onConversationChanged(event.accountId, change.conversationId, change.trigger, change.previousAssigneeId);
+  }
+
+  // An automatic assignment (no acting user) whose decision was lost with a crashed replica is still explained.
+  private async explainIfAutomatic(event: ConversationEvent): Promise<void> {
     if (event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED && event.assigneeId && !event.actorUserId) {
       await this.routing.explainAutomaticAssignment(event.accountId, event.inboxId, event.conversationId, event.assigneeId);
     }
-    await this.routing.onConversationChanged(event.accountId, event.conversationId, released ? 'released' : 'new', previous);
   }
+}
+
+function changeOf(event: ConversationEvent): ConversationChange {
+  const assignment = event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED;
+  return { conversationId: event.conversationId, trigger: assignment && !event.assigneeId ? 'released' : 'new', previousAssigneeId: assignment ? event.previousAssigneeId : '' };
 }

@@ -45,7 +45,7 @@ describe('routing a burst of new conversations', () => {
       lastAssigned: async (_tx: unknown, _account: string, inboxId: string) => last[inboxId] ?? null,
       setLastAssigned: async (_tx: unknown, _account: string, inboxId: string, userId: string) => void (last = { ...last, [inboxId]: userId }),
       hasDecisionFor: async () => false,
-      removeWaiting: async () => undefined,
+      removeWaiting: async (_db: unknown, _account: string, conversationId: string) => void log.push(`no longer waiting ${conversationId}`),
       addWaiting: async () => true,
       recordDecision: async (_db: unknown, decision: DecisionRecord) => void decisions.push(decision),
     };
@@ -107,5 +107,21 @@ describe('routing a burst of new conversations', () => {
       // As one conversation at a time: the rotation continues after whoever got the last one.
       ['cnv_3', 'usr_a', 'assigned'],
     ]);
+  });
+
+  it('looks up the facts of several changed conversations once, then treats each as alone', async () => {
+    const conversations = [
+      { id: 'cnv_1', inboxId: 'inb_1', createdAt: 1, assigneeId: 'usr_b' },
+      { id: 'cnv_2', inboxId: 'inb_1', createdAt: 2 },
+    ];
+    const { routing, log, decisions, factsAsked } = routingOf(conversations);
+    await routing.onConversationsChanged('acc_1', [
+      { conversationId: 'cnv_1', trigger: 'new' },
+      { conversationId: 'cnv_2', trigger: 'released' },
+      { conversationId: 'cnv_gone', trigger: 'new' },
+    ]);
+    expect(factsAsked).toEqual([['cnv_1', 'cnv_2', 'cnv_gone']]);
+    expect(log.filter((entry) => entry.startsWith('no longer waiting'))).toEqual(['no longer waiting cnv_1', 'no longer waiting cnv_2', 'no longer waiting cnv_gone']);
+    expect(decisions.map((d) => [d.conversationId, d.trigger, d.outcome])).toEqual([['cnv_2', 'released', 'assigned']]);
   });
 });

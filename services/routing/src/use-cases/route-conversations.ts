@@ -13,6 +13,13 @@ import { ownerFirst, type CandidateRole } from '../domain/contact-owner';
 
 type Trigger = 'new' | 'released' | 'backlog';
 
+export interface ConversationChange {
+  conversationId: string;
+  trigger: Trigger;
+  /** Whose slot an assignment's change freed. */
+  previousAssigneeId?: string;
+}
+
 /** What routing knows of a conversation, its status and channel by name. */
 export type ConversationFacts = Omit<RoutingFacts, 'status' | 'statusName' | 'channel' | 'channelName'> & { status: string; channel: string };
 
@@ -57,8 +64,22 @@ export class RouteConversations {
 
   /** Reacts to a change of one conversation: route it if it needs an owner, or stop waiting for one. */
   async onConversationChanged(accountId: string, conversationId: string, trigger: Trigger, previousAssigneeId = ''): Promise<void> {
-    if (!(await this.ruleSource.hasRules(accountId))) return;
-    const facts = await this.facts(accountId, conversationId);
+    await this.onConversationsChanged(accountId, [{ conversationId, trigger, previousAssigneeId }]);
+  }
+
+  /** Reacts to changes of several conversations of one account (one change each): their facts in one call, then each as alone. */
+  async onConversationsChanged(accountId: string, changes: ConversationChange[]): Promise<void> {
+    if (changes.length === 0 || !(await this.ruleSource.hasRules(accountId))) return;
+    const facts = await this.factsOf(accountId, changes.map((c) => c.conversationId));
+    for (const change of changes) await this.apply(accountId, change, facts.get(change.conversationId));
+  }
+
+  private async factsOf(accountId: string, conversationIds: string[]): Promise<Map<string, ConversationFacts>> {
+    const { facts } = await this.conversation.conversations.call.getRoutingFacts({ accountId, conversationIds });
+    return new Map(facts.flatMap((f) => factsByName(f) ?? []).map((f) => [f.conversationId, f]));
+  }
+
+  private async apply(accountId: string, { conversationId, trigger, previousAssigneeId = '' }: ConversationChange, facts: ConversationFacts | undefined): Promise<void> {
     if (!facts) {
       await this.repository.removeWaiting(this.repository.pool, accountId, conversationId);
       return;
@@ -142,10 +163,10 @@ export class RouteConversations {
    */
   async onConversationsCreated(accountId: string, conversationIds: string[]): Promise<void> {
     if (!(await this.ruleSource.hasRules(accountId))) return;
-    const facts = (await this.conversation.conversations.call.getRoutingFacts({ accountId, conversationIds })).facts.flatMap((f) => factsByName(f) ?? []);
+    const facts = await this.factsOf(accountId, conversationIds);
     const byInbox = new Map<string, ConversationFacts[]>();
     const others = new Set(conversationIds);
-    for (const f of facts) {
+    for (const f of facts.values()) {
       if (f.status !== 'open' || f.assigneeId || f.trashed || f.filtered || f.inBot) continue;
       others.delete(f.conversationId);
       byInbox.set(f.inboxId, [...(byInbox.get(f.inboxId) ?? []), f]);
@@ -155,7 +176,7 @@ export class RouteConversations {
       await this.routeAll(accountId, inboxId, waiting, 'new');
     }
     // Gone, owned already or not routable: what one change of one conversation does.
-    for (const conversationId of others) await this.onConversationChanged(accountId, conversationId, 'new');
+    for (const conversationId of others) await this.apply(accountId, { conversationId, trigger: 'new' }, facts.get(conversationId));
   }
 
   async route(accountId: string, facts: ConversationFacts, trigger: Trigger): Promise<void> {
