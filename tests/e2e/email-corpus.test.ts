@@ -47,9 +47,13 @@ describe('the email corpus through SMTP and the raw endpoint', () => {
       const found = await db.query<{ id: string; conversation_id: string }>('SELECT id, conversation_id FROM messages WHERE source_event_id = $1', [eventId]);
       return found.rows[0];
     }, 30_000, 100);
-    const detail = (await f.owner.get(`/api/v1/conversations/${row.conversation_id}`)).body;
-    const message = detail.messages.find((m: { id: string }) => m.id === row.id);
-    return { ...message, filteredReason: detail.filteredReason };
+    // The API's thread is cached until the gateway sees the conversation's event, which can come
+    // a moment after the row is committed (a second message threaded into a conversation already read).
+    return waitFor(`message ${row.id} in its thread`, async () => {
+      const detail = (await f.owner.get(`/api/v1/conversations/${row.conversation_id}`)).body;
+      const message = detail.messages?.find((m: { id: string }) => m.id === row.id);
+      return message && { ...message, filteredReason: detail.filteredReason };
+    }, 30_000, 100);
   }
 
   async function viaSmtp(c: CorpusCase): Promise<PathResult> {
