@@ -15,7 +15,7 @@ import { Client } from '@opensearch-project/opensearch';
 import pg from 'pg';
 import { BlobStore, ensureDatabase } from '@inbox/lib';
 import { closeFrameReceiver, openFrameReceiver } from './frame-receiver';
-import { atConcurrency, cpuSince, cpuSnapshot, seconds, settled, summarize, waitUntil } from './harness';
+import { atConcurrency, seconds, summarize, waitUntil } from './harness';
 import type { EndReport } from './loopback-round-trip.process';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -89,30 +89,6 @@ export async function postgresInserts() {
   } finally {
     await pool.end();
   }
-}
-
-/**
- * Sends the API's own query straight to OpenSearch in rounds of 10 s at 10 clients until its CPU
- * per query settles (three rounds each within 10% of the one before), for at most `maxMs`. A
- * freshly started JVM is still compiling the search path: its CPU per search fell from 12.5 to
- * 6.8 ms over the first 40 s and reached 2.4-3 ms only after several minutes, so the API cells
- * after a short warm-up measured the compiler, and the raw baseline, run later, a warmer node.
- */
-export async function warmOpenSearch(readAlias: string, search: Record<string, unknown>, maxMs = seconds(180)) {
-  const client = new Client({ node: OPENSEARCH_URL });
-  const msPerQuery: number[] = [];
-  const start = performance.now();
-  try {
-    const body = { ...search, size: 26 };
-    while (!settled(msPerQuery) && performance.now() - start < maxMs) {
-      const cpu = cpuSnapshot();
-      const load = await atConcurrency(10, seconds(10), async () => void (await client.search({ index: readAlias, body: body as never })));
-      msPerQuery.push(cpuSince(cpu, load.ok).perUnitMs?.opensearch ?? 0);
-    }
-  } finally {
-    await client.close();
-  }
-  return { ms: Math.round(performance.now() - start), openSearchCpuMsPerQuery: msPerQuery, settled: settled(msPerQuery) };
 }
 
 export async function openSearchRaw(readAlias: string, search: Record<string, unknown>) {

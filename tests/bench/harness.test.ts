@@ -1,4 +1,4 @@
-import { cpuUsedBetween, settled, type CpuSnapshot, type ProcessCpu } from './harness';
+import { cpuUsedBetween, settled, warmUntilSettled, type CpuSnapshot, type ProcessCpu } from './harness';
 
 const snapshot = (processes: Record<string, Omit<ProcessCpu, 'children'> & { children?: number }>): CpuSnapshot => ({
   at: 0,
@@ -53,5 +53,25 @@ describe('a warm-up that waits for the cost per round to settle', () => {
   it('is settled once the last rounds each stay within the tolerance of the one before', () => {
     expect(settled([12.5, 9.1, 3.1, 3.0, 3.2, 3.1], 0.1, 3)).toBe(true);
     expect(settled([3.1, 3.0, 3.6], 0.1, 2)).toBe(false);
+  });
+
+  it('runs rounds until their costs settle and reports each', async () => {
+    const costs = [12.5, 9.1, 3.1, 3.0, 3.2, 3.1, 3.0];
+    let rounds = 0;
+    const warm = await warmUntilSettled(async () => costs[rounds++], 60_000);
+    expect(warm.costs).toEqual([12.5, 9.1, 3.1, 3.0, 3.2, 3.1]);
+    expect(warm.settled).toBe(true);
+  });
+
+  it('stops unsettled when the time is up', async () => {
+    let clock = 0;
+    let rounds = 0;
+    const warm = await warmUntilSettled(async () => {
+      clock += 10_000;
+      return ++rounds % 2 === 0 ? 2 : 4;
+    }, 30_000, () => clock);
+    expect(warm.costs).toEqual([4, 2, 4]);
+    expect(warm.settled).toBe(false);
+    expect(warm.ms).toBe(30_000);
   });
 });

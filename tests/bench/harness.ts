@@ -86,6 +86,18 @@ export function settled(costs: number[], tolerance = 0.1, rounds = 3): boolean {
 }
 
 /**
+ * Runs `round` (one round of load, answering its cost per unit of work) until the costs have
+ * settled or `maxMs` has passed: a freshly started process compiles its hot path for the first
+ * minutes, and a cell measured then charges the compiler to each request.
+ */
+export async function warmUntilSettled(round: () => Promise<number>, maxMs: number, now: () => number = () => performance.now()) {
+  const costs: number[] = [];
+  const start = now();
+  while (!settled(costs) && now() - start < maxMs) costs.push(await round());
+  return { ms: Math.round(now() - start), costs, settled: settled(costs) };
+}
+
+/**
  * Starts `task` `rate` times a second for `durationMs` (open loop: slow answers do not slow the
  * offered rate). Starts that would exceed `maxInFlight` are not made and counted as dropped, so
  * an overloaded system cannot stretch the run beyond its time bound.
