@@ -19,8 +19,8 @@ export class ConversationEventHandler implements EventHandler<ConversationEvent>
     const created = new Map<string, string[]>();
     const changed = new Map<string, ConversationEvent[]>();
     for (const { event } of items) {
-      if (event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED) created.set(event.accountId, [...(created.get(event.accountId) ?? []), event.conversationId]);
-      else changed.set(event.accountId, [...(changed.get(event.accountId) ?? []), event]);
+      if (event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_CREATED) addTo(created, event.accountId, event.conversationId);
+      else addTo(changed, event.accountId, event);
     }
     // The changes one account after another: the consumer's concurrency already bounds how many batches run.
     const handleChanges = async () => {
@@ -34,8 +34,7 @@ export class ConversationEventHandler implements EventHandler<ConversationEvent>
 
   async handle(event: ConversationEvent): Promise<void> {
     await this.explainIfAutomatic(event);
-    const change = changeOf(event);
-    await this.routing.onConversationChanged(event.accountId, change.conversationId, change.trigger, change.previousAssigneeId);
+    await this.routing.onConversationsChanged(event.accountId, [changeOf(event)]);
   }
 
   // An automatic assignment (no acting user) whose decision was lost with a crashed replica is still explained.
@@ -49,4 +48,10 @@ export class ConversationEventHandler implements EventHandler<ConversationEvent>
 function changeOf(event: ConversationEvent): ConversationChange {
   const assignment = event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED;
   return { conversationId: event.conversationId, trigger: assignment && !event.assigneeId ? 'released' : 'new', previousAssigneeId: assignment ? event.previousAssigneeId : '' };
+}
+
+function addTo<T>(groups: Map<string, T[]>, key: string, value: T): void {
+  const group = groups.get(key);
+  if (group) group.push(value);
+  else groups.set(key, [value]);
 }

@@ -62,12 +62,10 @@ export class RouteConversations {
     return factsByName((await this.conversation.conversations.call.getRoutingFacts({ accountId, conversationIds: [conversationId] })).facts[0]);
   }
 
-  /** Reacts to a change of one conversation: route it if it needs an owner, or stop waiting for one. */
-  async onConversationChanged(accountId: string, conversationId: string, trigger: Trigger, previousAssigneeId = ''): Promise<void> {
-    await this.onConversationsChanged(accountId, [{ conversationId, trigger, previousAssigneeId }]);
-  }
-
-  /** Reacts to changes of several conversations of one account (one change each): their facts in one call, then each as alone. */
+  /**
+   * Reacts to changes of conversations of one account (one change each): their facts in one call,
+   * then each as alone, routed if it needs an owner, or no longer waiting for one.
+   */
   async onConversationsChanged(accountId: string, changes: ConversationChange[]): Promise<void> {
     if (changes.length === 0 || !(await this.ruleSource.hasRules(accountId))) return;
     const facts = await this.factsOf(accountId, changes.map((c) => c.conversationId));
@@ -169,7 +167,9 @@ export class RouteConversations {
     for (const f of facts.values()) {
       if (f.status !== 'open' || f.assigneeId || f.trashed || f.filtered || f.inBot) continue;
       others.delete(f.conversationId);
-      byInbox.set(f.inboxId, [...(byInbox.get(f.inboxId) ?? []), f]);
+      const inInbox = byInbox.get(f.inboxId);
+      if (inInbox) inInbox.push(f);
+      else byInbox.set(f.inboxId, [f]);
     }
     for (const [inboxId, waiting] of byInbox) {
       waiting.sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) || a.conversationId.localeCompare(b.conversationId));
