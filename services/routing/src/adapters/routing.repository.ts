@@ -78,8 +78,9 @@ export class RoutingRepository implements RoutingStore {
     return (result.rowCount ?? 0) > 0;
   }
 
-  async removeWaiting(db: Db, accountId: string, conversationId: string): Promise<void> {
-    await db.query('DELETE FROM waiting_conversations WHERE account_id = $1 AND conversation_id = $2', [accountId, conversationId]);
+  async removeWaiting(db: Db, accountId: string, conversationIds: string[]): Promise<void> {
+    if (conversationIds.length === 0) return;
+    await db.query('DELETE FROM waiting_conversations WHERE account_id = $1 AND conversation_id = ANY($2::text[])', [accountId, conversationIds]);
   }
 
   async oldestWaiting(accountId: string, limit: number): Promise<Waiting[]> {
@@ -90,11 +91,24 @@ export class RoutingRepository implements RoutingStore {
     return result.rows.map((r) => ({ conversationId: r.conversation_id, inboxId: r.inbox_id, channel: r.channel, createdAt: r.created_at }));
   }
 
-  async recordDecision(db: Db, decision: DecisionRecord): Promise<void> {
+  async recordDecisions(db: Db, decisions: DecisionRecord[]): Promise<void> {
+    if (decisions.length === 0) return;
+    // Ids are time-ordered, so decisions of one transaction (one decided_at) still read back in order.
+    const column = <T>(value: (d: DecisionRecord) => T) => decisions.map(value);
     await db.query(
       `INSERT INTO routing_decisions (id, account_id, conversation_id, inbox_id, trigger, rule, candidates, chosen_user_id, outcome)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [newId('rdc'), decision.accountId, decision.conversationId, decision.inboxId, decision.trigger, JSON.stringify(decision.rule), JSON.stringify(decision.candidates), decision.chosenUserId, decision.outcome],
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[])`,
+      [
+        column(() => newId('rdc')),
+        column((d) => d.accountId),
+        column((d) => d.conversationId),
+        column((d) => d.inboxId),
+        column((d) => d.trigger),
+        column((d) => JSON.stringify(d.rule)),
+        column((d) => JSON.stringify(d.candidates)),
+        column((d) => d.chosenUserId),
+        column((d) => d.outcome),
+      ],
     );
   }
 
@@ -105,6 +119,15 @@ export class RoutingRepository implements RoutingStore {
       [accountId, conversationId, userId ?? null],
     );
     return (result.rowCount ?? 0) > 0;
+  }
+
+  async decidedAmong(db: Db, accountId: string, conversationIds: string[]): Promise<Set<string>> {
+    if (conversationIds.length === 0) return new Set();
+    const result = await db.query<{ conversation_id: string }>(
+      `SELECT DISTINCT conversation_id FROM routing_decisions WHERE account_id = $1 AND conversation_id = ANY($2::text[]) AND outcome IN ('assigned', 'already_assigned')`,
+      [accountId, conversationIds],
+    );
+    return new Set(result.rows.map((r) => r.conversation_id));
   }
 
   async decisions(accountId: string, conversationId: string) {

@@ -71,11 +71,15 @@ export interface RoutingStore {
   setLastAssigned(tx: PoolClient, accountId: string, inboxId: string, userId: string): Promise<void>;
   /** Returns true when the conversation was not waiting before. */
   addWaiting(tx: Db, accountId: string, waiting: Waiting): Promise<boolean>;
-  removeWaiting(db: Db, accountId: string, conversationId: string): Promise<void>;
+  /** Takes these conversations off the waiting list, those that are on it. */
+  removeWaiting(db: Db, accountId: string, conversationIds: string[]): Promise<void>;
   oldestWaiting(accountId: string, limit: number): Promise<Waiting[]>;
-  recordDecision(db: Db, decision: DecisionRecord): Promise<void>;
+  /** Records decisions in the order given (the latest last). */
+  recordDecisions(db: Db, decisions: DecisionRecord[]): Promise<void>;
   /** Whether routing has ever given this conversation an owner (that one, when `userId` is given). */
   hasDecisionFor(db: Db, accountId: string, conversationId: string, userId?: string): Promise<boolean>;
+  /** Those of these conversations that routing has ever given an owner. */
+  decidedAmong(db: Db, accountId: string, conversationIds: string[]): Promise<Set<string>>;
 }
 
 /** Users' working hours. */

@@ -32,7 +32,7 @@ describe('explaining an automatic assignment', () => {
 describe('routing a burst of new conversations', () => {
   const agents = ['usr_a', 'usr_b', 'usr_c'];
 
-  function routingOf(conversations: { id: string; inboxId: string; createdAt: number; assigneeId?: string }[], options: { assignedElsewhere?: string[] } = {}) {
+  function routingOf(conversations: { id: string; inboxId: string; createdAt: number; assigneeId?: string }[], options: { assignedElsewhere?: string[]; decidedBefore?: string[] } = {}) {
     const log: string[] = [];
     const decisions: DecisionRecord[] = [];
     let last: Record<string, string | null> = {};
@@ -43,11 +43,11 @@ describe('routing a burst of new conversations', () => {
       rule: async () => ({ mode: 'round_robin', userIds: [], teamIds: [], chatCapacity: 0, emailCapacity: 0 }),
       lockInbox: async (_tx: unknown, _account: string, inboxId: string) => void log.push(`lock ${inboxId}`),
       lastAssigned: async (_tx: unknown, _account: string, inboxId: string) => last[inboxId] ?? null,
-      setLastAssigned: async (_tx: unknown, _account: string, inboxId: string, userId: string) => void (last = { ...last, [inboxId]: userId }),
-      hasDecisionFor: async () => false,
-      removeWaiting: async (_db: unknown, _account: string, conversationId: string) => void log.push(`no longer waiting ${conversationId}`),
+      setLastAssigned: async (_tx: unknown, _account: string, inboxId: string, userId: string) => void (log.push(`last ${inboxId} ${userId}`), (last = { ...last, [inboxId]: userId })),
+      decidedAmong: async () => new Set<string>(options.decidedBefore ?? []),
+      removeWaiting: async (_db: unknown, _account: string, conversationIds: string[]) => void log.push(...conversationIds.map((id) => `no longer waiting ${id}`)),
       addWaiting: async () => true,
-      recordDecision: async (_db: unknown, decision: DecisionRecord) => void decisions.push(decision),
+      recordDecisions: async (_db: unknown, recorded: DecisionRecord[]) => void (log.push(`recorded ${recorded.length}`), decisions.push(...recorded)),
     };
     const users = new Map(agents.map((id) => [id, { id, role: Role.ROLE_AGENT } as User]));
     const directory: DirectorySource = { directory: async () => ({ users, members: new Map([['inb_1', agents], ['inb_2', agents]]), teams: new Map() }) };
@@ -106,6 +106,26 @@ describe('routing a burst of new conversations', () => {
       ['cnv_2', 'usr_human', 'already_assigned'],
       // As one conversation at a time: the rotation continues after whoever got the last one.
       ['cnv_3', 'usr_a', 'assigned'],
+    ]);
+  });
+
+  it('writes a share once: its decisions, its waiting list and where the rotation stopped', async () => {
+    const conversations = [1, 2, 3, 4].map((n) => ({ id: `cnv_${n}`, inboxId: 'inb_1', createdAt: n }));
+    const { routing, log, decisions } = routingOf(conversations, { decidedBefore: ['cnv_2'] });
+    await routing.onConversationsCreated('acc_1', conversations.map((c) => c.id));
+    expect(log.filter((entry) => !entry.startsWith('lock'))).toEqual([
+      'BEGIN',
+      'last inb_1 usr_a',
+      ...conversations.map((c) => `no longer waiting ${c.id}`),
+      'recorded 4',
+      'COMMIT',
+    ]);
+    // One assigned before (a late event found it released) is still routed, and says so.
+    expect(decisions.map((d) => [d.conversationId, d.trigger, d.chosenUserId])).toEqual([
+      ['cnv_1', 'new', 'usr_a'],
+      ['cnv_2', 'released', 'usr_b'],
+      ['cnv_3', 'new', 'usr_c'],
+      ['cnv_4', 'new', 'usr_a'],
     ]);
   });
 

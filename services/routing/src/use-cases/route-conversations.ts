@@ -7,7 +7,7 @@
 import { channelType, conversationStatus, withTransaction, type ConversationClients, type Logger, type PoolClient } from '@inbox/lib';
 import { Role, type RoutingFacts, type User } from '@inbox/lib/gen/inbox/conversation/v1/conversation';
 import type { AvailabilityRecords, Status } from './ports';
-import type { CandidateOutcome, RoutingStore, Rule, Waiting } from './ports';
+import type { CandidateOutcome, DecisionRecord, RoutingStore, Rule, Waiting } from './ports';
 import { capacityFor, rotation } from '../domain/rotation';
 import { ownerFirst, type CandidateRole } from '../domain/contact-owner';
 
@@ -41,6 +41,14 @@ export interface AccountDirectory {
 
 export interface DirectorySource {
   directory(accountId: string): Promise<AccountDirectory>;
+}
+
+/** What routing one inbox's share of conversations writes, once, when all are decided. */
+interface ShareOutcome {
+  decisions: DecisionRecord[];
+  noLongerWaiting: string[];
+  /** The last owner the rotation moved to, if it moved. */
+  rotatedTo: string | null;
 }
 
 interface Directory extends AccountDirectory {
@@ -79,12 +87,12 @@ export class RouteConversations {
 
   private async apply(accountId: string, { conversationId, trigger, previousAssigneeId = '' }: ConversationChange, facts: ConversationFacts | undefined): Promise<void> {
     if (!facts) {
-      await this.repository.removeWaiting(this.repository.pool, accountId, conversationId);
+      await this.repository.removeWaiting(this.repository.pool, accountId, [conversationId]);
       return;
     }
     const needsOwner = facts.status === 'open' && !facts.assigneeId && !facts.trashed && !facts.filtered && !facts.inBot;
     if (needsOwner) await this.route(accountId, facts, trigger);
-    else await this.repository.removeWaiting(this.repository.pool, accountId, conversationId);
+    else await this.repository.removeWaiting(this.repository.pool, accountId, [conversationId]);
     // A closed or reassigned conversation frees a slot of its (previous) owner.
     const freed = previousAssigneeId || (facts.status === 'closed' || facts.trashed ? facts.assigneeId : '');
     if (freed) await this.pullBacklog(accountId, freed);
@@ -103,16 +111,18 @@ export class RouteConversations {
     await withTransaction(this.repository.pool, async (tx) => {
       await this.repository.lockInbox(tx, accountId, inboxId);
       if (await this.repository.hasDecisionFor(tx, accountId, conversationId, assigneeId)) return;
-      await this.repository.recordDecision(tx, {
-        accountId,
-        conversationId,
-        inboxId,
-        trigger: 'new',
-        rule,
-        candidates: [{ userId: assigneeId, outcome: 'already_assigned' }],
-        chosenUserId: assigneeId,
-        outcome: 'already_assigned',
-      });
+      await this.repository.recordDecisions(tx, [
+        {
+          accountId,
+          conversationId,
+          inboxId,
+          trigger: 'new',
+          rule,
+          candidates: [{ userId: assigneeId, outcome: 'already_assigned' }],
+          chosenUserId: assigneeId,
+          outcome: 'already_assigned',
+        },
+      ]);
     });
   }
 
@@ -190,14 +200,21 @@ export class RouteConversations {
     await withTransaction(this.repository.pool, async (tx) => {
       await this.repository.lockInbox(tx, accountId, inboxId);
       let lastAssigned = rule.mode === 'round_robin' || rule.mode === 'contact_owner' ? await this.repository.lastAssigned(tx, accountId, inboxId) : null;
-      for (const facts of conversations) lastAssigned = await this.decide(tx, accountId, rule, directory, facts, trigger, lastAssigned);
+      // A late event of an earlier assignment can be the one that finds the conversation released.
+      const released = trigger === 'new' ? await this.repository.decidedAmong(tx, accountId, conversations.map((c) => c.conversationId)) : new Set<string>();
+      // What the decisions write is written once for the whole share, in the same transaction.
+      const outcome: ShareOutcome = { decisions: [], noLongerWaiting: [], rotatedTo: null };
+      for (const facts of conversations) {
+        lastAssigned = await this.decide(tx, accountId, rule, directory, facts, released.has(facts.conversationId) ? 'released' : trigger, lastAssigned, outcome);
+      }
+      if (outcome.rotatedTo) await this.repository.setLastAssigned(tx, accountId, inboxId, outcome.rotatedTo);
+      await this.repository.removeWaiting(tx, accountId, outcome.noLongerWaiting);
+      await this.repository.recordDecisions(tx, outcome.decisions);
     });
   }
 
-  /** Offers one conversation to its candidates in order and records the decision; returns who is now last assigned. */
-  private async decide(tx: PoolClient, accountId: string, rule: Rule, directory: Directory, facts: ConversationFacts, trigger: Trigger, lastAssigned: string | null): Promise<string | null> {
-    // A late event of an earlier assignment can be the one that finds the conversation released.
-    if (trigger === 'new' && (await this.repository.hasDecisionFor(tx, accountId, facts.conversationId))) trigger = 'released';
+  /** Offers one conversation to its candidates in order and notes the decision in `outcome`; returns who is now last assigned. */
+  private async decide(tx: PoolClient, accountId: string, rule: Rule, directory: Directory, facts: ConversationFacts, trigger: Trigger, lastAssigned: string | null, outcome: ShareOutcome): Promise<string | null> {
     const order = this.orderOf(rule, facts, directory, lastAssigned);
     const candidates: CandidateOutcome[] = [];
     let chosen: string | null = null;
@@ -235,7 +252,7 @@ export class RouteConversations {
         alreadyAssignedTo = result.assigneeId;
         tried('already_assigned');
       } else {
-        await this.repository.removeWaiting(tx, accountId, facts.conversationId);
+        outcome.noLongerWaiting.push(facts.conversationId);
         return lastAssigned;
       }
     }
@@ -244,13 +261,13 @@ export class RouteConversations {
       const owner = chosen ?? alreadyAssignedTo;
       const fellBack = candidates.find((c) => c.userId === owner)?.role === 'fallback';
       const rotates = rule.mode === 'round_robin' || fellBack;
-      if (rotates) await this.repository.setLastAssigned(tx, accountId, facts.inboxId, owner);
-      await this.repository.removeWaiting(tx, accountId, facts.conversationId);
-      await this.repository.recordDecision(tx, { ...base, chosenUserId: owner, outcome: chosen ? 'assigned' : 'already_assigned' });
+      if (rotates) outcome.rotatedTo = owner;
+      outcome.noLongerWaiting.push(facts.conversationId);
+      outcome.decisions.push({ ...base, chosenUserId: owner, outcome: chosen ? 'assigned' : 'already_assigned' });
       return rotates ? owner : lastAssigned;
     }
     const waiting: Waiting = { conversationId: facts.conversationId, inboxId: facts.inboxId, channel: facts.channel, createdAt: facts.createdAt ?? new Date() };
-    if (await this.repository.addWaiting(tx, accountId, waiting)) await this.repository.recordDecision(tx, { ...base, chosenUserId: null, outcome: 'waiting' });
+    if (await this.repository.addWaiting(tx, accountId, waiting)) outcome.decisions.push({ ...base, chosenUserId: null, outcome: 'waiting' });
     return lastAssigned;
   }
 
@@ -271,18 +288,20 @@ export class RouteConversations {
         await this.repository.lockInbox(tx, accountId, w.inboxId);
         const result = await this.conversation.conversations.call.autoAssign({ accountId, conversationId: w.conversationId, userId, capacity: capacityFor(rule, w.channel) });
         if (result.outcome === 'over_capacity') return result.outcome;
-        await this.repository.removeWaiting(tx, accountId, w.conversationId);
+        await this.repository.removeWaiting(tx, accountId, [w.conversationId]);
         if (result.outcome === 'assigned') {
-          await this.repository.recordDecision(tx, {
-            accountId,
-            conversationId: w.conversationId,
-            inboxId: w.inboxId,
-            trigger: 'backlog',
-            rule,
-            candidates: [{ userId, outcome: 'chosen' }],
-            chosenUserId: userId,
-            outcome: 'assigned',
-          });
+          await this.repository.recordDecisions(tx, [
+            {
+              accountId,
+              conversationId: w.conversationId,
+              inboxId: w.inboxId,
+              trigger: 'backlog',
+              rule,
+              candidates: [{ userId, outcome: 'chosen' }],
+              chosenUserId: userId,
+              outcome: 'assigned',
+            },
+          ]);
         }
         return result.outcome;
       });
