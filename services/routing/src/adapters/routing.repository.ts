@@ -93,7 +93,8 @@ export class RoutingRepository implements RoutingStore {
 
   async recordDecisions(db: Db, decisions: DecisionRecord[]): Promise<void> {
     if (decisions.length === 0) return;
-    // Ids are time-ordered, so decisions of one transaction (one decided_at) still read back in order.
+    // A share holds one decision per conversation, so the order among them is free; a conversation's
+    // decisions from separate transactions read back by decided_at.
     const column = <T>(value: (d: DecisionRecord) => T) => decisions.map(value);
     await db.query(
       `INSERT INTO routing_decisions (id, account_id, conversation_id, inbox_id, trigger, rule, candidates, chosen_user_id, outcome)
