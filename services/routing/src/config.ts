@@ -17,7 +17,7 @@ const schema = z.object({
   ROUTING_WORKING_HOURS_CHECK_MS: env.int(30_000, 100),
   // Most events one unit of work takes: new conversations of one inbox among them are routed under
   // one hold of its lock. At most 500, the most conversations one facts call may name.
-  ROUTING_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
+  ROUTING_BATCH_SIZE: env.int(50, 1, 500),
   // How long a copy of an account's directory is used at most when no change announcement arrives.
   ROUTING_DIRECTORY_CACHE_MS: env.int(30_000, 0),
 });

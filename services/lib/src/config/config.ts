@@ -37,7 +37,7 @@ export const env = {
       .default(fallback)
       .refine((v) => v.split(',').every((u) => z.url().safeParse(u.trim()).success), 'one URL or several, comma-separated'),
   string: (fallback?: string) => (fallback === undefined ? z.string().min(1) : z.string().min(1).default(fallback)),
-  int: (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback),
+  int: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback),
   bool: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'])
