@@ -47,8 +47,6 @@ export interface DirectorySource {
 interface ShareOutcome {
   decisions: DecisionRecord[];
   noLongerWaiting: string[];
-  /** The last owner the rotation moved to, if it moved. */
-  rotatedTo: string | null;
 }
 
 interface Directory extends AccountDirectory {
@@ -199,15 +197,16 @@ export class RouteConversations {
     const directory = await this.directory(accountId);
     await withTransaction(this.repository.pool, async (tx) => {
       await this.repository.lockInbox(tx, accountId, inboxId);
-      let lastAssigned = rule.mode === 'round_robin' || rule.mode === 'contact_owner' ? await this.repository.lastAssigned(tx, accountId, inboxId) : null;
+      const lastBefore = rule.mode === 'round_robin' || rule.mode === 'contact_owner' ? await this.repository.lastAssigned(tx, accountId, inboxId) : null;
+      let lastAssigned = lastBefore;
       // A late event of an earlier assignment can be the one that finds the conversation released.
       const released = trigger === 'new' ? await this.repository.decidedAmong(tx, accountId, conversations.map((c) => c.conversationId)) : new Set<string>();
       // What the decisions write is written once for the whole share, in the same transaction.
-      const outcome: ShareOutcome = { decisions: [], noLongerWaiting: [], rotatedTo: null };
+      const outcome: ShareOutcome = { decisions: [], noLongerWaiting: [] };
       for (const facts of conversations) {
         lastAssigned = await this.decide(tx, accountId, rule, directory, facts, released.has(facts.conversationId) ? 'released' : trigger, lastAssigned, outcome);
       }
-      if (outcome.rotatedTo) await this.repository.setLastAssigned(tx, accountId, inboxId, outcome.rotatedTo);
+      if (lastAssigned && lastAssigned !== lastBefore) await this.repository.setLastAssigned(tx, accountId, inboxId, lastAssigned);
       await this.repository.removeWaiting(tx, accountId, outcome.noLongerWaiting);
       await this.repository.recordDecisions(tx, outcome.decisions);
     });
@@ -261,7 +260,6 @@ export class RouteConversations {
       const owner = chosen ?? alreadyAssignedTo;
       const fellBack = candidates.find((c) => c.userId === owner)?.role === 'fallback';
       const rotates = rule.mode === 'round_robin' || fellBack;
-      if (rotates) outcome.rotatedTo = owner;
       outcome.noLongerWaiting.push(facts.conversationId);
       outcome.decisions.push({ ...base, chosenUserId: owner, outcome: chosen ? 'assigned' : 'already_assigned' });
       return rotates ? owner : lastAssigned;
